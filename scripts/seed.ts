@@ -1,0 +1,36 @@
+// npm run seed: rebuilds the demo office from scratch (drops every table, migrates, installs the
+// catalogue and, outside production, the demo accounts and applications). Local files are cleared too.
+import fs from 'node:fs';
+import { countApplications, ensureOffice } from '../src/bootstrap.js';
+import { loadConfig } from '../src/config.js';
+import { createDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { down } from '../src/db/migrations/0001_initial.js';
+import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/demo-data.js';
+import { createServices } from '../src/services.js';
+import { systemClock } from '../src/shared/time.js';
+import { sql } from 'kysely';
+
+const config = loadConfig();
+const db = createDatabase(config.database);
+try {
+  await down(db);
+  await db.schema.dropTable('kysely_migration').ifExists().execute();
+  await db.schema.dropTable('kysely_migration_lock').ifExists().execute();
+  if (config.database.kind === 'sqlite') await sql`vacuum`.execute(db);
+  if (config.storage.driver === 'local') fs.rmSync(config.storage.dir, { recursive: true, force: true });
+  await migrateToLatest(db);
+  const services = createServices({ config, db, clock: systemClock });
+  const tenant = await ensureOffice(services);
+  if (config.seedDemo) {
+    const started = Date.now();
+    const summary = await seedDemoData(services, tenant);
+    console.log(`Demo data: ${summary.applications} applications, ${summary.accounts} accounts in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log('By state:', summary.byState);
+    console.log('Demo accounts:\n' + DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(28)} ${a.password}`).join('\n'));
+  } else {
+    console.log(`Office ${tenant.code} ready with its catalogue (${await countApplications(db, tenant.id)} applications); no demo data in production.`);
+  }
+} finally {
+  await db.destroy();
+}

@@ -1,0 +1,98 @@
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createJsonSchemaTransform, createJsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { applicationRoutes } from './applications/applications.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { catalogueRoutes } from './catalogue/catalogue.routes.js';
+import { registerRequestContext } from './http/context.js';
+import { healthRoutes } from './http/health.routes.js';
+import { homeRoutes } from './http/home.routes.js';
+import { registerErrorHandling } from './http/problem.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import type { Services } from './services.js';
+import { trackingRoutes } from './tracking/tracking.routes.js';
+
+/** Log redaction: no password, token, NIK or tracking code ever reaches the logs (SECURITY.md, UU PDP). */
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.nik',
+  '*.token',
+  '*.trackingCode',
+];
+
+/**
+ * Builds the HTTP application around already-created services; `listen()` is the caller's business
+ * (server.ts in production, `app.inject()` in tests). Reads like a table of contents.
+ */
+export async function createApp(services: Services, options: { logger?: FastifyBaseLogger } = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Trust X-Forwarded-For only from the configured number of proxy hops (ASVS v5.0.0-4.1.3).
+    trustProxy: (_address: string, hop: number) => hop < config.trustProxyHops,
+    bodyLimit: 1024 * 1024,
+    // Request ids are generated here; a client's X-Request-Id is not trusted (ASVS v5.0.0-4.1.3).
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  registerErrorHandling(app);
+  registerSecurityHeaders(app, { https: config.baseUrl.startsWith('https://') });
+  await app.register(rateLimit, { global: false });
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 } });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Izol API',
+        version: '1.0.0',
+        description:
+          'The JSON API behind Izol, the online permit service of a one-stop integrated service office (DPMPTSP). ' +
+          'Everything the pages do is here. Errors are RFC 9457 problem details with a message a citizen can read; ' +
+          'send Accept-Language: en for English (Indonesian is the default).',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Token from POST /api/v1/auth/login' } } },
+    },
+    transform: multipartAware(createJsonSchemaTransform({ skipList: ['/api/docs/*', '/', '/api/openapi.json'] })),
+    transformObject: createJsonSchemaTransformObject({}),
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerRequestContext(app, services);
+  healthRoutes(app, services);
+  homeRoutes(app, services);
+  catalogueRoutes(app, services);
+  authRoutes(app, services);
+  applicationRoutes(app, services);
+  trackingRoutes(app, services);
+  return app;
+}
+
+type Transform = ReturnType<typeof createJsonSchemaTransform>;
+/** Multipart uploads are read as streams, not validated as bodies; describe the body for OpenAPI here. */
+function multipartAware(inner: Transform): Transform {
+  return (input) => {
+    const out = inner(input);
+    if ((input.route.config as { multipartUpload?: boolean } | undefined)?.multipartUpload) {
+      return {
+        ...out,
+        schema: {
+          ...out.schema,
+          body: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'PDF, JPEG or PNG as the requirement allows' } } },
+        },
+      };
+    }
+    return out;
+  };
+}

@@ -1,0 +1,232 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireActor } from '../http/context.js';
+import { problemResponses, uuidParam } from '../http/common.schemas.js';
+import { AppError } from '../shared/errors.js';
+import type { Services } from '../services.js';
+import {
+  CHANNELS, actionBody, applicationParams, applicationSchema, applicationSummarySchema, createApplicationBody, documentSchema, toApplicationView,
+  toDocumentView, toSummary, updateApplicationBody,
+} from './applications.schemas.js';
+
+const bearer = [{ bearer: [] }];
+
+/** RFC 6266 / RFC 8187: an ASCII fallback plus the exact UTF-8 name. */
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export function applicationRoutes(app: FastifyInstance, services: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const view = async (request: { actor: unknown }, id: string) => {
+    const actor = requireActor(request as never);
+    return toApplicationView(actor, await services.applications.getApplication({ actor, applicationId: id }));
+  };
+
+  r.post('/api/v1/applications', {
+    schema: {
+      operationId: 'createApplication',
+      tags: ['Applications'],
+      summary: 'Start an application (a draft). The front desk records walk-in, courier and assisted intake here.',
+      security: bearer,
+      headers: z.object({ 'idempotency-key': z.string().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/).optional() }),
+      body: createApplicationBody,
+      response: { 200: applicationSchema, 201: applicationSchema, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = requireActor(request, ['applicant', 'front_desk']);
+      const { application, created } = await services.applications.createApplication({
+        actor, ...request.body, permitTypeCode: request.body.permitTypeCode.toUpperCase(), idempotencyKey: request.headers['idempotency-key'],
+      });
+      return reply.code(created ? 201 : 200).send(await view(request, application.id));
+    },
+  });
+
+  r.patch('/api/v1/applications/:id', {
+    schema: {
+      operationId: 'updateApplication',
+      tags: ['Applications'],
+      summary: 'Save answers on a draft or a file returned for correction (only the given fields change; null clears one)',
+      security: bearer,
+      params: applicationParams,
+      body: updateApplicationBody,
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request);
+      await services.applications.updateApplication({ actor, applicationId: request.params.id, answers: request.body.answers, revision: request.body.revision });
+      return view(request, request.params.id);
+    },
+  });
+
+  r.get('/api/v1/applications/:id', {
+    schema: {
+      operationId: 'getApplication',
+      tags: ['Applications'],
+      summary: 'One application with its documents, timeline and the actions open to you',
+      security: bearer,
+      params: applicationParams,
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => view(request, request.params.id),
+  });
+
+  r.get('/api/v1/applications', {
+    schema: {
+      operationId: 'listApplications',
+      tags: ['Applications'],
+      summary: 'Applications you may see: your own as an applicant, your office’s as staff',
+      security: bearer,
+      querystring: z.strictObject({
+        state: z.string().regex(/^[a-z_]{2,40}$/).optional(),
+        permitType: z.string().regex(/^[A-Za-z0-9]{2,12}$/).optional(),
+        channel: z.enum(CHANNELS).optional(),
+        q: z.string().max(100).optional().describe('Part of the number or the applicant’s name'),
+        page: z.coerce.number().int().min(1).max(10_000).default(1),
+        pageSize: z.coerce.number().int().min(1).max(100).default(20),
+      }),
+      response: { 200: z.object({ items: z.array(applicationSummarySchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }), ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request);
+      const { page, pageSize, permitType, ...rest } = request.query;
+      const { rows, total } = await services.applications.listApplications({
+        actor, filters: { ...rest, permitCode: permitType?.toUpperCase(), limit: pageSize, offset: (page - 1) * pageSize },
+      });
+      return { items: rows.map(toSummary), page, pageSize, total };
+    },
+  });
+
+  r.post('/api/v1/applications/:id/submit', {
+    schema: {
+      operationId: 'submitApplication',
+      tags: ['Applications'],
+      summary: 'Submit a draft: it gets its number and tracking code (the receipt)',
+      security: bearer,
+      params: applicationParams,
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request);
+      await services.applications.performAction({ actor, applicationId: request.params.id, action: 'submit' });
+      return view(request, request.params.id);
+    },
+  });
+
+  r.post('/api/v1/applications/:id/withdraw', {
+    schema: {
+      operationId: 'withdrawApplication',
+      tags: ['Applications'],
+      summary: 'Withdraw your application',
+      security: bearer,
+      params: applicationParams,
+      body: z.strictObject({ reason: z.string().max(2000).optional() }).optional(),
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request);
+      await services.applications.performAction({ actor, applicationId: request.params.id, action: 'withdraw', reason: request.body?.reason });
+      return view(request, request.params.id);
+    },
+  });
+
+  r.post('/api/v1/applications/:id/actions', {
+    schema: {
+      operationId: 'performApplicationAction',
+      tags: ['Applications'],
+      summary: 'Take a workflow action (see availableActions on the application)',
+      security: bearer,
+      params: applicationParams,
+      body: actionBody,
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request);
+      await services.applications.performAction({ actor, applicationId: request.params.id, ...request.body });
+      return view(request, request.params.id);
+    },
+  });
+
+  r.put('/api/v1/applications/:id/documents/:requirementCode', {
+    config: { multipartUpload: true },
+    schema: {
+      operationId: 'uploadDocument',
+      tags: ['Documents'],
+      summary: 'Upload the file for one requirement (multipart/form-data, field "file"); replaces the current version and keeps the old one',
+      security: bearer,
+      consumes: ['multipart/form-data'],
+      params: z.strictObject({ id: uuidParam, requirementCode: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/) }),
+      response: { 201: documentSchema, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = requireActor(request);
+      if (!request.isMultipart()) {
+        throw new AppError('invalid_input', 'not multipart', { fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }] });
+      }
+      const part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
+      if (!part || part.fieldname !== 'file') {
+        throw new AppError('invalid_input', 'no file part', { fields: [{ field: 'file', code: 'required', message: 'send the file in a field named "file"' }] });
+      }
+      const doc = await services.documents.uploadDocument({
+        actor, applicationId: request.params.id, requirementCode: request.params.requirementCode, fileName: part.filename, claimedType: part.mimetype, source: part.file,
+      });
+      return reply.code(201).send(toDocumentView(doc));
+    },
+  });
+
+  r.get('/api/v1/applications/:id/documents/:documentId', {
+    schema: {
+      operationId: 'downloadDocument',
+      tags: ['Documents'],
+      summary: 'Download a document (always as an attachment)',
+      security: bearer,
+      params: z.strictObject({ id: uuidParam, documentId: uuidParam }),
+      response: { 200: z.any().describe('The file, as application/pdf, image/jpeg or image/png'), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = requireActor(request);
+      const { doc, stream } = await services.documents.openDocument({ actor, applicationId: request.params.id, documentId: request.params.documentId });
+      return reply
+        .header('content-type', doc.media_type)
+        .header('content-disposition', contentDisposition(doc.file_name))
+        .header('cache-control', 'private, no-store')
+        .send(stream);
+    },
+  });
+
+  r.post('/api/v1/applications/:id/documents/:documentId/review', {
+    schema: {
+      operationId: 'reviewDocument',
+      tags: ['Documents'],
+      summary: 'Officer: accept a document, or refuse it with a reason the applicant will read',
+      security: bearer,
+      params: z.strictObject({ id: uuidParam, documentId: uuidParam }),
+      body: z.strictObject({ status: z.enum(['accepted', 'refused']), reason: z.string().max(1000).optional() }),
+      response: { 200: documentSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request, ['verifier', 'technical']);
+      const doc = await services.documents.reviewDocument({ actor, applicationId: request.params.id, documentId: request.params.documentId, ...request.body });
+      return toDocumentView(doc);
+    },
+  });
+
+  r.post('/api/v1/applications/:id/inspection', {
+    schema: {
+      operationId: 'recordInspection',
+      tags: ['Applications'],
+      summary: 'Technical team: record the result of the field inspection',
+      security: bearer,
+      params: applicationParams,
+      body: z.strictObject({ result: z.enum(['pass', 'fail']), findings: z.string().trim().min(1).max(5000) }),
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request, ['technical']);
+      await services.documents.recordInspection({ actor, applicationId: request.params.id, ...request.body });
+      return view(request, request.params.id);
+    },
+  });
+}

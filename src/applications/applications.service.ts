@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../auth/actor.js';
+import { type Answers, validateAnswers } from '../catalogue/answers.js';
+import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
+import type { CatalogueService } from '../catalogue/catalogue.service.js';
+import type { Db } from '../db/database.js';
+import type { Application, Document } from '../db/schema.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import { currentDocuments } from '../documents/documents.repository.js';
+import { enqueue } from '../outbox/outbox.repository.js';
+import { readableCode } from '../shared/crypto.js';
+import { AppError } from '../shared/errors.js';
+import { type Clock, isoNow, yearIn } from '../shared/time.js';
+import { findTenantById } from '../tenants/tenants.repository.js';
+import { actionsFor, planTransition, stateKind, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
+import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
+import { actsForApplicant, canSee, isEditableState } from './applications.access.js';
+import {
+  type ApplicationFilters, findApplication, findByIdempotencyKey, insertApplication, insertEvent, listEvents, nextSequenceValue,
+  searchApplications, updateAtRevision,
+} from './applications.repository.js';
+
+export type Channel = Application['channel'];
+
+export type ApplicationDeps = { db: Db; clock: Clock; catalogue: CatalogueService };
+
+/** The facts the workflow's preconditions are judged on (see PRECONDITIONS). */
+export function factsFor(definition: PermitTypeDefinition, app: Application, docs: readonly Document[]): WorkflowFacts {
+  const byRequirement = new Map(docs.map((d) => [d.requirement_code, d]));
+  const required = definition.requirements.filter((r) => r.required);
+  return {
+    all_required_documents_uploaded: required.every((r) => byRequirement.has(r.code)),
+    all_required_documents_accepted:
+      required.every((r) => byRequirement.get(r.code)?.review_status === 'accepted') && docs.every((d) => d.review_status !== 'refused'),
+    some_document_refused: docs.some((d) => d.review_status === 'refused'),
+    no_document_refused: docs.every((d) => d.review_status !== 'refused'),
+    // Satisfied when the permit type needs no inspection, or one has been recorded.
+    inspection_recorded: definition.fieldInspection !== 'required' || app.inspection_recorded_at !== null,
+    fee_assessed: app.fee_amount !== null,
+    fee_paid: app.fee_paid_at !== null || app.fee_amount === 0,
+  };
+}
+
+function todayIn(clock: Clock, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now());
+}
+
+export function createApplicationService(deps: ApplicationDeps) {
+  const { db, clock, catalogue } = deps;
+
+  /** Loads an application the actor may see, or throws not_found (never revealing that it exists). */
+  async function loadVisible(actor: Actor, applicationId: string): Promise<Application> {
+    const app = await findApplication(db, actor.tenantId, applicationId);
+    if (!app || !canSee(actor, app)) throw new AppError('not_found', 'application not found or not visible');
+    return app;
+  }
+
+  async function tenantTimeZone(tenantId: string): Promise<string> {
+    return (await findTenantById(db, tenantId))?.time_zone ?? 'Asia/Jakarta';
+  }
+
+  async function createApplication(input: {
+    actor: Actor;
+    permitTypeCode: string;
+    answers?: Record<string, unknown> | undefined;
+    channel?: Channel | undefined;
+    channelDetail?: string | undefined;
+    applicantName?: string | undefined;
+    idempotencyKey?: string | undefined;
+  }): Promise<{ application: Application; created: boolean }> {
+    const { actor } = input;
+    if (actor.role !== 'applicant' && actor.role !== 'front_desk') throw new AppError('forbidden', 'only applicants and the front desk open applications');
+    if (input.idempotencyKey) {
+      const existing = await findByIdempotencyKey(db, actor.tenantId, actor.userId, input.idempotencyKey);
+      if (existing) return { application: existing, created: false };
+    }
+    const type = await catalogue.getPermitType({ tenantId: actor.tenantId, code: input.permitTypeCode });
+    if (!type.enabled) throw new AppError('permit_type_disabled', `permit type ${input.permitTypeCode} is disabled`);
+
+    let channel: Channel = 'online';
+    let applicantName = actor.name;
+    if (actor.role === 'front_desk') {
+      if (!input.channel || input.channel === 'online') {
+        throw new AppError('invalid_input', 'front desk intake needs a channel', { fields: [{ field: 'channel', code: 'required', message: 'choose walk_in, courier or assisted' }] });
+      }
+      if (!input.applicantName?.trim()) {
+        throw new AppError('invalid_input', 'front desk intake needs the applicant name', { fields: [{ field: 'applicantName', code: 'required', message: 'required' }] });
+      }
+      channel = input.channel;
+      applicantName = input.applicantName.trim();
+    } else if (input.channel && input.channel !== 'online') {
+      throw new AppError('forbidden', 'applicants file online; other channels are recorded by the front desk');
+    }
+
+    const { answers, problems } = validateAnswers(type.definition.fields, input.answers ?? {}, { complete: false, today: todayIn(clock, await tenantTimeZone(actor.tenantId)) });
+    if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
+
+    const now = isoNow(clock);
+    const app: Application = {
+      id: randomUUID(), tenant_id: actor.tenantId, permit_type_id: type.permitTypeId, permit_type_version_id: type.versionId,
+      permit_code: type.definition.code, number: null, tracking_code: null, state: type.workflow.initial, channel,
+      channel_detail: channel === 'online' ? null : (input.channelDetail?.trim() || null),
+      applicant_id: actor.role === 'applicant' ? actor.userId : null, applicant_name: applicantName, created_by: actor.userId,
+      intake_officer_id: actor.role === 'front_desk' ? actor.userId : null, answers: JSON.stringify(answers), fee_amount: null,
+      payment_reference: null, fee_paid_at: null, inspection_result: null, inspection_recorded_at: null,
+      idempotency_key: input.idempotencyKey ?? null, submitted_at: null, state_entered_at: now, decided_at: null, created_at: now,
+      updated_at: now, revision: 0,
+    };
+    try {
+      await db.transaction().execute(async (trx) => {
+        await insertApplication(trx, app);
+        await insertEvent(trx, { id: randomUUID(), tenantId: actor.tenantId, applicationId: app.id, action: 'create', fromState: null, toState: app.state, actorId: actor.userId, actorRole: actor.role, reason: null, data: { channel }, at: now });
+        await appendAudit(trx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'application.created', subjectType: 'application', subjectId: app.id, data: { permitCode: app.permit_code, channel }, occurredAt: now });
+      });
+    } catch (err) {
+      // The same idempotency key sent twice at once: the unique constraint lets one through.
+      if (input.idempotencyKey && /unique|duplicate/i.test((err as Error).message)) {
+        const existing = await findByIdempotencyKey(db, actor.tenantId, actor.userId, input.idempotencyKey);
+        if (existing) return { application: existing, created: false };
+      }
+      throw err;
+    }
+    return { application: app, created: true };
+  }
+
+  /** Merges answers into a draft (or a file returned for correction). Only given fields change. */
+  async function updateApplication(input: { actor: Actor; applicationId: string; answers: Record<string, unknown>; revision?: number | undefined }): Promise<Application> {
+    const app = await loadVisible(input.actor, input.applicationId);
+    if (!actsForApplicant(input.actor, app)) throw new AppError('forbidden', 'only the applicant side edits answers');
+    const { definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
+    if (!isEditableState(workflow, app.state)) throw new AppError('invalid_state', `answers cannot change in state ${app.state}`);
+    if (input.revision !== undefined && input.revision !== app.revision) throw new AppError('conflict', 'stale revision');
+    const { answers, problems } = validateAnswers(definition.fields, input.answers, { complete: false, today: todayIn(clock, await tenantTimeZone(app.tenant_id)) });
+    if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
+    // A blank answer clears that field.
+    const merged: Answers = { ...(JSON.parse(app.answers) as Answers), ...answers };
+    for (const [k, v] of Object.entries(input.answers)) if (v === null || v === '') delete merged[k];
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      if (!(await updateAtRevision(trx, app.id, app.revision, { answers: JSON.stringify(merged), updated_at: now }))) throw new AppError('conflict', 'changed meanwhile');
+      await appendAudit(trx, { tenantId: app.tenant_id, actorId: input.actor.userId, action: 'application.updated', subjectType: 'application', subjectId: app.id, data: { fields: Object.keys(input.answers) }, occurredAt: now });
+    });
+    return (await findApplication(db, app.tenant_id, app.id))!;
+  }
+
+  /**
+   * Takes one workflow action. Load → authorise → check state and preconditions → one transaction
+   * (state change, number on first filing, timeline event, audit row, outbox row) → return.
+   */
+  async function performAction(input: {
+    actor: Actor;
+    applicationId: string;
+    action: string;
+    reason?: string | undefined;
+    feeAmount?: number | undefined;
+    paymentReference?: string | undefined;
+  }): Promise<Application> {
+    const { actor } = input;
+    const app = await loadVisible(actor, input.applicationId);
+    const { definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
+    const docs = await currentDocuments(db, app.tenant_id, app.id);
+    const { action, to } = planTransition({ workflow, state: app.state, actionCode: input.action, role: actor.role, facts: factsFor(definition, app, docs), reason: input.reason });
+    if ((actor.role === 'applicant' || actor.role === 'front_desk') && !actsForApplicant(actor, app)) {
+      throw new AppError('forbidden', 'the front desk acts only on files it took in');
+    }
+
+    const fromKind = stateKind(workflow, app.state);
+    const toKind = stateKind(workflow, to);
+    const timeZone = await tenantTimeZone(app.tenant_id);
+    if ((fromKind === 'draft' || fromKind === 'applicant') && toKind === 'office') {
+      const { problems } = validateAnswers(definition.fields, JSON.parse(app.answers) as Answers, { complete: true, today: todayIn(clock, timeZone) });
+      if (problems.length) throw new AppError('invalid_answers', 'answers incomplete', { fields: problems });
+    }
+    const set: Parameters<typeof updateAtRevision>[3] = {};
+    const data: Record<string, unknown> = {};
+    if (action.input === 'fee_amount') {
+      if (input.feeAmount === undefined || !Number.isSafeInteger(input.feeAmount) || input.feeAmount < 0) {
+        throw new AppError('invalid_input', 'fee amount needed', { fields: [{ field: 'feeAmount', code: 'required', message: 'the fee in whole rupiah is required' }] });
+      }
+      set.fee_amount = input.feeAmount;
+      data.feeAmount = input.feeAmount;
+    }
+    if (action.input === 'payment_reference') {
+      if (!input.paymentReference?.trim()) {
+        throw new AppError('invalid_input', 'payment reference needed', { fields: [{ field: 'paymentReference', code: 'required', message: 'the payment reference is required' }] });
+      }
+      set.payment_reference = input.paymentReference.trim();
+      data.paymentReference = set.payment_reference;
+    }
+
+    const now = isoNow(clock);
+    const firstFiling = app.number === null && toKind === 'office';
+    await db.transaction().execute(async (trx) => {
+      if (action.input === 'payment_reference') set.fee_paid_at = now;
+      if (toKind === 'final') set.decided_at = now;
+      if (!(await updateAtRevision(trx, app.id, app.revision, { ...set, state: to, state_entered_at: now, updated_at: now }))) {
+        throw new AppError('conflict', 'changed meanwhile');
+      }
+      if (firstFiling) {
+        const tenant = await findTenantById(trx, app.tenant_id);
+        const year = yearIn(clock.now(), timeZone);
+        const seq = await nextSequenceValue(trx, app.tenant_id, `${app.permit_code}-${year}`);
+        const number = `${tenant?.code ?? 'X'}-${app.permit_code}-${year}-${String(seq).padStart(6, '0')}`;
+        await trx.updateTable('applications').set({ number, tracking_code: readableCode(8), submitted_at: now }).where('id', '=', app.id).execute();
+        data.number = number;
+      }
+      const reason = input.reason?.trim() || null;
+      await insertEvent(trx, { id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, action: action.code, fromState: app.state, toState: to, actorId: actor.userId, actorRole: actor.role, reason, data, at: now });
+      await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: `application.${action.code}`, subjectType: 'application', subjectId: app.id, data: { from: app.state, to, ...data }, occurredAt: now });
+      await enqueue(trx, {
+        tenantId: app.tenant_id,
+        now,
+        message: firstFiling
+          ? { topic: 'notify.application_submitted', applicationId: app.id, userId: app.applicant_id }
+          : { topic: 'notify.application_transitioned', applicationId: app.id, userId: app.applicant_id, action: action.code, toState: to },
+      });
+    });
+    return (await findApplication(db, app.tenant_id, app.id))!;
+  }
+
+  async function getApplication(input: { actor: Actor; applicationId: string }) {
+    const app = await loadVisible(input.actor, input.applicationId);
+    const { version, definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
+    const [docs, events] = await Promise.all([currentDocuments(db, app.tenant_id, app.id), listEvents(db, app.tenant_id, app.id)]);
+    return { app, version, definition, workflow, docs, events, facts: factsFor(definition, app, docs) };
+  }
+
+  async function listApplications(input: { actor: Actor; filters: Omit<ApplicationFilters, 'applicantId'> }) {
+    const { actor } = input;
+    return searchApplications(db, actor.tenantId, { ...input.filters, applicantId: actor.role === 'applicant' ? actor.userId : undefined });
+  }
+
+  return { createApplication, updateApplication, performAction, getApplication, listApplications, loadVisible };
+}
+export type ApplicationService = ReturnType<typeof createApplicationService>;
+
+/** The actions this actor could take now, each with what is still missing. */
+export function availableActions(actor: Actor, app: Application, workflow: WorkflowDefinition, facts: WorkflowFacts) {
+  if ((actor.role === 'applicant' || actor.role === 'front_desk') && !actsForApplicant(actor, app)) return [];
+  return actionsFor(workflow, app.state, actor.role).map((a) => ({
+    code: a.code,
+    label: a.label,
+    to: a.to,
+    requiresReason: a.requiresReason,
+    input: a.input ?? null,
+    missing: unmetPreconditions(a, facts),
+  }));
+}
+
+export { stateOf };

@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { bearerToken, requireActor } from '../http/context.js';
+import { problemResponses } from '../http/common.schemas.js';
+import { decryptField } from '../shared/crypto.js';
+import { maskNik } from '../shared/identifiers.js';
+import type { Services } from '../services.js';
+import { MAX_PASSWORD_LENGTH } from './passwords.js';
+
+const userSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.string(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    nikMasked: z.string().nullable().describe('Only the region and the last two digits'),
+    office: z.object({ code: z.string(), name: z.string() }),
+  })
+  .meta({ id: 'User' });
+
+export function authRoutes(app: FastifyInstance, services: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const strictLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+
+  r.post('/api/v1/auth/register', {
+    config: strictLimit,
+    schema: {
+      operationId: 'registerApplicant',
+      tags: ['Accounts'],
+      summary: 'Create a citizen or business account',
+      body: z.strictObject({
+        name: z.string().trim().min(1).max(120),
+        nik: z.string().max(20),
+        email: z.string().max(254).optional(),
+        phone: z.string().max(20).optional(),
+        password: z.string().max(MAX_PASSWORD_LENGTH),
+        consent: z.boolean().describe('Agreement to the personal-data notice (UU PDP 27/2022)'),
+      }),
+      response: { 201: z.object({ userId: z.string() }), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const result = await services.auth.registerApplicant({ tenantId: request.tenant.id, ...request.body });
+      return reply.code(201).send(result);
+    },
+  });
+
+  r.post('/api/v1/auth/login', {
+    config: strictLimit,
+    schema: {
+      operationId: 'login',
+      tags: ['Accounts'],
+      summary: 'Sign in with email or WhatsApp number and password; returns a bearer token',
+      body: z.strictObject({ login: z.string().min(1).max(254), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }),
+      response: { 200: z.object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string() }), ...problemResponses },
+    },
+    handler: async (request) => {
+      const { token, expiresAt } = await services.auth.login({
+        tenantId: request.tenant.id, login: request.body.login, password: request.body.password, clientIp: request.ip, kind: 'bearer', previousToken: bearerToken(request),
+      });
+      return { token, tokenType: 'Bearer' as const, expiresAt };
+    },
+  });
+
+  r.post('/api/v1/auth/logout', {
+    schema: {
+      operationId: 'logout',
+      tags: ['Accounts'],
+      summary: 'Sign out: ends every session of this account',
+      security: [{ bearer: [] }],
+      response: { 204: z.null(), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      await services.auth.logout(requireActor(request));
+      return reply.code(204).send(null);
+    },
+  });
+
+  r.get('/api/v1/me', {
+    schema: {
+      operationId: 'getCurrentUser',
+      tags: ['Accounts'],
+      summary: 'The signed-in account',
+      security: [{ bearer: [] }],
+      response: { 200: userSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const user = await services.auth.getUser(requireActor(request));
+      const nik = user.nik_encrypted ? decryptField(services.config.dataEncryptionKey, user.nik_encrypted) : null;
+      return {
+        id: user.id, name: user.name, role: user.role, email: user.email, phone: user.phone, nikMasked: nik ? maskNik(nik) : null,
+        office: { code: request.tenant.code, name: request.tenant.name },
+      };
+    },
+  });
+}

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import type { User } from '../db/schema.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import { enqueue } from '../outbox/outbox.repository.js';
+import { blindIndex, encryptField, newToken, sha256Hex } from '../shared/crypto.js';
+import { AppError, type FieldProblem } from '../shared/errors.js';
+import { nikProblem, normalisePhone } from '../shared/identifiers.js';
+import { type Clock, addMinutes, isoNow } from '../shared/time.js';
+import type { Role } from '../workflow/workflow.schema.js';
+import type { Actor } from './actor.js';
+import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import {
+  countRecentFailures, findLiveSession, insertSession, recordLoginAttempt, revokeAllSessions, revokeSession, touchSession,
+} from './sessions.repository.js';
+import { findConflictingUser, findUserById, findUserByLogin, insertUser } from './users.repository.js';
+
+/** Session lifetimes (ASVS v5.0.0-7.3.1/7.3.2): idle timeout and absolute lifetime, per kind. */
+export const SESSION_POLICY = {
+  cookie: { idleMinutes: 30, absoluteMinutes: 12 * 60 },
+  bearer: { idleMinutes: 120, absoluteMinutes: 24 * 60 },
+} as const;
+
+/**
+ * Throttling, not lockout (ASVS v5.0.0-6.3.1): after 5 failed sign-ins for one account within
+ * 15 minutes, or 30 from one address, further tries get 429 until the window passes. Nobody can
+ * lock an account for longer than that by guessing on purpose.
+ */
+export const LOGIN_THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 30 } as const;
+
+/** The version of the personal-data notice (UU PDP 27/2022) a registration agrees to. */
+export const CONSENT_VERSION = 'pdp-2026-01';
+
+export type AuthDeps = { db: Db; clock: Clock; dataKey: Buffer };
+
+function normaliseLogin(login: string): { email?: string; phone?: string } {
+  const trimmed = login.trim();
+  if (trimmed.includes('@')) return { email: trimmed.toLowerCase() };
+  const phone = normalisePhone(trimmed);
+  return phone ? { phone } : { email: trimmed.toLowerCase() };
+}
+
+export function createAuthService(deps: AuthDeps) {
+  const { db, clock } = deps;
+
+  async function registerApplicant(input: {
+    tenantId: string;
+    name: string;
+    nik: string;
+    email?: string | undefined;
+    phone?: string | undefined;
+    password: string;
+    consent: boolean;
+  }): Promise<{ userId: string }> {
+    const problems: FieldProblem[] = [];
+    const email = input.email?.trim().toLowerCase() || null;
+    const phone = input.phone ? normalisePhone(input.phone) : null;
+    if (input.phone && !phone) problems.push({ field: 'phone', code: 'invalid_phone', message: 'not an Indonesian mobile number' });
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    if (!email && !input.phone) problems.push({ field: 'email', code: 'required', message: 'give an email address or a WhatsApp number' });
+    const nik = input.nik.replace(/\s/g, '');
+    if (nikProblem(nik)) problems.push({ field: 'nik', code: 'invalid_nik', message: 'not a valid NIK' });
+    if (!input.name.trim()) problems.push({ field: 'name', code: 'required', message: 'required' });
+    if (!input.consent) problems.push({ field: 'consent', code: 'required', message: 'consent to personal-data processing is required' });
+    const pw = passwordProblem(input.password, 'applicant', [input.name, email?.split('@')[0] ?? '', nik]);
+    if (pw) problems.push({ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) });
+    if (problems.length) throw new AppError('invalid_input', 'registration input invalid', { fields: problems });
+
+    const nikIndex = blindIndex(deps.dataKey, 'nik', nik);
+    const conflict = await findConflictingUser(db, input.tenantId, { email, phone, nikIndex });
+    if (conflict) throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'nik' ? 'NIK' : conflict === 'email' ? 'Email' : 'WhatsApp' } });
+
+    const now = isoNow(clock);
+    const userId = randomUUID();
+    const passwordHash = await hashPassword(input.password);
+    try {
+      await db.transaction().execute(async (trx) => {
+        await insertUser(trx, {
+          id: userId, tenant_id: input.tenantId, role: 'applicant', name: input.name.trim(), email, phone,
+          nik_encrypted: encryptField(deps.dataKey, nik), nik_index: nikIndex, password_hash: passwordHash,
+          consent_version: CONSENT_VERSION, consent_at: now, disabled_at: null, created_at: now, updated_at: now,
+        });
+        await appendAudit(trx, { tenantId: input.tenantId, actorId: userId, action: 'user.registered', subjectType: 'user', subjectId: userId, data: { consentVersion: CONSENT_VERSION }, occurredAt: now });
+        await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.account_registered', userId }, now });
+      });
+    } catch (err) {
+      // Two registrations racing with the same email: the database's unique constraint decides.
+      if (/unique|duplicate/i.test((err as Error).message)) throw new AppError('already_registered', 'lost a registration race', { params: { field: 'Email' } });
+      throw err;
+    }
+    return { userId };
+  }
+
+  /** Creates a staff or demo account directly (seed, admin). */
+  async function createUser(input: { tenantId: string; role: Role; name: string; email: string; phone?: string; nik?: string; password: string; actorId?: string | null }): Promise<{ userId: string }> {
+    const pw = passwordProblem(input.password, input.role);
+    if (pw) throw new AppError('invalid_input', 'password not accepted', { fields: [{ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) }] });
+    const now = isoNow(clock);
+    const userId = randomUUID();
+    const passwordHash = await hashPassword(input.password);
+    await db.transaction().execute(async (trx) => {
+      await insertUser(trx, {
+        id: userId, tenant_id: input.tenantId, role: input.role, name: input.name, email: input.email.toLowerCase(),
+        phone: input.phone ? normalisePhone(input.phone) : null,
+        nik_encrypted: input.nik ? encryptField(deps.dataKey, input.nik) : null,
+        nik_index: input.nik ? blindIndex(deps.dataKey, 'nik', input.nik) : null,
+        password_hash: passwordHash, consent_version: input.role === 'applicant' ? CONSENT_VERSION : null,
+        consent_at: input.role === 'applicant' ? now : null, disabled_at: null, created_at: now, updated_at: now,
+      });
+      await appendAudit(trx, { tenantId: input.tenantId, actorId: input.actorId ?? null, action: 'user.created', subjectType: 'user', subjectId: userId, data: { role: input.role }, occurredAt: now });
+    });
+    return { userId };
+  }
+
+  /**
+   * Checks the password and opens a new session with a fresh token (so a token planted before
+   * sign-in is never upgraded: ASVS v5.0.0-7.2.4). Every attempt is recorded and audited.
+   */
+  async function login(input: { tenantId: string; login: string; password: string; clientIp: string; kind: 'cookie' | 'bearer'; previousToken?: string | undefined }): Promise<{ token: string; expiresAt: string; user: User }> {
+    const now = isoNow(clock);
+    const subject = blindIndex(deps.dataKey, 'login', input.login.trim().toLowerCase());
+    const since = addMinutes(now, -LOGIN_THROTTLE.windowMinutes);
+    const failures = await countRecentFailures(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, since });
+    if (failures.bySubject >= LOGIN_THROTTLE.perAccount || failures.byIp >= LOGIN_THROTTLE.perAddress) {
+      await appendAuditStandalone(input.tenantId, null, 'auth.login_throttled', { subject: subject.slice(0, 16) });
+      throw new AppError('too_many_attempts', 'login throttled', { params: { minutes: LOGIN_THROTTLE.windowMinutes }, retryAfterSeconds: LOGIN_THROTTLE.windowMinutes * 60 });
+    }
+    const user = await findUserByLogin(db, input.tenantId, normaliseLogin(input.login));
+    const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
+    if (!user || !ok || user.disabled_at) {
+      await recordLoginAttempt(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: false, now });
+      await appendAuditStandalone(input.tenantId, user?.id ?? null, 'auth.login_failed', { reason: !user ? 'unknown_account' : user.disabled_at ? 'disabled' : 'bad_password' });
+      throw new AppError('bad_credentials', 'login failed');
+    }
+    const token = newToken();
+    const policy = SESSION_POLICY[input.kind];
+    const expiresAt = addMinutes(now, policy.absoluteMinutes);
+    await db.transaction().execute(async (trx) => {
+      if (input.previousToken) await revokeSession(trx, sha256Hex(input.previousToken), now);
+      await insertSession(trx, { id: sha256Hex(token), tenantId: input.tenantId, userId: user.id, kind: input.kind, now, expiresAt });
+      await recordLoginAttempt(trx, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: true, now });
+      await appendAudit(trx, { tenantId: input.tenantId, actorId: user.id, action: 'auth.login', subjectType: 'user', subjectId: user.id, data: { kind: input.kind }, occurredAt: now });
+    });
+    return { token, expiresAt, user };
+  }
+
+  async function appendAuditStandalone(tenantId: string, actorId: string | null, action: string, data: Record<string, unknown>): Promise<void> {
+    await db.transaction().execute((trx) => appendAudit(trx, { tenantId, actorId, action, subjectType: 'user', subjectId: actorId, data, occurredAt: isoNow(clock) }));
+  }
+
+  /** Resolves a token to an actor, enforcing idle and absolute timeouts; null when not signed in. */
+  async function authenticate(input: { tenantId: string; token: string; kind: 'cookie' | 'bearer' }): Promise<Actor | null> {
+    const now = isoNow(clock);
+    const session = await findLiveSession(db, sha256Hex(input.token), now);
+    if (!session || session.kind !== input.kind || session.tenant_id !== input.tenantId || session.disabled_at) return null;
+    if (addMinutes(session.last_seen_at, SESSION_POLICY[input.kind].idleMinutes) <= now) return null;
+    // Refresh the idle clock at most once a minute, to spare the database a write per request.
+    if (addMinutes(session.last_seen_at, 1) < now) await touchSession(db, session.id, now);
+    return { userId: session.user_id, tenantId: session.tenant_id, role: session.role as Actor['role'], name: session.name };
+  }
+
+  /** Signing out ends every session of the account, on every device (the foundation issue's rule). */
+  async function logout(actor: Actor): Promise<void> {
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      await revokeAllSessions(trx, actor.userId, now);
+      await appendAudit(trx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'auth.logout', subjectType: 'user', subjectId: actor.userId, occurredAt: now });
+    });
+  }
+
+  /** Disables an account and ends all its sessions at once (ASVS v5.0.0-7.4.2). */
+  async function disableUser(input: { actor: Actor; userId: string }): Promise<void> {
+    if (input.actor.role !== 'admin') throw new AppError('forbidden', 'only admins disable accounts');
+    const user = await findUserById(db, input.actor.tenantId, input.userId);
+    if (!user) throw new AppError('not_found', 'no such user');
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ disabled_at: now, updated_at: now }).where('id', '=', user.id).execute();
+      await revokeAllSessions(trx, user.id, now);
+      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.disabled', subjectType: 'user', subjectId: user.id, occurredAt: now });
+    });
+  }
+
+  async function getUser(actor: Actor): Promise<User> {
+    const user = await findUserById(db, actor.tenantId, actor.userId);
+    if (!user) throw new AppError('unauthenticated', 'user vanished');
+    return user;
+  }
+
+  return { registerApplicant, createUser, login, authenticate, logout, disableUser, getUser };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,143 @@
+import type { FieldProblem } from '../shared/errors.js';
+import { isValidKbli, isValidNib, isValidNpwp, nikProblem, normaliseNpwp, normalisePhone } from '../shared/identifiers.js';
+import type { FieldDefinition } from './catalogue.schema.js';
+
+export type AnswerValue = string | number | boolean;
+export type Answers = Record<string, AnswerValue>;
+
+type Checked = { value: AnswerValue } | { problem: Omit<FieldProblem, 'field'> };
+
+const problem = (code: string, message: string, params?: Record<string, string | number>): Checked => ({
+  problem: params ? { code, message, params } : { code, message },
+});
+
+function asText(raw: unknown): string | null {
+  if (typeof raw === 'string') return raw.trim();
+  if (typeof raw === 'number' && Number.isFinite(raw)) return String(raw);
+  return null;
+}
+
+function asNumber(raw: unknown): number | null {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
+  if (typeof raw !== 'string') return null;
+  // Indonesians write 85,5 for 85.5; thousands separators are not accepted to avoid ambiguity.
+  const s = raw.trim().replace(',', '.');
+  return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : null;
+}
+
+function isRealDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+function checkField(field: FieldDefinition, raw: unknown, today: string): Checked {
+  switch (field.type) {
+    case 'text':
+    case 'textarea':
+    case 'address': {
+      const text = asText(raw);
+      if (text === null) return problem('invalid_value', 'must be text');
+      const max = field.type === 'address' ? 300 : field.maxLength;
+      const min = field.type === 'text' ? (field.minLength ?? 0) : field.type === 'address' ? 5 : 0;
+      if (text.length > max) return problem('too_long', `at most ${max} characters`, { max });
+      if (text.length < min) return problem('too_short', `at least ${min} characters`, { min });
+      return { value: text };
+    }
+    case 'number':
+    case 'area_m2':
+    case 'floor_count': {
+      const n = asNumber(raw);
+      if (n === null) return problem('not_a_number', 'must be a number');
+      const integer = field.type === 'floor_count' || (field.type === 'number' && field.integer);
+      if (integer && !Number.isInteger(n)) return problem('not_an_integer', 'must be a whole number');
+      const min = field.type === 'floor_count' ? 1 : field.min;
+      const max = field.max;
+      if (min !== undefined && n < min) return problem('too_small', `must be at least ${min}`, { min });
+      if (max !== undefined && n > max) return problem('too_big', `must be at most ${max}`, { max });
+      return { value: n };
+    }
+    case 'date': {
+      const text = asText(raw);
+      if (text === null || !isRealDate(text)) return problem('invalid_date', 'must be a date as YYYY-MM-DD');
+      if (field.notBefore === 'today' && text < today) return problem('date_in_past', 'must not be before today');
+      if (field.notAfter === 'today' && text > today) return problem('date_in_future', 'must not be after today');
+      return { value: text };
+    }
+    case 'select': {
+      const text = asText(raw);
+      if (text === null || !field.options.some((o) => o.value === text)) return problem('invalid_option', 'must be one of the options');
+      return { value: text };
+    }
+    case 'yes_no': {
+      if (raw === true || raw === 'yes' || raw === 'true') return { value: true };
+      if (raw === false || raw === 'no' || raw === 'false') return { value: false };
+      return problem('invalid_yes_no', 'must be yes or no');
+    }
+    case 'nik': {
+      const text = asText(raw)?.replace(/\s/g, '') ?? '';
+      return nikProblem(text) === null ? { value: text } : problem('invalid_nik', 'must be a valid 16-digit NIK');
+    }
+    case 'nib': {
+      const text = asText(raw)?.replace(/\s/g, '') ?? '';
+      return isValidNib(text) ? { value: text } : problem('invalid_nib', 'must be 13 digits');
+    }
+    case 'npwp': {
+      const text = asText(raw) ?? '';
+      return isValidNpwp(text) ? { value: normaliseNpwp(text) } : problem('invalid_npwp', 'must be 15 or 16 digits');
+    }
+    case 'kbli': {
+      const text = asText(raw) ?? '';
+      return isValidKbli(text) ? { value: text } : problem('invalid_kbli', 'must be 5 digits');
+    }
+    case 'email': {
+      const text = asText(raw)?.toLowerCase() ?? '';
+      return text.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text) ? { value: text } : problem('invalid_email', 'must be an email address');
+    }
+    case 'phone': {
+      const phone = normalisePhone(asText(raw) ?? '');
+      return phone ? { value: phone } : problem('invalid_phone', 'must be an Indonesian mobile number');
+    }
+    case 'vehicle_plate': {
+      const text = (asText(raw) ?? '').toUpperCase().replace(/\s+/g, ' ');
+      return /^[A-Z]{1,2} ?\d{1,4} ?[A-Z]{0,3}$/.test(text) ? { value: text } : problem('invalid_plate', 'must be a number plate like N 1234 AB');
+    }
+    default: {
+      const unreachable: never = field;
+      throw new Error(`unhandled field type ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function isBlank(raw: unknown): boolean {
+  return raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '');
+}
+
+/**
+ * Checks answers against a permit type's fields. `complete: false` (drafts) checks only what was
+ * given; `complete: true` (submission) also requires every required field. Unknown keys are refused.
+ * Returns the normalised answers (numbers as numbers, NPWP without dots, phones as +62…), or problems.
+ */
+export function validateAnswers(
+  fields: readonly FieldDefinition[],
+  answers: Record<string, unknown>,
+  options: { complete: boolean; today: string },
+): { answers: Answers; problems: FieldProblem[] } {
+  const out: Answers = {};
+  const problems: FieldProblem[] = [];
+  const known = new Set(fields.map((f) => f.name));
+  for (const key of Object.keys(answers)) {
+    if (!known.has(key)) problems.push({ field: `answers.${key}`, code: 'unknown_field', message: 'unknown field' });
+  }
+  for (const field of fields) {
+    const raw = answers[field.name];
+    if (isBlank(raw)) {
+      if (options.complete && field.required) problems.push({ field: `answers.${field.name}`, code: 'required', message: 'required' });
+      continue;
+    }
+    const checked = checkField(field, raw, options.today);
+    if ('problem' in checked) problems.push({ field: `answers.${field.name}`, ...checked.problem });
+    else out[field.name] = checked.value;
+  }
+  return { answers: out, problems };
+}

@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { workflowDefinitionSchema, type WorkflowDefinition } from '../workflow/workflow.schema.js';
+import { permitTypeSchema, type PermitTypeDefinition } from './catalogue.schema.js';
+
+export const DEFAULT_CATALOGUE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seed-data');
+
+export type Catalogue = { workflows: WorkflowDefinition[]; permitTypes: PermitTypeDefinition[] };
+
+export class CatalogueError extends Error {
+  override name = 'CatalogueError';
+}
+
+/** `[3].requirements[0].maxSizeMb`: the JSON path of a zod issue, as a person would look for it. */
+function jsonPath(issuePath: readonly PropertyKey[]): string {
+  return issuePath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+}
+
+function parseFile<T extends z.ZodType>(file: string, schema: T): z.output<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CatalogueError(`${file}: cannot be read as JSON (${(err as Error).message})`);
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.slice(0, 20).map((i) => `  ${file} ${jsonPath(i.path)}: ${i.message}`);
+    throw new CatalogueError(`The permit catalogue is not valid:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/**
+ * Loads and validates a catalogue folder (workflows.json + permit-types.json). A bad file fails
+ * with the file name and the path of each bad field, so an office can fix its data.
+ */
+export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
+  const workflowsFile = path.join(dir, 'workflows.json');
+  const typesFile = path.join(dir, 'permit-types.json');
+  const workflows = parseFile(workflowsFile, z.array(workflowDefinitionSchema).min(1));
+  const permitTypes = parseFile(typesFile, z.array(permitTypeSchema).min(1));
+  const problems: string[] = [];
+  const workflowCodes = new Set<string>();
+  workflows.forEach((w, i) => {
+    if (workflowCodes.has(w.code)) problems.push(`  ${workflowsFile} [${i}].code: workflow "${w.code}" is defined twice`);
+    workflowCodes.add(w.code);
+  });
+  const typeCodes = new Set<string>();
+  permitTypes.forEach((t, i) => {
+    if (!workflowCodes.has(t.workflow)) problems.push(`  ${typesFile} [${i}].workflow: workflow "${t.workflow}" is not in workflows.json`);
+    if (typeCodes.has(t.code)) problems.push(`  ${typesFile} [${i}].code: permit type "${t.code}" is defined twice`);
+    typeCodes.add(t.code);
+  });
+  if (problems.length > 0) throw new CatalogueError(`The permit catalogue is not valid:\n${problems.join('\n')}`);
+  return { workflows, permitTypes };
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { localisedSchema, problemResponses } from '../http/common.schemas.js';
+import type { Services } from '../services.js';
+import { permitTypeSchema } from './catalogue.schema.js';
+import type { PermitTypeVersion } from './catalogue.service.js';
+
+const summarySchema = z
+  .object({
+    code: z.string(),
+    version: z.number().int(),
+    category: z.string(),
+    name: localisedSchema,
+    description: localisedSchema,
+    slaWorkingDays: z.number().int(),
+    fee: z.enum(['free', 'pbg_retribution']),
+    requirementCount: z.number().int(),
+  })
+  .meta({ id: 'PermitTypeSummary' });
+
+const detailSchema = z
+  .object({ code: z.string(), version: z.number().int(), enabled: z.boolean(), definition: permitTypeSchema })
+  .meta({ id: 'PermitType' });
+
+const toSummary = (t: PermitTypeVersion): z.infer<typeof summarySchema> => ({
+  code: t.definition.code,
+  version: t.version,
+  category: t.definition.category,
+  name: t.definition.name,
+  description: t.definition.description,
+  slaWorkingDays: t.definition.slaWorkingDays,
+  fee: t.definition.feeRule.kind,
+  requirementCount: t.definition.requirements.length,
+});
+
+export function catalogueRoutes(app: FastifyInstance, services: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/api/v1/permit-types', {
+    schema: {
+      operationId: 'listPermitTypes',
+      tags: ['Catalogue'],
+      summary: 'The permit types this office accepts applications for',
+      querystring: z.strictObject({ q: z.string().max(100).optional() }),
+      response: { 200: z.object({ items: z.array(summarySchema) }), ...problemResponses },
+    },
+    handler: async (request) => {
+      const types = await services.catalogue.listPermitTypes({ tenantId: request.tenant.id });
+      const q = request.query.q?.toLowerCase().trim();
+      const items = types
+        .filter((t) => !q || [t.definition.code, t.definition.name.id, t.definition.name.en].some((s) => s.toLowerCase().includes(q)))
+        .map(toSummary);
+      return { items };
+    },
+  });
+  r.get('/api/v1/permit-types/:code', {
+    schema: {
+      operationId: 'getPermitType',
+      tags: ['Catalogue'],
+      summary: 'One permit type: requirements, form fields, SLA, fee rule, legal basis',
+      params: z.strictObject({ code: z.string().regex(/^[A-Za-z0-9]{2,12}$/, 'a permit type code such as PBG') }),
+      response: { 200: detailSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const t = await services.catalogue.getPermitType({ tenantId: request.tenant.id, code: request.params.code.toUpperCase() });
+      return { code: t.definition.code, version: t.version, enabled: t.enabled, definition: t.definition };
+    },
+  });
+}

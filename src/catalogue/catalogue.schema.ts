@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { localisedTextSchema, roleSchema, workflowDefinitionSchema } from '../workflow/workflow.schema.js';
+
+/** File kinds an office may accept for a requirement; checked by magic bytes, not by name. */
+export const FILE_KINDS = ['pdf', 'jpeg', 'png'] as const;
+export const fileKindSchema = z.enum(FILE_KINDS);
+export type FileKind = z.infer<typeof fileKindSchema>;
+
+const fieldName = z.string().regex(/^[a-z][a-zA-Z0-9]{1,39}$/, 'use camelCase, 2 to 40 characters');
+const requirementCode = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'use lower_snake_case, 2 to 40 characters');
+
+export const requirementSchema = z.strictObject({
+  code: requirementCode,
+  name: localisedTextSchema,
+  description: localisedTextSchema.optional(),
+  required: z.boolean(),
+  acceptedTypes: z.array(fileKindSchema).min(1),
+  /** Largest accepted file, in megabytes (the server also has an overall cap). */
+  maxSizeMb: z.number().positive().max(50),
+});
+export type Requirement = z.infer<typeof requirementSchema>;
+
+const fieldBase = {
+  name: fieldName,
+  label: localisedTextSchema,
+  hint: localisedTextSchema.optional(),
+  required: z.boolean().default(true),
+};
+
+const optionSchema = z.strictObject({ value: z.string().regex(/^[a-z0-9_]{1,40}$/), label: localisedTextSchema });
+
+export const fieldSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...fieldBase, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(500).default(200) }),
+  z.strictObject({ ...fieldBase, type: z.literal('textarea'), maxLength: z.number().int().min(1).max(5000).default(2000) }),
+  z.strictObject({ ...fieldBase, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(false) }),
+  z.strictObject({ ...fieldBase, type: z.literal('date'), notBefore: z.enum(['today']).optional(), notAfter: z.enum(['today']).optional() }),
+  z.strictObject({ ...fieldBase, type: z.literal('select'), options: z.array(optionSchema).min(1) }),
+  z.strictObject({ ...fieldBase, type: z.literal('yes_no') }),
+  z.strictObject({ ...fieldBase, type: z.literal('nik') }),
+  z.strictObject({ ...fieldBase, type: z.literal('nib') }),
+  z.strictObject({ ...fieldBase, type: z.literal('npwp') }),
+  z.strictObject({ ...fieldBase, type: z.literal('kbli') }),
+  z.strictObject({ ...fieldBase, type: z.literal('email') }),
+  z.strictObject({ ...fieldBase, type: z.literal('phone') }),
+  z.strictObject({ ...fieldBase, type: z.literal('address') }),
+  z.strictObject({ ...fieldBase, type: z.literal('area_m2'), min: z.number().positive().default(1), max: z.number().positive().default(1_000_000) }),
+  z.strictObject({ ...fieldBase, type: z.literal('floor_count'), max: z.number().int().min(1).max(200).default(100) }),
+  z.strictObject({ ...fieldBase, type: z.literal('vehicle_plate') }),
+]);
+export type FieldDefinition = z.infer<typeof fieldSchema>;
+export type FieldType = FieldDefinition['type'];
+
+/** Fee rules are referenced by name; the fee engine interprets them. */
+export const feeRuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('free') }),
+  z.strictObject({ kind: z.literal('pbg_retribution'), note: localisedTextSchema.optional() }),
+]);
+
+export const validitySchema = z
+  .strictObject({ years: z.number().int().min(0).max(50).default(0), months: z.number().int().min(0).max(600).default(0) })
+  .refine((v) => v.years > 0 || v.months > 0, 'a validity must last at least a month; use null for no expiry');
+
+export const permitTypeSchema = z
+  .strictObject({
+    code: z.string().regex(/^[A-Z][A-Z0-9]{1,11}$/, 'use 2 to 12 capital letters or digits'),
+    category: z.enum(['building', 'advertising', 'health', 'transport', 'employment', 'education', 'research', 'event', 'business']),
+    name: localisedTextSchema,
+    description: localisedTextSchema,
+    audience: localisedTextSchema,
+    legalBasis: z.array(z.string().min(3).max(300)).min(1),
+    requirements: z.array(requirementSchema).min(1),
+    fields: z.array(fieldSchema).min(1),
+    slaWorkingDays: z.number().int().min(0).max(365),
+    feeRule: feeRuleSchema,
+    workflow: z.string(),
+    fieldInspection: z.enum(['none', 'optional', 'required']),
+    /** null: the permit does not expire (e.g. PBG, valid while the building is unchanged). */
+    validity: validitySchema.nullable(),
+    signerRole: roleSchema,
+    renewable: z.boolean(),
+    /** Where a figure is uncertain (see DOMAIN.md), say so here so the office checks it. */
+    dataNote: z.string().max(1000).optional(),
+  })
+  .superRefine((pt, ctx) => {
+    const names = new Set<string>();
+    pt.fields.forEach((f, i) => {
+      if (names.has(f.name)) ctx.addIssue({ code: 'custom', path: ['fields', i, 'name'], message: `field "${f.name}" is defined twice` });
+      names.add(f.name);
+    });
+    const codes = new Set<string>();
+    pt.requirements.forEach((r, i) => {
+      if (codes.has(r.code)) ctx.addIssue({ code: 'custom', path: ['requirements', i, 'code'], message: `requirement "${r.code}" is defined twice` });
+      codes.add(r.code);
+    });
+  });
+export type PermitTypeDefinition = z.infer<typeof permitTypeSchema>;
+
+export const catalogueFileSchema = z
+  .strictObject({
+    workflows: z.array(workflowDefinitionSchema).min(1),
+    permitTypes: z.array(permitTypeSchema).min(1),
+  })
+  .superRefine((cat, ctx) => {
+    const workflows = new Set(cat.workflows.map((w) => w.code));
+    const types = new Set<string>();
+    cat.permitTypes.forEach((pt, i) => {
+      if (!workflows.has(pt.workflow))
+        ctx.addIssue({ code: 'custom', path: ['permitTypes', i, 'workflow'], message: `workflow "${pt.workflow}" is not defined in this file` });
+      if (types.has(pt.code)) ctx.addIssue({ code: 'custom', path: ['permitTypes', i, 'code'], message: `permit type "${pt.code}" is defined twice` });
+      types.add(pt.code);
+    });
+  });
+export type CatalogueFile = z.infer<typeof catalogueFileSchema>;

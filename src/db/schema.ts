@@ -1,0 +1,226 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types. Portable column conventions (the same on SQLite and PostgreSQL):
+ * ids are text UUIDs; timestamps are ISO-8601 UTC text (`2026-11-28T01:02:03.456Z`), which sorts
+ * correctly as text; booleans are 0/1 integers; JSON is text; money is integer rupiah (bigint).
+ */
+export interface TenantsTable {
+  id: string;
+  code: string;
+  name: string;
+  time_zone: string;
+  /** JSON array of host names that select this tenant. */
+  hostnames: string;
+  /** JSON: { primaryColour, logoText, address, phone, email }. */
+  branding: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  role: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  /** AES-256-GCM ciphertext of the NIK (applicants). */
+  nik_encrypted: string | null;
+  /** HMAC-SHA256 blind index of the NIK, for uniqueness and look-up without decrypting. */
+  nik_index: string | null;
+  password_hash: string;
+  /** Which text of the personal-data notice (UU PDP 27/2022) the person agreed to, and when. */
+  consent_version: string | null;
+  consent_at: string | null;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the token; the token itself is never stored. */
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  kind: 'cookie' | 'bearer';
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  /** HMAC of the identifier tried (email/phone), so the table holds no personal data. */
+  subject: string;
+  client_ip: string;
+  succeeded: number;
+  attempted_at: string;
+}
+
+export interface PermitTypesTable {
+  id: string;
+  tenant_id: string;
+  code: string;
+  enabled: number;
+  current_version: number;
+  created_at: string;
+}
+
+export interface PermitTypeVersionsTable {
+  id: string;
+  tenant_id: string;
+  permit_type_id: string;
+  version: number;
+  /** JSON: the validated permit type definition. */
+  definition: string;
+  /** JSON: the validated workflow definition, frozen with the version. */
+  workflow: string;
+  published_at: string;
+  published_by: string | null;
+}
+
+export interface ApplicationsTable {
+  id: string;
+  tenant_id: string;
+  permit_type_id: string;
+  permit_type_version_id: string;
+  permit_code: string;
+  number: string | null;
+  tracking_code: string | null;
+  state: string;
+  channel: 'online' | 'courier' | 'walk_in' | 'assisted';
+  /** Sub-channel for assisted intake: instagram, facebook, whatsapp, phone, … */
+  channel_detail: string | null;
+  applicant_id: string | null;
+  applicant_name: string;
+  created_by: string;
+  intake_officer_id: string | null;
+  answers: string;
+  fee_amount: number | null;
+  payment_reference: string | null;
+  fee_paid_at: string | null;
+  inspection_result: string | null;
+  inspection_recorded_at: string | null;
+  idempotency_key: string | null;
+  submitted_at: string | null;
+  state_entered_at: string;
+  decided_at: string | null;
+  created_at: string;
+  updated_at: string;
+  /** Incremented on every change: optimistic concurrency for edits. */
+  revision: number;
+}
+
+export interface NumberSequencesTable {
+  tenant_id: string;
+  scope: string;
+  last_value: number;
+}
+
+export interface ApplicationEventsTable {
+  id: string;
+  tenant_id: string;
+  application_id: string;
+  action: string;
+  from_state: string | null;
+  to_state: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  reason: string | null;
+  /** JSON with action details (fee amount, payment reference, …); never personal data. */
+  data: string;
+  created_at: string;
+}
+
+export interface DocumentsTable {
+  id: string;
+  tenant_id: string;
+  application_id: string;
+  requirement_code: string;
+  version: number;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: string;
+  created_at: string;
+  superseded_at: string | null;
+  review_status: 'pending' | 'accepted' | 'refused';
+  review_reason: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  tenant_id: string;
+  topic: string;
+  payload: string;
+  created_at: string;
+  available_at: string;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  done_at: string | null;
+  last_error: string | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  tenant_id: string;
+  /** The outbox row that produced it: unique, so a retried job never sends twice. */
+  outbox_id: number;
+  channel: 'email' | 'whatsapp' | 'sms' | 'in_app';
+  recipient_user_id: string | null;
+  recipient: string;
+  subject: string;
+  body: string;
+  created_at: string;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  tenant_id: string;
+  seq: number;
+  occurred_at: string;
+  actor_id: string | null;
+  action: string;
+  subject_type: string;
+  subject_id: string | null;
+  data: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  tenant_id: string;
+  seq: number;
+  head_hash: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  permit_types: PermitTypesTable;
+  permit_type_versions: PermitTypeVersionsTable;
+  applications: ApplicationsTable;
+  number_sequences: NumberSequencesTable;
+  application_events: ApplicationEventsTable;
+  documents: DocumentsTable;
+  outbox: OutboxTable;
+  notifications: NotificationsTable;
+  audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type Application = Selectable<ApplicationsTable>;
+export type ApplicationUpdate = Updateable<ApplicationsTable>;
+export type Document = Selectable<DocumentsTable>;
+export type OutboxRow = Selectable<OutboxTable>;

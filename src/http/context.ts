@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Actor } from '../auth/actor.js';
+import type { Tenant } from '../db/schema.js';
+import { AppError } from '../shared/errors.js';
+import type { Role } from '../workflow/workflow.schema.js';
+import type { Services } from '../services.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenant: Tenant;
+    actor: Actor | null;
+  }
+}
+
+/** Every request learns its office (tenant) and, from a bearer token, who is acting. */
+export function registerRequestContext(app: FastifyInstance, services: Services): void {
+  app.decorateRequest('tenant', null as unknown as Tenant);
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (request) => {
+    const tenant = await services.tenants.forHost(request.headers.host);
+    if (!tenant) throw new Error('no tenant configured: run npm run seed');
+    request.tenant = tenant;
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header) : null;
+    request.actor = match?.[1] ? await services.auth.authenticate({ tenantId: tenant.id, token: match[1], kind: 'bearer' }) : null;
+  });
+}
+
+/** The signed-in actor, or 401. With `roles`, also 403 for anyone else (function-level access, ASVS v5.0.0-8.2.1). */
+export function requireActor(request: FastifyRequest, roles?: readonly Role[]): Actor {
+  if (!request.actor) throw new AppError('unauthenticated', 'no valid session');
+  if (roles && !roles.includes(request.actor.role)) throw new AppError('forbidden', `role ${request.actor.role} not allowed here`);
+  return request.actor;
+}
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+}

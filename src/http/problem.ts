@@ -1,0 +1,109 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError, type ErrorCode, type FieldProblem } from '../shared/errors.js';
+import { ERROR_MESSAGES, FIELD_MESSAGES, PRECONDITION_MESSAGES, fillTemplate, languageFrom, type Lang } from '../shared/messages.js';
+
+/** RFC 9457 problem details, as every error leaves the API. */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().describe('Stable machine-readable error code'),
+    errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem' });
+
+function localiseField(p: FieldProblem, lang: Lang): { field: string; code: string; message: string } {
+  const template = FIELD_MESSAGES[p.code]?.[lang];
+  return { field: p.field, code: p.code, message: template ? fillTemplate(template, p.params) : p.message };
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, status: number, fields?: FieldProblem[], params: Record<string, string | number> = {}) {
+  const lang = languageFrom(request.headers['accept-language']);
+  const text = ERROR_MESSAGES[code][lang];
+  const localisedParams = { ...params };
+  if (code === 'precondition_failed' && typeof params.missing === 'string') {
+    localisedParams.missing = params.missing.split(',').map((m) => PRECONDITION_MESSAGES[m]?.[lang] ?? m).join('; ');
+  }
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .header('cache-control', 'no-store')
+    .send({
+      type: `https://izol.dev/problems/${code.replace(/_/g, '-')}`,
+      title: text.title,
+      status,
+      detail: fillTemplate(text.detail, localisedParams),
+      code,
+      ...(fields && fields.length ? { errors: fields.map((f) => localiseField(f, lang)) } : {}),
+    });
+}
+
+/** Maps zod issue codes to our field-message codes, so citizens read Indonesian, not zod's English. */
+function fieldFromZodIssue(v: { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }, part: string): FieldProblem {
+  const field = [part === 'body' ? '' : part, ...(v.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.') || part;
+  const params = v.params ?? {};
+  switch (v.keyword) {
+    case 'too_big':
+      return params.origin === 'string'
+        ? { field, code: 'too_long', message: v.message ?? '', params: { max: Number(params.maximum) } }
+        : { field, code: 'too_big', message: v.message ?? '', params: { max: Number(params.maximum) } };
+    case 'too_small':
+      return params.origin === 'string'
+        ? Number(params.minimum) <= 1
+          ? { field, code: 'required', message: v.message ?? '' }
+          : { field, code: 'too_short', message: v.message ?? '', params: { min: Number(params.minimum) } }
+        : { field, code: 'too_small', message: v.message ?? '', params: { min: Number(params.minimum) } };
+    case 'unrecognized_keys': {
+      const keys = (params.keys as string[] | undefined) ?? [];
+      return { field: [field === part ? '' : field, keys.join(',')].filter(Boolean).join('.') || field, code: 'unknown_field', message: v.message ?? '' };
+    }
+    case 'invalid_type':
+      return params.input === undefined ? { field, code: 'required', message: v.message ?? '' } : { field, code: 'invalid_value', message: v.message ?? '' };
+    default:
+      return { field, code: 'invalid_value', message: v.message ?? '' };
+  }
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    if (err instanceof AppError) {
+      if (err.details.retryAfterSeconds) reply.header('retry-after', String(err.details.retryAfterSeconds));
+      if (err.status >= 400 && (err.code === 'forbidden' || err.code === 'unauthenticated')) {
+        request.log.info({ code: err.code, why: err.message }, 'access refused');
+      }
+      return sendProblem(reply, request, err.code, err.status, err.details.fields, err.details.params);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const part = (err as FastifyError).validationContext ?? 'body';
+      const fields = err.validation.map((v) => fieldFromZodIssue(v as never, part));
+      return sendProblem(reply, request, 'invalid_input', 400, fields);
+    }
+    const status = (err as FastifyError).statusCode ?? 500;
+    if (status === 413 || (err as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE') {
+      return sendProblem(reply, request, 'file_too_large', 413, undefined, { maxMb: '?' });
+    }
+    if (status === 429) return sendProblem(reply, request, 'too_many_attempts', 429, undefined, { minutes: 1 });
+    if (status >= 400 && status < 500) {
+      // Malformed JSON, wrong content type, and the like: the client's mistake, said plainly.
+      return sendProblem(reply, request, 'invalid_input', status === 415 ? 415 : 400);
+    }
+    request.log.error({ err }, 'unhandled error');
+    const lang = languageFrom(request.headers['accept-language']);
+    // Never a stack trace or internal message in the response (ASVS v5.0.0-16.5.1).
+    return reply
+      .code(500)
+      .type('application/problem+json')
+      .send({
+        type: 'about:blank',
+        title: lang === 'en' ? 'Something went wrong' : 'Terjadi kesalahan',
+        status: 500,
+        detail: lang === 'en' ? 'Something went wrong on our side. Nothing was changed. Please try again in a moment.' : 'Terjadi kesalahan di sistem kami. Tidak ada yang berubah. Silakan coba lagi sebentar lagi.',
+        code: 'internal_error',
+      });
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 'not_found', 404));
+}

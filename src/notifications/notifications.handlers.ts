@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { CatalogueService } from '../catalogue/catalogue.service.js';
+import type { Database, OutboxRow, User } from '../db/schema.js';
+import type { OutboxHandlers } from '../outbox/outbox.worker.js';
+import { stateOf } from '../workflow/workflow.engine.js';
+
+/**
+ * Turns outbox messages into notifications. In this foundation every notification is delivered to
+ * the built-in mailbox (the notifications table), which the portal shows and developers read;
+ * email and WhatsApp gateways plug in behind the same handlers later, keyed on the outbox id.
+ */
+export function createNotificationHandlers(deps: { catalogue: CatalogueService; baseUrl: string }): OutboxHandlers {
+  async function deliver(trx: Kysely<Database>, row: OutboxRow, user: User, subject: string, body: string): Promise<void> {
+    const channel = user.email ? 'email' : 'whatsapp';
+    await trx
+      .insertInto('notifications')
+      .values({ id: randomUUID(), tenant_id: row.tenant_id, outbox_id: row.id, channel, recipient_user_id: user.id, recipient: user.email ?? user.phone ?? '', subject, body, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('outbox_id').doNothing())
+      .execute();
+  }
+  const findUser = (trx: Kysely<Database>, id: string | null) => (id ? trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : Promise.resolve(undefined));
+  const findApp = (trx: Kysely<Database>, id: string) => trx.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  return {
+    'notify.account_registered': async (trx, m, row) => {
+      const user = await findUser(trx, m.userId);
+      if (!user) return;
+      await deliver(trx, row, user, 'Selamat datang di Izol / Welcome to Izol', `Halo ${user.name}, akun Izol Anda sudah dibuat.\n\nHello ${user.name}, your Izol account has been created.`);
+    },
+    'notify.application_submitted': async (trx, m, row) => {
+      const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);
+      if (!user) return; // front-desk intake: the claim link comes with the back-office issue
+      const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
+      await deliver(
+        trx, row, user,
+        `Permohonan ${app.number} diterima / Application ${app.number} received`,
+        `Permohonan ${definition.name.id} Anda sudah kami terima.\nNomor: ${app.number}\nKode lacak: ${app.tracking_code}\nLacak di ${deps.baseUrl}/lacak\n\n` +
+          `We have received your ${definition.name.en} application.\nNumber: ${app.number}\nTracking code: ${app.tracking_code}\nTrack it at ${deps.baseUrl}/lacak`,
+      );
+    },
+    'notify.application_transitioned': async (trx, m, row) => {
+      const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);
+      if (!user) return;
+      const { workflow } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
+      const state = stateOf(workflow, m.toState);
+      await deliver(
+        trx, row, user,
+        `${app.number ?? ''}: ${state.label.id} / ${state.label.en}`,
+        `${state.nextStep.id}\n\n${state.nextStep.en}`,
+      );
+    },
+  };
+}

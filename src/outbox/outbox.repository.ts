@@ -1,0 +1,83 @@
+import type { Kysely } from 'kysely';
+import type { Database, OutboxRow } from '../db/schema.js';
+import { addMinutes } from '../shared/time.js';
+import type { OutboxMessage } from './outbox.schemas.js';
+
+/** Queues a side effect inside the caller's transaction: it exists if and only if the change committed. */
+export async function enqueue(trx: Kysely<Database>, input: { tenantId: string; message: OutboxMessage; now: string }): Promise<void> {
+  await trx
+    .insertInto('outbox')
+    .values({
+      tenant_id: input.tenantId,
+      topic: input.message.topic,
+      payload: JSON.stringify(input.message),
+      created_at: input.now,
+      available_at: input.now,
+      attempts: 0,
+    })
+    .execute();
+}
+
+/**
+ * Claims up to `limit` due messages for `workerId` for `leaseMinutes`. Portable across SQLite and
+ * PostgreSQL: the outer WHERE repeats the lease condition, so when two instances race for a row,
+ * PostgreSQL re-checks it after the first commit and the second instance skips the row.
+ */
+export async function claimDue(db: Kysely<Database>, input: { workerId: string; now: string; limit: number; leaseMinutes: number }): Promise<OutboxRow[]> {
+  return db
+    .updateTable('outbox')
+    .set({ locked_by: input.workerId, locked_until: addMinutes(input.now, input.leaseMinutes) })
+    .where((eb) =>
+      eb.and([
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('outbox')
+            .select('id')
+            .where('done_at', 'is', null)
+            .where('available_at', '<=', input.now)
+            .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', input.now)]))
+            .orderBy('id')
+            .limit(input.limit),
+        ),
+        eb('done_at', 'is', null),
+        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', input.now)]),
+      ]),
+    )
+    .returningAll()
+    .execute();
+}
+
+export async function markDone(trx: Kysely<Database>, input: { id: number; workerId: string; now: string }): Promise<boolean> {
+  const res = await trx
+    .updateTable('outbox')
+    .set({ done_at: input.now, locked_by: null, locked_until: null })
+    .where('id', '=', input.id)
+    .where('locked_by', '=', input.workerId)
+    .where('done_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Backs off 1, 2, 4 … minutes (at most a day) after each failure. */
+export async function markFailed(db: Kysely<Database>, input: { row: OutboxRow; workerId: string; now: string; error: string }): Promise<void> {
+  const attempts = input.row.attempts + 1;
+  await db
+    .updateTable('outbox')
+    .set({
+      attempts,
+      last_error: input.error.slice(0, 1000),
+      available_at: addMinutes(input.now, Math.min(2 ** (attempts - 1), 1440)),
+      locked_by: null,
+      locked_until: null,
+    })
+    .where('id', '=', input.row.id)
+    .where('locked_by', '=', input.workerId)
+    .execute();
+}
+
+export async function pendingCount(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('done_at', 'is', null).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * Every side effect the system performs after a commit. Payloads are validated when they are read
+ * back, so a row written by an older version with a different shape fails loudly instead of half-working.
+ */
+export const outboxMessageSchema = z.discriminatedUnion('topic', [
+  z.object({
+    topic: z.literal('notify.application_submitted'),
+    applicationId: z.string(),
+    userId: z.string().nullable(),
+  }),
+  z.object({
+    topic: z.literal('notify.application_transitioned'),
+    applicationId: z.string(),
+    userId: z.string().nullable(),
+    action: z.string(),
+    toState: z.string(),
+  }),
+  z.object({
+    topic: z.literal('notify.account_registered'),
+    userId: z.string(),
+  }),
+]);
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
+export type OutboxTopic = OutboxMessage['topic'];

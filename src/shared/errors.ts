@@ -1,0 +1,58 @@
+/**
+ * The one domain error. Services throw it with a stable code; the HTTP layer maps the code to a
+ * status (see `statusFor`) and shows the citizen the message for the code in their language.
+ * Services never throw HTTP errors (STYLE.md §7).
+ */
+export const ERROR_CODES = {
+  /** The request body, query or path did not match what the endpoint accepts. */
+  invalid_input: 400,
+  /** Form answers did not pass the permit type's field rules. */
+  invalid_answers: 422,
+  /** Not signed in, or the session ended. */
+  unauthenticated: 401,
+  /** Signed in, but this role may not do this. */
+  forbidden: 403,
+  /** No such thing, or it belongs to someone else (we do not say which). */
+  not_found: 404,
+  /** The action does not fit the application's current state. */
+  invalid_state: 409,
+  /** An action's precondition (documents, fee, inspection) is not met yet. */
+  precondition_failed: 409,
+  /** The record changed since it was read; reload and try again. */
+  conflict: 409,
+  /** Email, phone or NIK already registered. */
+  already_registered: 409,
+  /** Wrong email/phone or password (never says which). */
+  bad_credentials: 401,
+  /** Too many attempts; try again later. */
+  too_many_attempts: 429,
+  /** The uploaded file's content is not one of the accepted kinds, or does not match its name. */
+  unsupported_file: 415,
+  /** The uploaded file is larger than the requirement allows. */
+  file_too_large: 413,
+  /** This permit type is not open for applications. */
+  permit_type_disabled: 409,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * One field's problem. `code` picks the citizen's message (FIELD_MESSAGES in messages.ts);
+ * `message` is the English fallback for developers and for codes without a translation.
+ */
+export type FieldProblem = { field: string; code: string; message: string; params?: Record<string, string | number> };
+
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    /** For logs and developers; never personal data. */
+    message: string,
+    readonly details: { fields?: FieldProblem[]; params?: Record<string, string | number>; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+}

@@ -1,0 +1,112 @@
+import type { ErrorCode } from './errors.js';
+
+export type Lang = 'id' | 'en';
+
+/** Picks the language from Accept-Language; Indonesian unless English is preferred. */
+export function languageFrom(acceptLanguage: string | undefined): Lang {
+  if (!acceptLanguage) return 'id';
+  const first = acceptLanguage.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'id';
+}
+
+/** What a citizen reads when something goes wrong: a title and a sentence saying what to do. */
+export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; detail: string }>> = {
+  invalid_input: {
+    id: { title: 'Isian tidak valid', detail: 'Sebagian isian tidak sesuai. Periksa kolom yang ditandai lalu coba lagi.' },
+    en: { title: 'Invalid input', detail: 'Some of what was sent is not valid. Check the marked fields and try again.' },
+  },
+  invalid_answers: {
+    id: { title: 'Formulir belum benar', detail: 'Beberapa jawaban formulir belum benar. Perbaiki kolom yang ditandai.' },
+    en: { title: 'The form needs correcting', detail: 'Some answers on the form are not right. Correct the marked fields.' },
+  },
+  unauthenticated: {
+    id: { title: 'Silakan masuk', detail: 'Anda perlu masuk (login) untuk melanjutkan. Sesi Anda mungkin sudah berakhir.' },
+    en: { title: 'Please sign in', detail: 'You need to sign in to continue. Your session may have ended.' },
+  },
+  forbidden: {
+    id: { title: 'Tidak diizinkan', detail: 'Akun Anda tidak dapat melakukan tindakan ini.' },
+    en: { title: 'Not allowed', detail: 'Your account cannot do this.' },
+  },
+  not_found: {
+    id: { title: 'Tidak ditemukan', detail: 'Data yang Anda cari tidak ada atau bukan milik Anda.' },
+    en: { title: 'Not found', detail: 'What you are looking for does not exist or is not yours.' },
+  },
+  invalid_state: {
+    id: { title: 'Tidak dapat dilakukan sekarang', detail: 'Tindakan ini tidak dapat dilakukan pada tahap permohonan saat ini.' },
+    en: { title: 'Not possible now', detail: 'This cannot be done at the application’s current stage.' },
+  },
+  precondition_failed: {
+    id: { title: 'Syarat belum terpenuhi', detail: 'Tindakan ini belum dapat dilakukan: {missing}.' },
+    en: { title: 'Not ready yet', detail: 'This cannot be done yet: {missing}.' },
+  },
+  conflict: {
+    id: { title: 'Data sudah berubah', detail: 'Permohonan ini baru saja diubah. Muat ulang halaman lalu coba lagi.' },
+    en: { title: 'Changed meanwhile', detail: 'This application was just changed. Reload and try again.' },
+  },
+  already_registered: {
+    id: { title: 'Sudah terdaftar', detail: '{field} ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.' },
+    en: { title: 'Already registered', detail: 'This {field} is already registered. Sign in or reset your password.' },
+  },
+  bad_credentials: {
+    id: { title: 'Gagal masuk', detail: 'Email/nomor WhatsApp atau kata sandi salah.' },
+    en: { title: 'Sign-in failed', detail: 'The email/WhatsApp number or password is wrong.' },
+  },
+  too_many_attempts: {
+    id: { title: 'Terlalu banyak percobaan', detail: 'Terlalu banyak percobaan. Tunggu {minutes} menit lalu coba lagi.' },
+    en: { title: 'Too many attempts', detail: 'Too many attempts. Wait {minutes} minutes and try again.' },
+  },
+  unsupported_file: {
+    id: { title: 'Jenis berkas tidak diterima', detail: 'Berkas harus berupa {accepted}, dan isinya harus sesuai dengan nama berkasnya.' },
+    en: { title: 'File type not accepted', detail: 'The file must be {accepted}, and its content must match its name.' },
+  },
+  file_too_large: {
+    id: { title: 'Berkas terlalu besar', detail: 'Ukuran berkas paling besar {maxMb} MB. Perkecil berkas lalu unggah lagi.' },
+    en: { title: 'File too large', detail: 'The file must be at most {maxMb} MB. Make it smaller and upload it again.' },
+  },
+  permit_type_disabled: {
+    id: { title: 'Layanan ditutup', detail: 'Jenis izin ini sedang tidak menerima permohonan.' },
+    en: { title: 'Service closed', detail: 'This permit type is not taking applications at the moment.' },
+  },
+};
+
+export function fillTemplate(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
+}
+
+/** Plain-language names for preconditions, used in "not ready yet" messages. */
+export const PRECONDITION_MESSAGES: Record<string, Record<Lang, string>> = {
+  all_required_documents_uploaded: { id: 'semua dokumen wajib harus diunggah', en: 'all required documents must be uploaded' },
+  all_required_documents_accepted: { id: 'semua dokumen wajib harus sudah diterima petugas', en: 'all required documents must be accepted by an officer' },
+  some_document_refused: { id: 'paling tidak satu dokumen harus ditandai perlu perbaikan', en: 'at least one document must be marked for correction' },
+  no_document_refused: { id: 'dokumen yang ditandai perlu perbaikan harus diganti', en: 'the documents marked for correction must be replaced' },
+  inspection_recorded: { id: 'hasil peninjauan lapangan harus dicatat', en: 'the field inspection result must be recorded' },
+  fee_assessed: { id: 'retribusi harus ditetapkan', en: 'the fee must be assessed' },
+  fee_paid: { id: 'retribusi harus dibayar', en: 'the fee must be paid' },
+};
+
+/** Citizen-facing messages for field problems, by code. `{…}` placeholders come from the problem's params. */
+export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
+  required: { id: 'Wajib diisi.', en: 'This is required.' },
+  too_long: { id: 'Terlalu panjang: paling banyak {max} karakter.', en: 'Too long: at most {max} characters.' },
+  too_short: { id: 'Terlalu pendek: paling sedikit {min} karakter.', en: 'Too short: at least {min} characters.' },
+  too_small: { id: 'Paling kecil {min}.', en: 'Must be at least {min}.' },
+  too_big: { id: 'Paling besar {max}.', en: 'Must be at most {max}.' },
+  not_a_number: { id: 'Isi dengan angka, misalnya 120 atau 85,5.', en: 'Enter a number, like 120 or 85.5.' },
+  not_an_integer: { id: 'Isi dengan bilangan bulat.', en: 'Enter a whole number.' },
+  invalid_date: { id: 'Isi tanggal yang benar, misalnya 2026-03-27.', en: 'Enter a real date, like 2026-03-27.' },
+  date_in_past: { id: 'Tanggal tidak boleh sebelum hari ini.', en: 'The date cannot be before today.' },
+  date_in_future: { id: 'Tanggal tidak boleh setelah hari ini.', en: 'The date cannot be after today.' },
+  invalid_option: { id: 'Pilih salah satu pilihan yang tersedia.', en: 'Choose one of the options.' },
+  invalid_yes_no: { id: 'Pilih ya atau tidak.', en: 'Choose yes or no.' },
+  invalid_nik: { id: 'NIK harus 16 angka sesuai KTP.', en: 'The NIK must be the 16 digits on the KTP.' },
+  invalid_nib: { id: 'NIB harus 13 angka.', en: 'The NIB must be 13 digits.' },
+  invalid_npwp: { id: 'NPWP harus 15 angka, atau 16 angka (NIK).', en: 'The NPWP must be 15 digits, or 16 (the NIK).' },
+  invalid_kbli: { id: 'Kode KBLI harus 5 angka.', en: 'The KBLI code must be 5 digits.' },
+  invalid_email: { id: 'Isi alamat email yang benar, misalnya nama@contoh.id.', en: 'Enter a real email address, like name@example.id.' },
+  invalid_phone: { id: 'Isi nomor HP yang benar, misalnya 0812 3456 7890.', en: 'Enter a real mobile number, like 0812 3456 7890.' },
+  invalid_plate: { id: 'Isi nomor polisi yang benar, misalnya N 1234 AB.', en: 'Enter a real number plate, like N 1234 AB.' },
+  unknown_field: { id: 'Kolom ini tidak dikenal.', en: 'This field is not known.' },
+  unknown_action: { id: 'Tindakan ini tidak dikenal.', en: 'This action is not known.' },
+  invalid_value: { id: 'Isian tidak valid.', en: 'This value is not valid.' },
+  weak_password: { id: 'Kata sandi terlalu mudah ditebak. Gunakan kalimat panjang yang mudah Anda ingat.', en: 'This password is too easy to guess. Use a long phrase you can remember.' },
+};

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { localisedSchema, problemResponses } from '../http/common.schemas.js';
+import type { Services } from '../services.js';
+
+const trackingSchema = z
+  .object({
+    number: z.string(),
+    permitType: z.object({ code: z.string(), name: localisedSchema }),
+    state: z.object({ code: z.string(), kind: z.string(), label: localisedSchema, nextStep: localisedSchema }),
+    submittedAt: z.string().nullable(),
+    lastChangedAt: z.string(),
+    timeline: z.array(z.object({ state: z.string(), label: localisedSchema, at: z.string() })),
+    documentsToReplace: z.array(z.object({ code: z.string(), name: localisedSchema })),
+  })
+  .meta({ id: 'Tracking' });
+
+export function trackingRoutes(app: FastifyInstance, services: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  // POST, not GET: the tracking code works like a password and must not land in URLs or logs.
+  r.post('/api/v1/track', {
+    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'trackApplication',
+      tags: ['Tracking'],
+      summary: 'Public: where an application is, by its number and tracking code (no personal data)',
+      body: z.strictObject({
+        number: z.string().trim().min(1).max(40),
+        trackingCode: z.string().trim().min(1).max(20),
+      }),
+      response: { 200: trackingSchema, ...problemResponses },
+    },
+    handler: async (request) => services.tracking.trackApplication({ tenantId: request.tenant.id, ...request.body }),
+  });
+}
