@@ -109,7 +109,7 @@ export function createApplicationService(deps: ApplicationDeps) {
     try {
       await db.transaction().execute(async (trx) => {
         await insertApplication(trx, app);
-        await insertEvent(trx, { id: randomUUID(), tenantId: actor.tenantId, applicationId: app.id, action: 'create', fromState: null, toState: app.state, actorId: actor.userId, actorRole: actor.role, reason: null, data: { channel }, at: now });
+        await insertEvent(trx, { id: randomUUID(), tenantId: actor.tenantId, applicationId: app.id, position: 0, action: 'create', fromState: null, toState: app.state, actorId: actor.userId, actorRole: actor.role, reason: null, data: { channel }, at: now });
         await appendAudit(trx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'application.created', subjectType: 'application', subjectId: app.id, data: { permitCode: app.permit_code, channel }, occurredAt: now });
       });
     } catch (err) {
@@ -205,7 +205,7 @@ export function createApplicationService(deps: ApplicationDeps) {
         data.number = number;
       }
       const reason = input.reason?.trim() || null;
-      await insertEvent(trx, { id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, action: action.code, fromState: app.state, toState: to, actorId: actor.userId, actorRole: actor.role, reason, data, at: now });
+      await insertEvent(trx, { id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: action.code, fromState: app.state, toState: to, actorId: actor.userId, actorRole: actor.role, reason, data, at: now });
       await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: `application.${action.code}`, subjectType: 'application', subjectId: app.id, data: { from: app.state, to, ...data }, occurredAt: now });
       await enqueue(trx, {
         tenantId: app.tenant_id,

@@ -123,6 +123,8 @@ export interface ApplicationEventsTable {
   id: string;
   tenant_id: string;
   application_id: string;
+  /** The application's revision after this event: orders the timeline, and no two events share one. */
+  position: number;
   action: string;
   from_state: string | null;
   to_state: string;

@@ -136,6 +136,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('application_id', 'text', (c) => c.notNull().references('applications.id'))
+    .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('from_state', 'text')
     .addColumn('to_state', 'text', (c) => c.notNull())
@@ -144,8 +145,8 @@ export async function up(db: Db): Promise<void> {
     .addColumn('reason', 'text')
     .addColumn('data', 'text', (c) => c.notNull().defaultTo('{}'))
     .$call((t) => ts('created_at', t))
+    .addUniqueConstraint('application_events_position', ['application_id', 'position'])
     .execute();
-  await db.schema.createIndex('application_events_application').on('application_events').columns(['application_id', 'created_at']).execute();
 
   await db.schema
     .createTable('documents')

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+/**
+ * The databases every integration suite runs against, in the manner of kysely's own test setup:
+ * one suite, looped over each dialect. PostgreSQL is required: if it cannot be reached the suite
+ * fails loudly with what to do, it never skips.
+ */
+export const DIALECTS = ['sqlite', 'postgres'] as const;
+export type TestDialect = (typeof DIALECTS)[number];
+
+export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A throw-away database: a fresh SQLite file, or a fresh PostgreSQL database created for this suite. */
+export async function createTestDatabase(dialect: TestDialect): Promise<{ url: string; dir: string; drop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'izol-test-'));
+  if (dialect === 'sqlite') {
+    return { url: `sqlite:${path.join(dir, 'izol.db')}`, dir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `izol_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is required for the test suite and could not be reached at ${TEST_POSTGRES_URL} (${(err as Error).message}). ` +
+        'Start PostgreSQL, or set TEST_DATABASE_URL to a server where this user may CREATE DATABASE.',
+    );
+  }
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    dir,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
