@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/demo-data.js';
+import { ROLES } from '../../src/workflow/workflow.schema.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { auth, createTestContext, json, type TestContext } from '../helpers/context.js';
+
+describe.each(DIALECTS)('demo data for a newcomer (%s)', (dialect) => {
+  let ctx: TestContext;
+  let summary: Awaited<ReturnType<typeof seedDemoData>>;
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect);
+    summary = await seedDemoData(ctx.services, ctx.tenant);
+  }, 180_000);
+  afterAll(async () => ctx?.close());
+
+  it('creates one account per role, each able to sign in with the password shown at start', async () => {
+    expect(new Set(DEMO_ACCOUNTS.map((a) => a.role))).toEqual(new Set(ROLES));
+    for (const a of DEMO_ACCOUNTS) {
+      const res = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'bearer' });
+      expect(res.user.role).toBe(a.role);
+    }
+  });
+
+  it('creates a few hundred applications across channels, permit types and states', async () => {
+    expect(summary.applications).toBeGreaterThanOrEqual(200);
+    const rows = await ctx.db.selectFrom('applications').select(['channel', 'permit_code', 'state', 'number']).execute();
+    expect(rows.length).toBe(summary.applications);
+    expect(new Set(rows.map((r) => r.channel))).toEqual(new Set(['online', 'courier', 'walk_in', 'assisted']));
+    expect(new Set(rows.map((r) => r.permit_code)).size).toBeGreaterThanOrEqual(10);
+    const states = new Set(rows.map((r) => r.state));
+    for (const s of ['draft', 'submitted', 'verification', 'returned_to_applicant', 'technical_review', 'awaiting_payment', 'approval', 'issued', 'rejected']) {
+      expect(states).toContain(s);
+    }
+    const numbers = rows.map((r) => r.number).filter((n): n is string => n !== null);
+    expect(new Set(numbers).size).toBe(numbers.length);
+  });
+
+  it('shows the demo applicant their own applications through the API', async () => {
+    const a = DEMO_ACCOUNTS.find((x) => x.role === 'applicant')!;
+    const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: a.email, password: a.password } });
+    const list = json<{ total: number; items: { applicantName: string }[] }>(await ctx.app.inject({ url: '/api/v1/applications', headers: auth(json<{ token: string }>(login).token) }));
+    expect(list.total).toBeGreaterThan(0);
+    expect(list.items.every((i) => i.applicantName === a.name)).toBe(true);
+  });
+});
+
+describe('production configuration', () => {
+  it('never creates demo accounts', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production', BASE_URL: 'https://izin.example.go.id', SESSION_SECRET: 'x'.repeat(40), DATA_ENCRYPTION_KEY: 'a'.repeat(64),
+    });
+    expect(config.seedDemo).toBe(false);
+  });
+});
