@@ -1,4 +1,3 @@
-import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -10,11 +9,11 @@ import { authRoutes } from './auth/auth.routes.js';
 import { catalogueRoutes } from './catalogue/catalogue.routes.js';
 import { registerRequestContext } from './http/context.js';
 import { healthRoutes } from './http/health.routes.js';
-import { homeRoutes } from './http/home.routes.js';
 import { registerErrorHandling } from './http/problem.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
+import { registerWeb, renderPageError } from './web/web.js';
 
 /** Log redaction: no password, token, NIK or tracking code ever reaches the logs (SECURITY.md, UU PDP). */
 export const LOG_REDACT = [
@@ -44,10 +43,9 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, renderPageError);
   registerSecurityHeaders(app, { https: config.baseUrl.startsWith('https://') });
   await app.register(rateLimit, { global: false });
-  await app.register(formbody);
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 } });
 
   await app.register(swagger, {
@@ -71,11 +69,11 @@ export async function createApp(services: Services, options: { logger?: FastifyB
 
   registerRequestContext(app, services);
   healthRoutes(app, services);
-  homeRoutes(app, services);
   catalogueRoutes(app, services);
   authRoutes(app, services);
   applicationRoutes(app, services);
   trackingRoutes(app, services);
+  await registerWeb(app, services);
   return app;
 }
 

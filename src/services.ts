@@ -4,6 +4,7 @@ import { createAuthService } from './auth/auth.service.js';
 import { createCatalogueService } from './catalogue/catalogue.service.js';
 import type { Db } from './db/database.js';
 import { createDocumentService } from './documents/documents.service.js';
+import { createSignatureScanner, type VirusScanner } from './documents/scanner.js';
 import { createLocalStorage, type FileStorage } from './documents/storage.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
@@ -12,16 +13,17 @@ import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
 
 /** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
-export function createServices(input: { config: Config; db: Db; clock: Clock; storage?: FileStorage }) {
+export function createServices(input: { config: Config; db: Db; clock: Clock; storage?: FileStorage; scanner?: VirusScanner }) {
   const { config, db, clock } = input;
   const storage = input.storage ?? createLocalStorage(config.storage.dir);
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
   const applications = createApplicationService({ db, clock, catalogue });
-  const documents = createDocumentService({ db, clock, storage, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
+  const scanner = input.scanner ?? createSignatureScanner();
+  const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
-  const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, baseUrl: config.baseUrl }), pollMs: config.outboxPollMs });
+  const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
   return { config, db, clock, storage, catalogue, auth, applications, documents, tracking, tenants, outbox };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -15,7 +15,9 @@ const bearer = [{ bearer: [] }];
 /** RFC 6266 / RFC 8187: an ASCII fallback plus the exact UTF-8 name. */
 function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  // RFC 8187 attr-chars: encodeURIComponent leaves ' ( ) * bare, which the grammar does not allow.
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 export function applicationRoutes(app: FastifyInstance, services: Services): void {

@@ -9,6 +9,7 @@ import { nikProblem, normalisePhone } from '../shared/identifiers.js';
 import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
 import type { Actor } from './actor.js';
+import { consumeCode } from './one-time-codes.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import {
   countRecentFailures, findLiveSession, insertSession, recordLoginAttempt, revokeAllSessions, revokeSession, touchSession,
@@ -82,6 +83,7 @@ export function createAuthService(deps: AuthDeps) {
         });
         await appendAudit(trx, { tenantId: input.tenantId, actorId: userId, action: 'user.registered', subjectType: 'user', subjectId: userId, data: { consentVersion: CONSENT_VERSION }, occurredAt: now });
         await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.account_registered', userId }, now });
+        await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.one_time_code', userId, purpose: 'verify_contact' }, now });
       });
     } catch (err) {
       // Two registrations racing with the same email: the database's unique constraint decides.
@@ -118,7 +120,9 @@ export function createAuthService(deps: AuthDeps) {
    */
   async function login(input: { tenantId: string; login: string; password: string; clientIp: string; kind: 'cookie' | 'bearer'; previousToken?: string | undefined }): Promise<{ token: string; expiresAt: string; user: User }> {
     const now = isoNow(clock);
-    const subject = blindIndex(deps.dataKey, 'login', input.login.trim().toLowerCase());
+    // Count failures per account, however the WhatsApp number is typed (0812…, +62812…, 62 812…).
+    const key = normaliseLogin(input.login);
+    const subject = blindIndex(deps.dataKey, 'login', key.phone ?? key.email ?? '');
     const since = addMinutes(now, -LOGIN_THROTTLE.windowMinutes);
     const failures = await countRecentFailures(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, since });
     if (failures.bySubject >= LOGIN_THROTTLE.perAccount || failures.byIp >= LOGIN_THROTTLE.perAddress) {
@@ -187,6 +191,83 @@ export function createAuthService(deps: AuthDeps) {
     return user;
   }
 
-  return { registerApplicant, createUser, login, authenticate, logout, disableUser, getUser };
+  /** Sends a fresh code to the account's email or WhatsApp number (through the outbox). */
+  async function requestContactVerification(actor: Actor): Promise<void> {
+    const now = isoNow(clock);
+    await db.transaction().execute((trx) => enqueue(trx, { tenantId: actor.tenantId, message: { topic: 'notify.one_time_code', userId: actor.userId, purpose: 'verify_contact' }, now }));
+  }
+
+  async function verifyContact(input: { actor: Actor; code: string }): Promise<void> {
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      if (!(await consumeCode(trx, deps.dataKey, { userId: input.actor.userId, purpose: 'verify_contact', code: input.code, now }))) {
+        throw new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
+      }
+      await trx.updateTable('users').set({ contact_verified_at: now, updated_at: now }).where('id', '=', input.actor.userId).execute();
+      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.contact_verified', subjectType: 'user', subjectId: input.actor.userId, occurredAt: now });
+    });
+  }
+
+  /**
+   * Starts a password reset. Says nothing about whether the account exists (the page shows the same
+   * message either way); a code goes out only when it does.
+   */
+  async function requestPasswordReset(input: { tenantId: string; login: string }): Promise<void> {
+    const user = await findUserByLogin(db, input.tenantId, normaliseLogin(input.login));
+    if (!user || user.disabled_at) return;
+    const now = isoNow(clock);
+    await db.transaction().execute((trx) => enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'reset_password' }, now }));
+  }
+
+  /** Sets a new password with a reset code; every existing session of the account ends. */
+  async function resetPassword(input: { tenantId: string; login: string; code: string; password: string }): Promise<void> {
+    const user = await findUserByLogin(db, input.tenantId, normaliseLogin(input.login));
+    const bad = () => new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
+    if (!user || user.disabled_at) throw bad();
+    const pw = passwordProblem(input.password, user.role as Role, [user.name, user.email?.split('@')[0] ?? '']);
+    if (pw) throw new AppError('invalid_input', 'password not accepted', { fields: [{ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) }] });
+    const hash = await hashPassword(input.password);
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      if (!(await consumeCode(trx, deps.dataKey, { userId: user.id, purpose: 'reset_password', code: input.code, now }))) throw bad();
+      await trx.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', user.id).execute();
+      await revokeAllSessions(trx, user.id, now);
+      await appendAudit(trx, { tenantId: input.tenantId, actorId: user.id, action: 'user.password_reset', subjectType: 'user', subjectId: user.id, occurredAt: now });
+    });
+  }
+
+  /** Changes name, email or WhatsApp number. A changed contact must be verified again. */
+  async function updateProfile(input: { actor: Actor; name: string; email?: string | undefined; phone?: string | undefined }): Promise<void> {
+    const user = await getUser(input.actor);
+    const problems: FieldProblem[] = [];
+    const email = input.email?.trim().toLowerCase() || null;
+    const phone = input.phone?.trim() ? normalisePhone(input.phone) : null;
+    if (input.phone?.trim() && !phone) problems.push({ field: 'phone', code: 'invalid_phone', message: 'not an Indonesian mobile number' });
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    if (!email && !input.phone?.trim()) problems.push({ field: 'email', code: 'required', message: 'give an email address or a WhatsApp number' });
+    if (!input.name.trim()) problems.push({ field: 'name', code: 'required', message: 'required' });
+    if (input.name.length > 120) problems.push({ field: 'name', code: 'too_long', message: 'too long', params: { max: 120 } });
+    if (problems.length) throw new AppError('invalid_input', 'profile input invalid', { fields: problems });
+    const changedContact = email !== user.email || phone !== user.phone;
+    if (changedContact) {
+      const conflict = await findConflictingUser(db, input.actor.tenantId, { email: email !== user.email ? email : null, phone: phone !== user.phone ? phone : null, nikIndex: null });
+      if (conflict) throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'email' ? 'Email' : 'WhatsApp' } });
+    }
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ name: input.name.trim(), email, phone, updated_at: now, ...(changedContact ? { contact_verified_at: null } : {}) })
+        .where('id', '=', user.id)
+        .execute();
+      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: user.id, action: 'user.profile_updated', subjectType: 'user', subjectId: user.id, data: { changedContact }, occurredAt: now });
+      if (changedContact) await enqueue(trx, { tenantId: input.actor.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'verify_contact' }, now });
+    });
+  }
+
+  return {
+    registerApplicant, createUser, login, authenticate, logout, disableUser, getUser,
+    requestContactVerification, verifyContact, requestPasswordReset, resetPassword, updateProfile,
+  };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

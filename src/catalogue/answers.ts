@@ -20,8 +20,11 @@ function asText(raw: unknown): string | null {
 function asNumber(raw: unknown): number | null {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
   if (typeof raw !== 'string') return null;
-  // Indonesians write 85,5 for 85.5; thousands separators are not accepted to avoid ambiguity.
-  const s = raw.trim().replace(',', '.');
+  // Indonesians write 85,5 for 85.5 but also 1.000 for a thousand: a separator followed by exactly
+  // three digits is ambiguous, so it is refused (the message asks for a plain number) rather than guessed.
+  const trimmed = raw.trim();
+  if (/^-?\d{1,3}[.,]\d{3}$/.test(trimmed)) return null;
+  const s = trimmed.replace(',', '.');
   return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : null;
 }
 

@@ -32,6 +32,7 @@ export interface UsersTable {
   /** Which text of the personal-data notice (UU PDP 27/2022) the person agreed to, and when. */
   consent_version: string | null;
   consent_at: string | null;
+  contact_verified_at: string | null;
   disabled_at: string | null;
   created_at: string;
   updated_at: string;
@@ -202,7 +203,21 @@ export interface AuditHeadsTable {
   head_hash: string;
 }
 
+export interface OneTimeCodesTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  purpose: 'verify_contact' | 'reset_password';
+  /** HMAC of the code; the code itself only ever exists in the message sent. */
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  attempts: number;
+}
+
 export interface Database {
+  one_time_codes: OneTimeCodesTable;
   tenants: TenantsTable;
   users: UsersTable;
   sessions: SessionsTable;

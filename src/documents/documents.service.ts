@@ -14,9 +14,10 @@ import { type Clock, isoNow } from '../shared/time.js';
 import { actionsFor } from '../workflow/workflow.engine.js';
 import { findDocument, insertDocumentVersion } from './documents.repository.js';
 import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from './file-kinds.js';
+import type { VirusScanner } from './scanner.js';
 import type { FileStorage } from './storage.js';
 
-export type DocumentDeps = { db: Db; clock: Clock; storage: FileStorage; catalogue: CatalogueService; applications: ApplicationService; maxUploadBytes: number };
+export type DocumentDeps = { db: Db; clock: Clock; storage: FileStorage; scanner: VirusScanner; catalogue: CatalogueService; applications: ApplicationService; maxUploadBytes: number };
 
 export function createDocumentService(deps: DocumentDeps) {
   const { db, clock, storage, catalogue, applications } = deps;
@@ -45,6 +46,13 @@ export function createDocumentService(deps: DocumentDeps) {
     const maxBytes = Math.min(Math.round(requirement.maxSizeMb * 1024 * 1024), deps.maxUploadBytes);
     const staged = await storage.stage({ source: input.source, maxBytes });
     try {
+      const verdict = await deps.scanner.scan(staged);
+      if (!verdict.clean) {
+        await db.transaction().execute((trx) =>
+          appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: 'document.quarantined', subjectType: 'application', subjectId: app.id, data: { requirement: requirement.code, signature: verdict.signature, sha256: staged.sha256 }, occurredAt: isoNow(clock) }),
+        );
+        throw new AppError('infected_file', `malware signature ${verdict.signature}`);
+      }
       const kind = await detectAcceptedKind({ head: staged.head, fileName: input.fileName, claimedType: input.claimedType, accepted: requirement.acceptedTypes });
       if (!kind) throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(requirement.acceptedTypes) } });
       if (staged.sizeBytes === 0) throw new AppError('unsupported_file', 'empty file', { params: { accepted: describeKinds(requirement.acceptedTypes) } });

@@ -68,8 +68,13 @@ function fieldFromZodIssue(v: { instancePath?: string; keyword?: string; message
   }
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** Pages answer errors with an HTML page instead of problem+json (see web/web.ts). */
+export type PageErrorRenderer = (request: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply | null;
+
+export function registerErrorHandling(app: FastifyInstance, pageErrors?: PageErrorRenderer): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    const page = pageErrors?.(request, reply, err);
+    if (page) return page;
     if (err instanceof AppError) {
       if (err.details.retryAfterSeconds) reply.header('retry-after', String(err.details.retryAfterSeconds));
       if (err.status >= 400 && (err.code === 'forbidden' || err.code === 'unauthenticated')) {
@@ -105,5 +110,5 @@ export function registerErrorHandling(app: FastifyInstance): void {
         code: 'internal_error',
       });
   });
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, 'not_found', 404));
+  app.setNotFoundHandler((request, reply) => pageErrors?.(request, reply, new AppError('not_found', 'no route')) ?? sendProblem(reply, request, 'not_found', 404));
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Database, OutboxRow, User } from '../db/schema.js';
 import type { OutboxHandlers } from '../outbox/outbox.worker.js';
+import { issueCode, OTP_POLICY } from '../auth/one-time-codes.js';
 import { stateOf } from '../workflow/workflow.engine.js';
 
 /**
@@ -10,7 +11,7 @@ import { stateOf } from '../workflow/workflow.engine.js';
  * the built-in mailbox (the notifications table), which the portal shows and developers read;
  * email and WhatsApp gateways plug in behind the same handlers later, keyed on the outbox id.
  */
-export function createNotificationHandlers(deps: { catalogue: CatalogueService; baseUrl: string }): OutboxHandlers {
+export function createNotificationHandlers(deps: { catalogue: CatalogueService; baseUrl: string; dataKey: Buffer }): OutboxHandlers {
   async function deliver(trx: Kysely<Database>, row: OutboxRow, user: User, subject: string, body: string): Promise<void> {
     const channel = user.email ? 'email' : 'whatsapp';
     await trx
@@ -27,6 +28,18 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const user = await findUser(trx, m.userId);
       if (!user) return;
       await deliver(trx, row, user, 'Selamat datang di Izol / Welcome to Izol', `Halo ${user.name}, akun Izol Anda sudah dibuat.\n\nHello ${user.name}, your Izol account has been created.`);
+    },
+    'notify.one_time_code': async (trx, m, row) => {
+      const user = await findUser(trx, m.userId);
+      if (!user || user.disabled_at) return;
+      const code = await issueCode(trx, deps.dataKey, { tenantId: row.tenant_id, userId: user.id, purpose: m.purpose, now: new Date().toISOString() });
+      const what = m.purpose === 'verify_contact' ? { id: 'memastikan kontak Anda', en: 'confirm your contact details' } : { id: 'mengatur ulang kata sandi', en: 'reset your password' };
+      await deliver(
+        trx, row, user,
+        `Kode Izol: ${code}`,
+        `Kode untuk ${what.id}: ${code}\nBerlaku ${OTP_POLICY.lifetimeMinutes} menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.\n\n` +
+          `Your code to ${what.en}: ${code}\nValid for ${OTP_POLICY.lifetimeMinutes} minutes. Never give this code to anyone, officers included.`,
+      );
     },
     'notify.application_submitted': async (trx, m, row) => {
       const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);

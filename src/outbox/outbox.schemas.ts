@@ -21,6 +21,11 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
     topic: z.literal('notify.account_registered'),
     userId: z.string(),
   }),
+  z.object({
+    topic: z.literal('notify.one_time_code'),
+    userId: z.string(),
+    purpose: z.enum(['verify_contact', 'reset_password']),
+  }),
 ]);
 export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 export type OutboxTopic = OutboxMessage['topic'];

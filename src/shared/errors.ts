@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   too_many_attempts: 429,
   /** The uploaded file's content is not one of the accepted kinds, or does not match its name. */
   unsupported_file: 415,
+  /** The virus scanner found malware (or the EICAR test file): the file is refused and the attempt audited. */
+  infected_file: 422,
   /** The uploaded file is larger than the requirement allows. */
   file_too_large: 413,
   /** This permit type is not open for applications. */

@@ -59,6 +59,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Jenis berkas tidak diterima', detail: 'Berkas harus berupa {accepted}, dan isinya harus sesuai dengan nama berkasnya.' },
     en: { title: 'File type not accepted', detail: 'The file must be {accepted}, and its content must match its name.' },
   },
+  infected_file: {
+    id: { title: 'Berkas ditolak', detail: 'Pemindai virus menolak berkas ini. Periksa perangkat Anda, lalu unggah berkas yang bersih.' },
+    en: { title: 'File refused', detail: 'The virus scanner refused this file. Check your device, then upload a clean file.' },
+  },
   file_too_large: {
     id: { title: 'Berkas terlalu besar', detail: 'Ukuran berkas paling besar {maxMb} MB. Perkecil berkas lalu unggah lagi.' },
     en: { title: 'File too large', detail: 'The file must be at most {maxMb} MB. Make it smaller and upload it again.' },
@@ -107,6 +111,7 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   invalid_plate: { id: 'Isi nomor polisi yang benar, misalnya N 1234 AB.', en: 'Enter a real number plate, like N 1234 AB.' },
   unknown_field: { id: 'Kolom ini tidak dikenal.', en: 'This field is not known.' },
   unknown_action: { id: 'Tindakan ini tidak dikenal.', en: 'This action is not known.' },
+  invalid_code: { id: 'Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.', en: 'The code is wrong or has expired. Ask for a new one if needed.' },
   invalid_value: { id: 'Isian tidak valid.', en: 'This value is not valid.' },
   weak_password: { id: 'Kata sandi terlalu mudah ditebak. Gunakan kalimat panjang yang mudah Anda ingat.', en: 'This password is too easy to guess. Use a long phrase you can remember.' },
 };

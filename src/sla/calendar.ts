@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_CATALOGUE_DIR } from '../catalogue/catalogue.loader.js';
+
+const holidayFileSchema = z.strictObject({
+  source: z.string(),
+  years: z.record(
+    z.string().regex(/^\d{4}$/),
+    z.strictObject({
+      decree: z.string().min(3),
+      complete: z.boolean(),
+      holidays: z.array(z.strictObject({ date: z.iso.date(), kind: z.enum(['national', 'cuti_bersama']), name: z.string().min(2) })),
+    }),
+  ),
+});
+
+/** The office-closed days (national holidays and cuti bersama), validated when loaded. */
+export function loadHolidays(file = path.join(DEFAULT_CATALOGUE_DIR, 'holidays.json')): Set<string> {
+  const data = holidayFileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const days = new Set<string>();
+  for (const [year, y] of Object.entries(data.years)) {
+    for (const h of y.holidays) {
+      if (!h.date.startsWith(year)) throw new Error(`${file}: ${h.date} is listed under ${year}`);
+      days.add(h.date);
+    }
+  }
+  return days;
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+export function localDate(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export function isWorkingDay(date: string, holidays: ReadonlySet<string>): boolean {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !holidays.has(date);
+}
+
+/**
+ * The date by which `days` working days have passed after `startIso` (the start day itself does not
+ * count): Monday to Friday in the office's time zone, skipping holidays and cuti bersama.
+ */
+export function addWorkingDays(startIso: string, days: number, timeZone: string, holidays: ReadonlySet<string>): string {
+  let date = localDate(startIso, timeZone);
+  let left = days;
+  while (left > 0) {
+    date = nextDay(date);
+    if (isWorkingDay(date, holidays)) left--;
+  }
+  return date;
+}

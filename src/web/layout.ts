@@ -1,0 +1,77 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { assetUrl } from './assets.js';
+import { backLink, csrfField, errorSummary, type FieldError } from './components.js';
+import { html, type SafeHtml } from './html.js';
+import { t } from './i18n.js';
+
+export type PageOptions = {
+  title: string;
+  body: SafeHtml;
+  errors?: FieldError[] | undefined;
+  back?: string | undefined;
+  /** A flash message shown above the content (e.g. "saved"). */
+  notice?: SafeHtml | null;
+  status?: number;
+};
+
+/** The page shell: skip link, header with office and language switch, navigation, main, footer. */
+export function renderPage(req: FastifyRequest, opts: PageOptions): string {
+  const lang = req.lang;
+  const signedIn = req.actor !== null;
+  const office = req.tenant.name;
+  const title = `${opts.errors?.length ? `${t(lang, 'error.prefix')} ` : ''}${opts.title} – Izol ${office}`;
+  const returnTo = req.url.split('?')[0] ?? '/';
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="stylesheet" href="${assetUrl('app.css')}">
+<script src="${assetUrl('app.js')}" defer></script>
+</head>
+<body>
+<a href="#main" class="skip-link">${t(lang, 'skip')}</a>
+<header class="header">
+  <div class="container header__inner">
+    <a href="/" class="header__brand"><span class="header__logo">Izol</span> <span class="header__office">${office}</span></a>
+    <form method="post" action="/bahasa" class="header__lang">
+      ${csrfField(req)}<input type="hidden" name="kembali" value="${returnTo}"><input type="hidden" name="lang" value="${lang === 'id' ? 'en' : 'id'}">
+      <button type="submit" class="link-button" lang="${lang === 'id' ? 'en' : 'id'}" aria-label="${t(lang, 'lang.switch.label')}">${t(lang, 'lang.switch')}</button>
+    </form>
+  </div>
+  <nav class="nav" aria-label="Menu">
+    <ul class="container nav__list">
+      <li><a href="/izin">${t(lang, 'nav.permits')}</a></li>
+      <li><a href="/lacak">${t(lang, 'nav.track')}</a></li>
+      ${signedIn
+        ? html`<li><a href="/permohonan">${t(lang, 'nav.mine')}</a></li><li><a href="/akun/profil">${t(lang, 'nav.profile')}</a></li>
+      <li><form method="post" action="/akun/keluar">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'nav.signout')}</button></form></li>`
+        : html`<li><a href="/akun/masuk">${t(lang, 'nav.signin')}</a></li><li><a href="/akun/daftar">${t(lang, 'nav.register')}</a></li>`}
+    </ul>
+  </nav>
+</header>
+<div class="container">
+${opts.back ? backLink(opts.back, t(lang, 'back')) : ''}
+<main id="main" class="main" tabindex="-1">
+${opts.notice ?? ''}
+${errorSummary(req, opts.errors)}
+${opts.body}
+</main>
+</div>
+<footer class="footer"><div class="container">
+  <p>${t(lang, 'footer.help')}</p>
+  <p><a href="/api/docs">${t(lang, 'footer.api')}</a></p>
+</div></footer>
+</body>
+</html>`.value;
+}
+
+/** Sends a page; personal pages are never cached (ASVS v5.0.0-14.3.2). */
+export function sendPage(req: FastifyRequest, reply: FastifyReply, opts: PageOptions): FastifyReply {
+  return reply
+    .code(opts.status ?? (opts.errors?.length ? 400 : 200))
+    .type('text/html; charset=utf-8')
+    .header('cache-control', req.actor ? 'no-store' : 'no-cache')
+    .send(renderPage(req, opts));
+}

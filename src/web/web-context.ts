@@ -1,0 +1,73 @@
+import { timingSafeEqual } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { newToken } from '../shared/crypto.js';
+import type { Lang } from '../shared/messages.js';
+import type { Services } from '../services.js';
+
+/** Cookies (ASVS v5.0.0-3.3.x): `__Host-` prefix, Secure, HttpOnly, SameSite=Lax, whole site. */
+export const SESSION_COOKIE = '__Host-izol-session';
+export const CSRF_COOKIE = '__Host-izol-csrf';
+export const LANG_COOKIE = '__Host-izol-lang';
+const COOKIE_BASE = { path: '/', secure: true, httpOnly: true, sameSite: 'lax' } as const;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Lang;
+    csrfToken: string;
+  }
+}
+
+export function isPageRequest(url: string): boolean {
+  return !url.startsWith('/api/') && url !== '/health' && url !== '/ready';
+}
+
+/**
+ * Pages sign people in with a session cookie; the API only with bearer tokens. Every page knows its
+ * language (a remembered choice, Indonesian by default) and its anti-forgery token (double submit:
+ * a random cookie echoed in every form, ASVS v5.0.0-3.5.1).
+ */
+export async function registerWebContext(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(cookie);
+  app.decorateRequest('lang', 'id');
+  app.decorateRequest('csrfToken', '');
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isPageRequest(request.url)) return;
+    request.lang = request.cookies[LANG_COOKIE] === 'en' ? 'en' : 'id';
+    let csrf = request.cookies[CSRF_COOKIE];
+    if (!csrf || !/^[A-Za-z0-9_-]{43}$/.test(csrf)) {
+      csrf = newToken();
+      reply.setCookie(CSRF_COOKIE, csrf, COOKIE_BASE);
+    }
+    request.csrfToken = csrf;
+    const token = request.cookies[SESSION_COOKIE];
+    if (!request.actor && token) {
+      request.actor = await services.auth.authenticate({ tenantId: request.tenant.id, token, kind: 'cookie' });
+      if (!request.actor) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    }
+  });
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string): void {
+  reply.setCookie(SESSION_COOKIE, token, COOKIE_BASE);
+}
+export function clearSessionCookie(reply: FastifyReply): void {
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+export function setLangCookie(reply: FastifyReply, lang: Lang): void {
+  reply.setCookie(LANG_COOKIE, lang, { ...COOKIE_BASE, maxAge: 365 * 24 * 3600 });
+}
+
+/** True when a form post carries this visitor's anti-forgery token and comes from this site. */
+export function csrfOk(request: FastifyRequest, submitted: unknown): boolean {
+  const origin = request.headers.origin;
+  if (origin && origin !== 'null') {
+    try {
+      if (new URL(origin).host !== request.headers.host) return false;
+    } catch {
+      return false;
+    }
+  }
+  if (typeof submitted !== 'string' || submitted.length !== request.csrfToken.length || !request.cookies[CSRF_COOKIE]) return false;
+  return timingSafeEqual(Buffer.from(submitted), Buffer.from(request.csrfToken));
+}

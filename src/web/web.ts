@@ -1,0 +1,42 @@
+import formbody from '@fastify/formbody';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../shared/errors.js';
+import type { Services } from '../services.js';
+import { assetRoutes } from './assets.js';
+import { html } from './html.js';
+import { t } from './i18n.js';
+import { sendPage } from './layout.js';
+import { accountPages } from './pages/account.routes.js';
+import { applyPages } from './pages/apply.routes.js';
+import { CsrfError, redirectToSignIn } from './pages/helpers.js';
+import { publicPages } from './pages/public.routes.js';
+import { isPageRequest, registerWebContext } from './web-context.js';
+
+/** The citizen portal: server-rendered pages that work without JavaScript. */
+export async function registerWeb(app: FastifyInstance, services: Services): Promise<void> {
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await registerWebContext(app, services);
+  assetRoutes(app);
+  publicPages(app, services);
+  accountPages(app, services);
+  applyPages(app, services);
+}
+
+/** Errors on pages become pages: 404, 403, "page expired" (anti-forgery), 413/415 and a generic 500. */
+export function renderPageError(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply | null {
+  if (!isPageRequest(request.url) || request.url.startsWith('/assets/') || !request.tenant) return null;
+  const lang = request.lang;
+  const page = (status: number, title: string, text: string) =>
+    sendPage(request, reply, { status, title, body: html`<h1>${title}</h1><p>${text}</p><p><a href="/">${t(lang, 'nav.home')}</a></p>` });
+  if (err instanceof CsrfError) return page(403, t(lang, 'page.expired'), t(lang, 'page.expired.text'));
+  if (err instanceof AppError) {
+    if (err.code === 'unauthenticated') return redirectToSignIn(request, reply);
+    if (err.code === 'not_found') return page(404, t(lang, 'page.notfound'), t(lang, 'page.notfound.text'));
+    if (err.code === 'forbidden') return page(403, t(lang, 'page.forbidden'), t(lang, 'page.error.text'));
+    return page(err.status, t(lang, 'page.error'), t(lang, 'page.error.text'));
+  }
+  const status = (err as FastifyError).statusCode ?? 500;
+  if (status >= 400 && status < 500) return page(status, t(lang, 'page.error'), t(lang, 'page.error.text'));
+  request.log.error({ err }, 'page failed');
+  return page(500, t(lang, 'page.error'), t(lang, 'page.error.text'));
+}

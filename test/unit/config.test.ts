@@ -1,0 +1,186 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashPassword, MAX_PASSWORD_LENGTH, minPasswordLength, passwordProblem, verifyPassword } from '../../src/auth/passwords.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { STAFF_ROLES } from '../../src/workflow/workflow.schema.js';
+
+const SECRET = 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(8);
+const KEY = '0123456789abcdef'.repeat(4);
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected loadConfig to refuse the settings');
+}
+
+describe('loadConfig', () => {
+  it('has working defaults for a development start: SQLite and files under ./data', () => {
+    const c = loadConfig({});
+    expect(c.env).toBe('development');
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.database).toEqual({ kind: 'sqlite', file: path.resolve('data/izol.db') });
+    expect(c.storage).toEqual({ driver: 'local', dir: path.resolve('data/files') });
+    expect(c.baseUrl).toBe('http://localhost:3000');
+    expect(c.seedDemo).toBe(true);
+    expect(c.defaultTenant).toBe('MLG');
+    expect(c.maxUploadBytes).toBe(25 * 1024 * 1024);
+    expect(c.trustProxyHops).toBe(0);
+    expect(c.dataEncryptionKey).toHaveLength(32);
+    expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('treats empty values as unset', () => {
+    const c = loadConfig({ PORT: '', DATABASE_URL: '', SESSION_SECRET: '' });
+    expect(c.port).toBe(3000);
+    expect(c.database.kind).toBe('sqlite');
+  });
+
+  it('parses a PostgreSQL URL with its pool size', () => {
+    const url = 'postgres://izol:rahasia@db.internal:5432/izol';
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '5' }).database).toEqual({ kind: 'postgres', url, poolSize: 5 });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/izol' }).database).toEqual({ kind: 'postgres', url: 'postgresql://db/izol', poolSize: 10 });
+  });
+
+  it('resolves a SQLite path and keeps :memory:', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:./tmp/x.db' }).database).toEqual({ kind: 'sqlite', file: path.resolve('tmp/x.db') });
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', file: ':memory:' });
+  });
+
+  it('reads the other settings', () => {
+    const c = loadConfig({ PORT: '8080', BASE_URL: 'https://izin.malangkota.go.id/', MAX_UPLOAD_MB: '10', SEED_DEMO: 'never', TRUST_PROXY_HOPS: '1' });
+    expect(c.port).toBe(8080);
+    expect(c.baseUrl).toBe('https://izin.malangkota.go.id');
+    expect(c.maxUploadBytes).toBe(10 * 1024 * 1024);
+    expect(c.seedDemo).toBe(false);
+    expect(c.trustProxyHops).toBe(1);
+  });
+
+  it.each(['abc', '0', '70000', '80.5'])('refuses PORT=%s, naming the variable and asking for a port number', (port) => {
+    const err = configError({ PORT: port });
+    expect(err.name).toBe('ConfigError');
+    expect(err.message).toMatch(/^\s*PORT: /m);
+    expect(err.message).toMatch(/number|65535|integer|int/i);
+  });
+
+  it.each(['mysql://localhost/izol', 'izol.db', 'http://db/izol'])('refuses DATABASE_URL=%s and says what to write', (url) => {
+    const err = configError({ DATABASE_URL: url });
+    expect(err.message).toMatch(/^\s*DATABASE_URL: /m);
+    expect(err.message).toContain('sqlite:');
+    expect(err.message).toContain('postgres://');
+  });
+
+  it('refuses a short SESSION_SECRET and says how to make one', () => {
+    const err = configError({ SESSION_SECRET: 'too-short' });
+    expect(err.message).toMatch(/^\s*SESSION_SECRET: /m);
+    expect(err.message).toContain('32');
+    expect(err.message).toContain('openssl rand');
+  });
+
+  it('refuses a malformed DATA_ENCRYPTION_KEY and says how to make one', () => {
+    const err = configError({ DATA_ENCRYPTION_KEY: 'zz'.repeat(32) });
+    expect(err.message).toMatch(/^\s*DATA_ENCRYPTION_KEY: /m);
+    expect(err.message).toContain('64 hexadecimal');
+  });
+
+  it('lists every bad setting at once', () => {
+    const err = configError({ PORT: 'x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    for (const v of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) expect(err.message).toMatch(new RegExp(`^\\s*${v}: `, 'm'));
+  });
+
+  it('in production requires SESSION_SECRET, DATA_ENCRYPTION_KEY and BASE_URL', () => {
+    const err = configError({ NODE_ENV: 'production' });
+    for (const v of ['SESSION_SECRET', 'DATA_ENCRYPTION_KEY', 'BASE_URL']) {
+      expect(err.message).toMatch(new RegExp(`^\\s*${v}: .*NODE_ENV=production`, 'm'));
+    }
+    const oneMissing = configError({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: KEY });
+    expect(oneMissing.message).toMatch(/^\s*BASE_URL: /m);
+    expect(oneMissing.message).not.toMatch(/^\s*SESSION_SECRET: /m);
+  });
+
+  it('in production never seeds demo data and uses the given secrets', () => {
+    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id', SEED_DEMO: 'auto' });
+    expect(c.env).toBe('production');
+    expect(c.seedDemo).toBe(false);
+    expect(c.sessionSecret).toBe(SECRET);
+    expect(c.dataEncryptionKey.equals(Buffer.from(KEY, 'hex'))).toBe(true);
+  });
+
+  it('production secrets differ from the development defaults', () => {
+    const dev = loadConfig({});
+    const prod = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' });
+    expect(prod.sessionSecret).not.toBe(dev.sessionSecret);
+    expect(prod.dataEncryptionKey.equals(dev.dataEncryptionKey)).toBe(false);
+  });
+});
+
+describe('passwordProblem', () => {
+  it('applicants need 8 characters, with no composition rules', () => {
+    expect(minPasswordLength('applicant')).toBe(8);
+    expect(passwordProblem('kopi123', 'applicant')).toEqual({ code: 'too_short', params: { min: 8 } });
+    expect(passwordProblem('kopisusu', 'applicant')).toBeNull();
+    expect(passwordProblem('kopi tubruk pagi hari', 'applicant')).toBeNull();
+    expect(passwordProblem('semuahurufkecil', 'applicant')).toBeNull();
+  });
+
+  it.each(STAFF_ROLES)('%s needs 12 characters', (role) => {
+    expect(minPasswordLength(role)).toBe(12);
+    expect(passwordProblem('kopisusu123', role)).toEqual({ code: 'too_short', params: { min: 12 } });
+    expect(passwordProblem('kopi susu pagi', role)).toBeNull();
+  });
+
+  it('allows up to 128 characters and no more', () => {
+    expect(MAX_PASSWORD_LENGTH).toBe(128);
+    expect(passwordProblem('kalimat panjang '.repeat(8), 'applicant')).toBeNull();
+    expect(passwordProblem(`${'kalimat panjang '.repeat(8)}x`, 'applicant')).toEqual({ code: 'too_long', params: { max: 128 } });
+    expect(passwordProblem('x'.repeat(64) + 'y'.repeat(64), 'verifier')).toBeNull();
+  });
+
+  it.each(['password123', 'PASSWORD123', 'bismillah', 'Indonesia1', 'sayangku', '12345678', 'aremania', 'qwertyuiop', 'aaaaaaaa', 'zzzzzzzzzzzzzzzz'])(
+    'refuses the common password %j',
+    (pw) => {
+      expect(passwordProblem(pw, 'applicant')).toEqual({ code: 'weak_password' });
+    },
+  );
+
+  it('refuses a password built from personal data (name, email, NIK)', () => {
+    const personal = ['Wulan Sari', 'wulan.sari', '3573014506900002'];
+    expect(passwordProblem('Wulan Sari 2026', 'applicant', personal)).toEqual({ code: 'weak_password' });
+    expect(passwordProblem('wulan.sari!!', 'applicant', personal)).toEqual({ code: 'weak_password' });
+    expect(passwordProblem('nik3573014506900002', 'applicant', personal)).toEqual({ code: 'weak_password' });
+    expect(passwordProblem('kopi tubruk pagi hari', 'applicant', personal)).toBeNull();
+  });
+
+  it('ignores personal data shorter than 4 characters', () => {
+    expect(passwordProblem('adi suka kopi', 'applicant', ['Adi', 'adi'])).toBeNull();
+  });
+});
+
+describe('password hashing', () => {
+  it('produces an argon2id hash with OWASP parameters that verifies only the right password', async () => {
+    const hash = await hashPassword('kopi tubruk pagi hari');
+    expect(hash.startsWith('$argon2id$')).toBe(true);
+    const params = Object.fromEntries(hash.split('$')[3]!.split(',').map((kv) => kv.split('=')));
+    expect(params).toEqual({ m: '19456', t: '2', p: '1' });
+    expect(hash).not.toContain('kopi');
+    expect(await verifyPassword(hash, 'kopi tubruk pagi hari')).toBe(true);
+    expect(await verifyPassword(hash, 'kopi tubruk pagi har')).toBe(false);
+    expect(await verifyPassword(hash, 'Kopi tubruk pagi hari')).toBe(false);
+  });
+
+  it('salts: the same password hashes differently each time', async () => {
+    const [a, b] = await Promise.all([hashPassword('sama persis'), hashPassword('sama persis')]);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword(a, 'sama persis')).toBe(true);
+    expect(await verifyPassword(b, 'sama persis')).toBe(true);
+  });
+
+  it('a malformed hash verifies nothing instead of throwing', async () => {
+    await expect(verifyPassword('not-a-hash', 'anything')).resolves.toBe(false);
+    await expect(verifyPassword('', '')).resolves.toBe(false);
+  });
+});
