@@ -1,0 +1,48 @@
+import type { LightMyRequestResponse } from 'fastify';
+import type { TestContext } from './context.js';
+
+/** A cookie jar over app.inject, so page tests behave like one browser. */
+export class PageClient {
+  private cookies = new Map<string, string>();
+  constructor(private ctx: TestContext, private host?: string) {}
+
+  private remember(res: LightMyRequestResponse): void {
+    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
+      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+  }
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(this.host ? { host: this.host } : {}), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...extra };
+  }
+  get csrf(): string {
+    return this.cookies.get('__Host-izol-csrf') ?? '';
+  }
+  async get(url: string): Promise<LightMyRequestResponse> {
+    const res = await this.ctx.app.inject({ method: 'GET', url, headers: this.headers() });
+    this.remember(res);
+    return res;
+  }
+  /** Posts a urlencoded form; `_csrf` is added unless given. */
+  async post(url: string, form: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
+    if (!this.csrf) await this.get('/');
+    const body = new URLSearchParams({ ...(opts.csrf === false ? {} : { _csrf: this.csrf }), ...form }).toString();
+    const res = await this.ctx.app.inject({ method: 'POST', url, headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }), payload: body });
+    this.remember(res);
+    return res;
+  }
+  /** Posts a multipart form with `_csrf` first and one file. */
+  async upload(url: string, fileName: string, content: Buffer, contentType: string): Promise<LightMyRequestResponse> {
+    if (!this.csrf) await this.get('/');
+    const boundary = `----izolpage${Math.random().toString(16).slice(2)}`;
+    const payload = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${this.csrf}\r\n`),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`),
+      content,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await this.ctx.app.inject({ method: 'POST', url, headers: this.headers({ 'content-type': `multipart/form-data; boundary=${boundary}` }), payload });
+    this.remember(res);
+    return res;
+  }
+}
