@@ -11,6 +11,9 @@ import {
 } from './applications.schemas.js';
 
 const bearer = [{ bearer: [] }];
+const idempotencyHeader = z.object({
+  'idempotency-key': z.string().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/).optional().describe('Any unique string per intended operation; a retry with the same key returns the first result'),
+});
 
 /** RFC 6266 / RFC 8187: an ASCII fallback plus the exact UTF-8 name. */
 function contentDisposition(fileName: string): string {
@@ -33,7 +36,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
       tags: ['Applications'],
       summary: 'Start an application (a draft). The front desk records walk-in, courier and assisted intake here.',
       security: bearer,
-      headers: z.object({ 'idempotency-key': z.string().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/).optional() }),
+      headers: idempotencyHeader,
       body: createApplicationBody,
       response: { 200: applicationSchema, 201: applicationSchema, ...problemResponses },
     },
@@ -105,14 +108,15 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     schema: {
       operationId: 'submitApplication',
       tags: ['Applications'],
-      summary: 'Submit a draft: it gets its number and tracking code (the receipt)',
+      summary: 'Submit a draft: it gets its number and tracking code (the receipt). Send an Idempotency-Key to make retries safe.',
       security: bearer,
       params: applicationParams,
+      headers: idempotencyHeader,
       response: { 200: applicationSchema, ...problemResponses },
     },
     handler: async (request) => {
       const actor = requireActor(request);
-      await services.applications.performAction({ actor, applicationId: request.params.id, action: 'submit' });
+      await services.applications.performAction({ actor, applicationId: request.params.id, action: 'submit', idempotencyKey: request.headers['idempotency-key'] });
       return view(request, request.params.id);
     },
   });
@@ -141,12 +145,13 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
       summary: 'Take a workflow action (see availableActions on the application)',
       security: bearer,
       params: applicationParams,
+      headers: idempotencyHeader,
       body: actionBody,
       response: { 200: applicationSchema, ...problemResponses },
     },
     handler: async (request) => {
       const actor = requireActor(request);
-      await services.applications.performAction({ actor, applicationId: request.params.id, ...request.body });
+      await services.applications.performAction({ actor, applicationId: request.params.id, ...request.body, idempotencyKey: request.headers['idempotency-key'] });
       return view(request, request.params.id);
     },
   });

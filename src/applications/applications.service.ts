@@ -154,9 +154,17 @@ export function createApplicationService(deps: ApplicationDeps) {
     reason?: string | undefined;
     feeAmount?: number | undefined;
     paymentReference?: string | undefined;
+    /** A retried request with the same key gets the result of the first instead of a 409. */
+    idempotencyKey?: string | undefined;
   }): Promise<Application> {
     const { actor } = input;
     const app = await loadVisible(actor, input.applicationId);
+    if (input.idempotencyKey) {
+      const done = (await listEvents(db, app.tenant_id, app.id)).find(
+        (e) => e.action === input.action && e.actor_id === actor.userId && (JSON.parse(e.data) as { idempotencyKey?: string }).idempotencyKey === input.idempotencyKey,
+      );
+      if (done) return app;
+    }
     const { definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
     const docs = await currentDocuments(db, app.tenant_id, app.id);
     const { action, to } = planTransition({ workflow, state: app.state, actionCode: input.action, role: actor.role, facts: factsFor(definition, app, docs), reason: input.reason });
@@ -172,7 +180,7 @@ export function createApplicationService(deps: ApplicationDeps) {
       if (problems.length) throw new AppError('invalid_answers', 'answers incomplete', { fields: problems });
     }
     const set: Parameters<typeof updateAtRevision>[3] = {};
-    const data: Record<string, unknown> = {};
+    const data: Record<string, unknown> = input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {};
     if (action.input === 'fee_amount') {
       if (input.feeAmount === undefined || !Number.isSafeInteger(input.feeAmount) || input.feeAmount < 0) {
         throw new AppError('invalid_input', 'fee amount needed', { fields: [{ field: 'feeAmount', code: 'required', message: 'the fee in whole rupiah is required' }] });

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { dialectOf } from '../db/dialect.js';
 import type { Database, OutboxRow } from '../db/schema.js';
 import { addMinutes } from '../shared/time.js';
 import type { OutboxMessage } from './outbox.schemas.js';
@@ -19,34 +20,34 @@ export async function enqueue(trx: Kysely<Database>, input: { tenantId: string; 
 }
 
 /**
- * Claims up to `limit` due messages for `workerId` for `leaseMinutes`. Portable across SQLite and
- * PostgreSQL: the outer WHERE repeats the lease condition, so when two instances race for a row,
- * PostgreSQL re-checks it after the first commit and the second instance skips the row.
+ * Claims up to `limit` due messages for `workerId` for `leaseMinutes`, in one short transaction:
+ * pick the due ids (on PostgreSQL `FOR UPDATE SKIP LOCKED`, so racing instances take different
+ * rows), then stamp the lease on exactly those. (A single `UPDATE … WHERE id IN (SELECT … LIMIT n
+ * FOR UPDATE SKIP LOCKED)` is a trap on PostgreSQL: the planner may rescan the subquery per row and
+ * claim far more than `n`.)
  */
 export async function claimDue(db: Kysely<Database>, input: { workerId: string; now: string; limit: number; leaseMinutes: number }): Promise<OutboxRow[]> {
-  return db
-    .updateTable('outbox')
-    .set({ locked_by: input.workerId, locked_until: addMinutes(input.now, input.leaseMinutes) })
-    .where((eb) =>
-      eb.and([
-        eb(
-          'id',
-          'in',
-          eb
-            .selectFrom('outbox')
-            .select('id')
-            .where('done_at', 'is', null)
-            .where('available_at', '<=', input.now)
-            .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', input.now)]))
-            .orderBy('id')
-            .limit(input.limit),
-        ),
-        eb('done_at', 'is', null),
-        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', input.now)]),
-      ]),
-    )
-    .returningAll()
-    .execute();
+  return db.transaction().execute(async (trx) => {
+    const due = await trx
+      .selectFrom('outbox')
+      .select('id')
+      .where('done_at', 'is', null)
+      .where('available_at', '<=', input.now)
+      .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', input.now)]))
+      .orderBy('id')
+      .limit(input.limit)
+      .$if(dialectOf(db) === 'postgres', (q) => q.forUpdate().skipLocked())
+      .execute();
+    if (due.length === 0) return [];
+    return trx
+      .updateTable('outbox')
+      .set({ locked_by: input.workerId, locked_until: addMinutes(input.now, input.leaseMinutes) })
+      .where('id', 'in', due.map((r) => r.id))
+      .where('done_at', 'is', null)
+      .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', input.now)]))
+      .returningAll()
+      .execute();
+  });
 }
 
 export async function markDone(trx: Kysely<Database>, input: { id: number; workerId: string; now: string }): Promise<boolean> {

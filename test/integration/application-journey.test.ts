@@ -152,4 +152,18 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     expect(b.statusCode).toBe(200);
     expect(json<AppView>(b).id).toBe(json<AppView>(a).id);
   });
+
+  it('answers a retried submission with the same Idempotency-Key with the first receipt, not a 409', async () => {
+    const id = await readyDraft(ctx, citizen, 'NIB');
+    const headers = auth(citizen, { 'idempotency-key': `submit-${id}` });
+    const first = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers });
+    const retry = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers });
+    expect(first.statusCode).toBe(200);
+    expect(retry.statusCode).toBe(200);
+    expect(json<AppView>(retry).number).toBe(json<AppView>(first).number);
+    const withoutKey = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen) });
+    expect(withoutKey.statusCode).toBe(409);
+    const events = await ctx.db.selectFrom('application_events').select('action').where('application_id', '=', id).where('action', '=', 'submit').execute();
+    expect(events).toHaveLength(1);
+  });
 });
