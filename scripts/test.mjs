@@ -10,6 +10,10 @@ if (run('npx', ['tsc', '-p', 'tsconfig.json']) !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+if (run('bash', ['scripts/ensure-chromium.sh']) !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
 fs.mkdirSync('test-artifacts', { recursive: true });
 const results = 'test-artifacts/vitest-results.json';
 fs.rmSync(results, { force: true });

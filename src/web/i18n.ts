@@ -20,7 +20,7 @@ const M = {
   'nav.profile': { id: 'Profil', en: 'Profile' },
   'nav.mailbox': { id: 'Kotak surat (pengembangan)', en: 'Mailbox (development)' },
   'lang.switch': { id: 'English', en: 'Bahasa Indonesia' },
-  'lang.switch.label': { id: 'Ganti bahasa ke bahasa Inggris', en: 'Switch language to Indonesian' },
+  'lang.switch.label': { id: 'Ganti bahasa', en: 'Change language' },
   'footer.help': { id: 'Butuh bantuan? Hubungi kami lewat WhatsApp, Instagram atau datang ke loket.', en: 'Need help? Contact us on WhatsApp, Instagram or come to the counter.' },
   'footer.api': { id: 'API untuk pengembang', en: 'API for developers' },
   'error.summary': { id: 'Ada masalah', en: 'There is a problem' },

@@ -37,7 +37,7 @@ export function renderPage(req: FastifyRequest, opts: PageOptions): string {
     <a href="/" class="header__brand"><span class="header__logo">Izol</span> <span class="header__office">${office}</span></a>
     <form method="post" action="/bahasa" class="header__lang">
       ${csrfField(req)}<input type="hidden" name="kembali" value="${returnTo}"><input type="hidden" name="lang" value="${lang === 'id' ? 'en' : 'id'}">
-      <button type="submit" class="link-button" lang="${lang === 'id' ? 'en' : 'id'}" aria-label="${t(lang, 'lang.switch.label')}">${t(lang, 'lang.switch')}</button>
+      <button type="submit" class="link-button"><span class="visually-hidden">${t(lang, 'lang.switch.label')}: </span><span lang="${lang === 'id' ? 'en' : 'id'}">${t(lang, 'lang.switch')}</span></button>
     </form>
   </div>
   <nav class="nav" aria-label="Menu">

@@ -6,6 +6,7 @@ import type { FieldDefinition, PermitTypeDefinition } from '../../catalogue/cata
 import type { Application } from '../../db/schema.js';
 import { describeKinds } from '../../documents/file-kinds.js';
 import { AppError } from '../../shared/errors.js';
+import { maskNik } from '../../shared/identifiers.js';
 import type { Lang } from '../../shared/messages.js';
 import { addWorkingDays, loadHolidays } from '../../sla/calendar.js';
 import type { Services } from '../../services.js';
@@ -31,6 +32,9 @@ export function displayAnswer(lang: Lang, f: FieldDefinition, value: Answers[str
       return `${String(value).replace('.', lang === 'id' ? ',' : '.')} m²`;
     case 'date':
       return formatDate(lang, `${String(value)}T12:00:00Z`, 'UTC');
+    case 'nik':
+      // UU PDP: a NIK is never shown in full once entered, not even to its owner.
+      return maskNik(String(value));
     default:
       return String(value);
   }
