@@ -9,7 +9,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { catalogueRoutes } from './catalogue/catalogue.routes.js';
 import { registerRequestContext } from './http/context.js';
 import { healthRoutes } from './http/health.routes.js';
-import { registerErrorHandling } from './http/problem.js';
+import { registerErrorHandling, sendProblem } from './http/problem.js';
+import { AppError } from './shared/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
@@ -39,11 +40,12 @@ export async function createApp(services: Services, options: { logger?: FastifyB
     bodyLimit: 1024 * 1024,
     // Request ids are generated here; a client's X-Request-Id is not trusted (ASVS v5.0.0-4.1.3).
     genReqId: () => crypto.randomUUID(),
+    frameworkErrors: (_err, request, reply) => sendProblem(reply, request, 'invalid_input', 400),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  registerErrorHandling(app, renderPageError);
+  registerErrorHandling(app, Math.round(config.maxUploadBytes / 1048576), renderPageError);
   registerSecurityHeaders(app, { https: config.baseUrl.startsWith('https://') });
   await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 } });
@@ -67,6 +69,10 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  const hasNul = (v: unknown): boolean => typeof v === 'string' ? v.includes('\u0000') : v !== null && typeof v === 'object' ? Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x)) : false;
+  app.addHook('preValidation', async (request) => {
+    if (hasNul(request.body) || hasNul(request.query) || hasNul(request.params)) throw new AppError('invalid_input', 'NUL character in input');
+  });
   registerRequestContext(app, services);
   healthRoutes(app, services);
   catalogueRoutes(app, services);

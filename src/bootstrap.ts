@@ -4,10 +4,10 @@ import type { Db } from './db/database.js';
 import type { Tenant } from './db/schema.js';
 import type { Services } from './services.js';
 import { isoNow } from './shared/time.js';
-import { findTenantByCode, insertTenant } from './tenants/tenants.repository.js';
+import { findTenantByCode, insertTenant, type TenantBranding } from './tenants/tenants.repository.js';
 
 /** The demo office. A real deployment adds its offices the same way (npm run seed, or the admin pages later). */
-export const KOTA_MALANG = {
+export const KOTA_MALANG: OfficeSeed = {
   code: 'MLG',
   name: 'DPMPTSP Kota Malang',
   timeZone: 'Asia/Jakarta',
@@ -16,7 +16,9 @@ export const KOTA_MALANG = {
 };
 
 /** Makes sure the office exists with the catalogue installed; returns it. Safe to run at every start. */
-export async function ensureOffice(services: Services, office: typeof KOTA_MALANG = KOTA_MALANG, catalogue: Catalogue = loadCatalogue()): Promise<Tenant> {
+export type OfficeSeed = { code: string; name: string; timeZone: string; hostnames: string[]; branding: TenantBranding };
+
+export async function ensureOffice(services: Services, office: OfficeSeed = KOTA_MALANG, catalogue: Catalogue = loadCatalogue()): Promise<Tenant> {
   let tenant = await findTenantByCode(services.db, office.code);
   if (!tenant) {
     try {

@@ -172,13 +172,28 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
       if (!request.isMultipart()) {
         throw new AppError('invalid_input', 'not multipart', { fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }] });
       }
-      const part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
+      const malformed = () => new AppError('invalid_input', 'malformed multipart', { fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }] });
+      let part;
+      try {
+        part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode) throw err;
+        throw malformed();
+      }
       if (!part || part.fieldname !== 'file') {
         throw new AppError('invalid_input', 'no file part', { fields: [{ field: 'file', code: 'required', message: 'send the file in a field named "file"' }] });
       }
-      const doc = await services.documents.uploadDocument({
-        actor, applicationId: request.params.id, requirementCode: request.params.requirementCode, fileName: part.filename, claimedType: part.mimetype, source: part.file,
-      });
+      let parseError = false;
+      part.file.on('error', () => { parseError = true; });
+      let doc;
+      try {
+        doc = await services.documents.uploadDocument({
+          actor, applicationId: request.params.id, requirementCode: request.params.requirementCode, fileName: part.filename, claimedType: part.mimetype, source: part.file,
+        });
+      } catch (err) {
+        if (!(err instanceof AppError) && (parseError || part.file.errored === err)) throw malformed();
+        throw err;
+      }
       return reply.code(201).send(toDocumentView(doc));
     },
   });

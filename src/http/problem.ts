@@ -43,9 +43,21 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, code: 
 }
 
 /** Maps zod issue codes to our field-message codes, so citizens read Indonesian, not zod's English. */
-function fieldFromZodIssue(v: { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }, part: string): FieldProblem {
-  const field = [part === 'body' ? '' : part, ...(v.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.') || part;
+function valueAt(root: unknown, segments: string[]): unknown {
+  let cur: unknown = root;
+  for (const s of segments) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[s];
+  }
+  return cur;
+}
+const shortField = (f: string) => (f.length > 80 ? `${f.slice(0, 77)}...` : f);
+
+function fieldFromZodIssue(v: { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }, part: string, data?: unknown): FieldProblem {
+  const segments = (v.instancePath ?? '').split('/').filter(Boolean);
+  const field = shortField([part === 'body' ? '' : part, ...segments].filter(Boolean).join('.') || part);
   const params = v.params ?? {};
+  const present = valueAt(data, segments) !== undefined;
   switch (v.keyword) {
     case 'too_big':
       return params.origin === 'string'
@@ -59,10 +71,11 @@ function fieldFromZodIssue(v: { instancePath?: string; keyword?: string; message
         : { field, code: 'too_small', message: v.message ?? '', params: { min: Number(params.minimum) } };
     case 'unrecognized_keys': {
       const keys = (params.keys as string[] | undefined) ?? [];
-      return { field: [field === part ? '' : field, keys.join(',')].filter(Boolean).join('.') || field, code: 'unknown_field', message: v.message ?? '' };
+      return { field: shortField([field === part ? '' : field, keys.join(',')].filter(Boolean).join('.') || field), code: 'unknown_field', message: v.message ?? '' };
     }
     case 'invalid_type':
-      return params.input === undefined ? { field, code: 'required', message: v.message ?? '' } : { field, code: 'invalid_value', message: v.message ?? '' };
+    case 'invalid_value':
+      return present ? { field, code: 'invalid_value', message: v.message ?? '' } : { field, code: 'required', message: v.message ?? '' };
     default:
       return { field, code: 'invalid_value', message: v.message ?? '' };
   }
@@ -71,7 +84,7 @@ function fieldFromZodIssue(v: { instancePath?: string; keyword?: string; message
 /** Pages answer errors with an HTML page instead of problem+json (see web/web.ts). */
 export type PageErrorRenderer = (request: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply | null;
 
-export function registerErrorHandling(app: FastifyInstance, pageErrors?: PageErrorRenderer): void {
+export function registerErrorHandling(app: FastifyInstance, uploadLimitMb: number, pageErrors?: PageErrorRenderer): void {
   app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
     const page = pageErrors?.(request, reply, err);
     if (page) return page;
@@ -84,12 +97,19 @@ export function registerErrorHandling(app: FastifyInstance, pageErrors?: PageErr
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const part = (err as FastifyError).validationContext ?? 'body';
-      const fields = err.validation.map((v) => fieldFromZodIssue(v as never, part));
+      const data = part === 'body' ? request.body : part === 'querystring' ? request.query : part === 'params' ? request.params : request.headers;
+      const fields = err.validation.map((v) => fieldFromZodIssue(v as never, part, data));
       return sendProblem(reply, request, 'invalid_input', 400, fields);
     }
     const status = (err as FastifyError).statusCode ?? 500;
-    if (status === 413 || (err as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE') {
-      return sendProblem(reply, request, 'file_too_large', 413, undefined, { maxMb: '?' });
+    if (['FST_FIELDS_LIMIT', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT'].includes((err as FastifyError).code)) {
+      return sendProblem(reply, request, 'invalid_input', 400, [{ field: 'file', code: 'required', message: 'send one file in a field named "file"' }]);
+    }
+    if ((err as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE') {
+      return sendProblem(reply, request, 'file_too_large', 413, undefined, { maxMb: uploadLimitMb });
+    }
+    if (status === 413) {
+      return sendProblem(reply, request, 'request_too_large', 413, undefined, { maxMb: Math.round((request.server.initialConfig.bodyLimit ?? 1048576) / 1048576) });
     }
     if (status === 429) return sendProblem(reply, request, 'too_many_attempts', 429, undefined, { minutes: 1 });
     if (status >= 400 && status < 500) {

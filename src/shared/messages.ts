@@ -59,6 +59,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Jenis berkas tidak diterima', detail: 'Berkas harus berupa {accepted}, dan isinya harus sesuai dengan nama berkasnya.' },
     en: { title: 'File type not accepted', detail: 'The file must be {accepted}, and its content must match its name.' },
   },
+  request_too_large: {
+    id: { title: 'Data terlalu besar', detail: 'Data yang dikirim terlalu besar (paling besar {maxMb} MB).' },
+    en: { title: 'Too much data', detail: 'What was sent is too large (at most {maxMb} MB).' },
+  },
   infected_file: {
     id: { title: 'Berkas ditolak', detail: 'Pemindai virus menolak berkas ini. Periksa perangkat Anda, lalu unggah berkas yang bersih.' },
     en: { title: 'File refused', detail: 'The virus scanner refused this file. Check your device, then upload a clean file.' },

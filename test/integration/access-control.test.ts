@@ -1,0 +1,568 @@
+/**
+ * Access control over the JSON API, on SQLite and PostgreSQL:
+ * - data-level (ASVS v5.0.0-8.2.2, IDOR/BOLA): one applicant cannot reach another's applications or documents;
+ * - tenant isolation: one office's staff and tokens mean nothing in another office;
+ * - function-level and business flow (ASVS v5.0.0-8.2.1, 2.3.1): the role × action × state matrix follows
+ *   the workflow data exactly (allowed → 200, wrong role → 403, wrong state → 409, and refusals change nothing);
+ * - field-level (ASVS v5.0.0-8.2.3, BOPLA): officer-only fields cannot be set by an applicant;
+ * - every protected operation answers 401 problem+json to anyone not signed in.
+ */
+import { Readable } from 'node:stream';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/auth/actor.js';
+import { ensureOffice } from '../../src/bootstrap.js';
+import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
+import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { auth, createTestContext, json, multipartFile, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
+import { validAnswers } from '../helpers/journeys.js';
+
+const OTHER_HOST = 'batu.izol.test';
+const PERMIT = 'PBG';
+
+type Person = { token: string; userId: string; actor: Actor };
+type Crew = Record<Role, Person>;
+type Problem = { type: string; title: string; status: number; detail: string; code: string };
+type AppView = { id: string; state: { code: string }; applicantName: string; channel: string; availableActions: { code: string }[]; requirements: { code: string; document: { id: string } | null }[] };
+
+let people = 0;
+/** An account signed in through the auth service (not the rate-limited login route), with its bearer token. */
+async function person(ctx: TestContext, role: Role, tenantId = ctx.tenant.id, name?: string): Promise<Person> {
+  people++;
+  const email = `${role}.${people}.${Math.random().toString(36).slice(2, 8)}@akses.izol.test`;
+  const password = `${role} kata sandi panjang ${people}`;
+  const fullName = name ?? `Uji ${role} ${people}`;
+  const { userId } = await ctx.services.auth.createUser({ tenantId, role, name: fullName, email, password });
+  const { token } = await ctx.services.auth.login({ tenantId, login: email, password, clientIp: '127.0.0.1', kind: 'bearer' });
+  return { token, userId, actor: { userId, tenantId, role, name: fullName } };
+}
+
+function expectProblem(res: LightMyRequestResponse, statuses: readonly number[]): Problem {
+  expect(statuses, `${res.statusCode} ${res.body}`).toContain(res.statusCode);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = json<Problem>(res);
+  expect(body.status).toBe(res.statusCode);
+  expect(body.detail).toBeTruthy();
+  return body;
+}
+
+/** What a user would notice changed on an application: its row, its documents and its timeline. */
+async function snapshot(ctx: TestContext, id: string) {
+  const row = await ctx.db
+    .selectFrom('applications')
+    .select(['state', 'revision', 'answers', 'updated_at', 'fee_amount', 'payment_reference', 'number', 'inspection_recorded_at', 'applicant_id', 'channel'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  const docs = await ctx.db.selectFrom('documents').select(['id', 'review_status', 'superseded_at']).where('application_id', '=', id).orderBy('id').execute();
+  const events = await ctx.db.selectFrom('application_events').select((eb) => eb.fn.countAll<number>().as('n')).where('application_id', '=', id).executeTakeFirstOrThrow();
+  return { ...row, docs, events: Number(events.n) };
+}
+
+/** Shortest path of workflow actions from the initial state to `target` (breadth-first over the workflow data). */
+function pathTo(workflow: WorkflowDefinition, target: string): WorkflowAction[] {
+  const prev = new Map<string, { from: string; action: WorkflowAction }>();
+  const queue = [workflow.initial];
+  const seen = new Set(queue);
+  while (queue.length) {
+    const s = queue.shift()!;
+    for (const a of workflow.actions) {
+      if (a.from.includes(s) && !seen.has(a.to)) {
+        seen.add(a.to);
+        prev.set(a.to, { from: s, action: a });
+        queue.push(a.to);
+      }
+    }
+  }
+  if (target !== workflow.initial && !prev.has(target)) throw new Error(`state ${target} cannot be reached in workflow ${workflow.code}`);
+  const out: WorkflowAction[] = [];
+  for (let s = target; s !== workflow.initial; ) {
+    const p = prev.get(s)!;
+    out.unshift(p.action);
+    s = p.from;
+  }
+  return out;
+}
+
+/** The role the fixtures use to take an action: the applicant for the applicant's side, otherwise the first office role listed. */
+function actingRole(a: WorkflowAction): Role {
+  if (a.roles.includes('applicant')) return 'applicant';
+  const role = a.roles.find((r) => r !== 'front_desk');
+  if (!role) throw new Error(`action ${a.code} has no role the fixtures can use`);
+  return role;
+}
+
+function extrasFor(a: WorkflowAction): Record<string, unknown> {
+  return {
+    ...(a.requiresReason ? { reason: 'Alasan pengujian akses' } : {}),
+    ...(a.input === 'fee_amount' ? { feeAmount: 250_000 } : {}),
+    ...(a.input === 'payment_reference' ? { paymentReference: 'SSRD-UJI-0001' } : {}),
+  };
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time (PostgreSQL commits overlap; SQLite simply queues). */
+async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Everything a refused call could try to set, so that a call wrongly let through would really change something. */
+const EVERY_EXTRA = { reason: 'Alasan pengujian akses', feeAmount: 250_000, paymentReference: 'SSRD-UJI-0001' } as const;
+
+describe.each(DIALECTS)('access control (%s)', (dialect) => {
+  let ctx: TestContext;
+  let workflow: WorkflowDefinition;
+  let crew: Crew; // crew.applicant is applicant A, the owner of the matrix applications
+  let applicantB: Person;
+  let applicantA: Person;
+
+  /** A draft owned by `owner` with valid answers and every required document, made through the services. */
+  async function draft(owner: Person): Promise<string> {
+    const tenantId = owner.actor.tenantId;
+    const { application } = await ctx.services.applications.createApplication({ actor: owner.actor, permitTypeCode: PERMIT, answers: await validAnswers(ctx, PERMIT) });
+    const type = await ctx.services.catalogue.getPermitType({ tenantId, code: PERMIT });
+    for (const req of type.definition.requirements.filter((r) => r.required)) {
+      const pdf = req.acceptedTypes.includes('pdf');
+      await ctx.services.documents.uploadDocument({
+        actor: owner.actor, applicationId: application.id, requirementCode: req.code, fileName: pdf ? `${req.code}.pdf` : `${req.code}.png`,
+        claimedType: pdf ? 'application/pdf' : 'image/png', source: Readable.from([pdf ? DEMO_PDF : DEMO_PNG]),
+      });
+    }
+    return application.id;
+  }
+
+  /** Makes the preconditions of `action` true the way the office would (accepting documents, recording the inspection). */
+  async function satisfy(id: string, action: WorkflowAction, staff: Crew): Promise<void> {
+    for (const p of action.preconditions) {
+      if (p === 'all_required_documents_accepted') {
+        const app = await ctx.services.applications.getApplication({ actor: staff.verifier.actor, applicationId: id });
+        const reviewer = workflow.actions.some((a) => a.from.includes(app.app.state) && a.roles.includes('verifier')) ? staff.verifier : staff.technical;
+        for (const d of app.docs.filter((doc) => doc.review_status !== 'accepted')) {
+          await ctx.services.documents.reviewDocument({ actor: reviewer.actor, applicationId: id, documentId: d.id, status: 'accepted' });
+        }
+      } else if (p === 'inspection_recorded') {
+        await ctx.services.documents.recordInspection({ actor: staff.technical.actor, applicationId: id, result: 'pass', findings: 'Sesuai gambar rencana' });
+      } else if (!['all_required_documents_uploaded', 'no_document_refused', 'fee_assessed', 'fee_paid'].includes(p)) {
+        throw new Error(`the fixtures do not know how to satisfy precondition ${p}: teach satisfy() about it`);
+      }
+    }
+  }
+
+  /** A fresh application of `owner`'s in `state`, driven there through the services along the workflow's shortest path. */
+  async function applicationIn(state: string, staff: Crew = crew, owner: Person = staff.applicant): Promise<string> {
+    const id = await draft(owner);
+    for (const step of pathTo(workflow, state)) {
+      await satisfy(id, step, staff);
+      const role = actingRole(step);
+      await ctx.services.applications.performAction({ actor: (role === 'applicant' ? owner : staff[role]).actor, applicationId: id, action: step.code, ...extrasFor(step) });
+    }
+    const row = await ctx.db.selectFrom('applications').select('state').where('id', '=', id).executeTakeFirstOrThrow();
+    if (row.state !== state) throw new Error(`fixture meant to reach ${state} but got ${row.state}`);
+    return id;
+  }
+
+  const get = (token: string, url: string, extra: Record<string, string> = {}) => ctx.app.inject({ method: 'GET', url, headers: auth(token, extra) });
+  const actHttp = (token: string, id: string, action: string, extra: Record<string, unknown> = {}) =>
+    ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/actions`, headers: auth(token), payload: { action, ...extra } });
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect);
+    workflow = (await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: PERMIT })).workflow;
+    const entries = await Promise.all(ROLES.map(async (role) => [role, await person(ctx, role, ctx.tenant.id, role === 'applicant' ? 'Ayu Pemohon Satu' : undefined)] as const));
+    crew = Object.fromEntries(entries) as Crew;
+    applicantA = crew.applicant;
+    applicantB = await person(ctx, 'applicant', ctx.tenant.id, 'Bambang Pemohon Dua');
+  });
+  afterAll(async () => ctx?.close());
+
+  describe('one applicant cannot reach another applicant’s data (ASVS v5.0.0-8.2.2)', () => {
+    let bDraft: string;
+    let bInVerification: string;
+    let bDocument: string;
+    let aDraft: string;
+
+    beforeAll(async () => {
+      bDraft = await draft(applicantB);
+      bInVerification = await applicationIn('verification', crew, applicantB);
+      aDraft = await draft(applicantA);
+      bDocument = (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', bDraft).executeTakeFirstOrThrow()).id;
+    });
+
+    /** Every operation on an application id, as applicant A's token would send it against B's application. */
+    function attacksOn(id: string, documentId: string): { name: string; request: InjectOptions }[] {
+      const upload = multipartFile('ktp.pdf', DEMO_PDF, 'application/pdf');
+      const base = `/api/v1/applications/${id}`;
+      return [
+        { name: 'getApplication', request: { method: 'GET', url: base } },
+        { name: 'updateApplication', request: { method: 'PATCH', url: base, payload: { answers: { floorCount: 7 } } } },
+        { name: 'uploadDocument', request: { method: 'PUT', url: `${base}/documents/ktp`, headers: upload.headers, payload: upload.payload } },
+        { name: 'downloadDocument', request: { method: 'GET', url: `${base}/documents/${documentId}` } },
+        { name: 'downloadDocument through A’s own application', request: { method: 'GET', url: `/api/v1/applications/${aDraft}/documents/${documentId}` } },
+        { name: 'submitApplication', request: { method: 'POST', url: `${base}/submit` } },
+        { name: 'withdrawApplication', request: { method: 'POST', url: `${base}/withdraw`, payload: { reason: 'bukan punya saya' } } },
+        ...[...new Set(workflow.actions.map((a) => a.code))].map((code) => ({
+          name: `performApplicationAction ${code}`,
+          request: { method: 'POST' as const, url: `${base}/actions`, payload: { action: code, ...EVERY_EXTRA } },
+        })),
+        { name: 'reviewDocument', request: { method: 'POST', url: `${base}/documents/${documentId}/review`, payload: { status: 'accepted' } } },
+        { name: 'recordInspection', request: { method: 'POST', url: `${base}/inspection`, payload: { result: 'pass', findings: 'Sesuai' } } },
+      ];
+    }
+
+    it.each(['draft', 'verification'] as const)('refuses A every operation on B’s application in %s with 403/404, revealing and changing nothing', async (which) => {
+      const id = which === 'draft' ? bDraft : bInVerification;
+      const docId = which === 'draft' ? bDocument : (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).executeTakeFirstOrThrow()).id;
+      const before = await snapshot(ctx, id);
+      const attacks = attacksOn(id, docId);
+      expect(attacks.length).toBeGreaterThan(10);
+      for (const attack of attacks) {
+        const res = await ctx.app.inject({ ...attack.request, headers: { ...auth(applicantA.token), ...(attack.request.headers as Record<string, string> | undefined) } });
+        expect([403, 404], `${attack.name} → ${res.statusCode} ${res.body}`).toContain(res.statusCode);
+        expectProblem(res, [403, 404]);
+        // Nothing of B's is shown: not the name, not the answers, not the document.
+        expect(res.body, attack.name).not.toContain('Bambang');
+        expect(res.body, attack.name).not.toContain(docId);
+        expect(res.headers['content-disposition'], attack.name).toBeUndefined();
+      }
+      expect(await snapshot(ctx, id)).toEqual(before);
+      // B still sees their own application, untouched.
+      const own = await get(applicantB.token, `/api/v1/applications/${id}`);
+      expect(own.statusCode).toBe(200);
+      expect(json<AppView>(own).state.code).toBe(which);
+    });
+
+    it('lists only A’s own applications to A, whatever the filters', async () => {
+      const mine = await ctx.db.selectFrom('applications').select('id').where('applicant_id', '=', applicantA.userId).execute();
+      const theirs = await ctx.db.selectFrom('applications').select('id').where('applicant_id', '=', applicantB.userId).execute();
+      expect(theirs.length).toBeGreaterThanOrEqual(2);
+      for (const query of ['', '?pageSize=100', '?q=Bambang', `?permitType=${PERMIT}&pageSize=100`, '?state=verification', '?state=draft&pageSize=100', '?channel=online&pageSize=100']) {
+        const res = await get(applicantA.token, `/api/v1/applications${query}`);
+        expect(res.statusCode, query).toBe(200);
+        const page = json<{ items: { id: string; applicantName: string }[]; total: number }>(res);
+        const ids = page.items.map((i) => i.id);
+        for (const t of theirs) expect(ids, query).not.toContain(t.id);
+        expect(page.items.every((i) => i.applicantName === applicantA.actor.name), query).toBe(true);
+        expect(page.total, query).toBeLessThanOrEqual(mine.length);
+      }
+      const all = json<{ total: number }>(await get(applicantA.token, '/api/v1/applications?pageSize=100'));
+      expect(all.total).toBe(mine.length);
+      // Staff of the office do see B's applications: the filter is by owner, not a blanket refusal.
+      const staffList = json<{ items: { id: string }[] }>(await get(crew.verifier.token, '/api/v1/applications?pageSize=100&q=Bambang'));
+      expect(staffList.items.map((i) => i.id)).toEqual(expect.arrayContaining(theirs.map((t) => t.id)));
+    });
+  });
+
+  describe('offices are isolated from each other', () => {
+    let office2Id: string;
+    let office2Verifier: { token: string; userId: string };
+    let office1Submitted: string;
+    let office1Document: string;
+
+    beforeAll(async () => {
+      // ensureOffice's parameter is typed as KOTA_MALANG (every branding field required); the second office has fewer.
+      office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE as Parameters<typeof ensureOffice>[1])).id;
+      office2Verifier = await userWithToken(ctx, 'verifier', { host: OTHER_HOST, tenantId: office2Id });
+      office1Submitted = await applicationIn('submitted');
+      office1Document = (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', office1Submitted).executeTakeFirstOrThrow()).id;
+    });
+
+    it('keeps office 1’s applications out of the sight and reach of office 2’s staff', async () => {
+      const o2 = { host: OTHER_HOST };
+      const before = await snapshot(ctx, office1Submitted);
+      const list = await get(office2Verifier.token, '/api/v1/applications?pageSize=100', o2);
+      expect(list.statusCode).toBe(200);
+      expect(json<{ items: { id: string }[]; total: number }>(list)).toMatchObject({ items: [], total: 0 });
+      expectProblem(await get(office2Verifier.token, `/api/v1/applications/${office1Submitted}`, o2), [404]);
+      expectProblem(await get(office2Verifier.token, `/api/v1/applications/${office1Submitted}/documents/${office1Document}`, o2), [404]);
+      const action = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${office1Submitted}/actions`, headers: auth(office2Verifier.token, o2), payload: { action: 'start_verification' } });
+      expectProblem(action, [404]);
+      const review = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${office1Submitted}/documents/${office1Document}/review`, headers: auth(office2Verifier.token, o2), payload: { status: 'accepted' } });
+      expectProblem(review, [404]);
+      expect(await snapshot(ctx, office1Submitted)).toEqual(before);
+      // Office 1's own verifier can still work on it.
+      expect((await actHttp(crew.verifier.token, office1Submitted, 'start_verification')).statusCode).toBe(200);
+    });
+
+    it('treats a token from one office as not signed in at the other office', async () => {
+      for (const url of ['/api/v1/me', '/api/v1/applications']) {
+        expect(expectProblem(await get(crew.admin.token, url, { host: OTHER_HOST }), [401]).code).toBe('unauthenticated');
+        expect(expectProblem(await get(applicantA.token, url, { host: OTHER_HOST }), [401]).code).toBe('unauthenticated');
+        expect(expectProblem(await get(office2Verifier.token, url), [401]).code).toBe('unauthenticated');
+      }
+      const mine = await get(office2Verifier.token, '/api/v1/me', { host: OTHER_HOST });
+      expect(mine.statusCode).toBe(200);
+      expect(json<{ office: { code: string } }>(mine).office.code).toBe(SECOND_OFFICE.code);
+    });
+
+    it('gives each office’s applicants numbers and lists of their own office only', async () => {
+      const o2Staff = { ...crew, verifier: await person(ctx, 'verifier', office2Id) };
+      const o2Applicant = await person(ctx, 'applicant', office2Id, 'Citra Pemohon Batu');
+      const o2App = await applicationIn('submitted', o2Staff, o2Applicant);
+      const row = await ctx.db.selectFrom('applications').select(['number', 'tenant_id']).where('id', '=', o2App).executeTakeFirstOrThrow();
+      expect(row.tenant_id).toBe(office2Id);
+      expect(row.number).toMatch(new RegExp(`^${SECOND_OFFICE.code}-${PERMIT}-`));
+      const office1List = json<{ items: { id: string }[] }>(await get(crew.verifier.token, '/api/v1/applications?pageSize=100'));
+      expect(office1List.items.map((i) => i.id)).not.toContain(o2App);
+      expectProblem(await get(crew.verifier.token, `/api/v1/applications/${o2App}`), [404]);
+      const office2List = json<{ items: { id: string }[] }>(await get(office2Verifier.token, '/api/v1/applications?pageSize=100', { host: OTHER_HOST }));
+      expect(office2List.items.map((i) => i.id)).toEqual([o2App]);
+    });
+
+    it('shows each host its own office’s permit catalogue', async () => {
+      await ctx.services.catalogue.setEnabled({ tenantId: office2Id, code: 'NIB', enabled: false, actorId: null });
+      const codes = async (headers: Record<string, string>) => {
+        const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/permit-types', headers });
+        expect(res.statusCode).toBe(200);
+        return json<{ items: { code: string }[] }>(res).items.map((i) => i.code);
+      };
+      const office1 = await codes({});
+      const office2 = await codes({ host: OTHER_HOST });
+      expect(office1).toContain('NIB');
+      expect(office2).not.toContain('NIB');
+      expect(office2.length).toBe(office1.length - 1);
+      const expected1 = (await ctx.services.catalogue.listPermitTypes({ tenantId: ctx.tenant.id })).map((t) => t.definition.code);
+      const expected2 = (await ctx.services.catalogue.listPermitTypes({ tenantId: office2Id })).map((t) => t.definition.code);
+      expect(office1).toEqual(expected1);
+      expect(office2).toEqual(expected2);
+    });
+  });
+
+  describe('the role × action × state matrix follows the workflow (ASVS v5.0.0-8.2.1, 2.3.1)', () => {
+    /** What the API must answer when `role` asks for `code` on an online application in `state`. */
+    function expected(state: string, role: Role, code: string): 200 | 403 | 409 {
+      const action = workflow.actions.find((a) => a.code === code && a.from.includes(state));
+      if (!action) return 409;
+      if (!action.roles.includes(role)) return 403;
+      // The front desk acts for the applicant only on files it took in; these are online applications.
+      if (role === 'front_desk') return 403;
+      return 200;
+    }
+
+    it('reaches every state of the workflow, so the matrix below covers all of them', () => {
+      for (const s of workflow.states) expect(() => pathTo(workflow, s.code), s.code).not.toThrow();
+    });
+
+    it('refuses every role and action the workflow does not allow from each state, with 403 or 409, changing nothing', async () => {
+      const codes = [...new Set(workflow.actions.map((a) => a.code))];
+      const mismatches: string[] = [];
+      const states = workflow.states.map((s) => s.code);
+      const probes = await inParallel(states, 4, async (state) => {
+        const id = await applicationIn(state);
+        // Preconditions met where they can be, so a refusal can only come from the role or the state.
+        for (const a of workflow.actions.filter((x) => x.from.includes(state))) await satisfy(id, a, crew);
+        return { state, id, before: await snapshot(ctx, id) };
+      });
+      await inParallel(probes, 4, async ({ state, id }) => {
+        for (const role of ROLES) {
+          const view = await get(crew[role].token, `/api/v1/applications/${id}`);
+          if (view.statusCode !== 200) mismatches.push(`${state} / ${role}: cannot read the application (${view.statusCode})`);
+          const offered = view.statusCode === 200 ? json<AppView>(view).availableActions.map((a) => a.code).sort() : [];
+          const allowed = codes.filter((c) => expected(state, role, c) === 200).sort();
+          if (JSON.stringify(offered) !== JSON.stringify(allowed)) mismatches.push(`${state} / ${role}: offers [${offered}] but the workflow allows [${allowed}]`);
+          for (const code of codes) {
+            const want = expected(state, role, code);
+            if (want === 200) continue;
+            const res = await actHttp(crew[role].token, id, code, EVERY_EXTRA);
+            const problem = res.headers['content-type']?.toString().startsWith('application/problem+json') ? json<Problem>(res) : undefined;
+            const wantCode = want === 403 ? 'forbidden' : 'invalid_state';
+            if (res.statusCode !== want || problem?.code !== wantCode) mismatches.push(`${state} / ${role} / ${code}: expected ${want} ${wantCode}, got ${res.statusCode} ${problem?.code}`);
+          }
+        }
+      });
+      for (const { state, id, before } of probes) expect(await snapshot(ctx, id), `nothing changed in ${state}`).toEqual(before);
+      expect(mismatches.sort()).toEqual([]);
+    });
+
+    it('allows exactly the roles the workflow lists, each on a fresh copy of an application in that state', async () => {
+      const cases = workflow.states.flatMap((s) =>
+        workflow.actions.filter((a) => a.from.includes(s.code)).flatMap((action) => action.roles.filter((r) => expected(s.code, r, action.code) === 200).map((role) => ({ state: s.code, action, role }))),
+      );
+      // Every action of the workflow is allowed to someone from somewhere, and gets tried.
+      expect(new Set(cases.map((c) => c.action))).toEqual(new Set(workflow.actions));
+      const mismatches = await inParallel(cases, 4, async ({ state, action, role }) => {
+        const id = await applicationIn(state);
+        await satisfy(id, action, crew);
+        const res = await actHttp(crew[role].token, id, action.code, extrasFor(action));
+        const to = res.statusCode === 200 ? json<AppView>(res).state.code : undefined;
+        return res.statusCode === 200 && to === action.to ? null : `${state} / ${role} / ${action.code}: expected 200 → ${action.to}, got ${res.statusCode} ${res.body.slice(0, 200)}`;
+      });
+      expect(mismatches.filter(Boolean)).toEqual([]);
+    });
+
+    it('does not let a verifier approve, nor the treasurer, nor anyone but the head', async () => {
+      const id = await applicationIn('approval');
+      const before = await snapshot(ctx, id);
+      for (const role of ROLES.filter((r) => r !== 'head')) {
+        expect(expectProblem(await actHttp(crew[role].token, id, 'approve'), [403]).code, role).toBe('forbidden');
+      }
+      expect(await snapshot(ctx, id)).toEqual(before);
+      expect(json<AppView>(await actHttp(crew.head.token, id, 'approve')).state.code).toBe('signing');
+    });
+
+    it('does not let the head approve a draft (409), or approve before the fee is paid', async () => {
+      const draftId = await applicationIn('draft');
+      const unpaid = await applicationIn('awaiting_payment');
+      const before = [await snapshot(ctx, draftId), await snapshot(ctx, unpaid)];
+      expect(expectProblem(await actHttp(crew.head.token, draftId, 'approve'), [409]).code).toBe('invalid_state');
+      expect(expectProblem(await actHttp(crew.head.token, unpaid, 'approve'), [409]).code).toBe('invalid_state');
+      expect(expectProblem(await actHttp(crew.head.token, unpaid, 'sign'), [409]).code).toBe('invalid_state');
+      expect(expectProblem(await actHttp(crew.treasurer.token, unpaid, 'approve'), [409]).code).toBe('invalid_state');
+      expect([await snapshot(ctx, draftId), await snapshot(ctx, unpaid)]).toEqual(before);
+      const unpaidView = json<AppView & { fee: { paid: boolean } }>(await get(crew.head.token, `/api/v1/applications/${unpaid}`));
+      expect(unpaidView.fee.paid).toBe(false);
+      expect(unpaidView.availableActions).toEqual([]);
+    });
+
+    it('refuses the submit and withdraw shortcuts to office staff, and to the front desk on an online application', async () => {
+      const id = await applicationIn('draft');
+      const before = await snapshot(ctx, id);
+      for (const role of ROLES.filter((r) => r !== 'applicant')) {
+        for (const op of ['submit', 'withdraw']) {
+          const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/${op}`, headers: auth(crew[role].token), payload: {} });
+          expect(expectProblem(res, [403]).code, `${role} ${op}`).toBe('forbidden');
+        }
+      }
+      expect(await snapshot(ctx, id)).toEqual(before);
+    });
+
+    it('lets the front desk act for an applicant only on a file it took in', async () => {
+      const desk = crew.front_desk;
+      const created = await ctx.app.inject({
+        method: 'POST', url: '/api/v1/applications', headers: auth(desk.token),
+        payload: { permitTypeCode: PERMIT, answers: await validAnswers(ctx, PERMIT), channel: 'walk_in', applicantName: 'Pak Darto' },
+      });
+      expect(created.statusCode).toBe(201);
+      const walkIn = json<AppView>(created).id;
+      // Applicant A is not the owner of the walk-in file: to A it does not exist.
+      expectProblem(await actHttp(applicantA.token, walkIn, 'submit'), [404]);
+      expectProblem(await get(applicantA.token, `/api/v1/applications/${walkIn}`), [404]);
+      // A verifier cannot submit it on the desk's behalf.
+      expectProblem(await actHttp(crew.verifier.token, walkIn, 'submit'), [403]);
+      expect(json<Problem>(await actHttp(desk.token, walkIn, 'submit')).code).toBe('precondition_failed');
+    });
+  });
+
+  describe('field-level access (ASVS v5.0.0-8.2.3)', () => {
+    it.each([
+      ['state', { state: 'issued' }],
+      ['feeAmount', { feeAmount: 0 }],
+      ['number', { number: 'MLG-PBG-2026-999999' }],
+      ['applicantId', { applicantId: '0f8fad5b-d9cb-469f-a165-70867728950e' }],
+      ['paymentReference', { paymentReference: 'LUNAS' }],
+      ['channel', { channel: 'walk_in' }],
+    ])('rejects an applicant PATCH that also sets %s, changing nothing', async (_field, extra) => {
+      const id = await applicationIn('draft');
+      const before = await snapshot(ctx, id);
+      const res = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/applications/${id}`, headers: auth(applicantA.token), payload: { answers: { floorCount: 3 }, ...extra } });
+      expect(expectProblem(res, [400]).code).toBe('invalid_input');
+      expect(await snapshot(ctx, id)).toEqual(before);
+      // The same edit without the officer-only field goes through.
+      const ok = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/applications/${id}`, headers: auth(applicantA.token), payload: { answers: { floorCount: 3 } } });
+      expect(ok.statusCode).toBe(200);
+    });
+
+    it('rejects officer-only fields on an applicant’s action too', async () => {
+      const id = await applicationIn('draft');
+      const before = await snapshot(ctx, id);
+      const res = await actHttp(applicantA.token, id, 'submit', { state: 'approval', number: 'X' });
+      expect(expectProblem(res, [400]).code).toBe('invalid_input');
+      expect(await snapshot(ctx, id)).toEqual(before);
+    });
+
+    it.each(['walk_in', 'courier', 'assisted'] as const)('refuses an applicant who files with channel %s (403), creating nothing', async (channel) => {
+      const count = async () => Number((await ctx.db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const before = await count();
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(applicantA.token), payload: { permitTypeCode: PERMIT, channel } });
+      expect(expectProblem(res, [403]).code).toBe('forbidden');
+      expect(await count()).toBe(before);
+    });
+
+    it('files an applicant’s application under their own name, whatever applicantName says', async () => {
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(applicantA.token), payload: { permitTypeCode: PERMIT, applicantName: 'Bambang Pemohon Dua', channel: 'online' } });
+      expect(res.statusCode).toBe(201);
+      const view = json<AppView>(res);
+      expect(view).toMatchObject({ applicantName: applicantA.actor.name, channel: 'online' });
+      const row = await ctx.db.selectFrom('applications').select(['applicant_id', 'intake_officer_id']).where('id', '=', view.id).executeTakeFirstOrThrow();
+      expect(row).toEqual({ applicant_id: applicantA.userId, intake_officer_id: null });
+    });
+
+    it('never shows the applicant which officer reviewed their documents', async () => {
+      const id = await applicationIn('technical_review');
+      const view = await get(applicantA.token, `/api/v1/applications/${id}`);
+      expect(view.statusCode).toBe(200);
+      expect(view.body).not.toContain(crew.verifier.userId);
+      expect(view.body).not.toContain(crew.technical.userId);
+      expect(view.body).not.toContain(crew.verifier.actor.name);
+    });
+  });
+
+  describe('not signed in', () => {
+    type Spec = { paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>> };
+
+    it('answers 401 problem+json on every protected operation in the OpenAPI document, changing nothing', async () => {
+      const spec = json<Spec>(await ctx.app.inject({ url: '/api/openapi.json' }));
+      const id = await applicationIn('verification', crew, applicantB);
+      const documentId = (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).executeTakeFirstOrThrow()).id;
+      const upload = multipartFile('ktp.pdf', DEMO_PDF, 'application/pdf');
+      // A body each operation would accept from someone signed in, so that only the missing session can refuse it.
+      const validRequest: Record<string, Pick<InjectOptions, 'payload' | 'headers'>> = {
+        logout: {},
+        getCurrentUser: {},
+        createApplication: { payload: { permitTypeCode: PERMIT } },
+        listApplications: {},
+        updateApplication: { payload: { answers: { floorCount: 2 } } },
+        getApplication: {},
+        submitApplication: {},
+        withdrawApplication: { payload: {} },
+        performApplicationAction: { payload: { action: 'forward' } },
+        uploadDocument: { payload: upload.payload, headers: upload.headers },
+        downloadDocument: {},
+        reviewDocument: { payload: { status: 'accepted' } },
+        recordInspection: { payload: { result: 'pass', findings: 'Sesuai' } },
+      };
+      const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
+        Object.entries(ops).filter(([, op]) => op.security?.length).map(([method, op]) => ({ path, method: method.toUpperCase() as 'GET', operationId: op.operationId })),
+      );
+      expect(protectedOps.map((o) => o.operationId).sort()).toEqual(Object.keys(validRequest).sort());
+      const before = await snapshot(ctx, id);
+      const counts = async () =>
+        Promise.all((['applications', 'documents', 'application_events', 'sessions'] as const).map(async (t) => Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)));
+      const countsBefore = await counts();
+      const credentials: [string, Record<string, string>][] = [
+        ['no authorization header', {}],
+        ['an unknown token', { authorization: 'Bearer this-token-was-never-issued-0123456789' }],
+        ['a malformed header', { authorization: `Bearer ${applicantB.token} extra` }],
+        ['another scheme', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
+      ];
+      for (const op of protectedOps) {
+        const url = op.path.replace('{id}', id).replace('{documentId}', documentId).replace('{requirementCode}', 'ktp');
+        const extra = validRequest[op.operationId]!;
+        for (const [label, headers] of credentials) {
+          const res = await ctx.app.inject({ method: op.method, url, headers: { ...(extra.headers as Record<string, string> | undefined), ...headers }, ...(extra.payload !== undefined ? { payload: extra.payload } : {}) });
+          const problem = expectProblem(res, [401]);
+          expect(problem.code, `${op.operationId} with ${label}`).toBe('unauthenticated');
+          expect(res.headers['cache-control']).toBe('no-store');
+        }
+      }
+      expect(await snapshot(ctx, id)).toEqual(before);
+      expect(await counts()).toEqual(countsBefore);
+    });
+
+    it('treats a token as not signed in once its owner has signed out', async () => {
+      const c = await person(ctx, 'applicant');
+      expect((await get(c.token, '/api/v1/me')).statusCode).toBe(200);
+      expect((await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: auth(c.token) })).statusCode).toBe(204);
+      expect(expectProblem(await get(c.token, '/api/v1/me'), [401]).code).toBe('unauthenticated');
+      const create = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(c.token), payload: { permitTypeCode: PERMIT } });
+      expect(expectProblem(create, [401]).code).toBe('unauthenticated');
+    });
+  });
+});

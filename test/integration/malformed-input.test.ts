@@ -1,0 +1,670 @@
+/**
+ * Malformed input on every operation of the OpenAPI document, on SQLite and PostgreSQL
+ * (ASVS v5.0.0-2.2.1/2.2.2 allow-list validation, 16.5.1 generic errors, 2.3.3 nothing half-written).
+ *
+ * Every case in CASES is sent once and must come back as a 4xx RFC 9457 problem (application/problem+json
+ * with a `code` and a readable `detail`, Indonesian unless English is asked for), with no stack trace or
+ * internal names, without echoing an oversized input, and without anything written: no application, document,
+ * timeline event, account, session, outbox row or stored file appears or changes. (Failed sign-ins do write a
+ * login attempt and an audit row by design; those two tables are left out of the comparison.)
+ *
+ * To extend: add rows to CASES. Each row names the operation, what is wrong, the request, and optionally the
+ * exact status and the field error codes a citizen's form would show.
+ */
+import fs from 'node:fs';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
+import type { Actor } from '../../src/auth/actor.js';
+import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
+import { ERROR_CODES, type ErrorCode } from '../../src/shared/errors.js';
+import { ERROR_MESSAGES, FIELD_MESSAGES } from '../../src/shared/messages.js';
+import type { Role } from '../../src/workflow/workflow.schema.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { auth, createTestContext, json, multipartFile, type TestContext, uniqueNik } from '../helpers/context.js';
+import { validAnswers } from '../helpers/journeys.js';
+
+const OPERATIONS = [
+  'listPermitTypes', 'getPermitType', 'registerApplicant', 'login', 'logout', 'getCurrentUser', 'createApplication', 'updateApplication',
+  'uploadDocument', 'downloadDocument', 'reviewDocument', 'recordInspection', 'submitApplication', 'withdrawApplication', 'getApplication',
+  'listApplications', 'performApplicationAction', 'trackApplication', 'getHealth', 'getReadiness',
+] as const;
+type Op = (typeof OPERATIONS)[number];
+
+/** Routes with a per-address rate limit: their cases are spread over fresh app instances, under the limit each. */
+const RATE_LIMIT: Partial<Record<Op, number>> = { login: 10, registerApplicant: 10, trackApplication: 20 };
+
+type Person = { token: string; userId: string; email: string; password: string; actor: Actor };
+/** What the cases point at: set up once per database in beforeAll. */
+type Fixtures = {
+  applicant: Person;
+  verifier: Person;
+  technical: Person;
+  /** Used only where a mistake could sign someone out. */
+  leaver: Person;
+  /** The applicant's draft, complete, with every required document: an accepted request would change it. */
+  draftId: string;
+  draftDocId: string;
+  /** The applicant's draft with no documents. */
+  bareDraftId: string;
+  /** A draft only the cases that could withdraw it, if wrongly accepted, point at. */
+  spareDraftId: string;
+  verificationId: string;
+  verificationDocId: string;
+  technicalId: string;
+  number: string;
+  trackingCode: string;
+};
+
+type Who = 'anonymous' | 'applicant' | 'verifier' | 'technical' | 'leaver';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Req = { method: Method; url: string; headers?: Record<string, string>; payload?: string | Buffer | Record<string, unknown> | unknown[] };
+type Case = {
+  op: Op;
+  name: string;
+  send: (f: Fixtures) => Req;
+  /** Whose token goes with the request; by default the role that could use the operation. */
+  who?: Who;
+  /** The exact status expected; otherwise any 4xx. */
+  status?: number | readonly number[];
+  /** Field → field error code the response must carry (what the form shows next to that field). */
+  fields?: Record<string, string>;
+  /** Operations without input (health checks) ignore what they do not read: 200 and their usual answer. */
+  ignored?: { status: string };
+};
+
+const DEFAULT_WHO: Record<Op, Who> = {
+  listPermitTypes: 'anonymous', getPermitType: 'anonymous', registerApplicant: 'anonymous', login: 'anonymous', logout: 'leaver',
+  getCurrentUser: 'applicant', createApplication: 'applicant', updateApplication: 'applicant', uploadDocument: 'applicant',
+  downloadDocument: 'applicant', reviewDocument: 'verifier', recordInspection: 'technical', submitApplication: 'applicant',
+  withdrawApplication: 'applicant', getApplication: 'applicant', listApplications: 'applicant', performApplicationAction: 'applicant',
+  trackApplication: 'anonymous', getHealth: 'anonymous', getReadiness: 'anonymous',
+};
+
+const HUGE = 'x'.repeat(100_000);
+const MISSING_ID = '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54';
+
+const asJson = (payload: unknown): Pick<Req, 'payload' | 'headers'> => ({ payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+const rawBody = (payload: string | Buffer, contentType = 'application/json'): Pick<Req, 'payload' | 'headers'> => ({ payload, headers: { 'content-type': contentType } });
+
+/** The body-level mistakes every JSON operation must turn away; `valid` is a body that would otherwise be accepted. */
+function jsonBodyCases(op: Op, method: Method, url: (f: Fixtures) => string, valid: (f: Fixtures) => Record<string, unknown>): Case[] {
+  const c = (name: string, body: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>, status?: number | readonly number[], fields?: Record<string, string>): Case =>
+    ({ op, name, send: (f) => ({ method, url: url(f), ...body(f) }), ...(status ? { status } : {}), ...(fields ? { fields } : {}) });
+  return [
+    c('invalid JSON text', () => rawBody('{"a": '), 400),
+    c('JSON with a trailing comma', (f) => rawBody(JSON.stringify(valid(f)).replace(/}$/, ',}')), 400),
+    c('an array instead of an object', (f) => asJson([valid(f)]), 400),
+    c('a null body', () => rawBody('null'), 400),
+    c('a bare JSON string', () => rawBody('"hello"'), 400),
+    c('a bare JSON number', () => rawBody('-1e400'), 400),
+    c('an empty body declared as JSON', () => rawBody(''), 400),
+    c('plain text instead of JSON', () => rawBody('hello', 'text/plain'), 400),
+    c('XML instead of JSON', () => rawBody('<request><x>1</x></request>', 'application/xml'), 415),
+    c('bytes that are not UTF-8', () => rawBody(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])), 400),
+    c('a __proto__ key', (f) => rawBody(JSON.stringify(valid(f)).replace(/^{/, '{"__proto__":{"isAdmin":true},')), 400),
+    c('an unknown field', (f) => asJson({ ...valid(f), isAdmin: true }), 400, { isAdmin: 'unknown_field' }),
+    c('a 2 MB body', (f) => asJson({ ...valid(f), padding: 'x'.repeat(2_000_000) }), 413),
+  ];
+}
+
+/** The id-level mistakes for an operation on /applications/:id. */
+function idCases(op: Op, method: Method, url: (id: string, f: Fixtures) => string, body?: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>): Case[] {
+  const c = (name: string, id: (f: Fixtures) => string, status: number | readonly number[]): Case =>
+    ({ op, name: `application id: ${name}`, send: (f) => ({ method, url: url(id(f), f), ...(body ? body(f) : {}) }), status });
+  return [
+    c('not a UUID', () => 'abc', 400),
+    c('a path traversal', () => '..%2F..%2Fetc%2Fpasswd', 400),
+    c('a UUID that does not exist', () => MISSING_ID, 404),
+    c('an SQL fragment', () => encodeURIComponent("1' OR '1'='1"), 400),
+    c('a UUID with trailing junk', () => `${MISSING_ID}%20OR%201=1`, 400),
+    c('a NUL byte', () => '%00', 400),
+    c('broken percent-encoding', () => '%E0%A4%A', 400),
+    c('100 000 characters', () => HUGE, [400, 404, 414]),
+  ];
+}
+
+function documentIdCases(op: Op, method: Method, url: (docId: string, f: Fixtures) => string, body?: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>): Case[] {
+  const c = (name: string, id: (f: Fixtures) => string, status: number | readonly number[]): Case =>
+    ({ op, name: `document id: ${name}`, send: (f) => ({ method, url: url(id(f), f), ...(body ? body(f) : {}) }), status });
+  return [
+    c('not a UUID', () => 'abc', 400),
+    c('a path traversal', () => '..%2F..%2Fetc%2Fpasswd', 400),
+    c('a UUID that does not exist', () => MISSING_ID, 404),
+    c('the id of another application’s document', (f) => (op === 'downloadDocument' ? f.verificationDocId : f.draftDocId), 404),
+    c('broken percent-encoding', () => '%E0%A4%A', 400),
+    c('100 000 characters', () => HUGE, [400, 404, 414]),
+  ];
+}
+
+function multipart(parts: string, boundary = 'izolboundary'): Pick<Req, 'payload' | 'headers'> {
+  return rawBody(parts, `multipart/form-data; boundary=${boundary}`);
+}
+const filePart = (name: string, fileName: string | null, content: string) =>
+  `--izolboundary\r\nContent-Disposition: form-data; name="${name}"${fileName === null ? '' : `; filename="${fileName}"`}\r\nContent-Type: application/pdf\r\n\r\n${content}\r\n`;
+const pdfUpload = () => {
+  const m = multipartFile('ktp.pdf', DEMO_PDF, 'application/pdf');
+  return { payload: m.payload, headers: m.headers };
+};
+
+const app = (id: string) => `/api/v1/applications/${id}`;
+
+const CASES: Case[] = [
+  // ── listPermitTypes ────────────────────────────────────────────────────────────────────────────
+  { op: 'listPermitTypes', name: 'a 100 000-character search', send: () => ({ method: 'GET', url: `/api/v1/permit-types?q=${HUGE}` }), status: 400, fields: { 'querystring.q': 'too_long' } },
+  { op: 'listPermitTypes', name: 'an unknown query parameter', send: () => ({ method: 'GET', url: '/api/v1/permit-types?enabled=false' }), status: 400, fields: { 'querystring.enabled': 'unknown_field' } },
+  { op: 'listPermitTypes', name: 'the search given twice (an array)', send: () => ({ method: 'GET', url: '/api/v1/permit-types?q=a&q=b' }), status: 400 },
+  { op: 'listPermitTypes', name: 'a __proto__ query parameter', send: () => ({ method: 'GET', url: '/api/v1/permit-types?__proto__[x]=1' }), status: 400 },
+  { op: 'listPermitTypes', name: 'a NaN page the list does not take', send: () => ({ method: 'GET', url: '/api/v1/permit-types?q=a&page=NaN' }), status: 400 },
+
+  // ── getPermitType ──────────────────────────────────────────────────────────────────────────────
+  { op: 'getPermitType', name: 'a path traversal code', send: () => ({ method: 'GET', url: '/api/v1/permit-types/..%2F..%2Fetc%2Fpasswd' }), status: 400 },
+  { op: 'getPermitType', name: 'a one-letter code', send: () => ({ method: 'GET', url: '/api/v1/permit-types/A' }), status: 400 },
+  { op: 'getPermitType', name: 'a code that does not exist', send: () => ({ method: 'GET', url: '/api/v1/permit-types/ZZZZ' }), status: 404 },
+  { op: 'getPermitType', name: 'an SQL fragment', send: () => ({ method: 'GET', url: `/api/v1/permit-types/${encodeURIComponent("PBG' OR '1'='1")}` }), status: 400 },
+  { op: 'getPermitType', name: 'a NUL byte', send: () => ({ method: 'GET', url: '/api/v1/permit-types/PBG%00' }), status: 400 },
+  { op: 'getPermitType', name: 'broken percent-encoding', send: () => ({ method: 'GET', url: '/api/v1/permit-types/%E0%A4%A' }), status: 400 },
+  { op: 'getPermitType', name: 'a 100 000-character code', send: () => ({ method: 'GET', url: `/api/v1/permit-types/${HUGE}` }), status: [400, 404, 414] },
+  { op: 'getPermitType', name: 'a blank code', send: () => ({ method: 'GET', url: '/api/v1/permit-types/%20' }), status: 400 },
+
+  // ── registerApplicant ──────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('registerApplicant', 'POST', () => '/api/v1/auth/register', () => registration()),
+  ...((): Case[] => {
+    const reg = (name: string, patch: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
+      ({ op: 'registerApplicant', name, send: () => ({ method: 'POST', url: '/api/v1/auth/register', ...asJson({ ...registration(), ...patch }) }), status, ...(fields ? { fields } : {}) });
+    return [
+      { op: 'registerApplicant', name: 'no fields at all', send: () => ({ method: 'POST', url: '/api/v1/auth/register', ...asJson({}) }), status: 400, fields: { name: 'required', nik: 'required', password: 'required', consent: 'required' } },
+      reg('the NIK as a number', { nik: 3573014506900002 }, 400, { nik: 'invalid_value' }),
+      reg('the NIK as a NaN-like string', { nik: 'NaN' }, 400, { nik: 'invalid_nik' }),
+      reg('a negative NIK', { nik: '-357301450690000' }, 400, { nik: 'invalid_nik' }),
+      reg('consent as the string "yes"', { consent: 'yes' }, 400, { consent: 'invalid_value' }),
+      reg('consent refused', { consent: false }, 400, { consent: 'required' }),
+      reg('a 100 000-character name', { name: HUGE }, 400, { name: 'too_long' }),
+      reg('a blank name', { name: '   ' }, 400, { name: 'required' }),
+      reg('a 100 000-character password', { password: HUGE }, 400, { password: 'too_long' }),
+      reg('a 100 000-character email', { email: HUGE }, 400, { email: 'too_long' }),
+      reg('an email that is not one', { email: 'bukan-email' }, 400, { email: 'invalid_email' }),
+      reg('a NaN-like phone number', { email: undefined, phone: 'NaN' }, 400, { phone: 'invalid_phone' }),
+      reg('a role smuggled in', { role: 'admin' }, 400, { role: 'unknown_field' }),
+      reg('a tenant smuggled in', { tenantId: MISSING_ID }, 400, { tenantId: 'unknown_field' }),
+      reg('a NUL character in the name', { name: 'Sari\u0000Rahayu' }, 400),
+    ];
+  })(),
+
+  // ── login ──────────────────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('login', 'POST', () => '/api/v1/auth/login', (f) => ({ login: f.leaver.email, password: f.leaver.password })),
+  { op: 'login', name: 'no fields at all', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({}) }), status: 400, fields: { login: 'required', password: 'required' } },
+  { op: 'login', name: 'the login as a number', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 81234567890, password: 'x' }) }), status: 400, fields: { login: 'invalid_value' } },
+  { op: 'login', name: 'the login as an array', send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: [f.leaver.email], password: f.leaver.password }) }), status: 400 },
+  { op: 'login', name: 'a 100 000-character login', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: HUGE, password: 'x' }) }), status: 400, fields: { login: 'too_long' } },
+  { op: 'login', name: 'a 100 000-character password', send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: f.leaver.email, password: HUGE }) }), status: 400, fields: { password: 'too_long' } },
+  { op: 'login', name: 'an empty password', send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: f.leaver.email, password: '' }) }), status: 400, fields: { password: 'required' } },
+  { op: 'login', name: 'a NUL character in the login', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 'sari\u0000@contoh.id', password: 'teh manis hangat' }) }), status: [400, 401] },
+  { op: 'login', name: 'NaN-like credentials', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 'NaN', password: 'NaN' }) }), status: 401 },
+
+  // ── logout (no body; the token is what counts) ─────────────────────────────────────────────────
+  { op: 'logout', name: 'no token', who: 'anonymous', send: () => ({ method: 'POST', url: '/api/v1/auth/logout' }), status: 401 },
+  { op: 'logout', name: 'a 100 000-character token', who: 'anonymous', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${HUGE}` } }), status: 401 },
+  { op: 'logout', name: 'a path traversal as token', who: 'anonymous', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: 'Bearer ../../../../etc/passwd' } }), status: 401 },
+  { op: 'logout', name: 'a token with junk after it', who: 'anonymous', send: (f) => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${f.leaver.token} x` } }), status: 401 },
+  { op: 'logout', name: 'invalid JSON text', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', ...rawBody('{"a": ') }), status: 400 },
+  { op: 'logout', name: 'XML', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', ...rawBody('<a/>', 'application/xml') }), status: 415 },
+  { op: 'logout', name: 'a 2 MB body', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', ...asJson({ padding: 'x'.repeat(2_000_000) }) }), status: 413 },
+
+  // ── getCurrentUser ─────────────────────────────────────────────────────────────────────────────
+  ...(
+    [
+      ['no token', {}],
+      ['the word Bearer alone', { authorization: 'Bearer' }],
+      ['a 100 000-character token', { authorization: `Bearer ${HUGE}` }],
+      ['a path traversal as token', { authorization: 'Bearer ../../../../etc/passwd' }],
+      ['an SQL fragment as token', { authorization: "Bearer ' OR '1'='1" }],
+      ['Basic credentials', { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` }],
+      ['two tokens', { authorization: 'Bearer aaaaaaaaaaaaaaaaaaaaaaaa, Bearer bbbbbbbbbbbbbbbbbbbbbbbb' }],
+    ] as const
+  ).map(([name, headers]): Case => ({ op: 'getCurrentUser', name, who: 'anonymous', send: () => ({ method: 'GET', url: '/api/v1/me', headers: { ...headers } }), status: 401 })),
+
+  // ── createApplication ──────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('createApplication', 'POST', () => '/api/v1/applications', () => ({ permitTypeCode: 'PBG' })),
+  ...((): Case[] => {
+    const create = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>, headers: Record<string, string> = {}): Case =>
+      ({ op: 'createApplication', name, send: () => ({ method: 'POST', url: '/api/v1/applications', ...asJson(body), headers: { 'content-type': 'application/json', ...headers } }), status, ...(fields ? { fields } : {}) });
+    return [
+      create('no permit type', {}, 400, { permitTypeCode: 'required' }),
+      create('the permit type as a number', { permitTypeCode: 42 }, 400, { permitTypeCode: 'invalid_value' }),
+      create('the permit type as null', { permitTypeCode: null }, 400),
+      create('a path traversal permit type', { permitTypeCode: '../../etc/passwd' }, 400, { permitTypeCode: 'invalid_value' }),
+      create('a 100 000-character permit type', { permitTypeCode: HUGE }, 400),
+      create('a permit type that does not exist', { permitTypeCode: 'ZZZZ' }, 404),
+      create('an unknown channel', { permitTypeCode: 'PBG', channel: 'teleport' }, 400, { channel: 'invalid_value' }),
+      create('a 100 000-character applicant name', { permitTypeCode: 'PBG', applicantName: HUGE }, 400, { applicantName: 'too_long' }),
+      create('a 100 000-character channel detail', { permitTypeCode: 'PBG', channelDetail: HUGE }, 400, { channelDetail: 'too_long' }),
+      create('answers as a string', { permitTypeCode: 'PBG', answers: 'floorArea=100' }, 400, { answers: 'invalid_value' }),
+      create('answers as an array', { permitTypeCode: 'PBG', answers: [100, 2] }, 400, { answers: 'invalid_value' }),
+      create('an answer that is an object', { permitTypeCode: 'PBG', answers: { floorArea: { $gt: 0 } } }, 400),
+      create('a 100 000-character answer', { permitTypeCode: 'PBG', answers: { landTitleNumber: HUGE } }, 400, { 'answers.landTitleNumber': 'too_long' }),
+      create('an answer key of 100 000 characters', { permitTypeCode: 'PBG', answers: { [HUGE]: 1 } }, 400),
+      create('61 answers', { permitTypeCode: 'PBG', answers: Object.fromEntries(Array.from({ length: 61 }, (_, i) => [`f${i}`, i])) }, 400),
+      create('an answer for a field the form does not have', { permitTypeCode: 'PBG', answers: { isApproved: true } }, 422, { 'answers.isApproved': 'unknown_field' }),
+      create('a NaN-like floor area', { permitTypeCode: 'PBG', answers: { floorArea: 'NaN' } }, 422),
+      create('an Infinity-like floor area', { permitTypeCode: 'PBG', answers: { floorArea: 'Infinity' } }, 422),
+      create('a huge floor area', { permitTypeCode: 'PBG', answers: { floorArea: 1e308 } }, 422),
+      create('a negative floor area', { permitTypeCode: 'PBG', answers: { floorArea: -120 } }, 422),
+      create('a fractional floor count', { permitTypeCode: 'PBG', answers: { floorCount: 1.5 } }, 422),
+      create('a path traversal Idempotency-Key', { permitTypeCode: 'PBG' }, 400, undefined, { 'idempotency-key': '../../../etc/passwd' }),
+      create('a 100 000-character Idempotency-Key', { permitTypeCode: 'PBG' }, 400, undefined, { 'idempotency-key': HUGE }),
+    ];
+  })(),
+
+  // ── updateApplication ──────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('updateApplication', 'PATCH', (f) => app(f.draftId), () => ({ answers: { floorCount: 5 } })),
+  ...idCases('updateApplication', 'PATCH', (id) => app(id), () => asJson({ answers: { floorCount: 5 } })),
+  ...((): Case[] => {
+    const patch = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
+      ({ op: 'updateApplication', name, send: (f) => ({ method: 'PATCH', url: app(f.draftId), ...asJson(body) }), status, ...(fields ? { fields } : {}) });
+    return [
+      patch('no answers', {}, 400, { answers: 'required' }),
+      patch('answers as null', { answers: null }, 400),
+      patch('answers as an array', { answers: [] }, 400, { answers: 'invalid_value' }),
+      patch('an answer that is an object', { answers: { floorCount: { n: 5 } } }, 400),
+      patch('a 100 000-character answer', { answers: { buildingAddress: HUGE } }, 400, { 'answers.buildingAddress': 'too_long' }),
+      patch('a negative revision', { answers: { floorCount: 5 }, revision: -1 }, 400, { revision: 'too_small' }),
+      patch('a fractional revision', { answers: { floorCount: 5 }, revision: 1.5 }, 400),
+      patch('the revision as a string', { answers: { floorCount: 5 }, revision: '0' }, 400, { revision: 'invalid_value' }),
+      patch('a revision that is not the current one', { answers: { floorCount: 5 }, revision: 999_999 }, 409),
+      patch('an answer for a field the form does not have', { answers: { feeAmount: 0 } }, 422, { 'answers.feeAmount': 'unknown_field' }),
+      patch('a NaN-like floor area', { answers: { floorArea: 'NaN' } }, 422),
+      patch('a huge floor area', { answers: { floorArea: 1e308 } }, 422),
+      patch('a negative floor count', { answers: { floorCount: -2 } }, 422),
+      patch('an officer field next to the answers', { answers: {}, state: 'issued' }, 400, { state: 'unknown_field' }),
+    ];
+  })(),
+  { op: 'updateApplication', name: 'an Infinity revision (1e400)', send: (f) => ({ method: 'PATCH', url: app(f.draftId), ...rawBody('{"answers":{"floorCount":5},"revision":1e400}') }), status: 400 },
+
+  // ── uploadDocument ─────────────────────────────────────────────────────────────────────────────
+  ...idCases('uploadDocument', 'PUT', (id) => `${app(id)}/documents/ktp`, pdfUpload),
+  ...((): Case[] => {
+    const up = (name: string, body: () => Pick<Req, 'payload' | 'headers'>, status: number | readonly number[], requirement = 'ktp'): Case =>
+      ({ op: 'uploadDocument', name, send: (f) => ({ method: 'PUT', url: `${app(f.draftId)}/documents/${requirement}`, ...body() }), status });
+    return [
+      up('JSON instead of multipart', () => asJson({ file: 'JVBERi0xLjQK' }), 400),
+      up('plain text instead of multipart', () => rawBody('%PDF-1.4', 'text/plain'), [400, 415]),
+      up('no body at all', () => ({}), [400, 415]),
+      up('multipart without a boundary', () => rawBody('garbage', 'multipart/form-data'), 400),
+      up('a multipart body that is not multipart', () => multipart('garbage that is not multipart'), 400),
+      up('a multipart body cut off in the middle of the file', () => multipart(`--izolboundary\r\nContent-Disposition: form-data; name="file"; filename="ktp.pdf"\r\nContent-Type: application/pdf\r\n\r\n${DEMO_PDF.toString('latin1')}`), 400),
+      up('a multipart body with no parts', () => multipart('--izolboundary--\r\n'), 400),
+      up('the file in a field not named "file"', () => multipart(`${filePart('document', 'ktp.pdf', '%PDF-1.4')}--izolboundary--\r\n`), 400),
+      up('a "file" part without a file name', () => multipart(`${filePart('file', null, '%PDF-1.4')}--izolboundary--\r\n`), 400),
+      up('a file name that climbs directories', () => multipart(`${filePart('file', '../../../../etc/passwd', 'root:x:0:0:root:/root:/bin/bash')}--izolboundary--\r\n`), 415),
+      up('a 100 000-character file name', () => multipart(`${filePart('file', `${HUGE}.pdf`, 'not a pdf')}--izolboundary--\r\n`), [400, 415]),
+      up('an empty file', () => { const m = multipartFile('ktp.pdf', Buffer.alloc(0), 'application/pdf'); return { payload: m.payload, headers: m.headers }; }, 415),
+      up('a file larger than the requirement allows', () => { const m = multipartFile('ktp.pdf', Buffer.concat([DEMO_PDF, Buffer.alloc(2 * 1024 * 1024 + 1)]), 'application/pdf'); return { payload: m.payload, headers: m.headers }; }, 413),
+      up('a requirement that does not exist', pdfUpload, 404, 'no_such_document'),
+      up('a requirement code that climbs directories', pdfUpload, 400, '..%2F..%2Fetc%2Fpasswd'),
+      up('a 100 000-character requirement code', pdfUpload, [400, 404, 414], HUGE),
+    ];
+  })(),
+
+  // ── downloadDocument ───────────────────────────────────────────────────────────────────────────
+  ...idCases('downloadDocument', 'GET', (id, f) => `${app(id)}/documents/${f.draftDocId}`),
+  ...documentIdCases('downloadDocument', 'GET', (docId, f) => `${app(f.draftId)}/documents/${docId}`),
+  { op: 'downloadDocument', name: 'an unknown query parameter with a traversal', send: (f) => ({ method: 'GET', url: `${app(f.draftId)}/documents/${f.draftDocId}%2F..%2F..%2Fetc%2Fpasswd` }), status: 400 },
+
+  // ── reviewDocument ─────────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('reviewDocument', 'POST', (f) => `${app(f.verificationId)}/documents/${f.verificationDocId}/review`, () => ({ status: 'accepted' })),
+  ...idCases('reviewDocument', 'POST', (id, f) => `${app(id)}/documents/${f.verificationDocId}/review`, () => asJson({ status: 'accepted' })),
+  ...documentIdCases('reviewDocument', 'POST', (docId, f) => `${app(f.verificationId)}/documents/${docId}/review`, () => asJson({ status: 'accepted' })),
+  ...((): Case[] => {
+    const review = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
+      ({ op: 'reviewDocument', name, send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/documents/${f.verificationDocId}/review`, ...asJson(body) }), status, ...(fields ? { fields } : {}) });
+    return [
+      review('no status', {}, 400, { status: 'required' }),
+      review('an unknown status', { status: 'approved_by_me' }, 400, { status: 'invalid_value' }),
+      review('the status as a number', { status: 1 }, 400, { status: 'invalid_value' }),
+      review('a refusal without a reason', { status: 'refused' }, 400, { reason: 'required' }),
+      review('a refusal with a blank reason', { status: 'refused', reason: '    ' }, 400, { reason: 'required' }),
+      review('a 100 000-character reason', { status: 'refused', reason: HUGE }, 400, { reason: 'too_long' }),
+      review('the reason as a number', { status: 'refused', reason: 404 }, 400, { reason: 'invalid_value' }),
+    ];
+  })(),
+
+  // ── recordInspection ───────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('recordInspection', 'POST', (f) => `${app(f.technicalId)}/inspection`, () => ({ result: 'pass', findings: 'Sesuai gambar' })),
+  ...idCases('recordInspection', 'POST', (id) => `${app(id)}/inspection`, () => asJson({ result: 'pass', findings: 'Sesuai gambar' })),
+  ...((): Case[] => {
+    const insp = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
+      ({ op: 'recordInspection', name, send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection`, ...asJson(body) }), status, ...(fields ? { fields } : {}) });
+    return [
+      insp('no fields', {}, 400, { result: 'required', findings: 'required' }),
+      insp('an unknown result', { result: 'ok', findings: 'Sesuai' }, 400, { result: 'invalid_value' }),
+      insp('the result as a boolean', { result: true, findings: 'Sesuai' }, 400, { result: 'invalid_value' }),
+      insp('blank findings', { result: 'pass', findings: '     ' }, 400, { findings: 'required' }),
+      insp('100 000-character findings', { result: 'pass', findings: HUGE }, 400, { findings: 'too_long' }),
+      insp('the findings as a number', { result: 'pass', findings: 12 }, 400, { findings: 'invalid_value' }),
+      insp('the inspection date smuggled in', { result: 'pass', findings: 'Sesuai', recordedAt: '1999-01-01' }, 400, { recordedAt: 'unknown_field' }),
+    ];
+  })(),
+
+  // ── submitApplication (no body) ────────────────────────────────────────────────────────────────
+  ...idCases('submitApplication', 'POST', (id) => `${app(id)}/submit`),
+  { op: 'submitApplication', name: 'invalid JSON text', send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('{"a": ') }), status: 400 },
+  { op: 'submitApplication', name: 'XML', send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('<submit/>', 'application/xml') }), status: 415 },
+  { op: 'submitApplication', name: 'a __proto__ key', send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('{"__proto__":{"state":"issued"}}') }), status: 400 },
+  { op: 'submitApplication', name: 'a 2 MB body', send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...asJson({ padding: 'x'.repeat(2_000_000) }) }), status: 413 },
+
+  // ── withdrawApplication ────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('withdrawApplication', 'POST', (f) => `${app(f.draftId)}/withdraw`, () => ({ reason: 'Tidak jadi' })),
+  ...idCases('withdrawApplication', 'POST', (id) => `${app(id)}/withdraw`, () => asJson({})),
+  { op: 'withdrawApplication', name: 'a 100 000-character reason', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: HUGE }) }), status: 400, fields: { reason: 'too_long' } },
+  { op: 'withdrawApplication', name: 'the reason as a number', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: 1 }) }), status: 400, fields: { reason: 'invalid_value' } },
+  { op: 'withdrawApplication', name: 'a NUL character in the reason', send: (f) => ({ method: 'POST', url: `${app(f.spareDraftId)}/withdraw`, ...asJson({ reason: 'Tidak jadi\u0000' }) }), status: 400 },
+  { op: 'withdrawApplication', name: 'the reason as null', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: null }) }), status: 400 },
+
+  // ── getApplication ─────────────────────────────────────────────────────────────────────────────
+  ...idCases('getApplication', 'GET', (id) => app(id)),
+  { op: 'getApplication', name: 'a trailing path traversal', send: (f) => ({ method: 'GET', url: `${app(f.draftId)}%2F..%2F..%2F..%2Fetc%2Fpasswd` }), status: 400 },
+
+  // ── listApplications ───────────────────────────────────────────────────────────────────────────
+  ...(
+    [
+      ['a NaN page', 'page=NaN', { 'querystring.page': 'invalid_value' }],
+      ['a negative page', 'page=-1', { 'querystring.page': 'too_small' }],
+      ['page zero', 'page=0', { 'querystring.page': 'too_small' }],
+      ['a fractional page', 'page=1.5', undefined],
+      ['an Infinity page (1e400)', 'page=1e400', undefined],
+      ['a page beyond any number', `page=${'9'.repeat(400)}`, undefined],
+      ['a page size of zero', 'pageSize=0', { 'querystring.pageSize': 'too_small' }],
+      ['a page size of a million', 'pageSize=1000000', { 'querystring.pageSize': 'too_big' }],
+      ['a page size that is a word', 'pageSize=all', { 'querystring.pageSize': 'invalid_value' }],
+      ['an SQL fragment as state', `state=${encodeURIComponent("draft' OR '1'='1")}`, { 'querystring.state': 'invalid_value' }],
+      ['a 100 000-character state', `state=${HUGE}`, undefined],
+      ['a path traversal permit type', `permitType=${encodeURIComponent('../../etc/passwd')}`, { 'querystring.permitType': 'invalid_value' }],
+      ['an unknown channel', 'channel=teleport', { 'querystring.channel': 'invalid_value' }],
+      ['a 100 000-character search', `q=${HUGE}`, { 'querystring.q': 'too_long' }],
+      ['a NUL character in the search', 'q=Sari%00', undefined],
+      ['an unknown parameter', 'applicantId=someone-else', { 'querystring.applicantId': 'unknown_field' }],
+      ['the state given twice (an array)', 'state=draft&state=issued', undefined],
+      ['a __proto__ parameter', '__proto__[applicantId]=x', undefined],
+    ] as const
+  ).map(([name, query, fields]): Case => ({ op: 'listApplications', name, send: () => ({ method: 'GET', url: `/api/v1/applications?${query}` }), status: 400, ...(fields ? { fields: { ...fields } } : {}) })),
+
+  // ── performApplicationAction ───────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('performApplicationAction', 'POST', (f) => `${app(f.draftId)}/actions`, () => ({ action: 'submit' })),
+  ...idCases('performApplicationAction', 'POST', (id) => `${app(id)}/actions`, () => asJson({ action: 'submit' })),
+  ...((): Case[] => {
+    const act = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
+      ({ op: 'performApplicationAction', name, send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/actions`, ...asJson(body) }), status, ...(fields ? { fields } : {}) });
+    return [
+      act('no action', {}, 400, { action: 'required' }),
+      act('the action as a number', { action: 42 }, 400, { action: 'invalid_value' }),
+      act('a path traversal action', { action: '../../etc/passwd' }, 400, { action: 'invalid_value' }),
+      act('a 100 000-character action', { action: HUGE }, 400),
+      act('an action the workflow does not have', { action: 'approve_myself' }, 400, { action: 'unknown_action' }),
+      act('a negative fee', { action: 'submit', feeAmount: -1 }, 400, { feeAmount: 'too_small' }),
+      act('a fractional fee', { action: 'submit', feeAmount: 0.5 }, 400),
+      act('a NaN-like fee', { action: 'submit', feeAmount: 'NaN' }, 400, { feeAmount: 'invalid_value' }),
+      act('a fee in exponent notation as a string', { action: 'submit', feeAmount: '1e3' }, 400, { feeAmount: 'invalid_value' }),
+      act('a fee above any real amount', { action: 'submit', feeAmount: 1e13 + 1 }, 400, { feeAmount: 'too_big' }),
+      act('a 100 000-character reason', { action: 'submit', reason: HUGE }, 400, { reason: 'too_long' }),
+      act('the reason as an object', { action: 'submit', reason: { text: 'x' } }, 400, { reason: 'invalid_value' }),
+      act('a 100 000-character payment reference', { action: 'submit', paymentReference: HUGE }, 400, { paymentReference: 'too_long' }),
+      act('the target state smuggled in', { action: 'submit', to: 'issued' }, 400, { to: 'unknown_field' }),
+    ];
+  })(),
+  { op: 'performApplicationAction', name: 'an Infinity fee (1e400)', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/actions`, ...rawBody('{"action":"submit","feeAmount":1e400}') }), status: 400, fields: { feeAmount: 'invalid_value' } },
+
+  // ── trackApplication ───────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('trackApplication', 'POST', () => '/api/v1/track', (f) => ({ number: f.number, trackingCode: f.trackingCode })),
+  ...((): Case[] => {
+    const track = (name: string, body: (f: Fixtures) => Record<string, unknown>, status: number | readonly number[], fields?: Record<string, string>): Case =>
+      ({ op: 'trackApplication', name, send: (f) => ({ method: 'POST', url: '/api/v1/track', ...asJson(body(f)) }), status, ...(fields ? { fields } : {}) });
+    return [
+      track('no fields', () => ({}), 400, { number: 'required', trackingCode: 'required' }),
+      track('the number as a number', (f) => ({ number: 2026000001, trackingCode: f.trackingCode }), 400, { number: 'invalid_value' }),
+      track('the tracking code as null', (f) => ({ number: f.number, trackingCode: null }), 400),
+      track('a 100 000-character number', (f) => ({ number: HUGE, trackingCode: f.trackingCode }), 400, { number: 'too_long' }),
+      track('a 100 000-character tracking code', (f) => ({ number: f.number, trackingCode: HUGE }), 400, { trackingCode: 'too_long' }),
+      track('a blank tracking code', (f) => ({ number: f.number, trackingCode: '   ' }), 400, { trackingCode: 'required' }),
+      track('SQL fragments', () => ({ number: "' OR '1'='1' --", trackingCode: "' OR 1=1" }), 404),
+      track('bidi and other control characters', () => ({ number: '\u202eMLG\uffff', trackingCode: '\u0007\u001b[2J' }), 404),
+      track('a NUL character in the number', () => ({ number: 'MLG-PBG-2026-\u0000', trackingCode: 'ABCD1234' }), [400, 404]),
+      track('the right number with the wrong code', (f) => ({ number: f.number, trackingCode: 'ZZZZZZZZ' }), 404),
+    ];
+  })(),
+
+  // ── getHealth / getReadiness (no input: what they do not read is ignored, and they never fail on it) ─
+  ...(['getHealth', 'getReadiness'] as const).flatMap((op): Case[] => {
+    const url = op === 'getHealth' ? '/health' : '/ready';
+    const ignored = { status: op === 'getHealth' ? 'ok' : 'ready' };
+    return [
+      { op, name: 'junk in the query string', send: () => ({ method: 'GET', url: `${url}?x=${HUGE}&__proto__[a]=1` }), ignored },
+      { op, name: 'an invalid JSON body on a GET', send: () => ({ method: 'GET', url, ...rawBody('{"a": ') }), ignored },
+      { op, name: 'a 100 000-character bearer token', send: () => ({ method: 'GET', url, headers: { authorization: `Bearer ${HUGE}` } }), ignored },
+      { op, name: 'the wrong method', send: () => ({ method: 'DELETE', url }), status: [404, 405] },
+      { op, name: 'a POST with invalid JSON', send: () => ({ method: 'POST', url, ...rawBody('{"a": ') }), status: [400, 404, 405] },
+    ];
+  }),
+];
+
+let registrations = 0;
+/** A registration that would be accepted: the cases spoil one thing in it. */
+function registration(): Record<string, unknown> {
+  registrations++;
+  return { name: 'Sari Rahayu', nik: uniqueNik(), email: `sari.${registrations}.${Date.now()}@contoh.id`, password: 'teh manis hangat sore hari', consent: true };
+}
+
+/** What must not change when a request is refused. */
+async function persistentState(ctx: TestContext) {
+  const tables = ['tenants', 'users', 'sessions', 'permit_types', 'permit_type_versions', 'applications', 'number_sequences', 'application_events', 'documents', 'outbox', 'notifications'] as const;
+  const counts: Record<string, number> = {};
+  for (const t of tables) counts[t] = Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const liveSessions = Number((await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('revoked_at', 'is', null).executeTakeFirstOrThrow()).n);
+  const applications = await ctx.db.selectFrom('applications').select(['id', 'state', 'revision', 'answers', 'updated_at', 'fee_amount', 'inspection_recorded_at']).orderBy('id').execute();
+  const documents = await ctx.db.selectFrom('documents').select(['id', 'review_status', 'review_reason', 'superseded_at']).orderBy('id').execute();
+  const files = fs.existsSync(ctx.storageDir)
+    ? (await fs.promises.readdir(ctx.storageDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length
+    : 0;
+  return { counts, liveSessions, applications, documents, files };
+}
+
+/** Leaked internals: stack frames, source locations, error class names, framework and database codes. */
+const LEAKS = [/\n\s+at\s/, /\bat\s+\S+\s+\(/, /\.(?:ts|js|mjs|cjs):\d+/, /\b\w*Error:/, /node_modules/, /\bFST_[A-Z_]+/, /SQLITE_|sqlite3?\b/i, /\bZod/, /violates|duplicate key|syntax error at/i, /\/work\/|\/tmp\//];
+
+type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { field: string; code: string; message: string }[] };
+
+function checkProblem(res: LightMyRequestResponse, c: Case): Problem {
+  const label = `${c.op}: ${c.name} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+  expect(res.statusCode, label).toBeGreaterThanOrEqual(400);
+  expect(res.statusCode, label).toBeLessThan(500);
+  if (c.status !== undefined) expect(([] as number[]).concat(c.status), label).toContain(res.statusCode);
+  expect(res.headers['content-type'], label).toMatch(/^application\/problem\+json/);
+  for (const leak of LEAKS) expect(res.body, `${label}: leaks ${leak}`).not.toMatch(leak);
+  // An oversized input is not echoed back.
+  expect(res.body.length, label).toBeLessThan(5_000);
+  const body = json<Problem>(res);
+  expect(body.status, label).toBe(res.statusCode);
+  expect(Object.keys(ERROR_CODES), label).toContain(body.code);
+  expect(typeof body.detail === 'string' && body.detail.trim().length > 0, label).toBe(true);
+  // Indonesian unless English is asked for; and a finished sentence, with no unfilled {placeholder} or "?".
+  expect(body.title, label).toBe(ERROR_MESSAGES[body.code as ErrorCode].id.title);
+  expect(body.detail, label).not.toMatch(/\{\w+\}|\s\?\s/);
+  expect(res.headers['cache-control'], label).toBe('no-store');
+  for (const e of body.errors ?? []) {
+    expect(e.field && e.code && e.message, label).toBeTruthy();
+    expect(e.message.length, label).toBeLessThan(300);
+  }
+  for (const [field, code] of Object.entries(c.fields ?? {})) {
+    // Unknown query parameters are named bare ("enabled"), other query problems with their part ("querystring.q").
+    const found = body.errors?.find((e) => e.field === field || `querystring.${e.field}` === field);
+    expect(found?.code, `${label}: error code for field ${field}`).toBe(code);
+  }
+  return body;
+}
+
+/** A signed-in account, made through the services (so the rate-limited login route stays free for the cases). */
+async function person(ctx: TestContext, role: Role, n: number): Promise<Person> {
+  const email = `${role}.${n}.${Math.random().toString(36).slice(2, 8)}@malformed.izol.test`;
+  const password = `${role} kata sandi panjang ${n}`;
+  const name = `Uji ${role} ${n}`;
+  const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name, email, password });
+  const { token } = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: email, password, clientIp: '127.0.0.1', kind: 'bearer' });
+  return { token, userId, email, password, actor: { userId, tenantId: ctx.tenant.id, role, name } };
+}
+
+describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => {
+  let ctx: TestContext;
+  let f: Fixtures;
+  const extraApps: FastifyInstance[] = [];
+  const budget = new Map<Op, { app: FastifyInstance; used: number }>();
+
+  /** The app instance a case goes to: rate-limited routes get fresh instances, each used below its limit. */
+  async function appFor(op: Op): Promise<FastifyInstance> {
+    const limit = RATE_LIMIT[op];
+    if (!limit) return ctx.app;
+    let slot = budget.get(op);
+    if (!slot || slot.used >= limit - 1) {
+      const fresh = await createApp(ctx.services);
+      await fresh.ready();
+      extraApps.push(fresh);
+      slot = { app: fresh, used: 0 };
+      budget.set(op, slot);
+    }
+    slot.used++;
+    return slot.app;
+  }
+
+  async function send(c: Case, extraHeaders: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const req = c.send(f);
+    const who = c.who ?? DEFAULT_WHO[c.op];
+    const token = who === 'anonymous' ? undefined : f[who].token;
+    const headers = { ...(token ? auth(token) : {}), ...req.headers, ...extraHeaders };
+    const target = await appFor(c.op);
+    return target.inject({ method: req.method, url: req.url, headers, ...(req.payload !== undefined ? { payload: req.payload } : {}) });
+  }
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect);
+    const [applicant, verifier, technical, leaver] = await Promise.all([
+      person(ctx, 'applicant', 1), person(ctx, 'verifier', 2), person(ctx, 'technical', 3), person(ctx, 'applicant', 4),
+    ]);
+    const { services } = ctx;
+    const type = await services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'PBG' });
+    const answers = await validAnswers(ctx, 'PBG');
+    const newDraft = async (withDocuments: boolean) => {
+      const { application } = await services.applications.createApplication({ actor: applicant.actor, permitTypeCode: 'PBG', answers });
+      if (withDocuments) {
+        for (const req of type.definition.requirements.filter((r) => r.required)) {
+          const pdf = req.acceptedTypes.includes('pdf');
+          await services.documents.uploadDocument({
+            actor: applicant.actor, applicationId: application.id, requirementCode: req.code, fileName: pdf ? `${req.code}.pdf` : `${req.code}.png`,
+            claimedType: pdf ? 'application/pdf' : 'image/png', source: Readable.from([pdf ? DEMO_PDF : DEMO_PNG]),
+          });
+        }
+      }
+      return application.id;
+    };
+    const firstDoc = async (id: string) => (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).orderBy('requirement_code').executeTakeFirstOrThrow()).id;
+    const draftId = await newDraft(true);
+    const bareDraftId = await newDraft(false);
+    const spareDraftId = await newDraft(false);
+    const verificationId = await newDraft(true);
+    await services.applications.performAction({ actor: applicant.actor, applicationId: verificationId, action: 'submit' });
+    await services.applications.performAction({ actor: verifier.actor, applicationId: verificationId, action: 'start_verification' });
+    const technicalId = await newDraft(true);
+    await services.applications.performAction({ actor: applicant.actor, applicationId: technicalId, action: 'submit' });
+    await services.applications.performAction({ actor: verifier.actor, applicationId: technicalId, action: 'start_verification' });
+    for (const d of (await services.applications.getApplication({ actor: verifier.actor, applicationId: technicalId })).docs) {
+      await services.documents.reviewDocument({ actor: verifier.actor, applicationId: technicalId, documentId: d.id, status: 'accepted' });
+    }
+    await services.applications.performAction({ actor: verifier.actor, applicationId: technicalId, action: 'forward' });
+    const tracked = await ctx.db.selectFrom('applications').select(['number', 'tracking_code']).where('id', '=', verificationId).executeTakeFirstOrThrow();
+    f = {
+      applicant, verifier, technical, leaver, draftId, bareDraftId, spareDraftId, verificationId, technicalId,
+      draftDocId: await firstDoc(draftId), verificationDocId: await firstDoc(verificationId), number: tracked.number!, trackingCode: tracked.tracking_code!,
+    };
+  });
+  afterAll(async () => {
+    for (const a of extraApps) await a.close();
+    await ctx?.close();
+  });
+
+  it('has malformed cases for every operation in the OpenAPI document', async () => {
+    const spec = json<{ paths: Record<string, Record<string, { operationId: string }>> }>(await ctx.app.inject({ url: '/api/openapi.json' }));
+    const documented = Object.values(spec.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
+    expect([...documented].sort()).toEqual([...OPERATIONS].sort());
+    for (const op of documented) expect(CASES.filter((c) => c.op === op).length, op).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(CASES.map((c) => [`${c.op}: ${c.name}`, c] as const))('%s', async (_label, c) => {
+    const before = await persistentState(ctx);
+    const res = await send(c);
+    if (c.ignored) {
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      expect(json(res)).toEqual(c.ignored);
+    } else {
+      checkProblem(res, c);
+    }
+    expect(await persistentState(ctx)).toEqual(before);
+  });
+
+  it('still works for well-formed requests after all that', async () => {
+    const own = await ctx.app.inject({ method: 'GET', url: app(f.draftId), headers: auth(f.applicant.token) });
+    expect(own.statusCode).toBe(200);
+    expect(json<{ state: { code: string }; revision: number }>(own).state.code).toBe('draft');
+    const tracked = await ctx.app.inject({ method: 'POST', url: '/api/v1/track', payload: { number: f.number, trackingCode: f.trackingCode } });
+    expect(tracked.statusCode).toBe(200);
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/me', headers: auth(f.leaver.token) })).statusCode).toBe(200);
+  });
+
+  describe('language of the problem details', () => {
+    const samples: { name: string; req: (f: Fixtures) => Req; code: ErrorCode; field?: [string, string] }[] = [
+      { name: 'invalid JSON', req: () => ({ method: 'POST', url: '/api/v1/applications', ...rawBody('{"a": ') }), code: 'invalid_input' },
+      { name: 'an unknown field', req: (fx) => ({ method: 'PATCH', url: app(fx.draftId), ...asJson({ answers: {}, state: 'issued' }) }), code: 'invalid_input', field: ['state', 'unknown_field'] },
+      { name: 'a missing field', req: () => ({ method: 'POST', url: '/api/v1/applications', ...asJson({}) }), code: 'invalid_input', field: ['permitTypeCode', 'required'] },
+      { name: 'an id that does not exist', req: () => ({ method: 'GET', url: app(MISSING_ID) }), code: 'not_found' },
+    ];
+
+    it.each(samples.map((s) => [s.name, s] as const))('answers %s in Indonesian by default and in English on request', async (_name, s) => {
+      for (const [lang, headers] of [['id', {}], ['en', { 'accept-language': 'en' }], ['en', { 'accept-language': 'en-GB,en;q=0.9,id;q=0.5' }], ['id', { 'accept-language': 'id-ID,id;q=0.9,en;q=0.8' }]] as const) {
+        const r = s.req(f);
+        const res = await ctx.app.inject({ method: r.method, url: r.url, headers: { ...auth(f.applicant.token), ...r.headers, ...headers }, ...(r.payload !== undefined ? { payload: r.payload } : {}) });
+        const body = json<Problem>(res);
+        expect(body.code).toBe(s.code);
+        expect(body.title, lang).toBe(ERROR_MESSAGES[s.code][lang].title);
+        expect(body.detail, lang).toBe(ERROR_MESSAGES[s.code][lang].detail);
+        if (s.field) {
+          const [field, code] = s.field;
+          expect(body.errors?.find((e) => e.field === field), lang).toEqual({ field, code, message: FIELD_MESSAGES[code]![lang] });
+        }
+      }
+    });
+
+    it('says in Indonesian, by default, what is wrong with a sign-in attempt', async () => {
+      const fresh = await createApp(ctx.services);
+      extraApps.push(fresh);
+      const res = await fresh.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: f.leaver.email } });
+      expect(res.statusCode).toBe(400);
+      const body = json<Problem>(res);
+      expect(body.detail).toBe(ERROR_MESSAGES.invalid_input.id.detail);
+      expect(body.errors).toEqual([{ field: 'password', code: 'required', message: FIELD_MESSAGES.required!.id }]);
+      const en = json<Problem>(await fresh.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'accept-language': 'en' }, payload: { login: f.leaver.email } }));
+      expect(en.detail).toBe(ERROR_MESSAGES.invalid_input.en.detail);
+      expect(en.errors).toEqual([{ field: 'password', code: 'required', message: FIELD_MESSAGES.required!.en }]);
+    });
+  });
+
+  it('leaves no half-written upload behind when the upload is cut off', async () => {
+    const before = await persistentState(ctx);
+    const cut = await ctx.app.inject({
+      method: 'PUT', url: `${app(f.draftId)}/documents/ktp`, headers: { ...auth(f.applicant.token), 'content-type': 'multipart/form-data; boundary=izolboundary' },
+      payload: `--izolboundary\r\nContent-Disposition: form-data; name="file"; filename="ktp.pdf"\r\nContent-Type: application/pdf\r\n\r\n${DEMO_PDF.toString('latin1')}${'0'.repeat(50_000)}`,
+    });
+    // (The status itself is checked with the other upload cases above.)
+    expect(cut.statusCode).toBeGreaterThanOrEqual(400);
+    expect(await persistentState(ctx)).toEqual(before);
+    const tmp = `${ctx.storageDir}/tmp`;
+    expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
+  });
+});
