@@ -1,3 +1,4 @@
+import compress from '@fastify/compress';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -47,6 +48,8 @@ export async function createApp(services: Services, options: { logger?: FastifyB
 
   registerErrorHandling(app, Math.round(config.maxUploadBytes / 1048576), renderPageError);
   registerSecurityHeaders(app, { https: config.baseUrl.startsWith('https://') });
+  // Pages, CSS, JS and JSON go out compressed for slow mobile networks; uploads and PDFs are left alone.
+  await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip'], customTypes: /^(text\/|application\/(json|problem\+json|javascript))/ });
   await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 } });
 
