@@ -37,6 +37,7 @@ const JOURNEYS: Journey[] = [
   { name: 'id-js', lang: 'id', js: true },
   { name: 'en-js', lang: 'en', js: true },
   { name: 'id-nojs', lang: 'id', js: false },
+  { name: 'en-nojs', lang: 'en', js: false },
 ];
 
 describe('citizen journeys in Chromium at 360 px', () => {
@@ -219,6 +220,73 @@ describe('citizen journeys in Chromium at 360 px', () => {
       await checker?.close();
     }
   }, 180_000);
+
+  it('has no accessibility violations on the remaining pages and their error states', async () => {
+    const browser = await launch({ javaScriptEnabled: true });
+    try {
+      const page = await browser.context.newPage();
+      const problems: string[] = [];
+      const sweep = async (label: string) => {
+        await page.screenshot({ path: path.join(ARTIFACTS, `sweep-${label}.png`), fullPage: true });
+        const v = await axeViolations(page);
+        if (v.length) problems.push(describeViolations(`${label} ${page.url()}`, v));
+      };
+      for (const [url, label] of [['/izin/PBG/poster', 'poster'], ['/tidak-ada', 'not-found'], ['/akun/lupa-sandi', 'forgot'], ['/izin?q=zzzz', 'search-none']] as const) {
+        await page.goto(`${base}${url}`);
+        await sweep(label);
+      }
+      await page.goto(`${base}/akun/lupa-sandi`);
+      await page.locator('main form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      await sweep('forgot-error');
+      await page.fill('#f-login', 'sweep@browser.izol.id');
+      await page.locator('main form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      await sweep('reset');
+      await page.locator('main form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      await sweep('reset-error');
+      await page.goto(`${base}/lacak`);
+      await page.fill('#f-number', 'MLG-NIB-2026-999999');
+      await page.fill('#f-code', 'ZZZZZZZZ');
+      await page.locator('main form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      await sweep('track-not-found');
+      await page.goto(`${base}/akun/masuk`);
+      await page.fill('#f-login', 'nobody@browser.izol.id');
+      await page.fill('#f-password', 'wrong password here');
+      await page.locator('main form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      await sweep('sign-in-error');
+
+      // Signed in: profile (and its error state), withdraw confirmation, mailbox.
+      await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'applicant', name: 'Sweep', email: 'sweep@browser.izol.id', password: 'sweep browser 2026' });
+      await page.goto(`${base}/akun/masuk`);
+      await page.fill('#f-login', 'sweep@browser.izol.id');
+      await page.fill('#f-password', 'sweep browser 2026');
+      await page.locator('main form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      await page.goto(`${base}/akun/profil`);
+      await sweep('profile');
+      await page.fill('#f-phone', '12');
+      await page.locator('main form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      await sweep('profile-error');
+      await page.goto(`${base}/izin/AK1/mulai`);
+      await page.locator('main form button[type=submit]').click();
+      await page.waitForLoadState('load');
+      const appId = page.url().split('/').at(-3)!;
+      await page.goto(`${base}/permohonan/${appId}`);
+      await sweep('draft-detail');
+      await page.goto(`${base}/permohonan/${appId}/tarik`);
+      await sweep('withdraw-confirm');
+      await page.goto(`${base}/dev/kotak-surat`);
+      await sweep('mailbox');
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 
   it('checks a file in the browser before sending it, when JavaScript is on', async () => {
     const browser = await launch({ javaScriptEnabled: true });
