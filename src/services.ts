@@ -9,6 +9,7 @@ import { createLocalStorage, type FileStorage } from './documents/storage.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Clock } from './shared/time.js';
+import { loadHolidays } from './sla/calendar.js';
 import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
 
@@ -18,12 +19,13 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const storage = input.storage ?? createLocalStorage(config.storage.dir);
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
-  const applications = createApplicationService({ db, clock, catalogue });
+  const holidays = loadHolidays();
+  const applications = createApplicationService({ db, clock, catalogue, holidays });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
   const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
-  return { config, db, clock, storage, catalogue, auth, applications, documents, tracking, tenants, outbox };
+  return { config, db, clock, holidays, storage, catalogue, auth, applications, documents, tracking, tenants, outbox };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -6,6 +6,7 @@ import { localisedSchema, uuidParam } from '../http/common.schemas.js';
 import { type WorkflowFacts, stateOf } from '../workflow/workflow.engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
 import { availableActions } from './applications.service.js';
+import type { SlaResult } from '../sla/sla.js';
 
 export const CHANNELS = ['online', 'courier', 'walk_in', 'assisted'] as const;
 
@@ -79,6 +80,16 @@ export const applicationSchema = z
     availableActions: z.array(
       z.object({ code: z.string(), label: localisedSchema, requiresReason: z.boolean(), input: z.string().nullable(), ready: z.boolean(), missing: z.array(z.string()) }),
     ),
+    sla: z
+      .object({
+        status: z.enum(['not_started', 'on_track', 'due_soon', 'overdue', 'paused', 'closed']),
+        slaWorkingDays: z.number().int(),
+        usedWorkingDays: z.number().int(),
+        remainingWorkingDays: z.number().int(),
+        dueDate: z.string().nullable().describe('YYYY-MM-DD in the office time zone; while paused, as if the clock restarted today'),
+        paused: z.boolean(),
+      })
+      .describe('Working days Monday to Friday in the office time zone, without holidays and cuti bersama; paused while the file is with the applicant'),
     submittedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -109,7 +120,7 @@ export { documentSchema };
 
 export function toApplicationView(
   actor: Actor,
-  v: { app: Application; version: number; definition: PermitTypeDefinition; workflow: WorkflowDefinition; docs: Document[]; events: { action: string; from_state: string | null; to_state: string; created_at: string; actor_role: string | null; reason: string | null }[]; facts: WorkflowFacts },
+  v: { app: Application; version: number; sla: SlaResult; definition: PermitTypeDefinition; workflow: WorkflowDefinition; docs: Document[]; events: { action: string; from_state: string | null; to_state: string; created_at: string; actor_role: string | null; reason: string | null }[]; facts: WorkflowFacts },
 ): z.infer<typeof applicationSchema> {
   const { app, definition, workflow, docs } = v;
   const state = stateOf(workflow, app.state);
@@ -138,6 +149,14 @@ export function toApplicationView(
       action: e.action, fromState: e.from_state, toState: e.to_state, label: stateOf(workflow, e.to_state).label, at: e.created_at, actorRole: e.actor_role, reason: e.reason,
     })),
     availableActions: availableActions(actor, app, workflow, v.facts).map((a) => ({ code: a.code, label: a.label, requiresReason: a.requiresReason, input: a.input, ready: a.missing.length === 0, missing: a.missing })),
+    sla: {
+      status: v.sla.status,
+      slaWorkingDays: v.sla.slaWorkingDays,
+      usedWorkingDays: v.sla.usedWorkingDays,
+      remainingWorkingDays: v.sla.remainingWorkingDays,
+      dueDate: v.sla.dueDate,
+      paused: v.sla.paused,
+    },
     submittedAt: app.submitted_at,
     createdAt: app.created_at,
     updatedAt: app.updated_at,

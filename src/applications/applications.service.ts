@@ -10,6 +10,7 @@ import { currentDocuments } from '../documents/documents.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { readableCode } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
+import { computeSla } from '../sla/sla.js';
 import { type Clock, isoNow, yearIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { actionsFor, planTransition, stateKind, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
@@ -22,7 +23,7 @@ import {
 
 export type Channel = Application['channel'];
 
-export type ApplicationDeps = { db: Db; clock: Clock; catalogue: CatalogueService };
+export type ApplicationDeps = { db: Db; clock: Clock; catalogue: CatalogueService; holidays: ReadonlySet<string> };
 
 /** The facts the workflow's preconditions are judged on (see PRECONDITIONS). */
 export function factsFor(definition: PermitTypeDefinition, app: Application, docs: readonly Document[]): WorkflowFacts {
@@ -229,8 +230,9 @@ export function createApplicationService(deps: ApplicationDeps) {
   async function getApplication(input: { actor: Actor; applicationId: string }) {
     const app = await loadVisible(input.actor, input.applicationId);
     const { version, definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
-    const [docs, events] = await Promise.all([currentDocuments(db, app.tenant_id, app.id), listEvents(db, app.tenant_id, app.id)]);
-    return { app, version, definition, workflow, docs, events, facts: factsFor(definition, app, docs) };
+    const [docs, events, timeZone] = await Promise.all([currentDocuments(db, app.tenant_id, app.id), listEvents(db, app.tenant_id, app.id), tenantTimeZone(app.tenant_id)]);
+    const sla = computeSla({ events, workflow, slaWorkingDays: definition.slaWorkingDays, now: clock.now(), timeZone, holidays: deps.holidays });
+    return { app, version, definition, workflow, docs, events, sla, facts: factsFor(definition, app, docs) };
   }
 
   async function listApplications(input: { actor: Actor; filters: Omit<ApplicationFilters, 'applicantId'> }) {

@@ -3,6 +3,7 @@ import { DEMO_PDF } from '../../src/demo/demo-files.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, type TestContext, uniqueNik, userWithToken } from '../helpers/context.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
+import { addWorkingDays } from '../../src/sla/calendar.js';
 
 type AppView = {
   id: string; number: string | null; trackingCode: string | null; state: { code: string }; channel: string;
@@ -165,5 +166,23 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     expect(withoutKey.statusCode).toBe(409);
     const events = await ctx.db.selectFrom('application_events').select('action').where('application_id', '=', id).where('action', '=', 'submit').execute();
     expect(events).toHaveLength(1);
+  });
+
+  it('shows the SLA clock: running after filing, paused while the file is back with the applicant', async () => {
+    const verifier = staff.verifier!;
+    const id = await readyDraft(ctx, citizen, 'SIPDOK');
+    type Sla = { sla: { status: string; dueDate: string | null; usedWorkingDays: number; slaWorkingDays: number; paused: boolean } };
+    const draft = json<Sla>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen) }));
+    expect(draft.sla).toMatchObject({ status: 'not_started', dueDate: null, paused: false });
+    await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen) });
+    const filed = json<Sla>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen) })).sla;
+    // Filed on Friday 20 Nov 2026 (Jakarta): the SLA's working days run from Monday 23 Nov.
+    expect(filed.status).toBe('on_track');
+    expect(filed.usedWorkingDays).toBe(0);
+    expect(filed.dueDate).toBe(addWorkingDays('2026-11-20T03:00:00.000Z', filed.slaWorkingDays, 'Asia/Jakarta', ctx.services.holidays));
+    await act(ctx, verifier, id, 'start_verification');
+    await act(ctx, verifier, id, 'return_to_applicant', { reason: 'Lengkapi STR' });
+    const returned = json<Sla>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen) })).sla;
+    expect(returned).toMatchObject({ status: 'paused', paused: true });
   });
 });

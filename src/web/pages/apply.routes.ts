@@ -8,7 +8,7 @@ import { describeKinds } from '../../documents/file-kinds.js';
 import { AppError } from '../../shared/errors.js';
 import { maskNik } from '../../shared/identifiers.js';
 import type { Lang } from '../../shared/messages.js';
-import { addWorkingDays, loadHolidays } from '../../sla/calendar.js';
+import type { SlaResult } from '../../sla/sla.js';
 import type { Services } from '../../services.js';
 import { stateOf } from '../../workflow/workflow.engine.js';
 import { banner, button, checkbox, csrfField, errorFor, type FieldError, fileUpload, linkButton, radios, summaryList, textarea, textInput } from '../components.js';
@@ -78,9 +78,8 @@ function fieldInput(lang: Lang, f: FieldDefinition, value: string | undefined, e
 }
 
 export function applyPages(app: FastifyInstance, services: Services): void {
-  const holidays = loadHolidays();
-  const expectedBy = (req: FastifyRequest, submittedAt: string, def: PermitTypeDefinition) =>
-    formatDate(req.lang, `${addWorkingDays(submittedAt, def.slaWorkingDays, req.tenant.time_zone, holidays)}T12:00:00Z`, 'UTC');
+  /** The SLA due date in words (working days, paused while the file is with the applicant). */
+  const expectedBy = (req: FastifyRequest, sla: SlaResult) => (sla.dueDate ? formatDate(req.lang, `${sla.dueDate}T12:00:00Z`, 'UTC') : '–');
 
   /** Loads the application for the applicant's side, or answers (sign-in redirect / 404) and returns null. */
   async function loadOwn(req: FastifyRequest, reply: FastifyReply, id: string): Promise<{ actor: Actor; view: Awaited<ReturnType<Services['applications']['getApplication']>> } | null> {
@@ -321,7 +320,7 @@ ${summaryList(
   app.get<{ Params: { id: string } }>('/permohonan/:id/terkirim', { schema: { hide: true } }, async (req, reply) => {
     const own = await loadOwn(req, reply, req.params.id);
     if (!own) return reply;
-    const { app, definition } = own.view;
+    const { app, sla } = own.view;
     if (!app.number || !app.submitted_at) return reply.redirect(`/permohonan/${app.id}`, 303);
     const lang = req.lang;
     return sendPage(req, reply, {
@@ -329,7 +328,7 @@ ${summaryList(
       body: html`<div class="panel"><h1>${t(lang, 'done.title')}</h1>
   <div class="panel__body">${t(lang, 'done.number')}<strong data-number>${app.number}</strong>${t(lang, 'done.code')}<strong data-tracking-code>${app.tracking_code}</strong></div></div>
 <h2>${t(lang, 'done.next')}</h2>
-<p>${t(lang, 'done.next.text', { date: expectedBy(req, app.submitted_at, definition) })}</p>
+<p>${t(lang, 'done.next.text', { date: expectedBy(req, sla) })}</p>
 <p><a href="/permohonan/${app.id}/tanda-terima">${t(lang, 'done.receipt')}</a></p>
 <p><a href="/permohonan">${t(lang, 'done.mine')}</a></p>`,
     });
@@ -338,7 +337,7 @@ ${summaryList(
   app.get<{ Params: { id: string } }>('/permohonan/:id/tanda-terima', { schema: { hide: true } }, async (req, reply) => {
     const own = await loadOwn(req, reply, req.params.id);
     if (!own) return reply;
-    const { app, definition } = own.view;
+    const { app, definition, sla } = own.view;
     if (!app.number || !app.submitted_at) return reply.redirect(`/permohonan/${app.id}`, 303);
     const lang = req.lang;
     return sendPage(req, reply, {
@@ -351,7 +350,7 @@ ${summaryList([
   { key: t(lang, 'done.code'), value: app.tracking_code ?? '' },
   { key: t(lang, 'guide.what'), value: loc(lang, definition.name) },
   { key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, req.tenant.time_zone) },
-  { key: t(lang, 'detail.expected'), value: expectedBy(req, app.submitted_at, definition) },
+  { key: t(lang, 'detail.expected'), value: expectedBy(req, sla) },
   { key: t(lang, 'detail.channel'), value: t(lang, `channel.${app.channel}`) },
 ])}
 <p>${t(lang, 'receipt.keep', { url: `${services.config.baseUrl}/lacak` })}</p>
@@ -367,11 +366,11 @@ ${summaryList([
     const { rows } = await services.applications.listApplications({ actor, filters: { limit: 100, offset: 0 } });
     const items = await Promise.all(
       rows.map(async (a) => {
-        const { definition, workflow } = await services.catalogue.getVersion(a.permit_type_version_id);
+        const { definition, workflow, sla } = await services.applications.getApplication({ actor, applicationId: a.id });
         const state = stateOf(workflow, a.state);
         return html`<li><h2><a href="/permohonan/${a.id}">${loc(lang, definition.name)}</a></h2>
   <p>${a.number ?? t(lang, 'mine.draft')} · ${stateTag(state.kind, state.code, loc(lang, state.label))}</p>
-  <p>${loc(lang, state.nextStep)}${a.submitted_at && state.kind !== 'final' ? html`<br><span class="muted">${t(lang, 'mine.expected', { date: expectedBy(req, a.submitted_at, definition) })}</span>` : ''}</p></li>`;
+  <p>${loc(lang, state.nextStep)}${sla.dueDate ? html`<br><span class="muted">${t(lang, 'mine.expected', { date: expectedBy(req, sla) })}</span>` : ''}</p></li>`;
       }),
     );
     return sendPage(req, reply, {
@@ -386,7 +385,7 @@ ${items.length ? html`<ul class="card-list">${items}</ul>` : html`<p>${t(lang, '
     const own = await loadOwn(req, reply, req.params.id);
     if (!own) return reply;
     const lang = req.lang;
-    const { app, definition, workflow, docs, events } = own.view;
+    const { app, definition, workflow, docs, events, sla } = own.view;
     const state = stateOf(workflow, app.state);
     const canEdit = editable(own.actor, app, workflow);
     const refused = docs.filter((d) => d.review_status === 'refused');
@@ -403,7 +402,7 @@ ${summaryList([
   { key: t(lang, 'detail.status'), value: stateTag(state.kind, state.code, loc(lang, state.label)) },
   { key: t(lang, 'detail.next'), value: loc(lang, state.nextStep) },
   ...(app.submitted_at ? [{ key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, req.tenant.time_zone) }] : []),
-  ...(app.submitted_at && state.kind !== 'final' ? [{ key: t(lang, 'detail.expected'), value: expectedBy(req, app.submitted_at, definition) }] : []),
+  ...(sla.dueDate ? [{ key: t(lang, 'detail.expected'), value: expectedBy(req, sla) }] : []),
   { key: t(lang, 'detail.channel'), value: t(lang, `channel.${app.channel}`) },
   ...(app.fee_amount !== null && !app.fee_paid_at ? [{ key: t(lang, 'guide.fee'), value: t(lang, 'detail.fee', { amount: formatRupiah(app.fee_amount) }) }] : []),
 ])}
