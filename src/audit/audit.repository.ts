@@ -17,10 +17,11 @@ export type AuditInput = {
 };
 
 /** The hash of one event: it covers the previous hash, so editing, removing or reordering breaks the chain. */
-export function auditEventHash(prevHash: string, e: { tenant_id: string; seq: number; occurred_at: string; actor_id: string | null; action: string; subject_type: string; subject_id: string | null; data: string }): string {
+export function auditEventHash(prevHash: string, e: { id: string; tenant_id: string; seq: number; occurred_at: string; actor_id: string | null; action: string; subject_type: string; subject_id: string | null; data: string }): string {
   return sha256Hex(
     prevHash +
       canonicalJson({
+        id: e.id,
         tenant_id: e.tenant_id,
         seq: e.seq,
         occurred_at: e.occurred_at,

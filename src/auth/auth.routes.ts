@@ -51,13 +51,17 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'login',
       tags: ['Accounts'],
-      summary: 'Sign in with email or WhatsApp number and password; returns a bearer token',
-      body: z.strictObject({ login: z.string().min(1).max(254), password: z.string().min(1).max(MAX_PASSWORD_LENGTH) }),
+      summary: 'Sign in with email or WhatsApp number and password (staff also send the authenticator code); returns a bearer token',
+      body: z.strictObject({
+        login: z.string().min(1).max(254),
+        password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+        otp: z.string().regex(/^\d{6}$/, 'six digits').optional().describe('Staff accounts: the current code from the authenticator app'),
+      }),
       response: { 200: z.object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string() }), ...problemResponses },
     },
     handler: async (request) => {
       const { token, expiresAt } = await services.auth.login({
-        tenantId: request.tenant.id, login: request.body.login, password: request.body.password, clientIp: request.ip, kind: 'bearer', previousToken: bearerToken(request),
+        tenantId: request.tenant.id, login: request.body.login, password: request.body.password, otp: request.body.otp, clientIp: request.ip, kind: 'bearer', previousToken: bearerToken(request),
       });
       return { token, tokenType: 'Bearer' as const, expiresAt };
     },

@@ -3,13 +3,14 @@ import type { Db } from '../db/database.js';
 import type { User } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
-import { blindIndex, encryptField, newToken, sha256Hex } from '../shared/crypto.js';
+import { blindIndex, decryptField, encryptField, newToken, sha256Hex } from '../shared/crypto.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { nikProblem, normalisePhone } from '../shared/identifiers.js';
 import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
 import type { Actor } from './actor.js';
 import { consumeCode } from './one-time-codes.js';
+import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import {
   countRecentFailures, findLiveSession, insertSession, recordLoginAttempt, revokeAllSessions, revokeSession, touchSession,
@@ -118,7 +119,16 @@ export function createAuthService(deps: AuthDeps) {
    * Checks the password and opens a new session with a fresh token (so a token planted before
    * sign-in is never upgraded: ASVS v5.0.0-7.2.4). Every attempt is recorded and audited.
    */
-  async function login(input: { tenantId: string; login: string; password: string; clientIp: string; kind: 'cookie' | 'bearer'; previousToken?: string | undefined }): Promise<{ token: string; expiresAt: string; user: User }> {
+  async function login(input: {
+    tenantId: string;
+    login: string;
+    password: string;
+    clientIp: string;
+    kind: 'cookie' | 'bearer';
+    previousToken?: string | undefined;
+    /** Officers' TOTP code; API sign-in needs it in the same request, pages ask for it next. */
+    otp?: string | undefined;
+  }): Promise<{ token: string; expiresAt: string; user: User; secondFactor: 'not_needed' | 'done' | 'enter_code' | 'set_up' }> {
     const now = isoNow(clock);
     // Count failures per account, however the WhatsApp number is typed (0812…, +62812…, 62 812…).
     const key = normaliseLogin(input.login);
@@ -136,16 +146,37 @@ export function createAuthService(deps: AuthDeps) {
       await appendAuditStandalone(input.tenantId, user?.id ?? null, 'auth.login_failed', { reason: !user ? 'unknown_account' : user.disabled_at ? 'disabled' : 'bad_password' });
       throw new AppError('bad_credentials', 'login failed');
     }
+    // Officers need a second factor (ASVS v5.0.0-6.3.2). The API takes the code with the password;
+    // pages open a session that is good for nothing but the second step (code, or first set-up).
+    let secondFactor: 'not_needed' | 'done' | 'enter_code' | 'set_up' = 'not_needed';
+    let usedStep: number | null = null;
+    if (user.role !== 'applicant') {
+      const enrolled = Boolean(user.totp_enabled_at && user.totp_secret_encrypted);
+      if (input.kind === 'bearer') {
+        if (!enrolled) throw new AppError('second_factor_setup_required', 'officer has no second factor yet');
+        if (!input.otp) throw new AppError('second_factor_required', 'officer sign-in needs the authenticator code');
+        usedStep = verifyTotp(decryptField(deps.dataKey, user.totp_secret_encrypted!), input.otp, clock.now(), user.totp_last_step);
+        if (usedStep === null) {
+          await recordLoginAttempt(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: false, now });
+          await appendAuditStandalone(input.tenantId, user.id, 'auth.second_factor_failed', {});
+          throw new AppError('bad_second_factor', 'wrong or used authenticator code');
+        }
+        secondFactor = 'done';
+      } else {
+        secondFactor = enrolled ? 'enter_code' : 'set_up';
+      }
+    }
     const token = newToken();
     const policy = SESSION_POLICY[input.kind];
     const expiresAt = addMinutes(now, policy.absoluteMinutes);
     await db.transaction().execute(async (trx) => {
       if (input.previousToken) await revokeSession(trx, sha256Hex(input.previousToken), now);
-      await insertSession(trx, { id: sha256Hex(token), tenantId: input.tenantId, userId: user.id, kind: input.kind, now, expiresAt });
+      if (usedStep !== null) await trx.updateTable('users').set({ totp_last_step: usedStep }).where('id', '=', user.id).execute();
+      await insertSession(trx, { id: sha256Hex(token), tenantId: input.tenantId, userId: user.id, kind: input.kind, now, expiresAt, mfaPending: secondFactor === 'enter_code' || secondFactor === 'set_up' });
       await recordLoginAttempt(trx, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: true, now });
       await appendAudit(trx, { tenantId: input.tenantId, actorId: user.id, action: 'auth.login', subjectType: 'user', subjectId: user.id, data: { kind: input.kind }, occurredAt: now });
     });
-    return { token, expiresAt, user };
+    return { token, expiresAt, user, secondFactor };
   }
 
   async function appendAuditStandalone(tenantId: string, actorId: string | null, action: string, data: Record<string, unknown>): Promise<void> {
@@ -153,10 +184,12 @@ export function createAuthService(deps: AuthDeps) {
   }
 
   /** Resolves a token to an actor, enforcing idle and absolute timeouts; null when not signed in. */
-  async function authenticate(input: { tenantId: string; token: string; kind: 'cookie' | 'bearer' }): Promise<Actor | null> {
+  async function authenticate(input: { tenantId: string; token: string; kind: 'cookie' | 'bearer'; pendingSecondFactor?: boolean }): Promise<Actor | null> {
     const now = isoNow(clock);
     const session = await findLiveSession(db, sha256Hex(input.token), now);
     if (!session || session.kind !== input.kind || session.tenant_id !== input.tenantId || session.disabled_at) return null;
+    // A session waiting for the officer's second factor opens only the second-factor pages.
+    if ((session.mfa_pending === 1) !== Boolean(input.pendingSecondFactor)) return null;
     if (addMinutes(session.last_seen_at, SESSION_POLICY[input.kind].idleMinutes) <= now) return null;
     // Refresh the idle clock at most once a minute, to spare the database a write per request.
     if (addMinutes(session.last_seen_at, 1) < now) await touchSession(db, session.id, now);
@@ -265,7 +298,61 @@ export function createAuthService(deps: AuthDeps) {
     });
   }
 
+  /** First step of setting up an officer's authenticator: a new secret, kept but not yet trusted. */
+  async function startSecondFactorSetup(actor: Actor): Promise<{ secret: string; uri: string }> {
+    const user = await getUser(actor);
+    if (user.totp_enabled_at) throw new AppError('invalid_state', 'second factor already set up');
+    const secret = generateTotpSecret();
+    await db.updateTable('users').set({ totp_secret_encrypted: encryptField(deps.dataKey, secret), updated_at: isoNow(clock) }).where('id', '=', user.id).execute();
+    return { secret, uri: otpauthUri({ secret, account: user.email ?? user.name, issuer: 'Izol' }) };
+  }
+
+  /** The secret being set up (to show it again after a wrong code), or null. */
+  async function pendingSecondFactorSecret(actor: Actor): Promise<{ secret: string; uri: string } | null> {
+    const user = await getUser(actor);
+    if (user.totp_enabled_at || !user.totp_secret_encrypted) return null;
+    const secret = decryptField(deps.dataKey, user.totp_secret_encrypted);
+    return { secret, uri: otpauthUri({ secret, account: user.email ?? user.name, issuer: 'Izol' }) };
+  }
+
+  /**
+   * Checks an officer's code: confirms a new authenticator (first set-up) or completes sign-in.
+   * Either way the page session stops waiting for the second factor and gets a fresh token.
+   */
+  async function completeSecondFactor(input: { actor: Actor; token: string; code: string }): Promise<{ token: string }> {
+    const user = await getUser(input.actor);
+    if (!user.totp_secret_encrypted) throw new AppError('invalid_state', 'no authenticator being set up');
+    const now = isoNow(clock);
+    const step = verifyTotp(decryptField(deps.dataKey, user.totp_secret_encrypted), input.code, clock.now(), user.totp_last_step);
+    if (step === null) {
+      await appendAuditStandalone(user.tenant_id, user.id, 'auth.second_factor_failed', {});
+      throw new AppError('bad_second_factor', 'wrong or used authenticator code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or used code' }] });
+    }
+    const fresh = newToken();
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ totp_last_step: step, totp_enabled_at: user.totp_enabled_at ?? now, updated_at: now }).where('id', '=', user.id).execute();
+      await revokeSession(trx, sha256Hex(input.token), now);
+      await insertSession(trx, { id: sha256Hex(fresh), tenantId: user.tenant_id, userId: user.id, kind: 'cookie', now, expiresAt: addMinutes(now, SESSION_POLICY.cookie.absoluteMinutes) });
+      await appendAudit(trx, { tenantId: user.tenant_id, actorId: user.id, action: user.totp_enabled_at ? 'auth.second_factor_ok' : 'auth.second_factor_enrolled', subjectType: 'user', subjectId: user.id, occurredAt: now });
+    });
+    return { token: fresh };
+  }
+
+  /** An admin clears an officer's authenticator (lost phone); the officer sets up a new one at next sign-in. */
+  async function resetSecondFactor(input: { actor: Actor; userId: string }): Promise<void> {
+    if (input.actor.role !== 'admin') throw new AppError('forbidden', 'only admins reset a second factor');
+    const user = await findUserById(db, input.actor.tenantId, input.userId);
+    if (!user) throw new AppError('not_found', 'no such user');
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ totp_secret_encrypted: null, totp_enabled_at: null, totp_last_step: null, updated_at: now }).where('id', '=', user.id).execute();
+      await revokeAllSessions(trx, user.id, now);
+      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.second_factor_reset', subjectType: 'user', subjectId: user.id, occurredAt: now });
+    });
+  }
+
   return {
+    startSecondFactorSetup, pendingSecondFactorSecret, completeSecondFactor, resetSecondFactor,
     registerApplicant, createUser, login, authenticate, logout, disableUser, getUser,
     requestContactVerification, verifyContact, requestPasswordReset, resetPassword, updateProfile,
   };

@@ -3,11 +3,11 @@ import type { Database } from '../db/schema.js';
 
 export async function insertSession(
   db: Kysely<Database>,
-  s: { id: string; tenantId: string; userId: string; kind: 'cookie' | 'bearer'; now: string; expiresAt: string },
+  s: { id: string; tenantId: string; userId: string; kind: 'cookie' | 'bearer'; now: string; expiresAt: string; mfaPending?: boolean },
 ): Promise<void> {
   await db
     .insertInto('sessions')
-    .values({ id: s.id, tenant_id: s.tenantId, user_id: s.userId, kind: s.kind, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, revoked_at: null })
+    .values({ id: s.id, tenant_id: s.tenantId, user_id: s.userId, kind: s.kind, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, revoked_at: null, mfa_pending: s.mfaPending ? 1 : 0 })
     .execute();
 }
 
@@ -15,7 +15,7 @@ export async function findLiveSession(db: Kysely<Database>, id: string, now: str
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id', 'sessions.tenant_id', 'sessions.user_id', 'sessions.kind', 'sessions.last_seen_at', 'sessions.expires_at', 'users.role', 'users.name', 'users.disabled_at'])
+    .select(['sessions.id', 'sessions.tenant_id', 'sessions.user_id', 'sessions.kind', 'sessions.last_seen_at', 'sessions.expires_at', 'sessions.mfa_pending', 'users.role', 'users.name', 'users.disabled_at'])
     .where('sessions.id', '=', id)
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now)

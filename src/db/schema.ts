@@ -33,6 +33,11 @@ export interface UsersTable {
   consent_version: string | null;
   consent_at: string | null;
   contact_verified_at: string | null;
+  /** Officers' TOTP secret, encrypted like the NIK; enabled once a first code was confirmed. */
+  totp_secret_encrypted: string | null;
+  totp_enabled_at: string | null;
+  /** The last TOTP time step used, so a code works only once. */
+  totp_last_step: number | null;
   disabled_at: string | null;
   created_at: string;
   updated_at: string;
@@ -48,6 +53,8 @@ export interface SessionsTable {
   last_seen_at: string;
   expires_at: string;
   revoked_at: string | null;
+  /** 1 while an officer's page session still waits for the second factor (set-up or code). */
+  mfa_pending: number;
 }
 
 export interface LoginAttemptsTable {

@@ -24,6 +24,12 @@ export const ERROR_CODES = {
   already_registered: 409,
   /** Wrong email/phone or password (never says which). */
   bad_credentials: 401,
+  /** An officer signing in to the API must send the authenticator code too. */
+  second_factor_required: 401,
+  /** The authenticator code is wrong, expired or already used. */
+  bad_second_factor: 401,
+  /** An officer has not set up the authenticator yet: do it in the back office first. */
+  second_factor_setup_required: 403,
   /** Too many attempts; try again later. */
   too_many_attempts: 429,
   /** The uploaded file's content is not one of the accepted kinds, or does not match its name. */

@@ -51,6 +51,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Gagal masuk', detail: 'Email/nomor WhatsApp atau kata sandi salah.' },
     en: { title: 'Sign-in failed', detail: 'The email/WhatsApp number or password is wrong.' },
   },
+  second_factor_required: {
+    id: { title: 'Perlu kode autentikator', detail: 'Akun petugas perlu kode 6 angka dari aplikasi autentikator.' },
+    en: { title: 'Authenticator code needed', detail: 'Staff accounts need the 6-digit code from the authenticator app.' },
+  },
+  bad_second_factor: {
+    id: { title: 'Kode salah', detail: 'Kode autentikator salah, kedaluwarsa, atau sudah dipakai. Tunggu kode berikutnya lalu coba lagi.' },
+    en: { title: 'Wrong code', detail: 'The authenticator code is wrong, expired or already used. Wait for the next code and try again.' },
+  },
+  second_factor_setup_required: {
+    id: { title: 'Atur autentikator dulu', detail: 'Masuk lewat halaman kantor belakang untuk mengatur aplikasi autentikator, lalu coba lagi.' },
+    en: { title: 'Set up the authenticator first', detail: 'Sign in through the back office to set up the authenticator app, then try again.' },
+  },
   too_many_attempts: {
     id: { title: 'Terlalu banyak percobaan', detail: 'Terlalu banyak percobaan. Tunggu {minutes} menit lalu coba lagi.' },
     en: { title: 'Too many attempts', detail: 'Too many attempts. Wait {minutes} minutes and try again.' },

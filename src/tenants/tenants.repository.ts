@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { GENESIS_HASH } from '../audit/audit.repository.js';
 import type { Database, Tenant } from '../db/schema.js';
 
 export type TenantBranding = { logoText?: string; primaryColour?: string; address?: string; phone?: string; email?: string };
@@ -32,7 +33,7 @@ export async function insertTenant(
   };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('tenants').values(tenant).execute();
-    await trx.insertInto('audit_heads').values({ tenant_id: tenant.id, seq: 0, head_hash: '0'.repeat(64) }).execute();
+    await trx.insertInto('audit_heads').values({ tenant_id: tenant.id, seq: 0, head_hash: GENESIS_HASH }).execute();
   });
   return tenant;
 }

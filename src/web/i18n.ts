@@ -203,6 +203,19 @@ const M = {
   'mailbox.lead': { id: 'Pesan yang akan dikirim lewat email atau WhatsApp. Hanya ada di luar produksi.', en: 'Messages that would go out by email or WhatsApp. Only outside production.' },
   'mailbox.empty': { id: 'Belum ada pesan.', en: 'No messages yet.' },
 
+  // Back office
+  'office.setup.title': { id: 'Atur aplikasi autentikator', en: 'Set up your authenticator app' },
+  'office.setup.lead': { id: 'Akun petugas memerlukan faktor kedua. Pindai kode QR ini dengan aplikasi autentikator (misalnya Google Authenticator, Microsoft Authenticator atau FreeOTP), lalu masukkan kode 6 angka yang muncul.', en: 'Staff accounts need a second factor. Scan this QR code with an authenticator app (for example Google Authenticator, Microsoft Authenticator or FreeOTP), then enter the 6-digit code it shows.' },
+  'office.setup.qr': { id: 'Kode QR untuk aplikasi autentikator', en: 'QR code for the authenticator app' },
+  'office.setup.manual': { id: 'Tidak bisa memindai? Masukkan kunci ini di aplikasi:', en: 'Cannot scan? Enter this key in the app:' },
+  'office.code.title': { id: 'Masukkan kode autentikator', en: 'Enter your authenticator code' },
+  'office.code': { id: 'Kode 6 angka', en: '6-digit code' },
+  'office.code.hint': { id: 'Dari aplikasi autentikator di ponsel Anda. Kode berganti setiap 30 detik.', en: 'From the authenticator app on your phone. The code changes every 30 seconds.' },
+  'office.queue.title': { id: 'Antrean kerja', en: 'Work queue' },
+  'office.queue.lead': { id: '{n} berkas menunggu tindakan peran Anda, yang paling dekat tenggatnya di atas.', en: '{n} files wait for your role, soonest due first.' },
+  'office.queue.due': { id: 'tenggat {date}', en: 'due {date}' },
+  'nav.office': { id: 'Kantor', en: 'Back office' },
+
   // Errors
   'page.notfound': { id: 'Halaman tidak ditemukan', en: 'Page not found' },
   'page.notfound.text': { id: 'Periksa alamatnya, atau mulai dari beranda.', en: 'Check the address, or start from the home page.' },

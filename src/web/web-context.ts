@@ -43,7 +43,10 @@ export async function registerWebContext(app: FastifyInstance, services: Service
     const token = request.cookies[SESSION_COOKIE];
     if (!request.actor && token) {
       request.actor = await services.auth.authenticate({ tenantId: request.tenant.id, token, kind: 'cookie' });
-      if (!request.actor) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      // A session still waiting for an officer's second factor is kept for the second-factor pages.
+      if (!request.actor && !(await services.auth.authenticate({ tenantId: request.tenant.id, token, kind: 'cookie', pendingSecondFactor: true }))) {
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
     }
   });
 }

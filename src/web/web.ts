@@ -10,6 +10,7 @@ import { accountPages } from './pages/account.routes.js';
 import { applyPages } from './pages/apply.routes.js';
 import { CsrfError, redirectToSignIn } from './pages/helpers.js';
 import { publicPages } from './pages/public.routes.js';
+import { officePages } from './office/office.routes.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
 /** The citizen portal: server-rendered pages that work without JavaScript. */
@@ -20,6 +21,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   publicPages(app, services);
   accountPages(app, services);
   applyPages(app, services);
+  officePages(app, services);
 }
 
 /** Errors on pages become pages: 404, 403, "page expired" (anti-forgery), 413/415 and a generic 500. */

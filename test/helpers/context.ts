@@ -6,6 +6,8 @@ import { createDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Tenant } from '../../src/db/schema.js';
 import { createServices, type Services } from '../../src/services.js';
+import { generateTotpSecret, totpAt } from '../../src/auth/totp.js';
+import { encryptField } from '../../src/shared/crypto.js';
 import type { Clock } from '../../src/shared/time.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { createTestDatabase, type TestDialect } from './databases.js';
@@ -72,13 +74,31 @@ export function uniqueNik(): string {
   return `357301${String(10 + (counter % 18)).padStart(2, '0')}0${(counter % 9) + 1}90${String(1000 + counter).slice(-4)}`;
 }
 
+/** Gives an officer a second factor directly (as if set up in the back office); returns the TOTP secret. */
+export async function enrollSecondFactor(ctx: TestContext, userId: string): Promise<string> {
+  const secret = generateTotpSecret();
+  await ctx.db
+    .updateTable('users')
+    .set({ totp_secret_encrypted: encryptField(ctx.services.config.dataEncryptionKey, secret), totp_enabled_at: ctx.clock.now().toISOString() })
+    .where('id', '=', userId)
+    .execute();
+  return secret;
+}
+
+/** For staff: enrols a second factor and returns the current code; for applicants: undefined. */
+export async function staffOtp(ctx: TestContext, userId: string, role: Role): Promise<string | undefined> {
+  if (role === 'applicant') return undefined;
+  return totpAt(await enrollSecondFactor(ctx, userId), ctx.clock.now());
+}
+
 /** Creates an account directly and signs it in through the API; returns its bearer token. */
 export async function userWithToken(ctx: TestContext, role: Role, opts: { host?: string; tenantId?: string } = {}): Promise<{ token: string; userId: string; email: string }> {
   counter++;
   const email = `${role}.${counter}.${Math.random().toString(36).slice(2, 8)}@test.izol.id`;
   const password = `${role}-password-${counter}-long`;
   const { userId } = await ctx.services.auth.createUser({ tenantId: opts.tenantId ?? ctx.tenant.id, role, name: `Test ${role} ${counter}`, email, password });
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: opts.host ? { host: opts.host } : {}, payload: { login: email, password } });
+  const otp = await staffOtp(ctx, userId, role);
+  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: opts.host ? { host: opts.host } : {}, payload: { login: email, password, ...(otp ? { otp } : {}) } });
   if (res.statusCode !== 200) throw new Error(`login failed for ${role}: ${res.body}`);
   return { token: (res.json() as { token: string }).token, userId, email };
 }

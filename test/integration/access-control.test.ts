@@ -16,6 +16,7 @@ import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
+import { staffOtp } from '../helpers/context.js';
 import { validAnswers } from '../helpers/journeys.js';
 
 const OTHER_HOST = 'batu.izol.test';
@@ -34,7 +35,7 @@ async function person(ctx: TestContext, role: Role, tenantId = ctx.tenant.id, na
   const password = `${role} kata sandi panjang ${people}`;
   const fullName = name ?? `Uji ${role} ${people}`;
   const { userId } = await ctx.services.auth.createUser({ tenantId, role, name: fullName, email, password });
-  const { token } = await ctx.services.auth.login({ tenantId, login: email, password, clientIp: '127.0.0.1', kind: 'bearer' });
+  const { token } = await ctx.services.auth.login({ tenantId, login: email, password, clientIp: '127.0.0.1', kind: 'bearer', otp: await staffOtp(ctx, userId, role) });
   return { token, userId, actor: { userId, tenantId, role, name: fullName } };
 }
 

@@ -15,11 +15,17 @@ describe.each(DIALECTS)('demo data for a newcomer (%s)', (dialect) => {
   }, 180_000);
   afterAll(async () => ctx?.close());
 
-  it('creates one account per role, each able to sign in with the password shown at start', async () => {
+  it('creates one account per role, each accepting the password shown at start; officers must then set up a second factor', async () => {
     expect(new Set(DEMO_ACCOUNTS.map((a) => a.role))).toEqual(new Set(ROLES));
     for (const a of DEMO_ACCOUNTS) {
-      const res = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'bearer' });
-      expect(res.user.role).toBe(a.role);
+      if (a.role === 'applicant') {
+        const res = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'bearer' });
+        expect(res.user.role).toBe('applicant');
+      } else {
+        await expect(ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'bearer' })).rejects.toMatchObject({ code: 'second_factor_setup_required' });
+        const page = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'cookie' });
+        expect(page.secondFactor).toBe('set_up');
+      }
     }
   });
 

@@ -23,6 +23,7 @@ import { ERROR_MESSAGES, FIELD_MESSAGES } from '../../src/shared/messages.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, type TestContext, uniqueNik } from '../helpers/context.js';
+import { staffOtp } from '../helpers/context.js';
 import { validAnswers } from '../helpers/journeys.js';
 
 const OPERATIONS = [
@@ -509,7 +510,7 @@ async function person(ctx: TestContext, role: Role, n: number): Promise<Person> 
   const password = `${role} kata sandi panjang ${n}`;
   const name = `Uji ${role} ${n}`;
   const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name, email, password });
-  const { token } = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: email, password, clientIp: '127.0.0.1', kind: 'bearer' });
+  const { token } = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: email, password, clientIp: '127.0.0.1', kind: 'bearer', otp: await staffOtp(ctx, userId, role) });
   return { token, userId, email, password, actor: { userId, tenantId: ctx.tenant.id, role, name } };
 }
 

@@ -92,8 +92,11 @@ export function accountPages(app: FastifyInstance, services: Services): void {
     if (!password) errors.push({ field: 'password', message: required(req, t(req.lang, 'signin.password')) });
     if (errors.length) return signInPage(req, reply, { login, kembali }, errors);
     try {
-      const { token } = await services.auth.login({ tenantId: req.tenant.id, login, password, clientIp: req.ip, kind: 'cookie', previousToken: req.cookies[SESSION_COOKIE] });
+      const { token, secondFactor } = await services.auth.login({ tenantId: req.tenant.id, login, password, clientIp: req.ip, kind: 'cookie', previousToken: req.cookies[SESSION_COOKIE] });
       setSessionCookie(reply, token);
+      // Officers continue to their second factor: first set-up, or the code.
+      if (secondFactor === 'set_up') return reply.redirect('/kantor/atur-autentikator', 303);
+      if (secondFactor === 'enter_code') return reply.redirect('/kantor/kode', 303);
       return reply.redirect(safeReturn(kembali), 303);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { base32Encode, totpAt, totpForStep } from '../../src/auth/totp.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { auth, createTestContext, json, type TestContext, userWithToken } from '../helpers/context.js';
+import { PageClient } from '../helpers/pages.js';
+import { readyDraft } from '../helpers/journeys.js';
+
+describe('TOTP (RFC 6238)', () => {
+  it('matches the RFC test vectors for SHA-1, truncated to 6 digits', () => {
+    const secret = base32Encode(Buffer.from('12345678901234567890'));
+    expect(secret).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
+    expect(totpAt(secret, new Date(59_000))).toBe('287082');
+    expect(totpAt(secret, new Date(1_111_111_109_000))).toBe('081804');
+    expect(totpAt(secret, new Date(1_234_567_890_000))).toBe('005924');
+    expect(totpForStep(secret, Math.floor(2_000_000_000 / 30))).toBe('279037');
+  });
+});
+
+describe.each(DIALECTS)('officers’ second factor (%s)', (dialect) => {
+  let ctx: TestContext;
+  const password = 'verifikator kantor rahasia';
+  let officer: PageClient;
+  let secret = '';
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect);
+    await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'verifier', name: 'Dewi Verifikator', email: 'dewi@kantor.izol.id', password });
+    // Something in the verifier's queue.
+    const citizen = await userWithToken(ctx, 'applicant');
+    const id = await readyDraft(ctx, citizen.token, 'NIB');
+    await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen.token) });
+    officer = new PageClient(ctx);
+  });
+  afterAll(async () => ctx?.close());
+
+  it('sends an officer without a second factor to set one up, and opens no back-office page before', async () => {
+    const res = await officer.post('/akun/masuk', { login: 'dewi@kantor.izol.id', password });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/kantor/atur-autentikator');
+    const queue = await officer.get('/kantor');
+    expect(queue.statusCode).toBe(303);
+    expect(queue.headers.location).toMatch(/^\/akun\/masuk/);
+    // The API refuses the officer until the second factor exists.
+    const api = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'dewi@kantor.izol.id', password } });
+    expect(api.statusCode).toBe(403);
+    expect(json<{ code: string }>(api).code).toBe('second_factor_setup_required');
+  });
+
+  it('shows the key and QR code, refuses a wrong code, and accepts the right one', async () => {
+    const setup = await officer.get('/kantor/atur-autentikator');
+    expect(setup.statusCode).toBe(200);
+    expect(setup.body).toContain('<svg');
+    secret = /data-totp-secret>([A-Z2-7 ]+)</.exec(setup.body)![1]!.replace(/ /g, '');
+    expect(secret).toHaveLength(32);
+    const wrong = await officer.post('/kantor/atur-autentikator', { code: '000000' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('error-summary');
+    const right = await officer.post('/kantor/atur-autentikator', { code: totpAt(secret, ctx.clock.now()) });
+    expect(right.statusCode).toBe(303);
+    expect(right.headers.location).toBe('/kantor');
+    const queue = await officer.get('/kantor');
+    expect(queue.statusCode).toBe(200);
+    expect(queue.body).toContain('Antrean kerja');
+    expect(queue.body).toMatch(/MLG-NIB-2026-\d{6}/);
+    const audit = await ctx.db.selectFrom('audit_events').select('action').where('action', '=', 'auth.second_factor_enrolled').execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('asks for the code at the next sign-in, and a code works only once', async () => {
+    const again = new PageClient(ctx);
+    const res = await again.post('/akun/masuk', { login: 'dewi@kantor.izol.id', password });
+    expect(res.headers.location).toBe('/kantor/kode');
+    const replay = await again.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) });
+    expect(replay.statusCode).toBe(400);
+    ctx.clock.advanceMinutes(0.5);
+    const fresh = await again.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) });
+    expect(fresh.statusCode).toBe(303);
+    expect((await again.get('/kantor')).statusCode).toBe(200);
+  });
+
+  it('needs the code with the password on the API', async () => {
+    ctx.clock.advanceMinutes(0.5);
+    const missing = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'dewi@kantor.izol.id', password } });
+    expect(missing.statusCode).toBe(401);
+    expect(json<{ code: string }>(missing).code).toBe('second_factor_required');
+    const wrong = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'dewi@kantor.izol.id', password, otp: '123456' } });
+    expect(wrong.statusCode).toBe(401);
+    expect(json<{ code: string }>(wrong).code).toBe('bad_second_factor');
+    const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'dewi@kantor.izol.id', password, otp: totpAt(secret, ctx.clock.now()) } });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('lets an admin reset a lost second factor: sessions end and the next sign-in sets up a new one', async () => {
+    const admin = await userWithToken(ctx, 'admin');
+    const user = await ctx.db.selectFrom('users').select('id').where('email', '=', 'dewi@kantor.izol.id').executeTakeFirstOrThrow();
+    await ctx.services.auth.resetSecondFactor({ actor: { userId: admin.userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin' }, userId: user.id });
+    expect((await officer.get('/kantor')).statusCode).toBe(303);
+    const res = await officer.post('/akun/masuk', { login: 'dewi@kantor.izol.id', password });
+    expect(res.headers.location).toBe('/kantor/atur-autentikator');
+    const audit = await ctx.db.selectFrom('audit_events').select(['actor_id', 'subject_id']).where('action', '=', 'user.second_factor_reset').executeTakeFirstOrThrow();
+    expect(audit).toEqual({ actor_id: admin.userId, subject_id: user.id });
+    await expect(ctx.services.auth.resetSecondFactor({ actor: { userId: user.id, tenantId: ctx.tenant.id, role: 'verifier', name: 'Dewi' }, userId: admin.userId })).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it('keeps applicants out of the back office', async () => {
+    const citizen = new PageClient(ctx);
+    await citizen.post('/akun/daftar', { name: 'Warga', nik: '3573015005920003', email: 'warga.kantor@contoh.id', password: 'teh hangat sore hari', consent: 'yes' });
+    const res = await citizen.get('/kantor');
+    expect(res.statusCode).toBe(403);
+  });
+});
