@@ -20,7 +20,7 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
   const holidays = loadHolidays();
-  const applications = createApplicationService({ db, clock, catalogue, holidays });
+  const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });

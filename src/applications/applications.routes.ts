@@ -49,6 +49,23 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
   });
 
+  r.post('/api/v1/applications/claim', {
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'claimApplication',
+      tags: ['Applications'],
+      summary: 'Take a file the front desk received into your account, with its number and the claim code sent to you',
+      security: bearer,
+      body: z.strictObject({ number: z.string().trim().min(1).max(40), claimCode: z.string().trim().min(1).max(20) }),
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request, ['applicant']);
+      const app = await services.applications.claimApplication({ actor, ...request.body });
+      return view(request, app.id);
+    },
+  });
+
   r.patch('/api/v1/applications/:id', {
     schema: {
       operationId: 'updateApplication',

@@ -19,6 +19,7 @@ export const createApplicationBody = z.strictObject({
   channel: z.enum(CHANNELS).optional().describe('Front desk only: how the application came in'),
   channelDetail: z.string().max(40).optional().describe('Front desk only: e.g. instagram, facebook, whatsapp, phone, courier company'),
   applicantName: z.string().trim().min(1).max(120).optional().describe('Front desk only: the person applying'),
+  applicantContact: z.string().trim().min(5).max(254).optional().describe('Front desk only: WhatsApp number or email where the claim code is sent after submission'),
 });
 
 export const updateApplicationBody = z.strictObject({

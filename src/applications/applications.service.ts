@@ -8,7 +8,8 @@ import type { Application, Document } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { currentDocuments } from '../documents/documents.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
-import { readableCode } from '../shared/crypto.js';
+import { blindIndex, readableCode } from '../shared/crypto.js';
+import { normalisePhone } from '../shared/identifiers.js';
 import { AppError } from '../shared/errors.js';
 import { computeSla } from '../sla/sla.js';
 import { type Clock, isoNow, yearIn } from '../shared/time.js';
@@ -17,13 +18,20 @@ import { actionsFor, planTransition, stateKind, stateOf, unmetPreconditions, typ
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
 import { actsForApplicant, canSee, isEditableState } from './applications.access.js';
 import {
-  type ApplicationFilters, findApplication, findByIdempotencyKey, insertApplication, insertEvent, listEvents, nextSequenceValue,
+  type ApplicationFilters, findApplication, findApplicationByNumber, findByIdempotencyKey, insertApplication, insertEvent, listEvents, nextSequenceValue,
   searchApplications, updateAtRevision,
 } from './applications.repository.js';
 
 export type Channel = Application['channel'];
 
-export type ApplicationDeps = { db: Db; clock: Clock; catalogue: CatalogueService; holidays: ReadonlySet<string> };
+export type ApplicationDeps = { db: Db; clock: Clock; catalogue: CatalogueService; holidays: ReadonlySet<string>; dataKey: Buffer };
+
+/** How long a front-desk claim code works. */
+export const CLAIM_CODE_DAYS = 30;
+
+export function claimCodeHash(key: Buffer, applicationId: string, code: string): string {
+  return blindIndex(key, `claim:${applicationId}`, code.trim().toUpperCase());
+}
 
 /** The facts the workflow's preconditions are judged on (see PRECONDITIONS). */
 export function factsFor(definition: PermitTypeDefinition, app: Application, docs: readonly Document[]): WorkflowFacts {
@@ -67,6 +75,8 @@ export function createApplicationService(deps: ApplicationDeps) {
     channel?: Channel | undefined;
     channelDetail?: string | undefined;
     applicantName?: string | undefined;
+    /** Front desk: the citizen's WhatsApp number or email, where the claim code goes. */
+    applicantContact?: string | undefined;
     idempotencyKey?: string | undefined;
   }): Promise<{ application: Application; created: boolean }> {
     const { actor } = input;
@@ -80,6 +90,7 @@ export function createApplicationService(deps: ApplicationDeps) {
 
     let channel: Channel = 'online';
     let applicantName = actor.name;
+    let applicantContact: string | null = null;
     if (actor.role === 'front_desk') {
       if (!input.channel || input.channel === 'online') {
         throw new AppError('invalid_input', 'front desk intake needs a channel', { fields: [{ field: 'channel', code: 'required', message: 'choose walk_in, courier or assisted' }] });
@@ -89,6 +100,13 @@ export function createApplicationService(deps: ApplicationDeps) {
       }
       channel = input.channel;
       applicantName = input.applicantName.trim();
+      if (input.applicantContact?.trim()) {
+        const raw = input.applicantContact.trim();
+        applicantContact = raw.includes('@') ? (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw) ? raw.toLowerCase() : null) : normalisePhone(raw);
+        if (!applicantContact) {
+          throw new AppError('invalid_input', 'bad contact', { fields: [{ field: 'applicantContact', code: 'invalid_phone', message: 'a WhatsApp number or an email address' }] });
+        }
+      }
     } else if (input.channel && input.channel !== 'online') {
       throw new AppError('forbidden', 'applicants file online; other channels are recorded by the front desk');
     }
@@ -101,7 +119,8 @@ export function createApplicationService(deps: ApplicationDeps) {
       id: randomUUID(), tenant_id: actor.tenantId, permit_type_id: type.permitTypeId, permit_type_version_id: type.versionId,
       permit_code: type.definition.code, number: null, tracking_code: null, state: type.workflow.initial, channel,
       channel_detail: channel === 'online' ? null : (input.channelDetail?.trim() || null),
-      applicant_id: actor.role === 'applicant' ? actor.userId : null, applicant_name: applicantName, created_by: actor.userId,
+      applicant_id: actor.role === 'applicant' ? actor.userId : null, applicant_name: applicantName, applicant_contact: applicantContact,
+      claim_code_hash: null, claim_expires_at: null, created_by: actor.userId,
       intake_officer_id: actor.role === 'front_desk' ? actor.userId : null, answers: JSON.stringify(answers), fee_amount: null,
       payment_reference: null, fee_paid_at: null, inspection_result: null, inspection_recorded_at: null,
       idempotency_key: input.idempotencyKey ?? null, submitted_at: null, state_entered_at: now, decided_at: null, created_at: now,
@@ -216,6 +235,10 @@ export function createApplicationService(deps: ApplicationDeps) {
       const reason = input.reason?.trim() || null;
       await insertEvent(trx, { id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: action.code, fromState: app.state, toState: to, actorId: actor.userId, actorRole: actor.role, reason, data, at: now });
       await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: `application.${action.code}`, subjectType: 'application', subjectId: app.id, data: { from: app.state, to, ...data }, occurredAt: now });
+      // A file taken in at the front desk: the citizen gets a code to claim it into their own account.
+      if (firstFiling && app.applicant_id === null && app.applicant_contact) {
+        await enqueue(trx, { tenantId: app.tenant_id, now, message: { topic: 'notify.claim_code', applicationId: app.id } });
+      }
       await enqueue(trx, {
         tenantId: app.tenant_id,
         now,
@@ -240,7 +263,28 @@ export function createApplicationService(deps: ApplicationDeps) {
     return searchApplications(db, actor.tenantId, { ...input.filters, applicantId: actor.role === 'applicant' ? actor.userId : undefined });
   }
 
-  return { createApplication, updateApplication, performAction, getApplication, listApplications, loadVisible };
+  /**
+   * A citizen takes a front-desk file into their own account with its number and the claim code sent
+   * to them. The channel stays as it was (walk-in, courier, assisted); the timeline records the claim.
+   * A wrong, used or expired code, or a file someone already claimed, is simply "not found".
+   */
+  async function claimApplication(input: { actor: Actor; number: string; claimCode: string }): Promise<Application> {
+    const { actor } = input;
+    if (actor.role !== 'applicant') throw new AppError('forbidden', 'only applicants claim files');
+    const app = await findApplicationByNumber(db, actor.tenantId, input.number.trim().toUpperCase());
+    const now = isoNow(clock);
+    const matches = app?.claim_code_hash && app.applicant_id === null && app.claim_expires_at && app.claim_expires_at > now && claimCodeHash(deps.dataKey, app.id, input.claimCode) === app.claim_code_hash;
+    if (!app || !matches) throw new AppError('not_found', 'no claimable file with that number and code');
+    await db.transaction().execute(async (trx) => {
+      const ok = await updateAtRevision(trx, app.id, app.revision, { applicant_id: actor.userId, claim_code_hash: null, claim_expires_at: null, updated_at: now });
+      if (!ok) throw new AppError('conflict', 'changed meanwhile');
+      await insertEvent(trx, { id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: 'claim', fromState: app.state, toState: app.state, actorId: actor.userId, actorRole: actor.role, reason: null, data: { channel: app.channel }, at: now });
+      await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: 'application.claimed', subjectType: 'application', subjectId: app.id, data: { channel: app.channel }, occurredAt: now });
+    });
+    return (await findApplication(db, app.tenant_id, app.id))!;
+  }
+
+  return { createApplication, updateApplication, performAction, getApplication, listApplications, loadVisible, claimApplication };
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>;
 

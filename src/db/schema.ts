@@ -103,6 +103,11 @@ export interface ApplicationsTable {
   channel_detail: string | null;
   applicant_id: string | null;
   applicant_name: string;
+  /** Front-desk intake: the citizen's WhatsApp number or email, for the claim code. */
+  applicant_contact: string | null;
+  /** HMAC of the claim code the citizen uses to take the file into their account; null once claimed. */
+  claim_code_hash: string | null;
+  claim_expires_at: string | null;
   created_by: string;
   intake_officer_id: string | null;
   answers: string;

@@ -4,6 +4,8 @@ import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Database, OutboxRow, User } from '../db/schema.js';
 import type { OutboxHandlers } from '../outbox/outbox.worker.js';
 import { issueCode, OTP_POLICY } from '../auth/one-time-codes.js';
+import { CLAIM_CODE_DAYS, claimCodeHash } from '../applications/applications.service.js';
+import { readableCode } from '../shared/crypto.js';
 import { stateOf } from '../workflow/workflow.engine.js';
 
 /**
@@ -40,6 +42,31 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
         `Kode untuk ${what.id}: ${code}\nBerlaku ${OTP_POLICY.lifetimeMinutes} menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.\n\n` +
           `Your code to ${what.en}: ${code}\nValid for ${OTP_POLICY.lifetimeMinutes} minutes. Never give this code to anyone, officers included.`,
       );
+    },
+    'notify.claim_code': async (trx, m, row) => {
+      const app = await findApp(trx, m.applicationId);
+      if (!app.applicant_contact || app.applicant_id !== null) return;
+      const code = readableCode(8);
+      const now = new Date();
+      await trx
+        .updateTable('applications')
+        .set({ claim_code_hash: claimCodeHash(deps.dataKey, app.id, code), claim_expires_at: new Date(now.getTime() + CLAIM_CODE_DAYS * 86_400_000).toISOString() })
+        .where('id', '=', app.id)
+        .execute();
+      const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
+      await trx
+        .insertInto('notifications')
+        .values({
+          id: randomUUID(), tenant_id: row.tenant_id, outbox_id: row.id, channel: app.applicant_contact.includes('@') ? 'email' : 'whatsapp', recipient_user_id: null,
+          recipient: app.applicant_contact,
+          subject: `Permohonan ${app.number}: kode klaim / claim code`,
+          body:
+            `Permohonan ${definition.name.id} Anda (${app.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${deps.baseUrl}/permohonan/klaim dan masukkan nomor permohonan dan kode klaim: ${code} (berlaku ${CLAIM_CODE_DAYS} hari).\n\n` +
+            `We received your ${definition.name.en} application (${app.number}) at the counter. To follow it online, sign in at ${deps.baseUrl}/permohonan/klaim and enter the application number and claim code: ${code} (valid ${CLAIM_CODE_DAYS} days).`,
+          created_at: now.toISOString(),
+        })
+        .onConflict((oc) => oc.column('outbox_id').doNothing())
+        .execute();
     },
     'notify.application_submitted': async (trx, m, row) => {
       const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);

@@ -22,6 +22,10 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
     userId: z.string(),
   }),
   z.object({
+    topic: z.literal('notify.claim_code'),
+    applicationId: z.string(),
+  }),
+  z.object({
     topic: z.literal('notify.one_time_code'),
     userId: z.string(),
     purpose: z.enum(['verify_contact', 'reset_password']),
