@@ -10,6 +10,7 @@ import { accountPages } from './pages/account.routes.js';
 import { applyPages } from './pages/apply.routes.js';
 import { CsrfError, redirectToSignIn } from './pages/helpers.js';
 import { publicPages } from './pages/public.routes.js';
+import { casePages } from './office/case.routes.js';
 import { officePages } from './office/office.routes.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
@@ -22,6 +23,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   accountPages(app, services);
   applyPages(app, services);
   officePages(app, services);
+  casePages(app, services);
 }
 
 /** Errors on pages become pages: 404, 403, "page expired" (anti-forgery), 413/415 and a generic 500. */

@@ -108,7 +108,7 @@ ${codeForm(req, '/kantor/atur-autentikator', errors)}`,
 <p>${t(lang, 'office.queue.lead', { n: waiting.length })}</p>
 <ul class="card-list">${waiting.map((v) => {
         const badge = SLA_TAG[v.sla.status];
-        return html`<li><h2>${v.app.number}</h2>
+        return html`<li><h2><a href="/kantor/berkas/${v.app.id}">${v.app.number}</a></h2>
   <p>${loc(lang, v.definition.name)} · ${v.app.applicant_name} · ${t(lang, `channel.${v.app.channel}`)}</p>
   <p>${loc(lang, stateOf(v.workflow, v.app.state).label)} · ${tag(badge[lang], badge.colour)}${v.sla.dueDate ? html` <span class="muted">${t(lang, 'office.queue.due', { date: formatDate(lang, `${v.sla.dueDate}T12:00:00Z`, 'UTC') })}</span>` : ''}</p></li>`;
       })}</ul>`,
