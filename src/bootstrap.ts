@@ -31,6 +31,7 @@ export async function ensureOffice(services: Services, office: OfficeSeed = KOTA
     services.tenants.invalidate();
   }
   await services.catalogue.installCatalogue({ tenantId: tenant.id, catalogue, actorId: null });
+  await services.holidays.seedIfEmpty(tenant.id);
   return tenant;
 }
 

@@ -9,7 +9,7 @@ import { createLocalStorage, type FileStorage } from './documents/storage.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Clock } from './shared/time.js';
-import { loadHolidays } from './sla/calendar.js';
+import { createHolidayService } from './sla/holidays.service.js';
 import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
 
@@ -19,7 +19,7 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const storage = input.storage ?? createLocalStorage(config.storage.dir);
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
-  const holidays = loadHolidays();
+  const holidays = createHolidayService({ db, clock });
   const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });

@@ -24,7 +24,7 @@ import {
 
 export type Channel = Application['channel'];
 
-export type ApplicationDeps = { db: Db; clock: Clock; catalogue: CatalogueService; holidays: ReadonlySet<string>; dataKey: Buffer };
+export type ApplicationDeps = { db: Db; clock: Clock; catalogue: CatalogueService; holidays: { forTenant(tenantId: string): Promise<ReadonlySet<string>> }; dataKey: Buffer };
 
 /** How long a front-desk claim code works. */
 export const CLAIM_CODE_DAYS = 30;
@@ -253,8 +253,10 @@ export function createApplicationService(deps: ApplicationDeps) {
   async function getApplication(input: { actor: Actor; applicationId: string }) {
     const app = await loadVisible(input.actor, input.applicationId);
     const { version, definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
-    const [docs, events, timeZone] = await Promise.all([currentDocuments(db, app.tenant_id, app.id), listEvents(db, app.tenant_id, app.id), tenantTimeZone(app.tenant_id)]);
-    const sla = computeSla({ events, workflow, slaWorkingDays: definition.slaWorkingDays, now: clock.now(), timeZone, holidays: deps.holidays });
+    const [docs, events, timeZone, holidays] = await Promise.all([
+      currentDocuments(db, app.tenant_id, app.id), listEvents(db, app.tenant_id, app.id), tenantTimeZone(app.tenant_id), deps.holidays.forTenant(app.tenant_id),
+    ]);
+    const sla = computeSla({ events, workflow, slaWorkingDays: definition.slaWorkingDays, now: clock.now(), timeZone, holidays });
     return { app, version, definition, workflow, docs, events, sla, facts: factsFor(definition, app, docs) };
   }
 

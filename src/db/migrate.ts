@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_one_time_codes.js';
 import * as m0003 from './migrations/0003_second_factor.js';
 import * as m0004 from './migrations/0004_claim_codes.js';
+import * as m0005 from './migrations/0005_holidays.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_one_time_codes': m0002,
   '0003_second_factor': m0003,
   '0004_claim_codes': m0004,
+  '0005_holidays': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

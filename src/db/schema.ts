@@ -228,7 +228,20 @@ export interface OneTimeCodesTable {
   attempts: number;
 }
 
+export interface HolidaysTable {
+  tenant_id: string;
+  /** YYYY-MM-DD, a day the office is closed. */
+  date: string;
+  kind: 'national' | 'cuti_bersama' | 'local';
+  name: string;
+  /** The decree the day comes from (e.g. SKB 3 Menteri 2026), so an auditor can check it. */
+  decree: string;
+  created_at: string;
+  created_by: string | null;
+}
+
 export interface Database {
+  holidays: HolidaysTable;
   one_time_codes: OneTimeCodesTable;
   tenants: TenantsTable;
   users: UsersTable;

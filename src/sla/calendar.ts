@@ -15,17 +15,24 @@ const holidayFileSchema = z.strictObject({
   ),
 });
 
-/** The office-closed days (national holidays and cuti bersama), validated when loaded. */
-export function loadHolidays(file = path.join(DEFAULT_CATALOGUE_DIR, 'holidays.json')): Set<string> {
+export type HolidayEntry = { date: string; kind: 'national' | 'cuti_bersama'; name: string; decree: string };
+
+/** The seed holiday table (national holidays and cuti bersama per year, with the decree), validated when loaded. */
+export function loadHolidayEntries(file = path.join(DEFAULT_CATALOGUE_DIR, 'holidays.json')): HolidayEntry[] {
   const data = holidayFileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
-  const days = new Set<string>();
+  const out: HolidayEntry[] = [];
   for (const [year, y] of Object.entries(data.years)) {
     for (const h of y.holidays) {
       if (!h.date.startsWith(year)) throw new Error(`${file}: ${h.date} is listed under ${year}`);
-      days.add(h.date);
+      out.push({ ...h, decree: y.decree });
     }
   }
-  return days;
+  return out;
+}
+
+/** The seed table's office-closed days as a set. */
+export function loadHolidays(file?: string): Set<string> {
+  return new Set(loadHolidayEntries(file).map((h) => h.date));
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */

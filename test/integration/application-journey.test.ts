@@ -179,7 +179,7 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     // Filed on Friday 20 Nov 2026 (Jakarta): the SLA's working days run from Monday 23 Nov.
     expect(filed.status).toBe('on_track');
     expect(filed.usedWorkingDays).toBe(0);
-    expect(filed.dueDate).toBe(addWorkingDays('2026-11-20T03:00:00.000Z', filed.slaWorkingDays, 'Asia/Jakarta', ctx.services.holidays));
+    expect(filed.dueDate).toBe(addWorkingDays('2026-11-20T03:00:00.000Z', filed.slaWorkingDays, 'Asia/Jakarta', await ctx.services.holidays.forTenant(ctx.tenant.id)));
     await act(ctx, verifier, id, 'start_verification');
     await act(ctx, verifier, id, 'return_to_applicant', { reason: 'Lengkapi STR' });
     const returned = json<Sla>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen) })).sla;

@@ -1,0 +1,76 @@
+import type { Db } from '../db/database.js';
+import type { HolidaysTable } from '../db/schema.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import { AppError } from '../shared/errors.js';
+import { type Clock, isoNow } from '../shared/time.js';
+import { type HolidayEntry, loadHolidayEntries } from './calendar.js';
+
+/**
+ * Each office's holiday calendar lives in the database (seeded from seed-data/holidays.json) so its
+ * admin can amend it when a decree changes. Reads are cached per office and dropped on every change.
+ */
+export function createHolidayService(deps: { db: Db; clock: Clock }) {
+  const cache = new Map<string, Promise<ReadonlySet<string>>>();
+
+  async function forTenant(tenantId: string): Promise<ReadonlySet<string>> {
+    let days = cache.get(tenantId);
+    if (!days) {
+      days = deps.db
+        .selectFrom('holidays')
+        .select('date')
+        .where('tenant_id', '=', tenantId)
+        .execute()
+        .then((rows) => new Set(rows.map((r) => r.date)));
+      cache.set(tenantId, days);
+    }
+    return days;
+  }
+
+  async function list(tenantId: string): Promise<HolidaysTable[]> {
+    return deps.db.selectFrom('holidays').selectAll().where('tenant_id', '=', tenantId).orderBy('date').execute();
+  }
+
+  /** Installs the seed table for an office that has no holidays yet. */
+  async function seedIfEmpty(tenantId: string, entries: HolidayEntry[] = loadHolidayEntries()): Promise<number> {
+    const existing = await deps.db.selectFrom('holidays').select('date').where('tenant_id', '=', tenantId).limit(1).execute();
+    if (existing.length) return 0;
+    const now = isoNow(deps.clock);
+    await deps.db.transaction().execute(async (trx) => {
+      for (const h of entries) {
+        await trx.insertInto('holidays').values({ tenant_id: tenantId, date: h.date, kind: h.kind, name: h.name, decree: h.decree, created_at: now, created_by: null }).onConflict((oc) => oc.doNothing()).execute();
+      }
+    });
+    cache.delete(tenantId);
+    return entries.length;
+  }
+
+  /** An admin adds (or corrects) a closed day, naming the decree; audited. */
+  async function upsert(input: { tenantId: string; actorId: string; date: string; kind: HolidaysTable['kind']; name: string; decree: string }): Promise<void> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
+      throw new AppError('invalid_input', 'bad date', { fields: [{ field: 'date', code: 'invalid_date', message: 'YYYY-MM-DD' }] });
+    }
+    const now = isoNow(deps.clock);
+    await deps.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('holidays')
+        .values({ tenant_id: input.tenantId, date: input.date, kind: input.kind, name: input.name, decree: input.decree, created_at: now, created_by: input.actorId })
+        .onConflict((oc) => oc.columns(['tenant_id', 'date']).doUpdateSet({ kind: input.kind, name: input.name, decree: input.decree, created_by: input.actorId }))
+        .execute();
+      await appendAudit(trx, { tenantId: input.tenantId, actorId: input.actorId, action: 'holiday.saved', subjectType: 'holiday', subjectId: input.date, data: { kind: input.kind, name: input.name, decree: input.decree }, occurredAt: now });
+    });
+    cache.delete(input.tenantId);
+  }
+
+  async function remove(input: { tenantId: string; actorId: string; date: string; decree: string }): Promise<void> {
+    const now = isoNow(deps.clock);
+    await deps.db.transaction().execute(async (trx) => {
+      const res = await trx.deleteFrom('holidays').where('tenant_id', '=', input.tenantId).where('date', '=', input.date).executeTakeFirst();
+      if (Number(res.numDeletedRows) !== 1) throw new AppError('not_found', 'no such holiday');
+      await appendAudit(trx, { tenantId: input.tenantId, actorId: input.actorId, action: 'holiday.removed', subjectType: 'holiday', subjectId: input.date, data: { decree: input.decree }, occurredAt: now });
+    });
+    cache.delete(input.tenantId);
+  }
+
+  return { forTenant, list, seedIfEmpty, upsert, remove };
+}
+export type HolidayService = ReturnType<typeof createHolidayService>;
