@@ -35,6 +35,11 @@ async function main(): Promise<void> {
   const app = await createApp(services, { logger });
   await app.listen({ port: config.port, host: config.host });
   services.outbox.start();
+  // Overdue files are reported to the head every ten minutes (each file once per stage).
+  const overdueTimer = setInterval(() => {
+    services.overdue.runOnce().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'overdue scan failed'));
+  }, 10 * 60_000);
+  overdueTimer.unref();
   if (config.env !== 'production' && config.seedDemo) {
     const lines = DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(28)} ${a.password}`);
     console.log(`\nIzol is running at ${config.baseUrl}  (API docs: ${config.baseUrl}/api/docs)\nDemo accounts (development only):\n${lines.join('\n')}\n`);
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    clearInterval(overdueTimer);
     await app.close();
     await services.outbox.stop();
     await db.destroy();

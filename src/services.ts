@@ -10,6 +10,7 @@ import { createNotificationHandlers } from './notifications/notifications.handle
 import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Clock } from './shared/time.js';
 import { createHolidayService } from './sla/holidays.service.js';
+import { createOverdueJob } from './sla/overdue.job.js';
 import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
 
@@ -24,8 +25,9 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
+  const overdue = createOverdueJob({ db, clock, applications });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
   const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
-  return { config, db, clock, holidays, storage, catalogue, auth, applications, documents, tracking, tenants, outbox };
+  return { config, db, clock, holidays, storage, catalogue, auth, applications, documents, tracking, tenants, outbox, overdue };
 }
 export type Services = ReturnType<typeof createServices>;

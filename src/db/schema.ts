@@ -240,7 +240,15 @@ export interface HolidaysTable {
   created_by: string | null;
 }
 
+export interface SlaAlertsTable {
+  application_id: string;
+  state_entered_at: string;
+  tenant_id: string;
+  created_at: string;
+}
+
 export interface Database {
+  sla_alerts: SlaAlertsTable;
   holidays: HolidaysTable;
   one_time_codes: OneTimeCodesTable;
   tenants: TenantsTable;

@@ -43,6 +43,18 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
           `Your code to ${what.en}: ${code}\nValid for ${OTP_POLICY.lifetimeMinutes} minutes. Never give this code to anyone, officers included.`,
       );
     },
+    'notify.overdue': async (trx, m, row) => {
+      const [head, app] = await Promise.all([findUser(trx, m.headUserId), findApp(trx, m.applicationId)]);
+      if (!head || head.disabled_at) return;
+      const { definition, workflow } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
+      const state = stateOf(workflow, app.state);
+      await deliver(
+        trx, row, head,
+        `Terlambat: ${app.number} / Overdue: ${app.number}`,
+        `${app.number} (${definition.name.id}) melewati batas layanan: ${m.usedWorkingDays} dari ${m.slaWorkingDays} hari kerja, kini di tahap "${state.label.id}".\n${deps.baseUrl}/kantor\n\n` +
+          `${app.number} (${definition.name.en}) is past its service standard: ${m.usedWorkingDays} of ${m.slaWorkingDays} working days, now at "${state.label.en}".`,
+      );
+    },
     'notify.claim_code': async (trx, m, row) => {
       const app = await findApp(trx, m.applicationId);
       if (!app.applicant_contact || app.applicant_id !== null) return;

@@ -22,6 +22,13 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
     userId: z.string(),
   }),
   z.object({
+    topic: z.literal('notify.overdue'),
+    applicationId: z.string(),
+    headUserId: z.string(),
+    usedWorkingDays: z.number(),
+    slaWorkingDays: z.number(),
+  }),
+  z.object({
     topic: z.literal('notify.claim_code'),
     applicationId: z.string(),
   }),
