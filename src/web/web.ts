@@ -12,6 +12,8 @@ import { CsrfError, redirectToSignIn } from './pages/helpers.js';
 import { publicPages } from './pages/public.routes.js';
 import { casePages } from './office/case.routes.js';
 import { officePages } from './office/office.routes.js';
+import { intakePages } from './office/intake.routes.js';
+import { claimPages } from './pages/claim.routes.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
 /** The citizen portal: server-rendered pages that work without JavaScript. */
@@ -23,6 +25,8 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   accountPages(app, services);
   applyPages(app, services);
   officePages(app, services);
+  intakePages(app, services);
+  claimPages(app, services);
   casePages(app, services);
 }
 

@@ -40,8 +40,9 @@ export function displayAnswer(lang: Lang, f: FieldDefinition, value: Answers[str
   }
 }
 
-function fieldInput(lang: Lang, f: FieldDefinition, value: string | undefined, error: string | undefined): SafeHtml {
-  const common = { lang, name: f.name, label: loc(lang, f.label), hint: f.hint ? loc(lang, f.hint) : undefined, error, isPageHeading: true, optional: !f.required };
+/** The input for one form field; on question pages its label is the page heading. */
+export function fieldInput(lang: Lang, f: FieldDefinition, value: string | undefined, error: string | undefined, asHeading = true): SafeHtml {
+  const common = { lang, name: f.name, label: loc(lang, f.label), hint: f.hint ? loc(lang, f.hint) : undefined, error, isPageHeading: asHeading, optional: !f.required };
   switch (f.type) {
     case 'select':
       return radios({ ...common, value, options: f.options.map((o) => ({ value: o.value, label: loc(lang, o.label) })) });
@@ -377,6 +378,7 @@ ${summaryList([
       title: t(lang, 'mine.title'),
       body: html`<h1>${t(lang, 'mine.title')}</h1>
 ${linkButton('/izin', t(lang, 'mine.apply'))}
+<p><a href="/permohonan/klaim">${lang === 'id' ? 'Punya kode klaim dari loket? Klaim berkas Anda' : 'Got a claim code from the front desk? Claim your file'}</a></p>
 ${items.length ? html`<ul class="card-list">${items}</ul>` : html`<p>${t(lang, 'mine.none')}</p>`}`,
     });
   });
