@@ -252,6 +252,74 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
   });
 
+  const noteSchema = z.object({ id: z.string(), kind: z.enum(['internal', 'to_applicant']), authorRole: z.string(), body: z.string(), createdAt: z.string() }).meta({ id: 'Note' });
+  r.get('/api/v1/applications/:id/notes', {
+    schema: {
+      operationId: 'listApplicationNotes',
+      tags: ['Case work'],
+      summary: 'Notes on a file: staff see internal notes and messages; the applicant sees the messages to them',
+      security: bearer,
+      params: applicationParams,
+      response: { 200: z.object({ items: z.array(noteSchema) }), ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request);
+      const notes = await services.casework.listNotes({ actor, applicationId: request.params.id });
+      return { items: notes.map((n) => ({ id: n.id, kind: n.kind, authorRole: n.author_role, body: n.body, createdAt: n.created_at })) };
+    },
+  });
+
+  r.post('/api/v1/applications/:id/notes', {
+    schema: {
+      operationId: 'addApplicationNote',
+      tags: ['Case work'],
+      summary: 'Staff: add an internal note, or send the applicant a message (they are notified)',
+      security: bearer,
+      params: applicationParams,
+      body: z.strictObject({ kind: z.enum(['internal', 'to_applicant']), body: z.string().trim().min(1).max(4000) }),
+      response: { 201: z.object({ ok: z.literal(true) }), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = requireActor(request);
+      await services.casework.addNote({ actor, applicationId: request.params.id, ...request.body });
+      return reply.code(201).send({ ok: true as const });
+    },
+  });
+
+  r.post('/api/v1/applications/:id/assign', {
+    schema: {
+      operationId: 'assignApplication',
+      tags: ['Case work'],
+      summary: 'Staff: claim a file (your own id), assign it to a colleague whose role has work on it now, or release it (null)',
+      security: bearer,
+      params: applicationParams,
+      body: z.strictObject({ assigneeId: uuidParam.nullable() }),
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request);
+      await services.casework.assign({ actor, applicationId: request.params.id, assigneeId: request.body.assigneeId });
+      return view(request, request.params.id);
+    },
+  });
+
+  r.post('/api/v1/applications/:id/inspection-schedule', {
+    schema: {
+      operationId: 'scheduleInspection',
+      tags: ['Case work'],
+      summary: 'Technical team: plan the field inspection (date and officer)',
+      security: bearer,
+      params: applicationParams,
+      body: z.strictObject({ date: z.iso.date(), officerId: uuidParam }),
+      response: { 200: applicationSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request, ['technical']);
+      await services.casework.scheduleInspection({ actor, applicationId: request.params.id, ...request.body });
+      return view(request, request.params.id);
+    },
+  });
+
   r.post('/api/v1/applications/:id/inspection', {
     schema: {
       operationId: 'recordInspection',

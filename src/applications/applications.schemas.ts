@@ -64,6 +64,8 @@ export const applicationSchema = z
     answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     fee: z.object({ amount: z.number().int().nullable(), paid: z.boolean(), paymentReference: z.string().nullable() }),
     inspection: z.object({ result: z.string(), recordedAt: z.string() }).nullable(),
+    inspectionPlan: z.object({ date: z.string(), officerId: z.string().nullable() }).nullable().describe('The planned site visit; the officer is shown to staff only'),
+    assignedTo: z.string().nullable().describe('Staff only: the officer holding the file'),
     requirements: z.array(
       z.object({
         code: z.string(),
@@ -139,6 +141,9 @@ export function toApplicationView(
     answers: JSON.parse(app.answers) as Record<string, string | number | boolean>,
     fee: { amount: app.fee_amount, paid: v.facts.fee_paid && app.fee_amount !== null, paymentReference: app.payment_reference },
     inspection: inspection && app.inspection_recorded_at ? { result: inspection.result, recordedAt: app.inspection_recorded_at } : null,
+    // Field-level access (ASVS v5.0.0-8.2.3): who holds the file and who inspects is for staff eyes.
+    inspectionPlan: app.inspection_scheduled_for ? { date: app.inspection_scheduled_for, officerId: actor.role === 'applicant' ? null : app.inspection_officer_id } : null,
+    assignedTo: actor.role === 'applicant' ? null : app.assigned_to,
     requirements: definition.requirements.map((r) => {
       const d = byReq.get(r.code);
       return {

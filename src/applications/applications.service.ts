@@ -124,7 +124,7 @@ export function createApplicationService(deps: ApplicationDeps) {
       intake_officer_id: actor.role === 'front_desk' ? actor.userId : null, answers: JSON.stringify(answers), fee_amount: null,
       payment_reference: null, fee_paid_at: null, inspection_result: null, inspection_recorded_at: null,
       idempotency_key: input.idempotencyKey ?? null, submitted_at: null, state_entered_at: now, decided_at: null, created_at: now,
-      updated_at: now, revision: 0,
+      updated_at: now, revision: 0, assigned_to: null, inspection_scheduled_for: null, inspection_officer_id: null,
     };
     try {
       await db.transaction().execute(async (trx) => {

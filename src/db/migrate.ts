@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_second_factor.js';
 import * as m0004 from './migrations/0004_claim_codes.js';
 import * as m0005 from './migrations/0005_holidays.js';
 import * as m0006 from './migrations/0006_sla_alerts.js';
+import * as m0007 from './migrations/0007_casework.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_claim_codes': m0004,
   '0005_holidays': m0005,
   '0006_sla_alerts': m0006,
+  '0007_casework': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

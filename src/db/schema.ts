@@ -124,6 +124,11 @@ export interface ApplicationsTable {
   updated_at: string;
   /** Incremented on every change: optimistic concurrency for edits. */
   revision: number;
+  /** The officer holding the file (claimed or assigned), if any. */
+  assigned_to: string | null;
+  /** The planned field inspection: date (YYYY-MM-DD) and the technical officer going. */
+  inspection_scheduled_for: string | null;
+  inspection_officer_id: string | null;
 }
 
 export interface NumberSequencesTable {
@@ -247,7 +252,20 @@ export interface SlaAlertsTable {
   created_at: string;
 }
 
+export interface ApplicationNotesTable {
+  id: string;
+  tenant_id: string;
+  application_id: string;
+  /** internal: only staff read it; to_applicant: a message the applicant reads and is notified of. */
+  kind: 'internal' | 'to_applicant';
+  author_id: string;
+  author_role: string;
+  body: string;
+  created_at: string;
+}
+
 export interface Database {
+  application_notes: ApplicationNotesTable;
   sla_alerts: SlaAlertsTable;
   holidays: HolidaysTable;
   one_time_codes: OneTimeCodesTable;

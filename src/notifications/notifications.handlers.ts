@@ -43,6 +43,16 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
           `Your code to ${what.en}: ${code}\nValid for ${OTP_POLICY.lifetimeMinutes} minutes. Never give this code to anyone, officers included.`,
       );
     },
+    'notify.message': async (trx, m, row) => {
+      const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);
+      if (!user) return;
+      await deliver(
+        trx, row, user,
+        `${app.number ?? ''}: pesan dari petugas / a message from the office`,
+        `Ada pesan baru dari petugas tentang permohonan ${app.number ?? ''}. Baca di ${deps.baseUrl}/permohonan/${app.id}\n\n` +
+          `There is a new message from the office about application ${app.number ?? ''}. Read it at ${deps.baseUrl}/permohonan/${app.id}`,
+      );
+    },
     'notify.overdue': async (trx, m, row) => {
       const [head, app] = await Promise.all([findUser(trx, m.headUserId), findApp(trx, m.applicationId)]);
       if (!head || head.disabled_at) return;

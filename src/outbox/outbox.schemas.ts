@@ -22,6 +22,11 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
     userId: z.string(),
   }),
   z.object({
+    topic: z.literal('notify.message'),
+    applicationId: z.string(),
+    userId: z.string(),
+  }),
+  z.object({
     topic: z.literal('notify.overdue'),
     applicationId: z.string(),
     headUserId: z.string(),

@@ -12,6 +12,7 @@ import { CsrfError, redirectToSignIn } from './pages/helpers.js';
 import { publicPages } from './pages/public.routes.js';
 import { casePages } from './office/case.routes.js';
 import { officePages } from './office/office.routes.js';
+import { adminPages } from './office/admin.routes.js';
 import { intakePages } from './office/intake.routes.js';
 import { claimPages } from './pages/claim.routes.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
@@ -28,6 +29,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   intakePages(app, services);
   claimPages(app, services);
   casePages(app, services);
+  adminPages(app, services);
 }
 
 /** Errors on pages become pages: 404, 403, "page expired" (anti-forgery), 413/415 and a generic 500. */

@@ -528,6 +528,11 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         downloadDocument: {},
         reviewDocument: { payload: { status: 'accepted' } },
         recordInspection: { payload: { result: 'pass', findings: 'Sesuai' } },
+        claimApplication: { payload: { number: 'MLG-NIB-2026-000001', claimCode: 'ABCD2345' } },
+        listApplicationNotes: {},
+        addApplicationNote: { payload: { kind: 'internal', body: 'Catatan' } },
+        assignApplication: { payload: { assigneeId: null } },
+        scheduleInspection: { payload: { date: '2026-12-01', officerId: '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54' } },
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops).filter(([, op]) => op.security?.length).map(([method, op]) => ({ path, method: method.toUpperCase() as 'GET', operationId: op.operationId })),

@@ -30,11 +30,12 @@ const OPERATIONS = [
   'listPermitTypes', 'getPermitType', 'registerApplicant', 'login', 'logout', 'getCurrentUser', 'createApplication', 'updateApplication',
   'uploadDocument', 'downloadDocument', 'reviewDocument', 'recordInspection', 'submitApplication', 'withdrawApplication', 'getApplication',
   'listApplications', 'performApplicationAction', 'trackApplication', 'getHealth', 'getReadiness',
+  'claimApplication', 'listApplicationNotes', 'addApplicationNote', 'assignApplication', 'scheduleInspection',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
 /** Routes with a per-address rate limit: their cases are spread over fresh app instances, under the limit each. */
-const RATE_LIMIT: Partial<Record<Op, number>> = { login: 10, registerApplicant: 10, trackApplication: 20 };
+const RATE_LIMIT: Partial<Record<Op, number>> = { login: 10, registerApplicant: 10, trackApplication: 20, claimApplication: 10 };
 
 type Person = { token: string; userId: string; email: string; password: string; actor: Actor };
 /** What the cases point at: set up once per database in beforeAll. */
@@ -81,6 +82,7 @@ const DEFAULT_WHO: Record<Op, Who> = {
   downloadDocument: 'applicant', reviewDocument: 'verifier', recordInspection: 'technical', submitApplication: 'applicant',
   withdrawApplication: 'applicant', getApplication: 'applicant', listApplications: 'applicant', performApplicationAction: 'applicant',
   trackApplication: 'anonymous', getHealth: 'anonymous', getReadiness: 'anonymous',
+  claimApplication: 'applicant', listApplicationNotes: 'verifier', addApplicationNote: 'verifier', assignApplication: 'verifier', scheduleInspection: 'technical',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -415,6 +417,32 @@ const CASES: Case[] = [
     ];
   })(),
   { op: 'performApplicationAction', name: 'an Infinity fee (1e400)', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/actions`, ...rawBody('{"action":"submit","feeAmount":1e400}') }), status: 400, fields: { feeAmount: 'invalid_value' } },
+
+  // ── claimApplication ───────────────────────────────────────────────────────────────────────────
+  ...jsonBodyCases('claimApplication', 'POST', () => '/api/v1/applications/claim', (f) => ({ number: f.number, claimCode: 'ABCD2345' })),
+  ...((): Case[] => {
+    const claim = (name: string, body: (f: Fixtures) => Record<string, unknown>, status: number | readonly number[], fields?: Record<string, string>): Case =>
+      ({ op: 'claimApplication', name, send: (f) => ({ method: 'POST', url: '/api/v1/applications/claim', ...asJson(body(f)) }), status, ...(fields ? { fields } : {}) });
+    return [
+      claim('no fields', () => ({}), 400, { number: 'required', claimCode: 'required' }),
+      claim('the code as a number', (f) => ({ number: f.number, claimCode: 12345678 }), 400, { claimCode: 'invalid_value' }),
+      claim('a 100 000-character code', (f) => ({ number: f.number, claimCode: HUGE }), 400, { claimCode: 'too_long' }),
+      claim('an online application that has no claim code', (f) => ({ number: f.number, claimCode: 'ABCD2345' }), 404),
+    ];
+  })(),
+
+  // ── case work: notes, assignment, inspection schedule ────────────────────────────────────────────
+  ...idCases('listApplicationNotes', 'GET', (id) => `${app(id)}/notes`),
+  ...jsonBodyCases('addApplicationNote', 'POST', (f) => `${app(f.verificationId)}/notes`, () => ({ kind: 'internal', body: 'Catatan' })),
+  { op: 'addApplicationNote', name: 'an unknown kind', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'public', body: 'x' }) }), status: 400, fields: { kind: 'invalid_value' } },
+  { op: 'addApplicationNote', name: 'a blank body', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'internal', body: '   ' }) }), status: 400, fields: { body: 'required' } },
+  { op: 'addApplicationNote', name: 'a 100 000-character body', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'internal', body: HUGE }) }), status: 400, fields: { body: 'too_long' } },
+  ...jsonBodyCases('assignApplication', 'POST', (f) => `${app(f.verificationId)}/assign`, (f) => ({ assigneeId: f.verifier.userId })),
+  { op: 'assignApplication', name: 'an assignee that is not a UUID', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/assign`, ...asJson({ assigneeId: 'me' }) }), status: 400 },
+  { op: 'assignApplication', name: 'an assignee that does not exist', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/assign`, ...asJson({ assigneeId: MISSING_ID }) }), status: 404 },
+  ...jsonBodyCases('scheduleInspection', 'POST', (f) => `${app(f.technicalId)}/inspection-schedule`, (f) => ({ date: '2026-12-01', officerId: f.technical.userId })),
+  { op: 'scheduleInspection', name: 'a date that does not exist', send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection-schedule`, ...asJson({ date: '2026-02-30', officerId: f.technical.userId }) }), status: 400 },
+  { op: 'scheduleInspection', name: 'an officer that does not exist', send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection-schedule`, ...asJson({ date: '2026-12-01', officerId: MISSING_ID }) }), status: 404 },
 
   // ── trackApplication ───────────────────────────────────────────────────────────────────────────
   ...jsonBodyCases('trackApplication', 'POST', () => '/api/v1/track', (f) => ({ number: f.number, trackingCode: f.trackingCode })),
