@@ -19,7 +19,7 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
     ctx = await createTestContext(dialect);
     [citizen, verifier, verifier2, technical, head] = await Promise.all(
       (['applicant', 'verifier', 'verifier', 'technical', 'head'] as const).map((r) => userWithToken(ctx, r)),
-    ) as [Person, Person, Person, Person, Person];
+    ) as unknown as [Person, Person, Person, Person, Person];
     id = await readyDraft(ctx, citizen.token, 'PBG');
     await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen.token) });
     await act(ctx, verifier.token, id, 'start_verification');

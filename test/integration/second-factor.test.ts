@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Encode, totpAt, totpForStep } from '../../src/auth/totp.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, json, type TestContext, userWithToken } from '../helpers/context.js';
+import { auth, createTestContext, enrollSecondFactor, json, type TestContext, userWithToken } from '../helpers/context.js';
 import { PageClient } from '../helpers/pages.js';
 import { readyDraft } from '../helpers/journeys.js';
 
@@ -107,5 +107,48 @@ describe.each(DIALECTS)('officers’ second factor (%s)', (dialect) => {
     await citizen.post('/akun/daftar', { name: 'Warga', nik: '3573015005920003', email: 'warga.kantor@contoh.id', password: 'teh hangat sore hari', consent: 'yes' });
     const res = await citizen.get('/kantor');
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe.each(DIALECTS)('the work queue (%s)', (dialect) => {
+  let ctx: TestContext;
+  let officer: PageClient;
+  const numbers: string[] = [];
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect);
+    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'verifier', name: 'Rina Verifikator', email: 'rina@kantor.izol.id', password: 'verifikator antrean 2026' });
+    const secret = await enrollSecondFactor(ctx, userId);
+    const citizen = await userWithToken(ctx, 'applicant');
+    for (const code of ['NIB', 'AK1', 'NIB']) {
+      const id = await readyDraft(ctx, citizen.token, code);
+      numbers.push(json<{ number: string }>(await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen.token) })).number);
+    }
+    officer = new PageClient(ctx);
+    await officer.post('/akun/masuk', { login: 'rina@kantor.izol.id', password: 'verifikator antrean 2026' });
+    await officer.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) });
+  });
+  afterAll(async () => ctx?.close());
+
+  it('filters by permit type and searches by number', async () => {
+    const all = await officer.get('/kantor');
+    for (const n of numbers) expect(all.body).toContain(n);
+    const ak1 = await officer.get('/kantor?jenis=AK1');
+    expect(ak1.body).toContain(numbers[1]!);
+    expect(ak1.body).not.toContain(numbers[0]!);
+    const search = await officer.get(`/kantor?cari=${encodeURIComponent(numbers[2]!)}`);
+    expect(search.body).toContain(numbers[2]!);
+    expect(search.body).not.toContain(numbers[1]!);
+  });
+
+  it('lets the officer take a file, which then shows as theirs', async () => {
+    const page = await officer.get('/kantor?jenis=AK1');
+    const id = /\/kantor\/berkas\/([0-9a-f-]{36})\/ambil/.exec(page.body)![1]!;
+    const res = await officer.post(`/kantor/berkas/${id}/ambil`, {});
+    expect(res.statusCode).toBe(303);
+    const mine = await officer.get('/kantor?milik=saya');
+    expect(mine.body).toContain(numbers[1]!);
+    expect(mine.body).toContain('Dipegang Anda');
+    expect(mine.body).not.toContain(numbers[0]!);
   });
 });
