@@ -10,14 +10,14 @@ const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-ru
 
 export const ARTIFACTS = path.resolve('test-artifacts/screenshots');
 
-export async function launch(opts: { javaScriptEnabled: boolean }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launch(opts: { javaScriptEnabled: boolean; width?: number }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/ensure-chromium.sh (npm test does) or set CHROMIUM_PATH`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'izol-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
-    viewport: { width: 360, height: 740 },
+    viewport: { width: opts.width ?? 360, height: 740 },
     javaScriptEnabled: opts.javaScriptEnabled,
     // axe-core is injected into the page; the site's CSP would (rightly) refuse an injected script.
     bypassCSP: true,
