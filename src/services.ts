@@ -1,6 +1,9 @@
 import type { Config } from './config.js';
 import { createApplicationService } from './applications/applications.service.js';
+import { createCaseworkService } from './applications/casework.service.js';
 import { createAuthService } from './auth/auth.service.js';
+import { createStaffService } from './auth/staff.service.js';
+import { createCatalogueAdminService } from './catalogue/catalogue-admin.service.js';
 import { createCatalogueService } from './catalogue/catalogue.service.js';
 import type { Db } from './db/database.js';
 import { createDocumentService } from './documents/documents.service.js';
@@ -11,6 +14,7 @@ import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Clock } from './shared/time.js';
 import { createHolidayService } from './sla/holidays.service.js';
 import { createOverdueJob } from './sla/overdue.job.js';
+import { createSettingsService } from './tenants/settings.service.js';
 import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
 
@@ -25,9 +29,13 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
+  const casework = createCaseworkService({ db, clock, catalogue, applications });
   const overdue = createOverdueJob({ db, clock, applications });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
+  const staff = createStaffService({ db, clock, auth });
+  const catalogueAdmin = createCatalogueAdminService({ catalogue });
+  const settings = createSettingsService({ db, clock, tenants });
   const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
-  return { config, db, clock, holidays, storage, catalogue, auth, applications, documents, tracking, tenants, outbox, overdue };
+  return { config, db, clock, holidays, storage, catalogue, auth, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue };
 }
 export type Services = ReturnType<typeof createServices>;

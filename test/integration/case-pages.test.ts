@@ -352,4 +352,25 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     expect(res.body).not.toContain('3573014506900002');
     expect(res.body).toContain(maskNik('3573014506900002'));
   });
+
+  it('keeps internal notes for staff, shows messages to the applicant, and hands the file to a colleague', async () => {
+    const empty = await officers.verifier.page.post(`${caseUrl()}/catatan`, { 'note-kind': 'to_applicant', 'note-body': '  ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('error-summary');
+    expect((await officers.verifier.page.post(`${caseUrl()}/catatan`, { 'note-kind': 'internal', 'note-body': 'Rahasia: cek ke PUPR' })).statusCode).toBe(303);
+    expect((await officers.verifier.page.post(`${caseUrl()}/catatan`, { 'note-kind': 'to_applicant', 'note-body': 'Mohon bawa <dokumen> asli' })).statusCode).toBe(303);
+    const staffView = await officers.verifier.page.get(caseUrl());
+    expect(staffView.body).toContain('Rahasia: cek ke PUPR');
+    expect(staffView.body).toContain('Mohon bawa &lt;dokumen&gt; asli');
+    const id = caseUrl().split('/').pop()!;
+    const citizenView = await citizenPage.get(`/permohonan/${id}`);
+    expect(citizenView.body).toContain('Mohon bawa &lt;dokumen&gt; asli');
+    expect(citizenView.body).not.toContain('Rahasia');
+    const holders = await officers.verifier.page.post(`${caseUrl()}/pegang`, { assignee: officers.verifier.userId });
+    expect([303, 400]).toContain(holders.statusCode);
+    const released = await officers.verifier.page.post(`${caseUrl()}/pegang`, { assignee: '' });
+    expect(released.statusCode).toBe(303);
+    const row = await ctx.db.selectFrom('applications').select('assigned_to').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.assigned_to).toBeNull();
+  });
 });

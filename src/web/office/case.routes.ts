@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.js';
 import { PRECONDITION_MESSAGES } from '../../shared/messages.js';
 import type { SlaStatus } from '../../sla/sla.js';
 import type { Services } from '../../services.js';
-import { stateKind, stateOf } from '../../workflow/workflow.engine.js';
+import { actionsFor, stateKind, stateOf } from '../../workflow/workflow.engine.js';
 import { ROLES, type Role } from '../../workflow/workflow.schema.js';
 import { banner, csrfField, errorFor, type FieldError, fieldId, radios, summaryList, tag, textarea, textInput } from '../components.js';
 import { html, type SafeHtml } from '../html.js';
@@ -30,7 +30,10 @@ const REVIEW_COLOUR = { pending: 'grey', accepted: 'green', refused: 'red' } as 
  */
 const DOCUMENT_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-type CaseView = Awaited<ReturnType<Services['applications']['getApplication']>>;
+type CaseView = Awaited<ReturnType<Services['applications']['getApplication']>> & {
+  notes: Awaited<ReturnType<Services['casework']['listNotes']>>;
+  colleagues: { id: string; name: string; role: string }[];
+};
 /** What the page shows besides the case: problems from a form that was just sent, and what was typed into it. */
 type FormState = { errors?: FieldError[]; values?: Record<string, string>; status?: number };
 
@@ -73,7 +76,12 @@ export function casePages(app: FastifyInstance, services: Services): void {
 
   async function load(actor: Actor, id: string): Promise<CaseView> {
     if (!UUID.test(id)) throw new AppError('not_found', 'bad id');
-    return services.applications.getApplication({ actor, applicationId: id });
+    const view = await services.applications.getApplication({ actor, applicationId: id });
+    const [notes, colleagues] = await Promise.all([
+      services.casework.listNotes({ actor, applicationId: id }),
+      services.db.selectFrom('users').select(['id', 'name', 'role']).where('tenant_id', '=', actor.tenantId).where('role', '!=', 'applicant').where('disabled_at', 'is', null).orderBy('name').execute(),
+    ]);
+    return { ...view, notes, colleagues };
   }
 
   /** Review documents: verifier or technical, only while their role has work on the file. */
@@ -185,6 +193,50 @@ ${actions.map((a) => {
     })}`;
   }
 
+  /** Notes and messages, who holds the file, and (technical team) the planned site visit. */
+  function caseworkSection(req: FastifyRequest, actor: Actor, view: CaseView, form: FormState): SafeHtml {
+    const lang = req.lang;
+    const { app, workflow, notes, colleagues } = view;
+    const values = form.values ?? {};
+    const holders = colleagues.filter((c) => actionsFor(workflow, app.state, c.role as Role).length > 0);
+    const holder = colleagues.find((c) => c.id === app.assigned_to);
+    const technicians = colleagues.filter((c) => c.role === 'technical');
+    const canPlan = actor.role === 'technical' && actionsFor(workflow, app.state, 'technical').length > 0;
+    return html`<h2 id="case-notes">${t(lang, 'case.notes')}</h2>
+${notes.length
+  ? html`<ul class="card-list">${notes.map(
+      (n) => html`<li><p>${n.kind === 'internal' ? tag(t(lang, 'case.note.internal'), 'grey') : tag(t(lang, 'case.note.message'), 'blue')} <span class="muted">${formatDateTime(lang, n.created_at, req.tenant.time_zone)}</span></p><p>${n.body}</p></li>`,
+    )}</ul>`
+  : html`<p>${t(lang, 'case.notes.none')}</p>`}
+<form method="post" action="/kantor/berkas/${app.id}/catatan" novalidate>${csrfField(req)}
+  ${radios({ lang, name: 'note-kind', label: t(lang, 'case.note.kind'), value: values['note-kind'] ?? 'internal', error: errorFor(form.errors, 'note-kind'), options: [{ value: 'internal', label: t(lang, 'case.note.internal') }, { value: 'to_applicant', label: t(lang, 'case.note.message') }] })}
+  ${textarea({ lang, name: 'note-body', label: t(lang, 'case.note.body'), value: values['note-body'], error: errorFor(form.errors, 'note-body'), maxlength: 4000 })}
+  <button type="submit" class="button button--secondary">${t(lang, 'case.note.save')}</button>
+</form>
+<h2 id="case-holder">${t(lang, 'case.holder')}</h2>
+<p>${holder ? holder.name : t(lang, 'case.holder.none')}</p>
+<form method="post" action="/kantor/berkas/${app.id}/pegang" novalidate>${csrfField(req)}
+  <div class="form-group${errorFor(form.errors, 'assignee') ? ' form-group--error' : ''}">
+    <label class="label" for="${fieldId('assignee')}">${t(lang, 'case.holder.assign')}</label>
+    ${errorFor(form.errors, 'assignee') ? html`<p class="error-message">${errorFor(form.errors, 'assignee')}</p>` : ''}
+    <select class="input input--medium" id="${fieldId('assignee')}" name="assignee"><option value="">${t(lang, 'case.holder.release')}</option>${holders.map(
+      (c) => html`<option value="${c.id}"${c.id === (values.assignee ?? app.assigned_to) ? html` selected` : ''}>${c.name} (${t(lang, `case.role.${c.role as Role}`)})</option>`,
+    )}</select>
+  </div>
+  <button type="submit" class="button button--secondary">${t(lang, 'case.holder.save')}</button>
+</form>
+${app.inspection_scheduled_for ? html`<p>${t(lang, 'case.plan.current', { date: formatDate(lang, `${app.inspection_scheduled_for}T12:00:00Z`, 'UTC'), officer: colleagues.find((c) => c.id === app.inspection_officer_id)?.name ?? '–' })}</p>` : ''}
+${canPlan
+  ? html`<form method="post" action="/kantor/berkas/${app.id}/jadwal-inspeksi" novalidate>${csrfField(req)}
+  <h2 id="case-plan">${t(lang, 'case.plan')}</h2>
+  ${textInput({ lang, name: 'plan-date', label: t(lang, 'case.plan.date'), type: 'date', width: 'medium', value: values['plan-date'] ?? app.inspection_scheduled_for ?? undefined, error: errorFor(form.errors, 'plan-date') })}
+  <div class="form-group"><label class="label" for="${fieldId('plan-officer')}">${t(lang, 'case.plan.officer')}</label>
+  <select class="input input--medium" id="${fieldId('plan-officer')}" name="plan-officer">${technicians.map((c) => html`<option value="${c.id}"${c.id === (app.inspection_officer_id ?? actor.userId) ? html` selected` : ''}>${c.name}</option>`)}</select></div>
+  <button type="submit" class="button button--secondary">${t(lang, 'case.plan.save')}</button>
+</form>`
+  : ''}`;
+  }
+
   function casePage(req: FastifyRequest, reply: FastifyReply, actor: Actor, view: CaseView, form: FormState = {}, notice: SafeHtml | null = null): FastifyReply {
     const lang = req.lang;
     const zone = req.tenant.time_zone;
@@ -231,6 +283,7 @@ ${actionsSection(req, actor, view, form)}
 ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: displayAnswer(lang, f, answers[f.name]) })))}
 ${documentsSection(req, actor, view, form)}
 ${inspectionSection(req, actor, view, form)}
+${caseworkSection(req, actor, view, form)}
 <h2 id="case-timeline">${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${events.map(
         (e) => html`<li><strong>${actionLabel(e.action)}</strong> → ${loc(lang, stateOf(workflow, e.to_state).label)}<br><span class="muted">${formatDateTime(lang, e.created_at, zone)}${
@@ -247,6 +300,47 @@ ${inspectionSection(req, actor, view, form)}
 
   /** Errors a page cannot recover from go to the error pages; the rest become an error summary. */
   const recoverable = (err: unknown): err is AppError => err instanceof AppError && err.code !== 'forbidden' && err.code !== 'not_found' && err.code !== 'unauthenticated';
+
+  // ---- Notes and messages, holder, inspection plan ----
+  app.post<{ Params: { id: string } }>('/kantor/berkas/:id/catatan', { schema: { hide: true } }, async (req, reply) => {
+    checkCsrf(req, req.body);
+    const actor = officer(req, reply, req.params.id);
+    if (!actor) return reply;
+    const values = { 'note-kind': field(req.body, 'note-kind', 20), 'note-body': field(req.body, 'note-body', 4001) };
+    const kind = values['note-kind'] === 'to_applicant' ? 'to_applicant' : 'internal';
+    if (!values['note-body'].trim()) return refused(req, reply, actor, req.params.id, { values, errors: [{ field: 'note-body', message: requiredMessage(req.lang, t(req.lang, 'case.note.body')) }] });
+    if (values['note-body'].length > 4000) return refused(req, reply, actor, req.params.id, { values, errors: [{ field: 'note-body', message: t(req.lang, 'case.note.too_long') }] });
+    await services.casework.addNote({ actor, applicationId: req.params.id, kind, body: values['note-body'] });
+    return reply.redirect(`/kantor/berkas/${req.params.id}#case-notes`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/kantor/berkas/:id/pegang', { schema: { hide: true } }, async (req, reply) => {
+    checkCsrf(req, req.body);
+    const actor = officer(req, reply, req.params.id);
+    if (!actor) return reply;
+    const assignee = field(req.body, 'assignee', 40);
+    try {
+      await services.casework.assign({ actor, applicationId: req.params.id, assigneeId: assignee || null });
+    } catch (err) {
+      if (!recoverable(err)) throw err;
+      return refused(req, reply, actor, req.params.id, { values: { assignee }, errors: [{ field: 'assignee', message: errorMessage(req, err) }] });
+    }
+    return reply.redirect(`/kantor/berkas/${req.params.id}#case-holder`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/kantor/berkas/:id/jadwal-inspeksi', { schema: { hide: true } }, async (req, reply) => {
+    checkCsrf(req, req.body);
+    const actor = officer(req, reply, req.params.id);
+    if (!actor) return reply;
+    const values = { 'plan-date': field(req.body, 'plan-date', 10), 'plan-officer': field(req.body, 'plan-officer', 40) };
+    try {
+      await services.casework.scheduleInspection({ actor, applicationId: req.params.id, date: values['plan-date'], officerId: values['plan-officer'] });
+    } catch (err) {
+      if (!recoverable(err) && !(err instanceof AppError && err.code === 'not_found')) throw err;
+      return refused(req, reply, actor, req.params.id, { values, errors: [{ field: 'plan-date', message: err.details.fields ? fieldErrors(req, err.details.fields)[0]!.message : errorMessage(req, err) }] });
+    }
+    return reply.redirect(`/kantor/berkas/${req.params.id}#case-plan`, 303);
+  });
 
   // ---- Case view ----
   app.get<{ Params: { id: string }; Querystring: { ok?: string; tersimpan?: string } }>('/kantor/berkas/:id', { schema: { hide: true } }, async (req, reply) => {

@@ -394,6 +394,7 @@ ${items.length ? html`<ul class="card-list">${items}</ul>` : html`<p>${t(lang, '
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
     const canWithdraw = workflow.actions.some((a) => a.code === 'withdraw' && a.from.includes(app.state) && a.roles.includes(own.actor.role));
     const answers = JSON.parse(app.answers) as Answers;
+    const messages = await services.casework.listNotes({ actor: own.actor, applicationId: app.id });
     return sendPage(req, reply, {
       title: app.number ?? loc(lang, definition.name),
       back: '/permohonan',
@@ -418,6 +419,9 @@ ${app.state === 'returned_to_applicant'
   ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'check.resubmit'))}</div>`
   : ''}
 ${canEdit && app.state === 'draft' ? linkButton(`/permohonan/${app.id}/isian/${definition.fields[0]!.name}`, t(lang, 'mine.continue')) : ''}
+${messages.length
+  ? html`<h2>${t(lang, 'detail.messages')}</h2><ul class="card-list">${messages.map((n) => html`<li><p class="muted">${formatDateTime(lang, n.created_at, req.tenant.time_zone)}</p><p>${n.body}</p></li>`)}</ul>`
+  : ''}
 <h2>${t(lang, 'check.answers')}</h2>
 ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: displayAnswer(lang, f, answers[f.name]) })))}
 <h2>${t(lang, 'detail.timeline')}</h2>

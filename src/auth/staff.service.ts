@@ -1,0 +1,133 @@
+import type { Db } from '../db/database.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import { AppError, type FieldProblem } from '../shared/errors.js';
+import { type Clock, isoNow } from '../shared/time.js';
+import { type Role, STAFF_ROLES } from '../workflow/workflow.schema.js';
+import type { Actor } from './actor.js';
+import type { AuthService } from './auth.service.js';
+import { passwordProblem } from './passwords.js';
+import { findStaffAccount, listStaffAccounts, updateRole } from './staff.repository.js';
+import { findConflictingUser } from './users.repository.js';
+
+/** A staff account as the admin pages show it: no password hash, no authenticator secret. */
+export type StaffMember = {
+  id: string;
+  name: string;
+  email: string | null;
+  role: Role;
+  /** The authenticator app has been set up (a first code confirmed). */
+  secondFactor: boolean;
+  disabled: boolean;
+  createdAt: string;
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const STAFF_NAME_MAX = 120;
+export const STAFF_EMAIL_MAX = 254;
+
+/** Function-level access (ASVS v5.0.0-8.2.1): staff accounts are managed by the office's admins only. */
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new AppError('forbidden', `role ${actor.role} may not manage staff accounts`);
+}
+
+const isStaffRole = (role: string): role is Role => (STAFF_ROLES as readonly string[]).includes(role);
+
+/**
+ * The office's staff accounts, for its admins: list, create, change a role, disable, reset the
+ * second factor. Every query is limited to the admin's own office; another office's account is
+ * "not found". An admin never changes or disables their own account, so an office always keeps one
+ * working admin.
+ */
+export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthService }) {
+  const { db, clock, auth } = deps;
+
+  type Row = Awaited<ReturnType<typeof listStaffAccounts>>[number];
+  const toMember = (r: Row): StaffMember => ({
+    id: r.id, name: r.name, email: r.email, role: r.role as Role, secondFactor: r.totp_enabled_at !== null, disabled: r.disabled_at !== null, createdAt: r.created_at,
+  });
+
+  async function load(actor: Actor, userId: string): Promise<StaffMember> {
+    const row = await findStaffAccount(db, actor.tenantId, userId);
+    if (!row) throw new AppError('not_found', 'no such staff account in this office');
+    return toMember(row);
+  }
+
+  async function listStaff(input: { actor: Actor }): Promise<StaffMember[]> {
+    requireAdmin(input.actor);
+    return (await listStaffAccounts(db, input.actor.tenantId)).map(toMember);
+  }
+
+  async function getStaffMember(input: { actor: Actor; userId: string }): Promise<StaffMember> {
+    requireAdmin(input.actor);
+    return load(input.actor, input.userId);
+  }
+
+  /**
+   * Creates a staff account with an initial password (staff policy: 12+ characters, SECURITY.md §4).
+   * Every problem is reported at once; nothing is written unless all is well. The new officer sets
+   * up the authenticator at first sign-in.
+   */
+  async function createStaff(input: { actor: Actor; name: string; email: string; role: string; password: string }): Promise<{ userId: string }> {
+    requireAdmin(input.actor);
+    const name = input.name.trim();
+    const email = input.email.trim().toLowerCase();
+    const problems: FieldProblem[] = [];
+    if (!name) problems.push({ field: 'name', code: 'required', message: 'required' });
+    else if (name.length > STAFF_NAME_MAX) problems.push({ field: 'name', code: 'too_long', message: 'too long', params: { max: STAFF_NAME_MAX } });
+    if (!email) problems.push({ field: 'email', code: 'required', message: 'required' });
+    else if (email.length > STAFF_EMAIL_MAX || !EMAIL.test(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    if (!input.role) problems.push({ field: 'role', code: 'required', message: 'choose a role' });
+    else if (!isStaffRole(input.role)) problems.push({ field: 'role', code: 'invalid_option', message: 'not a staff role' });
+    const pw = passwordProblem(input.password, isStaffRole(input.role) ? input.role : 'admin', [name, email.split('@')[0] ?? '']);
+    if (pw) problems.push({ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) });
+    if (!problems.some((p) => p.field === 'email') && (await findConflictingUser(db, input.actor.tenantId, { email, phone: null, nikIndex: null }))) {
+      problems.push({ field: 'email', code: 'email_taken', message: 'an account with this email exists' });
+    }
+    if (problems.length) throw new AppError('invalid_input', 'staff account input invalid', { fields: problems });
+    try {
+      return await auth.createUser({ tenantId: input.actor.tenantId, role: input.role as Role, name, email, password: input.password, actorId: input.actor.userId });
+    } catch (err) {
+      // Two admins creating the same email at once: the unique constraint decides.
+      if (/unique|duplicate/i.test((err as Error).message)) {
+        throw new AppError('invalid_input', 'lost a race for this email', { fields: [{ field: 'email', code: 'email_taken', message: 'an account with this email exists' }] });
+      }
+      throw err;
+    }
+  }
+
+  /** Gives another staff account a different staff role, audited with the old and new role. Takes effect on its next request. */
+  async function changeRole(input: { actor: Actor; userId: string; role: string }): Promise<{ changed: boolean }> {
+    requireAdmin(input.actor);
+    if (!isStaffRole(input.role)) throw new AppError('invalid_input', 'not a staff role', { fields: [{ field: 'role', code: 'invalid_option', message: 'not a staff role' }] });
+    const member = await load(input.actor, input.userId);
+    if (member.id === input.actor.userId) throw new AppError('invalid_input', 'an admin does not change their own role', { fields: [{ field: 'role', code: 'own_account', message: 'not on your own account' }] });
+    if (member.role === input.role) return { changed: false };
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      await updateRole(trx, { tenantId: input.actor.tenantId, id: member.id, role: input.role, now });
+      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.role_changed', subjectType: 'user', subjectId: member.id, data: { from: member.role, to: input.role }, occurredAt: now });
+    });
+    return { changed: true };
+  }
+
+  /** Disables another staff account; every session of it ends at once (auth.disableUser, audited there). */
+  async function disableStaff(input: { actor: Actor; userId: string }): Promise<{ changed: boolean }> {
+    requireAdmin(input.actor);
+    const member = await load(input.actor, input.userId);
+    if (member.id === input.actor.userId) throw new AppError('invalid_input', 'an admin does not disable their own account', { fields: [{ field: 'disable', code: 'own_account', message: 'not on your own account' }] });
+    if (member.disabled) return { changed: false };
+    await auth.disableUser({ actor: input.actor, userId: member.id });
+    return { changed: true };
+  }
+
+  /** Clears another staff account's authenticator (lost phone): its sessions end, the next sign-in sets up a new one (audited there). */
+  async function resetSecondFactor(input: { actor: Actor; userId: string }): Promise<void> {
+    requireAdmin(input.actor);
+    const member = await load(input.actor, input.userId);
+    if (member.id === input.actor.userId) throw new AppError('invalid_input', 'an admin does not reset their own second factor', { fields: [{ field: 'reset', code: 'own_account', message: 'not on your own account' }] });
+    await auth.resetSecondFactor({ actor: input.actor, userId: member.id });
+  }
+
+  return { listStaff, getStaffMember, createStaff, changeRole, disableStaff, resetSecondFactor };
+}
+export type StaffService = ReturnType<typeof createStaffService>;

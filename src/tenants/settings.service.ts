@@ -1,0 +1,148 @@
+import type { Actor } from '../auth/actor.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { Db } from '../db/database.js';
+import { AppError, type FieldProblem } from '../shared/errors.js';
+import { canonicalJson } from '../shared/json.js';
+import { type Clock, isoNow } from '../shared/time.js';
+import { otherOfficesHostnames, updateTenantSettings } from './settings.repository.js';
+import { findTenantById, type TenantBranding } from './tenants.repository.js';
+import type { TenantResolver } from './tenants.service.js';
+
+/** What an office's admin may change about the office. */
+export type OfficeSettings = {
+  name: string;
+  timeZone: string;
+  hostnames: string[];
+  branding: { logoText: string; address: string; phone: string; email: string };
+};
+
+export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20 } as const;
+
+/** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens; no port, no scheme. */
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+export function isHostName(host: string): boolean {
+  return host.length > 0 && host.length <= 253 && host.split('.').every((label) => HOST_LABEL.test(label));
+}
+
+/** The IANA name of a time zone this runtime knows (canonical spelling), or null. */
+export function canonicalTimeZone(zone: string): string | null {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(zone)) return null;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+?[0-9][0-9 ().-]{4,28}$/;
+
+/**
+ * An office's settings (name, time zone, host names, branding), kept in its tenants row. Only the
+ * office's admins read or change them; a change is audited and the host-name cache is dropped so
+ * the next request to this instance already finds its office by the new names (other instances
+ * refresh their cache within a minute).
+ */
+export function createSettingsService(deps: { db: Db; clock: Clock; tenants: TenantResolver }) {
+  const { db, clock } = deps;
+
+  function requireAdmin(actor: Actor): void {
+    if (actor.role !== 'admin') throw new AppError('forbidden', `role ${actor.role} may not change office settings`);
+  }
+
+  async function getSettings(input: { actor: Actor }): Promise<OfficeSettings> {
+    requireAdmin(input.actor);
+    const tenant = await findTenantById(db, input.actor.tenantId);
+    if (!tenant) throw new AppError('not_found', 'office vanished');
+    const branding = parseBranding(tenant.branding);
+    return {
+      name: tenant.name,
+      timeZone: tenant.time_zone,
+      hostnames: JSON.parse(tenant.hostnames) as string[],
+      branding: { logoText: branding.logoText ?? '', address: branding.address ?? '', phone: branding.phone ?? '', email: branding.email ?? '' },
+    };
+  }
+
+  /**
+   * Validates everything first and reports every problem at once (field `hostnames` names the bad
+   * line); saves nothing unless all is well. Branding keys the form does not show (the colour) are kept.
+   */
+  async function updateSettings(input: { actor: Actor; settings: OfficeSettings }): Promise<{ changed: string[] }> {
+    requireAdmin(input.actor);
+    const s = input.settings;
+    const problems: FieldProblem[] = [];
+    const name = s.name.trim();
+    if (!name) problems.push({ field: 'name', code: 'required', message: 'required' });
+    else if (name.length > SETTINGS_LIMITS.name) problems.push({ field: 'name', code: 'too_long', message: 'too long', params: { max: SETTINGS_LIMITS.name } });
+
+    const timeZone = s.timeZone.trim() ? canonicalTimeZone(s.timeZone.trim()) : null;
+    if (!s.timeZone.trim()) problems.push({ field: 'timeZone', code: 'required', message: 'required' });
+    else if (!timeZone) problems.push({ field: 'timeZone', code: 'invalid_time_zone', message: 'not an IANA time zone', params: { value: s.timeZone.trim().slice(0, 60) } });
+
+    const hostnames = [...new Set(s.hostnames.map((h) => h.trim().toLowerCase()).filter(Boolean))];
+    if (hostnames.length === 0) problems.push({ field: 'hostnames', code: 'required', message: 'at least one host name' });
+    else if (hostnames.length > SETTINGS_LIMITS.hostnames) problems.push({ field: 'hostnames', code: 'too_many_host_names', message: 'too many host names', params: { max: SETTINGS_LIMITS.hostnames } });
+    for (const host of hostnames.filter((h) => !isHostName(h)).slice(0, 5)) {
+      problems.push({ field: 'hostnames', code: 'invalid_host_name', message: `not a host name: ${host}`, params: { value: host.slice(0, 80) } });
+    }
+
+    const b = { logoText: s.branding.logoText.trim(), address: s.branding.address.trim(), phone: s.branding.phone.trim(), email: s.branding.email.trim().toLowerCase() };
+    for (const key of ['logoText', 'address', 'phone', 'email'] as const) {
+      if (b[key].length > SETTINGS_LIMITS[key]) problems.push({ field: key, code: 'too_long', message: 'too long', params: { max: SETTINGS_LIMITS[key] } });
+    }
+    if (b.phone && b.phone.length <= SETTINGS_LIMITS.phone && !PHONE.test(b.phone)) problems.push({ field: 'phone', code: 'invalid_office_phone', message: 'not a phone number' });
+    if (b.email && b.email.length <= SETTINGS_LIMITS.email && !EMAIL.test(b.email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    if (problems.length) throw new AppError('invalid_input', 'office settings invalid', { fields: problems });
+
+    const now = isoNow(clock);
+    let changed: string[] = [];
+    await db.transaction().execute(async (trx) => {
+      // A host name selects one office: refuse one that another office already answers to.
+      const taken = new Map<string, string>();
+      for (const other of await otherOfficesHostnames(trx, input.actor.tenantId)) {
+        for (const h of JSON.parse(other.hostnames) as string[]) taken.set(h, other.code);
+      }
+      const clashes = hostnames.filter((h) => taken.has(h));
+      if (clashes.length) {
+        throw new AppError('invalid_input', 'host name used by another office', {
+          fields: clashes.map((h) => ({ field: 'hostnames', code: 'host_name_taken', message: `${h} belongs to another office`, params: { value: h } })),
+        });
+      }
+      const tenant = await findTenantById(trx, input.actor.tenantId);
+      if (!tenant) throw new AppError('not_found', 'office vanished');
+      const kept = parseBranding(tenant.branding);
+      const branding: TenantBranding = { ...(kept.primaryColour ? { primaryColour: kept.primaryColour } : {}) };
+      if (b.logoText) branding.logoText = b.logoText;
+      if (b.address) branding.address = b.address;
+      if (b.phone) branding.phone = b.phone;
+      if (b.email) branding.email = b.email;
+      const next = { name, timeZone: timeZone!, hostnames: JSON.stringify(hostnames), branding: JSON.stringify(branding) };
+      changed = [
+        ...(next.name !== tenant.name ? ['name'] : []),
+        ...(next.timeZone !== tenant.time_zone ? ['timeZone'] : []),
+        ...(next.hostnames !== tenant.hostnames ? ['hostnames'] : []),
+        ...(canonicalJson(branding) !== canonicalJson(kept) ? ['branding'] : []),
+      ];
+      if (changed.length === 0) return;
+      await updateTenantSettings(trx, { tenantId: tenant.id, ...next });
+      await appendAudit(trx, {
+        tenantId: tenant.id, actorId: input.actor.userId, action: 'tenant.settings_updated', subjectType: 'tenant', subjectId: tenant.id,
+        data: { changed, name, timeZone: next.timeZone, hostnames, branding }, occurredAt: now,
+      });
+    });
+    if (changed.length) deps.tenants.invalidate();
+    return { changed };
+  }
+
+  return { getSettings, updateSettings };
+}
+export type SettingsService = ReturnType<typeof createSettingsService>;
+
+function parseBranding(json: string): TenantBranding {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return v && typeof v === 'object' ? (v as TenantBranding) : {};
+  } catch {
+    return {};
+  }
+}
