@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { HolidaysTable } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import type { Actor } from '../auth/actor.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { type HolidayEntry, loadHolidayEntries } from './calendar.js';
@@ -9,6 +10,10 @@ import { type HolidayEntry, loadHolidayEntries } from './calendar.js';
  * Each office's holiday calendar lives in the database (seeded from seed-data/holidays.json) so its
  * admin can amend it when a decree changes. Reads are cached per office and dropped on every change.
  */
+function requireAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'only admins change the holiday calendar');
+}
+
 export function createHolidayService(deps: { db: Db; clock: Clock }) {
   const cache = new Map<string, Promise<ReadonlySet<string>>>();
 
@@ -45,7 +50,10 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
   }
 
   /** An admin adds (or corrects) a closed day, naming the decree; audited. */
-  async function upsert(input: { tenantId: string; actorId: string; date: string; kind: HolidaysTable['kind']; name: string; decree: string }): Promise<void> {
+  async function upsert(input: { actor: Actor; date: string; kind: HolidaysTable['kind']; name: string; decree: string }): Promise<void> {
+    requireAdmin(input.actor);
+    const tenantId = input.actor.tenantId;
+    const actorId = input.actor.userId;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
       throw new AppError('invalid_input', 'bad date', { fields: [{ field: 'date', code: 'invalid_date', message: 'YYYY-MM-DD' }] });
     }
@@ -53,22 +61,25 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     await deps.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('holidays')
-        .values({ tenant_id: input.tenantId, date: input.date, kind: input.kind, name: input.name, decree: input.decree, created_at: now, created_by: input.actorId })
-        .onConflict((oc) => oc.columns(['tenant_id', 'date']).doUpdateSet({ kind: input.kind, name: input.name, decree: input.decree, created_by: input.actorId }))
+        .values({ tenant_id: tenantId, date: input.date, kind: input.kind, name: input.name, decree: input.decree, created_at: now, created_by: actorId })
+        .onConflict((oc) => oc.columns(['tenant_id', 'date']).doUpdateSet({ kind: input.kind, name: input.name, decree: input.decree, created_by: actorId }))
         .execute();
-      await appendAudit(trx, { tenantId: input.tenantId, actorId: input.actorId, action: 'holiday.saved', subjectType: 'holiday', subjectId: input.date, data: { kind: input.kind, name: input.name, decree: input.decree }, occurredAt: now });
+      await appendAudit(trx, { tenantId: tenantId, actorId: actorId, action: 'holiday.saved', subjectType: 'holiday', subjectId: input.date, data: { kind: input.kind, name: input.name, decree: input.decree }, occurredAt: now });
     });
-    cache.delete(input.tenantId);
+    cache.delete(tenantId);
   }
 
-  async function remove(input: { tenantId: string; actorId: string; date: string; decree: string }): Promise<void> {
+  async function remove(input: { actor: Actor; date: string; decree: string }): Promise<void> {
+    requireAdmin(input.actor);
+    const tenantId = input.actor.tenantId;
+    const actorId = input.actor.userId;
     const now = isoNow(deps.clock);
     await deps.db.transaction().execute(async (trx) => {
-      const res = await trx.deleteFrom('holidays').where('tenant_id', '=', input.tenantId).where('date', '=', input.date).executeTakeFirst();
+      const res = await trx.deleteFrom('holidays').where('tenant_id', '=', tenantId).where('date', '=', input.date).executeTakeFirst();
       if (Number(res.numDeletedRows) !== 1) throw new AppError('not_found', 'no such holiday');
-      await appendAudit(trx, { tenantId: input.tenantId, actorId: input.actorId, action: 'holiday.removed', subjectType: 'holiday', subjectId: input.date, data: { decree: input.decree }, occurredAt: now });
+      await appendAudit(trx, { tenantId: tenantId, actorId: actorId, action: 'holiday.removed', subjectType: 'holiday', subjectId: input.date, data: { decree: input.decree }, occurredAt: now });
     });
-    cache.delete(input.tenantId);
+    cache.delete(tenantId);
   }
 
   return { forTenant, list, seedIfEmpty, upsert, remove };

@@ -462,7 +462,7 @@ ${days.length === 0
     if (!values.decree) errors.push({ field: 'decree', message: requiredMessage(lang, labels.decree!) });
     if (errors.length) return holidayForm(req, reply, values, errors);
     try {
-      await services.holidays.upsert({ tenantId: actor.tenantId, actorId: actor.userId, date: values.date, kind: values.kind as HolidayKind, name: values.name, decree: values.decree });
+      await services.holidays.upsert({ actor, date: values.date, kind: values.kind as HolidayKind, name: values.name, decree: values.decree });
     } catch (err) {
       const problems = formErrors(req, err, labels);
       if (!problems) throw err;
@@ -511,7 +511,7 @@ ${summaryList([
     const h = await findHoliday(actor, req.params.date);
     const reason = field(req.body, 'reason', 200).trim();
     if (!reason) return removePage(req, reply, h, { reason }, [{ field: 'reason', message: requiredMessage(req.lang, t(req.lang, 'admin.holidays.remove.reason')) }]);
-    await services.holidays.remove({ tenantId: actor.tenantId, actorId: actor.userId, date: h.date, decree: reason });
+    await services.holidays.remove({ actor, date: h.date, decree: reason });
     return reply.redirect(`/kantor/admin/libur?tahun=${h.date.slice(0, 4)}&ok=dihapus&tanggal=${h.date}`, 303);
   });
 
