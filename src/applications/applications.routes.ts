@@ -320,6 +320,35 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
   });
 
+  r.post('/api/v1/applications/:id/inspection/photos', {
+    config: { multipartUpload: true },
+    schema: {
+      operationId: 'uploadInspectionPhoto',
+      tags: ['Case work'],
+      summary: 'Technical team: add a photo from the field inspection (multipart/form-data, field "file"; JPEG or PNG, 10 MB at most)',
+      security: bearer,
+      consumes: ['multipart/form-data'],
+      params: applicationParams,
+      response: { 201: documentSchema, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = requireActor(request, ['technical']);
+      if (!request.isMultipart()) {
+        throw new AppError('invalid_input', 'not multipart', { fields: [{ field: 'file', code: 'required', message: 'send the photo as multipart/form-data in a field named "file"' }] });
+      }
+      let part;
+      try {
+        part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode) throw err;
+        throw new AppError('invalid_input', 'malformed multipart', { fields: [{ field: 'file', code: 'required', message: 'send the photo in a field named "file"' }] });
+      }
+      if (!part || part.fieldname !== 'file') throw new AppError('invalid_input', 'no file part', { fields: [{ field: 'file', code: 'required', message: 'send the photo in a field named "file"' }] });
+      const doc = await services.documents.uploadInspectionPhoto({ actor, applicationId: request.params.id, fileName: part.filename, claimedType: part.mimetype, source: part.file });
+      return reply.code(201).send(toDocumentView(doc));
+    },
+  });
+
   r.post('/api/v1/applications/:id/inspection', {
     schema: {
       operationId: 'recordInspection',

@@ -17,6 +17,9 @@ import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from '.
 import type { VirusScanner } from './scanner.js';
 import type { FileStorage } from './storage.js';
 
+/** Inspection photos are documents whose requirement code starts with this. */
+export const INSPECTION_PHOTO_PREFIX = 'inspection_photo_';
+
 export type DocumentDeps = { db: Db; clock: Clock; storage: FileStorage; scanner: VirusScanner; catalogue: CatalogueService; applications: ApplicationService; maxUploadBytes: number };
 
 export function createDocumentService(deps: DocumentDeps) {
@@ -137,6 +140,41 @@ export function createDocumentService(deps: DocumentDeps) {
     });
   }
 
-  return { uploadDocument, openDocument, reviewDocument, recordInspection };
+  /**
+   * The technical team adds a photo from the field inspection (JPEG or PNG, up to 10 MB). Each photo
+   * is its own document (code `inspection_photo_…`), so photos never replace one another.
+   */
+  async function uploadInspectionPhoto(input: { actor: Actor; applicationId: string; fileName: string; claimedType?: string | undefined; source: Readable }): Promise<Document> {
+    const { actor } = input;
+    if (actor.role !== 'technical') throw new AppError('forbidden', 'only the technical team adds inspection photos');
+    const app = await applications.loadVisible(actor, input.applicationId);
+    const { workflow } = await catalogue.getVersion(app.permit_type_version_id);
+    if (actionsFor(workflow, app.state, 'technical').length === 0) throw new AppError('invalid_state', `no inspection in state ${app.state}`);
+    const accepted = ['jpeg', 'png'] as const;
+    const staged = await storage.stage({ source: input.source, maxBytes: Math.min(10 * 1024 * 1024, deps.maxUploadBytes) });
+    try {
+      const verdict = await deps.scanner.scan(staged);
+      if (!verdict.clean) throw new AppError('infected_file', `malware signature ${verdict.signature}`);
+      const kind = await detectAcceptedKind({ head: staged.head, fileName: input.fileName, claimedType: input.claimedType, accepted });
+      if (!kind) throw new AppError('unsupported_file', 'not a photo', { params: { accepted: describeKinds(accepted) } });
+      await staged.commit(app.tenant_id);
+      const now = isoNow(clock);
+      const doc: Omit<Document, 'version' | 'superseded_at'> = {
+        id: randomUUID(), tenant_id: app.tenant_id, application_id: app.id, requirement_code: `${INSPECTION_PHOTO_PREFIX}${randomUUID().slice(0, 8)}`,
+        file_name: cleanFileName(input.fileName), media_type: MEDIA_TYPES[kind], size_bytes: staged.sizeBytes, sha256: staged.sha256,
+        uploaded_by: actor.userId, created_at: now, review_status: 'accepted', review_reason: null, reviewed_by: actor.userId, reviewed_at: now,
+      };
+      await db.transaction().execute(async (trx) => {
+        await insertDocumentVersion(trx, doc);
+        await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: 'application.inspection_photo_added', subjectType: 'document', subjectId: doc.id, data: { applicationId: app.id, sha256: staged.sha256 }, occurredAt: now });
+      });
+      return { ...doc, version: 1, superseded_at: null };
+    } catch (err) {
+      await staged.discard();
+      throw err;
+    }
+  }
+
+  return { uploadDocument, openDocument, reviewDocument, recordInspection, uploadInspectionPhoto };
 }
 export type DocumentService = ReturnType<typeof createDocumentService>;

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
-import { DEMO_PDF } from '../../src/demo/demo-files.js';
+import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { auth, createTestContext, enrollSecondFactor, multipartFile, type TestContext, userWithToken } from '../helpers/context.js';
 import { readyDraft } from '../helpers/journeys.js';
@@ -129,6 +131,13 @@ describe('officers’ journeys in Chromium', () => {
       await page.locator('form[action$="/inspeksi"] button[type=submit]').click();
       await page.waitForLoadState('load');
       await check('inspected');
+      const photo = path.join(os.tmpdir(), `izol-inspection-${Date.now()}.png`);
+      fs.writeFileSync(photo, DEMO_PNG);
+      await page.setInputFiles('#f-photo', photo);
+      await page.locator('form[action$="/foto-inspeksi"] button[type=submit]').click();
+      await page.waitForLoadState('load');
+      expect(await page.locator('#case-inspection ~ ul a, #case-inspection ~ h3').count()).toBeGreaterThan(0);
+      await check('photo');
       await takeAction(page, 'recommend');
     });
     expect(await state()).toBe('fee_assessment');

@@ -533,6 +533,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         addApplicationNote: { payload: { kind: 'internal', body: 'Catatan' } },
         assignApplication: { payload: { assigneeId: null } },
         scheduleInspection: { payload: { date: '2026-12-01', officerId: '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54' } },
+        uploadInspectionPhoto: { payload: upload.payload, headers: upload.headers },
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops).filter(([, op]) => op.security?.length).map(([method, op]) => ({ path, method: method.toUpperCase() as 'GET', operationId: op.operationId })),

@@ -68,4 +68,25 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
     expect(json<View>(ok).inspectionPlan).toEqual({ date: '2026-12-02', officerId: technical.userId });
     expect(json<View>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen.token) })).inspectionPlan).toEqual({ date: '2026-12-02', officerId: null });
   });
+
+  it('takes inspection photos from the technical team only, as JPEG or PNG, kept beside the documents', async () => {
+    const { DEMO_PDF, DEMO_PNG } = await import('../../src/demo/demo-files.js');
+    const { multipartFile } = await import('../helpers/context.js');
+    const send = (token: string, name: string, body: Buffer, type: string) => {
+      const file = multipartFile(name, body, type);
+      return ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/inspection/photos`, headers: { ...auth(token), ...file.headers }, payload: file.payload });
+    };
+    const photo = await send(technical.token, 'lokasi.png', DEMO_PNG, 'image/png');
+    expect(photo.statusCode).toBe(201);
+    const second = await send(technical.token, 'tampak-depan.png', Buffer.concat([DEMO_PNG, Buffer.from('x')]), 'image/png');
+    expect(second.statusCode).toBe(201);
+    expect((await send(technical.token, 'laporan.pdf', DEMO_PDF, 'application/pdf')).statusCode).toBe(415);
+    expect((await send(verifier.token, 'lokasi.png', DEMO_PNG, 'image/png')).statusCode).toBe(403);
+    const rows = await ctx.db.selectFrom('documents').select(['requirement_code', 'superseded_at']).where('application_id', '=', id).where('requirement_code', 'like', 'inspection_photo_%').execute();
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.superseded_at === null)).toBe(true);
+    const download = await ctx.app.inject({ url: `/api/v1/applications/${id}/documents/${json<{ id: string }>(photo).id}`, headers: auth(head.token) });
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-type']).toBe('image/png');
+  });
 });

@@ -30,7 +30,7 @@ const OPERATIONS = [
   'listPermitTypes', 'getPermitType', 'registerApplicant', 'login', 'logout', 'getCurrentUser', 'createApplication', 'updateApplication',
   'uploadDocument', 'downloadDocument', 'reviewDocument', 'recordInspection', 'submitApplication', 'withdrawApplication', 'getApplication',
   'listApplications', 'performApplicationAction', 'trackApplication', 'getHealth', 'getReadiness',
-  'claimApplication', 'listApplicationNotes', 'addApplicationNote', 'assignApplication', 'scheduleInspection',
+  'claimApplication', 'listApplicationNotes', 'addApplicationNote', 'assignApplication', 'scheduleInspection', 'uploadInspectionPhoto',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -82,7 +82,7 @@ const DEFAULT_WHO: Record<Op, Who> = {
   downloadDocument: 'applicant', reviewDocument: 'verifier', recordInspection: 'technical', submitApplication: 'applicant',
   withdrawApplication: 'applicant', getApplication: 'applicant', listApplications: 'applicant', performApplicationAction: 'applicant',
   trackApplication: 'anonymous', getHealth: 'anonymous', getReadiness: 'anonymous',
-  claimApplication: 'applicant', listApplicationNotes: 'verifier', addApplicationNote: 'verifier', assignApplication: 'verifier', scheduleInspection: 'technical',
+  claimApplication: 'applicant', listApplicationNotes: 'verifier', addApplicationNote: 'verifier', assignApplication: 'verifier', scheduleInspection: 'technical', uploadInspectionPhoto: 'technical',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -443,6 +443,19 @@ const CASES: Case[] = [
   ...jsonBodyCases('scheduleInspection', 'POST', (f) => `${app(f.technicalId)}/inspection-schedule`, (f) => ({ date: '2026-12-01', officerId: f.technical.userId })),
   { op: 'scheduleInspection', name: 'a date that does not exist', send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection-schedule`, ...asJson({ date: '2026-02-30', officerId: f.technical.userId }) }), status: 400 },
   { op: 'scheduleInspection', name: 'an officer that does not exist', send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection-schedule`, ...asJson({ date: '2026-12-01', officerId: MISSING_ID }) }), status: 404 },
+
+  // ── uploadInspectionPhoto ──────────────────────────────────────────────────────────────────────
+  ...idCases('uploadInspectionPhoto', 'POST', (id) => `${app(id)}/inspection/photos`, pdfUpload),
+  ...((): Case[] => {
+    const up = (name: string, body: () => Pick<Req, 'payload' | 'headers'>, status: number | readonly number[]): Case =>
+      ({ op: 'uploadInspectionPhoto', name, send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection/photos`, ...body() }), status });
+    return [
+      up('plain text instead of multipart', () => rawBody('%PDF-1.4', 'text/plain'), [400, 415]),
+      up('multipart without a boundary', () => rawBody('garbage', 'multipart/form-data'), 400),
+      up('a multipart body that is not multipart', () => multipart('garbage that is not multipart'), 400),
+      up('a PDF instead of a photo', pdfUpload, 415),
+    ];
+  })(),
 
   // ── trackApplication ───────────────────────────────────────────────────────────────────────────
   ...jsonBodyCases('trackApplication', 'POST', () => '/api/v1/track', (f) => ({ number: f.number, trackingCode: f.trackingCode })),

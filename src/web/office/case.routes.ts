@@ -9,7 +9,8 @@ import type { SlaStatus } from '../../sla/sla.js';
 import type { Services } from '../../services.js';
 import { actionsFor, stateKind, stateOf } from '../../workflow/workflow.engine.js';
 import { ROLES, type Role } from '../../workflow/workflow.schema.js';
-import { banner, csrfField, errorFor, type FieldError, fieldId, radios, summaryList, tag, textarea, textInput } from '../components.js';
+import { banner, csrfField, errorFor, type FieldError, fieldId, fileUpload, radios, summaryList, tag, textarea, textInput } from '../components.js';
+import { INSPECTION_PHOTO_PREFIX } from '../../documents/documents.service.js';
 import { html, type SafeHtml } from '../html.js';
 import { formatDate, formatDateTime, formatRupiah, loc, t } from '../i18n.js';
 import { sendPage } from '../layout.js';
@@ -138,7 +139,8 @@ export function casePages(app: FastifyInstance, services: Services): void {
     const { app, definition } = view;
     const recorded = app.inspection_result ? (JSON.parse(app.inspection_result) as { result?: string; findings?: string }) : null;
     const editable = canInspect(actor, view);
-    if (definition.fieldInspection === 'none' && !recorded) return null;
+    const photos = view.docs.filter((d) => d.requirement_code.startsWith(INSPECTION_PHOTO_PREFIX));
+    if (definition.fieldInspection === 'none' && !recorded && photos.length === 0) return null;
     const values = form.values ?? {};
     return html`<h2 id="case-inspection">${t(lang, 'case.inspection')}</h2>
 ${recorded
@@ -148,6 +150,16 @@ ${recorded
       ...(app.inspection_recorded_at ? [{ key: t(lang, 'case.inspection.recorded'), value: formatDateTime(lang, app.inspection_recorded_at, req.tenant.time_zone) }] : []),
     ])
   : html`<p>${t(lang, 'case.inspection.none')}</p>`}
+${photos.length
+  ? html`<h3>${t(lang, 'case.photos')}</h3><ul>${photos.map((d, i) => html`<li><a href="/kantor/berkas/${app.id}/dokumen/${d.id}">${t(lang, 'case.photo', { n: i + 1 })}</a> <span class="muted">${d.file_name}</span></li>`)}</ul>`
+  : ''}
+${editable
+  ? html`<form method="post" action="/kantor/berkas/${app.id}/foto-inspeksi" enctype="multipart/form-data" novalidate>
+  ${csrfField(req)}
+  ${fileUpload({ lang, name: 'photo', label: t(lang, 'case.photo.add'), hint: t(lang, 'case.photo.hint'), error: errorFor(form.errors, 'photo'), accept: '.jpg,.jpeg,.png', maxBytes: 10 * 1048576 })}
+  <button type="submit" class="button button--secondary">${t(lang, 'case.photo.save')}</button>
+</form>`
+  : ''}
 ${editable
   ? html`<form method="post" action="/kantor/berkas/${app.id}/inspeksi" novalidate>
   ${csrfField(req)}
@@ -300,6 +312,27 @@ ${caseworkSection(req, actor, view, form)}
 
   /** Errors a page cannot recover from go to the error pages; the rest become an error summary. */
   const recoverable = (err: unknown): err is AppError => err instanceof AppError && err.code !== 'forbidden' && err.code !== 'not_found' && err.code !== 'unauthenticated';
+
+  // ---- Inspection photos ----
+  app.post<{ Params: { id: string } }>('/kantor/berkas/:id/foto-inspeksi', { schema: { hide: true } }, async (req, reply) => {
+    const actor = officer(req, reply, req.params.id);
+    if (!actor) return reply;
+    const part = req.isMultipart() ? await req.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1 } }) : undefined;
+    const csrf = part?.fields._csrf;
+    checkCsrf(req, { _csrf: csrf && !Array.isArray(csrf) && 'value' in csrf ? csrf.value : undefined });
+    if (!part || !part.filename) {
+      part?.file.resume();
+      return refused(req, reply, actor, req.params.id, { errors: [{ field: 'photo', message: t(req.lang, 'docs.required.missing') }] });
+    }
+    try {
+      await services.documents.uploadInspectionPhoto({ actor, applicationId: req.params.id, fileName: part.filename, claimedType: part.mimetype, source: part.file });
+    } catch (err) {
+      part.file.resume();
+      if (!recoverable(err)) throw err;
+      return refused(req, reply, actor, req.params.id, { errors: [{ field: 'photo', message: errorMessage(req, err) }] });
+    }
+    return reply.redirect(`/kantor/berkas/${req.params.id}?tersimpan=inspeksi#case-inspection`, 303);
+  });
 
   // ---- Notes and messages, holder, inspection plan ----
   app.post<{ Params: { id: string } }>('/kantor/berkas/:id/catatan', { schema: { hide: true } }, async (req, reply) => {
