@@ -125,8 +125,8 @@ ${codeForm(req, '/kantor/atur-autentikator', errors)}`,
     return sendPage(req, reply, {
       title: t(lang, 'office.queue.title'),
       body: html`<h1>${t(lang, 'office.queue.title')}</h1>
-${actor.role === 'front_desk' ? html`<p><a href="/kantor/loket">${lang === 'id' ? 'Terima berkas di loket' : 'Take in a file at the front desk'}</a></p>` : ''}
-${actor.role === 'admin' ? html`<p><a href="/kantor/admin">${lang === 'id' ? 'Administrasi' : 'Administration'}</a></p>` : ''}
+${actor.role === 'front_desk' ? html`<p><a href="/kantor/loket">${t(lang, 'office.link.intake')}</a></p>` : ''}
+${actor.role === 'admin' ? html`<p><a href="/kantor/admin">${t(lang, 'office.link.admin')}</a></p>` : ''}
 <form method="get" action="/kantor" class="filters">
   ${textInput({ lang, name: 'cari', label: t(lang, 'office.filter.search'), value: filters.cari, maxlength: 100, spellcheck: false })}
   ${select('jenis', t(lang, 'office.filter.type'), filters.jenis, types.map((pt) => ({ value: pt.definition.code, label: loc(lang, pt.definition.name) })))}

@@ -207,8 +207,8 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
     const maxBytes = Math.min(r.maxSizeMb * 1048576, services.config.maxUploadBytes);
     const kinds = describeKinds(r.acceptedTypes);
     const messages = JSON.stringify({
-      type: lang === 'id' ? `Berkas harus berupa ${kinds}.` : `The file must be ${kinds}.`,
-      size: lang === 'id' ? `Ukuran berkas paling besar ${r.maxSizeMb} MB.` : `The file must be at most ${r.maxSizeMb} MB.`,
+      type: t(lang, 'upload.client.type', { kinds }),
+      size: t(lang, 'upload.client.size', { mb: r.maxSizeMb }),
     });
     return sendPage(req, reply, {
       title: loc(lang, r.name),
@@ -378,7 +378,7 @@ ${summaryList([
       title: t(lang, 'mine.title'),
       body: html`<h1>${t(lang, 'mine.title')}</h1>
 ${linkButton('/izin', t(lang, 'mine.apply'))}
-<p><a href="/permohonan/klaim">${lang === 'id' ? 'Punya kode klaim dari loket? Klaim berkas Anda' : 'Got a claim code from the front desk? Claim your file'}</a></p>
+<p><a href="/permohonan/klaim">${t(lang, 'mine.claim')}</a></p>
 ${items.length ? html`<ul class="card-list">${items}</ul>` : html`<p>${t(lang, 'mine.none')}</p>`}`,
     });
   });

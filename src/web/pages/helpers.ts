@@ -4,6 +4,7 @@ import { AppError, type FieldProblem } from '../../shared/errors.js';
 import { ERROR_MESSAGES, FIELD_MESSAGES, PRECONDITION_MESSAGES, fillTemplate } from '../../shared/messages.js';
 import type { FieldError } from '../components.js';
 import { csrfOk } from '../web-context.js';
+import { t } from '../i18n.js';
 
 export type FormBody = Record<string, string | string[] | undefined>;
 
@@ -63,5 +64,5 @@ export function isAppError(err: unknown): err is AppError {
 
 /** "Label: this is required." in the visitor's language. */
 export function requiredMessage(lang: 'id' | 'en', label: string): string {
-  return lang === 'id' ? `${label}: wajib diisi.` : `${label}: this is required.`;
+  return t(lang, 'field.required', { label });
 }

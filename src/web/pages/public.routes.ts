@@ -8,7 +8,7 @@ import { html, raw, type SafeHtml } from '../html.js';
 import { formatDateTime, loc, t } from '../i18n.js';
 import { sendPage } from '../layout.js';
 import { setLangCookie } from '../web-context.js';
-import { checkCsrf, field, safeReturn } from './helpers.js';
+import { checkCsrf, field, requiredMessage, safeReturn } from './helpers.js';
 
 const STATE_COLOURS: Record<string, 'blue' | 'green' | 'red' | 'yellow' | 'grey'> = { draft: 'grey', office: 'blue', applicant: 'yellow', final: 'green' };
 export function stateTag(kind: string, code: string, label: string): SafeHtml {
@@ -138,8 +138,8 @@ ${linkButton(`/izin/${def.code}/mulai`, t(lang, 'guide.start'), true)}
     const number = field(req.body, 'number', 40).trim();
     const code = field(req.body, 'code', 20).trim();
     const errors: { field: string; message: string }[] = [];
-    if (!number) errors.push({ field: 'number', message: `${t(lang, 'track.number')}: ${lang === 'id' ? 'wajib diisi' : 'required'}` });
-    if (!code) errors.push({ field: 'code', message: `${t(lang, 'track.code')}: ${lang === 'id' ? 'wajib diisi' : 'required'}` });
+    if (!number) errors.push({ field: 'number', message: requiredMessage(lang, t(lang, 'track.number')) });
+    if (!code) errors.push({ field: 'code', message: requiredMessage(lang, t(lang, 'track.code')) });
     if (errors.length === 0) {
       try {
         const r = await services.tracking.trackApplication({ tenantId: req.tenant.id, number, trackingCode: code });
