@@ -1,13 +1,18 @@
 // npm run audit:verify: checks every office's audit hash chain in the configured database
-// (DATABASE_URL) and prints one line per office. Exit status: 0 every chain is intact,
-// 1 at least one chain is broken (the line names its first bad event), 2 the check could not run
+// (DATABASE_URL) and prints one line per office, then checks each office's signed checkpoints
+// (signature valid, and the chain still holds the signed hash at the signed seq) and prints one line
+// per office again. Exit status: 0 every chain and checkpoint is intact, 1 at least one chain or
+// checkpoint is broken (the line names its first bad event or checkpoint), 2 the check could not run
 // (bad arguments or settings, database unreachable or not migrated).
 //   npm run audit:verify                  every office
 //   npm run audit:verify -- --tenant MLG  one office, by code
 import fs from 'node:fs';
+import { type CheckpointVerification, verifyAuditCheckpoints } from '../src/audit/audit.checkpoints.js';
 import { verifyAuditChain, type AuditChainVerification } from '../src/audit/audit.verify.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createDatabase, type Db } from '../src/db/database.js';
+import { systemClock } from '../src/shared/time.js';
+import { createEd25519Signer } from '../src/signing/signer.js';
 
 const USAGE = 'usage: npm run audit:verify [-- --tenant CODE]';
 
@@ -24,6 +29,14 @@ function line(r: AuditChainVerification): string {
   if (r.ok) return `${who} ${events} OK`;
   const bad = r.firstBad!;
   return `${who} ${events} BROKEN first bad event: seq ${bad.seq}, id ${bad.id ?? '(missing)'}, reason ${bad.reason}: ${bad.detail}`;
+}
+
+function checkpointLine(r: CheckpointVerification): string {
+  const who = (r.tenantCode ?? `(tenant ${r.tenantId} not in tenants)`).padEnd(6);
+  const count = `${r.verified} checkpoint${r.verified === 1 ? '' : 's'} verified`;
+  if (r.ok) return `${who} ${count} OK`;
+  const bad = r.firstBad!;
+  return `${who} ${count}, BROKEN checkpoint ${bad.checkpointId} (seq ${bad.seq}, signed ${bad.createdAt}), reason ${bad.reason}: ${bad.detail}`;
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -59,7 +72,12 @@ try {
   for (const r of results) console.log(line(r));
   const broken = results.filter((r) => !r.ok).length;
   console.log(broken === 0 ? `All ${results.length} audit chains are intact.` : `${broken} of ${results.length} audit chains are broken.`);
-  status = broken === 0 ? 0 : 1;
+  const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock: systemClock });
+  const checkpoints = await verifyAuditCheckpoints(db, signer, { tenantId });
+  for (const r of checkpoints) console.log(checkpointLine(r));
+  const badCheckpoints = checkpoints.filter((r) => !r.ok).length;
+  console.log(badCheckpoints === 0 ? `All checkpoints of ${checkpoints.length} offices verify.` : `${badCheckpoints} of ${checkpoints.length} offices have a bad checkpoint.`);
+  status = broken === 0 && badCheckpoints === 0 ? 0 : 1;
 } catch (err) {
   console.error(`audit:verify could not check the audit chains: ${err instanceof Error ? err.message : String(err)}`);
   status = 2;

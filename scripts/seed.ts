@@ -1,6 +1,7 @@
 // npm run seed: rebuilds the demo office from scratch (drops every table, migrates, installs the
 // catalogue and, outside production, the demo accounts and applications). Local files are cleared too.
 import fs from 'node:fs';
+import { checkpointAllTenants } from '../src/audit/audit.checkpoints.js';
 import { countApplications, ensureOffice } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/database.js';
@@ -28,6 +29,9 @@ try {
   } else {
     console.log(`Office ${tenant.code} ready with its catalogue (${await countApplications(db, tenant.id)} applications); no demo data in production.`);
   }
+  const checkpoints = await checkpointAllTenants(db, services.signer, systemClock.now().toISOString());
+  for (const c of checkpoints) if (c.error) throw new Error(c.error);
+  console.log(`Signed audit checkpoints: ${checkpoints.filter((c) => c.created).length}`);
 } finally {
   await db.destroy();
 }

@@ -14,6 +14,7 @@ import { registerErrorHandling, sendProblem } from './http/problem.js';
 import { AppError } from './shared/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
+import { signingRoutes } from './signing/signing.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
 
@@ -82,6 +83,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   authRoutes(app, services);
   applicationRoutes(app, services);
   trackingRoutes(app, services);
+  signingRoutes(app, services);
   await registerWeb(app, services);
   return app;
 }

@@ -32,6 +32,7 @@ export async function ensureOffice(services: Services, office: OfficeSeed = KOTA
   }
   await services.catalogue.installCatalogue({ tenantId: tenant.id, catalogue, actorId: null });
   await services.holidays.seedIfEmpty(tenant.id);
+  await services.signer.ensureKey(tenant.id);
   return tenant;
 }
 

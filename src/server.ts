@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { LOG_REDACT, createApp } from './app.js';
+import { checkpointAllTenants } from './audit/audit.checkpoints.js';
 import { countApplications, ensureOffice } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
@@ -40,6 +41,13 @@ async function main(): Promise<void> {
     services.overdue.runOnce().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'overdue scan failed'));
   }, 10 * 60_000);
   overdueTimer.unref();
+  // Each office's audit head is signed every ten minutes when it moved (audit.checkpoints.ts).
+  const checkpointTimer = setInterval(() => {
+    checkpointAllTenants(db, services.signer, services.clock.now().toISOString())
+      .then((results) => { for (const r of results) if (r.error) logger.error({ tenantId: r.tenantId, err: r.error }, 'audit checkpoint failed'); })
+      .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'audit checkpoints failed'));
+  }, 10 * 60_000);
+  checkpointTimer.unref();
   if (config.env !== 'production' && config.seedDemo) {
     const lines = DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(28)} ${a.password}`);
     console.log(`\nIzol is running at ${config.baseUrl}  (API docs: ${config.baseUrl}/api/docs)\nDemo accounts (development only):\n${lines.join('\n')}\n`);
@@ -51,6 +59,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(overdueTimer);
+    clearInterval(checkpointTimer);
     await app.close();
     await services.outbox.stop();
     await db.destroy();

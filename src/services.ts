@@ -12,6 +12,7 @@ import { createLocalStorage, type FileStorage } from './documents/storage.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Clock } from './shared/time.js';
+import { createEd25519Signer } from './signing/signer.js';
 import { createHolidayService } from './sla/holidays.service.js';
 import { createOverdueJob } from './sla/overdue.job.js';
 import { createSettingsService } from './tenants/settings.service.js';
@@ -35,7 +36,8 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
+  const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock });
   const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
-  return { config, db, clock, holidays, storage, catalogue, auth, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue };
+  return { config, db, clock, holidays, storage, catalogue, auth, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue, signer };
 }
 export type Services = ReturnType<typeof createServices>;

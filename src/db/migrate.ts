@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_claim_codes.js';
 import * as m0005 from './migrations/0005_holidays.js';
 import * as m0006 from './migrations/0006_sla_alerts.js';
 import * as m0007 from './migrations/0007_casework.js';
+import * as m0008 from './migrations/0008_signing.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_holidays': m0005,
   '0006_sla_alerts': m0006,
   '0007_casework': m0007,
+  '0008_signing': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

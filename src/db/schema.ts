@@ -264,7 +264,32 @@ export interface ApplicationNotesTable {
   created_at: string;
 }
 
+export interface SigningKeysTable {
+  /** Derived from the public key (sha256 of its SPKI DER, 32 hex), so an id names exactly one key. */
+  id: string;
+  tenant_id: string;
+  alg: 'Ed25519';
+  public_key_pem: string;
+  /** PKCS#8 PEM sealed with encryptField (dataEncryptionKey); never leaves the server. */
+  private_key_encrypted: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface AuditCheckpointsTable {
+  id: string;
+  tenant_id: string;
+  seq: number;
+  head_hash: string;
+  created_at: string;
+  key_id: string;
+  /** base64url signature over canonicalJson({ tenant_id, seq, head_hash, created_at }). */
+  signature: string;
+}
+
 export interface Database {
+  signing_keys: SigningKeysTable;
+  audit_checkpoints: AuditCheckpointsTable;
   application_notes: ApplicationNotesTable;
   sla_alerts: SlaAlertsTable;
   holidays: HolidaysTable;
