@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { AuditEventsTable, Database } from '../db/schema.js';
 import { auditEventHash, GENESIS_HASH } from './audit.repository.js';
 
 /**
@@ -57,19 +57,8 @@ export type VerifyAuditOptions = {
   pageSize?: number;
 };
 
-type EventRow = {
-  id: string;
-  tenant_id: string;
-  seq: number;
-  occurred_at: string;
-  actor_id: string | null;
-  action: string;
-  subject_type: string;
-  subject_id: string | null;
-  data: string;
-  prev_hash: string;
-  hash: string;
-};
+/** An audit row as stored (the table's own type, so the two cannot drift apart). */
+type EventRow = Selectable<AuditEventsTable>;
 
 const EVENT_COLUMNS = ['id', 'tenant_id', 'seq', 'occurred_at', 'actor_id', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash'] as const;
 const DEFAULT_PAGE_SIZE = 5000;
