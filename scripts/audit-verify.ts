@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import { type CheckpointVerification, verifyAuditCheckpoints } from '../src/audit/audit.checkpoints.js';
 import { verifyAuditChain, type AuditChainVerification } from '../src/audit/audit.verify.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { configOrExit } from './cli.js';
 import { createDatabase, type Db } from '../src/db/database.js';
 import { systemClock } from '../src/shared/time.js';
 import { createEd25519Signer } from '../src/signing/signer.js';
@@ -45,13 +45,7 @@ if (!args) {
   process.exit(2);
 }
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : String(err));
-  process.exit(2);
-}
+const config = configOrExit();
 if (config.database.kind === 'sqlite' && config.database.file !== ':memory:' && !fs.existsSync(config.database.file)) {
   // Opening it would create an empty database; say what is wrong instead.
   console.error(`audit:verify: no database file at ${config.database.file} (check DATABASE_URL)`);

@@ -2,7 +2,7 @@
 //   npm run keys                 create a key for each office that has none
 //   npm run keys -- --rotate     retire each office's current key and create a new one
 //                                (signatures made with retired keys stay verifiable)
-import { ConfigError, loadConfig } from '../src/config.js';
+import { configOrExit } from './cli.js';
 import { createDatabase, type Db } from '../src/db/database.js';
 import { systemClock } from '../src/shared/time.js';
 import { createEd25519Signer } from '../src/signing/signer.js';
@@ -15,13 +15,7 @@ if (argv.length > 1 || (argv.length === 1 && argv[0] !== '--rotate')) {
 }
 const rotate = argv[0] === '--rotate';
 
-let config;
-try {
-  config = loadConfig();
-} catch (err) {
-  console.error(err instanceof ConfigError ? err.message : String(err));
-  process.exit(2);
-}
+const config = configOrExit();
 
 let db: Db | undefined;
 let status = 0;

@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventHash, GENESIS_HASH } from '../../src/audit/audit.repository.js';
@@ -9,28 +7,12 @@ import { ensureOffice } from '../../src/bootstrap.js';
 import type { AuditEventsTable, AuditHeadsTable } from '../../src/db/schema.js';
 import { canonicalJson } from '../../src/shared/json.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { runScript } from '../helpers/scripts.js';
 import { auth, createTestContext, json, SECOND_OFFICE, type TestContext, uniqueNik } from '../helpers/context.js';
 import { readyDraft } from '../helpers/journeys.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs the real command, as `npm run audit:verify` would, against a database. */
-function runCli(databaseUrl: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', ...args], {
-      cwd: ROOT,
-      // Only what a shell would pass: vitest's own process.env carries settings (BASE_URL=/) the config rejects.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '', NODE_ENV: 'test', DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real command, as `npm run audit:verify` would run it. */
+const runCli = (databaseUrl: string, args: string[] = []) => runScript('scripts/audit-verify.ts', databaseUrl, args);
 
 type EventRow = AuditEventsTable;
 

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpoint, verifyAuditCheckpoints } from '../../src/audit/audit.checkpoints.js';
 import { auditEventHash } from '../../src/audit/audit.repository.js';
@@ -7,26 +5,8 @@ import { verifyAuditChain } from '../../src/audit/audit.verify.js';
 import { ensureOffice } from '../../src/bootstrap.js';
 import { createEd25519Signer } from '../../src/signing/signer.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { runScript } from '../helpers/scripts.js';
 import { createTestContext, json, SECOND_OFFICE, type TestContext } from '../helpers/context.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Runs a script as `npm run …` would, with only what a shell would pass. */
-function runScript(script: string, databaseUrl: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '', NODE_ENV: 'test', DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 type KeysBody = { office: string; keys: { keyId: string; alg: string; publicKeyPem: string; createdAt: string; retiredAt: string | null }[] };
 

@@ -93,6 +93,16 @@ export function applyPages(app: FastifyInstance, services: Services): void {
 
   const editable = (actor: Actor, app: Application, wf: Parameters<typeof isEditableState>[0]) => actsForApplicant(actor, app) && isEditableState(wf, app.state);
 
+  /** loadOwn for the pages that change a file: one no longer open to changes sends the visitor to its detail page. */
+  async function loadEditable(req: FastifyRequest, reply: FastifyReply, id: string): ReturnType<typeof loadOwn> {
+    const own = await loadOwn(req, reply, id);
+    if (own && !editable(own.actor, own.view.app, own.view.workflow)) {
+      void reply.redirect(`/permohonan/${own.view.app.id}`, 303);
+      return null;
+    }
+    return own;
+  }
+
   // ---- Start ----
   app.get<{ Params: { code: string } }>('/izin/:code/mulai', { schema: { hide: true } }, async (req, reply) => {
     const lang = req.lang;
@@ -139,10 +149,9 @@ ${req.actor
   };
 
   app.get<{ Params: { id: string; field: string }; Querystring: { ubah?: string } }>('/permohonan/:id/isian/:field', { schema: { hide: true } }, async (req, reply) => {
-    const own = await loadOwn(req, reply, req.params.id);
+    const own = await loadEditable(req, reply, req.params.id);
     if (!own) return reply;
-    const { app, definition, workflow } = own.view;
-    if (!editable(own.actor, app, workflow)) return reply.redirect(`/permohonan/${app.id}`, 303);
+    const { app, definition } = own.view;
     const f = definition.fields.find((x) => x.name === req.params.field);
     if (!f) throw new AppError('not_found', 'no such field');
     const answers = JSON.parse(app.answers) as Answers;
@@ -153,10 +162,9 @@ ${req.actor
 
   app.post<{ Params: { id: string; field: string }; Querystring: { ubah?: string } }>('/permohonan/:id/isian/:field', { schema: { hide: true } }, async (req, reply) => {
     checkCsrf(req, req.body);
-    const own = await loadOwn(req, reply, req.params.id);
+    const own = await loadEditable(req, reply, req.params.id);
     if (!own) return reply;
-    const { app, definition, workflow } = own.view;
-    if (!editable(own.actor, app, workflow)) return reply.redirect(`/permohonan/${app.id}`, 303);
+    const { app, definition } = own.view;
     const f = definition.fields.find((x) => x.name === req.params.field);
     if (!f) throw new AppError('not_found', 'no such field');
     const change = req.query.ubah === '1';
@@ -176,10 +184,9 @@ ${req.actor
 
   // ---- Documents ----
   app.get<{ Params: { id: string } }>('/permohonan/:id/dokumen', { schema: { hide: true } }, async (req, reply) => {
-    const own = await loadOwn(req, reply, req.params.id);
+    const own = await loadEditable(req, reply, req.params.id);
     if (!own) return reply;
-    const { app, definition, workflow, docs } = own.view;
-    if (!editable(own.actor, app, workflow)) return reply.redirect(`/permohonan/${app.id}`, 303);
+    const { app, definition, docs } = own.view;
     const lang = req.lang;
     const byReq = new Map(docs.map((d) => [d.requirement_code, d]));
     return sendPage(req, reply, {
@@ -224,10 +231,9 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
   };
 
   app.get<{ Params: { id: string; req: string } }>('/permohonan/:id/dokumen/:req', { schema: { hide: true } }, async (req, reply) => {
-    const own = await loadOwn(req, reply, req.params.id);
+    const own = await loadEditable(req, reply, req.params.id);
     if (!own) return reply;
-    const { app, definition, workflow } = own.view;
-    if (!editable(own.actor, app, workflow)) return reply.redirect(`/permohonan/${app.id}`, 303);
+    const { app, definition } = own.view;
     if (!definition.requirements.some((r) => r.code === req.params.req)) throw new AppError('not_found', 'no such requirement');
     return uploadPage(req, reply, app, definition, req.params.req);
   });
@@ -291,9 +297,8 @@ ${summaryList(
   };
 
   app.get<{ Params: { id: string } }>('/permohonan/:id/periksa', { schema: { hide: true } }, async (req, reply) => {
-    const own = await loadOwn(req, reply, req.params.id);
+    const own = await loadEditable(req, reply, req.params.id);
     if (!own) return reply;
-    if (!editable(own.actor, own.view.app, own.view.workflow)) return reply.redirect(`/permohonan/${own.view.app.id}`, 303);
     return checkPage(req, reply, own.view);
   });
 
