@@ -10,7 +10,7 @@ if (run('npx', ['tsc', '-p', 'tsconfig.json']) !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
-if (run('bash', ['scripts/ensure-chromium.sh']) !== 0) {
+if (run('bash', ['scripts/ensure-test-tools.sh']) !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }

@@ -4,14 +4,14 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium, installed by scripts/ensure-chromium.sh (npm test runs it). */
+/** Debian's Chromium, installed by scripts/ensure-test-tools.sh (npm test runs it). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export const ARTIFACTS = path.resolve('test-artifacts/screenshots');
 
 export async function launch(opts: { javaScriptEnabled: boolean; width?: number }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/ensure-chromium.sh (npm test does) or set CHROMIUM_PATH`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run scripts/ensure-test-tools.sh (npm test does) or set CHROMIUM_PATH`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'izol-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,

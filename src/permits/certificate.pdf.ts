@@ -1,0 +1,292 @@
+import { PageSizes, PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb, type RGB, StandardFonts } from 'pdf-lib';
+import QRCode from 'qrcode';
+
+export type CertificateData = {
+  office: { code: string; name: string; address: string | null };
+  /** Permit title in Indonesian, e.g. "SURAT IZIN PRAKTIK DOKTER", and in English (shown smaller). */
+  title: { id: string; en: string };
+  number: string;                    // e.g. "SIPDOK/00012/MLG/2026"
+  holder: { name: string; nikMasked: string | null };  // NIK already masked by the caller, e.g. "3573••••••••••02"
+  subject: { label: string; value: string }[];          // label in Indonesian; 0..12 rows; values may be long (up to ~500 chars) -> wrap
+  conditions: string[];                                 // Indonesian; 0..10 items; wrap long lines
+  validFrom: string;                 // YYYY-MM-DD
+  validUntil: string | null;         // null = no expiry ("berlaku selama ... tidak berubah" / "Tidak ada masa berlaku")
+  issuedAt: string;                  // ISO timestamp
+  timeZone: string;                  // e.g. "Asia/Jakarta", for printing the issue date
+  signer: { name: string; position: string };
+  verification: { url: string; code: string };          // QR encodes url; code is printed for people who type (e.g. "K7Q2M-9XD3F")
+  keyId: string;                     // signing key id, printed small ("Ditandatangani secara elektronik, kunci ...")
+  supersedes: string | null;         // number of the permit this one replaces (re-issue), printed if present
+};
+
+// The 27 characters WinAnsi (cp1252) has in 0x80-0x9F; with printable ASCII and Latin-1 that is all it has.
+const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+const REPLACEMENTS: Record<string, string> = {
+  '‘': "'", '’': "'", '‚': "'", '‛': "'", '′': "'", '“': '"', '”': '"', '„': '"', '‟': '"', '″': '"',
+  '‐': '-', '‒': '-', '–': '-', '—': '-', '―': '-', '−': '-', '⁄': '/',
+  'ı': 'i', 'ł': 'l', 'Ł': 'L', 'đ': 'd', 'Đ': 'D', 'ø': 'o', 'Ø': 'O',
+};
+
+const INVISIBLE = /[\p{M}\p{Cf}]/u;
+const SPACE = /\s/u;
+
+function isWinAnsi(ch: string): boolean {
+  const c = ch.codePointAt(0) ?? 0;
+  return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch);
+}
+
+/** Makes text safe for the standard WinAnsi Helvetica font: strips diacritics (NFKD), maps smart quotes/dashes, replaces anything else unencodable with '?'. Keeps '•' (bullet is in WinAnsi). */
+export function winAnsiSafe(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFKD')) {
+    // Combining marks are the stripped diacritics (and emoji variation selectors); format characters
+    // (zero-width joiners and spaces, soft hyphens) are invisible, so dropping them loses nothing.
+    if (INVISIBLE.test(ch)) continue;
+    const mapped = REPLACEMENTS[ch] ?? (SPACE.test(ch) ? ' ' : ch);
+    out += isWinAnsi(mapped) ? mapped : '?';
+  }
+  return out;
+}
+
+const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+
+/** "2026-11-28" -> "28 November 2026". Done by hand so the output does not depend on the ICU data Node ships. */
+function tanggal(ymd: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
+  if (!m || !month) throw new Error(`not a YYYY-MM-DD date: ${ymd}`);
+  return `${Number(m[3])} ${month} ${m[1]}`;
+}
+
+/** The calendar date of an instant in the office's time zone (a 20:00 UTC issue is the next day in Jakarta). */
+function dateIn(iso: string, timeZone: string): string {
+  return tanggal(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso)));
+}
+
+const [PAGE_W, PAGE_H] = PageSizes.A4;
+const MARGIN = 56; // about 2 cm
+const WIDTH = PAGE_W - 2 * MARGIN;
+const TOP = PAGE_H - 42;
+const BODY_BOTTOM = 72; // the footer lives below this on every page
+const BLACK = rgb(0, 0, 0);
+const GREY = rgb(0.38, 0.38, 0.38);
+const BODY = 10;
+const LABEL_W = 140;
+const COLUMN = 220; // each half of the closing block
+const QR_SIZE = 110;
+
+type Fonts = { regular: PDFFont; bold: PDFFont; mono: PDFFont };
+type Style = { font?: PDFFont; size?: number; color?: RGB; x?: number; width?: number; align?: 'left' | 'center' | 'right' };
+/** Where the next line goes; body text flows onto a new page when it reaches the footer. */
+type Cursor = { doc: PDFDocument; fonts: Fonts; page: PDFPage; y: number };
+
+const leading = (size: number) => size * 1.35;
+
+/**
+ * The width pdf-lib will actually draw: widthOfTextAtSize subtracts kerning pairs, but drawText does not
+ * kern, so measuring the whole string would under-measure (an underline stopping short of the text).
+ */
+function textWidth(font: PDFFont, text: string, size: number): number {
+  let width = 0;
+  for (const ch of text) width += font.widthOfTextAtSize(ch, size);
+  return width;
+}
+
+/** Word wrap by measured width; a word wider than the column (a URL, a long code) is cut where it must be. */
+function wrap(raw: string, font: PDFFont, size: number, maxWidth: number): string[] {
+  const fits = (s: string) => textWidth(font, s, size) <= maxWidth;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of winAnsiSafe(raw).split(' ').filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (fits(candidate)) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = word;
+    while (!fits(line)) {
+      let cut = line.length - 1;
+      while (cut > 1 && !fits(line.slice(0, cut))) cut--;
+      lines.push(line.slice(0, cut));
+      line = line.slice(cut);
+    }
+  }
+  if (line || !lines.length) lines.push(line);
+  return lines;
+}
+
+/** Draws wrapped text on `page` with its first baseline just under `top`; returns the y under the last line. */
+function block(page: PDFPage, fonts: Fonts, text: string, top: number, s: Style = {}): number {
+  const font = s.font ?? fonts.regular, size = s.size ?? BODY, x = s.x ?? MARGIN, width = s.width ?? WIDTH;
+  let y = top;
+  for (const line of wrap(text, font, size, width)) {
+    const w = textWidth(font, line, size);
+    const dx = s.align === 'center' ? (width - w) / 2 : s.align === 'right' ? width - w : 0;
+    page.drawText(line, { x: x + dx, y: y - size, font, size, color: s.color ?? BLACK });
+    y -= leading(size);
+  }
+  return y;
+}
+
+function newPageIfShort(c: Cursor, height: number, bottom = BODY_BOTTOM): void {
+  if (c.y - height >= bottom) return;
+  c.page = c.doc.addPage(PageSizes.A4);
+  c.y = TOP;
+}
+
+/** Flowing text: moves to a new page first if the whole paragraph would not fit (paragraphs here are short). */
+function para(c: Cursor, text: string, s: Style = {}, gapAfter = 0): void {
+  const size = s.size ?? BODY;
+  newPageIfShort(c, wrap(text, s.font ?? c.fonts.regular, size, s.width ?? WIDTH).length * leading(size));
+  c.y = block(c.page, c.fonts, text, c.y, s) - gapAfter;
+}
+
+function rule(c: Cursor, thickness: number, gapAfter: number): void {
+  c.page.drawLine({ start: { x: MARGIN, y: c.y }, end: { x: PAGE_W - MARGIN, y: c.y }, thickness, color: BLACK });
+  c.y -= gapAfter;
+}
+
+/** "Label   : value", the layout of Indonesian official letters; both columns wrap. */
+function row(c: Cursor, label: string, value: string): void {
+  const valueX = MARGIN + LABEL_W + 10, valueW = WIDTH - LABEL_W - 10;
+  const lines = Math.max(wrap(label, c.fonts.regular, BODY, LABEL_W - 4).length, wrap(value, c.fonts.regular, BODY, valueW).length);
+  newPageIfShort(c, lines * leading(BODY));
+  const labelEnd = block(c.page, c.fonts, label, c.y, { width: LABEL_W - 4 });
+  block(c.page, c.fonts, ':', c.y, { x: MARGIN + LABEL_W });
+  c.y = Math.min(labelEnd, block(c.page, c.fonts, value, c.y, { x: valueX, width: valueW })) - 3;
+}
+
+function header(c: Cursor, d: CertificateData): void {
+  para(c, d.office.name, { font: c.fonts.bold, size: 13, align: 'center' }, 2);
+  if (d.office.address) para(c, d.office.address, { size: 9, align: 'center' });
+  c.y -= 4;
+  rule(c, 1.6, 2.5); // the double rule under a kop surat
+  rule(c, 0.5, 22);
+  para(c, d.title.id, { font: c.fonts.bold, size: 16, align: 'center' }, 1);
+  para(c, d.title.en, { size: 9, color: GREY, align: 'center' }, 4);
+  para(c, `Nomor: ${d.number}`, { size: BODY, align: 'center' }, 18);
+}
+
+function body(c: Cursor, d: CertificateData): void {
+  para(c, 'Diberikan kepada:', {}, 6);
+  row(c, 'Nama pemegang', d.holder.name);
+  if (d.holder.nikMasked) row(c, 'NIK', d.holder.nikMasked);
+  for (const s of d.subject) row(c, s.label, s.value);
+  c.y -= 12;
+  if (d.conditions.length) {
+    para(c, 'Ketentuan:', { font: c.fonts.bold }, 4);
+    d.conditions.forEach((text, i) => {
+      newPageIfShort(c, wrap(text, c.fonts.regular, BODY, WIDTH - 20).length * leading(BODY));
+      block(c.page, c.fonts, `${i + 1}.`, c.y);
+      c.y = block(c.page, c.fonts, text, c.y, { x: MARGIN + 20, width: WIDTH - 20 }) - 3;
+    });
+    c.y -= 12;
+  }
+  const from = tanggal(d.validFrom);
+  para(c, d.validUntil
+    ? `Berlaku sejak ${from} sampai dengan ${tanggal(d.validUntil)}.`
+    : `Berlaku sejak ${from}. Berlaku tanpa batas waktu selama ketentuan dipenuhi.`, {}, 4);
+  if (d.supersedes) para(c, `Menggantikan izin nomor ${d.supersedes}.`, {}, 4);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Stacked text that can be measured before it is drawn; `gap` is the space above it. */
+type Piece = { text: string; style: Style; gap: number };
+
+function piecesHeight(fonts: Fonts, pieces: Piece[]): number {
+  return pieces.reduce((h, p) => {
+    const size = p.style.size ?? BODY;
+    return h + p.gap + wrap(p.text, p.style.font ?? fonts.regular, size, p.style.width ?? WIDTH).length * leading(size);
+  }, 0);
+}
+
+function drawPieces(page: PDFPage, fonts: Fonts, pieces: Piece[], top: number): number {
+  return pieces.reduce((y, p) => block(page, fonts, p.text, y - p.gap, p.style), top);
+}
+
+/**
+ * QR and verification code bottom left, signature bottom right, the scan note under both: measured
+ * first, so a long signer name or URL pushes the block up (or onto a page of its own) rather than
+ * into the footer.
+ */
+function closing(c: Cursor, d: CertificateData, qr: PDFImage): void {
+  const { fonts } = c;
+  const x = PAGE_W - MARGIN - COLUMN;
+  const left: Piece[] = [
+    { text: d.verification.code, style: { font: fonts.mono, size: 13, width: COLUMN }, gap: QR_SIZE + 6 },
+    { text: d.verification.url, style: { size: 7, width: COLUMN, color: GREY }, gap: -2 },
+  ];
+  const right: Piece[] = [
+    { text: `Ditetapkan pada ${dateIn(d.issuedAt, d.timeZone)}`, style: { x, width: COLUMN }, gap: 0 },
+    { text: d.signer.position, style: { x, width: COLUMN, font: fonts.bold }, gap: 4 },
+    { text: 'Ditandatangani secara elektronik', style: { x, width: COLUMN, size: 8.5, color: GREY }, gap: 10 },
+    { text: d.signer.name, style: { x, width: COLUMN, font: fonts.bold, size: 11 }, gap: 24 },
+  ];
+  const note: Piece[] = [
+    { text: `Pindai kode QR atau buka ${hostOf(d.verification.url)}/verifikasi dan ketik kode ini untuk memeriksa keaslian.`, style: { size: 7.5 }, gap: 14 },
+    { text: 'Scan or type this code to check it is genuine.', style: { size: 7.5, color: GREY }, gap: 0 },
+  ];
+  const columns = Math.max(piecesHeight(fonts, left), piecesHeight(fonts, right));
+  const top = BODY_BOTTOM + 6 + columns + piecesHeight(fonts, note);
+  newPageIfShort(c, 16, top);
+
+  const { page } = c;
+  page.drawImage(qr, { x: MARGIN - 4, y: top - QR_SIZE, width: QR_SIZE, height: QR_SIZE }); // -4: the quiet zone
+  drawPieces(page, fonts, left, top);
+  const nameBottom = drawPieces(page, fonts, right, top);
+  const lastNameLine = wrap(d.signer.name, fonts.bold, 11, COLUMN).at(-1) ?? '';
+  page.drawLine({ start: { x, y: nameBottom + 2 }, end: { x: x + textWidth(fonts.bold, lastNameLine, 11), y: nameBottom + 2 }, thickness: 0.6 });
+  drawPieces(page, fonts, note, top - columns);
+}
+
+function footers(doc: PDFDocument, fonts: Fonts, d: CertificateData): void {
+  const pages = doc.getPages();
+  pages.forEach((page, i) => {
+    page.drawLine({ start: { x: MARGIN, y: BODY_BOTTOM - 10 }, end: { x: PAGE_W - MARGIN, y: BODY_BOTTOM - 10 }, thickness: 0.4, color: GREY });
+    const small = { size: 7, color: GREY };
+    const y = block(page, fonts, `Dokumen ini ditandatangani secara elektronik (Ed25519, kunci ${d.keyId}).`, BODY_BOTTOM - 16, small);
+    block(page, fonts, 'Perubahan sekecil apa pun membuat dokumen tidak sah.', y, small);
+    if (pages.length > 1) block(page, fonts, `${d.number} - halaman ${i + 1} dari ${pages.length}`, y, { ...small, align: 'right' });
+  });
+}
+
+/**
+ * The printable permit. Standard fonts only (nothing to embed or ship), and every input string passes
+ * through winAnsiSafe inside `wrap`, because pdf-lib throws on a character Helvetica cannot encode.
+ * Deterministic: the same data gives the same bytes (pdf-lib writes no random /ID, dates come from issuedAt),
+ * so a re-render can be compared with what was signed.
+ */
+export async function renderCertificatePdf(data: CertificateData): Promise<Buffer> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const fonts: Fonts = {
+    regular: await doc.embedFont(StandardFonts.Helvetica),
+    bold: await doc.embedFont(StandardFonts.HelveticaBold),
+    mono: await doc.embedFont(StandardFonts.CourierBold),
+  };
+  const qr = await doc.embedPng(await QRCode.toBuffer(data.verification.url, { errorCorrectionLevel: 'M', margin: 2, scale: 8 }));
+
+  const c: Cursor = { doc, fonts, page: doc.addPage(PageSizes.A4), y: TOP };
+  header(c, data);
+  body(c, data);
+  closing(c, data, qr);
+  footers(doc, fonts, data);
+
+  const issued = new Date(data.issuedAt);
+  doc.setTitle(`${data.title.id} ${data.number}`); // metadata is UTF-16, so it keeps the diacritics
+  doc.setAuthor(data.office.name);
+  doc.setSubject(`${data.title.en} ${data.number}`);
+  doc.setProducer('Izol');
+  doc.setCreator('Izol');
+  doc.setLanguage('id-ID');
+  doc.setCreationDate(issued);
+  doc.setModificationDate(issued);
+  return Buffer.from(await doc.save({ useObjectStreams: false }));
+}
