@@ -14,6 +14,7 @@ import { registerErrorHandling, sendProblem } from './http/problem.js';
 import { AppError } from './shared/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
+import { permitRoutes } from './permits/permits.routes.js';
 import { signingRoutes } from './signing/signing.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
@@ -84,6 +85,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   applicationRoutes(app, services);
   trackingRoutes(app, services);
   signingRoutes(app, services);
+  permitRoutes(app, services);
   await registerWeb(app, services);
   return app;
 }

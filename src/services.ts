@@ -10,6 +10,8 @@ import { createDocumentService } from './documents/documents.service.js';
 import { createSignatureScanner, type VirusScanner } from './documents/scanner.js';
 import { createLocalStorage, type FileStorage } from './documents/storage.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
+import { createPermitIssuer } from './permits/permits.issuer.js';
+import { createPermitService } from './permits/permits.service.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Clock } from './shared/time.js';
 import { createEd25519Signer } from './signing/signer.js';
@@ -26,7 +28,9 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
   const holidays = createHolidayService({ db, clock });
-  const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey });
+  const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock });
+  const issuer = createPermitIssuer({ storage, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey });
+  const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey, signer, issuer });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
@@ -36,8 +40,8 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
-  const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock });
+  const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, baseUrl: config.baseUrl });
   const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
-  return { config, db, clock, holidays, storage, catalogue, auth, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue, signer };
+  return { config, db, clock, holidays, storage, catalogue, auth, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue, signer, permits };
 }
 export type Services = ReturnType<typeof createServices>;

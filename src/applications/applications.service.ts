@@ -16,6 +16,8 @@ import { type Clock, isoNow, yearIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { actionsFor, planTransition, stateKind, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
+import type { PermitIssuer } from '../permits/permits.issuer.js';
+import type { Signer } from '../signing/signer.js';
 import { actsForApplicant, canSee, isEditableState } from './applications.access.js';
 import {
   type ApplicationFilters, findApplication, findApplicationByNumber, findByIdempotencyKey, insertApplication, insertEvent, listEvents, nextSequenceValue,
@@ -24,7 +26,15 @@ import {
 
 export type Channel = Application['channel'];
 
-export type ApplicationDeps = { db: Db; clock: Clock; catalogue: CatalogueService; holidays: { forTenant(tenantId: string): Promise<ReadonlySet<string>> }; dataKey: Buffer };
+export type ApplicationDeps = {
+  db: Db;
+  clock: Clock;
+  catalogue: CatalogueService;
+  holidays: { forTenant(tenantId: string): Promise<ReadonlySet<string>> };
+  dataKey: Buffer;
+  signer: Signer;
+  issuer: PermitIssuer;
+};
 
 /** How long a front-desk claim code works. */
 export const CLAIM_CODE_DAYS = 30;
@@ -78,6 +88,8 @@ export function createApplicationService(deps: ApplicationDeps) {
     /** Front desk: the citizen's WhatsApp number or email, where the claim code goes. */
     applicantContact?: string | undefined;
     idempotencyKey?: string | undefined;
+    /** A renewal opened from an issued permit (permits.service renew). */
+    renewsPermitId?: string | undefined;
   }): Promise<{ application: Application; created: boolean }> {
     const { actor } = input;
     if (actor.role !== 'applicant' && actor.role !== 'front_desk') throw new AppError('forbidden', 'only applicants and the front desk open applications');
@@ -125,12 +137,13 @@ export function createApplicationService(deps: ApplicationDeps) {
       payment_reference: null, fee_paid_at: null, inspection_result: null, inspection_recorded_at: null,
       idempotency_key: input.idempotencyKey ?? null, submitted_at: null, state_entered_at: now, decided_at: null, created_at: now,
       updated_at: now, revision: 0, assigned_to: null, inspection_scheduled_for: null, inspection_officer_id: null,
+      renews_permit_id: input.renewsPermitId ?? null,
     };
     try {
       await db.transaction().execute(async (trx) => {
         await insertApplication(trx, app);
         await insertEvent(trx, { id: randomUUID(), tenantId: actor.tenantId, applicationId: app.id, position: 0, action: 'create', fromState: null, toState: app.state, actorId: actor.userId, actorRole: actor.role, reason: null, data: { channel }, at: now });
-        await appendAudit(trx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'application.created', subjectType: 'application', subjectId: app.id, data: { permitCode: app.permit_code, channel }, occurredAt: now });
+        await appendAudit(trx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'application.created', subjectType: 'application', subjectId: app.id, data: { permitCode: app.permit_code, channel, ...(app.renews_permit_id ? { renewsPermitId: app.renews_permit_id } : {}) }, occurredAt: now });
       });
     } catch (err) {
       // The same idempotency key sent twice at once: the unique constraint lets one through.
@@ -218,6 +231,9 @@ export function createApplicationService(deps: ApplicationDeps) {
 
     const now = isoNow(clock);
     const firstFiling = app.number === null && toKind === 'office';
+    const paid = action.input === 'payment_reference';
+    // Receipts and permits are signed inside the transaction with a key looked up before it.
+    const signing = firstFiling || paid || action.issuesPermit ? await deps.signer.prepare(app.tenant_id) : null;
     await db.transaction().execute(async (trx) => {
       if (action.input === 'payment_reference') set.fee_paid_at = now;
       if (toKind === 'final') set.decided_at = now;
@@ -231,6 +247,17 @@ export function createApplicationService(deps: ApplicationDeps) {
         const number = `${tenant?.code ?? 'X'}-${app.permit_code}-${year}-${String(seq).padStart(6, '0')}`;
         await trx.updateTable('applications').set({ number, tracking_code: readableCode(8), submitted_at: now }).where('id', '=', app.id).execute();
         data.number = number;
+      }
+      if (signing) {
+        const [tenant, fresh] = await Promise.all([findTenantById(trx, app.tenant_id), findApplication(trx, app.tenant_id, app.id)]);
+        if (!tenant || !fresh) throw new Error('application or office vanished inside its transaction');
+        if (firstFiling) await deps.issuer.issueReceipt(trx, { signing, tenant, app: fresh, definition, kind: 'filing', now });
+        if (paid) await deps.issuer.issueReceipt(trx, { signing, tenant, app: fresh, definition, kind: 'payment', now });
+        if (action.issuesPermit) {
+          const renewed = fresh.renews_permit_id ? await trx.selectFrom('permits').selectAll().where('id', '=', fresh.renews_permit_id).executeTakeFirst() : undefined;
+          const permit = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: actor.userId, now, supersedes: renewed ?? null });
+          data.permitNumber = permit.number;
+        }
       }
       const reason = input.reason?.trim() || null;
       await insertEvent(trx, { id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: action.code, fromState: app.state, toState: to, actorId: actor.userId, actorRole: actor.role, reason, data, at: now });

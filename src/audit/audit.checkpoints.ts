@@ -152,3 +152,13 @@ async function verifyTenantCheckpoints(db: Kysely<Database>, signer: Signer, ten
   }
   return { tenantId, tenantCode, verified, ok: true };
 }
+
+/**
+ * The office's checkpoints for publication, newest first. Anyone who keeps copies can later prove
+ * that a checkpoint (and so the log up to it) existed, even if it was deleted from the database;
+ * the signature covers canonicalJson({ tenant_id, seq, head_hash, created_at }).
+ */
+export async function listCheckpoints(db: Kysely<Database>, tenantId: string, limit = 1000) {
+  const rows = await db.selectFrom('audit_checkpoints').selectAll().where('tenant_id', '=', tenantId).orderBy('seq', 'desc').limit(limit).execute();
+  return rows.map((c) => ({ tenantId: c.tenant_id, seq: Number(c.seq), headHash: c.head_hash, createdAt: c.created_at, keyId: c.key_id, signature: c.signature }));
+}

@@ -60,6 +60,25 @@ export const validitySchema = z
   .strictObject({ years: z.number().int().min(0).max(50).default(0), months: z.number().int().min(0).max(600).default(0) })
   .refine((v) => v.years > 0 || v.months > 0, 'a validity must last at least a month; use null for no expiry');
 
+/** Field types that hold personal contact or identity data: never printed on a permit or published. */
+export const PRIVATE_FIELD_TYPES: readonly FieldType[] = ['nik', 'npwp', 'email', 'phone'];
+
+/**
+ * What the issued permit shows (the per-type certificate template): its title, which answers form
+ * its subject, the conditions printed on it, and whether it appears in the public registry.
+ */
+export const certificateSchema = z.strictObject({
+  title: localisedTextSchema,
+  /** Answers printed on the permit and shown when it is verified, in this order. */
+  subjectFields: z.array(fieldName).max(12).default([]),
+  /** The answer that names the business or institution, for the registry's search. */
+  businessNameField: fieldName.optional(),
+  conditions: z.array(localisedTextSchema).max(10).default([]),
+  /** false for permits that are about a private person (a job-seeker card): verifiable, never listed. */
+  publicRegistry: z.boolean().default(true),
+});
+export type CertificateTemplate = z.infer<typeof certificateSchema>;
+
 export const permitTypeSchema = z
   .strictObject({
     code: z.string().regex(/^[A-Z][A-Z0-9]{1,11}$/, 'use 2 to 12 capital letters or digits'),
@@ -78,6 +97,8 @@ export const permitTypeSchema = z
     validity: validitySchema.nullable(),
     signerRole: roleSchema,
     renewable: z.boolean(),
+    /** The permit certificate; without one, the title is the type's name and nothing else is printed. */
+    certificate: certificateSchema.optional(),
     /** Where a figure is uncertain (see DOMAIN.md), say so here so the office checks it. */
     dataNote: z.string().max(1000).optional(),
   })
@@ -87,6 +108,14 @@ export const permitTypeSchema = z
       if (names.has(f.name)) ctx.addIssue({ code: 'custom', path: ['fields', i, 'name'], message: `field "${f.name}" is defined twice` });
       names.add(f.name);
     });
+    const byName = new Map(pt.fields.map((f) => [f.name, f]));
+    const printed = [...(pt.certificate?.subjectFields ?? []).map((n, i) => ({ n, path: ['certificate', 'subjectFields', i] })),
+      ...(pt.certificate?.businessNameField ? [{ n: pt.certificate.businessNameField, path: ['certificate', 'businessNameField'] }] : [])];
+    for (const { n, path } of printed) {
+      const f = byName.get(n);
+      if (!f) ctx.addIssue({ code: 'custom', path, message: `field "${n}" is not defined` });
+      else if (PRIVATE_FIELD_TYPES.includes(f.type)) ctx.addIssue({ code: 'custom', path, message: `field "${n}" holds personal data (${f.type}) and cannot be printed on a permit` });
+    }
     const codes = new Set<string>();
     pt.requirements.forEach((r, i) => {
       if (codes.has(r.code)) ctx.addIssue({ code: 'custom', path: ['requirements', i, 'code'], message: `requirement "${r.code}" is defined twice` });

@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_holidays.js';
 import * as m0006 from './migrations/0006_sla_alerts.js';
 import * as m0007 from './migrations/0007_casework.js';
 import * as m0008 from './migrations/0008_signing.js';
+import * as m0009 from './migrations/0009_permits.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006_sla_alerts': m0006,
   '0007_casework': m0007,
   '0008_signing': m0008,
+  '0009_permits': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -41,6 +41,8 @@ export interface UsersTable {
   disabled_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Officers: the title printed under their name when they sign (e.g. Kepala DPMPTSP Kota Malang). */
+  position: string | null;
 }
 
 export interface SessionsTable {
@@ -129,6 +131,8 @@ export interface ApplicationsTable {
   /** The planned field inspection: date (YYYY-MM-DD) and the technical officer going. */
   inspection_scheduled_for: string | null;
   inspection_officer_id: string | null;
+  /** A renewal: the permit this application renews. */
+  renews_permit_id: string | null;
 }
 
 export interface NumberSequencesTable {
@@ -287,7 +291,63 @@ export interface AuditCheckpointsTable {
   signature: string;
 }
 
+export type PermitStatus = 'valid' | 'revoked' | 'superseded';
+
+export interface PermitsTable {
+  id: string;
+  tenant_id: string;
+  application_id: string;
+  permit_type_id: string;
+  permit_code: string;
+  /** Per office, type and year: SIPDOK/00012/MLG/2026. */
+  number: string;
+  /** What the QR code carries and people type: 10 readable characters, unique across offices. */
+  verification_code: string;
+  /** Stored status; "expired" is not stored but read from valid_until against the office's today. */
+  status: PermitStatus;
+  holder_name: string;
+  business_name: string | null;
+  /** 1 if the permit appears in the public registry (its type's certificate says so). */
+  public_registry: number;
+  /** canonicalJson of everything the permit says, including the PDF's SHA-256: what is signed. */
+  document: string;
+  key_id: string;
+  /** base64url Ed25519 signature over `document`. */
+  signature: string;
+  pdf_sha256: string;
+  pdf_size: number;
+  applied_at: string | null;
+  issued_at: string;
+  issued_by: string;
+  /** YYYY-MM-DD in the office's time zone; valid_until null: no expiry. */
+  valid_from: string;
+  valid_until: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  revocation_reason: string | null;
+  supersedes_id: string | null;
+  superseded_at: string | null;
+  superseded_by_id: string | null;
+  reminder_sent_at: string | null;
+}
+
+export interface ReceiptsTable {
+  id: string;
+  tenant_id: string;
+  application_id: string;
+  /** filing: proof the file was received; payment: proof the fee was paid. */
+  kind: 'filing' | 'payment';
+  verification_code: string;
+  /** canonicalJson of the receipt; `signature` is over it. */
+  document: string;
+  key_id: string;
+  signature: string;
+  created_at: string;
+}
+
 export interface Database {
+  permits: PermitsTable;
+  receipts: ReceiptsTable;
   signing_keys: SigningKeysTable;
   audit_checkpoints: AuditCheckpointsTable;
   application_notes: ApplicationNotesTable;
@@ -317,3 +377,5 @@ export type Application = Selectable<ApplicationsTable>;
 export type ApplicationUpdate = Updateable<ApplicationsTable>;
 export type Document = Selectable<DocumentsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type Permit = Selectable<PermitsTable>;
+export type Receipt = Selectable<ReceiptsTable>;

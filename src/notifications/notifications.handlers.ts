@@ -25,7 +25,46 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
   const findUser = (trx: Kysely<Database>, id: string | null) => (id ? trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : Promise.resolve(undefined));
   const findApp = (trx: Kysely<Database>, id: string) => trx.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
+  /** The permit, its file and the holder's account (none for a front-desk file nobody claimed). */
+  async function permitParties(trx: Kysely<Database>, permitId: string) {
+    const permit = await trx.selectFrom('permits').selectAll().where('id', '=', permitId).executeTakeFirstOrThrow();
+    const app = await findApp(trx, permit.application_id);
+    const user = await findUser(trx, app.applicant_id);
+    const title = (JSON.parse(permit.document) as { permitType: { title: { id: string; en: string } } }).permitType.title;
+    return { permit, app, user: user && !user.disabled_at ? user : undefined, title };
+  }
+
   return {
+    'notify.permit_revoked': async (trx, m, row) => {
+      const { permit, user, title } = await permitParties(trx, m.permitId);
+      if (!user) return;
+      await deliver(
+        trx, row, user,
+        `Izin ${permit.number} dicabut / Permit ${permit.number} revoked`,
+        `${title.id} nomor ${permit.number} dicabut oleh kepala dinas.\nAlasan: ${permit.revocation_reason ?? ''}\nLihat ${deps.baseUrl}/v/${permit.verification_code}\n\n` +
+          `${title.en} number ${permit.number} has been revoked by the head of office.\nReason: ${permit.revocation_reason ?? ''}\nSee ${deps.baseUrl}/v/${permit.verification_code}`,
+      );
+    },
+    'notify.permit_reissued': async (trx, m, row) => {
+      const { permit, app, user, title } = await permitParties(trx, m.permitId);
+      if (!user) return;
+      await deliver(
+        trx, row, user,
+        `Izin diterbitkan ulang: ${permit.number} / Permit re-issued`,
+        `${title.id} Anda diterbitkan ulang dengan perbaikan, nomor baru ${permit.number}. Izin lama tidak berlaku lagi. Unduh di ${deps.baseUrl}/permohonan/${app.id}\n\n` +
+          `Your ${title.en} has been corrected and re-issued as ${permit.number}. The old permit is no longer valid. Download it at ${deps.baseUrl}/permohonan/${app.id}`,
+      );
+    },
+    'notify.permit_expiring': async (trx, m, row) => {
+      const { permit, app, user, title } = await permitParties(trx, m.permitId);
+      if (!user || permit.status !== 'valid' || !permit.valid_until) return;
+      await deliver(
+        trx, row, user,
+        `Izin ${permit.number} segera berakhir / Permit ${permit.number} expires soon`,
+        `${title.id} nomor ${permit.number} berlaku sampai ${permit.valid_until}. Ajukan perpanjangan di ${deps.baseUrl}/permohonan/${app.id}\n\n` +
+          `${title.en} number ${permit.number} is valid until ${permit.valid_until}. Apply to renew it at ${deps.baseUrl}/permohonan/${app.id}`,
+      );
+    },
     'notify.account_registered': async (trx, m, row) => {
       const user = await findUser(trx, m.userId);
       if (!user) return;

@@ -37,6 +37,9 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
     topic: z.literal('notify.claim_code'),
     applicationId: z.string(),
   }),
+  z.object({ topic: z.literal('notify.permit_revoked'), permitId: z.string() }),
+  z.object({ topic: z.literal('notify.permit_reissued'), permitId: z.string() }),
+  z.object({ topic: z.literal('notify.permit_expiring'), permitId: z.string() }),
   z.object({
     topic: z.literal('notify.one_time_code'),
     userId: z.string(),

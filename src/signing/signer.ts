@@ -15,10 +15,21 @@ export type PublicKeyInfo = { keyId: string; alg: SignatureAlg; publicKeyPem: st
  * The built-in implementation keeps an Ed25519 key per office in the database; an office that needs a
  * certified signature plugs in a provider here (a BSrE-style remote sign/verify API) instead.
  */
+/** A signer bound to one office's current key; signing with it reads nothing from the database. */
+export interface PreparedSigner {
+  keyId: string;
+  sign(data: Buffer): Promise<Signature>;
+}
+
 export interface Signer {
   /** The id of the key that signs for the office now. */
   keyId(tenantId: string): Promise<string>;
   sign(tenantId: string, data: Buffer): Promise<Signature>;
+  /**
+   * Looks the office's key up once, before a transaction, so that signing inside the transaction
+   * needs no second database connection (SQLite has one) and holds no lock while a key is fetched.
+   */
+  prepare(tenantId: string): Promise<PreparedSigner>;
   /** True only if `sig` is a valid signature over `data` by one of the office's keys (current or retired). */
   verify(tenantId: string, data: Buffer, sig: Signature): Promise<boolean>;
   /** Every key of the office, newest first, for publication. Never the private half. */
@@ -122,6 +133,15 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
       const row = await currentKey(tenantId);
       const signature = cryptoSign(null, data, loadPrivate(row)).toString('base64url');
       return { alg: 'Ed25519', keyId: row.id, signature };
+    },
+
+    async prepare(tenantId) {
+      const row = await currentKey(tenantId);
+      const privateKey = loadPrivate(row);
+      return {
+        keyId: row.id,
+        sign: async (data) => ({ alg: 'Ed25519', keyId: row.id, signature: cryptoSign(null, data, privateKey).toString('base64url') }),
+      };
     },
 
     async verify(tenantId, data, sig) {

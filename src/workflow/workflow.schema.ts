@@ -58,6 +58,8 @@ export const workflowActionSchema = z.strictObject({
   requiresReason: z.boolean().default(false),
   /** Extra input the action records: an assessed fee (integer rupiah) or a payment reference. */
   input: z.enum(['fee_amount', 'payment_reference']).optional(),
+  /** Taking this action issues the signed permit (number, PDF, verification code) in the same transaction. */
+  issuesPermit: z.boolean().default(false),
 });
 
 export const workflowDefinitionSchema = z
@@ -83,6 +85,8 @@ export const workflowDefinitionSchema = z
         actions.add(`${a.code}@${f}`);
       });
       if (!states.has(a.to)) ctx.addIssue({ code: 'custom', path: ['actions', i, 'to'], message: `state "${a.to}" is not defined` });
+      else if (a.issuesPermit && wf.states.find((s) => s.code === a.to)?.kind !== 'final')
+        ctx.addIssue({ code: 'custom', path: ['actions', i, 'issuesPermit'], message: `an action that issues the permit must end in a final state, not "${a.to}"` });
     });
     for (const s of wf.states) {
       const leaves = wf.actions.some((a) => a.from.includes(s.code));

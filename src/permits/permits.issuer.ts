@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Answers } from '../catalogue/answers.js';
+import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
+import type { Application, Database, Permit, Receipt, Tenant } from '../db/schema.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { FileStorage } from '../documents/storage.js';
+import { nextSequenceValue } from '../applications/applications.repository.js';
+import { decryptField, readableCode, sha256Hex } from '../shared/crypto.js';
+import { maskNik } from '../shared/identifiers.js';
+import { canonicalJson } from '../shared/json.js';
+import type { PreparedSigner } from '../signing/signer.js';
+import { renderCertificatePdf } from './certificate.pdf.js';
+import {
+  businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil,
+} from './permit.document.js';
+
+export type PermitIssuerDeps = { storage: FileStorage; baseUrl: string; dataKey: Buffer };
+
+/** The public address a permit's QR code opens. */
+export function verificationUrl(baseUrl: string, code: string): string {
+  return `${baseUrl}/v/${code}`;
+}
+
+function ymdIn(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+/**
+ * Issues permits and receipts inside the caller's transaction, so the state change, the permit
+ * number, the stored PDF and the signature commit together or not at all. Signing uses a signer
+ * prepared before the transaction (see Signer.prepare).
+ */
+export function createPermitIssuer(deps: PermitIssuerDeps) {
+  /** The holder's NIK, masked, from their account or from the form; null if the office never had it. */
+  async function holderNikMasked(trx: Kysely<Database>, app: Application, definition: PermitTypeDefinition, answers: Answers): Promise<string | null> {
+    const nikField = definition.fields.find((f) => f.type === 'nik');
+    const fromForm = nikField ? answers[nikField.name] : undefined;
+    if (typeof fromForm === 'string' && fromForm) return maskNik(fromForm);
+    if (!app.applicant_id) return null;
+    const user = await trx.selectFrom('users').select('nik_encrypted').where('id', '=', app.applicant_id).executeTakeFirst();
+    return user?.nik_encrypted ? maskNik(decryptField(deps.dataKey, user.nik_encrypted)) : null;
+  }
+
+  async function signerIdentity(trx: Kysely<Database>, tenant: Tenant, userId: string): Promise<{ name: string; position: string }> {
+    const user = await trx.selectFrom('users').select(['name', 'role', 'position']).where('id', '=', userId).executeTakeFirstOrThrow();
+    return { name: user.name, position: user.position?.trim() || (user.role === 'head' ? `Kepala ${tenant.name}` : tenant.name) };
+  }
+
+  async function issuePermit(
+    trx: Kysely<Database>,
+    input: {
+      signing: PreparedSigner;
+      tenant: Tenant;
+      app: Application;
+      definition: PermitTypeDefinition;
+      signerId: string;
+      now: string;
+      /** The permit this one replaces (a correction, or the permit a renewal renews). */
+      supersedes?: Permit | null;
+    },
+  ): Promise<Permit> {
+    const { tenant, app, definition, now, signing } = input;
+    if (!app.number) throw new Error('a permit needs a filed application');
+    const answers = JSON.parse(app.answers) as Answers;
+    const template = certificateOf(definition);
+    const validFrom = ymdIn(now, tenant.time_zone);
+    const year = validFrom.slice(0, 4);
+    const seq = await nextSequenceValue(trx, tenant.id, `permit:${app.permit_code}-${year}`);
+    const number = `${app.permit_code}/${String(seq).padStart(5, '0')}/${tenant.code}/${year}`;
+    const verificationCode = readableCode(10);
+    const signer = await signerIdentity(trx, tenant, input.signerId);
+    const supersedes = input.supersedes ?? null;
+    const base = {
+      id: randomUUID(),
+      number,
+      holderName: app.applicant_name,
+      subject: subjectOf(definition, answers),
+      conditions: template.conditions,
+      validFrom,
+      validUntil: validUntil(validFrom, definition.validity),
+    };
+    const branding = JSON.parse(tenant.branding) as { address?: string };
+    const url = verificationUrl(deps.baseUrl, verificationCode);
+    const pdf = await renderCertificatePdf({
+      office: { code: tenant.code, name: tenant.name, address: branding.address ?? null },
+      title: template.title,
+      number,
+      holder: { name: base.holderName, nikMasked: await holderNikMasked(trx, app, definition, answers) },
+      subject: base.subject.map((s) => ({ label: s.label.id, value: s.value.id })),
+      conditions: base.conditions.map((c) => c.id),
+      validFrom,
+      validUntil: base.validUntil,
+      issuedAt: now,
+      timeZone: tenant.time_zone,
+      signer,
+      verification: { url, code: formatVerificationCode(verificationCode) },
+      keyId: signing.keyId,
+      supersedes: supersedes?.number ?? null,
+    });
+    const pdfSha256 = sha256Hex(pdf);
+    const staged = await deps.storage.stage({ source: Readable.from([pdf]), maxBytes: pdf.length });
+    await staged.commit(tenant.id);
+
+    const document: PermitDocument = {
+      v: 1,
+      kind: 'permit',
+      office: { code: tenant.code, name: tenant.name },
+      id: base.id,
+      number,
+      verificationCode,
+      applicationNumber: app.number,
+      permitType: { code: app.permit_code, title: template.title },
+      holder: { name: base.holderName },
+      businessName: businessNameOf(definition, answers),
+      subject: base.subject,
+      conditions: base.conditions,
+      validFrom,
+      validUntil: base.validUntil,
+      issuedAt: now,
+      signer,
+      supersedes: supersedes ? { number: supersedes.number } : null,
+      pdf: { sha256: pdfSha256, size: pdf.length },
+    };
+    const text = canonicalJson(document);
+    const signature = await signing.sign(Buffer.from(text));
+    const permit: Permit = {
+      id: base.id,
+      tenant_id: tenant.id,
+      application_id: app.id,
+      permit_type_id: app.permit_type_id,
+      permit_code: app.permit_code,
+      number,
+      verification_code: verificationCode,
+      status: 'valid',
+      holder_name: base.holderName,
+      business_name: document.businessName,
+      public_registry: template.publicRegistry ? 1 : 0,
+      document: text,
+      key_id: signature.keyId,
+      signature: signature.signature,
+      pdf_sha256: pdfSha256,
+      pdf_size: pdf.length,
+      applied_at: app.submitted_at,
+      issued_at: now,
+      issued_by: input.signerId,
+      valid_from: validFrom,
+      valid_until: base.validUntil,
+      revoked_at: null,
+      revoked_by: null,
+      revocation_reason: null,
+      supersedes_id: supersedes?.id ?? null,
+      superseded_at: null,
+      superseded_by_id: null,
+      reminder_sent_at: null,
+    };
+    await trx.insertInto('permits').values(permit).execute();
+    if (supersedes && supersedes.status === 'valid') {
+      await trx.updateTable('permits').set({ status: 'superseded', superseded_at: now, superseded_by_id: permit.id }).where('id', '=', supersedes.id).where('status', '=', 'valid').execute();
+    }
+    await appendAudit(trx, {
+      tenantId: tenant.id, actorId: input.signerId, action: 'permit.issued', subjectType: 'permit', subjectId: permit.id,
+      data: { number, applicationId: app.id, keyId: signature.keyId, pdfSha256, ...(supersedes ? { supersedes: supersedes.number } : {}) }, occurredAt: now,
+    });
+    return permit;
+  }
+
+  async function issueReceipt(
+    trx: Kysely<Database>,
+    input: { signing: PreparedSigner; tenant: Tenant; app: Application; definition: PermitTypeDefinition; kind: Receipt['kind']; now: string },
+  ): Promise<Receipt> {
+    const { tenant, app, definition, now, signing } = input;
+    if (!app.number) throw new Error('a receipt needs a filed application');
+    const verificationCode = readableCode(10);
+    const document: ReceiptDocument = {
+      v: 1,
+      kind: 'receipt',
+      receiptKind: input.kind,
+      office: { code: tenant.code, name: tenant.name },
+      verificationCode,
+      applicationNumber: app.number,
+      permitType: { code: app.permit_code, name: definition.name },
+      applicantName: app.applicant_name,
+      at: now,
+      payment: input.kind === 'payment' ? { amount: app.fee_amount ?? 0, reference: app.payment_reference ?? '' } : null,
+    };
+    const text = canonicalJson(document);
+    const signature = await signing.sign(Buffer.from(text));
+    const receipt: Receipt = {
+      id: randomUUID(), tenant_id: tenant.id, application_id: app.id, kind: input.kind, verification_code: verificationCode,
+      document: text, key_id: signature.keyId, signature: signature.signature, created_at: now,
+    };
+    await trx.insertInto('receipts').values(receipt).onConflict((oc) => oc.columns(['application_id', 'kind']).doNothing()).execute();
+    return receipt;
+  }
+
+  return { issuePermit, issueReceipt };
+}
+export type PermitIssuer = ReturnType<typeof createPermitIssuer>;

@@ -1,0 +1,322 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { listCheckpoints } from '../audit/audit.checkpoints.js';
+import { requireActor } from '../http/context.js';
+import { localisedSchema, problemResponses, uuidParam } from '../http/common.schemas.js';
+import { AppError } from '../shared/errors.js';
+import type { Services } from '../services.js';
+import { REGISTRY_COLUMNS, registryJsonSchema, registryRecordSchema, registryStatusSchema, toCsv } from './registry.schema.js';
+
+const bearer = [{ bearer: [] }];
+/** The largest PDF the public check accepts; an issued permit is far smaller. */
+export const MAX_CHECKED_PDF_BYTES = 10 * 1024 * 1024;
+
+const signatureSchema = z.object({ alg: z.literal('Ed25519'), keyId: z.string(), signature: z.string().describe('base64url') });
+const signedSchema = z
+  .object({
+    document: z.string().describe('The exact signed text (canonical JSON); check `signature` over its UTF-8 bytes with the key from /.well-known/izol-signing-keys.json'),
+    signature: signatureSchema,
+  })
+  .meta({ id: 'SignedDocument' });
+
+const publicPermitSchema = z
+  .object({
+    office: z.object({ code: z.string(), name: z.string() }),
+    number: z.string(),
+    verificationCode: z.string(),
+    applicationNumber: z.string(),
+    permitType: z.object({ code: z.string(), title: localisedSchema }),
+    holder: z.object({ name: z.string() }),
+    businessName: z.string().nullable(),
+    subject: z.array(z.object({ field: z.string(), label: localisedSchema, value: localisedSchema })),
+    conditions: z.array(localisedSchema),
+    validFrom: z.string(),
+    validUntil: z.string().nullable(),
+    issuedAt: z.string(),
+    signer: z.object({ name: z.string(), position: z.string() }),
+    supersedes: z.object({ number: z.string() }).nullable(),
+    status: registryStatusSchema,
+    revokedAt: z.string().nullable(),
+    revocationReason: z.string().nullable(),
+    supersededBy: z.object({ number: z.string(), verificationCode: z.string() }).nullable(),
+  })
+  .meta({ id: 'PublicPermit' });
+
+const receiptDocumentSchema = z
+  .object({
+    receiptKind: z.enum(['filing', 'payment']),
+    office: z.object({ code: z.string(), name: z.string() }),
+    verificationCode: z.string(),
+    applicationNumber: z.string(),
+    permitType: z.object({ code: z.string(), name: localisedSchema }),
+    applicantName: z.string(),
+    at: z.string(),
+    payment: z.object({ amount: z.number(), reference: z.string() }).nullable(),
+  })
+  .meta({ id: 'Receipt' });
+
+const verificationSchema = z
+  .object({
+    status: z.enum(['valid', 'expired', 'revoked', 'superseded', 'not_found', 'not_authentic']),
+    kind: z.enum(['permit', 'receipt']).nullable(),
+    permit: publicPermitSchema.optional(),
+    receipt: receiptDocumentSchema.optional(),
+    signed: signedSchema.optional(),
+  })
+  .meta({ id: 'Verification', description: 'Never contains a NIK, phone number or email address' });
+
+export const permitSchema = z
+  .object({
+    id: z.string(),
+    applicationId: z.string(),
+    number: z.string(),
+    verificationCode: z.string(),
+    verificationUrl: z.string(),
+    status: registryStatusSchema,
+    title: localisedSchema,
+    holderName: z.string(),
+    validFrom: z.string(),
+    validUntil: z.string().nullable(),
+    issuedAt: z.string(),
+    revokedAt: z.string().nullable(),
+    revocationReason: z.string().nullable(),
+    supersedesId: z.string().nullable(),
+    supersededById: z.string().nullable(),
+    pdfSha256: z.string(),
+  })
+  .meta({ id: 'Permit' });
+
+const registryQuerySchema = z.strictObject({
+  q: z.string().trim().max(100).optional().describe('Part of a permit number, holder name or business name'),
+  type: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{1,11}$/).transform((s) => s.toUpperCase()).optional().describe('Permit type code'),
+  status: registryStatusSchema.optional(),
+  from: z.iso.date().optional().describe('Issued on or after (YYYY-MM-DD)'),
+  to: z.iso.date().optional().describe('Issued on or before (YYYY-MM-DD)'),
+});
+
+const permitParams = z.strictObject({ id: uuidParam });
+const reasonBody = z.strictObject({ reason: z.string().trim().min(5).max(1000) });
+
+/** Reads the one file of a multipart upload into memory (PDF checks are small and synchronous). */
+export async function readUploadedFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
+  const missing = () => new AppError('invalid_input', 'no file', { fields: [{ field: 'file', code: 'required', message: 'choose the PDF file to check' }] });
+  if (!request.isMultipart()) throw missing();
+  let part;
+  try {
+    part = await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 2 } });
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode) throw err;
+    throw missing();
+  }
+  if (!part || part.fieldname !== 'file') throw missing();
+  let bytes: Buffer;
+  try {
+    bytes = await part.toBuffer();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new AppError('file_too_large', 'pdf too large', { params: { maxMb: Math.round(maxBytes / 1048576) } });
+    }
+    throw missing();
+  }
+  if (bytes.length === 0) throw missing();
+  return bytes;
+}
+
+export function permitRoutes(app: FastifyInstance, services: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { permits } = services;
+
+  r.get('/api/v1/verify/:code', {
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'verifyPermit',
+      tags: ['Trust'],
+      summary: 'Public: check a permit or receipt by the code under its QR code (valid, expired, revoked, superseded, not found)',
+      params: z.strictObject({ code: z.string().min(1).max(40) }),
+      response: { 200: verificationSchema, ...problemResponses },
+    },
+    handler: async (request) => permits.verify({ tenantId: request.tenant.id, code: request.params.code }),
+  });
+
+  r.post('/api/v1/verify/pdf', {
+    config: { multipartUpload: true, rateLimit: { max: 20, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'verifyPermitPdf',
+      tags: ['Trust'],
+      summary: 'Public: upload a permit PDF (multipart/form-data, field "file") to check it is exactly the one the office issued; any change makes it not authentic',
+      consumes: ['multipart/form-data'],
+      response: { 200: verificationSchema, ...problemResponses },
+    },
+    handler: async (request) => permits.verifyPdf({ tenantId: request.tenant.id, bytes: await readUploadedFile(request, MAX_CHECKED_PDF_BYTES) }),
+  });
+
+  r.get('/api/v1/applications/:id/permits', {
+    schema: {
+      operationId: 'listPermits',
+      tags: ['Permits'],
+      summary: 'The permits issued on a file, newest first (a correction or renewal adds one)',
+      security: bearer,
+      params: permitParams,
+      response: { 200: z.array(permitSchema), ...problemResponses },
+    },
+    handler: async (request) => permits.permitsForApplication({ actor: requireActor(request), applicationId: request.params.id }),
+  });
+
+  r.get('/api/v1/applications/:id/receipts', {
+    schema: {
+      operationId: 'listReceipts',
+      tags: ['Permits'],
+      summary: 'Signed receipts of a file: proof of filing and, for paid permits, proof of payment',
+      security: bearer,
+      params: permitParams,
+      response: {
+        200: z.array(z.object({ kind: z.enum(['filing', 'payment']), verificationCode: z.string(), createdAt: z.string(), document: receiptDocumentSchema.extend({ v: z.literal(1), kind: z.literal('receipt') }) })),
+        ...problemResponses,
+      },
+    },
+    handler: async (request) => permits.receiptsForApplication({ actor: requireActor(request), applicationId: request.params.id }),
+  });
+
+  r.get('/api/v1/permits/:id', {
+    schema: { operationId: 'getPermit', tags: ['Permits'], summary: 'One permit (its holder, or an officer of the office)', security: bearer, params: permitParams, response: { 200: permitSchema, ...problemResponses } },
+    handler: async (request) => permits.getPermit({ actor: requireActor(request), permitId: request.params.id }),
+  });
+
+  r.get('/api/v1/permits/:id/pdf', {
+    schema: {
+      operationId: 'downloadPermitPdf',
+      tags: ['Permits'],
+      summary: 'The signed permit PDF (application/pdf)',
+      security: bearer,
+      params: permitParams,
+      produces: ['application/pdf'],
+      response: { 200: z.any().describe('The PDF'), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const { permit, stream } = await permits.openPdf({ actor: requireActor(request), permitId: request.params.id });
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf"`)
+        .header('cache-control', 'private, no-store')
+        .send(stream);
+    },
+  });
+
+  r.post('/api/v1/permits/:id/revoke', {
+    schema: {
+      operationId: 'revokePermit',
+      tags: ['Permits'],
+      summary: 'Head of office: revoke a permit, with a reason the public verification shows',
+      security: bearer,
+      params: permitParams,
+      body: reasonBody,
+      response: { 200: permitSchema, ...problemResponses },
+    },
+    handler: async (request) => permits.revoke({ actor: requireActor(request, ['head']), permitId: request.params.id, reason: request.body.reason }),
+  });
+
+  r.post('/api/v1/permits/:id/reissue', {
+    schema: {
+      operationId: 'reissuePermit',
+      tags: ['Permits'],
+      summary: "Head of office: correct a permit by re-issuing it (new number and code); the old one becomes superseded",
+      security: bearer,
+      params: permitParams,
+      body: reasonBody.extend({
+        holderName: z.string().trim().min(1).max(200).optional(),
+        answers: z.record(z.string().max(40), z.union([z.string().max(5000), z.number(), z.boolean()])).optional().describe('Corrected answers (only those that change)'),
+      }),
+      response: { 201: permitSchema, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const next = await permits.reissue({ actor: requireActor(request, ['head']), permitId: request.params.id, ...request.body });
+      return reply.code(201).send(next);
+    },
+  });
+
+  r.post('/api/v1/permits/:id/renew', {
+    schema: {
+      operationId: 'renewPermit',
+      tags: ['Permits'],
+      summary: "Holder: start a renewal, a new application pre-filled from the permit's file (the same draft if one is open)",
+      security: bearer,
+      params: permitParams,
+      response: { 200: z.object({ applicationId: z.string() }), 201: z.object({ applicationId: z.string() }), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const { applicationId, created } = await permits.renew({ actor: requireActor(request, ['applicant']), permitId: request.params.id });
+      return reply.code(created ? 201 : 200).send({ applicationId });
+    },
+  });
+
+  r.get('/api/v1/registry', {
+    schema: {
+      operationId: 'searchRegistry',
+      tags: ['Registry'],
+      summary: 'Public: the registry of issued permits (no NIK, phone or email), newest first',
+      querystring: registryQuerySchema.extend({ page: z.coerce.number().int().min(1).max(10_000).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(20) }),
+      response: { 200: z.object({ total: z.number(), page: z.number(), pageSize: z.number(), records: z.array(registryRecordSchema) }), ...problemResponses },
+    },
+    handler: async (request) => {
+      const { page, pageSize, ...filters } = request.query;
+      return permits.searchRegistry({ tenantId: request.tenant.id, filters, page, pageSize });
+    },
+  });
+
+  r.get('/api/v1/registry/export.json', {
+    schema: {
+      operationId: 'exportRegistryJson',
+      tags: ['Registry'],
+      summary: 'Public open data: the registry as a JSON array of RegistryRecord (schema at /api/v1/registry/schema.json)',
+      querystring: registryQuerySchema,
+      response: { 200: z.array(registryRecordSchema), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      void reply.header('content-disposition', 'attachment; filename="registri-izin.json"');
+      return permits.exportRegistry({ tenantId: request.tenant.id, filters: request.query });
+    },
+  });
+
+  r.get('/api/v1/registry/export.csv', {
+    schema: {
+      operationId: 'exportRegistryCsv',
+      tags: ['Registry'],
+      summary: `Public open data: the registry as CSV (RFC 4180, UTF-8), columns ${REGISTRY_COLUMNS.join(', ')}`,
+      querystring: registryQuerySchema,
+      produces: ['text/csv'],
+      response: { 200: z.string(), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const records = await permits.exportRegistry({ tenantId: request.tenant.id, filters: request.query });
+      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="registri-izin.csv"').send(toCsv(records));
+    },
+  });
+
+  r.get('/api/v1/registry/schema.json', {
+    schema: { operationId: 'getRegistrySchema', tags: ['Registry'], summary: 'Public: the JSON Schema of one registry record (docs/registry.md explains the fields)', response: { 200: z.record(z.string(), z.unknown()), ...problemResponses } },
+    handler: async (_request, reply) => {
+      void reply.header('content-type', 'application/schema+json');
+      return registryJsonSchema();
+    },
+  });
+
+  r.get('/.well-known/izol-audit-checkpoints.json', {
+    schema: {
+      operationId: 'getAuditCheckpoints',
+      tags: ['Trust'],
+      summary: "Public: the office's signed audit checkpoints (chain position and head hash), so others can keep copies and spot a rewritten or truncated log",
+      response: {
+        200: z.object({
+          office: z.string(),
+          checkpoints: z.array(z.object({ tenantId: z.string(), seq: z.number(), headHash: z.string(), createdAt: z.string(), keyId: z.string(), signature: z.string() })),
+        }),
+        ...problemResponses,
+      },
+    },
+    handler: async (request, reply) => {
+      void reply.header('cache-control', 'public, max-age=300');
+      return { office: request.tenant.code, checkpoints: await listCheckpoints(services.db, request.tenant.id) };
+    },
+  });
+}

@@ -1,0 +1,413 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import type { Actor } from '../auth/actor.js';
+import type { Answers } from '../catalogue/answers.js';
+import { validateAnswers } from '../catalogue/answers.js';
+import type { CatalogueService } from '../catalogue/catalogue.service.js';
+import type { Db } from '../db/database.js';
+import type { Permit, Receipt, Tenant } from '../db/schema.js';
+import type { ApplicationService } from '../applications/applications.service.js';
+import { canSee } from '../applications/applications.access.js';
+import { findApplication, insertEvent, updateAtRevision } from '../applications/applications.repository.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { FileStorage } from '../documents/storage.js';
+import { enqueue } from '../outbox/outbox.repository.js';
+import { sha256Hex } from '../shared/crypto.js';
+import { AppError } from '../shared/errors.js';
+import { type Clock, isoNow } from '../shared/time.js';
+import type { Signer } from '../signing/signer.js';
+import { findTenantById } from '../tenants/tenants.repository.js';
+import { addressOf, normaliseVerificationCode, type PermitDocument, type ReceiptDocument } from './permit.document.js';
+import { type PermitIssuer, verificationUrl } from './permits.issuer.js';
+import type { PublicPermitStatus, RegistryRecord } from './registry.schema.js';
+
+/** Holders hear about an expiring permit this many days before its last day. */
+export const EXPIRY_REMINDER_DAYS = 30;
+
+export type PublicPermit = Omit<PermitDocument, 'v' | 'kind' | 'id' | 'pdf'> & {
+  status: PublicPermitStatus;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  supersededBy: { number: string; verificationCode: string } | null;
+};
+
+/**
+ * What a verification answers. `not_authentic`: the record exists but its signature does not hold
+ * (or an uploaded PDF matches no permit), so nothing it says can be trusted.
+ */
+export type Verification =
+  | { status: 'not_found' | 'not_authentic'; kind: null }
+  | { status: PublicPermitStatus; kind: 'permit'; permit: PublicPermit; signed: SignedDocument }
+  | { status: 'valid'; kind: 'receipt'; receipt: ReceiptDocument; signed: SignedDocument };
+
+/** The exact signed text and its signature, so anyone can check it with the office's published key. */
+export type SignedDocument = { document: string; signature: { alg: 'Ed25519'; keyId: string; signature: string } };
+
+export type RegistryFilters = { q?: string | undefined; type?: string | undefined; status?: PublicPermitStatus | undefined; from?: string | undefined; to?: string | undefined };
+
+function todayIn(clock: Clock, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now());
+}
+
+function addDays(ymd: string, days: number): string {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A stored permit's status today: "expired" is read from the dates, never stored. */
+export function permitStatus(p: Pick<Permit, 'status' | 'valid_until'>, today: string): PublicPermitStatus {
+  if (p.status !== 'valid') return p.status;
+  return p.valid_until !== null && p.valid_until < today ? 'expired' : 'valid';
+}
+
+export function createPermitService(deps: {
+  db: Db;
+  clock: Clock;
+  catalogue: CatalogueService;
+  applications: ApplicationService;
+  storage: FileStorage;
+  signer: Signer;
+  issuer: PermitIssuer;
+  baseUrl: string;
+}) {
+  const { db, clock } = deps;
+
+  async function tenantOf(tenantId: string): Promise<Tenant> {
+    const tenant = await findTenantById(db, tenantId);
+    if (!tenant) throw new AppError('not_found', 'no such office');
+    return tenant;
+  }
+
+  async function authentic(p: { tenant_id: string; document: string; key_id: string; signature: string }): Promise<boolean> {
+    return deps.signer.verify(p.tenant_id, Buffer.from(p.document), { alg: 'Ed25519', keyId: p.key_id, signature: p.signature });
+  }
+
+  /** The signed document, if the row's signature holds and the row agrees with what was signed. */
+  async function trustedPermit(p: Permit): Promise<PermitDocument | null> {
+    if (!(await authentic(p))) return null;
+    const doc = JSON.parse(p.document) as PermitDocument;
+    const agrees = doc.id === p.id && doc.number === p.number && doc.verificationCode === p.verification_code && doc.pdf.sha256 === p.pdf_sha256;
+    return agrees ? doc : null;
+  }
+
+  async function describePermit(p: Permit): Promise<Verification> {
+    const doc = await trustedPermit(p);
+    if (!doc) return { status: 'not_authentic', kind: null };
+    const tenant = await tenantOf(p.tenant_id);
+    const status = permitStatus(p, todayIn(clock, tenant.time_zone));
+    const next = p.superseded_by_id ? await db.selectFrom('permits').select(['number', 'verification_code']).where('id', '=', p.superseded_by_id).executeTakeFirst() : undefined;
+    const { v: _v, kind: _k, id: _id, pdf: _pdf, ...shown } = doc;
+    return {
+      status,
+      kind: 'permit',
+      permit: {
+        ...shown,
+        status,
+        revokedAt: p.revoked_at,
+        revocationReason: p.revocation_reason,
+        supersededBy: next ? { number: next.number, verificationCode: next.verification_code } : null,
+      },
+      signed: { document: p.document, signature: { alg: 'Ed25519', keyId: p.key_id, signature: p.signature } },
+    };
+  }
+
+  async function describeReceipt(r: Receipt): Promise<Verification> {
+    if (!(await authentic(r))) return { status: 'not_authentic', kind: null };
+    const doc = JSON.parse(r.document) as ReceiptDocument;
+    if (doc.verificationCode !== r.verification_code) return { status: 'not_authentic', kind: null };
+    return { status: 'valid', kind: 'receipt', receipt: doc, signed: { document: r.document, signature: { alg: 'Ed25519', keyId: r.key_id, signature: r.signature } } };
+  }
+
+  /** What the QR code opens: a permit or a receipt by its code, in this office. Never a NIK. */
+  async function verify(input: { tenantId: string; code: string }): Promise<Verification> {
+    const code = normaliseVerificationCode(input.code);
+    if (!/^[0-9A-Z]{10}$/.test(code)) return { status: 'not_found', kind: null };
+    const permit = await db.selectFrom('permits').selectAll().where('tenant_id', '=', input.tenantId).where('verification_code', '=', code).executeTakeFirst();
+    if (permit) return describePermit(permit);
+    const receipt = await db.selectFrom('receipts').selectAll().where('tenant_id', '=', input.tenantId).where('verification_code', '=', code).executeTakeFirst();
+    if (receipt) return describeReceipt(receipt);
+    return { status: 'not_found', kind: null };
+  }
+
+  /**
+   * Checks an uploaded PDF: authentic only if it is byte for byte a PDF this office issued (its SHA-256
+   * is in a permit whose signature holds). A single changed byte gives another hash: not authentic.
+   */
+  async function verifyPdf(input: { tenantId: string; bytes: Buffer }): Promise<Verification> {
+    const hash = sha256Hex(input.bytes);
+    const permit = await db.selectFrom('permits').selectAll().where('tenant_id', '=', input.tenantId).where('pdf_sha256', '=', hash).executeTakeFirst();
+    if (!permit) return { status: 'not_authentic', kind: null };
+    return describePermit(permit);
+  }
+
+  /** A permit its holder or an officer of the office may open; anyone else gets not_found. */
+  async function loadVisible(actor: Actor, permitId: string): Promise<Permit> {
+    const permit = await db.selectFrom('permits').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', permitId).executeTakeFirst();
+    const app = permit ? await findApplication(db, actor.tenantId, permit.application_id) : undefined;
+    if (!permit || !app || !canSee(actor, app)) throw new AppError('not_found', 'permit not found or not visible');
+    return permit;
+  }
+
+  async function view(permit: Permit) {
+    const tenant = await tenantOf(permit.tenant_id);
+    const doc = JSON.parse(permit.document) as PermitDocument;
+    return {
+      id: permit.id,
+      applicationId: permit.application_id,
+      number: permit.number,
+      verificationCode: permit.verification_code,
+      verificationUrl: verificationUrl(deps.baseUrl, permit.verification_code),
+      status: permitStatus(permit, todayIn(clock, tenant.time_zone)),
+      title: doc.permitType.title,
+      holderName: permit.holder_name,
+      validFrom: permit.valid_from,
+      validUntil: permit.valid_until,
+      issuedAt: permit.issued_at,
+      revokedAt: permit.revoked_at,
+      revocationReason: permit.revocation_reason,
+      supersedesId: permit.supersedes_id,
+      supersededById: permit.superseded_by_id,
+      pdfSha256: permit.pdf_sha256,
+    };
+  }
+  type PermitView = Awaited<ReturnType<typeof view>>;
+
+  async function getPermit(input: { actor: Actor; permitId: string }): Promise<PermitView> {
+    return view(await loadVisible(input.actor, input.permitId));
+  }
+
+  /** Every permit issued on a file, newest first (a correction or renewal adds one). */
+  async function permitsForApplication(input: { actor: Actor; applicationId: string }): Promise<PermitView[]> {
+    await deps.applications.loadVisible(input.actor, input.applicationId);
+    const rows = await db.selectFrom('permits').selectAll().where('tenant_id', '=', input.actor.tenantId).where('application_id', '=', input.applicationId).orderBy('issued_at', 'desc').orderBy('number', 'desc').execute();
+    return Promise.all(rows.map(view));
+  }
+
+  async function receiptsForApplication(input: { actor: Actor; applicationId: string }) {
+    await deps.applications.loadVisible(input.actor, input.applicationId);
+    const rows = await db.selectFrom('receipts').selectAll().where('tenant_id', '=', input.actor.tenantId).where('application_id', '=', input.applicationId).orderBy('created_at').execute();
+    return rows.map((r) => ({ kind: r.kind, verificationCode: r.verification_code, createdAt: r.created_at, document: JSON.parse(r.document) as ReceiptDocument }));
+  }
+
+  /** The signed PDF. An officer opening it is recorded in the audit log (it shows a masked NIK). */
+  async function openPdf(input: { actor: Actor; permitId: string }): Promise<{ permit: Permit; stream: Readable }> {
+    const permit = await loadVisible(input.actor, input.permitId);
+    if (input.actor.role !== 'applicant') {
+      const now = isoNow(clock);
+      await db.transaction().execute((trx) =>
+        appendAudit(trx, { tenantId: permit.tenant_id, actorId: input.actor.userId, action: 'permit.pdf_opened', subjectType: 'permit', subjectId: permit.id, data: { number: permit.number }, occurredAt: now }),
+      );
+    }
+    return { permit, stream: await deps.storage.open(permit.tenant_id, permit.pdf_sha256) };
+  }
+
+  function requireHead(actor: Actor, what: string): void {
+    if (actor.role !== 'head') throw new AppError('forbidden', `only the head of office may ${what}`);
+  }
+
+  function requireReason(reason: string | undefined): string {
+    const text = reason?.trim() ?? '';
+    if (text.length < 5) throw new AppError('invalid_input', 'reason needed', { fields: [{ field: 'reason', code: 'required', message: 'give the reason (at least 5 characters)' }] });
+    return text.slice(0, 1000);
+  }
+
+  /** The head revokes a permit, with a reason the public verification page shows. */
+  async function revoke(input: { actor: Actor; permitId: string; reason?: string | undefined }): Promise<PermitView> {
+    requireHead(input.actor, 'revoke a permit');
+    const permit = await loadVisible(input.actor, input.permitId);
+    const reason = requireReason(input.reason);
+    if (permit.status !== 'valid') throw new AppError('invalid_state', `the permit is already ${permit.status}`);
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      const res = await trx.updateTable('permits').set({ status: 'revoked', revoked_at: now, revoked_by: input.actor.userId, revocation_reason: reason })
+        .where('id', '=', permit.id).where('status', '=', 'valid').executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw new AppError('conflict', 'changed meanwhile');
+      await appendAudit(trx, { tenantId: permit.tenant_id, actorId: input.actor.userId, action: 'permit.revoked', subjectType: 'permit', subjectId: permit.id, data: { number: permit.number, reason }, occurredAt: now });
+      await enqueue(trx, { tenantId: permit.tenant_id, now, message: { topic: 'notify.permit_revoked', permitId: permit.id } });
+    });
+    return getPermit({ actor: input.actor, permitId: permit.id });
+  }
+
+  /**
+   * Correction by re-issue: the head fixes the holder's name or printed answers and issues a new
+   * permit (new number, new code, new PDF); the old one is marked superseded and points to the new.
+   */
+  async function reissue(input: { actor: Actor; permitId: string; reason?: string | undefined; holderName?: string | undefined; answers?: Record<string, unknown> | undefined }): Promise<PermitView> {
+    requireHead(input.actor, 're-issue a permit');
+    const permit = await loadVisible(input.actor, input.permitId);
+    const reason = requireReason(input.reason);
+    if (permit.status !== 'valid') throw new AppError('invalid_state', `only a valid permit can be corrected; this one is ${permit.status}`);
+    const app = (await findApplication(db, permit.tenant_id, permit.application_id))!;
+    const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id);
+    const tenant = await tenantOf(permit.tenant_id);
+    const { answers: corrected, problems } = validateAnswers(definition.fields, input.answers ?? {}, { complete: false, today: todayIn(clock, tenant.time_zone) });
+    if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
+    const holderName = input.holderName?.trim();
+    if (input.holderName !== undefined && (!holderName || holderName.length > 200)) {
+      throw new AppError('invalid_input', 'bad holder name', { fields: [{ field: 'holderName', code: 'required', message: 'the holder name is required (at most 200 characters)' }] });
+    }
+    const signing = await deps.signer.prepare(permit.tenant_id);
+    const now = isoNow(clock);
+    const issued = await db.transaction().execute(async (trx) => {
+      const merged: Answers = { ...(JSON.parse(app.answers) as Answers), ...corrected };
+      const changed = await updateAtRevision(trx, app.id, app.revision, { answers: JSON.stringify(merged), ...(holderName ? { applicant_name: holderName } : {}), updated_at: now });
+      if (!changed) throw new AppError('conflict', 'changed meanwhile');
+      const current = await trx.selectFrom('permits').selectAll().where('id', '=', permit.id).where('status', '=', 'valid').executeTakeFirst();
+      if (!current) throw new AppError('conflict', 'changed meanwhile');
+      await insertEvent(trx, {
+        id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: 'reissue', fromState: app.state, toState: app.state,
+        actorId: input.actor.userId, actorRole: input.actor.role, reason, data: { fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) }, at: now,
+      });
+      const fresh = (await findApplication(trx, app.tenant_id, app.id))!;
+      const next = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: input.actor.userId, now, supersedes: current });
+      await appendAudit(trx, {
+        tenantId: tenant.id, actorId: input.actor.userId, action: 'permit.reissued', subjectType: 'permit', subjectId: permit.id,
+        data: { number: permit.number, newNumber: next.number, reason, fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) }, occurredAt: now,
+      });
+      await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.permit_reissued', permitId: next.id } });
+      return next;
+    });
+    return getPermit({ actor: input.actor, permitId: issued.id });
+  }
+
+  /**
+   * Renewal: a new draft application of the same type, pre-filled from the permit's file (answers
+   * the current form no longer accepts are left out). Asking twice gives the same draft.
+   */
+  async function renew(input: { actor: Actor; permitId: string }): Promise<{ applicationId: string; created: boolean }> {
+    const { actor } = input;
+    if (actor.role !== 'applicant') throw new AppError('forbidden', 'the holder renews a permit from their account');
+    const permit = await loadVisible(actor, input.permitId);
+    const app = (await findApplication(db, permit.tenant_id, permit.application_id))!;
+    const type = await deps.catalogue.getPermitType({ tenantId: actor.tenantId, code: app.permit_code });
+    if (!type.definition.renewable) throw new AppError('invalid_state', 'this kind of permit is not renewed; apply again instead');
+    if (permit.status !== 'valid') throw new AppError('invalid_state', `a ${permit.status} permit cannot be renewed`);
+    const open = await db.selectFrom('applications').select(['id', 'state', 'permit_type_version_id']).where('tenant_id', '=', actor.tenantId).where('renews_permit_id', '=', permit.id).where('decided_at', 'is', null).executeTakeFirst();
+    if (open) return { applicationId: open.id, created: false };
+    const tenant = await tenantOf(actor.tenantId);
+    const old = JSON.parse(app.answers) as Answers;
+    const kept: Record<string, unknown> = {};
+    for (const f of type.definition.fields) {
+      const value = f.type === 'yes_no' && f.name === 'isRenewal' ? true : old[f.name];
+      if (value === undefined) continue;
+      if (validateAnswers([f], { [f.name]: value }, { complete: false, today: todayIn(clock, tenant.time_zone) }).problems.length === 0) kept[f.name] = value;
+    }
+    const { application } = await deps.applications.createApplication({ actor, permitTypeCode: app.permit_code, answers: kept, renewsPermitId: permit.id });
+    return { applicationId: application.id, created: true };
+  }
+
+  function registryQuery(tenantId: string, filters: RegistryFilters, today: string) {
+    let q = db
+      .selectFrom('permits')
+      .innerJoin('permit_types', 'permit_types.id', 'permits.permit_type_id')
+      .selectAll('permits')
+      .where('permits.tenant_id', '=', tenantId)
+      .where('permits.public_registry', '=', 1);
+    const text = filters.q?.trim().toLowerCase();
+    if (text) {
+      const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      q = q.where((eb) =>
+        eb.or([
+          eb(sql`lower(permits.number)`, 'like', sql`${like} escape '\\'`),
+          eb(sql`lower(permits.holder_name)`, 'like', sql`${like} escape '\\'`),
+          eb(sql`lower(coalesce(permits.business_name, ''))`, 'like', sql`${like} escape '\\'`),
+        ]),
+      );
+    }
+    if (filters.type) q = q.where('permits.permit_code', '=', filters.type);
+    if (filters.from) q = q.where('permits.valid_from', '>=', filters.from);
+    if (filters.to) q = q.where('permits.valid_from', '<=', filters.to);
+    switch (filters.status) {
+      case 'valid':
+        q = q.where('permits.status', '=', 'valid').where((eb) => eb.or([eb('permits.valid_until', 'is', null), eb('permits.valid_until', '>=', today)]));
+        break;
+      case 'expired':
+        q = q.where('permits.status', '=', 'valid').where('permits.valid_until', '<', today);
+        break;
+      case 'revoked':
+      case 'superseded':
+        q = q.where('permits.status', '=', filters.status);
+        break;
+    }
+    return q;
+  }
+
+  function toRecord(p: Permit, tenant: Tenant, today: string, typeName: string, definitionAddress: string | null): RegistryRecord {
+    const doc = JSON.parse(p.document) as PermitDocument;
+    const status = permitStatus(p, today);
+    const statusDate = status === 'revoked' ? p.revoked_at!.slice(0, 10) : status === 'superseded' ? p.superseded_at!.slice(0, 10) : status === 'expired' ? addDays(p.valid_until!, 1) : p.valid_from;
+    const subject = doc.subject.map((s) => `${s.label.id}: ${s.value.id}`).join('; ');
+    return {
+      PermitNum: p.number,
+      Description: subject ? `${doc.permitType.title.id}. ${subject}` : doc.permitType.title.id,
+      AppliedDate: p.applied_at ? new Intl.DateTimeFormat('en-CA', { timeZone: tenant.time_zone }).format(new Date(p.applied_at)) : null,
+      IssuedDate: p.valid_from,
+      ExpiresDate: p.valid_until,
+      StatusCurrent: status,
+      StatusCurrentMapped: status === 'valid' ? 'Permit Issued' : 'Permit Cancelled',
+      StatusDate: statusDate,
+      OriginalAddress1: definitionAddress,
+      Jurisdiction: tenant.name,
+      PermitType: p.permit_code,
+      PermitTypeDesc: typeName,
+      HolderName: p.holder_name,
+      BusinessName: p.business_name,
+      VerificationCode: p.verification_code,
+      Link: verificationUrl(deps.baseUrl, p.verification_code),
+    };
+  }
+
+  async function toRecords(tenant: Tenant, rows: Permit[], today: string): Promise<RegistryRecord[]> {
+    const types = new Map((await deps.catalogue.listPermitTypes({ tenantId: tenant.id, includeDisabled: true })).map((t) => [t.definition.code, t.definition]));
+    return rows.map((p) => {
+      const definition = types.get(p.permit_code);
+      const doc = JSON.parse(p.document) as PermitDocument;
+      return toRecord(p, tenant, today, definition?.name.id ?? p.permit_code, definition ? addressOf(definition, doc) : null);
+    });
+  }
+
+  /** The public registry: permits whose type is listed publicly, newest first, a page at a time. */
+  async function searchRegistry(input: { tenantId: string; filters: RegistryFilters; page: number; pageSize: number }) {
+    const tenant = await tenantOf(input.tenantId);
+    const today = todayIn(clock, tenant.time_zone);
+    const base = registryQuery(tenant.id, input.filters, today);
+    const [{ total }] = (await base.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).execute()) as [{ total: number }];
+    const rows = await base.orderBy('permits.issued_at', 'desc').orderBy('permits.number', 'desc').limit(input.pageSize).offset((input.page - 1) * input.pageSize).execute();
+    return { total: Number(total), page: input.page, pageSize: input.pageSize, records: await toRecords(tenant, rows, today) };
+  }
+
+  /** The whole (filtered) registry for the open-data export. */
+  async function exportRegistry(input: { tenantId: string; filters: RegistryFilters }): Promise<RegistryRecord[]> {
+    const tenant = await tenantOf(input.tenantId);
+    const today = todayIn(clock, tenant.time_zone);
+    const rows = await registryQuery(tenant.id, input.filters, today).orderBy('permits.issued_at', 'desc').orderBy('permits.number', 'desc').limit(50_000).execute();
+    return toRecords(tenant, rows, today);
+  }
+
+  /**
+   * Reminds holders of permits whose last day is within EXPIRY_REMINDER_DAYS, once per permit. The
+   * guarded update and the outbox row commit together, so two instances never remind twice.
+   */
+  async function remindExpiring(): Promise<{ reminded: number }> {
+    let reminded = 0;
+    for (const tenant of await db.selectFrom('tenants').selectAll().execute()) {
+      const today = todayIn(clock, tenant.time_zone);
+      const due = await db.selectFrom('permits').select('id').where('tenant_id', '=', tenant.id).where('status', '=', 'valid').where('reminder_sent_at', 'is', null)
+        .where('valid_until', '>=', today).where('valid_until', '<=', addDays(today, EXPIRY_REMINDER_DAYS)).execute();
+      for (const { id } of due) {
+        const now = isoNow(clock);
+        const sent = await db.transaction().execute(async (trx) => {
+          const res = await trx.updateTable('permits').set({ reminder_sent_at: now }).where('id', '=', id).where('reminder_sent_at', 'is', null).executeTakeFirst();
+          if (Number(res.numUpdatedRows) !== 1) return false;
+          await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.permit_expiring', permitId: id } });
+          return true;
+        });
+        if (sent) reminded++;
+      }
+    }
+    return { reminded };
+  }
+
+  return { verify, verifyPdf, getPermit, permitsForApplication, receiptsForApplication, openPdf, revoke, reissue, renew, searchRegistry, exportRegistry, remindExpiring };
+}
+export type PermitService = ReturnType<typeof createPermitService>;
