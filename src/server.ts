@@ -41,6 +41,11 @@ async function main(): Promise<void> {
     services.overdue.runOnce().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'overdue scan failed'));
   }, 10 * 60_000);
   overdueTimer.unref();
+  // Holders of permits that end within 30 days are reminded once (permits.service remindExpiring).
+  const reminderTimer = setInterval(() => {
+    services.permits.remindExpiring().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'expiry reminders failed'));
+  }, 60 * 60_000);
+  reminderTimer.unref();
   // Each office's audit head is signed every ten minutes when it moved (audit.checkpoints.ts).
   const checkpointTimer = setInterval(() => {
     checkpointAllTenants(db, services.signer, services.clock.now().toISOString())
@@ -59,6 +64,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     clearInterval(overdueTimer);
+    clearInterval(reminderTimer);
     clearInterval(checkpointTimer);
     await app.close();
     await services.outbox.stop();

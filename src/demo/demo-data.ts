@@ -167,6 +167,8 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
     const { userId } = await s.auth.createUser({ tenantId: tenant.id, role: a.role, name: a.name, email: a.email, password: a.password, ...(a.role === 'applicant' ? { nik: '3573014506900002', phone: '081234567890' } : {}) });
     actors[a.role] = { userId, tenantId: tenant.id, role: a.role, name: a.name };
   }
+  // The title printed under the head's name on every permit they sign.
+  await base.db.updateTable('users').set({ position: `Kepala ${tenant.name}` }).where('id', '=', actors.head.userId).execute();
   const citizens: Actor[] = [actors.applicant];
   for (let i = 0; i < 24; i++) {
     const name = personName(r);
@@ -185,6 +187,9 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
     const state = await carryTo(s, clock, r, type, target, actors, r.pick(citizens), weighted(r, CHANNEL_MIX));
     byState[state] = (byState[state] ?? 0) + 1;
   }
+  // One revoked permit, so the registry and the verification page show that status too.
+  const oldest = await base.db.selectFrom('permits').select('id').where('tenant_id', '=', tenant.id).where('permit_code', '=', 'REKLAME').where('status', '=', 'valid').orderBy('issued_at').executeTakeFirst();
+  if (oldest) await s.permits.revoke({ actor: actors.head, permitId: oldest.id, reason: 'Reklame dipasang di luar titik yang diizinkan (demo).' });
   await s.outbox.drain();
   if (sqlite) await sql`pragma synchronous = full`.execute(base.db);
   return { applications: total, accounts: DEMO_ACCOUNTS.length + 24, byState };
