@@ -17,7 +17,7 @@ import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { staffOtp } from '../helpers/context.js';
-import { validAnswers } from '../helpers/journeys.js';
+import { issuedPermit, validAnswers } from '../helpers/journeys.js';
 
 const OTHER_HOST = 'batu.izol.test';
 const PERMIT = 'PBG';
@@ -336,6 +336,146 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     });
   });
 
+  describe('permits are reached only by their holder and the head of their own office', () => {
+    type PermitView = { id: string; status: string; holderName: string; revokedAt: string | null; supersededById: string | null };
+    type Issued = Awaited<ReturnType<typeof issuedPermit>>;
+    let office2Id: string;
+    let office2Head: Person;
+    let bPermit: Issued;
+
+    const staffTokens = () => ({ verifier: crew.verifier.token, technical: crew.technical.token, head: crew.head.token, treasurer: crew.treasurer.token });
+    /** What a refused call could have changed: the permit row, and the number of permits and applications. */
+    async function permitState(permitId: string) {
+      const row = await ctx.db
+        .selectFrom('permits')
+        .select(['status', 'holder_name', 'revoked_at', 'revoked_by', 'revocation_reason', 'superseded_at', 'superseded_by_id', 'document', 'signature'])
+        .where('id', '=', permitId)
+        .executeTakeFirstOrThrow();
+      const count = async (t: 'permits' | 'applications' | 'application_events') => Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      return { row, permits: await count('permits'), applications: await count('applications'), events: await count('application_events') };
+    }
+    const post = (token: string, url: string, payload?: Record<string, unknown>, extra: Record<string, string> = {}) =>
+      ctx.app.inject({ method: 'POST', url, headers: auth(token, extra), ...(payload ? { payload } : {}) });
+    const REVOKE = { reason: 'Reklame dipasang di luar titik yang diizinkan' };
+    const REISSUE = { reason: 'Nama pemegang izin salah ketik', holderName: 'Nama Yang Disisipkan' };
+
+    beforeAll(async () => {
+      // ensureOffice's parameter is typed as KOTA_MALANG (every branding field required); the second office has fewer.
+      office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE as Parameters<typeof ensureOffice>[1])).id;
+      office2Head = await person(ctx, 'head', office2Id, 'Kepala Kantor Batu');
+      // A billboard permit (renewable) issued to applicant B through the API.
+      bPermit = await issuedPermit(ctx, applicantB.token, staffTokens(), 'REKLAME');
+    });
+
+    it('lets the holder and the office see the permit (so the refusals below are about who asks)', async () => {
+      const own = await get(applicantB.token, `/api/v1/permits/${bPermit.permitId}`);
+      expect(own.statusCode).toBe(200);
+      expect(json<PermitView>(own)).toMatchObject({ id: bPermit.permitId, status: 'valid', holderName: 'Bambang Pemohon Dua' });
+      const pdf = await get(applicantB.token, `/api/v1/permits/${bPermit.permitId}/pdf`);
+      expect(pdf.statusCode).toBe(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      expect((await get(crew.verifier.token, `/api/v1/permits/${bPermit.permitId}`)).statusCode).toBe(200);
+      expect((await get(crew.head.token, `/api/v1/applications/${bPermit.applicationId}/permits`)).statusCode).toBe(200);
+    });
+
+    it('answers 404 to an applicant who asks for, downloads or renews another applicant’s permit, changing nothing', async () => {
+      const before = await permitState(bPermit.permitId);
+      const attempts: [string, LightMyRequestResponse][] = [
+        ['getPermit', await get(applicantA.token, `/api/v1/permits/${bPermit.permitId}`)],
+        ['downloadPermitPdf', await get(applicantA.token, `/api/v1/permits/${bPermit.permitId}/pdf`)],
+        ['renewPermit', await post(applicantA.token, `/api/v1/permits/${bPermit.permitId}/renew`)],
+        ['listPermits', await get(applicantA.token, `/api/v1/applications/${bPermit.applicationId}/permits`)],
+        ['listReceipts', await get(applicantA.token, `/api/v1/applications/${bPermit.applicationId}/receipts`)],
+        ['revokePermit', await post(applicantA.token, `/api/v1/permits/${bPermit.permitId}/revoke`, REVOKE)],
+        ['reissuePermit', await post(applicantA.token, `/api/v1/permits/${bPermit.permitId}/reissue`, REISSUE)],
+      ];
+      for (const [name, res] of attempts) {
+        // Revoking and re-issuing are the head's: the role is refused before the permit is even looked up.
+        const want = name === 'revokePermit' || name === 'reissuePermit' ? 403 : 404;
+        expect(res.statusCode, `${name} → ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(want);
+        expectProblem(res, [want]);
+        expect(res.body, name).not.toContain('Bambang');
+        expect(res.body, name).not.toContain(bPermit.number);
+        expect(res.body, name).not.toContain(bPermit.verificationCode);
+        expect(res.headers['content-disposition'], name).toBeUndefined();
+      }
+      expect(await permitState(bPermit.permitId)).toEqual(before);
+      // No renewal draft was opened for A (or anyone) from B's permit.
+      const renewals = await ctx.db.selectFrom('applications').select('id').where('renews_permit_id', '=', bPermit.permitId).execute();
+      expect(renewals).toEqual([]);
+    });
+
+    it('refuses a verifier (and every officer but the head) who tries to revoke or re-issue a permit with 403; the permit stays valid', async () => {
+      const before = await permitState(bPermit.permitId);
+      for (const role of ROLES.filter((r) => r !== 'head')) {
+        const revoke = await post(crew[role].token, `/api/v1/permits/${bPermit.permitId}/revoke`, REVOKE);
+        expect(expectProblem(revoke, [403]).code, `${role} revoke`).toBe('forbidden');
+        const reissue = await post(crew[role].token, `/api/v1/permits/${bPermit.permitId}/reissue`, REISSUE);
+        expect(expectProblem(reissue, [403]).code, `${role} reissue`).toBe('forbidden');
+      }
+      // Renewal is the holder's: an officer cannot start one for them.
+      for (const role of ROLES.filter((r) => r !== 'applicant')) {
+        expect(expectProblem(await post(crew[role].token, `/api/v1/permits/${bPermit.permitId}/renew`), [403]).code, `${role} renew`).toBe('forbidden');
+      }
+      expect(await permitState(bPermit.permitId)).toEqual(before);
+      expect(json<PermitView>(await get(applicantB.token, `/api/v1/permits/${bPermit.permitId}`))).toMatchObject({ status: 'valid', revokedAt: null, supersededById: null });
+      const verified = await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${bPermit.verificationCode}` });
+      expect(json(verified)).toMatchObject({ status: 'valid', kind: 'permit' });
+    });
+
+    it('lets the head of the office revoke, so the refusals above were about the role', async () => {
+      const other = await issuedPermit(ctx, applicantB.token, staffTokens(), 'REKLAME');
+      const res = await post(crew.head.token, `/api/v1/permits/${other.permitId}/revoke`, REVOKE);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(json<PermitView>(res)).toMatchObject({ id: other.permitId, status: 'revoked' });
+      expect(json(await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${other.verificationCode}` }))).toMatchObject({ status: 'revoked', kind: 'permit' });
+    });
+
+    it('keeps office 1’s permit out of the sight and reach of the head of office 2', async () => {
+      const o2 = { host: OTHER_HOST };
+      const before = await permitState(bPermit.permitId);
+      for (const [name, res] of [
+        ['getPermit', await get(office2Head.token, `/api/v1/permits/${bPermit.permitId}`, o2)],
+        ['downloadPermitPdf', await get(office2Head.token, `/api/v1/permits/${bPermit.permitId}/pdf`, o2)],
+        ['listPermits', await get(office2Head.token, `/api/v1/applications/${bPermit.applicationId}/permits`, o2)],
+        ['listReceipts', await get(office2Head.token, `/api/v1/applications/${bPermit.applicationId}/receipts`, o2)],
+        ['revokePermit', await post(office2Head.token, `/api/v1/permits/${bPermit.permitId}/revoke`, REVOKE, o2)],
+        ['reissuePermit', await post(office2Head.token, `/api/v1/permits/${bPermit.permitId}/reissue`, REISSUE, o2)],
+      ] as const) {
+        expect(expectProblem(res, [404]).code, name).toBe('not_found');
+        expect(res.body, name).not.toContain(bPermit.number);
+        expect(res.body, name).not.toContain('Bambang');
+      }
+      // Office 2's head token means nothing at office 1, nor office 1's head token at office 2.
+      expect(expectProblem(await post(office2Head.token, `/api/v1/permits/${bPermit.permitId}/revoke`, REVOKE), [401]).code).toBe('unauthenticated');
+      expect(expectProblem(await post(crew.head.token, `/api/v1/permits/${bPermit.permitId}/revoke`, REVOKE, o2), [401]).code).toBe('unauthenticated');
+      expect(await permitState(bPermit.permitId)).toEqual(before);
+      expect(json<PermitView>(await get(applicantB.token, `/api/v1/permits/${bPermit.permitId}`)).status).toBe('valid');
+    });
+
+    it('does not find office 1’s permit when its code or PDF is checked at office 2’s address', async () => {
+      const at2 = await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${bPermit.verificationCode}`, headers: { host: OTHER_HOST } });
+      expect(at2.statusCode).toBe(200);
+      expect(json(at2)).toEqual({ status: 'not_found', kind: null });
+      expect(at2.body).not.toContain(bPermit.number);
+      expect(at2.body).not.toContain('Bambang');
+      // The same code at office 1 does find it.
+      expect(json(await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${bPermit.verificationCode}` }))).toMatchObject({ status: 'valid', kind: 'permit', permit: { number: bPermit.number } });
+      const pdf = (await get(applicantB.token, `/api/v1/permits/${bPermit.permitId}/pdf`)).rawPayload;
+      const upload = multipartFile('izin.pdf', pdf, 'application/pdf');
+      const pdfAt2 = await ctx.app.inject({ method: 'POST', url: '/api/v1/verify/pdf', headers: { ...upload.headers, host: OTHER_HOST }, payload: upload.payload });
+      expect(pdfAt2.statusCode).toBe(200);
+      expect(json(pdfAt2)).toEqual({ status: 'not_authentic', kind: null });
+      // Nor does office 2's public registry list it.
+      const registry = await ctx.app.inject({ method: 'GET', url: `/api/v1/registry?q=${encodeURIComponent(bPermit.number)}`, headers: { host: OTHER_HOST } });
+      expect(registry.statusCode).toBe(200);
+      expect(json<{ total: number }>(registry).total).toBe(0);
+      const exported = await ctx.app.inject({ method: 'GET', url: '/api/v1/registry/export.csv', headers: { host: OTHER_HOST } });
+      expect(exported.statusCode).toBe(200);
+      expect(exported.body).not.toContain(bPermit.verificationCode);
+    });
+  });
+
   describe('the role × action × state matrix follows the workflow (ASVS v5.0.0-8.2.1, 2.3.1)', () => {
     /** What the API must answer when `role` asks for `code` on an online application in `state`. */
     function expected(state: string, role: Role, code: string): 200 | 403 | 409 {
@@ -512,6 +652,8 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
       const spec = json<Spec>(await ctx.app.inject({ url: '/api/openapi.json' }));
       const id = await applicationIn('verification', crew, applicantB);
       const documentId = (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).executeTakeFirstOrThrow()).id;
+      // A valid, renewable permit of B's: the target of the operations on /permits/{id}.
+      const permit = await issuedPermit(ctx, applicantB.token, { verifier: crew.verifier.token, technical: crew.technical.token, head: crew.head.token, treasurer: crew.treasurer.token }, 'REKLAME');
       const upload = multipartFile('ktp.pdf', DEMO_PDF, 'application/pdf');
       // A body each operation would accept from someone signed in, so that only the missing session can refuse it.
       const validRequest: Record<string, Pick<InjectOptions, 'payload' | 'headers'>> = {
@@ -534,14 +676,30 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         assignApplication: { payload: { assigneeId: null } },
         scheduleInspection: { payload: { date: '2026-12-01', officerId: '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54' } },
         uploadInspectionPhoto: { payload: upload.payload, headers: upload.headers },
+        listPermits: {},
+        listReceipts: {},
+        getPermit: {},
+        downloadPermitPdf: {},
+        revokePermit: { payload: { reason: 'Reklame dipasang di luar titik yang diizinkan' } },
+        reissuePermit: { payload: { reason: 'Nama pemegang izin salah ketik', holderName: 'Bambang Pemohon Dua' } },
+        renewPermit: {},
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops).filter(([, op]) => op.security?.length).map(([method, op]) => ({ path, method: method.toUpperCase() as 'GET', operationId: op.operationId })),
       );
       expect(protectedOps.map((o) => o.operationId).sort()).toEqual(Object.keys(validRequest).sort());
+      // Public operations (verification, registry, published keys and checkpoints) carry no security requirement.
+      const publicOps = Object.values(spec.paths).flatMap((ops) => Object.values(ops).filter((op) => !op.security?.length).map((op) => op.operationId));
+      expect(publicOps).toEqual(expect.arrayContaining(['verifyPermit', 'verifyPermitPdf', 'searchRegistry', 'exportRegistryJson', 'exportRegistryCsv', 'getRegistrySchema', 'getAuditCheckpoints']));
       const before = await snapshot(ctx, id);
+      const permitRow = () =>
+        ctx.db.selectFrom('permits').select(['status', 'holder_name', 'revoked_at', 'revocation_reason', 'superseded_by_id', 'document']).where('id', '=', permit.permitId).executeTakeFirstOrThrow();
+      const permitBefore = await permitRow();
       const counts = async () =>
-        Promise.all((['applications', 'documents', 'application_events', 'sessions'] as const).map(async (t) => Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)));
+        Promise.all(
+          (['applications', 'documents', 'application_events', 'sessions', 'permits', 'receipts'] as const).map(async (t) =>
+            Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)),
+        );
       const countsBefore = await counts();
       const credentials: [string, Record<string, string>][] = [
         ['no authorization header', {}],
@@ -550,7 +708,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         ['another scheme', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
       ];
       for (const op of protectedOps) {
-        const url = op.path.replace('{id}', id).replace('{documentId}', documentId).replace('{requirementCode}', 'ktp');
+        const url = op.path.replace('{id}', op.path.startsWith('/api/v1/permits/') ? permit.permitId : id).replace('{documentId}', documentId).replace('{requirementCode}', 'ktp');
         const extra = validRequest[op.operationId]!;
         for (const [label, headers] of credentials) {
           const res = await ctx.app.inject({ method: op.method, url, headers: { ...(extra.headers as Record<string, string> | undefined), ...headers }, ...(extra.payload !== undefined ? { payload: extra.payload } : {}) });
@@ -560,6 +718,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         }
       }
       expect(await snapshot(ctx, id)).toEqual(before);
+      expect(await permitRow()).toEqual(permitBefore);
       expect(await counts()).toEqual(countsBefore);
     });
 

@@ -350,6 +350,23 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     });
   });
 
+  it('heads signing many files at once get permit numbers without gaps or duplicates', async () => {
+    const citizen = await userWithToken(ctx, 'applicant');
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const id = await readyDraft(ctx, citizen.token, 'KERAMAIAN');
+      expect((await act(ctx, citizen.token, id, 'submit')).statusCode).toBe(200);
+      expect(await carryToIssued(ctx, id, officers, { stopBefore: 'sign' })).toBe('signing');
+      ids.push(id);
+    }
+    const before = await ctx.db.selectFrom('permits').select('number').where('permit_code', '=', 'KERAMAIAN').execute();
+    await Promise.all(ids.map((applicationId) => ctx.services.applications.performAction({ actor: officers.head!, applicationId, action: 'sign' })));
+    const issued = await ctx.db.selectFrom('permits').select(['number', 'application_id']).where('permit_code', '=', 'KERAMAIAN').execute();
+    const sequence = issued.map((p) => Number(p.number.split('/')[1])).sort((a, b) => a - b);
+    expect(sequence).toEqual(Array.from({ length: before.length + ids.length }, (_, i) => i + 1));
+    expect(new Set(issued.map((p) => p.application_id)).size).toBe(issued.length);
+  }, 120_000);
+
   it('publishes the signed audit checkpoints for others to keep', async () => {
     const { checkpointAllTenants } = await import('../../src/audit/audit.checkpoints.js');
     await checkpointAllTenants(ctx.db, ctx.services.signer, ctx.clock.now().toISOString());
