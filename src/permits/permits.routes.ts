@@ -242,6 +242,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       summary: "Holder: start a renewal, a new application pre-filled from the permit's file (the same draft if one is open)",
       security: bearer,
       params: permitParams,
+      body: z.strictObject({}).nullish().describe('No input: send no body, or {}'),
       response: { 200: z.object({ applicationId: z.string() }), 201: z.object({ applicationId: z.string() }), ...problemResponses },
     },
     handler: async (request, reply) => {

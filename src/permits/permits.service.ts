@@ -282,7 +282,8 @@ export function createPermitService(deps: {
     const type = await deps.catalogue.getPermitType({ tenantId: actor.tenantId, code: app.permit_code });
     if (!type.definition.renewable) throw new AppError('invalid_state', 'this kind of permit is not renewed; apply again instead');
     if (permit.status !== 'valid') throw new AppError('invalid_state', `a ${permit.status} permit cannot be renewed`);
-    const open = await db.selectFrom('applications').select(['id', 'state', 'permit_type_version_id']).where('tenant_id', '=', actor.tenantId).where('renews_permit_id', '=', permit.id).where('decided_at', 'is', null).executeTakeFirst();
+    const openRenewal = () => db.selectFrom('applications').select('id').where('tenant_id', '=', actor.tenantId).where('renews_permit_id', '=', permit.id).where('decided_at', 'is', null).executeTakeFirst();
+    const open = await openRenewal();
     if (open) return { applicationId: open.id, created: false };
     const tenant = await tenantOf(actor.tenantId);
     const old = JSON.parse(app.answers) as Answers;
@@ -292,8 +293,15 @@ export function createPermitService(deps: {
       if (value === undefined) continue;
       if (validateAnswers([f], { [f.name]: value }, { complete: false, today: todayIn(clock, tenant.time_zone) }).problems.length === 0) kept[f.name] = value;
     }
-    const { application } = await deps.applications.createApplication({ actor, permitTypeCode: app.permit_code, answers: kept, renewsPermitId: permit.id });
-    return { applicationId: application.id, created: true };
+    try {
+      const { application } = await deps.applications.createApplication({ actor, permitTypeCode: app.permit_code, answers: kept, renewsPermitId: permit.id });
+      return { applicationId: application.id, created: true };
+    } catch (err) {
+      // Two presses at once: the unique index on open renewals lets one through; the other gets it.
+      const raced = /unique|duplicate/i.test((err as Error).message) ? await openRenewal() : undefined;
+      if (raced) return { applicationId: raced.id, created: false };
+      throw err;
+    }
   }
 
   function registryQuery(tenantId: string, filters: RegistryFilters, today: string) {

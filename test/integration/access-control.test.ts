@@ -5,6 +5,8 @@
  * - function-level and business flow (ASVS v5.0.0-8.2.1, 2.3.1): the role × action × state matrix follows
  *   the workflow data exactly (allowed → 200, wrong role → 403, wrong state → 409, and refusals change nothing);
  * - field-level (ASVS v5.0.0-8.2.3, BOPLA): officer-only fields cannot be set by an applicant;
+ * - permits: only their holder and their own office see them, only the head revokes or re-issues, only the
+ *   holder renews, and one office's verification page and registry know nothing of another office's permits;
  * - every protected operation answers 401 problem+json to anyone not signed in.
  */
 import { Readable } from 'node:stream';

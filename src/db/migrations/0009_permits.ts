@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Migrations are frozen in time: they must not depend on today's table types, hence `any`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,11 +59,21 @@ export async function up(db: Db): Promise<void> {
     .execute();
 
   await db.schema.alterTable('applications').addColumn('renews_permit_id', 'text').execute();
+  // At most one open renewal per permit, even when the holder presses "renew" twice at once.
+  await db.schema
+    .createIndex('applications_open_renewal')
+    .on('applications')
+    .column('renews_permit_id')
+    .unique()
+    .where(sql.ref('renews_permit_id'), 'is not', null)
+    .where(sql.ref('decided_at'), 'is', null)
+    .execute();
   await db.schema.alterTable('users').addColumn('position', 'text').execute();
 }
 
 export async function down(db: Db): Promise<void> {
   await db.schema.alterTable('users').dropColumn('position').execute();
+  await db.schema.dropIndex('applications_open_renewal').execute();
   await db.schema.alterTable('applications').dropColumn('renews_permit_id').execute();
   await db.schema.dropTable('receipts').execute();
   await db.schema.dropTable('permits').execute();
