@@ -67,6 +67,8 @@ export function answerText(f: FieldDefinition, value: Answers[string]): Localise
       return value ? { id: 'Ya', en: 'Yes' } : { id: 'Tidak', en: 'No' };
     case 'area_m2':
       return { id: `${String(value).replace('.', ',')} m²`, en: `${String(value)} m²` };
+    case 'number':
+      return { id: String(value).replace('.', ','), en: String(value) };
     case 'date':
       return dateText(String(value));
     default:

@@ -59,14 +59,17 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       now: string;
       /** The permit this one replaces (a correction, or the permit a renewal renews). */
       supersedes?: Permit | null;
+      /** A correction keeps the dates of the permit it corrects; a new permit runs from today. */
+      keepValidityOf?: Permit | null;
     },
   ): Promise<Permit> {
     const { tenant, app, definition, now, signing } = input;
     if (!app.number) throw new Error('a permit needs a filed application');
     const answers = JSON.parse(app.answers) as Answers;
     const template = certificateOf(definition);
-    const validFrom = ymdIn(now, tenant.time_zone);
-    const year = validFrom.slice(0, 4);
+    const today = ymdIn(now, tenant.time_zone);
+    const validFrom = input.keepValidityOf?.valid_from ?? today;
+    const year = today.slice(0, 4);
     const seq = await nextSequenceValue(trx, tenant.id, `permit:${app.permit_code}-${year}`);
     const number = `${app.permit_code}/${String(seq).padStart(5, '0')}/${tenant.code}/${year}`;
     const verificationCode = readableCode(10);
@@ -79,7 +82,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       subject: subjectOf(definition, answers),
       conditions: template.conditions,
       validFrom,
-      validUntil: validUntil(validFrom, definition.validity),
+      validUntil: input.keepValidityOf ? input.keepValidityOf.valid_until : validUntil(validFrom, definition.validity),
     };
     const branding = JSON.parse(tenant.branding) as { address?: string };
     const url = verificationUrl(deps.baseUrl, verificationCode);

@@ -140,6 +140,10 @@ export function createPermitService(deps: {
     return describePermit(permit);
   }
 
+  async function statusToday(permit: Permit): Promise<PublicPermitStatus> {
+    return permitStatus(permit, todayIn(clock, (await tenantOf(permit.tenant_id)).time_zone));
+  }
+
   /** A permit its holder or an officer of the office may open; anyone else gets not_found. */
   async function loadVisible(actor: Actor, permitId: string): Promise<Permit> {
     const permit = await db.selectFrom('permits').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', permitId).executeTakeFirst();
@@ -216,7 +220,8 @@ export function createPermitService(deps: {
     requireHead(input.actor, 'revoke a permit');
     const permit = await loadVisible(input.actor, input.permitId);
     const reason = requireReason(input.reason);
-    if (permit.status !== 'valid') throw new AppError('invalid_state', `the permit is already ${permit.status}`);
+    const status = await statusToday(permit);
+    if (status !== 'valid') throw new AppError('invalid_state', `the permit is already ${status}`);
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       const res = await trx.updateTable('permits').set({ status: 'revoked', revoked_at: now, revoked_by: input.actor.userId, revocation_reason: reason })
@@ -236,7 +241,8 @@ export function createPermitService(deps: {
     requireHead(input.actor, 're-issue a permit');
     const permit = await loadVisible(input.actor, input.permitId);
     const reason = requireReason(input.reason);
-    if (permit.status !== 'valid') throw new AppError('invalid_state', `only a valid permit can be corrected; this one is ${permit.status}`);
+    const status = await statusToday(permit);
+    if (status !== 'valid') throw new AppError('invalid_state', `only a valid permit can be corrected; this one is ${status}`);
     const app = (await findApplication(db, permit.tenant_id, permit.application_id))!;
     const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id);
     const tenant = await tenantOf(permit.tenant_id);
@@ -259,7 +265,7 @@ export function createPermitService(deps: {
         actorId: input.actor.userId, actorRole: input.actor.role, reason, data: { fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) }, at: now,
       });
       const fresh = (await findApplication(trx, app.tenant_id, app.id))!;
-      const next = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: input.actor.userId, now, supersedes: current });
+      const next = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: input.actor.userId, now, supersedes: current, keepValidityOf: current });
       await appendAudit(trx, {
         tenantId: tenant.id, actorId: input.actor.userId, action: 'permit.reissued', subjectType: 'permit', subjectId: permit.id,
         data: { number: permit.number, newNumber: next.number, reason, fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) }, occurredAt: now,
@@ -281,7 +287,9 @@ export function createPermitService(deps: {
     const app = (await findApplication(db, permit.tenant_id, permit.application_id))!;
     const type = await deps.catalogue.getPermitType({ tenantId: actor.tenantId, code: app.permit_code });
     if (!type.definition.renewable) throw new AppError('invalid_state', 'this kind of permit is not renewed; apply again instead');
-    if (permit.status !== 'valid') throw new AppError('invalid_state', `a ${permit.status} permit cannot be renewed`);
+    // A permit may be renewed while valid or after it has lapsed; not once revoked or replaced.
+    const status = await statusToday(permit);
+    if (status !== 'valid' && status !== 'expired') throw new AppError('invalid_state', `a ${status} permit cannot be renewed`);
     const openRenewal = () => db.selectFrom('applications').select('id').where('tenant_id', '=', actor.tenantId).where('renews_permit_id', '=', permit.id).where('decided_at', 'is', null).executeTakeFirst();
     const open = await openRenewal();
     if (open) return { applicationId: open.id, created: false };

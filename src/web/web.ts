@@ -10,6 +10,8 @@ import { accountPages } from './pages/account.routes.js';
 import { applyPages } from './pages/apply.routes.js';
 import { CsrfError, redirectToSignIn } from './pages/helpers.js';
 import { publicPages } from './pages/public.routes.js';
+import { registryPages } from './pages/registry.routes.js';
+import { verifyPages } from './pages/verify.routes.js';
 import { casePages } from './office/case.routes.js';
 import { officePages } from './office/office.routes.js';
 import { adminPages } from './office/admin.routes.js';
@@ -23,6 +25,8 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   await registerWebContext(app, services);
   assetRoutes(app);
   publicPages(app, services);
+  verifyPages(app, services);
+  registryPages(app, services);
   accountPages(app, services);
   applyPages(app, services);
   officePages(app, services);

@@ -240,6 +240,10 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
         expect((await verify(own.verificationCode)).status).toBe('valid');
         ctx.clock.set('2027-11-19T17:01:00Z'); // 00:01 the next day
         expect((await verify(own.verificationCode)).status).toBe('expired');
+        // An expired permit is neither revoked nor corrected (a correction would hand it a new term).
+        // (Through the service: a year on, the head's API session has long ended.)
+        await expect(ctx.services.permits.revoke({ actor: officers.head!, permitId: own.id, reason: 'Sudah tidak berlaku' })).rejects.toMatchObject({ code: 'invalid_state' });
+        await expect(ctx.services.permits.reissue({ actor: officers.head!, permitId: own.id, reason: 'Perbaikan nama' })).rejects.toMatchObject({ code: 'invalid_state' });
       } finally {
         ctx.clock.set(start.toISOString());
       }
@@ -285,6 +289,8 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
       expect(next.number).not.toBe(own.number);
       expect(next.verificationCode).not.toBe(own.verificationCode);
       expect(next.supersedesId).toBe(own.id);
+      // A correction keeps the corrected permit's term.
+      expect([next.validFrom, next.validUntil]).toEqual([own.validFrom, own.validUntil]);
       const v = await verify(next.verificationCode);
       expect(v.status).toBe('valid');
       expect(v.permit!.holder.name).toBe('Siti Rahmawati');

@@ -17,6 +17,8 @@ import { sendPage } from '../layout.js';
 import { displayAnswer } from '../pages/apply.routes.js';
 import { checkCsrf, errorMessage, field, fieldErrors, requiredMessage } from '../pages/helpers.js';
 import { stateTag } from '../pages/public.routes.js';
+import { permitStatusTag, validityText } from '../pages/verify.routes.js';
+import { formatVerificationCode } from '../../permits/permit.document.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -34,6 +36,8 @@ const DOCUMENT_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'un
 type CaseView = Awaited<ReturnType<Services['applications']['getApplication']>> & {
   notes: Awaited<ReturnType<Services['casework']['listNotes']>>;
   colleagues: { id: string; name: string; role: string }[];
+  /** The permits issued on the file, newest first (a correction adds one). */
+  permits: Awaited<ReturnType<Services['permits']['permitsForApplication']>>;
 };
 /** What the page shows besides the case: problems from a form that was just sent, and what was typed into it. */
 type FormState = { errors?: FieldError[]; values?: Record<string, string>; status?: number };
@@ -56,6 +60,7 @@ function parseRupiah(raw: string): number | null {
 /** Field names per form, prefixed so that ids stay unique on a page with many small forms. */
 const docField = (docId: string, name: 'status' | 'reason') => `doc-${docId}-${name}`;
 const actionField = (code: string, name: 'reason' | 'fee' | 'reference') => `action-${code}-${name}`;
+const permitField = (permitId: string, name: 'revoke-reason' | 'reissue-reason' | 'reissue-holder') => `permit-${permitId}-${name}`;
 const INSPECTION_RESULT = 'inspection-result';
 const INSPECTION_FINDINGS = 'inspection-findings';
 
@@ -78,11 +83,12 @@ export function casePages(app: FastifyInstance, services: Services): void {
   async function load(actor: Actor, id: string): Promise<CaseView> {
     if (!UUID.test(id)) throw new AppError('not_found', 'bad id');
     const view = await services.applications.getApplication({ actor, applicationId: id });
-    const [notes, colleagues] = await Promise.all([
+    const [notes, colleagues, permits] = await Promise.all([
       services.casework.listNotes({ actor, applicationId: id }),
       services.db.selectFrom('users').select(['id', 'name', 'role']).where('tenant_id', '=', actor.tenantId).where('role', '!=', 'applicant').where('disabled_at', 'is', null).orderBy('name').execute(),
+      services.permits.permitsForApplication({ actor, applicationId: id }),
     ]);
-    return { ...view, notes, colleagues };
+    return { ...view, notes, colleagues, permits };
   }
 
   /** Review documents: verifier or technical, only while their role has work on the file. */
@@ -96,6 +102,8 @@ export function casePages(app: FastifyInstance, services: Services): void {
     const lang = req.lang;
     if (query.tersimpan === 'dokumen') return banner(t(lang, 'case.review.saved'), 'success');
     if (query.tersimpan === 'inspeksi') return banner(t(lang, 'case.inspection.saved'), 'success');
+    if (query.tersimpan === 'izin-dicabut') return banner(t(lang, 'case.permit.revoked'), 'success');
+    if (query.tersimpan === 'izin-terbit-ulang') return banner(t(lang, 'case.permit.reissued'), 'success');
     const done = query.ok ? view.workflow.actions.find((a) => a.code === query.ok) : undefined;
     return done ? banner(t(lang, 'case.action.done', { action: loc(lang, done.label) }), 'success') : null;
   }
@@ -168,6 +176,56 @@ ${editable
   <button type="submit" class="button button--secondary">${t(lang, 'case.inspection.save')}</button>
 </form>`
   : ''}`;
+  }
+
+  /** The issued permits: status, validity, code, download; for the head, revoke and re-issue (correction) a valid one. */
+  function permitsSection(req: FastifyRequest, actor: Actor, view: CaseView, form: FormState): SafeHtml | null {
+    if (view.permits.length === 0) return null;
+    const lang = req.lang;
+    const zone = req.tenant.time_zone;
+    const { app, permits } = view;
+    const values = form.values ?? {};
+    const byId = new Map(permits.map((p) => [p.id, p]));
+    return html`<h2 id="case-permits">${t(lang, 'case.permits')}</h2>
+<ul class="card-list">${permits.map((p) => {
+      const next = p.supersededById ? byId.get(p.supersededById) : undefined;
+      const revokeReason = permitField(p.id, 'revoke-reason');
+      const reissueReason = permitField(p.id, 'reissue-reason');
+      const reissueHolder = permitField(p.id, 'reissue-holder');
+      return html`<li id="permit-${p.id}"><h3>${p.number} ${permitStatusTag(lang, p.status)}</h3>
+  ${summaryList([
+    { key: t(lang, 'permit.type'), value: loc(lang, p.title) },
+    { key: t(lang, 'permit.holder'), value: p.holderName },
+    { key: t(lang, 'permit.validity'), value: validityText(lang, p.validFrom, p.validUntil) },
+    { key: t(lang, 'permit.issued'), value: formatDateTime(lang, p.issuedAt, zone) },
+    { key: t(lang, 'permit.code'), value: formatVerificationCode(p.verificationCode) },
+    ...(p.status === 'revoked' && p.revokedAt ? [{ key: t(lang, 'permit.status'), value: t(lang, 'case.permit.revoked.by', { date: formatDateTime(lang, p.revokedAt, zone), reason: p.revocationReason ?? '' }) }] : []),
+    ...(next ? [{ key: t(lang, 'permit.superseded.by'), value: html`<a href="#permit-${next.id}">${next.number}</a>` }] : []),
+  ])}
+  <p><a href="/kantor/berkas/${app.id}/izin/${p.id}.pdf">${t(lang, 'permit.download')}<span class="visually-hidden">: ${p.number}</span></a></p>
+  <p><a href="/v/${p.verificationCode}">${t(lang, 'permit.verify.link')}<span class="visually-hidden">: ${p.number}</span></a></p>
+  ${actor.role === 'head' && p.status === 'valid'
+    ? html`<div class="permit-actions">
+    <h4>${t(lang, 'case.permit.reissue')}</h4>
+    <p>${t(lang, 'case.permit.reissue.lead')}</p>
+    <form method="post" action="/kantor/berkas/${app.id}/izin/${p.id}/terbitkan-ulang" novalidate>
+      ${csrfField(req)}
+      ${textInput({ lang, name: reissueHolder, label: t(lang, 'case.permit.reissue.holder'), hint: t(lang, 'case.permit.reissue.holder.hint'), value: values[reissueHolder] ?? p.holderName, error: errorFor(form.errors, reissueHolder), maxlength: 200, autocomplete: 'off', spellcheck: false })}
+      ${textarea({ lang, name: reissueReason, label: t(lang, 'case.permit.reissue.reason'), hint: t(lang, 'case.permit.reissue.hint'), value: values[reissueReason], error: errorFor(form.errors, reissueReason), maxlength: 1000 })}
+      <button type="submit" class="button button--secondary">${t(lang, 'case.permit.reissue')}<span class="visually-hidden">: ${p.number}</span></button>
+    </form>
+  </div>
+  <div class="permit-actions permit-actions--danger">
+    <h4>${t(lang, 'case.permit.revoke')}</h4>
+    <form method="post" action="/kantor/berkas/${app.id}/izin/${p.id}/cabut" novalidate>
+      ${csrfField(req)}
+      ${textarea({ lang, name: revokeReason, label: t(lang, 'case.permit.revoke.reason'), hint: t(lang, 'case.permit.revoke.hint'), value: values[revokeReason], error: errorFor(form.errors, revokeReason), maxlength: 1000 })}
+      <button type="submit" class="button button--warning">${t(lang, 'case.permit.revoke')}<span class="visually-hidden">: ${p.number}</span></button>
+    </form>
+  </div>`
+    : ''}
+</li>`;
+    })}</ul>`;
   }
 
   function actionsSection(req: FastifyRequest, actor: Actor, view: CaseView, form: FormState): SafeHtml {
@@ -290,6 +348,7 @@ ${summaryList([
       }]
     : []),
 ])}
+${permitsSection(req, actor, view, form)}
 ${actionsSection(req, actor, view, form)}
 <h2 id="case-answers">${t(lang, 'check.answers')}</h2>
 ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: displayAnswer(lang, f, answers[f.name]) })))}
@@ -496,6 +555,88 @@ ${caseworkSection(req, actor, view, form)}
       return refused(req, reply, actor, id, { errors: problems, values, status: err.status });
     }
     return reply.redirect(`/kantor/berkas/${id}?ok=${encodeURIComponent(code)}`, 303);
+  });
+
+  // ---- Issued permits: download (every officer, audited), revoke and re-issue (head of office) ----
+  /** A permit of this file, or not found: the id in the address is checked against the file. */
+  function permitOf(view: CaseView, permitId: string) {
+    const permit = UUID.test(permitId) ? view.permits.find((p) => p.id === permitId) : undefined;
+    if (!permit) throw new AppError('not_found', 'no such permit on this file');
+    return permit;
+  }
+
+  app.get<{ Params: { id: string; permitId: string } }>('/kantor/berkas/:id/izin/:permitId.pdf', { schema: { hide: true } }, async (req, reply) => {
+    const actor = officer(req, reply, req.params.id);
+    if (!actor) return reply;
+    const { id, permitId } = req.params;
+    if (!UUID.test(id) || !UUID.test(permitId)) throw new AppError('not_found', 'bad id');
+    const permit = (await services.permits.permitsForApplication({ actor, applicationId: id })).find((p) => p.id === permitId);
+    if (!permit) throw new AppError('not_found', 'no such permit on this file');
+    const { stream } = await services.permits.openPdf({ actor, permitId: permit.id });
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf"`)
+      .header('cache-control', 'no-store')
+      .send(stream);
+  });
+
+  app.post<{ Params: { id: string; permitId: string } }>('/kantor/berkas/:id/izin/:permitId/cabut', { schema: { hide: true } }, async (req, reply) => {
+    checkCsrf(req, req.body);
+    const actor = officer(req, reply, req.params.id);
+    if (!actor) return reply;
+    const { id } = req.params;
+    const view = await load(actor, id);
+    const permit = permitOf(view, req.params.permitId);
+    if (actor.role !== 'head') throw new AppError('forbidden', 'only the head of office revokes a permit');
+    const lang = req.lang;
+    const reasonName = permitField(permit.id, 'revoke-reason');
+    const reason = field(req.body, reasonName, 1000);
+    const values = { [reasonName]: reason };
+    if (reason.trim().length < 5) {
+      return casePage(req, reply, actor, view, { errors: [{ field: reasonName, message: t(lang, 'case.permit.reason.short', { label: t(lang, 'case.permit.revoke.reason') }) }], values, status: 400 });
+    }
+    try {
+      await services.permits.revoke({ actor, permitId: permit.id, reason });
+    } catch (err) {
+      if (!recoverable(err)) throw err;
+      const errors: FieldError[] = err.details.fields
+        ? fieldErrors(req, err.details.fields, () => reasonName).map((e) => ({ ...e, message: `${t(lang, 'case.permit.revoke.reason')}: ${e.message}` }))
+        : [{ field: reasonName, message: errorMessage(req, err), href: '#case-permits' }];
+      return refused(req, reply, actor, id, { errors, values, status: err.status });
+    }
+    return reply.redirect(`/kantor/berkas/${id}?tersimpan=izin-dicabut#case-permits`, 303);
+  });
+
+  app.post<{ Params: { id: string; permitId: string } }>('/kantor/berkas/:id/izin/:permitId/terbitkan-ulang', { schema: { hide: true } }, async (req, reply) => {
+    checkCsrf(req, req.body);
+    const actor = officer(req, reply, req.params.id);
+    if (!actor) return reply;
+    const { id } = req.params;
+    const view = await load(actor, id);
+    const permit = permitOf(view, req.params.permitId);
+    if (actor.role !== 'head') throw new AppError('forbidden', 'only the head of office re-issues a permit');
+    const lang = req.lang;
+    const names = { reason: permitField(permit.id, 'reissue-reason'), holder: permitField(permit.id, 'reissue-holder') };
+    const reason = field(req.body, names.reason, 1000);
+    const holder = field(req.body, names.holder, 300);
+    const values = { [names.reason]: reason, [names.holder]: holder };
+    const errors: FieldError[] = [];
+    if (!holder.trim()) errors.push({ field: names.holder, message: requiredMessage(lang, t(lang, 'case.permit.reissue.holder')) });
+    else if (holder.trim().length > 200) errors.push({ field: names.holder, message: t(lang, 'case.permit.reissue.holder.too_long') });
+    if (reason.trim().length < 5) errors.push({ field: names.reason, message: t(lang, 'case.permit.reason.short', { label: t(lang, 'case.permit.reissue.reason') }) });
+    if (errors.length) return casePage(req, reply, actor, view, { errors, values, status: 400 });
+    try {
+      const holderName = holder.trim();
+      await services.permits.reissue({ actor, permitId: permit.id, reason, holderName: holderName === permit.holderName ? undefined : holderName });
+    } catch (err) {
+      if (!recoverable(err)) throw err;
+      const rename: Record<string, string> = { reason: names.reason, holderName: names.holder };
+      const problems: FieldError[] = err.details.fields
+        ? fieldErrors(req, err.details.fields, (f) => rename[f] ?? f).map((e) => (Object.values(rename).includes(e.field) ? e : { ...e, href: '#case-permits' }))
+        : [{ field: names.reason, message: errorMessage(req, err), href: '#case-permits' }];
+      return refused(req, reply, actor, id, { errors: problems, values, status: err.status });
+    }
+    return reply.redirect(`/kantor/berkas/${id}?tersimpan=izin-terbit-ulang#case-permits`, 303);
   });
 
   // ---- Field inspection ----

@@ -5,6 +5,7 @@ import type { Answers } from '../../catalogue/answers.js';
 import type { FieldDefinition, PermitTypeDefinition } from '../../catalogue/catalogue.schema.js';
 import type { Application } from '../../db/schema.js';
 import { describeKinds } from '../../documents/file-kinds.js';
+import { formatVerificationCode } from '../../permits/permit.document.js';
 import { AppError } from '../../shared/errors.js';
 import { maskNik } from '../../shared/identifiers.js';
 import type { Lang } from '../../shared/messages.js';
@@ -17,6 +18,7 @@ import { formatDate, formatDateTime, formatRupiah, loc, t } from '../i18n.js';
 import { sendPage } from '../layout.js';
 import { checkCsrf, errorMessage, field, fieldErrors, requiredMessage, signedIn } from './helpers.js';
 import { acceptList, stateTag } from './public.routes.js';
+import { permitStatusTag, validityText } from './verify.routes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -388,9 +390,58 @@ ${items.length ? html`<ul class="card-list">${items}</ul>` : html`<p>${t(lang, '
     });
   });
 
-  app.get<{ Params: { id: string }; Querystring: { ditarik?: string } }>('/permohonan/:id', { schema: { hide: true } }, async (req, reply) => {
-    const own = await loadOwn(req, reply, req.params.id);
-    if (!own) return reply;
+  type Own = NonNullable<Awaited<ReturnType<typeof loadOwn>>>;
+  type PermitView = Awaited<ReturnType<Services['permits']['permitsForApplication']>>[number];
+
+  /** A permit of this application (its holder's own), or not found: the id in the address is checked against the file. */
+  async function permitOf(own: Own, permitId: string): Promise<PermitView> {
+    if (!UUID.test(permitId)) throw new AppError('not_found', 'bad id');
+    const permit = (await services.permits.permitsForApplication({ actor: own.actor, applicationId: own.view.app.id })).find((p) => p.id === permitId);
+    if (!permit) throw new AppError('not_found', 'no such permit on this application');
+    return permit;
+  }
+
+  /** The issued permits (newest first) and the signed receipts of a file, with download, verification and renewal. */
+  function permitsSection(req: FastifyRequest, own: Own, permits: PermitView[], receipts: Awaited<ReturnType<Services['permits']['receiptsForApplication']>>): SafeHtml {
+    const lang = req.lang;
+    const zone = req.tenant.time_zone;
+    const { app, definition } = own.view;
+    const canRenew = own.actor.role === 'applicant' && definition.renewable;
+    return html`${permits.length
+  ? html`<h2 id="izin">${t(lang, 'mine.permits')}</h2>
+<ul class="card-list">${permits.map(
+      (p) => html`<li id="izin-${p.id}"><h3>${loc(lang, p.title)} ${permitStatusTag(lang, p.status)}</h3>
+  ${summaryList([
+    { key: t(lang, 'permit.number'), value: p.number },
+    { key: t(lang, 'permit.holder'), value: p.holderName },
+    { key: t(lang, 'permit.validity'), value: validityText(lang, p.validFrom, p.validUntil) },
+    { key: t(lang, 'permit.code'), value: html`<span data-verification-code>${formatVerificationCode(p.verificationCode)}</span>` },
+    ...(p.status === 'revoked' && p.revokedAt ? [{ key: t(lang, 'permit.status'), value: t(lang, 'permit.revoked.detail', { date: formatDateTime(lang, p.revokedAt, zone), reason: p.revocationReason ?? '' }) }] : []),
+  ])}
+  <p><a href="/permohonan/${app.id}/izin/${p.id}.pdf" download>${t(lang, 'permit.download')}<span class="visually-hidden">: ${p.number}</span></a></p>
+  <p><a href="/v/${p.verificationCode}">${t(lang, 'permit.verify.link')}<span class="visually-hidden">: ${p.number}</span></a></p>
+  ${canRenew && (p.status === 'valid' || p.status === 'expired')
+    ? html`<form method="post" action="/permohonan/${app.id}/izin/${p.id}/perpanjang" novalidate>
+    ${csrfField(req)}
+    <p class="hint">${t(lang, 'mine.permit.renew.hint')}</p>
+    ${button(t(lang, 'mine.permit.renew'), { secondary: true })}
+  </form>`
+    : ''}
+</li>`,
+    )}</ul>`
+  : ''}
+${receipts.length
+  ? html`<h2 id="tanda-terima-bertanda-tangan">${t(lang, 'mine.receipts')}</h2>
+<p>${t(lang, 'mine.receipts.lead')}</p>
+<ul class="card-list">${receipts.map(
+      (r) => html`<li><h3>${t(lang, r.kind === 'payment' ? 'mine.receipt.payment' : 'mine.receipt.filing')}</h3>
+  <p class="muted">${formatDateTime(lang, r.createdAt, zone)}</p>
+  <p>${t(lang, 'permit.code')}: <a href="/v/${r.verificationCode}">${formatVerificationCode(r.verificationCode)}</a></p></li>`,
+    )}</ul>`
+  : ''}`;
+  }
+
+  async function detailPage(req: FastifyRequest, reply: FastifyReply, own: Own, opts: { notice?: SafeHtml | null; errors?: FieldError[]; status?: number } = {}): Promise<FastifyReply> {
     const lang = req.lang;
     const { app, definition, workflow, docs, events, sla } = own.view;
     const state = stateOf(workflow, app.state);
@@ -399,11 +450,17 @@ ${items.length ? html`<ul class="card-list">${items}</ul>` : html`<p>${t(lang, '
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
     const canWithdraw = workflow.actions.some((a) => a.code === 'withdraw' && a.from.includes(app.state) && a.roles.includes(own.actor.role));
     const answers = JSON.parse(app.answers) as Answers;
-    const messages = await services.casework.listNotes({ actor: own.actor, applicationId: app.id });
+    const [messages, permits, receipts] = await Promise.all([
+      services.casework.listNotes({ actor: own.actor, applicationId: app.id }),
+      services.permits.permitsForApplication({ actor: own.actor, applicationId: app.id }),
+      services.permits.receiptsForApplication({ actor: own.actor, applicationId: app.id }),
+    ]);
     return sendPage(req, reply, {
       title: app.number ?? loc(lang, definition.name),
       back: '/permohonan',
-      notice: req.query.ditarik ? banner(t(lang, 'withdraw.done'), 'success') : null,
+      notice: opts.notice ?? null,
+      errors: opts.errors,
+      ...(opts.status ? { status: opts.status } : {}),
       body: html`<h1>${loc(lang, definition.name)}</h1>
 <p class="lead">${app.number ?? t(lang, 'mine.draft')}</p>
 ${summaryList([
@@ -414,6 +471,7 @@ ${summaryList([
   { key: t(lang, 'detail.channel'), value: t(lang, `channel.${app.channel}`) },
   ...(app.fee_amount !== null && !app.fee_paid_at ? [{ key: t(lang, 'guide.fee'), value: t(lang, 'detail.fee', { amount: formatRupiah(app.fee_amount) }) }] : []),
 ])}
+${permitsSection(req, own, permits, receipts)}
 ${app.state === 'returned_to_applicant'
   ? html`<div class="banner" role="status"><h2>${t(lang, 'detail.returned')}</h2>
   ${lastReturn?.reason ? html`<p>${t(lang, 'detail.reason', { reason: lastReturn.reason })}</p>` : ''}
@@ -437,6 +495,42 @@ ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: di
       )}</ol>
 ${canWithdraw ? html`<p><a href="/permohonan/${app.id}/tarik">${t(lang, 'detail.withdraw')}</a></p>` : ''}`,
     });
+  }
+
+  app.get<{ Params: { id: string }; Querystring: { ditarik?: string; perpanjangan?: string } }>('/permohonan/:id', { schema: { hide: true } }, async (req, reply) => {
+    const own = await loadOwn(req, reply, req.params.id);
+    if (!own) return reply;
+    const lang = req.lang;
+    const notice = req.query.ditarik ? banner(t(lang, 'withdraw.done'), 'success') : req.query.perpanjangan ? banner(t(lang, 'mine.permit.renewed'), 'success') : null;
+    return detailPage(req, reply, own, { notice });
+  });
+
+  // ---- The issued permit: download and renewal ----
+  app.get<{ Params: { id: string; permitId: string } }>('/permohonan/:id/izin/:permitId.pdf', { schema: { hide: true } }, async (req, reply) => {
+    const own = await loadOwn(req, reply, req.params.id);
+    if (!own) return reply;
+    const permit = await permitOf(own, req.params.permitId);
+    const { stream } = await services.permits.openPdf({ actor: own.actor, permitId: permit.id });
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf"`)
+      .header('cache-control', 'private, no-store')
+      .send(stream);
+  });
+
+  app.post<{ Params: { id: string; permitId: string } }>('/permohonan/:id/izin/:permitId/perpanjang', { schema: { hide: true } }, async (req, reply) => {
+    checkCsrf(req, req.body);
+    const own = await loadOwn(req, reply, req.params.id);
+    if (!own) return reply;
+    const permit = await permitOf(own, req.params.permitId);
+    try {
+      const { applicationId } = await services.permits.renew({ actor: own.actor, permitId: permit.id });
+      return reply.redirect(`/permohonan/${applicationId}?perpanjangan=1`, 303);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code === 'forbidden' || err.code === 'not_found' || err.code === 'unauthenticated') throw err;
+      const message = err.code === 'invalid_state' ? t(req.lang, 'mine.permit.renew.refused') : errorMessage(req, err);
+      return detailPage(req, reply, own, { errors: [{ field: 'permit', message, href: `#izin-${permit.id}` }], status: err.status });
+    }
   });
 
   app.get<{ Params: { id: string } }>('/permohonan/:id/tarik', { schema: { hide: true } }, async (req, reply) => {
