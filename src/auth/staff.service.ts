@@ -6,7 +6,7 @@ import { type Role, STAFF_ROLES } from '../workflow/workflow.schema.js';
 import type { Actor } from './actor.js';
 import type { AuthService } from './auth.service.js';
 import { passwordProblem } from './passwords.js';
-import { findStaffAccount, listStaffAccounts, updateRole } from './staff.repository.js';
+import { findStaffAccount, listStaffAccounts, updatePosition, updateRole } from './staff.repository.js';
 import { findConflictingUser } from './users.repository.js';
 
 /** A staff account as the admin pages show it: no password hash, no authenticator secret. */
@@ -15,6 +15,8 @@ export type StaffMember = {
   name: string;
   email: string | null;
   role: Role;
+  /** The title printed under the name on permits this officer signs; null: derived from the role. */
+  position: string | null;
   /** The authenticator app has been set up (a first code confirmed). */
   secondFactor: boolean;
   disabled: boolean;
@@ -24,6 +26,7 @@ export type StaffMember = {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const STAFF_NAME_MAX = 120;
 export const STAFF_EMAIL_MAX = 254;
+export const STAFF_POSITION_MAX = 160;
 
 /** Function-level access (ASVS v5.0.0-8.2.1): staff accounts are managed by the office's admins only. */
 function requireAdmin(actor: Actor): void {
@@ -43,7 +46,7 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
 
   type Row = Awaited<ReturnType<typeof listStaffAccounts>>[number];
   const toMember = (r: Row): StaffMember => ({
-    id: r.id, name: r.name, email: r.email, role: r.role as Role, secondFactor: r.totp_enabled_at !== null, disabled: r.disabled_at !== null, createdAt: r.created_at,
+    id: r.id, name: r.name, email: r.email, role: r.role as Role, position: r.position, secondFactor: r.totp_enabled_at !== null, disabled: r.disabled_at !== null, createdAt: r.created_at,
   });
 
   async function load(actor: Actor, userId: string): Promise<StaffMember> {
@@ -110,6 +113,26 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
     return { changed: true };
   }
 
+  /**
+   * Sets the title printed under an officer's name on the permits they sign (e.g. "Kepala Dinas
+   * Penanaman Modal dan PTSP Kota Malang"). Blank clears it. Audited: it appears on signed documents.
+   */
+  async function changePosition(input: { actor: Actor; userId: string; position: string }): Promise<{ changed: boolean }> {
+    requireAdmin(input.actor);
+    const member = await load(input.actor, input.userId);
+    const position = input.position.replace(/\s+/g, ' ').trim() || null;
+    if (position && position.length > STAFF_POSITION_MAX) {
+      throw new AppError('invalid_input', 'position too long', { fields: [{ field: 'position', code: 'too_long', message: 'too long', params: { max: STAFF_POSITION_MAX } }] });
+    }
+    if (position === member.position) return { changed: false };
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      await updatePosition(trx, { tenantId: input.actor.tenantId, id: member.id, position, now });
+      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.position_changed', subjectType: 'user', subjectId: member.id, data: { from: member.position, to: position }, occurredAt: now });
+    });
+    return { changed: true };
+  }
+
   /** Disables another staff account; every session of it ends at once (auth.disableUser, audited there). */
   async function disableStaff(input: { actor: Actor; userId: string }): Promise<{ changed: boolean }> {
     requireAdmin(input.actor);
@@ -128,6 +151,6 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
     await auth.resetSecondFactor({ actor: input.actor, userId: member.id });
   }
 
-  return { listStaff, getStaffMember, createStaff, changeRole, disableStaff, resetSecondFactor };
+  return { listStaff, getStaffMember, createStaff, changeRole, changePosition, disableStaff, resetSecondFactor };
 }
 export type StaffService = ReturnType<typeof createStaffService>;

@@ -157,6 +157,7 @@ const M = {
   'done.receipt': { id: 'Cetak tanda terima', en: 'Print the receipt' },
   'done.mine': { id: 'Ke permohonan saya', en: 'Go to my applications' },
   'receipt.title': { id: 'Tanda terima permohonan', en: 'Application receipt' },
+  'receipt.signed': { id: 'Tanda terima ini ditandatangani secara elektronik oleh kantor. Periksa keasliannya di {url}.', en: 'This receipt is signed electronically by the office. Check it is genuine at {url}.' },
   'receipt.keep': { id: 'Simpan tanda terima ini. Lacak permohonan di {url} dengan nomor dan kode lacak.', en: 'Keep this receipt. Track the application at {url} with the number and tracking code.' },
 
   // Mine
@@ -511,6 +512,12 @@ const M = {
   'admin.staff.role.legend': { id: 'Peran petugas', en: 'The officer’s role' },
   'admin.staff.role.changed': { id: 'Peran sudah diubah. Berlaku mulai permintaan berikutnya petugas.', en: 'The role has been changed. It applies from the officer’s next request.' },
   'admin.staff.role.same': { id: 'Peran tidak berubah.', en: 'The role is unchanged.' },
+  'admin.staff.position': { id: 'Jabatan', en: 'Position' },
+  'admin.staff.position.none': { id: 'Belum diisi (dari peran)', en: 'Not set (taken from the role)' },
+  'admin.staff.position.hint': { id: 'Tercetak di bawah nama pada izin yang ditandatanganinya, misalnya "Kepala DPMPTSP Kota Malang". Kosongkan untuk memakai peran.', en: 'Printed under the name on the permits this officer signs, e.g. "Kepala DPMPTSP Kota Malang". Leave blank to use the role.' },
+  'admin.staff.position.change': { id: 'Ubah jabatan', en: 'Change position' },
+  'admin.staff.position.changed': { id: 'Jabatan disimpan.', en: 'Position saved.' },
+  'admin.staff.position.same': { id: 'Jabatan tidak berubah.', en: 'The position is unchanged.' },
   'admin.staff.reset': { id: 'Atur ulang faktor kedua', en: 'Reset the second factor' },
   'admin.staff.reset.hint': { id: 'Bila ponsel petugas hilang atau diganti. Semua sesi petugas berakhir; saat masuk berikutnya ia mengatur aplikasi autentikator baru.', en: 'When the officer’s phone is lost or replaced. All the officer’s sessions end; at the next sign-in they set up a new authenticator app.' },
   'admin.staff.reset.done': { id: 'Faktor kedua sudah diatur ulang dan semua sesi petugas berakhir.', en: 'The second factor has been reset and all the officer’s sessions have ended.' },

@@ -158,6 +158,7 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const posts: [string, Record<string, string>][] = [
         ['/kantor/admin/staf/baru', { name: 'Penyusup', email: 'penyusup@kantor.izol.id', role: 'admin', password: 'penyusup ingin jadi admin' }],
         [`/kantor/admin/staf/${verifierId}/peran`, { role: 'admin' }],
+        [`/kantor/admin/staf/${verifierId}/jabatan`, { position: 'Kepala Dinas' }],
         [`/kantor/admin/staf/${adminId}/nonaktifkan`, {}],
         [`/kantor/admin/staf/${adminId}/faktor-kedua`, {}],
         ['/kantor/admin/izin/NIB/status', { enabled: '0' }],
@@ -167,8 +168,8 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
         ['/kantor/admin/pengaturan', { name: 'Diambil alih', timeZone: 'Asia/Jakarta', hostnames: 'localhost' }],
       ];
       for (const [url, form] of posts) expect((await verifier.post(url, form)).statusCode, url).toBe(403);
-      const users = await ctx.db.selectFrom('users').select(['id', 'role', 'disabled_at', 'totp_enabled_at']).where('id', 'in', [adminId, verifierId]).execute();
-      expect(users.find((u) => u.id === verifierId)?.role).toBe('verifier');
+      const users = await ctx.db.selectFrom('users').select(['id', 'role', 'position', 'disabled_at', 'totp_enabled_at']).where('id', 'in', [adminId, verifierId]).execute();
+      expect(users.find((u) => u.id === verifierId)).toMatchObject({ role: 'verifier', position: null });
       expect(users.find((u) => u.id === adminId)).toMatchObject({ disabled_at: null, totp_enabled_at: expect.any(String) });
       expect(await ctx.db.selectFrom('users').select('id').where('email', '=', 'penyusup@kantor.izol.id').execute()).toHaveLength(0);
       expect((await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'NIB' })).enabled).toBe(true);
@@ -194,6 +195,25 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const roles = await ctx.db.selectFrom('users').select(['id', 'role']).where('id', 'in', [adminId, verifierId]).execute();
       expect(Object.fromEntries(roles.map((r) => [r.id, r.role]))).toEqual({ [adminId]: 'admin', [verifierId]: 'technical' });
       expect(await audits('user.role_changed')).toHaveLength(1);
+    });
+
+    it('sets the position printed under an officer’s name on signed permits, audited; refuses one too long, changing nothing', async () => {
+      const res = await admin.post(`/kantor/admin/staf/${verifierId}/jabatan`, { position: '  Kepala   Bidang Perizinan <b>Tertentu</b> ' });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`/kantor/admin/staf/${verifierId}?ok=jabatan`);
+      const page = await admin.get(res.headers.location as string);
+      expect(page.body).toContain('Jabatan disimpan');
+      expect(page.body).toContain('Kepala Bidang Perizinan &lt;b&gt;Tertentu&lt;/b&gt;');
+      expect(await audits('user.position_changed')).toEqual([{ actor_id: adminId, subject_id: verifierId, data: '{"from":null,"to":"Kepala Bidang Perizinan <b>Tertentu</b>"}' }]);
+      const same = await admin.post(`/kantor/admin/staf/${verifierId}/jabatan`, { position: 'Kepala Bidang Perizinan <b>Tertentu</b>' });
+      expect(same.headers.location).toBe(`/kantor/admin/staf/${verifierId}?ok=jabatan-sama`);
+
+      const long = await admin.post(`/kantor/admin/staf/${verifierId}/jabatan`, { position: 'x'.repeat(161) });
+      expect(long.statusCode).toBe(400);
+      expect(long.body).toContain('href="#f-position"');
+      const row = await ctx.db.selectFrom('users').select('position').where('id', '=', verifierId).executeTakeFirstOrThrow();
+      expect(row.position).toBe('Kepala Bidang Perizinan <b>Tertentu</b>');
+      expect(await audits('user.position_changed')).toHaveLength(1);
     });
 
     it('resets a second factor, audited: the officer’s sessions end and the next sign-in sets up a new authenticator', async () => {

@@ -112,7 +112,14 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     const code = /data-tracking-code>([^<]+)</.exec(done.body)![1]!;
     expect(number).toMatch(/^MLG-NIB-2026-\d{6}$/);
     expect(done.body).toContain('Perkiraan selesai');
-    expect((await citizen.get(`${appUrl}/tanda-terima`)).body).toContain(code);
+    const receipt = (await citizen.get(`${appUrl}/tanda-terima`)).body;
+    expect(receipt).toContain(code);
+    // The receipt is signed: its code opens a public page saying it is genuine.
+    const receiptCode = /data-receipt-code>([^<]+)</.exec(receipt)![1]!;
+    const check = await new PageClient(ctx).get(`/v/${receiptCode.replace('-', '')}`);
+    expect(check.statusCode).toBe(200);
+    expect(check.body).toContain('data-verification-status="valid"');
+    expect(check.body).toContain(number);
     expect((await citizen.get('/permohonan')).body).toContain(number);
 
     // Anyone can track it with number and code, without signing in; no personal data shows.

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../auth/actor.js';
 import { MAX_PASSWORD_LENGTH } from '../../auth/passwords.js';
-import { STAFF_EMAIL_MAX, STAFF_NAME_MAX, type StaffMember } from '../../auth/staff.service.js';
+import { STAFF_EMAIL_MAX, STAFF_NAME_MAX, STAFF_POSITION_MAX, type StaffMember } from '../../auth/staff.service.js';
 import type { HolidaysTable } from '../../db/schema.js';
 import { AppError, type FieldProblem } from '../../shared/errors.js';
 import { FIELD_MESSAGES, fillTemplate, type Lang } from '../../shared/messages.js';
@@ -178,10 +178,10 @@ ${staff.length === 0 ? html`<p>${t(lang, 'admin.staff.none')}</p>` : ''}`,
   });
 
   const STAFF_NOTICES = {
-    dibuat: 'admin.staff.created', peran: 'admin.staff.role.changed', 'peran-sama': 'admin.staff.role.same', 'faktor-kedua': 'admin.staff.reset.done', nonaktif: 'admin.staff.disable.done',
+    dibuat: 'admin.staff.created', jabatan: 'admin.staff.position.changed', 'jabatan-sama': 'admin.staff.position.same', peran: 'admin.staff.role.changed', 'peran-sama': 'admin.staff.role.same', 'faktor-kedua': 'admin.staff.reset.done', nonaktif: 'admin.staff.disable.done',
   } as const;
 
-  function staffPage(req: FastifyRequest, reply: FastifyReply, actor: Actor, m: StaffMember, opts: { errors?: FieldError[]; status?: number; ok?: string; role?: string } = {}): FastifyReply {
+  function staffPage(req: FastifyRequest, reply: FastifyReply, actor: Actor, m: StaffMember, opts: { errors?: FieldError[]; status?: number; ok?: string; role?: string; position?: string } = {}): FastifyReply {
     const lang = req.lang;
     const own = m.id === actor.userId;
     const noticeKey = opts.ok && opts.ok in STAFF_NOTICES ? STAFF_NOTICES[opts.ok as keyof typeof STAFF_NOTICES] : null;
@@ -196,9 +196,16 @@ ${staff.length === 0 ? html`<p>${t(lang, 'admin.staff.none')}</p>` : ''}`,
 ${summaryList([
   { key: t(lang, 'admin.staff.col.email'), value: m.email ?? '' },
   { key: t(lang, 'admin.staff.col.role'), value: roleLabel(lang, m.role) },
+  { key: t(lang, 'admin.staff.position'), value: m.position ?? t(lang, 'admin.staff.position.none') },
   { key: t(lang, 'admin.staff.col.factor'), value: m.secondFactor ? tag(t(lang, 'admin.staff.factor.on'), 'green') : tag(t(lang, 'admin.staff.factor.off'), 'yellow') },
   { key: t(lang, 'admin.staff.col.status'), value: m.disabled ? tag(t(lang, 'admin.staff.disabled'), 'red') : tag(t(lang, 'admin.staff.active'), 'green') },
 ])}
+<h2 id="jabatan">${t(lang, 'admin.staff.position.change')}</h2>
+<form method="post" action="/kantor/admin/staf/${m.id}/jabatan" novalidate>
+  ${csrfField(req)}
+  ${textInput({ lang, name: 'position', label: t(lang, 'admin.staff.position'), hint: t(lang, 'admin.staff.position.hint'), value: opts.position ?? m.position ?? '', error: errorFor(opts.errors, 'position'), maxlength: STAFF_POSITION_MAX })}
+  ${button(t(lang, 'admin.staff.position.change'), { secondary: true })}
+</form>
 ${own
   ? html`<p id="akun-sendiri">${t(lang, 'admin.staff.own')}</p>`
   : m.disabled
@@ -247,11 +254,15 @@ ${own
         return reply.redirect(`/kantor/admin/staf/${member.id}?ok=${ok}`, 303);
       } catch (err) {
         const hrefs = { role: member.id === actor.userId ? '#akun-sendiri' : '#f-role', reset: '#akun-sendiri', disable: '#akun-sendiri' };
-        const errors = formErrors(req, err, { role: t(req.lang, 'admin.staff.role') }, hrefs);
+        const errors = formErrors(req, err, { role: t(req.lang, 'admin.staff.role'), position: t(req.lang, 'admin.staff.position') }, hrefs);
         if (!errors) throw err;
-        return staffPage(req, reply, actor, member, { errors, status: (err as AppError).status, role: field(req.body, 'role', 20) });
+        return staffPage(req, reply, actor, member, { errors, status: (err as AppError).status, role: field(req.body, 'role', 20), position: field(req.body, 'position', 1000) });
       }
     });
+
+  staffAction('jabatan', async (actor, userId, req) => (
+    (await services.staff.changePosition({ actor, userId, position: field(req.body, 'position', 1000) ?? '' })).changed ? 'jabatan' : 'jabatan-sama'
+  ));
 
   staffAction('peran', async (actor, userId, req) => {
     const role = field(req.body, 'role', 20);

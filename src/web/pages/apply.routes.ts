@@ -348,6 +348,7 @@ ${summaryList(
     const { app, definition, sla } = own.view;
     if (!app.number || !app.submitted_at) return reply.redirect(`/permohonan/${app.id}`, 303);
     const lang = req.lang;
+    const signed = (await services.permits.receiptsForApplication({ actor: own.actor, applicationId: app.id })).find((r) => r.kind === 'filing');
     return sendPage(req, reply, {
       title: `${t(lang, 'receipt.title')} ${app.number}`,
       back: `/permohonan/${app.id}`,
@@ -360,8 +361,10 @@ ${summaryList([
   { key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, req.tenant.time_zone) },
   { key: t(lang, 'detail.expected'), value: expectedBy(req, sla) },
   { key: t(lang, 'detail.channel'), value: t(lang, `channel.${app.channel}`) },
+  ...(signed ? [{ key: t(lang, 'permit.code'), value: html`<span data-receipt-code>${formatVerificationCode(signed.verificationCode)}</span>` }] : []),
 ])}
 <p>${t(lang, 'receipt.keep', { url: `${services.config.baseUrl}/lacak` })}</p>
+${signed ? html`<p>${t(lang, 'receipt.signed', { url: `${services.config.baseUrl}/v/${signed.verificationCode}` })}</p>` : ''}
 <button type="button" class="button no-print" data-print hidden>${t(lang, 'print')}</button>`,
     });
   });
