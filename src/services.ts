@@ -29,7 +29,8 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
   const holidays = createHolidayService({ db, clock });
   const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock });
-  const issuer = createPermitIssuer({ storage, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey });
+  const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
+  const issuer = createPermitIssuer({ storage, address, dataKey: config.dataEncryptionKey });
   const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey, signer, issuer });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
@@ -40,7 +41,7 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
-  const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, baseUrl: config.baseUrl });
+  const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address });
   const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, baseUrl: config.baseUrl, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
   return { config, db, clock, holidays, storage, catalogue, auth, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue, signer, permits };
 }

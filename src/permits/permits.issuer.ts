@@ -16,11 +16,23 @@ import {
   businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil,
 } from './permit.document.js';
 
-export type PermitIssuerDeps = { storage: FileStorage; baseUrl: string; dataKey: Buffer };
+export type OfficeAddress = { baseUrl: string; defaultTenant: string };
+export type PermitIssuerDeps = { storage: FileStorage; address: OfficeAddress; dataKey: Buffer };
 
-/** The public address a permit's QR code opens. */
-export function verificationUrl(baseUrl: string, code: string): string {
-  return `${baseUrl}/v/${code}`;
+/**
+ * The public address a permit's QR code opens, on the issuing office's own host: a request finds its
+ * office by host name, so another office's code would not be found there. The default office uses
+ * BASE_URL; another office its first host name, with BASE_URL's scheme and port.
+ */
+export function verificationUrl(address: OfficeAddress, tenant: Pick<Tenant, 'code' | 'hostnames'>, code: string): string {
+  let base = address.baseUrl;
+  const host = tenant.code === address.defaultTenant ? undefined : (JSON.parse(tenant.hostnames) as string[])[0];
+  if (host) {
+    const url = new URL(address.baseUrl);
+    url.hostname = host;
+    base = url.origin;
+  }
+  return `${base}/v/${code}`;
 }
 
 function ymdIn(iso: string, timeZone: string): string {
@@ -85,7 +97,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       validUntil: input.keepValidityOf ? input.keepValidityOf.valid_until : validUntil(validFrom, definition.validity),
     };
     const branding = JSON.parse(tenant.branding) as { address?: string };
-    const url = verificationUrl(deps.baseUrl, verificationCode);
+    const url = verificationUrl(deps.address, tenant, verificationCode);
     const pdf = await renderCertificatePdf({
       office: { code: tenant.code, name: tenant.name, address: branding.address ?? null },
       title: template.title,

@@ -19,7 +19,7 @@ import { type Clock, isoNow } from '../shared/time.js';
 import type { Signer } from '../signing/signer.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { addressOf, normaliseVerificationCode, type PermitDocument, type ReceiptDocument } from './permit.document.js';
-import { type PermitIssuer, verificationUrl } from './permits.issuer.js';
+import { type OfficeAddress, type PermitIssuer, verificationUrl } from './permits.issuer.js';
 import type { PublicPermitStatus, RegistryRecord } from './registry.schema.js';
 
 /** Holders hear about an expiring permit this many days before its last day. */
@@ -68,7 +68,7 @@ export function createPermitService(deps: {
   storage: FileStorage;
   signer: Signer;
   issuer: PermitIssuer;
-  baseUrl: string;
+  address: OfficeAddress;
 }) {
   const { db, clock } = deps;
 
@@ -160,7 +160,7 @@ export function createPermitService(deps: {
       applicationId: permit.application_id,
       number: permit.number,
       verificationCode: permit.verification_code,
-      verificationUrl: verificationUrl(deps.baseUrl, permit.verification_code),
+      verificationUrl: verificationUrl(deps.address, tenant, permit.verification_code),
       status: permitStatus(permit, todayIn(clock, tenant.time_zone)),
       title: doc.permitType.title,
       holderName: permit.holder_name,
@@ -369,7 +369,7 @@ export function createPermitService(deps: {
       HolderName: p.holder_name,
       BusinessName: p.business_name,
       VerificationCode: p.verification_code,
-      Link: verificationUrl(deps.baseUrl, p.verification_code),
+      Link: verificationUrl(deps.address, tenant, p.verification_code),
     };
   }
 
