@@ -6,6 +6,7 @@ import type { OutboxHandlers } from '../outbox/outbox.worker.js';
 import { issueCode, OTP_POLICY } from '../auth/one-time-codes.js';
 import { CLAIM_CODE_DAYS, claimCodeHash } from '../applications/applications.service.js';
 import { readableCode } from '../shared/crypto.js';
+import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { stateOf } from '../workflow/workflow.engine.js';
 
 /**
@@ -13,7 +14,13 @@ import { stateOf } from '../workflow/workflow.engine.js';
  * the built-in mailbox (the notifications table), which the portal shows and developers read;
  * email and WhatsApp gateways plug in behind the same handlers later, keyed on the outbox id.
  */
-export function createNotificationHandlers(deps: { catalogue: CatalogueService; baseUrl: string; dataKey: Buffer }): OutboxHandlers {
+export function createNotificationHandlers(deps: { catalogue: CatalogueService; address: OfficeAddress; dataKey: Buffer }): OutboxHandlers {
+  /** Links in a message point at the office's own host (office-url.ts). */
+  async function base(trx: Kysely<Database>, row: OutboxRow): Promise<string> {
+    const tenant = await trx.selectFrom('tenants').select(['code', 'hostnames']).where('id', '=', row.tenant_id).executeTakeFirst();
+    return tenant ? officeBaseUrl(deps.address, tenant) : deps.address.baseUrl;
+  }
+
   async function deliver(trx: Kysely<Database>, row: OutboxRow, user: User, subject: string, body: string): Promise<void> {
     const channel = user.email ? 'email' : 'whatsapp';
     await trx
@@ -41,8 +48,8 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       await deliver(
         trx, row, user,
         `Izin ${permit.number} dicabut / Permit ${permit.number} revoked`,
-        `${title.id} nomor ${permit.number} dicabut oleh kepala dinas.\nAlasan: ${permit.revocation_reason ?? ''}\nLihat ${deps.baseUrl}/v/${permit.verification_code}\n\n` +
-          `${title.en} number ${permit.number} has been revoked by the head of office.\nReason: ${permit.revocation_reason ?? ''}\nSee ${deps.baseUrl}/v/${permit.verification_code}`,
+        `${title.id} nomor ${permit.number} dicabut oleh kepala dinas.\nAlasan: ${permit.revocation_reason ?? ''}\nLihat ${await base(trx, row)}/v/${permit.verification_code}\n\n` +
+          `${title.en} number ${permit.number} has been revoked by the head of office.\nReason: ${permit.revocation_reason ?? ''}\nSee ${await base(trx, row)}/v/${permit.verification_code}`,
       );
     },
     'notify.permit_reissued': async (trx, m, row) => {
@@ -51,8 +58,8 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       await deliver(
         trx, row, user,
         `Izin diterbitkan ulang: ${permit.number} / Permit re-issued`,
-        `${title.id} Anda diterbitkan ulang dengan perbaikan, nomor baru ${permit.number}. Izin lama tidak berlaku lagi. Unduh di ${deps.baseUrl}/permohonan/${app.id}\n\n` +
-          `Your ${title.en} has been corrected and re-issued as ${permit.number}. The old permit is no longer valid. Download it at ${deps.baseUrl}/permohonan/${app.id}`,
+        `${title.id} Anda diterbitkan ulang dengan perbaikan, nomor baru ${permit.number}. Izin lama tidak berlaku lagi. Unduh di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
+          `Your ${title.en} has been corrected and re-issued as ${permit.number}. The old permit is no longer valid. Download it at ${await base(trx, row)}/permohonan/${app.id}`,
       );
     },
     'notify.permit_expiring': async (trx, m, row) => {
@@ -61,8 +68,8 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       await deliver(
         trx, row, user,
         `Izin ${permit.number} segera berakhir / Permit ${permit.number} expires soon`,
-        `${title.id} nomor ${permit.number} berlaku sampai ${permit.valid_until}. Ajukan perpanjangan di ${deps.baseUrl}/permohonan/${app.id}\n\n` +
-          `${title.en} number ${permit.number} is valid until ${permit.valid_until}. Apply to renew it at ${deps.baseUrl}/permohonan/${app.id}`,
+        `${title.id} nomor ${permit.number} berlaku sampai ${permit.valid_until}. Ajukan perpanjangan di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
+          `${title.en} number ${permit.number} is valid until ${permit.valid_until}. Apply to renew it at ${await base(trx, row)}/permohonan/${app.id}`,
       );
     },
     'notify.account_registered': async (trx, m, row) => {
@@ -88,8 +95,8 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       await deliver(
         trx, row, user,
         `${app.number ?? ''}: pesan dari petugas / a message from the office`,
-        `Ada pesan baru dari petugas tentang permohonan ${app.number ?? ''}. Baca di ${deps.baseUrl}/permohonan/${app.id}\n\n` +
-          `There is a new message from the office about application ${app.number ?? ''}. Read it at ${deps.baseUrl}/permohonan/${app.id}`,
+        `Ada pesan baru dari petugas tentang permohonan ${app.number ?? ''}. Baca di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
+          `There is a new message from the office about application ${app.number ?? ''}. Read it at ${await base(trx, row)}/permohonan/${app.id}`,
       );
     },
     'notify.overdue': async (trx, m, row) => {
@@ -100,7 +107,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       await deliver(
         trx, row, head,
         `Terlambat: ${app.number} / Overdue: ${app.number}`,
-        `${app.number} (${definition.name.id}) melewati batas layanan: ${m.usedWorkingDays} dari ${m.slaWorkingDays} hari kerja, kini di tahap "${state.label.id}".\n${deps.baseUrl}/kantor\n\n` +
+        `${app.number} (${definition.name.id}) melewati batas layanan: ${m.usedWorkingDays} dari ${m.slaWorkingDays} hari kerja, kini di tahap "${state.label.id}".\n${await base(trx, row)}/kantor\n\n` +
           `${app.number} (${definition.name.en}) is past its service standard: ${m.usedWorkingDays} of ${m.slaWorkingDays} working days, now at "${state.label.en}".`,
       );
     },
@@ -122,8 +129,8 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
           recipient: app.applicant_contact,
           subject: `Permohonan ${app.number}: kode klaim / claim code`,
           body:
-            `Permohonan ${definition.name.id} Anda (${app.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${deps.baseUrl}/permohonan/klaim dan masukkan nomor permohonan dan kode klaim: ${code} (berlaku ${CLAIM_CODE_DAYS} hari).\n\n` +
-            `We received your ${definition.name.en} application (${app.number}) at the counter. To follow it online, sign in at ${deps.baseUrl}/permohonan/klaim and enter the application number and claim code: ${code} (valid ${CLAIM_CODE_DAYS} days).`,
+            `Permohonan ${definition.name.id} Anda (${app.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${await base(trx, row)}/permohonan/klaim dan masukkan nomor permohonan dan kode klaim: ${code} (berlaku ${CLAIM_CODE_DAYS} hari).\n\n` +
+            `We received your ${definition.name.en} application (${app.number}) at the counter. To follow it online, sign in at ${await base(trx, row)}/permohonan/klaim and enter the application number and claim code: ${code} (valid ${CLAIM_CODE_DAYS} days).`,
           created_at: now.toISOString(),
         })
         .onConflict((oc) => oc.column('outbox_id').doNothing())
@@ -136,8 +143,8 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       await deliver(
         trx, row, user,
         `Permohonan ${app.number} diterima / Application ${app.number} received`,
-        `Permohonan ${definition.name.id} Anda sudah kami terima.\nNomor: ${app.number}\nKode lacak: ${app.tracking_code}\nLacak di ${deps.baseUrl}/lacak\n\n` +
-          `We have received your ${definition.name.en} application.\nNumber: ${app.number}\nTracking code: ${app.tracking_code}\nTrack it at ${deps.baseUrl}/lacak`,
+        `Permohonan ${definition.name.id} Anda sudah kami terima.\nNomor: ${app.number}\nKode lacak: ${app.tracking_code}\nLacak di ${await base(trx, row)}/lacak\n\n` +
+          `We have received your ${definition.name.en} application.\nNumber: ${app.number}\nTracking code: ${app.tracking_code}\nTrack it at ${await base(trx, row)}/lacak`,
       );
     },
     'notify.application_transitioned': async (trx, m, row) => {

@@ -11,28 +11,18 @@ import { decryptField, readableCode, sha256Hex } from '../shared/crypto.js';
 import { maskNik } from '../shared/identifiers.js';
 import { canonicalJson } from '../shared/json.js';
 import type { PreparedSigner } from '../signing/signer.js';
+import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { renderCertificatePdf } from './certificate.pdf.js';
 import {
   businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil,
 } from './permit.document.js';
 
-export type OfficeAddress = { baseUrl: string; defaultTenant: string };
+export type { OfficeAddress };
 export type PermitIssuerDeps = { storage: FileStorage; address: OfficeAddress; dataKey: Buffer };
 
-/**
- * The public address a permit's QR code opens, on the issuing office's own host: a request finds its
- * office by host name, so another office's code would not be found there. The default office uses
- * BASE_URL; another office its first host name, with BASE_URL's scheme and port.
- */
+/** The public address a permit's QR code opens, on the issuing office's own host (office-url.ts). */
 export function verificationUrl(address: OfficeAddress, tenant: Pick<Tenant, 'code' | 'hostnames'>, code: string): string {
-  let base = address.baseUrl;
-  const host = tenant.code === address.defaultTenant ? undefined : (JSON.parse(tenant.hostnames) as string[])[0];
-  if (host) {
-    const url = new URL(address.baseUrl);
-    url.hostname = host;
-    base = url.origin;
-  }
-  return `${base}/v/${code}`;
+  return `${officeBaseUrl(address, tenant)}/v/${code}`;
 }
 
 function ymdIn(iso: string, timeZone: string): string {

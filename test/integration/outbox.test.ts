@@ -46,7 +46,7 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
 
   // Built as services.ts builds them (a variable, so the call stays valid as the handlers' needs grow).
   const handlers = () => {
-    const deps = { catalogue: ctx.services.catalogue, baseUrl: ctx.services.config.baseUrl, dataKey: ctx.services.config.dataEncryptionKey };
+    const deps = { catalogue: ctx.services.catalogue, address: { baseUrl: ctx.services.config.baseUrl, defaultTenant: ctx.services.config.defaultTenant }, dataKey: ctx.services.config.dataEncryptionKey };
     return createNotificationHandlers(deps);
   };
   const outboxRowsFor = (applicationId: string) =>
