@@ -422,7 +422,7 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     expect(all.statusCode).toBe(200);
     expect(all.body).toContain(`dari ${NIB_COUNT + 2} izin`);
     expect(rows(all.body)).toBe(20);
-    expect(all.body).toContain('<caption class="table__caption">');
+    expect(all.body).toContain('<caption class="table__caption" id="registry-caption">');
     expect(all.body).toContain('href="/api/v1/registry/schema.json"');
 
     const byHolder = await publicGet('/registri?q=wahyuni');

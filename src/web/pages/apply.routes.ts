@@ -19,6 +19,7 @@ import { sendPage } from '../layout.js';
 import { checkCsrf, errorMessage, field, fieldErrors, requiredMessage, signedIn } from './helpers.js';
 import { acceptList, stateTag } from './public.routes.js';
 import { permitStatusTag, validityText } from './verify.routes.js';
+import { officeBaseUrl } from '../../tenants/office-url.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -81,6 +82,7 @@ export function fieldInput(lang: Lang, f: FieldDefinition, value: string | undef
 }
 
 export function applyPages(app: FastifyInstance, services: Services): void {
+  const officeAddress = { baseUrl: services.config.baseUrl, defaultTenant: services.config.defaultTenant };
   /** The SLA due date in words (working days, paused while the file is with the applicant). */
   const expectedBy = (req: FastifyRequest, sla: SlaResult) => (sla.dueDate ? formatDate(req.lang, `${sla.dueDate}T12:00:00Z`, 'UTC') : '–');
 
@@ -363,8 +365,8 @@ ${summaryList([
   { key: t(lang, 'detail.channel'), value: t(lang, `channel.${app.channel}`) },
   ...(signed ? [{ key: t(lang, 'permit.code'), value: html`<span data-receipt-code>${formatVerificationCode(signed.verificationCode)}</span>` }] : []),
 ])}
-<p>${t(lang, 'receipt.keep', { url: `${services.config.baseUrl}/lacak` })}</p>
-${signed ? html`<p>${t(lang, 'receipt.signed', { url: `${services.config.baseUrl}/v/${signed.verificationCode}` })}</p>` : ''}
+<p class="url">${t(lang, 'receipt.keep', { url: `${officeBaseUrl(officeAddress, req.tenant)}/lacak` })}</p>
+${signed ? html`<p class="url">${t(lang, 'receipt.signed', { url: `${officeBaseUrl(officeAddress, req.tenant)}/v/${signed.verificationCode}` })}</p>` : ''}
 <button type="button" class="button no-print" data-print hidden>${t(lang, 'print')}</button>`,
     });
   });

@@ -9,6 +9,7 @@ import { formatDateTime, loc, t } from '../i18n.js';
 import { sendPage } from '../layout.js';
 import { setLangCookie } from '../web-context.js';
 import { checkCsrf, field, requiredMessage, safeReturn } from './helpers.js';
+import { officeBaseUrl } from '../../tenants/office-url.js';
 
 const STATE_COLOURS: Record<string, 'blue' | 'green' | 'red' | 'yellow' | 'grey'> = { draft: 'grey', office: 'blue', applicant: 'yellow', final: 'green' };
 export function stateTag(kind: string, code: string, label: string): SafeHtml {
@@ -109,7 +110,7 @@ ${linkButton(`/izin/${def.code}/mulai`, t(lang, 'guide.start'), true)}
   app.get<{ Params: { code: string } }>('/izin/:code/poster', { schema: { hide: true } }, async (req, reply) => {
     const lang = req.lang;
     const pt = await services.catalogue.getPermitType({ tenantId: req.tenant.id, code: String(req.params.code).toUpperCase().slice(0, 12) });
-    const url = `${services.config.baseUrl}/izin/${pt.definition.code}`;
+    const url = `${officeBaseUrl({ baseUrl: services.config.baseUrl, defaultTenant: services.config.defaultTenant }, req.tenant)}/izin/${pt.definition.code}`;
     const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     return sendPage(req, reply, {
       title: `${t(lang, 'guide.poster')}: ${loc(lang, pt.definition.name)}`,

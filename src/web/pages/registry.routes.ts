@@ -103,21 +103,21 @@ export function registryPages(app: FastifyInstance, services: Services): void {
           ? t(lang, 'registry.count.none')
           : t(lang, 'registry.count.beyond', { total: result.total });
       const table: SafeHtml | string = result.records.length
-        ? html`<div class="table-wrap"><table class="table">
-  <caption class="table__caption">${t(lang, 'registry.caption')}</caption>
+        ? html`<div class="table-wrap" role="region" aria-labelledby="registry-caption" tabindex="0"><table class="table">
+  <caption class="table__caption" id="registry-caption">${t(lang, 'registry.caption')}</caption>
   <thead><tr>
-    <th scope="col">${t(lang, 'permit.number')}</th><th scope="col">${t(lang, 'permit.type')}</th><th scope="col">${t(lang, 'permit.holder')}</th>
-    <th scope="col">${t(lang, 'registry.col.business')}</th><th scope="col">${t(lang, 'registry.col.issued')}</th><th scope="col">${t(lang, 'registry.col.expires')}</th><th scope="col">${t(lang, 'permit.status')}</th>
+    <th scope="col">${t(lang, 'permit.number')}</th><th scope="col">${t(lang, 'permit.status')}</th><th scope="col">${t(lang, 'permit.type')}</th><th scope="col">${t(lang, 'permit.holder')}</th>
+    <th scope="col">${t(lang, 'registry.col.business')}</th><th scope="col">${t(lang, 'registry.col.issued')}</th><th scope="col">${t(lang, 'registry.col.expires')}</th>
   </tr></thead>
   <tbody>${result.records.map(
     (r) => html`<tr>
     <th scope="row"><a href="/v/${r.VerificationCode}">${r.PermitNum}</a></th>
+    <td>${permitStatusTag(lang, r.StatusCurrent)}</td>
     <td>${typeNames.has(r.PermitType) ? loc(lang, typeNames.get(r.PermitType)!) : r.PermitTypeDesc}</td>
     <td>${r.HolderName}</td>
     <td>${r.BusinessName ?? html`<span class="muted">–</span>`}</td>
     <td>${dateText(r.IssuedDate)[lang]}</td>
     <td>${r.ExpiresDate ? dateText(r.ExpiresDate)[lang] : t(lang, 'registry.expires.none')}</td>
-    <td>${permitStatusTag(lang, r.StatusCurrent)}</td>
   </tr>`,
   )}</tbody>
 </table></div>`
