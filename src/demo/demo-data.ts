@@ -134,16 +134,17 @@ function weighted<T>(r: Rng, table: [T, number][]): T {
 }
 
 /** A clock the seeder moves forward, so demo files have realistic histories spread over months. */
+/** A clock the seeder moves through the past; it never passes `limit` (now), so nothing is dated in the future. */
 class DemoClock implements Clock {
-  constructor(private t: number) {}
+  constructor(private t: number, private readonly limit: number) {}
   now(): Date {
     return new Date(this.t);
   }
   set(ms: number) {
-    this.t = ms;
+    this.t = Math.min(ms, this.limit);
   }
   advance(hours: number) {
-    this.t += hours * 3_600_000;
+    this.t = Math.min(this.t + hours * 3_600_000, this.limit);
   }
 }
 
@@ -155,7 +156,7 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
   const total = options.applications ?? 300;
   const r = rng(20260101);
   const realNow = base.clock.now().getTime();
-  const clock = new DemoClock(realNow - 170 * 86_400_000);
+  const clock = new DemoClock(realNow - 170 * 86_400_000, realNow - 60_000);
   // Demo data is re-creatable, so the seeder trades crash-durability for speed while it runs.
   const sqlite = dialectOf(base.db) === 'sqlite';
   if (sqlite) await sql`pragma synchronous = off`.execute(base.db);

@@ -43,6 +43,18 @@ describe.each(DIALECTS)('demo data for a newcomer (%s)', (dialect) => {
     expect(new Set(numbers).size).toBe(numbers.length);
   });
 
+  it('issues signed permits (one revoked), all dated in the past like everything else', async () => {
+    const now = ctx.clock.now().toISOString();
+    const permits = await ctx.db.selectFrom('permits').select(['status', 'issued_at', 'verification_code']).execute();
+    expect(permits.length).toBeGreaterThan(20);
+    expect(permits.filter((p) => p.status === 'revoked')).toHaveLength(1);
+    expect(permits.every((p) => p.issued_at < now)).toBe(true);
+    const events = await ctx.db.selectFrom('application_events').select((eb) => eb.fn.max('created_at').as('latest')).executeTakeFirstOrThrow();
+    expect(String(events.latest) < now).toBe(true);
+    const v = await ctx.services.permits.verify({ tenantId: ctx.tenant.id, code: permits.find((p) => p.status === 'valid')!.verification_code });
+    expect(v.status === 'valid' || v.status === 'expired').toBe(true);
+  });
+
   it('shows the demo applicant their own applications through the API', async () => {
     const a = DEMO_ACCOUNTS.find((x) => x.role === 'applicant')!;
     const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: a.email, password: a.password } });
