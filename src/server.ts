@@ -46,12 +46,13 @@ async function main(): Promise<void> {
     services.permits.remindExpiring().catch((err: unknown) => logger.error({ err: (err as Error).message }, 'expiry reminders failed'));
   }, 60 * 60_000);
   reminderTimer.unref();
-  // Each office's audit head is signed every ten minutes when it moved (audit.checkpoints.ts).
-  const checkpointTimer = setInterval(() => {
+  // Each office's audit head is signed at start and then every ten minutes when it moved (audit.checkpoints.ts).
+  const checkpoint = () =>
     checkpointAllTenants(db, services.signer, services.clock.now().toISOString())
       .then((results) => { for (const r of results) if (r.error) logger.error({ tenantId: r.tenantId, err: r.error }, 'audit checkpoint failed'); })
       .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'audit checkpoints failed'));
-  }, 10 * 60_000);
+  void checkpoint();
+  const checkpointTimer = setInterval(() => void checkpoint(), 10 * 60_000);
   checkpointTimer.unref();
   if (config.env !== 'production' && config.seedDemo) {
     const lines = DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(28)} ${a.password}`);
