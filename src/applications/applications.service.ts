@@ -255,7 +255,7 @@ export function createApplicationService(deps: ApplicationDeps) {
         if (paid) await deps.issuer.issueReceipt(trx, { signing, tenant, app: fresh, definition, kind: 'payment', now });
         if (action.issuesPermit) {
           const renewed = fresh.renews_permit_id ? await trx.selectFrom('permits').selectAll().where('id', '=', fresh.renews_permit_id).executeTakeFirst() : undefined;
-          const permit = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: actor.userId, now, supersedes: renewed ?? null });
+          const permit = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: actor.userId, now, replaces: renewed ? { kind: 'renewal', permit: renewed } : null });
           data.permitNumber = permit.number;
         }
       }

@@ -318,8 +318,10 @@ export interface PermitsTable {
   pdf_size: number;
   applied_at: string | null;
   issued_at: string;
+  /** The issue date (YYYY-MM-DD) in the office's time zone: the registry's IssuedDate and date filter. */
+  issued_on: string;
   issued_by: string;
-  /** YYYY-MM-DD in the office's time zone; valid_until null: no expiry. */
+  /** YYYY-MM-DD in the office's time zone; valid_until null: no expiry. A renewal may start later than it was issued. */
   valid_from: string;
   valid_until: string | null;
   revoked_at: string | null;

@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { FileStorage } from '../documents/storage.js';
 import { nextSequenceValue } from '../applications/applications.repository.js';
 import { decryptField, readableCode, sha256Hex } from '../shared/crypto.js';
+import { AppError } from '../shared/errors.js';
 import { maskNik } from '../shared/identifiers.js';
 import { canonicalJson } from '../shared/json.js';
 import type { PreparedSigner } from '../signing/signer.js';
@@ -25,7 +26,11 @@ export function verificationUrl(address: OfficeAddress, tenant: Pick<Tenant, 'co
   return `${officeBaseUrl(address, tenant)}/v/${code}`;
 }
 
-function ymdIn(iso: string, timeZone: string): string {
+function nextDay(ymd: string): string {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+export function ymdIn(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 }
 
@@ -50,6 +55,29 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     return { name: user.name, position: user.position?.trim() || (user.role === 'head' ? `Kepala ${tenant.name}` : tenant.name) };
   }
 
+  /**
+   * Marks the permit being replaced as superseded by `by`, first, so that the row lock it takes
+   * (PostgreSQL) orders it with a concurrent revocation: whichever commits second sees the other's
+   * change. Returns the permit replaced, or null when a renewal finds its permit revoked.
+   */
+  async function supersede(trx: Kysely<Database>, input: { kind: 'correction' | 'renewal'; permit: Permit; by: string; now: string }): Promise<Permit | null> {
+    let current = input.permit;
+    // A renewal replaces what its permit has become since the renewal was opened.
+    for (let hops = 0; input.kind === 'renewal' && hops < 50; hops++) {
+      const latest = await trx.selectFrom('permits').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow();
+      if (!latest.superseded_by_id) {
+        current = latest;
+        break;
+      }
+      current = await trx.selectFrom('permits').selectAll().where('id', '=', latest.superseded_by_id).executeTakeFirstOrThrow();
+    }
+    const res = await trx.updateTable('permits').set({ status: 'superseded', superseded_at: input.now, superseded_by_id: input.by })
+      .where('id', '=', current.id).where('status', '=', 'valid').executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) return { ...current, status: 'valid' };
+    if (input.kind === 'renewal') return null;
+    throw new AppError('conflict', 'the permit changed meanwhile (revoked or corrected)');
+  }
+
   async function issuePermit(
     trx: Kysely<Database>,
     input: {
@@ -59,10 +87,13 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       definition: PermitTypeDefinition;
       signerId: string;
       now: string;
-      /** The permit this one replaces (a correction, or the permit a renewal renews). */
-      supersedes?: Permit | null;
-      /** A correction keeps the dates of the permit it corrects; a new permit runs from today. */
-      keepValidityOf?: Permit | null;
+      /**
+       * What this permit replaces. A correction keeps the corrected permit's term and fails if that
+       * permit is no longer valid (revoked or corrected meanwhile). A renewal replaces whatever the
+       * renewed permit has become (a correction of it, say); it starts the day after a still-running
+       * term ends, and replaces nothing if that permit was revoked meanwhile.
+       */
+      replaces?: { kind: 'correction' | 'renewal'; permit: Permit } | null;
     },
   ): Promise<Permit> {
     const { tenant, app, definition, now, signing } = input;
@@ -70,21 +101,30 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     const answers = JSON.parse(app.answers) as Answers;
     const template = certificateOf(definition);
     const today = ymdIn(now, tenant.time_zone);
-    const validFrom = input.keepValidityOf?.valid_from ?? today;
+    const id = randomUUID();
+    const supersedes = input.replaces ? await supersede(trx, { ...input.replaces, by: id, now }) : null;
+    let validFrom = today;
+    let lastDay: string | null;
+    if (input.replaces?.kind === 'correction' && supersedes) {
+      validFrom = supersedes.valid_from;
+      lastDay = supersedes.valid_until;
+    } else {
+      if (supersedes?.valid_until && supersedes.valid_until >= today) validFrom = nextDay(supersedes.valid_until);
+      lastDay = validUntil(validFrom, definition.validity);
+    }
     const year = today.slice(0, 4);
     const seq = await nextSequenceValue(trx, tenant.id, `permit:${app.permit_code}-${year}`);
     const number = `${app.permit_code}/${String(seq).padStart(5, '0')}/${tenant.code}/${year}`;
     const verificationCode = readableCode(10);
     const signer = await signerIdentity(trx, tenant, input.signerId);
-    const supersedes = input.supersedes ?? null;
     const base = {
-      id: randomUUID(),
+      id,
       number,
       holderName: app.applicant_name,
       subject: subjectOf(definition, answers),
       conditions: template.conditions,
       validFrom,
-      validUntil: input.keepValidityOf ? input.keepValidityOf.valid_until : validUntil(validFrom, definition.validity),
+      validUntil: lastDay,
     };
     const branding = JSON.parse(tenant.branding) as { address?: string };
     const url = verificationUrl(deps.address, tenant, verificationCode);
@@ -149,6 +189,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       pdf_size: pdf.length,
       applied_at: app.submitted_at,
       issued_at: now,
+      issued_on: today,
       issued_by: input.signerId,
       valid_from: validFrom,
       valid_until: base.validUntil,
@@ -161,9 +202,6 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       reminder_sent_at: null,
     };
     await trx.insertInto('permits').values(permit).execute();
-    if (supersedes && supersedes.status === 'valid') {
-      await trx.updateTable('permits').set({ status: 'superseded', superseded_at: now, superseded_by_id: permit.id }).where('id', '=', supersedes.id).where('status', '=', 'valid').execute();
-    }
     await appendAudit(trx, {
       tenantId: tenant.id, actorId: input.signerId, action: 'permit.issued', subjectType: 'permit', subjectId: permit.id,
       data: { number, applicationId: app.id, keyId: signature.keyId, pdfSha256, ...(supersedes ? { supersedes: supersedes.number } : {}) }, occurredAt: now,

@@ -252,6 +252,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
   });
 
   r.get('/api/v1/registry', {
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     schema: {
       operationId: 'searchRegistry',
       tags: ['Registry'],
@@ -265,7 +266,9 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     },
   });
 
+  // Exports read the whole registry: a few a minute per address is plenty for open-data users.
   r.get('/api/v1/registry/export.json', {
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       operationId: 'exportRegistryJson',
       tags: ['Registry'],
@@ -280,6 +283,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
   });
 
   r.get('/api/v1/registry/export.csv', {
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       operationId: 'exportRegistryCsv',
       tags: ['Registry'],

@@ -19,11 +19,13 @@ import { type Clock, isoNow } from '../shared/time.js';
 import type { Signer } from '../signing/signer.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { addressOf, normaliseVerificationCode, type PermitDocument, type ReceiptDocument } from './permit.document.js';
-import { type OfficeAddress, type PermitIssuer, verificationUrl } from './permits.issuer.js';
+import { type OfficeAddress, type PermitIssuer, verificationUrl, ymdIn } from './permits.issuer.js';
 import type { PublicPermitStatus, RegistryRecord } from './registry.schema.js';
 
-/** Holders hear about an expiring permit this many days before its last day. */
+/** Holders of renewable permits hear about the end of the term this many days before its last day … */
 export const EXPIRY_REMINDER_DAYS = 30;
+/** … or this many, for a term shorter than six months. */
+export const SHORT_TERM_REMINDER_DAYS = 7;
 
 export type PublicPermit = Omit<PermitDocument, 'v' | 'kind' | 'id' | 'pdf'> & {
   status: PublicPermitStatus;
@@ -86,7 +88,9 @@ export function createPermitService(deps: {
   async function trustedPermit(p: Permit): Promise<PermitDocument | null> {
     if (!(await authentic(p))) return null;
     const doc = JSON.parse(p.document) as PermitDocument;
-    const agrees = doc.id === p.id && doc.number === p.number && doc.verificationCode === p.verification_code && doc.pdf.sha256 === p.pdf_sha256;
+    // The row's own columns (used to search, filter and judge expiry) must say what was signed.
+    const agrees = doc.id === p.id && doc.number === p.number && doc.verificationCode === p.verification_code && doc.pdf.sha256 === p.pdf_sha256 &&
+      doc.validFrom === p.valid_from && doc.validUntil === p.valid_until && doc.holder.name === p.holder_name && doc.businessName === p.business_name;
     return agrees ? doc : null;
   }
 
@@ -258,14 +262,12 @@ export function createPermitService(deps: {
       const merged: Answers = { ...(JSON.parse(app.answers) as Answers), ...corrected };
       const changed = await updateAtRevision(trx, app.id, app.revision, { answers: JSON.stringify(merged), ...(holderName ? { applicant_name: holderName } : {}), updated_at: now });
       if (!changed) throw new AppError('conflict', 'changed meanwhile');
-      const current = await trx.selectFrom('permits').selectAll().where('id', '=', permit.id).where('status', '=', 'valid').executeTakeFirst();
-      if (!current) throw new AppError('conflict', 'changed meanwhile');
       await insertEvent(trx, {
         id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: 'reissue', fromState: app.state, toState: app.state,
         actorId: input.actor.userId, actorRole: input.actor.role, reason, data: { fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) }, at: now,
       });
       const fresh = (await findApplication(trx, app.tenant_id, app.id))!;
-      const next = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: input.actor.userId, now, supersedes: current, keepValidityOf: current });
+      const next = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: input.actor.userId, now, replaces: { kind: 'correction', permit } });
       await appendAudit(trx, {
         tenantId: tenant.id, actorId: input.actor.userId, action: 'permit.reissued', subjectType: 'permit', subjectId: permit.id,
         data: { number: permit.number, newNumber: next.number, reason, fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) }, occurredAt: now,
@@ -331,8 +333,8 @@ export function createPermitService(deps: {
       );
     }
     if (filters.type) q = q.where('permits.permit_code', '=', filters.type);
-    if (filters.from) q = q.where('permits.valid_from', '>=', filters.from);
-    if (filters.to) q = q.where('permits.valid_from', '<=', filters.to);
+    if (filters.from) q = q.where('permits.issued_on', '>=', filters.from);
+    if (filters.to) q = q.where('permits.issued_on', '<=', filters.to);
     switch (filters.status) {
       case 'valid':
         q = q.where('permits.status', '=', 'valid').where((eb) => eb.or([eb('permits.valid_until', 'is', null), eb('permits.valid_until', '>=', today)]));
@@ -348,17 +350,18 @@ export function createPermitService(deps: {
     return q;
   }
 
-  function toRecord(p: Permit, tenant: Tenant, today: string, typeName: string, definitionAddress: string | null): RegistryRecord {
-    const doc = JSON.parse(p.document) as PermitDocument;
+  /** A registry record, from the signed document (the caller checked its signature). */
+  function toRecord(p: Permit, doc: PermitDocument, tenant: Tenant, today: string, typeName: string, definitionAddress: string | null): RegistryRecord {
     const status = permitStatus(p, today);
-    const statusDate = status === 'revoked' ? p.revoked_at!.slice(0, 10) : status === 'superseded' ? p.superseded_at!.slice(0, 10) : status === 'expired' ? addDays(p.valid_until!, 1) : p.valid_from;
+    const statusDate = status === 'revoked' ? ymdIn(p.revoked_at!, tenant.time_zone) : status === 'superseded' ? ymdIn(p.superseded_at!, tenant.time_zone)
+      : status === 'expired' ? addDays(doc.validUntil!, 1) : p.issued_on;
     const subject = doc.subject.map((s) => `${s.label.id}: ${s.value.id}`).join('; ');
     return {
-      PermitNum: p.number,
+      PermitNum: doc.number,
       Description: subject ? `${doc.permitType.title.id}. ${subject}` : doc.permitType.title.id,
-      AppliedDate: p.applied_at ? new Intl.DateTimeFormat('en-CA', { timeZone: tenant.time_zone }).format(new Date(p.applied_at)) : null,
-      IssuedDate: p.valid_from,
-      ExpiresDate: p.valid_until,
+      AppliedDate: p.applied_at ? ymdIn(p.applied_at, tenant.time_zone) : null,
+      IssuedDate: p.issued_on,
+      ExpiresDate: doc.validUntil,
       StatusCurrent: status,
       StatusCurrentMapped: status === 'valid' ? 'Permit Issued' : 'Permit Cancelled',
       StatusDate: statusDate,
@@ -366,8 +369,8 @@ export function createPermitService(deps: {
       Jurisdiction: tenant.name,
       PermitType: p.permit_code,
       PermitTypeDesc: typeName,
-      HolderName: p.holder_name,
-      BusinessName: p.business_name,
+      HolderName: doc.holder.name,
+      BusinessName: doc.businessName,
       VerificationCode: p.verification_code,
       Link: verificationUrl(deps.address, tenant, p.verification_code),
     };
@@ -375,11 +378,15 @@ export function createPermitService(deps: {
 
   async function toRecords(tenant: Tenant, rows: Permit[], today: string): Promise<RegistryRecord[]> {
     const types = new Map((await deps.catalogue.listPermitTypes({ tenantId: tenant.id, includeDisabled: true })).map((t) => [t.definition.code, t.definition]));
-    return rows.map((p) => {
+    const records: RegistryRecord[] = [];
+    for (const p of rows) {
+      // Only what verifies is published: a row edited in the database is left out.
+      const doc = await trustedPermit(p);
+      if (!doc) continue;
       const definition = types.get(p.permit_code);
-      const doc = JSON.parse(p.document) as PermitDocument;
-      return toRecord(p, tenant, today, definition?.name.id ?? p.permit_code, definition ? addressOf(definition, doc) : null);
-    });
+      records.push(toRecord(p, doc, tenant, today, definition?.name.id ?? p.permit_code, definition ? addressOf(definition, doc) : null));
+    }
+    return records;
   }
 
   /** The public registry: permits whose type is listed publicly, newest first, a page at a time. */
@@ -408,8 +415,18 @@ export function createPermitService(deps: {
     let reminded = 0;
     for (const tenant of await db.selectFrom('tenants').selectAll().execute()) {
       const today = todayIn(clock, tenant.time_zone);
-      const due = await db.selectFrom('permits').select('id').where('tenant_id', '=', tenant.id).where('status', '=', 'valid').where('reminder_sent_at', 'is', null)
-        .where('valid_until', '>=', today).where('valid_until', '<=', addDays(today, EXPIRY_REMINDER_DAYS)).execute();
+      const near = await db.selectFrom('permits').innerJoin('applications', 'applications.id', 'permits.application_id')
+        .select(['permits.id', 'permits.valid_until', 'applications.permit_type_version_id'])
+        .where('permits.tenant_id', '=', tenant.id).where('permits.status', '=', 'valid').where('permits.reminder_sent_at', 'is', null)
+        .where('permits.valid_until', '>=', today).where('permits.valid_until', '<=', addDays(today, EXPIRY_REMINDER_DAYS)).execute();
+      const due: { id: string }[] = [];
+      for (const p of near) {
+        // Only permits one renews (an event permit simply ends); short terms are reminded a week ahead.
+        const { definition } = await deps.catalogue.getVersion(p.permit_type_version_id);
+        const termMonths = definition.validity ? definition.validity.years * 12 + definition.validity.months : 0;
+        const window = termMonths >= 6 ? EXPIRY_REMINDER_DAYS : SHORT_TERM_REMINDER_DAYS;
+        if (definition.renewable && p.valid_until! <= addDays(today, window)) due.push(p);
+      }
       for (const { id } of due) {
         const now = isoNow(clock);
         const sent = await db.transaction().execute(async (trx) => {

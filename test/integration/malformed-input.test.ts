@@ -38,7 +38,7 @@ const OPERATIONS = [
 type Op = (typeof OPERATIONS)[number];
 
 /** Routes with a per-address rate limit: their cases are spread over fresh app instances, under the limit each. */
-const RATE_LIMIT: Partial<Record<Op, number>> = { login: 10, registerApplicant: 10, trackApplication: 20, claimApplication: 10, verifyPermit: 60, verifyPermitPdf: 20 };
+const RATE_LIMIT: Partial<Record<Op, number>> = { login: 10, registerApplicant: 10, trackApplication: 20, claimApplication: 10, verifyPermit: 60, verifyPermitPdf: 20, searchRegistry: 60, exportRegistryJson: 10, exportRegistryCsv: 10 };
 
 type Person = { token: string; userId: string; email: string; password: string; actor: Actor };
 /** What the cases point at: set up once per database in beforeAll. */

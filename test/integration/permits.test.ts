@@ -155,6 +155,16 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     expect(json<Verification>(await checkPdf(pdf)).status).toBe('not_authentic');
     await ctx.db.updateTable('permits').set({ document: original.document }).where('id', '=', permit.id).execute();
     expect((await verify(permit.verificationCode)).status).toBe('valid');
+    // The columns the verdict and the registry read must say what was signed, too.
+    const row = await ctx.db.selectFrom('permits').select(['valid_until', 'holder_name']).where('id', '=', permit.id).executeTakeFirstOrThrow();
+    await ctx.db.updateTable('permits').set({ valid_until: '2099-12-31' }).where('id', '=', permit.id).execute();
+    expect((await verify(permit.verificationCode)).status).toBe('not_authentic');
+    await ctx.db.updateTable('permits').set({ valid_until: row.valid_until, holder_name: 'Orang Lain' }).where('id', '=', permit.id).execute();
+    expect((await verify(permit.verificationCode)).status).toBe('not_authentic');
+    const listed = json<{ PermitNum: string }[]>(await ctx.app.inject({ url: '/api/v1/registry/export.json' }));
+    expect(listed.map((r) => r.PermitNum)).not.toContain(permit.number); // the registry leaves out what does not verify
+    await ctx.db.updateTable('permits').set({ holder_name: row.holder_name }).where('id', '=', permit.id).execute();
+    expect((await verify(permit.verificationCode)).status).toBe('valid');
   });
 
   it('only the head revokes, with a reason; the same QR code then says revoked', async () => {
@@ -272,6 +282,8 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
       expect(await carryToIssued(ctx, renewalId, officers)).toBe('issued');
       const renewed = json<PermitView[]>(await ctx.app.inject({ url: `/api/v1/applications/${renewalId}/permits`, headers: auth(citizen.token) }))[0]!;
       expect(renewed.supersedesId).toBe(own.id);
+      // Renewed early: the new term starts the day after the old one ends, so no day is lost.
+      expect([renewed.validFrom, renewed.validUntil]).toEqual(['2027-11-20', '2028-11-19']);
       const old = await verify(own.verificationCode);
       expect(old.status).toBe('superseded');
       expect(old.permit!.supersededBy!.number).toBe(renewed.number);
@@ -374,6 +386,83 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     expect(sequence).toEqual(Array.from({ length: before.length + ids.length }, (_, i) => i + 1));
     expect(new Set(issued.map((p) => p.application_id)).size).toBe(issued.length);
   }, 120_000);
+
+  it('event permits, which are not renewed, get no expiry reminder', async () => {
+    const start = ctx.clock.now();
+    try {
+      ctx.clock.set('2026-12-15T03:00:00Z'); // the event permits issued on 20 November end on 19 December
+      await ctx.services.permits.remindExpiring();
+      const events = await ctx.db.selectFrom('permits').select(['valid_until', 'reminder_sent_at']).where('permit_code', '=', 'KERAMAIAN').where('status', '=', 'valid').execute();
+      expect(events.some((p) => p.valid_until === '2026-12-19')).toBe(true);
+      expect(events.every((p) => p.reminder_sent_at === null)).toBe(true);
+    } finally {
+      ctx.clock.set(start.toISOString());
+    }
+  });
+
+  describe('a permit changing while it is renewed or corrected', () => {
+    let citizen: { token: string; userId: string };
+    const issue = async () => {
+      const id = await readyDraft(ctx, citizen.token, 'REKLAME');
+      expect((await act(ctx, citizen.token, id, 'submit')).statusCode).toBe(200);
+      expect(await carryToIssued(ctx, id, officers)).toBe('issued');
+      return json<PermitView[]>(await ctx.app.inject({ url: `/api/v1/applications/${id}/permits`, headers: auth(citizen.token) }))[0]!;
+    };
+    const renewalReadyToSign = async (p: PermitView) => {
+      const { applicationId } = await ctx.services.permits.renew({ actor: { userId: citizen.userId, tenantId: ctx.tenant.id, role: 'applicant', name: 'Pemegang Berantai' }, permitId: p.id });
+      const { uploadRequired } = await import('../helpers/journeys.js');
+      await uploadRequired(ctx, citizen.token, applicationId, 'REKLAME');
+      expect((await act(ctx, citizen.token, applicationId, 'submit')).statusCode).toBe(200);
+      expect(await carryToIssued(ctx, applicationId, officers, { stopBefore: 'sign' })).toBe('signing');
+      return applicationId;
+    };
+    const valid = async () => (await ctx.db.selectFrom('permits').select('number').where('status', '=', 'valid').where('holder_name', 'in', ['Pemegang Berantai', 'Pemegang Dikoreksi']).execute()).map((r) => r.number);
+
+    beforeAll(async () => {
+      citizen = await userWithToken(ctx, 'applicant');
+      await ctx.db.updateTable('users').set({ name: 'Pemegang Berantai' }).where('id', '=', citizen.userId).execute();
+    });
+
+    it('a renewal signed after the permit was corrected replaces the correction: one valid permit', async () => {
+      const first = await issue();
+      const renewal = await renewalReadyToSign(first);
+      const corrected = await ctx.services.permits.reissue({ actor: officers.head!, permitId: first.id, reason: 'Nama pemegang salah.', holderName: 'Pemegang Dikoreksi' });
+      await ctx.services.applications.performAction({ actor: officers.head!, applicationId: renewal, action: 'sign' });
+      const renewed = (await ctx.services.permits.permitsForApplication({ actor: officers.head!, applicationId: renewal }))[0]!;
+      expect(renewed.supersedesId).toBe(corrected.id);
+      expect((await verify(corrected.verificationCode)).status).toBe('superseded');
+      expect(await valid()).toEqual([renewed.number]);
+    });
+
+    it('a renewal signed after the permit was revoked replaces nothing', async () => {
+      await ctx.db.updateTable('permits').set({ status: 'superseded' }).where('holder_name', 'in', ['Pemegang Berantai', 'Pemegang Dikoreksi']).where('status', '=', 'valid').execute();
+      const first = await issue();
+      const renewal = await renewalReadyToSign(first);
+      await ctx.services.permits.revoke({ actor: officers.head!, permitId: first.id, reason: 'Dicabut sebelum perpanjangan ditandatangani.' });
+      await ctx.services.applications.performAction({ actor: officers.head!, applicationId: renewal, action: 'sign' });
+      const renewed = (await ctx.services.permits.permitsForApplication({ actor: officers.head!, applicationId: renewal }))[0]!;
+      expect(renewed.supersedesId).toBeNull();
+      expect((await verify(first.verificationCode)).status).toBe('revoked');
+      const v = await verify(renewed.verificationCode);
+      expect(v.status).toBe('valid');
+      expect(v.permit!.supersedes).toBeNull();
+    });
+
+    it('a revocation and a correction at the same moment: never a valid correction of a revoked permit', async () => {
+      for (let i = 0; i < 3; i++) {
+        const p = await issue();
+        const results = await Promise.allSettled([
+          ctx.services.permits.revoke({ actor: officers.head!, permitId: p.id, reason: 'Dicabut bersamaan dengan koreksi.' }),
+          ctx.services.permits.reissue({ actor: officers.head!, permitId: p.id, reason: 'Koreksi bersamaan dengan pencabutan.', holderName: 'Pemegang Dikoreksi' }),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const row = await ctx.db.selectFrom('permits').select(['status', 'superseded_by_id']).where('id', '=', p.id).executeTakeFirstOrThrow();
+        const corrections = await ctx.db.selectFrom('permits').select('status').where('supersedes_id', '=', p.id).execute();
+        if (row.status === 'revoked') expect(corrections).toHaveLength(0);
+        else expect([row.status, corrections.map((c) => c.status)]).toEqual(['superseded', ['valid']]);
+      }
+    });
+  });
 
   it('publishes the signed audit checkpoints for others to keep', async () => {
     const { checkpointAllTenants } = await import('../../src/audit/audit.checkpoints.js');

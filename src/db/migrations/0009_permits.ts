@@ -26,6 +26,7 @@ export async function up(db: Db): Promise<void> {
     .addColumn('pdf_size', 'integer', (c) => c.notNull())
     .addColumn('applied_at', 'text')
     .addColumn('issued_at', 'text', (c) => c.notNull())
+    .addColumn('issued_on', 'text', (c) => c.notNull())
     .addColumn('issued_by', 'text', (c) => c.notNull())
     .addColumn('valid_from', 'text', (c) => c.notNull())
     .addColumn('valid_until', 'text')
@@ -40,7 +41,7 @@ export async function up(db: Db): Promise<void> {
     .execute();
   await db.schema.createIndex('permits_application').on('permits').columns(['application_id']).execute();
   await db.schema.createIndex('permits_pdf').on('permits').columns(['pdf_sha256']).execute();
-  await db.schema.createIndex('permits_registry').on('permits').columns(['tenant_id', 'issued_at']).execute();
+  await db.schema.createIndex('permits_registry').on('permits').columns(['tenant_id', 'issued_on']).execute();
   await db.schema.createIndex('permits_expiry').on('permits').columns(['status', 'valid_until']).execute();
 
   await db.schema
