@@ -74,6 +74,11 @@ export const certificateSchema = z.strictObject({
   /** The answer that names the business or institution, for the registry's search. */
   businessNameField: fieldName.optional(),
   conditions: z.array(localisedTextSchema).max(10).default([]),
+  /**
+   * For permits about dated activities (an event, a piece of research): the date answers that set
+   * the term. The type's `validity` then caps its length; without this the term starts on issue.
+   */
+  validityFields: z.strictObject({ from: fieldName, until: fieldName }).optional(),
   /** false for permits that are about a private person (a job-seeker card): verifiable, never listed. */
   publicRegistry: z.boolean().default(true),
 });
@@ -111,6 +116,12 @@ export const permitTypeSchema = z
     const byName = new Map(pt.fields.map((f) => [f.name, f]));
     const printed = [...(pt.certificate?.subjectFields ?? []).map((n, i) => ({ n, path: ['certificate', 'subjectFields', i] })),
       ...(pt.certificate?.businessNameField ? [{ n: pt.certificate.businessNameField, path: ['certificate', 'businessNameField'] }] : [])];
+    const dated = pt.certificate?.validityFields;
+    if (dated) {
+      for (const [key, n] of Object.entries(dated)) {
+        if (byName.get(n)?.type !== 'date') ctx.addIssue({ code: 'custom', path: ['certificate', 'validityFields', key], message: `field "${n}" is not a date field of this type` });
+      }
+    }
     for (const { n, path } of printed) {
       const f = byName.get(n);
       if (!f) ctx.addIssue({ code: 'custom', path, message: `field "${n}" is not defined` });

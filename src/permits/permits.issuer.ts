@@ -26,6 +26,14 @@ export function verificationUrl(address: OfficeAddress, tenant: Pick<Tenant, 'co
   return `${officeBaseUrl(address, tenant)}/v/${code}`;
 }
 
+/** The term of a dated activity: its own dates, at most the type's validity long; from today if the dates are missing. */
+function datedTerm(answers: Answers, fields: { from: string; until: string }, validity: PermitTypeDefinition['validity'], today: string): { validFrom: string; lastDay: string | null } {
+  const from = typeof answers[fields.from] === 'string' ? (answers[fields.from] as string) : today;
+  const until = typeof answers[fields.until] === 'string' && (answers[fields.until] as string) >= from ? (answers[fields.until] as string) : from;
+  const cap = validUntil(from, validity);
+  return { validFrom: from, lastDay: cap !== null && cap < until ? cap : until };
+}
+
 function nextDay(ymd: string): string {
   return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
@@ -108,6 +116,8 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     if (input.replaces?.kind === 'correction' && supersedes) {
       validFrom = supersedes.valid_from;
       lastDay = supersedes.valid_until;
+    } else if (template.validityFields) {
+      ({ validFrom, lastDay } = datedTerm(answers, template.validityFields, definition.validity, today));
     } else {
       if (supersedes?.valid_until && supersedes.valid_until >= today) validFrom = nextDay(supersedes.valid_until);
       lastDay = validUntil(validFrom, definition.validity);

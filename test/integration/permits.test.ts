@@ -60,7 +60,7 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
 
     // A seeded file that is filed but not decided, owned by a citizen with an account, of a type that expires.
     const seeded = await ctx.db.selectFrom('applications').select(['id', 'permit_code']).where('number', 'is not', null)
-      .where('decided_at', 'is', null).where('applicant_id', 'is not', null).where('permit_code', 'not in', ['PBG', 'NIB', 'AK1', 'PENELITIAN']).orderBy('number').execute();
+      .where('decided_at', 'is', null).where('applicant_id', 'is not', null).where('permit_code', 'not in', ['PBG', 'NIB', 'AK1', 'PENELITIAN', 'KERAMAIAN']).orderBy('number').execute();
     expect(seeded.length).toBeGreaterThan(0);
     seededAppId = seeded[0]!.id;
     seededCode = seeded[0]!.permit_code;
@@ -86,8 +86,8 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     expect(permit.verificationCode).toMatch(/^[0-9A-Z]{10}$/);
     expect(permit.validFrom).toBe('2026-11-20');
     const { definition } = await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: seededCode });
-    // Valid for its type's term: one year for a billboard, five for a practice permit, one month for an event.
-    const expected = { 1: '2026-12-19', 12: '2027-11-19', 60: '2031-11-19' }[(definition.validity!.years * 12 + definition.validity!.months) as 1 | 12 | 60];
+    // Valid for its type's term: one year for a billboard, five for a practice permit.
+    const expected = { 12: '2027-11-19', 60: '2031-11-19' }[(definition.validity!.years * 12 + definition.validity!.months) as 12 | 60];
     expect(permit.validUntil).toBe(expected);
     const audit = await ctx.db.selectFrom('audit_events').select(['action', 'data']).where('subject_id', '=', permit.id).execute();
     expect(audit.map((a) => a.action)).toContain('permit.issued');
@@ -387,14 +387,17 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     expect(new Set(issued.map((p) => p.application_id)).size).toBe(issued.length);
   }, 120_000);
 
-  it('event permits, which are not renewed, get no expiry reminder', async () => {
+  it('event permits run for the event’s dates and, not being renewed, get no expiry reminder', async () => {
     const start = ctx.clock.now();
     try {
-      ctx.clock.set('2026-12-15T03:00:00Z'); // the event permits issued on 20 November end on 19 December
+      // An event permit runs for the event's own dates (the form's start and end dates).
+      const events = await ctx.db.selectFrom('permits').select(['valid_from', 'valid_until', 'reminder_sent_at']).where('permit_code', '=', 'KERAMAIAN').where('status', '=', 'valid').where('valid_from', '=', '2027-06-01').execute();
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.every((p) => p.valid_until === '2027-06-01')).toBe(true);
+      ctx.clock.set('2027-05-28T03:00:00Z'); // four days before the event's last day
       await ctx.services.permits.remindExpiring();
-      const events = await ctx.db.selectFrom('permits').select(['valid_until', 'reminder_sent_at']).where('permit_code', '=', 'KERAMAIAN').where('status', '=', 'valid').execute();
-      expect(events.some((p) => p.valid_until === '2026-12-19')).toBe(true);
-      expect(events.every((p) => p.reminder_sent_at === null)).toBe(true);
+      const after = await ctx.db.selectFrom('permits').select('reminder_sent_at').where('permit_code', '=', 'KERAMAIAN').execute();
+      expect(after.every((p) => p.reminder_sent_at === null)).toBe(true);
     } finally {
       ctx.clock.set(start.toISOString());
     }

@@ -16,6 +16,16 @@ describe('validity', () => {
     expect(validUntil('2028-01-31', { years: 0, months: 1 })).toBe('2028-02-28'); // leap year: 29 February, less a day
     expect(validUntil('2028-02-29', { years: 1, months: 0 })).toBe('2029-02-27');
   });
+  it('follows an event’s own dates, capped by the type’s term', async () => {
+    const { catalogueFileSchema } = await import('../../src/catalogue/catalogue.schema.js');
+    const fs = await import('node:fs');
+    const file = catalogueFileSchema.parse({ workflows: JSON.parse(fs.readFileSync('seed-data/workflows.json', 'utf8')), permitTypes: JSON.parse(fs.readFileSync('seed-data/permit-types.json', 'utf8')) });
+    const event = file.permitTypes.find((t) => t.code === 'KERAMAIAN')!;
+    expect(event.certificate!.validityFields).toEqual({ from: 'startDate', until: 'endDate' });
+    // A template naming a field that is not a date is refused when the catalogue loads.
+    const broken = { ...event, certificate: { ...event.certificate!, validityFields: { from: 'eventName', until: 'endDate' } } };
+    expect(catalogueFileSchema.safeParse({ workflows: file.workflows, permitTypes: [broken] }).success).toBe(false);
+  });
   it('is open-ended without a term', () => {
     expect(validUntil('2026-11-28', null)).toBeNull();
   });
