@@ -12,7 +12,7 @@ import { blindIndex, readableCode } from '../shared/crypto.js';
 import { normalisePhone } from '../shared/identifiers.js';
 import { AppError } from '../shared/errors.js';
 import { computeSla } from '../sla/sla.js';
-import { type Clock, isoNow, yearIn } from '../shared/time.js';
+import { type Clock, isoNow, todayIn, yearIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { actionsFor, planTransition, stateKind, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
@@ -60,9 +60,6 @@ export function factsFor(definition: PermitTypeDefinition, app: Application, doc
   };
 }
 
-function todayIn(clock: Clock, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now());
-}
 
 export function createApplicationService(deps: ApplicationDeps) {
   const { db, clock, catalogue } = deps;

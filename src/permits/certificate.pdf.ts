@@ -1,5 +1,7 @@
 import { PageSizes, PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb, type RGB, StandardFonts } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { localDate } from '../shared/time.js';
+import { dateText } from './permit.document.js';
 
 export type CertificateData = {
   office: { code: string; name: string; address: string | null };
@@ -48,20 +50,11 @@ export function winAnsiSafe(text: string): string {
   return out;
 }
 
-const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
-
-/** "2026-11-28" -> "28 November 2026". Done by hand so the output does not depend on the ICU data Node ships. */
-function tanggal(ymd: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
-  if (!m || !month) throw new Error(`not a YYYY-MM-DD date: ${ymd}`);
-  return `${Number(m[3])} ${month} ${m[1]}`;
-}
+/** "2026-11-28" -> "28 November 2026" (permit.document.ts writes dates by hand, not with ICU data). */
+const tanggal = (ymd: string): string => dateText(ymd).id;
 
 /** The calendar date of an instant in the office's time zone (a 20:00 UTC issue is the next day in Jakarta). */
-function dateIn(iso: string, timeZone: string): string {
-  return tanggal(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso)));
-}
+const dateIn = (iso: string, timeZone: string): string => tanggal(localDate(iso, timeZone));
 
 const [PAGE_W, PAGE_H] = PageSizes.A4;
 const MARGIN = 56; // about 2 cm

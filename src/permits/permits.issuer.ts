@@ -11,6 +11,7 @@ import { decryptField, readableCode, sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
 import { maskNik } from '../shared/identifiers.js';
 import { canonicalJson } from '../shared/json.js';
+import { addDays, localDate } from '../shared/time.js';
 import type { PreparedSigner } from '../signing/signer.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { renderCertificatePdf } from './certificate.pdf.js';
@@ -34,13 +35,6 @@ function datedTerm(answers: Answers, fields: { from: string; until: string }, va
   return { validFrom: from, lastDay: cap !== null && cap < until ? cap : until };
 }
 
-function nextDay(ymd: string): string {
-  return new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-}
-
-export function ymdIn(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
-}
 
 /**
  * Issues permits and receipts inside the caller's transaction, so the state change, the permit
@@ -108,7 +102,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     if (!app.number) throw new Error('a permit needs a filed application');
     const answers = JSON.parse(app.answers) as Answers;
     const template = certificateOf(definition);
-    const today = ymdIn(now, tenant.time_zone);
+    const today = localDate(now, tenant.time_zone);
     const id = randomUUID();
     const supersedes = input.replaces ? await supersede(trx, { ...input.replaces, by: id, now }) : null;
     let validFrom = today;
@@ -119,7 +113,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     } else if (template.validityFields) {
       ({ validFrom, lastDay } = datedTerm(answers, template.validityFields, definition.validity, today));
     } else {
-      if (supersedes?.valid_until && supersedes.valid_until >= today) validFrom = nextDay(supersedes.valid_until);
+      if (supersedes?.valid_until && supersedes.valid_until >= today) validFrom = addDays(supersedes.valid_until, 1);
       lastDay = validUntil(validFrom, definition.validity);
     }
     const year = today.slice(0, 4);

@@ -15,11 +15,11 @@ import type { FileStorage } from '../documents/storage.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
-import { type Clock, isoNow } from '../shared/time.js';
+import { addDays, type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
 import type { Signer } from '../signing/signer.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { addressOf, normaliseVerificationCode, type PermitDocument, type ReceiptDocument } from './permit.document.js';
-import { type OfficeAddress, type PermitIssuer, verificationUrl, ymdIn } from './permits.issuer.js';
+import { type OfficeAddress, type PermitIssuer, verificationUrl } from './permits.issuer.js';
 import type { PublicPermitStatus, RegistryRecord } from './registry.schema.js';
 
 /** Holders of renewable permits hear about the end of the term this many days before its last day … */
@@ -48,13 +48,6 @@ export type SignedDocument = { document: string; signature: { alg: 'Ed25519'; ke
 
 export type RegistryFilters = { q?: string | undefined; type?: string | undefined; status?: PublicPermitStatus | undefined; from?: string | undefined; to?: string | undefined };
 
-function todayIn(clock: Clock, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now());
-}
-
-function addDays(ymd: string, days: number): string {
-  return new Date(Date.parse(`${ymd}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** A stored permit's status today: "expired" is read from the dates, never stored. */
 export function permitStatus(p: Pick<Permit, 'status' | 'valid_until'>, today: string): PublicPermitStatus {
@@ -353,13 +346,13 @@ export function createPermitService(deps: {
   /** A registry record, from the signed document (the caller checked its signature). */
   function toRecord(p: Permit, doc: PermitDocument, tenant: Tenant, today: string, typeName: string, definitionAddress: string | null): RegistryRecord {
     const status = permitStatus(p, today);
-    const statusDate = status === 'revoked' ? ymdIn(p.revoked_at!, tenant.time_zone) : status === 'superseded' ? ymdIn(p.superseded_at!, tenant.time_zone)
+    const statusDate = status === 'revoked' ? localDate(p.revoked_at!, tenant.time_zone) : status === 'superseded' ? localDate(p.superseded_at!, tenant.time_zone)
       : status === 'expired' ? addDays(doc.validUntil!, 1) : p.issued_on;
     const subject = doc.subject.map((s) => `${s.label.id}: ${s.value.id}`).join('; ');
     return {
       PermitNum: doc.number,
       Description: subject ? `${doc.permitType.title.id}. ${subject}` : doc.permitType.title.id,
-      AppliedDate: p.applied_at ? ymdIn(p.applied_at, tenant.time_zone) : null,
+      AppliedDate: p.applied_at ? localDate(p.applied_at, tenant.time_zone) : null,
       IssuedDate: p.issued_on,
       ExpiresDate: doc.validUntil,
       StatusCurrent: status,

@@ -16,3 +16,18 @@ export function addMinutes(iso: string, minutes: number): string {
 export function yearIn(date: Date, timeZone: string): number {
   return Number(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric' }).format(date));
 }
+
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
+export function localDate(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+}
+
+/** Today's date (YYYY-MM-DD) in a time zone. */
+export function todayIn(clock: Clock, timeZone: string): string {
+  return localDate(clock.now().toISOString(), timeZone);
+}
+
+/** A calendar date (YYYY-MM-DD) some days later (or earlier). */
+export function addDays(ymd: string, days: number): string {
+  return new Date(Date.parse(`${ymd}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
