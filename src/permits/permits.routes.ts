@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listCheckpoints } from '../audit/audit.checkpoints.js';
@@ -98,6 +99,15 @@ const registryQuerySchema = z.strictObject({
 const permitParams = z.strictObject({ id: uuidParam });
 const reasonBody = z.strictObject({ reason: z.string().trim().min(5).max(1000) });
 
+/** Sends a permit's PDF as a download named after its number; never cached by shared caches. */
+export function sendPermitPdf(reply: FastifyReply, permit: { number: string }, stream: Readable): FastifyReply {
+  return reply
+    .header('content-type', 'application/pdf')
+    .header('content-disposition', `attachment; filename="izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf"`)
+    .header('cache-control', 'private, no-store')
+    .send(stream);
+}
+
 /** Reads the one file of a multipart upload into memory (PDF checks are small and synchronous). */
 export async function readUploadedFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
   const missing = () => new AppError('invalid_input', 'no file', { fields: [{ field: 'file', code: 'required', message: 'choose the PDF file to check' }] });
@@ -195,11 +205,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     },
     handler: async (request, reply) => {
       const { permit, stream } = await permits.openPdf({ actor: requireActor(request), permitId: request.params.id });
-      return reply
-        .header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf"`)
-        .header('cache-control', 'private, no-store')
-        .send(stream);
+      return sendPermitPdf(reply, permit, stream);
     },
   });
 

@@ -19,6 +19,7 @@ import { checkCsrf, errorMessage, field, fieldErrors, requiredMessage } from '..
 import { stateTag } from '../pages/public.routes.js';
 import { permitStatusTag, validityText } from '../pages/verify.routes.js';
 import { formatVerificationCode } from '../../permits/permit.document.js';
+import { sendPermitPdf } from '../../permits/permits.routes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -573,11 +574,7 @@ ${caseworkSection(req, actor, view, form)}
     const permit = (await services.permits.permitsForApplication({ actor, applicationId: id })).find((p) => p.id === permitId);
     if (!permit) throw new AppError('not_found', 'no such permit on this file');
     const { stream } = await services.permits.openPdf({ actor, permitId: permit.id });
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf"`)
-      .header('cache-control', 'no-store')
-      .send(stream);
+    return sendPermitPdf(reply, permit, stream);
   });
 
   app.post<{ Params: { id: string; permitId: string } }>('/kantor/berkas/:id/izin/:permitId/cabut', { schema: { hide: true } }, async (req, reply) => {

@@ -20,6 +20,7 @@ import { checkCsrf, errorMessage, field, fieldErrors, requiredMessage, signedIn 
 import { acceptList, stateTag } from './public.routes.js';
 import { permitStatusTag, validityText } from './verify.routes.js';
 import { officeBaseUrl } from '../../tenants/office-url.js';
+import { sendPermitPdf } from '../../permits/permits.routes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -516,11 +517,7 @@ ${canWithdraw ? html`<p><a href="/permohonan/${app.id}/tarik">${t(lang, 'detail.
     if (!own) return reply;
     const permit = await permitOf(own, req.params.permitId);
     const { stream } = await services.permits.openPdf({ actor: own.actor, permitId: permit.id });
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf"`)
-      .header('cache-control', 'private, no-store')
-      .send(stream);
+    return sendPermitPdf(reply, permit, stream);
   });
 
   app.post<{ Params: { id: string; permitId: string } }>('/permohonan/:id/izin/:permitId/perpanjang', { schema: { hide: true } }, async (req, reply) => {
