@@ -201,6 +201,10 @@ export function createApplicationService(deps: ApplicationDeps) {
     if ((actor.role === 'applicant' || actor.role === 'front_desk') && !actsForApplicant(actor, app)) {
       throw new AppError('forbidden', 'the front desk acts only on files it took in');
     }
+    // The permit type names who signs its permits; the workflow's roles alone do not decide that.
+    if (action.issuesPermit && actor.role !== definition.signerRole) {
+      throw new AppError('forbidden', `permits of type ${definition.code} are signed by the ${definition.signerRole}`);
+    }
 
     const fromKind = stateKind(workflow, app.state);
     const toKind = stateKind(workflow, to);

@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/actor.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
-import { permitTypeSchema } from './catalogue.schema.js';
+import { permitTypeSchema, signerProblem } from './catalogue.schema.js';
 import type { CatalogueService, PermitTypeVersion } from './catalogue.service.js';
 
 /** `requirements[0].maxSizeMb`: the JSON path of a zod issue, as a person would look for it in the text. */
@@ -70,6 +70,8 @@ export function createCatalogueAdminService(deps: { catalogue: CatalogueService 
     const problems: FieldProblem[] = [];
     if (definition.code !== current.definition.code) problems.push({ field: 'definition', code: 'code_changed', message: `code must stay ${current.definition.code}`, params: { path: 'code', code: current.definition.code } });
     if (definition.workflow !== current.workflow.code) problems.push({ field: 'definition', code: 'workflow_changed', message: `workflow must stay ${current.workflow.code}`, params: { path: 'workflow', code: current.workflow.code } });
+    const signer = signerProblem(definition, current.workflow);
+    if (signer) problems.push({ field: 'definition', code: 'schema_issue', message: `signerRole: ${signer}`, params: { path: 'signerRole', detail: signer } });
     if (problems.length) throw refuse(problems);
     try {
       const { versioned } = await catalogue.installCatalogue({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { localisedTextSchema, roleSchema, workflowDefinitionSchema } from '../workflow/workflow.schema.js';
+import { localisedTextSchema, roleSchema, type WorkflowDefinition, workflowDefinitionSchema } from '../workflow/workflow.schema.js';
 
 /** File kinds an office may accept for a requirement; checked by magic bytes, not by name. */
 export const FILE_KINDS = ['pdf', 'jpeg', 'png'] as const;
@@ -135,17 +135,25 @@ export const permitTypeSchema = z
   });
 export type PermitTypeDefinition = z.infer<typeof permitTypeSchema>;
 
+/** Why the type's signer could never sign its permits under this workflow, or null if it can. */
+export function signerProblem(pt: Pick<PermitTypeDefinition, 'signerRole' | 'workflow'>, wf: WorkflowDefinition): string | null {
+  return wf.actions.some((a) => a.issuesPermit && !a.roles.includes(pt.signerRole))
+    ? `the signer (${pt.signerRole}) cannot take the action that issues the permit in workflow "${pt.workflow}"`
+    : null;
+}
+
 export const catalogueFileSchema = z
   .strictObject({
     workflows: z.array(workflowDefinitionSchema).min(1),
     permitTypes: z.array(permitTypeSchema).min(1),
   })
   .superRefine((cat, ctx) => {
-    const workflows = new Set(cat.workflows.map((w) => w.code));
+    const workflows = new Map(cat.workflows.map((w) => [w.code, w]));
     const types = new Set<string>();
     cat.permitTypes.forEach((pt, i) => {
-      if (!workflows.has(pt.workflow))
-        ctx.addIssue({ code: 'custom', path: ['permitTypes', i, 'workflow'], message: `workflow "${pt.workflow}" is not defined in this file` });
+      const wf = workflows.get(pt.workflow);
+      if (!wf) ctx.addIssue({ code: 'custom', path: ['permitTypes', i, 'workflow'], message: `workflow "${pt.workflow}" is not defined in this file` });
+      else if (signerProblem(pt, wf)) ctx.addIssue({ code: 'custom', path: ['permitTypes', i, 'signerRole'], message: signerProblem(pt, wf)! });
       if (types.has(pt.code)) ctx.addIssue({ code: 'custom', path: ['permitTypes', i, 'code'], message: `permit type "${pt.code}" is defined twice` });
       types.add(pt.code);
     });

@@ -388,6 +388,11 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const code = await admin.post('/kantor/admin/izin/NIB/ubah', { version: '1', definition: JSON.stringify(renamed) });
       expect(code.statusCode).toBe(400);
       expect(code.body).toContain('code: kode harus tetap NIB.');
+      // A signer who could not take the workflow's signing action would leave its permits unsignable.
+      const unsignable = { ...(await definitionOf('NIB')), signerRole: 'verifier' };
+      const signer = await admin.post('/kantor/admin/izin/NIB/ubah', { version: '1', definition: JSON.stringify(unsignable) });
+      expect(signer.statusCode).toBe(400);
+      expect(signer.body).toContain('signerRole: ');
       expect(await versionsOf('NIB')).toHaveLength(1);
       expect(await audits('catalogue.published')).toHaveLength(published);
     });

@@ -25,6 +25,10 @@ describe('validity', () => {
     // A template naming a field that is not a date is refused when the catalogue loads.
     const broken = { ...event, certificate: { ...event.certificate!, validityFields: { from: 'eventName', until: 'endDate' } } };
     expect(catalogueFileSchema.safeParse({ workflows: file.workflows, permitTypes: [broken] }).success).toBe(false);
+    // A signer who could not take the workflow's signing action is refused too.
+    const unsignable = catalogueFileSchema.safeParse({ workflows: file.workflows, permitTypes: [{ ...event, signerRole: 'verifier' }] });
+    expect(unsignable.success).toBe(false);
+    expect(JSON.stringify(unsignable.error?.issues)).toContain('cannot take the action that issues the permit');
   });
   it('is open-ended without a term', () => {
     expect(validUntil('2026-11-28', null)).toBeNull();
