@@ -62,7 +62,15 @@ try {
   if (submitted.statusCode !== 303) throw new Error(`submission failed: ${/error-summary[\s\S]*?<\/ul>/.exec(submitted.body)?.[0]}`);
   const done = await citizen.get(`${appUrl}/terkirim`);
   await measure('/permohonan/:id/terkirim', done);
-  await measure('/permohonan/:id/tanda-terima', await citizen.get(`${appUrl}/tanda-terima`));
+  const receipt = await citizen.get(`${appUrl}/tanda-terima`);
+  await measure('/permohonan/:id/tanda-terima', receipt);
+  const receiptCode = /data-receipt-code>([^<]+)</.exec(receipt.body)![1]!.replace('-', '');
+  await measure('/v/:code (signed receipt)', await visitor.get(`/v/${receiptCode}`));
+  await measure('/v/:code (not found)', await visitor.get('/v/ZZZZZZZZZZ'));
+  await measure('/verifikasi', await visitor.get('/verifikasi'));
+  await measure('/verifikasi?kode= (error)', await visitor.get('/verifikasi?kode=xx'));
+  await measure('/registri', await visitor.get('/registri'));
+  await measure('/registri (error)', await visitor.get('/registri?from=2026-02-30'));
   await measure('/permohonan', await citizen.get('/permohonan'));
   await measure('/permohonan/:id', await citizen.get(appUrl));
   await measure('/permohonan/:id/tarik', await citizen.get(`${appUrl}/tarik`));
