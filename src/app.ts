@@ -9,6 +9,7 @@ import { applicationRoutes } from './applications/applications.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { catalogueRoutes } from './catalogue/catalogue.routes.js';
 import { registerRequestContext } from './http/context.js';
+import { feeRoutes } from './fees/fees.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { registerErrorHandling, sendProblem } from './http/problem.js';
 import { AppError } from './shared/errors.js';
@@ -83,6 +84,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   catalogueRoutes(app, services);
   authRoutes(app, services);
   applicationRoutes(app, services);
+  feeRoutes(app, services);
   trackingRoutes(app, services);
   signingRoutes(app, services);
   permitRoutes(app, services);

@@ -9,6 +9,9 @@ import type { Db } from './db/database.js';
 import { createDocumentService } from './documents/documents.service.js';
 import { createSignatureScanner, type VirusScanner } from './documents/scanner.js';
 import { createLocalStorage, type FileStorage } from './documents/storage.js';
+import { createFeeService } from './fees/fees.service.js';
+import { loadRetributionTable } from './fees/retribution.loader.js';
+import type { RetributionTable } from './fees/retribution.schema.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { createPermitService } from './permits/permits.service.js';
@@ -22,7 +25,15 @@ import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
 
 /** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
-export function createServices(input: { config: Config; db: Db; clock: Clock; storage?: FileStorage; scanner?: VirusScanner }) {
+export function createServices(input: {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  storage?: FileStorage;
+  scanner?: VirusScanner;
+  /** The PBG retribution coefficients; by default seed-data/retribution.json, validated now (a bad file stops the start). */
+  retribution?: RetributionTable;
+}) {
   const { config, db, clock } = input;
   const storage = input.storage ?? createLocalStorage(config.storage.dir);
   const catalogue = createCatalogueService({ db, clock });
@@ -31,7 +42,8 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock });
   const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
   const issuer = createPermitIssuer({ storage, address, dataKey: config.dataEncryptionKey });
-  const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey, signer, issuer });
+  const fees = createFeeService({ db, catalogue, retribution: input.retribution ?? loadRetributionTable() });
+  const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey, signer, issuer, fees });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
@@ -43,6 +55,6 @@ export function createServices(input: { config: Config; db: Db; clock: Clock; st
   const settings = createSettingsService({ db, clock, tenants });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address });
   const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
-  return { config, db, clock, holidays, storage, catalogue, auth, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue, signer, permits };
+  return { config, db, clock, holidays, storage, catalogue, auth, fees, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue, signer, permits };
 }
 export type Services = ReturnType<typeof createServices>;

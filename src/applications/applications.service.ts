@@ -4,6 +4,7 @@ import { type Answers, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
+import type { FeeService } from '../fees/fees.service.js';
 import type { Application, Document } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { currentDocuments } from '../documents/documents.repository.js';
@@ -34,6 +35,8 @@ export type ApplicationDeps = {
   dataKey: Buffer;
   signer: Signer;
   issuer: PermitIssuer;
+  /** What the fee rules give, recorded beside a fee the treasurer sets differently. */
+  fees: Pick<FeeService, 'computedAmount'>;
 };
 
 /** How long a front-desk claim code works. */
@@ -221,6 +224,9 @@ export function createApplicationService(deps: ApplicationDeps) {
       }
       set.fee_amount = input.feeAmount;
       data.feeAmount = input.feeAmount;
+      // The treasurer may set another amount than the rules give; the timeline and the audit keep both.
+      const computed = await deps.fees.computedAmount(app, definition);
+      if (computed !== null && computed !== input.feeAmount) data.computedAmount = computed;
     }
     if (action.input === 'payment_reference') {
       if (!input.paymentReference?.trim()) {

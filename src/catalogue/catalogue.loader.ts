@@ -14,7 +14,7 @@ export class CatalogueError extends Error {
 }
 
 /** `[3].requirements[0].maxSizeMb`: the JSON path of a zod issue, as a person would look for it. */
-function jsonPath(issuePath: readonly PropertyKey[]): string {
+export function jsonPath(issuePath: readonly PropertyKey[]): string {
   return issuePath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
 }
 

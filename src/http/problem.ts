@@ -2,7 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, type ErrorCode, type FieldProblem } from '../shared/errors.js';
-import { ERROR_MESSAGES, FIELD_MESSAGES, PRECONDITION_MESSAGES, fillTemplate, languageFrom, type Lang } from '../shared/messages.js';
+import { ERROR_MESSAGES, FIELD_MESSAGES, fillTemplate, languageFrom, missingText, type Lang } from '../shared/messages.js';
 
 /** RFC 9457 problem details, as every error leaves the API. */
 export const problemSchema = z
@@ -26,7 +26,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, code: 
   const text = ERROR_MESSAGES[code][lang];
   const localisedParams = { ...params };
   if (code === 'precondition_failed' && typeof params.missing === 'string') {
-    localisedParams.missing = params.missing.split(',').map((m) => PRECONDITION_MESSAGES[m]?.[lang] ?? m).join('; ');
+    localisedParams.missing = missingText(params.missing, lang, params);
   }
   return reply
     .code(status)

@@ -102,7 +102,27 @@ export const PRECONDITION_MESSAGES: Record<string, Record<Lang, string>> = {
   inspection_recorded: { id: 'hasil peninjauan lapangan harus dicatat', en: 'the field inspection result must be recorded' },
   fee_assessed: { id: 'retribusi harus ditetapkan', en: 'the fee must be assessed' },
   fee_paid: { id: 'retribusi harus dibayar', en: 'the fee must be paid' },
+  // Not workflow preconditions: why the fee engine cannot price a PBG file ({year} from the error's params).
+  retribution_coefficients: {
+    id: 'kantor harus menetapkan koefisien retribusi PBG (SHST dan indeks) yang lengkap untuk tahun pengajuan {year}; sampai saat itu, hitung retribusi secara manual',
+    en: 'the office must set complete PBG retribution coefficients (SHST and indices) for the filing year {year}; until then, work the fee out by hand',
+  },
+  retribution_answers: {
+    id: 'jawaban formulir yang dipakai menghitung retribusi (luas lantai, jumlah lantai, fungsi, kompleksitas, sifat permanen, kepemilikan, jenis pekerjaan) harus lengkap',
+    en: 'the form answers the fee is worked out from (floor area, floors, function, complexity, permanence, ownership, type of work) must be complete',
+  },
 };
+
+/** The "missing" list of a precondition_failed error, in the reader's language, with the error's params filled in. */
+export function missingText(missing: string, lang: Lang, params: Record<string, string | number> = {}): string {
+  return missing
+    .split(',')
+    .map((m) => {
+      const text = PRECONDITION_MESSAGES[m]?.[lang];
+      return text ? fillTemplate(text, params) : m;
+    })
+    .join('; ');
+}
 
 /** Citizen-facing messages for field problems, by code. `{…}` placeholders come from the problem's params. */
 export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {

@@ -296,6 +296,30 @@ const M = {
   'case.action.fee': { id: 'Retribusi dalam rupiah', en: 'Fee in rupiah' },
   'case.action.fee.hint': { id: 'Rupiah utuh tanpa sen, misalnya 6176270 atau 6.176.270.', en: 'Whole rupiah, no cents, for example 6176270 or 6.176.270.' },
   'case.action.fee.invalid': { id: 'Retribusi harus bilangan bulat rupiah, 0 atau lebih.', en: 'The fee must be a whole number of rupiah, 0 or more.' },
+  'case.feecalc.title': { id: 'Perhitungan retribusi PBG (koefisien tahun {year})', en: 'PBG retribution worked out (coefficients for {year})' },
+  'case.feecalc.llt': { id: 'Luas lantai (LLt)', en: 'Floor area (LLt)' },
+  'case.feecalc.llt.value': { id: '{llt} m²', en: '{llt} m²' },
+  'case.feecalc.ilo': { id: 'Indeks lokalitas (Ilo)', en: 'Locality index (Ilo)' },
+  'case.feecalc.shst': { id: 'Harga satuan bangunan gedung tertinggi (SHST)', en: 'Highest unit building price (SHST)' },
+  'case.feecalc.shst.value': { id: '{amount} per m²', en: '{amount} per m²' },
+  'case.feecalc.it': { id: 'Indeks terintegrasi (It)', en: 'Integrated index (It)' },
+  'case.feecalc.it.value': {
+    id: '{it} = If {if} × (0,3 × kompleksitas {complexity} + 0,2 × permanensi {permanence} + 0,5 × ketinggian {height}) × Fm {fm}, dibulatkan ke 3 desimal',
+    en: '{it} = If {if} × (0.3 × complexity {complexity} + 0.2 × permanence {permanence} + 0.5 × height {height}) × Fm {fm}, rounded to 3 decimals',
+  },
+  'case.feecalc.ibg': { id: 'Indeks bangunan gedung (Ibg)', en: 'Building index (Ibg)' },
+  'case.feecalc.formula': { id: 'Rumus', en: 'Formula' },
+  'case.feecalc.formula.value': {
+    id: 'LLt × (Ilo × SHST) × It × Ibg = {llt} × ({ilo} × {shst}) × {it} × {ibg} = {amount} (dibulatkan ke rupiah penuh)',
+    en: 'LLt × (Ilo × SHST) × It × Ibg = {llt} × ({ilo} × {shst}) × {it} × {ibg} = {amount} (rounded to whole rupiah)',
+  },
+  'case.feecalc.amount': { id: 'Retribusi hasil perhitungan', en: 'Retribution worked out' },
+  'case.feecalc.prefilled': {
+    id: 'Jumlah ini sudah diisikan di kolom retribusi. Anda tetap dapat mengubahnya; bila berbeda, jumlah hasil perhitungan ikut dicatat di riwayat berkas.',
+    en: 'This amount is filled in below. You can still change it; if you do, the worked-out amount is recorded in the file’s history too.',
+  },
+  'case.feecalc.note': { id: 'Catatan tentang koefisien: {note}', en: 'Note on the coefficients: {note}' },
+  'case.feecalc.unavailable': { id: 'Retribusi belum dapat dihitung otomatis. {reason}', en: 'The fee cannot be worked out automatically. {reason}' },
   'case.action.reference': { id: 'Nomor referensi pembayaran', en: 'Payment reference' },
   'case.action.reference.hint': { id: 'Dari bukti bayar bank atau kanal pembayaran.', en: 'From the bank receipt or the payment channel.' },
   'case.action.done': { id: 'Selesai: {action}.', en: 'Done: {action}.' },
@@ -622,6 +646,11 @@ export function formatDate(lang: Lang, iso: string, timeZone: string): string {
 
 export function formatDateTime(lang: Lang, iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(new Date(iso));
+}
+
+/** A decimal as the reader writes it: 0,005 and 1.234,5 in Indonesian; 0.005 and 1,234.5 in English. */
+export function formatDecimal(lang: Lang, value: number): string {
+  return new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB', { maximumFractionDigits: 6 }).format(value);
 }
 
 /** Rupiah as Indonesians write it: Rp 6.176.270 (whole rupiah, no decimals). */

@@ -674,6 +674,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         recordInspection: { payload: { result: 'pass', findings: 'Sesuai' } },
         claimApplication: { payload: { number: 'MLG-NIB-2026-000001', claimCode: 'ABCD2345' } },
         listApplicationNotes: {},
+        getFeeAssessment: {},
         addApplicationNote: { payload: { kind: 'internal', body: 'Catatan' } },
         assignApplication: { payload: { assigneeId: null } },
         scheduleInspection: { payload: { date: '2026-12-01', officerId: '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54' } },

@@ -30,7 +30,7 @@ const OPERATIONS = [
   'listPermitTypes', 'getPermitType', 'registerApplicant', 'login', 'logout', 'getCurrentUser', 'createApplication', 'updateApplication',
   'uploadDocument', 'downloadDocument', 'reviewDocument', 'recordInspection', 'submitApplication', 'withdrawApplication', 'getApplication',
   'listApplications', 'performApplicationAction', 'trackApplication', 'getHealth', 'getReadiness',
-  'claimApplication', 'listApplicationNotes', 'addApplicationNote', 'assignApplication', 'scheduleInspection', 'uploadInspectionPhoto',
+  'claimApplication', 'listApplicationNotes', 'addApplicationNote', 'getFeeAssessment', 'assignApplication', 'scheduleInspection', 'uploadInspectionPhoto',
   'getSigningKeys',
   'verifyPermit', 'verifyPermitPdf', 'listPermits', 'listReceipts', 'getPermit', 'downloadPermitPdf', 'revokePermit', 'reissuePermit', 'renewPermit',
   'searchRegistry', 'exportRegistryJson', 'exportRegistryCsv', 'getRegistrySchema', 'getAuditCheckpoints',
@@ -100,7 +100,7 @@ const DEFAULT_WHO: Record<Op, Who> = {
   downloadDocument: 'applicant', reviewDocument: 'verifier', recordInspection: 'technical', submitApplication: 'applicant',
   withdrawApplication: 'applicant', getApplication: 'applicant', listApplications: 'applicant', performApplicationAction: 'applicant',
   trackApplication: 'anonymous', getHealth: 'anonymous', getReadiness: 'anonymous',
-  claimApplication: 'applicant', listApplicationNotes: 'verifier', addApplicationNote: 'verifier', assignApplication: 'verifier', scheduleInspection: 'technical', uploadInspectionPhoto: 'technical', getSigningKeys: 'anonymous',
+  claimApplication: 'applicant', listApplicationNotes: 'verifier', addApplicationNote: 'verifier', getFeeAssessment: 'verifier', assignApplication: 'verifier', scheduleInspection: 'technical', uploadInspectionPhoto: 'technical', getSigningKeys: 'anonymous',
   verifyPermit: 'anonymous', verifyPermitPdf: 'anonymous', listPermits: 'applicant', listReceipts: 'applicant', getPermit: 'applicant', downloadPermitPdf: 'applicant',
   revokePermit: 'head', reissuePermit: 'head', renewPermit: 'applicant',
   searchRegistry: 'anonymous', exportRegistryJson: 'anonymous', exportRegistryCsv: 'anonymous', getRegistrySchema: 'anonymous', getAuditCheckpoints: 'anonymous',
@@ -473,6 +473,11 @@ const CASES: Case[] = [
 
   // ── case work: notes, assignment, inspection schedule ────────────────────────────────────────────
   ...idCases('listApplicationNotes', 'GET', (id) => `${app(id)}/notes`),
+  // ── getFeeAssessment ───────────────────────────────────────────────────────────────────────────
+  ...idCases('getFeeAssessment', 'GET', (id) => `${app(id)}/fee`),
+  { op: 'getFeeAssessment', name: 'a draft, not filed yet', send: (f) => ({ method: 'GET', url: `${app(f.draftId)}/fee` }), status: 409 },
+  { op: 'getFeeAssessment', name: 'asked by the applicant', who: 'applicant', send: (f) => ({ method: 'GET', url: `${app(f.verificationId)}/fee` }), status: 403 },
+  { op: 'getFeeAssessment', name: 'a trailing path traversal', send: (f) => ({ method: 'GET', url: `${app(f.verificationId)}%2F..%2F..%2Fetc%2Fpasswd/fee` }), status: 400 },
   ...jsonBodyCases('addApplicationNote', 'POST', (f) => `${app(f.verificationId)}/notes`, () => ({ kind: 'internal', body: 'Catatan' })),
   { op: 'addApplicationNote', name: 'an unknown kind', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'public', body: 'x' }) }), status: 400, fields: { kind: 'invalid_value' } },
   { op: 'addApplicationNote', name: 'a blank body', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'internal', body: '   ' }) }), status: 400, fields: { body: 'required' } },

@@ -12,7 +12,8 @@ import { ROLES, type Role } from '../../workflow/workflow.schema.js';
 import { banner, csrfField, errorFor, type FieldError, fieldId, fileUpload, radios, summaryList, tag, textarea, textInput } from '../components.js';
 import { INSPECTION_PHOTO_PREFIX } from '../../documents/documents.service.js';
 import { html, type SafeHtml } from '../html.js';
-import { formatDate, formatDateTime, formatRupiah, loc, t } from '../i18n.js';
+import { formatDate, formatDateTime, formatDecimal, formatRupiah, loc, t } from '../i18n.js';
+import type { FeeAssessment } from '../../fees/fees.service.js';
 import { sendPage } from '../layout.js';
 import { displayAnswer } from '../pages/apply.routes.js';
 import { checkCsrf, errorMessage, field, fieldErrors, requiredMessage } from '../pages/helpers.js';
@@ -39,6 +40,8 @@ type CaseView = Awaited<ReturnType<Services['applications']['getApplication']>> 
   colleagues: { id: string; name: string; role: string }[];
   /** The permits issued on the file, newest first (a correction adds one). */
   permits: Awaited<ReturnType<Services['permits']['permitsForApplication']>>;
+  /** For the officer who sets a fee on a file with a fee rule: what the rules give, or why they cannot say. */
+  fee: { assessment: FeeAssessment } | { problem: AppError } | null;
 };
 /** What the page shows besides the case: problems from a form that was just sent, and what was typed into it. */
 type FormState = { errors?: FieldError[]; values?: Record<string, string>; status?: number };
@@ -84,12 +87,22 @@ export function casePages(app: FastifyInstance, services: Services): void {
   async function load(actor: Actor, id: string): Promise<CaseView> {
     if (!UUID.test(id)) throw new AppError('not_found', 'bad id');
     const view = await services.applications.getApplication({ actor, applicationId: id });
-    const [notes, colleagues, permits] = await Promise.all([
+    const setsFee = view.definition.feeRule.kind !== 'free' && availableActions(actor, view.app, view.workflow, view.facts).some((a) => a.input === 'fee_amount' && a.missing.length === 0);
+    const [notes, colleagues, permits, fee] = await Promise.all([
       services.casework.listNotes({ actor, applicationId: id }),
       services.db.selectFrom('users').select(['id', 'name', 'role']).where('tenant_id', '=', actor.tenantId).where('role', '!=', 'applicant').where('disabled_at', 'is', null).orderBy('name').execute(),
       services.permits.permitsForApplication({ actor, applicationId: id }),
+      setsFee
+        ? services.fees.assessFor({ actor, applicationId: id }).then(
+            (assessment) => ({ assessment }),
+            (err: unknown) => {
+              if (err instanceof AppError && (err.code === 'precondition_failed' || err.code === 'invalid_state')) return { problem: err };
+              throw err;
+            },
+          )
+        : null,
     ]);
-    return { ...view, notes, colleagues, permits };
+    return { ...view, notes, colleagues, permits, fee };
   }
 
   /** Review documents: verifier or technical, only while their role has work on the file. */
@@ -229,6 +242,30 @@ ${editable
     })}</ul>`;
   }
 
+  /** The retribution the rules give, with how it was reached (PBG), above the fee input; or why it could not be worked out. */
+  function feeCalculation(req: FastifyRequest, fee: CaseView['fee']): SafeHtml | string {
+    if (!fee) return '';
+    const lang = req.lang;
+    if ('problem' in fee) return banner(t(lang, 'case.feecalc.unavailable', { reason: errorMessage(req, fee.problem) }));
+    const { amount, breakdown: b, year, dataNote } = fee.assessment;
+    if (!b) return '';
+    const n = (x: number) => formatDecimal(lang, x);
+    return html`<div class="fee-calculation" id="case-fee-calculation">
+  <h4>${t(lang, 'case.feecalc.title', { year })}</h4>
+  ${summaryList([
+    { key: t(lang, 'case.feecalc.llt'), value: t(lang, 'case.feecalc.llt.value', { llt: n(b.llt) }) },
+    { key: t(lang, 'case.feecalc.ilo'), value: n(b.ilo) },
+    { key: t(lang, 'case.feecalc.shst'), value: t(lang, 'case.feecalc.shst.value', { amount: formatRupiah(b.shst) }) },
+    { key: t(lang, 'case.feecalc.it'), value: t(lang, 'case.feecalc.it.value', { it: n(b.it), if: n(b.if), complexity: n(b.complexity), permanence: n(b.permanence), height: n(b.heightIndex), fm: n(b.fm) }) },
+    { key: t(lang, 'case.feecalc.ibg'), value: n(b.ibg) },
+    { key: t(lang, 'case.feecalc.formula'), value: t(lang, 'case.feecalc.formula.value', { llt: n(b.llt), ilo: n(b.ilo), shst: formatRupiah(b.shst), it: n(b.it), ibg: n(b.ibg), amount: formatRupiah(amount) }) },
+    { key: t(lang, 'case.feecalc.amount'), value: html`<strong>${formatRupiah(amount)}</strong>` },
+  ])}
+  <p>${t(lang, 'case.feecalc.prefilled')}</p>
+  ${dataNote ? html`<p class="muted">${t(lang, 'case.feecalc.note', { note: dataNote })}</p>` : ''}
+</div>`;
+  }
+
   function actionsSection(req: FastifyRequest, actor: Actor, view: CaseView, form: FormState): SafeHtml {
     const lang = req.lang;
     const { app, workflow, facts } = view;
@@ -256,7 +293,8 @@ ${actions.map((a) => {
     ${csrfField(req)}
     <input type="hidden" name="action" value="${a.code}">
     ${a.requiresReason ? textarea({ lang, name: reason, label: t(lang, 'case.action.reason', { action: label }), hint: t(lang, 'case.action.reason.hint'), value: values[reason], error: errorFor(form.errors, reason), maxlength: 1000 }) : ''}
-    ${a.input === 'fee_amount' ? textInput({ lang, name: fee, label: t(lang, 'case.action.fee'), hint: t(lang, 'case.action.fee.hint'), value: values[fee], error: errorFor(form.errors, fee), inputmode: 'numeric', width: 'medium', maxlength: 20, autocomplete: 'off', spellcheck: false }) : ''}
+    ${a.input === 'fee_amount' ? feeCalculation(req, view.fee) : ''}
+    ${a.input === 'fee_amount' ? textInput({ lang, name: fee, label: t(lang, 'case.action.fee'), hint: t(lang, 'case.action.fee.hint'), value: values[fee] ?? (view.fee && 'assessment' in view.fee ? String(view.fee.assessment.amount) : undefined), error: errorFor(form.errors, fee), inputmode: 'numeric', width: 'medium', maxlength: 20, autocomplete: 'off', spellcheck: false }) : ''}
     ${a.input === 'payment_reference' ? textInput({ lang, name: reference, label: t(lang, 'case.action.reference'), hint: t(lang, 'case.action.reference.hint'), value: values[reference], error: errorFor(form.errors, reference), width: 'medium', maxlength: 100, autocomplete: 'off', spellcheck: false }) : ''}
     <button type="submit" class="${style}">${label}</button>
   </form>

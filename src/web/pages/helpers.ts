@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../auth/actor.js';
 import { AppError, type FieldProblem } from '../../shared/errors.js';
-import { ERROR_MESSAGES, FIELD_MESSAGES, PRECONDITION_MESSAGES, fillTemplate } from '../../shared/messages.js';
+import { ERROR_MESSAGES, FIELD_MESSAGES, fillTemplate, missingText } from '../../shared/messages.js';
 import type { FieldError } from '../components.js';
 import { csrfOk } from '../web-context.js';
 import { t } from '../i18n.js';
@@ -53,7 +53,7 @@ export function errorMessage(req: FastifyRequest, err: AppError): string {
   const text = ERROR_MESSAGES[err.code][req.lang];
   const params = { ...(err.details.params ?? {}) };
   if (err.code === 'precondition_failed' && typeof params.missing === 'string') {
-    params.missing = params.missing.split(',').map((m) => PRECONDITION_MESSAGES[m]?.[req.lang] ?? m).join('; ');
+    params.missing = missingText(params.missing, req.lang, params);
   }
   return fillTemplate(text.detail, params);
 }
