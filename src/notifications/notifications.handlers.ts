@@ -41,32 +41,52 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     return { permit, app, user: user && !user.disabled_at ? user : undefined, title };
   }
 
+  /**
+   * Tells a permit's holder: their account, or, for a front-desk file nobody has claimed, the WhatsApp
+   * number or email the counter recorded. Returns false if there is nobody to tell.
+   */
+  async function toHolder(trx: Kysely<Database>, row: OutboxRow, parties: Awaited<ReturnType<typeof permitParties>>, subject: string, body: string): Promise<boolean> {
+    if (parties.user) {
+      await deliver(trx, row, parties.user, subject, body);
+      return true;
+    }
+    const contact = parties.app.applicant_id === null ? parties.app.applicant_contact : null;
+    if (!contact) return false;
+    await trx
+      .insertInto('notifications')
+      .values({ id: randomUUID(), tenant_id: row.tenant_id, outbox_id: row.id, channel: contact.includes('@') ? 'email' : 'whatsapp', recipient_user_id: null, recipient: contact, subject, body, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('outbox_id').doNothing())
+      .execute();
+    return true;
+  }
+
   return {
     'notify.permit_revoked': async (trx, m, row) => {
-      const { permit, user, title } = await permitParties(trx, m.permitId);
-      if (!user) return;
-      await deliver(
-        trx, row, user,
+      const parties = await permitParties(trx, m.permitId);
+      const { permit, title } = parties;
+      await toHolder(
+        trx, row, parties,
         `Izin ${permit.number} dicabut / Permit ${permit.number} revoked`,
         `${title.id} nomor ${permit.number} dicabut oleh kepala dinas.\nAlasan: ${permit.revocation_reason ?? ''}\nLihat ${await base(trx, row)}/v/${permit.verification_code}\n\n` +
           `${title.en} number ${permit.number} has been revoked by the head of office.\nReason: ${permit.revocation_reason ?? ''}\nSee ${await base(trx, row)}/v/${permit.verification_code}`,
       );
     },
     'notify.permit_reissued': async (trx, m, row) => {
-      const { permit, app, user, title } = await permitParties(trx, m.permitId);
-      if (!user) return;
-      await deliver(
-        trx, row, user,
+      const parties = await permitParties(trx, m.permitId);
+      const { permit, app, title } = parties;
+      await toHolder(
+        trx, row, parties,
         `Izin diterbitkan ulang: ${permit.number} / Permit re-issued`,
         `${title.id} Anda diterbitkan ulang dengan perbaikan, nomor baru ${permit.number}. Izin lama tidak berlaku lagi. Unduh di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
           `Your ${title.en} has been corrected and re-issued as ${permit.number}. The old permit is no longer valid. Download it at ${await base(trx, row)}/permohonan/${app.id}`,
       );
     },
     'notify.permit_expiring': async (trx, m, row) => {
-      const { permit, app, user, title } = await permitParties(trx, m.permitId);
-      if (!user || permit.status !== 'valid' || !permit.valid_until) return;
-      await deliver(
-        trx, row, user,
+      const parties = await permitParties(trx, m.permitId);
+      const { permit, app, title } = parties;
+      if (permit.status !== 'valid' || !permit.valid_until) return;
+      await toHolder(
+        trx, row, parties,
         `Izin ${permit.number} segera berakhir / Permit ${permit.number} expires soon`,
         `${title.id} nomor ${permit.number} berlaku sampai ${permit.valid_until}. Ajukan perpanjangan di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
           `${title.en} number ${permit.number} is valid until ${permit.valid_until}. Apply to renew it at ${await base(trx, row)}/permohonan/${app.id}`,
