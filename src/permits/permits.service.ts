@@ -149,8 +149,7 @@ export function createPermitService(deps: {
     return permit;
   }
 
-  async function view(permit: Permit) {
-    const tenant = await tenantOf(permit.tenant_id);
+  function view(permit: Permit, tenant: Tenant) {
     const doc = JSON.parse(permit.document) as PermitDocument;
     return {
       id: permit.id,
@@ -171,17 +170,19 @@ export function createPermitService(deps: {
       pdfSha256: permit.pdf_sha256,
     };
   }
-  type PermitView = Awaited<ReturnType<typeof view>>;
+  type PermitView = ReturnType<typeof view>;
 
   async function getPermit(input: { actor: Actor; permitId: string }): Promise<PermitView> {
-    return view(await loadVisible(input.actor, input.permitId));
+    const permit = await loadVisible(input.actor, input.permitId);
+    return view(permit, await tenantOf(permit.tenant_id));
   }
 
   /** Every permit issued on a file, newest first (a correction or renewal adds one). */
   async function permitsForApplication(input: { actor: Actor; applicationId: string }): Promise<PermitView[]> {
     await deps.applications.loadVisible(input.actor, input.applicationId);
     const rows = await db.selectFrom('permits').selectAll().where('tenant_id', '=', input.actor.tenantId).where('application_id', '=', input.applicationId).orderBy('issued_at', 'desc').orderBy('number', 'desc').execute();
-    return Promise.all(rows.map(view));
+    const tenant = await tenantOf(input.actor.tenantId);
+    return rows.map((p) => view(p, tenant));
   }
 
   async function receiptsForApplication(input: { actor: Actor; applicationId: string }) {

@@ -609,20 +609,29 @@ ${caseworkSection(req, actor, view, form)}
     if (!actor) return reply;
     const { id, permitId } = req.params;
     if (!UUID.test(id) || !UUID.test(permitId)) throw new AppError('not_found', 'bad id');
-    const permit = (await services.permits.permitsForApplication({ actor, applicationId: id })).find((p) => p.id === permitId);
-    if (!permit) throw new AppError('not_found', 'no such permit on this file');
-    const { stream } = await services.permits.openPdf({ actor, permitId: permit.id });
+    // Checked before opening: opening is audited, and this address names one file's permit.
+    if ((await services.permits.getPermit({ actor, permitId })).applicationId !== id) throw new AppError('not_found', 'no such permit on this file');
+    const { permit, stream } = await services.permits.openPdf({ actor, permitId });
     return sendPermitPdf(reply, permit, stream);
   });
 
-  app.post<{ Params: { id: string; permitId: string } }>('/kantor/berkas/:id/izin/:permitId/cabut', { schema: { hide: true } }, async (req, reply) => {
-    checkCsrf(req, req.body);
-    const actor = officer(req, reply, req.params.id);
-    if (!actor) return reply;
-    const { id } = req.params;
-    const view = await load(actor, id);
-    const permit = permitOf(view, req.params.permitId);
-    if (actor.role !== 'head') throw new AppError('forbidden', 'only the head of office revokes a permit');
+  /** A head-of-office form on one permit of this file: anti-forgery, officer, file, permit and role are checked before `handle`. */
+  const headPermitForm = (
+    path: string,
+    what: string,
+    handle: (req: FastifyRequest, reply: FastifyReply, c: { actor: Actor; id: string; view: CaseView; permit: CaseView['permits'][number] }) => Promise<FastifyReply>,
+  ) =>
+    app.post<{ Params: { id: string; permitId: string } }>(`/kantor/berkas/:id/izin/:permitId/${path}`, { schema: { hide: true } }, async (req, reply) => {
+      checkCsrf(req, req.body);
+      const actor = officer(req, reply, req.params.id);
+      if (!actor) return reply;
+      const view = await load(actor, req.params.id);
+      const permit = permitOf(view, req.params.permitId);
+      if (actor.role !== 'head') throw new AppError('forbidden', `only the head of office ${what}`);
+      return handle(req, reply, { actor, id: req.params.id, view, permit });
+    });
+
+  headPermitForm('cabut', 'revokes a permit', async (req, reply, { actor, id, view, permit }) => {
     const lang = req.lang;
     const reasonName = permitField(permit.id, 'revoke-reason');
     const reason = field(req.body, reasonName, 1000);
@@ -642,14 +651,7 @@ ${caseworkSection(req, actor, view, form)}
     return reply.redirect(`/kantor/berkas/${id}?tersimpan=izin-dicabut#case-permits`, 303);
   });
 
-  app.post<{ Params: { id: string; permitId: string } }>('/kantor/berkas/:id/izin/:permitId/terbitkan-ulang', { schema: { hide: true } }, async (req, reply) => {
-    checkCsrf(req, req.body);
-    const actor = officer(req, reply, req.params.id);
-    if (!actor) return reply;
-    const { id } = req.params;
-    const view = await load(actor, id);
-    const permit = permitOf(view, req.params.permitId);
-    if (actor.role !== 'head') throw new AppError('forbidden', 'only the head of office re-issues a permit');
+  headPermitForm('terbitkan-ulang', 're-issues a permit', async (req, reply, { actor, id, view, permit }) => {
     const lang = req.lang;
     const names = { reason: permitField(permit.id, 'reissue-reason'), holder: permitField(permit.id, 'reissue-holder') };
     const reason = field(req.body, names.reason, 1000);

@@ -26,9 +26,6 @@ export function validityText(lang: Lang, from: string, until: string | null): st
   return until ? t(lang, 'permit.validity.range', { from: f, until: dateText(until)[lang] }) : t(lang, 'permit.validity.open', { from: f });
 }
 
-/** A 10-character code as printed (K7Q2M-9XD3F); anything else as typed. */
-export const shownCode = (code: string) => formatVerificationCode(code);
-
 /**
  * The public trust pages: what a permit's QR code opens (/v/:code), and /verifikasi where anyone
  * types a code or uploads a PDF to check it. Read-only and without a session, so the PDF form needs
@@ -71,7 +68,7 @@ ${summaryList([
   { key: t(lang, 'permit.issued'), value: formatDateTime(lang, p.issuedAt, req.tenant.time_zone) },
   { key: t(lang, 'permit.signer'), value: `${p.signer.name}, ${p.signer.position}` },
   { key: t(lang, 'permit.office'), value: p.office.name },
-  { key: t(lang, 'permit.code'), value: shownCode(p.verificationCode) },
+  { key: t(lang, 'permit.code'), value: formatVerificationCode(p.verificationCode) },
   ...(p.supersedes ? [{ key: t(lang, 'permit.supersedes'), value: p.supersedes.number }] : []),
 ])}
 ${p.conditions.length ? html`<h3>${t(lang, 'permit.conditions')}</h3><ol>${p.conditions.map((c) => html`<li>${loc(lang, c)}</li>`)}</ol>` : ''}`;
@@ -126,7 +123,7 @@ ${summaryList([
       ]
     : []),
   { key: t(lang, 'permit.office'), value: r.office.name },
-  { key: t(lang, 'permit.code'), value: shownCode(r.verificationCode) },
+  { key: t(lang, 'permit.code'), value: formatVerificationCode(r.verificationCode) },
 ])}
 ${signatureHelp(lang, r.verificationCode)}`,
       );
