@@ -6,7 +6,7 @@
  * verifications by code and by PDF upload. Prints figures only: nothing passes or fails on timings.
  */
 import { performance } from 'node:perf_hooks';
-import type { Actor } from '../src/auth/actor.js';
+import type { Actor } from '../src/access/actor.js';
 import type { Role } from '../src/workflow/workflow.schema.js';
 import { createTestContext, multipartFile, userWithToken } from '../test/helpers/context.js';
 import { DIALECTS } from '../test/helpers/databases.js';

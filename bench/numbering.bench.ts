@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import type { Actor } from '../src/auth/actor.js';
+import type { Actor } from '../src/access/actor.js';
 import { DEMO_PDF } from '../src/demo/demo-files.js';
 import { auth, createTestContext, type TestContext, userWithToken } from '../test/helpers/context.js';
 import { DIALECTS, type TestDialect } from '../test/helpers/databases.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import type { Application } from '../db/schema.js';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { Application, Document } from '../db/schema.js';
 import { localisedSchema, uuidParam } from '../http/common.schemas.js';

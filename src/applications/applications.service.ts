@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { type Answers, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';

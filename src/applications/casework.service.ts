@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { findUserById } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';

@@ -8,7 +8,7 @@ import { AppError, type FieldProblem } from '../shared/errors.js';
 import { nikProblem, normalisePhone } from '../shared/identifiers.js';
 import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../access/actor.js';
 import { consumeCode } from './one-time-codes.js';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';

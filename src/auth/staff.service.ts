@@ -3,7 +3,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { type Role, STAFF_ROLES } from '../workflow/workflow.schema.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../access/actor.js';
 import type { AuthService } from './auth.service.js';
 import { passwordProblem } from './passwords.js';
 import { findStaffAccount, listStaffAccounts, updatePosition, updateRole } from './staff.repository.js';

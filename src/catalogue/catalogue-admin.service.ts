@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { permitTypeSchema, signerProblem } from './catalogue.schema.js';
 import type { CatalogueService, PermitTypeVersion } from './catalogue.service.js';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import type { FieldDefinition } from '../catalogue/catalogue.schema.js';
 import type { PermitTypeVersion } from '../catalogue/catalogue.service.js';
 import type { Application, Tenant } from '../db/schema.js';

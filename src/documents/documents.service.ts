@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { Actor } from '../auth/actor.js';
-import { isStaff } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
+import { isStaff } from '../access/actor.js';
 import { actsForApplicant, isEditableState } from '../applications/applications.access.js';
 import type { ApplicationService } from '../applications/applications.service.js';
 import { updateAtRevision } from '../applications/applications.repository.js';

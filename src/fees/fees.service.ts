@@ -1,6 +1,6 @@
 import { canSee } from '../applications/applications.access.js';
 import { findApplication } from '../applications/applications.repository.js';
-import { type Actor, isStaff } from '../auth/actor.js';
+import { type Actor, isStaff } from '../access/actor.js';
 import type { Answers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';

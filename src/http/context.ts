@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import type { Tenant } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
 import type { Role } from '../workflow/workflow.schema.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import type { Answers } from '../catalogue/answers.js';
 import { validateAnswers } from '../catalogue/answers.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { HolidaysTable } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { type HolidayEntry, loadHolidayEntries } from './calendar.js';

@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor } from '../access/actor.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';

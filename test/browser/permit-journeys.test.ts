@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { totpAt } from '../../src/auth/totp.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/demo-data.js';
 import { certificateOf } from '../../src/permits/permit.document.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import type { FieldDefinition } from '../../src/catalogue/catalogue.schema.js';
 import { DEMO_PDF } from '../../src/demo/demo-files.js';
 import { createTestContext, type TestContext, uniqueNik } from '../helpers/context.js';

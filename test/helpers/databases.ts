@@ -9,8 +9,21 @@ import pg from 'pg';
  * one suite, looped over each dialect. PostgreSQL is required: if it cannot be reached the suite
  * fails loudly with what to do, it never skips.
  */
-export const DIALECTS = ['sqlite', 'postgres'] as const;
-export type TestDialect = (typeof DIALECTS)[number];
+const ALL_DIALECTS = ['sqlite', 'postgres'] as const;
+export type TestDialect = (typeof ALL_DIALECTS)[number];
+
+/**
+ * `DIALECTS=sqlite` (or `postgres`) narrows a contributor's quick run to one database. CI and the
+ * README's test command leave it unset and run both; a value that names neither fails loudly.
+ */
+function chosenDialects(value: string | undefined): readonly TestDialect[] {
+  if (!value) return ALL_DIALECTS;
+  const chosen = value.split(',').map((s) => s.trim());
+  const bad = chosen.filter((d) => !(ALL_DIALECTS as readonly string[]).includes(d));
+  if (bad.length || chosen.length === 0) throw new Error(`DIALECTS=${value}: use sqlite, postgres or both (comma-separated)`);
+  return chosen as TestDialect[];
+}
+export const DIALECTS: readonly TestDialect[] = chosenDialects(process.env.DIALECTS);
 
 export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

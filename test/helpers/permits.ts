@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { actionsFor, stateKind } from '../../src/workflow/workflow.engine.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';

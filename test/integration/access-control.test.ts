@@ -12,7 +12,7 @@
 import { Readable } from 'node:stream';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';

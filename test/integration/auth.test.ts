@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, LOG_REDACT } from '../../src/app.js';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { sha256Hex } from '../../src/shared/crypto.js';
 import { AppError } from '../../src/shared/errors.js';
 import { DIALECTS } from '../helpers/databases.js';

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
 import { actsForApplicant } from '../../src/applications/applications.access.js';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/demo-data.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { actionsFor, stateKind } from '../../src/workflow/workflow.engine.js';

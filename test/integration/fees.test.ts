@@ -6,7 +6,7 @@
  * cannot read it; a filing year without coefficients is a readable 409.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { totpAt } from '../../src/auth/totp.js';
 import { ensureOffice } from '../../src/bootstrap.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';

@@ -16,7 +16,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/shared/errors.js';
 import { ERROR_MESSAGES, FIELD_MESSAGES } from '../../src/shared/messages.js';

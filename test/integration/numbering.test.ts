@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { DEMO_PDF } from '../../src/demo/demo-files.js';
 import { AppError } from '../../src/shared/errors.js';
 import { DIALECTS } from '../helpers/databases.js';

@@ -7,7 +7,7 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/auth/actor.js';
+import type { Actor } from '../../src/access/actor.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/demo-data.js';
 import { sha256Hex } from '../../src/shared/crypto.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';

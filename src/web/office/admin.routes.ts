@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import { MAX_PASSWORD_LENGTH } from '../../auth/passwords.js';
 import { STAFF_EMAIL_MAX, STAFF_NAME_MAX, STAFF_POSITION_MAX, type StaffMember } from '../../auth/staff.service.js';
 import type { HolidaysTable } from '../../db/schema.js';

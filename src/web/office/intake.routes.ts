@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import type { Answers } from '../../catalogue/answers.js';
 import { describeKinds } from '../../documents/file-kinds.js';
 import { AppError } from '../../shared/errors.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import { actionsFor, stateOf } from '../../workflow/workflow.engine.js';

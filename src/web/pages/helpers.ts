@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Actor } from '../../auth/actor.js';
+import type { Actor } from '../../access/actor.js';
 import { AppError, type FieldProblem } from '../../shared/errors.js';
 import { ERROR_MESSAGES, FIELD_MESSAGES, fillTemplate, missingText } from '../../shared/messages.js';
 import type { FieldError } from '../components.js';
@@ -33,7 +33,8 @@ export function signedIn(req: FastifyRequest, reply: FastifyReply): Actor | null
   return req.actor;
 }
 
-export class CsrfError extends Error {}
+export { CsrfError } from '../page-route.js';
+import { CsrfError } from '../page-route.js';
 
 /** Refuses a form post without this visitor's anti-forgery token (the error handler shows "page expired"). */
 export function checkCsrf(req: FastifyRequest, body: unknown): void {
