@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const KYSELY_BUILDERS = ['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'with', 'withRecursive'];
-const SQL_OUTSIDE_REPOSITORY = 'SQL is built only in a *.repository.ts or in src/db/: move this query into the feature\'s repository.';
+const SQL_OUTSIDE_REPOSITORY = "SQL is built only in a *.repository.ts or in src/db/: move this query into the feature's repository.";
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'test-artifacts/', 'coverage/'] },

@@ -67,7 +67,13 @@ async function benchOne(dialect: TestDialect): Promise<Figures> {
     const answers = await validAnswers(c, CODE);
     const applicants: Actor[] = [];
     for (let i = 0; i < 5; i++) {
-      const { userId } = await c.services.auth.createUser({ tenantId: c.tenant.id, role: 'applicant', name: `Bench ${i}`, email: `bench.${i}@bench.izol.id`, password: `bench password ${i} long` });
+      const { userId } = await c.services.auth.createUser({
+        tenantId: c.tenant.id,
+        role: 'applicant',
+        name: `Bench ${i}`,
+        email: `bench.${i}@bench.izol.id`,
+        password: `bench password ${i} long`,
+      });
       applicants.push({ userId, tenantId: c.tenant.id, role: 'applicant', name: `Bench ${i}` });
     }
 
@@ -78,7 +84,14 @@ async function benchOne(dialect: TestDialect): Promise<Figures> {
         Array.from({ length: Math.min(25, SUBMISSIONS - i) }, async (_, j) => {
           const actor = applicants[(i + j) % applicants.length]!;
           const { application } = await c.services.applications.createApplication({ actor, permitTypeCode: CODE, answers });
-          await c.services.documents.uploadDocument({ actor, applicationId: application.id, requirementCode: 'ktp', fileName: 'ktp.pdf', claimedType: 'application/pdf', source: Readable.from([DEMO_PDF]) });
+          await c.services.documents.uploadDocument({
+            actor,
+            applicationId: application.id,
+            requirementCode: 'ktp',
+            fileName: 'ktp.pdf',
+            claimedType: 'application/pdf',
+            source: Readable.from([DEMO_PDF]),
+          });
           drafts.push({ id: application.id, actor });
         }),
       );
@@ -109,7 +122,9 @@ async function benchOne(dialect: TestDialect): Promise<Figures> {
     }
     for (let i = 0; i < READS; i++) {
       const page = (i % 10) + 1;
-      const [res, ms] = await timed(() => c.app.inject({ method: 'GET', url: `/api/v1/applications?state=submitted&pageSize=20&page=${page}`, headers: auth(officer.token) }));
+      const [res, ms] = await timed(() =>
+        c.app.inject({ method: 'GET', url: `/api/v1/applications?state=submitted&pageSize=20&page=${page}`, headers: auth(officer.token) }),
+      );
       if (res.statusCode !== 200) throw new Error(`listApplications answered ${res.statusCode}: ${res.body}`);
       listLatencies.push(ms);
     }

@@ -33,7 +33,20 @@ async function measure(label: string, res: { statusCode: number; body: string; r
 
 try {
   const visitor = new PageClient(ctx);
-  for (const url of ['/', '/izin', '/izin?q=dokter', '/izin/PBG', '/izin/PBG/poster', '/izin/REKLAME', '/izin/PBG/mulai', '/lacak', '/akun/masuk', '/akun/daftar', '/akun/lupa-sandi', '/tidak-ada']) {
+  for (const url of [
+    '/',
+    '/izin',
+    '/izin?q=dokter',
+    '/izin/PBG',
+    '/izin/PBG/poster',
+    '/izin/REKLAME',
+    '/izin/PBG/mulai',
+    '/lacak',
+    '/akun/masuk',
+    '/akun/daftar',
+    '/akun/lupa-sandi',
+    '/tidak-ada',
+  ]) {
     await measure(url, await visitor.get(url));
   }
   await measure('/akun/daftar (errors)', await visitor.post('/akun/daftar', { name: '', nik: '12' }));
@@ -46,13 +59,27 @@ try {
   await measure('/permohonan/:id/isian/:field (first)', await citizen.get(start.headers.location!));
   await measure('/permohonan/:id/isian/:field (error)', await citizen.post(`${appUrl}/isian/${type.definition.fields[0]!.name}`, {}));
   for (const f of type.definition.fields) {
-    const value = f.type === 'select' ? f.options[0]!.value : f.type === 'area_m2' ? '150' : f.type === 'floor_count' ? '2' : f.type === 'address' ? 'Jl. Ijen No. 5, Kota Malang' : 'Contoh';
+    const value =
+      f.type === 'select'
+        ? f.options[0]!.value
+        : f.type === 'area_m2'
+          ? '150'
+          : f.type === 'floor_count'
+            ? '2'
+            : f.type === 'address'
+              ? 'Jl. Ijen No. 5, Kota Malang'
+              : 'Contoh';
     await citizen.post(`${appUrl}/isian/${f.name}`, { [f.name]: value });
   }
   await measure('/permohonan/:id/isian/:field (select)', await citizen.get(`${appUrl}/isian/${type.definition.fields.find((f) => f.type === 'select')!.name}`));
   for (const r of type.definition.requirements.filter((q) => q.required)) {
     const pdf = r.acceptedTypes.includes('pdf');
-    await citizen.upload(`${appUrl}/dokumen/${r.code}`, pdf ? `${r.code}.pdf` : `${r.code}.png`, pdf ? DEMO_PDF : DEMO_PNG, pdf ? 'application/pdf' : 'image/png');
+    await citizen.upload(
+      `${appUrl}/dokumen/${r.code}`,
+      pdf ? `${r.code}.pdf` : `${r.code}.png`,
+      pdf ? DEMO_PDF : DEMO_PNG,
+      pdf ? 'application/pdf' : 'image/png',
+    );
   }
   await measure('/permohonan/:id/dokumen', await citizen.get(`${appUrl}/dokumen`));
   await measure('/permohonan/:id/dokumen/:req', await citizen.get(`${appUrl}/dokumen/${type.definition.requirements[0]!.code}`));
@@ -89,7 +116,10 @@ const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const width = Math.max(...rows.map((r) => r.page.length));
 console.log(`\nPage weight, gzip-compressed (budget ${kb(BUDGET)} per page; web fonts: none)\n`);
 console.log(`${'page'.padEnd(width)}  ${'html'.padStart(8)}  ${'css+js'.padStart(8)}  ${'total'.padStart(8)}  verdict`);
-for (const r of rows) console.log(`${r.page.padEnd(width)}  ${kb(r.html).padStart(8)}  ${kb(r.assets).padStart(8)}  ${kb(r.total).padStart(8)}  ${r.total <= BUDGET ? 'ok' : 'OVER'}`);
+for (const r of rows)
+  console.log(
+    `${r.page.padEnd(width)}  ${kb(r.html).padStart(8)}  ${kb(r.assets).padStart(8)}  ${kb(r.total).padStart(8)}  ${r.total <= BUDGET ? 'ok' : 'OVER'}`,
+  );
 const over = rows.filter((r) => r.total > BUDGET);
 console.log(`\n${rows.length} pages, heaviest ${kb(Math.max(...rows.map((r) => r.total)))}, ${over.length} over budget`);
 process.exit(over.length ? 1 : 0);

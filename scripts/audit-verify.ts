@@ -70,7 +70,11 @@ try {
   const checkpoints = await verifyAuditCheckpoints(db, signer, { tenantId });
   for (const r of checkpoints) console.log(checkpointLine(r));
   const badCheckpoints = checkpoints.filter((r) => !r.ok).length;
-  console.log(badCheckpoints === 0 ? `All checkpoints of ${checkpoints.length} offices verify.` : `${badCheckpoints} of ${checkpoints.length} offices have a bad checkpoint.`);
+  console.log(
+    badCheckpoints === 0
+      ? `All checkpoints of ${checkpoints.length} offices verify.`
+      : `${badCheckpoints} of ${checkpoints.length} offices have a bad checkpoint.`,
+  );
   status = broken === 0 && badCheckpoints === 0 ? 0 : 1;
 } catch (err) {
   console.error(`audit:verify could not check the audit chains: ${err instanceof Error ? err.message : String(err)}`);

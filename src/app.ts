@@ -21,15 +21,7 @@ import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
 
 /** Log redaction: no password, token, NIK or tracking code ever reaches the logs (SECURITY.md, UU PDP). */
-export const LOG_REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.nik',
-  '*.token',
-  '*.trackingCode',
-];
+export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.nik', '*.token', '*.trackingCode'];
 
 /**
  * Builds the HTTP application around already-created services; `listen()` is the caller's business
@@ -75,7 +67,12 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const hasNul = (v: unknown): boolean => typeof v === 'string' ? v.includes('\u0000') : v !== null && typeof v === 'object' ? Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x)) : false;
+  const hasNul = (v: unknown): boolean =>
+    typeof v === 'string'
+      ? v.includes('\u0000')
+      : v !== null && typeof v === 'object'
+        ? Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x))
+        : false;
   app.addHook('preValidation', async (request) => {
     if (hasNul(request.body) || hasNul(request.query) || hasNul(request.params)) throw new AppError('invalid_input', 'NUL character in input');
   });
@@ -102,7 +99,11 @@ function multipartAware(inner: Transform): Transform {
         ...out,
         schema: {
           ...out.schema,
-          body: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'PDF, JPEG or PNG as the requirement allows' } } },
+          body: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary', description: 'PDF, JPEG or PNG as the requirement allows' } },
+          },
         },
       };
     }

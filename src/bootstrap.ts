@@ -12,7 +12,12 @@ export const KOTA_MALANG: OfficeSeed = {
   name: 'DPMPTSP Kota Malang',
   timeZone: 'Asia/Jakarta',
   hostnames: ['localhost', '127.0.0.1', 'malang.izol.test'],
-  branding: { logoText: 'Izol Kota Malang', primaryColour: '#0b5394', address: 'Perkantoran Terpadu Gedung A Lt. 2, Jl. Mayjend Sungkono, Kota Malang', phone: '0341-751942' },
+  branding: {
+    logoText: 'Izol Kota Malang',
+    primaryColour: '#0b5394',
+    address: 'Perkantoran Terpadu Gedung A Lt. 2, Jl. Mayjend Sungkono, Kota Malang',
+    phone: '0341-751942',
+  },
 };
 
 /** Makes sure the office exists with the catalogue installed; returns it. Safe to run at every start. */
@@ -37,6 +42,10 @@ export async function ensureOffice(services: Services, office: OfficeSeed = KOTA
 }
 
 export async function countApplications(db: Db, tenantId: string): Promise<number> {
-  const row = await db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

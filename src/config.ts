@@ -25,7 +25,10 @@ const envSchema = z
       .string()
       .regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters (try: openssl rand -hex 32)')
       .optional(),
-    DEFAULT_TENANT: z.string().regex(/^[A-Z]{2,8}$/, 'must be a tenant code such as MLG').default('MLG'),
+    DEFAULT_TENANT: z
+      .string()
+      .regex(/^[A-Z]{2,8}$/, 'must be a tenant code such as MLG')
+      .default('MLG'),
     SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(25),

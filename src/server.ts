@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   // Each office's audit head is signed at start and then every ten minutes when it moved (audit.checkpoints.ts).
   const checkpoint = () =>
     checkpointAllTenants(db, services.signer, services.clock.now().toISOString())
-      .then((results) => { for (const r of results) if (r.error) logger.error({ tenantId: r.tenantId, err: r.error }, 'audit checkpoint failed'); })
+      .then((results) => {
+        for (const r of results) if (r.error) logger.error({ tenantId: r.tenantId, err: r.error }, 'audit checkpoint failed');
+      })
       .catch((err: unknown) => logger.error({ err: (err as Error).message }, 'audit checkpoints failed'));
   void checkpoint();
   const checkpointTimer = setInterval(() => void checkpoint(), 10 * 60_000);

@@ -54,7 +54,33 @@ export function createServices(input: {
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address });
-  const outbox = createOutboxWorker({ db, clock, handlers: createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey }), pollMs: config.outboxPollMs });
-  return { config, db, clock, holidays, storage, catalogue, auth, fees, applications, casework, documents, tracking, tenants, staff, catalogueAdmin, settings, outbox, overdue, signer, permits };
+  const outbox = createOutboxWorker({
+    db,
+    clock,
+    handlers: createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey }),
+    pollMs: config.outboxPollMs,
+  });
+  return {
+    config,
+    db,
+    clock,
+    holidays,
+    storage,
+    catalogue,
+    auth,
+    fees,
+    applications,
+    casework,
+    documents,
+    tracking,
+    tenants,
+    staff,
+    catalogueAdmin,
+    settings,
+    outbox,
+    overdue,
+    signer,
+    permits,
+  };
 }
 export type Services = ReturnType<typeof createServices>;

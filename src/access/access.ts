@@ -68,8 +68,7 @@ export function isSystemActor(actor: AnyActor): actor is SystemActor {
  * need its definition and workflow too.
  */
 export type AccessResource =
-  | { tenantId: string }
-  | { application: Application; workflow?: WorkflowDefinition | undefined; definition?: PermitTypeDefinition | undefined };
+  { tenantId: string } | { application: Application; workflow?: WorkflowDefinition | undefined; definition?: PermitTypeDefinition | undefined };
 
 const APPLICANT_SIDE: readonly Role[] = ['applicant', 'front_desk'];
 
@@ -104,7 +103,10 @@ export function isEditableState(workflow: WorkflowDefinition, state: string): bo
   );
 }
 
-function needWorkflow(resource: AccessResource, permission: Permission): { app: Application; workflow: WorkflowDefinition; definition: PermitTypeDefinition | undefined } {
+function needWorkflow(
+  resource: AccessResource,
+  permission: Permission,
+): { app: Application; workflow: WorkflowDefinition; definition: PermitTypeDefinition | undefined } {
   if (!('application' in resource) || !resource.workflow) throw new Error(`access check ${permission} needs the application and its workflow`);
   return { app: resource.application, workflow: resource.workflow, definition: resource.definition };
 }

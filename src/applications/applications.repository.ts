@@ -54,13 +54,36 @@ export async function nextSequenceValue(trx: Kysely<Database>, tenantId: string,
 
 export async function insertEvent(
   trx: Kysely<Database>,
-  e: { id: string; tenantId: string; applicationId: string; position: number; action: string; fromState: string | null; toState: string; actorId: string | null; actorRole: string | null; reason: string | null; data: Record<string, unknown>; at: string },
+  e: {
+    id: string;
+    tenantId: string;
+    applicationId: string;
+    position: number;
+    action: string;
+    fromState: string | null;
+    toState: string;
+    actorId: string | null;
+    actorRole: string | null;
+    reason: string | null;
+    data: Record<string, unknown>;
+    at: string;
+  },
 ): Promise<void> {
   await trx
     .insertInto('application_events')
     .values({
-      id: e.id, tenant_id: e.tenantId, application_id: e.applicationId, position: e.position, action: e.action, from_state: e.fromState, to_state: e.toState,
-      actor_id: e.actorId, actor_role: e.actorRole, reason: e.reason, data: JSON.stringify(e.data), created_at: e.at,
+      id: e.id,
+      tenant_id: e.tenantId,
+      application_id: e.applicationId,
+      position: e.position,
+      action: e.action,
+      from_state: e.fromState,
+      to_state: e.toState,
+      actor_id: e.actorId,
+      actor_role: e.actorRole,
+      reason: e.reason,
+      data: JSON.stringify(e.data),
+      created_at: e.at,
     })
     .execute();
 }

@@ -6,13 +6,28 @@ import { problemResponses, uuidParam } from '../http/common.schemas.js';
 import { AppError } from '../shared/errors.js';
 import type { Services } from '../services.js';
 import {
-  CHANNELS, actionBody, applicationParams, applicationSchema, applicationSummarySchema, createApplicationBody, documentSchema, toApplicationView,
-  toDocumentView, toSummary, updateApplicationBody,
+  CHANNELS,
+  actionBody,
+  applicationParams,
+  applicationSchema,
+  applicationSummarySchema,
+  createApplicationBody,
+  documentSchema,
+  toApplicationView,
+  toDocumentView,
+  toSummary,
+  updateApplicationBody,
 } from './applications.schemas.js';
 
 const bearer = [{ bearer: [] }];
 const idempotencyHeader = z.object({
-  'idempotency-key': z.string().min(8).max(100).regex(/^[A-Za-z0-9_.:-]+$/).optional().describe('Any unique string per intended operation; a retry with the same key returns the first result'),
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(100)
+    .regex(/^[A-Za-z0-9_.:-]+$/)
+    .optional()
+    .describe('Any unique string per intended operation; a retry with the same key returns the first result'),
 });
 
 /** RFC 6266 / RFC 8187: an ASCII fallback plus the exact UTF-8 name. */
@@ -43,7 +58,10 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     handler: async (request, reply) => {
       const actor = requireActor(request, ['applicant', 'front_desk']);
       const { application, created } = await services.applications.createApplication({
-        actor, ...request.body, permitTypeCode: request.body.permitTypeCode.toUpperCase(), idempotencyKey: request.headers['idempotency-key'],
+        actor,
+        ...request.body,
+        permitTypeCode: request.body.permitTypeCode.toUpperCase(),
+        idempotencyKey: request.headers['idempotency-key'],
       });
       return reply.code(created ? 201 : 200).send(await view(request, application.id));
     },
@@ -78,7 +96,12 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
     handler: async (request) => {
       const actor = requireActor(request);
-      await services.applications.updateApplication({ actor, applicationId: request.params.id, answers: request.body.answers, revision: request.body.revision });
+      await services.applications.updateApplication({
+        actor,
+        applicationId: request.params.id,
+        answers: request.body.answers,
+        revision: request.body.revision,
+      });
       return view(request, request.params.id);
     },
   });
@@ -102,20 +125,30 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
       summary: 'Applications you may see: your own as an applicant, your office’s as staff',
       security: bearer,
       querystring: z.strictObject({
-        state: z.string().regex(/^[a-z_]{2,40}$/).optional(),
-        permitType: z.string().regex(/^[A-Za-z0-9]{2,12}$/).optional(),
+        state: z
+          .string()
+          .regex(/^[a-z_]{2,40}$/)
+          .optional(),
+        permitType: z
+          .string()
+          .regex(/^[A-Za-z0-9]{2,12}$/)
+          .optional(),
         channel: z.enum(CHANNELS).optional(),
         q: z.string().max(100).optional().describe('Part of the number or the applicant’s name'),
         page: z.coerce.number().int().min(1).max(10_000).default(1),
         pageSize: z.coerce.number().int().min(1).max(100).default(20),
       }),
-      response: { 200: z.object({ items: z.array(applicationSummarySchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }), ...problemResponses },
+      response: {
+        200: z.object({ items: z.array(applicationSummarySchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }),
+        ...problemResponses,
+      },
     },
     handler: async (request) => {
       const actor = requireActor(request);
       const { page, pageSize, permitType, ...rest } = request.query;
       const { rows, total } = await services.applications.listApplications({
-        actor, filters: { ...rest, permitCode: permitType?.toUpperCase(), limit: pageSize, offset: (page - 1) * pageSize },
+        actor,
+        filters: { ...rest, permitCode: permitType?.toUpperCase(), limit: pageSize, offset: (page - 1) * pageSize },
       });
       return { items: rows.map(toSummary), page, pageSize, total };
     },
@@ -133,7 +166,12 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
     handler: async (request) => {
       const actor = requireActor(request);
-      await services.applications.performAction({ actor, applicationId: request.params.id, action: 'submit', idempotencyKey: request.headers['idempotency-key'] });
+      await services.applications.performAction({
+        actor,
+        applicationId: request.params.id,
+        action: 'submit',
+        idempotencyKey: request.headers['idempotency-key'],
+      });
       return view(request, request.params.id);
     },
   });
@@ -168,7 +206,12 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
     handler: async (request) => {
       const actor = requireActor(request);
-      await services.applications.performAction({ actor, applicationId: request.params.id, ...request.body, idempotencyKey: request.headers['idempotency-key'] });
+      await services.applications.performAction({
+        actor,
+        applicationId: request.params.id,
+        ...request.body,
+        idempotencyKey: request.headers['idempotency-key'],
+      });
       return view(request, request.params.id);
     },
   });
@@ -187,9 +230,14 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     handler: async (request, reply) => {
       const actor = requireActor(request);
       if (!request.isMultipart()) {
-        throw new AppError('invalid_input', 'not multipart', { fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }] });
+        throw new AppError('invalid_input', 'not multipart', {
+          fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }],
+        });
       }
-      const malformed = () => new AppError('invalid_input', 'malformed multipart', { fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }] });
+      const malformed = () =>
+        new AppError('invalid_input', 'malformed multipart', {
+          fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }],
+        });
       let part;
       try {
         part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
@@ -198,14 +246,23 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
         throw malformed();
       }
       if (!part || part.fieldname !== 'file') {
-        throw new AppError('invalid_input', 'no file part', { fields: [{ field: 'file', code: 'required', message: 'send the file in a field named "file"' }] });
+        throw new AppError('invalid_input', 'no file part', {
+          fields: [{ field: 'file', code: 'required', message: 'send the file in a field named "file"' }],
+        });
       }
       let parseError = false;
-      part.file.on('error', () => { parseError = true; });
+      part.file.on('error', () => {
+        parseError = true;
+      });
       let doc;
       try {
         doc = await services.documents.uploadDocument({
-          actor, applicationId: request.params.id, requirementCode: request.params.requirementCode, fileName: part.filename, claimedType: part.mimetype, source: part.file,
+          actor,
+          applicationId: request.params.id,
+          requirementCode: request.params.requirementCode,
+          fileName: part.filename,
+          claimedType: part.mimetype,
+          source: part.file,
         });
       } catch (err) {
         if (!(err instanceof AppError) && (parseError || part.file.errored === err)) throw malformed();
@@ -252,7 +309,9 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
   });
 
-  const noteSchema = z.object({ id: z.string(), kind: z.enum(['internal', 'to_applicant']), authorRole: z.string(), body: z.string(), createdAt: z.string() }).meta({ id: 'Note' });
+  const noteSchema = z
+    .object({ id: z.string(), kind: z.enum(['internal', 'to_applicant']), authorRole: z.string(), body: z.string(), createdAt: z.string() })
+    .meta({ id: 'Note' });
   r.get('/api/v1/applications/:id/notes', {
     schema: {
       operationId: 'listApplicationNotes',
@@ -334,17 +393,30 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     handler: async (request, reply) => {
       const actor = requireActor(request, ['technical']);
       if (!request.isMultipart()) {
-        throw new AppError('invalid_input', 'not multipart', { fields: [{ field: 'file', code: 'required', message: 'send the photo as multipart/form-data in a field named "file"' }] });
+        throw new AppError('invalid_input', 'not multipart', {
+          fields: [{ field: 'file', code: 'required', message: 'send the photo as multipart/form-data in a field named "file"' }],
+        });
       }
       let part;
       try {
         part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode) throw err;
-        throw new AppError('invalid_input', 'malformed multipart', { fields: [{ field: 'file', code: 'required', message: 'send the photo in a field named "file"' }] });
+        throw new AppError('invalid_input', 'malformed multipart', {
+          fields: [{ field: 'file', code: 'required', message: 'send the photo in a field named "file"' }],
+        });
       }
-      if (!part || part.fieldname !== 'file') throw new AppError('invalid_input', 'no file part', { fields: [{ field: 'file', code: 'required', message: 'send the photo in a field named "file"' }] });
-      const doc = await services.documents.uploadInspectionPhoto({ actor, applicationId: request.params.id, fileName: part.filename, claimedType: part.mimetype, source: part.file });
+      if (!part || part.fieldname !== 'file')
+        throw new AppError('invalid_input', 'no file part', {
+          fields: [{ field: 'file', code: 'required', message: 'send the photo in a field named "file"' }],
+        });
+      const doc = await services.documents.uploadInspectionPhoto({
+        actor,
+        applicationId: request.params.id,
+        fileName: part.filename,
+        claimedType: part.mimetype,
+        source: part.file,
+      });
       return reply.code(201).send(toDocumentView(doc));
     },
   });

@@ -19,7 +19,13 @@ export const createApplicationBody = z.strictObject({
   channel: z.enum(CHANNELS).optional().describe('Front desk only: how the application came in'),
   channelDetail: z.string().max(40).optional().describe('Front desk only: e.g. instagram, facebook, whatsapp, phone, courier company'),
   applicantName: z.string().trim().min(1).max(120).optional().describe('Front desk only: the person applying'),
-  applicantContact: z.string().trim().min(5).max(254).optional().describe('Front desk only: WhatsApp number or email where the claim code is sent after submission'),
+  applicantContact: z
+    .string()
+    .trim()
+    .min(5)
+    .max(254)
+    .optional()
+    .describe('Front desk only: WhatsApp number or email where the claim code is sent after submission'),
 });
 
 export const updateApplicationBody = z.strictObject({
@@ -64,7 +70,10 @@ export const applicationSchema = z
     answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     fee: z.object({ amount: z.number().int().nullable(), paid: z.boolean(), paymentReference: z.string().nullable() }),
     inspection: z.object({ result: z.string(), recordedAt: z.string() }).nullable(),
-    inspectionPlan: z.object({ date: z.string(), officerId: z.string().nullable() }).nullable().describe('The planned site visit; the officer is shown to staff only'),
+    inspectionPlan: z
+      .object({ date: z.string(), officerId: z.string().nullable() })
+      .nullable()
+      .describe('The planned site visit; the officer is shown to staff only'),
     assignedTo: z.string().nullable().describe('Staff only: the officer holding the file'),
     requirements: z.array(
       z.object({
@@ -78,10 +87,25 @@ export const applicationSchema = z
       }),
     ),
     timeline: z.array(
-      z.object({ action: z.string(), fromState: z.string().nullable(), toState: z.string(), label: localisedSchema, at: z.string(), actorRole: z.string().nullable(), reason: z.string().nullable() }),
+      z.object({
+        action: z.string(),
+        fromState: z.string().nullable(),
+        toState: z.string(),
+        label: localisedSchema,
+        at: z.string(),
+        actorRole: z.string().nullable(),
+        reason: z.string().nullable(),
+      }),
     ),
     availableActions: z.array(
-      z.object({ code: z.string(), label: localisedSchema, requiresReason: z.boolean(), input: z.string().nullable(), ready: z.boolean(), missing: z.array(z.string()) }),
+      z.object({
+        code: z.string(),
+        label: localisedSchema,
+        requiresReason: z.boolean(),
+        input: z.string().nullable(),
+        ready: z.boolean(),
+        missing: z.array(z.string()),
+      }),
     ),
     sla: z
       .object({
@@ -115,15 +139,32 @@ export const applicationSummarySchema = z
 
 export function toDocumentView(d: Document): z.infer<typeof documentSchema> {
   return {
-    id: d.id, requirementCode: d.requirement_code, version: d.version, fileName: d.file_name, mediaType: d.media_type,
-    sizeBytes: d.size_bytes, sha256: d.sha256, reviewStatus: d.review_status, reviewReason: d.review_reason, uploadedAt: d.created_at,
+    id: d.id,
+    requirementCode: d.requirement_code,
+    version: d.version,
+    fileName: d.file_name,
+    mediaType: d.media_type,
+    sizeBytes: d.size_bytes,
+    sha256: d.sha256,
+    reviewStatus: d.review_status,
+    reviewReason: d.review_reason,
+    uploadedAt: d.created_at,
   };
 }
 export { documentSchema };
 
 export function toApplicationView(
   actor: Actor,
-  v: { app: Application; version: number; sla: SlaResult; definition: PermitTypeDefinition; workflow: WorkflowDefinition; docs: Document[]; events: { action: string; from_state: string | null; to_state: string; created_at: string; actor_role: string | null; reason: string | null }[]; facts: WorkflowFacts },
+  v: {
+    app: Application;
+    version: number;
+    sla: SlaResult;
+    definition: PermitTypeDefinition;
+    workflow: WorkflowDefinition;
+    docs: Document[];
+    events: { action: string; from_state: string | null; to_state: string; created_at: string; actor_role: string | null; reason: string | null }[];
+    facts: WorkflowFacts;
+  },
 ): z.infer<typeof applicationSchema> {
   const { app, definition, workflow, docs } = v;
   const state = stateOf(workflow, app.state);
@@ -142,19 +183,39 @@ export function toApplicationView(
     fee: { amount: app.fee_amount, paid: v.facts.fee_paid && app.fee_amount !== null, paymentReference: app.payment_reference },
     inspection: inspection && app.inspection_recorded_at ? { result: inspection.result, recordedAt: app.inspection_recorded_at } : null,
     // Field-level access (ASVS v5.0.0-8.2.3): who holds the file and who inspects is for staff eyes.
-    inspectionPlan: app.inspection_scheduled_for ? { date: app.inspection_scheduled_for, officerId: actor.role === 'applicant' ? null : app.inspection_officer_id } : null,
+    inspectionPlan: app.inspection_scheduled_for
+      ? { date: app.inspection_scheduled_for, officerId: actor.role === 'applicant' ? null : app.inspection_officer_id }
+      : null,
     assignedTo: actor.role === 'applicant' ? null : app.assigned_to,
     requirements: definition.requirements.map((r) => {
       const d = byReq.get(r.code);
       return {
-        code: r.code, name: r.name, required: r.required, acceptedTypes: r.acceptedTypes, maxSizeMb: r.maxSizeMb,
-        status: d ? d.review_status : 'missing', document: d ? toDocumentView(d) : null,
+        code: r.code,
+        name: r.name,
+        required: r.required,
+        acceptedTypes: r.acceptedTypes,
+        maxSizeMb: r.maxSizeMb,
+        status: d ? d.review_status : 'missing',
+        document: d ? toDocumentView(d) : null,
       };
     }),
     timeline: v.events.map((e) => ({
-      action: e.action, fromState: e.from_state, toState: e.to_state, label: stateOf(workflow, e.to_state).label, at: e.created_at, actorRole: e.actor_role, reason: e.reason,
+      action: e.action,
+      fromState: e.from_state,
+      toState: e.to_state,
+      label: stateOf(workflow, e.to_state).label,
+      at: e.created_at,
+      actorRole: e.actor_role,
+      reason: e.reason,
     })),
-    availableActions: availableActions(actor, app, workflow, v.facts).map((a) => ({ code: a.code, label: a.label, requiresReason: a.requiresReason, input: a.input, ready: a.missing.length === 0, missing: a.missing })),
+    availableActions: availableActions(actor, app, workflow, v.facts).map((a) => ({
+      code: a.code,
+      label: a.label,
+      requiresReason: a.requiresReason,
+      input: a.input,
+      ready: a.missing.length === 0,
+      missing: a.missing,
+    })),
     sla: {
       status: v.sla.status,
       slaWorkingDays: v.sla.slaWorkingDays,
@@ -171,5 +232,14 @@ export function toApplicationView(
 }
 
 export function toSummary(app: Application): z.infer<typeof applicationSummarySchema> {
-  return { id: app.id, number: app.number, permitCode: app.permit_code, state: app.state, channel: app.channel, applicantName: app.applicant_name, submittedAt: app.submitted_at, updatedAt: app.updated_at };
+  return {
+    id: app.id,
+    number: app.number,
+    permitCode: app.permit_code,
+    state: app.state,
+    channel: app.channel,
+    applicantName: app.applicant_name,
+    submittedAt: app.submitted_at,
+    updatedAt: app.updated_at,
+  };
 }

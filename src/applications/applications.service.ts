@@ -21,8 +21,16 @@ import type { PermitIssuer } from '../permits/permits.issuer.js';
 import type { Signer } from '../signing/signer.js';
 import { actsForApplicant, canSee, isEditableState } from './applications.access.js';
 import {
-  type ApplicationFilters, findApplication, findApplicationByNumber, findByIdempotencyKey, insertApplication, insertEvent, listEvents, nextSequenceValue,
-  searchApplications, updateAtRevision,
+  type ApplicationFilters,
+  findApplication,
+  findApplicationByNumber,
+  findByIdempotencyKey,
+  insertApplication,
+  insertEvent,
+  listEvents,
+  nextSequenceValue,
+  searchApplications,
+  updateAtRevision,
 } from './applications.repository.js';
 
 export type Channel = Application['channel'];
@@ -62,7 +70,6 @@ export function factsFor(definition: PermitTypeDefinition, app: Application, doc
     fee_paid: app.fee_paid_at !== null || app.fee_amount === 0,
   };
 }
-
 
 export function createApplicationService(deps: ApplicationDeps) {
   const { db, clock, catalogue } = deps;
@@ -105,10 +112,14 @@ export function createApplicationService(deps: ApplicationDeps) {
     let applicantContact: string | null = null;
     if (actor.role === 'front_desk') {
       if (!input.channel || input.channel === 'online') {
-        throw new AppError('invalid_input', 'front desk intake needs a channel', { fields: [{ field: 'channel', code: 'required', message: 'choose walk_in, courier or assisted' }] });
+        throw new AppError('invalid_input', 'front desk intake needs a channel', {
+          fields: [{ field: 'channel', code: 'required', message: 'choose walk_in, courier or assisted' }],
+        });
       }
       if (!input.applicantName?.trim()) {
-        throw new AppError('invalid_input', 'front desk intake needs the applicant name', { fields: [{ field: 'applicantName', code: 'required', message: 'required' }] });
+        throw new AppError('invalid_input', 'front desk intake needs the applicant name', {
+          fields: [{ field: 'applicantName', code: 'required', message: 'required' }],
+        });
       }
       channel = input.channel;
       applicantName = input.applicantName.trim();
@@ -116,34 +127,84 @@ export function createApplicationService(deps: ApplicationDeps) {
         const raw = input.applicantContact.trim();
         applicantContact = raw.includes('@') ? (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw) ? raw.toLowerCase() : null) : normalisePhone(raw);
         if (!applicantContact) {
-          throw new AppError('invalid_input', 'bad contact', { fields: [{ field: 'applicantContact', code: 'invalid_phone', message: 'a WhatsApp number or an email address' }] });
+          throw new AppError('invalid_input', 'bad contact', {
+            fields: [{ field: 'applicantContact', code: 'invalid_phone', message: 'a WhatsApp number or an email address' }],
+          });
         }
       }
     } else if (input.channel && input.channel !== 'online') {
       throw new AppError('forbidden', 'applicants file online; other channels are recorded by the front desk');
     }
 
-    const { answers, problems } = validateAnswers(type.definition.fields, input.answers ?? {}, { complete: false, today: todayIn(clock, await tenantTimeZone(actor.tenantId)) });
+    const { answers, problems } = validateAnswers(type.definition.fields, input.answers ?? {}, {
+      complete: false,
+      today: todayIn(clock, await tenantTimeZone(actor.tenantId)),
+    });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
 
     const now = isoNow(clock);
     const app: Application = {
-      id: randomUUID(), tenant_id: actor.tenantId, permit_type_id: type.permitTypeId, permit_type_version_id: type.versionId,
-      permit_code: type.definition.code, number: null, tracking_code: null, state: type.workflow.initial, channel,
-      channel_detail: channel === 'online' ? null : (input.channelDetail?.trim() || null),
-      applicant_id: actor.role === 'applicant' ? actor.userId : null, applicant_name: applicantName, applicant_contact: applicantContact,
-      claim_code_hash: null, claim_expires_at: null, created_by: actor.userId,
-      intake_officer_id: actor.role === 'front_desk' ? actor.userId : null, answers: JSON.stringify(answers), fee_amount: null,
-      payment_reference: null, fee_paid_at: null, inspection_result: null, inspection_recorded_at: null,
-      idempotency_key: input.idempotencyKey ?? null, submitted_at: null, state_entered_at: now, decided_at: null, created_at: now,
-      updated_at: now, revision: 0, assigned_to: null, inspection_scheduled_for: null, inspection_officer_id: null,
+      id: randomUUID(),
+      tenant_id: actor.tenantId,
+      permit_type_id: type.permitTypeId,
+      permit_type_version_id: type.versionId,
+      permit_code: type.definition.code,
+      number: null,
+      tracking_code: null,
+      state: type.workflow.initial,
+      channel,
+      channel_detail: channel === 'online' ? null : input.channelDetail?.trim() || null,
+      applicant_id: actor.role === 'applicant' ? actor.userId : null,
+      applicant_name: applicantName,
+      applicant_contact: applicantContact,
+      claim_code_hash: null,
+      claim_expires_at: null,
+      created_by: actor.userId,
+      intake_officer_id: actor.role === 'front_desk' ? actor.userId : null,
+      answers: JSON.stringify(answers),
+      fee_amount: null,
+      payment_reference: null,
+      fee_paid_at: null,
+      inspection_result: null,
+      inspection_recorded_at: null,
+      idempotency_key: input.idempotencyKey ?? null,
+      submitted_at: null,
+      state_entered_at: now,
+      decided_at: null,
+      created_at: now,
+      updated_at: now,
+      revision: 0,
+      assigned_to: null,
+      inspection_scheduled_for: null,
+      inspection_officer_id: null,
       renews_permit_id: input.renewsPermitId ?? null,
     };
     try {
       await db.transaction().execute(async (trx) => {
         await insertApplication(trx, app);
-        await insertEvent(trx, { id: randomUUID(), tenantId: actor.tenantId, applicationId: app.id, position: 0, action: 'create', fromState: null, toState: app.state, actorId: actor.userId, actorRole: actor.role, reason: null, data: { channel }, at: now });
-        await appendAudit(trx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'application.created', subjectType: 'application', subjectId: app.id, data: { permitCode: app.permit_code, channel, ...(app.renews_permit_id ? { renewsPermitId: app.renews_permit_id } : {}) }, occurredAt: now });
+        await insertEvent(trx, {
+          id: randomUUID(),
+          tenantId: actor.tenantId,
+          applicationId: app.id,
+          position: 0,
+          action: 'create',
+          fromState: null,
+          toState: app.state,
+          actorId: actor.userId,
+          actorRole: actor.role,
+          reason: null,
+          data: { channel },
+          at: now,
+        });
+        await appendAudit(trx, {
+          tenantId: actor.tenantId,
+          actorId: actor.userId,
+          action: 'application.created',
+          subjectType: 'application',
+          subjectId: app.id,
+          data: { permitCode: app.permit_code, channel, ...(app.renews_permit_id ? { renewsPermitId: app.renews_permit_id } : {}) },
+          occurredAt: now,
+        });
       });
     } catch (err) {
       // The same idempotency key sent twice at once: the unique constraint lets one through.
@@ -157,21 +218,38 @@ export function createApplicationService(deps: ApplicationDeps) {
   }
 
   /** Merges answers into a draft (or a file returned for correction). Only given fields change. */
-  async function updateApplication(input: { actor: Actor; applicationId: string; answers: Record<string, unknown>; revision?: number | undefined }): Promise<Application> {
+  async function updateApplication(input: {
+    actor: Actor;
+    applicationId: string;
+    answers: Record<string, unknown>;
+    revision?: number | undefined;
+  }): Promise<Application> {
     const app = await loadVisible(input.actor, input.applicationId);
     if (!actsForApplicant(input.actor, app)) throw new AppError('forbidden', 'only the applicant side edits answers');
     const { definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
     if (!isEditableState(workflow, app.state)) throw new AppError('invalid_state', `answers cannot change in state ${app.state}`);
     if (input.revision !== undefined && input.revision !== app.revision) throw new AppError('conflict', 'stale revision');
-    const { answers, problems } = validateAnswers(definition.fields, input.answers, { complete: false, today: todayIn(clock, await tenantTimeZone(app.tenant_id)) });
+    const { answers, problems } = validateAnswers(definition.fields, input.answers, {
+      complete: false,
+      today: todayIn(clock, await tenantTimeZone(app.tenant_id)),
+    });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
     // A blank answer clears that field.
     const merged: Answers = { ...(JSON.parse(app.answers) as Answers), ...answers };
     for (const [k, v] of Object.entries(input.answers)) if (v === null || v === '') delete merged[k];
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      if (!(await updateAtRevision(trx, app.id, app.revision, { answers: JSON.stringify(merged), updated_at: now }))) throw new AppError('conflict', 'changed meanwhile');
-      await appendAudit(trx, { tenantId: app.tenant_id, actorId: input.actor.userId, action: 'application.updated', subjectType: 'application', subjectId: app.id, data: { fields: Object.keys(input.answers) }, occurredAt: now });
+      if (!(await updateAtRevision(trx, app.id, app.revision, { answers: JSON.stringify(merged), updated_at: now })))
+        throw new AppError('conflict', 'changed meanwhile');
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: input.actor.userId,
+        action: 'application.updated',
+        subjectType: 'application',
+        subjectId: app.id,
+        data: { fields: Object.keys(input.answers) },
+        occurredAt: now,
+      });
     });
     return (await findApplication(db, app.tenant_id, app.id))!;
   }
@@ -194,13 +272,23 @@ export function createApplicationService(deps: ApplicationDeps) {
     const app = await loadVisible(actor, input.applicationId);
     if (input.idempotencyKey) {
       const done = (await listEvents(db, app.tenant_id, app.id)).find(
-        (e) => e.action === input.action && e.actor_id === actor.userId && (JSON.parse(e.data) as { idempotencyKey?: string }).idempotencyKey === input.idempotencyKey,
+        (e) =>
+          e.action === input.action &&
+          e.actor_id === actor.userId &&
+          (JSON.parse(e.data) as { idempotencyKey?: string }).idempotencyKey === input.idempotencyKey,
       );
       if (done) return app;
     }
     const { definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
     const docs = await currentDocuments(db, app.tenant_id, app.id);
-    const { action, to } = planTransition({ workflow, state: app.state, actionCode: input.action, role: actor.role, facts: factsFor(definition, app, docs), reason: input.reason });
+    const { action, to } = planTransition({
+      workflow,
+      state: app.state,
+      actionCode: input.action,
+      role: actor.role,
+      facts: factsFor(definition, app, docs),
+      reason: input.reason,
+    });
     if ((actor.role === 'applicant' || actor.role === 'front_desk') && !actsForApplicant(actor, app)) {
       throw new AppError('forbidden', 'the front desk acts only on files it took in');
     }
@@ -220,7 +308,9 @@ export function createApplicationService(deps: ApplicationDeps) {
     const data: Record<string, unknown> = input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {};
     if (action.input === 'fee_amount') {
       if (input.feeAmount === undefined || !Number.isSafeInteger(input.feeAmount) || input.feeAmount < 0) {
-        throw new AppError('invalid_input', 'fee amount needed', { fields: [{ field: 'feeAmount', code: 'required', message: 'the fee in whole rupiah is required' }] });
+        throw new AppError('invalid_input', 'fee amount needed', {
+          fields: [{ field: 'feeAmount', code: 'required', message: 'the fee in whole rupiah is required' }],
+        });
       }
       set.fee_amount = input.feeAmount;
       data.feeAmount = input.feeAmount;
@@ -230,7 +320,9 @@ export function createApplicationService(deps: ApplicationDeps) {
     }
     if (action.input === 'payment_reference') {
       if (!input.paymentReference?.trim()) {
-        throw new AppError('invalid_input', 'payment reference needed', { fields: [{ field: 'paymentReference', code: 'required', message: 'the payment reference is required' }] });
+        throw new AppError('invalid_input', 'payment reference needed', {
+          fields: [{ field: 'paymentReference', code: 'required', message: 'the payment reference is required' }],
+        });
       }
       set.payment_reference = input.paymentReference.trim();
       data.paymentReference = set.payment_reference;
@@ -252,7 +344,11 @@ export function createApplicationService(deps: ApplicationDeps) {
         const year = yearIn(clock.now(), timeZone);
         const seq = await nextSequenceValue(trx, app.tenant_id, `${app.permit_code}-${year}`);
         const number = `${tenant?.code ?? 'X'}-${app.permit_code}-${year}-${String(seq).padStart(6, '0')}`;
-        await trx.updateTable('applications').set({ number, tracking_code: readableCode(8), submitted_at: now }).where('id', '=', app.id).execute();
+        await trx
+          .updateTable('applications')
+          .set({ number, tracking_code: readableCode(8), submitted_at: now })
+          .where('id', '=', app.id)
+          .execute();
         data.number = number;
       }
       if (signing) {
@@ -261,14 +357,45 @@ export function createApplicationService(deps: ApplicationDeps) {
         if (firstFiling) await deps.issuer.issueReceipt(trx, { signing, tenant, app: fresh, definition, kind: 'filing', now });
         if (paid) await deps.issuer.issueReceipt(trx, { signing, tenant, app: fresh, definition, kind: 'payment', now });
         if (action.issuesPermit) {
-          const renewed = fresh.renews_permit_id ? await trx.selectFrom('permits').selectAll().where('id', '=', fresh.renews_permit_id).executeTakeFirst() : undefined;
-          const permit = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: actor.userId, now, replaces: renewed ? { kind: 'renewal', permit: renewed } : null });
+          const renewed = fresh.renews_permit_id
+            ? await trx.selectFrom('permits').selectAll().where('id', '=', fresh.renews_permit_id).executeTakeFirst()
+            : undefined;
+          const permit = await deps.issuer.issuePermit(trx, {
+            signing,
+            tenant,
+            app: fresh,
+            definition,
+            signerId: actor.userId,
+            now,
+            replaces: renewed ? { kind: 'renewal', permit: renewed } : null,
+          });
           data.permitNumber = permit.number;
         }
       }
       const reason = input.reason?.trim() || null;
-      await insertEvent(trx, { id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: action.code, fromState: app.state, toState: to, actorId: actor.userId, actorRole: actor.role, reason, data, at: now });
-      await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: `application.${action.code}`, subjectType: 'application', subjectId: app.id, data: { from: app.state, to, ...data }, occurredAt: now });
+      await insertEvent(trx, {
+        id: randomUUID(),
+        tenantId: app.tenant_id,
+        applicationId: app.id,
+        position: app.revision + 1,
+        action: action.code,
+        fromState: app.state,
+        toState: to,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        reason,
+        data,
+        at: now,
+      });
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: actor.userId,
+        action: `application.${action.code}`,
+        subjectType: 'application',
+        subjectId: app.id,
+        data: { from: app.state, to, ...data },
+        occurredAt: now,
+      });
       // A file taken in at the front desk: the citizen gets a code to claim it into their own account.
       if (firstFiling && app.applicant_id === null && app.applicant_contact) {
         await enqueue(trx, { tenantId: app.tenant_id, now, message: { topic: 'notify.claim_code', applicationId: app.id } });
@@ -288,7 +415,10 @@ export function createApplicationService(deps: ApplicationDeps) {
     const app = await loadVisible(input.actor, input.applicationId);
     const { version, definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
     const [docs, events, timeZone, holidays] = await Promise.all([
-      currentDocuments(db, app.tenant_id, app.id), listEvents(db, app.tenant_id, app.id), tenantTimeZone(app.tenant_id), deps.holidays.forTenant(app.tenant_id),
+      currentDocuments(db, app.tenant_id, app.id),
+      listEvents(db, app.tenant_id, app.id),
+      tenantTimeZone(app.tenant_id),
+      deps.holidays.forTenant(app.tenant_id),
     ]);
     const sla = computeSla({ events, workflow, slaWorkingDays: definition.slaWorkingDays, now: clock.now(), timeZone, holidays });
     return { app, version, definition, workflow, docs, events, sla, facts: factsFor(definition, app, docs) };
@@ -309,13 +439,44 @@ export function createApplicationService(deps: ApplicationDeps) {
     if (actor.role !== 'applicant') throw new AppError('forbidden', 'only applicants claim files');
     const app = await findApplicationByNumber(db, actor.tenantId, input.number.trim().toUpperCase());
     const now = isoNow(clock);
-    const matches = app?.claim_code_hash && app.applicant_id === null && app.claim_expires_at && app.claim_expires_at > now && claimCodeHash(deps.dataKey, app.id, input.claimCode) === app.claim_code_hash;
+    const matches =
+      app?.claim_code_hash &&
+      app.applicant_id === null &&
+      app.claim_expires_at &&
+      app.claim_expires_at > now &&
+      claimCodeHash(deps.dataKey, app.id, input.claimCode) === app.claim_code_hash;
     if (!app || !matches) throw new AppError('not_found', 'no claimable file with that number and code');
     await db.transaction().execute(async (trx) => {
-      const ok = await updateAtRevision(trx, app.id, app.revision, { applicant_id: actor.userId, claim_code_hash: null, claim_expires_at: null, updated_at: now });
+      const ok = await updateAtRevision(trx, app.id, app.revision, {
+        applicant_id: actor.userId,
+        claim_code_hash: null,
+        claim_expires_at: null,
+        updated_at: now,
+      });
       if (!ok) throw new AppError('conflict', 'changed meanwhile');
-      await insertEvent(trx, { id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: 'claim', fromState: app.state, toState: app.state, actorId: actor.userId, actorRole: actor.role, reason: null, data: { channel: app.channel }, at: now });
-      await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: 'application.claimed', subjectType: 'application', subjectId: app.id, data: { channel: app.channel }, occurredAt: now });
+      await insertEvent(trx, {
+        id: randomUUID(),
+        tenantId: app.tenant_id,
+        applicationId: app.id,
+        position: app.revision + 1,
+        action: 'claim',
+        fromState: app.state,
+        toState: app.state,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        reason: null,
+        data: { channel: app.channel },
+        at: now,
+      });
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: actor.userId,
+        action: 'application.claimed',
+        subjectType: 'application',
+        subjectId: app.id,
+        data: { channel: app.channel },
+        occurredAt: now,
+      });
     });
     return (await findApplication(db, app.tenant_id, app.id))!;
   }

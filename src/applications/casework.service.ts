@@ -30,8 +30,27 @@ export function createCaseworkService(deps: { db: Db; clock: Clock; catalogue: C
     if (!body) throw new AppError('invalid_input', 'empty note', { fields: [{ field: 'body', code: 'required', message: 'required' }] });
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto('application_notes').values({ id: randomUUID(), tenant_id: app.tenant_id, application_id: app.id, kind: input.kind, author_id: input.actor.userId, author_role: input.actor.role, body, created_at: now }).execute();
-      await appendAudit(trx, { tenantId: app.tenant_id, actorId: input.actor.userId, action: input.kind === 'internal' ? 'application.note_added' : 'application.message_sent', subjectType: 'application', subjectId: app.id, occurredAt: now });
+      await trx
+        .insertInto('application_notes')
+        .values({
+          id: randomUUID(),
+          tenant_id: app.tenant_id,
+          application_id: app.id,
+          kind: input.kind,
+          author_id: input.actor.userId,
+          author_role: input.actor.role,
+          body,
+          created_at: now,
+        })
+        .execute();
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: input.actor.userId,
+        action: input.kind === 'internal' ? 'application.note_added' : 'application.message_sent',
+        subjectType: 'application',
+        subjectId: app.id,
+        occurredAt: now,
+      });
       if (input.kind === 'to_applicant' && app.applicant_id) {
         await enqueue(trx, { tenantId: app.tenant_id, now, message: { topic: 'notify.message', applicationId: app.id, userId: app.applicant_id } });
       }
@@ -63,8 +82,17 @@ export function createCaseworkService(deps: { db: Db; clock: Clock; catalogue: C
     }
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      if (!(await updateAtRevision(trx, app.id, app.revision, { assigned_to: input.assigneeId, updated_at: now }))) throw new AppError('conflict', 'changed meanwhile');
-      await appendAudit(trx, { tenantId: app.tenant_id, actorId: input.actor.userId, action: 'application.assigned', subjectType: 'application', subjectId: app.id, data: { assigneeId: input.assigneeId }, occurredAt: now });
+      if (!(await updateAtRevision(trx, app.id, app.revision, { assigned_to: input.assigneeId, updated_at: now })))
+        throw new AppError('conflict', 'changed meanwhile');
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: input.actor.userId,
+        action: 'application.assigned',
+        subjectType: 'application',
+        subjectId: app.id,
+        data: { assigneeId: input.assigneeId },
+        occurredAt: now,
+      });
     });
   }
 
@@ -81,9 +109,21 @@ export function createCaseworkService(deps: { db: Db; clock: Clock; catalogue: C
     if (!officer || officer.role !== 'technical' || officer.disabled_at) throw new AppError('not_found', 'no such technical officer');
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      const ok = await updateAtRevision(trx, app.id, app.revision, { inspection_scheduled_for: input.date, inspection_officer_id: officer.id, updated_at: now });
+      const ok = await updateAtRevision(trx, app.id, app.revision, {
+        inspection_scheduled_for: input.date,
+        inspection_officer_id: officer.id,
+        updated_at: now,
+      });
       if (!ok) throw new AppError('conflict', 'changed meanwhile');
-      await appendAudit(trx, { tenantId: app.tenant_id, actorId: input.actor.userId, action: 'application.inspection_scheduled', subjectType: 'application', subjectId: app.id, data: { date: input.date, officerId: officer.id }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: input.actor.userId,
+        action: 'application.inspection_scheduled',
+        subjectType: 'application',
+        subjectId: app.id,
+        data: { date: input.date, officerId: officer.id },
+        occurredAt: now,
+      });
     });
   }
 

@@ -34,10 +34,17 @@ export async function createCheckpoint(db: Kysely<Database>, signer: Signer, ten
   const head = await db.selectFrom('audit_heads').select(['seq', 'head_hash']).where('tenant_id', '=', tenantId).executeTakeFirst();
   if (!head || Number(head.seq) === 0) return null;
   const headSeq = Number(head.seq);
-  const last = await db.selectFrom('audit_checkpoints').select(['seq', 'head_hash']).where('tenant_id', '=', tenantId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = await db
+    .selectFrom('audit_checkpoints')
+    .select(['seq', 'head_hash'])
+    .where('tenant_id', '=', tenantId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const lastSeq = last ? Number(last.seq) : 0;
   if (last && lastSeq === headSeq && last.head_hash === head.head_hash) return null;
-  if (headSeq === lastSeq) throw new Error(`audit head of tenant ${tenantId} no longer matches its last checkpoint (seq ${lastSeq}): not signing (run npm run audit:verify)`);
+  if (headSeq === lastSeq)
+    throw new Error(`audit head of tenant ${tenantId} no longer matches its last checkpoint (seq ${lastSeq}): not signing (run npm run audit:verify)`);
   if (headSeq < lastSeq) throw new Error(`audit head of tenant ${tenantId} (seq ${headSeq}) is not ahead of its last checkpoint (seq ${lastSeq}): not signing`);
 
   // Walk the events since the last checkpoint (appendAudit writes the event and the head together,
@@ -46,10 +53,19 @@ export async function createCheckpoint(db: Kysely<Database>, signer: Signer, ten
   let expected = lastSeq + 1;
   if (last) {
     const at = await db.selectFrom('audit_events').select('hash').where('tenant_id', '=', tenantId).where('seq', '=', lastSeq).execute();
-    if (at.length !== 1 || at[0]!.hash !== last.head_hash) throw new Error(`audit event ${lastSeq} of tenant ${tenantId} no longer matches its checkpoint: not signing`);
+    if (at.length !== 1 || at[0]!.hash !== last.head_hash)
+      throw new Error(`audit event ${lastSeq} of tenant ${tenantId} no longer matches its checkpoint: not signing`);
   }
   while (expected <= headSeq) {
-    const rows = await db.selectFrom('audit_events').selectAll().where('tenant_id', '=', tenantId).where('seq', '>=', expected).where('seq', '<=', headSeq).orderBy('seq').limit(PAGE).execute();
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('seq', '>=', expected)
+      .where('seq', '<=', headSeq)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
     if (rows.length === 0) break;
     for (const raw of rows) {
       const row = { ...raw, seq: Number(raw.seq) };
@@ -61,7 +77,8 @@ export async function createCheckpoint(db: Kysely<Database>, signer: Signer, ten
       expected++;
     }
   }
-  if (expected !== headSeq + 1 || prevHash !== head.head_hash) throw new Error(`audit chain of tenant ${tenantId} does not end at its head: not signing (run npm run audit:verify)`);
+  if (expected !== headSeq + 1 || prevHash !== head.head_hash)
+    throw new Error(`audit chain of tenant ${tenantId} does not end at its head: not signing (run npm run audit:verify)`);
 
   const payload = { tenant_id: tenantId, seq: headSeq, head_hash: head.head_hash, created_at: now };
   const sig = await signer.sign(tenantId, checkpointPayload(payload));
@@ -78,7 +95,11 @@ export async function createCheckpoint(db: Kysely<Database>, signer: Signer, ten
 }
 
 /** Signs every office's head that moved; one office failing does not stop the others. */
-export async function checkpointAllTenants(db: Kysely<Database>, signer: Signer, now: string): Promise<{ tenantId: string; created: boolean; error?: string }[]> {
+export async function checkpointAllTenants(
+  db: Kysely<Database>,
+  signer: Signer,
+  now: string,
+): Promise<{ tenantId: string; created: boolean; error?: string }[]> {
   const tenants = await db.selectFrom('tenants').select('id').orderBy('code').execute();
   const out: { tenantId: string; created: boolean; error?: string }[] = [];
   for (const t of tenants) {
@@ -127,7 +148,14 @@ async function verifyTenantCheckpoints(db: Kysely<Database>, signer: Signer, ten
   let verified = 0;
   let after = 0;
   for (;;) {
-    const page = await db.selectFrom('audit_checkpoints').selectAll().where('tenant_id', '=', tenantId).where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
+    const page = await db
+      .selectFrom('audit_checkpoints')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
     if (page.length === 0) break;
     const seqs = page.map((c) => Number(c.seq));
     const events = await db.selectFrom('audit_events').select(['seq', 'hash']).where('tenant_id', '=', tenantId).where('seq', 'in', seqs).execute();
@@ -136,7 +164,11 @@ async function verifyTenantCheckpoints(db: Kysely<Database>, signer: Signer, ten
     for (const raw of page) {
       const c = { ...raw, seq: Number(raw.seq) };
       const fail = (reason: CheckpointBreakReason, detail: string): CheckpointVerification => ({
-        tenantId, tenantCode, verified, ok: false, firstBad: { checkpointId: c.id, seq: c.seq, createdAt: c.created_at, reason, detail },
+        tenantId,
+        tenantCode,
+        verified,
+        ok: false,
+        firstBad: { checkpointId: c.id, seq: c.seq, createdAt: c.created_at, reason, detail },
       });
       if (!(await signer.verify(tenantId, checkpointPayload(c), { alg: 'Ed25519', keyId: c.key_id, signature: c.signature }))) {
         return fail('bad_signature', `the signature (key ${c.key_id}) does not verify: the checkpoint was altered or forged`);
@@ -160,5 +192,12 @@ async function verifyTenantCheckpoints(db: Kysely<Database>, signer: Signer, ten
  */
 export async function listCheckpoints(db: Kysely<Database>, tenantId: string, limit = 1000) {
   const rows = await db.selectFrom('audit_checkpoints').selectAll().where('tenant_id', '=', tenantId).orderBy('seq', 'desc').limit(limit).execute();
-  return rows.map((c) => ({ tenantId: c.tenant_id, seq: Number(c.seq), headHash: c.head_hash, createdAt: c.created_at, keyId: c.key_id, signature: c.signature }));
+  return rows.map((c) => ({
+    tenantId: c.tenant_id,
+    seq: Number(c.seq),
+    headHash: c.head_hash,
+    createdAt: c.created_at,
+    keyId: c.key_id,
+    signature: c.signature,
+  }));
 }

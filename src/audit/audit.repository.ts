@@ -17,7 +17,20 @@ export type AuditInput = {
 };
 
 /** The hash of one event: it covers the previous hash, so editing, removing or reordering breaks the chain. */
-export function auditEventHash(prevHash: string, e: { id: string; tenant_id: string; seq: number; occurred_at: string; actor_id: string | null; action: string; subject_type: string; subject_id: string | null; data: string }): string {
+export function auditEventHash(
+  prevHash: string,
+  e: {
+    id: string;
+    tenant_id: string;
+    seq: number;
+    occurred_at: string;
+    actor_id: string | null;
+    action: string;
+    subject_type: string;
+    subject_id: string | null;
+    data: string;
+  },
+): string {
   return sha256Hex(
     prevHash +
       canonicalJson({
@@ -57,6 +70,9 @@ export async function appendAudit(trx: Kysely<Database>, input: AuditInput): Pro
     data: canonicalJson(input.data ?? {}),
   };
   const hash = auditEventHash(head.head_hash, row);
-  await trx.insertInto('audit_events').values({ ...row, prev_hash: head.head_hash, hash }).execute();
+  await trx
+    .insertInto('audit_events')
+    .values({ ...row, prev_hash: head.head_hash, hash })
+    .execute();
   await trx.updateTable('audit_heads').set({ head_hash: hash }).where('tenant_id', '=', input.tenantId).execute();
 }

@@ -84,9 +84,7 @@ async function tenantsToVerify(db: Kysely<Database>, tenantId: string | undefine
   if (tenantId !== undefined) events = events.where('tenant_id', '=', tenantId);
   for (const e of await events.execute()) if (!codes.has(e.tenant_id)) codes.set(e.tenant_id, null);
   if (tenantId !== undefined && codes.size === 0) throw new Error(`no tenant, audit head or audit event has tenant id ${tenantId}`);
-  return [...codes]
-    .map(([id, code]) => ({ id, code }))
-    .sort((a, b) => (a.code ?? '\uffff' + a.id).localeCompare(b.code ?? '\uffff' + b.id));
+  return [...codes].map(([id, code]) => ({ id, code })).sort((a, b) => (a.code ?? '\uffff' + a.id).localeCompare(b.code ?? '\uffff' + b.id));
 }
 
 function normalise(r: EventRow): EventRow {
@@ -100,18 +98,37 @@ function short(hash: string): string {
 
 async function verifyTenant(db: Kysely<Database>, tenantId: string, tenantCode: string | null, pageSize: number): Promise<AuditChainVerification> {
   const fail = async (firstBad: AuditBreak): Promise<AuditChainVerification> => {
-    const { n } = await db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number | string>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+    const { n } = await db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
     return { tenantId, tenantCode, events: Number(n), ok: false, firstBad };
   };
 
   /** The first stored row at or after a seq (null if none). */
   const rowAt = async (seq: number, op: '=' | '>='): Promise<EventRow | null> => {
-    const r = await db.selectFrom('audit_events').select(EVENT_COLUMNS).where('tenant_id', '=', tenantId).where('seq', op, seq).orderBy('seq').orderBy('id').limit(1).executeTakeFirst();
+    const r = await db
+      .selectFrom('audit_events')
+      .select(EVENT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('seq', op, seq)
+      .orderBy('seq')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
     return r ? normalise(r) : null;
   };
   /** The earliest row (by seq) whose hash is this one: a row's prev_hash names its predecessor by hash. */
   const ownerOf = async (hash: string): Promise<EventRow | null> => {
-    const r = await db.selectFrom('audit_events').select(EVENT_COLUMNS).where('tenant_id', '=', tenantId).where('hash', '=', hash).orderBy('seq').limit(1).executeTakeFirst();
+    const r = await db
+      .selectFrom('audit_events')
+      .select(EVENT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('hash', '=', hash)
+      .orderBy('seq')
+      .limit(1)
+      .executeTakeFirst();
     return r ? normalise(r) : null;
   };
   const readHead = () => db.selectFrom('audit_heads').select(['seq', 'head_hash']).where('tenant_id', '=', tenantId).executeTakeFirst();
@@ -213,24 +230,49 @@ async function checkRow(row: EventRow, prev: EventRow | null, look: Lookups): Pr
     // row's predecessor, this row was slipped in; otherwise its content was changed.
     const next = await look.rowAt(row.seq + 1, '=');
     if (next && next.prev_hash === row.prev_hash && next.prev_hash !== row.hash) {
-      return { seq: row.seq, id: row.id, reason: 'inserted', detail: `event ${row.seq} does not match its hash, and event ${next.seq} follows its predecessor directly` };
+      return {
+        seq: row.seq,
+        id: row.id,
+        reason: 'inserted',
+        detail: `event ${row.seq} does not match its hash, and event ${next.seq} follows its predecessor directly`,
+      };
     }
-    return { seq: row.seq, id: row.id, reason: 'edited', detail: `event ${row.seq} (${row.action}) no longer matches its hash: a field was changed after it was written` };
+    return {
+      seq: row.seq,
+      id: row.id,
+      reason: 'edited',
+      detail: `event ${row.seq} (${row.action}) no longer matches its hash: a field was changed after it was written`,
+    };
   }
 
   // The link is broken: row.prev_hash does not name the row stored before it. Whose hash is it?
   const owner = await look.ownerOf(row.prev_hash);
   if (owner && owner.seq > row.seq) {
-    return { seq: row.seq, id: row.id, reason: 'reordered', detail: `event ${row.seq} follows event ${owner.seq} in the chain but is stored before it: seq values were swapped or moved` };
+    return {
+      seq: row.seq,
+      id: row.id,
+      reason: 'reordered',
+      detail: `event ${row.seq} follows event ${owner.seq} in the chain but is stored before it: seq values were swapped or moved`,
+    };
   }
   if (owner && owner.seq < row.seq - 1) {
     const first = await look.rowAt(owner.seq + 1, '=');
     const span = owner.seq + 1 === row.seq - 1 ? `event ${owner.seq + 1} was` : `events ${owner.seq + 1}–${row.seq - 1} were`;
-    return { seq: owner.seq + 1, id: first?.id ?? null, reason: 'inserted', detail: `event ${row.seq} follows event ${owner.seq} directly: ${span} put in between` };
+    return {
+      seq: owner.seq + 1,
+      id: first?.id ?? null,
+      reason: 'inserted',
+      detail: `event ${row.seq} follows event ${owner.seq} directly: ${span} put in between`,
+    };
   }
   if (!owner) {
     if (auditEventHash(expectedPrevHash, row) === row.hash) {
-      return { seq: row.seq, id: row.id, reason: 'edited', detail: `event ${row.seq} has had its prev_hash changed (its hash still matches the true predecessor)` };
+      return {
+        seq: row.seq,
+        id: row.id,
+        reason: 'edited',
+        detail: `event ${row.seq} has had its prev_hash changed (its hash still matches the true predecessor)`,
+      };
     }
     if (selfConsistent && prev) {
       return {
@@ -251,7 +293,12 @@ async function checkRow(row: EventRow, prev: EventRow | null, look: Lookups): Pr
     };
   }
   // owner is the row just before (a duplicate seq there) or this row itself: the order is inconsistent.
-  return { seq: row.seq, id: row.id, reason: 'reordered', detail: `event ${row.seq} links to ${short(row.prev_hash)} (event ${owner.seq}, id ${owner.id}), not to the event stored before it` };
+  return {
+    seq: row.seq,
+    id: row.id,
+    reason: 'reordered',
+    detail: `event ${row.seq} links to ${short(row.prev_hash)} (event ${owner.seq}, id ${owner.id}), not to the event stored before it`,
+  };
 }
 
 /** Two rows with one seq: the one the chain does not continue from is the extra one. */
@@ -261,7 +308,8 @@ async function duplicate(first: EventRow, second: EventRow, look: Lookups): Prom
   const secondValid = second.prev_hash === first.prev_hash && auditEventHash(second.prev_hash, second) === second.hash;
   if (!secondValid) return { seq: second.seq, id: second.id, reason: 'inserted', detail: detail(second, first) };
   const next = await look.rowAt(second.seq + 1, '=');
-  if (next && next.prev_hash === second.hash && next.prev_hash !== first.hash) return { seq: first.seq, id: first.id, reason: 'inserted', detail: detail(first, second) };
+  if (next && next.prev_hash === second.hash && next.prev_hash !== first.hash)
+    return { seq: first.seq, id: first.id, reason: 'inserted', detail: detail(first, second) };
   if (!next) {
     const head = await look.readHead();
     if (head && head.head_hash === second.hash) return { seq: first.seq, id: first.id, reason: 'inserted', detail: detail(first, second) };

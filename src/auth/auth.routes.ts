@@ -55,13 +55,23 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       body: z.strictObject({
         login: z.string().min(1).max(254),
         password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
-        otp: z.string().regex(/^\d{6}$/, 'six digits').optional().describe('Staff accounts: the current code from the authenticator app'),
+        otp: z
+          .string()
+          .regex(/^\d{6}$/, 'six digits')
+          .optional()
+          .describe('Staff accounts: the current code from the authenticator app'),
       }),
       response: { 200: z.object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string() }), ...problemResponses },
     },
     handler: async (request) => {
       const { token, expiresAt } = await services.auth.login({
-        tenantId: request.tenant.id, login: request.body.login, password: request.body.password, otp: request.body.otp, clientIp: request.ip, kind: 'bearer', previousToken: bearerToken(request),
+        tenantId: request.tenant.id,
+        login: request.body.login,
+        password: request.body.password,
+        otp: request.body.otp,
+        clientIp: request.ip,
+        kind: 'bearer',
+        previousToken: bearerToken(request),
       });
       return { token, tokenType: 'Bearer' as const, expiresAt };
     },
@@ -93,7 +103,12 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       const user = await services.auth.getUser(requireActor(request));
       const nik = user.nik_encrypted ? decryptField(services.config.dataEncryptionKey, user.nik_encrypted) : null;
       return {
-        id: user.id, name: user.name, role: user.role, email: user.email, phone: user.phone, nikMasked: nik ? maskNik(nik) : null,
+        id: user.id,
+        name: user.name,
+        role: user.role,
+        email: user.email,
+        phone: user.phone,
+        nikMasked: nik ? maskNik(nik) : null,
         office: { code: request.tenant.code, name: request.tenant.name },
       };
     },

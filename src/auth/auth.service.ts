@@ -13,7 +13,13 @@ import { consumeCode } from './one-time-codes.js';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import {
-  countRecentFailures, findLiveSession, insertSession, recordLoginAttempt, revokeAllSessions, revokeSession, touchSession,
+  countRecentFailures,
+  findLiveSession,
+  insertSession,
+  recordLoginAttempt,
+  revokeAllSessions,
+  revokeSession,
+  touchSession,
 } from './sessions.repository.js';
 import { findConflictingUser, findUserById, findUserByLogin, insertUser } from './users.repository.js';
 
@@ -70,7 +76,10 @@ export function createAuthService(deps: AuthDeps) {
 
     const nikIndex = blindIndex(deps.dataKey, 'nik', nik);
     const conflict = await findConflictingUser(db, input.tenantId, { email, phone, nikIndex });
-    if (conflict) throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'nik' ? 'NIK' : conflict === 'email' ? 'Email' : 'WhatsApp' } });
+    if (conflict)
+      throw new AppError('already_registered', `${conflict} already registered`, {
+        params: { field: conflict === 'nik' ? 'NIK' : conflict === 'email' ? 'Email' : 'WhatsApp' },
+      });
 
     const now = isoNow(clock);
     const userId = randomUUID();
@@ -78,39 +87,87 @@ export function createAuthService(deps: AuthDeps) {
     try {
       await db.transaction().execute(async (trx) => {
         await insertUser(trx, {
-          id: userId, tenant_id: input.tenantId, role: 'applicant', name: input.name.trim(), email, phone,
-          nik_encrypted: encryptField(deps.dataKey, nik), nik_index: nikIndex, password_hash: passwordHash,
-          consent_version: CONSENT_VERSION, consent_at: now, disabled_at: null, created_at: now, updated_at: now,
+          id: userId,
+          tenant_id: input.tenantId,
+          role: 'applicant',
+          name: input.name.trim(),
+          email,
+          phone,
+          nik_encrypted: encryptField(deps.dataKey, nik),
+          nik_index: nikIndex,
+          password_hash: passwordHash,
+          consent_version: CONSENT_VERSION,
+          consent_at: now,
+          disabled_at: null,
+          created_at: now,
+          updated_at: now,
         });
-        await appendAudit(trx, { tenantId: input.tenantId, actorId: userId, action: 'user.registered', subjectType: 'user', subjectId: userId, data: { consentVersion: CONSENT_VERSION }, occurredAt: now });
+        await appendAudit(trx, {
+          tenantId: input.tenantId,
+          actorId: userId,
+          action: 'user.registered',
+          subjectType: 'user',
+          subjectId: userId,
+          data: { consentVersion: CONSENT_VERSION },
+          occurredAt: now,
+        });
         await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.account_registered', userId }, now });
         await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.one_time_code', userId, purpose: 'verify_contact' }, now });
       });
     } catch (err) {
       // Two registrations racing with the same email: the database's unique constraint decides.
-      if (/unique|duplicate/i.test((err as Error).message)) throw new AppError('already_registered', 'lost a registration race', { params: { field: 'Email' } });
+      if (/unique|duplicate/i.test((err as Error).message))
+        throw new AppError('already_registered', 'lost a registration race', { params: { field: 'Email' } });
       throw err;
     }
     return { userId };
   }
 
   /** Creates a staff or demo account directly (seed, admin). */
-  async function createUser(input: { tenantId: string; role: Role; name: string; email: string; phone?: string; nik?: string; password: string; actorId?: string | null }): Promise<{ userId: string }> {
+  async function createUser(input: {
+    tenantId: string;
+    role: Role;
+    name: string;
+    email: string;
+    phone?: string;
+    nik?: string;
+    password: string;
+    actorId?: string | null;
+  }): Promise<{ userId: string }> {
     const pw = passwordProblem(input.password, input.role);
-    if (pw) throw new AppError('invalid_input', 'password not accepted', { fields: [{ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) }] });
+    if (pw)
+      throw new AppError('invalid_input', 'password not accepted', {
+        fields: [{ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) }],
+      });
     const now = isoNow(clock);
     const userId = randomUUID();
     const passwordHash = await hashPassword(input.password);
     await db.transaction().execute(async (trx) => {
       await insertUser(trx, {
-        id: userId, tenant_id: input.tenantId, role: input.role, name: input.name, email: input.email.toLowerCase(),
+        id: userId,
+        tenant_id: input.tenantId,
+        role: input.role,
+        name: input.name,
+        email: input.email.toLowerCase(),
         phone: input.phone ? normalisePhone(input.phone) : null,
         nik_encrypted: input.nik ? encryptField(deps.dataKey, input.nik) : null,
         nik_index: input.nik ? blindIndex(deps.dataKey, 'nik', input.nik) : null,
-        password_hash: passwordHash, consent_version: input.role === 'applicant' ? CONSENT_VERSION : null,
-        consent_at: input.role === 'applicant' ? now : null, disabled_at: null, created_at: now, updated_at: now,
+        password_hash: passwordHash,
+        consent_version: input.role === 'applicant' ? CONSENT_VERSION : null,
+        consent_at: input.role === 'applicant' ? now : null,
+        disabled_at: null,
+        created_at: now,
+        updated_at: now,
       });
-      await appendAudit(trx, { tenantId: input.tenantId, actorId: input.actorId ?? null, action: 'user.created', subjectType: 'user', subjectId: userId, data: { role: input.role }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.tenantId,
+        actorId: input.actorId ?? null,
+        action: 'user.created',
+        subjectType: 'user',
+        subjectId: userId,
+        data: { role: input.role },
+        occurredAt: now,
+      });
     });
     return { userId };
   }
@@ -137,13 +194,18 @@ export function createAuthService(deps: AuthDeps) {
     const failures = await countRecentFailures(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, since });
     if (failures.bySubject >= LOGIN_THROTTLE.perAccount || failures.byIp >= LOGIN_THROTTLE.perAddress) {
       await appendAuditStandalone(input.tenantId, null, 'auth.login_throttled', { subject: subject.slice(0, 16) });
-      throw new AppError('too_many_attempts', 'login throttled', { params: { minutes: LOGIN_THROTTLE.windowMinutes }, retryAfterSeconds: LOGIN_THROTTLE.windowMinutes * 60 });
+      throw new AppError('too_many_attempts', 'login throttled', {
+        params: { minutes: LOGIN_THROTTLE.windowMinutes },
+        retryAfterSeconds: LOGIN_THROTTLE.windowMinutes * 60,
+      });
     }
     const user = await findUserByLogin(db, input.tenantId, normaliseLogin(input.login));
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
     if (!user || !ok || user.disabled_at) {
       await recordLoginAttempt(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: false, now });
-      await appendAuditStandalone(input.tenantId, user?.id ?? null, 'auth.login_failed', { reason: !user ? 'unknown_account' : user.disabled_at ? 'disabled' : 'bad_password' });
+      await appendAuditStandalone(input.tenantId, user?.id ?? null, 'auth.login_failed', {
+        reason: !user ? 'unknown_account' : user.disabled_at ? 'disabled' : 'bad_password',
+      });
       throw new AppError('bad_credentials', 'login failed');
     }
     // Officers need a second factor (ASVS v5.0.0-6.3.2). The API takes the code with the password;
@@ -172,15 +234,33 @@ export function createAuthService(deps: AuthDeps) {
     await db.transaction().execute(async (trx) => {
       if (input.previousToken) await revokeSession(trx, sha256Hex(input.previousToken), now);
       if (usedStep !== null) await trx.updateTable('users').set({ totp_last_step: usedStep }).where('id', '=', user.id).execute();
-      await insertSession(trx, { id: sha256Hex(token), tenantId: input.tenantId, userId: user.id, kind: input.kind, now, expiresAt, mfaPending: secondFactor === 'enter_code' || secondFactor === 'set_up' });
+      await insertSession(trx, {
+        id: sha256Hex(token),
+        tenantId: input.tenantId,
+        userId: user.id,
+        kind: input.kind,
+        now,
+        expiresAt,
+        mfaPending: secondFactor === 'enter_code' || secondFactor === 'set_up',
+      });
       await recordLoginAttempt(trx, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: true, now });
-      await appendAudit(trx, { tenantId: input.tenantId, actorId: user.id, action: 'auth.login', subjectType: 'user', subjectId: user.id, data: { kind: input.kind }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.tenantId,
+        actorId: user.id,
+        action: 'auth.login',
+        subjectType: 'user',
+        subjectId: user.id,
+        data: { kind: input.kind },
+        occurredAt: now,
+      });
     });
     return { token, expiresAt, user, secondFactor };
   }
 
   async function appendAuditStandalone(tenantId: string, actorId: string | null, action: string, data: Record<string, unknown>): Promise<void> {
-    await db.transaction().execute((trx) => appendAudit(trx, { tenantId, actorId, action, subjectType: 'user', subjectId: actorId, data, occurredAt: isoNow(clock) }));
+    await db
+      .transaction()
+      .execute((trx) => appendAudit(trx, { tenantId, actorId, action, subjectType: 'user', subjectId: actorId, data, occurredAt: isoNow(clock) }));
   }
 
   /** Resolves a token to an actor, enforcing idle and absolute timeouts; null when not signed in. */
@@ -201,7 +281,14 @@ export function createAuthService(deps: AuthDeps) {
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       await revokeAllSessions(trx, actor.userId, now);
-      await appendAudit(trx, { tenantId: actor.tenantId, actorId: actor.userId, action: 'auth.logout', subjectType: 'user', subjectId: actor.userId, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: actor.tenantId,
+        actorId: actor.userId,
+        action: 'auth.logout',
+        subjectType: 'user',
+        subjectId: actor.userId,
+        occurredAt: now,
+      });
     });
   }
 
@@ -214,7 +301,14 @@ export function createAuthService(deps: AuthDeps) {
     await db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ disabled_at: now, updated_at: now }).where('id', '=', user.id).execute();
       await revokeAllSessions(trx, user.id, now);
-      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.disabled', subjectType: 'user', subjectId: user.id, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.actor.tenantId,
+        actorId: input.actor.userId,
+        action: 'user.disabled',
+        subjectType: 'user',
+        subjectId: user.id,
+        occurredAt: now,
+      });
     });
   }
 
@@ -227,7 +321,11 @@ export function createAuthService(deps: AuthDeps) {
   /** Sends a fresh code to the account's email or WhatsApp number (through the outbox). */
   async function requestContactVerification(actor: Actor): Promise<void> {
     const now = isoNow(clock);
-    await db.transaction().execute((trx) => enqueue(trx, { tenantId: actor.tenantId, message: { topic: 'notify.one_time_code', userId: actor.userId, purpose: 'verify_contact' }, now }));
+    await db
+      .transaction()
+      .execute((trx) =>
+        enqueue(trx, { tenantId: actor.tenantId, message: { topic: 'notify.one_time_code', userId: actor.userId, purpose: 'verify_contact' }, now }),
+      );
   }
 
   async function verifyContact(input: { actor: Actor; code: string }): Promise<void> {
@@ -237,7 +335,14 @@ export function createAuthService(deps: AuthDeps) {
         throw new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
       }
       await trx.updateTable('users').set({ contact_verified_at: now, updated_at: now }).where('id', '=', input.actor.userId).execute();
-      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.contact_verified', subjectType: 'user', subjectId: input.actor.userId, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.actor.tenantId,
+        actorId: input.actor.userId,
+        action: 'user.contact_verified',
+        subjectType: 'user',
+        subjectId: input.actor.userId,
+        occurredAt: now,
+      });
     });
   }
 
@@ -249,23 +354,38 @@ export function createAuthService(deps: AuthDeps) {
     const user = await findUserByLogin(db, input.tenantId, normaliseLogin(input.login));
     if (!user || user.disabled_at) return;
     const now = isoNow(clock);
-    await db.transaction().execute((trx) => enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'reset_password' }, now }));
+    await db
+      .transaction()
+      .execute((trx) =>
+        enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'reset_password' }, now }),
+      );
   }
 
   /** Sets a new password with a reset code; every existing session of the account ends. */
   async function resetPassword(input: { tenantId: string; login: string; code: string; password: string }): Promise<void> {
     const user = await findUserByLogin(db, input.tenantId, normaliseLogin(input.login));
-    const bad = () => new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
+    const bad = () =>
+      new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
     if (!user || user.disabled_at) throw bad();
     const pw = passwordProblem(input.password, user.role as Role, [user.name, user.email?.split('@')[0] ?? '']);
-    if (pw) throw new AppError('invalid_input', 'password not accepted', { fields: [{ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) }] });
+    if (pw)
+      throw new AppError('invalid_input', 'password not accepted', {
+        fields: [{ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) }],
+      });
     const hash = await hashPassword(input.password);
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       if (!(await consumeCode(trx, deps.dataKey, { userId: user.id, purpose: 'reset_password', code: input.code, now }))) throw bad();
       await trx.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', user.id).execute();
       await revokeAllSessions(trx, user.id, now);
-      await appendAudit(trx, { tenantId: input.tenantId, actorId: user.id, action: 'user.password_reset', subjectType: 'user', subjectId: user.id, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.tenantId,
+        actorId: user.id,
+        action: 'user.password_reset',
+        subjectType: 'user',
+        subjectId: user.id,
+        occurredAt: now,
+      });
     });
   }
 
@@ -283,8 +403,13 @@ export function createAuthService(deps: AuthDeps) {
     if (problems.length) throw new AppError('invalid_input', 'profile input invalid', { fields: problems });
     const changedContact = email !== user.email || phone !== user.phone;
     if (changedContact) {
-      const conflict = await findConflictingUser(db, input.actor.tenantId, { email: email !== user.email ? email : null, phone: phone !== user.phone ? phone : null, nikIndex: null });
-      if (conflict) throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'email' ? 'Email' : 'WhatsApp' } });
+      const conflict = await findConflictingUser(db, input.actor.tenantId, {
+        email: email !== user.email ? email : null,
+        phone: phone !== user.phone ? phone : null,
+        nikIndex: null,
+      });
+      if (conflict)
+        throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'email' ? 'Email' : 'WhatsApp' } });
     }
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
@@ -293,8 +418,17 @@ export function createAuthService(deps: AuthDeps) {
         .set({ name: input.name.trim(), email, phone, updated_at: now, ...(changedContact ? { contact_verified_at: null } : {}) })
         .where('id', '=', user.id)
         .execute();
-      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: user.id, action: 'user.profile_updated', subjectType: 'user', subjectId: user.id, data: { changedContact }, occurredAt: now });
-      if (changedContact) await enqueue(trx, { tenantId: input.actor.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'verify_contact' }, now });
+      await appendAudit(trx, {
+        tenantId: input.actor.tenantId,
+        actorId: user.id,
+        action: 'user.profile_updated',
+        subjectType: 'user',
+        subjectId: user.id,
+        data: { changedContact },
+        occurredAt: now,
+      });
+      if (changedContact)
+        await enqueue(trx, { tenantId: input.actor.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'verify_contact' }, now });
     });
   }
 
@@ -303,7 +437,11 @@ export function createAuthService(deps: AuthDeps) {
     const user = await getUser(actor);
     if (user.totp_enabled_at) throw new AppError('invalid_state', 'second factor already set up');
     const secret = generateTotpSecret();
-    await db.updateTable('users').set({ totp_secret_encrypted: encryptField(deps.dataKey, secret), updated_at: isoNow(clock) }).where('id', '=', user.id).execute();
+    await db
+      .updateTable('users')
+      .set({ totp_secret_encrypted: encryptField(deps.dataKey, secret), updated_at: isoNow(clock) })
+      .where('id', '=', user.id)
+      .execute();
     return { secret, uri: otpauthUri({ secret, account: user.email ?? user.name, issuer: 'Izol' }) };
   }
 
@@ -326,14 +464,34 @@ export function createAuthService(deps: AuthDeps) {
     const step = verifyTotp(decryptField(deps.dataKey, user.totp_secret_encrypted), input.code, clock.now(), user.totp_last_step);
     if (step === null) {
       await appendAuditStandalone(user.tenant_id, user.id, 'auth.second_factor_failed', {});
-      throw new AppError('bad_second_factor', 'wrong or used authenticator code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or used code' }] });
+      throw new AppError('bad_second_factor', 'wrong or used authenticator code', {
+        fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or used code' }],
+      });
     }
     const fresh = newToken();
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ totp_last_step: step, totp_enabled_at: user.totp_enabled_at ?? now, updated_at: now }).where('id', '=', user.id).execute();
+      await trx
+        .updateTable('users')
+        .set({ totp_last_step: step, totp_enabled_at: user.totp_enabled_at ?? now, updated_at: now })
+        .where('id', '=', user.id)
+        .execute();
       await revokeSession(trx, sha256Hex(input.token), now);
-      await insertSession(trx, { id: sha256Hex(fresh), tenantId: user.tenant_id, userId: user.id, kind: 'cookie', now, expiresAt: addMinutes(now, SESSION_POLICY.cookie.absoluteMinutes) });
-      await appendAudit(trx, { tenantId: user.tenant_id, actorId: user.id, action: user.totp_enabled_at ? 'auth.second_factor_ok' : 'auth.second_factor_enrolled', subjectType: 'user', subjectId: user.id, occurredAt: now });
+      await insertSession(trx, {
+        id: sha256Hex(fresh),
+        tenantId: user.tenant_id,
+        userId: user.id,
+        kind: 'cookie',
+        now,
+        expiresAt: addMinutes(now, SESSION_POLICY.cookie.absoluteMinutes),
+      });
+      await appendAudit(trx, {
+        tenantId: user.tenant_id,
+        actorId: user.id,
+        action: user.totp_enabled_at ? 'auth.second_factor_ok' : 'auth.second_factor_enrolled',
+        subjectType: 'user',
+        subjectId: user.id,
+        occurredAt: now,
+      });
     });
     return { token: fresh };
   }
@@ -345,16 +503,40 @@ export function createAuthService(deps: AuthDeps) {
     if (!user) throw new AppError('not_found', 'no such user');
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ totp_secret_encrypted: null, totp_enabled_at: null, totp_last_step: null, updated_at: now }).where('id', '=', user.id).execute();
+      await trx
+        .updateTable('users')
+        .set({ totp_secret_encrypted: null, totp_enabled_at: null, totp_last_step: null, updated_at: now })
+        .where('id', '=', user.id)
+        .execute();
       await revokeAllSessions(trx, user.id, now);
-      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.second_factor_reset', subjectType: 'user', subjectId: user.id, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.actor.tenantId,
+        actorId: input.actor.userId,
+        action: 'user.second_factor_reset',
+        subjectType: 'user',
+        subjectId: user.id,
+        occurredAt: now,
+      });
     });
   }
 
   return {
-    startSecondFactorSetup, pendingSecondFactorSecret, completeSecondFactor, resetSecondFactor,
-    registerApplicant, createUser, login, authenticate, logout, disableUser, getUser,
-    requestContactVerification, verifyContact, requestPasswordReset, resetPassword, updateProfile,
+    startSecondFactorSetup,
+    pendingSecondFactorSecret,
+    completeSecondFactor,
+    resetSecondFactor,
+    registerApplicant,
+    createUser,
+    login,
+    authenticate,
+    logout,
+    disableUser,
+    getUser,
+    requestContactVerification,
+    verifyContact,
+    requestPasswordReset,
+    resetPassword,
+    updateProfile,
   };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

@@ -16,19 +16,43 @@ const codeHash = (key: Buffer, id: string, code: string) => blindIndex(key, `otp
  * plain code for the message. Runs inside the outbox handler's transaction, so the code exists
  * exactly when the message carrying it is delivered.
  */
-export async function issueCode(trx: Kysely<Database>, key: Buffer, input: { tenantId: string; userId: string; purpose: OtpPurpose; now: string }): Promise<string> {
+export async function issueCode(
+  trx: Kysely<Database>,
+  key: Buffer,
+  input: { tenantId: string; userId: string; purpose: OtpPurpose; now: string },
+): Promise<string> {
   const code = String(randomInt(0, 10 ** OTP_POLICY.digits)).padStart(OTP_POLICY.digits, '0');
   const id = randomUUID();
-  await trx.updateTable('one_time_codes').set({ used_at: input.now }).where('user_id', '=', input.userId).where('purpose', '=', input.purpose).where('used_at', 'is', null).execute();
+  await trx
+    .updateTable('one_time_codes')
+    .set({ used_at: input.now })
+    .where('user_id', '=', input.userId)
+    .where('purpose', '=', input.purpose)
+    .where('used_at', 'is', null)
+    .execute();
   await trx
     .insertInto('one_time_codes')
-    .values({ id, tenant_id: input.tenantId, user_id: input.userId, purpose: input.purpose, code_hash: codeHash(key, id, code), created_at: input.now, expires_at: addMinutes(input.now, OTP_POLICY.lifetimeMinutes), used_at: null, attempts: 0 })
+    .values({
+      id,
+      tenant_id: input.tenantId,
+      user_id: input.userId,
+      purpose: input.purpose,
+      code_hash: codeHash(key, id, code),
+      created_at: input.now,
+      expires_at: addMinutes(input.now, OTP_POLICY.lifetimeMinutes),
+      used_at: null,
+      attempts: 0,
+    })
     .execute();
   return code;
 }
 
 /** Checks a code and uses it up. Wrong codes count against the code's attempts; used or expired codes never pass. */
-export async function consumeCode(trx: Kysely<Database>, key: Buffer, input: { userId: string; purpose: OtpPurpose; code: string; now: string }): Promise<boolean> {
+export async function consumeCode(
+  trx: Kysely<Database>,
+  key: Buffer,
+  input: { userId: string; purpose: OtpPurpose; code: string; now: string },
+): Promise<boolean> {
   const row = await trx
     .selectFrom('one_time_codes')
     .selectAll()
@@ -40,7 +64,11 @@ export async function consumeCode(trx: Kysely<Database>, key: Buffer, input: { u
     .executeTakeFirst();
   if (!row || row.attempts >= OTP_POLICY.maxAttempts) return false;
   if (codeHash(key, row.id, input.code.trim()) !== row.code_hash) {
-    await trx.updateTable('one_time_codes').set({ attempts: row.attempts + 1 }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('one_time_codes')
+      .set({ attempts: row.attempts + 1 })
+      .where('id', '=', row.id)
+      .execute();
     return false;
   }
   const res = await trx.updateTable('one_time_codes').set({ used_at: input.now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();

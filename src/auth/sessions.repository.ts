@@ -7,7 +7,17 @@ export async function insertSession(
 ): Promise<void> {
   await db
     .insertInto('sessions')
-    .values({ id: s.id, tenant_id: s.tenantId, user_id: s.userId, kind: s.kind, created_at: s.now, last_seen_at: s.now, expires_at: s.expiresAt, revoked_at: null, mfa_pending: s.mfaPending ? 1 : 0 })
+    .values({
+      id: s.id,
+      tenant_id: s.tenantId,
+      user_id: s.userId,
+      kind: s.kind,
+      created_at: s.now,
+      last_seen_at: s.now,
+      expires_at: s.expiresAt,
+      revoked_at: null,
+      mfa_pending: s.mfaPending ? 1 : 0,
+    })
     .execute();
 }
 
@@ -15,7 +25,18 @@ export async function findLiveSession(db: Kysely<Database>, id: string, now: str
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id', 'sessions.tenant_id', 'sessions.user_id', 'sessions.kind', 'sessions.last_seen_at', 'sessions.expires_at', 'sessions.mfa_pending', 'users.role', 'users.name', 'users.disabled_at'])
+    .select([
+      'sessions.id',
+      'sessions.tenant_id',
+      'sessions.user_id',
+      'sessions.kind',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'sessions.mfa_pending',
+      'users.role',
+      'users.name',
+      'users.disabled_at',
+    ])
     .where('sessions.id', '=', id)
     .where('sessions.revoked_at', 'is', null)
     .where('sessions.expires_at', '>', now)
@@ -34,8 +55,14 @@ export async function revokeAllSessions(db: Kysely<Database>, userId: string, no
   await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
-export async function recordLoginAttempt(db: Kysely<Database>, a: { tenantId: string; subject: string; clientIp: string; succeeded: boolean; now: string }): Promise<void> {
-  await db.insertInto('login_attempts').values({ tenant_id: a.tenantId, subject: a.subject, client_ip: a.clientIp, succeeded: a.succeeded ? 1 : 0, attempted_at: a.now }).execute();
+export async function recordLoginAttempt(
+  db: Kysely<Database>,
+  a: { tenantId: string; subject: string; clientIp: string; succeeded: boolean; now: string },
+): Promise<void> {
+  await db
+    .insertInto('login_attempts')
+    .values({ tenant_id: a.tenantId, subject: a.subject, client_ip: a.clientIp, succeeded: a.succeeded ? 1 : 0, attempted_at: a.now })
+    .execute();
 }
 
 /** Failed attempts since `since`, for one account identifier and for one client address. */

@@ -5,12 +5,25 @@ const STAFF_COLUMNS = ['id', 'name', 'email', 'role', 'position', 'totp_enabled_
 
 /** Every staff account of one office (everyone but applicants), by name. */
 export async function listStaffAccounts(db: Kysely<Database>, tenantId: string) {
-  return db.selectFrom('users').select(STAFF_COLUMNS).where('tenant_id', '=', tenantId).where('role', '!=', 'applicant').orderBy('name').orderBy('id').execute();
+  return db
+    .selectFrom('users')
+    .select(STAFF_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('role', '!=', 'applicant')
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
 }
 
 /** One staff account of one office; undefined for an applicant or another office's account. */
 export async function findStaffAccount(db: Kysely<Database>, tenantId: string, id: string) {
-  return db.selectFrom('users').select(STAFF_COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id).where('role', '!=', 'applicant').executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .select(STAFF_COLUMNS)
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', id)
+    .where('role', '!=', 'applicant')
+    .executeTakeFirst();
 }
 
 export async function updateRole(db: Kysely<Database>, q: { tenantId: string; id: string; role: string; now: string }): Promise<void> {

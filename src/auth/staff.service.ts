@@ -46,7 +46,14 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
 
   type Row = Awaited<ReturnType<typeof listStaffAccounts>>[number];
   const toMember = (r: Row): StaffMember => ({
-    id: r.id, name: r.name, email: r.email, role: r.role as Role, position: r.position, secondFactor: r.totp_enabled_at !== null, disabled: r.disabled_at !== null, createdAt: r.created_at,
+    id: r.id,
+    name: r.name,
+    email: r.email,
+    role: r.role as Role,
+    position: r.position,
+    secondFactor: r.totp_enabled_at !== null,
+    disabled: r.disabled_at !== null,
+    createdAt: r.created_at,
   });
 
   async function load(actor: Actor, userId: string): Promise<StaffMember> {
@@ -88,11 +95,20 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
     }
     if (problems.length) throw new AppError('invalid_input', 'staff account input invalid', { fields: problems });
     try {
-      return await auth.createUser({ tenantId: input.actor.tenantId, role: input.role as Role, name, email, password: input.password, actorId: input.actor.userId });
+      return await auth.createUser({
+        tenantId: input.actor.tenantId,
+        role: input.role as Role,
+        name,
+        email,
+        password: input.password,
+        actorId: input.actor.userId,
+      });
     } catch (err) {
       // Two admins creating the same email at once: the unique constraint decides.
       if (/unique|duplicate/i.test((err as Error).message)) {
-        throw new AppError('invalid_input', 'lost a race for this email', { fields: [{ field: 'email', code: 'email_taken', message: 'an account with this email exists' }] });
+        throw new AppError('invalid_input', 'lost a race for this email', {
+          fields: [{ field: 'email', code: 'email_taken', message: 'an account with this email exists' }],
+        });
       }
       throw err;
     }
@@ -101,14 +117,26 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
   /** Gives another staff account a different staff role, audited with the old and new role. Takes effect on its next request. */
   async function changeRole(input: { actor: Actor; userId: string; role: string }): Promise<{ changed: boolean }> {
     requireAdmin(input.actor);
-    if (!isStaffRole(input.role)) throw new AppError('invalid_input', 'not a staff role', { fields: [{ field: 'role', code: 'invalid_option', message: 'not a staff role' }] });
+    if (!isStaffRole(input.role))
+      throw new AppError('invalid_input', 'not a staff role', { fields: [{ field: 'role', code: 'invalid_option', message: 'not a staff role' }] });
     const member = await load(input.actor, input.userId);
-    if (member.id === input.actor.userId) throw new AppError('invalid_input', 'an admin does not change their own role', { fields: [{ field: 'role', code: 'own_account', message: 'not on your own account' }] });
+    if (member.id === input.actor.userId)
+      throw new AppError('invalid_input', 'an admin does not change their own role', {
+        fields: [{ field: 'role', code: 'own_account', message: 'not on your own account' }],
+      });
     if (member.role === input.role) return { changed: false };
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       await updateRole(trx, { tenantId: input.actor.tenantId, id: member.id, role: input.role, now });
-      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.role_changed', subjectType: 'user', subjectId: member.id, data: { from: member.role, to: input.role }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.actor.tenantId,
+        actorId: input.actor.userId,
+        action: 'user.role_changed',
+        subjectType: 'user',
+        subjectId: member.id,
+        data: { from: member.role, to: input.role },
+        occurredAt: now,
+      });
     });
     return { changed: true };
   }
@@ -122,13 +150,23 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
     const member = await load(input.actor, input.userId);
     const position = input.position.replace(/\s+/g, ' ').trim() || null;
     if (position && position.length > STAFF_POSITION_MAX) {
-      throw new AppError('invalid_input', 'position too long', { fields: [{ field: 'position', code: 'too_long', message: 'too long', params: { max: STAFF_POSITION_MAX } }] });
+      throw new AppError('invalid_input', 'position too long', {
+        fields: [{ field: 'position', code: 'too_long', message: 'too long', params: { max: STAFF_POSITION_MAX } }],
+      });
     }
     if (position === member.position) return { changed: false };
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       await updatePosition(trx, { tenantId: input.actor.tenantId, id: member.id, position, now });
-      await appendAudit(trx, { tenantId: input.actor.tenantId, actorId: input.actor.userId, action: 'user.position_changed', subjectType: 'user', subjectId: member.id, data: { from: member.position, to: position }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.actor.tenantId,
+        actorId: input.actor.userId,
+        action: 'user.position_changed',
+        subjectType: 'user',
+        subjectId: member.id,
+        data: { from: member.position, to: position },
+        occurredAt: now,
+      });
     });
     return { changed: true };
   }
@@ -137,7 +175,10 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
   async function disableStaff(input: { actor: Actor; userId: string }): Promise<{ changed: boolean }> {
     requireAdmin(input.actor);
     const member = await load(input.actor, input.userId);
-    if (member.id === input.actor.userId) throw new AppError('invalid_input', 'an admin does not disable their own account', { fields: [{ field: 'disable', code: 'own_account', message: 'not on your own account' }] });
+    if (member.id === input.actor.userId)
+      throw new AppError('invalid_input', 'an admin does not disable their own account', {
+        fields: [{ field: 'disable', code: 'own_account', message: 'not on your own account' }],
+      });
     if (member.disabled) return { changed: false };
     await auth.disableUser({ actor: input.actor, userId: member.id });
     return { changed: true };
@@ -147,7 +188,10 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
   async function resetSecondFactor(input: { actor: Actor; userId: string }): Promise<void> {
     requireAdmin(input.actor);
     const member = await load(input.actor, input.userId);
-    if (member.id === input.actor.userId) throw new AppError('invalid_input', 'an admin does not reset their own second factor', { fields: [{ field: 'reset', code: 'own_account', message: 'not on your own account' }] });
+    if (member.id === input.actor.userId)
+      throw new AppError('invalid_input', 'an admin does not reset their own second factor', {
+        fields: [{ field: 'reset', code: 'own_account', message: 'not on your own account' }],
+      });
     await auth.resetSecondFactor({ actor: input.actor, userId: member.id });
   }
 

@@ -5,7 +5,12 @@ import type { CatalogueService, PermitTypeVersion } from './catalogue.service.js
 
 /** `requirements[0].maxSizeMb`: the JSON path of a zod issue, as a person would look for it in the text. */
 export function jsonPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+  return (
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '') || '(root)'
+  );
 }
 
 /** At most this many schema problems are listed; fixing them usually reveals the rest. */
@@ -51,7 +56,9 @@ export function createCatalogueAdminService(deps: { catalogue: CatalogueService 
     const refuse = (problems: FieldProblem[]) => new AppError('invalid_input', 'permit type definition refused', { fields: problems });
     if (current.version !== input.baseVersion) {
       throw new AppError('conflict', 'permit type changed since the edit began', {
-        fields: [{ field: 'definition', code: 'stale_version', message: `version ${current.version} was published meanwhile`, params: { version: current.version } }],
+        fields: [
+          { field: 'definition', code: 'stale_version', message: `version ${current.version} was published meanwhile`, params: { version: current.version } },
+        ],
       });
     }
     let raw: unknown;
@@ -63,13 +70,30 @@ export function createCatalogueAdminService(deps: { catalogue: CatalogueService 
     const result = permitTypeSchema.safeParse(raw);
     if (!result.success) {
       throw refuse(
-        result.error.issues.slice(0, MAX_ISSUES).map((i) => ({ field: 'definition', code: 'schema_issue', message: `${jsonPath(i.path)}: ${i.message}`, params: { path: jsonPath(i.path), detail: i.message } })),
+        result.error.issues.slice(0, MAX_ISSUES).map((i) => ({
+          field: 'definition',
+          code: 'schema_issue',
+          message: `${jsonPath(i.path)}: ${i.message}`,
+          params: { path: jsonPath(i.path), detail: i.message },
+        })),
       );
     }
     const definition = result.data;
     const problems: FieldProblem[] = [];
-    if (definition.code !== current.definition.code) problems.push({ field: 'definition', code: 'code_changed', message: `code must stay ${current.definition.code}`, params: { path: 'code', code: current.definition.code } });
-    if (definition.workflow !== current.workflow.code) problems.push({ field: 'definition', code: 'workflow_changed', message: `workflow must stay ${current.workflow.code}`, params: { path: 'workflow', code: current.workflow.code } });
+    if (definition.code !== current.definition.code)
+      problems.push({
+        field: 'definition',
+        code: 'code_changed',
+        message: `code must stay ${current.definition.code}`,
+        params: { path: 'code', code: current.definition.code },
+      });
+    if (definition.workflow !== current.workflow.code)
+      problems.push({
+        field: 'definition',
+        code: 'workflow_changed',
+        message: `workflow must stay ${current.workflow.code}`,
+        params: { path: 'workflow', code: current.workflow.code },
+      });
     const signer = signerProblem(definition, current.workflow);
     if (signer) problems.push({ field: 'definition', code: 'schema_issue', message: `signerRole: ${signer}`, params: { path: 'signerRole', detail: signer } });
     if (problems.length) throw refuse(problems);
@@ -82,7 +106,10 @@ export function createCatalogueAdminService(deps: { catalogue: CatalogueService 
       return { version: current.version + versioned, published: versioned > 0 };
     } catch (err) {
       // Two admins publishing the same version at once: the unique (type, version) constraint decides.
-      if (/unique|duplicate/i.test((err as Error).message)) throw new AppError('conflict', 'lost a publishing race', { fields: [{ field: 'definition', code: 'stale_version', message: 'published meanwhile', params: { version: current.version + 1 } }] });
+      if (/unique|duplicate/i.test((err as Error).message))
+        throw new AppError('conflict', 'lost a publishing race', {
+          fields: [{ field: 'definition', code: 'stale_version', message: 'published meanwhile', params: { version: current.version + 1 } }],
+        });
       throw err;
     }
   }

@@ -15,7 +15,12 @@ export class CatalogueError extends Error {
 
 /** `[3].requirements[0].maxSizeMb`: the JSON path of a zod issue, as a person would look for it. */
 export function jsonPath(issuePath: readonly PropertyKey[]): string {
-  return issuePath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(root)';
+  return (
+    issuePath
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '') || '(root)'
+  );
 }
 
 function parseFile<T extends z.ZodType>(file: string, schema: T): z.output<T> {

@@ -19,9 +19,7 @@ const summarySchema = z
   })
   .meta({ id: 'PermitTypeSummary' });
 
-const detailSchema = z
-  .object({ code: z.string(), version: z.number().int(), enabled: z.boolean(), definition: permitTypeSchema })
-  .meta({ id: 'PermitType' });
+const detailSchema = z.object({ code: z.string(), version: z.number().int(), enabled: z.boolean(), definition: permitTypeSchema }).meta({ id: 'PermitType' });
 
 const toSummary = (t: PermitTypeVersion): z.infer<typeof summarySchema> => ({
   code: t.definition.code,

@@ -30,7 +30,12 @@ const fieldBase = {
 const optionSchema = z.strictObject({ value: z.string().regex(/^[a-z0-9_]{1,40}$/), label: localisedTextSchema });
 
 export const fieldSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...fieldBase, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(500).default(200) }),
+  z.strictObject({
+    ...fieldBase,
+    type: z.literal('text'),
+    minLength: z.number().int().min(0).optional(),
+    maxLength: z.number().int().min(1).max(500).default(200),
+  }),
   z.strictObject({ ...fieldBase, type: z.literal('textarea'), maxLength: z.number().int().min(1).max(5000).default(2000) }),
   z.strictObject({ ...fieldBase, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(false) }),
   z.strictObject({ ...fieldBase, type: z.literal('date'), notBefore: z.enum(['today']).optional(), notAfter: z.enum(['today']).optional() }),
@@ -114,18 +119,22 @@ export const permitTypeSchema = z
       names.add(f.name);
     });
     const byName = new Map(pt.fields.map((f) => [f.name, f]));
-    const printed = [...(pt.certificate?.subjectFields ?? []).map((n, i) => ({ n, path: ['certificate', 'subjectFields', i] })),
-      ...(pt.certificate?.businessNameField ? [{ n: pt.certificate.businessNameField, path: ['certificate', 'businessNameField'] }] : [])];
+    const printed = [
+      ...(pt.certificate?.subjectFields ?? []).map((n, i) => ({ n, path: ['certificate', 'subjectFields', i] })),
+      ...(pt.certificate?.businessNameField ? [{ n: pt.certificate.businessNameField, path: ['certificate', 'businessNameField'] }] : []),
+    ];
     const dated = pt.certificate?.validityFields;
     if (dated) {
       for (const [key, n] of Object.entries(dated)) {
-        if (byName.get(n)?.type !== 'date') ctx.addIssue({ code: 'custom', path: ['certificate', 'validityFields', key], message: `field "${n}" is not a date field of this type` });
+        if (byName.get(n)?.type !== 'date')
+          ctx.addIssue({ code: 'custom', path: ['certificate', 'validityFields', key], message: `field "${n}" is not a date field of this type` });
       }
     }
     for (const { n, path } of printed) {
       const f = byName.get(n);
       if (!f) ctx.addIssue({ code: 'custom', path, message: `field "${n}" is not defined` });
-      else if (PRIVATE_FIELD_TYPES.includes(f.type)) ctx.addIssue({ code: 'custom', path, message: `field "${n}" holds personal data (${f.type}) and cannot be printed on a permit` });
+      else if (PRIVATE_FIELD_TYPES.includes(f.type))
+        ctx.addIssue({ code: 'custom', path, message: `field "${n}" holds personal data (${f.type}) and cannot be printed on a permit` });
     }
     const codes = new Set<string>();
     pt.requirements.forEach((r, i) => {

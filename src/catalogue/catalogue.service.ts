@@ -59,7 +59,10 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
    * The exact version an application was filed under. Inside a transaction pass it as `executor`:
    * SQLite has one connection, and a query on the root handle would wait for the transaction forever.
    */
-  async function getVersion(versionId: string, executor: Kysely<Database> = db): Promise<{ version: number; definition: PermitTypeDefinition; workflow: WorkflowDefinition }> {
+  async function getVersion(
+    versionId: string,
+    executor: Kysely<Database> = db,
+  ): Promise<{ version: number; definition: PermitTypeDefinition; workflow: WorkflowDefinition }> {
     const cached = versionCache.get(versionId);
     if (cached) return cached;
     const row = await findVersionById(executor, versionId);
@@ -90,15 +93,35 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
           await trx.updateTable('permit_types').set({ current_version: version }).where('id', '=', permitTypeId).execute();
           versioned++;
         } else {
-          await trx.insertInto('permit_types').values({ id: permitTypeId, tenant_id: input.tenantId, code: definition.code, enabled: 1, current_version: version, created_at: now }).execute();
+          await trx
+            .insertInto('permit_types')
+            .values({ id: permitTypeId, tenant_id: input.tenantId, code: definition.code, enabled: 1, current_version: version, created_at: now })
+            .execute();
           created++;
         }
         const versionId = randomUUID();
         await trx
           .insertInto('permit_type_versions')
-          .values({ id: versionId, tenant_id: input.tenantId, permit_type_id: permitTypeId, version, definition: defJson, workflow: wfJson, published_at: now, published_by: input.actorId })
+          .values({
+            id: versionId,
+            tenant_id: input.tenantId,
+            permit_type_id: permitTypeId,
+            version,
+            definition: defJson,
+            workflow: wfJson,
+            published_at: now,
+            published_by: input.actorId,
+          })
           .execute();
-        await appendAudit(trx, { tenantId: input.tenantId, actorId: input.actorId, action: 'catalogue.published', subjectType: 'permit_type', subjectId: permitTypeId, data: { code: definition.code, version }, occurredAt: now });
+        await appendAudit(trx, {
+          tenantId: input.tenantId,
+          actorId: input.actorId,
+          action: 'catalogue.published',
+          subjectType: 'permit_type',
+          subjectId: permitTypeId,
+          data: { code: definition.code, version },
+          occurredAt: now,
+        });
       }
     });
     return { created, versioned };
@@ -107,9 +130,22 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
   async function setEnabled(input: { tenantId: string; code: string; enabled: boolean; actorId: string | null }): Promise<void> {
     const now = isoNow(deps.clock);
     await db.transaction().execute(async (trx) => {
-      const res = await trx.updateTable('permit_types').set({ enabled: input.enabled ? 1 : 0 }).where('tenant_id', '=', input.tenantId).where('code', '=', input.code).executeTakeFirst();
+      const res = await trx
+        .updateTable('permit_types')
+        .set({ enabled: input.enabled ? 1 : 0 })
+        .where('tenant_id', '=', input.tenantId)
+        .where('code', '=', input.code)
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `no permit type ${input.code}`);
-      await appendAudit(trx, { tenantId: input.tenantId, actorId: input.actorId, action: input.enabled ? 'catalogue.enabled' : 'catalogue.disabled', subjectType: 'permit_type', subjectId: null, data: { code: input.code }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: input.tenantId,
+        actorId: input.actorId,
+        action: input.enabled ? 'catalogue.enabled' : 'catalogue.disabled',
+        subjectType: 'permit_type',
+        subjectId: null,
+        data: { code: input.code },
+        occurredAt: now,
+      });
     });
   }
 

@@ -25,9 +25,20 @@ export function violatedConstraint(err: unknown): UniqueConstraint | 'other' | n
     const message = typeof e.message === 'string' ? e.message : '';
     const named = /index '([^']+)'/.exec(message)?.[1];
     if (named) return named in UNIQUE_CONSTRAINTS ? (named as UniqueConstraint) : 'other';
-    const failed = message.replace(/^.*constraint failed:\s*/i, '').split(',').map((s) => s.trim()).sort().join(',');
+    const failed = message
+      .replace(/^.*constraint failed:\s*/i, '')
+      .split(',')
+      .map((s) => s.trim())
+      .sort()
+      .join(',');
     for (const [name, c] of Object.entries(UNIQUE_CONSTRAINTS)) {
-      if (c.columns.map((col) => `${c.table}.${col}`).sort().join(',') === failed) return name as UniqueConstraint;
+      if (
+        c.columns
+          .map((col) => `${c.table}.${col}`)
+          .sort()
+          .join(',') === failed
+      )
+        return name as UniqueConstraint;
     }
     return 'other';
   }

@@ -21,13 +21,84 @@ export const DEMO_ACCOUNTS: { role: Role; name: string; email: string; password:
   { role: 'admin', name: 'Yusuf Hidayat', email: 'admin@demo.izol.id', password: 'admin-demo-izol-2026' },
 ];
 
-const FIRST = ['Ahmad', 'Budi', 'Citra', 'Dian', 'Eko', 'Fitri', 'Gilang', 'Hana', 'Indra', 'Joko', 'Kartika', 'Lukman', 'Maya', 'Nur', 'Oki', 'Putri', 'Rizky', 'Sari', 'Taufik', 'Wulan', 'Yoga', 'Zainal', 'Ayu', 'Fajar', 'Rini', 'Hadi', 'Lina', 'Arif'];
-const LAST = ['Santoso', 'Wibowo', 'Hidayat', 'Saputra', 'Purnomo', 'Rahayu', 'Kurniawan', 'Setiawan', 'Utami', 'Nugroho', 'Susanti', 'Firmansyah', 'Handayani', 'Pratama', 'Maulana', 'Anggraini'];
-const STREETS = ['Jl. Soekarno Hatta', 'Jl. Ijen', 'Jl. Veteran', 'Jl. Kawi', 'Jl. Borobudur', 'Jl. Sulfat', 'Jl. Galunggung', 'Jl. Danau Toba', 'Jl. Mayjen Panjaitan', 'Jl. Letjen Sutoyo', 'Jl. Gajayana', 'Jl. Bendungan Sutami'];
+const FIRST = [
+  'Ahmad',
+  'Budi',
+  'Citra',
+  'Dian',
+  'Eko',
+  'Fitri',
+  'Gilang',
+  'Hana',
+  'Indra',
+  'Joko',
+  'Kartika',
+  'Lukman',
+  'Maya',
+  'Nur',
+  'Oki',
+  'Putri',
+  'Rizky',
+  'Sari',
+  'Taufik',
+  'Wulan',
+  'Yoga',
+  'Zainal',
+  'Ayu',
+  'Fajar',
+  'Rini',
+  'Hadi',
+  'Lina',
+  'Arif',
+];
+const LAST = [
+  'Santoso',
+  'Wibowo',
+  'Hidayat',
+  'Saputra',
+  'Purnomo',
+  'Rahayu',
+  'Kurniawan',
+  'Setiawan',
+  'Utami',
+  'Nugroho',
+  'Susanti',
+  'Firmansyah',
+  'Handayani',
+  'Pratama',
+  'Maulana',
+  'Anggraini',
+];
+const STREETS = [
+  'Jl. Soekarno Hatta',
+  'Jl. Ijen',
+  'Jl. Veteran',
+  'Jl. Kawi',
+  'Jl. Borobudur',
+  'Jl. Sulfat',
+  'Jl. Galunggung',
+  'Jl. Danau Toba',
+  'Jl. Mayjen Panjaitan',
+  'Jl. Letjen Sutoyo',
+  'Jl. Gajayana',
+  'Jl. Bendungan Sutami',
+];
 const DISTRICTS = [
-  ['Lowokwaru', '09'], ['Klojen', '07'], ['Blimbing', '08'], ['Sukun', '06'], ['Kedungkandang', '05'],
+  ['Lowokwaru', '09'],
+  ['Klojen', '07'],
+  ['Blimbing', '08'],
+  ['Sukun', '06'],
+  ['Kedungkandang', '05'],
 ] as const;
-const COMPANIES = ['CV Arjuna Sejahtera', 'PT Brawijaya Mandiri', 'UD Sumber Rejeki', 'CV Tugu Makmur', 'PT Kayutangan Kreatif', 'Apotek Sehat Sentosa', 'Klinik Pratama Bunga'];
+const COMPANIES = [
+  'CV Arjuna Sejahtera',
+  'PT Brawijaya Mandiri',
+  'UD Sumber Rejeki',
+  'CV Tugu Makmur',
+  'PT Kayutangan Kreatif',
+  'Apotek Sehat Sentosa',
+  'Klinik Pratama Bunga',
+];
 
 /** A small deterministic random source, so every fresh demo database looks the same. */
 function rng(seed: number) {
@@ -120,11 +191,27 @@ function answerFor(field: FieldDefinition, r: Rng, today: Date): string | number
 
 /** Where each demo file should end up, with how often (weights over a few hundred files). */
 const TARGETS: [string, number][] = [
-  ['draft', 6], ['submitted', 12], ['verification', 12], ['returned_to_applicant', 8], ['resubmitted', 4], ['technical_review', 10],
-  ['fee_assessment', 3], ['awaiting_payment', 4], ['approval', 8], ['signing', 4], ['issued', 22], ['rejected', 4], ['withdrawn', 3],
+  ['draft', 6],
+  ['submitted', 12],
+  ['verification', 12],
+  ['returned_to_applicant', 8],
+  ['resubmitted', 4],
+  ['technical_review', 10],
+  ['fee_assessment', 3],
+  ['awaiting_payment', 4],
+  ['approval', 8],
+  ['signing', 4],
+  ['issued', 22],
+  ['rejected', 4],
+  ['withdrawn', 3],
 ];
 /** The kota Malang mix: most files still arrive in person (DOMAIN.md). */
-const CHANNEL_MIX: [Application['channel'], number][] = [['walk_in', 55], ['online', 20], ['courier', 10], ['assisted', 15]];
+const CHANNEL_MIX: [Application['channel'], number][] = [
+  ['walk_in', 55],
+  ['online', 20],
+  ['courier', 10],
+  ['assisted', 15],
+];
 
 function weighted<T>(r: Rng, table: [T, number][]): T {
   const total = table.reduce((s, [, w]) => s + w, 0);
@@ -136,7 +223,10 @@ function weighted<T>(r: Rng, table: [T, number][]): T {
 /** A clock the seeder moves forward, so demo files have realistic histories spread over months. */
 /** A clock the seeder moves through the past; it never passes `limit` (now), so nothing is dated in the future. */
 class DemoClock implements Clock {
-  constructor(private t: number, private readonly limit: number) {}
+  constructor(
+    private t: number,
+    private readonly limit: number,
+  ) {}
   now(): Date {
     return new Date(this.t);
   }
@@ -165,15 +255,33 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
 
   const actors = {} as Record<Role, Actor>;
   for (const a of DEMO_ACCOUNTS) {
-    const { userId } = await s.auth.createUser({ tenantId: tenant.id, role: a.role, name: a.name, email: a.email, password: a.password, ...(a.role === 'applicant' ? { nik: '3573014506900002', phone: '081234567890' } : {}) });
+    const { userId } = await s.auth.createUser({
+      tenantId: tenant.id,
+      role: a.role,
+      name: a.name,
+      email: a.email,
+      password: a.password,
+      ...(a.role === 'applicant' ? { nik: '3573014506900002', phone: '081234567890' } : {}),
+    });
     actors[a.role] = { userId, tenantId: tenant.id, role: a.role, name: a.name };
   }
   // The title printed under the head's name on every permit they sign.
-  await base.db.updateTable('users').set({ position: `Kepala ${tenant.name}` }).where('id', '=', actors.head.userId).execute();
+  await base.db
+    .updateTable('users')
+    .set({ position: `Kepala ${tenant.name}` })
+    .where('id', '=', actors.head.userId)
+    .execute();
   const citizens: Actor[] = [actors.applicant];
   for (let i = 0; i < 24; i++) {
     const name = personName(r);
-    const { userId } = await s.auth.createUser({ tenantId: tenant.id, role: 'applicant', name, email: `warga${i + 1}@demo.izol.id`, nik: fakeNik(r), password: `warga-demo-${i + 1}-2026` });
+    const { userId } = await s.auth.createUser({
+      tenantId: tenant.id,
+      role: 'applicant',
+      name,
+      email: `warga${i + 1}@demo.izol.id`,
+      nik: fakeNik(r),
+      password: `warga-demo-${i + 1}-2026`,
+    });
     citizens.push({ userId, tenantId: tenant.id, role: 'applicant', name });
   }
 
@@ -183,13 +291,20 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
   for (let i = 0; i < total; i++) {
     clock.set(realNow - 170 * 86_400_000 + Math.floor((span * i) / total) + r.int(0, 3_600_000));
     // Favour the busy types: billboards and building permits dominate real traffic.
-    const type = r.chance(0.45) ? types.find((t) => t.definition.code === (r.chance(0.6) ? 'REKLAME' : 'PBG')) ?? r.pick(types) : r.pick(types);
+    const type = r.chance(0.45) ? (types.find((t) => t.definition.code === (r.chance(0.6) ? 'REKLAME' : 'PBG')) ?? r.pick(types)) : r.pick(types);
     const target = weighted(r, TARGETS);
     const state = await carryTo(s, clock, r, type, target, actors, r.pick(citizens), weighted(r, CHANNEL_MIX));
     byState[state] = (byState[state] ?? 0) + 1;
   }
   // One revoked permit, so the registry and the verification page show that status too.
-  const oldest = await base.db.selectFrom('permits').select('id').where('tenant_id', '=', tenant.id).where('permit_code', '=', 'REKLAME').where('status', '=', 'valid').orderBy('issued_at').executeTakeFirst();
+  const oldest = await base.db
+    .selectFrom('permits')
+    .select('id')
+    .where('tenant_id', '=', tenant.id)
+    .where('permit_code', '=', 'REKLAME')
+    .where('status', '=', 'valid')
+    .orderBy('issued_at')
+    .executeTakeFirst();
   if (oldest) await s.permits.revoke({ actor: actors.head, permitId: oldest.id, reason: 'Reklame dipasang di luar titik yang diizinkan (demo).' });
   await s.outbox.drain();
   if (sqlite) await sql`pragma synchronous = full`.execute(base.db);
@@ -197,18 +312,44 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
 }
 
 async function carryTo(
-  s: Services, clock: DemoClock, r: Rng, type: PermitTypeVersion, target: string, actors: Record<Role, Actor>, citizen: Actor, channel: Application['channel'],
+  s: Services,
+  clock: DemoClock,
+  r: Rng,
+  type: PermitTypeVersion,
+  target: string,
+  actors: Record<Role, Actor>,
+  citizen: Actor,
+  channel: Application['channel'],
 ): Promise<string> {
   const intake = channel === 'online' ? citizen : actors.front_desk;
   const answers = Object.fromEntries(type.definition.fields.map((f) => [f.name, answerFor(f, r, clock.now())]));
   const { application } = await s.applications.createApplication({
-    actor: intake, permitTypeCode: type.definition.code, answers,
-    ...(channel === 'online' ? {} : { channel, applicantName: personName(r), channelDetail: channel === 'assisted' ? r.pick(['instagram', 'facebook', 'whatsapp', 'phone']) : channel === 'courier' ? r.pick(['JNE', 'Pos Indonesia', 'J&T']) : undefined }),
+    actor: intake,
+    permitTypeCode: type.definition.code,
+    answers,
+    ...(channel === 'online'
+      ? {}
+      : {
+          channel,
+          applicantName: personName(r),
+          channelDetail:
+            channel === 'assisted'
+              ? r.pick(['instagram', 'facebook', 'whatsapp', 'phone'])
+              : channel === 'courier'
+                ? r.pick(['JNE', 'Pos Indonesia', 'J&T'])
+                : undefined,
+        }),
   });
   const id = application.id;
   for (const req of type.definition.requirements.filter((q) => q.required || r.chance(0.5))) {
     const pdf = req.acceptedTypes.includes('pdf');
-    await s.documents.uploadDocument({ actor: intake, applicationId: id, requirementCode: req.code, fileName: pdf ? `${req.code}.pdf` : `${req.code}.png`, source: Readable.from([pdf ? DEMO_PDF : DEMO_PNG]) });
+    await s.documents.uploadDocument({
+      actor: intake,
+      applicationId: id,
+      requirementCode: req.code,
+      fileName: pdf ? `${req.code}.pdf` : `${req.code}.png`,
+      source: Readable.from([pdf ? DEMO_PDF : DEMO_PNG]),
+    });
   }
   if (target === 'draft') return 'draft';
   const act = async (actor: Actor, action: string, extra: { reason?: string; feeAmount?: number; paymentReference?: string } = {}) => {
@@ -217,7 +358,8 @@ async function carryTo(
   };
   const acceptAll = async (actor: Actor) => {
     const { docs } = await s.applications.getApplication({ actor, applicationId: id });
-    for (const d of docs) if (d.review_status !== 'accepted') await s.documents.reviewDocument({ actor, applicationId: id, documentId: d.id, status: 'accepted' });
+    for (const d of docs)
+      if (d.review_status !== 'accepted') await s.documents.reviewDocument({ actor, applicationId: id, documentId: d.id, status: 'accepted' });
   };
 
   let app = await act(intake, 'submit');
@@ -229,11 +371,24 @@ async function carryTo(
   if (target === 'returned_to_applicant' || target === 'resubmitted' || r.chance(0.15)) {
     const { docs } = await s.applications.getApplication({ actor: actors.verifier, applicationId: id });
     const refused = docs[0];
-    if (refused) await s.documents.reviewDocument({ actor: actors.verifier, applicationId: id, documentId: refused.id, status: 'refused', reason: 'Hasil pindaian buram; unggah ulang dengan jelas.' });
+    if (refused)
+      await s.documents.reviewDocument({
+        actor: actors.verifier,
+        applicationId: id,
+        documentId: refused.id,
+        status: 'refused',
+        reason: 'Hasil pindaian buram; unggah ulang dengan jelas.',
+      });
     app = await act(actors.verifier, 'return_to_applicant', { reason: 'Dokumen belum lengkap atau kurang jelas. Mohon perbaiki dokumen yang ditandai.' });
     if (target === 'returned_to_applicant') return app.state;
     if (refused) {
-      await s.documents.uploadDocument({ actor: intake, applicationId: id, requirementCode: refused.requirement_code, fileName: refused.file_name, source: Readable.from([Buffer.concat([refused.media_type === 'application/pdf' ? DEMO_PDF : DEMO_PNG, Buffer.from(`\n% v2 ${id}`)])]) });
+      await s.documents.uploadDocument({
+        actor: intake,
+        applicationId: id,
+        requirementCode: refused.requirement_code,
+        fileName: refused.file_name,
+        source: Readable.from([Buffer.concat([refused.media_type === 'application/pdf' ? DEMO_PDF : DEMO_PNG, Buffer.from(`\n% v2 ${id}`)])]),
+      });
     }
     app = await act(intake, 'resubmit');
     if (target === 'resubmitted') return app.state;
@@ -246,7 +401,12 @@ async function carryTo(
     if (target === 'technical_review') return app.state;
     if (type.definition.fieldInspection !== 'none') {
       clock.advance(r.int(24, 120));
-      await s.documents.recordInspection({ actor: actors.technical, applicationId: id, result: 'pass', findings: 'Kondisi lapangan sesuai dengan dokumen permohonan.' });
+      await s.documents.recordInspection({
+        actor: actors.technical,
+        applicationId: id,
+        result: 'pass',
+        findings: 'Kondisi lapangan sesuai dengan dokumen permohonan.',
+      });
     }
     if (target === 'rejected') return (await act(actors.technical, 'reject', { reason: 'Hasil peninjauan lapangan tidak memenuhi persyaratan teknis.' })).state;
     app = await act(actors.technical, 'recommend');

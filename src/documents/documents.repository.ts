@@ -39,6 +39,9 @@ export async function insertDocumentVersion(trx: Kysely<Database>, doc: Omit<Doc
     .where('requirement_code', '=', doc.requirement_code)
     .where('superseded_at', 'is', null)
     .execute();
-  await trx.insertInto('documents').values({ ...doc, version, superseded_at: null }).execute();
+  await trx
+    .insertInto('documents')
+    .values({ ...doc, version, superseded_at: null })
+    .execute();
   return version;
 }

@@ -20,7 +20,15 @@ import type { FileStorage } from './storage.js';
 /** Inspection photos are documents whose requirement code starts with this. */
 export const INSPECTION_PHOTO_PREFIX = 'inspection_photo_';
 
-export type DocumentDeps = { db: Db; clock: Clock; storage: FileStorage; scanner: VirusScanner; catalogue: CatalogueService; applications: ApplicationService; maxUploadBytes: number };
+export type DocumentDeps = {
+  db: Db;
+  clock: Clock;
+  storage: FileStorage;
+  scanner: VirusScanner;
+  catalogue: CatalogueService;
+  applications: ApplicationService;
+  maxUploadBytes: number;
+};
 
 export function createDocumentService(deps: DocumentDeps) {
   const { db, clock, storage, catalogue, applications } = deps;
@@ -52,26 +60,59 @@ export function createDocumentService(deps: DocumentDeps) {
       const verdict = await deps.scanner.scan(staged);
       if (!verdict.clean) {
         await db.transaction().execute((trx) =>
-          appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: 'document.quarantined', subjectType: 'application', subjectId: app.id, data: { requirement: requirement.code, signature: verdict.signature, sha256: staged.sha256 }, occurredAt: isoNow(clock) }),
+          appendAudit(trx, {
+            tenantId: app.tenant_id,
+            actorId: actor.userId,
+            action: 'document.quarantined',
+            subjectType: 'application',
+            subjectId: app.id,
+            data: { requirement: requirement.code, signature: verdict.signature, sha256: staged.sha256 },
+            occurredAt: isoNow(clock),
+          }),
         );
         throw new AppError('infected_file', `malware signature ${verdict.signature}`);
       }
-      const kind = await detectAcceptedKind({ head: staged.head, fileName: input.fileName, claimedType: input.claimedType, accepted: requirement.acceptedTypes });
-      if (!kind) throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(requirement.acceptedTypes) } });
+      const kind = await detectAcceptedKind({
+        head: staged.head,
+        fileName: input.fileName,
+        claimedType: input.claimedType,
+        accepted: requirement.acceptedTypes,
+      });
+      if (!kind)
+        throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(requirement.acceptedTypes) } });
       if (staged.sizeBytes === 0) throw new AppError('unsupported_file', 'empty file', { params: { accepted: describeKinds(requirement.acceptedTypes) } });
       await staged.commit(app.tenant_id);
       const now = isoNow(clock);
       const doc: Omit<Document, 'version' | 'superseded_at'> = {
-        id: randomUUID(), tenant_id: app.tenant_id, application_id: app.id, requirement_code: requirement.code,
-        file_name: cleanFileName(input.fileName), media_type: MEDIA_TYPES[kind], size_bytes: staged.sizeBytes, sha256: staged.sha256,
-        uploaded_by: actor.userId, created_at: now, review_status: 'pending', review_reason: null, reviewed_by: null, reviewed_at: null,
+        id: randomUUID(),
+        tenant_id: app.tenant_id,
+        application_id: app.id,
+        requirement_code: requirement.code,
+        file_name: cleanFileName(input.fileName),
+        media_type: MEDIA_TYPES[kind],
+        size_bytes: staged.sizeBytes,
+        sha256: staged.sha256,
+        uploaded_by: actor.userId,
+        created_at: now,
+        review_status: 'pending',
+        review_reason: null,
+        reviewed_by: null,
+        reviewed_at: null,
       };
       let version = 0;
       await db.transaction().execute(async (trx) => {
         // Bumping the revision makes an upload racing a submission lose cleanly instead of slipping in after it.
         if (!(await updateAtRevision(trx, app.id, app.revision, { updated_at: now }))) throw new AppError('conflict', 'changed meanwhile');
         version = await insertDocumentVersion(trx, doc);
-        await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: 'document.uploaded', subjectType: 'document', subjectId: doc.id, data: { applicationId: app.id, requirement: requirement.code, sha256: staged.sha256, version }, occurredAt: now });
+        await appendAudit(trx, {
+          tenantId: app.tenant_id,
+          actorId: actor.userId,
+          action: 'document.uploaded',
+          subjectType: 'document',
+          subjectId: doc.id,
+          data: { applicationId: app.id, requirement: requirement.code, sha256: staged.sha256, version },
+          occurredAt: now,
+        });
       });
       return { ...doc, version, superseded_at: null };
     } catch (err) {
@@ -87,7 +128,15 @@ export function createDocumentService(deps: DocumentDeps) {
     if (!doc) throw new AppError('not_found', 'no such document');
     if (isStaff(input.actor)) {
       await db.transaction().execute((trx) =>
-        appendAudit(trx, { tenantId: app.tenant_id, actorId: input.actor.userId, action: 'document.viewed', subjectType: 'document', subjectId: doc.id, data: { applicationId: app.id }, occurredAt: isoNow(clock) }),
+        appendAudit(trx, {
+          tenantId: app.tenant_id,
+          actorId: input.actor.userId,
+          action: 'document.viewed',
+          subjectType: 'document',
+          subjectId: doc.id,
+          data: { applicationId: app.id },
+          occurredAt: isoNow(clock),
+        }),
       );
     }
     return { doc, stream: await storage.open(app.tenant_id, doc.sha256) };
@@ -97,7 +146,13 @@ export function createDocumentService(deps: DocumentDeps) {
    * An officer marks the current version of a document accepted, or refused with a reason the
    * applicant will read. Only a role that has work on the file in its current state may review.
    */
-  async function reviewDocument(input: { actor: Actor; applicationId: string; documentId: string; status: 'accepted' | 'refused'; reason?: string | undefined }): Promise<Document> {
+  async function reviewDocument(input: {
+    actor: Actor;
+    applicationId: string;
+    documentId: string;
+    status: 'accepted' | 'refused';
+    reason?: string | undefined;
+  }): Promise<Document> {
     const { actor } = input;
     if (actor.role !== 'verifier' && actor.role !== 'technical') throw new AppError('forbidden', 'only verifiers and the technical team review documents');
     const app = await applications.loadVisible(actor, input.applicationId);
@@ -107,7 +162,10 @@ export function createDocumentService(deps: DocumentDeps) {
     if (!doc) throw new AppError('not_found', 'no such document');
     if (doc.superseded_at) throw new AppError('invalid_state', 'an older version cannot be reviewed');
     const reason = input.reason?.trim() || null;
-    if (input.status === 'refused' && !reason) throw new AppError('invalid_input', 'refusal needs a reason', { fields: [{ field: 'reason', code: 'required', message: 'say what is wrong so the applicant can fix it' }] });
+    if (input.status === 'refused' && !reason)
+      throw new AppError('invalid_input', 'refusal needs a reason', {
+        fields: [{ field: 'reason', code: 'required', message: 'say what is wrong so the applicant can fix it' }],
+      });
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       if (!(await updateAtRevision(trx, app.id, app.revision, { updated_at: now }))) throw new AppError('conflict', 'changed meanwhile');
@@ -116,7 +174,15 @@ export function createDocumentService(deps: DocumentDeps) {
         .set({ review_status: input.status, review_reason: input.status === 'refused' ? reason : null, reviewed_by: actor.userId, reviewed_at: now })
         .where('id', '=', doc.id)
         .execute();
-      await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: `document.${input.status}`, subjectType: 'document', subjectId: doc.id, data: { applicationId: app.id }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: actor.userId,
+        action: `document.${input.status}`,
+        subjectType: 'document',
+        subjectId: doc.id,
+        data: { applicationId: app.id },
+        occurredAt: now,
+      });
     });
     return (await findDocument(db, app.tenant_id, app.id, doc.id))!;
   }
@@ -136,7 +202,15 @@ export function createDocumentService(deps: DocumentDeps) {
         updated_at: now,
       });
       if (!ok) throw new AppError('conflict', 'changed meanwhile');
-      await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: 'application.inspection_recorded', subjectType: 'application', subjectId: app.id, data: { result: input.result }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: actor.userId,
+        action: 'application.inspection_recorded',
+        subjectType: 'application',
+        subjectId: app.id,
+        data: { result: input.result },
+        occurredAt: now,
+      });
     });
   }
 
@@ -144,7 +218,13 @@ export function createDocumentService(deps: DocumentDeps) {
    * The technical team adds a photo from the field inspection (JPEG or PNG, up to 10 MB). Each photo
    * is its own document (code `inspection_photo_…`), so photos never replace one another.
    */
-  async function uploadInspectionPhoto(input: { actor: Actor; applicationId: string; fileName: string; claimedType?: string | undefined; source: Readable }): Promise<Document> {
+  async function uploadInspectionPhoto(input: {
+    actor: Actor;
+    applicationId: string;
+    fileName: string;
+    claimedType?: string | undefined;
+    source: Readable;
+  }): Promise<Document> {
     const { actor } = input;
     if (actor.role !== 'technical') throw new AppError('forbidden', 'only the technical team adds inspection photos');
     const app = await applications.loadVisible(actor, input.applicationId);
@@ -160,13 +240,32 @@ export function createDocumentService(deps: DocumentDeps) {
       await staged.commit(app.tenant_id);
       const now = isoNow(clock);
       const doc: Omit<Document, 'version' | 'superseded_at'> = {
-        id: randomUUID(), tenant_id: app.tenant_id, application_id: app.id, requirement_code: `${INSPECTION_PHOTO_PREFIX}${randomUUID().slice(0, 8)}`,
-        file_name: cleanFileName(input.fileName), media_type: MEDIA_TYPES[kind], size_bytes: staged.sizeBytes, sha256: staged.sha256,
-        uploaded_by: actor.userId, created_at: now, review_status: 'accepted', review_reason: null, reviewed_by: actor.userId, reviewed_at: now,
+        id: randomUUID(),
+        tenant_id: app.tenant_id,
+        application_id: app.id,
+        requirement_code: `${INSPECTION_PHOTO_PREFIX}${randomUUID().slice(0, 8)}`,
+        file_name: cleanFileName(input.fileName),
+        media_type: MEDIA_TYPES[kind],
+        size_bytes: staged.sizeBytes,
+        sha256: staged.sha256,
+        uploaded_by: actor.userId,
+        created_at: now,
+        review_status: 'accepted',
+        review_reason: null,
+        reviewed_by: actor.userId,
+        reviewed_at: now,
       };
       await db.transaction().execute(async (trx) => {
         await insertDocumentVersion(trx, doc);
-        await appendAudit(trx, { tenantId: app.tenant_id, actorId: actor.userId, action: 'application.inspection_photo_added', subjectType: 'document', subjectId: doc.id, data: { applicationId: app.id, sha256: staged.sha256 }, occurredAt: now });
+        await appendAudit(trx, {
+          tenantId: app.tenant_id,
+          actorId: actor.userId,
+          action: 'application.inspection_photo_added',
+          subjectType: 'document',
+          subjectId: doc.id,
+          data: { applicationId: app.id, sha256: staged.sha256 },
+          occurredAt: now,
+        });
       });
       return { ...doc, version: 1, superseded_at: null };
     } catch (err) {

@@ -14,7 +14,12 @@ export function describeKinds(kinds: readonly FileKind[]): string {
  * and claimed type agree. Returns the kind, or null when the content is not an accepted kind or
  * the name or claimed type says otherwise (a renamed file).
  */
-export async function detectAcceptedKind(input: { head: Buffer; fileName: string; claimedType?: string | undefined; accepted: readonly FileKind[] }): Promise<FileKind | null> {
+export async function detectAcceptedKind(input: {
+  head: Buffer;
+  fileName: string;
+  claimedType?: string | undefined;
+  accepted: readonly FileKind[];
+}): Promise<FileKind | null> {
   const detected = await fileTypeFromBuffer(input.head);
   const kind = detected ? KIND_BY_MIME[detected.mime] : undefined;
   if (!kind || !input.accepted.includes(kind)) return null;

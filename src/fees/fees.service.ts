@@ -48,7 +48,9 @@ export function createFeeService(deps: FeeDeps) {
       case 'pbg_retribution': {
         const coefficients = deps.retribution.offices[tenant.code]?.[String(year)];
         if (!coefficients) {
-          throw new AppError('precondition_failed', `no PBG retribution coefficients for office ${tenant.code} in ${year}`, { params: { missing: 'retribution_coefficients', year } });
+          throw new AppError('precondition_failed', `no PBG retribution coefficients for office ${tenant.code} in ${year}`, {
+            params: { missing: 'retribution_coefficients', year },
+          });
         }
         try {
           const { amount, breakdown } = computePbgRetribution(JSON.parse(app.answers) as Answers, coefficients);

@@ -98,7 +98,12 @@ function isTiered(cls: FunctionClass): cls is Extract<FunctionClass, { indexAbov
 }
 
 /** The function index: the class's single index, or the one for its size tier (up to the limit, both inclusive). */
-export function functionIndexFor(coefficients: RetributionCoefficients, buildingFunction: string, floorArea: number, floors: number): { functionClass: string; index: number } {
+export function functionIndexFor(
+  coefficients: RetributionCoefficients,
+  buildingFunction: string,
+  floorArea: number,
+  floors: number,
+): { functionClass: string; index: number } {
   const functionClass = Object.hasOwn(coefficients.if.options, buildingFunction) ? coefficients.if.options[buildingFunction] : undefined;
   const cls = functionClass !== undefined && Object.hasOwn(coefficients.if.classes, functionClass) ? coefficients.if.classes[functionClass] : undefined;
   if (functionClass === undefined || cls === undefined) {
@@ -140,6 +145,19 @@ export function computePbgRetribution(answers: Readonly<Record<string, AnswerVal
 
   return {
     amount: toNumber(amount),
-    breakdown: { llt, ilo: coefficients.ilo, shst: coefficients.shst, functionClass: fn.functionClass, if: fn.index, complexity, permanence, heightIndex, fm, it: toNumber(it), ibg, formula },
+    breakdown: {
+      llt,
+      ilo: coefficients.ilo,
+      shst: coefficients.shst,
+      functionClass: fn.functionClass,
+      if: fn.index,
+      complexity,
+      permanence,
+      heightIndex,
+      fm,
+      it: toNumber(it),
+      ibg,
+      formula,
+    },
   };
 }

@@ -28,21 +28,22 @@ const functionClassSchema = z.union([
 export type FunctionClass = z.infer<typeof functionClassSchema>;
 
 /** If: the function classes, and which class each buildingFunction option counts as. */
-const functionIndexSchema = z
-  .strictObject({ classes: z.record(code, functionClassSchema), options: z.record(code, code) })
-  .superRefine((fn, ctx) => {
-    for (const [option, cls] of Object.entries(fn.options)) {
-      if (!Object.hasOwn(fn.classes, cls)) ctx.addIssue({ code: 'custom', path: ['options', option], message: `function class "${cls}" is not in if.classes` });
-    }
-  });
+const functionIndexSchema = z.strictObject({ classes: z.record(code, functionClassSchema), options: z.record(code, code) }).superRefine((fn, ctx) => {
+  for (const [option, cls] of Object.entries(fn.options)) {
+    if (!Object.hasOwn(fn.classes, cls)) ctx.addIssue({ code: 'custom', path: ['options', option], message: `function class "${cls}" is not in if.classes` });
+  }
+});
 
 /** By floor count; must list 1 floor, and never falls as floors rise (a typo guard). */
 const heightIndexSchema = z.record(z.string().regex(/^[1-9]\d{0,2}$/, 'a floor count from 1 to 999'), index).superRefine((heights, ctx) => {
   if (!Object.hasOwn(heights, '1')) ctx.addIssue({ code: 'custom', path: [], message: 'must list the index for 1 floor' });
-  const floors = Object.keys(heights).map(Number).sort((a, b) => a - b);
+  const floors = Object.keys(heights)
+    .map(Number)
+    .sort((a, b) => a - b);
   for (let i = 1; i < floors.length; i++) {
     const [lower, higher] = [floors[i - 1]!, floors[i]!];
-    if (heights[String(higher)]! < heights[String(lower)]!) ctx.addIssue({ code: 'custom', path: [String(higher)], message: `is lower than the index for ${lower} floors` });
+    if (heights[String(higher)]! < heights[String(lower)]!)
+      ctx.addIssue({ code: 'custom', path: [String(higher)], message: `is lower than the index for ${lower} floors` });
   }
 });
 
@@ -73,6 +74,9 @@ export type RetributionCoefficients = z.infer<typeof retributionYearSchema>;
 /** The whole file: per office code (as in the tenants table), per filing year. */
 export const retributionTableSchema = z.strictObject({
   source: z.string().min(3),
-  offices: z.record(z.string().regex(/^[A-Z0-9]{2,12}$/, 'an office code such as MLG'), z.record(z.string().regex(/^\d{4}$/, 'a year such as 2026'), retributionYearSchema)),
+  offices: z.record(
+    z.string().regex(/^[A-Z0-9]{2,12}$/, 'an office code such as MLG'),
+    z.record(z.string().regex(/^\d{4}$/, 'a year such as 2026'), retributionYearSchema),
+  ),
 });
 export type RetributionTable = z.infer<typeof retributionTableSchema>;

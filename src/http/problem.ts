@@ -21,7 +21,14 @@ function localiseField(p: FieldProblem, lang: Lang): { field: string; code: stri
   return { field: p.field, code: p.code, message: template ? fillTemplate(template, p.params) : p.message };
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, code: ErrorCode, status: number, fields?: FieldProblem[], params: Record<string, string | number> = {}) {
+export function sendProblem(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: ErrorCode,
+  status: number,
+  fields?: FieldProblem[],
+  params: Record<string, string | number> = {},
+) {
   const lang = languageFrom(request.headers['accept-language']);
   const text = ERROR_MESSAGES[code][lang];
   const localisedParams = { ...params };
@@ -53,7 +60,11 @@ function valueAt(root: unknown, segments: string[]): unknown {
 }
 const shortField = (f: string) => (f.length > 80 ? `${f.slice(0, 77)}...` : f);
 
-function fieldFromZodIssue(v: { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }, part: string, data?: unknown): FieldProblem {
+function fieldFromZodIssue(
+  v: { instancePath?: string; keyword?: string; message?: string; params?: Record<string, unknown> },
+  part: string,
+  data?: unknown,
+): FieldProblem {
   const segments = (v.instancePath ?? '').split('/').filter(Boolean);
   const field = shortField([part === 'body' ? '' : part, ...segments].filter(Boolean).join('.') || part);
   const params = v.params ?? {};
@@ -71,7 +82,11 @@ function fieldFromZodIssue(v: { instancePath?: string; keyword?: string; message
         : { field, code: 'too_small', message: v.message ?? '', params: { min: Number(params.minimum) } };
     case 'unrecognized_keys': {
       const keys = (params.keys as string[] | undefined) ?? [];
-      return { field: shortField([field === part ? '' : field, keys.join(',')].filter(Boolean).join('.') || field), code: 'unknown_field', message: v.message ?? '' };
+      return {
+        field: shortField([field === part ? '' : field, keys.join(',')].filter(Boolean).join('.') || field),
+        code: 'unknown_field',
+        message: v.message ?? '',
+      };
     }
     case 'invalid_type':
     case 'invalid_value':
@@ -109,7 +124,9 @@ export function registerErrorHandling(app: FastifyInstance, uploadLimitMb: numbe
       return sendProblem(reply, request, 'file_too_large', 413, undefined, { maxMb: uploadLimitMb });
     }
     if (status === 413) {
-      return sendProblem(reply, request, 'request_too_large', 413, undefined, { maxMb: Math.round((request.server.initialConfig.bodyLimit ?? 1048576) / 1048576) });
+      return sendProblem(reply, request, 'request_too_large', 413, undefined, {
+        maxMb: Math.round((request.server.initialConfig.bodyLimit ?? 1048576) / 1048576),
+      });
     }
     if (status === 429) return sendProblem(reply, request, 'too_many_attempts', 429, undefined, { minutes: 1 });
     if (status >= 400 && status < 500) {
@@ -126,9 +143,14 @@ export function registerErrorHandling(app: FastifyInstance, uploadLimitMb: numbe
         type: 'about:blank',
         title: lang === 'en' ? 'Something went wrong' : 'Terjadi kesalahan',
         status: 500,
-        detail: lang === 'en' ? 'Something went wrong on our side. Nothing was changed. Please try again in a moment.' : 'Terjadi kesalahan di sistem kami. Tidak ada yang berubah. Silakan coba lagi sebentar lagi.',
+        detail:
+          lang === 'en'
+            ? 'Something went wrong on our side. Nothing was changed. Please try again in a moment.'
+            : 'Terjadi kesalahan di sistem kami. Tidak ada yang berubah. Silakan coba lagi sebentar lagi.',
         code: 'internal_error',
       });
   });
-  app.setNotFoundHandler((request, reply) => pageErrors?.(request, reply, new AppError('not_found', 'no route')) ?? sendProblem(reply, request, 'not_found', 404));
+  app.setNotFoundHandler(
+    (request, reply) => pageErrors?.(request, reply, new AppError('not_found', 'no route')) ?? sendProblem(reply, request, 'not_found', 404),
+  );
 }

@@ -25,11 +25,22 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     const channel = user.email ? 'email' : 'whatsapp';
     await trx
       .insertInto('notifications')
-      .values({ id: randomUUID(), tenant_id: row.tenant_id, outbox_id: row.id, channel, recipient_user_id: user.id, recipient: user.email ?? user.phone ?? '', subject, body, created_at: new Date().toISOString() })
+      .values({
+        id: randomUUID(),
+        tenant_id: row.tenant_id,
+        outbox_id: row.id,
+        channel,
+        recipient_user_id: user.id,
+        recipient: user.email ?? user.phone ?? '',
+        subject,
+        body,
+        created_at: new Date().toISOString(),
+      })
       .onConflict((oc) => oc.column('outbox_id').doNothing())
       .execute();
   }
-  const findUser = (trx: Kysely<Database>, id: string | null) => (id ? trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : Promise.resolve(undefined));
+  const findUser = (trx: Kysely<Database>, id: string | null) =>
+    id ? trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : Promise.resolve(undefined);
   const findApp = (trx: Kysely<Database>, id: string) => trx.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   /** The permit, its file and the holder's account (none for a front-desk file nobody claimed). */
@@ -45,7 +56,13 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
    * Tells a permit's holder: their account, or, for a front-desk file nobody has claimed, the WhatsApp
    * number or email the counter recorded. Returns false if there is nobody to tell.
    */
-  async function toHolder(trx: Kysely<Database>, row: OutboxRow, parties: Awaited<ReturnType<typeof permitParties>>, subject: string, body: string): Promise<boolean> {
+  async function toHolder(
+    trx: Kysely<Database>,
+    row: OutboxRow,
+    parties: Awaited<ReturnType<typeof permitParties>>,
+    subject: string,
+    body: string,
+  ): Promise<boolean> {
     if (parties.user) {
       await deliver(trx, row, parties.user, subject, body);
       return true;
@@ -54,7 +71,17 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     if (!contact) return false;
     await trx
       .insertInto('notifications')
-      .values({ id: randomUUID(), tenant_id: row.tenant_id, outbox_id: row.id, channel: contact.includes('@') ? 'email' : 'whatsapp', recipient_user_id: null, recipient: contact, subject, body, created_at: new Date().toISOString() })
+      .values({
+        id: randomUUID(),
+        tenant_id: row.tenant_id,
+        outbox_id: row.id,
+        channel: contact.includes('@') ? 'email' : 'whatsapp',
+        recipient_user_id: null,
+        recipient: contact,
+        subject,
+        body,
+        created_at: new Date().toISOString(),
+      })
       .onConflict((oc) => oc.column('outbox_id').doNothing())
       .execute();
     return true;
@@ -65,7 +92,9 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const parties = await permitParties(trx, m.permitId);
       const { permit, title } = parties;
       await toHolder(
-        trx, row, parties,
+        trx,
+        row,
+        parties,
         `Izin ${permit.number} dicabut / Permit ${permit.number} revoked`,
         `${title.id} nomor ${permit.number} dicabut oleh kepala dinas.\nAlasan: ${permit.revocation_reason ?? ''}\nLihat ${await base(trx, row)}/v/${permit.verification_code}\n\n` +
           `${title.en} number ${permit.number} has been revoked by the head of office.\nReason: ${permit.revocation_reason ?? ''}\nSee ${await base(trx, row)}/v/${permit.verification_code}`,
@@ -75,7 +104,9 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const parties = await permitParties(trx, m.permitId);
       const { permit, app, title } = parties;
       await toHolder(
-        trx, row, parties,
+        trx,
+        row,
+        parties,
         `Izin diterbitkan ulang: ${permit.number} / Permit re-issued`,
         `${title.id} Anda diterbitkan ulang dengan perbaikan, nomor baru ${permit.number}. Izin lama tidak berlaku lagi. Unduh di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
           `Your ${title.en} has been corrected and re-issued as ${permit.number}. The old permit is no longer valid. Download it at ${await base(trx, row)}/permohonan/${app.id}`,
@@ -86,7 +117,9 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const { permit, app, title } = parties;
       if (permit.status !== 'valid' || !permit.valid_until) return;
       await toHolder(
-        trx, row, parties,
+        trx,
+        row,
+        parties,
         `Izin ${permit.number} segera berakhir / Permit ${permit.number} expires soon`,
         `${title.id} nomor ${permit.number} berlaku sampai ${permit.valid_until}. Ajukan perpanjangan di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
           `${title.en} number ${permit.number} is valid until ${permit.valid_until}. Apply to renew it at ${await base(trx, row)}/permohonan/${app.id}`,
@@ -95,15 +128,26 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     'notify.account_registered': async (trx, m, row) => {
       const user = await findUser(trx, m.userId);
       if (!user) return;
-      await deliver(trx, row, user, 'Selamat datang di Izol / Welcome to Izol', `Halo ${user.name}, akun Izol Anda sudah dibuat.\n\nHello ${user.name}, your Izol account has been created.`);
+      await deliver(
+        trx,
+        row,
+        user,
+        'Selamat datang di Izol / Welcome to Izol',
+        `Halo ${user.name}, akun Izol Anda sudah dibuat.\n\nHello ${user.name}, your Izol account has been created.`,
+      );
     },
     'notify.one_time_code': async (trx, m, row) => {
       const user = await findUser(trx, m.userId);
       if (!user || user.disabled_at) return;
       const code = await issueCode(trx, deps.dataKey, { tenantId: row.tenant_id, userId: user.id, purpose: m.purpose, now: new Date().toISOString() });
-      const what = m.purpose === 'verify_contact' ? { id: 'memastikan kontak Anda', en: 'confirm your contact details' } : { id: 'mengatur ulang kata sandi', en: 'reset your password' };
+      const what =
+        m.purpose === 'verify_contact'
+          ? { id: 'memastikan kontak Anda', en: 'confirm your contact details' }
+          : { id: 'mengatur ulang kata sandi', en: 'reset your password' };
       await deliver(
-        trx, row, user,
+        trx,
+        row,
+        user,
         `Kode Izol: ${code}`,
         `Kode untuk ${what.id}: ${code}\nBerlaku ${OTP_POLICY.lifetimeMinutes} menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.\n\n` +
           `Your code to ${what.en}: ${code}\nValid for ${OTP_POLICY.lifetimeMinutes} minutes. Never give this code to anyone, officers included.`,
@@ -113,7 +157,9 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);
       if (!user) return;
       await deliver(
-        trx, row, user,
+        trx,
+        row,
+        user,
         `${app.number ?? ''}: pesan dari petugas / a message from the office`,
         `Ada pesan baru dari petugas tentang permohonan ${app.number ?? ''}. Baca di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
           `There is a new message from the office about application ${app.number ?? ''}. Read it at ${await base(trx, row)}/permohonan/${app.id}`,
@@ -125,7 +171,9 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const { definition, workflow } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       const state = stateOf(workflow, app.state);
       await deliver(
-        trx, row, head,
+        trx,
+        row,
+        head,
         `Terlambat: ${app.number} / Overdue: ${app.number}`,
         `${app.number} (${definition.name.id}) melewati batas layanan: ${m.usedWorkingDays} dari ${m.slaWorkingDays} hari kerja, kini di tahap "${state.label.id}".\n${await base(trx, row)}/kantor\n\n` +
           `${app.number} (${definition.name.en}) is past its service standard: ${m.usedWorkingDays} of ${m.slaWorkingDays} working days, now at "${state.label.en}".`,
@@ -138,14 +186,21 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const now = new Date();
       await trx
         .updateTable('applications')
-        .set({ claim_code_hash: claimCodeHash(deps.dataKey, app.id, code), claim_expires_at: new Date(now.getTime() + CLAIM_CODE_DAYS * 86_400_000).toISOString() })
+        .set({
+          claim_code_hash: claimCodeHash(deps.dataKey, app.id, code),
+          claim_expires_at: new Date(now.getTime() + CLAIM_CODE_DAYS * 86_400_000).toISOString(),
+        })
         .where('id', '=', app.id)
         .execute();
       const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       await trx
         .insertInto('notifications')
         .values({
-          id: randomUUID(), tenant_id: row.tenant_id, outbox_id: row.id, channel: app.applicant_contact.includes('@') ? 'email' : 'whatsapp', recipient_user_id: null,
+          id: randomUUID(),
+          tenant_id: row.tenant_id,
+          outbox_id: row.id,
+          channel: app.applicant_contact.includes('@') ? 'email' : 'whatsapp',
+          recipient_user_id: null,
           recipient: app.applicant_contact,
           subject: `Permohonan ${app.number}: kode klaim / claim code`,
           body:
@@ -161,7 +216,9 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       if (!user) return; // front-desk intake: the claim link comes with the back-office issue
       const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       await deliver(
-        trx, row, user,
+        trx,
+        row,
+        user,
         `Permohonan ${app.number} diterima / Application ${app.number} received`,
         `Permohonan ${definition.name.id} Anda sudah kami terima.\nNomor: ${app.number}\nKode lacak: ${app.tracking_code}\nLacak di ${await base(trx, row)}/lacak\n\n` +
           `We have received your ${definition.name.en} application.\nNumber: ${app.number}\nTracking code: ${app.tracking_code}\nTrack it at ${await base(trx, row)}/lacak`,
@@ -172,11 +229,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       if (!user) return;
       const { workflow } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       const state = stateOf(workflow, m.toState);
-      await deliver(
-        trx, row, user,
-        `${app.number ?? ''}: ${state.label.id} / ${state.label.en}`,
-        `${state.nextStep.id}\n\n${state.nextStep.en}`,
-      );
+      await deliver(trx, row, user, `${app.number ?? ''}: ${state.label.id} / ${state.label.en}`, `${state.nextStep.id}\n\n${state.nextStep.en}`);
     },
   };
 }

@@ -42,7 +42,11 @@ export async function claimDue(db: Kysely<Database>, input: { workerId: string; 
     return trx
       .updateTable('outbox')
       .set({ locked_by: input.workerId, locked_until: addMinutes(input.now, input.leaseMinutes) })
-      .where('id', 'in', due.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        due.map((r) => r.id),
+      )
       .where('done_at', 'is', null)
       .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', input.now)]))
       .returningAll()
@@ -79,6 +83,10 @@ export async function markFailed(db: Kysely<Database>, input: { row: OutboxRow; 
 }
 
 export async function pendingCount(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('done_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('done_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -7,26 +7,47 @@ export type CertificateData = {
   office: { code: string; name: string; address: string | null };
   /** Permit title in Indonesian, e.g. "SURAT IZIN PRAKTIK DOKTER", and in English (shown smaller). */
   title: { id: string; en: string };
-  number: string;                    // e.g. "SIPDOK/00012/MLG/2026"
-  holder: { name: string; nikMasked: string | null };  // NIK already masked by the caller, e.g. "3573••••••••••02"
-  subject: { label: string; value: string }[];          // label in Indonesian; 0..12 rows; values may be long (up to ~500 chars) -> wrap
-  conditions: string[];                                 // Indonesian; 0..10 items; wrap long lines
-  validFrom: string;                 // YYYY-MM-DD
-  validUntil: string | null;         // null = no expiry ("berlaku selama ... tidak berubah" / "Tidak ada masa berlaku")
-  issuedAt: string;                  // ISO timestamp
-  timeZone: string;                  // e.g. "Asia/Jakarta", for printing the issue date
+  number: string; // e.g. "SIPDOK/00012/MLG/2026"
+  holder: { name: string; nikMasked: string | null }; // NIK already masked by the caller, e.g. "3573••••••••••02"
+  subject: { label: string; value: string }[]; // label in Indonesian; 0..12 rows; values may be long (up to ~500 chars) -> wrap
+  conditions: string[]; // Indonesian; 0..10 items; wrap long lines
+  validFrom: string; // YYYY-MM-DD
+  validUntil: string | null; // null = no expiry ("berlaku selama ... tidak berubah" / "Tidak ada masa berlaku")
+  issuedAt: string; // ISO timestamp
+  timeZone: string; // e.g. "Asia/Jakarta", for printing the issue date
   signer: { name: string; position: string };
-  verification: { url: string; code: string };          // QR encodes url; code is printed for people who type (e.g. "K7Q2M-9XD3F")
-  keyId: string;                     // signing key id, printed small ("Ditandatangani secara elektronik, kunci ...")
-  supersedes: string | null;         // number of the permit this one replaces (re-issue), printed if present
+  verification: { url: string; code: string }; // QR encodes url; code is printed for people who type (e.g. "K7Q2M-9XD3F")
+  keyId: string; // signing key id, printed small ("Ditandatangani secara elektronik, kunci ...")
+  supersedes: string | null; // number of the permit this one replaces (re-issue), printed if present
 };
 
 // The 27 characters WinAnsi (cp1252) has in 0x80-0x9F; with printable ASCII and Latin-1 that is all it has.
 const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
 const REPLACEMENTS: Record<string, string> = {
-  '‘': "'", '’': "'", '‚': "'", '‛': "'", '′': "'", '“': '"', '”': '"', '„': '"', '‟': '"', '″': '"',
-  '‐': '-', '‒': '-', '–': '-', '—': '-', '―': '-', '−': '-', '⁄': '/',
-  'ı': 'i', 'ł': 'l', 'Ł': 'L', 'đ': 'd', 'Đ': 'D', 'ø': 'o', 'Ø': 'O',
+  '‘': "'",
+  '’': "'",
+  '‚': "'",
+  '‛': "'",
+  '′': "'",
+  '“': '"',
+  '”': '"',
+  '„': '"',
+  '‟': '"',
+  '″': '"',
+  '‐': '-',
+  '‒': '-',
+  '–': '-',
+  '—': '-',
+  '―': '-',
+  '−': '-',
+  '⁄': '/',
+  ı: 'i',
+  ł: 'l',
+  Ł: 'L',
+  đ: 'd',
+  Đ: 'D',
+  ø: 'o',
+  Ø: 'O',
 };
 
 const INVISIBLE = /[\p{M}\p{Cf}]/u;
@@ -111,7 +132,10 @@ function wrap(raw: string, font: PDFFont, size: number, maxWidth: number): strin
 
 /** Draws wrapped text on `page` with its first baseline just under `top`; returns the y under the last line. */
 function block(page: PDFPage, fonts: Fonts, text: string, top: number, s: Style = {}): number {
-  const font = s.font ?? fonts.regular, size = s.size ?? BODY, x = s.x ?? MARGIN, width = s.width ?? WIDTH;
+  const font = s.font ?? fonts.regular,
+    size = s.size ?? BODY,
+    x = s.x ?? MARGIN,
+    width = s.width ?? WIDTH;
   let y = top;
   for (const line of wrap(text, font, size, width)) {
     const w = textWidth(font, line, size);
@@ -142,7 +166,8 @@ function rule(c: Cursor, thickness: number, gapAfter: number): void {
 
 /** "Label   : value", the layout of Indonesian official letters; both columns wrap. */
 function row(c: Cursor, label: string, value: string): void {
-  const valueX = MARGIN + LABEL_W + 10, valueW = WIDTH - LABEL_W - 10;
+  const valueX = MARGIN + LABEL_W + 10,
+    valueW = WIDTH - LABEL_W - 10;
   const lines = Math.max(wrap(label, c.fonts.regular, BODY, LABEL_W - 4).length, wrap(value, c.fonts.regular, BODY, valueW).length);
   newPageIfShort(c, lines * leading(BODY));
   const labelEnd = block(c.page, c.fonts, label, c.y, { width: LABEL_W - 4 });
@@ -177,9 +202,14 @@ function body(c: Cursor, d: CertificateData): void {
     c.y -= 12;
   }
   const from = tanggal(d.validFrom);
-  para(c, d.validUntil
-    ? `Berlaku sejak ${from} sampai dengan ${tanggal(d.validUntil)}.`
-    : `Berlaku sejak ${from}. Berlaku tanpa batas waktu selama ketentuan dipenuhi.`, {}, 4);
+  para(
+    c,
+    d.validUntil
+      ? `Berlaku sejak ${from} sampai dengan ${tanggal(d.validUntil)}.`
+      : `Berlaku sejak ${from}. Berlaku tanpa batas waktu selama ketentuan dipenuhi.`,
+    {},
+    4,
+  );
   if (d.supersedes) para(c, `Menggantikan izin nomor ${d.supersedes}.`, {}, 4);
 }
 

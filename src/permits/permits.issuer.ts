@@ -15,9 +15,7 @@ import { addDays, localDate } from '../shared/time.js';
 import type { PreparedSigner } from '../signing/signer.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { renderCertificatePdf } from './certificate.pdf.js';
-import {
-  businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil,
-} from './permit.document.js';
+import { businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil } from './permit.document.js';
 
 export type { OfficeAddress };
 export type PermitIssuerDeps = { storage: FileStorage; address: OfficeAddress; dataKey: Buffer };
@@ -28,13 +26,17 @@ export function verificationUrl(address: OfficeAddress, tenant: Pick<Tenant, 'co
 }
 
 /** The term of a dated activity: its own dates, at most the type's validity long; from today if the dates are missing. */
-function datedTerm(answers: Answers, fields: { from: string; until: string }, validity: PermitTypeDefinition['validity'], today: string): { validFrom: string; lastDay: string | null } {
+function datedTerm(
+  answers: Answers,
+  fields: { from: string; until: string },
+  validity: PermitTypeDefinition['validity'],
+  today: string,
+): { validFrom: string; lastDay: string | null } {
   const from = typeof answers[fields.from] === 'string' ? (answers[fields.from] as string) : today;
   const until = typeof answers[fields.until] === 'string' && (answers[fields.until] as string) >= from ? (answers[fields.until] as string) : from;
   const cap = validUntil(from, validity);
   return { validFrom: from, lastDay: cap !== null && cap < until ? cap : until };
 }
-
 
 /**
  * Issues permits and receipts inside the caller's transaction, so the state change, the permit
@@ -73,8 +75,12 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       }
       current = await trx.selectFrom('permits').selectAll().where('id', '=', latest.superseded_by_id).executeTakeFirstOrThrow();
     }
-    const res = await trx.updateTable('permits').set({ status: 'superseded', superseded_at: input.now, superseded_by_id: input.by })
-      .where('id', '=', current.id).where('status', '=', 'valid').executeTakeFirst();
+    const res = await trx
+      .updateTable('permits')
+      .set({ status: 'superseded', superseded_at: input.now, superseded_by_id: input.by })
+      .where('id', '=', current.id)
+      .where('status', '=', 'valid')
+      .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 1) return { ...current, status: 'valid' };
     if (input.kind === 'renewal') return null;
     throw new AppError('conflict', 'the permit changed meanwhile (revoked or corrected)');
@@ -207,8 +213,13 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     };
     await trx.insertInto('permits').values(permit).execute();
     await appendAudit(trx, {
-      tenantId: tenant.id, actorId: input.signerId, action: 'permit.issued', subjectType: 'permit', subjectId: permit.id,
-      data: { number, applicationId: app.id, keyId: signature.keyId, pdfSha256, ...(supersedes ? { supersedes: supersedes.number } : {}) }, occurredAt: now,
+      tenantId: tenant.id,
+      actorId: input.signerId,
+      action: 'permit.issued',
+      subjectType: 'permit',
+      subjectId: permit.id,
+      data: { number, applicationId: app.id, keyId: signature.keyId, pdfSha256, ...(supersedes ? { supersedes: supersedes.number } : {}) },
+      occurredAt: now,
     });
     return permit;
   }
@@ -235,10 +246,21 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     const text = canonicalJson(document);
     const signature = await signing.sign(Buffer.from(text));
     const receipt: Receipt = {
-      id: randomUUID(), tenant_id: tenant.id, application_id: app.id, kind: input.kind, verification_code: verificationCode,
-      document: text, key_id: signature.keyId, signature: signature.signature, created_at: now,
+      id: randomUUID(),
+      tenant_id: tenant.id,
+      application_id: app.id,
+      kind: input.kind,
+      verification_code: verificationCode,
+      document: text,
+      key_id: signature.keyId,
+      signature: signature.signature,
+      created_at: now,
     };
-    await trx.insertInto('receipts').values(receipt).onConflict((oc) => oc.columns(['application_id', 'kind']).doNothing()).execute();
+    await trx
+      .insertInto('receipts')
+      .values(receipt)
+      .onConflict((oc) => oc.columns(['application_id', 'kind']).doNothing())
+      .execute();
     return receipt;
   }
 

@@ -16,7 +16,9 @@ export const MAX_CHECKED_PDF_BYTES = 10 * 1024 * 1024;
 const signatureSchema = z.object({ alg: z.literal('Ed25519'), keyId: z.string(), signature: z.string().describe('base64url') });
 const signedSchema = z
   .object({
-    document: z.string().describe('The exact signed text (canonical JSON); check `signature` over its UTF-8 bytes with the key from /.well-known/izol-signing-keys.json'),
+    document: z
+      .string()
+      .describe('The exact signed text (canonical JSON); check `signature` over its UTF-8 bytes with the key from /.well-known/izol-signing-keys.json'),
     signature: signatureSchema,
   })
   .meta({ id: 'SignedDocument' });
@@ -90,7 +92,13 @@ export const permitSchema = z
 
 const registryQuerySchema = z.strictObject({
   q: z.string().trim().max(100).optional().describe('Part of a permit number, holder name or business name'),
-  type: z.string().trim().regex(/^[A-Za-z][A-Za-z0-9]{1,11}$/).transform((s) => s.toUpperCase()).optional().describe('Permit type code'),
+  type: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z][A-Za-z0-9]{1,11}$/)
+    .transform((s) => s.toUpperCase())
+    .optional()
+    .describe('Permit type code'),
   status: registryStatusSchema.optional(),
   from: z.iso.date().optional().describe('Issued on or after (YYYY-MM-DD)'),
   to: z.iso.date().optional().describe('Issued on or before (YYYY-MM-DD)'),
@@ -154,7 +162,8 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'verifyPermitPdf',
       tags: ['Trust'],
-      summary: 'Public: upload a permit PDF (multipart/form-data, field "file") to check it is exactly the one the office issued; any change makes it not authentic',
+      summary:
+        'Public: upload a permit PDF (multipart/form-data, field "file") to check it is exactly the one the office issued; any change makes it not authentic',
       consumes: ['multipart/form-data'],
       response: { 200: verificationSchema, ...problemResponses },
     },
@@ -181,7 +190,14 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       security: bearer,
       params: permitParams,
       response: {
-        200: z.array(z.object({ kind: z.enum(['filing', 'payment']), verificationCode: z.string(), createdAt: z.string(), document: receiptDocumentSchema.extend({ v: z.literal(1), kind: z.literal('receipt') }) })),
+        200: z.array(
+          z.object({
+            kind: z.enum(['filing', 'payment']),
+            verificationCode: z.string(),
+            createdAt: z.string(),
+            document: receiptDocumentSchema.extend({ v: z.literal(1), kind: z.literal('receipt') }),
+          }),
+        ),
         ...problemResponses,
       },
     },
@@ -189,7 +205,14 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
   });
 
   r.get('/api/v1/permits/:id', {
-    schema: { operationId: 'getPermit', tags: ['Permits'], summary: 'One permit (its holder, or an officer of the office)', security: bearer, params: permitParams, response: { 200: permitSchema, ...problemResponses } },
+    schema: {
+      operationId: 'getPermit',
+      tags: ['Permits'],
+      summary: 'One permit (its holder, or an officer of the office)',
+      security: bearer,
+      params: permitParams,
+      response: { 200: permitSchema, ...problemResponses },
+    },
     handler: async (request) => permits.getPermit({ actor: requireActor(request), permitId: request.params.id }),
   });
 
@@ -226,12 +249,15 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'reissuePermit',
       tags: ['Permits'],
-      summary: "Head of office: correct a permit by re-issuing it (new number and code); the old one becomes superseded",
+      summary: 'Head of office: correct a permit by re-issuing it (new number and code); the old one becomes superseded',
       security: bearer,
       params: permitParams,
       body: reasonBody.extend({
         holderName: z.string().trim().min(1).max(200).optional(),
-        answers: z.record(z.string().max(40), z.union([z.string().max(5000), z.number(), z.boolean()])).optional().describe('Corrected answers (only those that change)'),
+        answers: z
+          .record(z.string().max(40), z.union([z.string().max(5000), z.number(), z.boolean()]))
+          .optional()
+          .describe('Corrected answers (only those that change)'),
       }),
       response: { 201: permitSchema, ...problemResponses },
     },
@@ -263,7 +289,10 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       operationId: 'searchRegistry',
       tags: ['Registry'],
       summary: 'Public: the registry of issued permits (no NIK, phone or email), newest first',
-      querystring: registryQuerySchema.extend({ page: z.coerce.number().int().min(1).max(10_000).default(1), pageSize: z.coerce.number().int().min(1).max(100).default(20) }),
+      querystring: registryQuerySchema.extend({
+        page: z.coerce.number().int().min(1).max(10_000).default(1),
+        pageSize: z.coerce.number().int().min(1).max(100).default(20),
+      }),
       response: { 200: z.object({ total: z.number(), page: z.number(), pageSize: z.number(), records: z.array(registryRecordSchema) }), ...problemResponses },
     },
     handler: async (request) => {
@@ -300,12 +329,20 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     },
     handler: async (request, reply) => {
       const records = await permits.exportRegistry({ tenantId: request.tenant.id, filters: request.query });
-      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="registri-izin.csv"').send(toCsv(records));
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="registri-izin.csv"')
+        .send(toCsv(records));
     },
   });
 
   r.get('/api/v1/registry/schema.json', {
-    schema: { operationId: 'getRegistrySchema', tags: ['Registry'], summary: 'Public: the JSON Schema of one registry record (docs/registry.md explains the fields)', response: { 200: z.record(z.string(), z.unknown()), ...problemResponses } },
+    schema: {
+      operationId: 'getRegistrySchema',
+      tags: ['Registry'],
+      summary: 'Public: the JSON Schema of one registry record (docs/registry.md explains the fields)',
+      response: { 200: z.record(z.string(), z.unknown()), ...problemResponses },
+    },
     handler: async (_request, reply) => {
       void reply.header('content-type', 'application/schema+json');
       return registryJsonSchema();
@@ -320,7 +357,9 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       response: {
         200: z.object({
           office: z.string(),
-          checkpoints: z.array(z.object({ tenantId: z.string(), seq: z.number(), headHash: z.string(), createdAt: z.string(), keyId: z.string(), signature: z.string() })),
+          checkpoints: z.array(
+            z.object({ tenantId: z.string(), seq: z.number(), headHash: z.string(), createdAt: z.string(), keyId: z.string(), signature: z.string() }),
+          ),
         }),
         ...problemResponses,
       },

@@ -46,8 +46,13 @@ export type Verification =
 /** The exact signed text and its signature, so anyone can check it with the office's published key. */
 export type SignedDocument = { document: string; signature: { alg: 'Ed25519'; keyId: string; signature: string } };
 
-export type RegistryFilters = { q?: string | undefined; type?: string | undefined; status?: PublicPermitStatus | undefined; from?: string | undefined; to?: string | undefined };
-
+export type RegistryFilters = {
+  q?: string | undefined;
+  type?: string | undefined;
+  status?: PublicPermitStatus | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+};
 
 /** A stored permit's status today: "expired" is read from the dates, never stored. */
 export function permitStatus(p: Pick<Permit, 'status' | 'valid_until'>, today: string): PublicPermitStatus {
@@ -82,8 +87,15 @@ export function createPermitService(deps: {
     if (!(await authentic(p))) return null;
     const doc = JSON.parse(p.document) as PermitDocument;
     // The row's own columns (used to search, filter and judge expiry) must say what was signed.
-    const agrees = doc.id === p.id && doc.number === p.number && doc.verificationCode === p.verification_code && doc.pdf.sha256 === p.pdf_sha256 &&
-      doc.validFrom === p.valid_from && doc.validUntil === p.valid_until && doc.holder.name === p.holder_name && doc.businessName === p.business_name;
+    const agrees =
+      doc.id === p.id &&
+      doc.number === p.number &&
+      doc.verificationCode === p.verification_code &&
+      doc.pdf.sha256 === p.pdf_sha256 &&
+      doc.validFrom === p.valid_from &&
+      doc.validUntil === p.valid_until &&
+      doc.holder.name === p.holder_name &&
+      doc.businessName === p.business_name;
     return agrees ? doc : null;
   }
 
@@ -92,7 +104,9 @@ export function createPermitService(deps: {
     if (!doc) return { status: 'not_authentic', kind: null };
     const tenant = await tenantOf(p.tenant_id);
     const status = permitStatus(p, todayIn(clock, tenant.time_zone));
-    const next = p.superseded_by_id ? await db.selectFrom('permits').select(['number', 'verification_code']).where('id', '=', p.superseded_by_id).executeTakeFirst() : undefined;
+    const next = p.superseded_by_id
+      ? await db.selectFrom('permits').select(['number', 'verification_code']).where('id', '=', p.superseded_by_id).executeTakeFirst()
+      : undefined;
     const { v: _v, kind: _k, id: _id, pdf: _pdf, ...shown } = doc;
     return {
       status,
@@ -112,7 +126,12 @@ export function createPermitService(deps: {
     if (!(await authentic(r))) return { status: 'not_authentic', kind: null };
     const doc = JSON.parse(r.document) as ReceiptDocument;
     if (doc.verificationCode !== r.verification_code) return { status: 'not_authentic', kind: null };
-    return { status: 'valid', kind: 'receipt', receipt: doc, signed: { document: r.document, signature: { alg: 'Ed25519', keyId: r.key_id, signature: r.signature } } };
+    return {
+      status: 'valid',
+      kind: 'receipt',
+      receipt: doc,
+      signed: { document: r.document, signature: { alg: 'Ed25519', keyId: r.key_id, signature: r.signature } },
+    };
   }
 
   /** What the QR code opens: a permit or a receipt by its code, in this office. Never a NIK. */
@@ -121,7 +140,12 @@ export function createPermitService(deps: {
     if (!/^[0-9A-Z]{10}$/.test(code)) return { status: 'not_found', kind: null };
     const permit = await db.selectFrom('permits').selectAll().where('tenant_id', '=', input.tenantId).where('verification_code', '=', code).executeTakeFirst();
     if (permit) return describePermit(permit);
-    const receipt = await db.selectFrom('receipts').selectAll().where('tenant_id', '=', input.tenantId).where('verification_code', '=', code).executeTakeFirst();
+    const receipt = await db
+      .selectFrom('receipts')
+      .selectAll()
+      .where('tenant_id', '=', input.tenantId)
+      .where('verification_code', '=', code)
+      .executeTakeFirst();
     if (receipt) return describeReceipt(receipt);
     return { status: 'not_found', kind: null };
   }
@@ -180,15 +204,33 @@ export function createPermitService(deps: {
   /** Every permit issued on a file, newest first (a correction or renewal adds one). */
   async function permitsForApplication(input: { actor: Actor; applicationId: string }): Promise<PermitView[]> {
     await deps.applications.loadVisible(input.actor, input.applicationId);
-    const rows = await db.selectFrom('permits').selectAll().where('tenant_id', '=', input.actor.tenantId).where('application_id', '=', input.applicationId).orderBy('issued_at', 'desc').orderBy('number', 'desc').execute();
+    const rows = await db
+      .selectFrom('permits')
+      .selectAll()
+      .where('tenant_id', '=', input.actor.tenantId)
+      .where('application_id', '=', input.applicationId)
+      .orderBy('issued_at', 'desc')
+      .orderBy('number', 'desc')
+      .execute();
     const tenant = await tenantOf(input.actor.tenantId);
     return rows.map((p) => view(p, tenant));
   }
 
   async function receiptsForApplication(input: { actor: Actor; applicationId: string }) {
     await deps.applications.loadVisible(input.actor, input.applicationId);
-    const rows = await db.selectFrom('receipts').selectAll().where('tenant_id', '=', input.actor.tenantId).where('application_id', '=', input.applicationId).orderBy('created_at').execute();
-    return rows.map((r) => ({ kind: r.kind, verificationCode: r.verification_code, createdAt: r.created_at, document: JSON.parse(r.document) as ReceiptDocument }));
+    const rows = await db
+      .selectFrom('receipts')
+      .selectAll()
+      .where('tenant_id', '=', input.actor.tenantId)
+      .where('application_id', '=', input.applicationId)
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => ({
+      kind: r.kind,
+      verificationCode: r.verification_code,
+      createdAt: r.created_at,
+      document: JSON.parse(r.document) as ReceiptDocument,
+    }));
   }
 
   /** The signed PDF. An officer opening it is recorded in the audit log (it shows a masked NIK). */
@@ -197,7 +239,15 @@ export function createPermitService(deps: {
     if (input.actor.role !== 'applicant') {
       const now = isoNow(clock);
       await db.transaction().execute((trx) =>
-        appendAudit(trx, { tenantId: permit.tenant_id, actorId: input.actor.userId, action: 'permit.pdf_opened', subjectType: 'permit', subjectId: permit.id, data: { number: permit.number }, occurredAt: now }),
+        appendAudit(trx, {
+          tenantId: permit.tenant_id,
+          actorId: input.actor.userId,
+          action: 'permit.pdf_opened',
+          subjectType: 'permit',
+          subjectId: permit.id,
+          data: { number: permit.number },
+          occurredAt: now,
+        }),
       );
     }
     return { permit, stream: await deps.storage.open(permit.tenant_id, permit.pdf_sha256) };
@@ -209,7 +259,10 @@ export function createPermitService(deps: {
 
   function requireReason(reason: string | undefined): string {
     const text = reason?.trim() ?? '';
-    if (text.length < 5) throw new AppError('invalid_input', 'reason needed', { fields: [{ field: 'reason', code: 'required', message: 'give the reason (at least 5 characters)' }] });
+    if (text.length < 5)
+      throw new AppError('invalid_input', 'reason needed', {
+        fields: [{ field: 'reason', code: 'required', message: 'give the reason (at least 5 characters)' }],
+      });
     return text.slice(0, 1000);
   }
 
@@ -222,10 +275,22 @@ export function createPermitService(deps: {
     if (status !== 'valid') throw new AppError('invalid_state', `the permit is already ${status}`);
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      const res = await trx.updateTable('permits').set({ status: 'revoked', revoked_at: now, revoked_by: input.actor.userId, revocation_reason: reason })
-        .where('id', '=', permit.id).where('status', '=', 'valid').executeTakeFirst();
+      const res = await trx
+        .updateTable('permits')
+        .set({ status: 'revoked', revoked_at: now, revoked_by: input.actor.userId, revocation_reason: reason })
+        .where('id', '=', permit.id)
+        .where('status', '=', 'valid')
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new AppError('conflict', 'changed meanwhile');
-      await appendAudit(trx, { tenantId: permit.tenant_id, actorId: input.actor.userId, action: 'permit.revoked', subjectType: 'permit', subjectId: permit.id, data: { number: permit.number, reason }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: permit.tenant_id,
+        actorId: input.actor.userId,
+        action: 'permit.revoked',
+        subjectType: 'permit',
+        subjectId: permit.id,
+        data: { number: permit.number, reason },
+        occurredAt: now,
+      });
       await enqueue(trx, { tenantId: permit.tenant_id, now, message: { topic: 'notify.permit_revoked', permitId: permit.id } });
     });
     return getPermit({ actor: input.actor, permitId: permit.id });
@@ -235,7 +300,13 @@ export function createPermitService(deps: {
    * Correction by re-issue: the head fixes the holder's name or printed answers and issues a new
    * permit (new number, new code, new PDF); the old one is marked superseded and points to the new.
    */
-  async function reissue(input: { actor: Actor; permitId: string; reason?: string | undefined; holderName?: string | undefined; answers?: Record<string, unknown> | undefined }): Promise<PermitView> {
+  async function reissue(input: {
+    actor: Actor;
+    permitId: string;
+    reason?: string | undefined;
+    holderName?: string | undefined;
+    answers?: Record<string, unknown> | undefined;
+  }): Promise<PermitView> {
     requireHead(input.actor, 're-issue a permit');
     const permit = await loadVisible(input.actor, input.permitId);
     const reason = requireReason(input.reason);
@@ -244,27 +315,65 @@ export function createPermitService(deps: {
     const app = (await findApplication(db, permit.tenant_id, permit.application_id))!;
     const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id);
     const tenant = await tenantOf(permit.tenant_id);
-    const { answers: corrected, problems } = validateAnswers(definition.fields, input.answers ?? {}, { complete: false, today: todayIn(clock, tenant.time_zone) });
+    const { answers: corrected, problems } = validateAnswers(definition.fields, input.answers ?? {}, {
+      complete: false,
+      today: todayIn(clock, tenant.time_zone),
+    });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
     const holderName = input.holderName?.trim();
     if (input.holderName !== undefined && (!holderName || holderName.length > 200)) {
-      throw new AppError('invalid_input', 'bad holder name', { fields: [{ field: 'holderName', code: 'required', message: 'the holder name is required (at most 200 characters)' }] });
+      throw new AppError('invalid_input', 'bad holder name', {
+        fields: [{ field: 'holderName', code: 'required', message: 'the holder name is required (at most 200 characters)' }],
+      });
     }
     const signing = await deps.signer.prepare(permit.tenant_id);
     const now = isoNow(clock);
     const issued = await db.transaction().execute(async (trx) => {
       const merged: Answers = { ...(JSON.parse(app.answers) as Answers), ...corrected };
-      const changed = await updateAtRevision(trx, app.id, app.revision, { answers: JSON.stringify(merged), ...(holderName ? { applicant_name: holderName } : {}), updated_at: now });
+      const changed = await updateAtRevision(trx, app.id, app.revision, {
+        answers: JSON.stringify(merged),
+        ...(holderName ? { applicant_name: holderName } : {}),
+        updated_at: now,
+      });
       if (!changed) throw new AppError('conflict', 'changed meanwhile');
       await insertEvent(trx, {
-        id: randomUUID(), tenantId: app.tenant_id, applicationId: app.id, position: app.revision + 1, action: 'reissue', fromState: app.state, toState: app.state,
-        actorId: input.actor.userId, actorRole: input.actor.role, reason, data: { fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) }, at: now,
+        id: randomUUID(),
+        tenantId: app.tenant_id,
+        applicationId: app.id,
+        position: app.revision + 1,
+        action: 'reissue',
+        fromState: app.state,
+        toState: app.state,
+        actorId: input.actor.userId,
+        actorRole: input.actor.role,
+        reason,
+        data: { fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) },
+        at: now,
       });
       const fresh = (await findApplication(trx, app.tenant_id, app.id))!;
-      const next = await deps.issuer.issuePermit(trx, { signing, tenant, app: fresh, definition, signerId: input.actor.userId, now, replaces: { kind: 'correction', permit } });
+      const next = await deps.issuer.issuePermit(trx, {
+        signing,
+        tenant,
+        app: fresh,
+        definition,
+        signerId: input.actor.userId,
+        now,
+        replaces: { kind: 'correction', permit },
+      });
       await appendAudit(trx, {
-        tenantId: tenant.id, actorId: input.actor.userId, action: 'permit.reissued', subjectType: 'permit', subjectId: permit.id,
-        data: { number: permit.number, newNumber: next.number, reason, fields: Object.keys(corrected), holderNameChanged: Boolean(holderName && holderName !== app.applicant_name) }, occurredAt: now,
+        tenantId: tenant.id,
+        actorId: input.actor.userId,
+        action: 'permit.reissued',
+        subjectType: 'permit',
+        subjectId: permit.id,
+        data: {
+          number: permit.number,
+          newNumber: next.number,
+          reason,
+          fields: Object.keys(corrected),
+          holderNameChanged: Boolean(holderName && holderName !== app.applicant_name),
+        },
+        occurredAt: now,
       });
       await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.permit_reissued', permitId: next.id } });
       return next;
@@ -286,7 +395,14 @@ export function createPermitService(deps: {
     // A permit may be renewed while valid or after it has lapsed; not once revoked or replaced.
     const status = await statusToday(permit);
     if (status !== 'valid' && status !== 'expired') throw new AppError('invalid_state', `a ${status} permit cannot be renewed`);
-    const openRenewal = () => db.selectFrom('applications').select('id').where('tenant_id', '=', actor.tenantId).where('renews_permit_id', '=', permit.id).where('decided_at', 'is', null).executeTakeFirst();
+    const openRenewal = () =>
+      db
+        .selectFrom('applications')
+        .select('id')
+        .where('tenant_id', '=', actor.tenantId)
+        .where('renews_permit_id', '=', permit.id)
+        .where('decided_at', 'is', null)
+        .executeTakeFirst();
     const open = await openRenewal();
     if (open) return { applicationId: open.id, created: false };
     const tenant = await tenantOf(actor.tenantId);
@@ -347,8 +463,14 @@ export function createPermitService(deps: {
   /** A registry record, from the signed document (the caller checked its signature). */
   function toRecord(p: Permit, doc: PermitDocument, tenant: Tenant, today: string, typeName: string, definitionAddress: string | null): RegistryRecord {
     const status = permitStatus(p, today);
-    const statusDate = status === 'revoked' ? localDate(p.revoked_at!, tenant.time_zone) : status === 'superseded' ? localDate(p.superseded_at!, tenant.time_zone)
-      : status === 'expired' ? addDays(doc.validUntil!, 1) : p.issued_on;
+    const statusDate =
+      status === 'revoked'
+        ? localDate(p.revoked_at!, tenant.time_zone)
+        : status === 'superseded'
+          ? localDate(p.superseded_at!, tenant.time_zone)
+          : status === 'expired'
+            ? addDays(doc.validUntil!, 1)
+            : p.issued_on;
     const subject = doc.subject.map((s) => `${s.label.id}: ${s.value.id}`).join('; ');
     return {
       PermitNum: doc.number,
@@ -388,8 +510,16 @@ export function createPermitService(deps: {
     const tenant = await tenantOf(input.tenantId);
     const today = todayIn(clock, tenant.time_zone);
     const base = registryQuery(tenant.id, input.filters, today);
-    const [{ total }] = (await base.clearSelect().select((eb) => eb.fn.countAll<number>().as('total')).execute()) as [{ total: number }];
-    const rows = await base.orderBy('permits.issued_at', 'desc').orderBy('permits.number', 'desc').limit(input.pageSize).offset((input.page - 1) * input.pageSize).execute();
+    const [{ total }] = (await base
+      .clearSelect()
+      .select((eb) => eb.fn.countAll<number>().as('total'))
+      .execute()) as [{ total: number }];
+    const rows = await base
+      .orderBy('permits.issued_at', 'desc')
+      .orderBy('permits.number', 'desc')
+      .limit(input.pageSize)
+      .offset((input.page - 1) * input.pageSize)
+      .execute();
     return { total: Number(total), page: input.page, pageSize: input.pageSize, records: await toRecords(tenant, rows, today) };
   }
 
@@ -397,7 +527,11 @@ export function createPermitService(deps: {
   async function exportRegistry(input: { tenantId: string; filters: RegistryFilters }): Promise<RegistryRecord[]> {
     const tenant = await tenantOf(input.tenantId);
     const today = todayIn(clock, tenant.time_zone);
-    const rows = await registryQuery(tenant.id, input.filters, today).orderBy('permits.issued_at', 'desc').orderBy('permits.number', 'desc').limit(50_000).execute();
+    const rows = await registryQuery(tenant.id, input.filters, today)
+      .orderBy('permits.issued_at', 'desc')
+      .orderBy('permits.number', 'desc')
+      .limit(50_000)
+      .execute();
     return toRecords(tenant, rows, today);
   }
 
@@ -409,10 +543,16 @@ export function createPermitService(deps: {
     let reminded = 0;
     for (const tenant of await db.selectFrom('tenants').selectAll().execute()) {
       const today = todayIn(clock, tenant.time_zone);
-      const near = await db.selectFrom('permits').innerJoin('applications', 'applications.id', 'permits.application_id')
+      const near = await db
+        .selectFrom('permits')
+        .innerJoin('applications', 'applications.id', 'permits.application_id')
         .select(['permits.id', 'permits.valid_until', 'applications.permit_type_version_id'])
-        .where('permits.tenant_id', '=', tenant.id).where('permits.status', '=', 'valid').where('permits.reminder_sent_at', 'is', null)
-        .where('permits.valid_until', '>=', today).where('permits.valid_until', '<=', addDays(today, EXPIRY_REMINDER_DAYS)).execute();
+        .where('permits.tenant_id', '=', tenant.id)
+        .where('permits.status', '=', 'valid')
+        .where('permits.reminder_sent_at', 'is', null)
+        .where('permits.valid_until', '>=', today)
+        .where('permits.valid_until', '<=', addDays(today, EXPIRY_REMINDER_DAYS))
+        .execute();
       const due: { id: string }[] = [];
       for (const p of near) {
         // Only permits one renews (an event permit simply ends); short terms are reminded a week ahead.
@@ -424,7 +564,12 @@ export function createPermitService(deps: {
       for (const { id } of due) {
         const now = isoNow(clock);
         const sent = await db.transaction().execute(async (trx) => {
-          const res = await trx.updateTable('permits').set({ reminder_sent_at: now }).where('id', '=', id).where('reminder_sent_at', 'is', null).executeTakeFirst();
+          const res = await trx
+            .updateTable('permits')
+            .set({ reminder_sent_at: now })
+            .where('id', '=', id)
+            .where('reminder_sent_at', 'is', null)
+            .executeTakeFirst();
           if (Number(res.numUpdatedRows) !== 1) return false;
           await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.permit_expiring', permitId: id } });
           return true;
@@ -435,6 +580,19 @@ export function createPermitService(deps: {
     return { reminded };
   }
 
-  return { verify, verifyPdf, getPermit, permitsForApplication, receiptsForApplication, openPdf, revoke, reissue, renew, searchRegistry, exportRegistry, remindExpiring };
+  return {
+    verify,
+    verifyPdf,
+    getPermit,
+    permitsForApplication,
+    receiptsForApplication,
+    openPdf,
+    revoke,
+    reissue,
+    renew,
+    searchRegistry,
+    exportRegistry,
+    remindExpiring,
+  };
 }
 export type PermitService = ReturnType<typeof createPermitService>;

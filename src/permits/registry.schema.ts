@@ -11,12 +11,28 @@ export const registryRecordSchema = z
   .strictObject({
     PermitNum: z.string().describe('Permit number, unique within the office: TYPE/SEQUENCE/OFFICE/YEAR'),
     Description: z.string().describe('The permit title and its printed subject (address, size, place, …)'),
-    AppliedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().describe('Date the application was filed (YYYY-MM-DD, office time zone)'),
-    IssuedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('Date the permit was signed and issued (YYYY-MM-DD)'),
-    ExpiresDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable().describe('Last day of validity; null when the permit does not expire'),
+    AppliedDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable()
+      .describe('Date the application was filed (YYYY-MM-DD, office time zone)'),
+    IssuedDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .describe('Date the permit was signed and issued (YYYY-MM-DD)'),
+    ExpiresDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable()
+      .describe('Last day of validity; null when the permit does not expire'),
     StatusCurrent: z.enum(['valid', 'expired', 'revoked', 'superseded']).describe('Status today'),
-    StatusCurrentMapped: z.enum(['Permit Issued', 'Permit Cancelled']).describe('BLDS mapping: valid is Permit Issued; expired, revoked and superseded are Permit Cancelled'),
-    StatusDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('Date the current status began'),
+    StatusCurrentMapped: z
+      .enum(['Permit Issued', 'Permit Cancelled'])
+      .describe('BLDS mapping: valid is Permit Issued; expired, revoked and superseded are Permit Cancelled'),
+    StatusDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .describe('Date the current status began'),
     OriginalAddress1: z.string().nullable().describe('The address printed on the permit (building, billboard, practice place, venue), if any'),
     Jurisdiction: z.string().describe('The issuing office'),
     PermitType: z.string().describe('Permit type code (e.g. PBG, REKLAME, SIPDOK)'),

@@ -147,7 +147,13 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   invalid_plate: { id: 'Isi nomor polisi yang benar, misalnya N 1234 AB.', en: 'Enter a real number plate, like N 1234 AB.' },
   unknown_field: { id: 'Kolom ini tidak dikenal.', en: 'This field is not known.' },
   unknown_action: { id: 'Tindakan ini tidak dikenal.', en: 'This action is not known.' },
-  invalid_code: { id: 'Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.', en: 'The code is wrong or has expired. Ask for a new one if needed.' },
+  invalid_code: {
+    id: 'Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.',
+    en: 'The code is wrong or has expired. Ask for a new one if needed.',
+  },
   invalid_value: { id: 'Isian tidak valid.', en: 'This value is not valid.' },
-  weak_password: { id: 'Kata sandi terlalu mudah ditebak. Gunakan kalimat panjang yang mudah Anda ingat.', en: 'This password is too easy to guess. Use a long phrase you can remember.' },
+  weak_password: {
+    id: 'Kata sandi terlalu mudah ditebak. Gunakan kalimat panjang yang mudah Anda ingat.',
+    en: 'This password is too easy to guess. Use a long phrase you can remember.',
+  },
 };

@@ -57,7 +57,15 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
   const publicKeys = new Map<string, { tenantId: string; key: KeyObject }>();
 
   const currentRow = (tenantId: string) =>
-    db.selectFrom('signing_keys').selectAll().where('tenant_id', '=', tenantId).where('retired_at', 'is', null).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    db
+      .selectFrom('signing_keys')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('retired_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
 
   async function insertKey(trx: Kysely<Database>, tenantId: string): Promise<string> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -118,7 +126,12 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
       return db.transaction().execute(async (trx) => {
         const active = await trx.selectFrom('signing_keys').select('id').where('tenant_id', '=', tenantId).where('retired_at', 'is', null).execute();
         if (active.length) {
-          await trx.updateTable('signing_keys').set({ retired_at: isoNow(clock) }).where('tenant_id', '=', tenantId).where('retired_at', 'is', null).execute();
+          await trx
+            .updateTable('signing_keys')
+            .set({ retired_at: isoNow(clock) })
+            .where('tenant_id', '=', tenantId)
+            .where('retired_at', 'is', null)
+            .execute();
         }
         const keyId = await insertKey(trx, tenantId);
         return { retired: active.map((r) => r.id), keyId };

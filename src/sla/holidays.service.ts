@@ -42,7 +42,11 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     const now = isoNow(deps.clock);
     await deps.db.transaction().execute(async (trx) => {
       for (const h of entries) {
-        await trx.insertInto('holidays').values({ tenant_id: tenantId, date: h.date, kind: h.kind, name: h.name, decree: h.decree, created_at: now, created_by: null }).onConflict((oc) => oc.doNothing()).execute();
+        await trx
+          .insertInto('holidays')
+          .values({ tenant_id: tenantId, date: h.date, kind: h.kind, name: h.name, decree: h.decree, created_at: now, created_by: null })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       }
     });
     cache.delete(tenantId);
@@ -64,7 +68,15 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
         .values({ tenant_id: tenantId, date: input.date, kind: input.kind, name: input.name, decree: input.decree, created_at: now, created_by: actorId })
         .onConflict((oc) => oc.columns(['tenant_id', 'date']).doUpdateSet({ kind: input.kind, name: input.name, decree: input.decree, created_by: actorId }))
         .execute();
-      await appendAudit(trx, { tenantId: tenantId, actorId: actorId, action: 'holiday.saved', subjectType: 'holiday', subjectId: input.date, data: { kind: input.kind, name: input.name, decree: input.decree }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: tenantId,
+        actorId: actorId,
+        action: 'holiday.saved',
+        subjectType: 'holiday',
+        subjectId: input.date,
+        data: { kind: input.kind, name: input.name, decree: input.decree },
+        occurredAt: now,
+      });
     });
     cache.delete(tenantId);
   }
@@ -77,7 +89,15 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     await deps.db.transaction().execute(async (trx) => {
       const res = await trx.deleteFrom('holidays').where('tenant_id', '=', tenantId).where('date', '=', input.date).executeTakeFirst();
       if (Number(res.numDeletedRows) !== 1) throw new AppError('not_found', 'no such holiday');
-      await appendAudit(trx, { tenantId: tenantId, actorId: actorId, action: 'holiday.removed', subjectType: 'holiday', subjectId: input.date, data: { decree: input.decree }, occurredAt: now });
+      await appendAudit(trx, {
+        tenantId: tenantId,
+        actorId: actorId,
+        action: 'holiday.removed',
+        subjectType: 'holiday',
+        subjectId: input.date,
+        data: { decree: input.decree },
+        occurredAt: now,
+      });
     });
     cache.delete(tenantId);
   }

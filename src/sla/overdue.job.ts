@@ -13,7 +13,13 @@ export function createOverdueJob(deps: { db: Db; clock: Clock; applications: App
     let alerted = 0;
     const tenants = await deps.db.selectFrom('tenants').select('id').execute();
     for (const tenant of tenants) {
-      const heads = await deps.db.selectFrom('users').select('id').where('tenant_id', '=', tenant.id).where('role', '=', 'head').where('disabled_at', 'is', null).execute();
+      const heads = await deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('tenant_id', '=', tenant.id)
+        .where('role', '=', 'head')
+        .where('disabled_at', 'is', null)
+        .execute();
       if (heads.length === 0) continue;
       // Only filed, open files; the SLA computation decides which are overdue.
       const open = await deps.db
@@ -36,7 +42,17 @@ export function createOverdueJob(deps: { db: Db; clock: Clock; applications: App
             .executeTakeFirst();
           if (Number(res.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
           for (const head of heads) {
-            await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.overdue', applicationId: row.id, headUserId: head.id, usedWorkingDays: sla.usedWorkingDays, slaWorkingDays: sla.slaWorkingDays } });
+            await enqueue(trx, {
+              tenantId: tenant.id,
+              now,
+              message: {
+                topic: 'notify.overdue',
+                applicationId: row.id,
+                headUserId: head.id,
+                usedWorkingDays: sla.usedWorkingDays,
+                slaWorkingDays: sla.slaWorkingDays,
+              },
+            });
           }
           return true;
         });

@@ -10,5 +10,9 @@ export async function updateTenantSettings(
   db: Kysely<Database>,
   q: { tenantId: string; name: string; timeZone: string; hostnames: string; branding: string },
 ): Promise<void> {
-  await db.updateTable('tenants').set({ name: q.name, time_zone: q.timeZone, hostnames: q.hostnames, branding: q.branding }).where('id', '=', q.tenantId).execute();
+  await db
+    .updateTable('tenants')
+    .set({ name: q.name, time_zone: q.timeZone, hostnames: q.hostnames, branding: q.branding })
+    .where('id', '=', q.tenantId)
+    .execute();
 }

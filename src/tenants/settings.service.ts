@@ -77,21 +77,30 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
 
     const timeZone = s.timeZone.trim() ? canonicalTimeZone(s.timeZone.trim()) : null;
     if (!s.timeZone.trim()) problems.push({ field: 'timeZone', code: 'required', message: 'required' });
-    else if (!timeZone) problems.push({ field: 'timeZone', code: 'invalid_time_zone', message: 'not an IANA time zone', params: { value: s.timeZone.trim().slice(0, 60) } });
+    else if (!timeZone)
+      problems.push({ field: 'timeZone', code: 'invalid_time_zone', message: 'not an IANA time zone', params: { value: s.timeZone.trim().slice(0, 60) } });
 
     const hostnames = [...new Set(s.hostnames.map((h) => h.trim().toLowerCase()).filter(Boolean))];
     if (hostnames.length === 0) problems.push({ field: 'hostnames', code: 'required', message: 'at least one host name' });
-    else if (hostnames.length > SETTINGS_LIMITS.hostnames) problems.push({ field: 'hostnames', code: 'too_many_host_names', message: 'too many host names', params: { max: SETTINGS_LIMITS.hostnames } });
+    else if (hostnames.length > SETTINGS_LIMITS.hostnames)
+      problems.push({ field: 'hostnames', code: 'too_many_host_names', message: 'too many host names', params: { max: SETTINGS_LIMITS.hostnames } });
     for (const host of hostnames.filter((h) => !isHostName(h)).slice(0, 5)) {
       problems.push({ field: 'hostnames', code: 'invalid_host_name', message: `not a host name: ${host}`, params: { value: host.slice(0, 80) } });
     }
 
-    const b = { logoText: s.branding.logoText.trim(), address: s.branding.address.trim(), phone: s.branding.phone.trim(), email: s.branding.email.trim().toLowerCase() };
+    const b = {
+      logoText: s.branding.logoText.trim(),
+      address: s.branding.address.trim(),
+      phone: s.branding.phone.trim(),
+      email: s.branding.email.trim().toLowerCase(),
+    };
     for (const key of ['logoText', 'address', 'phone', 'email'] as const) {
       if (b[key].length > SETTINGS_LIMITS[key]) problems.push({ field: key, code: 'too_long', message: 'too long', params: { max: SETTINGS_LIMITS[key] } });
     }
-    if (b.phone && b.phone.length <= SETTINGS_LIMITS.phone && !PHONE.test(b.phone)) problems.push({ field: 'phone', code: 'invalid_office_phone', message: 'not a phone number' });
-    if (b.email && b.email.length <= SETTINGS_LIMITS.email && !EMAIL.test(b.email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    if (b.phone && b.phone.length <= SETTINGS_LIMITS.phone && !PHONE.test(b.phone))
+      problems.push({ field: 'phone', code: 'invalid_office_phone', message: 'not a phone number' });
+    if (b.email && b.email.length <= SETTINGS_LIMITS.email && !EMAIL.test(b.email))
+      problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
     if (problems.length) throw new AppError('invalid_input', 'office settings invalid', { fields: problems });
 
     const now = isoNow(clock);
@@ -126,8 +135,13 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       if (changed.length === 0) return;
       await updateTenantSettings(trx, { tenantId: tenant.id, ...next });
       await appendAudit(trx, {
-        tenantId: tenant.id, actorId: input.actor.userId, action: 'tenant.settings_updated', subjectType: 'tenant', subjectId: tenant.id,
-        data: { changed, name, timeZone: next.timeZone, hostnames, branding }, occurredAt: now,
+        tenantId: tenant.id,
+        actorId: input.actor.userId,
+        action: 'tenant.settings_updated',
+        subjectType: 'tenant',
+        subjectId: tenant.id,
+        data: { changed, name, timeZone: next.timeZone, hostnames, branding },
+        occurredAt: now,
       });
     });
     if (changed.length) deps.tenants.invalidate();

@@ -33,9 +33,7 @@ export function createTrackingService(deps: { db: Db; catalogue: CatalogueServic
       state: { code: state.code, kind: state.kind, label: state.label, nextStep: state.nextStep },
       submittedAt: app.submitted_at,
       lastChangedAt: app.state_entered_at,
-      timeline: events
-        .filter((e) => e.action !== 'create')
-        .map((e) => ({ state: e.to_state, label: stateOf(workflow, e.to_state).label, at: e.created_at })),
+      timeline: events.filter((e) => e.action !== 'create').map((e) => ({ state: e.to_state, label: stateOf(workflow, e.to_state).label, at: e.created_at })),
       documentsToReplace: definition.requirements.filter((r) => refused.has(r.code)).map((r) => ({ code: r.code, name: r.name })),
     };
   }

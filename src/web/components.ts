@@ -26,7 +26,15 @@ export function csrfField(req: FastifyRequest): SafeHtml {
   return html`<input type="hidden" name="_csrf" value="${req.csrfToken}">`;
 }
 
-type Common = { name: string; label: string; hint?: string | undefined; error?: string | undefined; isPageHeading?: boolean; optional?: boolean; lang: 'id' | 'en' };
+type Common = {
+  name: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  isPageHeading?: boolean;
+  optional?: boolean;
+  lang: 'id' | 'en';
+};
 
 function labelHtml(c: Common, id: string): SafeHtml {
   const text = html`${c.label}${c.optional ? html` <span class="muted">${t(c.lang, 'optional')}</span>` : ''}`;
@@ -47,7 +55,15 @@ function hintAndError(c: Common, id: string): { html: SafeHtml; describedBy: str
 }
 
 export function textInput(
-  c: Common & { value?: string | number | undefined; type?: 'text' | 'email' | 'tel' | 'password' | 'date' | 'number'; autocomplete?: string; inputmode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text'; width?: 'short' | 'medium' | 'full'; maxlength?: number; spellcheck?: boolean },
+  c: Common & {
+    value?: string | number | undefined;
+    type?: 'text' | 'email' | 'tel' | 'password' | 'date' | 'number';
+    autocomplete?: string;
+    inputmode?: 'numeric' | 'decimal' | 'tel' | 'email' | 'text';
+    width?: 'short' | 'medium' | 'full';
+    maxlength?: number;
+    spellcheck?: boolean;
+  },
 ): SafeHtml {
   const id = fieldId(c.name);
   const extra = hintAndError(c, id);

@@ -44,10 +44,12 @@ export function renderPage(req: FastifyRequest, opts: PageOptions): string {
     <ul class="container nav__list">
       <li><a href="/izin">${t(lang, 'nav.permits')}</a></li>
       <li><a href="/lacak">${t(lang, 'nav.track')}</a></li>
-      ${signedIn
-        ? html`<li>${req.actor?.role === 'applicant' ? html`<a href="/permohonan">${t(lang, 'nav.mine')}</a>` : html`<a href="/kantor">${t(lang, 'nav.office')}</a>`}</li><li><a href="/akun/profil">${t(lang, 'nav.profile')}</a></li>
+      ${
+        signedIn
+          ? html`<li>${req.actor?.role === 'applicant' ? html`<a href="/permohonan">${t(lang, 'nav.mine')}</a>` : html`<a href="/kantor">${t(lang, 'nav.office')}</a>`}</li><li><a href="/akun/profil">${t(lang, 'nav.profile')}</a></li>
       <li><form method="post" action="/akun/keluar">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'nav.signout')}</button></form></li>`
-        : html`<li><a href="/akun/masuk">${t(lang, 'nav.signin')}</a></li><li><a href="/akun/daftar">${t(lang, 'nav.register')}</a></li>`}
+          : html`<li><a href="/akun/masuk">${t(lang, 'nav.signin')}</a></li><li><a href="/akun/daftar">${t(lang, 'nav.register')}</a></li>`
+      }
     </ul>
   </nav>
 </header>

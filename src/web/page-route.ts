@@ -80,7 +80,11 @@ function redirectToSignIn(req: FastifyRequest, reply: FastifyReply, returnTo?: s
 
 export function pageKit(app: FastifyInstance) {
   /** Applies the route's access; null after answering with the sign-in redirect. */
-  function guard<A extends PageAccess>(req: FastifyRequest, reply: FastifyReply, opts: RouteOpts<A, Shape | undefined, Shape | undefined>): { actor: ActorFor<A> } | null {
+  function guard<A extends PageAccess>(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    opts: RouteOpts<A, Shape | undefined, Shape | undefined>,
+  ): { actor: ActorFor<A> } | null {
     if (opts.access === 'anyone') return { actor: req.actor as ActorFor<A> };
     if (!req.actor) {
       void redirectToSignIn(req, reply, opts.returnTo?.(req));
@@ -101,7 +105,14 @@ export function pageKit(app: FastifyInstance) {
     throw new AppError('not_found', 'no such page');
   }
 
-  function route(method: 'GET' | 'POST', url: string, page: { csrf: 'form' | 'multipart' | 'none' }, rateLimit: RouteOpts<PageAccess, undefined, undefined>['rateLimit'], handler: RouteOptions['handler'], preHandler?: RouteOptions['preHandler']): void {
+  function route(
+    method: 'GET' | 'POST',
+    url: string,
+    page: { csrf: 'form' | 'multipart' | 'none' },
+    rateLimit: RouteOpts<PageAccess, undefined, undefined>['rateLimit'],
+    handler: RouteOptions['handler'],
+    preHandler?: RouteOptions['preHandler'],
+  ): void {
     app.route({
       method,
       url,
@@ -161,7 +172,9 @@ export function pageKit(app: FastifyInstance) {
     upload<A extends PageAccess, P extends Shape | undefined = undefined>(
       url: string,
       opts: RouteOpts<A, P, undefined> & { maxBytes: number },
-      handler: (ctx: PageContext<A, Out<P>, Record<string, never>> & { file: MultipartFile | null; fields: Record<string, string> }) => Promise<FastifyReply> | FastifyReply,
+      handler: (
+        ctx: PageContext<A, Out<P>, Record<string, never>> & { file: MultipartFile | null; fields: Record<string, string> },
+      ) => Promise<FastifyReply> | FastifyReply,
     ): void {
       route('POST', url, { csrf: 'multipart' }, opts.rateLimit, async (req, reply) => {
         const part = req.isMultipart() ? await req.file({ limits: { fileSize: opts.maxBytes, files: 1 } }) : undefined;

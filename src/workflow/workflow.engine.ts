@@ -40,13 +40,17 @@ export function planTransition(input: {
   const { workflow, state, actionCode, role, facts } = input;
   const known = workflow.actions.filter((a) => a.code === actionCode);
   if (known.length === 0) {
-    throw new AppError('invalid_input', `unknown action ${actionCode}`, { fields: [{ field: 'action', code: 'unknown_action', message: `unknown action "${actionCode}"` }] });
+    throw new AppError('invalid_input', `unknown action ${actionCode}`, {
+      fields: [{ field: 'action', code: 'unknown_action', message: `unknown action "${actionCode}"` }],
+    });
   }
   const action = known.find((a) => a.from.includes(state));
   if (!action) throw new AppError('invalid_state', `action ${actionCode} is not possible from state ${state}`);
   if (!action.roles.includes(role)) throw new AppError('forbidden', `role ${role} may not ${actionCode} from ${state}`);
   if (action.requiresReason && !input.reason?.trim()) {
-    throw new AppError('invalid_input', `action ${actionCode} needs a reason`, { fields: [{ field: 'reason', code: 'required', message: 'a reason is required' }] });
+    throw new AppError('invalid_input', `action ${actionCode} needs a reason`, {
+      fields: [{ field: 'reason', code: 'required', message: 'a reason is required' }],
+    });
   }
   const unmet = unmetPreconditions(action, facts);
   if (unmet.length > 0) {

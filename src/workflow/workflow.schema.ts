@@ -86,12 +86,15 @@ export const workflowDefinitionSchema = z
       });
       if (!states.has(a.to)) ctx.addIssue({ code: 'custom', path: ['actions', i, 'to'], message: `state "${a.to}" is not defined` });
       else if (a.issuesPermit && wf.states.find((s) => s.code === a.to)?.kind !== 'final')
-        ctx.addIssue({ code: 'custom', path: ['actions', i, 'issuesPermit'], message: `an action that issues the permit must end in a final state, not "${a.to}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['actions', i, 'issuesPermit'],
+          message: `an action that issues the permit must end in a final state, not "${a.to}"`,
+        });
     });
     for (const s of wf.states) {
       const leaves = wf.actions.some((a) => a.from.includes(s.code));
-      if (s.kind === 'final' && leaves)
-        ctx.addIssue({ code: 'custom', path: ['states'], message: `final state "${s.code}" must not have outgoing actions` });
+      if (s.kind === 'final' && leaves) ctx.addIssue({ code: 'custom', path: ['states'], message: `final state "${s.code}" must not have outgoing actions` });
       if (s.kind !== 'final' && !leaves)
         ctx.addIssue({ code: 'custom', path: ['states'], message: `state "${s.code}" has no way out; mark it final or add an action` });
     }

@@ -6,7 +6,15 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's Chromium, installed by scripts/ensure-test-tools.sh (npm test runs it). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export const ARTIFACTS = path.resolve('test-artifacts/screenshots');
 
@@ -38,7 +46,9 @@ export type AxeViolation = { id: string; impact: string | null; help: string; no
 /** Runs axe-core with the WCAG 2.0–2.2 A and AA rules and returns the violations (none is the goal). */
 export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   // Evaluation goes through the DevTools protocol, so it works with the page's JavaScript turned off too.
-  const result = await page.evaluate(`(async () => { ${axeSource}; return await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }); })()`);
+  const result = await page.evaluate(
+    `(async () => { ${axeSource}; return await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }); })()`,
+  );
   return (result as { violations: AxeViolation[] }).violations;
 }
 

@@ -77,7 +77,10 @@ describe('officers’ journeys in Chromium', () => {
     await page.waitForLoadState('load');
   };
   const reviewAll = async (page: Page, status: 'accepted' | 'refused', reason = '') => {
-    const { docs } = await ctx.services.applications.getApplication({ actor: { userId: 'x', tenantId: ctx.tenant.id, role: 'verifier', name: 'x' }, applicationId: id });
+    const { docs } = await ctx.services.applications.getApplication({
+      actor: { userId: 'x', tenantId: ctx.tenant.id, role: 'verifier', name: 'x' },
+      applicationId: id,
+    });
     for (const d of status === 'refused' ? docs.slice(0, 1) : docs) {
       await page.locator(`label[for="f-doc-${d.id}-status${status === 'refused' ? '-1' : ''}"]`).click();
       if (reason) await page.fill(`#f-doc-${d.id}-reason`, reason);
@@ -110,8 +113,16 @@ describe('officers’ journeys in Chromium', () => {
 
     // The citizen replaces the document and resubmits (API).
     const file = multipartFile('ktp-utuh.pdf', Buffer.concat([DEMO_PDF, Buffer.from('%utuh')]), 'application/pdf');
-    await ctx.app.inject({ method: 'PUT', url: `/api/v1/applications/${id}/documents/${refusedRequirement}`, headers: { ...auth(citizen.token), ...file.headers }, payload: file.payload });
-    expect((await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/actions`, headers: auth(citizen.token), payload: { action: 'resubmit' } })).statusCode).toBe(200);
+    await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/v1/applications/${id}/documents/${refusedRequirement}`,
+      headers: { ...auth(citizen.token), ...file.headers },
+      payload: file.payload,
+    });
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/actions`, headers: auth(citizen.token), payload: { action: 'resubmit' } }))
+        .statusCode,
+    ).toBe(200);
     ctx.clock.advanceMinutes(0.5);
 
     await asOfficer('verifier', async (page, check) => {

@@ -13,22 +13,37 @@ import { ARTIFACTS, axeViolations, describeViolations, launch } from './browser.
 /** A string a person would type for a field (the browser sends strings). */
 function typed(f: FieldDefinition): string | null {
   switch (f.type) {
-    case 'nik': return '3573014506900002';
-    case 'nib': return '1234567890123';
-    case 'npwp': return f.required ? '012345678901234' : null;
-    case 'kbli': return '47111';
-    case 'email': return 'warga@contoh.id';
-    case 'phone': return '0812 3456 7890';
-    case 'address': return 'Jl. Ijen No. 5, Klojen, Kota Malang';
-    case 'area_m2': return '120';
-    case 'floor_count': return '2';
-    case 'number': return String(f.min ?? 10);
-    case 'date': return f.notAfter === 'today' ? '1990-05-17' : '2027-03-01';
-    case 'textarea': return 'Usaha toko kelontong di rumah sendiri.';
-    case 'vehicle_plate': return 'N 1234 AB';
-    case 'text': return f.required ? 'Toko Kelontong Rina'.padEnd(f.minLength ?? 0, '.') : null;
+    case 'nik':
+      return '3573014506900002';
+    case 'nib':
+      return '1234567890123';
+    case 'npwp':
+      return f.required ? '012345678901234' : null;
+    case 'kbli':
+      return '47111';
+    case 'email':
+      return 'warga@contoh.id';
+    case 'phone':
+      return '0812 3456 7890';
+    case 'address':
+      return 'Jl. Ijen No. 5, Klojen, Kota Malang';
+    case 'area_m2':
+      return '120';
+    case 'floor_count':
+      return '2';
+    case 'number':
+      return String(f.min ?? 10);
+    case 'date':
+      return f.notAfter === 'today' ? '1990-05-17' : '2027-03-01';
+    case 'textarea':
+      return 'Usaha toko kelontong di rumah sendiri.';
+    case 'vehicle_plate':
+      return 'N 1234 AB';
+    case 'text':
+      return f.required ? 'Toko Kelontong Rina'.padEnd(f.minLength ?? 0, '.') : null;
     case 'select':
-    case 'yes_no': return 'first-option';
+    case 'yes_no':
+      return 'first-option';
   }
 }
 
@@ -51,7 +66,13 @@ describe('citizen journeys in Chromium at 360 px', () => {
     await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
     ctx.services.outbox.start();
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'verifier', name: 'Dewi', email: 'dewi@browser.izol.id', password: 'verifikator browser 2026' });
+    const { userId } = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'verifier',
+      name: 'Dewi',
+      email: 'dewi@browser.izol.id',
+      password: 'verifikator browser 2026',
+    });
     verifier = { userId, tenantId: ctx.tenant.id, role: 'verifier', name: 'Dewi' };
     pdfPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'izol-upload-')), 'ktp-scan.pdf');
     fs.writeFileSync(pdfPath, DEMO_PDF);
@@ -62,164 +83,179 @@ describe('citizen journeys in Chromium at 360 px', () => {
     await ctx?.close();
   });
 
-  it.each(JOURNEYS)('$name: register, apply with an upload, submit, track, answer a return and resubmit', async ({ name, lang, js }) => {
-    const browser = await launch({ javaScriptEnabled: js });
-    // axe needs script; with the journey's JavaScript off, each page's HTML is checked in a second browser.
-    const checker = js ? null : await launch({ javaScriptEnabled: true });
-    const checkerPage = checker ? await checker.context.newPage() : null;
-    if (checkerPage) await checkerPage.goto(`${base}/health`);
-    const page = await browser.context.newPage();
-    let step = 0;
-    const visited: string[] = [];
+  it.each(JOURNEYS)(
+    '$name: register, apply with an upload, submit, track, answer a return and resubmit',
+    async ({ name, lang, js }) => {
+      const browser = await launch({ javaScriptEnabled: js });
+      // axe needs script; with the journey's JavaScript off, each page's HTML is checked in a second browser.
+      const checker = js ? null : await launch({ javaScriptEnabled: true });
+      const checkerPage = checker ? await checker.context.newPage() : null;
+      if (checkerPage) await checkerPage.goto(`${base}/health`);
+      const page = await browser.context.newPage();
+      let step = 0;
+      const visited: string[] = [];
 
-    /** Screenshot, axe (WCAG 2.2 AA rules, zero violations) and no sideways scrolling at 360 px. */
-    const check = async (label: string) => {
-      step++;
-      await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${String(step).padStart(2, '0')}-${label}.png`), fullPage: true });
-      const target = checkerPage ?? page;
-      if (checkerPage) await checkerPage.setContent(await page.content(), { waitUntil: 'load' });
-      const violations = await axeViolations(target);
-      expect(violations, describeViolations(`${label} ${page.url()}`, violations)).toEqual([]);
-      const overflow = await target.evaluate('document.documentElement.scrollWidth');
-      expect(overflow as number, `${label} fits 360 px`).toBeLessThanOrEqual(360);
-      visited.push(label);
-    };
-    const submitMain = async () => {
-      await Promise.all([page.waitForLoadState('load'), page.locator('main form button[type=submit]').last().click()]);
-      await page.waitForLoadState('load');
-    };
-
-    try {
-      await page.goto(`${base}/`);
-      await check('home');
-      if (lang === 'en') {
-        await page.locator('form.header__lang button').click();
+      /** Screenshot, axe (WCAG 2.2 AA rules, zero violations) and no sideways scrolling at 360 px. */
+      const check = async (label: string) => {
+        step++;
+        await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${String(step).padStart(2, '0')}-${label}.png`), fullPage: true });
+        const target = checkerPage ?? page;
+        if (checkerPage) await checkerPage.setContent(await page.content(), { waitUntil: 'load' });
+        const violations = await axeViolations(target);
+        expect(violations, describeViolations(`${label} ${page.url()}`, violations)).toEqual([]);
+        const overflow = await target.evaluate('document.documentElement.scrollWidth');
+        expect(overflow as number, `${label} fits 360 px`).toBeLessThanOrEqual(360);
+        visited.push(label);
+      };
+      const submitMain = async () => {
+        await Promise.all([page.waitForLoadState('load'), page.locator('main form button[type=submit]').last().click()]);
         await page.waitForLoadState('load');
-        expect(await page.locator('html').getAttribute('lang')).toBe('en');
-      }
-      await page.locator('main a[href="/izin"]').click();
-      await check('catalogue');
-      await page.fill('#q', 'NIB');
-      await page.locator('form[role=search] button').click();
-      await page.locator('main a[href="/izin/NIB"]').click();
-      await check('guide');
-      await page.locator('main a[href="/izin/NIB/mulai"]').click();
-      await check('start');
-      await page.locator('main a[href^="/akun/masuk"]').click();
-      await check('sign-in');
-      await page.locator('main a[href="/akun/daftar"]').click();
-      await check('register');
+      };
 
-      // An empty form comes back with an error summary that links to each field.
-      await submitMain();
-      expect(await page.locator('.error-summary').isVisible()).toBe(true);
-      if (js) expect(await page.evaluate('document.activeElement?.classList.contains("error-summary")')).toBe(true);
-      await check('register-errors');
-
-      const email = `${name}@browser.izol.id`;
-      await page.fill('#f-name', lang === 'id' ? 'Rina Putri' : 'Rina Putri (EN)');
-      await page.fill('#f-nik', uniqueNik());
-      await page.fill('#f-email', email);
-      await page.fill('#f-password', 'teh manis di pagi hari');
-      await page.locator('label[for="f-consent"]').click();
-      await submitMain();
-      expect(page.url()).toBe(`${base}/akun/verifikasi`);
-      await check('verify');
-
-      // The code arrives through the outbox in the development mailbox, in another tab.
-      const mailbox = await browser.context.newPage();
-      let code = '';
-      for (let i = 0; i < 50 && !code; i++) {
-        await mailbox.goto(`${base}/dev/kotak-surat`);
-        const mail = mailbox.locator('main li', { hasText: email }).filter({ hasText: 'Kode Izol' }).first();
-        code = (await mail.count()) ? (/Kode Izol: (\d{6})/.exec((await mail.textContent()) ?? '')?.[1] ?? '') : '';
-        if (!code) await new Promise((r) => setTimeout(r, 100));
-      }
-      await mailbox.close();
-      expect(code).toMatch(/^\d{6}$/);
-      await page.fill('#f-code', code);
-      await submitMain();
-      await check('verified');
-
-      // Apply: start, one question per page.
-      await page.goto(`${base}/izin/NIB/mulai`);
-      await submitMain();
-      const type = await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'NIB' });
-      let first = true;
-      for (let guard = 0; guard < 20 && /\/isian\/[a-zA-Z0-9]+$/.test(page.url()); guard++) {
-        const fieldName = page.url().split('/').pop()!;
-        const f = type.definition.fields.find((x) => x.name === fieldName)!;
-        if (first && f.required) {
-          await submitMain();
-          await check('question-error');
-          first = false;
-        } else if (first) {
-          first = false;
+      try {
+        await page.goto(`${base}/`);
+        await check('home');
+        if (lang === 'en') {
+          await page.locator('form.header__lang button').click();
+          await page.waitForLoadState('load');
+          expect(await page.locator('html').getAttribute('lang')).toBe('en');
         }
-        const value = typed(f);
-        if (value === 'first-option') await page.locator(`label[for="f-${f.name}"]`).click();
-        else if (value !== null) await page.fill(`#f-${f.name}`, value);
-        if (guard === 0) await check('question');
+        await page.locator('main a[href="/izin"]').click();
+        await check('catalogue');
+        await page.fill('#q', 'NIB');
+        await page.locator('form[role=search] button').click();
+        await page.locator('main a[href="/izin/NIB"]').click();
+        await check('guide');
+        await page.locator('main a[href="/izin/NIB/mulai"]').click();
+        await check('start');
+        await page.locator('main a[href^="/akun/masuk"]').click();
+        await check('sign-in');
+        await page.locator('main a[href="/akun/daftar"]').click();
+        await check('register');
+
+        // An empty form comes back with an error summary that links to each field.
         await submitMain();
-      }
-      expect(page.url()).toMatch(/\/dokumen$/);
-      await check('documents');
-      const appId = page.url().split('/').at(-2)!;
-      for (const r of type.definition.requirements.filter((x) => x.required)) {
-        await page.locator(`main a[href="/permohonan/${appId}/dokumen/${r.code}"]`).click();
-        await check('upload');
+        expect(await page.locator('.error-summary').isVisible()).toBe(true);
+        if (js) expect(await page.evaluate('document.activeElement?.classList.contains("error-summary")')).toBe(true);
+        await check('register-errors');
+
+        const email = `${name}@browser.izol.id`;
+        await page.fill('#f-name', lang === 'id' ? 'Rina Putri' : 'Rina Putri (EN)');
+        await page.fill('#f-nik', uniqueNik());
+        await page.fill('#f-email', email);
+        await page.fill('#f-password', 'teh manis di pagi hari');
+        await page.locator('label[for="f-consent"]').click();
+        await submitMain();
+        expect(page.url()).toBe(`${base}/akun/verifikasi`);
+        await check('verify');
+
+        // The code arrives through the outbox in the development mailbox, in another tab.
+        const mailbox = await browser.context.newPage();
+        let code = '';
+        for (let i = 0; i < 50 && !code; i++) {
+          await mailbox.goto(`${base}/dev/kotak-surat`);
+          const mail = mailbox.locator('main li', { hasText: email }).filter({ hasText: 'Kode Izol' }).first();
+          code = (await mail.count()) ? (/Kode Izol: (\d{6})/.exec((await mail.textContent()) ?? '')?.[1] ?? '') : '';
+          if (!code) await new Promise((r) => setTimeout(r, 100));
+        }
+        await mailbox.close();
+        expect(code).toMatch(/^\d{6}$/);
+        await page.fill('#f-code', code);
+        await submitMain();
+        await check('verified');
+
+        // Apply: start, one question per page.
+        await page.goto(`${base}/izin/NIB/mulai`);
+        await submitMain();
+        const type = await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'NIB' });
+        let first = true;
+        for (let guard = 0; guard < 20 && /\/isian\/[a-zA-Z0-9]+$/.test(page.url()); guard++) {
+          const fieldName = page.url().split('/').pop()!;
+          const f = type.definition.fields.find((x) => x.name === fieldName)!;
+          if (first && f.required) {
+            await submitMain();
+            await check('question-error');
+            first = false;
+          } else if (first) {
+            first = false;
+          }
+          const value = typed(f);
+          if (value === 'first-option') await page.locator(`label[for="f-${f.name}"]`).click();
+          else if (value !== null) await page.fill(`#f-${f.name}`, value);
+          if (guard === 0) await check('question');
+          await submitMain();
+        }
+        expect(page.url()).toMatch(/\/dokumen$/);
+        await check('documents');
+        const appId = page.url().split('/').at(-2)!;
+        for (const r of type.definition.requirements.filter((x) => x.required)) {
+          await page.locator(`main a[href="/permohonan/${appId}/dokumen/${r.code}"]`).click();
+          await check('upload');
+          await page.setInputFiles('#f-file', pdfPath);
+          await Promise.all([page.waitForURL(`${base}/permohonan/${appId}/dokumen`), page.locator('main form button[type=submit]').click()]);
+        }
+        await page.locator(`main a[href="/permohonan/${appId}/periksa"]`).click();
+        await check('check-answers');
+        await submitMain();
+        await check('check-answers-error');
+        await page.locator('label[for="f-declaration"]').click();
+        await submitMain();
+        expect(page.url()).toBe(`${base}/permohonan/${appId}/terkirim`);
+        await check('confirmation');
+        const number = (await page.locator('[data-number]').textContent())!;
+        const trackingCode = (await page.locator('[data-tracking-code]').textContent())!;
+        expect(number).toMatch(/^MLG-NIB-2026-\d{6}$/);
+        await page.locator(`main a[href="/permohonan/${appId}/tanda-terima"]`).click();
+        await check('receipt');
+
+        // Track it as anyone would.
+        await page.goto(`${base}/lacak`);
+        await check('track');
+        await page.fill('#f-number', number);
+        await page.fill('#f-code', trackingCode);
+        await submitMain();
+        await check('track-result');
+        expect(await page.locator('main').textContent()).toContain(number);
+
+        // The office returns the file with a reason on one document.
+        await ctx.services.applications.performAction({ actor: verifier, applicationId: appId, action: 'start_verification' });
+        const { docs } = await ctx.services.applications.getApplication({ actor: verifier, applicationId: appId });
+        await ctx.services.documents.reviewDocument({
+          actor: verifier,
+          applicationId: appId,
+          documentId: docs[0]!.id,
+          status: 'refused',
+          reason: 'Foto KTP terpotong',
+        });
+        await ctx.services.applications.performAction({
+          actor: verifier,
+          applicationId: appId,
+          action: 'return_to_applicant',
+          reason: 'Mohon unggah ulang KTP yang utuh',
+        });
+
+        await page.goto(`${base}/permohonan`);
+        await check('my-applications');
+        await page.locator(`main a[href="/permohonan/${appId}"]`).first().click();
+        expect(await page.locator('main').textContent()).toContain('Foto KTP terpotong');
+        await check('returned');
+        await page.locator(`main .banner a[href="/permohonan/${appId}/dokumen/${docs[0]!.requirement_code}"]`).click();
         await page.setInputFiles('#f-file', pdfPath);
-        await Promise.all([page.waitForURL(`${base}/permohonan/${appId}/dokumen`), page.locator('main form button[type=submit]').click()]);
+        await Promise.all([page.waitForURL(`${base}/permohonan/${appId}`), page.locator('main form button[type=submit]').click()]);
+        await page.locator(`main a[href="/permohonan/${appId}/periksa"]`).first().click();
+        await page.locator('label[for="f-declaration"]').click();
+        await submitMain();
+        expect(page.url()).toBe(`${base}/permohonan/${appId}/terkirim`);
+        const row = await ctx.db.selectFrom('applications').select(['state', 'number']).where('id', '=', appId).executeTakeFirstOrThrow();
+        expect(row).toEqual({ state: 'resubmitted', number });
+        expect(visited.length).toBeGreaterThanOrEqual(20);
+      } finally {
+        await browser.close();
+        await checker?.close();
       }
-      await page.locator(`main a[href="/permohonan/${appId}/periksa"]`).click();
-      await check('check-answers');
-      await submitMain();
-      await check('check-answers-error');
-      await page.locator('label[for="f-declaration"]').click();
-      await submitMain();
-      expect(page.url()).toBe(`${base}/permohonan/${appId}/terkirim`);
-      await check('confirmation');
-      const number = (await page.locator('[data-number]').textContent())!;
-      const trackingCode = (await page.locator('[data-tracking-code]').textContent())!;
-      expect(number).toMatch(/^MLG-NIB-2026-\d{6}$/);
-      await page.locator(`main a[href="/permohonan/${appId}/tanda-terima"]`).click();
-      await check('receipt');
-
-      // Track it as anyone would.
-      await page.goto(`${base}/lacak`);
-      await check('track');
-      await page.fill('#f-number', number);
-      await page.fill('#f-code', trackingCode);
-      await submitMain();
-      await check('track-result');
-      expect(await page.locator('main').textContent()).toContain(number);
-
-      // The office returns the file with a reason on one document.
-      await ctx.services.applications.performAction({ actor: verifier, applicationId: appId, action: 'start_verification' });
-      const { docs } = await ctx.services.applications.getApplication({ actor: verifier, applicationId: appId });
-      await ctx.services.documents.reviewDocument({ actor: verifier, applicationId: appId, documentId: docs[0]!.id, status: 'refused', reason: 'Foto KTP terpotong' });
-      await ctx.services.applications.performAction({ actor: verifier, applicationId: appId, action: 'return_to_applicant', reason: 'Mohon unggah ulang KTP yang utuh' });
-
-      await page.goto(`${base}/permohonan`);
-      await check('my-applications');
-      await page.locator(`main a[href="/permohonan/${appId}"]`).first().click();
-      expect(await page.locator('main').textContent()).toContain('Foto KTP terpotong');
-      await check('returned');
-      await page.locator(`main .banner a[href="/permohonan/${appId}/dokumen/${docs[0]!.requirement_code}"]`).click();
-      await page.setInputFiles('#f-file', pdfPath);
-      await Promise.all([page.waitForURL(`${base}/permohonan/${appId}`), page.locator('main form button[type=submit]').click()]);
-      await page.locator(`main a[href="/permohonan/${appId}/periksa"]`).first().click();
-      await page.locator('label[for="f-declaration"]').click();
-      await submitMain();
-      expect(page.url()).toBe(`${base}/permohonan/${appId}/terkirim`);
-      const row = await ctx.db.selectFrom('applications').select(['state', 'number']).where('id', '=', appId).executeTakeFirstOrThrow();
-      expect(row).toEqual({ state: 'resubmitted', number });
-      expect(visited.length).toBeGreaterThanOrEqual(20);
-    } finally {
-      await browser.close();
-      await checker?.close();
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 
   it('has no accessibility violations on the remaining pages and their error states', async () => {
     const browser = await launch({ javaScriptEnabled: true });
@@ -231,7 +267,12 @@ describe('citizen journeys in Chromium at 360 px', () => {
         const v = await axeViolations(page);
         if (v.length) problems.push(describeViolations(`${label} ${page.url()}`, v));
       };
-      for (const [url, label] of [['/izin/PBG/poster', 'poster'], ['/tidak-ada', 'not-found'], ['/akun/lupa-sandi', 'forgot'], ['/izin?q=zzzz', 'search-none']] as const) {
+      for (const [url, label] of [
+        ['/izin/PBG/poster', 'poster'],
+        ['/tidak-ada', 'not-found'],
+        ['/akun/lupa-sandi', 'forgot'],
+        ['/izin?q=zzzz', 'search-none'],
+      ] as const) {
         await page.goto(`${base}${url}`);
         await sweep(label);
       }
@@ -260,7 +301,13 @@ describe('citizen journeys in Chromium at 360 px', () => {
       await sweep('sign-in-error');
 
       // Signed in: profile (and its error state), withdraw confirmation, mailbox.
-      await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'applicant', name: 'Sweep', email: 'sweep@browser.izol.id', password: 'sweep browser 2026' });
+      await ctx.services.auth.createUser({
+        tenantId: ctx.tenant.id,
+        role: 'applicant',
+        name: 'Sweep',
+        email: 'sweep@browser.izol.id',
+        password: 'sweep browser 2026',
+      });
       await page.goto(`${base}/akun/masuk`);
       await page.fill('#f-login', 'sweep@browser.izol.id');
       await page.fill('#f-password', 'sweep browser 2026');
@@ -293,7 +340,13 @@ describe('citizen journeys in Chromium at 360 px', () => {
     try {
       const page: Page = await browser.context.newPage();
       // Sign in through the API-created account, using the page's form.
-      const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'applicant', name: 'Sari', email: 'sari@browser.izol.id', password: 'sari browser 2026' });
+      const { userId } = await ctx.services.auth.createUser({
+        tenantId: ctx.tenant.id,
+        role: 'applicant',
+        name: 'Sari',
+        email: 'sari@browser.izol.id',
+        password: 'sari browser 2026',
+      });
       const actor: Actor = { userId, tenantId: ctx.tenant.id, role: 'applicant', name: 'Sari' };
       const { application } = await ctx.services.applications.createApplication({ actor, permitTypeCode: 'NIB' });
       await page.goto(`${base}/akun/masuk?kembali=/permohonan/${application.id}/dokumen`);
@@ -301,7 +354,9 @@ describe('citizen journeys in Chromium at 360 px', () => {
       await page.fill('#f-password', 'sari browser 2026');
       await page.locator('main form button[type=submit]').click();
       await page.waitForURL(`${base}/permohonan/${application.id}/dokumen`);
-      const requirement = (await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'NIB' })).definition.requirements.find((r) => r.required)!;
+      const requirement = (await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'NIB' })).definition.requirements.find(
+        (r) => r.required,
+      )!;
       await page.goto(`${base}/permohonan/${application.id}/dokumen/${requirement.code}`);
       const txt = path.join(path.dirname(pdfPath), 'catatan.txt');
       fs.writeFileSync(txt, 'bukan pdf');

@@ -58,7 +58,14 @@ export async function createTestContext(dialect: TestDialect, env: Record<string
   const app = await createApp(services);
   await app.ready();
   return {
-    dialect, databaseUrl: database.url, storageDir: `${database.dir}/files`, db, services, app, clock, tenant,
+    dialect,
+    databaseUrl: database.url,
+    storageDir: `${database.dir}/files`,
+    db,
+    services,
+    app,
+    clock,
+    tenant,
     async close() {
       await app.close();
       await db.destroy();
@@ -92,13 +99,22 @@ export async function staffOtp(ctx: TestContext, userId: string, role: Role): Pr
 }
 
 /** Creates an account directly and signs it in through the API; returns its bearer token. */
-export async function userWithToken(ctx: TestContext, role: Role, opts: { host?: string; tenantId?: string } = {}): Promise<{ token: string; userId: string; email: string }> {
+export async function userWithToken(
+  ctx: TestContext,
+  role: Role,
+  opts: { host?: string; tenantId?: string } = {},
+): Promise<{ token: string; userId: string; email: string }> {
   counter++;
   const email = `${role}.${counter}.${Math.random().toString(36).slice(2, 8)}@test.izol.id`;
   const password = `${role}-password-${counter}-long`;
   const { userId } = await ctx.services.auth.createUser({ tenantId: opts.tenantId ?? ctx.tenant.id, role, name: `Test ${role} ${counter}`, email, password });
   const otp = await staffOtp(ctx, userId, role);
-  const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: opts.host ? { host: opts.host } : {}, payload: { login: email, password, ...(otp ? { otp } : {}) } });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: opts.host ? { host: opts.host } : {},
+    payload: { login: email, password, ...(otp ? { otp } : {}) },
+  });
   if (res.statusCode !== 200) throw new Error(`login failed for ${role}: ${res.body}`);
   return { token: (res.json() as { token: string }).token, userId, email };
 }
@@ -108,7 +124,11 @@ export function auth(token: string, extra: Record<string, string> = {}): Record<
 }
 
 /** A multipart body with one file part, as a browser or curl would send it. */
-export function multipartFile(fileName: string, content: Buffer, contentType = 'application/octet-stream'): { payload: Buffer; headers: Record<string, string> } {
+export function multipartFile(
+  fileName: string,
+  content: Buffer,
+  contentType = 'application/octet-stream',
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = `----izoltest${Math.random().toString(16).slice(2)}`;
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);

@@ -7,22 +7,54 @@ export async function validAnswers(ctx: TestContext, code: string): Promise<Reco
   const out: Record<string, unknown> = {};
   for (const f of type.definition.fields) {
     switch (f.type) {
-      case 'select': out[f.name] = f.options[0]!.value; break;
-      case 'yes_no': out[f.name] = true; break;
-      case 'nik': out[f.name] = '3573014506900002'; break;
-      case 'nib': out[f.name] = '1234567890123'; break;
-      case 'npwp': out[f.name] = '012345678901234'; break;
-      case 'kbli': out[f.name] = '47111'; break;
-      case 'email': out[f.name] = 'warga@contoh.id'; break;
-      case 'phone': out[f.name] = '081234567890'; break;
-      case 'address': out[f.name] = 'Jl. Ijen No. 10, Kec. Klojen, Kota Malang'; break;
-      case 'area_m2': out[f.name] = 120; break;
-      case 'floor_count': out[f.name] = 2; break;
-      case 'vehicle_plate': out[f.name] = 'N 1234 AB'; break;
-      case 'number': out[f.name] = f.min ?? 1; break;
-      case 'date': out[f.name] = f.notAfter === 'today' ? '2000-01-01' : '2027-06-01'; break;
-      case 'textarea': out[f.name] = 'Keterangan contoh untuk pengujian.'; break;
-      case 'text': out[f.name] = 'Contoh isian'.padEnd(f.minLength ?? 0, '.'); break;
+      case 'select':
+        out[f.name] = f.options[0]!.value;
+        break;
+      case 'yes_no':
+        out[f.name] = true;
+        break;
+      case 'nik':
+        out[f.name] = '3573014506900002';
+        break;
+      case 'nib':
+        out[f.name] = '1234567890123';
+        break;
+      case 'npwp':
+        out[f.name] = '012345678901234';
+        break;
+      case 'kbli':
+        out[f.name] = '47111';
+        break;
+      case 'email':
+        out[f.name] = 'warga@contoh.id';
+        break;
+      case 'phone':
+        out[f.name] = '081234567890';
+        break;
+      case 'address':
+        out[f.name] = 'Jl. Ijen No. 10, Kec. Klojen, Kota Malang';
+        break;
+      case 'area_m2':
+        out[f.name] = 120;
+        break;
+      case 'floor_count':
+        out[f.name] = 2;
+        break;
+      case 'vehicle_plate':
+        out[f.name] = 'N 1234 AB';
+        break;
+      case 'number':
+        out[f.name] = f.min ?? 1;
+        break;
+      case 'date':
+        out[f.name] = f.notAfter === 'today' ? '2000-01-01' : '2027-06-01';
+        break;
+      case 'textarea':
+        out[f.name] = 'Keterangan contoh untuk pengujian.';
+        break;
+      case 'text':
+        out[f.name] = 'Contoh isian'.padEnd(f.minLength ?? 0, '.');
+        break;
     }
   }
   return out;
@@ -30,7 +62,12 @@ export async function validAnswers(ctx: TestContext, code: string): Promise<Reco
 
 /** Creates a draft with valid answers and every required document uploaded; returns its id. */
 export async function readyDraft(ctx: TestContext, token: string, code = 'REKLAME', extra: Record<string, unknown> = {}): Promise<string> {
-  const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(token), payload: { permitTypeCode: code, answers: await validAnswers(ctx, code), ...extra } });
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/applications',
+    headers: auth(token),
+    payload: { permitTypeCode: code, answers: await validAnswers(ctx, code), ...extra },
+  });
   if (created.statusCode !== 201) throw new Error(`create failed: ${created.body}`);
   const id = (created.json() as { id: string }).id;
   await uploadRequired(ctx, token, id, code);
@@ -42,7 +79,12 @@ export async function uploadRequired(ctx: TestContext, token: string, id: string
   for (const req of type.definition.requirements.filter((r) => r.required)) {
     const pdf = req.acceptedTypes.includes('pdf');
     const file = multipartFile(pdf ? `${req.code}.pdf` : `${req.code}.png`, pdf ? DEMO_PDF : DEMO_PNG, pdf ? 'application/pdf' : 'image/png');
-    const res = await ctx.app.inject({ method: 'PUT', url: `/api/v1/applications/${id}/documents/${req.code}`, headers: { ...auth(token), ...file.headers }, payload: file.payload });
+    const res = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/v1/applications/${id}/documents/${req.code}`,
+      headers: { ...auth(token), ...file.headers },
+      payload: file.payload,
+    });
     if (res.statusCode !== 201) throw new Error(`upload ${req.code} failed: ${res.body}`);
   }
 }
@@ -100,13 +142,25 @@ export async function issuedPermit(
     const token = tokenFor(step);
     for (const p of step.preconditions) {
       if (p === 'all_required_documents_accepted') {
-        const view = (await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(token) })).json() as { requirements: { status: string; document: { id: string } | null }[] };
+        const view = (await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(token) })).json() as {
+          requirements: { status: string; document: { id: string } | null }[];
+        };
         for (const r of view.requirements.filter((q) => q.document && q.status !== 'accepted')) {
-          const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/documents/${r.document!.id}/review`, headers: auth(token), payload: { status: 'accepted' } });
+          const res = await ctx.app.inject({
+            method: 'POST',
+            url: `/api/v1/applications/${id}/documents/${r.document!.id}/review`,
+            headers: auth(token),
+            payload: { status: 'accepted' },
+          });
           if (res.statusCode !== 200) throw new Error(`review failed: ${res.body}`);
         }
       } else if (p === 'inspection_recorded') {
-        const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/inspection`, headers: auth(staff.technical), payload: { result: 'pass', findings: 'Sesuai gambar rencana' } });
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: `/api/v1/applications/${id}/inspection`,
+          headers: auth(staff.technical),
+          payload: { result: 'pass', findings: 'Sesuai gambar rencana' },
+        });
         if (res.statusCode !== 200) throw new Error(`inspection failed: ${res.body}`);
       }
     }

@@ -4,7 +4,10 @@ import type { TestContext } from './context.js';
 /** A cookie jar over app.inject, so page tests behave like one browser. */
 export class PageClient {
   private cookies = new Map<string, string>();
-  constructor(private ctx: TestContext, private host?: string) {}
+  constructor(
+    private ctx: TestContext,
+    private host?: string,
+  ) {}
 
   private remember(res: LightMyRequestResponse): void {
     for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
@@ -27,7 +30,12 @@ export class PageClient {
   async post(url: string, form: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
     if (!this.csrf) await this.get('/');
     const body = new URLSearchParams({ ...(opts.csrf === false ? {} : { _csrf: this.csrf }), ...form }).toString();
-    const res = await this.ctx.app.inject({ method: 'POST', url, headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }), payload: body });
+    const res = await this.ctx.app.inject({
+      method: 'POST',
+      url,
+      headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
+      payload: body,
+    });
     this.remember(res);
     return res;
   }
@@ -41,7 +49,12 @@ export class PageClient {
       content,
       Buffer.from(`\r\n--${boundary}--\r\n`),
     ]);
-    const res = await this.ctx.app.inject({ method: 'POST', url, headers: this.headers({ 'content-type': `multipart/form-data; boundary=${boundary}` }), payload });
+    const res = await this.ctx.app.inject({
+      method: 'POST',
+      url,
+      headers: this.headers({ 'content-type': `multipart/form-data; boundary=${boundary}` }),
+      payload,
+    });
     this.remember(res);
     return res;
   }

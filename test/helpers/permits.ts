@@ -23,19 +23,34 @@ const OFFICERS: Role[] = ['verifier', 'technical', 'treasurer', 'head'];
  * accepted, inspection recorded where required, fee assessed and paid, approved, signed by `head`.
  * Returns the final state (a file back with the applicant gets its refused documents replaced).
  */
-export async function carryToIssued(ctx: TestContext, applicationId: string, officers: Partial<Record<Role, Actor>>, options: { stopBefore?: string } = {}): Promise<string> {
+export async function carryToIssued(
+  ctx: TestContext,
+  applicationId: string,
+  officers: Partial<Record<Role, Actor>>,
+  options: { stopBefore?: string } = {},
+): Promise<string> {
   const system: Actor = { userId: 'system', tenantId: ctx.tenant.id, role: 'head', name: 'system' };
   for (let step = 0; step < 30; step++) {
     const { app, workflow, definition, docs } = await ctx.services.applications.getApplication({ actor: system, applicationId });
     if (stateKind(workflow, app.state) === 'final') return app.state;
     const role = OFFICERS.find((r) => actionsFor(workflow, app.state, r).some((a) => FORWARD.includes(a.code)));
     if (!role) {
-      const owner = await ctx.db.selectFrom('users').select(['id', 'role', 'name']).where('id', '=', app.applicant_id ?? app.intake_officer_id!).executeTakeFirstOrThrow();
+      const owner = await ctx.db
+        .selectFrom('users')
+        .select(['id', 'role', 'name'])
+        .where('id', '=', app.applicant_id ?? app.intake_officer_id!)
+        .executeTakeFirstOrThrow();
       const actor: Actor = { userId: owner.id, tenantId: ctx.tenant.id, role: owner.role as Role, name: owner.name };
       for (const d of docs.filter((x) => x.review_status === 'refused')) {
         const r = definition.requirements.find((q) => q.code === d.requirement_code)!;
         const pdf = r.acceptedTypes.includes('pdf');
-        await ctx.services.documents.uploadDocument({ actor, applicationId, requirementCode: r.code, fileName: pdf ? 'ganti.pdf' : 'ganti.png', source: Readable.from([Buffer.concat([pdf ? DEMO_PDF : DEMO_PNG, Buffer.from(`%${step}`)])]) });
+        await ctx.services.documents.uploadDocument({
+          actor,
+          applicationId,
+          requirementCode: r.code,
+          fileName: pdf ? 'ganti.pdf' : 'ganti.png',
+          source: Readable.from([Buffer.concat([pdf ? DEMO_PDF : DEMO_PNG, Buffer.from(`%${step}`)])]),
+        });
       }
       const again = actionsFor(workflow, app.state, actor.role).find((a) => workflow.states.find((s) => s.code === a.to)?.kind === 'office');
       await ctx.services.applications.performAction({ actor, applicationId, action: again!.code });
@@ -77,7 +92,12 @@ export function pdfInfo(pdf: Buffer): Record<string, string> {
   try {
     fs.writeFileSync(path.join(dir, 'f.pdf'), pdf);
     const out = execFileSync('pdfinfo', [path.join(dir, 'f.pdf')], { encoding: 'utf8' });
-    return Object.fromEntries(out.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+    return Object.fromEntries(
+      out
+        .split('\n')
+        .filter((l) => l.includes(':'))
+        .map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

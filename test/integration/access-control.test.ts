@@ -27,7 +27,14 @@ const PERMIT = 'PBG';
 type Person = { token: string; userId: string; actor: Actor };
 type Crew = Record<Role, Person>;
 type Problem = { type: string; title: string; status: number; detail: string; code: string };
-type AppView = { id: string; state: { code: string }; applicantName: string; channel: string; availableActions: { code: string }[]; requirements: { code: string; document: { id: string } | null }[] };
+type AppView = {
+  id: string;
+  state: { code: string };
+  applicantName: string;
+  channel: string;
+  availableActions: { code: string }[];
+  requirements: { code: string; document: { id: string } | null }[];
+};
 
 let people = 0;
 /** An account signed in through the auth service (not the rate-limited login route), with its bearer token. */
@@ -37,7 +44,14 @@ async function person(ctx: TestContext, role: Role, tenantId = ctx.tenant.id, na
   const password = `${role} kata sandi panjang ${people}`;
   const fullName = name ?? `Uji ${role} ${people}`;
   const { userId } = await ctx.services.auth.createUser({ tenantId, role, name: fullName, email, password });
-  const { token } = await ctx.services.auth.login({ tenantId, login: email, password, clientIp: '127.0.0.1', kind: 'bearer', otp: await staffOtp(ctx, userId, role) });
+  const { token } = await ctx.services.auth.login({
+    tenantId,
+    login: email,
+    password,
+    clientIp: '127.0.0.1',
+    kind: 'bearer',
+    otp: await staffOtp(ctx, userId, role),
+  });
   return { token, userId, actor: { userId, tenantId, role, name: fullName } };
 }
 
@@ -58,7 +72,11 @@ async function snapshot(ctx: TestContext, id: string) {
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
   const docs = await ctx.db.selectFrom('documents').select(['id', 'review_status', 'superseded_at']).where('application_id', '=', id).orderBy('id').execute();
-  const events = await ctx.db.selectFrom('application_events').select((eb) => eb.fn.countAll<number>().as('n')).where('application_id', '=', id).executeTakeFirstOrThrow();
+  const events = await ctx.db
+    .selectFrom('application_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('application_id', '=', id)
+    .executeTakeFirstOrThrow();
   return { ...row, docs, events: Number(events.n) };
 }
 
@@ -79,7 +97,7 @@ function pathTo(workflow: WorkflowDefinition, target: string): WorkflowAction[] 
   }
   if (target !== workflow.initial && !prev.has(target)) throw new Error(`state ${target} cannot be reached in workflow ${workflow.code}`);
   const out: WorkflowAction[] = [];
-  for (let s = target; s !== workflow.initial; ) {
+  for (let s = target; s !== workflow.initial;) {
     const p = prev.get(s)!;
     out.unshift(p.action);
     s = p.from;
@@ -130,13 +148,21 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
   /** A draft owned by `owner` with valid answers and every required document, made through the services. */
   async function draft(owner: Person): Promise<string> {
     const tenantId = owner.actor.tenantId;
-    const { application } = await ctx.services.applications.createApplication({ actor: owner.actor, permitTypeCode: PERMIT, answers: await validAnswers(ctx, PERMIT) });
+    const { application } = await ctx.services.applications.createApplication({
+      actor: owner.actor,
+      permitTypeCode: PERMIT,
+      answers: await validAnswers(ctx, PERMIT),
+    });
     const type = await ctx.services.catalogue.getPermitType({ tenantId, code: PERMIT });
     for (const req of type.definition.requirements.filter((r) => r.required)) {
       const pdf = req.acceptedTypes.includes('pdf');
       await ctx.services.documents.uploadDocument({
-        actor: owner.actor, applicationId: application.id, requirementCode: req.code, fileName: pdf ? `${req.code}.pdf` : `${req.code}.png`,
-        claimedType: pdf ? 'application/pdf' : 'image/png', source: Readable.from([pdf ? DEMO_PDF : DEMO_PNG]),
+        actor: owner.actor,
+        applicationId: application.id,
+        requirementCode: req.code,
+        fileName: pdf ? `${req.code}.pdf` : `${req.code}.png`,
+        claimedType: pdf ? 'application/pdf' : 'image/png',
+        source: Readable.from([pdf ? DEMO_PDF : DEMO_PNG]),
       });
     }
     return application.id;
@@ -165,7 +191,12 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     for (const step of pathTo(workflow, state)) {
       await satisfy(id, step, staff);
       const role = actingRole(step);
-      await ctx.services.applications.performAction({ actor: (role === 'applicant' ? owner : staff[role]).actor, applicationId: id, action: step.code, ...extrasFor(step) });
+      await ctx.services.applications.performAction({
+        actor: (role === 'applicant' ? owner : staff[role]).actor,
+        applicationId: id,
+        action: step.code,
+        ...extrasFor(step),
+      });
     }
     const row = await ctx.db.selectFrom('applications').select('state').where('id', '=', id).executeTakeFirstOrThrow();
     if (row.state !== state) throw new Error(`fixture meant to reach ${state} but got ${row.state}`);
@@ -179,7 +210,9 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
     workflow = (await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: PERMIT })).workflow;
-    const entries = await Promise.all(ROLES.map(async (role) => [role, await person(ctx, role, ctx.tenant.id, role === 'applicant' ? 'Ayu Pemohon Satu' : undefined)] as const));
+    const entries = await Promise.all(
+      ROLES.map(async (role) => [role, await person(ctx, role, ctx.tenant.id, role === 'applicant' ? 'Ayu Pemohon Satu' : undefined)] as const),
+    );
     crew = Object.fromEntries(entries) as Crew;
     applicantA = crew.applicant;
     applicantB = await person(ctx, 'applicant', ctx.tenant.id, 'Bambang Pemohon Dua');
@@ -220,39 +253,57 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
       ];
     }
 
-    it.each(['draft', 'verification'] as const)('refuses A every operation on B’s application in %s with 403/404, revealing and changing nothing', async (which) => {
-      const id = which === 'draft' ? bDraft : bInVerification;
-      const docId = which === 'draft' ? bDocument : (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).executeTakeFirstOrThrow()).id;
-      const before = await snapshot(ctx, id);
-      const attacks = attacksOn(id, docId);
-      expect(attacks.length).toBeGreaterThan(10);
-      for (const attack of attacks) {
-        const res = await ctx.app.inject({ ...attack.request, headers: { ...auth(applicantA.token), ...(attack.request.headers as Record<string, string> | undefined) } });
-        expect([403, 404], `${attack.name} → ${res.statusCode} ${res.body}`).toContain(res.statusCode);
-        expectProblem(res, [403, 404]);
-        // Nothing of B's is shown: not the name, not the answers, not the document.
-        expect(res.body, attack.name).not.toContain('Bambang');
-        expect(res.body, attack.name).not.toContain(docId);
-        expect(res.headers['content-disposition'], attack.name).toBeUndefined();
-      }
-      expect(await snapshot(ctx, id)).toEqual(before);
-      // B still sees their own application, untouched.
-      const own = await get(applicantB.token, `/api/v1/applications/${id}`);
-      expect(own.statusCode).toBe(200);
-      expect(json<AppView>(own).state.code).toBe(which);
-    });
+    it.each(['draft', 'verification'] as const)(
+      'refuses A every operation on B’s application in %s with 403/404, revealing and changing nothing',
+      async (which) => {
+        const id = which === 'draft' ? bDraft : bInVerification;
+        const docId =
+          which === 'draft' ? bDocument : (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).executeTakeFirstOrThrow()).id;
+        const before = await snapshot(ctx, id);
+        const attacks = attacksOn(id, docId);
+        expect(attacks.length).toBeGreaterThan(10);
+        for (const attack of attacks) {
+          const res = await ctx.app.inject({
+            ...attack.request,
+            headers: { ...auth(applicantA.token), ...(attack.request.headers as Record<string, string> | undefined) },
+          });
+          expect([403, 404], `${attack.name} → ${res.statusCode} ${res.body}`).toContain(res.statusCode);
+          expectProblem(res, [403, 404]);
+          // Nothing of B's is shown: not the name, not the answers, not the document.
+          expect(res.body, attack.name).not.toContain('Bambang');
+          expect(res.body, attack.name).not.toContain(docId);
+          expect(res.headers['content-disposition'], attack.name).toBeUndefined();
+        }
+        expect(await snapshot(ctx, id)).toEqual(before);
+        // B still sees their own application, untouched.
+        const own = await get(applicantB.token, `/api/v1/applications/${id}`);
+        expect(own.statusCode).toBe(200);
+        expect(json<AppView>(own).state.code).toBe(which);
+      },
+    );
 
     it('lists only A’s own applications to A, whatever the filters', async () => {
       const mine = await ctx.db.selectFrom('applications').select('id').where('applicant_id', '=', applicantA.userId).execute();
       const theirs = await ctx.db.selectFrom('applications').select('id').where('applicant_id', '=', applicantB.userId).execute();
       expect(theirs.length).toBeGreaterThanOrEqual(2);
-      for (const query of ['', '?pageSize=100', '?q=Bambang', `?permitType=${PERMIT}&pageSize=100`, '?state=verification', '?state=draft&pageSize=100', '?channel=online&pageSize=100']) {
+      for (const query of [
+        '',
+        '?pageSize=100',
+        '?q=Bambang',
+        `?permitType=${PERMIT}&pageSize=100`,
+        '?state=verification',
+        '?state=draft&pageSize=100',
+        '?channel=online&pageSize=100',
+      ]) {
         const res = await get(applicantA.token, `/api/v1/applications${query}`);
         expect(res.statusCode, query).toBe(200);
         const page = json<{ items: { id: string; applicantName: string }[]; total: number }>(res);
         const ids = page.items.map((i) => i.id);
         for (const t of theirs) expect(ids, query).not.toContain(t.id);
-        expect(page.items.every((i) => i.applicantName === applicantA.actor.name), query).toBe(true);
+        expect(
+          page.items.every((i) => i.applicantName === applicantA.actor.name),
+          query,
+        ).toBe(true);
         expect(page.total, query).toBeLessThanOrEqual(mine.length);
       }
       const all = json<{ total: number }>(await get(applicantA.token, '/api/v1/applications?pageSize=100'));
@@ -285,9 +336,19 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
       expect(json<{ items: { id: string }[]; total: number }>(list)).toMatchObject({ items: [], total: 0 });
       expectProblem(await get(office2Verifier.token, `/api/v1/applications/${office1Submitted}`, o2), [404]);
       expectProblem(await get(office2Verifier.token, `/api/v1/applications/${office1Submitted}/documents/${office1Document}`, o2), [404]);
-      const action = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${office1Submitted}/actions`, headers: auth(office2Verifier.token, o2), payload: { action: 'start_verification' } });
+      const action = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/applications/${office1Submitted}/actions`,
+        headers: auth(office2Verifier.token, o2),
+        payload: { action: 'start_verification' },
+      });
       expectProblem(action, [404]);
-      const review = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${office1Submitted}/documents/${office1Document}/review`, headers: auth(office2Verifier.token, o2), payload: { status: 'accepted' } });
+      const review = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/applications/${office1Submitted}/documents/${office1Document}/review`,
+        headers: auth(office2Verifier.token, o2),
+        payload: { status: 'accepted' },
+      });
       expectProblem(review, [404]);
       expect(await snapshot(ctx, office1Submitted)).toEqual(before);
       // Office 1's own verifier can still work on it.
@@ -353,7 +414,15 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         .select(['status', 'holder_name', 'revoked_at', 'revoked_by', 'revocation_reason', 'superseded_at', 'superseded_by_id', 'document', 'signature'])
         .where('id', '=', permitId)
         .executeTakeFirstOrThrow();
-      const count = async (t: 'permits' | 'applications' | 'application_events') => Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async (t: 'permits' | 'applications' | 'application_events') =>
+        Number(
+          (
+            await ctx.db
+              .selectFrom(t)
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       return { row, permits: await count('permits'), applications: await count('applications'), events: await count('application_events') };
     }
     const post = (token: string, url: string, payload?: Record<string, unknown>, extra: Record<string, string> = {}) =>
@@ -420,7 +489,11 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         expect(expectProblem(await post(crew[role].token, `/api/v1/permits/${bPermit.permitId}/renew`), [403]).code, `${role} renew`).toBe('forbidden');
       }
       expect(await permitState(bPermit.permitId)).toEqual(before);
-      expect(json<PermitView>(await get(applicantB.token, `/api/v1/permits/${bPermit.permitId}`))).toMatchObject({ status: 'valid', revokedAt: null, supersededById: null });
+      expect(json<PermitView>(await get(applicantB.token, `/api/v1/permits/${bPermit.permitId}`))).toMatchObject({
+        status: 'valid',
+        revokedAt: null,
+        supersededById: null,
+      });
       const verified = await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${bPermit.verificationCode}` });
       expect(json(verified)).toMatchObject({ status: 'valid', kind: 'permit' });
     });
@@ -430,7 +503,10 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
       const res = await post(crew.head.token, `/api/v1/permits/${other.permitId}/revoke`, REVOKE);
       expect(res.statusCode, res.body).toBe(200);
       expect(json<PermitView>(res)).toMatchObject({ id: other.permitId, status: 'revoked' });
-      expect(json(await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${other.verificationCode}` }))).toMatchObject({ status: 'revoked', kind: 'permit' });
+      expect(json(await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${other.verificationCode}` }))).toMatchObject({
+        status: 'revoked',
+        kind: 'permit',
+      });
     });
 
     it('keeps office 1’s permit out of the sight and reach of the head of office 2', async () => {
@@ -462,10 +538,19 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
       expect(at2.body).not.toContain(bPermit.number);
       expect(at2.body).not.toContain('Bambang');
       // The same code at office 1 does find it.
-      expect(json(await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${bPermit.verificationCode}` }))).toMatchObject({ status: 'valid', kind: 'permit', permit: { number: bPermit.number } });
+      expect(json(await ctx.app.inject({ method: 'GET', url: `/api/v1/verify/${bPermit.verificationCode}` }))).toMatchObject({
+        status: 'valid',
+        kind: 'permit',
+        permit: { number: bPermit.number },
+      });
       const pdf = (await get(applicantB.token, `/api/v1/permits/${bPermit.permitId}/pdf`)).rawPayload;
       const upload = multipartFile('izin.pdf', pdf, 'application/pdf');
-      const pdfAt2 = await ctx.app.inject({ method: 'POST', url: '/api/v1/verify/pdf', headers: { ...upload.headers, host: OTHER_HOST }, payload: upload.payload });
+      const pdfAt2 = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/verify/pdf',
+        headers: { ...upload.headers, host: OTHER_HOST },
+        payload: upload.payload,
+      });
       expect(pdfAt2.statusCode).toBe(200);
       expect(json(pdfAt2)).toEqual({ status: 'not_authentic', kind: null });
       // Nor does office 2's public registry list it.
@@ -507,16 +592,23 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         for (const role of ROLES) {
           const view = await get(crew[role].token, `/api/v1/applications/${id}`);
           if (view.statusCode !== 200) mismatches.push(`${state} / ${role}: cannot read the application (${view.statusCode})`);
-          const offered = view.statusCode === 200 ? json<AppView>(view).availableActions.map((a) => a.code).sort() : [];
+          const offered =
+            view.statusCode === 200
+              ? json<AppView>(view)
+                  .availableActions.map((a) => a.code)
+                  .sort()
+              : [];
           const allowed = codes.filter((c) => expected(state, role, c) === 200).sort();
-          if (JSON.stringify(offered) !== JSON.stringify(allowed)) mismatches.push(`${state} / ${role}: offers [${offered}] but the workflow allows [${allowed}]`);
+          if (JSON.stringify(offered) !== JSON.stringify(allowed))
+            mismatches.push(`${state} / ${role}: offers [${offered}] but the workflow allows [${allowed}]`);
           for (const code of codes) {
             const want = expected(state, role, code);
             if (want === 200) continue;
             const res = await actHttp(crew[role].token, id, code, EVERY_EXTRA);
             const problem = res.headers['content-type']?.toString().startsWith('application/problem+json') ? json<Problem>(res) : undefined;
             const wantCode = want === 403 ? 'forbidden' : 'invalid_state';
-            if (res.statusCode !== want || problem?.code !== wantCode) mismatches.push(`${state} / ${role} / ${code}: expected ${want} ${wantCode}, got ${res.statusCode} ${problem?.code}`);
+            if (res.statusCode !== want || problem?.code !== wantCode)
+              mismatches.push(`${state} / ${role} / ${code}: expected ${want} ${wantCode}, got ${res.statusCode} ${problem?.code}`);
           }
         }
       });
@@ -526,7 +618,9 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
 
     it('allows exactly the roles the workflow lists, each on a fresh copy of an application in that state', async () => {
       const cases = workflow.states.flatMap((s) =>
-        workflow.actions.filter((a) => a.from.includes(s.code)).flatMap((action) => action.roles.filter((r) => expected(s.code, r, action.code) === 200).map((role) => ({ state: s.code, action, role }))),
+        workflow.actions
+          .filter((a) => a.from.includes(s.code))
+          .flatMap((action) => action.roles.filter((r) => expected(s.code, r, action.code) === 200).map((role) => ({ state: s.code, action, role }))),
       );
       // Every action of the workflow is allowed to someone from somewhere, and gets tried.
       expect(new Set(cases.map((c) => c.action))).toEqual(new Set(workflow.actions));
@@ -535,7 +629,9 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         await satisfy(id, action, crew);
         const res = await actHttp(crew[role].token, id, action.code, extrasFor(action));
         const to = res.statusCode === 200 ? json<AppView>(res).state.code : undefined;
-        return res.statusCode === 200 && to === action.to ? null : `${state} / ${role} / ${action.code}: expected 200 → ${action.to}, got ${res.statusCode} ${res.body.slice(0, 200)}`;
+        return res.statusCode === 200 && to === action.to
+          ? null
+          : `${state} / ${role} / ${action.code}: expected 200 → ${action.to}, got ${res.statusCode} ${res.body.slice(0, 200)}`;
       });
       expect(mismatches.filter(Boolean)).toEqual([]);
     });
@@ -579,7 +675,9 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     it('lets the front desk act for an applicant only on a file it took in', async () => {
       const desk = crew.front_desk;
       const created = await ctx.app.inject({
-        method: 'POST', url: '/api/v1/applications', headers: auth(desk.token),
+        method: 'POST',
+        url: '/api/v1/applications',
+        headers: auth(desk.token),
         payload: { permitTypeCode: PERMIT, answers: await validAnswers(ctx, PERMIT), channel: 'walk_in', applicantName: 'Pak Darto' },
       });
       expect(created.statusCode).toBe(201);
@@ -604,11 +702,21 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     ])('rejects an applicant PATCH that also sets %s, changing nothing', async (_field, extra) => {
       const id = await applicationIn('draft');
       const before = await snapshot(ctx, id);
-      const res = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/applications/${id}`, headers: auth(applicantA.token), payload: { answers: { floorCount: 3 }, ...extra } });
+      const res = await ctx.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/applications/${id}`,
+        headers: auth(applicantA.token),
+        payload: { answers: { floorCount: 3 }, ...extra },
+      });
       expect(expectProblem(res, [400]).code).toBe('invalid_input');
       expect(await snapshot(ctx, id)).toEqual(before);
       // The same edit without the officer-only field goes through.
-      const ok = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/applications/${id}`, headers: auth(applicantA.token), payload: { answers: { floorCount: 3 } } });
+      const ok = await ctx.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/applications/${id}`,
+        headers: auth(applicantA.token),
+        payload: { answers: { floorCount: 3 } },
+      });
       expect(ok.statusCode).toBe(200);
     });
 
@@ -621,15 +729,33 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     });
 
     it.each(['walk_in', 'courier', 'assisted'] as const)('refuses an applicant who files with channel %s (403), creating nothing', async (channel) => {
-      const count = async () => Number((await ctx.db.selectFrom('applications').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async () =>
+        Number(
+          (
+            await ctx.db
+              .selectFrom('applications')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const before = await count();
-      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(applicantA.token), payload: { permitTypeCode: PERMIT, channel } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/applications',
+        headers: auth(applicantA.token),
+        payload: { permitTypeCode: PERMIT, channel },
+      });
       expect(expectProblem(res, [403]).code).toBe('forbidden');
       expect(await count()).toBe(before);
     });
 
     it('files an applicant’s application under their own name, whatever applicantName says', async () => {
-      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(applicantA.token), payload: { permitTypeCode: PERMIT, applicantName: 'Bambang Pemohon Dua', channel: 'online' } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/applications',
+        headers: auth(applicantA.token),
+        payload: { permitTypeCode: PERMIT, applicantName: 'Bambang Pemohon Dua', channel: 'online' },
+      });
       expect(res.statusCode).toBe(201);
       const view = json<AppView>(res);
       expect(view).toMatchObject({ applicantName: applicantA.actor.name, channel: 'online' });
@@ -655,7 +781,12 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
       const id = await applicationIn('verification', crew, applicantB);
       const documentId = (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).executeTakeFirstOrThrow()).id;
       // A valid, renewable permit of B's: the target of the operations on /permits/{id}.
-      const permit = await issuedPermit(ctx, applicantB.token, { verifier: crew.verifier.token, technical: crew.technical.token, head: crew.head.token, treasurer: crew.treasurer.token }, 'REKLAME');
+      const permit = await issuedPermit(
+        ctx,
+        applicantB.token,
+        { verifier: crew.verifier.token, technical: crew.technical.token, head: crew.head.token, treasurer: crew.treasurer.token },
+        'REKLAME',
+      );
       const upload = multipartFile('ktp.pdf', DEMO_PDF, 'application/pdf');
       // A body each operation would accept from someone signed in, so that only the missing session can refuse it.
       const validRequest: Record<string, Pick<InjectOptions, 'payload' | 'headers'>> = {
@@ -688,20 +819,48 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         renewPermit: {},
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
-        Object.entries(ops).filter(([, op]) => op.security?.length).map(([method, op]) => ({ path, method: method.toUpperCase() as 'GET', operationId: op.operationId })),
+        Object.entries(ops)
+          .filter(([, op]) => op.security?.length)
+          .map(([method, op]) => ({ path, method: method.toUpperCase() as 'GET', operationId: op.operationId })),
       );
       expect(protectedOps.map((o) => o.operationId).sort()).toEqual(Object.keys(validRequest).sort());
       // Public operations (verification, registry, published keys and checkpoints) carry no security requirement.
-      const publicOps = Object.values(spec.paths).flatMap((ops) => Object.values(ops).filter((op) => !op.security?.length).map((op) => op.operationId));
-      expect(publicOps).toEqual(expect.arrayContaining(['verifyPermit', 'verifyPermitPdf', 'searchRegistry', 'exportRegistryJson', 'exportRegistryCsv', 'getRegistrySchema', 'getAuditCheckpoints']));
+      const publicOps = Object.values(spec.paths).flatMap((ops) =>
+        Object.values(ops)
+          .filter((op) => !op.security?.length)
+          .map((op) => op.operationId),
+      );
+      expect(publicOps).toEqual(
+        expect.arrayContaining([
+          'verifyPermit',
+          'verifyPermitPdf',
+          'searchRegistry',
+          'exportRegistryJson',
+          'exportRegistryCsv',
+          'getRegistrySchema',
+          'getAuditCheckpoints',
+        ]),
+      );
       const before = await snapshot(ctx, id);
       const permitRow = () =>
-        ctx.db.selectFrom('permits').select(['status', 'holder_name', 'revoked_at', 'revocation_reason', 'superseded_by_id', 'document']).where('id', '=', permit.permitId).executeTakeFirstOrThrow();
+        ctx.db
+          .selectFrom('permits')
+          .select(['status', 'holder_name', 'revoked_at', 'revocation_reason', 'superseded_by_id', 'document'])
+          .where('id', '=', permit.permitId)
+          .executeTakeFirstOrThrow();
       const permitBefore = await permitRow();
       const counts = async () =>
         Promise.all(
           (['applications', 'documents', 'application_events', 'sessions', 'permits', 'receipts'] as const).map(async (t) =>
-            Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)),
+            Number(
+              (
+                await ctx.db
+                  .selectFrom(t)
+                  .select((eb) => eb.fn.countAll<number>().as('n'))
+                  .executeTakeFirstOrThrow()
+              ).n,
+            ),
+          ),
         );
       const countsBefore = await counts();
       const credentials: [string, Record<string, string>][] = [
@@ -711,10 +870,18 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         ['another scheme', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
       ];
       for (const op of protectedOps) {
-        const url = op.path.replace('{id}', op.path.startsWith('/api/v1/permits/') ? permit.permitId : id).replace('{documentId}', documentId).replace('{requirementCode}', 'ktp');
+        const url = op.path
+          .replace('{id}', op.path.startsWith('/api/v1/permits/') ? permit.permitId : id)
+          .replace('{documentId}', documentId)
+          .replace('{requirementCode}', 'ktp');
         const extra = validRequest[op.operationId]!;
         for (const [label, headers] of credentials) {
-          const res = await ctx.app.inject({ method: op.method, url, headers: { ...(extra.headers as Record<string, string> | undefined), ...headers }, ...(extra.payload !== undefined ? { payload: extra.payload } : {}) });
+          const res = await ctx.app.inject({
+            method: op.method,
+            url,
+            headers: { ...(extra.headers as Record<string, string> | undefined), ...headers },
+            ...(extra.payload !== undefined ? { payload: extra.payload } : {}),
+          });
           const problem = expectProblem(res, [401]);
           expect(problem.code, `${op.operationId} with ${label}`).toBe('unauthenticated');
           expect(res.headers['cache-control']).toBe('no-store');

@@ -54,7 +54,13 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
   }
 
   const audits = (action: string, tenantId = ctx.tenant.id) =>
-    ctx.db.selectFrom('audit_events').select(['actor_id', 'subject_id', 'data']).where('tenant_id', '=', tenantId).where('action', '=', action).orderBy('seq').execute();
+    ctx.db
+      .selectFrom('audit_events')
+      .select(['actor_id', 'subject_id', 'data'])
+      .where('tenant_id', '=', tenantId)
+      .where('action', '=', action)
+      .orderBy('seq')
+      .execute();
 
   async function filedApplication(code: string): Promise<string> {
     const id = await readyDraft(ctx, citizen.token, code);
@@ -69,7 +75,13 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
     batu = await ensureOffice(ctx.services, SECOND_OFFICE);
-    ({ userId: adminId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'admin', name: 'Sari Admin Malang', email: 'sari.admin@kantor.izol.id', password: adminPassword }));
+    ({ userId: adminId } = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'admin',
+      name: 'Sari Admin Malang',
+      email: 'sari.admin@kantor.izol.id',
+      password: adminPassword,
+    }));
     const secret = await enrollSecondFactor(ctx, adminId);
     admin = new PageClient(ctx);
     await signInWithCode(admin, 'sari.admin@kantor.izol.id', adminPassword, secret);
@@ -82,7 +94,8 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const res = await admin.get('/kantor/admin');
       expect(res.statusCode).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
-      for (const href of ['/kantor/admin/staf', '/kantor/admin/izin', '/kantor/admin/libur', '/kantor/admin/pengaturan']) expect(res.body).toContain(`href="${href}"`);
+      for (const href of ['/kantor/admin/staf', '/kantor/admin/izin', '/kantor/admin/libur', '/kantor/admin/pengaturan'])
+        expect(res.body).toContain(`href="${href}"`);
     });
 
     it('sends someone not signed in to sign in, and back to the page after', async () => {
@@ -100,7 +113,9 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
     it('refuses a form post without the anti-forgery token', async () => {
       const res = await admin.post('/kantor/admin/libur/simpan', { date: '2026-12-31', kind: 'local', name: 'Palsu', decree: 'Palsu' }, { csrf: false });
       expect(res.statusCode).toBe(403);
-      expect(await ctx.db.selectFrom('holidays').select('date').where('tenant_id', '=', ctx.tenant.id).where('date', '=', '2026-12-31').execute()).toHaveLength(0);
+      expect(await ctx.db.selectFrom('holidays').select('date').where('tenant_id', '=', ctx.tenant.id).where('date', '=', '2026-12-31').execute()).toHaveLength(
+        0,
+      );
     });
   });
 
@@ -124,7 +139,12 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
     });
 
     it('creates a verifier, audited; the new officer signs in and is sent to set up an authenticator', async () => {
-      const res = await admin.post('/kantor/admin/staf/baru', { name: 'Budi Verifikator', email: verifierEmail.toUpperCase(), role: 'verifier', password: verifierPassword });
+      const res = await admin.post('/kantor/admin/staf/baru', {
+        name: 'Budi Verifikator',
+        email: verifierEmail.toUpperCase(),
+        role: 'verifier',
+        password: verifierPassword,
+      });
       expect(res.statusCode).toBe(303);
       const match = /^\/kantor\/admin\/staf\/([0-9a-f-]{36})\?ok=dibuat$/.exec(res.headers.location as string);
       expect(match).not.toBeNull();
@@ -139,7 +159,12 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       expect(row).toContain('Aktif');
       expect(await audits('user.created')).toContainEqual({ actor_id: adminId, subject_id: verifierId, data: '{"role":"verifier"}' });
 
-      const again = await admin.post('/kantor/admin/staf/baru', { name: 'Budi Lain', email: verifierEmail, role: 'front_desk', password: 'akun ganda tidak boleh ada' });
+      const again = await admin.post('/kantor/admin/staf/baru', {
+        name: 'Budi Lain',
+        email: verifierEmail,
+        role: 'front_desk',
+        password: 'akun ganda tidak boleh ada',
+      });
       expect(again.statusCode).toBe(400);
       expect(again.body).toContain('Email kantor: sudah dipakai akun lain di kantor ini.');
 
@@ -168,7 +193,11 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
         ['/kantor/admin/pengaturan', { name: 'Diambil alih', timeZone: 'Asia/Jakarta', hostnames: 'localhost' }],
       ];
       for (const [url, form] of posts) expect((await verifier.post(url, form)).statusCode, url).toBe(403);
-      const users = await ctx.db.selectFrom('users').select(['id', 'role', 'position', 'disabled_at', 'totp_enabled_at']).where('id', 'in', [adminId, verifierId]).execute();
+      const users = await ctx.db
+        .selectFrom('users')
+        .select(['id', 'role', 'position', 'disabled_at', 'totp_enabled_at'])
+        .where('id', 'in', [adminId, verifierId])
+        .execute();
       expect(users.find((u) => u.id === verifierId)).toMatchObject({ role: 'verifier', position: null });
       expect(users.find((u) => u.id === adminId)).toMatchObject({ disabled_at: null, totp_enabled_at: expect.any(String) });
       expect(await ctx.db.selectFrom('users').select('id').where('email', '=', 'penyusup@kantor.izol.id').execute()).toHaveLength(0);
@@ -204,7 +233,9 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const page = await admin.get(res.headers.location as string);
       expect(page.body).toContain('Jabatan disimpan');
       expect(page.body).toContain('Kepala Bidang Perizinan &lt;b&gt;Tertentu&lt;/b&gt;');
-      expect(await audits('user.position_changed')).toEqual([{ actor_id: adminId, subject_id: verifierId, data: '{"from":null,"to":"Kepala Bidang Perizinan <b>Tertentu</b>"}' }]);
+      expect(await audits('user.position_changed')).toEqual([
+        { actor_id: adminId, subject_id: verifierId, data: '{"from":null,"to":"Kepala Bidang Perizinan <b>Tertentu</b>"}' },
+      ]);
       const same = await admin.post(`/kantor/admin/staf/${verifierId}/jabatan`, { position: 'Kepala Bidang Perizinan <b>Tertentu</b>' });
       expect(same.headers.location).toBe(`/kantor/admin/staf/${verifierId}?ok=jabatan-sama`);
 
@@ -287,7 +318,12 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       // Filed on Friday 20 November 2026; one working day: due on Monday the 23rd.
       expect((await view(id)).sla.dueDate).toBe('2026-11-23');
 
-      const saved = await admin.post('/kantor/admin/libur/simpan', { date: '2026-11-23', kind: 'local', name: 'Hari Jadi Kota (uji)', decree: 'Keputusan Wali Kota Malang Nomor 1 Tahun 2026' });
+      const saved = await admin.post('/kantor/admin/libur/simpan', {
+        date: '2026-11-23',
+        kind: 'local',
+        name: 'Hari Jadi Kota (uji)',
+        decree: 'Keputusan Wali Kota Malang Nomor 1 Tahun 2026',
+      });
       expect(saved.statusCode).toBe(303);
       expect(saved.headers.location).toBe('/kantor/admin/libur?tahun=2026&ok=disimpan&tanggal=2026-11-23');
       const list = await admin.get(saved.headers.location as string);
@@ -301,8 +337,16 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       // Correcting it: the form comes filled in, and saving the same date updates it.
       const form = await admin.get('/kantor/admin/libur/simpan?tanggal=2026-11-23');
       expect(form.body).toContain('value="Hari Jadi Kota (uji)"');
-      await admin.post('/kantor/admin/libur/simpan', { date: '2026-11-23', kind: 'local', name: 'Hari Jadi Kota Malang', decree: 'Keputusan Wali Kota Malang Nomor 2 Tahun 2026' });
-      expect((await ctx.services.holidays.list(ctx.tenant.id)).find((h) => h.date === '2026-11-23')).toMatchObject({ name: 'Hari Jadi Kota Malang', decree: 'Keputusan Wali Kota Malang Nomor 2 Tahun 2026' });
+      await admin.post('/kantor/admin/libur/simpan', {
+        date: '2026-11-23',
+        kind: 'local',
+        name: 'Hari Jadi Kota Malang',
+        decree: 'Keputusan Wali Kota Malang Nomor 2 Tahun 2026',
+      });
+      expect((await ctx.services.holidays.list(ctx.tenant.id)).find((h) => h.date === '2026-11-23')).toMatchObject({
+        name: 'Hari Jadi Kota Malang',
+        decree: 'Keputusan Wali Kota Malang Nomor 2 Tahun 2026',
+      });
 
       const confirm = await admin.get('/kantor/admin/libur/2026-11-23/hapus');
       expect(confirm.body).toContain('Hari Jadi Kota Malang');
@@ -313,7 +357,9 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const removed = await admin.post('/kantor/admin/libur/2026-11-23/hapus', { reason: 'Keputusan Wali Kota Malang Nomor 3 Tahun 2026 (pembatalan)' });
       expect(removed.statusCode).toBe(303);
       expect((await view(id)).sla.dueDate).toBe('2026-11-23');
-      expect(await audits('holiday.removed')).toEqual([{ actor_id: adminId, subject_id: '2026-11-23', data: '{"decree":"Keputusan Wali Kota Malang Nomor 3 Tahun 2026 (pembatalan)"}' }]);
+      expect(await audits('holiday.removed')).toEqual([
+        { actor_id: adminId, subject_id: '2026-11-23', data: '{"decree":"Keputusan Wali Kota Malang Nomor 3 Tahun 2026 (pembatalan)"}' },
+      ]);
       expect((await admin.get('/kantor/admin/libur/2026-11-23/hapus')).statusCode).toBe(404);
     });
   });
@@ -321,7 +367,13 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
   describe('permit catalogue', () => {
     const definitionOf = async (code: string) => (await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code })).definition;
     const versionsOf = async (code: string) =>
-      ctx.db.selectFrom('permit_type_versions').innerJoin('permit_types', 'permit_types.id', 'permit_type_versions.permit_type_id').select('permit_type_versions.version').where('permit_types.tenant_id', '=', ctx.tenant.id).where('permit_types.code', '=', code).execute();
+      ctx.db
+        .selectFrom('permit_type_versions')
+        .innerJoin('permit_types', 'permit_types.id', 'permit_type_versions.permit_type_id')
+        .select('permit_type_versions.version')
+        .where('permit_types.tenant_id', '=', ctx.tenant.id)
+        .where('permit_types.code', '=', code)
+        .execute();
 
     it('lists every type with its version and whether it is enabled', async () => {
       const res = await admin.get('/kantor/admin/izin');
@@ -334,7 +386,8 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
     });
 
     it('disabling a type takes it out of the public API; enabling brings it back; both audited', async () => {
-      const codes = async () => json<{ items: { code: string }[] }>(await ctx.app.inject({ method: 'GET', url: '/api/v1/permit-types' })).items.map((i) => i.code);
+      const codes = async () =>
+        json<{ items: { code: string }[] }>(await ctx.app.inject({ method: 'GET', url: '/api/v1/permit-types' })).items.map((i) => i.code);
       expect(await codes()).toContain('REKLAME');
       const off = await admin.post('/kantor/admin/izin/REKLAME/status', { enabled: '0' });
       expect(off.statusCode).toBe(303);
@@ -415,7 +468,9 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const kept = await view(before);
       expect(kept.permitType.version).toBe(1);
       expect(kept.sla.slaWorkingDays).toBe(1);
-      expect((await ctx.db.selectFrom('applications').select('permit_type_version_id').where('id', '=', before).executeTakeFirstOrThrow()).permit_type_version_id).toBe(row.permit_type_version_id);
+      expect(
+        (await ctx.db.selectFrom('applications').select('permit_type_version_id').where('id', '=', before).executeTakeFirstOrThrow()).permit_type_version_id,
+      ).toBe(row.permit_type_version_id);
       const after = await filedApplication('NIB');
       expect((await view(after)).permitType.version).toBe(2);
 
@@ -436,7 +491,13 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
     const officeName = async (host: string) => /<span class="header__office">([^<]*)<\/span>/.exec((await new PageClient(ctx, host).get('/')).body)![1];
 
     beforeAll(async () => {
-      ({ userId: batuAdminId } = await ctx.services.auth.createUser({ tenantId: batu.id, role: 'admin', name: 'Joko Admin Batu', email: 'joko.admin@batu.izol.id', password: 'admin kantor batu rahasia' }));
+      ({ userId: batuAdminId } = await ctx.services.auth.createUser({
+        tenantId: batu.id,
+        role: 'admin',
+        name: 'Joko Admin Batu',
+        email: 'joko.admin@batu.izol.id',
+        password: 'admin kantor batu rahasia',
+      }));
       const secret = await enrollSecondFactor(ctx, batuAdminId);
       batuAdmin = new PageClient(ctx, 'batu.izol.test');
       await signInWithCode(batuAdmin, 'joko.admin@batu.izol.id', 'admin kantor batu rahasia', secret);
@@ -453,7 +514,15 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
     });
 
     it('refuses an unknown time zone, a bad host name and another office’s host name, changing nothing', async () => {
-      const form = { name: 'DPMPTSP Kota Malang', timeZone: 'Mars/Olympus', hostnames: 'localhost\nbad_host!\nmalang.izol.test', logoText: '', address: '', phone: '', email: '' };
+      const form = {
+        name: 'DPMPTSP Kota Malang',
+        timeZone: 'Mars/Olympus',
+        hostnames: 'localhost\nbad_host!\nmalang.izol.test',
+        logoText: '',
+        address: '',
+        phone: '',
+        email: '',
+      };
       const res = await admin.post('/kantor/admin/pengaturan', form);
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain('Zona waktu: &quot;Mars/Olympus&quot; tidak dikenal');
@@ -471,8 +540,13 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
 
     it('saves name, time zone and branding, audited, keeping the colour the form does not show', async () => {
       const res = await admin.post('/kantor/admin/pengaturan', {
-        name: 'DPMPTSP Kota Malang (Mal Pelayanan Publik)', timeZone: 'asia/jakarta', hostnames: 'localhost\n127.0.0.1\nMALANG.izol.test\n\nmalang.izol.test',
-        logoText: 'Izol Malang', address: 'Mal Pelayanan Publik, Jl. Merdeka Timur, Kota Malang', phone: '0341-751942', email: 'dpmptsp@malangkota.go.id',
+        name: 'DPMPTSP Kota Malang (Mal Pelayanan Publik)',
+        timeZone: 'asia/jakarta',
+        hostnames: 'localhost\n127.0.0.1\nMALANG.izol.test\n\nmalang.izol.test',
+        logoText: 'Izol Malang',
+        address: 'Mal Pelayanan Publik, Jl. Merdeka Timur, Kota Malang',
+        phone: '0341-751942',
+        email: 'dpmptsp@malangkota.go.id',
       });
       expect(res.statusCode).toBe(303);
       expect(res.headers.location).toBe('/kantor/admin/pengaturan?ok=disimpan');
@@ -482,7 +556,13 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const row = await ctx.db.selectFrom('tenants').selectAll().where('id', '=', ctx.tenant.id).executeTakeFirstOrThrow();
       expect(row.time_zone).toBe('Asia/Jakarta');
       expect(JSON.parse(row.hostnames)).toEqual(['localhost', '127.0.0.1', 'malang.izol.test']);
-      expect(JSON.parse(row.branding)).toEqual({ primaryColour: '#0b5394', logoText: 'Izol Malang', address: 'Mal Pelayanan Publik, Jl. Merdeka Timur, Kota Malang', phone: '0341-751942', email: 'dpmptsp@malangkota.go.id' });
+      expect(JSON.parse(row.branding)).toEqual({
+        primaryColour: '#0b5394',
+        logoText: 'Izol Malang',
+        address: 'Mal Pelayanan Publik, Jl. Merdeka Timur, Kota Malang',
+        phone: '0341-751942',
+        email: 'dpmptsp@malangkota.go.id',
+      });
       const [audit] = await audits('tenant.settings_updated');
       expect(audit).toMatchObject({ actor_id: adminId, subject_id: ctx.tenant.id });
       expect(JSON.parse(audit!.data).changed).toEqual(['name', 'branding']);
@@ -491,7 +571,15 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
     it('changing the host names changes which office a host resolves to', async () => {
       // Unknown host names fall back to the default office.
       expect(await officeName('izin.batu.test')).toBe('DPMPTSP Kota Malang (Mal Pelayanan Publik)');
-      const form = { name: 'DPMPTSP Kota Batu', timeZone: 'Asia/Jakarta', hostnames: 'batu.izol.test\nizin.batu.test', logoText: 'Izol Kota Batu', address: '', phone: '', email: '' };
+      const form = {
+        name: 'DPMPTSP Kota Batu',
+        timeZone: 'Asia/Jakarta',
+        hostnames: 'batu.izol.test\nizin.batu.test',
+        logoText: 'Izol Kota Batu',
+        address: '',
+        phone: '',
+        email: '',
+      };
       const res = await batuAdmin.post('/kantor/admin/pengaturan', form);
       expect(res.statusCode).toBe(303);
       expect(await officeName('izin.batu.test')).toBe('DPMPTSP Kota Batu');

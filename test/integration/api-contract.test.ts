@@ -5,7 +5,12 @@ import { loadCatalogue } from '../../src/catalogue/catalogue.loader.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, type TestContext, uniqueNik, userWithToken } from '../helpers/context.js';
 
-type Operation = { operationId?: string; responses?: Record<string, unknown>; parameters?: { in: string; name: string; required?: boolean }[]; security?: Record<string, string[]>[] };
+type Operation = {
+  operationId?: string;
+  responses?: Record<string, unknown>;
+  parameters?: { in: string; name: string; required?: boolean }[];
+  security?: Record<string, string[]>[];
+};
 type OpenApi = {
   openapi: string;
   info: { title: string; version: string };
@@ -14,9 +19,22 @@ type OpenApi = {
 };
 
 const OPERATION_IDS = [
-  'listPermitTypes', 'getPermitType', 'registerApplicant', 'login', 'logout', 'getCurrentUser', 'createApplication', 'updateApplication',
-  'uploadDocument', 'submitApplication', 'withdrawApplication', 'getApplication', 'listApplications', 'performApplicationAction',
-  'trackApplication', 'getHealth',
+  'listPermitTypes',
+  'getPermitType',
+  'registerApplicant',
+  'login',
+  'logout',
+  'getCurrentUser',
+  'createApplication',
+  'updateApplication',
+  'uploadDocument',
+  'submitApplication',
+  'withdrawApplication',
+  'getApplication',
+  'listApplications',
+  'performApplicationAction',
+  'trackApplication',
+  'getHealth',
 ];
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
@@ -77,7 +95,11 @@ describe.each(DIALECTS)('API contract (%s)', (dialect) => {
     });
 
     it('contains every public operationId, each once', () => {
-      const ids = Object.values(spec.paths).flatMap((ops) => Object.entries(ops).filter(([m]) => HTTP_METHODS.has(m)).map(([, op]) => op.operationId));
+      const ids = Object.values(spec.paths).flatMap((ops) =>
+        Object.entries(ops)
+          .filter(([m]) => HTTP_METHODS.has(m))
+          .map(([, op]) => op.operationId),
+      );
       for (const id of OPERATION_IDS) expect(ids, id).toContain(id);
       expect(ids.every((id) => typeof id === 'string' && id.length > 0)).toBe(true);
       expect(new Set(ids).size).toBe(ids.length);
@@ -178,7 +200,12 @@ describe.each(DIALECTS)('API contract (%s)', (dialect) => {
       const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: email, password } });
       expect(login.statusCode).toBe(200);
       const token = json<{ token: string }>(login).token;
-      const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(token), payload: { permitTypeCode: 'AK1', answers: { nik } } });
+      const created = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/applications',
+        headers: auth(token),
+        payload: { permitTypeCode: 'AK1', answers: { nik } },
+      });
       expect(created.statusCode).toBe(201);
       const id = json<{ id: string }>(created).id;
       const responses = {

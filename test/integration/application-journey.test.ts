@@ -6,7 +6,11 @@ import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { addWorkingDays } from '../../src/sla/calendar.js';
 
 type AppView = {
-  id: string; number: string | null; trackingCode: string | null; state: { code: string }; channel: string;
+  id: string;
+  number: string | null;
+  trackingCode: string | null;
+  state: { code: string };
+  channel: string;
   requirements: { code: string; status: string; document: { id: string; version: number } | null }[];
   timeline: { action: string; toState: string; reason: string | null }[];
   availableActions: { code: string; ready: boolean; missing: string[] }[];
@@ -25,7 +29,11 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
 
   it('registers a citizen who can then sign in and see their masked NIK', async () => {
     const nik = uniqueNik();
-    const reg = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { name: 'Wulan Sari', nik, email: 'wulan@contoh.id', password: 'kopi tubruk pagi hari', consent: true } });
+    const reg = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { name: 'Wulan Sari', nik, email: 'wulan@contoh.id', password: 'kopi tubruk pagi hari', consent: true },
+    });
     expect(reg.statusCode).toBe(201);
     const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'WULAN@contoh.id', password: 'kopi tubruk pagi hari' } });
     expect(login.statusCode).toBe(200);
@@ -37,7 +45,12 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
   });
 
   it('refuses to submit a draft until the required documents are uploaded, then gives a receipt', async () => {
-    const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(citizen), payload: { permitTypeCode: 'PBG', answers: await validAnswers(ctx, 'PBG') } });
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: auth(citizen),
+      payload: { permitTypeCode: 'PBG', answers: await validAnswers(ctx, 'PBG') },
+    });
     expect(created.statusCode).toBe(201);
     const draft = json<AppView>(created);
     expect(draft).toMatchObject({ state: { code: 'draft' }, number: null, channel: 'online' });
@@ -55,7 +68,11 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     expect(submitted.trackingCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
 
     // The public can follow it with number + code, and sees no personal data.
-    const tracked = await ctx.app.inject({ method: 'POST', url: '/api/v1/track', payload: { number: submitted.number, trackingCode: submitted.trackingCode!.toLowerCase() } });
+    const tracked = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/track',
+      payload: { number: submitted.number, trackingCode: submitted.trackingCode!.toLowerCase() },
+    });
     expect(tracked.statusCode).toBe(200);
     expect(tracked.body).not.toContain('Wulan');
     expect(json<{ state: { code: string } }>(tracked).state.code).toBe('submitted');
@@ -70,7 +87,12 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     // Refuse the first document and return the file with a reason.
     let view = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(staff.verifier!) }));
     const first = view.requirements.find((r) => r.document)!;
-    const refuse = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/documents/${first.document!.id}/review`, headers: auth(staff.verifier!), payload: { status: 'refused', reason: 'Scan buram' } });
+    const refuse = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${id}/documents/${first.document!.id}/review`,
+      headers: auth(staff.verifier!),
+      payload: { status: 'refused', reason: 'Scan buram' },
+    });
     expect(refuse.statusCode).toBe(200);
     const noReason = await act(ctx, staff.verifier!, id, 'return_to_applicant');
     expect(noReason.statusCode).toBe(400);
@@ -83,7 +105,12 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     expect(view.availableActions.find((a) => a.code === 'resubmit')).toMatchObject({ ready: false, missing: ['no_document_refused'] });
     expect((await act(ctx, citizen, id, 'resubmit')).statusCode).toBe(409);
     const replacement = multipartFile('ktp-baru.pdf', Buffer.concat([DEMO_PDF, Buffer.from('%v2')]), 'application/pdf');
-    const up = await ctx.app.inject({ method: 'PUT', url: `/api/v1/applications/${id}/documents/${first.code}`, headers: { ...auth(citizen), ...replacement.headers }, payload: replacement.payload });
+    const up = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/v1/applications/${id}/documents/${first.code}`,
+      headers: { ...auth(citizen), ...replacement.headers },
+      payload: replacement.payload,
+    });
     expect(up.statusCode).toBe(201);
     expect(json<{ version: number }>(up).version).toBe(2);
     expect((await act(ctx, citizen, id, 'resubmit')).statusCode).toBe(200);
@@ -91,14 +118,24 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     expect((await act(ctx, staff.verifier!, id, 'start_verification')).statusCode).toBe(200);
     view = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(staff.verifier!) }));
     for (const r of view.requirements.filter((q) => q.document)) {
-      const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/documents/${r.document!.id}/review`, headers: auth(staff.verifier!), payload: { status: 'accepted' } });
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/applications/${id}/documents/${r.document!.id}/review`,
+        headers: auth(staff.verifier!),
+        payload: { status: 'accepted' },
+      });
       expect(res.statusCode).toBe(200);
     }
     expect(json<AppView>(await act(ctx, staff.verifier!, id, 'forward')).state.code).toBe('technical_review');
 
     // PBG requires a field inspection before the technical recommendation.
     expect((await act(ctx, staff.technical!, id, 'recommend')).statusCode).toBe(409);
-    const insp = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/inspection`, headers: auth(staff.technical!), payload: { result: 'pass', findings: 'Sesuai gambar' } });
+    const insp = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${id}/inspection`,
+      headers: auth(staff.technical!),
+      payload: { result: 'pass', findings: 'Sesuai gambar' },
+    });
     expect(insp.statusCode).toBe(200);
     expect(json<AppView>(await act(ctx, staff.technical!, id, 'recommend')).state.code).toBe('fee_assessment');
 
@@ -111,7 +148,18 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     const issued = json<AppView>(await act(ctx, staff.head!, id, 'sign'));
     expect(issued.state.code).toBe('issued');
     expect(issued.timeline.map((t) => t.action)).toEqual([
-      'create', 'submit', 'start_verification', 'return_to_applicant', 'resubmit', 'start_verification', 'forward', 'recommend', 'assess_fee', 'record_payment', 'approve', 'sign',
+      'create',
+      'submit',
+      'start_verification',
+      'return_to_applicant',
+      'resubmit',
+      'start_verification',
+      'forward',
+      'recommend',
+      'assess_fee',
+      'record_payment',
+      'approve',
+      'sign',
     ]);
     expect(issued.timeline.find((t) => t.action === 'return_to_applicant')!.reason).toBe('Perbaiki KTP');
 
@@ -140,7 +188,12 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     const id = await readyDraft(ctx, desk.token, 'TRAYEK', { channel: 'assisted', channelDetail: 'whatsapp', applicantName: 'Pak Slamet' });
     const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(desk.token) });
     expect(res.statusCode).toBe(200);
-    expect(json<AppView & { applicantName: string; channelDetail: string }>(res)).toMatchObject({ channel: 'assisted', channelDetail: 'whatsapp', applicantName: 'Pak Slamet', state: { code: 'submitted' } });
+    expect(json<AppView & { applicantName: string; channelDetail: string }>(res)).toMatchObject({
+      channel: 'assisted',
+      channelDetail: 'whatsapp',
+      applicantName: 'Pak Slamet',
+      state: { code: 'submitted' },
+    });
     const row = await ctx.db.selectFrom('applications').select(['intake_officer_id', 'applicant_id']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toEqual({ intake_officer_id: desk.userId, applicant_id: null });
   });
@@ -179,7 +232,9 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     // Filed on Friday 20 Nov 2026 (Jakarta): the SLA's working days run from Monday 23 Nov.
     expect(filed.status).toBe('on_track');
     expect(filed.usedWorkingDays).toBe(0);
-    expect(filed.dueDate).toBe(addWorkingDays('2026-11-20T03:00:00.000Z', filed.slaWorkingDays, 'Asia/Jakarta', await ctx.services.holidays.forTenant(ctx.tenant.id)));
+    expect(filed.dueDate).toBe(
+      addWorkingDays('2026-11-20T03:00:00.000Z', filed.slaWorkingDays, 'Asia/Jakarta', await ctx.services.holidays.forTenant(ctx.tenant.id)),
+    );
     await act(ctx, verifier, id, 'start_verification');
     await act(ctx, verifier, id, 'return_to_applicant', { reason: 'Lengkapi STR' });
     const returned = json<Sla>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen) })).sla;

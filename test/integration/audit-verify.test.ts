@@ -31,11 +31,34 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
     // Real events through the services and the API: officer accounts, a registration and sign-ins
     // (one failed), drafts, uploads, submissions and a verification step. Officers act through the
     // service (their API sign-in needs a second factor), applicants through the API.
-    const verifier = await ctx.services.auth.createUser({ tenantId: mlg, role: 'verifier', name: 'Budi Verifikator', email: 'budi.audit@test.izol.id', password: 'verifikator-password-panjang' });
-    await ctx.services.auth.createUser({ tenantId: mlg, role: 'treasurer', name: 'Ani Bendahara', email: 'ani.audit@test.izol.id', password: 'bendahara-password-panjang' });
-    await ctx.services.auth.createUser({ tenantId: btu, role: 'front_desk', name: 'Dewi Loket', email: 'dewi.audit@test.izol.id', password: 'loket-password-panjang' });
+    const verifier = await ctx.services.auth.createUser({
+      tenantId: mlg,
+      role: 'verifier',
+      name: 'Budi Verifikator',
+      email: 'budi.audit@test.izol.id',
+      password: 'verifikator-password-panjang',
+    });
+    await ctx.services.auth.createUser({
+      tenantId: mlg,
+      role: 'treasurer',
+      name: 'Ani Bendahara',
+      email: 'ani.audit@test.izol.id',
+      password: 'bendahara-password-panjang',
+    });
+    await ctx.services.auth.createUser({
+      tenantId: btu,
+      role: 'front_desk',
+      name: 'Dewi Loket',
+      email: 'dewi.audit@test.izol.id',
+      password: 'loket-password-panjang',
+    });
     const register = (host: string, email: string) =>
-      ctx.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { host }, payload: { name: 'Sri Rahayu', nik: uniqueNik(), email, password: 'rujak cingur enak sekali', consent: true } });
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        headers: { host },
+        payload: { name: 'Sri Rahayu', nik: uniqueNik(), email, password: 'rujak cingur enak sekali', consent: true },
+      });
     const signIn = (host: string, email: string, password = 'rujak cingur enak sekali') =>
       ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { host }, payload: { login: email, password } });
     expect((await register('localhost', 'sri.audit@contoh.id')).statusCode).toBe(201);
@@ -63,7 +86,11 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
   afterEach(async () => {
     await ctx.db.deleteFrom('audit_events').execute();
     await ctx.db.deleteFrom('audit_heads').execute();
-    for (let i = 0; i < events.length; i += 100) await ctx.db.insertInto('audit_events').values(events.slice(i, i + 100)).execute();
+    for (let i = 0; i < events.length; i += 100)
+      await ctx.db
+        .insertInto('audit_events')
+        .values(events.slice(i, i + 100))
+        .execute();
     await ctx.db.insertInto('audit_heads').values(heads).execute();
   });
 
@@ -91,15 +118,32 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
   }
   async function shiftFrom(fromSeq: number, by: number): Promise<void> {
     const far = 1_000_000;
-    await ctx.db.updateTable('audit_events').set((eb) => ({ seq: eb('seq', '+', far) })).where('tenant_id', '=', mlg).where('seq', '>=', fromSeq).execute();
-    await ctx.db.updateTable('audit_events').set((eb) => ({ seq: eb('seq', '-', far - by) })).where('tenant_id', '=', mlg).where('seq', '>=', far + fromSeq).execute();
+    await ctx.db
+      .updateTable('audit_events')
+      .set((eb) => ({ seq: eb('seq', '+', far) }))
+      .where('tenant_id', '=', mlg)
+      .where('seq', '>=', fromSeq)
+      .execute();
+    await ctx.db
+      .updateTable('audit_events')
+      .set((eb) => ({ seq: eb('seq', '-', far - by) }))
+      .where('tenant_id', '=', mlg)
+      .where('seq', '>=', far + fromSeq)
+      .execute();
   }
 
   /** A forged event, hashed the way appendAudit would, so it is self-consistent. */
   function forge(seq: number, prevHash: string, id: string = randomUUID()): EventRow {
     const row = {
-      id, tenant_id: mlg, seq, occurred_at: '2026-11-20T03:30:00.000Z', actor_id: at(1).actor_id, action: 'application.approve',
-      subject_type: 'application', subject_id: randomUUID(), data: canonicalJson({ from: 'approval', to: 'signing' }),
+      id,
+      tenant_id: mlg,
+      seq,
+      occurred_at: '2026-11-20T03:30:00.000Z',
+      actor_id: at(1).actor_id,
+      action: 'application.approve',
+      subject_type: 'application',
+      subject_id: randomUUID(),
+      data: canonicalJson({ from: 'approval', to: 'signing' }),
     };
     return { ...row, prev_hash: prevHash, hash: auditEventHash(prevHash, row) };
   }
@@ -107,11 +151,25 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
   it('finds every chain intact after real use, and the chain is long enough to mean something', async () => {
     expect(n()).toBeGreaterThanOrEqual(20);
     expect(events.filter((e) => e.tenant_id === btu).length).toBeGreaterThanOrEqual(2);
-    expect(mlgEvents().map((e) => e.action)).toEqual(expect.arrayContaining(['user.created', 'auth.login', 'auth.login_failed', 'user.registered', 'application.created', 'document.uploaded', 'application.submit', 'application.start_verification']));
+    expect(mlgEvents().map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        'user.created',
+        'auth.login',
+        'auth.login_failed',
+        'user.registered',
+        'application.created',
+        'document.uploaded',
+        'application.submit',
+        'application.start_verification',
+      ]),
+    );
     expect(at(1).prev_hash).toBe(GENESIS_HASH);
 
     const all = await verifyAuditChain(ctx.db);
-    expect(all.map((r) => [r.tenantCode, r.ok])).toEqual([['BTU', true], ['MLG', true]]);
+    expect(all.map((r) => [r.tenantCode, r.ok])).toEqual([
+      ['BTU', true],
+      ['MLG', true],
+    ]);
     expect(all.find((r) => r.tenantId === mlg)).toEqual({ tenantId: mlg, tenantCode: 'MLG', events: n(), ok: true });
     const mlgOnly = await verifyAuditChain(ctx.db, { tenantId: mlg, pageSize: 1 });
     expect(mlgOnly).toEqual([{ tenantId: mlg, tenantCode: 'MLG', events: n(), ok: true }]);
@@ -147,7 +205,11 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
   it('(b) catches a deletion hidden by renumbering the later events', async () => {
     await ctx.db.deleteFrom('audit_events').where('id', '=', at(10).id).execute();
     await shiftFrom(11, -1);
-    await ctx.db.updateTable('audit_heads').set({ seq: n() - 1 }).where('tenant_id', '=', mlg).execute();
+    await ctx.db
+      .updateTable('audit_heads')
+      .set({ seq: n() - 1 })
+      .where('tenant_id', '=', mlg)
+      .execute();
     expect((await verifyMlg()).firstBad).toMatchObject({ seq: 10, id: at(11).id, reason: 'deleted' });
   });
 
@@ -159,8 +221,16 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
   });
 
   it('(c) catches the newest events being deleted and the head wound back to a hash it never had', async () => {
-    await ctx.db.deleteFrom('audit_events').where('tenant_id', '=', mlg).where('seq', '>=', n() - 1).execute();
-    await ctx.db.updateTable('audit_heads').set({ seq: n() - 2 }).where('tenant_id', '=', mlg).execute();
+    await ctx.db
+      .deleteFrom('audit_events')
+      .where('tenant_id', '=', mlg)
+      .where('seq', '>=', n() - 1)
+      .execute();
+    await ctx.db
+      .updateTable('audit_heads')
+      .set({ seq: n() - 2 })
+      .where('tenant_id', '=', mlg)
+      .execute();
     expect((await verifyMlg()).firstBad).toMatchObject({ seq: n() - 2, id: at(n() - 2).id, reason: 'head_mismatch' });
   });
 
@@ -168,7 +238,11 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
     await shiftFrom(10, 1); // make room at seq 10; the later events keep their hashes
     const forged = forge(10, at(9).hash);
     await ctx.db.insertInto('audit_events').values(forged).execute();
-    await ctx.db.updateTable('audit_heads').set({ seq: n() + 1 }).where('tenant_id', '=', mlg).execute();
+    await ctx.db
+      .updateTable('audit_heads')
+      .set({ seq: n() + 1 })
+      .where('tenant_id', '=', mlg)
+      .execute();
     const r = await verifyMlg();
     expect(r).toMatchObject({ ok: false, events: n() + 1, firstBad: { seq: 10, id: forged.id, reason: 'inserted' } });
     await expectOtherOfficeIntact();
@@ -215,14 +289,26 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
   it('(f) catches the newest event edited with its hash recomputed, through the head', async () => {
     const target = at(n());
     const edited = { ...target, data: canonicalJson({ tampered: true }) };
-    await ctx.db.updateTable('audit_events').set({ data: edited.data, hash: auditEventHash(edited.prev_hash, edited) }).where('id', '=', target.id).execute();
+    await ctx.db
+      .updateTable('audit_events')
+      .set({ data: edited.data, hash: auditEventHash(edited.prev_hash, edited) })
+      .where('id', '=', target.id)
+      .execute();
     expect((await verifyMlg()).firstBad).toMatchObject({ seq: n(), id: target.id, reason: 'head_mismatch' });
   });
 
   it('catches an edited prev_hash and a missing chain head', async () => {
-    await ctx.db.updateTable('audit_events').set({ prev_hash: 'f'.repeat(64) }).where('id', '=', at(12).id).execute();
+    await ctx.db
+      .updateTable('audit_events')
+      .set({ prev_hash: 'f'.repeat(64) })
+      .where('id', '=', at(12).id)
+      .execute();
     expect((await verifyMlg()).firstBad).toMatchObject({ seq: 12, id: at(12).id, reason: 'edited' });
-    await ctx.db.updateTable('audit_events').set({ prev_hash: at(12).prev_hash }).where('id', '=', at(12).id).execute();
+    await ctx.db
+      .updateTable('audit_events')
+      .set({ prev_hash: at(12).prev_hash })
+      .where('id', '=', at(12).id)
+      .execute();
     expect((await verifyMlg()).ok).toBe(true);
     await ctx.db.deleteFrom('audit_heads').where('tenant_id', '=', mlg).execute();
     expect((await verifyMlg()).firstBad).toMatchObject({ reason: 'head_mismatch' });
@@ -278,8 +364,12 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
   // Without the (tenant_id, seq) unique constraint a forger could reuse a seq. Rebuild the table
   // without it (the same on both dialects); the afterEach restore works on either shape.
   it('catches a duplicate seq when the unique constraint has been dropped, whichever row sorts first', async () => {
-    await sql`create table audit_events_loose (id text primary key, tenant_id text not null, seq bigint not null, occurred_at text not null, actor_id text, action text not null, subject_type text not null, subject_id text, data text not null, prev_hash text not null, hash text not null)`.execute(ctx.db);
-    await sql`insert into audit_events_loose select id, tenant_id, seq, occurred_at, actor_id, action, subject_type, subject_id, data, prev_hash, hash from audit_events`.execute(ctx.db);
+    await sql`create table audit_events_loose (id text primary key, tenant_id text not null, seq bigint not null, occurred_at text not null, actor_id text, action text not null, subject_type text not null, subject_id text, data text not null, prev_hash text not null, hash text not null)`.execute(
+      ctx.db,
+    );
+    await sql`insert into audit_events_loose select id, tenant_id, seq, occurred_at, actor_id, action, subject_type, subject_id, data, prev_hash, hash from audit_events`.execute(
+      ctx.db,
+    );
     await sql`drop table audit_events`.execute(ctx.db);
     await sql`alter table audit_events_loose rename to audit_events`.execute(ctx.db);
 

@@ -15,7 +15,14 @@ const REGISTER = '/api/v1/auth/register';
 
 async function counts(ctx: TestContext): Promise<{ users: number; audit: number; outbox: number }> {
   const n = async (table: 'users' | 'audit_events' | 'outbox') =>
-    Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await ctx.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { users: await n('users'), audit: await n('audit_events'), outbox: await n('outbox') };
 }
 
@@ -28,7 +35,15 @@ async function applicant(ctx: TestContext, opts: { email?: string; phone?: strin
   const nik = uniqueNik();
   const email = opts.email ?? `warga.${Math.random().toString(36).slice(2, 10)}@contoh.id`;
   const password = opts.password ?? 'kopi tubruk pagi hari';
-  const { userId } = await ctx.services.auth.registerApplicant({ tenantId: ctx.tenant.id, name: 'Siti Aminah', nik, email, phone: opts.phone, password, consent: true });
+  const { userId } = await ctx.services.auth.registerApplicant({
+    tenantId: ctx.tenant.id,
+    name: 'Siti Aminah',
+    nik,
+    email,
+    phone: opts.phone,
+    password,
+    consent: true,
+  });
   return { userId, email, password, nik };
 }
 
@@ -37,7 +52,11 @@ async function login(ctx: TestContext, loginName: string, password: string, head
 }
 
 async function auditCount(ctx: TestContext, action: string, actorId?: string): Promise<number> {
-  let q = ctx.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', action).where('tenant_id', '=', ctx.tenant.id);
+  let q = ctx.db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('action', '=', action)
+    .where('tenant_id', '=', ctx.tenant.id);
   if (actorId) q = q.where('actor_id', '=', actorId);
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
@@ -50,7 +69,13 @@ describe.each(DIALECTS)('registration (%s)', (dialect) => {
   afterAll(async () => ctx?.close());
 
   const register = (payload: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url: REGISTER, payload });
-  const base = () => ({ name: 'Wulan Sari', nik: uniqueNik(), email: `wulan.${Math.random().toString(36).slice(2, 8)}@contoh.id`, password: 'kopi tubruk pagi hari', consent: true });
+  const base = () => ({
+    name: 'Wulan Sari',
+    nik: uniqueNik(),
+    email: `wulan.${Math.random().toString(36).slice(2, 8)}@contoh.id`,
+    password: 'kopi tubruk pagi hari',
+    consent: true,
+  });
 
   it('refuses a bad NIK with a 400 naming the nik field, and writes nothing', async () => {
     const before = await counts(ctx);
@@ -70,7 +95,11 @@ describe.each(DIALECTS)('registration (%s)', (dialect) => {
     const res = await register(noEmail);
     expect(res.statusCode).toBe(400);
     expect(json<Problem>(res).errors?.length).toBeGreaterThan(0);
-    expect(json<Problem>(res).errors?.map((e) => e.field).some((f) => f === 'email' || f === 'phone')).toBe(true);
+    expect(
+      json<Problem>(res)
+        .errors?.map((e) => e.field)
+        .some((f) => f === 'email' || f === 'phone'),
+    ).toBe(true);
     expect(await counts(ctx)).toEqual(before);
   });
 
@@ -138,8 +167,20 @@ describe.each(DIALECTS)('signing in (%s)', (dialect) => {
   });
 
   it('issues 256-bit base64url tokens and stores only their SHA-256', async () => {
-    const { token } = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: account.email, password: account.password, clientIp: '198.51.100.1', kind: 'bearer' });
-    const other = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: account.email, password: account.password, clientIp: '198.51.100.1', kind: 'bearer' });
+    const { token } = await ctx.services.auth.login({
+      tenantId: ctx.tenant.id,
+      login: account.email,
+      password: account.password,
+      clientIp: '198.51.100.1',
+      kind: 'bearer',
+    });
+    const other = await ctx.services.auth.login({
+      tenantId: ctx.tenant.id,
+      login: account.email,
+      password: account.password,
+      clientIp: '198.51.100.1',
+      kind: 'bearer',
+    });
     expect(token).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     expect(Buffer.from(token, 'base64url').length).toBeGreaterThanOrEqual(32);
     expect(other.token).not.toBe(token);
@@ -164,8 +205,12 @@ describe.each(DIALECTS)('signing in (%s)', (dialect) => {
   });
 
   it('logout ends every session of the account', async () => {
-    const a = (await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: account.email, password: account.password, clientIp: '198.51.100.2', kind: 'bearer' })).token;
-    const b = (await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: account.email, password: account.password, clientIp: '198.51.100.3', kind: 'bearer' })).token;
+    const a = (
+      await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: account.email, password: account.password, clientIp: '198.51.100.2', kind: 'bearer' })
+    ).token;
+    const b = (
+      await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: account.email, password: account.password, clientIp: '198.51.100.3', kind: 'bearer' })
+    ).token;
     expect(await me(ctx, a)).toBe(200);
     expect(await me(ctx, b)).toBe(200);
     const out = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: auth(a) });
@@ -215,10 +260,18 @@ describe.each(DIALECTS)('sign-in throttling (%s)', (dialect) => {
     const acct = await applicant(ctx, { phone: '081234567802' });
     const formats = ['081234567802', '+6281234567802', '6281234567802', '0812 3456 7802', '0812-3456-7802'];
     for (const [i, name] of formats.entries()) {
-      await expect(ctx.services.auth.login({ tenantId: ctx.tenant.id, login: name, password: `salah ${i}`, clientIp: `203.0.113.${i + 1}`, kind: 'bearer' })).rejects.toMatchObject({ code: 'bad_credentials' });
+      await expect(
+        ctx.services.auth.login({ tenantId: ctx.tenant.id, login: name, password: `salah ${i}`, clientIp: `203.0.113.${i + 1}`, kind: 'bearer' }),
+      ).rejects.toMatchObject({ code: 'bad_credentials' });
     }
     expect(await auditCount(ctx, 'auth.login_failed', acct.userId)).toBe(5);
-    const sixth = ctx.services.auth.login({ tenantId: ctx.tenant.id, login: '+62 812 3456 7802', password: acct.password, clientIp: '203.0.113.50', kind: 'bearer' });
+    const sixth = ctx.services.auth.login({
+      tenantId: ctx.tenant.id,
+      login: '+62 812 3456 7802',
+      password: acct.password,
+      clientIp: '203.0.113.50',
+      kind: 'bearer',
+    });
     await expect(sixth).rejects.toBeInstanceOf(AppError);
     await expect(sixth).rejects.toMatchObject({ code: 'too_many_attempts' });
   });
@@ -229,7 +282,13 @@ describe.each(DIALECTS)('session lifetime (%s)', (dialect) => {
   let admin: Actor;
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Kantor', email: 'admin@kantor.test', password: 'admin kantor malang 2026' });
+    const { userId } = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'admin',
+      name: 'Admin Kantor',
+      email: 'admin@kantor.test',
+      password: 'admin kantor malang 2026',
+    });
     admin = { userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Kantor' };
   });
   afterAll(async () => ctx?.close());
@@ -314,16 +373,29 @@ describe.each(DIALECTS)('log redaction (%s)', (dialect) => {
       const answerNik = '3573014506900002';
       const password = 'rahasia-sekali-12345';
       const email = 'log.test@contoh.id';
-      expect((await app.inject({ method: 'POST', url: REGISTER, payload: { name: 'Dewi Lestari', nik, email, phone: '081299990001', password, consent: true } })).statusCode).toBe(201);
+      expect(
+        (await app.inject({ method: 'POST', url: REGISTER, payload: { name: 'Dewi Lestari', nik, email, phone: '081299990001', password, consent: true } }))
+          .statusCode,
+      ).toBe(201);
       const failed = await app.inject({ method: 'POST', url: LOGIN, payload: { login: email, password: `${password}-salah` } });
       expect(failed.statusCode).toBe(401);
       const signedIn = await app.inject({ method: 'POST', url: LOGIN, payload: { login: email, password } });
       expect(signedIn.statusCode).toBe(200);
       const token = json<{ token: string }>(signedIn).token;
-      const created = await app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(token), payload: { permitTypeCode: 'AK1', answers: { nik: answerNik } } });
+      const created = await app.inject({
+        method: 'POST',
+        url: '/api/v1/applications',
+        headers: auth(token),
+        payload: { permitTypeCode: 'AK1', answers: { nik: answerNik } },
+      });
       expect(created.statusCode).toBe(201);
       const id = json<{ id: string }>(created).id;
-      const bad = await app.inject({ method: 'PATCH', url: `/api/v1/applications/${id}`, headers: auth(token), payload: { answers: { nik: `${answerNik.slice(0, 15)}X` } } });
+      const bad = await app.inject({
+        method: 'PATCH',
+        url: `/api/v1/applications/${id}`,
+        headers: auth(token),
+        payload: { answers: { nik: `${answerNik.slice(0, 15)}X` } },
+      });
       expect(bad.statusCode).toBeGreaterThanOrEqual(400);
       expect((await app.inject({ url: '/api/v1/me', headers: auth(token) })).statusCode).toBe(200);
       expect((await app.inject({ url: `/api/v1/applications/${id}`, headers: auth(token) })).statusCode).toBe(200);

@@ -45,13 +45,23 @@ describe.each(DIALECTS)('every seeded application can be carried to a decision t
         if (stateKind(workflow, app.state) === 'final') break;
         if (app.state === 'returned_to_applicant') {
           // The applicant's side (citizen or front desk) replaces refused documents and resubmits.
-          const owner = await ctx.db.selectFrom('users').select(['id', 'role', 'name']).where('id', '=', app.applicant_id ?? app.intake_officer_id!).executeTakeFirstOrThrow();
+          const owner = await ctx.db
+            .selectFrom('users')
+            .select(['id', 'role', 'name'])
+            .where('id', '=', app.applicant_id ?? app.intake_officer_id!)
+            .executeTakeFirstOrThrow();
           const actor: Actor = { userId: owner.id, tenantId: ctx.tenant.id, role: owner.role as Role, name: owner.name };
           expect(actsForApplicant(actor, app)).toBe(true);
           for (const d of docs.filter((x) => x.review_status === 'refused')) {
             const r = definition.requirements.find((q) => q.code === d.requirement_code)!;
             const pdf = r.acceptedTypes.includes('pdf');
-            await ctx.services.documents.uploadDocument({ actor, applicationId: id, requirementCode: r.code, fileName: pdf ? 'ganti.pdf' : 'ganti.png', source: Readable.from([Buffer.concat([pdf ? DEMO_PDF : DEMO_PNG, Buffer.from(`%${id}`)])]) });
+            await ctx.services.documents.uploadDocument({
+              actor,
+              applicationId: id,
+              requirementCode: r.code,
+              fileName: pdf ? 'ganti.pdf' : 'ganti.png',
+              source: Readable.from([Buffer.concat([pdf ? DEMO_PDF : DEMO_PNG, Buffer.from(`%${id}`)])]),
+            });
           }
           await ctx.services.applications.performAction({ actor, applicationId: id, action: 'resubmit' });
           continue;
@@ -70,7 +80,11 @@ describe.each(DIALECTS)('every seeded application can be carried to a decision t
           const res = await page.post(`/kantor/berkas/${id}/inspeksi`, { 'inspection-result': 'pass', 'inspection-findings': 'Sesuai dokumen.' });
           expect(res.statusCode, `${app.number} inspection`).toBe(303);
         }
-        const res = await page.post(`/kantor/berkas/${id}/tindakan`, { action: code, [`action-${code}-fee`]: '250000', [`action-${code}-reference`]: `SSRD-${guard}` });
+        const res = await page.post(`/kantor/berkas/${id}/tindakan`, {
+          action: code,
+          [`action-${code}-fee`]: '250000',
+          [`action-${code}-reference`]: `SSRD-${guard}`,
+        });
         expect(res.statusCode, `${app.number} ${code}: ${res.body.match(/error-summary[\s\S]*?<\/ul>/)?.[0] ?? ''}`).toBe(303);
       }
     }

@@ -55,7 +55,12 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
       .select(['state', 'revision', 'fee_amount', 'payment_reference', 'inspection_recorded_at'])
       .where('id', '=', appId)
       .executeTakeFirstOrThrow();
-    const docs = await ctx.db.selectFrom('documents').select(['id', 'review_status', 'review_reason']).where('application_id', '=', appId).orderBy('id').execute();
+    const docs = await ctx.db
+      .selectFrom('documents')
+      .select(['id', 'review_status', 'review_reason'])
+      .where('application_id', '=', appId)
+      .orderBy('id')
+      .execute();
     const events = await ctx.db.selectFrom('application_events').select('id').where('application_id', '=', appId).execute();
     return { ...row, docs, events: events.length };
   }
@@ -96,12 +101,19 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     outsider = (await signedInOfficer('verifier', { tenantId: batu.id, host: OTHER_HOST })).page;
 
     const citizen = await account('applicant');
-    citizenToken = (await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: citizen.email, password: citizen.password, clientIp: '127.0.0.1', kind: 'bearer' })).token;
+    citizenToken = (
+      await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: citizen.email, password: citizen.password, clientIp: '127.0.0.1', kind: 'bearer' })
+    ).token;
     citizenPage = new PageClient(ctx);
     expect((await citizenPage.post('/akun/masuk', { login: citizen.email, password: citizen.password })).statusCode).toBe(303);
 
     const answers = { ...(await validAnswers(ctx, 'PBG')), landTitleNumber: SCRIPT_ANSWER };
-    const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(citizenToken), payload: { permitTypeCode: 'PBG', answers } });
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: auth(citizenToken),
+      payload: { permitTypeCode: 'PBG', answers },
+    });
     expect(created.statusCode, created.body).toBe(201);
     id = (created.json() as { id: string }).id;
     await uploadRequired(ctx, citizenToken, id, 'PBG');
@@ -188,7 +200,12 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     expect(image.headers['content-type']).toBe('image/png');
     expect(image.rawPayload.equals(DEMO_PNG)).toBe(true);
 
-    const audit = await ctx.db.selectFrom('audit_events').select(['actor_id', 'subject_id', 'data']).where('action', '=', 'document.viewed').orderBy('seq').execute();
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['actor_id', 'subject_id', 'data'])
+      .where('action', '=', 'document.viewed')
+      .orderBy('seq')
+      .execute();
     expect(audit.map((a) => a.subject_id)).toEqual([pdf.id, png.id]);
     expect(audit[0]!.actor_id).toBe(officers.verifier.userId);
     expect(JSON.parse(audit[0]!.data)).toEqual({ applicationId: id });
@@ -213,10 +230,16 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     expect(noReason.body).toMatch(new RegExp(`id="f-${status}-1" name="${status}" type="radio" value="refused" checked`));
     expect(await snapshot()).toEqual(before);
 
-    const ok = await officers.verifier.page.post(`${caseUrl()}/dokumen/${ktp.id}/periksa`, { [status]: 'refused', [reason]: 'Foto KTP buram, <b>tidak terbaca</b>' });
+    const ok = await officers.verifier.page.post(`${caseUrl()}/dokumen/${ktp.id}/periksa`, {
+      [status]: 'refused',
+      [reason]: 'Foto KTP buram, <b>tidak terbaca</b>',
+    });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe(`${caseUrl()}?tersimpan=dokumen`);
-    expect((await currentDocs()).find((d) => d.id === ktp.id)).toMatchObject({ review_status: 'refused', review_reason: 'Foto KTP buram, <b>tidak terbaca</b>' });
+    expect((await currentDocs()).find((d) => d.id === ktp.id)).toMatchObject({
+      review_status: 'refused',
+      review_reason: 'Foto KTP buram, <b>tidak terbaca</b>',
+    });
 
     const page = await officers.verifier.page.get(`${caseUrl()}?tersimpan=dokumen`);
     expect(page.body).toContain('Hasil pemeriksaan dokumen sudah disimpan.');
@@ -227,7 +250,10 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     expect(page.body).toContain('semua dokumen wajib harus sudah diterima petugas');
 
     const beforeReturn = await snapshot();
-    const noReturnReason = await officers.verifier.page.post(`${caseUrl()}/tindakan`, { action: 'return_to_applicant', 'action-return_to_applicant-reason': '' });
+    const noReturnReason = await officers.verifier.page.post(`${caseUrl()}/tindakan`, {
+      action: 'return_to_applicant',
+      'action-return_to_applicant-reason': '',
+    });
     expect(noReturnReason.statusCode).toBe(400);
     expect(noReturnReason.body).toContain('href="#f-action-return_to_applicant-reason"');
     const forward = await officers.verifier.page.post(`${caseUrl()}/tindakan`, { action: 'forward' });
@@ -241,7 +267,12 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
 
   it('after the citizen replaces the document and resubmits, the verifier accepts every document and forwards', async () => {
     const file = multipartFile('ktp-baru.png', DEMO_PNG, 'image/png');
-    const upload = await ctx.app.inject({ method: 'PUT', url: `/api/v1/applications/${id}/documents/ktp`, headers: { ...auth(citizenToken), ...file.headers }, payload: file.payload });
+    const upload = await ctx.app.inject({
+      method: 'PUT',
+      url: `/api/v1/applications/${id}/documents/ktp`,
+      headers: { ...auth(citizenToken), ...file.headers },
+      payload: file.payload,
+    });
     expect(upload.statusCode, upload.body).toBe(201);
     const resubmit = await act(ctx, citizenToken, id, 'resubmit');
     expect(resubmit.statusCode, resubmit.body).toBe(200);
@@ -276,7 +307,10 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     // Only the technical team records inspections.
     expect((await officers.verifier.page.post(`${caseUrl()}/inspeksi`, { 'inspection-result': 'pass', 'inspection-findings': 'x' })).statusCode).toBe(403);
 
-    const ok = await officers.technical.page.post(`${caseUrl()}/inspeksi`, { 'inspection-result': 'pass', 'inspection-findings': 'Bangunan sesuai gambar <rencana>' });
+    const ok = await officers.technical.page.post(`${caseUrl()}/inspeksi`, {
+      'inspection-result': 'pass',
+      'inspection-findings': 'Bangunan sesuai gambar <rencana>',
+    });
     expect(ok.statusCode).toBe(303);
     expect(ok.headers.location).toBe(`${caseUrl()}?tersimpan=inspeksi`);
     const shown = await officers.technical.page.get(`${caseUrl()}?tersimpan=inspeksi`);
@@ -342,7 +376,12 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
   });
 
   it('never shows a NIK in full', async () => {
-    const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(citizenToken), payload: { permitTypeCode: 'NIB', answers: await validAnswers(ctx, 'NIB') } });
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: auth(citizenToken),
+      payload: { permitTypeCode: 'NIB', answers: await validAnswers(ctx, 'NIB') },
+    });
     expect(created.statusCode, created.body).toBe(201);
     const nibId = (created.json() as { id: string }).id;
     await uploadRequired(ctx, citizenToken, nibId, 'NIB');
@@ -358,7 +397,9 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     expect(empty.statusCode).toBe(400);
     expect(empty.body).toContain('error-summary');
     expect((await officers.verifier.page.post(`${caseUrl()}/catatan`, { 'note-kind': 'internal', 'note-body': 'Rahasia: cek ke PUPR' })).statusCode).toBe(303);
-    expect((await officers.verifier.page.post(`${caseUrl()}/catatan`, { 'note-kind': 'to_applicant', 'note-body': 'Mohon bawa <dokumen> asli' })).statusCode).toBe(303);
+    expect(
+      (await officers.verifier.page.post(`${caseUrl()}/catatan`, { 'note-kind': 'to_applicant', 'note-body': 'Mohon bawa <dokumen> asli' })).statusCode,
+    ).toBe(303);
     const staffView = await officers.verifier.page.get(caseUrl());
     expect(staffView.body).toContain('Rahasia: cek ke PUPR');
     expect(staffView.body).toContain('Mohon bawa &lt;dokumen&gt; asli');

@@ -17,19 +17,21 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    [citizen, verifier, verifier2, technical, head] = await Promise.all(
+    [citizen, verifier, verifier2, technical, head] = (await Promise.all(
       (['applicant', 'verifier', 'verifier', 'technical', 'head'] as const).map((r) => userWithToken(ctx, r)),
-    ) as unknown as [Person, Person, Person, Person, Person];
+    )) as unknown as [Person, Person, Person, Person, Person];
     id = await readyDraft(ctx, citizen.token, 'PBG');
     await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen.token) });
     await act(ctx, verifier.token, id, 'start_verification');
   });
   afterAll(async () => ctx?.close());
 
-  const notes = async (token: string) => json<{ items: { kind: string; body: string }[] }>(await ctx.app.inject({ url: `/api/v1/applications/${id}/notes`, headers: auth(token) })).items;
+  const notes = async (token: string) =>
+    json<{ items: { kind: string; body: string }[] }>(await ctx.app.inject({ url: `/api/v1/applications/${id}/notes`, headers: auth(token) })).items;
 
   it('keeps internal notes among staff and delivers messages to the applicant', async () => {
-    const post = (token: string, kind: string, body: string) => ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/notes`, headers: auth(token), payload: { kind, body } });
+    const post = (token: string, kind: string, body: string) =>
+      ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/notes`, headers: auth(token), payload: { kind, body } });
     expect((await post(verifier.token, 'internal', 'Cek ulang KRK ke Dinas PUPR')).statusCode).toBe(201);
     ctx.clock.advanceMinutes(1);
     expect((await post(verifier.token, 'to_applicant', 'Mohon siapkan gambar struktur asli untuk dicocokkan.')).statusCode).toBe(201);
@@ -39,12 +41,18 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
     expect(mine).toHaveLength(1);
     expect(mine[0]!.body).toContain('gambar struktur');
     await ctx.services.outbox.drain();
-    const mail = await ctx.db.selectFrom('notifications').select('subject').where('recipient_user_id', '=', citizen.userId).where('subject', 'like', '%pesan dari petugas%').execute();
+    const mail = await ctx.db
+      .selectFrom('notifications')
+      .select('subject')
+      .where('recipient_user_id', '=', citizen.userId)
+      .where('subject', 'like', '%pesan dari petugas%')
+      .execute();
     expect(mail).toHaveLength(1);
   });
 
   it('lets a verifier claim the file and hand it to a colleague whose role has work on it, never to one without', async () => {
-    const assign = (token: string, assigneeId: string | null) => ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/assign`, headers: auth(token), payload: { assigneeId } });
+    const assign = (token: string, assigneeId: string | null) =>
+      ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/assign`, headers: auth(token), payload: { assigneeId } });
     const claimed = await assign(verifier.token, verifier.userId);
     expect(claimed.statusCode).toBe(200);
     expect(json<View>(claimed).assignedTo).toBe(verifier.userId);
@@ -56,17 +64,30 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
   });
 
   it('lets the technical team plan the site visit during technical review only', async () => {
-    const plan = (token: string, body: Record<string, unknown>) => ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/inspection-schedule`, headers: auth(token), payload: body });
+    const plan = (token: string, body: Record<string, unknown>) =>
+      ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/inspection-schedule`, headers: auth(token), payload: body });
     expect((await plan(technical.token, { date: '2026-12-02', officerId: technical.userId })).statusCode).toBe(409);
-    const { docs } = await ctx.services.applications.getApplication({ actor: { userId: verifier.userId, tenantId: ctx.tenant.id, role: 'verifier', name: 'V' }, applicationId: id });
-    for (const d of docs) await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/documents/${d.id}/review`, headers: auth(verifier.token), payload: { status: 'accepted' } });
+    const { docs } = await ctx.services.applications.getApplication({
+      actor: { userId: verifier.userId, tenantId: ctx.tenant.id, role: 'verifier', name: 'V' },
+      applicationId: id,
+    });
+    for (const d of docs)
+      await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/applications/${id}/documents/${d.id}/review`,
+        headers: auth(verifier.token),
+        payload: { status: 'accepted' },
+      });
     expect((await act(ctx, verifier.token, id, 'forward')).statusCode).toBe(200);
     expect((await plan(technical.token, { date: '2026-12-02', officerId: verifier.userId })).statusCode).toBe(404);
     expect((await plan(verifier.token, { date: '2026-12-02', officerId: technical.userId })).statusCode).toBe(403);
     const ok = await plan(technical.token, { date: '2026-12-02', officerId: technical.userId });
     expect(ok.statusCode).toBe(200);
     expect(json<View>(ok).inspectionPlan).toEqual({ date: '2026-12-02', officerId: technical.userId });
-    expect(json<View>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen.token) })).inspectionPlan).toEqual({ date: '2026-12-02', officerId: null });
+    expect(json<View>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen.token) })).inspectionPlan).toEqual({
+      date: '2026-12-02',
+      officerId: null,
+    });
   });
 
   it('takes inspection photos from the technical team only, as JPEG or PNG, kept beside the documents', async () => {
@@ -74,7 +95,12 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
     const { multipartFile } = await import('../helpers/context.js');
     const send = (token: string, name: string, body: Buffer, type: string) => {
       const file = multipartFile(name, body, type);
-      return ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/inspection/photos`, headers: { ...auth(token), ...file.headers }, payload: file.payload });
+      return ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/applications/${id}/inspection/photos`,
+        headers: { ...auth(token), ...file.headers },
+        payload: file.payload,
+      });
     };
     const photo = await send(technical.token, 'lokasi.png', DEMO_PNG, 'image/png');
     expect(photo.statusCode).toBe(201);
@@ -82,7 +108,12 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
     expect(second.statusCode).toBe(201);
     expect((await send(technical.token, 'laporan.pdf', DEMO_PDF, 'application/pdf')).statusCode).toBe(415);
     expect((await send(verifier.token, 'lokasi.png', DEMO_PNG, 'image/png')).statusCode).toBe(403);
-    const rows = await ctx.db.selectFrom('documents').select(['requirement_code', 'superseded_at']).where('application_id', '=', id).where('requirement_code', 'like', 'inspection_photo_%').execute();
+    const rows = await ctx.db
+      .selectFrom('documents')
+      .select(['requirement_code', 'superseded_at'])
+      .where('application_id', '=', id)
+      .where('requirement_code', 'like', 'inspection_photo_%')
+      .execute();
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.superseded_at === null)).toBe(true);
     const download = await ctx.app.inject({ url: `/api/v1/applications/${id}/documents/${json<{ id: string }>(photo).id}`, headers: auth(head.token) });

@@ -19,7 +19,12 @@ describe.each(DIALECTS)('claiming a front-desk file into a citizen account (%s)'
   afterAll(async () => ctx?.close());
 
   it('sends a claim code to the WhatsApp number recorded at the counter when the file is submitted', async () => {
-    const bad = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(desk), payload: { permitTypeCode: 'NIB', channel: 'assisted', channelDetail: 'instagram', applicantName: 'Bu Sri', applicantContact: 'bukan nomor' } });
+    const bad = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: auth(desk),
+      payload: { permitTypeCode: 'NIB', channel: 'assisted', channelDetail: 'instagram', applicantName: 'Bu Sri', applicantContact: 'bukan nomor' },
+    });
     expect(bad.statusCode).toBe(400);
     id = await readyDraft(ctx, desk, 'NIB', { channel: 'assisted', channelDetail: 'instagram', applicantName: 'Bu Sri', applicantContact: '0812-3456-7000' });
     const submitted = json<AppView>(await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(desk) }));
@@ -35,10 +40,20 @@ describe.each(DIALECTS)('claiming a front-desk file into a citizen account (%s)'
 
   it('refuses a wrong code, then lets the citizen claim it: history kept, channel still assisted', async () => {
     const citizen = await userWithToken(ctx, 'applicant');
-    const wrong = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications/claim', headers: auth(citizen.token), payload: { number, claimCode: 'AAAAAAAA' } });
+    const wrong = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications/claim',
+      headers: auth(citizen.token),
+      payload: { number, claimCode: 'AAAAAAAA' },
+    });
     expect(wrong.statusCode).toBe(404);
     expect((await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen.token) })).statusCode).toBe(404);
-    const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications/claim', headers: auth(citizen.token), payload: { number, claimCode: code.toLowerCase() } });
+    const ok = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications/claim',
+      headers: auth(citizen.token),
+      payload: { number, claimCode: code.toLowerCase() },
+    });
     expect(ok.statusCode).toBe(200);
     const view = json<AppView>(ok);
     expect(view).toMatchObject({ id, number, channel: 'assisted', channelDetail: 'instagram', applicantName: 'Bu Sri' });

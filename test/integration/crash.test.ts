@@ -50,7 +50,19 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     // A clean environment: the test runner's own variables (BASE_URL among them) must not leak in.
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...env, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SEED_DEMO: 'never', NODE_ENV: 'test', LOG_LEVEL: 'warn', OUTBOX_POLL_MS: '100' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TMPDIR: process.env.TMPDIR ?? '/tmp',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BASE_URL: `http://127.0.0.1:${port}`,
+      SEED_DEMO: 'never',
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      OUTBOX_POLL_MS: '100',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -215,7 +227,11 @@ describe.each(DIALECTS)('SIGKILL during submissions (%s)', (dialect) => {
     for (const r of rows) {
       const filed = r.state === 'submitted';
       expect(r.state === 'draft' || filed, `state ${r.state}`).toBe(true);
-      expect({ number: r.number !== null, trackingCode: r.tracking_code !== null, submittedAt: r.submitted_at !== null }).toEqual({ number: filed, trackingCode: filed, submittedAt: filed });
+      expect({ number: r.number !== null, trackingCode: r.tracking_code !== null, submittedAt: r.submitted_at !== null }).toEqual({
+        number: filed,
+        trackingCode: filed,
+        submittedAt: filed,
+      });
     }
 
     // Numbers: no duplicates, no gaps, and the counter agrees.
@@ -224,11 +240,21 @@ describe.each(DIALECTS)('SIGKILL during submissions (%s)', (dialect) => {
     expect(new Set(suffixes).size).toBe(submitted.length);
     expect(suffixes).toEqual(submitted.map((_, i) => i + 1));
     const year = submitted[0]!.number!.split('-')[2]!;
-    const seq = await db.selectFrom('number_sequences').select('last_value').where('tenant_id', '=', tenant.id).where('scope', '=', `${CODE}-${year}`).executeTakeFirstOrThrow();
+    const seq = await db
+      .selectFrom('number_sequences')
+      .select('last_value')
+      .where('tenant_id', '=', tenant.id)
+      .where('scope', '=', `${CODE}-${year}`)
+      .executeTakeFirstOrThrow();
     expect(Number(seq.last_value)).toBe(submitted.length);
 
     // Each filing left exactly one timeline event and one outbox message (committed together or not at all).
-    const events = await db.selectFrom('application_events').select('application_id').where('tenant_id', '=', tenant.id).where('action', '=', 'submit').execute();
+    const events = await db
+      .selectFrom('application_events')
+      .select('application_id')
+      .where('tenant_id', '=', tenant.id)
+      .where('action', '=', 'submit')
+      .execute();
     expect(events.map((e) => e.application_id).sort()).toEqual(submitted.map((r) => r.id).sort());
     const queued = await db.selectFrom('outbox').select('payload').where('topic', '=', 'notify.application_submitted').execute();
     expect(queued.map((q) => (JSON.parse(q.payload) as { applicationId: string }).applicationId).sort()).toEqual(submitted.map((r) => r.id).sort());

@@ -22,7 +22,9 @@ describe.each(DIALECTS)('demo data for a newcomer (%s)', (dialect) => {
         const res = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'bearer' });
         expect(res.user.role).toBe('applicant');
       } else {
-        await expect(ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'bearer' })).rejects.toMatchObject({ code: 'second_factor_setup_required' });
+        await expect(
+          ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'bearer' }),
+        ).rejects.toMatchObject({ code: 'second_factor_setup_required' });
         const page = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: a.email, password: a.password, clientIp: '10.0.0.1', kind: 'cookie' });
         expect(page.secondFactor).toBe('set_up');
       }
@@ -49,7 +51,10 @@ describe.each(DIALECTS)('demo data for a newcomer (%s)', (dialect) => {
     expect(permits.length).toBeGreaterThan(20);
     expect(permits.filter((p) => p.status === 'revoked')).toHaveLength(1);
     expect(permits.every((p) => p.issued_at < now)).toBe(true);
-    const events = await ctx.db.selectFrom('application_events').select((eb) => eb.fn.max('created_at').as('latest')).executeTakeFirstOrThrow();
+    const events = await ctx.db
+      .selectFrom('application_events')
+      .select((eb) => eb.fn.max('created_at').as('latest'))
+      .executeTakeFirstOrThrow();
     expect(String(events.latest) < now).toBe(true);
     const v = await ctx.services.permits.verify({ tenantId: ctx.tenant.id, code: permits.find((p) => p.status === 'valid')!.verification_code });
     expect(v.status === 'valid' || v.status === 'expired').toBe(true);
@@ -58,7 +63,9 @@ describe.each(DIALECTS)('demo data for a newcomer (%s)', (dialect) => {
   it('shows the demo applicant their own applications through the API', async () => {
     const a = DEMO_ACCOUNTS.find((x) => x.role === 'applicant')!;
     const login = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: a.email, password: a.password } });
-    const list = json<{ total: number; items: { applicantName: string }[] }>(await ctx.app.inject({ url: '/api/v1/applications', headers: auth(json<{ token: string }>(login).token) }));
+    const list = json<{ total: number; items: { applicantName: string }[] }>(
+      await ctx.app.inject({ url: '/api/v1/applications', headers: auth(json<{ token: string }>(login).token) }),
+    );
     expect(list.total).toBeGreaterThan(0);
     expect(list.items.every((i) => i.applicantName === a.name)).toBe(true);
   });
@@ -67,7 +74,10 @@ describe.each(DIALECTS)('demo data for a newcomer (%s)', (dialect) => {
 describe('production configuration', () => {
   it('never creates demo accounts', () => {
     const config = loadConfig({
-      NODE_ENV: 'production', BASE_URL: 'https://izin.example.go.id', SESSION_SECRET: 'x'.repeat(40), DATA_ENCRYPTION_KEY: 'a'.repeat(64),
+      NODE_ENV: 'production',
+      BASE_URL: 'https://izin.example.go.id',
+      SESSION_SECRET: 'x'.repeat(40),
+      DATA_ENCRYPTION_KEY: 'a'.repeat(64),
     });
     expect(config.seedDemo).toBe(false);
   });

@@ -8,7 +8,16 @@ import { auth, createTestContext, json, multipartFile, type TestContext, userWit
 import { readyDraft, validAnswers } from '../helpers/journeys.js';
 
 type Problem = { status: number; code: string; detail: string };
-type DocView = { id: string; requirementCode: string; version: number; fileName: string; mediaType: string; sizeBytes: number; sha256: string; reviewStatus: string };
+type DocView = {
+  id: string;
+  requirementCode: string;
+  version: number;
+  fileName: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  reviewStatus: string;
+};
 type AppView = { id: string; state: { code: string }; requirements: { code: string; status: string; document: DocView | null }[] };
 
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
@@ -24,7 +33,8 @@ function pdf(): Buffer {
 /** Every file below `dir`, as paths relative to it. */
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }
@@ -44,14 +54,24 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
   afterAll(async () => ctx?.close());
 
   async function newDraft(code = 'REKLAME'): Promise<string> {
-    const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(citizen), payload: { permitTypeCode: code, answers: await validAnswers(ctx, code) } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: auth(citizen),
+      payload: { permitTypeCode: code, answers: await validAnswers(ctx, code) },
+    });
     expect(res.statusCode).toBe(201);
     return json<{ id: string }>(res).id;
   }
 
   function upload(id: string, requirement: string, fileName: string, content: Buffer, contentType = 'application/octet-stream', token = citizen) {
     const file = multipartFile(fileName, content, contentType);
-    return ctx.app.inject({ method: 'PUT', url: `/api/v1/applications/${id}/documents/${requirement}`, headers: { ...auth(token), ...file.headers }, payload: file.payload });
+    return ctx.app.inject({
+      method: 'PUT',
+      url: `/api/v1/applications/${id}/documents/${requirement}`,
+      headers: { ...auth(token), ...file.headers },
+      payload: file.payload,
+    });
   }
 
   async function documentRows(id: string, requirement?: string) {
@@ -67,7 +87,15 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     const res = await upload(draftId, 'ktp', 'KTP Wulan.pdf', content, 'application/pdf');
     expect(res.statusCode).toBe(201);
     const doc = json<DocView>(res);
-    expect(doc).toMatchObject({ requirementCode: 'ktp', version: 1, fileName: 'KTP Wulan.pdf', mediaType: 'application/pdf', sizeBytes: content.length, sha256: sha256(content), reviewStatus: 'pending' });
+    expect(doc).toMatchObject({
+      requirementCode: 'ktp',
+      version: 1,
+      fileName: 'KTP Wulan.pdf',
+      mediaType: 'application/pdf',
+      sizeBytes: content.length,
+      sha256: sha256(content),
+      reviewStatus: 'pending',
+    });
     const stored = path.join(ctx.storageDir, ctx.tenant.id, doc.sha256.slice(0, 2), doc.sha256);
     expect(fs.readFileSync(stored).equals(content)).toBe(true);
     const all = filesUnder(ctx.storageDir);
@@ -84,7 +112,12 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
 
   const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(56), Buffer.from('ELF payload')]);
   const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(58), Buffer.from([0x80, 0, 0, 0]), Buffer.alloc(64), Buffer.from('PE\0\0'), Buffer.alloc(200)]);
-  const ZIP = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0, 0]), Buffer.alloc(20), Buffer.from('document.pdf'), Buffer.from('%PDF-1.4')]);
+  const ZIP = Buffer.concat([
+    Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0, 0, 0]),
+    Buffer.alloc(20),
+    Buffer.from('document.pdf'),
+    Buffer.from('%PDF-1.4'),
+  ]);
   const HTML = Buffer.from('<!doctype html><html><body><script>alert(document.cookie)</script></body></html>');
   const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
 
@@ -126,7 +159,12 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(await documentRows(draftId, 'npwpd')).toEqual(before);
     expect(tmpFiles()).toEqual([]);
     expect(fs.existsSync(path.join(ctx.storageDir, ctx.tenant.id, sha256(content).slice(0, 2), sha256(content)))).toBe(false);
-    const audit = await ctx.db.selectFrom('audit_events').select('data').where('action', '=', 'document.quarantined').where('subject_id', '=', draftId).execute();
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('action', '=', 'document.quarantined')
+      .where('subject_id', '=', draftId)
+      .execute();
     expect(audit.some((a) => a.data.includes('EICAR-Test-File') && a.data.includes(sha256(content)))).toBe(true);
   });
 
@@ -185,9 +223,17 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(second.id).not.toBe(first.id);
 
     const rows = await documentRows(draftId, 'pbg');
-    expect(rows.map((r) => [r.version, r.file_name, r.superseded_at !== null])).toEqual([[1, 'pbg.pdf', true], [2, 'pbg-baru.pdf', false]]);
+    expect(rows.map((r) => [r.version, r.file_name, r.superseded_at !== null])).toEqual([
+      [1, 'pbg.pdf', true],
+      [2, 'pbg-baru.pdf', false],
+    ]);
     const view = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${draftId}`, headers: auth(citizen) }));
-    expect(view.requirements.find((r) => r.code === 'pbg')!.document).toMatchObject({ id: second.id, version: 2, fileName: 'pbg-baru.pdf', sha256: sha256(v2) });
+    expect(view.requirements.find((r) => r.code === 'pbg')!.document).toMatchObject({
+      id: second.id,
+      version: 2,
+      fileName: 'pbg-baru.pdf',
+      sha256: sha256(v2),
+    });
     // The earlier file is still there and can still be downloaded.
     const old = await ctx.app.inject({ url: `/api/v1/applications/${draftId}/documents/${first.id}`, headers: auth(citizen) });
     expect(old.statusCode).toBe(200);
@@ -219,7 +265,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(decodeURIComponent(star!)).toBe(name);
   });
 
-  it('encodes every character RFC 8187 does not allow bare in filename*, such as ( ) and \'', async () => {
+  it("encodes every character RFC 8187 does not allow bare in filename*, such as ( ) and '", async () => {
     const name = "Surat (revisi) Bu Siti's.pdf";
     const doc = json<DocView>(await upload(draftId, 'construction_plan', name, pdf(), 'application/pdf'));
     expect(doc.fileName).toBe(name);
@@ -233,7 +279,9 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
   });
 
   it('writes a document.viewed audit row when staff download a document', async () => {
-    const doc = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${draftId}`, headers: auth(citizen) })).requirements.find((r) => r.code === 'ktp')!.document!;
+    const doc = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${draftId}`, headers: auth(citizen) })).requirements.find(
+      (r) => r.code === 'ktp',
+    )!.document!;
     const viewed = () =>
       ctx.db.selectFrom('audit_events').select(['actor_id', 'subject_type']).where('action', '=', 'document.viewed').where('subject_id', '=', doc.id).execute();
     expect(await viewed()).toEqual([]);
@@ -245,7 +293,9 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
 
   it('does not let another applicant upload to or download from someone else’s application', async () => {
     const other = (await userWithToken(ctx, 'applicant')).token;
-    const doc = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${draftId}`, headers: auth(citizen) })).requirements.find((r) => r.code === 'ktp')!.document!;
+    const doc = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${draftId}`, headers: auth(citizen) })).requirements.find(
+      (r) => r.code === 'ktp',
+    )!.document!;
     const get = await ctx.app.inject({ url: `/api/v1/applications/${draftId}/documents/${doc.id}`, headers: auth(other) });
     expect([403, 404]).toContain(get.statusCode);
     expect(get.rawPayload.includes(Buffer.from('%PDF'))).toBe(false);

@@ -17,7 +17,15 @@ import { PageClient } from '../helpers/pages.js';
 import { carryToIssued } from '../helpers/permits.js';
 
 /** DOMAIN.md's worked example: a small-business (UMKM) building, 2 floors, not simple, permanent, private, new, 235 m². */
-const WORKED_EXAMPLE = { buildingFunction: 'umkm', floorCount: 2, complexity: 'not_simple', permanence: 'permanent', ownership: 'private', buildingWorkType: 'new', floorArea: 235 };
+const WORKED_EXAMPLE = {
+  buildingFunction: 'umkm',
+  floorCount: 2,
+  complexity: 'not_simple',
+  permanence: 'permanent',
+  ownership: 'private',
+  buildingWorkType: 'new',
+  floorArea: 235,
+};
 
 type Assessment = { rule: string; amount: number; year: number; dataNote: string | null; breakdown: Record<string, unknown> | null };
 type Problem = { status: number; code: string; detail: string };
@@ -39,7 +47,8 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
     return id;
   }
 
-  const getFee = (token: string, id: string, headers: Record<string, string> = {}) => ctx.app.inject({ method: 'GET', url: `/api/v1/applications/${id}/fee`, headers: auth(token, headers) });
+  const getFee = (token: string, id: string, headers: Record<string, string> = {}) =>
+    ctx.app.inject({ method: 'GET', url: `/api/v1/applications/${id}/fee`, headers: auth(token, headers) });
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
@@ -68,7 +77,19 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
     const body = json<Assessment>(res);
     expect(body).toMatchObject({ rule: 'pbg_retribution', amount: 6_176_270, year: 2026 });
-    expect(body.breakdown).toMatchObject({ llt: 235, ilo: 0.005, shst: 6_800_000, functionClass: 'umkm', if: 0.5, complexity: 2, permanence: 2, heightIndex: 1.09, fm: 1, it: 0.773, ibg: 1 });
+    expect(body.breakdown).toMatchObject({
+      llt: 235,
+      ilo: 0.005,
+      shst: 6_800_000,
+      functionClass: 'umkm',
+      if: 0.5,
+      complexity: 2,
+      permanence: 2,
+      heightIndex: 1.09,
+      fm: 1,
+      it: 0.773,
+      ibg: 1,
+    });
     expect(body.breakdown!.formula).toContain('235 × (0.005 × 6800000) × 0.773 × 1 = 6176270');
     expect(body.dataNote).toMatch(/SHST .* placeholder/);
     // Every officer of the office may read it, not only the treasurer.
@@ -95,15 +116,30 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
     expect(res.statusCode, res.body.match(/error-summary[\s\S]*?<\/ul>/)?.[0]).toBe(303);
     const row = await ctx.db.selectFrom('applications').select(['state', 'fee_amount']).where('id', '=', other).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'awaiting_payment', fee_amount: 6_000_000 });
-    const event = await ctx.db.selectFrom('application_events').select('data').where('application_id', '=', other).where('action', '=', 'assess_fee').executeTakeFirstOrThrow();
+    const event = await ctx.db
+      .selectFrom('application_events')
+      .select('data')
+      .where('application_id', '=', other)
+      .where('action', '=', 'assess_fee')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(event.data)).toMatchObject({ feeAmount: 6_000_000, computedAmount: 6_176_270 });
-    const audit = await ctx.db.selectFrom('audit_events').select('data').where('subject_id', '=', other).where('action', '=', 'application.assess_fee').executeTakeFirstOrThrow();
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('subject_id', '=', other)
+      .where('action', '=', 'application.assess_fee')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.data)).toMatchObject({ feeAmount: 6_000_000, computedAmount: 6_176_270 });
 
     // The computed amount, taken as it is (through the API), is recorded once.
     const same = await act(ctx, staff.treasurer.token, pbgId, 'assess_fee', { feeAmount: 6_176_270 });
     expect(same.statusCode, same.body).toBe(200);
-    const sameEvent = await ctx.db.selectFrom('application_events').select('data').where('application_id', '=', pbgId).where('action', '=', 'assess_fee').executeTakeFirstOrThrow();
+    const sameEvent = await ctx.db
+      .selectFrom('application_events')
+      .select('data')
+      .where('application_id', '=', pbgId)
+      .where('action', '=', 'assess_fee')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(sameEvent.data)).toEqual({ feeAmount: 6_176_270 });
     // Once the fee is set, the page no longer offers the calculation.
     const after = await treasurerPage.get(`/kantor/berkas/${pbgId}`);
@@ -152,7 +188,9 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
     expect(problem.detail).toContain('koefisien retribusi PBG');
     expect(problem.detail).toContain('2025');
     const english = json<Problem>(await getFee(staff.treasurer.token, id, { 'accept-language': 'en' }));
-    expect(english.detail).toBe('This cannot be done yet: the office must set complete PBG retribution coefficients (SHST and indices) for the filing year 2025; until then, work the fee out by hand.');
+    expect(english.detail).toBe(
+      'This cannot be done yet: the office must set complete PBG retribution coefficients (SHST and indices) for the filing year 2025; until then, work the fee out by hand.',
+    );
 
     // The page still lets the treasurer set the fee by hand, and says why it is not filled in.
     const page = await treasurerPage.get(`/kantor/berkas/${id}`);
@@ -162,7 +200,12 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
     expect(page.body).toContain('id="f-action-assess_fee-fee"');
     const set = await treasurerPage.post(`/kantor/berkas/${id}/tindakan`, { action: 'assess_fee', 'action-assess_fee-fee': '5000000' });
     expect(set.statusCode).toBe(303);
-    const event = await ctx.db.selectFrom('application_events').select('data').where('application_id', '=', id).where('action', '=', 'assess_fee').executeTakeFirstOrThrow();
+    const event = await ctx.db
+      .selectFrom('application_events')
+      .select('data')
+      .where('application_id', '=', id)
+      .where('action', '=', 'assess_fee')
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(event.data)).toEqual({ feeAmount: 5_000_000 });
   });
 });

@@ -13,7 +13,13 @@ describe.each(DIALECTS)('front-desk intake pages and the citizen’s claim (%s)'
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'front_desk', name: 'Agus Loket', email: 'agus@loket.izol.id', password: 'loket kota malang 2026' });
+    const { userId } = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'front_desk',
+      name: 'Agus Loket',
+      email: 'agus@loket.izol.id',
+      password: 'loket kota malang 2026',
+    });
     const secret = await enrollSecondFactor(ctx, userId);
     desk = new PageClient(ctx);
     await desk.post('/akun/masuk', { login: 'agus@loket.izol.id', password: 'loket kota malang 2026' });
@@ -27,7 +33,13 @@ describe.each(DIALECTS)('front-desk intake pages and the citizen’s claim (%s)'
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain('error-summary');
     expect(missing.body).toContain('value="Instagram"');
-    const created = await desk.post('/kantor/loket', { permitTypeCode: 'NIB', channel: 'assisted', channelDetail: 'Instagram', applicantName: 'Bu Sri <Warung>', applicantContact: '0812 3456 7111' });
+    const created = await desk.post('/kantor/loket', {
+      permitTypeCode: 'NIB',
+      channel: 'assisted',
+      channelDetail: 'Instagram',
+      applicantName: 'Bu Sri <Warung>',
+      applicantContact: '0812 3456 7111',
+    });
     expect(created.statusCode).toBe(303);
     fileUrl = created.headers.location!;
     const page = await desk.get(fileUrl);
@@ -38,7 +50,22 @@ describe.each(DIALECTS)('front-desk intake pages and the citizen’s claim (%s)'
     const type = await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'NIB' });
     const answers: Record<string, string> = {};
     for (const f of type.definition.fields) {
-      answers[f.name] = f.type === 'nik' ? '12' : f.type === 'kbli' ? '47111' : f.type === 'email' ? 'sri@contoh.id' : f.type === 'phone' ? '081234567111' : f.type === 'number' ? '1000000' : f.type === 'npwp' ? '' : f.type === 'address' ? 'Jl. Kawi No. 3, Kota Malang' : 'Warung Sri';
+      answers[f.name] =
+        f.type === 'nik'
+          ? '12'
+          : f.type === 'kbli'
+            ? '47111'
+            : f.type === 'email'
+              ? 'sri@contoh.id'
+              : f.type === 'phone'
+                ? '081234567111'
+                : f.type === 'number'
+                  ? '1000000'
+                  : f.type === 'npwp'
+                    ? ''
+                    : f.type === 'address'
+                      ? 'Jl. Kawi No. 3, Kota Malang'
+                      : 'Warung Sri';
     }
     const bad = await desk.post(`${fileUrl}/isian`, answers);
     expect(bad.statusCode).toBe(400);
@@ -50,7 +77,12 @@ describe.each(DIALECTS)('front-desk intake pages and the citizen’s claim (%s)'
     const required = type.definition.requirements.filter((r) => r.required);
     for (const r of required) {
       const pdf = r.acceptedTypes.includes('pdf');
-      const up = await desk.upload(`${fileUrl}/dokumen/${r.code}`, pdf ? 'scan.pdf' : 'scan.png', pdf ? DEMO_PDF : DEMO_PNG, pdf ? 'application/pdf' : 'image/png');
+      const up = await desk.upload(
+        `${fileUrl}/dokumen/${r.code}`,
+        pdf ? 'scan.pdf' : 'scan.png',
+        pdf ? DEMO_PDF : DEMO_PNG,
+        pdf ? 'application/pdf' : 'image/png',
+      );
       expect(up.statusCode, up.body.slice(0, 200)).toBe(303);
     }
     const submitted = await desk.post(`${fileUrl}/ajukan`, {});

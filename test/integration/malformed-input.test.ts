@@ -27,18 +27,63 @@ import { staffOtp } from '../helpers/context.js';
 import { issuedPermit, validAnswers } from '../helpers/journeys.js';
 
 const OPERATIONS = [
-  'listPermitTypes', 'getPermitType', 'registerApplicant', 'login', 'logout', 'getCurrentUser', 'createApplication', 'updateApplication',
-  'uploadDocument', 'downloadDocument', 'reviewDocument', 'recordInspection', 'submitApplication', 'withdrawApplication', 'getApplication',
-  'listApplications', 'performApplicationAction', 'trackApplication', 'getHealth', 'getReadiness',
-  'claimApplication', 'listApplicationNotes', 'addApplicationNote', 'getFeeAssessment', 'assignApplication', 'scheduleInspection', 'uploadInspectionPhoto',
+  'listPermitTypes',
+  'getPermitType',
+  'registerApplicant',
+  'login',
+  'logout',
+  'getCurrentUser',
+  'createApplication',
+  'updateApplication',
+  'uploadDocument',
+  'downloadDocument',
+  'reviewDocument',
+  'recordInspection',
+  'submitApplication',
+  'withdrawApplication',
+  'getApplication',
+  'listApplications',
+  'performApplicationAction',
+  'trackApplication',
+  'getHealth',
+  'getReadiness',
+  'claimApplication',
+  'listApplicationNotes',
+  'addApplicationNote',
+  'getFeeAssessment',
+  'assignApplication',
+  'scheduleInspection',
+  'uploadInspectionPhoto',
   'getSigningKeys',
-  'verifyPermit', 'verifyPermitPdf', 'listPermits', 'listReceipts', 'getPermit', 'downloadPermitPdf', 'revokePermit', 'reissuePermit', 'renewPermit',
-  'searchRegistry', 'exportRegistryJson', 'exportRegistryCsv', 'getRegistrySchema', 'getAuditCheckpoints',
+  'verifyPermit',
+  'verifyPermitPdf',
+  'listPermits',
+  'listReceipts',
+  'getPermit',
+  'downloadPermitPdf',
+  'revokePermit',
+  'reissuePermit',
+  'renewPermit',
+  'searchRegistry',
+  'exportRegistryJson',
+  'exportRegistryCsv',
+  'getRegistrySchema',
+  'getAuditCheckpoints',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
 /** Routes with a per-address rate limit: their cases are spread over fresh app instances, under the limit each. */
-const RATE_LIMIT: Partial<Record<Op, number>> = { login: 10, registerApplicant: 10, trackApplication: 20, claimApplication: 10, verifyPermit: 60, verifyPermitPdf: 20, searchRegistry: 60, exportRegistryJson: 10, exportRegistryCsv: 10 };
+const RATE_LIMIT: Partial<Record<Op, number>> = {
+  login: 10,
+  registerApplicant: 10,
+  trackApplication: 20,
+  claimApplication: 10,
+  verifyPermit: 60,
+  verifyPermitPdf: 20,
+  searchRegistry: 60,
+  exportRegistryJson: 10,
+  exportRegistryCsv: 10,
+};
 
 type Person = { token: string; userId: string; email: string; password: string; actor: Actor };
 /** What the cases point at: set up once per database in beforeAll. */
@@ -95,27 +140,67 @@ type Case = {
 };
 
 const DEFAULT_WHO: Record<Op, Who> = {
-  listPermitTypes: 'anonymous', getPermitType: 'anonymous', registerApplicant: 'anonymous', login: 'anonymous', logout: 'leaver',
-  getCurrentUser: 'applicant', createApplication: 'applicant', updateApplication: 'applicant', uploadDocument: 'applicant',
-  downloadDocument: 'applicant', reviewDocument: 'verifier', recordInspection: 'technical', submitApplication: 'applicant',
-  withdrawApplication: 'applicant', getApplication: 'applicant', listApplications: 'applicant', performApplicationAction: 'applicant',
-  trackApplication: 'anonymous', getHealth: 'anonymous', getReadiness: 'anonymous',
-  claimApplication: 'applicant', listApplicationNotes: 'verifier', addApplicationNote: 'verifier', getFeeAssessment: 'verifier', assignApplication: 'verifier', scheduleInspection: 'technical', uploadInspectionPhoto: 'technical', getSigningKeys: 'anonymous',
-  verifyPermit: 'anonymous', verifyPermitPdf: 'anonymous', listPermits: 'applicant', listReceipts: 'applicant', getPermit: 'applicant', downloadPermitPdf: 'applicant',
-  revokePermit: 'head', reissuePermit: 'head', renewPermit: 'applicant',
-  searchRegistry: 'anonymous', exportRegistryJson: 'anonymous', exportRegistryCsv: 'anonymous', getRegistrySchema: 'anonymous', getAuditCheckpoints: 'anonymous',
+  listPermitTypes: 'anonymous',
+  getPermitType: 'anonymous',
+  registerApplicant: 'anonymous',
+  login: 'anonymous',
+  logout: 'leaver',
+  getCurrentUser: 'applicant',
+  createApplication: 'applicant',
+  updateApplication: 'applicant',
+  uploadDocument: 'applicant',
+  downloadDocument: 'applicant',
+  reviewDocument: 'verifier',
+  recordInspection: 'technical',
+  submitApplication: 'applicant',
+  withdrawApplication: 'applicant',
+  getApplication: 'applicant',
+  listApplications: 'applicant',
+  performApplicationAction: 'applicant',
+  trackApplication: 'anonymous',
+  getHealth: 'anonymous',
+  getReadiness: 'anonymous',
+  claimApplication: 'applicant',
+  listApplicationNotes: 'verifier',
+  addApplicationNote: 'verifier',
+  getFeeAssessment: 'verifier',
+  assignApplication: 'verifier',
+  scheduleInspection: 'technical',
+  uploadInspectionPhoto: 'technical',
+  getSigningKeys: 'anonymous',
+  verifyPermit: 'anonymous',
+  verifyPermitPdf: 'anonymous',
+  listPermits: 'applicant',
+  listReceipts: 'applicant',
+  getPermit: 'applicant',
+  downloadPermitPdf: 'applicant',
+  revokePermit: 'head',
+  reissuePermit: 'head',
+  renewPermit: 'applicant',
+  searchRegistry: 'anonymous',
+  exportRegistryJson: 'anonymous',
+  exportRegistryCsv: 'anonymous',
+  getRegistrySchema: 'anonymous',
+  getAuditCheckpoints: 'anonymous',
 };
 
 const HUGE = 'x'.repeat(100_000);
 const MISSING_ID = '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54';
 
 const asJson = (payload: unknown): Pick<Req, 'payload' | 'headers'> => ({ payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
-const rawBody = (payload: string | Buffer, contentType = 'application/json'): Pick<Req, 'payload' | 'headers'> => ({ payload, headers: { 'content-type': contentType } });
+const rawBody = (payload: string | Buffer, contentType = 'application/json'): Pick<Req, 'payload' | 'headers'> => ({
+  payload,
+  headers: { 'content-type': contentType },
+});
 
 /** The body-level mistakes every JSON operation must turn away; `valid` is a body that would otherwise be accepted. */
 function jsonBodyCases(op: Op, method: Method, url: (f: Fixtures) => string, valid: (f: Fixtures) => Record<string, unknown>): Case[] {
-  const c = (name: string, body: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>, status?: number | readonly number[], fields?: Record<string, string>): Case =>
-    ({ op, name, send: (f) => ({ method, url: url(f), ...body(f) }), ...(status ? { status } : {}), ...(fields ? { fields } : {}) });
+  const c = (
+    name: string,
+    body: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>,
+    status?: number | readonly number[],
+    fields?: Record<string, string>,
+  ): Case => ({ op, name, send: (f) => ({ method, url: url(f), ...body(f) }), ...(status ? { status } : {}), ...(fields ? { fields } : {}) });
   return [
     c('invalid JSON text', () => rawBody('{"a": '), 400),
     c('JSON with a trailing comma', (f) => rawBody(JSON.stringify(valid(f)).replace(/}$/, ',}')), 400),
@@ -135,8 +220,12 @@ function jsonBodyCases(op: Op, method: Method, url: (f: Fixtures) => string, val
 
 /** The id-level mistakes for an operation on /applications/:id. */
 function idCases(op: Op, method: Method, url: (id: string, f: Fixtures) => string, body?: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>): Case[] {
-  const c = (name: string, id: (f: Fixtures) => string, status: number | readonly number[]): Case =>
-    ({ op, name: `application id: ${name}`, send: (f) => ({ method, url: url(id(f), f), ...(body ? body(f) : {}) }), status });
+  const c = (name: string, id: (f: Fixtures) => string, status: number | readonly number[]): Case => ({
+    op,
+    name: `application id: ${name}`,
+    send: (f) => ({ method, url: url(id(f), f), ...(body ? body(f) : {}) }),
+    status,
+  });
   return [
     c('not a UUID', () => 'abc', 400),
     c('a path traversal', () => '..%2F..%2Fetc%2Fpasswd', 400),
@@ -149,9 +238,18 @@ function idCases(op: Op, method: Method, url: (id: string, f: Fixtures) => strin
   ];
 }
 
-function documentIdCases(op: Op, method: Method, url: (docId: string, f: Fixtures) => string, body?: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>): Case[] {
-  const c = (name: string, id: (f: Fixtures) => string, status: number | readonly number[]): Case =>
-    ({ op, name: `document id: ${name}`, send: (f) => ({ method, url: url(id(f), f), ...(body ? body(f) : {}) }), status });
+function documentIdCases(
+  op: Op,
+  method: Method,
+  url: (docId: string, f: Fixtures) => string,
+  body?: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>,
+): Case[] {
+  const c = (name: string, id: (f: Fixtures) => string, status: number | readonly number[]): Case => ({
+    op,
+    name: `document id: ${name}`,
+    send: (f) => ({ method, url: url(id(f), f), ...(body ? body(f) : {}) }),
+    status,
+  });
   return [
     c('not a UUID', () => 'abc', 400),
     c('a path traversal', () => '..%2F..%2Fetc%2Fpasswd', 400),
@@ -164,8 +262,12 @@ function documentIdCases(op: Op, method: Method, url: (docId: string, f: Fixture
 
 /** The id-level mistakes for an operation on /permits/:id. */
 function permitIdCases(op: Op, method: Method, url: (id: string, f: Fixtures) => string, body?: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>): Case[] {
-  const c = (name: string, id: (f: Fixtures) => string, status: number | readonly number[]): Case =>
-    ({ op, name: `permit id: ${name}`, send: (f) => ({ method, url: url(id(f), f), ...(body ? body(f) : {}) }), status });
+  const c = (name: string, id: (f: Fixtures) => string, status: number | readonly number[]): Case => ({
+    op,
+    name: `permit id: ${name}`,
+    send: (f) => ({ method, url: url(id(f), f), ...(body ? body(f) : {}) }),
+    status,
+  });
   return [
     c('not a UUID', () => 'abc', 400),
     c('a path traversal', () => '..%2F..%2Fetc%2Fpasswd', 400),
@@ -191,12 +293,28 @@ const pdfUpload = () => {
 
 const app = (id: string) => `/api/v1/applications/${id}`;
 const permitUrl = (id: string) => `/api/v1/permits/${id}`;
-const REGISTRY_URL = { searchRegistry: '/api/v1/registry', exportRegistryJson: '/api/v1/registry/export.json', exportRegistryCsv: '/api/v1/registry/export.csv' } as const;
+const REGISTRY_URL = {
+  searchRegistry: '/api/v1/registry',
+  exportRegistryJson: '/api/v1/registry/export.json',
+  exportRegistryCsv: '/api/v1/registry/export.csv',
+} as const;
 
 const CASES: Case[] = [
   // ── listPermitTypes ────────────────────────────────────────────────────────────────────────────
-  { op: 'listPermitTypes', name: 'a 100 000-character search', send: () => ({ method: 'GET', url: `/api/v1/permit-types?q=${HUGE}` }), status: 400, fields: { 'querystring.q': 'too_long' } },
-  { op: 'listPermitTypes', name: 'an unknown query parameter', send: () => ({ method: 'GET', url: '/api/v1/permit-types?enabled=false' }), status: 400, fields: { 'querystring.enabled': 'unknown_field' } },
+  {
+    op: 'listPermitTypes',
+    name: 'a 100 000-character search',
+    send: () => ({ method: 'GET', url: `/api/v1/permit-types?q=${HUGE}` }),
+    status: 400,
+    fields: { 'querystring.q': 'too_long' },
+  },
+  {
+    op: 'listPermitTypes',
+    name: 'an unknown query parameter',
+    send: () => ({ method: 'GET', url: '/api/v1/permit-types?enabled=false' }),
+    status: 400,
+    fields: { 'querystring.enabled': 'unknown_field' },
+  },
   { op: 'listPermitTypes', name: 'the search given twice (an array)', send: () => ({ method: 'GET', url: '/api/v1/permit-types?q=a&q=b' }), status: 400 },
   { op: 'listPermitTypes', name: 'a __proto__ query parameter', send: () => ({ method: 'GET', url: '/api/v1/permit-types?__proto__[x]=1' }), status: 400 },
   { op: 'listPermitTypes', name: 'a NaN page the list does not take', send: () => ({ method: 'GET', url: '/api/v1/permit-types?q=a&page=NaN' }), status: 400 },
@@ -205,19 +323,40 @@ const CASES: Case[] = [
   { op: 'getPermitType', name: 'a path traversal code', send: () => ({ method: 'GET', url: '/api/v1/permit-types/..%2F..%2Fetc%2Fpasswd' }), status: 400 },
   { op: 'getPermitType', name: 'a one-letter code', send: () => ({ method: 'GET', url: '/api/v1/permit-types/A' }), status: 400 },
   { op: 'getPermitType', name: 'a code that does not exist', send: () => ({ method: 'GET', url: '/api/v1/permit-types/ZZZZ' }), status: 404 },
-  { op: 'getPermitType', name: 'an SQL fragment', send: () => ({ method: 'GET', url: `/api/v1/permit-types/${encodeURIComponent("PBG' OR '1'='1")}` }), status: 400 },
+  {
+    op: 'getPermitType',
+    name: 'an SQL fragment',
+    send: () => ({ method: 'GET', url: `/api/v1/permit-types/${encodeURIComponent("PBG' OR '1'='1")}` }),
+    status: 400,
+  },
   { op: 'getPermitType', name: 'a NUL byte', send: () => ({ method: 'GET', url: '/api/v1/permit-types/PBG%00' }), status: 400 },
   { op: 'getPermitType', name: 'broken percent-encoding', send: () => ({ method: 'GET', url: '/api/v1/permit-types/%E0%A4%A' }), status: 400 },
   { op: 'getPermitType', name: 'a 100 000-character code', send: () => ({ method: 'GET', url: `/api/v1/permit-types/${HUGE}` }), status: [400, 404, 414] },
   { op: 'getPermitType', name: 'a blank code', send: () => ({ method: 'GET', url: '/api/v1/permit-types/%20' }), status: 400 },
 
   // ── registerApplicant ──────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('registerApplicant', 'POST', () => '/api/v1/auth/register', () => registration()),
+  ...jsonBodyCases(
+    'registerApplicant',
+    'POST',
+    () => '/api/v1/auth/register',
+    () => registration(),
+  ),
   ...((): Case[] => {
-    const reg = (name: string, patch: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
-      ({ op: 'registerApplicant', name, send: () => ({ method: 'POST', url: '/api/v1/auth/register', ...asJson({ ...registration(), ...patch }) }), status, ...(fields ? { fields } : {}) });
+    const reg = (name: string, patch: Record<string, unknown>, status: number, fields?: Record<string, string>): Case => ({
+      op: 'registerApplicant',
+      name,
+      send: () => ({ method: 'POST', url: '/api/v1/auth/register', ...asJson({ ...registration(), ...patch }) }),
+      status,
+      ...(fields ? { fields } : {}),
+    });
     return [
-      { op: 'registerApplicant', name: 'no fields at all', send: () => ({ method: 'POST', url: '/api/v1/auth/register', ...asJson({}) }), status: 400, fields: { name: 'required', nik: 'required', password: 'required', consent: 'required' } },
+      {
+        op: 'registerApplicant',
+        name: 'no fields at all',
+        send: () => ({ method: 'POST', url: '/api/v1/auth/register', ...asJson({}) }),
+        status: 400,
+        fields: { name: 'required', nik: 'required', password: 'required', consent: 'required' },
+      },
       reg('the NIK as a number', { nik: 3573014506900002 }, 400, { nik: 'invalid_value' }),
       reg('the NIK as a NaN-like string', { nik: 'NaN' }, 400, { nik: 'invalid_nik' }),
       reg('a negative NIK', { nik: '-357301450690000' }, 400, { nik: 'invalid_nik' }),
@@ -236,24 +375,97 @@ const CASES: Case[] = [
   })(),
 
   // ── login ──────────────────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('login', 'POST', () => '/api/v1/auth/login', (f) => ({ login: f.leaver.email, password: f.leaver.password })),
-  { op: 'login', name: 'no fields at all', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({}) }), status: 400, fields: { login: 'required', password: 'required' } },
-  { op: 'login', name: 'the login as a number', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 81234567890, password: 'x' }) }), status: 400, fields: { login: 'invalid_value' } },
-  { op: 'login', name: 'the login as an array', send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: [f.leaver.email], password: f.leaver.password }) }), status: 400 },
-  { op: 'login', name: 'a 100 000-character login', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: HUGE, password: 'x' }) }), status: 400, fields: { login: 'too_long' } },
-  { op: 'login', name: 'a 100 000-character password', send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: f.leaver.email, password: HUGE }) }), status: 400, fields: { password: 'too_long' } },
-  { op: 'login', name: 'an empty password', send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: f.leaver.email, password: '' }) }), status: 400, fields: { password: 'required' } },
-  { op: 'login', name: 'a NUL character in the login', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 'sari\u0000@contoh.id', password: 'teh manis hangat' }) }), status: [400, 401] },
-  { op: 'login', name: 'NaN-like credentials', send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 'NaN', password: 'NaN' }) }), status: 401 },
+  ...jsonBodyCases(
+    'login',
+    'POST',
+    () => '/api/v1/auth/login',
+    (f) => ({ login: f.leaver.email, password: f.leaver.password }),
+  ),
+  {
+    op: 'login',
+    name: 'no fields at all',
+    send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({}) }),
+    status: 400,
+    fields: { login: 'required', password: 'required' },
+  },
+  {
+    op: 'login',
+    name: 'the login as a number',
+    send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 81234567890, password: 'x' }) }),
+    status: 400,
+    fields: { login: 'invalid_value' },
+  },
+  {
+    op: 'login',
+    name: 'the login as an array',
+    send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: [f.leaver.email], password: f.leaver.password }) }),
+    status: 400,
+  },
+  {
+    op: 'login',
+    name: 'a 100 000-character login',
+    send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: HUGE, password: 'x' }) }),
+    status: 400,
+    fields: { login: 'too_long' },
+  },
+  {
+    op: 'login',
+    name: 'a 100 000-character password',
+    send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: f.leaver.email, password: HUGE }) }),
+    status: 400,
+    fields: { password: 'too_long' },
+  },
+  {
+    op: 'login',
+    name: 'an empty password',
+    send: (f) => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: f.leaver.email, password: '' }) }),
+    status: 400,
+    fields: { password: 'required' },
+  },
+  {
+    op: 'login',
+    name: 'a NUL character in the login',
+    send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 'sari\u0000@contoh.id', password: 'teh manis hangat' }) }),
+    status: [400, 401],
+  },
+  {
+    op: 'login',
+    name: 'NaN-like credentials',
+    send: () => ({ method: 'POST', url: '/api/v1/auth/login', ...asJson({ login: 'NaN', password: 'NaN' }) }),
+    status: 401,
+  },
 
   // ── logout (no body; the token is what counts) ─────────────────────────────────────────────────
   { op: 'logout', name: 'no token', who: 'anonymous', send: () => ({ method: 'POST', url: '/api/v1/auth/logout' }), status: 401 },
-  { op: 'logout', name: 'a 100 000-character token', who: 'anonymous', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${HUGE}` } }), status: 401 },
-  { op: 'logout', name: 'a path traversal as token', who: 'anonymous', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: 'Bearer ../../../../etc/passwd' } }), status: 401 },
-  { op: 'logout', name: 'a token with junk after it', who: 'anonymous', send: (f) => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${f.leaver.token} x` } }), status: 401 },
+  {
+    op: 'logout',
+    name: 'a 100 000-character token',
+    who: 'anonymous',
+    send: () => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${HUGE}` } }),
+    status: 401,
+  },
+  {
+    op: 'logout',
+    name: 'a path traversal as token',
+    who: 'anonymous',
+    send: () => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: 'Bearer ../../../../etc/passwd' } }),
+    status: 401,
+  },
+  {
+    op: 'logout',
+    name: 'a token with junk after it',
+    who: 'anonymous',
+    send: (f) => ({ method: 'POST', url: '/api/v1/auth/logout', headers: { authorization: `Bearer ${f.leaver.token} x` } }),
+    status: 401,
+  },
   { op: 'logout', name: 'invalid JSON text', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', ...rawBody('{"a": ') }), status: 400 },
   { op: 'logout', name: 'XML', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', ...rawBody('<a/>', 'application/xml') }), status: 415 },
-  { op: 'logout', name: 'a 2 MB body', send: () => ({ method: 'POST', url: '/api/v1/auth/logout', ...asJson({ padding: 'x'.repeat(2_000_000) }) }), status: 413 },
+  {
+    op: 'logout',
+    name: 'a 2 MB body',
+    send: () => ({ method: 'POST', url: '/api/v1/auth/logout', ...asJson({ padding: 'x'.repeat(2_000_000) }) }),
+    status: 413,
+  },
 
   // ── getCurrentUser ─────────────────────────────────────────────────────────────────────────────
   ...(
@@ -266,13 +478,35 @@ const CASES: Case[] = [
       ['Basic credentials', { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` }],
       ['two tokens', { authorization: 'Bearer aaaaaaaaaaaaaaaaaaaaaaaa, Bearer bbbbbbbbbbbbbbbbbbbbbbbb' }],
     ] as const
-  ).map(([name, headers]): Case => ({ op: 'getCurrentUser', name, who: 'anonymous', send: () => ({ method: 'GET', url: '/api/v1/me', headers: { ...headers } }), status: 401 })),
+  ).map(([name, headers]): Case => ({
+    op: 'getCurrentUser',
+    name,
+    who: 'anonymous',
+    send: () => ({ method: 'GET', url: '/api/v1/me', headers: { ...headers } }),
+    status: 401,
+  })),
 
   // ── createApplication ──────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('createApplication', 'POST', () => '/api/v1/applications', () => ({ permitTypeCode: 'PBG' })),
+  ...jsonBodyCases(
+    'createApplication',
+    'POST',
+    () => '/api/v1/applications',
+    () => ({ permitTypeCode: 'PBG' }),
+  ),
   ...((): Case[] => {
-    const create = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>, headers: Record<string, string> = {}): Case =>
-      ({ op: 'createApplication', name, send: () => ({ method: 'POST', url: '/api/v1/applications', ...asJson(body), headers: { 'content-type': 'application/json', ...headers } }), status, ...(fields ? { fields } : {}) });
+    const create = (
+      name: string,
+      body: Record<string, unknown>,
+      status: number,
+      fields?: Record<string, string>,
+      headers: Record<string, string> = {},
+    ): Case => ({
+      op: 'createApplication',
+      name,
+      send: () => ({ method: 'POST', url: '/api/v1/applications', ...asJson(body), headers: { 'content-type': 'application/json', ...headers } }),
+      status,
+      ...(fields ? { fields } : {}),
+    });
     return [
       create('no permit type', {}, 400, { permitTypeCode: 'required' }),
       create('the permit type as a number', { permitTypeCode: 42 }, 400, { permitTypeCode: 'invalid_value' }),
@@ -289,7 +523,9 @@ const CASES: Case[] = [
       create('a 100 000-character answer', { permitTypeCode: 'PBG', answers: { landTitleNumber: HUGE } }, 400, { 'answers.landTitleNumber': 'too_long' }),
       create('an answer key of 100 000 characters', { permitTypeCode: 'PBG', answers: { [HUGE]: 1 } }, 400),
       create('61 answers', { permitTypeCode: 'PBG', answers: Object.fromEntries(Array.from({ length: 61 }, (_, i) => [`f${i}`, i])) }, 400),
-      create('an answer for a field the form does not have', { permitTypeCode: 'PBG', answers: { isApproved: true } }, 422, { 'answers.isApproved': 'unknown_field' }),
+      create('an answer for a field the form does not have', { permitTypeCode: 'PBG', answers: { isApproved: true } }, 422, {
+        'answers.isApproved': 'unknown_field',
+      }),
       create('a NaN-like floor area', { permitTypeCode: 'PBG', answers: { floorArea: 'NaN' } }, 422),
       create('an Infinity-like floor area', { permitTypeCode: 'PBG', answers: { floorArea: 'Infinity' } }, 422),
       create('a huge floor area', { permitTypeCode: 'PBG', answers: { floorArea: 1e308 } }, 422),
@@ -301,11 +537,26 @@ const CASES: Case[] = [
   })(),
 
   // ── updateApplication ──────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('updateApplication', 'PATCH', (f) => app(f.draftId), () => ({ answers: { floorCount: 5 } })),
-  ...idCases('updateApplication', 'PATCH', (id) => app(id), () => asJson({ answers: { floorCount: 5 } })),
+  ...jsonBodyCases(
+    'updateApplication',
+    'PATCH',
+    (f) => app(f.draftId),
+    () => ({ answers: { floorCount: 5 } }),
+  ),
+  ...idCases(
+    'updateApplication',
+    'PATCH',
+    (id) => app(id),
+    () => asJson({ answers: { floorCount: 5 } }),
+  ),
   ...((): Case[] => {
-    const patch = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
-      ({ op: 'updateApplication', name, send: (f) => ({ method: 'PATCH', url: app(f.draftId), ...asJson(body) }), status, ...(fields ? { fields } : {}) });
+    const patch = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case => ({
+      op: 'updateApplication',
+      name,
+      send: (f) => ({ method: 'PATCH', url: app(f.draftId), ...asJson(body) }),
+      status,
+      ...(fields ? { fields } : {}),
+    });
     return [
       patch('no answers', {}, 400, { answers: 'required' }),
       patch('answers as null', { answers: null }, 400),
@@ -323,27 +574,61 @@ const CASES: Case[] = [
       patch('an officer field next to the answers', { answers: {}, state: 'issued' }, 400, { state: 'unknown_field' }),
     ];
   })(),
-  { op: 'updateApplication', name: 'an Infinity revision (1e400)', send: (f) => ({ method: 'PATCH', url: app(f.draftId), ...rawBody('{"answers":{"floorCount":5},"revision":1e400}') }), status: 400 },
+  {
+    op: 'updateApplication',
+    name: 'an Infinity revision (1e400)',
+    send: (f) => ({ method: 'PATCH', url: app(f.draftId), ...rawBody('{"answers":{"floorCount":5},"revision":1e400}') }),
+    status: 400,
+  },
 
   // ── uploadDocument ─────────────────────────────────────────────────────────────────────────────
   ...idCases('uploadDocument', 'PUT', (id) => `${app(id)}/documents/ktp`, pdfUpload),
   ...((): Case[] => {
-    const up = (name: string, body: () => Pick<Req, 'payload' | 'headers'>, status: number | readonly number[], requirement = 'ktp'): Case =>
-      ({ op: 'uploadDocument', name, send: (f) => ({ method: 'PUT', url: `${app(f.draftId)}/documents/${requirement}`, ...body() }), status });
+    const up = (name: string, body: () => Pick<Req, 'payload' | 'headers'>, status: number | readonly number[], requirement = 'ktp'): Case => ({
+      op: 'uploadDocument',
+      name,
+      send: (f) => ({ method: 'PUT', url: `${app(f.draftId)}/documents/${requirement}`, ...body() }),
+      status,
+    });
     return [
       up('JSON instead of multipart', () => asJson({ file: 'JVBERi0xLjQK' }), 400),
       up('plain text instead of multipart', () => rawBody('%PDF-1.4', 'text/plain'), [400, 415]),
       up('no body at all', () => ({}), [400, 415]),
       up('multipart without a boundary', () => rawBody('garbage', 'multipart/form-data'), 400),
       up('a multipart body that is not multipart', () => multipart('garbage that is not multipart'), 400),
-      up('a multipart body cut off in the middle of the file', () => multipart(`--izolboundary\r\nContent-Disposition: form-data; name="file"; filename="ktp.pdf"\r\nContent-Type: application/pdf\r\n\r\n${DEMO_PDF.toString('latin1')}`), 400),
+      up(
+        'a multipart body cut off in the middle of the file',
+        () =>
+          multipart(
+            `--izolboundary\r\nContent-Disposition: form-data; name="file"; filename="ktp.pdf"\r\nContent-Type: application/pdf\r\n\r\n${DEMO_PDF.toString('latin1')}`,
+          ),
+        400,
+      ),
       up('a multipart body with no parts', () => multipart('--izolboundary--\r\n'), 400),
       up('the file in a field not named "file"', () => multipart(`${filePart('document', 'ktp.pdf', '%PDF-1.4')}--izolboundary--\r\n`), 400),
       up('a "file" part without a file name', () => multipart(`${filePart('file', null, '%PDF-1.4')}--izolboundary--\r\n`), 400),
-      up('a file name that climbs directories', () => multipart(`${filePart('file', '../../../../etc/passwd', 'root:x:0:0:root:/root:/bin/bash')}--izolboundary--\r\n`), 415),
+      up(
+        'a file name that climbs directories',
+        () => multipart(`${filePart('file', '../../../../etc/passwd', 'root:x:0:0:root:/root:/bin/bash')}--izolboundary--\r\n`),
+        415,
+      ),
       up('a 100 000-character file name', () => multipart(`${filePart('file', `${HUGE}.pdf`, 'not a pdf')}--izolboundary--\r\n`), [400, 415]),
-      up('an empty file', () => { const m = multipartFile('ktp.pdf', Buffer.alloc(0), 'application/pdf'); return { payload: m.payload, headers: m.headers }; }, 415),
-      up('a file larger than the requirement allows', () => { const m = multipartFile('ktp.pdf', Buffer.concat([DEMO_PDF, Buffer.alloc(2 * 1024 * 1024 + 1)]), 'application/pdf'); return { payload: m.payload, headers: m.headers }; }, 413),
+      up(
+        'an empty file',
+        () => {
+          const m = multipartFile('ktp.pdf', Buffer.alloc(0), 'application/pdf');
+          return { payload: m.payload, headers: m.headers };
+        },
+        415,
+      ),
+      up(
+        'a file larger than the requirement allows',
+        () => {
+          const m = multipartFile('ktp.pdf', Buffer.concat([DEMO_PDF, Buffer.alloc(2 * 1024 * 1024 + 1)]), 'application/pdf');
+          return { payload: m.payload, headers: m.headers };
+        },
+        413,
+      ),
       up('a requirement that does not exist', pdfUpload, 404, 'no_such_document'),
       up('a requirement code that climbs directories', pdfUpload, 400, '..%2F..%2Fetc%2Fpasswd'),
       up('a 100 000-character requirement code', pdfUpload, [400, 404, 414], HUGE),
@@ -353,15 +638,40 @@ const CASES: Case[] = [
   // ── downloadDocument ───────────────────────────────────────────────────────────────────────────
   ...idCases('downloadDocument', 'GET', (id, f) => `${app(id)}/documents/${f.draftDocId}`),
   ...documentIdCases('downloadDocument', 'GET', (docId, f) => `${app(f.draftId)}/documents/${docId}`),
-  { op: 'downloadDocument', name: 'an unknown query parameter with a traversal', send: (f) => ({ method: 'GET', url: `${app(f.draftId)}/documents/${f.draftDocId}%2F..%2F..%2Fetc%2Fpasswd` }), status: 400 },
+  {
+    op: 'downloadDocument',
+    name: 'an unknown query parameter with a traversal',
+    send: (f) => ({ method: 'GET', url: `${app(f.draftId)}/documents/${f.draftDocId}%2F..%2F..%2Fetc%2Fpasswd` }),
+    status: 400,
+  },
 
   // ── reviewDocument ─────────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('reviewDocument', 'POST', (f) => `${app(f.verificationId)}/documents/${f.verificationDocId}/review`, () => ({ status: 'accepted' })),
-  ...idCases('reviewDocument', 'POST', (id, f) => `${app(id)}/documents/${f.verificationDocId}/review`, () => asJson({ status: 'accepted' })),
-  ...documentIdCases('reviewDocument', 'POST', (docId, f) => `${app(f.verificationId)}/documents/${docId}/review`, () => asJson({ status: 'accepted' })),
+  ...jsonBodyCases(
+    'reviewDocument',
+    'POST',
+    (f) => `${app(f.verificationId)}/documents/${f.verificationDocId}/review`,
+    () => ({ status: 'accepted' }),
+  ),
+  ...idCases(
+    'reviewDocument',
+    'POST',
+    (id, f) => `${app(id)}/documents/${f.verificationDocId}/review`,
+    () => asJson({ status: 'accepted' }),
+  ),
+  ...documentIdCases(
+    'reviewDocument',
+    'POST',
+    (docId, f) => `${app(f.verificationId)}/documents/${docId}/review`,
+    () => asJson({ status: 'accepted' }),
+  ),
   ...((): Case[] => {
-    const review = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
-      ({ op: 'reviewDocument', name, send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/documents/${f.verificationDocId}/review`, ...asJson(body) }), status, ...(fields ? { fields } : {}) });
+    const review = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case => ({
+      op: 'reviewDocument',
+      name,
+      send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/documents/${f.verificationDocId}/review`, ...asJson(body) }),
+      status,
+      ...(fields ? { fields } : {}),
+    });
     return [
       review('no status', {}, 400, { status: 'required' }),
       review('an unknown status', { status: 'approved_by_me' }, 400, { status: 'invalid_value' }),
@@ -374,11 +684,26 @@ const CASES: Case[] = [
   })(),
 
   // ── recordInspection ───────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('recordInspection', 'POST', (f) => `${app(f.technicalId)}/inspection`, () => ({ result: 'pass', findings: 'Sesuai gambar' })),
-  ...idCases('recordInspection', 'POST', (id) => `${app(id)}/inspection`, () => asJson({ result: 'pass', findings: 'Sesuai gambar' })),
+  ...jsonBodyCases(
+    'recordInspection',
+    'POST',
+    (f) => `${app(f.technicalId)}/inspection`,
+    () => ({ result: 'pass', findings: 'Sesuai gambar' }),
+  ),
+  ...idCases(
+    'recordInspection',
+    'POST',
+    (id) => `${app(id)}/inspection`,
+    () => asJson({ result: 'pass', findings: 'Sesuai gambar' }),
+  ),
   ...((): Case[] => {
-    const insp = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
-      ({ op: 'recordInspection', name, send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection`, ...asJson(body) }), status, ...(fields ? { fields } : {}) });
+    const insp = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case => ({
+      op: 'recordInspection',
+      name,
+      send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection`, ...asJson(body) }),
+      status,
+      ...(fields ? { fields } : {}),
+    });
     return [
       insp('no fields', {}, 400, { result: 'required', findings: 'required' }),
       insp('an unknown result', { result: 'ok', findings: 'Sesuai' }, 400, { result: 'invalid_value' }),
@@ -392,22 +717,79 @@ const CASES: Case[] = [
 
   // ── submitApplication (no body) ────────────────────────────────────────────────────────────────
   ...idCases('submitApplication', 'POST', (id) => `${app(id)}/submit`),
-  { op: 'submitApplication', name: 'invalid JSON text', send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('{"a": ') }), status: 400 },
-  { op: 'submitApplication', name: 'XML', send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('<submit/>', 'application/xml') }), status: 415 },
-  { op: 'submitApplication', name: 'a __proto__ key', send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('{"__proto__":{"state":"issued"}}') }), status: 400 },
-  { op: 'submitApplication', name: 'a 2 MB body', send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...asJson({ padding: 'x'.repeat(2_000_000) }) }), status: 413 },
+  {
+    op: 'submitApplication',
+    name: 'invalid JSON text',
+    send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('{"a": ') }),
+    status: 400,
+  },
+  {
+    op: 'submitApplication',
+    name: 'XML',
+    send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('<submit/>', 'application/xml') }),
+    status: 415,
+  },
+  {
+    op: 'submitApplication',
+    name: 'a __proto__ key',
+    send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...rawBody('{"__proto__":{"state":"issued"}}') }),
+    status: 400,
+  },
+  {
+    op: 'submitApplication',
+    name: 'a 2 MB body',
+    send: (f) => ({ method: 'POST', url: `${app(f.bareDraftId)}/submit`, ...asJson({ padding: 'x'.repeat(2_000_000) }) }),
+    status: 413,
+  },
 
   // ── withdrawApplication ────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('withdrawApplication', 'POST', (f) => `${app(f.draftId)}/withdraw`, () => ({ reason: 'Tidak jadi' })),
-  ...idCases('withdrawApplication', 'POST', (id) => `${app(id)}/withdraw`, () => asJson({})),
-  { op: 'withdrawApplication', name: 'a 100 000-character reason', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: HUGE }) }), status: 400, fields: { reason: 'too_long' } },
-  { op: 'withdrawApplication', name: 'the reason as a number', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: 1 }) }), status: 400, fields: { reason: 'invalid_value' } },
-  { op: 'withdrawApplication', name: 'a NUL character in the reason', send: (f) => ({ method: 'POST', url: `${app(f.spareDraftId)}/withdraw`, ...asJson({ reason: 'Tidak jadi\u0000' }) }), status: 400 },
-  { op: 'withdrawApplication', name: 'the reason as null', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: null }) }), status: 400 },
+  ...jsonBodyCases(
+    'withdrawApplication',
+    'POST',
+    (f) => `${app(f.draftId)}/withdraw`,
+    () => ({ reason: 'Tidak jadi' }),
+  ),
+  ...idCases(
+    'withdrawApplication',
+    'POST',
+    (id) => `${app(id)}/withdraw`,
+    () => asJson({}),
+  ),
+  {
+    op: 'withdrawApplication',
+    name: 'a 100 000-character reason',
+    send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: HUGE }) }),
+    status: 400,
+    fields: { reason: 'too_long' },
+  },
+  {
+    op: 'withdrawApplication',
+    name: 'the reason as a number',
+    send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: 1 }) }),
+    status: 400,
+    fields: { reason: 'invalid_value' },
+  },
+  {
+    op: 'withdrawApplication',
+    name: 'a NUL character in the reason',
+    send: (f) => ({ method: 'POST', url: `${app(f.spareDraftId)}/withdraw`, ...asJson({ reason: 'Tidak jadi\u0000' }) }),
+    status: 400,
+  },
+  {
+    op: 'withdrawApplication',
+    name: 'the reason as null',
+    send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/withdraw`, ...asJson({ reason: null }) }),
+    status: 400,
+  },
 
   // ── getApplication ─────────────────────────────────────────────────────────────────────────────
   ...idCases('getApplication', 'GET', (id) => app(id)),
-  { op: 'getApplication', name: 'a trailing path traversal', send: (f) => ({ method: 'GET', url: `${app(f.draftId)}%2F..%2F..%2F..%2Fetc%2Fpasswd` }), status: 400 },
+  {
+    op: 'getApplication',
+    name: 'a trailing path traversal',
+    send: (f) => ({ method: 'GET', url: `${app(f.draftId)}%2F..%2F..%2F..%2Fetc%2Fpasswd` }),
+    status: 400,
+  },
 
   // ── listApplications ───────────────────────────────────────────────────────────────────────────
   ...(
@@ -431,14 +813,35 @@ const CASES: Case[] = [
       ['the state given twice (an array)', 'state=draft&state=issued', undefined],
       ['a __proto__ parameter', '__proto__[applicantId]=x', undefined],
     ] as const
-  ).map(([name, query, fields]): Case => ({ op: 'listApplications', name, send: () => ({ method: 'GET', url: `/api/v1/applications?${query}` }), status: 400, ...(fields ? { fields: { ...fields } } : {}) })),
+  ).map(([name, query, fields]): Case => ({
+    op: 'listApplications',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/applications?${query}` }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
 
   // ── performApplicationAction ───────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('performApplicationAction', 'POST', (f) => `${app(f.draftId)}/actions`, () => ({ action: 'submit' })),
-  ...idCases('performApplicationAction', 'POST', (id) => `${app(id)}/actions`, () => asJson({ action: 'submit' })),
+  ...jsonBodyCases(
+    'performApplicationAction',
+    'POST',
+    (f) => `${app(f.draftId)}/actions`,
+    () => ({ action: 'submit' }),
+  ),
+  ...idCases(
+    'performApplicationAction',
+    'POST',
+    (id) => `${app(id)}/actions`,
+    () => asJson({ action: 'submit' }),
+  ),
   ...((): Case[] => {
-    const act = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case =>
-      ({ op: 'performApplicationAction', name, send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/actions`, ...asJson(body) }), status, ...(fields ? { fields } : {}) });
+    const act = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>): Case => ({
+      op: 'performApplicationAction',
+      name,
+      send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/actions`, ...asJson(body) }),
+      status,
+      ...(fields ? { fields } : {}),
+    });
     return [
       act('no action', {}, 400, { action: 'required' }),
       act('the action as a number', { action: 42 }, 400, { action: 'invalid_value' }),
@@ -456,13 +859,34 @@ const CASES: Case[] = [
       act('the target state smuggled in', { action: 'submit', to: 'issued' }, 400, { to: 'unknown_field' }),
     ];
   })(),
-  { op: 'performApplicationAction', name: 'an Infinity fee (1e400)', send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/actions`, ...rawBody('{"action":"submit","feeAmount":1e400}') }), status: 400, fields: { feeAmount: 'invalid_value' } },
+  {
+    op: 'performApplicationAction',
+    name: 'an Infinity fee (1e400)',
+    send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/actions`, ...rawBody('{"action":"submit","feeAmount":1e400}') }),
+    status: 400,
+    fields: { feeAmount: 'invalid_value' },
+  },
 
   // ── claimApplication ───────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('claimApplication', 'POST', () => '/api/v1/applications/claim', (f) => ({ number: f.number, claimCode: 'ABCD2345' })),
+  ...jsonBodyCases(
+    'claimApplication',
+    'POST',
+    () => '/api/v1/applications/claim',
+    (f) => ({ number: f.number, claimCode: 'ABCD2345' }),
+  ),
   ...((): Case[] => {
-    const claim = (name: string, body: (f: Fixtures) => Record<string, unknown>, status: number | readonly number[], fields?: Record<string, string>): Case =>
-      ({ op: 'claimApplication', name, send: (f) => ({ method: 'POST', url: '/api/v1/applications/claim', ...asJson(body(f)) }), status, ...(fields ? { fields } : {}) });
+    const claim = (
+      name: string,
+      body: (f: Fixtures) => Record<string, unknown>,
+      status: number | readonly number[],
+      fields?: Record<string, string>,
+    ): Case => ({
+      op: 'claimApplication',
+      name,
+      send: (f) => ({ method: 'POST', url: '/api/v1/applications/claim', ...asJson(body(f)) }),
+      status,
+      ...(fields ? { fields } : {}),
+    });
     return [
       claim('no fields', () => ({}), 400, { number: 'required', claimCode: 'required' }),
       claim('the code as a number', (f) => ({ number: f.number, claimCode: 12345678 }), 400, { claimCode: 'invalid_value' }),
@@ -476,24 +900,92 @@ const CASES: Case[] = [
   // ── getFeeAssessment ───────────────────────────────────────────────────────────────────────────
   ...idCases('getFeeAssessment', 'GET', (id) => `${app(id)}/fee`),
   { op: 'getFeeAssessment', name: 'a draft, not filed yet', send: (f) => ({ method: 'GET', url: `${app(f.draftId)}/fee` }), status: 409 },
-  { op: 'getFeeAssessment', name: 'asked by the applicant', who: 'applicant', send: (f) => ({ method: 'GET', url: `${app(f.verificationId)}/fee` }), status: 403 },
-  { op: 'getFeeAssessment', name: 'a trailing path traversal', send: (f) => ({ method: 'GET', url: `${app(f.verificationId)}%2F..%2F..%2Fetc%2Fpasswd/fee` }), status: 400 },
-  ...jsonBodyCases('addApplicationNote', 'POST', (f) => `${app(f.verificationId)}/notes`, () => ({ kind: 'internal', body: 'Catatan' })),
-  { op: 'addApplicationNote', name: 'an unknown kind', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'public', body: 'x' }) }), status: 400, fields: { kind: 'invalid_value' } },
-  { op: 'addApplicationNote', name: 'a blank body', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'internal', body: '   ' }) }), status: 400, fields: { body: 'required' } },
-  { op: 'addApplicationNote', name: 'a 100 000-character body', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'internal', body: HUGE }) }), status: 400, fields: { body: 'too_long' } },
-  ...jsonBodyCases('assignApplication', 'POST', (f) => `${app(f.verificationId)}/assign`, (f) => ({ assigneeId: f.verifier.userId })),
-  { op: 'assignApplication', name: 'an assignee that is not a UUID', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/assign`, ...asJson({ assigneeId: 'me' }) }), status: 400 },
-  { op: 'assignApplication', name: 'an assignee that does not exist', send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/assign`, ...asJson({ assigneeId: MISSING_ID }) }), status: 404 },
-  ...jsonBodyCases('scheduleInspection', 'POST', (f) => `${app(f.technicalId)}/inspection-schedule`, (f) => ({ date: '2026-12-01', officerId: f.technical.userId })),
-  { op: 'scheduleInspection', name: 'a date that does not exist', send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection-schedule`, ...asJson({ date: '2026-02-30', officerId: f.technical.userId }) }), status: 400 },
-  { op: 'scheduleInspection', name: 'an officer that does not exist', send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection-schedule`, ...asJson({ date: '2026-12-01', officerId: MISSING_ID }) }), status: 404 },
+  {
+    op: 'getFeeAssessment',
+    name: 'asked by the applicant',
+    who: 'applicant',
+    send: (f) => ({ method: 'GET', url: `${app(f.verificationId)}/fee` }),
+    status: 403,
+  },
+  {
+    op: 'getFeeAssessment',
+    name: 'a trailing path traversal',
+    send: (f) => ({ method: 'GET', url: `${app(f.verificationId)}%2F..%2F..%2Fetc%2Fpasswd/fee` }),
+    status: 400,
+  },
+  ...jsonBodyCases(
+    'addApplicationNote',
+    'POST',
+    (f) => `${app(f.verificationId)}/notes`,
+    () => ({ kind: 'internal', body: 'Catatan' }),
+  ),
+  {
+    op: 'addApplicationNote',
+    name: 'an unknown kind',
+    send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'public', body: 'x' }) }),
+    status: 400,
+    fields: { kind: 'invalid_value' },
+  },
+  {
+    op: 'addApplicationNote',
+    name: 'a blank body',
+    send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'internal', body: '   ' }) }),
+    status: 400,
+    fields: { body: 'required' },
+  },
+  {
+    op: 'addApplicationNote',
+    name: 'a 100 000-character body',
+    send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/notes`, ...asJson({ kind: 'internal', body: HUGE }) }),
+    status: 400,
+    fields: { body: 'too_long' },
+  },
+  ...jsonBodyCases(
+    'assignApplication',
+    'POST',
+    (f) => `${app(f.verificationId)}/assign`,
+    (f) => ({ assigneeId: f.verifier.userId }),
+  ),
+  {
+    op: 'assignApplication',
+    name: 'an assignee that is not a UUID',
+    send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/assign`, ...asJson({ assigneeId: 'me' }) }),
+    status: 400,
+  },
+  {
+    op: 'assignApplication',
+    name: 'an assignee that does not exist',
+    send: (f) => ({ method: 'POST', url: `${app(f.verificationId)}/assign`, ...asJson({ assigneeId: MISSING_ID }) }),
+    status: 404,
+  },
+  ...jsonBodyCases(
+    'scheduleInspection',
+    'POST',
+    (f) => `${app(f.technicalId)}/inspection-schedule`,
+    (f) => ({ date: '2026-12-01', officerId: f.technical.userId }),
+  ),
+  {
+    op: 'scheduleInspection',
+    name: 'a date that does not exist',
+    send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection-schedule`, ...asJson({ date: '2026-02-30', officerId: f.technical.userId }) }),
+    status: 400,
+  },
+  {
+    op: 'scheduleInspection',
+    name: 'an officer that does not exist',
+    send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection-schedule`, ...asJson({ date: '2026-12-01', officerId: MISSING_ID }) }),
+    status: 404,
+  },
 
   // ── uploadInspectionPhoto ──────────────────────────────────────────────────────────────────────
   ...idCases('uploadInspectionPhoto', 'POST', (id) => `${app(id)}/inspection/photos`, pdfUpload),
   ...((): Case[] => {
-    const up = (name: string, body: () => Pick<Req, 'payload' | 'headers'>, status: number | readonly number[]): Case =>
-      ({ op: 'uploadInspectionPhoto', name, send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection/photos`, ...body() }), status });
+    const up = (name: string, body: () => Pick<Req, 'payload' | 'headers'>, status: number | readonly number[]): Case => ({
+      op: 'uploadInspectionPhoto',
+      name,
+      send: (f) => ({ method: 'POST', url: `${app(f.technicalId)}/inspection/photos`, ...body() }),
+      status,
+    });
     return [
       up('plain text instead of multipart', () => rawBody('%PDF-1.4', 'text/plain'), [400, 415]),
       up('multipart without a boundary', () => rawBody('garbage', 'multipart/form-data'), 400),
@@ -503,10 +995,25 @@ const CASES: Case[] = [
   })(),
 
   // ── trackApplication ───────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('trackApplication', 'POST', () => '/api/v1/track', (f) => ({ number: f.number, trackingCode: f.trackingCode })),
+  ...jsonBodyCases(
+    'trackApplication',
+    'POST',
+    () => '/api/v1/track',
+    (f) => ({ number: f.number, trackingCode: f.trackingCode }),
+  ),
   ...((): Case[] => {
-    const track = (name: string, body: (f: Fixtures) => Record<string, unknown>, status: number | readonly number[], fields?: Record<string, string>): Case =>
-      ({ op: 'trackApplication', name, send: (f) => ({ method: 'POST', url: '/api/v1/track', ...asJson(body(f)) }), status, ...(fields ? { fields } : {}) });
+    const track = (
+      name: string,
+      body: (f: Fixtures) => Record<string, unknown>,
+      status: number | readonly number[],
+      fields?: Record<string, string>,
+    ): Case => ({
+      op: 'trackApplication',
+      name,
+      send: (f) => ({ method: 'POST', url: '/api/v1/track', ...asJson(body(f)) }),
+      status,
+      ...(fields ? { fields } : {}),
+    });
     return [
       track('no fields', () => ({}), 400, { number: 'required', trackingCode: 'required' }),
       track('the number as a number', (f) => ({ number: 2026000001, trackingCode: f.trackingCode }), 400, { number: 'invalid_value' }),
@@ -523,8 +1030,12 @@ const CASES: Case[] = [
 
   // ── verifyPermit (public, rate-limited) ──────────────────────────────────────────────────────────
   ...((): Case[] => {
-    const verify = (name: string, code: (f: Fixtures) => string, expect: Pick<Case, 'status' | 'fields' | 'answer'>): Case =>
-      ({ op: 'verifyPermit', name, send: (f) => ({ method: 'GET', url: `/api/v1/verify/${code(f)}` }), ...expect });
+    const verify = (name: string, code: (f: Fixtures) => string, expect: Pick<Case, 'status' | 'fields' | 'answer'>): Case => ({
+      op: 'verifyPermit',
+      name,
+      send: (f) => ({ method: 'GET', url: `/api/v1/verify/${code(f)}` }),
+      ...expect,
+    });
     const notFound = { answer: { status: 'not_found', kind: null } };
     return [
       verify('a 41-character code', () => 'A'.repeat(41), { status: 400, fields: { 'params.code': 'too_long' } }),
@@ -535,7 +1046,11 @@ const CASES: Case[] = [
       verify('a path traversal (read as a code, found nowhere)', () => '..%2F..%2Fetc%2Fpasswd', notFound),
       verify('an SQL fragment (found nowhere)', () => encodeURIComponent("' OR '1'='1"), notFound),
       verify('a LIKE wildcard (found nowhere)', () => '%25%25%25%25%25%25%25%25%25%25', notFound),
-      verify('the permit’s code with one character changed', (f) => `${f.verificationCode.slice(0, -1)}${f.verificationCode.endsWith('Z') ? 'Y' : 'Z'}`, notFound),
+      verify(
+        'the permit’s code with one character changed',
+        (f) => `${f.verificationCode.slice(0, -1)}${f.verificationCode.endsWith('Z') ? 'Y' : 'Z'}`,
+        notFound,
+      ),
       verify('bidi and control characters', () => encodeURIComponent('\u202eABCDE\u0007FGHIJ'), notFound),
       verify('the permit’s id instead of its code', (f) => f.permitId, notFound),
       { op: 'verifyPermit', name: 'the wrong method', send: (f) => ({ method: 'DELETE', url: `/api/v1/verify/${f.verificationCode}` }), status: [404, 405] },
@@ -544,9 +1059,16 @@ const CASES: Case[] = [
 
   // ── verifyPermitPdf (public multipart, rate-limited) ─────────────────────────────────────────────
   ...((): Case[] => {
-    const check = (name: string, body: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>, expect: Pick<Case, 'status' | 'fields' | 'answer'>): Case =>
-      ({ op: 'verifyPermitPdf', name, send: (f) => ({ method: 'POST', url: '/api/v1/verify/pdf', ...body(f) }), ...expect });
-    const file = (content: Buffer, name = 'izin.pdf') => { const m = multipartFile(name, content, 'application/pdf'); return { payload: m.payload, headers: m.headers }; };
+    const check = (name: string, body: (f: Fixtures) => Pick<Req, 'payload' | 'headers'>, expect: Pick<Case, 'status' | 'fields' | 'answer'>): Case => ({
+      op: 'verifyPermitPdf',
+      name,
+      send: (f) => ({ method: 'POST', url: '/api/v1/verify/pdf', ...body(f) }),
+      ...expect,
+    });
+    const file = (content: Buffer, name = 'izin.pdf') => {
+      const m = multipartFile(name, content, 'application/pdf');
+      return { payload: m.payload, headers: m.headers };
+    };
     const notAuthentic = { answer: { status: 'not_authentic', kind: null } };
     return [
       check('JSON instead of multipart', (f) => asJson({ file: f.permitPdf.toString('base64') }), { status: 400, fields: { file: 'required' } }),
@@ -557,13 +1079,32 @@ const CASES: Case[] = [
       check('multipart without a boundary', () => rawBody('garbage', 'multipart/form-data'), { status: 400 }),
       check('a multipart body that is not multipart', () => multipart('garbage that is not multipart'), { status: 400 }),
       check('a multipart body with no parts', () => multipart('--izolboundary--\r\n'), { status: 400 }),
-      check('the file in a field not named "file"', () => multipart(`${filePart('document', 'izin.pdf', '%PDF-1.4')}--izolboundary--\r\n`), { status: 400, fields: { file: 'required' } }),
+      check('the file in a field not named "file"', () => multipart(`${filePart('document', 'izin.pdf', '%PDF-1.4')}--izolboundary--\r\n`), {
+        status: 400,
+        fields: { file: 'required' },
+      }),
       check('a "file" part without a file name (a plain field)', () => multipart(`${filePart('file', null, '%PDF-1.4')}--izolboundary--\r\n`), { status: 400 }),
       check('an empty file', () => file(Buffer.alloc(0)), { status: 400, fields: { file: 'required' } }),
       check('a file over 10 MB', () => file(Buffer.concat([DEMO_PDF, Buffer.alloc(10 * 1024 * 1024)])), { status: 413 }),
-      check('a multipart body cut off in the middle of the file', (f) => multipart(`--izolboundary\r\nContent-Disposition: form-data; name="file"; filename="izin.pdf"\r\nContent-Type: application/pdf\r\n\r\n${f.permitPdf.toString('latin1')}`), { status: 400 }),
+      check(
+        'a multipart body cut off in the middle of the file',
+        (f) =>
+          multipart(
+            `--izolboundary\r\nContent-Disposition: form-data; name="file"; filename="izin.pdf"\r\nContent-Type: application/pdf\r\n\r\n${f.permitPdf.toString('latin1')}`,
+          ),
+        { status: 400 },
+      ),
       check('a PDF the office never issued', () => file(DEMO_PDF), notAuthentic),
-      check('the issued PDF with one byte changed', (f) => { const b = Buffer.from(f.permitPdf); const i = b.length >> 1; b[i] = b[i]! ^ 0x01; return file(b); }, notAuthentic),
+      check(
+        'the issued PDF with one byte changed',
+        (f) => {
+          const b = Buffer.from(f.permitPdf);
+          const i = b.length >> 1;
+          b[i] = b[i]! ^ 0x01;
+          return file(b);
+        },
+        notAuthentic,
+      ),
       check('the issued PDF with a byte added at the end', (f) => file(Buffer.concat([f.permitPdf, Buffer.from('\n')])), notAuthentic),
       check('a file name that climbs directories', () => file(DEMO_PDF, '../../../../etc/passwd'), notAuthentic),
     ];
@@ -574,23 +1115,60 @@ const CASES: Case[] = [
   { op: 'listPermits', name: 'the permit id instead of the application id', send: (f) => ({ method: 'GET', url: `${app(f.permitId)}/permits` }), status: 404 },
   { op: 'listPermits', name: 'another applicant’s file', who: 'leaver', send: (f) => ({ method: 'GET', url: `${app(f.permitAppId)}/permits` }), status: 404 },
   ...idCases('listReceipts', 'GET', (id) => `${app(id)}/receipts`),
-  { op: 'listReceipts', name: 'the permit id instead of the application id', send: (f) => ({ method: 'GET', url: `${app(f.permitId)}/receipts` }), status: 404 },
+  {
+    op: 'listReceipts',
+    name: 'the permit id instead of the application id',
+    send: (f) => ({ method: 'GET', url: `${app(f.permitId)}/receipts` }),
+    status: 404,
+  },
   { op: 'listReceipts', name: 'another applicant’s file', who: 'leaver', send: (f) => ({ method: 'GET', url: `${app(f.permitAppId)}/receipts` }), status: 404 },
 
   // ── getPermit / downloadPermitPdf ─────────────────────────────────────────────────────────────────
   ...permitIdCases('getPermit', 'GET', (id) => permitUrl(id)),
-  { op: 'getPermit', name: 'a trailing path traversal', send: (f) => ({ method: 'GET', url: `${permitUrl(f.permitId)}%2F..%2F..%2Fetc%2Fpasswd` }), status: 400 },
+  {
+    op: 'getPermit',
+    name: 'a trailing path traversal',
+    send: (f) => ({ method: 'GET', url: `${permitUrl(f.permitId)}%2F..%2F..%2Fetc%2Fpasswd` }),
+    status: 400,
+  },
   { op: 'getPermit', name: 'another applicant’s permit', who: 'leaver', send: (f) => ({ method: 'GET', url: permitUrl(f.permitId) }), status: 404 },
   ...permitIdCases('downloadPermitPdf', 'GET', (id) => `${permitUrl(id)}/pdf`),
-  { op: 'downloadPermitPdf', name: 'a path traversal instead of "pdf"', send: (f) => ({ method: 'GET', url: `${permitUrl(f.permitId)}/..%2F..%2F..%2Fetc%2Fpasswd` }), status: 404 },
-  { op: 'downloadPermitPdf', name: 'another applicant’s permit', who: 'leaver', send: (f) => ({ method: 'GET', url: `${permitUrl(f.permitId)}/pdf` }), status: 404 },
+  {
+    op: 'downloadPermitPdf',
+    name: 'a path traversal instead of "pdf"',
+    send: (f) => ({ method: 'GET', url: `${permitUrl(f.permitId)}/..%2F..%2F..%2Fetc%2Fpasswd` }),
+    status: 404,
+  },
+  {
+    op: 'downloadPermitPdf',
+    name: 'another applicant’s permit',
+    who: 'leaver',
+    send: (f) => ({ method: 'GET', url: `${permitUrl(f.permitId)}/pdf` }),
+    status: 404,
+  },
 
   // ── revokePermit (head) ───────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('revokePermit', 'POST', (f) => `${permitUrl(f.permitId)}/revoke`, () => ({ reason: 'Reklame dipasang di luar titik yang diizinkan' })),
-  ...permitIdCases('revokePermit', 'POST', (id) => `${permitUrl(id)}/revoke`, () => asJson({ reason: 'Reklame dipasang di luar titik yang diizinkan' })),
+  ...jsonBodyCases(
+    'revokePermit',
+    'POST',
+    (f) => `${permitUrl(f.permitId)}/revoke`,
+    () => ({ reason: 'Reklame dipasang di luar titik yang diizinkan' }),
+  ),
+  ...permitIdCases(
+    'revokePermit',
+    'POST',
+    (id) => `${permitUrl(id)}/revoke`,
+    () => asJson({ reason: 'Reklame dipasang di luar titik yang diizinkan' }),
+  ),
   ...((): Case[] => {
-    const revoke = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>, who?: Who): Case =>
-      ({ op: 'revokePermit', name, send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/revoke`, ...asJson(body) }), status, ...(fields ? { fields } : {}), ...(who ? { who } : {}) });
+    const revoke = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>, who?: Who): Case => ({
+      op: 'revokePermit',
+      name,
+      send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/revoke`, ...asJson(body) }),
+      status,
+      ...(fields ? { fields } : {}),
+      ...(who ? { who } : {}),
+    });
     return [
       revoke('no reason', {}, 400, { reason: 'required' }),
       revoke('a reason that is too short', { reason: 'abc' }, 400, { reason: 'too_short' }),
@@ -607,11 +1185,27 @@ const CASES: Case[] = [
   })(),
 
   // ── reissuePermit (head) ──────────────────────────────────────────────────────────────────────────
-  ...jsonBodyCases('reissuePermit', 'POST', (f) => `${permitUrl(f.permitId)}/reissue`, () => ({ reason: 'Nama pemegang izin salah ketik', holderName: 'Sari Rahayu' })),
-  ...permitIdCases('reissuePermit', 'POST', (id) => `${permitUrl(id)}/reissue`, () => asJson({ reason: 'Nama pemegang izin salah ketik', holderName: 'Sari Rahayu' })),
+  ...jsonBodyCases(
+    'reissuePermit',
+    'POST',
+    (f) => `${permitUrl(f.permitId)}/reissue`,
+    () => ({ reason: 'Nama pemegang izin salah ketik', holderName: 'Sari Rahayu' }),
+  ),
+  ...permitIdCases(
+    'reissuePermit',
+    'POST',
+    (id) => `${permitUrl(id)}/reissue`,
+    () => asJson({ reason: 'Nama pemegang izin salah ketik', holderName: 'Sari Rahayu' }),
+  ),
   ...((): Case[] => {
-    const reissue = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>, who?: Who): Case =>
-      ({ op: 'reissuePermit', name, send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/reissue`, ...asJson(body) }), status, ...(fields ? { fields } : {}), ...(who ? { who } : {}) });
+    const reissue = (name: string, body: Record<string, unknown>, status: number, fields?: Record<string, string>, who?: Who): Case => ({
+      op: 'reissuePermit',
+      name,
+      send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/reissue`, ...asJson(body) }),
+      status,
+      ...(fields ? { fields } : {}),
+      ...(who ? { who } : {}),
+    });
     const reason = 'Data izin salah ketik';
     return [
       reissue('no reason', { holderName: 'Sari Rahayu' }, 400, { reason: 'required' }),
@@ -635,18 +1229,61 @@ const CASES: Case[] = [
       reissue('a valid request from a verifier', { reason, holderName: 'Sari Rahayu' }, 403, undefined, 'verifier'),
     ];
   })(),
-  { op: 'reissuePermit', name: 'an Infinity answer (1e400)', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/reissue`, ...rawBody('{"reason":"Data izin salah ketik","answers":{"widthM":1e400}}') }), status: [400, 422] },
+  {
+    op: 'reissuePermit',
+    name: 'an Infinity answer (1e400)',
+    send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/reissue`, ...rawBody('{"reason":"Data izin salah ketik","answers":{"widthM":1e400}}') }),
+    status: [400, 422],
+  },
 
   // ── renewPermit (the holder; no body) ─────────────────────────────────────────────────────────────
   ...permitIdCases('renewPermit', 'POST', (id) => `${permitUrl(id)}/renew`),
   { op: 'renewPermit', name: 'invalid JSON text', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...rawBody('{"a": ') }), status: 400 },
-  { op: 'renewPermit', name: 'XML', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...rawBody('<renew/>', 'application/xml') }), status: 415 },
-  { op: 'renewPermit', name: 'a __proto__ key', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...rawBody('{"__proto__":{"status":"valid"}}') }), status: 400 },
-  { op: 'renewPermit', name: 'an unknown field', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...asJson({ answers: { x: 1 } }) }), status: 400, fields: { answers: 'unknown_field' } },
-  { op: 'renewPermit', name: 'bytes that are not UTF-8', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...rawBody(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])) }), status: 400 },
-  { op: 'renewPermit', name: 'a 2 MB body', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...asJson({ padding: 'x'.repeat(2_000_000) }) }), status: 413 },
-  { op: 'renewPermit', name: 'another applicant’s permit', who: 'leaver', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew` }), status: 404 },
-  { op: 'renewPermit', name: 'an officer asking for the holder', who: 'verifier', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew` }), status: 403 },
+  {
+    op: 'renewPermit',
+    name: 'XML',
+    send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...rawBody('<renew/>', 'application/xml') }),
+    status: 415,
+  },
+  {
+    op: 'renewPermit',
+    name: 'a __proto__ key',
+    send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...rawBody('{"__proto__":{"status":"valid"}}') }),
+    status: 400,
+  },
+  {
+    op: 'renewPermit',
+    name: 'an unknown field',
+    send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...asJson({ answers: { x: 1 } }) }),
+    status: 400,
+    fields: { answers: 'unknown_field' },
+  },
+  {
+    op: 'renewPermit',
+    name: 'bytes that are not UTF-8',
+    send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...rawBody(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])) }),
+    status: 400,
+  },
+  {
+    op: 'renewPermit',
+    name: 'a 2 MB body',
+    send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...asJson({ padding: 'x'.repeat(2_000_000) }) }),
+    status: 413,
+  },
+  {
+    op: 'renewPermit',
+    name: 'another applicant’s permit',
+    who: 'leaver',
+    send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew` }),
+    status: 404,
+  },
+  {
+    op: 'renewPermit',
+    name: 'an officer asking for the holder',
+    who: 'verifier',
+    send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew` }),
+    status: 403,
+  },
 
   // ── searchRegistry / exportRegistryJson / exportRegistryCsv (public query strings) ────────────────
   ...(
@@ -669,7 +1306,11 @@ const CASES: Case[] = [
     ] as const
   ).flatMap(([name, query, fields]): Case[] =>
     (['searchRegistry', 'exportRegistryJson', 'exportRegistryCsv'] as const).map((op) => ({
-      op, name, send: () => ({ method: 'GET', url: `${REGISTRY_URL[op]}?${query}` }), status: 400, ...(fields ? { fields: { ...fields } } : {}),
+      op,
+      name,
+      send: () => ({ method: 'GET', url: `${REGISTRY_URL[op]}?${query}` }),
+      status: 400,
+      ...(fields ? { fields: { ...fields } } : {}),
     })),
   ),
   ...(
@@ -684,9 +1325,21 @@ const CASES: Case[] = [
       ['an Infinity page (1e400)', 'page=1e400', undefined],
       ['a page beyond any number', `page=${'9'.repeat(400)}`, undefined],
     ] as const
-  ).map(([name, query, fields]): Case => ({ op: 'searchRegistry', name, send: () => ({ method: 'GET', url: `/api/v1/registry?${query}` }), status: 400, ...(fields ? { fields: { ...fields } } : {}) })),
+  ).map(([name, query, fields]): Case => ({
+    op: 'searchRegistry',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/registry?${query}` }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
   // The exports are the whole registry: they take no paging.
-  ...(['exportRegistryJson', 'exportRegistryCsv'] as const).map((op): Case => ({ op, name: 'a page size (the export takes none)', send: () => ({ method: 'GET', url: `${REGISTRY_URL[op]}?pageSize=10` }), status: 400, fields: { 'querystring.pageSize': 'unknown_field' } })),
+  ...(['exportRegistryJson', 'exportRegistryCsv'] as const).map((op): Case => ({
+    op,
+    name: 'a page size (the export takes none)',
+    send: () => ({ method: 'GET', url: `${REGISTRY_URL[op]}?pageSize=10` }),
+    status: 400,
+    fields: { 'querystring.pageSize': 'unknown_field' },
+  })),
 
   // ── getHealth / getReadiness / getSigningKeys / getRegistrySchema / getAuditCheckpoints ────────────
   // (no input: what they do not read is ignored, and they never fail on it)
@@ -712,23 +1365,73 @@ let registrations = 0;
 /** A registration that would be accepted: the cases spoil one thing in it. */
 function registration(): Record<string, unknown> {
   registrations++;
-  return { name: 'Sari Rahayu', nik: uniqueNik(), email: `sari.${registrations}.${Date.now()}@contoh.id`, password: 'teh manis hangat sore hari', consent: true };
+  return {
+    name: 'Sari Rahayu',
+    nik: uniqueNik(),
+    email: `sari.${registrations}.${Date.now()}@contoh.id`,
+    password: 'teh manis hangat sore hari',
+    consent: true,
+  };
 }
 
 /** What must not change when a request is refused. */
 async function persistentState(ctx: TestContext) {
   const tables = [
-    'tenants', 'users', 'sessions', 'permit_types', 'permit_type_versions', 'applications', 'number_sequences', 'application_events', 'documents', 'outbox', 'notifications',
-    'permits', 'receipts',
+    'tenants',
+    'users',
+    'sessions',
+    'permit_types',
+    'permit_type_versions',
+    'applications',
+    'number_sequences',
+    'application_events',
+    'documents',
+    'outbox',
+    'notifications',
+    'permits',
+    'receipts',
   ] as const;
   const counts: Record<string, number> = {};
-  for (const t of tables) counts[t] = Number((await ctx.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const liveSessions = Number((await ctx.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('revoked_at', 'is', null).executeTakeFirstOrThrow()).n);
-  const applications = await ctx.db.selectFrom('applications').select(['id', 'state', 'revision', 'answers', 'updated_at', 'fee_amount', 'inspection_recorded_at']).orderBy('id').execute();
+  for (const t of tables)
+    counts[t] = Number(
+      (
+        await ctx.db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const liveSessions = Number(
+    (
+      await ctx.db
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('revoked_at', 'is', null)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const applications = await ctx.db
+    .selectFrom('applications')
+    .select(['id', 'state', 'revision', 'answers', 'updated_at', 'fee_amount', 'inspection_recorded_at'])
+    .orderBy('id')
+    .execute();
   const documents = await ctx.db.selectFrom('documents').select(['id', 'review_status', 'review_reason', 'superseded_at']).orderBy('id').execute();
   const permits = await ctx.db
     .selectFrom('permits')
-    .select(['id', 'number', 'status', 'holder_name', 'revoked_at', 'revocation_reason', 'superseded_at', 'superseded_by_id', 'valid_until', 'document', 'signature', 'pdf_sha256'])
+    .select([
+      'id',
+      'number',
+      'status',
+      'holder_name',
+      'revoked_at',
+      'revocation_reason',
+      'superseded_at',
+      'superseded_by_id',
+      'valid_until',
+      'document',
+      'signature',
+      'pdf_sha256',
+    ])
     .orderBy('id')
     .execute();
   const files = fs.existsSync(ctx.storageDir)
@@ -738,7 +1441,18 @@ async function persistentState(ctx: TestContext) {
 }
 
 /** Leaked internals: stack frames, source locations, error class names, framework and database codes. */
-const LEAKS = [/\n\s+at\s/, /\bat\s+\S+\s+\(/, /\.(?:ts|js|mjs|cjs):\d+/, /\b\w*Error:/, /node_modules/, /\bFST_[A-Z_]+/, /SQLITE_|sqlite3?\b/i, /\bZod/, /violates|duplicate key|syntax error at/i, /\/work\/|\/tmp\//];
+const LEAKS = [
+  /\n\s+at\s/,
+  /\bat\s+\S+\s+\(/,
+  /\.(?:ts|js|mjs|cjs):\d+/,
+  /\b\w*Error:/,
+  /node_modules/,
+  /\bFST_[A-Z_]+/,
+  /SQLITE_|sqlite3?\b/i,
+  /\bZod/,
+  /violates|duplicate key|syntax error at/i,
+  /\/work\/|\/tmp\//,
+];
 
 type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { field: string; code: string; message: string }[] };
 
@@ -777,7 +1491,14 @@ async function person(ctx: TestContext, role: Role, n: number): Promise<Person> 
   const password = `${role} kata sandi panjang ${n}`;
   const name = `Uji ${role} ${n}`;
   const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name, email, password });
-  const { token } = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: email, password, clientIp: '127.0.0.1', kind: 'bearer', otp: await staffOtp(ctx, userId, role) });
+  const { token } = await ctx.services.auth.login({
+    tenantId: ctx.tenant.id,
+    login: email,
+    password,
+    clientIp: '127.0.0.1',
+    kind: 'bearer',
+    otp: await staffOtp(ctx, userId, role),
+  });
   return { token, userId, email, password, actor: { userId, tenantId: ctx.tenant.id, role, name } };
 }
 
@@ -815,7 +1536,11 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
     const [applicant, verifier, technical, leaver, head] = await Promise.all([
-      person(ctx, 'applicant', 1), person(ctx, 'verifier', 2), person(ctx, 'technical', 3), person(ctx, 'applicant', 4), person(ctx, 'head', 5),
+      person(ctx, 'applicant', 1),
+      person(ctx, 'verifier', 2),
+      person(ctx, 'technical', 3),
+      person(ctx, 'applicant', 4),
+      person(ctx, 'head', 5),
     ]);
     const { services } = ctx;
     const type = await services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'PBG' });
@@ -826,14 +1551,19 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
         for (const req of type.definition.requirements.filter((r) => r.required)) {
           const pdf = req.acceptedTypes.includes('pdf');
           await services.documents.uploadDocument({
-            actor: applicant.actor, applicationId: application.id, requirementCode: req.code, fileName: pdf ? `${req.code}.pdf` : `${req.code}.png`,
-            claimedType: pdf ? 'application/pdf' : 'image/png', source: Readable.from([pdf ? DEMO_PDF : DEMO_PNG]),
+            actor: applicant.actor,
+            applicationId: application.id,
+            requirementCode: req.code,
+            fileName: pdf ? `${req.code}.pdf` : `${req.code}.png`,
+            claimedType: pdf ? 'application/pdf' : 'image/png',
+            source: Readable.from([pdf ? DEMO_PDF : DEMO_PNG]),
           });
         }
       }
       return application.id;
     };
-    const firstDoc = async (id: string) => (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).orderBy('requirement_code').executeTakeFirstOrThrow()).id;
+    const firstDoc = async (id: string) =>
+      (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).orderBy('requirement_code').executeTakeFirstOrThrow()).id;
     const draftId = await newDraft(true);
     const bareDraftId = await newDraft(false);
     const spareDraftId = await newDraft(false);
@@ -854,9 +1584,24 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
     expect(pdf.statusCode, pdf.body.slice(0, 300)).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     f = {
-      applicant, verifier, technical, head, leaver, draftId, bareDraftId, spareDraftId, verificationId, technicalId,
-      draftDocId: await firstDoc(draftId), verificationDocId: await firstDoc(verificationId), number: tracked.number!, trackingCode: tracked.tracking_code!,
-      permitAppId: issued.applicationId, permitId: issued.permitId, verificationCode: issued.verificationCode, permitPdf: pdf.rawPayload,
+      applicant,
+      verifier,
+      technical,
+      head,
+      leaver,
+      draftId,
+      bareDraftId,
+      spareDraftId,
+      verificationId,
+      technicalId,
+      draftDocId: await firstDoc(draftId),
+      verificationDocId: await firstDoc(verificationId),
+      number: tracked.number!,
+      trackingCode: tracked.tracking_code!,
+      permitAppId: issued.applicationId,
+      permitId: issued.permitId,
+      verificationCode: issued.verificationCode,
+      permitPdf: pdf.rawPayload,
     };
   });
   afterAll(async () => {
@@ -909,22 +1654,45 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
   describe('language of the problem details', () => {
     const samples: { name: string; req: (f: Fixtures) => Req; code: ErrorCode; field?: [string, string] }[] = [
       { name: 'invalid JSON', req: () => ({ method: 'POST', url: '/api/v1/applications', ...rawBody('{"a": ') }), code: 'invalid_input' },
-      { name: 'an unknown field', req: (fx) => ({ method: 'PATCH', url: app(fx.draftId), ...asJson({ answers: {}, state: 'issued' }) }), code: 'invalid_input', field: ['state', 'unknown_field'] },
-      { name: 'a missing field', req: () => ({ method: 'POST', url: '/api/v1/applications', ...asJson({}) }), code: 'invalid_input', field: ['permitTypeCode', 'required'] },
+      {
+        name: 'an unknown field',
+        req: (fx) => ({ method: 'PATCH', url: app(fx.draftId), ...asJson({ answers: {}, state: 'issued' }) }),
+        code: 'invalid_input',
+        field: ['state', 'unknown_field'],
+      },
+      {
+        name: 'a missing field',
+        req: () => ({ method: 'POST', url: '/api/v1/applications', ...asJson({}) }),
+        code: 'invalid_input',
+        field: ['permitTypeCode', 'required'],
+      },
       { name: 'an id that does not exist', req: () => ({ method: 'GET', url: app(MISSING_ID) }), code: 'not_found' },
     ];
 
     it.each(samples.map((s) => [s.name, s] as const))('answers %s in Indonesian by default and in English on request', async (_name, s) => {
-      for (const [lang, headers] of [['id', {}], ['en', { 'accept-language': 'en' }], ['en', { 'accept-language': 'en-GB,en;q=0.9,id;q=0.5' }], ['id', { 'accept-language': 'id-ID,id;q=0.9,en;q=0.8' }]] as const) {
+      for (const [lang, headers] of [
+        ['id', {}],
+        ['en', { 'accept-language': 'en' }],
+        ['en', { 'accept-language': 'en-GB,en;q=0.9,id;q=0.5' }],
+        ['id', { 'accept-language': 'id-ID,id;q=0.9,en;q=0.8' }],
+      ] as const) {
         const r = s.req(f);
-        const res = await ctx.app.inject({ method: r.method, url: r.url, headers: { ...auth(f.applicant.token), ...r.headers, ...headers }, ...(r.payload !== undefined ? { payload: r.payload } : {}) });
+        const res = await ctx.app.inject({
+          method: r.method,
+          url: r.url,
+          headers: { ...auth(f.applicant.token), ...r.headers, ...headers },
+          ...(r.payload !== undefined ? { payload: r.payload } : {}),
+        });
         const body = json<Problem>(res);
         expect(body.code).toBe(s.code);
         expect(body.title, lang).toBe(ERROR_MESSAGES[s.code][lang].title);
         expect(body.detail, lang).toBe(ERROR_MESSAGES[s.code][lang].detail);
         if (s.field) {
           const [field, code] = s.field;
-          expect(body.errors?.find((e) => e.field === field), lang).toEqual({ field, code, message: FIELD_MESSAGES[code]![lang] });
+          expect(
+            body.errors?.find((e) => e.field === field),
+            lang,
+          ).toEqual({ field, code, message: FIELD_MESSAGES[code]![lang] });
         }
       }
     });
@@ -937,7 +1705,9 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
       const body = json<Problem>(res);
       expect(body.detail).toBe(ERROR_MESSAGES.invalid_input.id.detail);
       expect(body.errors).toEqual([{ field: 'password', code: 'required', message: FIELD_MESSAGES.required!.id }]);
-      const en = json<Problem>(await fresh.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'accept-language': 'en' }, payload: { login: f.leaver.email } }));
+      const en = json<Problem>(
+        await fresh.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'accept-language': 'en' }, payload: { login: f.leaver.email } }),
+      );
       expect(en.detail).toBe(ERROR_MESSAGES.invalid_input.en.detail);
       expect(en.errors).toEqual([{ field: 'password', code: 'required', message: FIELD_MESSAGES.required!.en }]);
     });
@@ -946,7 +1716,9 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
   it('leaves no half-written upload behind when the upload is cut off', async () => {
     const before = await persistentState(ctx);
     const cut = await ctx.app.inject({
-      method: 'PUT', url: `${app(f.draftId)}/documents/ktp`, headers: { ...auth(f.applicant.token), 'content-type': 'multipart/form-data; boundary=izolboundary' },
+      method: 'PUT',
+      url: `${app(f.draftId)}/documents/ktp`,
+      headers: { ...auth(f.applicant.token), 'content-type': 'multipart/form-data; boundary=izolboundary' },
       payload: `--izolboundary\r\nContent-Disposition: form-data; name="file"; filename="ktp.pdf"\r\nContent-Type: application/pdf\r\n\r\n${DEMO_PDF.toString('latin1')}${'0'.repeat(50_000)}`,
     });
     // (The status itself is checked with the other upload cases above.)

@@ -27,7 +27,12 @@ function suffixOf(number: string | null): number {
 }
 
 async function lastValue(ctx: TestContext): Promise<number | undefined> {
-  const row = await ctx.db.selectFrom('number_sequences').select('last_value').where('tenant_id', '=', ctx.tenant.id).where('scope', '=', SCOPE).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('number_sequences')
+    .select('last_value')
+    .where('tenant_id', '=', ctx.tenant.id)
+    .where('scope', '=', SCOPE)
+    .executeTakeFirst();
   return row === undefined ? undefined : Number(row.last_value);
 }
 
@@ -43,7 +48,14 @@ describe.each(DIALECTS)('application numbering under concurrency (%s)', (dialect
 
   async function readyDraft(actor: Actor): Promise<string> {
     const { application } = await ctx.services.applications.createApplication({ actor, permitTypeCode: CODE, answers });
-    await ctx.services.documents.uploadDocument({ actor, applicationId: application.id, requirementCode: 'ktp', fileName: 'ktp.pdf', claimedType: 'application/pdf', source: Readable.from([DEMO_PDF]) });
+    await ctx.services.documents.uploadDocument({
+      actor,
+      applicationId: application.id,
+      requirementCode: 'ktp',
+      fileName: 'ktp.pdf',
+      claimedType: 'application/pdf',
+      source: Readable.from([DEMO_PDF]),
+    });
     return application.id;
   }
 
@@ -53,7 +65,13 @@ describe.each(DIALECTS)('application numbering under concurrency (%s)', (dialect
     applicants = [];
     for (let i = 0; i < 5; i++) {
       const email = `pemohon.${i}@numbering.izol.id`;
-      const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'applicant', name: `Pemohon ${i}`, email, password: `pemohon nomor ${i} rahasia` });
+      const { userId } = await ctx.services.auth.createUser({
+        tenantId: ctx.tenant.id,
+        role: 'applicant',
+        name: `Pemohon ${i}`,
+        email,
+        password: `pemohon nomor ${i} rahasia`,
+      });
       applicants.push({ userId, tenantId: ctx.tenant.id, role: 'applicant', name: `Pemohon ${i}` });
     }
   });
@@ -69,13 +87,20 @@ describe.each(DIALECTS)('application numbering under concurrency (%s)', (dialect
     expect(drafts).toHaveLength(TOTAL);
     expect(await lastValue(ctx)).toBeUndefined();
 
-    const results = await Promise.allSettled(drafts.map((d) => ctx.services.applications.performAction({ actor: d.actor, applicationId: d.id, action: 'submit' })));
+    const results = await Promise.allSettled(
+      drafts.map((d) => ctx.services.applications.performAction({ actor: d.actor, applicationId: d.id, action: 'submit' })),
+    );
     const failures = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
     expect(failures).toEqual([]);
 
     // What each caller was told matches what was stored.
     const told = new Map(results.map((r, i) => [drafts[i]!.id, r.status === 'fulfilled' ? r.value.number : null]));
-    const rows = await ctx.db.selectFrom('applications').select(['id', 'number', 'state', 'submitted_at', 'tracking_code']).where('tenant_id', '=', ctx.tenant.id).where('permit_code', '=', CODE).execute();
+    const rows = await ctx.db
+      .selectFrom('applications')
+      .select(['id', 'number', 'state', 'submitted_at', 'tracking_code'])
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('permit_code', '=', CODE)
+      .execute();
     expect(rows).toHaveLength(TOTAL);
     for (const row of rows) {
       expect(row).toMatchObject({ state: 'submitted', number: told.get(row.id) });
@@ -88,7 +113,12 @@ describe.each(DIALECTS)('application numbering under concurrency (%s)', (dialect
     expect(await lastValue(ctx)).toBe(TOTAL);
 
     // Each submission left exactly one submit event and one outbox message.
-    const events = await ctx.db.selectFrom('application_events').select('application_id').where('tenant_id', '=', ctx.tenant.id).where('action', '=', 'submit').execute();
+    const events = await ctx.db
+      .selectFrom('application_events')
+      .select('application_id')
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('action', '=', 'submit')
+      .execute();
     expect(events).toHaveLength(TOTAL);
     expect(new Set(events.map((e) => e.application_id)).size).toBe(TOTAL);
     const queued = await ctx.db.selectFrom('outbox').select('payload').where('topic', '=', 'notify.application_submitted').execute();
@@ -100,14 +130,20 @@ describe.each(DIALECTS)('application numbering under concurrency (%s)', (dialect
     const citizen = await userWithToken(ctx, 'applicant');
     const actor: Actor = { userId: citizen.userId, tenantId: ctx.tenant.id, role: 'applicant', name: 'double' };
     const ids: string[] = [];
-    await inBatches(Array.from({ length: 20 }, (_, i) => i), 10, async () => {
-      ids.push(await readyDraft(actor));
-    });
+    await inBatches(
+      Array.from({ length: 20 }, (_, i) => i),
+      10,
+      async () => {
+        ids.push(await readyDraft(actor));
+      },
+    );
     const before = (await lastValue(ctx)) ?? 0;
 
     const statuses = await Promise.all(
       ids.map(async (id) => {
-        const [a, b] = await Promise.all([0, 1].map(() => ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen.token) })));
+        const [a, b] = await Promise.all(
+          [0, 1].map(() => ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen.token) })),
+        );
         return [a!.statusCode, b!.statusCode].sort();
       }),
     );
@@ -117,7 +153,12 @@ describe.each(DIALECTS)('application numbering under concurrency (%s)', (dialect
     const rows = await ctx.db.selectFrom('applications').select(['number', 'state']).where('id', 'in', ids).execute();
     expect(rows.every((r) => r.state === 'submitted')).toBe(true);
     expect(rows.map((r) => suffixOf(r.number)).sort((a, b) => a - b)).toEqual(ids.map((_, i) => before + i + 1));
-    const events = await ctx.db.selectFrom('application_events').select('application_id').where('application_id', 'in', ids).where('action', '=', 'submit').execute();
+    const events = await ctx.db
+      .selectFrom('application_events')
+      .select('application_id')
+      .where('application_id', 'in', ids)
+      .where('action', '=', 'submit')
+      .execute();
     expect(events).toHaveLength(ids.length);
 
     // The same race through the service layer: the loser is told 409 with a domain code, not a 500.

@@ -26,7 +26,10 @@ type AnyHandler = OutboxHandler<OutboxTopic>;
 /** Wraps every handler so the test sees each committed-or-not invocation, by outbox id. */
 function wrapHandlers(base: OutboxHandlers, around: (rowId: number, run: () => Promise<void>) => Promise<void>): OutboxHandlers {
   return Object.fromEntries(
-    Object.entries(base).map(([topic, handler]) => [topic, ((trx, message, row) => around(row.id, () => (handler as AnyHandler)(trx, message, row))) satisfies AnyHandler]),
+    Object.entries(base).map(([topic, handler]) => [
+      topic,
+      ((trx, message, row) => around(row.id, () => (handler as AnyHandler)(trx, message, row))) satisfies AnyHandler,
+    ]),
   ) as unknown as OutboxHandlers;
 }
 
@@ -39,30 +42,62 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
 
   async function submittedApplication(actor: Actor, extra: { channel?: 'walk_in'; applicantName?: string } = {}): Promise<string> {
     const { application } = await ctx.services.applications.createApplication({ actor, permitTypeCode: CODE, answers, ...extra });
-    await ctx.services.documents.uploadDocument({ actor, applicationId: application.id, requirementCode: 'ktp', fileName: 'ktp.pdf', claimedType: 'application/pdf', source: Readable.from([DEMO_PDF]) });
+    await ctx.services.documents.uploadDocument({
+      actor,
+      applicationId: application.id,
+      requirementCode: 'ktp',
+      fileName: 'ktp.pdf',
+      claimedType: 'application/pdf',
+      source: Readable.from([DEMO_PDF]),
+    });
     await ctx.services.applications.performAction({ actor, applicationId: application.id, action: 'submit' });
     return application.id;
   }
 
   // Built as services.ts builds them (a variable, so the call stays valid as the handlers' needs grow).
   const handlers = () => {
-    const deps = { catalogue: ctx.services.catalogue, address: { baseUrl: ctx.services.config.baseUrl, defaultTenant: ctx.services.config.defaultTenant }, dataKey: ctx.services.config.dataEncryptionKey };
+    const deps = {
+      catalogue: ctx.services.catalogue,
+      address: { baseUrl: ctx.services.config.baseUrl, defaultTenant: ctx.services.config.defaultTenant },
+      dataKey: ctx.services.config.dataEncryptionKey,
+    };
     return createNotificationHandlers(deps);
   };
   const outboxRowsFor = (applicationId: string) =>
     ctx.db.selectFrom('outbox').selectAll().where('payload', 'like', `%${applicationId}%`).orderBy('id').execute();
   const lastValue = async () =>
-    Number((await ctx.db.selectFrom('number_sequences').select('last_value').where('tenant_id', '=', ctx.tenant.id).where('scope', '=', `${CODE}-2026`).executeTakeFirst())?.last_value ?? 0);
+    Number(
+      (
+        await ctx.db
+          .selectFrom('number_sequences')
+          .select('last_value')
+          .where('tenant_id', '=', ctx.tenant.id)
+          .where('scope', '=', `${CODE}-2026`)
+          .executeTakeFirst()
+      )?.last_value ?? 0,
+    );
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
     answers = await validAnswers(ctx, CODE);
     applicants = [];
     for (let i = 0; i < 4; i++) {
-      const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'applicant', name: `Warga ${i}`, email: `warga.${i}@outbox.izol.id`, password: `warga outbox ${i} rahasia` });
+      const { userId } = await ctx.services.auth.createUser({
+        tenantId: ctx.tenant.id,
+        role: 'applicant',
+        name: `Warga ${i}`,
+        email: `warga.${i}@outbox.izol.id`,
+        password: `warga outbox ${i} rahasia`,
+      });
       applicants.push({ userId, tenantId: ctx.tenant.id, role: 'applicant', name: `Warga ${i}` });
     }
-    const deskUser = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'front_desk', name: 'Loket 1', email: 'loket@outbox.izol.id', password: 'loket outbox rahasia 2026' });
+    const deskUser = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'front_desk',
+      name: 'Loket 1',
+      email: 'loket@outbox.izol.id',
+      password: 'loket outbox rahasia 2026',
+    });
     desk = { userId: deskUser.userId, tenantId: ctx.tenant.id, role: 'front_desk', name: 'Loket 1' };
   });
   afterAll(async () => {
@@ -80,7 +115,8 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
 
     // A second instance: on PostgreSQL its own connection pool. On SQLite the two workers share the one
     // connection (a second in-process connection would block the event loop on SQLite's file lock).
-    secondDb = dialect === 'postgres' ? createDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'silent' }).database) : undefined;
+    secondDb =
+      dialect === 'postgres' ? createDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'silent' }).database) : undefined;
     const runs = new Map<number, number>();
     if (secondDb) await sql`select 1`.execute(secondDb); // connected before the race starts
     const count = async (rowId: number, run: () => Promise<void>) => {
@@ -108,7 +144,15 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
     expect([...runs.keys()].sort((x, y) => x - y)).toEqual(queued.map((q) => q.id));
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
 
-    const rows = await ctx.db.selectFrom('outbox').selectAll().where('id', 'in', queued.map((q) => q.id)).execute();
+    const rows = await ctx.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where(
+        'id',
+        'in',
+        queued.map((q) => q.id),
+      )
+      .execute();
     for (const r of rows) expect(r).toMatchObject({ attempts: 0, last_error: null, locked_by: null, locked_until: null });
     expect(rows.every((r) => r.done_at !== null)).toBe(true);
 
@@ -116,7 +160,15 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
     const applicationRows = rows.filter((r) => r.topic.startsWith('notify.application_'));
     const withRecipient = applicationRows.filter((r) => (JSON.parse(r.payload) as { userId: string | null }).userId !== null);
     expect(withRecipient).toHaveLength(60);
-    const notes = await ctx.db.selectFrom('notifications').select(['outbox_id']).where('outbox_id', 'in', applicationRows.map((r) => r.id)).execute();
+    const notes = await ctx.db
+      .selectFrom('notifications')
+      .select(['outbox_id'])
+      .where(
+        'outbox_id',
+        'in',
+        applicationRows.map((r) => r.id),
+      )
+      .execute();
     expect(notes.map((n) => Number(n.outbox_id)).sort((x, y) => x - y)).toEqual(withRecipient.map((r) => Number(r.id)).sort((x, y) => x - y));
   });
 
@@ -124,9 +176,11 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
     await ctx.services.outbox.drain();
     const now = isoNow(ctx.clock);
     await ctx.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < 12; i++) await enqueue(trx, { tenantId: ctx.tenant.id, message: { topic: 'notify.account_registered', userId: applicants[0]!.userId }, now });
+      for (let i = 0; i < 12; i++)
+        await enqueue(trx, { tenantId: ctx.tenant.id, message: { topic: 'notify.account_registered', userId: applicants[0]!.userId }, now });
     });
-    const other = dialect === 'postgres' ? createDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'silent' }).database) : ctx.db;
+    const other =
+      dialect === 'postgres' ? createDatabase(loadConfig({ NODE_ENV: 'test', DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'silent' }).database) : ctx.db;
     const [a, b] = await Promise.all([
       claimDue(ctx.db, { workerId: 'a', now, limit: 5, leaseMinutes: 5 }),
       claimDue(other, { workerId: 'b', now, limit: 5, leaseMinutes: 5 }),
@@ -221,14 +275,27 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
     // A failure inside the transaction, after the state change, the number, the event and the audit row
     // were written: the database refuses the outbox insert, and everything must roll back together.
     const { application: draft } = await ctx.services.applications.createApplication({ actor, permitTypeCode: CODE, answers });
-    await ctx.services.documents.uploadDocument({ actor, applicationId: draft.id, requirementCode: 'ktp', fileName: 'ktp.pdf', claimedType: 'application/pdf', source: Readable.from([DEMO_PDF]) });
+    await ctx.services.documents.uploadDocument({
+      actor,
+      applicationId: draft.id,
+      requirementCode: 'ktp',
+      fileName: 'ktp.pdf',
+      claimedType: 'application/pdf',
+      source: Readable.from([DEMO_PDF]),
+    });
     const revision = (await ctx.db.selectFrom('applications').select('revision').where('id', '=', draft.id).executeTakeFirstOrThrow()).revision;
     const auditBefore = (await ctx.db.selectFrom('audit_events').select('id').execute()).length;
     if (dialect === 'postgres') {
-      await sql.raw(`create function izol_test_fail() returns trigger language plpgsql as $$ begin if new.payload like '%${draft.id}%' then raise exception 'injected failure'; end if; return new; end $$`).execute(ctx.db);
+      await sql
+        .raw(
+          `create function izol_test_fail() returns trigger language plpgsql as $$ begin if new.payload like '%${draft.id}%' then raise exception 'injected failure'; end if; return new; end $$`,
+        )
+        .execute(ctx.db);
       await sql.raw('create trigger izol_test_fail after insert on outbox for each row execute function izol_test_fail()').execute(ctx.db);
     } else {
-      await sql.raw(`create trigger izol_test_fail after insert on outbox when new.payload like '%${draft.id}%' begin select raise(abort, 'injected failure'); end`).execute(ctx.db);
+      await sql
+        .raw(`create trigger izol_test_fail after insert on outbox when new.payload like '%${draft.id}%' begin select raise(abort, 'injected failure'); end`)
+        .execute(ctx.db);
     }
     try {
       await expect(ctx.services.applications.performAction({ actor, applicationId: draft.id, action: 'submit' })).rejects.toThrow(/injected failure/);
@@ -247,7 +314,11 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
     // A transaction that enqueues and then fails leaves nothing either.
     await expect(
       ctx.db.transaction().execute(async (trx) => {
-        await enqueue(trx, { tenantId: ctx.tenant.id, now: isoNow(ctx.clock), message: { topic: 'notify.application_submitted', applicationId: bare.id, userId: actor.userId } });
+        await enqueue(trx, {
+          tenantId: ctx.tenant.id,
+          now: isoNow(ctx.clock),
+          message: { topic: 'notify.application_submitted', applicationId: bare.id, userId: actor.userId },
+        });
         throw new Error('business rule failed after enqueue');
       }),
     ).rejects.toThrow('business rule failed after enqueue');

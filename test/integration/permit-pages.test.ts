@@ -21,7 +21,15 @@ const BILLBOARD_ADDRESS = 'Jl. Kawi No. 7, Kec. Klojen, Kota Malang';
 const FORM_NIK = '3573014506900002';
 const NIB_COUNT = 21;
 
-type PermitRow = { id: string; number: string; verification_code: string; status: string; holder_name: string; superseded_by_id: string | null; revocation_reason: string | null };
+type PermitRow = {
+  id: string;
+  number: string;
+  verification_code: string;
+  status: string;
+  holder_name: string;
+  superseded_by_id: string | null;
+  revocation_reason: string | null;
+};
 
 describe.each(DIALECTS)('permit pages: verification, registry, download, renewal, revoke and re-issue (%s)', (dialect) => {
   let ctx: TestContext;
@@ -44,7 +52,14 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     people++;
     const email = `${role}.${people}@izin.izol.test`;
     const password = `${role} kata sandi panjang ${people}`;
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name: opts.name ?? `Uji ${role} ${people}`, email, password, ...(opts.nik ? { nik: opts.nik } : {}) });
+    const { userId } = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role,
+      name: opts.name ?? `Uji ${role} ${people}`,
+      email,
+      password,
+      ...(opts.nik ? { nik: opts.nik } : {}),
+    });
     return { email, password, userId };
   }
 
@@ -68,20 +83,41 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
 
   /** Carries a file from draft to issued through the API, as the office's staff would. */
   async function issue(token: string, code: string, answers: Record<string, unknown> = {}): Promise<string> {
-    const created = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(token), payload: { permitTypeCode: code, answers: { ...(await validAnswers(ctx, code)), ...answers } } });
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: auth(token),
+      payload: { permitTypeCode: code, answers: { ...(await validAnswers(ctx, code)), ...answers } },
+    });
     expect(created.statusCode, created.body).toBe(201);
     const id = (created.json() as { id: string }).id;
     await uploadRequired(ctx, token, id, code);
     const ok = (res: LightMyRequestResponse) => expect(res.statusCode, res.body).toBe(200);
     ok(await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(token) }));
     ok(await act(ctx, staff.verifier, id, 'start_verification'));
-    const view = (await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(staff.verifier) })).json() as { requirements: { document: { id: string } | null }[] };
+    const view = (await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(staff.verifier) })).json() as {
+      requirements: { document: { id: string } | null }[];
+    };
     for (const r of view.requirements.filter((q) => q.document)) {
-      ok(await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/documents/${r.document!.id}/review`, headers: auth(staff.verifier), payload: { status: 'accepted' } }));
+      ok(
+        await ctx.app.inject({
+          method: 'POST',
+          url: `/api/v1/applications/${id}/documents/${r.document!.id}/review`,
+          headers: auth(staff.verifier),
+          payload: { status: 'accepted' },
+        }),
+      );
     }
     ok(await act(ctx, staff.verifier, id, 'forward'));
     if (code === 'REKLAME') {
-      ok(await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/inspection`, headers: auth(staff.technical), payload: { result: 'pass', findings: 'Konstruksi sesuai gambar' } }));
+      ok(
+        await ctx.app.inject({
+          method: 'POST',
+          url: `/api/v1/applications/${id}/inspection`,
+          headers: auth(staff.technical),
+          payload: { result: 'pass', findings: 'Konstruksi sesuai gambar' },
+        }),
+      );
       ok(await act(ctx, staff.technical, id, 'recommend'));
     }
     ok(await act(ctx, staff.head, id, 'approve'));
@@ -98,7 +134,11 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
       .orderBy('number')
       .execute();
   const permitById = (id: string) =>
-    ctx.db.selectFrom('permits').select(['id', 'number', 'verification_code', 'status', 'holder_name', 'superseded_by_id', 'revocation_reason']).where('id', '=', id).executeTakeFirstOrThrow();
+    ctx.db
+      .selectFrom('permits')
+      .select(['id', 'number', 'verification_code', 'status', 'holder_name', 'superseded_by_id', 'revocation_reason'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
 
   /** A public page, fetched without a session; it must never carry a NIK, whole or as the form's test NIK. */
   async function publicGet(url: string): Promise<LightMyRequestResponse> {
@@ -198,7 +238,12 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
   });
 
   it('says a signed filing receipt is genuine, with the application number and applicant, and no NIK', async () => {
-    const receipt = await ctx.db.selectFrom('receipts').select(['verification_code', 'kind']).where('application_id', '=', reklameId).where('kind', '=', 'filing').executeTakeFirstOrThrow();
+    const receipt = await ctx.db
+      .selectFrom('receipts')
+      .select(['verification_code', 'kind'])
+      .where('application_id', '=', reklameId)
+      .where('kind', '=', 'filing')
+      .executeTakeFirstOrThrow();
     const app = await ctx.db.selectFrom('applications').select('number').where('id', '=', reklameId).executeTakeFirstOrThrow();
     const res = await publicGet(`/v/${receipt.verification_code}`);
     expect(res.statusCode).toBe(200);
@@ -235,7 +280,9 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     const anonymous = await new PageClient(ctx).get(`/permohonan/${reklameId}/izin/${first.id}.pdf`);
     expect(anonymous.statusCode).toBe(303);
     expect(anonymous.headers.location).toMatch(/^\/akun\/masuk\?kembali=/);
-    const otherFile = (await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(citizenToken), payload: { permitTypeCode: 'NIB', answers: {} } })).json() as { id: string };
+    const otherFile = (
+      await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(citizenToken), payload: { permitTypeCode: 'NIB', answers: {} } })
+    ).json() as { id: string };
     expect((await citizenPage.get(`/permohonan/${otherFile.id}/izin/${first.id}.pdf`)).statusCode).toBe(404);
     expect((await citizenPage.get(`/permohonan/${reklameId}/izin/not-a-uuid.pdf`)).statusCode).toBe(404);
   });
@@ -280,7 +327,11 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     expect(match).not.toBeNull();
     const draftId = match![1]!;
     expect(draftId).not.toBe(reklameId);
-    const draft = await ctx.db.selectFrom('applications').select(['state', 'answers', 'renews_permit_id', 'permit_code']).where('id', '=', draftId).executeTakeFirstOrThrow();
+    const draft = await ctx.db
+      .selectFrom('applications')
+      .select(['state', 'answers', 'renews_permit_id', 'permit_code'])
+      .where('id', '=', draftId)
+      .executeTakeFirstOrThrow();
     expect(draft).toMatchObject({ state: 'draft', renews_permit_id: first.id, permit_code: 'REKLAME' });
     expect(JSON.parse(draft.answers)).toMatchObject({ billboardAddress: BILLBOARD_ADDRESS, isRenewal: true });
 
@@ -306,7 +357,10 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
 
     const revoke = await officers.verifier.post(`${caseUrl()}/izin/${first.id}/cabut`, { [`permit-${first.id}-revoke-reason`]: 'Dicabut oleh verifikator' });
     expect(revoke.statusCode).toBe(403);
-    const reissue = await officers.verifier.post(`${caseUrl()}/izin/${first.id}/terbitkan-ulang`, { [`permit-${first.id}-reissue-reason`]: 'Koreksi oleh verifikator', [`permit-${first.id}-reissue-holder`]: 'Orang Lain' });
+    const reissue = await officers.verifier.post(`${caseUrl()}/izin/${first.id}/terbitkan-ulang`, {
+      [`permit-${first.id}-reissue-reason`]: 'Koreksi oleh verifikator',
+      [`permit-${first.id}-reissue-holder`]: 'Orang Lain',
+    });
     expect(reissue.statusCode).toBe(403);
     expect(await permitById(first.id)).toEqual(first);
 
@@ -319,7 +373,9 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
 
     // Applicants never reach the officers' routes.
     expect((await citizenPage.get(`${caseUrl()}/izin/${first.id}.pdf`)).statusCode).toBe(403);
-    expect((await citizenPage.post(`${caseUrl()}/izin/${first.id}/cabut`, { [`permit-${first.id}-revoke-reason`]: 'Saya cabut sendiri' })).statusCode).toBe(403);
+    expect((await citizenPage.post(`${caseUrl()}/izin/${first.id}/cabut`, { [`permit-${first.id}-revoke-reason`]: 'Saya cabut sendiri' })).statusCode).toBe(
+      403,
+    );
     expect(await permitById(first.id)).toEqual(first);
   });
 
@@ -338,7 +394,10 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     expect(blank.body).toContain(`href="#f-${reason}"`);
     expect(await permitsOf(reklameId)).toHaveLength(1);
 
-    const res = await officers.head.post(`${caseUrl()}/izin/${first.id}/terbitkan-ulang`, { [holder]: `${HOLDER}, S.E.`, [reason]: 'Gelar pemegang izin belum tercantum' });
+    const res = await officers.head.post(`${caseUrl()}/izin/${first.id}/terbitkan-ulang`, {
+      [holder]: `${HOLDER}, S.E.`,
+      [reason]: 'Gelar pemegang izin belum tercantum',
+    });
     expect(res.statusCode, res.body.slice(0, 1500)).toBe(303);
     expect(res.headers.location).toBe(`${caseUrl()}?tersimpan=izin-terbit-ulang#case-permits`);
     const after = await officers.head.get(res.headers.location as string);

@@ -16,8 +16,26 @@ import { auth, createTestContext, json, multipartFile, type TestContext, userWit
 import { act, readyDraft } from '../helpers/journeys.js';
 import { carryToIssued, pdfInfo, readQrFromPdf } from '../helpers/permits.js';
 
-type PermitView = { id: string; applicationId: string; number: string; verificationCode: string; verificationUrl: string; status: string; holderName: string; validFrom: string; validUntil: string | null; supersedesId: string | null; supersededById: string | null };
-type Verification = { status: string; kind: string | null; permit?: Record<string, unknown> & { holder: { name: string }; revocationReason: string | null; supersededBy: { number: string } | null }; receipt?: Record<string, unknown>; signed?: { document: string; signature: { keyId: string; signature: string } } };
+type PermitView = {
+  id: string;
+  applicationId: string;
+  number: string;
+  verificationCode: string;
+  verificationUrl: string;
+  status: string;
+  holderName: string;
+  validFrom: string;
+  validUntil: string | null;
+  supersedesId: string | null;
+  supersededById: string | null;
+};
+type Verification = {
+  status: string;
+  kind: string | null;
+  permit?: Record<string, unknown> & { holder: { name: string }; revocationReason: string | null; supersededBy: { number: string } | null };
+  receipt?: Record<string, unknown>;
+  signed?: { document: string; signature: { keyId: string; signature: string } };
+};
 
 const NIK_LIKE = /\b\d{16}\b/;
 const EMAIL_LIKE = /[^\s@",]+@[^\s@",]+\.[a-z]{2,}/i;
@@ -59,8 +77,15 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     expect(niks.length).toBeGreaterThan(0);
 
     // A seeded file that is filed but not decided, owned by a citizen with an account, of a type that expires.
-    const seeded = await ctx.db.selectFrom('applications').select(['id', 'permit_code']).where('number', 'is not', null)
-      .where('decided_at', 'is', null).where('applicant_id', 'is not', null).where('permit_code', 'not in', ['PBG', 'NIB', 'AK1', 'PENELITIAN', 'KERAMAIAN']).orderBy('number').execute();
+    const seeded = await ctx.db
+      .selectFrom('applications')
+      .select(['id', 'permit_code'])
+      .where('number', 'is not', null)
+      .where('decided_at', 'is', null)
+      .where('applicant_id', 'is not', null)
+      .where('permit_code', 'not in', ['PBG', 'NIB', 'AK1', 'PENELITIAN', 'KERAMAIAN'])
+      .orderBy('number')
+      .execute();
     expect(seeded.length).toBeGreaterThan(0);
     seededAppId = seeded[0]!.id;
     seededCode = seeded[0]!.permit_code;
@@ -121,7 +146,9 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     const v = await verify(permit.verificationCode);
     const keys = json<{ keys: { keyId: string; publicKeyPem: string }[] }>(await ctx.app.inject({ url: '/.well-known/izol-signing-keys.json' }));
     const key = keys.keys.find((k) => k.keyId === v.signed!.signature.keyId)!;
-    expect(cryptoVerify(null, Buffer.from(v.signed!.document), createPublicKey(key.publicKeyPem), Buffer.from(v.signed!.signature.signature, 'base64url'))).toBe(true);
+    expect(
+      cryptoVerify(null, Buffer.from(v.signed!.document), createPublicKey(key.publicKeyPem), Buffer.from(v.signed!.signature.signature, 'base64url')),
+    ).toBe(true);
     expect((JSON.parse(v.signed!.document) as { pdf: { sha256: string } }).pdf.sha256).toBe(sha256Hex(pdf));
   });
 
@@ -150,7 +177,11 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
 
   it('a record edited in the database no longer verifies', async () => {
     const original = await ctx.db.selectFrom('permits').select(['document', 'holder_name']).where('id', '=', permit.id).executeTakeFirstOrThrow();
-    await ctx.db.updateTable('permits').set({ document: original.document.replace(/"validUntil":"[^"]+"/, '"validUntil":"2099-12-31"') }).where('id', '=', permit.id).execute();
+    await ctx.db
+      .updateTable('permits')
+      .set({ document: original.document.replace(/"validUntil":"[^"]+"/, '"validUntil":"2099-12-31"') })
+      .where('id', '=', permit.id)
+      .execute();
     expect((await verify(permit.verificationCode)).status).toBe('not_authentic');
     expect(json<Verification>(await checkPdf(pdf)).status).toBe('not_authentic');
     await ctx.db.updateTable('permits').set({ document: original.document }).where('id', '=', permit.id).execute();
@@ -168,20 +199,35 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
   });
 
   it('only the head revokes, with a reason; the same QR code then says revoked', async () => {
-    const byVerifier = await ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${permit.id}/revoke`, headers: auth(verifier.token), payload: { reason: 'Tidak berhak' } });
+    const byVerifier = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/permits/${permit.id}/revoke`,
+      headers: auth(verifier.token),
+      payload: { reason: 'Tidak berhak' },
+    });
     expect(byVerifier.statusCode).toBe(403);
     const noReason = await ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${permit.id}/revoke`, headers: auth(head.token), payload: { reason: ' ' } });
     expect(noReason.statusCode).toBe(400);
     expect((await verify(permit.verificationCode)).status).toBe('valid');
 
-    const revoked = await ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${permit.id}/revoke`, headers: auth(head.token), payload: { reason: 'Kegiatan tidak sesuai dengan izin yang diberikan.' } });
+    const revoked = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/permits/${permit.id}/revoke`,
+      headers: auth(head.token),
+      payload: { reason: 'Kegiatan tidak sesuai dengan izin yang diberikan.' },
+    });
     expect(revoked.statusCode, revoked.body).toBe(200);
     expect(json<PermitView>(revoked).status).toBe('revoked');
     const v = await verify(readQrFromPdf(pdf)!.split('/v/')[1]!);
     expect(v.status).toBe('revoked');
     expect(v.permit!.revocationReason).toBe('Kegiatan tidak sesuai dengan izin yang diberikan.');
     expect(json<Verification>(await checkPdf(pdf)).status).toBe('revoked');
-    const again = await ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${permit.id}/revoke`, headers: auth(head.token), payload: { reason: 'Sekali lagi dicabut' } });
+    const again = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/permits/${permit.id}/revoke`,
+      headers: auth(head.token),
+      payload: { reason: 'Sekali lagi dicabut' },
+    });
     expect(again.statusCode).toBe(409);
     const audit = await ctx.db.selectFrom('audit_events').select('action').where('subject_id', '=', permit.id).execute();
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['permit.issued', 'permit.pdf_opened', 'permit.revoked']));
@@ -227,7 +273,9 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
       const res = await ctx.app.inject({ url: `/api/v1/permits/${own.id}/pdf`, headers: auth(citizen.token) });
       expect(res.statusCode).toBe(200);
       expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
-      const receipts = json<{ kind: string; verificationCode: string }[]>(await ctx.app.inject({ url: `/api/v1/applications/${appId}/receipts`, headers: auth(citizen.token) }));
+      const receipts = json<{ kind: string; verificationCode: string }[]>(
+        await ctx.app.inject({ url: `/api/v1/applications/${appId}/receipts`, headers: auth(citizen.token) }),
+      );
       expect(receipts.map((r) => r.kind)).toEqual(['filing']);
       const v = await verify(receipts[0]!.verificationCode);
       expect(v).toMatchObject({ status: 'valid', kind: 'receipt', receipt: { receiptKind: 'filing' } });
@@ -237,7 +285,9 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
       const id = await readyDraft(ctx, citizen.token, 'PBG');
       expect((await act(ctx, citizen.token, id, 'submit')).statusCode).toBe(200);
       expect(await carryToIssued(ctx, id, officers)).toBe('issued');
-      const receipts = json<{ kind: string; verificationCode: string }[]>(await ctx.app.inject({ url: `/api/v1/applications/${id}/receipts`, headers: auth(citizen.token) }));
+      const receipts = json<{ kind: string; verificationCode: string }[]>(
+        await ctx.app.inject({ url: `/api/v1/applications/${id}/receipts`, headers: auth(citizen.token) }),
+      );
       expect(receipts.map((r) => r.kind).sort()).toEqual(['filing', 'payment']);
       const v = await verify(receipts.find((r) => r.kind === 'payment')!.verificationCode);
       expect(v).toMatchObject({ status: 'valid', kind: 'receipt', receipt: { receiptKind: 'payment', payment: { amount: 250_000 } } });
@@ -265,8 +315,12 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
         expect((await verify(own.verificationCode)).status).toBe('expired');
         // An expired permit is neither revoked nor corrected (a correction would hand it a new term).
         // (Through the service: a year on, the head's API session has long ended.)
-        await expect(ctx.services.permits.revoke({ actor: officers.head!, permitId: own.id, reason: 'Sudah tidak berlaku' })).rejects.toMatchObject({ code: 'invalid_state' });
-        await expect(ctx.services.permits.reissue({ actor: officers.head!, permitId: own.id, reason: 'Perbaikan nama' })).rejects.toMatchObject({ code: 'invalid_state' });
+        await expect(ctx.services.permits.revoke({ actor: officers.head!, permitId: own.id, reason: 'Sudah tidak berlaku' })).rejects.toMatchObject({
+          code: 'invalid_state',
+        });
+        await expect(ctx.services.permits.reissue({ actor: officers.head!, permitId: own.id, reason: 'Perbaikan nama' })).rejects.toMatchObject({
+          code: 'invalid_state',
+        });
       } finally {
         ctx.clock.set(start.toISOString());
       }
@@ -274,14 +328,22 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
 
     it('renewal opens a pre-filled application; asking twice gives the same draft; issuing it supersedes the old permit', async () => {
       // Pressed twice at once: one draft.
-      const both = await Promise.all([1, 2].map(() => ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${own.id}/renew`, headers: auth(citizen.token) })));
+      const both = await Promise.all(
+        [1, 2].map(() => ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${own.id}/renew`, headers: auth(citizen.token) })),
+      );
       expect(both.map((r) => r.statusCode).sort()).toEqual([200, 201]);
       const renewalId = json<{ applicationId: string }>(both[0]!).applicationId;
       expect(json<{ applicationId: string }>(both[1]!).applicationId).toBe(renewalId);
       const second = await ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${own.id}/renew`, headers: auth(citizen.token) });
       expect(second.statusCode).toBe(200);
       expect(json<{ applicationId: string }>(second).applicationId).toBe(renewalId);
-      const [oldApp, renewal] = await Promise.all([appId, renewalId].map(async (id) => json<{ answers: Record<string, unknown>; state: { code: string } }>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen.token) }))));
+      const [oldApp, renewal] = await Promise.all(
+        [appId, renewalId].map(async (id) =>
+          json<{ answers: Record<string, unknown>; state: { code: string } }>(
+            await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen.token) }),
+          ),
+        ),
+      );
       expect(renewal!.state.code).toBe('draft');
       expect(renewal!.answers.billboardAddress).toBe(oldApp!.answers.billboardAddress);
       expect(renewal!.answers.isRenewal).toBe(true);
@@ -306,7 +368,9 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
 
     it('correction by re-issue: a new number and code, the old one superseded', async () => {
       const res = await ctx.app.inject({
-        method: 'POST', url: `/api/v1/permits/${own.id}/reissue`, headers: auth(head.token),
+        method: 'POST',
+        url: `/api/v1/permits/${own.id}/reissue`,
+        headers: auth(head.token),
         payload: { reason: 'Nama pemegang salah ketik.', holderName: 'Siti Rahmawati', answers: { faceCount: 2 } },
       });
       expect(res.statusCode, res.body).toBe(201);
@@ -321,7 +385,12 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
       expect(v.permit!.holder.name).toBe('Siti Rahmawati');
       expect((await verify(own.verificationCode)).status).toBe('superseded');
       // A bad correction changes nothing.
-      const bad = await ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${next.id}/reissue`, headers: auth(head.token), payload: { reason: 'Perbaikan luas', answers: { faceCount: 'banyak' } } });
+      const bad = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/permits/${next.id}/reissue`,
+        headers: auth(head.token),
+        payload: { reason: 'Perbaikan luas', answers: { faceCount: 'banyak' } },
+      });
       expect(bad.statusCode).toBe(422);
       expect((await verify(next.verificationCode)).status).toBe('valid');
     });
@@ -329,7 +398,9 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
 
   describe('the public registry', () => {
     it('finds permits by holder name, number, type and status', async () => {
-      const all = json<{ total: number; records: { PermitNum: string; HolderName: string; StatusCurrent: string; PermitType: string }[] }>(await ctx.app.inject({ url: '/api/v1/registry?pageSize=100' }));
+      const all = json<{ total: number; records: { PermitNum: string; HolderName: string; StatusCurrent: string; PermitType: string }[] }>(
+        await ctx.app.inject({ url: '/api/v1/registry?pageSize=100' }),
+      );
       expect(all.total).toBeGreaterThan(3);
       expect(all.records.map((r) => r.PermitNum)).toContain(permit.number);
       const byName = json<typeof all>(await ctx.app.inject({ url: `/api/v1/registry?q=${encodeURIComponent('siti rahma')}` }));
@@ -405,7 +476,13 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     const start = ctx.clock.now();
     try {
       // An event permit runs for the event's own dates (the form's start and end dates).
-      const events = await ctx.db.selectFrom('permits').select(['valid_from', 'valid_until', 'reminder_sent_at']).where('permit_code', '=', 'KERAMAIAN').where('status', '=', 'valid').where('valid_from', '=', '2027-06-01').execute();
+      const events = await ctx.db
+        .selectFrom('permits')
+        .select(['valid_from', 'valid_until', 'reminder_sent_at'])
+        .where('permit_code', '=', 'KERAMAIAN')
+        .where('status', '=', 'valid')
+        .where('valid_from', '=', '2027-06-01')
+        .execute();
       expect(events.length).toBeGreaterThan(0);
       expect(events.every((p) => p.valid_until === '2027-06-01')).toBe(true);
       ctx.clock.set('2027-05-28T03:00:00Z'); // four days before the event's last day
@@ -426,14 +503,25 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
       return json<PermitView[]>(await ctx.app.inject({ url: `/api/v1/applications/${id}/permits`, headers: auth(citizen.token) }))[0]!;
     };
     const renewalReadyToSign = async (p: PermitView) => {
-      const { applicationId } = await ctx.services.permits.renew({ actor: { userId: citizen.userId, tenantId: ctx.tenant.id, role: 'applicant', name: 'Pemegang Berantai' }, permitId: p.id });
+      const { applicationId } = await ctx.services.permits.renew({
+        actor: { userId: citizen.userId, tenantId: ctx.tenant.id, role: 'applicant', name: 'Pemegang Berantai' },
+        permitId: p.id,
+      });
       const { uploadRequired } = await import('../helpers/journeys.js');
       await uploadRequired(ctx, citizen.token, applicationId, 'REKLAME');
       expect((await act(ctx, citizen.token, applicationId, 'submit')).statusCode).toBe(200);
       expect(await carryToIssued(ctx, applicationId, officers, { stopBefore: 'sign' })).toBe('signing');
       return applicationId;
     };
-    const valid = async () => (await ctx.db.selectFrom('permits').select('number').where('status', '=', 'valid').where('holder_name', 'in', ['Pemegang Berantai', 'Pemegang Dikoreksi']).execute()).map((r) => r.number);
+    const valid = async () =>
+      (
+        await ctx.db
+          .selectFrom('permits')
+          .select('number')
+          .where('status', '=', 'valid')
+          .where('holder_name', 'in', ['Pemegang Berantai', 'Pemegang Dikoreksi'])
+          .execute()
+      ).map((r) => r.number);
 
     beforeAll(async () => {
       citizen = await userWithToken(ctx, 'applicant');
@@ -443,7 +531,12 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     it('a renewal signed after the permit was corrected replaces the correction: one valid permit', async () => {
       const first = await issue();
       const renewal = await renewalReadyToSign(first);
-      const corrected = await ctx.services.permits.reissue({ actor: officers.head!, permitId: first.id, reason: 'Nama pemegang salah.', holderName: 'Pemegang Dikoreksi' });
+      const corrected = await ctx.services.permits.reissue({
+        actor: officers.head!,
+        permitId: first.id,
+        reason: 'Nama pemegang salah.',
+        holderName: 'Pemegang Dikoreksi',
+      });
       await ctx.services.applications.performAction({ actor: officers.head!, applicationId: renewal, action: 'sign' });
       const renewed = (await ctx.services.permits.permitsForApplication({ actor: officers.head!, applicationId: renewal }))[0]!;
       expect(renewed.supersedesId).toBe(corrected.id);
@@ -452,7 +545,12 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     });
 
     it('a renewal signed after the permit was revoked replaces nothing', async () => {
-      await ctx.db.updateTable('permits').set({ status: 'superseded' }).where('holder_name', 'in', ['Pemegang Berantai', 'Pemegang Dikoreksi']).where('status', '=', 'valid').execute();
+      await ctx.db
+        .updateTable('permits')
+        .set({ status: 'superseded' })
+        .where('holder_name', 'in', ['Pemegang Berantai', 'Pemegang Dikoreksi'])
+        .where('status', '=', 'valid')
+        .execute();
       const first = await issue();
       const renewal = await renewalReadyToSign(first);
       await ctx.services.permits.revoke({ actor: officers.head!, permitId: first.id, reason: 'Dicabut sebelum perpanjangan ditandatangani.' });
@@ -470,7 +568,12 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
         const p = await issue();
         const results = await Promise.allSettled([
           ctx.services.permits.revoke({ actor: officers.head!, permitId: p.id, reason: 'Dicabut bersamaan dengan koreksi.' }),
-          ctx.services.permits.reissue({ actor: officers.head!, permitId: p.id, reason: 'Koreksi bersamaan dengan pencabutan.', holderName: 'Pemegang Dikoreksi' }),
+          ctx.services.permits.reissue({
+            actor: officers.head!,
+            permitId: p.id,
+            reason: 'Koreksi bersamaan dengan pencabutan.',
+            holderName: 'Pemegang Dikoreksi',
+          }),
         ]);
         expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
         const row = await ctx.db.selectFrom('permits').select(['status', 'superseded_by_id']).where('id', '=', p.id).executeTakeFirstOrThrow();
@@ -484,7 +587,9 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
   it('publishes the signed audit checkpoints for others to keep', async () => {
     const { checkpointAllTenants } = await import('../../src/audit/audit.checkpoints.js');
     await checkpointAllTenants(ctx.db, ctx.services.signer, ctx.clock.now().toISOString());
-    const res = json<{ office: string; checkpoints: { seq: number; headHash: string; signature: string }[] }>(await ctx.app.inject({ url: '/.well-known/izol-audit-checkpoints.json' }));
+    const res = json<{ office: string; checkpoints: { seq: number; headHash: string; signature: string }[] }>(
+      await ctx.app.inject({ url: '/.well-known/izol-audit-checkpoints.json' }),
+    );
     expect(res.office).toBe('MLG');
     expect(res.checkpoints.length).toBeGreaterThan(0);
     const head = await ctx.db.selectFrom('audit_heads').select(['seq', 'head_hash']).where('tenant_id', '=', ctx.tenant.id).executeTakeFirstOrThrow();

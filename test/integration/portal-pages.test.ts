@@ -12,10 +12,24 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
 
   const latestCode = async (userEmail: string) => {
     await ctx.services.outbox.drain();
-    const mail = await ctx.db.selectFrom('notifications').select('body').where('recipient', '=', userEmail).where('subject', 'like', 'Kode Izol%').orderBy('outbox_id', 'desc').executeTakeFirstOrThrow();
+    const mail = await ctx.db
+      .selectFrom('notifications')
+      .select('body')
+      .where('recipient', '=', userEmail)
+      .where('subject', 'like', 'Kode Izol%')
+      .orderBy('outbox_id', 'desc')
+      .executeTakeFirstOrThrow();
     return /(\d{6})/.exec(mail.body)![1]!;
   };
-  const userCount = async () => Number((await ctx.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const userCount = async () =>
+    Number(
+      (
+        await ctx.db
+          .selectFrom('users')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
@@ -39,14 +53,24 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
 
   it('refuses a form post without the anti-forgery token, changing nothing', async () => {
     const before = await userCount();
-    const res = await citizen.post('/akun/daftar', { name: 'Rina', nik: uniqueNik(), email: 'csrf@contoh.id', password: 'kopi pagi hari ini', consent: 'yes' }, { csrf: false });
+    const res = await citizen.post(
+      '/akun/daftar',
+      { name: 'Rina', nik: uniqueNik(), email: 'csrf@contoh.id', password: 'kopi pagi hari ini', consent: 'yes' },
+      { csrf: false },
+    );
     expect(res.statusCode).toBe(403);
     expect(res.body).toContain('Halaman sudah kedaluwarsa');
     expect(await userCount()).toBe(before);
   });
 
   it('registers, signs the citizen in with a secure cookie, and verifies the contact with a code from the mailbox', async () => {
-    const res = await citizen.post('/akun/daftar', { name: 'Rina Putri', nik: uniqueNik(), email: 'rina@contoh.id', password: 'kopi pagi hari ini', consent: 'yes' });
+    const res = await citizen.post('/akun/daftar', {
+      name: 'Rina Putri',
+      nik: uniqueNik(),
+      email: 'rina@contoh.id',
+      password: 'kopi pagi hari ini',
+      consent: 'yes',
+    });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/akun/verifikasi');
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-izol-session='))!;
@@ -72,10 +96,19 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     expect(bad.body).toContain('error-summary');
     expect(bad.body).toContain('value="12345"');
     const id = appUrl.split('/').pop()!;
-    expect(JSON.parse((await ctx.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow()).answers)).not.toHaveProperty(nikField.name);
+    expect(JSON.parse((await ctx.db.selectFrom('applications').select('answers').where('id', '=', id).executeTakeFirstOrThrow()).answers)).not.toHaveProperty(
+      nikField.name,
+    );
 
     const answers: Record<string, string> = {
-      nik: '3573014506900002', npwp: '', kbli: '47111', email: 'rina@contoh.id', phone: '0812 3456 7890', address: 'Jl. Ijen No. 5, Klojen, Kota Malang', number: '50000000', text: 'Toko <script>alert(1)</script> Rina',
+      nik: '3573014506900002',
+      npwp: '',
+      kbli: '47111',
+      email: 'rina@contoh.id',
+      phone: '0812 3456 7890',
+      address: 'Jl. Ijen No. 5, Klojen, Kota Malang',
+      number: '50000000',
+      text: 'Toko <script>alert(1)</script> Rina',
     };
     for (const f of type.definition.fields) {
       const res = await citizen.post(`${appUrl}/isian/${f.name}`, { [f.name]: answers[f.type] ?? 'Contoh' });

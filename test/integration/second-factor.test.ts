@@ -88,7 +88,11 @@ describe.each(DIALECTS)('officers’ second factor (%s)', (dialect) => {
     const wrong = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'dewi@kantor.izol.id', password, otp: '123456' } });
     expect(wrong.statusCode).toBe(401);
     expect(json<{ code: string }>(wrong).code).toBe('bad_second_factor');
-    const ok = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: 'dewi@kantor.izol.id', password, otp: totpAt(secret, ctx.clock.now()) } });
+    const ok = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { login: 'dewi@kantor.izol.id', password, otp: totpAt(secret, ctx.clock.now()) },
+    });
     expect(ok.statusCode).toBe(200);
   });
 
@@ -99,14 +103,26 @@ describe.each(DIALECTS)('officers’ second factor (%s)', (dialect) => {
     expect((await officer.get('/kantor')).statusCode).toBe(303);
     const res = await officer.post('/akun/masuk', { login: 'dewi@kantor.izol.id', password });
     expect(res.headers.location).toBe('/kantor/atur-autentikator');
-    const audit = await ctx.db.selectFrom('audit_events').select(['actor_id', 'subject_id']).where('action', '=', 'user.second_factor_reset').executeTakeFirstOrThrow();
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select(['actor_id', 'subject_id'])
+      .where('action', '=', 'user.second_factor_reset')
+      .executeTakeFirstOrThrow();
     expect(audit).toEqual({ actor_id: admin.userId, subject_id: user.id });
-    await expect(ctx.services.auth.resetSecondFactor({ actor: { userId: user.id, tenantId: ctx.tenant.id, role: 'verifier', name: 'Dewi' }, userId: admin.userId })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(
+      ctx.services.auth.resetSecondFactor({ actor: { userId: user.id, tenantId: ctx.tenant.id, role: 'verifier', name: 'Dewi' }, userId: admin.userId }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('keeps applicants out of the back office', async () => {
     const citizen = new PageClient(ctx);
-    await citizen.post('/akun/daftar', { name: 'Warga', nik: '3573015005920003', email: 'warga.kantor@contoh.id', password: 'teh hangat sore hari', consent: 'yes' });
+    await citizen.post('/akun/daftar', {
+      name: 'Warga',
+      nik: '3573015005920003',
+      email: 'warga.kantor@contoh.id',
+      password: 'teh hangat sore hari',
+      consent: 'yes',
+    });
     const res = await citizen.get('/kantor');
     expect(res.statusCode).toBe(403);
   });
@@ -119,12 +135,20 @@ describe.each(DIALECTS)('the work queue (%s)', (dialect) => {
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'verifier', name: 'Rina Verifikator', email: 'rina@kantor.izol.id', password: 'verifikator antrean 2026' });
+    const { userId } = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'verifier',
+      name: 'Rina Verifikator',
+      email: 'rina@kantor.izol.id',
+      password: 'verifikator antrean 2026',
+    });
     const secret = await enrollSecondFactor(ctx, userId);
     const citizen = await userWithToken(ctx, 'applicant');
     for (const code of ['NIB', 'AK1', 'NIB']) {
       const id = await readyDraft(ctx, citizen.token, code);
-      numbers.push(json<{ number: string }>(await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen.token) })).number);
+      numbers.push(
+        json<{ number: string }>(await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen.token) })).number,
+      );
     }
     officer = new PageClient(ctx);
     await officer.post('/akun/masuk', { login: 'rina@kantor.izol.id', password: 'verifikator antrean 2026' });

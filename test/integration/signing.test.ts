@@ -25,7 +25,13 @@ describe.each(DIALECTS)('signing keys and signed audit checkpoints (%s)', (diale
   /** A few real audit events for Kota Malang. */
   async function someEvents(count: number): Promise<void> {
     for (let i = 0; i < count; i++) {
-      await ctx.services.auth.createUser({ tenantId: mlg, role: 'verifier', name: `Petugas ${i}`, email: `petugas.${Date.now()}.${i}.${Math.random().toString(36).slice(2, 6)}@test.izol.id`, password: 'verifikator-password-panjang' });
+      await ctx.services.auth.createUser({
+        tenantId: mlg,
+        role: 'verifier',
+        name: `Petugas ${i}`,
+        email: `petugas.${Date.now()}.${i}.${Math.random().toString(36).slice(2, 6)}@test.izol.id`,
+        password: 'verifikator-password-panjang',
+      });
     }
   }
 
@@ -138,13 +144,21 @@ describe.each(DIALECTS)('signing keys and signed audit checkpoints (%s)', (diale
     const cp = await ctx.db.selectFrom('audit_checkpoints').selectAll().where('tenant_id', '=', mlg).orderBy('seq').limit(1).executeTakeFirstOrThrow();
     const sig = Buffer.from(cp.signature, 'base64url');
     sig[0]! ^= 0x01;
-    await ctx.db.updateTable('audit_checkpoints').set({ signature: sig.toString('base64url') }).where('id', '=', cp.id).execute();
+    await ctx.db
+      .updateTable('audit_checkpoints')
+      .set({ signature: sig.toString('base64url') })
+      .where('id', '=', cp.id)
+      .execute();
     let [r] = await verifyAuditCheckpoints(ctx.db, ctx.services.signer, { tenantId: mlg });
     expect(r).toMatchObject({ ok: false, verified: 0, firstBad: { checkpointId: cp.id, seq: Number(cp.seq), reason: 'bad_signature' } });
     await ctx.db.updateTable('audit_checkpoints').set({ signature: cp.signature }).where('id', '=', cp.id).execute();
 
     // Moving the checkpoint to match a rewritten chain breaks its signature too.
-    await ctx.db.updateTable('audit_checkpoints').set({ head_hash: 'a'.repeat(64) }).where('id', '=', cp.id).execute();
+    await ctx.db
+      .updateTable('audit_checkpoints')
+      .set({ head_hash: 'a'.repeat(64) })
+      .where('id', '=', cp.id)
+      .execute();
     [r] = await verifyAuditCheckpoints(ctx.db, ctx.services.signer, { tenantId: mlg });
     expect(r!.firstBad).toMatchObject({ checkpointId: cp.id, reason: 'bad_signature' });
     await ctx.db.updateTable('audit_checkpoints').set({ head_hash: cp.head_hash }).where('id', '=', cp.id).execute();
@@ -164,7 +178,9 @@ describe.each(DIALECTS)('signing keys and signed audit checkpoints (%s)', (diale
     const firstCp = checkpoints[0]!;
     const target = Number(firstCp.seq) - 2;
     // The attacker edits an event before the first checkpoint and recomputes every later hash and the head.
-    const events = (await ctx.db.selectFrom('audit_events').selectAll().where('tenant_id', '=', mlg).where('seq', '>=', target).orderBy('seq').execute()).map((e) => ({ ...e, seq: Number(e.seq) }));
+    const events = (await ctx.db.selectFrom('audit_events').selectAll().where('tenant_id', '=', mlg).where('seq', '>=', target).orderBy('seq').execute()).map(
+      (e) => ({ ...e, seq: Number(e.seq) }),
+    );
     let prevHash = events[0]!.prev_hash;
     for (const e of events) {
       const row = e.seq === target ? { ...e, data: JSON.stringify({ note: 'never happened' }) } : e;

@@ -86,7 +86,11 @@ describe('validateAnswers: each field type', () => {
     // "thousands separators are not accepted to avoid ambiguity" (answers.ts): an Indonesian writing
     // 1.000 means one thousand. Either refuse the value or read it as 1000, never as 1.
     const f = field('kapasitas', 'number', { integer: true, min: 1 });
-    for (const [raw, meant] of [['1.000', 1000], ['2.500', 2500], ['1,000', 1000]] as const) {
+    for (const [raw, meant] of [
+      ['1.000', 1000],
+      ['2.500', 2500],
+      ['1,000', 1000],
+    ] as const) {
       const r = validateAnswers([f], { kapasitas: raw }, { complete: false, today: TODAY });
       if (r.problems.length === 0) expect(r.answers.kapasitas).toBe(meant);
       else expect(r.problems[0]!.field).toBe('answers.kapasitas');
@@ -134,7 +138,12 @@ describe('validateAnswers: each field type', () => {
   });
 
   it('select: only the defined option values', () => {
-    const f = field('jenis', 'select', { options: [{ value: 'baliho', label: { id: 'Baliho', en: 'Billboard' } }, { value: 'neon_box', label: { id: 'Neon box', en: 'Neon box' } }] });
+    const f = field('jenis', 'select', {
+      options: [
+        { value: 'baliho', label: { id: 'Baliho', en: 'Billboard' } },
+        { value: 'neon_box', label: { id: 'Neon box', en: 'Neon box' } },
+      ],
+    });
     expect(check(f, 'neon_box')).toEqual({ value: 'neon_box' });
     expect(check(f, 'Baliho')).toMatchObject({ code: 'invalid_option' });
     expect(check(f, 'spanduk')).toMatchObject({ code: 'invalid_option' });
@@ -209,12 +218,7 @@ describe('validateAnswers: each field type', () => {
 });
 
 describe('validateAnswers: drafts, submission and unknown keys', () => {
-  const fields = [
-    field('nama', 'text'),
-    field('luas', 'area_m2'),
-    field('catatan', 'textarea', { required: false }),
-    field('telepon', 'phone'),
-  ];
+  const fields = [field('nama', 'text'), field('luas', 'area_m2'), field('catatan', 'textarea', { required: false }), field('telepon', 'phone')];
 
   it('a draft (complete: false) may leave required fields empty and keeps what was given', () => {
     const r = validateAnswers(fields, { luas: '85,5' }, { complete: false, today: TODAY });
@@ -232,7 +236,9 @@ describe('validateAnswers: drafts, submission and unknown keys', () => {
   it('submission (complete: true) requires every required field; blank and null count as missing', () => {
     const r = validateAnswers(fields, { nama: '   ', telepon: null }, { complete: true, today: TODAY });
     expect(r.problems.map((p) => [p.field, p.code]).sort()).toEqual([
-      ['answers.luas', 'required'], ['answers.nama', 'required'], ['answers.telepon', 'required'],
+      ['answers.luas', 'required'],
+      ['answers.nama', 'required'],
+      ['answers.telepon', 'required'],
     ]);
     expect(r.answers).toEqual({});
   });
@@ -246,7 +252,10 @@ describe('validateAnswers: drafts, submission and unknown keys', () => {
   it('refuses keys the permit type does not define, in drafts and on submission', () => {
     for (const complete of [false, true]) {
       const r = validateAnswers(fields, { nama: 'Budi', status: 'issued', feeAmount: 0 }, { complete, today: TODAY });
-      const unknown = r.problems.filter((p) => p.code === 'unknown_field').map((p) => p.field).sort();
+      const unknown = r.problems
+        .filter((p) => p.code === 'unknown_field')
+        .map((p) => p.field)
+        .sort();
       expect(unknown).toEqual(['answers.feeAmount', 'answers.status']);
       expect(r.answers).not.toHaveProperty('status');
       expect(r.answers).not.toHaveProperty('feeAmount');

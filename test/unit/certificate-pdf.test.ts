@@ -28,7 +28,8 @@ const data: CertificateData = {
     { label: 'Nama fasilitas pelayanan kesehatan', value: 'Klinik Pratama “Sehat Sentosa” 🏥' },
     {
       label: 'Alamat tempat praktik',
-      value: 'Jl. Soekarno–Hatta No. 9, Ruko Griya Shanta Blok MP-12, RT 003 RW 012, Kelurahan Mojolangu, Kecamatan Lowokwaru, Kota Malang, Jawa Timur 65141 (sebelah utara Bank Jatim, lantai dasar)',
+      value:
+        'Jl. Soekarno–Hatta No. 9, Ruko Griya Shanta Blok MP-12, RT 003 RW 012, Kelurahan Mojolangu, Kecamatan Lowokwaru, Kota Malang, Jawa Timur 65141 (sebelah utara Bank Jatim, lantai dasar)',
     },
     { label: 'Jadwal praktik', value: 'Senin–Jumat 16.00–21.00 WIB; Sabtu 08.00–12.00 WIB' },
   ],

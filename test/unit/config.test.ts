@@ -103,7 +103,13 @@ describe('loadConfig', () => {
   });
 
   it('in production never seeds demo data and uses the given secrets', () => {
-    const c = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id', SEED_DEMO: 'auto' });
+    const c = loadConfig({
+      NODE_ENV: 'production',
+      SESSION_SECRET: SECRET,
+      DATA_ENCRYPTION_KEY: KEY,
+      BASE_URL: 'https://izin.malangkota.go.id',
+      SEED_DEMO: 'auto',
+    });
     expect(c.env).toBe('production');
     expect(c.seedDemo).toBe(false);
     expect(c.sessionSecret).toBe(SECRET);
@@ -164,7 +170,12 @@ describe('password hashing', () => {
   it('produces an argon2id hash with OWASP parameters that verifies only the right password', async () => {
     const hash = await hashPassword('kopi tubruk pagi hari');
     expect(hash.startsWith('$argon2id$')).toBe(true);
-    const params = Object.fromEntries(hash.split('$')[3]!.split(',').map((kv) => kv.split('=')));
+    const params = Object.fromEntries(
+      hash
+        .split('$')[3]!
+        .split(',')
+        .map((kv) => kv.split('=')),
+    );
     expect(params).toEqual({ m: '19456', t: '2', p: '1' });
     expect(hash).not.toContain('kopi');
     expect(await verifyPassword(hash, 'kopi tubruk pagi hari')).toBe(true);

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isValidKbli, isValidNib, isValidNik, isValidNpwp, maskNik, nikProblem, normaliseNpwp, normalisePhone,
-} from '../../src/shared/identifiers.js';
+import { isValidKbli, isValidNib, isValidNik, isValidNpwp, maskNik, nikProblem, normaliseNpwp, normalisePhone } from '../../src/shared/identifiers.js';
 
 // NIK layout (DOMAIN.md, "Identifiers"): PP KK CC DDMMYY SSSS, women add 40 to DD.
 describe('NIK structure', () => {

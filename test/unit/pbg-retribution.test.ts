@@ -29,7 +29,17 @@ describe('PBG retribution (PP 16/2021, DOMAIN.md)', () => {
     const { amount, breakdown } = fee({});
     expect(amount).toBe(6_176_270);
     expect(breakdown).toMatchObject({
-      llt: 235, ilo: 0.005, shst: 6_800_000, functionClass: 'umkm', if: 0.5, complexity: 2, permanence: 2, heightIndex: 1.09, fm: 1, it: 0.773, ibg: 1,
+      llt: 235,
+      ilo: 0.005,
+      shst: 6_800_000,
+      functionClass: 'umkm',
+      if: 0.5,
+      complexity: 2,
+      permanence: 2,
+      heightIndex: 1.09,
+      fm: 1,
+      it: 0.773,
+      ibg: 1,
     });
     expect(breakdown.formula).toContain('= 0.7725 ≈ 0.773');
     expect(breakdown.formula).toContain('235 × (0.005 × 6800000) × 0.773 × 1 = 6176270');
@@ -201,20 +211,24 @@ describe('retribution coefficients loader', () => {
   });
 
   it('names an option that points at a function class that does not exist', () => {
-    const err = loadError(brokenCopy((y) => {
-      ((y.if as Record<string, Record<string, string>>).options!).umkm = 'small_business';
-    }));
+    const err = loadError(
+      brokenCopy((y) => {
+        (y.if as Record<string, Record<string, string>>).options!.umkm = 'small_business';
+      }),
+    );
     expect(err.message).toContain('offices.MLG.2026.if.options.umkm');
     expect(err.message).toContain('small_business');
   });
 
   it('names a missing SHST, a negative index, a height table without 1 floor and a bad year', () => {
-    const err = loadError(brokenCopy((y, file) => {
-      delete y.shst;
-      (y.ibg as Record<string, number>).new = -1;
-      delete (y.heightIndex as Record<string, number>)['1'];
-      (file.offices as Record<string, unknown>).MLG = { ...(file.offices as Record<string, Record<string, unknown>>).MLG, '26': y };
-    }));
+    const err = loadError(
+      brokenCopy((y, file) => {
+        delete y.shst;
+        (y.ibg as Record<string, number>).new = -1;
+        delete (y.heightIndex as Record<string, number>)['1'];
+        (file.offices as Record<string, unknown>).MLG = { ...(file.offices as Record<string, Record<string, unknown>>).MLG, '26': y };
+      }),
+    );
     expect(err.message).toContain('offices.MLG.2026.shst');
     expect(err.message).toContain('offices.MLG.2026.ibg.new');
     expect(err.message).toContain('offices.MLG.2026.heightIndex');
@@ -222,9 +236,11 @@ describe('retribution coefficients loader', () => {
   });
 
   it('names a coefficient with more decimals than it can mean', () => {
-    const err = loadError(brokenCopy((y) => {
-      (y.heightIndex as Record<string, number>)['3'] = 1.1200000001;
-    }));
+    const err = loadError(
+      brokenCopy((y) => {
+        (y.heightIndex as Record<string, number>)['3'] = 1.1200000001;
+      }),
+    );
     expect(err.message).toContain('offices.MLG.2026.heightIndex.3: at most 6 decimal places');
   });
 

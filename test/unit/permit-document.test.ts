@@ -19,7 +19,10 @@ describe('validity', () => {
   it('follows an event’s own dates, capped by the type’s term', async () => {
     const { catalogueFileSchema } = await import('../../src/catalogue/catalogue.schema.js');
     const fs = await import('node:fs');
-    const file = catalogueFileSchema.parse({ workflows: JSON.parse(fs.readFileSync('seed-data/workflows.json', 'utf8')), permitTypes: JSON.parse(fs.readFileSync('seed-data/permit-types.json', 'utf8')) });
+    const file = catalogueFileSchema.parse({
+      workflows: JSON.parse(fs.readFileSync('seed-data/workflows.json', 'utf8')),
+      permitTypes: JSON.parse(fs.readFileSync('seed-data/permit-types.json', 'utf8')),
+    });
     const event = file.permitTypes.find((t) => t.code === 'KERAMAIAN')!;
     expect(event.certificate!.validityFields).toEqual({ from: 'startDate', until: 'endDate' });
     // A template naming a field that is not a date is refused when the catalogue loads.
@@ -51,15 +54,25 @@ describe('verification codes', () => {
   it('open a page on the issuing office’s own host', () => {
     const address = { baseUrl: 'https://izin.malangkota.go.id', defaultTenant: 'MLG' };
     expect(verificationUrl(address, { code: 'MLG', hostnames: '["localhost"]' }, 'K7Q2M9XD3F')).toBe('https://izin.malangkota.go.id/v/K7Q2M9XD3F');
-    expect(verificationUrl(address, { code: 'BTU', hostnames: '["izin.batukota.go.id","batu.izol.test"]' }, 'K7Q2M9XD3F')).toBe('https://izin.batukota.go.id/v/K7Q2M9XD3F');
-    expect(verificationUrl({ baseUrl: 'http://localhost:3000', defaultTenant: 'MLG' }, { code: 'BTU', hostnames: '["batu.localhost"]' }, 'X')).toBe('http://batu.localhost:3000/v/X');
+    expect(verificationUrl(address, { code: 'BTU', hostnames: '["izin.batukota.go.id","batu.izol.test"]' }, 'K7Q2M9XD3F')).toBe(
+      'https://izin.batukota.go.id/v/K7Q2M9XD3F',
+    );
+    expect(verificationUrl({ baseUrl: 'http://localhost:3000', defaultTenant: 'MLG' }, { code: 'BTU', hostnames: '["batu.localhost"]' }, 'X')).toBe(
+      'http://batu.localhost:3000/v/X',
+    );
   });
 });
 
 describe('printed answers', () => {
   it('write numbers, areas and dates the Indonesian way, and in English', () => {
-    expect(answerText({ type: 'number', name: 'widthM', label: { id: 'Lebar', en: 'Width' }, required: true, integer: false }, 2.5)).toEqual({ id: '2,5', en: '2.5' });
-    expect(answerText({ type: 'area_m2', name: 'floorArea', label: { id: 'Luas', en: 'Area' }, required: true, min: 1, max: 10 }, 120.5)).toEqual({ id: '120,5 m²', en: '120.5 m²' });
+    expect(answerText({ type: 'number', name: 'widthM', label: { id: 'Lebar', en: 'Width' }, required: true, integer: false }, 2.5)).toEqual({
+      id: '2,5',
+      en: '2.5',
+    });
+    expect(answerText({ type: 'area_m2', name: 'floorArea', label: { id: 'Luas', en: 'Area' }, required: true, min: 1, max: 10 }, 120.5)).toEqual({
+      id: '120,5 m²',
+      en: '120.5 m²',
+    });
     expect(answerText({ type: 'yes_no', name: 'isRenewal', label: { id: 'P', en: 'R' }, required: true }, true)).toEqual({ id: 'Ya', en: 'Yes' });
     expect(dateText('2027-06-01')).toEqual({ id: '1 Juni 2027', en: '1 June 2027' });
   });
@@ -67,9 +80,22 @@ describe('printed answers', () => {
 
 describe('registry CSV', () => {
   const record: RegistryRecord = {
-    PermitNum: 'REKLAME/00001/MLG/2026', Description: 'Izin "reklame"; Jl. Ijen', AppliedDate: '2026-11-01', IssuedDate: '2026-11-20', ExpiresDate: null,
-    StatusCurrent: 'valid', StatusCurrentMapped: 'Permit Issued', StatusDate: '2026-11-20', OriginalAddress1: 'Jl. Ijen, Malang', Jurisdiction: 'DPMPTSP Kota Malang',
-    PermitType: 'REKLAME', PermitTypeDesc: 'Izin Penyelenggaraan Reklame', HolderName: '=HYPERLINK("http://x")', BusinessName: null, VerificationCode: 'K7Q2M9XD3F', Link: 'https://x/v/K7Q2M9XD3F',
+    PermitNum: 'REKLAME/00001/MLG/2026',
+    Description: 'Izin "reklame"; Jl. Ijen',
+    AppliedDate: '2026-11-01',
+    IssuedDate: '2026-11-20',
+    ExpiresDate: null,
+    StatusCurrent: 'valid',
+    StatusCurrentMapped: 'Permit Issued',
+    StatusDate: '2026-11-20',
+    OriginalAddress1: 'Jl. Ijen, Malang',
+    Jurisdiction: 'DPMPTSP Kota Malang',
+    PermitType: 'REKLAME',
+    PermitTypeDesc: 'Izin Penyelenggaraan Reklame',
+    HolderName: '=HYPERLINK("http://x")',
+    BusinessName: null,
+    VerificationCode: 'K7Q2M9XD3F',
+    Link: 'https://x/v/K7Q2M9XD3F',
   };
   it('quotes every field, doubles quotes, leaves nulls empty and defuses formulas', () => {
     const [header, row] = toCsv([record]).split('\r\n');

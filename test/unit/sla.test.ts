@@ -99,7 +99,11 @@ describe('workingDaysBetween (working days after the start day, up to and includ
 
   it('lists the dates it counts', () => {
     expect(workingDatesBetween(wib('2026-03-16 09:00'), wib('2026-03-30 09:00'), TZ, holidays)).toEqual([
-      '2026-03-17', '2026-03-25', '2026-03-26', '2026-03-27', '2026-03-30',
+      '2026-03-17',
+      '2026-03-25',
+      '2026-03-26',
+      '2026-03-27',
+      '2026-03-30',
     ]);
   });
 
@@ -186,11 +190,22 @@ describe('computeSla', () => {
     // Mon 20 Jul: (6, 8] = 2 and (15, 20] = Thu 16, Fri 17, Mon 20 = 3: 5 used; without the pause (6, 20] = 10.
     const r = sla(withPause, '2026-07-20 12:00', 15);
     expect(r).toMatchObject({
-      status: 'on_track', paused: false, overdue: false, currentState: 'technical_review', currentKind: 'office',
-      filedAt: wib('2026-07-06 09:00'), closedAt: null, usedWorkingDays: 5, remainingWorkingDays: 10, finishedLate: null,
+      status: 'on_track',
+      paused: false,
+      overdue: false,
+      currentState: 'technical_review',
+      currentKind: 'office',
+      filedAt: wib('2026-07-06 09:00'),
+      closedAt: null,
+      usedWorkingDays: 5,
+      remainingWorkingDays: 10,
+      finishedLate: null,
       // Mon 20 + 10: 21–24 (4), 27–31 (9), Mon 3 Aug (10). Also: the promised 27 Jul (6 Jul + 15) plus the 5 paused days.
       dueDate: '2026-08-03',
-      stateEnteredAt: wib('2026-07-16 09:00'), stateUsedWorkingDays: 2, stateSlaWorkingDays: 10, stateOverdue: false,
+      stateEnteredAt: wib('2026-07-16 09:00'),
+      stateUsedWorkingDays: 2,
+      stateSlaWorkingDays: 10,
+      stateOverdue: false,
     });
     expect(addWorkingDays(wib('2026-07-06 09:00'), 15, TZ, holidays)).toBe('2026-07-27');
     expect(workingDaysBetween(wib('2026-07-06 09:00'), wib('2026-07-20 12:00'), TZ, holidays)).toBe(10);
@@ -199,10 +214,24 @@ describe('computeSla', () => {
   it('keeps the due date fixed while the clock runs, and marks the state overdue past its own allowance', () => {
     // Thu 30 Jul: technical review (16, 30] = 17, 20–24, 27–30 = 10 of 10. Overall 2 + (15, 30] = 2 + 11 = 13.
     const thu = sla(withPause, '2026-07-30 12:00', 15);
-    expect(thu).toMatchObject({ status: 'due_soon', usedWorkingDays: 13, remainingWorkingDays: 2, dueDate: '2026-08-03', stateUsedWorkingDays: 10, stateOverdue: false });
+    expect(thu).toMatchObject({
+      status: 'due_soon',
+      usedWorkingDays: 13,
+      remainingWorkingDays: 2,
+      dueDate: '2026-08-03',
+      stateUsedWorkingDays: 10,
+      stateOverdue: false,
+    });
     // Fri 31 Jul: 11 of 10 in technical review; overall 14 of 15.
     const fri = sla(withPause, '2026-07-31 12:00', 15);
-    expect(fri).toMatchObject({ status: 'due_soon', usedWorkingDays: 14, remainingWorkingDays: 1, dueDate: '2026-08-03', stateUsedWorkingDays: 11, stateOverdue: true });
+    expect(fri).toMatchObject({
+      status: 'due_soon',
+      usedWorkingDays: 14,
+      remainingWorkingDays: 1,
+      dueDate: '2026-08-03',
+      stateUsedWorkingDays: 11,
+      stateOverdue: true,
+    });
   });
 
   it('counts a pause that starts and ends on the same day as no pause at all', () => {
@@ -221,10 +250,18 @@ describe('computeSla', () => {
     // Mon 13 Jul, still with the applicant: 2 used, 13 left; 13 + 13: 14–17 (4), 20–24 (9), 27–30 (13) = Thu 30 Jul.
     const r = sla(withPause.slice(0, 3), '2026-07-13 12:00', 15);
     expect(r).toMatchObject({
-      status: 'paused', paused: true, overdue: false, currentState: 'returned_to_applicant', currentKind: 'applicant',
-      usedWorkingDays: 2, remainingWorkingDays: 13, dueDate: '2026-07-30',
+      status: 'paused',
+      paused: true,
+      overdue: false,
+      currentState: 'returned_to_applicant',
+      currentKind: 'applicant',
+      usedWorkingDays: 2,
+      remainingWorkingDays: 13,
+      dueDate: '2026-07-30',
       // The applicant's own time: (8, 13] = Thu 9, Fri 10, Mon 13.
-      stateUsedWorkingDays: 3, stateSlaWorkingDays: null, stateOverdue: false,
+      stateUsedWorkingDays: 3,
+      stateSlaWorkingDays: null,
+      stateOverdue: false,
     });
     // Had it come back at that moment, the due date would stay 30 Jul as the days pass.
     const resumed = [...withPause.slice(0, 3), { from_state: 'returned_to_applicant', to_state: 'resubmitted', created_at: wib('2026-07-13 12:00') }];
@@ -239,7 +276,13 @@ describe('computeSla', () => {
     // Last allowed day: the 5th used day is today.
     expect(sla(withPause, '2026-07-20 12:00', 5)).toMatchObject({ status: 'due_soon', overdue: false, remainingWorkingDays: 0, dueDate: '2026-07-20' });
     // Tue 21: 6 used of 5; the due date stays the 5th used day.
-    expect(sla(withPause, '2026-07-21 08:00', 5)).toMatchObject({ status: 'overdue', overdue: true, usedWorkingDays: 6, remainingWorkingDays: -1, dueDate: '2026-07-20' });
+    expect(sla(withPause, '2026-07-21 08:00', 5)).toMatchObject({
+      status: 'overdue',
+      overdue: true,
+      usedWorkingDays: 6,
+      remainingWorkingDays: -1,
+      dueDate: '2026-07-20',
+    });
     // Sat 18: 4 used of 4, not yet overdue; the last allowed day was Fri 17.
     expect(sla(withPause, '2026-07-18 10:00', 4)).toMatchObject({ status: 'due_soon', usedWorkingDays: 4, remainingWorkingDays: 0, dueDate: '2026-07-17' });
   });
@@ -287,9 +330,19 @@ describe('computeSla', () => {
     // (6, 8] = 2; (15, 22] = 16, 17, 20, 21, 22 = 5; paused (22, 27] = 23, 24, 27; (27, 29] = 28, 29 = 2. Total 9.
     const onTime = sla(issued, '2026-08-10 12:00', 9);
     expect(onTime).toMatchObject({
-      status: 'closed', paused: false, overdue: false, finishedLate: false, currentState: 'issued', currentKind: 'final',
-      closedAt: wib('2026-07-29 10:00'), usedWorkingDays: 9, remainingWorkingDays: 0, dueDate: null,
-      stateUsedWorkingDays: null, stateSlaWorkingDays: null, stateOverdue: false,
+      status: 'closed',
+      paused: false,
+      overdue: false,
+      finishedLate: false,
+      currentState: 'issued',
+      currentKind: 'final',
+      closedAt: wib('2026-07-29 10:00'),
+      usedWorkingDays: 9,
+      remainingWorkingDays: 0,
+      dueDate: null,
+      stateUsedWorkingDays: null,
+      stateSlaWorkingDays: null,
+      stateOverdue: false,
     });
     // The clock stopped: a year later it is the same.
     expect(sla(issued, '2027-08-10 12:00', 9).usedWorkingDays).toBe(9);
@@ -299,8 +352,16 @@ describe('computeSla', () => {
   it('has not started before filing, and a draft withdrawn unfiled is closed on time', () => {
     for (const events of [[], [{ from_state: null, to_state: 'draft', created_at: wib('2026-07-01 09:00') }]]) {
       expect(sla(events, '2026-07-20 12:00', 15)).toMatchObject({
-        status: 'not_started', paused: false, overdue: false, filedAt: null, usedWorkingDays: 0, remainingWorkingDays: 15,
-        dueDate: null, finishedLate: null, stateUsedWorkingDays: null, stateOverdue: false,
+        status: 'not_started',
+        paused: false,
+        overdue: false,
+        filedAt: null,
+        usedWorkingDays: 0,
+        remainingWorkingDays: 15,
+        dueDate: null,
+        finishedLate: null,
+        stateUsedWorkingDays: null,
+        stateOverdue: false,
       });
     }
     // Days spent in draft do not count: drafted 1 Jul, filed Mon 6 Jul, now Tue 7 Jul: 1 used.
@@ -320,7 +381,9 @@ describe('computeSla', () => {
   });
 
   it('refuses a timeline that does not fit the workflow or is out of order', () => {
-    expect(() => sla(timeline(['submitted', '2026-07-06 09:00'], ['nowhere', '2026-07-07 09:00']), '2026-07-20 12:00', 15)).toThrow(/"nowhere" is not in the workflow/);
+    expect(() => sla(timeline(['submitted', '2026-07-06 09:00'], ['nowhere', '2026-07-07 09:00']), '2026-07-20 12:00', 15)).toThrow(
+      /"nowhere" is not in the workflow/,
+    );
     expect(() => sla([...withPause].reverse(), '2026-07-20 12:00', 15)).toThrow(/timeline order/);
     const backwards = timeline(['submitted', '2026-07-06 09:00'], ['verification', '2026-07-03 10:00']);
     expect(() => sla(backwards, '2026-07-20 12:00', 15)).toThrow(/earlier than/);

@@ -34,8 +34,22 @@ describe('planTransition', () => {
   });
 
   it('picks the variant of an action that starts from the current state', () => {
-    const fromVerification = planTransition({ workflow: standard, state: 'verification', actionCode: 'reject', role: 'verifier', facts: facts(), reason: 'Bukan kewenangan' });
-    const fromApproval = planTransition({ workflow: standard, state: 'approval', actionCode: 'reject', role: 'head', facts: facts(), reason: 'Tidak sesuai tata ruang' });
+    const fromVerification = planTransition({
+      workflow: standard,
+      state: 'verification',
+      actionCode: 'reject',
+      role: 'verifier',
+      facts: facts(),
+      reason: 'Bukan kewenangan',
+    });
+    const fromApproval = planTransition({
+      workflow: standard,
+      state: 'approval',
+      actionCode: 'reject',
+      role: 'head',
+      facts: facts(),
+      reason: 'Tidak sesuai tata ruang',
+    });
     expect(fromVerification.to).toBe('rejected');
     expect(fromApproval.to).toBe('rejected');
     expect(fromVerification.action.roles).toEqual(['verifier']);
@@ -67,13 +81,23 @@ describe('planTransition', () => {
       expect(err.code).toBe('invalid_input');
       expect(err.details.fields).toEqual([expect.objectContaining({ field: 'reason', code: 'required' })]);
     }
-    const ok = planTransition({ workflow: standard, state: 'verification', actionCode: 'return_to_applicant', role: 'verifier', facts: facts(), reason: 'Scan KTP buram' });
+    const ok = planTransition({
+      workflow: standard,
+      state: 'verification',
+      actionCode: 'return_to_applicant',
+      role: 'verifier',
+      facts: facts(),
+      reason: 'Scan KTP buram',
+    });
     expect(ok.to).toBe('returned_to_applicant');
   });
 
   it('precondition_failed with every unmet precondition listed', () => {
     const err = refusal({
-      workflow: standard, state: 'returned_to_applicant', actionCode: 'resubmit', role: 'applicant',
+      workflow: standard,
+      state: 'returned_to_applicant',
+      actionCode: 'resubmit',
+      role: 'applicant',
       facts: facts({ all_required_documents_uploaded: false, no_document_refused: false }),
     });
     expect(err.code).toBe('precondition_failed');
@@ -83,8 +107,13 @@ describe('planTransition', () => {
   });
 
   it('checks in the documented order: state before role, role before reason and preconditions', () => {
-    expect(refusal({ workflow: standard, state: 'draft', actionCode: 'forward', role: 'applicant', facts: facts({ all_required_documents_accepted: false }) }).code).toBe('invalid_state');
-    expect(refusal({ workflow: standard, state: 'verification', actionCode: 'forward', role: 'applicant', facts: facts({ all_required_documents_accepted: false }) }).code).toBe('forbidden');
+    expect(
+      refusal({ workflow: standard, state: 'draft', actionCode: 'forward', role: 'applicant', facts: facts({ all_required_documents_accepted: false }) }).code,
+    ).toBe('invalid_state');
+    expect(
+      refusal({ workflow: standard, state: 'verification', actionCode: 'forward', role: 'applicant', facts: facts({ all_required_documents_accepted: false }) })
+        .code,
+    ).toBe('forbidden');
     expect(refusal({ workflow: standard, state: 'verification', actionCode: 'return_to_applicant', role: 'technical', facts: facts() }).code).toBe('forbidden');
   });
 });
@@ -110,12 +139,32 @@ describe('seed workflows', () => {
     expect(standard.initial).toBe('draft');
     expect(standard.states.map((s) => s.code).sort()).toEqual(
       [
-        'draft', 'submitted', 'verification', 'returned_to_applicant', 'resubmitted', 'technical_review', 'fee_assessment', 'awaiting_payment',
-        'approval', 'signing', 'issued', 'rejected', 'withdrawn', 'cancelled',
+        'draft',
+        'submitted',
+        'verification',
+        'returned_to_applicant',
+        'resubmitted',
+        'technical_review',
+        'fee_assessment',
+        'awaiting_payment',
+        'approval',
+        'signing',
+        'issued',
+        'rejected',
+        'withdrawn',
+        'cancelled',
       ].sort(),
     );
     const kinds = Object.fromEntries(standard.states.map((s) => [s.code, s.kind]));
-    expect(kinds).toMatchObject({ draft: 'draft', returned_to_applicant: 'applicant', awaiting_payment: 'applicant', issued: 'final', rejected: 'final', withdrawn: 'final', cancelled: 'final' });
+    expect(kinds).toMatchObject({
+      draft: 'draft',
+      returned_to_applicant: 'applicant',
+      awaiting_payment: 'applicant',
+      issued: 'final',
+      rejected: 'final',
+      withdrawn: 'final',
+      cancelled: 'final',
+    });
   });
 
   it.each(catalogue.workflows.map((w) => [w.code, w] as const))('%s: starts at draft, reaches every non-final state and issued', (_code, wf) => {
@@ -127,7 +176,10 @@ describe('seed workflows', () => {
     const finals = new Set(wf.states.filter((s) => s.kind === 'final').map((s) => s.code));
     for (const s of wf.states.filter((x) => x.kind !== 'final')) {
       const fromHere = reachable({ ...wf, initial: s.code });
-      expect([...fromHere].some((x) => finals.has(x)), `state ${s.code} can finish`).toBe(true);
+      expect(
+        [...fromHere].some((x) => finals.has(x)),
+        `state ${s.code} can finish`,
+      ).toBe(true);
     }
   });
 
@@ -263,7 +315,7 @@ describe('catalogue loader', () => {
 
   it('names the file and the JSON path of a bad value', () => {
     const dir = brokenCopy((types) => {
-      ((types[3]!.requirements as Record<string, unknown>[])[0]!).maxSizeMb = -1;
+      (types[3]!.requirements as Record<string, unknown>[])[0]!.maxSizeMb = -1;
     });
     const err = loadError(dir);
     expect(err.name).toBe('CatalogueError');
@@ -293,7 +345,7 @@ describe('catalogue loader', () => {
     const dir = brokenCopy(
       () => {},
       (wfs) => {
-        ((wfs[0]!.actions as Record<string, unknown>[])[2]!).to = 'limbo';
+        (wfs[0]!.actions as Record<string, unknown>[])[2]!.to = 'limbo';
       },
     );
     const err = loadError(dir);

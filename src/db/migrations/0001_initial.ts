@@ -224,8 +224,20 @@ export async function up(db: Db): Promise<void> {
 
 export async function down(db: Db): Promise<void> {
   for (const table of [
-    'audit_heads', 'audit_events', 'notifications', 'outbox', 'documents', 'application_events', 'number_sequences',
-    'applications', 'permit_type_versions', 'permit_types', 'login_attempts', 'sessions', 'users', 'tenants',
+    'audit_heads',
+    'audit_events',
+    'notifications',
+    'outbox',
+    'documents',
+    'application_events',
+    'number_sequences',
+    'applications',
+    'permit_type_versions',
+    'permit_types',
+    'login_attempts',
+    'sessions',
+    'users',
+    'tenants',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }

@@ -9,7 +9,10 @@ export async function up(db: Db): Promise<void> {
   await db.schema.alterTable('users').addColumn('totp_secret_encrypted', 'text').execute();
   await db.schema.alterTable('users').addColumn('totp_enabled_at', 'text').execute();
   await db.schema.alterTable('users').addColumn('totp_last_step', 'bigint').execute();
-  await db.schema.alterTable('sessions').addColumn('mfa_pending', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('mfa_pending', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export async function down(db: Db): Promise<void> {

@@ -58,21 +58,35 @@ export function adminPages(app: FastifyInstance, services: Services): void {
   function problemMessage(lang: Lang, p: FieldProblem, label: string): string {
     const params = p.params ?? {};
     switch (p.code) {
-      case 'required': return p.field === 'role' ? t(lang, 'admin.staff.role.choose') : requiredMessage(lang, label);
-      case 'invalid_option': return p.field === 'role' ? t(lang, 'admin.staff.role.choose') : `${label}: ${p.message}`;
-      case 'email_taken': return t(lang, 'admin.staff.email.taken');
-      case 'own_account': return t(lang, 'admin.staff.own.error');
-      case 'invalid_time_zone': return t(lang, 'admin.settings.timeZone.invalid', params);
-      case 'invalid_host_name': return t(lang, 'admin.settings.host.invalid', params);
-      case 'host_name_taken': return t(lang, 'admin.settings.host.taken', params);
-      case 'too_many_host_names': return t(lang, 'admin.settings.host.tooMany', params);
-      case 'invalid_office_phone': return t(lang, 'admin.settings.phone.invalid');
-      case 'invalid_json': return t(lang, 'admin.catalogue.error.json', params);
+      case 'required':
+        return p.field === 'role' ? t(lang, 'admin.staff.role.choose') : requiredMessage(lang, label);
+      case 'invalid_option':
+        return p.field === 'role' ? t(lang, 'admin.staff.role.choose') : `${label}: ${p.message}`;
+      case 'email_taken':
+        return t(lang, 'admin.staff.email.taken');
+      case 'own_account':
+        return t(lang, 'admin.staff.own.error');
+      case 'invalid_time_zone':
+        return t(lang, 'admin.settings.timeZone.invalid', params);
+      case 'invalid_host_name':
+        return t(lang, 'admin.settings.host.invalid', params);
+      case 'host_name_taken':
+        return t(lang, 'admin.settings.host.taken', params);
+      case 'too_many_host_names':
+        return t(lang, 'admin.settings.host.tooMany', params);
+      case 'invalid_office_phone':
+        return t(lang, 'admin.settings.phone.invalid');
+      case 'invalid_json':
+        return t(lang, 'admin.catalogue.error.json', params);
       // The zod issue as written, after its JSON path: the admin is editing that JSON.
-      case 'schema_issue': return p.message;
-      case 'code_changed': return t(lang, 'admin.catalogue.error.code', params);
-      case 'workflow_changed': return t(lang, 'admin.catalogue.error.workflow', params);
-      case 'stale_version': return t(lang, 'admin.catalogue.error.stale', params);
+      case 'schema_issue':
+        return p.message;
+      case 'code_changed':
+        return t(lang, 'admin.catalogue.error.code', params);
+      case 'workflow_changed':
+        return t(lang, 'admin.catalogue.error.workflow', params);
+      case 'stale_version':
+        return t(lang, 'admin.catalogue.error.stale', params);
       default: {
         const template = FIELD_MESSAGES[p.code]?.[lang];
         return `${label}: ${template ? fillTemplate(template, params) : p.message}`;
@@ -83,7 +97,11 @@ export function adminPages(app: FastifyInstance, services: Services): void {
   /** Field problems of a refused change, or null when the error is not one a form can show (then it goes to the error pages). */
   function formErrors(req: FastifyRequest, err: unknown, labels: Record<string, string>, hrefs: Record<string, string> = {}): FieldError[] | null {
     if (!(err instanceof AppError) || !err.details.fields?.length) return null;
-    return err.details.fields.map((p) => ({ field: p.field, message: problemMessage(req.lang, p, labels[p.field] ?? p.field), ...(hrefs[p.field] ? { href: hrefs[p.field] } : {}) }));
+    return err.details.fields.map((p) => ({
+      field: p.field,
+      message: problemMessage(req.lang, p, labels[p.field] ?? p.field),
+      ...(hrefs[p.field] ? { href: hrefs[p.field] } : {}),
+    }));
   }
 
   // ---------------------------------------------------------------- Index
@@ -133,7 +151,10 @@ ${staff.length === 0 ? html`<p>${t(lang, 'admin.staff.none')}</p>` : ''}`,
   });
 
   const staffLabels = (lang: Lang): Record<string, string> => ({
-    name: t(lang, 'admin.staff.name'), email: t(lang, 'admin.staff.email'), role: t(lang, 'admin.staff.role'), password: t(lang, 'admin.staff.password'),
+    name: t(lang, 'admin.staff.name'),
+    email: t(lang, 'admin.staff.email'),
+    role: t(lang, 'admin.staff.role'),
+    password: t(lang, 'admin.staff.password'),
   });
   const roleOptions = (lang: Lang) => STAFF_ROLES.map((r) => ({ value: r, label: roleLabel(lang, r) }));
 
@@ -178,10 +199,22 @@ ${staff.length === 0 ? html`<p>${t(lang, 'admin.staff.none')}</p>` : ''}`,
   });
 
   const STAFF_NOTICES = {
-    dibuat: 'admin.staff.created', jabatan: 'admin.staff.position.changed', 'jabatan-sama': 'admin.staff.position.same', peran: 'admin.staff.role.changed', 'peran-sama': 'admin.staff.role.same', 'faktor-kedua': 'admin.staff.reset.done', nonaktif: 'admin.staff.disable.done',
+    dibuat: 'admin.staff.created',
+    jabatan: 'admin.staff.position.changed',
+    'jabatan-sama': 'admin.staff.position.same',
+    peran: 'admin.staff.role.changed',
+    'peran-sama': 'admin.staff.role.same',
+    'faktor-kedua': 'admin.staff.reset.done',
+    nonaktif: 'admin.staff.disable.done',
   } as const;
 
-  function staffPage(req: FastifyRequest, reply: FastifyReply, actor: Actor, m: StaffMember, opts: { errors?: FieldError[]; status?: number; ok?: string; role?: string; position?: string } = {}): FastifyReply {
+  function staffPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    m: StaffMember,
+    opts: { errors?: FieldError[]; status?: number; ok?: string; role?: string; position?: string } = {},
+  ): FastifyReply {
     const lang = req.lang;
     const own = m.id === actor.userId;
     const noticeKey = opts.ok && opts.ok in STAFF_NOTICES ? STAFF_NOTICES[opts.ok as keyof typeof STAFF_NOTICES] : null;
@@ -197,7 +230,10 @@ ${summaryList([
   { key: t(lang, 'admin.staff.col.email'), value: m.email ?? '' },
   { key: t(lang, 'admin.staff.col.role'), value: roleLabel(lang, m.role) },
   { key: t(lang, 'admin.staff.position'), value: m.position ?? t(lang, 'admin.staff.position.none') },
-  { key: t(lang, 'admin.staff.col.factor'), value: m.secondFactor ? tag(t(lang, 'admin.staff.factor.on'), 'green') : tag(t(lang, 'admin.staff.factor.off'), 'yellow') },
+  {
+    key: t(lang, 'admin.staff.col.factor'),
+    value: m.secondFactor ? tag(t(lang, 'admin.staff.factor.on'), 'green') : tag(t(lang, 'admin.staff.factor.off'), 'yellow'),
+  },
   { key: t(lang, 'admin.staff.col.status'), value: m.disabled ? tag(t(lang, 'admin.staff.disabled'), 'red') : tag(t(lang, 'admin.staff.active'), 'green') },
 ])}
 <h2 id="jabatan">${t(lang, 'admin.staff.position.change')}</h2>
@@ -206,11 +242,12 @@ ${summaryList([
   ${textInput({ lang, name: 'position', label: t(lang, 'admin.staff.position'), hint: t(lang, 'admin.staff.position.hint'), value: opts.position ?? m.position ?? '', error: errorFor(opts.errors, 'position'), maxlength: STAFF_POSITION_MAX })}
   ${button(t(lang, 'admin.staff.position.change'), { secondary: true })}
 </form>
-${own
-  ? html`<p id="akun-sendiri">${t(lang, 'admin.staff.own')}</p>`
-  : m.disabled
-    ? html`<p id="akun-sendiri">${t(lang, 'admin.staff.disabled.text')}</p>`
-    : html`<h2 id="ubah-peran">${t(lang, 'admin.staff.role.change')}</h2>
+${
+  own
+    ? html`<p id="akun-sendiri">${t(lang, 'admin.staff.own')}</p>`
+    : m.disabled
+      ? html`<p id="akun-sendiri">${t(lang, 'admin.staff.disabled.text')}</p>`
+      : html`<h2 id="ubah-peran">${t(lang, 'admin.staff.role.change')}</h2>
 <form method="post" action="/kantor/admin/staf/${m.id}/peran" novalidate>
   ${csrfField(req)}
   ${radios({ lang, name: 'role', label: t(lang, 'admin.staff.role.legend'), value: opts.role ?? m.role, error: errorFor(opts.errors, 'role'), options: roleOptions(lang) })}
@@ -227,7 +264,8 @@ ${own
 <form method="post" action="/kantor/admin/staf/${m.id}/nonaktifkan">
   ${csrfField(req)}
   ${button(t(lang, 'admin.staff.disable'), { warning: true })}
-</form>`}`,
+</form>`
+}`,
     });
   }
 
@@ -256,13 +294,18 @@ ${own
         const hrefs = { role: member.id === actor.userId ? '#akun-sendiri' : '#f-role', reset: '#akun-sendiri', disable: '#akun-sendiri' };
         const errors = formErrors(req, err, { role: t(req.lang, 'admin.staff.role'), position: t(req.lang, 'admin.staff.position') }, hrefs);
         if (!errors) throw err;
-        return staffPage(req, reply, actor, member, { errors, status: (err as AppError).status, role: field(req.body, 'role', 20), position: field(req.body, 'position', 1000) });
+        return staffPage(req, reply, actor, member, {
+          errors,
+          status: (err as AppError).status,
+          role: field(req.body, 'role', 20),
+          position: field(req.body, 'position', 1000),
+        });
       }
     });
 
-  staffAction('jabatan', async (actor, userId, req) => (
-    (await services.staff.changePosition({ actor, userId, position: field(req.body, 'position', 1000) ?? '' })).changed ? 'jabatan' : 'jabatan-sama'
-  ));
+  staffAction('jabatan', async (actor, userId, req) =>
+    (await services.staff.changePosition({ actor, userId, position: field(req.body, 'position', 1000) ?? '' })).changed ? 'jabatan' : 'jabatan-sama',
+  );
 
   staffAction('peran', async (actor, userId, req) => {
     const role = field(req.body, 'role', 20);
@@ -287,11 +330,15 @@ ${own
     const code = req.query.kode && PERMIT_CODE.test(req.query.kode) ? req.query.kode : '';
     const version = /^\d{1,6}$/.test(req.query.versi ?? '') ? req.query.versi! : '';
     const notice =
-      req.query.ok === 'aktif' && code ? t(lang, 'admin.catalogue.enabled.done', { code })
-      : req.query.ok === 'nonaktif' && code ? t(lang, 'admin.catalogue.disabled.done', { code })
-      : req.query.ok === 'terbit' && code && version ? t(lang, 'admin.catalogue.published', { code, version })
-      : req.query.ok === 'sama' ? t(lang, 'admin.catalogue.unchanged')
-      : null;
+      req.query.ok === 'aktif' && code
+        ? t(lang, 'admin.catalogue.enabled.done', { code })
+        : req.query.ok === 'nonaktif' && code
+          ? t(lang, 'admin.catalogue.disabled.done', { code })
+          : req.query.ok === 'terbit' && code && version
+            ? t(lang, 'admin.catalogue.published', { code, version })
+            : req.query.ok === 'sama'
+              ? t(lang, 'admin.catalogue.unchanged')
+              : null;
     return sendPage(req, reply, {
       title: t(lang, 'admin.catalogue'),
       back: '/kantor/admin',
@@ -334,7 +381,15 @@ ${own
     return reply.redirect(`/kantor/admin/izin?ok=${enabled === '1' ? 'aktif' : 'nonaktif'}&kode=${code}`, 303);
   });
 
-  function editPage(req: FastifyRequest, reply: FastifyReply, code: string, version: number, text: string, errors: FieldError[] = [], status?: number): FastifyReply {
+  function editPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    version: number,
+    text: string,
+    errors: FieldError[] = [],
+    status?: number,
+  ): FastifyReply {
     const lang = req.lang;
     const title = t(lang, 'admin.catalogue.edit.title', { code, version });
     return sendPage(req, reply, {
@@ -393,9 +448,11 @@ ${own
     const days = all.filter((h) => h.date.startsWith(`${year}-`));
     const date = isCalendarDate(req.query.tanggal ?? '') ? req.query.tanggal! : '';
     const notice =
-      req.query.ok === 'disimpan' && date ? t(lang, 'admin.holidays.saved', { date: dateLabel(lang, date) })
-      : req.query.ok === 'dihapus' && date ? t(lang, 'admin.holidays.removed', { date: dateLabel(lang, date) })
-      : null;
+      req.query.ok === 'disimpan' && date
+        ? t(lang, 'admin.holidays.saved', { date: dateLabel(lang, date) })
+        : req.query.ok === 'dihapus' && date
+          ? t(lang, 'admin.holidays.removed', { date: dateLabel(lang, date) })
+          : null;
     return sendPage(req, reply, {
       title: `${t(lang, 'admin.holidays')} ${year}`,
       back: '/kantor/admin',
@@ -403,12 +460,14 @@ ${own
       body: html`<h1>${t(lang, 'admin.holidays')} ${year}</h1>
 <p>${t(lang, 'admin.holidays.lead')}</p>
 <nav aria-label="${t(lang, 'admin.holidays.years')}"><ul class="inline-list">${years.map(
-        (y) => html`<li>${y === year ? html`<a href="/kantor/admin/libur?tahun=${y}" aria-current="page"><strong>${y}</strong></a>` : html`<a href="/kantor/admin/libur?tahun=${y}">${y}</a>`}</li>`,
+        (y) =>
+          html`<li>${y === year ? html`<a href="/kantor/admin/libur?tahun=${y}" aria-current="page"><strong>${y}</strong></a>` : html`<a href="/kantor/admin/libur?tahun=${y}">${y}</a>`}</li>`,
       )}</ul></nav>
 ${linkButton('/kantor/admin/libur/simpan', t(lang, 'admin.holidays.add'))}
-${days.length === 0
-  ? html`<p>${t(lang, 'admin.holidays.none', { year })}</p>`
-  : html`<div class="table-wrap"><table class="table">
+${
+  days.length === 0
+    ? html`<p>${t(lang, 'admin.holidays.none', { year })}</p>`
+    : html`<div class="table-wrap"><table class="table">
   <caption class="table__caption">${t(lang, 'admin.holidays.caption', { year })}</caption>
   <thead><tr><th scope="col">${t(lang, 'admin.holidays.col.date')}</th><th scope="col">${t(lang, 'admin.holidays.col.name')}</th><th scope="col">${t(lang, 'admin.holidays.col.kind')}</th><th scope="col">${t(lang, 'admin.holidays.col.decree')}</th><th scope="col">${t(lang, 'admin.holidays.col.actions')}</th></tr></thead>
   <tbody>${days.map(
@@ -421,15 +480,25 @@ ${days.length === 0
       <a href="/kantor/admin/libur/${h.date}/hapus">${t(lang, 'admin.holidays.remove')}<span class="visually-hidden"> ${h.date}</span></a></td>
   </tr>`,
   )}</tbody>
-</table></div>`}`,
+</table></div>`
+}`,
     });
   });
 
   const holidayLabels = (lang: Lang): Record<string, string> => ({
-    date: t(lang, 'admin.holidays.date'), kind: t(lang, 'admin.holidays.kind'), name: t(lang, 'admin.holidays.name'), decree: t(lang, 'admin.holidays.decree'),
+    date: t(lang, 'admin.holidays.date'),
+    kind: t(lang, 'admin.holidays.kind'),
+    name: t(lang, 'admin.holidays.name'),
+    decree: t(lang, 'admin.holidays.decree'),
   });
 
-  function holidayForm(req: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors: FieldError[] = [], status?: number): FastifyReply {
+  function holidayForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: Record<string, string> = {},
+    errors: FieldError[] = [],
+    status?: number,
+  ): FastifyReply {
     const lang = req.lang;
     const labels = holidayLabels(lang);
     return sendPage(req, reply, {
@@ -464,7 +533,12 @@ ${days.length === 0
     if (!actor) return reply;
     const lang = req.lang;
     const labels = holidayLabels(lang);
-    const values = { date: field(req.body, 'date', 20).trim(), kind: field(req.body, 'kind', 20), name: field(req.body, 'name', 120).trim(), decree: field(req.body, 'decree', 200).trim() };
+    const values = {
+      date: field(req.body, 'date', 20).trim(),
+      kind: field(req.body, 'kind', 20),
+      name: field(req.body, 'name', 120).trim(),
+      decree: field(req.body, 'decree', 200).trim(),
+    };
     const errors: FieldError[] = [];
     if (!values.date) errors.push({ field: 'date', message: requiredMessage(lang, labels.date!) });
     else if (!isCalendarDate(values.date)) errors.push({ field: 'date', message: t(lang, 'admin.holidays.date.invalid') });
@@ -521,19 +595,30 @@ ${summaryList([
     if (!actor) return reply;
     const h = await findHoliday(actor, req.params.date);
     const reason = field(req.body, 'reason', 200).trim();
-    if (!reason) return removePage(req, reply, h, { reason }, [{ field: 'reason', message: requiredMessage(req.lang, t(req.lang, 'admin.holidays.remove.reason')) }]);
+    if (!reason)
+      return removePage(req, reply, h, { reason }, [{ field: 'reason', message: requiredMessage(req.lang, t(req.lang, 'admin.holidays.remove.reason')) }]);
     await services.holidays.remove({ actor, date: h.date, decree: reason });
     return reply.redirect(`/kantor/admin/libur?tahun=${h.date.slice(0, 4)}&ok=dihapus&tanggal=${h.date}`, 303);
   });
 
   // ---------------------------------------------------------------- Office settings
   const settingsLabels = (lang: Lang): Record<string, string> => ({
-    name: t(lang, 'admin.settings.name'), timeZone: t(lang, 'admin.settings.timeZone'), hostnames: t(lang, 'admin.settings.hostnames'),
-    logoText: t(lang, 'admin.settings.logoText'), address: t(lang, 'admin.settings.address'), phone: t(lang, 'admin.settings.phone'), email: t(lang, 'admin.settings.email'),
+    name: t(lang, 'admin.settings.name'),
+    timeZone: t(lang, 'admin.settings.timeZone'),
+    hostnames: t(lang, 'admin.settings.hostnames'),
+    logoText: t(lang, 'admin.settings.logoText'),
+    address: t(lang, 'admin.settings.address'),
+    phone: t(lang, 'admin.settings.phone'),
+    email: t(lang, 'admin.settings.email'),
   });
 
   /** Field names are spelt as the settings service spells them, so its problems land on the right field. */
-  function settingsPage(req: FastifyRequest, reply: FastifyReply, s: OfficeSettings & { hostnamesText?: string }, opts: { errors?: FieldError[]; notice?: SafeHtml | null } = {}): FastifyReply {
+  function settingsPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    s: OfficeSettings & { hostnamesText?: string },
+    opts: { errors?: FieldError[]; notice?: SafeHtml | null } = {},
+  ): FastifyReply {
     const lang = req.lang;
     const labels = settingsLabels(lang);
     const errors = opts.errors ?? [];
@@ -578,7 +663,12 @@ ${summaryList([
       name: field(req.body, 'name', 200),
       timeZone: field(req.body, 'timeZone', 100),
       hostnames: hostnamesText.split(/\r?\n/),
-      branding: { logoText: field(req.body, 'logoText', 200), address: field(req.body, 'address', 500), phone: field(req.body, 'phone', 60), email: field(req.body, 'email', 300) },
+      branding: {
+        logoText: field(req.body, 'logoText', 200),
+        address: field(req.body, 'address', 500),
+        phone: field(req.body, 'phone', 60),
+        email: field(req.body, 'email', 300),
+      },
     };
     try {
       const { changed } = await services.settings.updateSettings({ actor, settings });

@@ -25,7 +25,12 @@ import { sendPermitPdf } from '../../permits/permits.routes.js';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const SLA_COLOUR: Record<SlaStatus, 'green' | 'yellow' | 'red' | 'grey'> = {
-  on_track: 'green', due_soon: 'yellow', overdue: 'red', paused: 'grey', not_started: 'grey', closed: 'grey',
+  on_track: 'green',
+  due_soon: 'yellow',
+  overdue: 'red',
+  paused: 'grey',
+  not_started: 'grey',
+  closed: 'grey',
 };
 const REVIEW_COLOUR = { pending: 'grey', accepted: 'green', refused: 'red' } as const;
 
@@ -55,7 +60,10 @@ function inlineDisposition(fileName: string): string {
 
 /** Whole rupiah as an officer types it: 6176270, 6.176.270 or "Rp 6.176.270". Null when it is not one. */
 function parseRupiah(raw: string): number | null {
-  const s = raw.trim().replace(/^rp\.?\s*/i, '').replace(/\s/g, '');
+  const s = raw
+    .trim()
+    .replace(/^rp\.?\s*/i, '')
+    .replace(/\s/g, '');
   if (!/^\d+$/.test(s) && !/^\d{1,3}(\.\d{3})+$/.test(s)) return null;
   const n = Number(s.replace(/\./g, ''));
   return Number.isSafeInteger(n) ? n : null;
@@ -87,10 +95,19 @@ export function casePages(app: FastifyInstance, services: Services): void {
   async function load(actor: Actor, id: string): Promise<CaseView> {
     if (!UUID.test(id)) throw new AppError('not_found', 'bad id');
     const view = await services.applications.getApplication({ actor, applicationId: id });
-    const setsFee = view.definition.feeRule.kind !== 'free' && availableActions(actor, view.app, view.workflow, view.facts).some((a) => a.input === 'fee_amount' && a.missing.length === 0);
+    const setsFee =
+      view.definition.feeRule.kind !== 'free' &&
+      availableActions(actor, view.app, view.workflow, view.facts).some((a) => a.input === 'fee_amount' && a.missing.length === 0);
     const [notes, colleagues, permits, fee] = await Promise.all([
       services.casework.listNotes({ actor, applicationId: id }),
-      services.db.selectFrom('users').select(['id', 'name', 'role']).where('tenant_id', '=', actor.tenantId).where('role', '!=', 'applicant').where('disabled_at', 'is', null).orderBy('name').execute(),
+      services.db
+        .selectFrom('users')
+        .select(['id', 'name', 'role'])
+        .where('tenant_id', '=', actor.tenantId)
+        .where('role', '!=', 'applicant')
+        .where('disabled_at', 'is', null)
+        .orderBy('name')
+        .execute(),
       services.permits.permitsForApplication({ actor, applicationId: id }),
       setsFee
         ? services.fees.assessFor({ actor, applicationId: id }).then(
@@ -134,7 +151,17 @@ export function casePages(app: FastifyInstance, services: Services): void {
       const current = values[status] ?? (d.review_status === 'pending' ? undefined : d.review_status);
       return html`<form method="post" action="/kantor/berkas/${app.id}/dokumen/${d.id}/periksa" novalidate>
   ${csrfField(req)}
-  ${radios({ lang, name: status, label: t(lang, 'case.review.legend', { name }), value: current, error: errorFor(form.errors, status), options: [{ value: 'accepted', label: t(lang, 'case.review.accept') }, { value: 'refused', label: t(lang, 'case.review.refuse') }] })}
+  ${radios({
+    lang,
+    name: status,
+    label: t(lang, 'case.review.legend', { name }),
+    value: current,
+    error: errorFor(form.errors, status),
+    options: [
+      { value: 'accepted', label: t(lang, 'case.review.accept') },
+      { value: 'refused', label: t(lang, 'case.review.refuse') },
+    ],
+  })}
   ${textarea({ lang, name: reason, label: t(lang, 'case.review.reason', { name }), hint: t(lang, 'case.review.reason.hint'), value: values[reason] ?? d.review_reason ?? '', error: errorFor(form.errors, reason), maxlength: 1000 })}
   <button type="submit" class="button button--secondary">${t(lang, 'case.review.save')}<span class="visually-hidden">: ${name}</span></button>
 </form>`;
@@ -144,14 +171,16 @@ export function casePages(app: FastifyInstance, services: Services): void {
       const name = loc(lang, r.name);
       const d = byReq.get(r.code);
       return html`<li id="doc-${r.code}"><h3>${name}${r.required ? '' : html` <span class="muted">${t(lang, 'optional')}</span>`}</h3>
-  ${d
-    ? html`<p>${tag(t(lang, `case.doc.${d.review_status}`), REVIEW_COLOUR[d.review_status])}${
-        d.review_status === 'refused' && d.review_reason ? html` ${t(lang, 'detail.reason', { reason: d.review_reason })}` : ''
-      }</p>
+  ${
+    d
+      ? html`<p>${tag(t(lang, `case.doc.${d.review_status}`), REVIEW_COLOUR[d.review_status])}${
+          d.review_status === 'refused' && d.review_reason ? html` ${t(lang, 'detail.reason', { reason: d.review_reason })}` : ''
+        }</p>
   <p><a href="/kantor/berkas/${app.id}/dokumen/${d.id}">${t(lang, 'case.doc.view')}<span class="visually-hidden">: ${name}</span></a>
   <span class="muted">${d.file_name} · ${t(lang, 'case.doc.version', { n: d.version })} · ${formatDateTime(lang, d.created_at, req.tenant.time_zone)}</span></p>
   ${review ? reviewForm(d, name) : ''}`
-    : html`<p>${tag(t(lang, 'docs.missing'), 'grey')}</p>`}
+      : html`<p>${tag(t(lang, 'docs.missing'), 'grey')}</p>`
+  }
 </li>`;
     })}</ul>`;
   }
@@ -165,31 +194,54 @@ export function casePages(app: FastifyInstance, services: Services): void {
     if (definition.fieldInspection === 'none' && !recorded && photos.length === 0) return null;
     const values = form.values ?? {};
     return html`<h2 id="case-inspection">${t(lang, 'case.inspection')}</h2>
-${recorded
-  ? summaryList([
-      { key: t(lang, 'case.inspection.result'), value: recorded.result === 'pass' ? tag(t(lang, 'case.inspection.pass'), 'green') : tag(t(lang, 'case.inspection.fail'), 'red') },
-      { key: t(lang, 'case.inspection.findings'), value: recorded.findings ?? '' },
-      ...(app.inspection_recorded_at ? [{ key: t(lang, 'case.inspection.recorded'), value: formatDateTime(lang, app.inspection_recorded_at, req.tenant.time_zone) }] : []),
-    ])
-  : html`<p>${t(lang, 'case.inspection.none')}</p>`}
-${photos.length
-  ? html`<h3>${t(lang, 'case.photos')}</h3><ul>${photos.map((d, i) => html`<li><a href="/kantor/berkas/${app.id}/dokumen/${d.id}">${t(lang, 'case.photo', { n: i + 1 })}</a> <span class="muted">${d.file_name}</span></li>`)}</ul>`
-  : ''}
-${editable
-  ? html`<form method="post" action="/kantor/berkas/${app.id}/foto-inspeksi" enctype="multipart/form-data" novalidate>
+${
+  recorded
+    ? summaryList([
+        {
+          key: t(lang, 'case.inspection.result'),
+          value: recorded.result === 'pass' ? tag(t(lang, 'case.inspection.pass'), 'green') : tag(t(lang, 'case.inspection.fail'), 'red'),
+        },
+        { key: t(lang, 'case.inspection.findings'), value: recorded.findings ?? '' },
+        ...(app.inspection_recorded_at
+          ? [{ key: t(lang, 'case.inspection.recorded'), value: formatDateTime(lang, app.inspection_recorded_at, req.tenant.time_zone) }]
+          : []),
+      ])
+    : html`<p>${t(lang, 'case.inspection.none')}</p>`
+}
+${
+  photos.length
+    ? html`<h3>${t(lang, 'case.photos')}</h3><ul>${photos.map((d, i) => html`<li><a href="/kantor/berkas/${app.id}/dokumen/${d.id}">${t(lang, 'case.photo', { n: i + 1 })}</a> <span class="muted">${d.file_name}</span></li>`)}</ul>`
+    : ''
+}
+${
+  editable
+    ? html`<form method="post" action="/kantor/berkas/${app.id}/foto-inspeksi" enctype="multipart/form-data" novalidate>
   ${csrfField(req)}
   ${fileUpload({ lang, name: 'photo', label: t(lang, 'case.photo.add'), hint: t(lang, 'case.photo.hint'), error: errorFor(form.errors, 'photo'), accept: '.jpg,.jpeg,.png', maxBytes: 10 * 1048576 })}
   <button type="submit" class="button button--secondary">${t(lang, 'case.photo.save')}</button>
 </form>`
-  : ''}
-${editable
-  ? html`<form method="post" action="/kantor/berkas/${app.id}/inspeksi" novalidate>
+    : ''
+}
+${
+  editable
+    ? html`<form method="post" action="/kantor/berkas/${app.id}/inspeksi" novalidate>
   ${csrfField(req)}
-  ${radios({ lang, name: INSPECTION_RESULT, label: t(lang, 'case.inspection.result'), value: values[INSPECTION_RESULT], error: errorFor(form.errors, INSPECTION_RESULT), options: [{ value: 'pass', label: t(lang, 'case.inspection.pass') }, { value: 'fail', label: t(lang, 'case.inspection.fail') }] })}
+  ${radios({
+    lang,
+    name: INSPECTION_RESULT,
+    label: t(lang, 'case.inspection.result'),
+    value: values[INSPECTION_RESULT],
+    error: errorFor(form.errors, INSPECTION_RESULT),
+    options: [
+      { value: 'pass', label: t(lang, 'case.inspection.pass') },
+      { value: 'fail', label: t(lang, 'case.inspection.fail') },
+    ],
+  })}
   ${textarea({ lang, name: INSPECTION_FINDINGS, label: t(lang, 'case.inspection.findings'), hint: t(lang, 'case.inspection.findings.hint'), value: values[INSPECTION_FINDINGS], error: errorFor(form.errors, INSPECTION_FINDINGS), maxlength: 4000 })}
   <button type="submit" class="button button--secondary">${t(lang, 'case.inspection.save')}</button>
 </form>`
-  : ''}`;
+    : ''
+}`;
   }
 
   /** The issued permits: status, validity, code, download; for the head, revoke and re-issue (correction) a valid one. */
@@ -213,13 +265,21 @@ ${editable
     { key: t(lang, 'permit.validity'), value: validityText(lang, p.validFrom, p.validUntil) },
     { key: t(lang, 'permit.issued'), value: formatDateTime(lang, p.issuedAt, zone) },
     { key: t(lang, 'permit.code'), value: formatVerificationCode(p.verificationCode) },
-    ...(p.status === 'revoked' && p.revokedAt ? [{ key: t(lang, 'permit.status'), value: t(lang, 'case.permit.revoked.by', { date: formatDateTime(lang, p.revokedAt, zone), reason: p.revocationReason ?? '' }) }] : []),
+    ...(p.status === 'revoked' && p.revokedAt
+      ? [
+          {
+            key: t(lang, 'permit.status'),
+            value: t(lang, 'case.permit.revoked.by', { date: formatDateTime(lang, p.revokedAt, zone), reason: p.revocationReason ?? '' }),
+          },
+        ]
+      : []),
     ...(next ? [{ key: t(lang, 'permit.superseded.by'), value: html`<a href="#permit-${next.id}">${next.number}</a>` }] : []),
   ])}
   <p><a href="/kantor/berkas/${app.id}/izin/${p.id}.pdf">${t(lang, 'permit.download')}<span class="visually-hidden">: ${p.number}</span></a></p>
   <p><a href="/v/${p.verificationCode}">${t(lang, 'permit.verify.link')}<span class="visually-hidden">: ${p.number}</span></a></p>
-  ${actor.role === 'head' && p.status === 'valid'
-    ? html`<div class="permit-actions">
+  ${
+    actor.role === 'head' && p.status === 'valid'
+      ? html`<div class="permit-actions">
     <h4>${t(lang, 'case.permit.reissue')}</h4>
     <p>${t(lang, 'case.permit.reissue.lead')}</p>
     <form method="post" action="/kantor/berkas/${app.id}/izin/${p.id}/terbitkan-ulang" novalidate>
@@ -237,7 +297,8 @@ ${editable
       <button type="submit" class="button button--warning">${t(lang, 'case.permit.revoke')}<span class="visually-hidden">: ${p.number}</span></button>
     </form>
   </div>`
-    : ''}
+      : ''
+  }
 </li>`;
     })}</ul>`;
   }
@@ -256,9 +317,29 @@ ${editable
     { key: t(lang, 'case.feecalc.llt'), value: t(lang, 'case.feecalc.llt.value', { llt: n(b.llt) }) },
     { key: t(lang, 'case.feecalc.ilo'), value: n(b.ilo) },
     { key: t(lang, 'case.feecalc.shst'), value: t(lang, 'case.feecalc.shst.value', { amount: formatRupiah(b.shst) }) },
-    { key: t(lang, 'case.feecalc.it'), value: t(lang, 'case.feecalc.it.value', { it: n(b.it), if: n(b.if), complexity: n(b.complexity), permanence: n(b.permanence), height: n(b.heightIndex), fm: n(b.fm) }) },
+    {
+      key: t(lang, 'case.feecalc.it'),
+      value: t(lang, 'case.feecalc.it.value', {
+        it: n(b.it),
+        if: n(b.if),
+        complexity: n(b.complexity),
+        permanence: n(b.permanence),
+        height: n(b.heightIndex),
+        fm: n(b.fm),
+      }),
+    },
     { key: t(lang, 'case.feecalc.ibg'), value: n(b.ibg) },
-    { key: t(lang, 'case.feecalc.formula'), value: t(lang, 'case.feecalc.formula.value', { llt: n(b.llt), ilo: n(b.ilo), shst: formatRupiah(b.shst), it: n(b.it), ibg: n(b.ibg), amount: formatRupiah(amount) }) },
+    {
+      key: t(lang, 'case.feecalc.formula'),
+      value: t(lang, 'case.feecalc.formula.value', {
+        llt: n(b.llt),
+        ilo: n(b.ilo),
+        shst: formatRupiah(b.shst),
+        it: n(b.it),
+        ibg: n(b.ibg),
+        amount: formatRupiah(amount),
+      }),
+    },
     { key: t(lang, 'case.feecalc.amount'), value: html`<strong>${formatRupiah(amount)}</strong>` },
   ])}
   <p>${t(lang, 'case.feecalc.prefilled')}</p>
@@ -274,20 +355,20 @@ ${editable
     return html`<h2 id="case-actions">${t(lang, 'case.actions')}</h2>
 ${actions.length === 0 ? html`<p>${t(lang, 'case.actions.none')}</p>` : ''}
 ${actions.map((a) => {
-      const label = loc(lang, a.label);
-      if (a.missing.length > 0) {
-        return html`<div class="case-action case-action--blocked" data-action-blocked="${a.code}">
+  const label = loc(lang, a.label);
+  if (a.missing.length > 0) {
+    return html`<div class="case-action case-action--blocked" data-action-blocked="${a.code}">
   <h3>${label}</h3>
   <p>${t(lang, 'case.action.blocked')}</p>
   <ul>${a.missing.map((m) => html`<li>${PRECONDITION_MESSAGES[m]?.[lang] ?? m}</li>`)}</ul>
 </div>`;
-      }
-      const reason = actionField(a.code, 'reason');
-      const fee = actionField(a.code, 'fee');
-      const reference = actionField(a.code, 'reference');
-      // Closing a case for good with a reason (a rejection) looks like the dangerous thing it is.
-      const style = a.requiresReason ? (stateKind(workflow, a.to) === 'final' ? 'button button--warning' : 'button button--secondary') : 'button';
-      return html`<div class="case-action">
+  }
+  const reason = actionField(a.code, 'reason');
+  const fee = actionField(a.code, 'fee');
+  const reference = actionField(a.code, 'reference');
+  // Closing a case for good with a reason (a rejection) looks like the dangerous thing it is.
+  const style = a.requiresReason ? (stateKind(workflow, a.to) === 'final' ? 'button button--warning' : 'button button--secondary') : 'button';
+  return html`<div class="case-action">
   <h3>${label}</h3>
   <form method="post" action="/kantor/berkas/${app.id}/tindakan" novalidate>
     ${csrfField(req)}
@@ -299,7 +380,7 @@ ${actions.map((a) => {
     <button type="submit" class="${style}">${label}</button>
   </form>
 </div>`;
-    })}`;
+})}`;
   }
 
   /** Notes and messages, who holds the file, and (technical team) the planned site visit. */
@@ -312,13 +393,26 @@ ${actions.map((a) => {
     const technicians = colleagues.filter((c) => c.role === 'technical');
     const canPlan = actor.role === 'technical' && actionsFor(workflow, app.state, 'technical').length > 0;
     return html`<h2 id="case-notes">${t(lang, 'case.notes')}</h2>
-${notes.length
-  ? html`<ul class="card-list">${notes.map(
-      (n) => html`<li><p>${n.kind === 'internal' ? tag(t(lang, 'case.note.internal'), 'grey') : tag(t(lang, 'case.note.message'), 'blue')} <span class="muted">${formatDateTime(lang, n.created_at, req.tenant.time_zone)}</span></p><p>${n.body}</p></li>`,
-    )}</ul>`
-  : html`<p>${t(lang, 'case.notes.none')}</p>`}
+${
+  notes.length
+    ? html`<ul class="card-list">${notes.map(
+        (n) =>
+          html`<li><p>${n.kind === 'internal' ? tag(t(lang, 'case.note.internal'), 'grey') : tag(t(lang, 'case.note.message'), 'blue')} <span class="muted">${formatDateTime(lang, n.created_at, req.tenant.time_zone)}</span></p><p>${n.body}</p></li>`,
+      )}</ul>`
+    : html`<p>${t(lang, 'case.notes.none')}</p>`
+}
 <form method="post" action="/kantor/berkas/${app.id}/catatan" novalidate>${csrfField(req)}
-  ${radios({ lang, name: 'note-kind', label: t(lang, 'case.note.kind'), value: values['note-kind'] ?? 'internal', error: errorFor(form.errors, 'note-kind'), options: [{ value: 'internal', label: t(lang, 'case.note.internal') }, { value: 'to_applicant', label: t(lang, 'case.note.message') }] })}
+  ${radios({
+    lang,
+    name: 'note-kind',
+    label: t(lang, 'case.note.kind'),
+    value: values['note-kind'] ?? 'internal',
+    error: errorFor(form.errors, 'note-kind'),
+    options: [
+      { value: 'internal', label: t(lang, 'case.note.internal') },
+      { value: 'to_applicant', label: t(lang, 'case.note.message') },
+    ],
+  })}
   ${textarea({ lang, name: 'note-body', label: t(lang, 'case.note.body'), value: values['note-body'], error: errorFor(form.errors, 'note-body'), maxlength: 4000 })}
   <button type="submit" class="button button--secondary">${t(lang, 'case.note.save')}</button>
 </form>
@@ -329,24 +423,34 @@ ${notes.length
     <label class="label" for="${fieldId('assignee')}">${t(lang, 'case.holder.assign')}</label>
     ${errorFor(form.errors, 'assignee') ? html`<p class="error-message">${errorFor(form.errors, 'assignee')}</p>` : ''}
     <select class="input input--medium" id="${fieldId('assignee')}" name="assignee"><option value="">${t(lang, 'case.holder.release')}</option>${holders.map(
-      (c) => html`<option value="${c.id}"${c.id === (values.assignee ?? app.assigned_to) ? html` selected` : ''}>${c.name} (${t(lang, `case.role.${c.role as Role}`)})</option>`,
+      (c) =>
+        html`<option value="${c.id}"${c.id === (values.assignee ?? app.assigned_to) ? html` selected` : ''}>${c.name} (${t(lang, `case.role.${c.role as Role}`)})</option>`,
     )}</select>
   </div>
   <button type="submit" class="button button--secondary">${t(lang, 'case.holder.save')}</button>
 </form>
 ${app.inspection_scheduled_for ? html`<p>${t(lang, 'case.plan.current', { date: formatDate(lang, `${app.inspection_scheduled_for}T12:00:00Z`, 'UTC'), officer: colleagues.find((c) => c.id === app.inspection_officer_id)?.name ?? '–' })}</p>` : ''}
-${canPlan
-  ? html`<form method="post" action="/kantor/berkas/${app.id}/jadwal-inspeksi" novalidate>${csrfField(req)}
+${
+  canPlan
+    ? html`<form method="post" action="/kantor/berkas/${app.id}/jadwal-inspeksi" novalidate>${csrfField(req)}
   <h2 id="case-plan">${t(lang, 'case.plan')}</h2>
   ${textInput({ lang, name: 'plan-date', label: t(lang, 'case.plan.date'), type: 'date', width: 'medium', value: values['plan-date'] ?? app.inspection_scheduled_for ?? undefined, error: errorFor(form.errors, 'plan-date') })}
   <div class="form-group"><label class="label" for="${fieldId('plan-officer')}">${t(lang, 'case.plan.officer')}</label>
   <select class="input input--medium" id="${fieldId('plan-officer')}" name="plan-officer">${technicians.map((c) => html`<option value="${c.id}"${c.id === (app.inspection_officer_id ?? actor.userId) ? html` selected` : ''}>${c.name}</option>`)}</select></div>
   <button type="submit" class="button button--secondary">${t(lang, 'case.plan.save')}</button>
 </form>`
-  : ''}`;
+    : ''
+}`;
   }
 
-  function casePage(req: FastifyRequest, reply: FastifyReply, actor: Actor, view: CaseView, form: FormState = {}, notice: SafeHtml | null = null): FastifyReply {
+  function casePage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    view: CaseView,
+    form: FormState = {},
+    notice: SafeHtml | null = null,
+  ): FastifyReply {
     const lang = req.lang;
     const zone = req.tenant.time_zone;
     const { app, definition, workflow, events, sla } = view;
@@ -379,12 +483,18 @@ ${summaryList([
   { key: t(lang, 'case.intake'), value: app.intake_officer_id ? t(lang, 'case.intake.office') : t(lang, 'case.intake.online') },
   ...(app.submitted_at ? [{ key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, zone) }] : []),
   ...(app.fee_amount !== null
-    ? [{
-        key: t(lang, 'case.fee'),
-        value: app.fee_paid_at
-          ? t(lang, 'case.fee.paid', { amount: formatRupiah(app.fee_amount), date: formatDateTime(lang, app.fee_paid_at, zone), reference: app.payment_reference ?? '' })
-          : t(lang, 'case.fee.unpaid', { amount: formatRupiah(app.fee_amount) }),
-      }]
+    ? [
+        {
+          key: t(lang, 'case.fee'),
+          value: app.fee_paid_at
+            ? t(lang, 'case.fee.paid', {
+                amount: formatRupiah(app.fee_amount),
+                date: formatDateTime(lang, app.fee_paid_at, zone),
+                reference: app.payment_reference ?? '',
+              })
+            : t(lang, 'case.fee.unpaid', { amount: formatRupiah(app.fee_amount) }),
+        },
+      ]
     : []),
 ])}
 ${permitsSection(req, actor, view, form)}
@@ -396,9 +506,10 @@ ${inspectionSection(req, actor, view, form)}
 ${caseworkSection(req, actor, view, form)}
 <h2 id="case-timeline">${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${events.map(
-        (e) => html`<li><strong>${actionLabel(e.action)}</strong> → ${loc(lang, stateOf(workflow, e.to_state).label)}<br><span class="muted">${formatDateTime(lang, e.created_at, zone)}${
-          e.actor_role ? html` · ${t(lang, 'case.event.by', { role: role(e.actor_role) })}` : ''
-        }</span>${e.reason ? html`<br>${t(lang, 'detail.reason', { reason: e.reason })}` : ''}</li>`,
+        (e) =>
+          html`<li><strong>${actionLabel(e.action)}</strong> → ${loc(lang, stateOf(workflow, e.to_state).label)}<br><span class="muted">${formatDateTime(lang, e.created_at, zone)}${
+            e.actor_role ? html` · ${t(lang, 'case.event.by', { role: role(e.actor_role) })}` : ''
+          }</span>${e.reason ? html`<br>${t(lang, 'detail.reason', { reason: e.reason })}` : ''}</li>`,
       )}</ol>`,
     });
   }
@@ -409,7 +520,8 @@ ${caseworkSection(req, actor, view, form)}
   }
 
   /** Errors a page cannot recover from go to the error pages; the rest become an error summary. */
-  const recoverable = (err: unknown): err is AppError => err instanceof AppError && err.code !== 'forbidden' && err.code !== 'not_found' && err.code !== 'unauthenticated';
+  const recoverable = (err: unknown): err is AppError =>
+    err instanceof AppError && err.code !== 'forbidden' && err.code !== 'not_found' && err.code !== 'unauthenticated';
 
   // ---- Inspection photos ----
   app.post<{ Params: { id: string } }>('/kantor/berkas/:id/foto-inspeksi', { schema: { hide: true } }, async (req, reply) => {
@@ -423,7 +535,13 @@ ${caseworkSection(req, actor, view, form)}
       return refused(req, reply, actor, req.params.id, { errors: [{ field: 'photo', message: t(req.lang, 'docs.required.missing') }] });
     }
     try {
-      await services.documents.uploadInspectionPhoto({ actor, applicationId: req.params.id, fileName: part.filename, claimedType: part.mimetype, source: part.file });
+      await services.documents.uploadInspectionPhoto({
+        actor,
+        applicationId: req.params.id,
+        fileName: part.filename,
+        claimedType: part.mimetype,
+        source: part.file,
+      });
     } catch (err) {
       part.file.resume();
       if (!recoverable(err)) throw err;
@@ -439,8 +557,13 @@ ${caseworkSection(req, actor, view, form)}
     if (!actor) return reply;
     const values = { 'note-kind': field(req.body, 'note-kind', 20), 'note-body': field(req.body, 'note-body', 4001) };
     const kind = values['note-kind'] === 'to_applicant' ? 'to_applicant' : 'internal';
-    if (!values['note-body'].trim()) return refused(req, reply, actor, req.params.id, { values, errors: [{ field: 'note-body', message: requiredMessage(req.lang, t(req.lang, 'case.note.body')) }] });
-    if (values['note-body'].length > 4000) return refused(req, reply, actor, req.params.id, { values, errors: [{ field: 'note-body', message: t(req.lang, 'case.note.too_long') }] });
+    if (!values['note-body'].trim())
+      return refused(req, reply, actor, req.params.id, {
+        values,
+        errors: [{ field: 'note-body', message: requiredMessage(req.lang, t(req.lang, 'case.note.body')) }],
+      });
+    if (values['note-body'].length > 4000)
+      return refused(req, reply, actor, req.params.id, { values, errors: [{ field: 'note-body', message: t(req.lang, 'case.note.too_long') }] });
     await services.casework.addNote({ actor, applicationId: req.params.id, kind, body: values['note-body'] });
     return reply.redirect(`/kantor/berkas/${req.params.id}#case-notes`, 303);
   });
@@ -468,18 +591,25 @@ ${caseworkSection(req, actor, view, form)}
       await services.casework.scheduleInspection({ actor, applicationId: req.params.id, date: values['plan-date'], officerId: values['plan-officer'] });
     } catch (err) {
       if (!recoverable(err) && !(err instanceof AppError && err.code === 'not_found')) throw err;
-      return refused(req, reply, actor, req.params.id, { values, errors: [{ field: 'plan-date', message: err.details.fields ? fieldErrors(req, err.details.fields)[0]!.message : errorMessage(req, err) }] });
+      return refused(req, reply, actor, req.params.id, {
+        values,
+        errors: [{ field: 'plan-date', message: err.details.fields ? fieldErrors(req, err.details.fields)[0]!.message : errorMessage(req, err) }],
+      });
     }
     return reply.redirect(`/kantor/berkas/${req.params.id}#case-plan`, 303);
   });
 
   // ---- Case view ----
-  app.get<{ Params: { id: string }; Querystring: { ok?: string; tersimpan?: string } }>('/kantor/berkas/:id', { schema: { hide: true } }, async (req, reply) => {
-    const actor = officer(req, reply, req.params.id);
-    if (!actor) return reply;
-    const view = await load(actor, req.params.id);
-    return casePage(req, reply, actor, view, {}, noticeFor(req, view, req.query));
-  });
+  app.get<{ Params: { id: string }; Querystring: { ok?: string; tersimpan?: string } }>(
+    '/kantor/berkas/:id',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const actor = officer(req, reply, req.params.id);
+      if (!actor) return reply;
+      const view = await load(actor, req.params.id);
+      return casePage(req, reply, actor, view, {}, noticeFor(req, view, req.query));
+    },
+  );
 
   // ---- A document, shown in the browser; every officer view is audited by the service ----
   app.get<{ Params: { id: string; docId: string } }>(
@@ -565,14 +695,16 @@ ${caseworkSection(req, actor, view, form)}
     let feeAmount: number | undefined;
     if (chosen) {
       const label = loc(lang, chosen.label);
-      if (chosen.requiresReason && !reason.trim()) errors.push({ field: names.reason, message: requiredMessage(lang, t(lang, 'case.action.reason', { action: label })) });
+      if (chosen.requiresReason && !reason.trim())
+        errors.push({ field: names.reason, message: requiredMessage(lang, t(lang, 'case.action.reason', { action: label })) });
       if (chosen.input === 'fee_amount') {
         const parsed = parseRupiah(feeText);
         if (!feeText.trim()) errors.push({ field: names.fee, message: requiredMessage(lang, t(lang, 'case.action.fee')) });
         else if (parsed === null) errors.push({ field: names.fee, message: t(lang, 'case.action.fee.invalid') });
         else feeAmount = parsed;
       }
-      if (chosen.input === 'payment_reference' && !reference.trim()) errors.push({ field: names.reference, message: requiredMessage(lang, t(lang, 'case.action.reference')) });
+      if (chosen.input === 'payment_reference' && !reference.trim())
+        errors.push({ field: names.reference, message: requiredMessage(lang, t(lang, 'case.action.reference')) });
     }
     if (errors.length) return casePage(req, reply, actor, view, { errors, values, status: 400 });
 
@@ -589,7 +721,9 @@ ${caseworkSection(req, actor, view, form)}
       if (!recoverable(err)) throw err;
       const rename: Record<string, string> = { reason: names.reason, feeAmount: names.fee, paymentReference: names.reference };
       const problems: FieldError[] = err.details.fields
-        ? fieldErrors(req, err.details.fields, (f) => rename[f] ?? f).map((e) => (chosen && Object.values(rename).includes(e.field) ? e : { ...e, href: '#case-actions' }))
+        ? fieldErrors(req, err.details.fields, (f) => rename[f] ?? f).map((e) =>
+            chosen && Object.values(rename).includes(e.field) ? e : { ...e, href: '#case-actions' },
+          )
         : [{ field: 'action', message: errorMessage(req, err), href: '#case-actions' }];
       return refused(req, reply, actor, id, { errors: problems, values, status: err.status });
     }
@@ -619,7 +753,11 @@ ${caseworkSection(req, actor, view, form)}
   const headPermitForm = (
     path: string,
     what: string,
-    handle: (req: FastifyRequest, reply: FastifyReply, c: { actor: Actor; id: string; view: CaseView; permit: CaseView['permits'][number] }) => Promise<FastifyReply>,
+    handle: (
+      req: FastifyRequest,
+      reply: FastifyReply,
+      c: { actor: Actor; id: string; view: CaseView; permit: CaseView['permits'][number] },
+    ) => Promise<FastifyReply>,
   ) =>
     app.post<{ Params: { id: string; permitId: string } }>(`/kantor/berkas/:id/izin/:permitId/${path}`, { schema: { hide: true } }, async (req, reply) => {
       checkCsrf(req, req.body);
@@ -637,7 +775,11 @@ ${caseworkSection(req, actor, view, form)}
     const reason = field(req.body, reasonName, 1000);
     const values = { [reasonName]: reason };
     if (reason.trim().length < 5) {
-      return casePage(req, reply, actor, view, { errors: [{ field: reasonName, message: t(lang, 'case.permit.reason.short', { label: t(lang, 'case.permit.revoke.reason') }) }], values, status: 400 });
+      return casePage(req, reply, actor, view, {
+        errors: [{ field: reasonName, message: t(lang, 'case.permit.reason.short', { label: t(lang, 'case.permit.revoke.reason') }) }],
+        values,
+        status: 400,
+      });
     }
     try {
       await services.permits.revoke({ actor, permitId: permit.id, reason });
@@ -660,7 +802,8 @@ ${caseworkSection(req, actor, view, form)}
     const errors: FieldError[] = [];
     if (!holder.trim()) errors.push({ field: names.holder, message: requiredMessage(lang, t(lang, 'case.permit.reissue.holder')) });
     else if (holder.trim().length > 200) errors.push({ field: names.holder, message: t(lang, 'case.permit.reissue.holder.too_long') });
-    if (reason.trim().length < 5) errors.push({ field: names.reason, message: t(lang, 'case.permit.reason.short', { label: t(lang, 'case.permit.reissue.reason') }) });
+    if (reason.trim().length < 5)
+      errors.push({ field: names.reason, message: t(lang, 'case.permit.reason.short', { label: t(lang, 'case.permit.reissue.reason') }) });
     if (errors.length) return casePage(req, reply, actor, view, { errors, values, status: 400 });
     try {
       const holderName = holder.trim();
@@ -669,7 +812,9 @@ ${caseworkSection(req, actor, view, form)}
       if (!recoverable(err)) throw err;
       const rename: Record<string, string> = { reason: names.reason, holderName: names.holder };
       const problems: FieldError[] = err.details.fields
-        ? fieldErrors(req, err.details.fields, (f) => rename[f] ?? f).map((e) => (Object.values(rename).includes(e.field) ? e : { ...e, href: '#case-permits' }))
+        ? fieldErrors(req, err.details.fields, (f) => rename[f] ?? f).map((e) =>
+            Object.values(rename).includes(e.field) ? e : { ...e, href: '#case-permits' },
+          )
         : [{ field: names.reason, message: errorMessage(req, err), href: '#case-permits' }];
       return refused(req, reply, actor, id, { errors: problems, values, status: err.status });
     }
@@ -695,7 +840,11 @@ ${caseworkSection(req, actor, view, form)}
       await services.documents.recordInspection({ actor, applicationId: id, result: result as 'pass' | 'fail', findings });
     } catch (err) {
       if (!recoverable(err)) throw err;
-      return refused(req, reply, actor, id, { errors: [{ field: INSPECTION_RESULT, message: errorMessage(req, err), href: '#case-inspection' }], values, status: err.status });
+      return refused(req, reply, actor, id, {
+        errors: [{ field: INSPECTION_RESULT, message: errorMessage(req, err), href: '#case-inspection' }],
+        values,
+        status: err.status,
+      });
     }
     return reply.redirect(`/kantor/berkas/${id}?tersimpan=inspeksi`, 303);
   });

@@ -17,14 +17,20 @@ import { acceptList } from '../pages/public.routes.js';
 /** The front desk's own words (a small catalogue of its own, in Indonesian and English). */
 const M = {
   title: { id: 'Terima berkas di loket', en: 'Take in a file at the front desk' },
-  lead: { id: 'Untuk warga yang datang langsung, mengirim berkas lewat kurir, atau minta bantuan lewat Instagram, Facebook, WhatsApp atau telepon. Warga menerima kode klaim untuk mengikuti berkasnya online.', en: 'For citizens who come in person, send papers by courier, or ask for help on Instagram, Facebook, WhatsApp or the phone. The citizen receives a claim code to follow the file online.' },
+  lead: {
+    id: 'Untuk warga yang datang langsung, mengirim berkas lewat kurir, atau minta bantuan lewat Instagram, Facebook, WhatsApp atau telepon. Warga menerima kode klaim untuk mengikuti berkasnya online.',
+    en: 'For citizens who come in person, send papers by courier, or ask for help on Instagram, Facebook, WhatsApp or the phone. The citizen receives a claim code to follow the file online.',
+  },
   type: { id: 'Jenis izin', en: 'Permit type' },
   channel: { id: 'Berkas datang lewat', en: 'The file came through' },
   walk_in: { id: 'Datang langsung ke loket', en: 'In person at the counter' },
   courier: { id: 'Kurir (berkas kertas)', en: 'Courier (paper file)' },
   assisted: { id: 'Bantuan lewat media sosial atau telepon', en: 'Help through social media or the phone' },
   detail: { id: 'Keterangan saluran', en: 'Channel detail' },
-  detailHint: { id: 'Misalnya Instagram, Facebook, WhatsApp, telepon, JNE, Pos Indonesia', en: 'For example Instagram, Facebook, WhatsApp, phone, JNE, Pos Indonesia' },
+  detailHint: {
+    id: 'Misalnya Instagram, Facebook, WhatsApp, telepon, JNE, Pos Indonesia',
+    en: 'For example Instagram, Facebook, WhatsApp, phone, JNE, Pos Indonesia',
+  },
   name: { id: 'Nama pemohon', en: 'Applicant’s name' },
   contact: { id: 'Nomor WhatsApp atau email pemohon', en: 'Applicant’s WhatsApp number or email' },
   contactHint: { id: 'Kode klaim dikirim ke sini setelah berkas diajukan.', en: 'The claim code goes here once the file is submitted.' },
@@ -34,8 +40,14 @@ const M = {
   saved: { id: 'Tersimpan.', en: 'Saved.' },
   scans: { id: 'Hasil pindaian dokumen', en: 'Document scans' },
   submit: { id: 'Ajukan atas nama pemohon', en: 'Submit for the applicant' },
-  submitted: { id: 'Berkas {number} sudah diajukan. Kode lacak: {code}. Kode klaim dikirim ke {contact}.', en: 'File {number} has been submitted. Tracking code: {code}. A claim code was sent to {contact}.' },
-  submittedNoContact: { id: 'Berkas {number} sudah diajukan. Kode lacak: {code}. Berikan tanda terima kepada pemohon.', en: 'File {number} has been submitted. Tracking code: {code}. Give the applicant the receipt.' },
+  submitted: {
+    id: 'Berkas {number} sudah diajukan. Kode lacak: {code}. Kode klaim dikirim ke {contact}.',
+    en: 'File {number} has been submitted. Tracking code: {code}. A claim code was sent to {contact}.',
+  },
+  submittedNoContact: {
+    id: 'Berkas {number} sudah diajukan. Kode lacak: {code}. Berikan tanda terima kepada pemohon.',
+    en: 'File {number} has been submitted. Tracking code: {code}. Give the applicant the receipt.',
+  },
   choose: { id: 'Pilih salah satu.', en: 'Choose one.' },
 } as const;
 const m = (lang: Lang, key: keyof typeof M, params?: Record<string, string | number>) => fillTemplate(M[key][lang], params);
@@ -66,7 +78,8 @@ export function intakePages(app: FastifyInstance, services: Services): void {
     <label class="label" for="${fieldId('permitTypeCode')}">${m(lang, 'type')}</label>
     ${errorFor(errors, 'permitTypeCode') ? html`<p class="error-message" id="${fieldId('permitTypeCode')}-error">${errorFor(errors, 'permitTypeCode')}</p>` : ''}
     <select class="input" id="${fieldId('permitTypeCode')}" name="permitTypeCode">${types.map(
-      (pt) => html`<option value="${pt.definition.code}"${values.permitTypeCode === pt.definition.code ? html` selected` : ''}>${loc(lang, pt.definition.name)}</option>`,
+      (pt) =>
+        html`<option value="${pt.definition.code}"${values.permitTypeCode === pt.definition.code ? html` selected` : ''}>${loc(lang, pt.definition.name)}</option>`,
     )}</select>
   </div>
   ${radios({ lang, name: 'channel', label: m(lang, 'channel'), value: values.channel, error: errorFor(errors, 'channel'), options: CHANNELS.map((c) => ({ value: c, label: m(lang, c) })) })}
@@ -88,31 +101,53 @@ export function intakePages(app: FastifyInstance, services: Services): void {
     const actor = frontDesk(req, reply);
     if (!actor) return reply;
     const values = {
-      permitTypeCode: field(req.body, 'permitTypeCode', 12), channel: field(req.body, 'channel', 20), channelDetail: field(req.body, 'channelDetail', 40),
-      applicantName: field(req.body, 'applicantName', 120), applicantContact: field(req.body, 'applicantContact', 254),
+      permitTypeCode: field(req.body, 'permitTypeCode', 12),
+      channel: field(req.body, 'channel', 20),
+      channelDetail: field(req.body, 'channelDetail', 40),
+      applicantName: field(req.body, 'applicantName', 120),
+      applicantContact: field(req.body, 'applicantContact', 254),
     };
     const errors: FieldError[] = [];
-    if (!CHANNELS.includes(values.channel as (typeof CHANNELS)[number])) errors.push({ field: 'channel', message: `${m(req.lang, 'channel')}: ${m(req.lang, 'choose')}` });
+    if (!CHANNELS.includes(values.channel as (typeof CHANNELS)[number]))
+      errors.push({ field: 'channel', message: `${m(req.lang, 'channel')}: ${m(req.lang, 'choose')}` });
     if (!values.applicantName.trim()) errors.push({ field: 'applicantName', message: requiredMessage(req.lang, m(req.lang, 'name')) });
     if (errors.length) return startPage(req, reply, values, errors);
     try {
       const { application } = await services.applications.createApplication({
-        actor, permitTypeCode: values.permitTypeCode, channel: values.channel as (typeof CHANNELS)[number], channelDetail: values.channelDetail || undefined,
-        applicantName: values.applicantName, applicantContact: values.applicantContact || undefined,
+        actor,
+        permitTypeCode: values.permitTypeCode,
+        channel: values.channel as (typeof CHANNELS)[number],
+        channelDetail: values.channelDetail || undefined,
+        applicantName: values.applicantName,
+        applicantContact: values.applicantContact || undefined,
       });
       return reply.redirect(`/kantor/loket/${application.id}`, 303);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      return startPage(req, reply, values, err.details.fields ? fieldErrors(req, err.details.fields) : [{ field: 'permitTypeCode', message: errorMessage(req, err) }]);
+      return startPage(
+        req,
+        reply,
+        values,
+        err.details.fields ? fieldErrors(req, err.details.fields) : [{ field: 'permitTypeCode', message: errorMessage(req, err) }],
+      );
     }
   });
 
-  const filePage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, id: string, errors: FieldError[] = [], typed?: Record<string, string>, notice?: string) => {
+  const filePage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    id: string,
+    errors: FieldError[] = [],
+    typed?: Record<string, string>,
+    notice?: string,
+  ) => {
     const lang = req.lang;
     const { app, definition, docs } = await services.applications.getApplication({ actor, applicationId: id });
     if (app.intake_officer_id === null) throw new AppError('not_found', 'not a front-desk file');
     const answers = JSON.parse(app.answers) as Answers;
-    const valueOf = (name: string) => typed?.[name] ?? (answers[name] === undefined ? undefined : typeof answers[name] === 'boolean' ? (answers[name] ? 'yes' : 'no') : String(answers[name]));
+    const valueOf = (name: string) =>
+      typed?.[name] ?? (answers[name] === undefined ? undefined : typeof answers[name] === 'boolean' ? (answers[name] ? 'yes' : 'no') : String(answers[name]));
     const byReq = new Map(docs.map((d) => [d.requirement_code, d]));
     const submitted = app.number !== null;
     return sendPage(req, reply, {
@@ -124,11 +159,17 @@ export function intakePages(app: FastifyInstance, services: Services): void {
 ${summaryList([
   { key: m(lang, 'name'), value: app.applicant_name },
   { key: m(lang, 'channel'), value: `${m(lang, app.channel as (typeof CHANNELS)[number])}${app.channel_detail ? ` (${app.channel_detail})` : ''}` },
-  ...(app.number ? [{ key: t(lang, 'done.number'), value: app.number }, { key: t(lang, 'done.code'), value: app.tracking_code ?? '' }] : []),
+  ...(app.number
+    ? [
+        { key: t(lang, 'done.number'), value: app.number },
+        { key: t(lang, 'done.code'), value: app.tracking_code ?? '' },
+      ]
+    : []),
 ])}
-${submitted
-  ? ''
-  : html`<h2>${m(lang, 'answers')}</h2>
+${
+  submitted
+    ? ''
+    : html`<h2>${m(lang, 'answers')}</h2>
 <form method="post" action="/kantor/loket/${app.id}/isian" novalidate>${csrfField(req)}
   ${definition.fields.map((f) => fieldInput(lang, f, valueOf(f.name), errorFor(errors, f.name), false))}
   ${button(m(lang, 'saveAnswers'), { secondary: true })}
@@ -141,7 +182,8 @@ ${definition.requirements.map((r) => {
   ${button(d ? t(lang, 'docs.replace') : t(lang, 'docs.upload'), { secondary: true })}
 </form>`;
 })}
-<form method="post" action="/kantor/loket/${app.id}/ajukan">${csrfField(req)}${button(m(lang, 'submit'))}</form>`}`,
+<form method="post" action="/kantor/loket/${app.id}/ajukan">${csrfField(req)}${button(m(lang, 'submit'))}</form>`
+}`,
     });
   };
 
@@ -159,10 +201,21 @@ ${definition.requirements.map((r) => {
     const { definition } = await services.applications.getApplication({ actor, applicationId: req.params.id });
     const typed = Object.fromEntries(definition.fields.map((f) => [f.name, field(req.body, f.name, 6000)]));
     try {
-      await services.applications.updateApplication({ actor, applicationId: req.params.id, answers: Object.fromEntries(Object.entries(typed).map(([k, v]) => [k, v.trim() === '' ? null : v])) });
+      await services.applications.updateApplication({
+        actor,
+        applicationId: req.params.id,
+        answers: Object.fromEntries(Object.entries(typed).map(([k, v]) => [k, v.trim() === '' ? null : v])),
+      });
     } catch (err) {
       if (!(err instanceof AppError) || !err.details.fields) throw err;
-      return filePage(req, reply, actor, req.params.id, fieldErrors(req, err.details.fields, (p) => p.replace(/^answers\./, '')), typed);
+      return filePage(
+        req,
+        reply,
+        actor,
+        req.params.id,
+        fieldErrors(req, err.details.fields, (p) => p.replace(/^answers\./, '')),
+        typed,
+      );
     }
     return filePage(req, reply, actor, req.params.id, [], undefined, m(req.lang, 'saved'));
   });
@@ -179,7 +232,14 @@ ${definition.requirements.map((r) => {
       return filePage(req, reply, actor, req.params.id, [{ field: name, message: t(req.lang, 'docs.required.missing') }]);
     }
     try {
-      await services.documents.uploadDocument({ actor, applicationId: req.params.id, requirementCode: req.params.req, fileName: part.filename, claimedType: part.mimetype, source: part.file });
+      await services.documents.uploadDocument({
+        actor,
+        applicationId: req.params.id,
+        requirementCode: req.params.req,
+        fileName: part.filename,
+        claimedType: part.mimetype,
+        source: part.file,
+      });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       part.file.resume();

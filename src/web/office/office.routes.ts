@@ -84,9 +84,13 @@ ${codeForm(req, '/kantor/atur-autentikator', errors)}`,
   };
 
   app.get('/kantor/atur-autentikator', { schema: { hide: true } }, async (req, reply) => setupPage(req, reply));
-  app.post('/kantor/atur-autentikator', { schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => complete(req, reply, setupPage));
+  app.post('/kantor/atur-autentikator', { schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) =>
+    complete(req, reply, setupPage),
+  );
   app.get('/kantor/kode', { schema: { hide: true } }, async (req, reply) => codePage(req, reply));
-  app.post('/kantor/kode', { schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => complete(req, reply, codePage));
+  app.post('/kantor/kode', { schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) =>
+    complete(req, reply, codePage),
+  );
 
   /**
    * The work queue: files waiting for this officer's role (or held by them), with filters (type,
@@ -103,7 +107,14 @@ ${codeForm(req, '/kantor/atur-autentikator', errors)}`,
     const channel = (['online', 'courier', 'walk_in', 'assisted'] as const).find((c) => c === filters.saluran);
     const { rows } = await services.applications.listApplications({
       actor,
-      filters: { limit: 300, offset: 0, permitCode: filters.jenis || undefined, channel, state: /^[a-z_]+$/.test(filters.tahap) ? filters.tahap : undefined, q: filters.cari || undefined },
+      filters: {
+        limit: 300,
+        offset: 0,
+        permitCode: filters.jenis || undefined,
+        channel,
+        state: /^[a-z_]+$/.test(filters.tahap) ? filters.tahap : undefined,
+        q: filters.cari || undefined,
+      },
     });
     const waiting = [];
     for (const row of rows) {
@@ -117,7 +128,11 @@ ${codeForm(req, '/kantor/atur-autentikator', errors)}`,
     }
     waiting.sort((a, b) => (a.sla.dueDate ?? '9999').localeCompare(b.sla.dueDate ?? '9999'));
     const types = await services.catalogue.listPermitTypes({ tenantId: req.tenant.id, includeDisabled: true });
-    const states = [...new Map(types.flatMap((pt) => pt.workflow.states.filter((st) => st.kind === 'office' || st.kind === 'applicant').map((st) => [st.code, st] as const))).values()];
+    const states = [
+      ...new Map(
+        types.flatMap((pt) => pt.workflow.states.filter((st) => st.kind === 'office' || st.kind === 'applicant').map((st) => [st.code, st] as const)),
+      ).values(),
+    ];
     const select = (name: string, label: string, value: string, options: { value: string; label: string }[]) => html`<div class="form-group filter">
   <label class="label" for="${fieldId(name)}">${label}</label>
   <select class="input" id="${fieldId(name)}" name="${name}"><option value="">${t(lang, 'office.filter.all')}</option>${options.map((o) => html`<option value="${o.value}"${o.value === value ? html` selected` : ''}>${o.label}</option>`)}</select>
@@ -129,10 +144,30 @@ ${actor.role === 'front_desk' ? html`<p><a href="/kantor/loket">${t(lang, 'offic
 ${actor.role === 'admin' ? html`<p><a href="/kantor/admin">${t(lang, 'office.link.admin')}</a></p>` : ''}
 <form method="get" action="/kantor" class="filters">
   ${textInput({ lang, name: 'cari', label: t(lang, 'office.filter.search'), value: filters.cari, maxlength: 100, spellcheck: false })}
-  ${select('jenis', t(lang, 'office.filter.type'), filters.jenis, types.map((pt) => ({ value: pt.definition.code, label: loc(lang, pt.definition.name) })))}
-  ${select('saluran', t(lang, 'detail.channel'), filters.saluran, (['online', 'walk_in', 'courier', 'assisted'] as const).map((c) => ({ value: c, label: t(lang, `channel.${c}`) })))}
-  ${select('tahap', t(lang, 'detail.status'), filters.tahap, states.map((st) => ({ value: st.code, label: loc(lang, st.label) })))}
-  ${select('sla', 'SLA', filters.sla, (['on_track', 'due_soon', 'overdue', 'paused'] as const).map((k) => ({ value: k, label: SLA_TAG[k][lang] })))}
+  ${select(
+    'jenis',
+    t(lang, 'office.filter.type'),
+    filters.jenis,
+    types.map((pt) => ({ value: pt.definition.code, label: loc(lang, pt.definition.name) })),
+  )}
+  ${select(
+    'saluran',
+    t(lang, 'detail.channel'),
+    filters.saluran,
+    (['online', 'walk_in', 'courier', 'assisted'] as const).map((c) => ({ value: c, label: t(lang, `channel.${c}`) })),
+  )}
+  ${select(
+    'tahap',
+    t(lang, 'detail.status'),
+    filters.tahap,
+    states.map((st) => ({ value: st.code, label: loc(lang, st.label) })),
+  )}
+  ${select(
+    'sla',
+    'SLA',
+    filters.sla,
+    (['on_track', 'due_soon', 'overdue', 'paused'] as const).map((k) => ({ value: k, label: SLA_TAG[k][lang] })),
+  )}
   ${select('milik', t(lang, 'office.filter.holder'), filters.milik, [{ value: 'saya', label: t(lang, 'office.filter.mine') }])}
   ${button(t(lang, 'office.filter.apply'), { secondary: true })}
 </form>

@@ -42,23 +42,51 @@ export function accountPages(app: FastifyInstance, services: Services): void {
   app.post('/akun/daftar', { schema: { hide: true }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (req, reply) => {
     checkCsrf(req, req.body);
     const values = {
-      name: field(req.body, 'name', 120), nik: field(req.body, 'nik', 20), email: field(req.body, 'email', 254), phone: field(req.body, 'phone', 20), consent: field(req.body, 'consent', 5),
+      name: field(req.body, 'name', 120),
+      nik: field(req.body, 'nik', 20),
+      email: field(req.body, 'email', 254),
+      phone: field(req.body, 'phone', 20),
+      consent: field(req.body, 'consent', 5),
     };
     const password = field(req.body, 'password', MAX_PASSWORD_LENGTH + 1);
     try {
-      await services.auth.registerApplicant({ tenantId: req.tenant.id, name: values.name, nik: values.nik, email: values.email || undefined, phone: values.phone || undefined, password, consent: values.consent === 'yes' });
+      await services.auth.registerApplicant({
+        tenantId: req.tenant.id,
+        name: values.name,
+        nik: values.nik,
+        email: values.email || undefined,
+        phone: values.phone || undefined,
+        password,
+        consent: values.consent === 'yes',
+      });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const errors = err.details.fields ? fieldErrors(req, err.details.fields) : [{ field: err.code === 'already_registered' ? 'email' : 'name', message: errorMessage(req, err) }];
+      const errors = err.details.fields
+        ? fieldErrors(req, err.details.fields)
+        : [{ field: err.code === 'already_registered' ? 'email' : 'name', message: errorMessage(req, err) }];
       return registerPage(req, reply, values, errors);
     }
-    const { token } = await services.auth.login({ tenantId: req.tenant.id, login: values.email || values.phone, password, clientIp: req.ip, kind: 'cookie', previousToken: req.cookies[SESSION_COOKIE] });
+    const { token } = await services.auth.login({
+      tenantId: req.tenant.id,
+      login: values.email || values.phone,
+      password,
+      clientIp: req.ip,
+      kind: 'cookie',
+      previousToken: req.cookies[SESSION_COOKIE],
+    });
     setSessionCookie(reply, token);
     return reply.redirect('/akun/verifikasi', 303);
   });
 
   // ---- Sign in / out ----
-  const signInPage = (req: FastifyRequest, reply: FastifyReply, values: { login?: string; kembali?: string } = {}, errors: FieldError[] = [], notice?: string, status?: number) => {
+  const signInPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    values: { login?: string; kembali?: string } = {},
+    errors: FieldError[] = [],
+    notice?: string,
+    status?: number,
+  ) => {
     const lang = req.lang;
     return sendPage(req, reply, {
       title: t(lang, 'signin.title'),
@@ -92,7 +120,14 @@ export function accountPages(app: FastifyInstance, services: Services): void {
     if (!password) errors.push({ field: 'password', message: required(req, t(req.lang, 'signin.password')) });
     if (errors.length) return signInPage(req, reply, { login, kembali }, errors);
     try {
-      const { token, secondFactor } = await services.auth.login({ tenantId: req.tenant.id, login, password, clientIp: req.ip, kind: 'cookie', previousToken: req.cookies[SESSION_COOKIE] });
+      const { token, secondFactor } = await services.auth.login({
+        tenantId: req.tenant.id,
+        login,
+        password,
+        clientIp: req.ip,
+        kind: 'cookie',
+        previousToken: req.cookies[SESSION_COOKIE],
+      });
       setSessionCookie(reply, token);
       // Officers continue to their second factor: first set-up, or the code.
       if (secondFactor === 'set_up') return reply.redirect('/kantor/atur-autentikator', 303);
@@ -120,7 +155,10 @@ export function accountPages(app: FastifyInstance, services: Services): void {
     const lang = req.lang;
     const user = await services.auth.getUser(actor);
     if (user.contact_verified_at && !errors.length) {
-      return sendPage(req, reply, { title: t(lang, 'verify.done'), body: html`<h1>${t(lang, 'verify.done')}</h1><p><a href="/izin">${t(lang, 'home.apply')}</a></p>` });
+      return sendPage(req, reply, {
+        title: t(lang, 'verify.done'),
+        body: html`<h1>${t(lang, 'verify.done')}</h1><p><a href="/izin">${t(lang, 'home.apply')}</a></p>`,
+      });
     }
     return sendPage(req, reply, {
       title: t(lang, 'verify.title'),
@@ -224,11 +262,22 @@ export function accountPages(app: FastifyInstance, services: Services): void {
     return sendPage(req, reply, {
       title: t(lang, 'profile.title'),
       errors,
-      notice: notice ? banner(notice, 'success') : !user.contact_verified_at && user.role === 'applicant' ? html`<div class="banner" role="status"><p class="banner__text"><a href="/akun/verifikasi">${t(lang, 'verify.needed')}</a></p></div>` : null,
+      notice: notice
+        ? banner(notice, 'success')
+        : !user.contact_verified_at && user.role === 'applicant'
+          ? html`<div class="banner" role="status"><p class="banner__text"><a href="/akun/verifikasi">${t(lang, 'verify.needed')}</a></p></div>`
+          : null,
       body: html`<h1>${t(lang, 'profile.title')}</h1>
 ${summaryList([
   { key: t(lang, 'profile.nik'), value: nik },
-  ...(user.consent_at ? [{ key: t(lang, 'profile.consent'), value: t(lang, 'profile.consent.text', { date: formatDate(lang, user.consent_at, req.tenant.time_zone), version: user.consent_version ?? '' }) }] : []),
+  ...(user.consent_at
+    ? [
+        {
+          key: t(lang, 'profile.consent'),
+          value: t(lang, 'profile.consent.text', { date: formatDate(lang, user.consent_at, req.tenant.time_zone), version: user.consent_version ?? '' }),
+        },
+      ]
+    : []),
 ])}
 <form method="post" action="/akun/profil" novalidate>${csrfField(req)}
   ${textInput({ lang, name: 'name', label: t(lang, 'register.name'), value: v.name, error: errorFor(errors, 'name'), autocomplete: 'name', maxlength: 120, spellcheck: false })}

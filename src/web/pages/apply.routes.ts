@@ -12,7 +12,20 @@ import type { Lang } from '../../shared/messages.js';
 import type { SlaResult } from '../../sla/sla.js';
 import type { Services } from '../../services.js';
 import { stateOf } from '../../workflow/workflow.engine.js';
-import { banner, button, checkbox, csrfField, errorFor, type FieldError, fileUpload, linkButton, radios, summaryList, textarea, textInput } from '../components.js';
+import {
+  banner,
+  button,
+  checkbox,
+  csrfField,
+  errorFor,
+  type FieldError,
+  fileUpload,
+  linkButton,
+  radios,
+  summaryList,
+  textarea,
+  textInput,
+} from '../components.js';
 import { html, type SafeHtml } from '../html.js';
 import { formatDate, formatDateTime, formatRupiah, loc, t } from '../i18n.js';
 import { sendPage } from '../layout.js';
@@ -46,12 +59,27 @@ export function displayAnswer(lang: Lang, f: FieldDefinition, value: Answers[str
 
 /** The input for one form field; on question pages its label is the page heading. */
 export function fieldInput(lang: Lang, f: FieldDefinition, value: string | undefined, error: string | undefined, asHeading = true): SafeHtml {
-  const common = { lang, name: f.name, label: loc(lang, f.label), hint: f.hint ? loc(lang, f.hint) : undefined, error, isPageHeading: asHeading, optional: !f.required };
+  const common = {
+    lang,
+    name: f.name,
+    label: loc(lang, f.label),
+    hint: f.hint ? loc(lang, f.hint) : undefined,
+    error,
+    isPageHeading: asHeading,
+    optional: !f.required,
+  };
   switch (f.type) {
     case 'select':
       return radios({ ...common, value, options: f.options.map((o) => ({ value: o.value, label: loc(lang, o.label) })) });
     case 'yes_no':
-      return radios({ ...common, value, options: [{ value: 'yes', label: t(lang, 'yes') }, { value: 'no', label: t(lang, 'no') }] });
+      return radios({
+        ...common,
+        value,
+        options: [
+          { value: 'yes', label: t(lang, 'yes') },
+          { value: 'no', label: t(lang, 'no') },
+        ],
+      });
     case 'textarea':
       return textarea({ ...common, value, maxlength: f.maxLength });
     case 'date':
@@ -88,7 +116,11 @@ export function applyPages(app: FastifyInstance, services: Services): void {
   const expectedBy = (req: FastifyRequest, sla: SlaResult) => (sla.dueDate ? formatDate(req.lang, `${sla.dueDate}T12:00:00Z`, 'UTC') : '–');
 
   /** Loads the application for the applicant's side, or answers (sign-in redirect / 404) and returns null. */
-  async function loadOwn(req: FastifyRequest, reply: FastifyReply, id: string): Promise<{ actor: Actor; view: Awaited<ReturnType<Services['applications']['getApplication']>> } | null> {
+  async function loadOwn(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+  ): Promise<{ actor: Actor; view: Awaited<ReturnType<Services['applications']['getApplication']>> } | null> {
     const actor = signedIn(req, reply);
     if (!actor) return null;
     if (!UUID.test(id)) throw new AppError('not_found', 'bad id');
@@ -96,7 +128,8 @@ export function applyPages(app: FastifyInstance, services: Services): void {
     return { actor, view };
   }
 
-  const editable = (actor: Actor, app: Application, wf: Parameters<typeof isEditableState>[0]) => actsForApplicant(actor, app) && isEditableState(wf, app.state);
+  const editable = (actor: Actor, app: Application, wf: Parameters<typeof isEditableState>[0]) =>
+    actsForApplicant(actor, app) && isEditableState(wf, app.state);
 
   /** loadOwn for the pages that change a file: one no longer open to changes sends the visitor to its detail page. */
   async function loadEditable(req: FastifyRequest, reply: FastifyReply, id: string): ReturnType<typeof loadOwn> {
@@ -120,9 +153,11 @@ export function applyPages(app: FastifyInstance, services: Services): void {
 <p>${t(lang, 'start.lead', { fields: def.fields.length })}</p>
 <h2>${t(lang, 'start.need')}</h2>
 <ul>${def.requirements.filter((r) => r.required).map((r) => html`<li>${loc(lang, r.name)}</li>`)}</ul>
-${req.actor
-  ? html`<form method="post" action="/izin/${def.code}/mulai">${csrfField(req)}${button(t(lang, 'start.button'))}</form>`
-  : linkButton(`/akun/masuk?kembali=${encodeURIComponent(`/izin/${def.code}/mulai`)}`, t(lang, 'start.signin'), true)}`,
+${
+  req.actor
+    ? html`<form method="post" action="/izin/${def.code}/mulai">${csrfField(req)}${button(t(lang, 'start.button'))}</form>`
+    : linkButton(`/akun/masuk?kembali=${encodeURIComponent(`/izin/${def.code}/mulai`)}`, t(lang, 'start.signin'), true)
+}`,
     });
   });
 
@@ -136,7 +171,16 @@ ${req.actor
   });
 
   // ---- Question pages: one field per page ----
-  const questionPage = (req: FastifyRequest, reply: FastifyReply, app: Application, def: PermitTypeDefinition, f: FieldDefinition, value: string | undefined, errors: FieldError[], change: boolean) => {
+  const questionPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    app: Application,
+    def: PermitTypeDefinition,
+    f: FieldDefinition,
+    value: string | undefined,
+    errors: FieldError[],
+    change: boolean,
+  ) => {
     const lang = req.lang;
     const index = def.fields.indexOf(f);
     const prev = index > 0 ? `/permohonan/${app.id}/isian/${def.fields[index - 1]!.name}` : `/izin/${def.code}/mulai`;
@@ -153,39 +197,59 @@ ${req.actor
     });
   };
 
-  app.get<{ Params: { id: string; field: string }; Querystring: { ubah?: string } }>('/permohonan/:id/isian/:field', { schema: { hide: true } }, async (req, reply) => {
-    const own = await loadEditable(req, reply, req.params.id);
-    if (!own) return reply;
-    const { app, definition } = own.view;
-    const f = definition.fields.find((x) => x.name === req.params.field);
-    if (!f) throw new AppError('not_found', 'no such field');
-    const answers = JSON.parse(app.answers) as Answers;
-    const current = answers[f.name];
-    const value = current === undefined ? undefined : f.type === 'yes_no' ? (current ? 'yes' : 'no') : String(current);
-    return questionPage(req, reply, app, definition, f, value, [], req.query.ubah === '1');
-  });
+  app.get<{ Params: { id: string; field: string }; Querystring: { ubah?: string } }>(
+    '/permohonan/:id/isian/:field',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const own = await loadEditable(req, reply, req.params.id);
+      if (!own) return reply;
+      const { app, definition } = own.view;
+      const f = definition.fields.find((x) => x.name === req.params.field);
+      if (!f) throw new AppError('not_found', 'no such field');
+      const answers = JSON.parse(app.answers) as Answers;
+      const current = answers[f.name];
+      const value = current === undefined ? undefined : f.type === 'yes_no' ? (current ? 'yes' : 'no') : String(current);
+      return questionPage(req, reply, app, definition, f, value, [], req.query.ubah === '1');
+    },
+  );
 
-  app.post<{ Params: { id: string; field: string }; Querystring: { ubah?: string } }>('/permohonan/:id/isian/:field', { schema: { hide: true } }, async (req, reply) => {
-    checkCsrf(req, req.body);
-    const own = await loadEditable(req, reply, req.params.id);
-    if (!own) return reply;
-    const { app, definition } = own.view;
-    const f = definition.fields.find((x) => x.name === req.params.field);
-    if (!f) throw new AppError('not_found', 'no such field');
-    const change = req.query.ubah === '1';
-    const value = field(req.body, f.name, 6000);
-    if (f.required && !value.trim()) {
-      return questionPage(req, reply, app, definition, f, value, [{ field: f.name, message: requiredMessage(req.lang, loc(req.lang, f.label)) }], change);
-    }
-    try {
-      await services.applications.updateApplication({ actor: own.actor, applicationId: app.id, answers: { [f.name]: value.trim() === '' ? null : value } });
-    } catch (err) {
-      if (!(err instanceof AppError) || !err.details.fields) throw err;
-      return questionPage(req, reply, app, definition, f, value, fieldErrors(req, err.details.fields, (p) => p.replace(/^answers\./, '')).map((e) => ({ ...e, message: `${loc(req.lang, f.label)}: ${e.message}` })), change);
-    }
-    const next = definition.fields[definition.fields.indexOf(f) + 1];
-    return reply.redirect(change ? `/permohonan/${app.id}/periksa` : next ? `/permohonan/${app.id}/isian/${next.name}` : `/permohonan/${app.id}/dokumen`, 303);
-  });
+  app.post<{ Params: { id: string; field: string }; Querystring: { ubah?: string } }>(
+    '/permohonan/:id/isian/:field',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      checkCsrf(req, req.body);
+      const own = await loadEditable(req, reply, req.params.id);
+      if (!own) return reply;
+      const { app, definition } = own.view;
+      const f = definition.fields.find((x) => x.name === req.params.field);
+      if (!f) throw new AppError('not_found', 'no such field');
+      const change = req.query.ubah === '1';
+      const value = field(req.body, f.name, 6000);
+      if (f.required && !value.trim()) {
+        return questionPage(req, reply, app, definition, f, value, [{ field: f.name, message: requiredMessage(req.lang, loc(req.lang, f.label)) }], change);
+      }
+      try {
+        await services.applications.updateApplication({ actor: own.actor, applicationId: app.id, answers: { [f.name]: value.trim() === '' ? null : value } });
+      } catch (err) {
+        if (!(err instanceof AppError) || !err.details.fields) throw err;
+        return questionPage(
+          req,
+          reply,
+          app,
+          definition,
+          f,
+          value,
+          fieldErrors(req, err.details.fields, (p) => p.replace(/^answers\./, '')).map((e) => ({ ...e, message: `${loc(req.lang, f.label)}: ${e.message}` })),
+          change,
+        );
+      }
+      const next = definition.fields[definition.fields.indexOf(f) + 1];
+      return reply.redirect(
+        change ? `/permohonan/${app.id}/periksa` : next ? `/permohonan/${app.id}/isian/${next.name}` : `/permohonan/${app.id}/dokumen`,
+        303,
+      );
+    },
+  );
 
   // ---- Documents ----
   app.get<{ Params: { id: string } }>('/permohonan/:id/dokumen', { schema: { hide: true } }, async (req, reply) => {
@@ -206,14 +270,26 @@ ${summaryList(
       : d.review_status === 'refused'
         ? html`<span class="error-message">${t(lang, 'docs.refused', { reason: d.review_reason ?? '' })}</span>`
         : html`${t(lang, 'docs.uploaded')}: ${d.file_name}`;
-    return { key: loc(lang, r.name), value: status, change: { href: `/permohonan/${app.id}/dokumen/${r.code}`, label: d ? t(lang, 'docs.replace') : t(lang, 'docs.upload') } };
+    return {
+      key: loc(lang, r.name),
+      value: status,
+      change: { href: `/permohonan/${app.id}/dokumen/${r.code}`, label: d ? t(lang, 'docs.replace') : t(lang, 'docs.upload') },
+    };
   }),
 )}
 ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
     });
   });
 
-  const uploadPage = (req: FastifyRequest, reply: FastifyReply, app: Application, def: PermitTypeDefinition, code: string, errors: FieldError[] = [], status?: number) => {
+  const uploadPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    app: Application,
+    def: PermitTypeDefinition,
+    code: string,
+    errors: FieldError[] = [],
+    status?: number,
+  ) => {
     const lang = req.lang;
     const r = def.requirements.find((x) => x.code === code)!;
     const maxBytes = Math.min(r.maxSizeMb * 1048576, services.config.maxUploadBytes);
@@ -260,7 +336,14 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
       return uploadPage(req, reply, app, definition, req.params.req, fileMissing);
     }
     try {
-      await services.documents.uploadDocument({ actor: own.actor, applicationId: app.id, requirementCode: req.params.req, fileName: part.filename, claimedType: part.mimetype, source: part.file });
+      await services.documents.uploadDocument({
+        actor: own.actor,
+        applicationId: app.id,
+        requirementCode: req.params.req,
+        fileName: part.filename,
+        claimedType: part.mimetype,
+        source: part.file,
+      });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       part.file.resume();
@@ -270,7 +353,12 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
   });
 
   // ---- Check your answers, declaration, submit ----
-  const checkPage = (req: FastifyRequest, reply: FastifyReply, view: Awaited<ReturnType<Services['applications']['getApplication']>>, errors: FieldError[] = []) => {
+  const checkPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    view: Awaited<ReturnType<Services['applications']['getApplication']>>,
+    errors: FieldError[] = [],
+  ) => {
     const lang = req.lang;
     const { app, definition, docs } = view;
     const answers = JSON.parse(app.answers) as Answers;
@@ -312,7 +400,8 @@ ${summaryList(
     const own = await loadOwn(req, reply, req.params.id);
     if (!own) return reply;
     const { app, definition } = own.view;
-    if (field(req.body, 'declaration', 5) !== 'yes') return checkPage(req, reply, own.view, [{ field: 'declaration', message: t(req.lang, 'check.declare.required') }]);
+    if (field(req.body, 'declaration', 5) !== 'yes')
+      return checkPage(req, reply, own.view, [{ field: 'declaration', message: t(req.lang, 'check.declare.required') }]);
     try {
       await services.applications.performAction({ actor: own.actor, applicationId: app.id, action: app.state === 'draft' ? 'submit' : 'resubmit' });
     } catch (err) {
@@ -408,46 +497,69 @@ ${items.length ? html`<ul class="card-list">${items}</ul>` : html`<p>${t(lang, '
   }
 
   /** The issued permits (newest first) and the signed receipts of a file, with download, verification and renewal. */
-  function permitsSection(req: FastifyRequest, own: Own, permits: PermitView[], receipts: Awaited<ReturnType<Services['permits']['receiptsForApplication']>>): SafeHtml {
+  function permitsSection(
+    req: FastifyRequest,
+    own: Own,
+    permits: PermitView[],
+    receipts: Awaited<ReturnType<Services['permits']['receiptsForApplication']>>,
+  ): SafeHtml {
     const lang = req.lang;
     const zone = req.tenant.time_zone;
     const { app, definition } = own.view;
     const canRenew = own.actor.role === 'applicant' && definition.renewable;
-    return html`${permits.length
-  ? html`<h2 id="izin">${t(lang, 'mine.permits')}</h2>
+    return html`${
+      permits.length
+        ? html`<h2 id="izin">${t(lang, 'mine.permits')}</h2>
 <ul class="card-list">${permits.map(
-      (p) => html`<li id="izin-${p.id}"><h3>${loc(lang, p.title)} ${permitStatusTag(lang, p.status)}</h3>
+            (p) => html`<li id="izin-${p.id}"><h3>${loc(lang, p.title)} ${permitStatusTag(lang, p.status)}</h3>
   ${summaryList([
     { key: t(lang, 'permit.number'), value: p.number },
     { key: t(lang, 'permit.holder'), value: p.holderName },
     { key: t(lang, 'permit.validity'), value: validityText(lang, p.validFrom, p.validUntil) },
     { key: t(lang, 'permit.code'), value: html`<span data-verification-code>${formatVerificationCode(p.verificationCode)}</span>` },
-    ...(p.status === 'revoked' && p.revokedAt ? [{ key: t(lang, 'permit.status'), value: t(lang, 'permit.revoked.detail', { date: formatDateTime(lang, p.revokedAt, zone), reason: p.revocationReason ?? '' }) }] : []),
+    ...(p.status === 'revoked' && p.revokedAt
+      ? [
+          {
+            key: t(lang, 'permit.status'),
+            value: t(lang, 'permit.revoked.detail', { date: formatDateTime(lang, p.revokedAt, zone), reason: p.revocationReason ?? '' }),
+          },
+        ]
+      : []),
   ])}
   <p><a href="/permohonan/${app.id}/izin/${p.id}.pdf" download>${t(lang, 'permit.download')}<span class="visually-hidden">: ${p.number}</span></a></p>
   <p><a href="/v/${p.verificationCode}">${t(lang, 'permit.verify.link')}<span class="visually-hidden">: ${p.number}</span></a></p>
-  ${canRenew && (p.status === 'valid' || p.status === 'expired')
-    ? html`<form method="post" action="/permohonan/${app.id}/izin/${p.id}/perpanjang" novalidate>
+  ${
+    canRenew && (p.status === 'valid' || p.status === 'expired')
+      ? html`<form method="post" action="/permohonan/${app.id}/izin/${p.id}/perpanjang" novalidate>
     ${csrfField(req)}
     <p class="hint">${t(lang, 'mine.permit.renew.hint')}</p>
     ${button(t(lang, 'mine.permit.renew'), { secondary: true })}
   </form>`
-    : ''}
+      : ''
+  }
 </li>`,
-    )}</ul>`
-  : ''}
-${receipts.length
-  ? html`<h2 id="tanda-terima-bertanda-tangan">${t(lang, 'mine.receipts')}</h2>
+          )}</ul>`
+        : ''
+    }
+${
+  receipts.length
+    ? html`<h2 id="tanda-terima-bertanda-tangan">${t(lang, 'mine.receipts')}</h2>
 <p>${t(lang, 'mine.receipts.lead')}</p>
 <ul class="card-list">${receipts.map(
-      (r) => html`<li><h3>${t(lang, r.kind === 'payment' ? 'mine.receipt.payment' : 'mine.receipt.filing')}</h3>
+        (r) => html`<li><h3>${t(lang, r.kind === 'payment' ? 'mine.receipt.payment' : 'mine.receipt.filing')}</h3>
   <p class="muted">${formatDateTime(lang, r.createdAt, zone)}</p>
   <p>${t(lang, 'permit.code')}: <a href="/v/${r.verificationCode}">${formatVerificationCode(r.verificationCode)}</a></p></li>`,
-    )}</ul>`
-  : ''}`;
+      )}</ul>`
+    : ''
+}`;
   }
 
-  async function detailPage(req: FastifyRequest, reply: FastifyReply, own: Own, opts: { notice?: SafeHtml | null; errors?: FieldError[]; status?: number } = {}): Promise<FastifyReply> {
+  async function detailPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    own: Own,
+    opts: { notice?: SafeHtml | null; errors?: FieldError[]; status?: number } = {},
+  ): Promise<FastifyReply> {
     const lang = req.lang;
     const { app, definition, workflow, docs, events, sla } = own.view;
     const state = stateOf(workflow, app.state);
@@ -475,41 +587,60 @@ ${summaryList([
   ...(app.submitted_at ? [{ key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, req.tenant.time_zone) }] : []),
   ...(sla.dueDate ? [{ key: t(lang, 'detail.expected'), value: expectedBy(req, sla) }] : []),
   { key: t(lang, 'detail.channel'), value: t(lang, `channel.${app.channel}`) },
-  ...(app.fee_amount !== null && !app.fee_paid_at ? [{ key: t(lang, 'guide.fee'), value: t(lang, 'detail.fee', { amount: formatRupiah(app.fee_amount) }) }] : []),
+  ...(app.fee_amount !== null && !app.fee_paid_at
+    ? [{ key: t(lang, 'guide.fee'), value: t(lang, 'detail.fee', { amount: formatRupiah(app.fee_amount) }) }]
+    : []),
 ])}
 ${permitsSection(req, own, permits, receipts)}
-${app.state === 'returned_to_applicant'
-  ? html`<div class="banner" role="status"><h2>${t(lang, 'detail.returned')}</h2>
+${
+  app.state === 'returned_to_applicant'
+    ? html`<div class="banner" role="status"><h2>${t(lang, 'detail.returned')}</h2>
   ${lastReturn?.reason ? html`<p>${t(lang, 'detail.reason', { reason: lastReturn.reason })}</p>` : ''}
-  ${refused.length ? html`<ul>${refused.map((d) => {
-    const r = definition.requirements.find((x) => x.code === d.requirement_code);
-    return html`<li><a href="/permohonan/${app.id}/dokumen/${d.requirement_code}">${r ? loc(lang, r.name) : d.requirement_code}</a>: ${d.review_reason ?? ''}</li>`;
-  })}</ul>` : ''}
+  ${
+    refused.length
+      ? html`<ul>${refused.map((d) => {
+          const r = definition.requirements.find((x) => x.code === d.requirement_code);
+          return html`<li><a href="/permohonan/${app.id}/dokumen/${d.requirement_code}">${r ? loc(lang, r.name) : d.requirement_code}</a>: ${d.review_reason ?? ''}</li>`;
+        })}</ul>`
+      : ''
+  }
   ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'check.resubmit'))}</div>`
-  : ''}
+    : ''
+}
 ${canEdit && app.state === 'draft' ? linkButton(`/permohonan/${app.id}/isian/${definition.fields[0]!.name}`, t(lang, 'mine.continue')) : ''}
-${messages.length
-  ? html`<h2>${t(lang, 'detail.messages')}</h2><ul class="card-list">${messages.map((n) => html`<li><p class="muted">${formatDateTime(lang, n.created_at, req.tenant.time_zone)}</p><p>${n.body}</p></li>`)}</ul>`
-  : ''}
+${
+  messages.length
+    ? html`<h2>${t(lang, 'detail.messages')}</h2><ul class="card-list">${messages.map((n) => html`<li><p class="muted">${formatDateTime(lang, n.created_at, req.tenant.time_zone)}</p><p>${n.body}</p></li>`)}</ul>`
+    : ''
+}
 <h2>${t(lang, 'check.answers')}</h2>
 ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: displayAnswer(lang, f, answers[f.name]) })))}
 <h2>${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${events.map(
-        (e) => html`<li><strong>${loc(lang, stateOf(workflow, e.to_state).label)}</strong><br><span class="muted">${formatDateTime(lang, e.created_at, req.tenant.time_zone)}</span>${
-          e.reason ? html`<br>${t(lang, 'detail.reason', { reason: e.reason })}` : ''
-        }</li>`,
+        (e) =>
+          html`<li><strong>${loc(lang, stateOf(workflow, e.to_state).label)}</strong><br><span class="muted">${formatDateTime(lang, e.created_at, req.tenant.time_zone)}</span>${
+            e.reason ? html`<br>${t(lang, 'detail.reason', { reason: e.reason })}` : ''
+          }</li>`,
       )}</ol>
 ${canWithdraw ? html`<p><a href="/permohonan/${app.id}/tarik">${t(lang, 'detail.withdraw')}</a></p>` : ''}`,
     });
   }
 
-  app.get<{ Params: { id: string }; Querystring: { ditarik?: string; perpanjangan?: string } }>('/permohonan/:id', { schema: { hide: true } }, async (req, reply) => {
-    const own = await loadOwn(req, reply, req.params.id);
-    if (!own) return reply;
-    const lang = req.lang;
-    const notice = req.query.ditarik ? banner(t(lang, 'withdraw.done'), 'success') : req.query.perpanjangan ? banner(t(lang, 'mine.permit.renewed'), 'success') : null;
-    return detailPage(req, reply, own, { notice });
-  });
+  app.get<{ Params: { id: string }; Querystring: { ditarik?: string; perpanjangan?: string } }>(
+    '/permohonan/:id',
+    { schema: { hide: true } },
+    async (req, reply) => {
+      const own = await loadOwn(req, reply, req.params.id);
+      if (!own) return reply;
+      const lang = req.lang;
+      const notice = req.query.ditarik
+        ? banner(t(lang, 'withdraw.done'), 'success')
+        : req.query.perpanjangan
+          ? banner(t(lang, 'mine.permit.renewed'), 'success')
+          : null;
+      return detailPage(req, reply, own, { notice });
+    },
+  );
 
   // ---- The issued permit: download and renewal ----
   app.get<{ Params: { id: string; permitId: string } }>('/permohonan/:id/izin/:permitId.pdf', { schema: { hide: true } }, async (req, reply) => {
@@ -555,5 +686,4 @@ ${canWithdraw ? html`<p><a href="/permohonan/${app.id}/tarik">${t(lang, 'detail.
     await services.applications.performAction({ actor: own.actor, applicationId: own.view.app.id, action: 'withdraw' });
     return reply.redirect(`/permohonan/${own.view.app.id}?ditarik=1`, 303);
   });
-
 }

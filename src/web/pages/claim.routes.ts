@@ -9,11 +9,17 @@ import { checkCsrf, field, requiredMessage, signedIn } from './helpers.js';
 
 const M = {
   title: { id: 'Klaim berkas dari loket', en: 'Claim a file from the front desk' },
-  lead: { id: 'Bila berkas Anda diterima di loket, lewat kurir, atau dibantu petugas, Anda menerima nomor permohonan dan kode klaim lewat WhatsApp atau email. Masukkan keduanya untuk mengikuti berkas di akun Anda.', en: 'If the office took in your file at the counter, by courier or with an officer’s help, you received the application number and a claim code by WhatsApp or email. Enter both to follow the file in your account.' },
+  lead: {
+    id: 'Bila berkas Anda diterima di loket, lewat kurir, atau dibantu petugas, Anda menerima nomor permohonan dan kode klaim lewat WhatsApp atau email. Masukkan keduanya untuk mengikuti berkas di akun Anda.',
+    en: 'If the office took in your file at the counter, by courier or with an officer’s help, you received the application number and a claim code by WhatsApp or email. Enter both to follow the file in your account.',
+  },
   number: { id: 'Nomor permohonan', en: 'Application number' },
   code: { id: 'Kode klaim', en: 'Claim code' },
   submit: { id: 'Klaim berkas', en: 'Claim the file' },
-  notFound: { id: 'Nomor dan kode klaim tidak cocok, kodenya sudah dipakai, atau sudah kedaluwarsa. Periksa pesan dari kami, atau hubungi loket.', en: 'The number and claim code do not match, the code was used, or it has expired. Check our message, or contact the counter.' },
+  notFound: {
+    id: 'Nomor dan kode klaim tidak cocok, kodenya sudah dipakai, atau sudah kedaluwarsa. Periksa pesan dari kami, atau hubungi loket.',
+    en: 'The number and claim code do not match, the code was used, or it has expired. Check our message, or contact the counter.',
+  },
 } as const;
 const m = (lang: Lang, key: keyof typeof M) => fillTemplate(M[key][lang]);
 

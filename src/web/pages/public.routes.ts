@@ -56,7 +56,11 @@ export function publicPages(app: FastifyInstance, services: Services): void {
     const lang = req.lang;
     const q = (typeof req.query.q === 'string' ? req.query.q : '').trim().slice(0, 100);
     const types = (await services.catalogue.listPermitTypes({ tenantId: req.tenant.id })).filter(
-      (pt) => !q || [pt.definition.code, pt.definition.name.id, pt.definition.name.en, pt.definition.description[lang]].some((s) => s.toLowerCase().includes(q.toLowerCase())),
+      (pt) =>
+        !q ||
+        [pt.definition.code, pt.definition.name.id, pt.definition.name.en, pt.definition.description[lang]].some((s) =>
+          s.toLowerCase().includes(q.toLowerCase()),
+        ),
     );
     return sendPage(req, reply, {
       title: t(lang, 'catalogue.title'),
@@ -88,10 +92,15 @@ ${types.length === 0 ? html`<p>${t(lang, 'catalogue.none', { q })}</p>` : ''}
 <h2>${t(lang, 'guide.who')}</h2><p>${loc(lang, def.audience)}</p>
 <h2>${t(lang, 'guide.documents')}</h2><p class="hint">${t(lang, 'guide.documents.hint')}</p>
 <ul>${def.requirements.map(
-        (r) => html`<li><strong>${loc(lang, r.name)}</strong> (${r.required ? t(lang, 'guide.required') : t(lang, 'guide.optional')})<br><span class="muted">${t(lang, 'guide.types', {
-          types: r.acceptedTypes.map((k) => k.toUpperCase()).join(', '),
-          mb: r.maxSizeMb,
-        })}</span></li>`,
+        (r) =>
+          html`<li><strong>${loc(lang, r.name)}</strong> (${r.required ? t(lang, 'guide.required') : t(lang, 'guide.optional')})<br><span class="muted">${t(
+            lang,
+            'guide.types',
+            {
+              types: r.acceptedTypes.map((k) => k.toUpperCase()).join(', '),
+              mb: r.maxSizeMb,
+            },
+          )}</span></li>`,
       )}</ul>
 <h2>${t(lang, 'guide.steps')}</h2>
 <ol>${steps.map((s) => html`<li>${loc(lang, s.label)}</li>`)}<li>${loc(lang, pt.workflow.states.find((s) => s.code === 'issued')?.label ?? { id: 'Terbit', en: 'Issued' })}</li></ol>
@@ -124,7 +133,11 @@ ${linkButton(`/izin/${def.code}/mulai`, t(lang, 'guide.start'), true)}
     });
   });
 
-  const trackForm = (lang: 'id' | 'en', values: { number?: string; code?: string }, errors: { field: string; message: string }[] = []) => html`<h1>${t(lang, 'track.title')}</h1>
+  const trackForm = (
+    lang: 'id' | 'en',
+    values: { number?: string; code?: string },
+    errors: { field: string; message: string }[] = [],
+  ) => html`<h1>${t(lang, 'track.title')}</h1>
 <p>${t(lang, 'track.lead')}</p>
 <form method="post" action="/lacak" novalidate>
   ${textInput({ lang, name: 'number', label: t(lang, 'track.number'), hint: t(lang, 'track.number.hint'), value: values.number, error: errors.find((e) => e.field === 'number')?.message, width: 'medium', spellcheck: false, maxlength: 40 })}
@@ -171,15 +184,23 @@ ${r.documentsToReplace.length ? html`<h2>${t(lang, 'track.replace')}</h2><ul>${r
   if (services.config.env !== 'production') {
     app.get('/dev/kotak-surat', { schema: { hide: true } }, async (req, reply) => {
       const lang = req.lang;
-      const mails = await services.db.selectFrom('notifications').selectAll().where('tenant_id', '=', req.tenant.id).orderBy('created_at', 'desc').orderBy('outbox_id', 'desc').limit(30).execute();
+      const mails = await services.db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('tenant_id', '=', req.tenant.id)
+        .orderBy('created_at', 'desc')
+        .orderBy('outbox_id', 'desc')
+        .limit(30)
+        .execute();
       return sendPage(req, reply, {
         title: t(lang, 'mailbox.title'),
         body: html`<h1>${t(lang, 'mailbox.title')}</h1><p>${t(lang, 'mailbox.lead')}</p>
 ${mails.length === 0 ? html`<p>${t(lang, 'mailbox.empty')}</p>` : ''}
 <ul class="card-list">${mails.map(
-          (m) => html`<li><h2>${m.subject}</h2><p class="muted">${m.channel} → ${m.recipient} · ${formatDateTime(lang, m.created_at, req.tenant.time_zone)}</p><p data-mail-body>${m.body
-            .split('\n')
-            .map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</p></li>`,
+          (m) =>
+            html`<li><h2>${m.subject}</h2><p class="muted">${m.channel} → ${m.recipient} · ${formatDateTime(lang, m.created_at, req.tenant.time_zone)}</p><p data-mail-body>${m.body
+              .split('\n')
+              .map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</p></li>`,
         )}</ul>`,
       });
     });

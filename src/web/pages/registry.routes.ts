@@ -46,13 +46,16 @@ export function registryPages(app: FastifyInstance, services: Services): void {
       const pageText = one('page', 10);
       const page = /^\d{1,5}$/.test(pageText) && Number(pageText) >= 1 ? Math.min(Number(pageText), 10_000) : 1;
 
-      const types = (await services.catalogue.listPermitTypes({ tenantId: req.tenant.id, includeDisabled: true })).filter((pt) => certificateOf(pt.definition).publicRegistry);
+      const types = (await services.catalogue.listPermitTypes({ tenantId: req.tenant.id, includeDisabled: true })).filter(
+        (pt) => certificateOf(pt.definition).publicRegistry,
+      );
       const typeNames = new Map(types.map((pt) => [pt.definition.code, pt.definition.name]));
 
       const errors: FieldError[] = [];
       if (values.q.length > 100) errors.push({ field: 'q', message: t(lang, 'registry.q.too_long') });
       if (values.type && !typeNames.has(values.type)) errors.push({ field: 'type', message: t(lang, 'registry.type.invalid') });
-      if (values.status && !(STATUSES as readonly string[]).includes(values.status)) errors.push({ field: 'status', message: t(lang, 'registry.status.invalid') });
+      if (values.status && !(STATUSES as readonly string[]).includes(values.status))
+        errors.push({ field: 'status', message: t(lang, 'registry.status.invalid') });
       if (values.from && !isDate(values.from)) errors.push({ field: 'from', message: t(lang, 'registry.date.invalid', { label: t(lang, 'registry.from') }) });
       if (values.to && !isDate(values.to)) errors.push({ field: 'to', message: t(lang, 'registry.date.invalid', { label: t(lang, 'registry.to') }) });
       if (errors.length === 0 && values.from && values.to && values.from > values.to) errors.push({ field: 'to', message: t(lang, 'registry.range.invalid') });
@@ -71,8 +74,18 @@ export function registryPages(app: FastifyInstance, services: Services): void {
       const form = html`<form method="get" action="/registri" role="search" aria-label="${t(lang, 'registry.title')}" novalidate>
   ${textInput({ lang, name: 'q', label: t(lang, 'registry.q'), value: values.q, error: errorFor(errors, 'q'), maxlength: 100, spellcheck: false })}
   <div class="filters">
-  ${select('type', t(lang, 'permit.type'), values.type, types.map((pt) => ({ value: pt.definition.code, label: loc(lang, pt.definition.name) })))}
-  ${select('status', t(lang, 'permit.status'), values.status, STATUSES.map((s) => ({ value: s, label: t(lang, `permit.status.${s}`) })))}
+  ${select(
+    'type',
+    t(lang, 'permit.type'),
+    values.type,
+    types.map((pt) => ({ value: pt.definition.code, label: loc(lang, pt.definition.name) })),
+  )}
+  ${select(
+    'status',
+    t(lang, 'permit.status'),
+    values.status,
+    STATUSES.map((s) => ({ value: s, label: t(lang, `permit.status.${s}`) })),
+  )}
   ${textInput({ lang, name: 'from', label: t(lang, 'registry.from'), type: 'date', value: values.from, error: errorFor(errors, 'from'), width: 'medium' })}
   ${textInput({ lang, name: 'to', label: t(lang, 'registry.to'), type: 'date', value: values.to, error: errorFor(errors, 'to'), width: 'medium' })}
   </div>
@@ -95,7 +108,8 @@ export function registryPages(app: FastifyInstance, services: Services): void {
       const first = (page - 1) * PAGE_SIZE + 1;
       const last = first + result.records.length - 1;
       const exportQuery = queryString({ q: values.q, type: values.type, status: values.status, from: values.from, to: values.to });
-      const pageLink = (n: number) => `/registri${queryString({ q: values.q, type: values.type, status: values.status, from: values.from, to: values.to, page: n > 1 ? String(n) : undefined })}`;
+      const pageLink = (n: number) =>
+        `/registri${queryString({ q: values.q, type: values.type, status: values.status, from: values.from, to: values.to, page: n > 1 ? String(n) : undefined })}`;
 
       const count = result.records.length
         ? t(lang, 'registry.count', { first, last, total: result.total })

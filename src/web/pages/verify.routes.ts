@@ -11,7 +11,12 @@ import { html, type SafeHtml } from '../html.js';
 import { formatDateTime, formatRupiah, loc, t } from '../i18n.js';
 import { sendPage } from '../layout.js';
 
-const STATUS_COLOUR: Record<PublicPermitStatus, 'green' | 'yellow' | 'red' | 'grey'> = { valid: 'green', expired: 'yellow', revoked: 'red', superseded: 'grey' };
+const STATUS_COLOUR: Record<PublicPermitStatus, 'green' | 'yellow' | 'red' | 'grey'> = {
+  valid: 'green',
+  expired: 'yellow',
+  revoked: 'red',
+  superseded: 'grey',
+};
 const CODE = /^[0-9A-Z]{10}$/;
 const MAX_MB = Math.round(MAX_CHECKED_PDF_BYTES / 1048576);
 
@@ -98,11 +103,22 @@ ${p.conditions.length ? html`<h3>${t(lang, 'permit.conditions')}</h3><ol>${p.con
 
     if (v.kind === null && v.status === 'not_found') {
       const heading = t(lang, 'verification.result.not_found');
-      return page(heading, verdict('not_found', heading, html`<p>${t(lang, 'verification.result.not_found.text', { code: (from.code ?? '').slice(0, 40) })}</p>`), 404);
+      return page(
+        heading,
+        verdict('not_found', heading, html`<p>${t(lang, 'verification.result.not_found.text', { code: (from.code ?? '').slice(0, 40) })}</p>`),
+        404,
+      );
     }
     if (v.kind === null) {
       const heading = t(lang, 'verification.result.not_authentic');
-      return page(heading, verdict('not_authentic', heading, html`<p>${t(lang, from.pdf ? 'verification.result.not_authentic.pdf' : 'verification.result.not_authentic.code')}</p>`));
+      return page(
+        heading,
+        verdict(
+          'not_authentic',
+          heading,
+          html`<p>${t(lang, from.pdf ? 'verification.result.not_authentic.pdf' : 'verification.result.not_authentic.code')}</p>`,
+        ),
+      );
     }
     if (v.kind === 'receipt') {
       const r = v.receipt;
@@ -111,7 +127,10 @@ ${p.conditions.length ? html`<h3>${t(lang, 'permit.conditions')}</h3><ol>${p.con
         heading,
         html`${verdict('valid', heading, html`<p>${t(lang, r.receiptKind === 'payment' ? 'verification.receipt.payment' : 'verification.receipt.filing', { office: r.office.name })}</p>`)}
 ${summaryList([
-  { key: t(lang, 'verification.receipt.kind'), value: t(lang, r.receiptKind === 'payment' ? 'verification.receipt.kind.payment' : 'verification.receipt.kind.filing') },
+  {
+    key: t(lang, 'verification.receipt.kind'),
+    value: t(lang, r.receiptKind === 'payment' ? 'verification.receipt.kind.payment' : 'verification.receipt.kind.filing'),
+  },
   { key: t(lang, 'done.number'), value: r.applicationNumber },
   { key: t(lang, 'permit.type'), value: loc(lang, r.permitType.name) },
   { key: t(lang, 'verification.receipt.applicant'), value: r.applicantName },
@@ -133,7 +152,10 @@ ${signatureHelp(lang, r.verificationCode)}`,
     const zone = req.tenant.time_zone;
     const match = from.pdf ? html`<p class="verdict__match"><strong>${t(lang, 'verification.pdf.match', { number: p.number })}</strong></p>` : '';
     const outcome: Record<PublicPermitStatus, () => { heading: string; text: SafeHtml }> = {
-      valid: () => ({ heading: t(lang, 'verification.result.valid'), text: html`<p>${t(lang, 'verification.result.valid.text', { office: p.office.name })}</p>` }),
+      valid: () => ({
+        heading: t(lang, 'verification.result.valid'),
+        text: html`<p>${t(lang, 'verification.result.valid.text', { office: p.office.name })}</p>`,
+      }),
       expired: () => ({
         heading: t(lang, 'verification.result.expired'),
         text: html`<p>${t(lang, 'verification.result.expired.text', { date: p.validUntil ? dateText(p.validUntil)[lang] : '–' })}</p>`,
@@ -151,9 +173,12 @@ ${signatureHelp(lang, r.verificationCode)}`,
       }),
     };
     const { heading, text } = outcome[p.status]();
-    return page(heading, html`${verdict(p.status, heading, html`${match}${text}`)}
+    return page(
+      heading,
+      html`${verdict(p.status, heading, html`${match}${text}`)}
 ${permitRows(req, p)}
-${signatureHelp(lang, p.verificationCode)}`);
+${signatureHelp(lang, p.verificationCode)}`,
+    );
   }
 
   app.get<{ Querystring: { kode?: string | string[] } }>('/verifikasi', { schema: { hide: true } }, async (req, reply) => {
@@ -166,14 +191,18 @@ ${signatureHelp(lang, p.verificationCode)}`);
     return reply.redirect(`/v/${code}`, 303);
   });
 
-  app.get<{ Params: { code: string } }>('/v/:code', { schema: { hide: true }, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const typed = String(req.params.code).slice(0, 60);
-    const code = normaliseVerificationCode(typed);
-    // A typed address (lower case, with the dash) goes to the one the QR code prints.
-    if (CODE.test(code) && code !== typed) return reply.redirect(`/v/${code}`, 302);
-    const result = await services.permits.verify({ tenantId: req.tenant.id, code: typed });
-    return resultPage(req, reply, result, { code: typed });
-  });
+  app.get<{ Params: { code: string } }>(
+    '/v/:code',
+    { schema: { hide: true }, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const typed = String(req.params.code).slice(0, 60);
+      const code = normaliseVerificationCode(typed);
+      // A typed address (lower case, with the dash) goes to the one the QR code prints.
+      if (CODE.test(code) && code !== typed) return reply.redirect(`/v/${code}`, 302);
+      const result = await services.permits.verify({ tenantId: req.tenant.id, code: typed });
+      return resultPage(req, reply, result, { code: typed });
+    },
+  );
 
   app.post('/verifikasi/pdf', { schema: { hide: true }, config: { rateLimit: { max: 20, timeWindow: '1 minute' } } }, async (req, reply) => {
     const lang = req.lang;
