@@ -116,11 +116,11 @@ export function registerErrorHandling(app: FastifyInstance, uploadLimitMb: numbe
       const fields = err.validation.map((v) => fieldFromZodIssue(v as never, part, data));
       return sendProblem(reply, request, 'invalid_input', 400, fields);
     }
-    const status = (err as FastifyError).statusCode ?? 500;
-    if (['FST_FIELDS_LIMIT', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT'].includes((err as FastifyError).code)) {
+    const status = err.statusCode ?? 500;
+    if (['FST_FIELDS_LIMIT', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT'].includes(err.code)) {
       return sendProblem(reply, request, 'invalid_input', 400, [{ field: 'file', code: 'required', message: 'send one file in a field named "file"' }]);
     }
-    if ((err as FastifyError).code === 'FST_REQ_FILE_TOO_LARGE') {
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE') {
       return sendProblem(reply, request, 'file_too_large', 413, undefined, { maxMb: uploadLimitMb });
     }
     if (status === 413) {

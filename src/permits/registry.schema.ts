@@ -65,7 +65,7 @@ export function toCsv(records: readonly RegistryRecord[]): string {
 /** The record schema as one self-contained JSON Schema (2020-12) document, as published. */
 export function registryJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(registryRecordSchema) as { $defs?: Record<string, Record<string, unknown>> };
-  const record = generated.$defs?.RegistryRecord ?? (generated as Record<string, unknown>);
+  const record = generated.$defs?.RegistryRecord ?? generated;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'Izol permit registry record',

@@ -155,7 +155,7 @@ export type SettingsService = ReturnType<typeof createSettingsService>;
 function parseBranding(json: string): TenantBranding {
   try {
     const v = JSON.parse(json) as unknown;
-    return v && typeof v === 'object' ? (v as TenantBranding) : {};
+    return v && typeof v === 'object' ? v : {};
   } catch {
     return {};
   }

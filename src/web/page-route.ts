@@ -91,7 +91,7 @@ export function pageKit(app: FastifyInstance) {
       return null;
     }
     if (opts.access === 'office') requireAccess({ actor: req.actor, permission: 'office.enter', resource: { tenantId: req.tenant.id } });
-    return { actor: req.actor as ActorFor<A> };
+    return { actor: req.actor };
   }
 
   function parsePart<S extends Shape | undefined>(schema: S, value: unknown, onBad: 'not_found' | 'default'): Out<S> {

@@ -119,7 +119,7 @@ describe('a seeded permit, signed, scanned, verified and revoked in Chromium at 
       };
       const download = async (page: Page, link: string): Promise<Buffer> => {
         const [file] = await Promise.all([page.waitForEvent('download'), page.locator(link).click()]);
-        return fs.readFileSync((await file.path())!);
+        return fs.readFileSync(await file.path());
       };
       const verdict = async (page: Page) => ({
         status: await page.locator('[data-verification-status]').getAttribute('data-verification-status'),

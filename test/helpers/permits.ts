@@ -57,7 +57,7 @@ export async function carryToIssued(
       continue;
     }
     if (!officers[role]) throw new Error(`nobody to move ${app.number} on from ${app.state}`);
-    const actor = officers[role]!;
+    const actor = officers[role];
     const code = FORWARD.find((c) => actionsFor(workflow, app.state, role).some((a) => a.code === c))!;
     if (code === options.stopBefore) return app.state;
     if (code === 'forward') {

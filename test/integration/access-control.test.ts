@@ -322,7 +322,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
 
     beforeAll(async () => {
       // ensureOffice's parameter is typed as KOTA_MALANG (every branding field required); the second office has fewer.
-      office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE as Parameters<typeof ensureOffice>[1])).id;
+      office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
       office2Verifier = await userWithToken(ctx, 'verifier', { host: OTHER_HOST, tenantId: office2Id });
       office1Submitted = await applicationIn('submitted');
       office1Document = (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', office1Submitted).executeTakeFirstOrThrow()).id;
@@ -432,7 +432,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
 
     beforeAll(async () => {
       // ensureOffice's parameter is typed as KOTA_MALANG (every branding field required); the second office has fewer.
-      office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE as Parameters<typeof ensureOffice>[1])).id;
+      office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
       office2Head = await person(ctx, 'head', office2Id, 'Kepala Kantor Batu');
       // A billboard permit (renewable) issued to applicant B through the API.
       bPermit = await issuedPermit(ctx, applicantB.token, staffTokens(), 'REKLAME');

@@ -26,7 +26,7 @@ describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
     mlg = ctx.tenant.id;
-    btu = (await ensureOffice(ctx.services, SECOND_OFFICE as Parameters<typeof ensureOffice>[1])).id;
+    btu = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
 
     // Real events through the services and the API: officer accounts, a registration and sign-ins
     // (one failed), drafts, uploads, submissions and a verification step. Officers act through the

@@ -97,7 +97,7 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     ctx = await createTestContext(dialect);
     // One sign-in per officer for the whole suite: /akun/masuk allows 10 posts a minute.
     for (const role of ['verifier', 'technical', 'treasurer', 'head'] as const) officers[role] = await signedInOfficer(role);
-    const batu = await ensureOffice(ctx.services, SECOND_OFFICE as Parameters<typeof ensureOffice>[1]);
+    const batu = await ensureOffice(ctx.services, SECOND_OFFICE);
     outsider = (await signedInOfficer('verifier', { tenantId: batu.id, host: OTHER_HOST })).page;
 
     const citizen = await account('applicant');

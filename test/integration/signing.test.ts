@@ -18,7 +18,7 @@ describe.each(DIALECTS)('signing keys and signed audit checkpoints (%s)', (diale
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
     mlg = ctx.tenant.id;
-    btu = (await ensureOffice(ctx.services, SECOND_OFFICE as Parameters<typeof ensureOffice>[1])).id;
+    btu = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
   });
   afterAll(async () => ctx?.close());
 

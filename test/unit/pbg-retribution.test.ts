@@ -140,7 +140,7 @@ describe('PBG retribution (PP 16/2021, DOMAIN.md)', () => {
   it('refuses answers it cannot price, naming the field', () => {
     const refusal = (answers: Record<string, unknown>): RetributionInputError => {
       try {
-        computePbgRetribution({ ...WORKED_EXAMPLE, ...answers } as never, malang2026);
+        computePbgRetribution({ ...WORKED_EXAMPLE, ...answers }, malang2026);
       } catch (err) {
         expect(err).toBeInstanceOf(RetributionInputError);
         return err as RetributionInputError;

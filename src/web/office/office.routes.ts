@@ -102,7 +102,7 @@ ${codeForm(req, '/kantor/atur-autentikator', errors)}`,
     if (!actor) return redirectToSignIn(req, reply);
     if (actor.role === 'applicant') throw new AppError('forbidden', 'back office is for staff');
     const lang = req.lang;
-    const q = (k: string, max = 60) => (typeof req.query[k] === 'string' ? req.query[k]!.trim().slice(0, max) : '');
+    const q = (k: string, max = 60) => (typeof req.query[k] === 'string' ? req.query[k].trim().slice(0, max) : '');
     const filters = { jenis: q('jenis', 12), saluran: q('saluran', 12), tahap: q('tahap', 40), sla: q('sla', 12), cari: q('cari', 100), milik: q('milik', 5) };
     const channel = (['online', 'courier', 'walk_in', 'assisted'] as const).find((c) => c === filters.saluran);
     const { rows } = await services.applications.listApplications({
