@@ -57,3 +57,8 @@ export function normalisePhone(raw: string): string | null {
 export function isValidKbli(raw: string): boolean {
   return /^\d{5}$/.test(raw);
 }
+
+/** An email address as Izol accepts one: something@domain.tld, no spaces, at most 254 characters. */
+export function isEmail(raw: string): boolean {
+  return raw.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw);
+}

@@ -145,3 +145,24 @@ describe('WhatsApp / mobile numbers', () => {
     expect(normalisePhone(raw)).toBeNull();
   });
 });
+
+describe('shared checks that used to drift', () => {
+  it('accepts an email only as name@domain.tld', async () => {
+    const { isEmail } = await import('../../src/shared/identifiers.js');
+    expect(isEmail('siti@example.id')).toBe(true);
+    expect(isEmail('siti@example')).toBe(false);
+    expect(isEmail('siti @example.id')).toBe(false);
+    expect(isEmail(`${'a'.repeat(250)}@x.id`)).toBe(false);
+  });
+
+  it('accepts only real calendar dates', async () => {
+    const { isCalendarDate } = await import('../../src/shared/time.js');
+    expect(isCalendarDate('2026-02-28')).toBe(true);
+    expect(isCalendarDate('2028-02-29')).toBe(true);
+    expect(isCalendarDate('2026-02-29')).toBe(false);
+    expect(isCalendarDate('2026-02-30')).toBe(false);
+    expect(isCalendarDate('2026-13-01')).toBe(false);
+    expect(isCalendarDate('2026-2-3')).toBe(false);
+    expect(isCalendarDate('2026-02-03T00:00')).toBe(false);
+  });
+});
