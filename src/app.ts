@@ -20,6 +20,13 @@ import { signingRoutes } from './signing/signing.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
 
+export type RouteEntry = { method: string; url: string; config: { page?: { csrf: 'form' | 'multipart' | 'none' } } };
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: readonly RouteEntry[];
+  }
+}
+
 /** Log redaction: no password, token, NIK or tracking code ever reaches the logs (SECURITY.md, UU PDP). */
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.nik', '*.token', '*.trackingCode'];
 
@@ -36,8 +43,14 @@ export async function createApp(services: Services, options: { logger?: FastifyB
     bodyLimit: 1024 * 1024,
     // Request ids are generated here; a client's X-Request-Id is not trusted (ASVS v5.0.0-4.1.3).
     genReqId: () => crypto.randomUUID(),
-    frameworkErrors: (_err, request, reply) => sendProblem(reply, request, 'invalid_input', 400),
+    frameworkErrors: (_err, request, reply) => void sendProblem(reply, request, 'invalid_input', 400),
   });
+  // Every route as registered (method, url, config): start-up checks and the route-walking tests read it.
+  const routeTable: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of Array.isArray(route.method) ? route.method : [route.method]) routeTable.push({ method, url: route.url, config: route.config ?? {} });
+  });
+  app.decorate('routeTable', routeTable);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -65,7 +78,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
     transformObject: createJsonSchemaTransformObject({}),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   const hasNul = (v: unknown): boolean =>
     typeof v === 'string'
@@ -73,8 +86,8 @@ export async function createApp(services: Services, options: { logger?: FastifyB
       : v !== null && typeof v === 'object'
         ? Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x))
         : false;
-  app.addHook('preValidation', async (request) => {
-    if (hasNul(request.body) || hasNul(request.query) || hasNul(request.params)) throw new AppError('invalid_input', 'NUL character in input');
+  app.addHook('preValidation', (request, _reply, done) => {
+    done(hasNul(request.body) || hasNul(request.query) || hasNul(request.params) ? new AppError('invalid_input', 'NUL character in input') : undefined);
   });
   registerRequestContext(app, services);
   healthRoutes(app, services);

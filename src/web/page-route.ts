@@ -123,8 +123,8 @@ export function pageKit(app: FastifyInstance) {
     });
   }
 
-  const checkFormCsrf = async (req: FastifyRequest): Promise<void> => {
-    if (!csrfOk(req, formStrings(req.body, 100)._csrf)) throw new CsrfError('anti-forgery token missing or wrong');
+  const checkFormCsrf = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void => {
+    done(csrfOk(req, formStrings(req.body, 100)._csrf) ? undefined : new CsrfError('anti-forgery token missing or wrong'));
   };
 
   return {

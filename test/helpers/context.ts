@@ -116,7 +116,7 @@ export async function userWithToken(
     payload: { login: email, password, ...(otp ? { otp } : {}) },
   });
   if (res.statusCode !== 200) throw new Error(`login failed for ${role}: ${res.body}`);
-  return { token: (res.json() as { token: string }).token, userId, email };
+  return { token: res.json<{ token: string }>().token, userId, email };
 }
 
 export function auth(token: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -136,5 +136,5 @@ export function multipartFile(
 }
 
 export function json<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
-  return res.json() as T;
+  return res.json<T>();
 }

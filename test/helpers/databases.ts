@@ -31,7 +31,7 @@ export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 export async function createTestDatabase(dialect: TestDialect): Promise<{ url: string; dir: string; drop(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'izol-test-'));
   if (dialect === 'sqlite') {
-    return { url: `sqlite:${path.join(dir, 'izol.db')}`, dir, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return { url: `sqlite:${path.join(dir, 'izol.db')}`, dir, drop: () => Promise.resolve(fs.rmSync(dir, { recursive: true, force: true })) };
   }
   const name = `izol_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
@@ -41,6 +41,7 @@ export async function createTestDatabase(dialect: TestDialect): Promise<{ url: s
     throw new Error(
       `PostgreSQL is required for the test suite and could not be reached at ${TEST_POSTGRES_URL} (${(err as Error).message}). ` +
         'Start PostgreSQL, or set TEST_DATABASE_URL to a server where this user may CREATE DATABASE.',
+      { cause: err },
     );
   }
   await admin.query(`create database ${name}`);

@@ -69,7 +69,7 @@ export async function readyDraft(ctx: TestContext, token: string, code = 'REKLAM
     payload: { permitTypeCode: code, answers: await validAnswers(ctx, code), ...extra },
   });
   if (created.statusCode !== 201) throw new Error(`create failed: ${created.body}`);
-  const id = (created.json() as { id: string }).id;
+  const id = created.json<{ id: string }>().id;
   await uploadRequired(ctx, token, id, code);
   return id;
 }
@@ -142,9 +142,9 @@ export async function issuedPermit(
     const token = tokenFor(step);
     for (const p of step.preconditions) {
       if (p === 'all_required_documents_accepted') {
-        const view = (await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(token) })).json() as {
+        const view = (await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(token) })).json<{
           requirements: { status: string; document: { id: string } | null }[];
-        };
+        }>();
         for (const r of view.requirements.filter((q) => q.document && q.status !== 'accepted')) {
           const res = await ctx.app.inject({
             method: 'POST',
@@ -174,7 +174,7 @@ export async function issuedPermit(
   }
   const permits = await ctx.app.inject({ url: `/api/v1/applications/${id}/permits`, headers: auth(applicant) });
   if (permits.statusCode !== 200) throw new Error(`listing the permits failed: ${permits.body}`);
-  const [permit] = permits.json() as { id: string; number: string; verificationCode: string }[];
+  const [permit] = permits.json<{ id: string; number: string; verificationCode: string }[]>();
   if (!permit) throw new Error(`application ${id} was signed but has no permit`);
   return { applicationId: id, permitId: permit.id, number: permit.number, verificationCode: permit.verificationCode };
 }

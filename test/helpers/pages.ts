@@ -27,7 +27,7 @@ export class PageClient {
     return res;
   }
   /** Posts a urlencoded form; `_csrf` is added unless given. */
-  async post(url: string, form: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<LightMyRequestResponse> {
+  async post(url: string, form: Record<string, string>, opts: { csrf?: boolean; remoteAddress?: string } = {}): Promise<LightMyRequestResponse> {
     if (!this.csrf) await this.get('/');
     const body = new URLSearchParams({ ...(opts.csrf === false ? {} : { _csrf: this.csrf }), ...form }).toString();
     const res = await this.ctx.app.inject({
@@ -35,16 +35,23 @@ export class PageClient {
       url,
       headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded' }),
       payload: body,
+      ...(opts.remoteAddress ? { remoteAddress: opts.remoteAddress } : {}),
     });
     this.remember(res);
     return res;
   }
-  /** Posts a multipart form with `_csrf` first and one file. */
-  async upload(url: string, fileName: string, content: Buffer, contentType: string): Promise<LightMyRequestResponse> {
+  /** Posts a multipart form with `_csrf` first (unless `csrf: false`) and one file. */
+  async upload(
+    url: string,
+    fileName: string,
+    content: Buffer,
+    contentType: string,
+    opts: { csrf?: boolean; remoteAddress?: string } = {},
+  ): Promise<LightMyRequestResponse> {
     if (!this.csrf) await this.get('/');
     const boundary = `----izolpage${Math.random().toString(16).slice(2)}`;
     const payload = Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${this.csrf}\r\n`),
+      Buffer.from(opts.csrf === false ? '' : `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${this.csrf}\r\n`),
       Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${contentType}\r\n\r\n`),
       content,
       Buffer.from(`\r\n--${boundary}--\r\n`),
@@ -54,6 +61,7 @@ export class PageClient {
       url,
       headers: this.headers({ 'content-type': `multipart/form-data; boundary=${boundary}` }),
       payload,
+      ...(opts.remoteAddress ? { remoteAddress: opts.remoteAddress } : {}),
     });
     this.remember(res);
     return res;
