@@ -8,6 +8,7 @@ import { AppError, type FieldProblem } from '../shared/errors.js';
 import { nikProblem, normalisePhone } from '../shared/identifiers.js';
 import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
+import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { consumeCode } from './one-time-codes.js';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
@@ -294,7 +295,7 @@ export function createAuthService(deps: AuthDeps) {
 
   /** Disables an account and ends all its sessions at once (ASVS v5.0.0-7.4.2). */
   async function disableUser(input: { actor: Actor; userId: string }): Promise<void> {
-    if (input.actor.role !== 'admin') throw new AppError('forbidden', 'only admins disable accounts');
+    requireAccess({ actor: input.actor, permission: 'staff.manage', resource: { tenantId: input.actor.tenantId } });
     const user = await findUserById(db, input.actor.tenantId, input.userId);
     if (!user) throw new AppError('not_found', 'no such user');
     const now = isoNow(clock);
@@ -498,7 +499,7 @@ export function createAuthService(deps: AuthDeps) {
 
   /** An admin clears an officer's authenticator (lost phone); the officer sets up a new one at next sign-in. */
   async function resetSecondFactor(input: { actor: Actor; userId: string }): Promise<void> {
-    if (input.actor.role !== 'admin') throw new AppError('forbidden', 'only admins reset a second factor');
+    requireAccess({ actor: input.actor, permission: 'staff.manage', resource: { tenantId: input.actor.tenantId } });
     const user = await findUserById(db, input.actor.tenantId, input.userId);
     if (!user) throw new AppError('not_found', 'no such user');
     const now = isoNow(clock);

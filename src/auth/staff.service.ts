@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { type Role, STAFF_ROLES } from '../workflow/workflow.schema.js';
+import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { AuthService } from './auth.service.js';
 import { passwordProblem } from './passwords.js';
@@ -21,6 +22,10 @@ export type StaffMember = {
   secondFactor: boolean;
   disabled: boolean;
   createdAt: string;
+  /** The admin's own account: shown as such, and never changed or disabled by its owner here. */
+  own: boolean;
+  /** What the admin may do to this account now (the policy, then: not one's own, not a disabled one). */
+  can: { changePosition: boolean; changeRole: boolean; resetSecondFactor: boolean; disable: boolean };
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -29,8 +34,8 @@ export const STAFF_EMAIL_MAX = 254;
 export const STAFF_POSITION_MAX = 160;
 
 /** Function-level access (ASVS v5.0.0-8.2.1): staff accounts are managed by the office's admins only. */
-function requireAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new AppError('forbidden', `role ${actor.role} may not manage staff accounts`);
+function requireManager(actor: Actor): void {
+  requireAccess({ actor, permission: 'staff.manage', resource: { tenantId: actor.tenantId } });
 }
 
 const isStaffRole = (role: string): role is Role => (STAFF_ROLES as readonly string[]).includes(role);
@@ -45,30 +50,37 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
   const { db, clock, auth } = deps;
 
   type Row = Awaited<ReturnType<typeof listStaffAccounts>>[number];
-  const toMember = (r: Row): StaffMember => ({
-    id: r.id,
-    name: r.name,
-    email: r.email,
-    role: r.role as Role,
-    position: r.position,
-    secondFactor: r.totp_enabled_at !== null,
-    disabled: r.disabled_at !== null,
-    createdAt: r.created_at,
-  });
+  const toMember = (actor: Actor, r: Row): StaffMember => {
+    const manage = can(actor, 'staff.manage', { tenantId: actor.tenantId });
+    const own = r.id === actor.userId;
+    const other = manage && !own && r.disabled_at === null;
+    return {
+      id: r.id,
+      name: r.name,
+      email: r.email,
+      role: r.role as Role,
+      position: r.position,
+      secondFactor: r.totp_enabled_at !== null,
+      disabled: r.disabled_at !== null,
+      createdAt: r.created_at,
+      own,
+      can: { changePosition: manage, changeRole: other, resetSecondFactor: other, disable: other },
+    };
+  };
 
   async function load(actor: Actor, userId: string): Promise<StaffMember> {
     const row = await findStaffAccount(db, actor.tenantId, userId);
     if (!row) throw new AppError('not_found', 'no such staff account in this office');
-    return toMember(row);
+    return toMember(actor, row);
   }
 
   async function listStaff(input: { actor: Actor }): Promise<StaffMember[]> {
-    requireAdmin(input.actor);
-    return (await listStaffAccounts(db, input.actor.tenantId)).map(toMember);
+    requireManager(input.actor);
+    return (await listStaffAccounts(db, input.actor.tenantId)).map((r) => toMember(input.actor, r));
   }
 
   async function getStaffMember(input: { actor: Actor; userId: string }): Promise<StaffMember> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     return load(input.actor, input.userId);
   }
 
@@ -78,7 +90,7 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
    * up the authenticator at first sign-in.
    */
   async function createStaff(input: { actor: Actor; name: string; email: string; role: string; password: string }): Promise<{ userId: string }> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const name = input.name.trim();
     const email = input.email.trim().toLowerCase();
     const problems: FieldProblem[] = [];
@@ -116,7 +128,7 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
 
   /** Gives another staff account a different staff role, audited with the old and new role. Takes effect on its next request. */
   async function changeRole(input: { actor: Actor; userId: string; role: string }): Promise<{ changed: boolean }> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     if (!isStaffRole(input.role))
       throw new AppError('invalid_input', 'not a staff role', { fields: [{ field: 'role', code: 'invalid_option', message: 'not a staff role' }] });
     const member = await load(input.actor, input.userId);
@@ -146,7 +158,7 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
    * Penanaman Modal dan PTSP Kota Malang"). Blank clears it. Audited: it appears on signed documents.
    */
   async function changePosition(input: { actor: Actor; userId: string; position: string }): Promise<{ changed: boolean }> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const member = await load(input.actor, input.userId);
     const position = input.position.replace(/\s+/g, ' ').trim() || null;
     if (position && position.length > STAFF_POSITION_MAX) {
@@ -173,7 +185,7 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
 
   /** Disables another staff account; every session of it ends at once (auth.disableUser, audited there). */
   async function disableStaff(input: { actor: Actor; userId: string }): Promise<{ changed: boolean }> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const member = await load(input.actor, input.userId);
     if (member.id === input.actor.userId)
       throw new AppError('invalid_input', 'an admin does not disable their own account', {
@@ -186,7 +198,7 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
 
   /** Clears another staff account's authenticator (lost phone): its sessions end, the next sign-in sets up a new one (audited there). */
   async function resetSecondFactor(input: { actor: Actor; userId: string }): Promise<void> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const member = await load(input.actor, input.userId);
     if (member.id === input.actor.userId)
       throw new AppError('invalid_input', 'an admin does not reset their own second factor', {

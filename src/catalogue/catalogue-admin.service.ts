@@ -1,3 +1,4 @@
+import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { permitTypeSchema, signerProblem } from './catalogue.schema.js';
@@ -24,23 +25,23 @@ const MAX_ISSUES = 20;
 export function createCatalogueAdminService(deps: { catalogue: CatalogueService }) {
   const { catalogue } = deps;
 
-  function requireAdmin(actor: Actor): void {
-    if (actor.role !== 'admin') throw new AppError('forbidden', `role ${actor.role} may not manage the catalogue`);
+  function requireManager(actor: Actor): void {
+    requireAccess({ actor, permission: 'catalogue.manage', resource: { tenantId: actor.tenantId } });
   }
 
   async function listTypes(input: { actor: Actor }): Promise<PermitTypeVersion[]> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     return catalogue.listPermitTypes({ tenantId: input.actor.tenantId, includeDisabled: true });
   }
 
   async function getType(input: { actor: Actor; code: string }): Promise<PermitTypeVersion> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     return catalogue.getPermitType({ tenantId: input.actor.tenantId, code: input.code });
   }
 
   /** Opens or closes a type for new applications (audited by the catalogue service); filed cases go on. */
   async function setEnabled(input: { actor: Actor; code: string; enabled: boolean }): Promise<void> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     await catalogue.setEnabled({ tenantId: input.actor.tenantId, code: input.code, enabled: input.enabled, actorId: input.actor.userId });
   }
 
@@ -51,7 +52,7 @@ export function createCatalogueAdminService(deps: { catalogue: CatalogueService 
    * (someone published in between). An unchanged definition publishes nothing.
    */
   async function publishDefinition(input: { actor: Actor; code: string; baseVersion: number; text: string }): Promise<{ version: number; published: boolean }> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const current = await catalogue.getPermitType({ tenantId: input.actor.tenantId, code: input.code });
     const refuse = (problems: FieldProblem[]) => new AppError('invalid_input', 'permit type definition refused', { fields: problems });
     if (current.version !== input.baseVersion) {

@@ -1,18 +1,23 @@
 import type { Db } from '../db/database.js';
 import type { HolidaysTable } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { AppError } from '../shared/errors.js';
-import { type Clock, isoNow } from '../shared/time.js';
+import { type Clock, isCalendarDate, isoNow, todayIn } from '../shared/time.js';
 import { type HolidayEntry, loadHolidayEntries } from './calendar.js';
+
+/** One year of an office's holiday calendar, with the years there is something to show for. */
+export type HolidayCalendar = { year: number; years: number[]; days: HolidaysTable[] };
+
+function requireManager(actor: Actor): void {
+  requireAccess({ actor, permission: 'holidays.manage', resource: { tenantId: actor.tenantId } });
+}
 
 /**
  * Each office's holiday calendar lives in the database (seeded from seed-data/holidays.json) so its
  * admin can amend it when a decree changes. Reads are cached per office and dropped on every change.
  */
-function requireAdmin(actor: Actor): void {
-  if (actor.role !== 'admin') throw new AppError('forbidden', 'only admins change the holiday calendar');
-}
 
 export function createHolidayService(deps: { db: Db; clock: Clock }) {
   const cache = new Map<string, Promise<ReadonlySet<string>>>();
@@ -35,6 +40,27 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     return deps.db.selectFrom('holidays').selectAll().where('tenant_id', '=', tenantId).orderBy('date').execute();
   }
 
+  /**
+   * One year of the calendar for the office's admin (this year in the office's time zone when none
+   * is asked for), and the years to offer: those with holidays, this year and the next.
+   */
+  async function calendar(input: { actor: Actor; timeZone: string; year?: number | undefined }): Promise<HolidayCalendar> {
+    requireManager(input.actor);
+    const thisYear = Number(todayIn(deps.clock, input.timeZone).slice(0, 4));
+    const year = input.year ?? thisYear;
+    const all = await list(input.actor.tenantId);
+    const years = [...new Set([...all.map((h) => Number(h.date.slice(0, 4))), thisYear, thisYear + 1, year])].sort((a, b) => a - b);
+    return { year, years, days: all.filter((h) => h.date.startsWith(`${year}-`)) };
+  }
+
+  /** One closed day of the office, for its admin; not_found for a day that is not in the calendar. */
+  async function getHoliday(input: { actor: Actor; date: string }): Promise<HolidaysTable> {
+    requireManager(input.actor);
+    const h = isCalendarDate(input.date) ? (await list(input.actor.tenantId)).find((x) => x.date === input.date) : undefined;
+    if (!h) throw new AppError('not_found', 'no such holiday');
+    return h;
+  }
+
   /** Installs the seed table for an office that has no holidays yet. */
   async function seedIfEmpty(tenantId: string, entries: HolidayEntry[] = loadHolidayEntries()): Promise<number> {
     const existing = await deps.db.selectFrom('holidays').select('date').where('tenant_id', '=', tenantId).limit(1).execute();
@@ -55,7 +81,7 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
 
   /** An admin adds (or corrects) a closed day, naming the decree; audited. */
   async function upsert(input: { actor: Actor; date: string; kind: HolidaysTable['kind']; name: string; decree: string }): Promise<void> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const tenantId = input.actor.tenantId;
     const actorId = input.actor.userId;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
@@ -82,7 +108,7 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
   }
 
   async function remove(input: { actor: Actor; date: string; decree: string }): Promise<void> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const tenantId = input.actor.tenantId;
     const actorId = input.actor.userId;
     const now = isoNow(deps.clock);
@@ -102,6 +128,6 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     cache.delete(tenantId);
   }
 
-  return { forTenant, list, seedIfEmpty, upsert, remove };
+  return { forTenant, list, calendar, getHoliday, seedIfEmpty, upsert, remove };
 }
 export type HolidayService = ReturnType<typeof createHolidayService>;

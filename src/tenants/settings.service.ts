@@ -1,3 +1,4 @@
+import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
@@ -15,6 +16,9 @@ export type OfficeSettings = {
   hostnames: string[];
   branding: { logoText: string; address: string; phone: string; email: string };
 };
+
+/** The sections of the office's administration, each true when this person may open it. */
+export type AdminSections = { staff: boolean; catalogue: boolean; holidays: boolean; settings: boolean };
 
 export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20 } as const;
 
@@ -46,12 +50,30 @@ const PHONE = /^\+?[0-9][0-9 ().-]{4,28}$/;
 export function createSettingsService(deps: { db: Db; clock: Clock; tenants: TenantResolver }) {
   const { db, clock } = deps;
 
-  function requireAdmin(actor: Actor): void {
-    if (actor.role !== 'admin') throw new AppError('forbidden', `role ${actor.role} may not change office settings`);
+  function requireManager(actor: Actor): void {
+    requireAccess({ actor, permission: 'settings.manage', resource: { tenantId: actor.tenantId } });
+  }
+
+  /** Which parts of the office's administration this person may open (links on the back-office pages). */
+  function adminSections(input: { actor: Actor }): AdminSections {
+    const office = { tenantId: input.actor.tenantId };
+    return {
+      staff: can(input.actor, 'staff.manage', office),
+      catalogue: can(input.actor, 'catalogue.manage', office),
+      holidays: can(input.actor, 'holidays.manage', office),
+      settings: can(input.actor, 'settings.manage', office),
+    };
+  }
+
+  /** The administration home: the sections this person may open; forbidden for someone who may open none. */
+  function adminHome(input: { actor: Actor }): AdminSections {
+    const sections = adminSections(input);
+    if (!Object.values(sections).some(Boolean)) throw new AppError('forbidden', `${input.actor.role} administers nothing in this office`);
+    return sections;
   }
 
   async function getSettings(input: { actor: Actor }): Promise<OfficeSettings> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const tenant = await findTenantById(db, input.actor.tenantId);
     if (!tenant) throw new AppError('not_found', 'office vanished');
     const branding = parseBranding(tenant.branding);
@@ -68,7 +90,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
    * line); saves nothing unless all is well. Branding keys the form does not show (the colour) are kept.
    */
   async function updateSettings(input: { actor: Actor; settings: OfficeSettings }): Promise<{ changed: string[] }> {
-    requireAdmin(input.actor);
+    requireManager(input.actor);
     const s = input.settings;
     const problems: FieldProblem[] = [];
     const name = s.name.trim();
@@ -148,7 +170,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
     return { changed };
   }
 
-  return { getSettings, updateSettings };
+  return { adminSections, adminHome, getSettings, updateSettings };
 }
 export type SettingsService = ReturnType<typeof createSettingsService>;
 

@@ -322,6 +322,24 @@ describe.each(DIALECTS)('session lifetime (%s)', (dialect) => {
     expect(row.disabled_at).toBeNull();
   });
 
+  it('only an admin of the same office may disable an account or reset a second factor', async () => {
+    const officer = await userWithToken(ctx, 'verifier');
+    const before = await ctx.db.selectFrom('users').select(['disabled_at', 'totp_enabled_at']).where('id', '=', officer.userId).executeTakeFirstOrThrow();
+    for (const role of ['head', 'verifier', 'front_desk', 'applicant'] as const) {
+      const notAdmin: Actor = { ...admin, role };
+      await expect(ctx.services.auth.resetSecondFactor({ actor: notAdmin, userId: officer.userId })).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(ctx.services.auth.disableUser({ actor: notAdmin, userId: officer.userId })).rejects.toMatchObject({ code: 'forbidden' });
+    }
+    const elsewhere: Actor = { ...admin, tenantId: '00000000-0000-4000-8000-000000000000' };
+    // Another office's admin does not even find the account.
+    await expect(ctx.services.auth.resetSecondFactor({ actor: elsewhere, userId: officer.userId })).rejects.toMatchObject({ code: 'not_found' });
+    await expect(ctx.services.auth.disableUser({ actor: elsewhere, userId: officer.userId })).rejects.toMatchObject({ code: 'not_found' });
+    expect(await ctx.db.selectFrom('users').select(['disabled_at', 'totp_enabled_at']).where('id', '=', officer.userId).executeTakeFirstOrThrow()).toEqual(
+      before,
+    );
+    expect(await me(ctx, officer.token)).toBe(200);
+  });
+
   it('ends a bearer session after 120 idle minutes, and activity keeps it alive', async () => {
     const acct = await applicant(ctx);
     const idle = (await signIn(acct.email, acct.password)).token;

@@ -106,18 +106,20 @@ export function adminPages(app: FastifyInstance, services: Services): void {
 
   // ---------------------------------------------------------------- Index
   app.get('/kantor/admin', { schema: { hide: true } }, async (req, reply) => {
-    if (!admin(req, reply)) return reply;
+    const actor = admin(req, reply);
+    if (!actor) return reply;
     const lang = req.lang;
+    const sections = services.settings.adminHome({ actor });
     return sendPage(req, reply, {
       title: t(lang, 'admin.title'),
       back: '/kantor',
       body: html`<h1>${t(lang, 'admin.title')}</h1>
 <p>${t(lang, 'admin.lead')}</p>
 <ul class="card-list">
-  ${sectionLink('/kantor/admin/staf', t(lang, 'admin.staff'), t(lang, 'admin.staff.hint'))}
-  ${sectionLink('/kantor/admin/izin', t(lang, 'admin.catalogue'), t(lang, 'admin.catalogue.hint'))}
-  ${sectionLink('/kantor/admin/libur', t(lang, 'admin.holidays'), t(lang, 'admin.holidays.hint'))}
-  ${sectionLink('/kantor/admin/pengaturan', t(lang, 'admin.settings'), t(lang, 'admin.settings.hint'))}
+  ${sections.staff ? sectionLink('/kantor/admin/staf', t(lang, 'admin.staff'), t(lang, 'admin.staff.hint')) : ''}
+  ${sections.catalogue ? sectionLink('/kantor/admin/izin', t(lang, 'admin.catalogue'), t(lang, 'admin.catalogue.hint')) : ''}
+  ${sections.holidays ? sectionLink('/kantor/admin/libur', t(lang, 'admin.holidays'), t(lang, 'admin.holidays.hint')) : ''}
+  ${sections.settings ? sectionLink('/kantor/admin/pengaturan', t(lang, 'admin.settings'), t(lang, 'admin.settings.hint')) : ''}
 </ul>`,
     });
   });
