@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { can, type Permission, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { type Answers, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
@@ -10,7 +11,8 @@ import { appendAudit } from '../audit/audit.repository.js';
 import { currentDocuments } from '../documents/documents.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { blindIndex, readableCode } from '../shared/crypto.js';
-import { normalisePhone } from '../shared/identifiers.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+import { isEmail, normalisePhone } from '../shared/identifiers.js';
 import { AppError } from '../shared/errors.js';
 import { computeSla } from '../sla/sla.js';
 import { type Clock, isoNow, todayIn, yearIn } from '../shared/time.js';
@@ -19,7 +21,6 @@ import { actionsFor, planTransition, stateKind, stateOf, unmetPreconditions, typ
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
 import type { PermitIssuer } from '../permits/permits.issuer.js';
 import type { Signer } from '../signing/signer.js';
-import { actsForApplicant, canSee, isEditableState } from './applications.access.js';
 import {
   type ApplicationFilters,
   findApplication,
@@ -77,7 +78,8 @@ export function createApplicationService(deps: ApplicationDeps) {
   /** Loads an application the actor may see, or throws not_found (never revealing that it exists). */
   async function loadVisible(actor: Actor, applicationId: string): Promise<Application> {
     const app = await findApplication(db, actor.tenantId, applicationId);
-    if (!app || !canSee(actor, app)) throw new AppError('not_found', 'application not found or not visible');
+    if (!app) throw new AppError('not_found', 'application not found or not visible');
+    requireAccess({ actor, permission: 'application.read', resource: { application: app } });
     return app;
   }
 
@@ -99,7 +101,10 @@ export function createApplicationService(deps: ApplicationDeps) {
     renewsPermitId?: string | undefined;
   }): Promise<{ application: Application; created: boolean }> {
     const { actor } = input;
-    if (actor.role !== 'applicant' && actor.role !== 'front_desk') throw new AppError('forbidden', 'only applicants and the front desk open applications');
+    const office = { tenantId: actor.tenantId };
+    requireAccess({ actor, permission: 'application.create', resource: office });
+    // Only the front desk records a file that came in another way than online.
+    if (input.channel && input.channel !== 'online') requireAccess({ actor, permission: 'application.intake', resource: office });
     if (input.idempotencyKey) {
       const existing = await findByIdempotencyKey(db, actor.tenantId, actor.userId, input.idempotencyKey);
       if (existing) return { application: existing, created: false };
@@ -110,7 +115,7 @@ export function createApplicationService(deps: ApplicationDeps) {
     let channel: Channel = 'online';
     let applicantName = actor.name;
     let applicantContact: string | null = null;
-    if (actor.role === 'front_desk') {
+    if (can(actor, 'application.intake', office)) {
       if (!input.channel || input.channel === 'online') {
         throw new AppError('invalid_input', 'front desk intake needs a channel', {
           fields: [{ field: 'channel', code: 'required', message: 'choose walk_in, courier or assisted' }],
@@ -125,15 +130,13 @@ export function createApplicationService(deps: ApplicationDeps) {
       applicantName = input.applicantName.trim();
       if (input.applicantContact?.trim()) {
         const raw = input.applicantContact.trim();
-        applicantContact = raw.includes('@') ? (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw) ? raw.toLowerCase() : null) : normalisePhone(raw);
+        applicantContact = raw.includes('@') ? (isEmail(raw) ? raw.toLowerCase() : null) : normalisePhone(raw);
         if (!applicantContact) {
           throw new AppError('invalid_input', 'bad contact', {
             fields: [{ field: 'applicantContact', code: 'invalid_phone', message: 'a WhatsApp number or an email address' }],
           });
         }
       }
-    } else if (input.channel && input.channel !== 'online') {
-      throw new AppError('forbidden', 'applicants file online; other channels are recorded by the front desk');
     }
 
     const { answers, problems } = validateAnswers(type.definition.fields, input.answers ?? {}, {
@@ -208,7 +211,7 @@ export function createApplicationService(deps: ApplicationDeps) {
       });
     } catch (err) {
       // The same idempotency key sent twice at once: the unique constraint lets one through.
-      if (input.idempotencyKey && /unique|duplicate/i.test((err as Error).message)) {
+      if (input.idempotencyKey && isUniqueViolation(err, 'applications_idempotency')) {
         const existing = await findByIdempotencyKey(db, actor.tenantId, actor.userId, input.idempotencyKey);
         if (existing) return { application: existing, created: false };
       }
@@ -225,9 +228,8 @@ export function createApplicationService(deps: ApplicationDeps) {
     revision?: number | undefined;
   }): Promise<Application> {
     const app = await loadVisible(input.actor, input.applicationId);
-    if (!actsForApplicant(input.actor, app)) throw new AppError('forbidden', 'only the applicant side edits answers');
     const { definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
-    if (!isEditableState(workflow, app.state)) throw new AppError('invalid_state', `answers cannot change in state ${app.state}`);
+    requireAccess({ actor: input.actor, permission: 'application.edit', resource: { application: app, workflow, definition } });
     if (input.revision !== undefined && input.revision !== app.revision) throw new AppError('conflict', 'stale revision');
     const { answers, problems } = validateAnswers(definition.fields, input.answers, {
       complete: false,
@@ -289,9 +291,8 @@ export function createApplicationService(deps: ApplicationDeps) {
       facts: factsFor(definition, app, docs),
       reason: input.reason,
     });
-    if ((actor.role === 'applicant' || actor.role === 'front_desk') && !actsForApplicant(actor, app)) {
-      throw new AppError('forbidden', 'the front desk acts only on files it took in');
-    }
+    // After the engine, so that an action from the wrong state is a 409 for everyone; then on whose behalf.
+    requireAccess({ actor, permission: 'application.act', resource: { application: app, workflow, definition } });
     // The permit type names who signs its permits; the workflow's roles alone do not decide that.
     if (action.issuesPermit && actor.role !== definition.signerRole) {
       throw new AppError('forbidden', `permits of type ${definition.code} are signed by the ${definition.signerRole}`);
@@ -421,12 +422,24 @@ export function createApplicationService(deps: ApplicationDeps) {
       deps.holidays.forTenant(app.tenant_id),
     ]);
     const sla = computeSla({ events, workflow, slaWorkingDays: definition.slaWorkingDays, now: clock.now(), timeZone, holidays });
-    return { app, version, definition, workflow, docs, events, sla, facts: factsFor(definition, app, docs) };
+    return {
+      app,
+      version,
+      definition,
+      workflow,
+      docs,
+      events,
+      sla,
+      facts: factsFor(definition, app, docs),
+      can: applicationFlags(input.actor, app, workflow, definition),
+    };
   }
 
   async function listApplications(input: { actor: Actor; filters: Omit<ApplicationFilters, 'applicantId'> }) {
     const { actor } = input;
-    return searchApplications(db, actor.tenantId, { ...input.filters, applicantId: actor.role === 'applicant' ? actor.userId : undefined });
+    const office = { tenantId: actor.tenantId };
+    requireAccess({ actor, permission: 'application.list', resource: office });
+    return searchApplications(db, actor.tenantId, { ...input.filters, applicantId: can(actor, 'application.listOffice', office) ? undefined : actor.userId });
   }
 
   /**
@@ -436,7 +449,7 @@ export function createApplicationService(deps: ApplicationDeps) {
    */
   async function claimApplication(input: { actor: Actor; number: string; claimCode: string }): Promise<Application> {
     const { actor } = input;
-    if (actor.role !== 'applicant') throw new AppError('forbidden', 'only applicants claim files');
+    requireAccess({ actor, permission: 'application.claim', resource: { tenantId: actor.tenantId } });
     const app = await findApplicationByNumber(db, actor.tenantId, input.number.trim().toUpperCase());
     const now = isoNow(clock);
     const matches =
@@ -485,9 +498,31 @@ export function createApplicationService(deps: ApplicationDeps) {
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>;
 
+/**
+ * What the actor may do with the application now, from the one access policy, so that pages render
+ * from these flags and decide no role themselves. Workflow actions are listed by availableActions.
+ */
+export function applicationFlags(actor: Actor, app: Application, workflow: WorkflowDefinition, definition: PermitTypeDefinition) {
+  const resource = { application: app, workflow, definition };
+  const may = (permission: Permission) => can(actor, permission, resource);
+  return {
+    edit: may('application.edit'),
+    act: may('application.act'),
+    review: may('document.review'),
+    recordInspection: may('inspection.record'),
+    scheduleInspection: may('inspection.schedule'),
+    addNote: may('note.add'),
+    assign: may('application.assign'),
+    assessFee: may('fee.assess'),
+    readInternalNotes: may('note.readInternal'),
+    openAudited: may('document.openAudited'),
+  };
+}
+export type ApplicationFlags = ReturnType<typeof applicationFlags>;
+
 /** The actions this actor could take now, each with what is still missing. */
 export function availableActions(actor: Actor, app: Application, workflow: WorkflowDefinition, facts: WorkflowFacts) {
-  if ((actor.role === 'applicant' || actor.role === 'front_desk') && !actsForApplicant(actor, app)) return [];
+  if (!can(actor, 'application.act', { application: app })) return [];
   return actionsFor(workflow, app.state, actor.role).map((a) => ({
     code: a.code,
     label: a.label,

@@ -240,4 +240,18 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     const returned = json<Sla>(await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(citizen) })).sla;
     expect(returned).toMatchObject({ status: 'paused', paused: true });
   });
+
+  it('tells pages what each person may do with a file, from the access policy', async () => {
+    const id = await readyDraft(ctx, citizen, 'PBG');
+    const actorOf = async (token: string) => (await ctx.services.auth.authenticate({ tenantId: ctx.tenant.id, token, kind: 'bearer' }))!;
+    const flags = async (token: string) => (await ctx.services.applications.getApplication({ actor: await actorOf(token), applicationId: id })).can;
+    expect(await flags(citizen)).toMatchObject({ edit: true, act: true, review: false, addNote: false, assign: false, readInternalNotes: false });
+    expect(await flags(staff.verifier!)).toMatchObject({ edit: false, act: true, review: false, addNote: true, assign: true, readInternalNotes: true });
+    await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen) });
+    await act(ctx, staff.verifier!, id, 'start_verification');
+    expect(await flags(citizen)).toMatchObject({ edit: false, review: false });
+    expect(await flags(staff.verifier!)).toMatchObject({ review: true, recordInspection: false });
+    // The technical team has no work on the file while it is in verification.
+    expect(await flags(staff.technical!)).toMatchObject({ review: false, recordInspection: false, scheduleInspection: false, assessFee: true });
+  });
 });
