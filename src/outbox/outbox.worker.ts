@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/database.js';
 import type { Database, OutboxRow } from '../db/schema.js';
+import type { Job } from '../jobs/jobs.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { claimDue, markDone, markFailed } from './outbox.repository.js';
 import { type OutboxMessage, type OutboxTopic, outboxMessageSchema } from './outbox.schemas.js';
@@ -63,9 +64,13 @@ export function createOutboxWorker(deps: { db: Db; clock: Clock; handlers: Outbo
     }, deps.pollMs);
   }
 
+  /** The outbox in the jobs loop: each poll interval, every instance handles what is due (leases keep them apart). */
+  const job: Job = { name: 'outbox', intervalMs: deps.pollMs, runAtStart: true, run: () => drain() };
+
   return {
     runOnce,
     drain,
+    job,
     start(): void {
       stopped = false;
       schedule();
