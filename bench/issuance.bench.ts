@@ -51,7 +51,7 @@ for (const dialect of DIALECTS) {
       const t0 = performance.now();
       const res = await ctx.app.inject({ url: `/api/v1/verify/${p.verification_code}` });
       verifyMs.push(performance.now() - t0);
-      if ((res.json() as { status: string }).status !== 'valid') throw new Error('a fresh permit did not verify');
+      if (res.json<{ status: string }>().status !== 'valid') throw new Error('a fresh permit did not verify');
     }
     const pdf = (await ctx.services.permits.openPdf({ actor: { ...officers.head!, role: 'head' }, permitId: permits[0]!.id })).stream;
     const chunks: Buffer[] = [];
@@ -63,7 +63,7 @@ for (const dialect of DIALECTS) {
       const t0 = performance.now();
       const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/verify/pdf', headers: file.headers, payload: file.payload });
       uploadMs.push(performance.now() - t0);
-      if ((res.json() as { status: string }).status !== 'valid') throw new Error(`the PDF check answered ${res.statusCode} ${res.body}`);
+      if (res.json<{ status: string }>().status !== 'valid') throw new Error(`the PDF check answered ${res.statusCode} ${res.body}`);
     }
     const sizes = permits.map((p) => Number(p.pdf_size));
     console.log(

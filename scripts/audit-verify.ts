@@ -13,6 +13,7 @@ import { configOrExit } from './cli.js';
 import { createDatabase, type Db } from '../src/db/database.js';
 import { systemClock } from '../src/shared/time.js';
 import { createEd25519Signer } from '../src/signing/signer.js';
+import { findTenantByCode } from '../src/tenants/tenants.repository.js';
 
 const USAGE = 'usage: npm run audit:verify [-- --tenant CODE]';
 
@@ -53,12 +54,12 @@ if (config.database.kind === 'sqlite' && config.database.file !== ':memory:' && 
 }
 
 let db: Db | undefined;
-let status = 2;
+let status: number;
 try {
   db = createDatabase(config.database);
   let tenantId: string | undefined;
   if (args.tenantCode) {
-    const tenant = await db.selectFrom('tenants').select('id').where('code', '=', args.tenantCode).executeTakeFirst();
+    const tenant = await findTenantByCode(db, args.tenantCode);
     if (!tenant) throw new Error(`no office with code ${args.tenantCode}`);
     tenantId = tenant.id;
   }

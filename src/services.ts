@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import { createApplicationService } from './applications/applications.service.js';
+import { createAuditService } from './audit/audit.service.js';
 import { createCaseworkService } from './applications/casework.service.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createStaffService } from './auth/staff.service.js';
@@ -54,6 +55,7 @@ export function createServices(input: {
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address });
+  const audit = createAuditService({ db, signer });
   const outbox = createOutboxWorker({
     db,
     clock,
@@ -81,6 +83,7 @@ export function createServices(input: {
     overdue,
     signer,
     permits,
+    audit,
   };
 }
 export type Services = ReturnType<typeof createServices>;

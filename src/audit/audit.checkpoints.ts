@@ -3,7 +3,20 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { canonicalJson } from '../shared/json.js';
 import type { Signer } from '../signing/signer.js';
-import { auditEventHash } from './audit.repository.js';
+import {
+  auditEventHash,
+  type CheckpointRow,
+  checkpointExists,
+  findAuditHead,
+  findLastCheckpoint,
+  insertCheckpoint,
+  listAuditTenants,
+  listCheckpointsAfter,
+  listCheckpointTenantIds,
+  listEventHashesAt,
+  listEventsBetween,
+  listLatestCheckpoints,
+} from './audit.repository.js';
 
 /**
  * Signed audit checkpoints: every so often the office's chain head (seq, head_hash) is signed with
@@ -15,7 +28,7 @@ import { auditEventHash } from './audit.repository.js';
  * newest one) outside the database to close that gap as well.
  */
 
-export type CheckpointRow = Database['audit_checkpoints'];
+export type { CheckpointRow };
 
 /** The bytes a checkpoint's signature covers. */
 export function checkpointPayload(c: { tenant_id: string; seq: number; head_hash: string; created_at: string }): Buffer {
@@ -31,17 +44,11 @@ const PAGE = 2000;
  * so a checkpoint never vouches for a chain that was already rewritten.
  */
 export async function createCheckpoint(db: Kysely<Database>, signer: Signer, tenantId: string, now: string): Promise<CheckpointRow | null> {
-  const head = await db.selectFrom('audit_heads').select(['seq', 'head_hash']).where('tenant_id', '=', tenantId).executeTakeFirst();
-  if (!head || Number(head.seq) === 0) return null;
-  const headSeq = Number(head.seq);
-  const last = await db
-    .selectFrom('audit_checkpoints')
-    .select(['seq', 'head_hash'])
-    .where('tenant_id', '=', tenantId)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const lastSeq = last ? Number(last.seq) : 0;
+  const head = await findAuditHead(db, tenantId);
+  if (!head || head.seq === 0) return null;
+  const headSeq = head.seq;
+  const last = await findLastCheckpoint(db, tenantId);
+  const lastSeq = last ? last.seq : 0;
   if (last && lastSeq === headSeq && last.head_hash === head.head_hash) return null;
   if (headSeq === lastSeq)
     throw new Error(`audit head of tenant ${tenantId} no longer matches its last checkpoint (seq ${lastSeq}): not signing (run npm run audit:verify)`);
@@ -52,23 +59,14 @@ export async function createCheckpoint(db: Kysely<Database>, signer: Signer, ten
   let prevHash: string | null = last ? last.head_hash : null;
   let expected = lastSeq + 1;
   if (last) {
-    const at = await db.selectFrom('audit_events').select('hash').where('tenant_id', '=', tenantId).where('seq', '=', lastSeq).execute();
+    const at = await listEventHashesAt(db, tenantId, [lastSeq]);
     if (at.length !== 1 || at[0]!.hash !== last.head_hash)
       throw new Error(`audit event ${lastSeq} of tenant ${tenantId} no longer matches its checkpoint: not signing`);
   }
   while (expected <= headSeq) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('seq', '>=', expected)
-      .where('seq', '<=', headSeq)
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
+    const rows = await listEventsBetween(db, tenantId, expected, headSeq, PAGE);
     if (rows.length === 0) break;
-    for (const raw of rows) {
-      const row = { ...raw, seq: Number(raw.seq) };
+    for (const row of rows) {
       const linked = prevHash === null ? row.seq === 1 : row.prev_hash === prevHash;
       if (row.seq !== expected || !linked || auditEventHash(row.prev_hash, row) !== row.hash) {
         throw new Error(`audit chain of tenant ${tenantId} is broken at seq ${expected}: not signing (run npm run audit:verify)`);
@@ -84,11 +82,10 @@ export async function createCheckpoint(db: Kysely<Database>, signer: Signer, ten
   const sig = await signer.sign(tenantId, checkpointPayload(payload));
   const row: CheckpointRow = { id: randomUUID(), ...payload, key_id: sig.keyId, signature: sig.signature };
   try {
-    await db.insertInto('audit_checkpoints').values(row).execute();
+    await insertCheckpoint(db, row);
   } catch (err) {
     // Another instance signed the same head a moment ago (unique tenant_id, seq).
-    const exists = await db.selectFrom('audit_checkpoints').select('id').where('tenant_id', '=', tenantId).where('seq', '=', headSeq).executeTakeFirst();
-    if (exists) return null;
+    if (await checkpointExists(db, tenantId, headSeq)) return null;
     throw err;
   }
   return row;
@@ -100,7 +97,7 @@ export async function checkpointAllTenants(
   signer: Signer,
   now: string,
 ): Promise<{ tenantId: string; created: boolean; error?: string }[]> {
-  const tenants = await db.selectFrom('tenants').select('id').orderBy('code').execute();
+  const tenants = await listAuditTenants(db);
   const out: { tenantId: string; created: boolean; error?: string }[] = [];
   for (const t of tenants) {
     try {
@@ -131,12 +128,8 @@ export type CheckpointVerification = {
  */
 export async function verifyAuditCheckpoints(db: Kysely<Database>, signer: Signer, options: { tenantId?: string } = {}): Promise<CheckpointVerification[]> {
   const codes = new Map<string, string | null>();
-  let tq = db.selectFrom('tenants').select(['id', 'code']);
-  if (options.tenantId !== undefined) tq = tq.where('id', '=', options.tenantId);
-  for (const t of await tq.execute()) codes.set(t.id, t.code);
-  let cq = db.selectFrom('audit_checkpoints').select('tenant_id').distinct();
-  if (options.tenantId !== undefined) cq = cq.where('tenant_id', '=', options.tenantId);
-  for (const c of await cq.execute()) if (!codes.has(c.tenant_id)) codes.set(c.tenant_id, null);
+  for (const t of await listAuditTenants(db, options.tenantId)) codes.set(t.id, t.code);
+  for (const id of await listCheckpointTenantIds(db, options.tenantId)) if (!codes.has(id)) codes.set(id, null);
   const tenants = [...codes].map(([id, code]) => ({ id, code })).sort((a, b) => (a.code ?? '\uffff' + a.id).localeCompare(b.code ?? '\uffff' + b.id));
 
   const results: CheckpointVerification[] = [];
@@ -148,21 +141,12 @@ async function verifyTenantCheckpoints(db: Kysely<Database>, signer: Signer, ten
   let verified = 0;
   let after = 0;
   for (;;) {
-    const page = await db
-      .selectFrom('audit_checkpoints')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(PAGE)
-      .execute();
+    const page = await listCheckpointsAfter(db, tenantId, after, PAGE);
     if (page.length === 0) break;
-    const seqs = page.map((c) => Number(c.seq));
-    const events = await db.selectFrom('audit_events').select(['seq', 'hash']).where('tenant_id', '=', tenantId).where('seq', 'in', seqs).execute();
+    const seqs = page.map((c) => c.seq);
     const hashesAt = new Map<number, string[]>();
-    for (const e of events) hashesAt.set(Number(e.seq), [...(hashesAt.get(Number(e.seq)) ?? []), e.hash]);
-    for (const raw of page) {
-      const c = { ...raw, seq: Number(raw.seq) };
+    for (const e of await listEventHashesAt(db, tenantId, seqs)) hashesAt.set(e.seq, [...(hashesAt.get(e.seq) ?? []), e.hash]);
+    for (const c of page) {
       const fail = (reason: CheckpointBreakReason, detail: string): CheckpointVerification => ({
         tenantId,
         tenantCode,
@@ -191,10 +175,10 @@ async function verifyTenantCheckpoints(db: Kysely<Database>, signer: Signer, ten
  * the signature covers canonicalJson({ tenant_id, seq, head_hash, created_at }).
  */
 export async function listCheckpoints(db: Kysely<Database>, tenantId: string, limit = 1000) {
-  const rows = await db.selectFrom('audit_checkpoints').selectAll().where('tenant_id', '=', tenantId).orderBy('seq', 'desc').limit(limit).execute();
+  const rows = await listLatestCheckpoints(db, tenantId, limit);
   return rows.map((c) => ({
     tenantId: c.tenant_id,
-    seq: Number(c.seq),
+    seq: c.seq,
     headHash: c.head_hash,
     createdAt: c.created_at,
     keyId: c.key_id,

@@ -1,6 +1,18 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { AuditEventsTable, Database } from '../db/schema.js';
-import { auditEventHash, GENESIS_HASH } from './audit.repository.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import {
+  type AuditEventRow,
+  auditEventHash,
+  countAuditEvents,
+  findAuditHead,
+  findEventAtSeq,
+  findEventByHash,
+  GENESIS_HASH,
+  listAuditTenants,
+  listEventsAfter,
+  listEventTenantIds,
+  listHeadTenantIds,
+} from './audit.repository.js';
 
 /**
  * Tamper-evidence check for the per-tenant audit hash chains written by appendAudit.
@@ -57,10 +69,8 @@ export type VerifyAuditOptions = {
   pageSize?: number;
 };
 
-/** An audit row as stored (the table's own type, so the two cannot drift apart). */
-type EventRow = Selectable<AuditEventsTable>;
+type EventRow = AuditEventRow;
 
-const EVENT_COLUMNS = ['id', 'tenant_id', 'seq', 'occurred_at', 'actor_id', 'action', 'subject_type', 'subject_id', 'data', 'prev_hash', 'hash'] as const;
 const DEFAULT_PAGE_SIZE = 5000;
 
 export async function verifyAuditChain(db: Kysely<Database>, options: VerifyAuditOptions = {}): Promise<AuditChainVerification[]> {
@@ -73,23 +83,12 @@ export async function verifyAuditChain(db: Kysely<Database>, options: VerifyAudi
 
 async function tenantsToVerify(db: Kysely<Database>, tenantId: string | undefined): Promise<{ id: string; code: string | null }[]> {
   const codes = new Map<string, string | null>();
-  let q = db.selectFrom('tenants').select(['id', 'code']);
-  if (tenantId !== undefined) q = q.where('id', '=', tenantId);
-  for (const t of await q.execute()) codes.set(t.id, t.code);
+  for (const t of await listAuditTenants(db, tenantId)) codes.set(t.id, t.code);
   // Events or a head left behind by a deleted tenant are checked too: they are not for anyone to drop silently.
-  let heads = db.selectFrom('audit_heads').select('tenant_id');
-  if (tenantId !== undefined) heads = heads.where('tenant_id', '=', tenantId);
-  for (const h of await heads.execute()) if (!codes.has(h.tenant_id)) codes.set(h.tenant_id, null);
-  let events = db.selectFrom('audit_events').select('tenant_id').distinct();
-  if (tenantId !== undefined) events = events.where('tenant_id', '=', tenantId);
-  for (const e of await events.execute()) if (!codes.has(e.tenant_id)) codes.set(e.tenant_id, null);
+  for (const id of await listHeadTenantIds(db, tenantId)) if (!codes.has(id)) codes.set(id, null);
+  for (const id of await listEventTenantIds(db, tenantId)) if (!codes.has(id)) codes.set(id, null);
   if (tenantId !== undefined && codes.size === 0) throw new Error(`no tenant, audit head or audit event has tenant id ${tenantId}`);
   return [...codes].map(([id, code]) => ({ id, code })).sort((a, b) => (a.code ?? '\uffff' + a.id).localeCompare(b.code ?? '\uffff' + b.id));
-}
-
-function normalise(r: EventRow): EventRow {
-  // PostgreSQL bigint arrives as a number (see db/database.ts), but a foreign Kysely instance may give a string.
-  return { ...r, seq: Number(r.seq) };
 }
 
 function short(hash: string): string {
@@ -97,41 +96,19 @@ function short(hash: string): string {
 }
 
 async function verifyTenant(db: Kysely<Database>, tenantId: string, tenantCode: string | null, pageSize: number): Promise<AuditChainVerification> {
-  const fail = async (firstBad: AuditBreak): Promise<AuditChainVerification> => {
-    const { n } = await db
-      .selectFrom('audit_events')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirstOrThrow();
-    return { tenantId, tenantCode, events: Number(n), ok: false, firstBad };
-  };
+  const fail = async (firstBad: AuditBreak): Promise<AuditChainVerification> => ({
+    tenantId,
+    tenantCode,
+    events: await countAuditEvents(db, tenantId),
+    ok: false,
+    firstBad,
+  });
 
   /** The first stored row at or after a seq (null if none). */
-  const rowAt = async (seq: number, op: '=' | '>='): Promise<EventRow | null> => {
-    const r = await db
-      .selectFrom('audit_events')
-      .select(EVENT_COLUMNS)
-      .where('tenant_id', '=', tenantId)
-      .where('seq', op, seq)
-      .orderBy('seq')
-      .orderBy('id')
-      .limit(1)
-      .executeTakeFirst();
-    return r ? normalise(r) : null;
-  };
+  const rowAt = (seq: number, op: '=' | '>='): Promise<EventRow | null> => findEventAtSeq(db, tenantId, seq, op);
   /** The earliest row (by seq) whose hash is this one: a row's prev_hash names its predecessor by hash. */
-  const ownerOf = async (hash: string): Promise<EventRow | null> => {
-    const r = await db
-      .selectFrom('audit_events')
-      .select(EVENT_COLUMNS)
-      .where('tenant_id', '=', tenantId)
-      .where('hash', '=', hash)
-      .orderBy('seq')
-      .limit(1)
-      .executeTakeFirst();
-    return r ? normalise(r) : null;
-  };
-  const readHead = () => db.selectFrom('audit_heads').select(['seq', 'head_hash']).where('tenant_id', '=', tenantId).executeTakeFirst();
+  const ownerOf = (hash: string): Promise<EventRow | null> => findEventByHash(db, tenantId, hash);
+  const readHead = () => findAuditHead(db, tenantId);
 
   let prev: EventRow | null = null;
   let count = 0;
@@ -140,10 +117,7 @@ async function verifyTenant(db: Kysely<Database>, tenantId: string, tenantCode: 
   for (;;) {
     // Read every row after the cursor, page by page.
     for (;;) {
-      const after: { seq: number; id: string } | null = cursor;
-      let q = db.selectFrom('audit_events').select(EVENT_COLUMNS).where('tenant_id', '=', tenantId);
-      if (after) q = q.where((eb) => eb.or([eb('seq', '>', after.seq), eb.and([eb('seq', '=', after.seq), eb('id', '>', after.id)])]));
-      const page = (await q.orderBy('seq').orderBy('id').limit(pageSize).execute()).map(normalise);
+      const page = await listEventsAfter(db, tenantId, cursor, pageSize);
       for (const row of page) {
         const problem = await checkRow(row, prev, { rowAt, ownerOf, readHead });
         if (problem) return fail(problem);

@@ -1,46 +1,52 @@
+import { z } from 'zod';
 import type { Answers } from '../catalogue/answers.js';
 import type { CertificateTemplate, FieldDefinition, PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { LocalisedText } from '../workflow/workflow.schema.js';
+
+const textSchema = z.object({ id: z.string(), en: z.string() });
 
 /**
  * The permit as data: what is signed, shown on the verification page and printed on the PDF.
  * Everything here is public (it is what the permit itself shows); the holder's masked NIK is printed
  * on the PDF only, so it is covered by the signature through the PDF's hash and never published.
+ * Stored rows are read back through this schema (permits.repository.ts), never by a cast.
  */
-export type PermitDocument = {
-  v: 1;
-  kind: 'permit';
-  office: { code: string; name: string };
-  id: string;
-  number: string;
-  verificationCode: string;
-  applicationNumber: string;
-  permitType: { code: string; title: LocalisedText };
-  holder: { name: string };
-  businessName: string | null;
-  subject: { field: string; label: LocalisedText; value: LocalisedText }[];
-  conditions: LocalisedText[];
-  validFrom: string;
-  validUntil: string | null;
-  issuedAt: string;
-  signer: { name: string; position: string };
-  supersedes: { number: string } | null;
-  pdf: { sha256: string; size: number };
-};
+export const permitDocumentSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('permit'),
+  office: z.object({ code: z.string(), name: z.string() }),
+  id: z.string(),
+  number: z.string(),
+  verificationCode: z.string(),
+  applicationNumber: z.string(),
+  permitType: z.object({ code: z.string(), title: textSchema }),
+  holder: z.object({ name: z.string() }),
+  businessName: z.string().nullable(),
+  subject: z.array(z.object({ field: z.string(), label: textSchema, value: textSchema })),
+  conditions: z.array(textSchema),
+  validFrom: z.string(),
+  validUntil: z.string().nullable(),
+  issuedAt: z.string(),
+  signer: z.object({ name: z.string(), position: z.string() }),
+  supersedes: z.object({ number: z.string() }).nullable(),
+  pdf: z.object({ sha256: z.string(), size: z.number() }),
+});
+export type PermitDocument = z.infer<typeof permitDocumentSchema>;
 
 /** The signed proof that a file was received, or that its fee was paid. */
-export type ReceiptDocument = {
-  v: 1;
-  kind: 'receipt';
-  receiptKind: 'filing' | 'payment';
-  office: { code: string; name: string };
-  verificationCode: string;
-  applicationNumber: string;
-  permitType: { code: string; name: LocalisedText };
-  applicantName: string;
-  at: string;
-  payment: { amount: number; reference: string } | null;
-};
+export const receiptDocumentSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal('receipt'),
+  receiptKind: z.enum(['filing', 'payment']),
+  office: z.object({ code: z.string(), name: z.string() }),
+  verificationCode: z.string(),
+  applicationNumber: z.string(),
+  permitType: z.object({ code: z.string(), name: textSchema }),
+  applicantName: z.string(),
+  at: z.string(),
+  payment: z.object({ amount: z.number(), reference: z.string() }).nullable(),
+});
+export type ReceiptDocument = z.infer<typeof receiptDocumentSchema>;
 
 /** The certificate template of a type; a type without one prints its name and nothing else. */
 export function certificateOf(definition: PermitTypeDefinition): CertificateTemplate {

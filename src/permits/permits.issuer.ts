@@ -15,6 +15,16 @@ import { addDays, localDate } from '../shared/time.js';
 import type { PreparedSigner } from '../signing/signer.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { renderCertificatePdf } from './certificate.pdf.js';
+import {
+  answersOf,
+  findPermitById,
+  findSigner,
+  findUserNikEncrypted,
+  insertPermit,
+  insertReceiptOnce,
+  officeAddressOf,
+  supersedePermitIfValid,
+} from './permits.repository.js';
 import { businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil } from './permit.document.js';
 
 export type { OfficeAddress };
@@ -50,12 +60,18 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     const fromForm = nikField ? answers[nikField.name] : undefined;
     if (typeof fromForm === 'string' && fromForm) return maskNik(fromForm);
     if (!app.applicant_id) return null;
-    const user = await trx.selectFrom('users').select('nik_encrypted').where('id', '=', app.applicant_id).executeTakeFirst();
-    return user?.nik_encrypted ? maskNik(decryptField(deps.dataKey, user.nik_encrypted)) : null;
+    const encrypted = await findUserNikEncrypted(trx, app.applicant_id);
+    return encrypted ? maskNik(decryptField(deps.dataKey, encrypted)) : null;
+  }
+
+  async function existingPermit(trx: Kysely<Database>, permitId: string): Promise<Permit> {
+    const permit = await findPermitById(trx, permitId);
+    if (!permit) throw new Error(`permit ${permitId} is missing`);
+    return permit;
   }
 
   async function signerIdentity(trx: Kysely<Database>, tenant: Tenant, userId: string): Promise<{ name: string; position: string }> {
-    const user = await trx.selectFrom('users').select(['name', 'role', 'position']).where('id', '=', userId).executeTakeFirstOrThrow();
+    const user = await findSigner(trx, userId);
     return { name: user.name, position: user.position?.trim() || (user.role === 'head' ? `Kepala ${tenant.name}` : tenant.name) };
   }
 
@@ -68,20 +84,14 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
     let current = input.permit;
     // A renewal replaces what its permit has become since the renewal was opened.
     for (let hops = 0; input.kind === 'renewal' && hops < 50; hops++) {
-      const latest = await trx.selectFrom('permits').selectAll().where('id', '=', current.id).executeTakeFirstOrThrow();
+      const latest = await existingPermit(trx, current.id);
       if (!latest.superseded_by_id) {
         current = latest;
         break;
       }
-      current = await trx.selectFrom('permits').selectAll().where('id', '=', latest.superseded_by_id).executeTakeFirstOrThrow();
+      current = await existingPermit(trx, latest.superseded_by_id);
     }
-    const res = await trx
-      .updateTable('permits')
-      .set({ status: 'superseded', superseded_at: input.now, superseded_by_id: input.by })
-      .where('id', '=', current.id)
-      .where('status', '=', 'valid')
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) return { ...current, status: 'valid' };
+    if (await supersedePermitIfValid(trx, { permitId: current.id, at: input.now, by: input.by })) return { ...current, status: 'valid' };
     if (input.kind === 'renewal') return null;
     throw new AppError('conflict', 'the permit changed meanwhile (revoked or corrected)');
   }
@@ -106,7 +116,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
   ): Promise<Permit> {
     const { tenant, app, definition, now, signing } = input;
     if (!app.number) throw new Error('a permit needs a filed application');
-    const answers = JSON.parse(app.answers) as Answers;
+    const answers = answersOf(app);
     const template = certificateOf(definition);
     const today = localDate(now, tenant.time_zone);
     const id = randomUUID();
@@ -136,10 +146,9 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       validFrom,
       validUntil: lastDay,
     };
-    const branding = JSON.parse(tenant.branding) as { address?: string };
     const url = verificationUrl(deps.address, tenant, verificationCode);
     const pdf = await renderCertificatePdf({
-      office: { code: tenant.code, name: tenant.name, address: branding.address ?? null },
+      office: { code: tenant.code, name: tenant.name, address: officeAddressOf(tenant) },
       title: template.title,
       number,
       holder: { name: base.holderName, nikMasked: await holderNikMasked(trx, app, definition, answers) },
@@ -211,7 +220,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       superseded_by_id: null,
       reminder_sent_at: null,
     };
-    await trx.insertInto('permits').values(permit).execute();
+    await insertPermit(trx, permit);
     await appendAudit(trx, {
       tenantId: tenant.id,
       actorId: input.signerId,
@@ -256,11 +265,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       signature: signature.signature,
       created_at: now,
     };
-    await trx
-      .insertInto('receipts')
-      .values(receipt)
-      .onConflict((oc) => oc.columns(['application_id', 'kind']).doNothing())
-      .execute();
+    await insertReceiptOnce(trx, receipt);
     return receipt;
   }
 

@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { listCheckpoints } from '../audit/audit.checkpoints.js';
 import { requireActor } from '../http/context.js';
 import { localisedSchema, problemResponses, uuidParam } from '../http/common.schemas.js';
 import { AppError } from '../shared/errors.js';
@@ -143,7 +142,7 @@ export async function readUploadedFile(request: FastifyRequest, maxBytes: number
 
 export function permitRoutes(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { permits } = services;
+  const { permits, audit } = services;
 
   r.get('/api/v1/verify/:code', {
     config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
@@ -366,7 +365,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     },
     handler: async (request, reply) => {
       void reply.header('cache-control', 'public, max-age=300');
-      return { office: request.tenant.code, checkpoints: await listCheckpoints(services.db, request.tenant.id) };
+      return { office: request.tenant.code, checkpoints: await audit.publishedCheckpoints({ tenantId: request.tenant.id }) };
     },
   });
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { sql } from 'kysely';
 import type { Actor } from '../access/actor.js';
 import type { Answers } from '../catalogue/answers.js';
 import { validateAnswers } from '../catalogue/answers.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
-import type { Permit, Receipt, Tenant } from '../db/schema.js';
+import type { Permit, Tenant } from '../db/schema.js';
 import type { ApplicationService } from '../applications/applications.service.js';
 import { canSee } from '../applications/applications.access.js';
 import { findApplication, insertEvent, updateAtRevision } from '../applications/applications.repository.js';
@@ -17,10 +16,28 @@ import { sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
 import { addDays, type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
 import type { Signer } from '../signing/signer.js';
-import { findTenantById } from '../tenants/tenants.repository.js';
+import { findTenantById, listTenants } from '../tenants/tenants.repository.js';
 import { addressOf, normaliseVerificationCode, type PermitDocument, type ReceiptDocument } from './permit.document.js';
 import { type OfficeAddress, type PermitIssuer, verificationUrl } from './permits.issuer.js';
-import type { PublicPermitStatus, RegistryRecord } from './registry.schema.js';
+import {
+  answersOf,
+  findOpenRenewal,
+  findPermit,
+  findPermitByCode,
+  findPermitByPdfHash,
+  findPermitReference,
+  findReceiptByCode,
+  listPermitsEndingBetween,
+  listPermitsOfApplication,
+  listReceiptsOfApplication,
+  listRegistryPermits,
+  markReminderSent,
+  type PermitRecord,
+  type ReceiptRecord,
+  revokePermitIfValid,
+  searchRegistryPermits,
+} from './permits.repository.js';
+import type { PublicPermitStatus, RegistryFilters, RegistryRecord } from './registry.schema.js';
 
 /** Holders of renewable permits hear about the end of the term this many days before its last day … */
 export const EXPIRY_REMINDER_DAYS = 30;
@@ -46,13 +63,7 @@ export type Verification =
 /** The exact signed text and its signature, so anyone can check it with the office's published key. */
 export type SignedDocument = { document: string; signature: { alg: 'Ed25519'; keyId: string; signature: string } };
 
-export type RegistryFilters = {
-  q?: string | undefined;
-  type?: string | undefined;
-  status?: PublicPermitStatus | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-};
+export type { RegistryFilters };
 
 /** A stored permit's status today: "expired" is read from the dates, never stored. */
 export function permitStatus(p: Pick<Permit, 'status' | 'valid_until'>, today: string): PublicPermitStatus {
@@ -83,9 +94,10 @@ export function createPermitService(deps: {
   }
 
   /** The signed document, if the row's signature holds and the row agrees with what was signed. */
-  async function trustedPermit(p: Permit): Promise<PermitDocument | null> {
+  async function trustedPermit(p: PermitRecord): Promise<PermitDocument | null> {
     if (!(await authentic(p))) return null;
-    const doc = JSON.parse(p.document) as PermitDocument;
+    const doc = p.doc;
+    if (!doc) return null;
     // The row's own columns (used to search, filter and judge expiry) must say what was signed.
     const agrees =
       doc.id === p.id &&
@@ -99,14 +111,12 @@ export function createPermitService(deps: {
     return agrees ? doc : null;
   }
 
-  async function describePermit(p: Permit): Promise<Verification> {
+  async function describePermit(p: PermitRecord): Promise<Verification> {
     const doc = await trustedPermit(p);
     if (!doc) return { status: 'not_authentic', kind: null };
     const tenant = await tenantOf(p.tenant_id);
     const status = permitStatus(p, todayIn(clock, tenant.time_zone));
-    const next = p.superseded_by_id
-      ? await db.selectFrom('permits').select(['number', 'verification_code']).where('id', '=', p.superseded_by_id).executeTakeFirst()
-      : undefined;
+    const next = p.superseded_by_id ? await findPermitReference(db, p.superseded_by_id) : undefined;
     const { v: _v, kind: _k, id: _id, pdf: _pdf, ...shown } = doc;
     return {
       status,
@@ -122,10 +132,10 @@ export function createPermitService(deps: {
     };
   }
 
-  async function describeReceipt(r: Receipt): Promise<Verification> {
+  async function describeReceipt(r: ReceiptRecord): Promise<Verification> {
     if (!(await authentic(r))) return { status: 'not_authentic', kind: null };
-    const doc = JSON.parse(r.document) as ReceiptDocument;
-    if (doc.verificationCode !== r.verification_code) return { status: 'not_authentic', kind: null };
+    const doc = r.doc;
+    if (!doc || doc.verificationCode !== r.verification_code) return { status: 'not_authentic', kind: null };
     return {
       status: 'valid',
       kind: 'receipt',
@@ -138,14 +148,9 @@ export function createPermitService(deps: {
   async function verify(input: { tenantId: string; code: string }): Promise<Verification> {
     const code = normaliseVerificationCode(input.code);
     if (!/^[0-9A-Z]{10}$/.test(code)) return { status: 'not_found', kind: null };
-    const permit = await db.selectFrom('permits').selectAll().where('tenant_id', '=', input.tenantId).where('verification_code', '=', code).executeTakeFirst();
+    const permit = await findPermitByCode(db, input.tenantId, code);
     if (permit) return describePermit(permit);
-    const receipt = await db
-      .selectFrom('receipts')
-      .selectAll()
-      .where('tenant_id', '=', input.tenantId)
-      .where('verification_code', '=', code)
-      .executeTakeFirst();
+    const receipt = await findReceiptByCode(db, input.tenantId, code);
     if (receipt) return describeReceipt(receipt);
     return { status: 'not_found', kind: null };
   }
@@ -156,7 +161,7 @@ export function createPermitService(deps: {
    */
   async function verifyPdf(input: { tenantId: string; bytes: Buffer }): Promise<Verification> {
     const hash = sha256Hex(input.bytes);
-    const permit = await db.selectFrom('permits').selectAll().where('tenant_id', '=', input.tenantId).where('pdf_sha256', '=', hash).executeTakeFirst();
+    const permit = await findPermitByPdfHash(db, input.tenantId, hash);
     if (!permit) return { status: 'not_authentic', kind: null };
     return describePermit(permit);
   }
@@ -166,15 +171,16 @@ export function createPermitService(deps: {
   }
 
   /** A permit its holder or an officer of the office may open; anyone else gets not_found. */
-  async function loadVisible(actor: Actor, permitId: string): Promise<Permit> {
-    const permit = await db.selectFrom('permits').selectAll().where('tenant_id', '=', actor.tenantId).where('id', '=', permitId).executeTakeFirst();
+  async function loadVisible(actor: Actor, permitId: string): Promise<PermitRecord> {
+    const permit = await findPermit(db, actor.tenantId, permitId);
     const app = permit ? await findApplication(db, actor.tenantId, permit.application_id) : undefined;
     if (!permit || !app || !canSee(actor, app)) throw new AppError('not_found', 'permit not found or not visible');
     return permit;
   }
 
-  function view(permit: Permit, tenant: Tenant) {
-    const doc = JSON.parse(permit.document) as PermitDocument;
+  function view(permit: PermitRecord, tenant: Tenant) {
+    const doc = permit.doc;
+    if (!doc) throw new Error(`permit ${permit.id} has an unreadable document`);
     return {
       id: permit.id,
       applicationId: permit.application_id,
@@ -204,33 +210,16 @@ export function createPermitService(deps: {
   /** Every permit issued on a file, newest first (a correction or renewal adds one). */
   async function permitsForApplication(input: { actor: Actor; applicationId: string }): Promise<PermitView[]> {
     await deps.applications.loadVisible(input.actor, input.applicationId);
-    const rows = await db
-      .selectFrom('permits')
-      .selectAll()
-      .where('tenant_id', '=', input.actor.tenantId)
-      .where('application_id', '=', input.applicationId)
-      .orderBy('issued_at', 'desc')
-      .orderBy('number', 'desc')
-      .execute();
+    const rows = await listPermitsOfApplication(db, input.actor.tenantId, input.applicationId);
     const tenant = await tenantOf(input.actor.tenantId);
     return rows.map((p) => view(p, tenant));
   }
 
   async function receiptsForApplication(input: { actor: Actor; applicationId: string }) {
     await deps.applications.loadVisible(input.actor, input.applicationId);
-    const rows = await db
-      .selectFrom('receipts')
-      .selectAll()
-      .where('tenant_id', '=', input.actor.tenantId)
-      .where('application_id', '=', input.applicationId)
-      .orderBy('created_at')
-      .execute();
-    return rows.map((r) => ({
-      kind: r.kind,
-      verificationCode: r.verification_code,
-      createdAt: r.created_at,
-      document: JSON.parse(r.document) as ReceiptDocument,
-    }));
+    const rows = await listReceiptsOfApplication(db, input.actor.tenantId, input.applicationId);
+    // A row whose text is not a receipt document is no receipt to show.
+    return rows.flatMap((r) => (r.doc ? [{ kind: r.kind, verificationCode: r.verification_code, createdAt: r.created_at, document: r.doc }] : []));
   }
 
   /** The signed PDF. An officer opening it is recorded in the audit log (it shows a masked NIK). */
@@ -275,13 +264,8 @@ export function createPermitService(deps: {
     if (status !== 'valid') throw new AppError('invalid_state', `the permit is already ${status}`);
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      const res = await trx
-        .updateTable('permits')
-        .set({ status: 'revoked', revoked_at: now, revoked_by: input.actor.userId, revocation_reason: reason })
-        .where('id', '=', permit.id)
-        .where('status', '=', 'valid')
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw new AppError('conflict', 'changed meanwhile');
+      if (!(await revokePermitIfValid(trx, { permitId: permit.id, at: now, by: input.actor.userId, reason })))
+        throw new AppError('conflict', 'changed meanwhile');
       await appendAudit(trx, {
         tenantId: permit.tenant_id,
         actorId: input.actor.userId,
@@ -329,7 +313,7 @@ export function createPermitService(deps: {
     const signing = await deps.signer.prepare(permit.tenant_id);
     const now = isoNow(clock);
     const issued = await db.transaction().execute(async (trx) => {
-      const merged: Answers = { ...(JSON.parse(app.answers) as Answers), ...corrected };
+      const merged: Answers = { ...answersOf(app), ...corrected };
       const changed = await updateAtRevision(trx, app.id, app.revision, {
         answers: JSON.stringify(merged),
         ...(holderName ? { applicant_name: holderName } : {}),
@@ -395,18 +379,11 @@ export function createPermitService(deps: {
     // A permit may be renewed while valid or after it has lapsed; not once revoked or replaced.
     const status = await statusToday(permit);
     if (status !== 'valid' && status !== 'expired') throw new AppError('invalid_state', `a ${status} permit cannot be renewed`);
-    const openRenewal = () =>
-      db
-        .selectFrom('applications')
-        .select('id')
-        .where('tenant_id', '=', actor.tenantId)
-        .where('renews_permit_id', '=', permit.id)
-        .where('decided_at', 'is', null)
-        .executeTakeFirst();
+    const openRenewal = () => findOpenRenewal(db, actor.tenantId, permit.id);
     const open = await openRenewal();
     if (open) return { applicationId: open.id, created: false };
     const tenant = await tenantOf(actor.tenantId);
-    const old = JSON.parse(app.answers) as Answers;
+    const old = answersOf(app);
     const kept: Record<string, unknown> = {};
     for (const f of type.definition.fields) {
       const value = f.type === 'yes_no' && f.name === 'isRenewal' ? true : old[f.name];
@@ -422,42 +399,6 @@ export function createPermitService(deps: {
       if (raced) return { applicationId: raced.id, created: false };
       throw err;
     }
-  }
-
-  function registryQuery(tenantId: string, filters: RegistryFilters, today: string) {
-    let q = db
-      .selectFrom('permits')
-      .innerJoin('permit_types', 'permit_types.id', 'permits.permit_type_id')
-      .selectAll('permits')
-      .where('permits.tenant_id', '=', tenantId)
-      .where('permits.public_registry', '=', 1);
-    const text = filters.q?.trim().toLowerCase();
-    if (text) {
-      const like = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) =>
-        eb.or([
-          eb(sql`lower(permits.number)`, 'like', sql`${like} escape '\\'`),
-          eb(sql`lower(permits.holder_name)`, 'like', sql`${like} escape '\\'`),
-          eb(sql`lower(coalesce(permits.business_name, ''))`, 'like', sql`${like} escape '\\'`),
-        ]),
-      );
-    }
-    if (filters.type) q = q.where('permits.permit_code', '=', filters.type);
-    if (filters.from) q = q.where('permits.issued_on', '>=', filters.from);
-    if (filters.to) q = q.where('permits.issued_on', '<=', filters.to);
-    switch (filters.status) {
-      case 'valid':
-        q = q.where('permits.status', '=', 'valid').where((eb) => eb.or([eb('permits.valid_until', 'is', null), eb('permits.valid_until', '>=', today)]));
-        break;
-      case 'expired':
-        q = q.where('permits.status', '=', 'valid').where('permits.valid_until', '<', today);
-        break;
-      case 'revoked':
-      case 'superseded':
-        q = q.where('permits.status', '=', filters.status);
-        break;
-    }
-    return q;
   }
 
   /** A registry record, from the signed document (the caller checked its signature). */
@@ -492,7 +433,7 @@ export function createPermitService(deps: {
     };
   }
 
-  async function toRecords(tenant: Tenant, rows: Permit[], today: string): Promise<RegistryRecord[]> {
+  async function toRecords(tenant: Tenant, rows: PermitRecord[], today: string): Promise<RegistryRecord[]> {
     const types = new Map((await deps.catalogue.listPermitTypes({ tenantId: tenant.id, includeDisabled: true })).map((t) => [t.definition.code, t.definition]));
     const records: RegistryRecord[] = [];
     for (const p of rows) {
@@ -509,29 +450,21 @@ export function createPermitService(deps: {
   async function searchRegistry(input: { tenantId: string; filters: RegistryFilters; page: number; pageSize: number }) {
     const tenant = await tenantOf(input.tenantId);
     const today = todayIn(clock, tenant.time_zone);
-    const base = registryQuery(tenant.id, input.filters, today);
-    const [{ total }] = (await base
-      .clearSelect()
-      .select((eb) => eb.fn.countAll<number>().as('total'))
-      .execute()) as [{ total: number }];
-    const rows = await base
-      .orderBy('permits.issued_at', 'desc')
-      .orderBy('permits.number', 'desc')
-      .limit(input.pageSize)
-      .offset((input.page - 1) * input.pageSize)
-      .execute();
-    return { total: Number(total), page: input.page, pageSize: input.pageSize, records: await toRecords(tenant, rows, today) };
+    const { total, rows } = await searchRegistryPermits(db, {
+      tenantId: tenant.id,
+      filters: input.filters,
+      today,
+      limit: input.pageSize,
+      offset: (input.page - 1) * input.pageSize,
+    });
+    return { total, page: input.page, pageSize: input.pageSize, records: await toRecords(tenant, rows, today) };
   }
 
   /** The whole (filtered) registry for the open-data export. */
   async function exportRegistry(input: { tenantId: string; filters: RegistryFilters }): Promise<RegistryRecord[]> {
     const tenant = await tenantOf(input.tenantId);
     const today = todayIn(clock, tenant.time_zone);
-    const rows = await registryQuery(tenant.id, input.filters, today)
-      .orderBy('permits.issued_at', 'desc')
-      .orderBy('permits.number', 'desc')
-      .limit(50_000)
-      .execute();
+    const rows = await listRegistryPermits(db, { tenantId: tenant.id, filters: input.filters, today, limit: 50_000 });
     return toRecords(tenant, rows, today);
   }
 
@@ -541,18 +474,9 @@ export function createPermitService(deps: {
    */
   async function remindExpiring(): Promise<{ reminded: number }> {
     let reminded = 0;
-    for (const tenant of await db.selectFrom('tenants').selectAll().execute()) {
+    for (const tenant of await listTenants(db)) {
       const today = todayIn(clock, tenant.time_zone);
-      const near = await db
-        .selectFrom('permits')
-        .innerJoin('applications', 'applications.id', 'permits.application_id')
-        .select(['permits.id', 'permits.valid_until', 'applications.permit_type_version_id'])
-        .where('permits.tenant_id', '=', tenant.id)
-        .where('permits.status', '=', 'valid')
-        .where('permits.reminder_sent_at', 'is', null)
-        .where('permits.valid_until', '>=', today)
-        .where('permits.valid_until', '<=', addDays(today, EXPIRY_REMINDER_DAYS))
-        .execute();
+      const near = await listPermitsEndingBetween(db, tenant.id, today, addDays(today, EXPIRY_REMINDER_DAYS));
       const due: { id: string }[] = [];
       for (const p of near) {
         // Only permits one renews (an event permit simply ends); short terms are reminded a week ahead.
@@ -564,13 +488,7 @@ export function createPermitService(deps: {
       for (const { id } of due) {
         const now = isoNow(clock);
         const sent = await db.transaction().execute(async (trx) => {
-          const res = await trx
-            .updateTable('permits')
-            .set({ reminder_sent_at: now })
-            .where('id', '=', id)
-            .where('reminder_sent_at', 'is', null)
-            .executeTakeFirst();
-          if (Number(res.numUpdatedRows) !== 1) return false;
+          if (!(await markReminderSent(trx, id, now))) return false;
           await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.permit_expiring', permitId: id } });
           return true;
         });

@@ -51,6 +51,15 @@ export const REGISTRY_COLUMNS = Object.keys(registryRecordSchema.shape) as (keyo
 export const registryStatusSchema = z.enum(['valid', 'expired', 'revoked', 'superseded']);
 export type PublicPermitStatus = z.infer<typeof registryStatusSchema>;
 
+/** A registry search: all optional; dates are issue dates (YYYY-MM-DD) in the office's time zone. */
+export type RegistryFilters = {
+  q?: string | undefined;
+  type?: string | undefined;
+  status?: PublicPermitStatus | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+};
+
 /**
  * RFC 4180 CSV: every field quoted, quotes doubled, CRLF line ends; null is an empty field. A value
  * a spreadsheet would run as a formula (starting with = + - @ or a control character) gets a leading

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { decryptField, encryptField, sha256Hex } from '../shared/crypto.js';
 import { type Clock, isoNow } from '../shared/time.js';
+import { findCurrentKey, findKeyById, insertKey as insertKeyRow, listPublicKeys, retireActiveKeys, type SigningKeyRow } from './signing.repository.js';
 
 export type SignatureAlg = 'Ed25519';
 
@@ -44,7 +45,7 @@ export interface ManagedSigner extends Signer {
   rotate(tenantId: string): Promise<{ retired: string[]; keyId: string }>;
 }
 
-type KeyRow = Database['signing_keys'];
+type KeyRow = SigningKeyRow;
 
 function keyIdOf(publicKey: KeyObject): string {
   return sha256Hex(publicKey.export({ type: 'spki', format: 'der' })).slice(0, 32);
@@ -56,32 +57,20 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
   const privateKeys = new Map<string, KeyObject>();
   const publicKeys = new Map<string, { tenantId: string; key: KeyObject }>();
 
-  const currentRow = (tenantId: string) =>
-    db
-      .selectFrom('signing_keys')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('retired_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+  const currentRow = (tenantId: string) => findCurrentKey(db, tenantId);
 
   async function insertKey(trx: Kysely<Database>, tenantId: string): Promise<string> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const id = keyIdOf(publicKey);
-    await trx
-      .insertInto('signing_keys')
-      .values({
-        id,
-        tenant_id: tenantId,
-        alg: 'Ed25519',
-        public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        private_key_encrypted: encryptField(dataKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
-        created_at: isoNow(clock),
-        retired_at: null,
-      })
-      .execute();
+    await insertKeyRow(trx, {
+      id,
+      tenant_id: tenantId,
+      alg: 'Ed25519',
+      public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      private_key_encrypted: encryptField(dataKey, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
+      created_at: isoNow(clock),
+      retired_at: null,
+    });
     privateKeys.set(id, privateKey);
     return id;
   }
@@ -124,17 +113,9 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
 
     async rotate(tenantId) {
       return db.transaction().execute(async (trx) => {
-        const active = await trx.selectFrom('signing_keys').select('id').where('tenant_id', '=', tenantId).where('retired_at', 'is', null).execute();
-        if (active.length) {
-          await trx
-            .updateTable('signing_keys')
-            .set({ retired_at: isoNow(clock) })
-            .where('tenant_id', '=', tenantId)
-            .where('retired_at', 'is', null)
-            .execute();
-        }
+        const retired = await retireActiveKeys(trx, tenantId, isoNow(clock));
         const keyId = await insertKey(trx, tenantId);
-        return { retired: active.map((r) => r.id), keyId };
+        return { retired, keyId };
       });
     },
 
@@ -153,7 +134,8 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
       const privateKey = loadPrivate(row);
       return {
         keyId: row.id,
-        sign: async (data) => ({ alg: 'Ed25519', keyId: row.id, signature: cryptoSign(null, data, privateKey).toString('base64url') }),
+        // Promise-shaped like a remote provider's signing, though this one needs no I/O.
+        sign: (data) => Promise.resolve({ alg: 'Ed25519', keyId: row.id, signature: cryptoSign(null, data, privateKey).toString('base64url') }),
       };
     },
 
@@ -162,7 +144,7 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
       if (!/^[A-Za-z0-9_-]+$/.test(sig.signature)) return false;
       let entry = publicKeys.get(sig.keyId);
       if (!entry) {
-        const row = await db.selectFrom('signing_keys').selectAll().where('id', '=', sig.keyId).executeTakeFirst();
+        const row = await findKeyById(db, sig.keyId);
         if (!row || row.alg !== 'Ed25519') return false;
         try {
           entry = { tenantId: row.tenant_id, key: createPublicKey(loadPrivate(row)) };
@@ -180,13 +162,7 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
     },
 
     async publicKeys(tenantId) {
-      const rows = await db
-        .selectFrom('signing_keys')
-        .select(['id', 'alg', 'public_key_pem', 'created_at', 'retired_at'])
-        .where('tenant_id', '=', tenantId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .execute();
+      const rows = await listPublicKeys(db, tenantId);
       return rows.map((r) => ({ keyId: r.id, alg: r.alg, publicKeyPem: r.public_key_pem, createdAt: r.created_at, retiredAt: r.retired_at }));
     },
   };
