@@ -59,7 +59,7 @@ export function createServices(input: {
   const outbox = createOutboxWorker({
     db,
     clock,
-    handlers: createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey }),
+    handlers: createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey, clock }),
     pollMs: config.outboxPollMs,
   });
   return {

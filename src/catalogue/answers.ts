@@ -1,5 +1,6 @@
 import type { FieldProblem } from '../shared/errors.js';
-import { isValidKbli, isValidNib, isValidNpwp, nikProblem, normaliseNpwp, normalisePhone } from '../shared/identifiers.js';
+import { isEmail, isValidKbli, isValidNib, isValidNpwp, nikProblem, normaliseNpwp, normalisePhone } from '../shared/identifiers.js';
+import { isCalendarDate } from '../shared/time.js';
 import type { FieldDefinition } from './catalogue.schema.js';
 
 export type AnswerValue = string | number | boolean;
@@ -26,12 +27,6 @@ function asNumber(raw: unknown): number | null {
   if (/^-?\d{1,3}[.,]\d{3}$/.test(trimmed)) return null;
   const s = trimmed.replace(',', '.');
   return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : null;
-}
-
-function isRealDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
 function checkField(field: FieldDefinition, raw: unknown, today: string): Checked {
@@ -62,7 +57,7 @@ function checkField(field: FieldDefinition, raw: unknown, today: string): Checke
     }
     case 'date': {
       const text = asText(raw);
-      if (text === null || !isRealDate(text)) return problem('invalid_date', 'must be a date as YYYY-MM-DD');
+      if (text === null || !isCalendarDate(text)) return problem('invalid_date', 'must be a date as YYYY-MM-DD');
       if (field.notBefore === 'today' && text < today) return problem('date_in_past', 'must not be before today');
       if (field.notAfter === 'today' && text > today) return problem('date_in_future', 'must not be after today');
       return { value: text };
@@ -95,7 +90,7 @@ function checkField(field: FieldDefinition, raw: unknown, today: string): Checke
     }
     case 'email': {
       const text = asText(raw)?.toLowerCase() ?? '';
-      return text.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text) ? { value: text } : problem('invalid_email', 'must be an email address');
+      return isEmail(text) ? { value: text } : problem('invalid_email', 'must be an email address');
     }
     case 'phone': {
       const phone = normalisePhone(asText(raw) ?? '');

@@ -23,20 +23,28 @@ export function jsonPath(issuePath: readonly PropertyKey[]): string {
   );
 }
 
-function parseFile<T extends z.ZodType>(file: string, schema: T): z.output<T> {
+/**
+ * Reads a JSON data file (catalogue, retribution coefficients, holidays …) and validates it with its
+ * schema. A bad file fails with the file name and the JSON path of each bad value (the first 20), so
+ * an office can fix its data; `title` says what is not valid and `error` is the error class thrown.
+ */
+export function parseDataFile<T extends z.ZodType>(file: string, schema: T, fail: { title: string; error: new (message: string) => Error }): z.output<T> {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new CatalogueError(`${file}: cannot be read as JSON (${(err as Error).message})`);
+    throw new fail.error(`${file}: cannot be read as JSON (${(err as Error).message})`);
   }
   const result = schema.safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.slice(0, 20).map((i) => `  ${file} ${jsonPath(i.path)}: ${i.message}`);
-    throw new CatalogueError(`The permit catalogue is not valid:\n${lines.join('\n')}`);
+    throw new fail.error(`${fail.title}:\n${lines.join('\n')}`);
   }
   return result.data;
 }
+
+const parseFile = <T extends z.ZodType>(file: string, schema: T) =>
+  parseDataFile(file, schema, { title: 'The permit catalogue is not valid', error: CatalogueError });
 
 /**
  * Loads and validates a catalogue folder (workflows.json + permit-types.json). A bad file fails

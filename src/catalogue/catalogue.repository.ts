@@ -1,7 +1,20 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, PermitTypesTable, PermitTypeVersionsTable } from '../db/schema.js';
 
-export function permitTypeWithCurrentVersion(db: Kysely<Database>, tenantId: string) {
+/** Permit types and their published versions: every query of the catalogue feature lives here. */
+
+/** A permit type with its current version's stored definition and workflow (JSON text, parsed by the service). */
+export type PermitTypeRow = {
+  permitTypeId: string;
+  code: string;
+  enabled: number;
+  versionId: string;
+  version: number;
+  definition: string;
+  workflow: string;
+};
+
+function withCurrentVersion(db: Kysely<Database>, tenantId: string) {
   return db
     .selectFrom('permit_types')
     .innerJoin('permit_type_versions', (j) =>
@@ -19,6 +32,42 @@ export function permitTypeWithCurrentVersion(db: Kysely<Database>, tenantId: str
     .where('permit_types.tenant_id', '=', tenantId);
 }
 
+/** The office's permit types by code, each at its current version; disabled ones only when asked. */
+export async function listPermitTypeRows(db: Kysely<Database>, tenantId: string, opts: { includeDisabled: boolean }): Promise<PermitTypeRow[]> {
+  let q = withCurrentVersion(db, tenantId).orderBy('permit_types.code');
+  if (!opts.includeDisabled) q = q.where('permit_types.enabled', '=', 1);
+  return q.execute();
+}
+
+/** One permit type of the office at its current version, enabled or not. */
+export async function findPermitTypeRow(db: Kysely<Database>, tenantId: string, code: string): Promise<PermitTypeRow | undefined> {
+  return withCurrentVersion(db, tenantId).where('permit_types.code', '=', code).executeTakeFirst();
+}
+
 export async function findVersionById(db: Kysely<Database>, versionId: string) {
   return db.selectFrom('permit_type_versions').selectAll().where('id', '=', versionId).executeTakeFirst();
+}
+
+export async function insertPermitType(trx: Kysely<Database>, row: Insertable<PermitTypesTable>): Promise<void> {
+  await trx.insertInto('permit_types').values(row).execute();
+}
+
+export async function insertPermitTypeVersion(trx: Kysely<Database>, row: Insertable<PermitTypeVersionsTable>): Promise<void> {
+  await trx.insertInto('permit_type_versions').values(row).execute();
+}
+
+/** Points a permit type at its newly published version. */
+export async function setCurrentVersion(trx: Kysely<Database>, permitTypeId: string, version: number): Promise<void> {
+  await trx.updateTable('permit_types').set({ current_version: version }).where('id', '=', permitTypeId).execute();
+}
+
+/** Opens or closes a permit type for new applications; false when the office has no such type. */
+export async function setPermitTypeEnabled(trx: Kysely<Database>, q: { tenantId: string; code: string; enabled: boolean }): Promise<boolean> {
+  const res = await trx
+    .updateTable('permit_types')
+    .set({ enabled: q.enabled ? 1 : 0 })
+    .where('tenant_id', '=', q.tenantId)
+    .where('code', '=', q.code)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }

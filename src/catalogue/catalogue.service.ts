@@ -8,7 +8,16 @@ import { canonicalJson } from '../shared/json.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { type WorkflowDefinition, workflowDefinitionSchema } from '../workflow/workflow.schema.js';
 import type { Catalogue } from './catalogue.loader.js';
-import { findVersionById, permitTypeWithCurrentVersion } from './catalogue.repository.js';
+import {
+  findPermitTypeRow,
+  findVersionById,
+  insertPermitType,
+  insertPermitTypeVersion,
+  listPermitTypeRows,
+  type PermitTypeRow,
+  setCurrentVersion,
+  setPermitTypeEnabled,
+} from './catalogue.repository.js';
 import { type PermitTypeDefinition, permitTypeSchema } from './catalogue.schema.js';
 
 /** A permit type as one version froze it: the definition and its workflow. */
@@ -35,8 +44,7 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
     return parsed;
   }
 
-  type Row = { permitTypeId: string; versionId: string; version: number; enabled: number; definition: string; workflow: string };
-  const toVersion = (r: Row): PermitTypeVersion => ({
+  const toVersion = (r: PermitTypeRow): PermitTypeVersion => ({
     permitTypeId: r.permitTypeId,
     versionId: r.versionId,
     enabled: r.enabled === 1,
@@ -44,13 +52,11 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
   });
 
   async function listPermitTypes(input: { tenantId: string; includeDisabled?: boolean }): Promise<PermitTypeVersion[]> {
-    let q = permitTypeWithCurrentVersion(db, input.tenantId).orderBy('permit_types.code');
-    if (!input.includeDisabled) q = q.where('permit_types.enabled', '=', 1);
-    return (await q.execute()).map(toVersion);
+    return (await listPermitTypeRows(db, input.tenantId, { includeDisabled: input.includeDisabled ?? false })).map(toVersion);
   }
 
   async function getPermitType(input: { tenantId: string; code: string }): Promise<PermitTypeVersion> {
-    const row = await permitTypeWithCurrentVersion(db, input.tenantId).where('permit_types.code', '=', input.code).executeTakeFirst();
+    const row = await findPermitTypeRow(db, input.tenantId, input.code);
     if (!row) throw new AppError('not_found', `no permit type ${input.code}`);
     return toVersion(row);
   }
@@ -83,36 +89,37 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
       for (const definition of input.catalogue.permitTypes) {
         const workflow = input.catalogue.workflows.find((w) => w.code === definition.workflow);
         if (!workflow) throw new Error(`workflow ${definition.workflow} missing`);
-        const existing = await permitTypeWithCurrentVersion(trx, input.tenantId).where('permit_types.code', '=', definition.code).executeTakeFirst();
+        const existing = await findPermitTypeRow(trx, input.tenantId, definition.code);
         const defJson = canonicalJson(definition);
         const wfJson = canonicalJson(workflow);
         if (existing && canonicalJson(JSON.parse(existing.definition)) === defJson && canonicalJson(JSON.parse(existing.workflow)) === wfJson) continue;
         const permitTypeId = existing?.permitTypeId ?? randomUUID();
         const version = (existing?.version ?? 0) + 1;
         if (existing) {
-          await trx.updateTable('permit_types').set({ current_version: version }).where('id', '=', permitTypeId).execute();
+          await setCurrentVersion(trx, permitTypeId, version);
           versioned++;
         } else {
-          await trx
-            .insertInto('permit_types')
-            .values({ id: permitTypeId, tenant_id: input.tenantId, code: definition.code, enabled: 1, current_version: version, created_at: now })
-            .execute();
+          await insertPermitType(trx, {
+            id: permitTypeId,
+            tenant_id: input.tenantId,
+            code: definition.code,
+            enabled: 1,
+            current_version: version,
+            created_at: now,
+          });
           created++;
         }
         const versionId = randomUUID();
-        await trx
-          .insertInto('permit_type_versions')
-          .values({
-            id: versionId,
-            tenant_id: input.tenantId,
-            permit_type_id: permitTypeId,
-            version,
-            definition: defJson,
-            workflow: wfJson,
-            published_at: now,
-            published_by: input.actorId,
-          })
-          .execute();
+        await insertPermitTypeVersion(trx, {
+          id: versionId,
+          tenant_id: input.tenantId,
+          permit_type_id: permitTypeId,
+          version,
+          definition: defJson,
+          workflow: wfJson,
+          published_at: now,
+          published_by: input.actorId,
+        });
         await appendAudit(trx, {
           tenantId: input.tenantId,
           actorId: input.actorId,
@@ -130,13 +137,7 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
   async function setEnabled(input: { tenantId: string; code: string; enabled: boolean; actorId: string | null }): Promise<void> {
     const now = isoNow(deps.clock);
     await db.transaction().execute(async (trx) => {
-      const res = await trx
-        .updateTable('permit_types')
-        .set({ enabled: input.enabled ? 1 : 0 })
-        .where('tenant_id', '=', input.tenantId)
-        .where('code', '=', input.code)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw new AppError('not_found', `no permit type ${input.code}`);
+      if (!(await setPermitTypeEnabled(trx, input))) throw new AppError('not_found', `no permit type ${input.code}`);
       await appendAudit(trx, {
         tenantId: input.tenantId,
         actorId: input.actorId,

@@ -1,55 +1,77 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { findApplication } from '../applications/applications.repository.js';
+import { CLAIM_CODE_DAYS, claimCodeHash } from '../applications/applications.service.js';
+import { issueCode, OTP_POLICY } from '../auth/one-time-codes.js';
+import { findUserById } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Database, OutboxRow, User } from '../db/schema.js';
 import type { OutboxHandlers } from '../outbox/outbox.worker.js';
-import { issueCode, OTP_POLICY } from '../auth/one-time-codes.js';
-import { CLAIM_CODE_DAYS, claimCodeHash } from '../applications/applications.service.js';
+import { findPermitById } from '../permits/permits.repository.js';
 import { readableCode } from '../shared/crypto.js';
+import { type Clock, isoNow } from '../shared/time.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
+import { findTenantById } from '../tenants/tenants.repository.js';
 import { stateOf } from '../workflow/workflow.engine.js';
+import { insertNotification, permitTitle, setClaimCode } from './notifications.repository.js';
 
 /**
  * Turns outbox messages into notifications. In this foundation every notification is delivered to
  * the built-in mailbox (the notifications table), which the portal shows and developers read;
  * email and WhatsApp gateways plug in behind the same handlers later, keyed on the outbox id.
  */
-export function createNotificationHandlers(deps: { catalogue: CatalogueService; address: OfficeAddress; dataKey: Buffer }): OutboxHandlers {
+export function createNotificationHandlers(deps: { catalogue: CatalogueService; address: OfficeAddress; dataKey: Buffer; clock: Clock }): OutboxHandlers {
   /** Links in a message point at the office's own host (office-url.ts). */
   async function base(trx: Kysely<Database>, row: OutboxRow): Promise<string> {
-    const tenant = await trx.selectFrom('tenants').select(['code', 'hostnames']).where('id', '=', row.tenant_id).executeTakeFirst();
+    const tenant = await findTenantById(trx, row.tenant_id);
     return tenant ? officeBaseUrl(deps.address, tenant) : deps.address.baseUrl;
   }
 
-  async function deliver(trx: Kysely<Database>, row: OutboxRow, user: User, subject: string, body: string): Promise<void> {
-    const channel = user.email ? 'email' : 'whatsapp';
-    await trx
-      .insertInto('notifications')
-      .values({
-        id: randomUUID(),
-        tenant_id: row.tenant_id,
-        outbox_id: row.id,
-        channel,
-        recipient_user_id: user.id,
-        recipient: user.email ?? user.phone ?? '',
-        subject,
-        body,
-        created_at: new Date().toISOString(),
-      })
-      .onConflict((oc) => oc.column('outbox_id').doNothing())
-      .execute();
+  /** One message to one address, written once for its outbox row. */
+  async function send(
+    trx: Kysely<Database>,
+    row: OutboxRow,
+    to: { userId: string | null; address: string; channel: 'email' | 'whatsapp' },
+    subject: string,
+    body: string,
+  ) {
+    await insertNotification(trx, {
+      id: randomUUID(),
+      tenant_id: row.tenant_id,
+      outbox_id: row.id,
+      channel: to.channel,
+      recipient_user_id: to.userId,
+      recipient: to.address,
+      subject,
+      body,
+      created_at: isoNow(deps.clock),
+    });
   }
-  const findUser = (trx: Kysely<Database>, id: string | null) =>
-    id ? trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst() : Promise.resolve(undefined);
-  const findApp = (trx: Kysely<Database>, id: string) => trx.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  /** To an account: by email if it has one, else WhatsApp. */
+  async function deliver(trx: Kysely<Database>, row: OutboxRow, user: User, subject: string, body: string): Promise<void> {
+    await send(trx, row, { userId: user.id, address: user.email ?? user.phone ?? '', channel: user.email ? 'email' : 'whatsapp' }, subject, body);
+  }
+
+  /** To the WhatsApp number or email the counter recorded for a front-desk file. */
+  async function toContact(trx: Kysely<Database>, row: OutboxRow, contact: string, subject: string, body: string): Promise<void> {
+    await send(trx, row, { userId: null, address: contact, channel: contact.includes('@') ? 'email' : 'whatsapp' }, subject, body);
+  }
+
+  const findUser = (trx: Kysely<Database>, row: OutboxRow, id: string | null) => (id ? findUserById(trx, row.tenant_id, id) : Promise.resolve(undefined));
+  async function findApp(trx: Kysely<Database>, row: OutboxRow, id: string) {
+    const app = await findApplication(trx, row.tenant_id, id);
+    if (!app) throw new Error(`application ${id} of outbox row ${row.id} is missing`);
+    return app;
+  }
 
   /** The permit, its file and the holder's account (none for a front-desk file nobody claimed). */
-  async function permitParties(trx: Kysely<Database>, permitId: string) {
-    const permit = await trx.selectFrom('permits').selectAll().where('id', '=', permitId).executeTakeFirstOrThrow();
-    const app = await findApp(trx, permit.application_id);
-    const user = await findUser(trx, app.applicant_id);
-    const title = (JSON.parse(permit.document) as { permitType: { title: { id: string; en: string } } }).permitType.title;
-    return { permit, app, user: user && !user.disabled_at ? user : undefined, title };
+  async function permitParties(trx: Kysely<Database>, row: OutboxRow, permitId: string) {
+    const permit = await findPermitById(trx, permitId);
+    if (!permit) throw new Error(`permit ${permitId} of outbox row ${row.id} is missing`);
+    const app = await findApp(trx, row, permit.application_id);
+    const user = await findUser(trx, row, app.applicant_id);
+    return { permit, app, user: user && !user.disabled_at ? user : undefined, title: permitTitle(permit) };
   }
 
   /**
@@ -69,27 +91,13 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     }
     const contact = parties.app.applicant_id === null ? parties.app.applicant_contact : null;
     if (!contact) return false;
-    await trx
-      .insertInto('notifications')
-      .values({
-        id: randomUUID(),
-        tenant_id: row.tenant_id,
-        outbox_id: row.id,
-        channel: contact.includes('@') ? 'email' : 'whatsapp',
-        recipient_user_id: null,
-        recipient: contact,
-        subject,
-        body,
-        created_at: new Date().toISOString(),
-      })
-      .onConflict((oc) => oc.column('outbox_id').doNothing())
-      .execute();
+    await toContact(trx, row, contact, subject, body);
     return true;
   }
 
   return {
     'notify.permit_revoked': async (trx, m, row) => {
-      const parties = await permitParties(trx, m.permitId);
+      const parties = await permitParties(trx, row, m.permitId);
       const { permit, title } = parties;
       await toHolder(
         trx,
@@ -101,7 +109,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       );
     },
     'notify.permit_reissued': async (trx, m, row) => {
-      const parties = await permitParties(trx, m.permitId);
+      const parties = await permitParties(trx, row, m.permitId);
       const { permit, app, title } = parties;
       await toHolder(
         trx,
@@ -113,7 +121,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       );
     },
     'notify.permit_expiring': async (trx, m, row) => {
-      const parties = await permitParties(trx, m.permitId);
+      const parties = await permitParties(trx, row, m.permitId);
       const { permit, app, title } = parties;
       if (permit.status !== 'valid' || !permit.valid_until) return;
       await toHolder(
@@ -126,7 +134,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       );
     },
     'notify.account_registered': async (trx, m, row) => {
-      const user = await findUser(trx, m.userId);
+      const user = await findUser(trx, row, m.userId);
       if (!user) return;
       await deliver(
         trx,
@@ -137,9 +145,9 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       );
     },
     'notify.one_time_code': async (trx, m, row) => {
-      const user = await findUser(trx, m.userId);
+      const user = await findUser(trx, row, m.userId);
       if (!user || user.disabled_at) return;
-      const code = await issueCode(trx, deps.dataKey, { tenantId: row.tenant_id, userId: user.id, purpose: m.purpose, now: new Date().toISOString() });
+      const code = await issueCode(trx, deps.dataKey, { tenantId: row.tenant_id, userId: user.id, purpose: m.purpose, now: isoNow(deps.clock) });
       const what =
         m.purpose === 'verify_contact'
           ? { id: 'memastikan kontak Anda', en: 'confirm your contact details' }
@@ -154,7 +162,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       );
     },
     'notify.message': async (trx, m, row) => {
-      const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);
+      const [user, app] = await Promise.all([findUser(trx, row, m.userId), findApp(trx, row, m.applicationId)]);
       if (!user) return;
       await deliver(
         trx,
@@ -166,7 +174,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       );
     },
     'notify.overdue': async (trx, m, row) => {
-      const [head, app] = await Promise.all([findUser(trx, m.headUserId), findApp(trx, m.applicationId)]);
+      const [head, app] = await Promise.all([findUser(trx, row, m.headUserId), findApp(trx, row, m.applicationId)]);
       if (!head || head.disabled_at) return;
       const { definition, workflow } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       const state = stateOf(workflow, app.state);
@@ -180,39 +188,27 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       );
     },
     'notify.claim_code': async (trx, m, row) => {
-      const app = await findApp(trx, m.applicationId);
+      const app = await findApp(trx, row, m.applicationId);
       if (!app.applicant_contact || app.applicant_id !== null) return;
       const code = readableCode(8);
-      const now = new Date();
-      await trx
-        .updateTable('applications')
-        .set({
-          claim_code_hash: claimCodeHash(deps.dataKey, app.id, code),
-          claim_expires_at: new Date(now.getTime() + CLAIM_CODE_DAYS * 86_400_000).toISOString(),
-        })
-        .where('id', '=', app.id)
-        .execute();
+      await setClaimCode(trx, {
+        tenantId: row.tenant_id,
+        applicationId: app.id,
+        hash: claimCodeHash(deps.dataKey, app.id, code),
+        expiresAt: new Date(deps.clock.now().getTime() + CLAIM_CODE_DAYS * 86_400_000).toISOString(),
+      });
       const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
-      await trx
-        .insertInto('notifications')
-        .values({
-          id: randomUUID(),
-          tenant_id: row.tenant_id,
-          outbox_id: row.id,
-          channel: app.applicant_contact.includes('@') ? 'email' : 'whatsapp',
-          recipient_user_id: null,
-          recipient: app.applicant_contact,
-          subject: `Permohonan ${app.number}: kode klaim / claim code`,
-          body:
-            `Permohonan ${definition.name.id} Anda (${app.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${await base(trx, row)}/permohonan/klaim dan masukkan nomor permohonan dan kode klaim: ${code} (berlaku ${CLAIM_CODE_DAYS} hari).\n\n` +
-            `We received your ${definition.name.en} application (${app.number}) at the counter. To follow it online, sign in at ${await base(trx, row)}/permohonan/klaim and enter the application number and claim code: ${code} (valid ${CLAIM_CODE_DAYS} days).`,
-          created_at: now.toISOString(),
-        })
-        .onConflict((oc) => oc.column('outbox_id').doNothing())
-        .execute();
+      await toContact(
+        trx,
+        row,
+        app.applicant_contact,
+        `Permohonan ${app.number}: kode klaim / claim code`,
+        `Permohonan ${definition.name.id} Anda (${app.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${await base(trx, row)}/permohonan/klaim dan masukkan nomor permohonan dan kode klaim: ${code} (berlaku ${CLAIM_CODE_DAYS} hari).\n\n` +
+          `We received your ${definition.name.en} application (${app.number}) at the counter. To follow it online, sign in at ${await base(trx, row)}/permohonan/klaim and enter the application number and claim code: ${code} (valid ${CLAIM_CODE_DAYS} days).`,
+      );
     },
     'notify.application_submitted': async (trx, m, row) => {
-      const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);
+      const [user, app] = await Promise.all([findUser(trx, row, m.userId), findApp(trx, row, m.applicationId)]);
       if (!user) return; // front-desk intake: the claim link comes with the back-office issue
       const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       await deliver(
@@ -225,7 +221,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       );
     },
     'notify.application_transitioned': async (trx, m, row) => {
-      const [user, app] = await Promise.all([findUser(trx, m.userId), findApp(trx, m.applicationId)]);
+      const [user, app] = await Promise.all([findUser(trx, row, m.userId), findApp(trx, row, m.applicationId)]);
       if (!user) return;
       const { workflow } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       const state = stateOf(workflow, m.toState);

@@ -123,6 +123,15 @@ describe('validateAnswers: each field type', () => {
     }
   });
 
+  it('date: a day past the end of its month is refused, never rolled over into the next month', () => {
+    const f = field('tanggal', 'date');
+    for (const bad of ['2026-02-30', '2026-02-31', '2026-04-31', '2026-06-31', '2026-12-32', '2026-00-10', ' 2026-02-30 ']) {
+      expect(check(f, bad), bad).toMatchObject({ code: 'invalid_date' });
+    }
+    expect(check(f, ' 2026-04-30 ')).toEqual({ value: '2026-04-30' });
+    expect(check(f, '2026-12-31')).toEqual({ value: '2026-12-31' });
+  });
+
   it('date: notBefore / notAfter "today" are judged against the given today', () => {
     const future = field('mulai', 'date', { notBefore: 'today' });
     expect(check(future, '2026-11-19')).toMatchObject({ code: 'date_in_past' });
