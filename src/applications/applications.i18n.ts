@@ -204,4 +204,38 @@ export const APPLICATIONS_MESSAGES = {
   },
   'mine.receipt.filing': { id: 'Tanda terima pengajuan', en: 'Receipt of filing' },
   'mine.receipt.payment': { id: 'Bukti pembayaran', en: 'Receipt of payment' },
+  // Front-desk intake (kantor/loket).
+  'intake.title': { id: 'Terima berkas di loket', en: 'Take in a file at the front desk' },
+  'intake.lead': {
+    id: 'Untuk warga yang datang langsung, mengirim berkas lewat kurir, atau minta bantuan lewat Instagram, Facebook, WhatsApp atau telepon. Warga menerima kode klaim untuk mengikuti berkasnya online.',
+    en: 'For citizens who come in person, send papers by courier, or ask for help on Instagram, Facebook, WhatsApp or the phone. The citizen receives a claim code to follow the file online.',
+  },
+  'intake.type': { id: 'Jenis izin', en: 'Permit type' },
+  'intake.channel': { id: 'Berkas datang lewat', en: 'The file came through' },
+  'intake.channel.walk_in': { id: 'Datang langsung ke loket', en: 'In person at the counter' },
+  'intake.channel.courier': { id: 'Kurir (berkas kertas)', en: 'Courier (paper file)' },
+  'intake.channel.assisted': { id: 'Bantuan lewat media sosial atau telepon', en: 'Help through social media or the phone' },
+  'intake.detail': { id: 'Keterangan saluran', en: 'Channel detail' },
+  'intake.detail.hint': {
+    id: 'Misalnya Instagram, Facebook, WhatsApp, telepon, JNE, Pos Indonesia',
+    en: 'For example Instagram, Facebook, WhatsApp, phone, JNE, Pos Indonesia',
+  },
+  'intake.name': { id: 'Nama pemohon', en: 'Applicant’s name' },
+  'intake.contact': { id: 'Nomor WhatsApp atau email pemohon', en: 'Applicant’s WhatsApp number or email' },
+  'intake.contact.hint': { id: 'Kode klaim dikirim ke sini setelah berkas diajukan.', en: 'The claim code goes here once the file is submitted.' },
+  'intake.start': { id: 'Buat berkas', en: 'Create the file' },
+  'intake.answers': { id: 'Isian formulir (dari berkas kertas)', en: 'Form answers (from the paper file)' },
+  'intake.answers.save': { id: 'Simpan isian', en: 'Save answers' },
+  'intake.saved': { id: 'Tersimpan.', en: 'Saved.' },
+  'intake.scans': { id: 'Hasil pindaian dokumen', en: 'Document scans' },
+  'intake.submit': { id: 'Ajukan atas nama pemohon', en: 'Submit for the applicant' },
+  'intake.submitted': {
+    id: 'Berkas {number} sudah diajukan. Kode lacak: {code}. Kode klaim dikirim ke {contact}.',
+    en: 'File {number} has been submitted. Tracking code: {code}. A claim code was sent to {contact}.',
+  },
+  'intake.submitted.no_contact': {
+    id: 'Berkas {number} sudah diajukan. Kode lacak: {code}. Berikan tanda terima kepada pemohon.',
+    en: 'File {number} has been submitted. Tracking code: {code}. Give the applicant the receipt.',
+  },
+  'intake.choose': { id: 'Pilih salah satu.', en: 'Choose one.' },
 } as const satisfies Catalogue;

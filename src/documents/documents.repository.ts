@@ -45,3 +45,16 @@ export async function insertDocumentVersion(trx: Kysely<Database>, doc: Omit<Doc
     .execute();
   return version;
 }
+
+/** Records an officer's verdict on one document version. */
+export async function setDocumentReview(
+  trx: Kysely<Database>,
+  documentId: string,
+  review: { status: 'accepted' | 'refused'; reason: string | null; reviewerId: string; at: string },
+): Promise<void> {
+  await trx
+    .updateTable('documents')
+    .set({ review_status: review.status, review_reason: review.reason, reviewed_by: review.reviewerId, reviewed_at: review.at })
+    .where('id', '=', documentId)
+    .execute();
+}

@@ -5,7 +5,6 @@ import { applicationParams } from '../applications/applications.schemas.js';
 import { requireActor } from '../http/context.js';
 import { problemResponses } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
-import { STAFF_ROLES } from '../workflow/workflow.schema.js';
 
 const bearer = [{ bearer: [] }];
 
@@ -48,7 +47,7 @@ export function feeRoutes(app: FastifyInstance, services: Services): void {
       response: { 200: feeAssessmentSchema, ...problemResponses },
     },
     handler: async (request) => {
-      const actor = requireActor(request, STAFF_ROLES);
+      const actor = requireActor(request);
       return services.fees.assessFor({ actor, applicationId: request.params.id });
     },
   });

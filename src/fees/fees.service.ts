@@ -1,7 +1,7 @@
-import { canSee } from '../applications/applications.access.js';
+import { z } from 'zod';
+import { requireAccess } from '../access/access.js';
+import type { Actor } from '../access/actor.js';
 import { findApplication } from '../applications/applications.repository.js';
-import { type Actor, isStaff } from '../access/actor.js';
-import type { Answers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
@@ -24,6 +24,9 @@ export type FeeAssessment = {
   /** The coefficients' own caveat (an uncertain SHST, a mapping choice), for the treasurer. */
   dataNote: string | null;
 };
+
+/** The answers column as the formula reads it (validated when it was written; parsed, not trusted, here). */
+const answersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 export type FeeDeps = { db: Db; catalogue: CatalogueService; retribution: RetributionTable };
 
@@ -53,7 +56,7 @@ export function createFeeService(deps: FeeDeps) {
           });
         }
         try {
-          const { amount, breakdown } = computePbgRetribution(JSON.parse(app.answers) as Answers, coefficients);
+          const { amount, breakdown } = computePbgRetribution(answersSchema.parse(JSON.parse(app.answers)), coefficients);
           return { rule: rule.kind, amount, breakdown, year, dataNote: coefficients.dataNote ?? null };
         } catch (err) {
           if (!(err instanceof RetributionInputError)) throw err;
@@ -71,9 +74,11 @@ export function createFeeService(deps: FeeDeps) {
    */
   async function assessFor(input: { actor: Actor; applicationId: string }): Promise<FeeAssessment> {
     const { actor } = input;
-    if (!isStaff(actor)) throw new AppError('forbidden', 'fee assessments are for office staff');
+    // Refused as a role first, so an applicant learns nothing about which files exist.
+    requireAccess({ actor, permission: 'fee.assess', resource: { tenantId: actor.tenantId } });
     const app = await findApplication(db, actor.tenantId, input.applicationId);
-    if (!app || !canSee(actor, app)) throw new AppError('not_found', 'application not found or not visible');
+    if (!app) throw new AppError('not_found', 'application not found or not visible');
+    requireAccess({ actor, permission: 'fee.assess', resource: { application: app } });
     const { definition } = await catalogue.getVersion(app.permit_type_version_id);
     return assess(app, definition);
   }

@@ -39,6 +39,8 @@ type RouteOpts<A extends PageAccess, P extends Shape | undefined, Q extends Shap
   /** Where a signed-out visitor returns after signing in; by default the page asked for. */
   returnTo?: (req: FastifyRequest) => string;
   rateLimit?: { max: number; timeWindow: string };
+  /** The route's own onSend hook, run after the app-wide ones (a document shown inline sets its stricter CSP there). */
+  onSend?: RouteOptions['onSend'];
 };
 
 export type PageContext<A extends PageAccess, P, Q> = { req: FastifyRequest; reply: FastifyReply; lang: Lang; actor: ActorFor<A>; params: P; query: Q };
@@ -112,6 +114,7 @@ export function pageKit(app: FastifyInstance) {
     rateLimit: RouteOpts<PageAccess, undefined, undefined>['rateLimit'],
     handler: RouteOptions['handler'],
     preHandler?: RouteOptions['preHandler'],
+    onSend?: RouteOptions['onSend'],
   ): void {
     app.route({
       method,
@@ -119,6 +122,7 @@ export function pageKit(app: FastifyInstance) {
       schema: { hide: true },
       config: { page, ...(rateLimit ? { rateLimit } : {}) },
       ...(preHandler ? { preHandler } : {}),
+      ...(onSend ? { onSend } : {}),
       handler,
     });
   }
@@ -133,12 +137,20 @@ export function pageKit(app: FastifyInstance) {
       opts: RouteOpts<A, P, Q>,
       handler: (ctx: PageContext<A, Out<P>, Out<Q>>) => Promise<FastifyReply> | FastifyReply,
     ): void {
-      route('GET', url, { csrf: 'none' }, opts.rateLimit, async (req, reply) => {
-        const params = parsePart<P>(opts.params as P, req.params, 'not_found');
-        const g = guard(req, reply, opts);
-        if (!g) return reply;
-        return handler({ req, reply, lang: req.lang, actor: g.actor, params, query: parsePart<Q>(opts.query as Q, req.query, 'default') });
-      });
+      route(
+        'GET',
+        url,
+        { csrf: 'none' },
+        opts.rateLimit,
+        async (req, reply) => {
+          const params = parsePart<P>(opts.params as P, req.params, 'not_found');
+          const g = guard(req, reply, opts);
+          if (!g) return reply;
+          return handler({ req, reply, lang: req.lang, actor: g.actor, params, query: parsePart<Q>(opts.query as Q, req.query, 'default') });
+        },
+        undefined,
+        opts.onSend,
+      );
     },
 
     /** A form post: `form` builds the schema in the visitor's language; the handler gets its result. */

@@ -12,10 +12,10 @@ import { CsrfError, redirectToSignIn } from './pages/helpers.js';
 import { publicPages } from './pages/public.routes.js';
 import { registryPages } from './pages/registry.routes.js';
 import { verifyPages } from './pages/verify.routes.js';
-import { casePages } from './office/case.routes.js';
+import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
 import { officePages } from './office/office.routes.js';
 import { adminPages } from './office/admin.routes.js';
-import { intakePages } from './office/intake.routes.js';
+import { intakePages } from '../applications/pages/intake.pages.js';
 import { claimPages } from './pages/claim.routes.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
@@ -32,7 +32,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   officePages(app, services);
   intakePages(app, services);
   claimPages(app, services);
-  casePages(app, services);
+  officeApplicationPages(app, services);
   adminPages(app, services);
 }
 

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Actor } from '../access/actor.js';
+import { updateAtRevision } from '../applications/applications.repository.js';
+import { appendAudit } from '../audit/audit.repository.js';
+import type { FileKind } from '../catalogue/catalogue.schema.js';
+import type { Db } from '../db/database.js';
+import type { Application, Document } from '../db/schema.js';
+import { AppError } from '../shared/errors.js';
+import { type Clock, isoNow } from '../shared/time.js';
+import { insertDocumentVersion } from './documents.repository.js';
+import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from './file-kinds.js';
+import type { VirusScanner } from './scanner.js';
+import type { FileStorage } from './storage.js';
+
+export type UploadDeps = { db: Db; clock: Clock; storage: FileStorage; scanner: VirusScanner };
+
+/**
+ * The one way a received file becomes a document, for the applicant's uploads and the technical
+ * team's inspection photos alike: streamed to a staged file (size limit enforced while reading) →
+ * scanned (an infected file is refused and the attempt audited) → judged by magic bytes against the
+ * accepted kinds, the name and the claimed type → kept by content hash → one transaction that bumps
+ * the application's revision (so an upload racing a submission loses cleanly instead of slipping in
+ * after it), adds the version and writes the audit row. The staged file is discarded on any failure.
+ * The caller has already authorised the upload.
+ */
+export async function keepUpload(
+  deps: UploadDeps,
+  input: {
+    actor: Actor;
+    app: Application;
+    requirementCode: string;
+    accepted: readonly FileKind[];
+    maxBytes: number;
+    fileName: string;
+    claimedType?: string | undefined;
+    source: Readable;
+    /** An officer's own file (an inspection photo) needs no review; an applicant's waits for one. */
+    reviewedBy: string | null;
+    audit: { action: string; data: (stored: { sha256: string; version: number }) => Record<string, unknown> };
+  },
+): Promise<Document> {
+  const { db, clock } = deps;
+  const { actor, app, accepted } = input;
+  const staged = await deps.storage.stage({ source: input.source, maxBytes: input.maxBytes });
+  try {
+    const verdict = await deps.scanner.scan(staged);
+    if (!verdict.clean) {
+      await db.transaction().execute((trx) =>
+        appendAudit(trx, {
+          tenantId: app.tenant_id,
+          actorId: actor.userId,
+          action: 'document.quarantined',
+          subjectType: 'application',
+          subjectId: app.id,
+          data: { requirement: input.requirementCode, signature: verdict.signature, sha256: staged.sha256 },
+          occurredAt: isoNow(clock),
+        }),
+      );
+      throw new AppError('infected_file', `malware signature ${verdict.signature}`);
+    }
+    const kind = await detectAcceptedKind({ head: staged.head, fileName: input.fileName, claimedType: input.claimedType, accepted });
+    if (!kind) throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(accepted) } });
+    if (staged.sizeBytes === 0) throw new AppError('unsupported_file', 'empty file', { params: { accepted: describeKinds(accepted) } });
+    await staged.commit(app.tenant_id);
+    const now = isoNow(clock);
+    const doc: Omit<Document, 'version' | 'superseded_at'> = {
+      id: randomUUID(),
+      tenant_id: app.tenant_id,
+      application_id: app.id,
+      requirement_code: input.requirementCode,
+      file_name: cleanFileName(input.fileName),
+      media_type: MEDIA_TYPES[kind],
+      size_bytes: staged.sizeBytes,
+      sha256: staged.sha256,
+      uploaded_by: actor.userId,
+      created_at: now,
+      review_status: input.reviewedBy ? 'accepted' : 'pending',
+      review_reason: null,
+      reviewed_by: input.reviewedBy,
+      reviewed_at: input.reviewedBy ? now : null,
+    };
+    const version = await db.transaction().execute(async (trx) => {
+      if (!(await updateAtRevision(trx, app.id, app.revision, { updated_at: now }))) throw new AppError('conflict', 'changed meanwhile');
+      const v = await insertDocumentVersion(trx, doc);
+      await appendAudit(trx, {
+        tenantId: app.tenant_id,
+        actorId: actor.userId,
+        action: input.audit.action,
+        subjectType: 'document',
+        subjectId: doc.id,
+        data: input.audit.data({ sha256: staged.sha256, version: v }),
+        occurredAt: now,
+      });
+      return v;
+    });
+    return { ...doc, version, superseded_at: null };
+  } catch (err) {
+    await staged.discard();
+    throw err;
+  }
+}
