@@ -14,6 +14,7 @@ import { createFeeService } from './fees/fees.service.js';
 import { loadRetributionTable } from './fees/retribution.loader.js';
 import type { RetributionTable } from './fees/retribution.schema.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
+import { createNotificationService } from './notifications/notifications.service.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { createPermitService } from './permits/permits.service.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
@@ -48,6 +49,7 @@ export function createServices(input: {
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
+  const notifications = createNotificationService({ db, developmentMailbox: config.env !== 'production' });
   const casework = createCaseworkService({ db, clock, catalogue, applications });
   const overdue = createOverdueJob({ db, clock, applications });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
@@ -75,6 +77,7 @@ export function createServices(input: {
     casework,
     documents,
     tracking,
+    notifications,
     tenants,
     staff,
     catalogueAdmin,

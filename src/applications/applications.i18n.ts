@@ -110,6 +110,18 @@ export const APPLICATIONS_MESSAGES = {
   'office.link.intake': { id: 'Terima berkas di loket', en: 'Take in a file at the front desk' },
   'office.link.admin': { id: 'Administrasi', en: 'Administration' },
   'mine.claim': { id: 'Punya kode klaim dari loket? Klaim berkas Anda', en: 'Got a claim code from the front desk? Claim your file' },
+  'claim.title': { id: 'Klaim berkas dari loket', en: 'Claim a file from the front desk' },
+  'claim.lead': {
+    id: 'Bila berkas Anda diterima di loket, lewat kurir, atau dibantu petugas, Anda menerima nomor permohonan dan kode klaim lewat WhatsApp atau email. Masukkan keduanya untuk mengikuti berkas di akun Anda.',
+    en: 'If the office took in your file at the counter, by courier or with an officer’s help, you received the application number and a claim code by WhatsApp or email. Enter both to follow the file in your account.',
+  },
+  'claim.number': { id: 'Nomor permohonan', en: 'Application number' },
+  'claim.code': { id: 'Kode klaim', en: 'Claim code' },
+  'claim.submit': { id: 'Klaim berkas', en: 'Claim the file' },
+  'claim.notfound': {
+    id: 'Nomor dan kode klaim tidak cocok, kodenya sudah dipakai, atau sudah kedaluwarsa. Periksa pesan dari kami, atau hubungi loket.',
+    en: 'The number and claim code do not match, the code was used, or it has expired. Check our message, or contact the counter.',
+  },
   'upload.client.type': { id: 'Berkas harus berupa {kinds}.', en: 'The file must be {kinds}.' },
   'upload.client.size': { id: 'Ukuran berkas paling besar {mb} MB.', en: 'The file must be at most {mb} MB.' },
   'office.filter.all': { id: 'Semua', en: 'All' },

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
+import { stateSummary } from '../catalogue/journey.js';
 import type { Db } from '../db/database.js';
 import { findApplicationByNumber, listEvents } from '../applications/applications.repository.js';
 import { currentDocuments } from '../documents/documents.repository.js';
@@ -25,12 +26,11 @@ export function createTrackingService(deps: { db: Db; catalogue: CatalogueServic
     }
     const { definition, workflow } = await deps.catalogue.getVersion(app.permit_type_version_id);
     const [events, docs] = await Promise.all([listEvents(deps.db, app.tenant_id, app.id), currentDocuments(deps.db, app.tenant_id, app.id)]);
-    const state = stateOf(workflow, app.state);
     const refused = new Set(docs.filter((d) => d.review_status === 'refused').map((d) => d.requirement_code));
     return {
       number: app.number!,
       permitType: { code: definition.code, name: definition.name },
-      state: { code: state.code, kind: state.kind, label: state.label, nextStep: state.nextStep },
+      state: stateSummary(workflow, app.state),
       submittedAt: app.submitted_at,
       lastChangedAt: app.state_entered_at,
       timeline: events.filter((e) => e.action !== 'create').map((e) => ({ state: e.to_state, label: stateOf(workflow, e.to_state).label, at: e.created_at })),

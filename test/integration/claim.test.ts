@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, json, type TestContext, userWithToken } from '../helpers/context.js';
+import { auth, createTestContext, json, type TestContext, uniqueNik, userWithToken } from '../helpers/context.js';
 import { readyDraft } from '../helpers/journeys.js';
+import { PageClient } from '../helpers/pages.js';
 
 type AppView = { id: string; number: string; channel: string; channelDetail: string | null; applicantName: string; timeline: { action: string }[] };
 
@@ -67,5 +68,21 @@ describe.each(DIALECTS)('claiming a front-desk file into a citizen account (%s)'
     // Officers cannot claim.
     const officer = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications/claim', headers: auth(desk), payload: { number, claimCode: code } });
     expect(officer.statusCode).toBe(403);
+  });
+
+  it('asks for both the number and the code on the claim page, in the visitor’s language, and keeps what was typed', async () => {
+    const citizen = new PageClient(ctx);
+    await citizen.post('/akun/daftar', { name: 'Tari', nik: uniqueNik(), email: 'tari.klaim@contoh.id', password: 'wedang jahe hangat', consent: 'yes' });
+    await citizen.post('/bahasa', { lang: 'en', kembali: '/permohonan/klaim' });
+    const empty = await citizen.post('/permohonan/klaim', { number: '  ', code: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('href="#f-number"');
+    expect(empty.body).toContain('href="#f-code"');
+    expect(empty.body).toContain('Application number');
+    const wrong = await citizen.post('/permohonan/klaim', { number: 'MLG-NIB-2026-999999', code: 'ZZZZZZZZ' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('do not match');
+    expect(wrong.body).toContain('value="MLG-NIB-2026-999999"');
+    expect((await citizen.post('/permohonan/klaim', { number, code: 'ZZZZZZZZ' }, { csrf: false })).statusCode).toBe(403);
   });
 });

@@ -85,6 +85,22 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     expect((await citizen.get('/akun/verifikasi')).body).toContain('Kontak Anda sudah dipastikan');
   });
 
+  it('stamps the messages it delivers with the service clock, not the machine’s', async () => {
+    await ctx.services.outbox.drain();
+    const mails = await ctx.db.selectFrom('notifications').select('created_at').where('recipient', '=', 'rina@contoh.id').execute();
+    expect(mails.length).toBeGreaterThan(0);
+    for (const m of mails) expect(m.created_at).toBe(ctx.clock.now().toISOString());
+  });
+
+  it('lists a permit type’s steps from its workflow: the office’s way to the permit, without the detours', async () => {
+    const { workflow } = await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'PBG' });
+    const label = (code: string) => workflow.states.find((s) => s.code === code)!.label.id;
+    const guide = await new PageClient(ctx).get('/izin/pbg');
+    expect(guide.statusCode).toBe(200);
+    const steps = [...(/<h2>Langkah-langkah<\/h2>\s*<ol>(.*?)<\/ol>/s.exec(guide.body)?.[1] ?? '').matchAll(/<li>([^<]*)<\/li>/g)].map((m) => m[1]);
+    expect(steps).toEqual(['submitted', 'verification', 'technical_review', 'fee_assessment', 'approval', 'signing', 'issued'].map(label));
+  });
+
   it('applies for a permit one question per page, keeping bad answers on screen without saving them', async () => {
     const start = await citizen.post('/izin/NIB/mulai', {});
     expect(start.statusCode).toBe(303);
@@ -118,6 +134,11 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     const check = await citizen.get(`${appUrl}/periksa`);
     expect(check.body).toContain('Toko &lt;script&gt;alert(1)&lt;/script&gt; Rina');
     expect(check.body).not.toContain('<script>alert(1)');
+    // Changing one answer from the check page returns there.
+    const first = type.definition.fields[0]!;
+    expect((await citizen.get(`${appUrl}/isian/${first.name}?ubah=1`)).body).toContain('name="ubah" value="1"');
+    const changed = await citizen.post(`${appUrl}/isian/${first.name}`, { [first.name]: answers[first.type] ?? 'Contoh', ubah: '1' });
+    expect(changed.headers.location).toBe(`${appUrl}/periksa`);
     const early = await citizen.post(`${appUrl}/ajukan`, { declaration: 'yes' });
     expect(early.statusCode).toBe(400);
     expect(early.body).toContain('semua dokumen wajib harus diunggah');
@@ -164,6 +185,10 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     const wrong = await stranger.post('/lacak', { number, code: 'AAAAAAAA' });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.body).toContain('Tidak ada permohonan dengan nomor');
+    // The tracking form is a form like any other: without its anti-forgery token it shows nothing.
+    const forged = await new PageClient(ctx).post('/lacak', { number, code }, { csrf: false });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.body).not.toContain(number);
   });
 
   it('hides one citizen’s application pages from another citizen', async () => {

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../shared/errors.js';
+import type { Lang } from '../shared/messages.js';
+import type { Services } from '../services.js';
+import { button, csrfField, errorFor, type FieldError, summaryList, textInput } from '../web/components.js';
+import { html } from '../web/html.js';
+import { formatDateTime, loc, t } from '../web/i18n.js';
+import { sendPage } from '../web/layout.js';
+import { pageKit } from '../web/page-route.js';
+import { requiredText, stateTag } from '../web/views.js';
+
+const trackForm = (lang: Lang) => z.object({ number: requiredText(lang, t(lang, 'track.number'), 40), code: requiredText(lang, t(lang, 'track.code'), 20) });
+
+/**
+ * Public tracking by number and tracking code, without an account. A form post, not a query string:
+ * the tracking code works like a password and must not land in addresses or logs.
+ */
+export function trackingPages(app: FastifyInstance, services: Services): void {
+  const page = pageKit(app);
+  const formHtml = (req: Parameters<typeof csrfField>[0], values: { number?: string | undefined; code?: string | undefined }, errors: FieldError[] = []) => {
+    const lang = req.lang;
+    return html`<h1>${t(lang, 'track.title')}</h1>
+<p>${t(lang, 'track.lead')}</p>
+<form method="post" action="/lacak" novalidate>
+  ${csrfField(req)}
+  ${textInput({ lang, name: 'number', label: t(lang, 'track.number'), hint: t(lang, 'track.number.hint'), value: values.number, error: errorFor(errors, 'number'), width: 'medium', spellcheck: false, maxlength: 40 })}
+  ${textInput({ lang, name: 'code', label: t(lang, 'track.code'), hint: t(lang, 'track.code.hint'), value: values.code, error: errorFor(errors, 'code'), width: 'short', spellcheck: false, maxlength: 20, autocomplete: 'off' })}
+  ${button(t(lang, 'track.submit'))}
+</form>`;
+  };
+
+  page.get('/lacak', { access: 'anyone' }, ({ req, reply, lang }) => sendPage(req, reply, { title: t(lang, 'track.title'), body: formHtml(req, {}) }));
+
+  page.post('/lacak', { access: 'anyone', form: trackForm, rateLimit: { max: 20, timeWindow: '1 minute' } }, async ({ req, reply, lang, form }) => {
+    if (!form.ok) return sendPage(req, reply, { title: t(lang, 'track.title'), errors: form.errors, body: formHtml(req, form.values, form.errors) });
+    const { number, code } = form.data;
+    try {
+      const r = await services.tracking.trackApplication({ tenantId: req.tenant.id, number, trackingCode: code });
+      return sendPage(req, reply, {
+        title: `${t(lang, 'track.title')}: ${r.number}`,
+        back: '/lacak',
+        body: html`<h1>${r.number}</h1>
+<p class="lead">${loc(lang, r.permitType.name)}</p>
+${summaryList([
+  { key: t(lang, 'detail.status'), value: stateTag(lang, r.state) },
+  { key: t(lang, 'detail.next'), value: loc(lang, r.state.nextStep) },
+  ...(r.submittedAt ? [{ key: t(lang, 'detail.submitted'), value: formatDateTime(lang, r.submittedAt, req.tenant.time_zone) }] : []),
+])}
+${r.documentsToReplace.length ? html`<h2>${t(lang, 'track.replace')}</h2><ul>${r.documentsToReplace.map((d) => html`<li>${loc(lang, d.name)}</li>`)}</ul>` : ''}
+<h2>${t(lang, 'detail.timeline')}</h2>
+<ol class="timeline">${r.timeline.map((e) => html`<li><strong>${loc(lang, e.label)}</strong><br><span class="muted">${formatDateTime(lang, e.at, req.tenant.time_zone)}</span></li>`)}</ol>`,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
+      const errors = [{ field: 'number', message: t(lang, 'track.notfound') }];
+      return sendPage(req, reply, { title: t(lang, 'track.title'), errors, body: formHtml(req, form.data, errors) });
+    }
+  });
+}
