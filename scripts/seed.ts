@@ -5,17 +5,17 @@ import { checkpointAllTenants } from '../src/audit/audit.checkpoints.js';
 import { countApplications, ensureOffice } from '../src/bootstrap.js';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/database.js';
+import { compactSqlite } from '../src/db/maintenance.js';
 import { migrateToLatest, migrateToNothing } from '../src/db/migrate.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../src/demo/demo-data.js';
 import { createServices } from '../src/services.js';
 import { systemClock } from '../src/shared/time.js';
-import { sql } from 'kysely';
 
 const config = loadConfig();
 const db = createDatabase(config.database);
 try {
   await migrateToNothing(db);
-  if (config.database.kind === 'sqlite') await sql`vacuum`.execute(db);
+  await compactSqlite(db);
   if (config.storage.driver === 'local') fs.rmSync(config.storage.dir, { recursive: true, force: true });
   await migrateToLatest(db);
   const services = createServices({ config, db, clock: systemClock });

@@ -4,7 +4,7 @@ import type { Db } from './db/database.js';
 import type { Tenant } from './db/schema.js';
 import type { Services } from './services.js';
 import { isoNow } from './shared/time.js';
-import { findTenantByCode, insertTenant, type TenantBranding } from './tenants/tenants.repository.js';
+import { countOfficeApplications, findTenantByCode, insertTenant, type TenantBranding } from './tenants/tenants.repository.js';
 
 /** The demo office. A real deployment adds its offices the same way (npm run seed, or the admin pages later). */
 export const KOTA_MALANG: OfficeSeed = {
@@ -41,11 +41,7 @@ export async function ensureOffice(services: Services, office: OfficeSeed = KOTA
   return tenant;
 }
 
+/** How many applications an office holds (the server seeds demo data only into an empty one). */
 export async function countApplications(db: Db, tenantId: string): Promise<number> {
-  const row = await db
-    .selectFrom('applications')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countOfficeApplications(db, tenantId);
 }

@@ -1,10 +1,7 @@
 import type { Config } from './config.js';
 import { createApplicationService } from './applications/applications.service.js';
 import { createAuditService } from './audit/audit.service.js';
-import { createAssignmentService } from './applications/assignment.service.js';
-import { createIntakeService } from './applications/intake.service.js';
-import { createNoteService } from './applications/notes.service.js';
-import { createOfficeApplicationService } from './applications/office-application.service.js';
+import { createCaseworkService } from './applications/casework.service.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createStaffService } from './auth/staff.service.js';
 import { createCatalogueAdminService } from './catalogue/catalogue-admin.service.js';
@@ -14,7 +11,7 @@ import { createDocumentService } from './documents/documents.service.js';
 import { createSignatureScanner, type VirusScanner } from './documents/scanner.js';
 import { createLocalStorage, type FileStorage } from './documents/storage.js';
 import { createFeeService } from './fees/fees.service.js';
-import { createInspectionService } from './inspections/inspections.service.js';
+import { createHealthService } from './http/health.service.js';
 import { loadRetributionTable } from './fees/retribution.loader.js';
 import type { RetributionTable } from './fees/retribution.schema.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
@@ -51,20 +48,17 @@ export function createServices(input: {
   const fees = createFeeService({ db, catalogue, retribution: input.retribution ?? loadRetributionTable() });
   const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey, signer, issuer, fees });
   const scanner = input.scanner ?? createSignatureScanner();
-  const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
-  const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
+  const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
   const notifications = createNotificationService({ db, developmentMailbox: config.env !== 'production' });
-  const notes = createNoteService({ db, clock });
-  const assignment = createAssignmentService({ db, clock, catalogue });
-  const intake = createIntakeService({ catalogue, applications, documents });
+  const casework = createCaseworkService({ db, clock, catalogue, applications });
   const overdue = createOverdueJob({ db, clock, applications });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
+  const health = createHealthService({ db });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address });
-  const officeApplications = createOfficeApplicationService({ db, applications, notes, permits, fees });
   const audit = createAuditService({ db, signer });
   const outbox = createOutboxWorker({
     db,
@@ -82,21 +76,15 @@ export function createServices(input: {
     auth,
     fees,
     applications,
-    notes,
-    assignment,
-    inspections,
-    intake,
-    officeApplications,
-    // Shims for callers not moved yet (the lead removes them): casework → notes, assignment, inspections;
-    // the inspection functions left documents for inspections.
-    casework: { ...notes, assign: assignment.assignApplication, scheduleInspection: inspections.scheduleInspection },
-    documents: { ...documents, recordInspection: inspections.recordInspection, uploadInspectionPhoto: inspections.uploadInspectionPhoto },
+    casework,
+    documents,
     tracking,
     notifications,
     tenants,
     staff,
     catalogueAdmin,
     settings,
+    health,
     outbox,
     overdue,
     signer,

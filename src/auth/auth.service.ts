@@ -22,7 +22,20 @@ import {
   revokeSession,
   touchSession,
 } from './sessions.repository.js';
-import { findConflictingUser, findUserById, findUserByLogin, insertUser } from './users.repository.js';
+import {
+  clearTotp,
+  confirmTotp,
+  findConflictingUser,
+  findUserById,
+  findUserByLogin,
+  insertUser,
+  markContactVerified,
+  markUserDisabled,
+  setPasswordHash,
+  setTotpLastStep,
+  setTotpSecret,
+  updateUserProfile,
+} from './users.repository.js';
 
 /** Session lifetimes (ASVS v5.0.0-7.3.1/7.3.2): idle timeout and absolute lifetime, per kind. */
 export const SESSION_POLICY = {
@@ -234,7 +247,7 @@ export function createAuthService(deps: AuthDeps) {
     const expiresAt = addMinutes(now, policy.absoluteMinutes);
     await db.transaction().execute(async (trx) => {
       if (input.previousToken) await revokeSession(trx, sha256Hex(input.previousToken), now);
-      if (usedStep !== null) await trx.updateTable('users').set({ totp_last_step: usedStep }).where('id', '=', user.id).execute();
+      if (usedStep !== null) await setTotpLastStep(trx, { tenantId: user.tenant_id, userId: user.id, step: usedStep });
       await insertSession(trx, {
         id: sha256Hex(token),
         tenantId: input.tenantId,
@@ -300,7 +313,7 @@ export function createAuthService(deps: AuthDeps) {
     if (!user) throw new AppError('not_found', 'no such user');
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ disabled_at: now, updated_at: now }).where('id', '=', user.id).execute();
+      await markUserDisabled(trx, { tenantId: user.tenant_id, userId: user.id, now });
       await revokeAllSessions(trx, user.id, now);
       await appendAudit(trx, {
         tenantId: input.actor.tenantId,
@@ -335,7 +348,7 @@ export function createAuthService(deps: AuthDeps) {
       if (!(await consumeCode(trx, deps.dataKey, { userId: input.actor.userId, purpose: 'verify_contact', code: input.code, now }))) {
         throw new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
       }
-      await trx.updateTable('users').set({ contact_verified_at: now, updated_at: now }).where('id', '=', input.actor.userId).execute();
+      await markContactVerified(trx, { tenantId: input.actor.tenantId, userId: input.actor.userId, now });
       await appendAudit(trx, {
         tenantId: input.actor.tenantId,
         actorId: input.actor.userId,
@@ -377,7 +390,7 @@ export function createAuthService(deps: AuthDeps) {
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       if (!(await consumeCode(trx, deps.dataKey, { userId: user.id, purpose: 'reset_password', code: input.code, now }))) throw bad();
-      await trx.updateTable('users').set({ password_hash: hash, updated_at: now }).where('id', '=', user.id).execute();
+      await setPasswordHash(trx, { tenantId: user.tenant_id, userId: user.id, passwordHash: hash, now });
       await revokeAllSessions(trx, user.id, now);
       await appendAudit(trx, {
         tenantId: input.tenantId,
@@ -414,11 +427,7 @@ export function createAuthService(deps: AuthDeps) {
     }
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({ name: input.name.trim(), email, phone, updated_at: now, ...(changedContact ? { contact_verified_at: null } : {}) })
-        .where('id', '=', user.id)
-        .execute();
+      await updateUserProfile(trx, { tenantId: user.tenant_id, userId: user.id, name: input.name.trim(), email, phone, changedContact, now });
       await appendAudit(trx, {
         tenantId: input.actor.tenantId,
         actorId: user.id,
@@ -438,11 +447,7 @@ export function createAuthService(deps: AuthDeps) {
     const user = await getUser(actor);
     if (user.totp_enabled_at) throw new AppError('invalid_state', 'second factor already set up');
     const secret = generateTotpSecret();
-    await db
-      .updateTable('users')
-      .set({ totp_secret_encrypted: encryptField(deps.dataKey, secret), updated_at: isoNow(clock) })
-      .where('id', '=', user.id)
-      .execute();
+    await setTotpSecret(db, { tenantId: user.tenant_id, userId: user.id, secretEncrypted: encryptField(deps.dataKey, secret), now: isoNow(clock) });
     return { secret, uri: otpauthUri({ secret, account: user.email ?? user.name, issuer: 'Izol' }) };
   }
 
@@ -471,11 +476,7 @@ export function createAuthService(deps: AuthDeps) {
     }
     const fresh = newToken();
     await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({ totp_last_step: step, totp_enabled_at: user.totp_enabled_at ?? now, updated_at: now })
-        .where('id', '=', user.id)
-        .execute();
+      await confirmTotp(trx, { tenantId: user.tenant_id, userId: user.id, step, enabledAt: user.totp_enabled_at ?? now, now });
       await revokeSession(trx, sha256Hex(input.token), now);
       await insertSession(trx, {
         id: sha256Hex(fresh),
@@ -504,11 +505,7 @@ export function createAuthService(deps: AuthDeps) {
     if (!user) throw new AppError('not_found', 'no such user');
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({ totp_secret_encrypted: null, totp_enabled_at: null, totp_last_step: null, updated_at: now })
-        .where('id', '=', user.id)
-        .execute();
+      await clearTotp(trx, { tenantId: user.tenant_id, userId: user.id, now });
       await revokeAllSessions(trx, user.id, now);
       await appendAudit(trx, {
         tenantId: input.actor.tenantId,

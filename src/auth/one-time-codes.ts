@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, OneTimeCodesTable } from '../db/schema.js';
 import { blindIndex } from '../shared/crypto.js';
 import { addMinutes } from '../shared/time.js';
+import { countWrongAttempt, findLiveCode, insertCode, retireCodes, useCode } from './one-time-codes.repository.js';
 
 /** Out-of-band codes live 10 minutes and allow 5 tries (ASVS v5.0.0-6.5.1, 6.5.5). */
 export const OTP_POLICY = { lifetimeMinutes: 10, maxAttempts: 5, digits: 6 } as const;
@@ -23,27 +24,18 @@ export async function issueCode(
 ): Promise<string> {
   const code = String(randomInt(0, 10 ** OTP_POLICY.digits)).padStart(OTP_POLICY.digits, '0');
   const id = randomUUID();
-  await trx
-    .updateTable('one_time_codes')
-    .set({ used_at: input.now })
-    .where('user_id', '=', input.userId)
-    .where('purpose', '=', input.purpose)
-    .where('used_at', 'is', null)
-    .execute();
-  await trx
-    .insertInto('one_time_codes')
-    .values({
-      id,
-      tenant_id: input.tenantId,
-      user_id: input.userId,
-      purpose: input.purpose,
-      code_hash: codeHash(key, id, code),
-      created_at: input.now,
-      expires_at: addMinutes(input.now, OTP_POLICY.lifetimeMinutes),
-      used_at: null,
-      attempts: 0,
-    })
-    .execute();
+  await retireCodes(trx, { userId: input.userId, purpose: input.purpose, now: input.now });
+  await insertCode(trx, {
+    id,
+    tenant_id: input.tenantId,
+    user_id: input.userId,
+    purpose: input.purpose,
+    code_hash: codeHash(key, id, code),
+    created_at: input.now,
+    expires_at: addMinutes(input.now, OTP_POLICY.lifetimeMinutes),
+    used_at: null,
+    attempts: 0,
+  });
   return code;
 }
 
@@ -53,24 +45,11 @@ export async function consumeCode(
   key: Buffer,
   input: { userId: string; purpose: OtpPurpose; code: string; now: string },
 ): Promise<boolean> {
-  const row = await trx
-    .selectFrom('one_time_codes')
-    .selectAll()
-    .where('user_id', '=', input.userId)
-    .where('purpose', '=', input.purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', input.now)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
+  const row = await findLiveCode(trx, input);
   if (!row || row.attempts >= OTP_POLICY.maxAttempts) return false;
   if (codeHash(key, row.id, input.code.trim()) !== row.code_hash) {
-    await trx
-      .updateTable('one_time_codes')
-      .set({ attempts: row.attempts + 1 })
-      .where('id', '=', row.id)
-      .execute();
+    await countWrongAttempt(trx, { id: row.id, attempts: row.attempts + 1 });
     return false;
   }
-  const res = await trx.updateTable('one_time_codes').set({ used_at: input.now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return useCode(trx, { id: row.id, now: input.now });
 }

@@ -42,3 +42,68 @@ export async function findConflictingUser(
   }
   return null;
 }
+
+/** Remembers the last authenticator time step used, so each code works once. */
+export async function setTotpLastStep(db: Kysely<Database>, q: { tenantId: string; userId: string; step: number }): Promise<void> {
+  await db.updateTable('users').set({ totp_last_step: q.step }).where('tenant_id', '=', q.tenantId).where('id', '=', q.userId).execute();
+}
+
+/** Keeps a new authenticator secret (encrypted), not yet trusted until a first code confirms it. */
+export async function setTotpSecret(db: Kysely<Database>, q: { tenantId: string; userId: string; secretEncrypted: string; now: string }): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ totp_secret_encrypted: q.secretEncrypted, updated_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .execute();
+}
+
+/** A code was accepted: its step is used up, and the authenticator is trusted from `enabledAt` on. */
+export async function confirmTotp(db: Kysely<Database>, q: { tenantId: string; userId: string; step: number; enabledAt: string; now: string }): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ totp_last_step: q.step, totp_enabled_at: q.enabledAt, updated_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .execute();
+}
+
+/** Forgets the authenticator (lost phone): the next sign-in sets up a new one. */
+export async function clearTotp(db: Kysely<Database>, q: { tenantId: string; userId: string; now: string }): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ totp_secret_encrypted: null, totp_enabled_at: null, totp_last_step: null, updated_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .execute();
+}
+
+export async function markUserDisabled(db: Kysely<Database>, q: { tenantId: string; userId: string; now: string }): Promise<void> {
+  await db.updateTable('users').set({ disabled_at: q.now, updated_at: q.now }).where('tenant_id', '=', q.tenantId).where('id', '=', q.userId).execute();
+}
+
+export async function markContactVerified(db: Kysely<Database>, q: { tenantId: string; userId: string; now: string }): Promise<void> {
+  await db.updateTable('users').set({ contact_verified_at: q.now, updated_at: q.now }).where('tenant_id', '=', q.tenantId).where('id', '=', q.userId).execute();
+}
+
+export async function setPasswordHash(db: Kysely<Database>, q: { tenantId: string; userId: string; passwordHash: string; now: string }): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_hash: q.passwordHash, updated_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .execute();
+}
+
+/** Saves name and contact; a changed contact is unverified again. */
+export async function updateUserProfile(
+  db: Kysely<Database>,
+  q: { tenantId: string; userId: string; name: string; email: string | null; phone: string | null; changedContact: boolean; now: string },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ name: q.name, email: q.email, phone: q.phone, updated_at: q.now, ...(q.changedContact ? { contact_verified_at: null } : {}) })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .execute();
+}

@@ -3,11 +3,10 @@ import type { Actor } from '../access/actor.js';
 import type { FieldDefinition } from '../catalogue/catalogue.schema.js';
 import type { PermitTypeVersion } from '../catalogue/catalogue.service.js';
 import type { Application, Tenant } from '../db/schema.js';
-import { dialectOf } from '../db/dialect.js';
+import { setSqliteSynchronous } from '../db/maintenance.js';
 import type { Services } from '../services.js';
 import type { Clock } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
-import { sql } from 'kysely';
 import { DEMO_PDF, DEMO_PNG } from './demo-files.js';
 
 /** One demo account per role. Printed at start outside production; never created in production. */
@@ -248,8 +247,7 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
   const realNow = base.clock.now().getTime();
   const clock = new DemoClock(realNow - 170 * 86_400_000, realNow - 60_000);
   // Demo data is re-creatable, so the seeder trades crash-durability for speed while it runs.
-  const sqlite = dialectOf(base.db) === 'sqlite';
-  if (sqlite) await sql`pragma synchronous = off`.execute(base.db);
+  await setSqliteSynchronous(base.db, 'off');
   const { createServices } = await import('../services.js');
   const s = createServices({ config: base.config, db: base.db, clock, storage: base.storage });
 
@@ -266,11 +264,7 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
     actors[a.role] = { userId, tenantId: tenant.id, role: a.role, name: a.name };
   }
   // The title printed under the head's name on every permit they sign.
-  await base.db
-    .updateTable('users')
-    .set({ position: `Kepala ${tenant.name}` })
-    .where('id', '=', actors.head.userId)
-    .execute();
+  await s.staff.changePosition({ actor: actors.admin, userId: actors.head.userId, position: `Kepala ${tenant.name}` });
   const citizens: Actor[] = [actors.applicant];
   for (let i = 0; i < 24; i++) {
     const name = personName(r);
@@ -287,27 +281,28 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
 
   const types = await s.catalogue.listPermitTypes({ tenantId: tenant.id });
   const byState: Record<string, number> = {};
+  const issuedBillboards: string[] = [];
   const span = 165 * 86_400_000;
   for (let i = 0; i < total; i++) {
     clock.set(realNow - 170 * 86_400_000 + Math.floor((span * i) / total) + r.int(0, 3_600_000));
     // Favour the busy types: billboards and building permits dominate real traffic.
     const type = r.chance(0.45) ? (types.find((t) => t.definition.code === (r.chance(0.6) ? 'REKLAME' : 'PBG')) ?? r.pick(types)) : r.pick(types);
     const target = weighted(r, TARGETS);
-    const state = await carryTo(s, clock, r, type, target, actors, r.pick(citizens), weighted(r, CHANNEL_MIX));
+    let id = '';
+    const state = await carryTo(s, clock, r, type, target, actors, r.pick(citizens), weighted(r, CHANNEL_MIX), (filed) => (id = filed));
     byState[state] = (byState[state] ?? 0) + 1;
+    if (type.definition.code === 'REKLAME' && state === 'issued') issuedBillboards.push(id);
   }
-  // One revoked permit, so the registry and the verification page show that status too.
-  const oldest = await base.db
-    .selectFrom('permits')
-    .select('id')
-    .where('tenant_id', '=', tenant.id)
-    .where('permit_code', '=', 'REKLAME')
-    .where('status', '=', 'valid')
-    .orderBy('issued_at')
-    .executeTakeFirst();
-  if (oldest) await s.permits.revoke({ actor: actors.head, permitId: oldest.id, reason: 'Reklame dipasang di luar titik yang diizinkan (demo).' });
+  // One revoked permit, so the registry and the verification page show that status too: the first
+  // billboard permit still valid, of the earliest file filed.
+  for (const applicationId of issuedBillboards) {
+    const permit = (await s.permits.permitsForApplication({ actor: actors.head, applicationId })).find((p) => p.status === 'valid');
+    if (!permit) continue;
+    await s.permits.revoke({ actor: actors.head, permitId: permit.id, reason: 'Reklame dipasang di luar titik yang diizinkan (demo).' });
+    break;
+  }
   await s.outbox.drain();
-  if (sqlite) await sql`pragma synchronous = full`.execute(base.db);
+  await setSqliteSynchronous(base.db, 'full');
   return { applications: total, accounts: DEMO_ACCOUNTS.length + 24, byState };
 }
 
@@ -320,6 +315,7 @@ async function carryTo(
   actors: Record<Role, Actor>,
   citizen: Actor,
   channel: Application['channel'],
+  onFiled: (applicationId: string) => void,
 ): Promise<string> {
   const intake = channel === 'online' ? citizen : actors.front_desk;
   const answers = Object.fromEntries(type.definition.fields.map((f) => [f.name, answerFor(f, r, clock.now())]));
@@ -341,6 +337,7 @@ async function carryTo(
         }),
   });
   const id = application.id;
+  onFiled(id);
   for (const req of type.definition.requirements.filter((q) => q.required || r.chance(0.5))) {
     const pdf = req.acceptedTypes.includes('pdf');
     await s.documents.uploadDocument({
@@ -392,7 +389,7 @@ async function carryTo(
     }
     app = await act(intake, 'resubmit');
     if (target === 'resubmitted') return app.state;
-    app = await act(actors.verifier, 'start_verification');
+    await act(actors.verifier, 'start_verification');
   }
   if (target === 'rejected' && r.chance(0.5)) return (await act(actors.verifier, 'reject', { reason: 'Lokasi tidak sesuai dengan rencana tata ruang.' })).state;
   await acceptAll(actors.verifier);

@@ -6,6 +6,7 @@ import type { Actor } from '../access/actor.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, isCalendarDate, isoNow, todayIn } from '../shared/time.js';
 import { type HolidayEntry, loadHolidayEntries } from './calendar.js';
+import { deleteHoliday, hasHolidays, insertHolidayIfAbsent, listHolidayDates, listHolidays, upsertHoliday } from './holidays.repository.js';
 
 /** One year of an office's holiday calendar, with the years there is something to show for. */
 export type HolidayCalendar = { year: number; years: number[]; days: HolidaysTable[] };
@@ -25,19 +26,15 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
   async function forTenant(tenantId: string): Promise<ReadonlySet<string>> {
     let days = cache.get(tenantId);
     if (!days) {
-      days = deps.db
-        .selectFrom('holidays')
-        .select('date')
-        .where('tenant_id', '=', tenantId)
-        .execute()
-        .then((rows) => new Set(rows.map((r) => r.date)));
+      days = listHolidayDates(deps.db, tenantId).then((dates) => new Set(dates));
       cache.set(tenantId, days);
     }
     return days;
   }
 
+  /** The office's whole calendar, for code that acts for no person (the SLA clock, tests). */
   async function list(tenantId: string): Promise<HolidaysTable[]> {
-    return deps.db.selectFrom('holidays').selectAll().where('tenant_id', '=', tenantId).orderBy('date').execute();
+    return listHolidays(deps.db, tenantId);
   }
 
   /**
@@ -63,16 +60,19 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
 
   /** Installs the seed table for an office that has no holidays yet. */
   async function seedIfEmpty(tenantId: string, entries: HolidayEntry[] = loadHolidayEntries()): Promise<number> {
-    const existing = await deps.db.selectFrom('holidays').select('date').where('tenant_id', '=', tenantId).limit(1).execute();
-    if (existing.length) return 0;
+    if (await hasHolidays(deps.db, tenantId)) return 0;
     const now = isoNow(deps.clock);
     await deps.db.transaction().execute(async (trx) => {
       for (const h of entries) {
-        await trx
-          .insertInto('holidays')
-          .values({ tenant_id: tenantId, date: h.date, kind: h.kind, name: h.name, decree: h.decree, created_at: now, created_by: null })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+        await insertHolidayIfAbsent(trx, {
+          tenant_id: tenantId,
+          date: h.date,
+          kind: h.kind,
+          name: h.name,
+          decree: h.decree,
+          created_at: now,
+          created_by: null,
+        });
       }
     });
     cache.delete(tenantId);
@@ -89,11 +89,15 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     }
     const now = isoNow(deps.clock);
     await deps.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('holidays')
-        .values({ tenant_id: tenantId, date: input.date, kind: input.kind, name: input.name, decree: input.decree, created_at: now, created_by: actorId })
-        .onConflict((oc) => oc.columns(['tenant_id', 'date']).doUpdateSet({ kind: input.kind, name: input.name, decree: input.decree, created_by: actorId }))
-        .execute();
+      await upsertHoliday(trx, {
+        tenant_id: tenantId,
+        date: input.date,
+        kind: input.kind,
+        name: input.name,
+        decree: input.decree,
+        created_at: now,
+        created_by: actorId,
+      });
       await appendAudit(trx, {
         tenantId: tenantId,
         actorId: actorId,
@@ -113,8 +117,7 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     const actorId = input.actor.userId;
     const now = isoNow(deps.clock);
     await deps.db.transaction().execute(async (trx) => {
-      const res = await trx.deleteFrom('holidays').where('tenant_id', '=', tenantId).where('date', '=', input.date).executeTakeFirst();
-      if (Number(res.numDeletedRows) !== 1) throw new AppError('not_found', 'no such holiday');
+      if (!(await deleteHoliday(trx, { tenantId, date: input.date }))) throw new AppError('not_found', 'no such holiday');
       await appendAudit(trx, {
         tenantId: tenantId,
         actorId: actorId,

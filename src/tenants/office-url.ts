@@ -1,4 +1,5 @@
 import type { Tenant } from '../db/schema.js';
+import { tenantHostnames } from './tenants.repository.js';
 
 /** Where the deployment answers (BASE_URL) and which office answers there. */
 export type OfficeAddress = { baseUrl: string; defaultTenant: string };
@@ -9,7 +10,7 @@ export type OfficeAddress = { baseUrl: string; defaultTenant: string };
  * office uses BASE_URL; another office its first host name, with BASE_URL's scheme and port.
  */
 export function officeBaseUrl(address: OfficeAddress, tenant: Pick<Tenant, 'code' | 'hostnames'>): string {
-  const host = tenant.code === address.defaultTenant ? undefined : (JSON.parse(tenant.hostnames) as string[])[0];
+  const host = tenant.code === address.defaultTenant ? undefined : tenantHostnames(tenant)[0];
   if (!host) return address.baseUrl;
   const url = new URL(address.baseUrl);
   url.hostname = host;

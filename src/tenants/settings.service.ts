@@ -6,7 +6,7 @@ import { AppError, type FieldProblem } from '../shared/errors.js';
 import { canonicalJson } from '../shared/json.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { otherOfficesHostnames, updateTenantSettings } from './settings.repository.js';
-import { findTenantById, type TenantBranding } from './tenants.repository.js';
+import { findTenantById, type TenantBranding, tenantBranding, tenantHostnames } from './tenants.repository.js';
 import type { TenantResolver } from './tenants.service.js';
 
 /** What an office's admin may change about the office. */
@@ -76,11 +76,11 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
     requireManager(input.actor);
     const tenant = await findTenantById(db, input.actor.tenantId);
     if (!tenant) throw new AppError('not_found', 'office vanished');
-    const branding = parseBranding(tenant.branding);
+    const branding = tenantBranding(tenant);
     return {
       name: tenant.name,
       timeZone: tenant.time_zone,
-      hostnames: JSON.parse(tenant.hostnames) as string[],
+      hostnames: tenantHostnames(tenant),
       branding: { logoText: branding.logoText ?? '', address: branding.address ?? '', phone: branding.phone ?? '', email: branding.email ?? '' },
     };
   }
@@ -131,7 +131,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       // A host name selects one office: refuse one that another office already answers to.
       const taken = new Map<string, string>();
       for (const other of await otherOfficesHostnames(trx, input.actor.tenantId)) {
-        for (const h of JSON.parse(other.hostnames) as string[]) taken.set(h, other.code);
+        for (const h of other.hostnames) taken.set(h, other.code);
       }
       const clashes = hostnames.filter((h) => taken.has(h));
       if (clashes.length) {
@@ -141,7 +141,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       }
       const tenant = await findTenantById(trx, input.actor.tenantId);
       if (!tenant) throw new AppError('not_found', 'office vanished');
-      const kept = parseBranding(tenant.branding);
+      const kept = tenantBranding(tenant);
       const branding: TenantBranding = { ...(kept.primaryColour ? { primaryColour: kept.primaryColour } : {}) };
       if (b.logoText) branding.logoText = b.logoText;
       if (b.address) branding.address = b.address;
@@ -173,12 +173,3 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
   return { adminSections, adminHome, getSettings, updateSettings };
 }
 export type SettingsService = ReturnType<typeof createSettingsService>;
-
-function parseBranding(json: string): TenantBranding {
-  try {
-    const v = JSON.parse(json) as unknown;
-    return v && typeof v === 'object' ? v : {};
-  } catch {
-    return {};
-  }
-}

@@ -1,9 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { GENESIS_HASH } from '../audit/audit.repository.js';
 import type { Database, Tenant } from '../db/schema.js';
 
 export type TenantBranding = { logoText?: string; primaryColour?: string; address?: string; phone?: string; email?: string };
+
+const hostnamesSchema = z.array(z.string());
+const brandingSchema = z.object({
+  logoText: z.string().optional(),
+  primaryColour: z.string().optional(),
+  address: z.string().optional(),
+  phone: z.string().optional(),
+  email: z.string().optional(),
+});
+
+/** A tenants row's host names (a JSON array of lower-case names); a malformed value is a broken row and throws. */
+export function tenantHostnames(tenant: Pick<Tenant, 'hostnames'>): string[] {
+  return hostnamesSchema.parse(JSON.parse(tenant.hostnames));
+}
+
+/** A tenants row's branding; anything unreadable counts as no branding (the office's pages still render). */
+export function tenantBranding(tenant: Pick<Tenant, 'branding'>): TenantBranding {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(tenant.branding);
+  } catch {
+    return {};
+  }
+  const parsed = brandingSchema.safeParse(raw);
+  if (!parsed.success) return {};
+  const branding: TenantBranding = {};
+  for (const [k, v] of Object.entries(parsed.data)) if (v !== undefined) branding[k as keyof TenantBranding] = v;
+  return branding;
+}
 
 export async function findTenantByCode(db: Kysely<Database>, code: string): Promise<Tenant | undefined> {
   return db.selectFrom('tenants').selectAll().where('code', '=', code).executeTakeFirst();
@@ -36,4 +66,14 @@ export async function insertTenant(
     await trx.insertInto('audit_heads').values({ tenant_id: tenant.id, seq: 0, head_hash: GENESIS_HASH }).execute();
   });
   return tenant;
+}
+
+/** How many applications an office holds (to decide whether demo data is due). */
+export async function countOfficeApplications(db: Kysely<Database>, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('applications')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
