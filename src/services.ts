@@ -1,7 +1,10 @@
 import type { Config } from './config.js';
 import { createApplicationService } from './applications/applications.service.js';
 import { createAuditService } from './audit/audit.service.js';
-import { createCaseworkService } from './applications/casework.service.js';
+import { createAssignmentService } from './applications/assignment.service.js';
+import { createIntakeService } from './applications/intake.service.js';
+import { createNoteService } from './applications/notes.service.js';
+import { createOfficeApplicationService } from './applications/office-application.service.js';
 import { createAuthService } from './auth/auth.service.js';
 import { createStaffService } from './auth/staff.service.js';
 import { createCatalogueAdminService } from './catalogue/catalogue-admin.service.js';
@@ -12,6 +15,7 @@ import { createSignatureScanner, type VirusScanner } from './documents/scanner.j
 import { createLocalStorage, type FileStorage } from './documents/storage.js';
 import { createFeeService } from './fees/fees.service.js';
 import { createHealthService } from './http/health.service.js';
+import { createInspectionService } from './inspections/inspections.service.js';
 import { loadRetributionTable } from './fees/retribution.loader.js';
 import type { RetributionTable } from './fees/retribution.schema.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
@@ -48,10 +52,13 @@ export function createServices(input: {
   const fees = createFeeService({ db, catalogue, retribution: input.retribution ?? loadRetributionTable() });
   const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey, signer, issuer, fees });
   const scanner = input.scanner ?? createSignatureScanner();
-  const documents = createDocumentService({ db, clock, storage, scanner, catalogue, applications, maxUploadBytes: config.maxUploadBytes });
+  const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
+  const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
   const notifications = createNotificationService({ db, developmentMailbox: config.env !== 'production' });
-  const casework = createCaseworkService({ db, clock, catalogue, applications });
+  const notes = createNoteService({ db, clock });
+  const assignment = createAssignmentService({ db, clock, catalogue });
+  const intake = createIntakeService({ catalogue, applications, documents });
   const overdue = createOverdueJob({ db, clock, applications });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
   const staff = createStaffService({ db, clock, auth });
@@ -59,6 +66,7 @@ export function createServices(input: {
   const settings = createSettingsService({ db, clock, tenants });
   const health = createHealthService({ db });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address });
+  const officeApplications = createOfficeApplicationService({ db, applications, notes, permits, fees });
   const audit = createAuditService({ db, signer });
   const outbox = createOutboxWorker({
     db,
@@ -76,8 +84,15 @@ export function createServices(input: {
     auth,
     fees,
     applications,
-    casework,
-    documents,
+    notes,
+    assignment,
+    inspections,
+    intake,
+    officeApplications,
+    // Shims for callers not moved yet (the lead removes them): casework → notes, assignment, inspections;
+    // the inspection functions left documents for inspections.
+    casework: { ...notes, assign: assignment.assignApplication, scheduleInspection: inspections.scheduleInspection },
+    documents: { ...documents, recordInspection: inspections.recordInspection, uploadInspectionPhoto: inspections.uploadInspectionPhoto },
     tracking,
     notifications,
     tenants,
