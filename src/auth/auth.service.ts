@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { User } from '../db/schema.js';
+import { type UniqueConstraint, violatedConstraint } from '../db/unique-violation.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { blindIndex, decryptField, encryptField, newToken, sha256Hex } from '../shared/crypto.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
-import { nikProblem, normalisePhone } from '../shared/identifiers.js';
+import { isEmail, nikProblem, normalisePhone } from '../shared/identifiers.js';
 import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
 import { requireAccess } from '../access/access.js';
@@ -55,6 +56,13 @@ export const CONSENT_VERSION = 'pdp-2026-01';
 
 export type AuthDeps = { db: Db; clock: Clock; dataKey: Buffer };
 
+/** The field named to the person when a registration loses a race on one of the users' unique constraints. */
+const REGISTRATION_FIELD_OF: Partial<Record<UniqueConstraint | 'other', 'Email' | 'WhatsApp' | 'NIK'>> = {
+  users_tenant_email: 'Email',
+  users_tenant_phone: 'WhatsApp',
+  users_tenant_nik: 'NIK',
+};
+
 function normaliseLogin(login: string): { email?: string; phone?: string } {
   const trimmed = login.trim();
   if (trimmed.includes('@')) return { email: trimmed.toLowerCase() };
@@ -78,7 +86,7 @@ export function createAuthService(deps: AuthDeps) {
     const email = input.email?.trim().toLowerCase() || null;
     const phone = input.phone ? normalisePhone(input.phone) : null;
     if (input.phone && !phone) problems.push({ field: 'phone', code: 'invalid_phone', message: 'not an Indonesian mobile number' });
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    if (email && !isEmail(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
     if (!email && !input.phone) problems.push({ field: 'email', code: 'required', message: 'give an email address or a WhatsApp number' });
     const nik = input.nik.replace(/\s/g, '');
     if (nikProblem(nik)) problems.push({ field: 'nik', code: 'invalid_nik', message: 'not a valid NIK' });
@@ -129,9 +137,10 @@ export function createAuthService(deps: AuthDeps) {
         await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.one_time_code', userId, purpose: 'verify_contact' }, now });
       });
     } catch (err) {
-      // Two registrations racing with the same email: the database's unique constraint decides.
-      if (/unique|duplicate/i.test((err as Error).message))
-        throw new AppError('already_registered', 'lost a registration race', { params: { field: 'Email' } });
+      // Two registrations racing with the same email, number or NIK: the unique constraint that lost names the field.
+      const lost = violatedConstraint(err);
+      const field = lost ? REGISTRATION_FIELD_OF[lost] : undefined;
+      if (field) throw new AppError('already_registered', 'lost a registration race', { params: { field } });
       throw err;
     }
     return { userId };
@@ -410,7 +419,7 @@ export function createAuthService(deps: AuthDeps) {
     const email = input.email?.trim().toLowerCase() || null;
     const phone = input.phone?.trim() ? normalisePhone(input.phone) : null;
     if (input.phone?.trim() && !phone) problems.push({ field: 'phone', code: 'invalid_phone', message: 'not an Indonesian mobile number' });
-    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    if (email && !isEmail(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
     if (!email && !input.phone?.trim()) problems.push({ field: 'email', code: 'required', message: 'give an email address or a WhatsApp number' });
     if (!input.name.trim()) problems.push({ field: 'name', code: 'required', message: 'required' });
     if (input.name.length > 120) problems.push({ field: 'name', code: 'too_long', message: 'too long', params: { max: 120 } });

@@ -1,4 +1,6 @@
 import type { Db } from '../db/database.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+import { isEmail } from '../shared/identifiers.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
@@ -28,7 +30,6 @@ export type StaffMember = {
   can: { changePosition: boolean; changeRole: boolean; resetSecondFactor: boolean; disable: boolean };
 };
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const STAFF_NAME_MAX = 120;
 export const STAFF_EMAIL_MAX = 254;
 export const STAFF_POSITION_MAX = 160;
@@ -97,7 +98,7 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
     if (!name) problems.push({ field: 'name', code: 'required', message: 'required' });
     else if (name.length > STAFF_NAME_MAX) problems.push({ field: 'name', code: 'too_long', message: 'too long', params: { max: STAFF_NAME_MAX } });
     if (!email) problems.push({ field: 'email', code: 'required', message: 'required' });
-    else if (email.length > STAFF_EMAIL_MAX || !EMAIL.test(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    else if (email.length > STAFF_EMAIL_MAX || !isEmail(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
     if (!input.role) problems.push({ field: 'role', code: 'required', message: 'choose a role' });
     else if (!isStaffRole(input.role)) problems.push({ field: 'role', code: 'invalid_option', message: 'not a staff role' });
     const pw = passwordProblem(input.password, isStaffRole(input.role) ? input.role : 'admin', [name, email.split('@')[0] ?? '']);
@@ -117,7 +118,7 @@ export function createStaffService(deps: { db: Db; clock: Clock; auth: AuthServi
       });
     } catch (err) {
       // Two admins creating the same email at once: the unique constraint decides.
-      if (/unique|duplicate/i.test((err as Error).message)) {
+      if (isUniqueViolation(err, 'users_tenant_email')) {
         throw new AppError('invalid_input', 'lost a race for this email', {
           fields: [{ field: 'email', code: 'email_taken', message: 'an account with this email exists' }],
         });

@@ -1,5 +1,6 @@
 import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { permitTypeSchema, signerProblem } from './catalogue.schema.js';
 import type { CatalogueService, PermitTypeVersion } from './catalogue.service.js';
@@ -107,7 +108,7 @@ export function createCatalogueAdminService(deps: { catalogue: CatalogueService 
       return { version: current.version + versioned, published: versioned > 0 };
     } catch (err) {
       // Two admins publishing the same version at once: the unique (type, version) constraint decides.
-      if (/unique|duplicate/i.test((err as Error).message))
+      if (isUniqueViolation(err, 'permit_type_versions_type_version'))
         throw new AppError('conflict', 'lost a publishing race', {
           fields: [{ field: 'definition', code: 'stale_version', message: 'published meanwhile', params: { version: current.version + 1 } }],
         });

@@ -84,7 +84,7 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     requireManager(input.actor);
     const tenantId = input.actor.tenantId;
     const actorId = input.actor.userId;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) {
+    if (!isCalendarDate(input.date)) {
       throw new AppError('invalid_input', 'bad date', { fields: [{ field: 'date', code: 'invalid_date', message: 'YYYY-MM-DD' }] });
     }
     const now = isoNow(deps.clock);

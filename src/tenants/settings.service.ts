@@ -2,6 +2,7 @@ import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
+import { isEmail } from '../shared/identifiers.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { canonicalJson } from '../shared/json.js';
 import { type Clock, isoNow } from '../shared/time.js';
@@ -38,7 +39,6 @@ export function canonicalTimeZone(zone: string): string | null {
   }
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9][0-9 ().-]{4,28}$/;
 
 /**
@@ -121,7 +121,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
     }
     if (b.phone && b.phone.length <= SETTINGS_LIMITS.phone && !PHONE.test(b.phone))
       problems.push({ field: 'phone', code: 'invalid_office_phone', message: 'not a phone number' });
-    if (b.email && b.email.length <= SETTINGS_LIMITS.email && !EMAIL.test(b.email))
+    if (b.email && b.email.length <= SETTINGS_LIMITS.email && !isEmail(b.email))
       problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
     if (problems.length) throw new AppError('invalid_input', 'office settings invalid', { fields: problems });
 

@@ -313,6 +313,28 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       expect(await ctx.db.selectFrom('holidays').select('date').where('date', '=', '2026-02-30').execute()).toHaveLength(0);
     });
 
+    it('refuses a date that is not on the calendar in the form and in the service alike, saving nothing', async () => {
+      const form = await admin.post('/kantor/admin/libur/simpan', { date: '2026-02-30', kind: 'local', name: 'Hari jadi kota', decree: 'Perwali 1/2026' });
+      expect(form.statusCode).toBe(400);
+      expect(form.body).toContain('href="#f-date"');
+      expect(form.body).not.toContain('href="#f-name"');
+      const actor = { userId: adminId, tenantId: ctx.tenant.id, role: 'admin' as const, name: 'Sari Admin Malang' };
+      for (const date of ['2026-02-30', '2026-04-31', '2026-2-3', '2026-13-01']) {
+        await expect(ctx.services.holidays.upsert({ actor, date, kind: 'local', name: 'Hari jadi kota', decree: 'Perwali 1/2026' })).rejects.toMatchObject({
+          code: 'invalid_input',
+          details: { fields: [{ field: 'date', code: 'invalid_date' }] },
+        });
+      }
+      expect(
+        await ctx.db
+          .selectFrom('holidays')
+          .select('date')
+          .where('date', 'in', ['2026-02-30', '2026-04-31', '2026-03-02', '2026-05-01'])
+          .where('kind', '=', 'local')
+          .execute(),
+      ).toHaveLength(0);
+    });
+
     it('moves a filed application’s due date when a holiday is added, and back when it is removed; both audited', async () => {
       const id = await filedApplication('NIB');
       // Filed on Friday 20 November 2026; one working day: due on Monday the 23rd.

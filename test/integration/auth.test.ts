@@ -131,6 +131,26 @@ describe.each(DIALECTS)('registration (%s)', (dialect) => {
     }
     expect(await counts(ctx)).toEqual(before);
   });
+
+  it.each([
+    ['email', 'Email'],
+    ['phone', 'WhatsApp'],
+    ['nik', 'NIK'],
+  ] as const)('names the %s when two registrations race for it and the unique constraint decides, writing nothing for the loser', async (raced, label) => {
+    const phone = () => `0812${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const one = { ...base(), phone: phone() };
+    const other = { ...base(), phone: phone(), [raced]: one[raced] };
+    const before = await counts(ctx);
+    // Both pass the look-up for an existing account before either writes (hashing the password takes
+    // far longer than the look-up), so the database's constraint decides who loses.
+    const results = await Promise.allSettled([one, other].map((r) => ctx.services.auth.registerApplicant({ tenantId: ctx.tenant.id, ...r, consent: true })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = results.find((r) => r.status === 'rejected');
+    expect(lost?.reason).toBeInstanceOf(AppError);
+    expect(lost?.reason).toMatchObject({ code: 'already_registered', message: 'lost a registration race', details: { params: { field: label } } });
+    // One account, with its audit row and two messages; nothing of the loser's.
+    expect(await counts(ctx)).toEqual({ users: before.users + 1, audit: before.audit + 1, outbox: before.outbox + 2 });
+  });
 });
 
 describe.each(DIALECTS)('signing in (%s)', (dialect) => {
