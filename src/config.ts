@@ -5,8 +5,6 @@ import { z } from 'zod';
  * The one place that reads the environment. A wrong or missing setting stops start-up with a
  * message naming the variable and what to put there (STYLE.md §9).
  */
-const DEV_SECRET = 'izol-development-secret-do-not-use-in-production';
-
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -20,7 +18,6 @@ const envSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     STORAGE_DRIVER: z.enum(['local']).default('local'),
     STORAGE_DIR: z.string().min(1).default('./data/files'),
-    SESSION_SECRET: z.string().min(32, 'must be at least 32 random characters (try: openssl rand -hex 32)').optional(),
     DATA_ENCRYPTION_KEY: z
       .string()
       .regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters (try: openssl rand -hex 32)')
@@ -37,7 +34,7 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
-      for (const key of ['SESSION_SECRET', 'DATA_ENCRYPTION_KEY', 'BASE_URL'] as const) {
+      for (const key of ['DATA_ENCRYPTION_KEY', 'BASE_URL'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
       }
     }
@@ -50,7 +47,6 @@ export type Config = {
   baseUrl: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
   storage: { driver: 'local'; dir: string };
-  sessionSecret: string;
   dataEncryptionKey: Buffer;
   defaultTenant: string;
   seedDemo: boolean;
@@ -85,7 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     database,
     storage: { driver: e.STORAGE_DRIVER, dir: path.resolve(e.STORAGE_DIR) },
-    sessionSecret: e.SESSION_SECRET ?? DEV_SECRET,
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY ? Buffer.from(e.DATA_ENCRYPTION_KEY, 'hex') : Buffer.alloc(32, 7),
     defaultTenant: e.DEFAULT_TENANT,
     seedDemo: e.NODE_ENV !== 'production' && e.SEED_DEMO === 'auto',

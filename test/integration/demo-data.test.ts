@@ -76,7 +76,6 @@ describe('production configuration', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       BASE_URL: 'https://izin.example.go.id',
-      SESSION_SECRET: 'x'.repeat(40),
       DATA_ENCRYPTION_KEY: 'a'.repeat(64),
     });
     expect(config.seedDemo).toBe(false);

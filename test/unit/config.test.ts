@@ -4,7 +4,6 @@ import { hashPassword, MAX_PASSWORD_LENGTH, minPasswordLength, passwordProblem, 
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { STAFF_ROLES } from '../../src/workflow/workflow.schema.js';
 
-const SECRET = 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(8);
 const KEY = '0123456789abcdef'.repeat(4);
 
 function configError(env: Record<string, string>): ConfigError {
@@ -31,11 +30,10 @@ describe('loadConfig', () => {
     expect(c.maxUploadBytes).toBe(25 * 1024 * 1024);
     expect(c.trustProxyHops).toBe(0);
     expect(c.dataEncryptionKey).toHaveLength(32);
-    expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
   });
 
   it('treats empty values as unset', () => {
-    const c = loadConfig({ PORT: '', DATABASE_URL: '', SESSION_SECRET: '' });
+    const c = loadConfig({ PORT: '', DATABASE_URL: '', DATA_ENCRYPTION_KEY: '' });
     expect(c.port).toBe(3000);
     expect(c.database.kind).toBe('sqlite');
   });
@@ -74,13 +72,6 @@ describe('loadConfig', () => {
     expect(err.message).toContain('postgres://');
   });
 
-  it('refuses a short SESSION_SECRET and says how to make one', () => {
-    const err = configError({ SESSION_SECRET: 'too-short' });
-    expect(err.message).toMatch(/^\s*SESSION_SECRET: /m);
-    expect(err.message).toContain('32');
-    expect(err.message).toContain('openssl rand');
-  });
-
   it('refuses a malformed DATA_ENCRYPTION_KEY and says how to make one', () => {
     const err = configError({ DATA_ENCRYPTION_KEY: 'zz'.repeat(32) });
     expect(err.message).toMatch(/^\s*DATA_ENCRYPTION_KEY: /m);
@@ -92,34 +83,41 @@ describe('loadConfig', () => {
     for (const v of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) expect(err.message).toMatch(new RegExp(`^\\s*${v}: `, 'm'));
   });
 
-  it('in production requires SESSION_SECRET, DATA_ENCRYPTION_KEY and BASE_URL', () => {
+  it('in production requires DATA_ENCRYPTION_KEY and BASE_URL', () => {
     const err = configError({ NODE_ENV: 'production' });
-    for (const v of ['SESSION_SECRET', 'DATA_ENCRYPTION_KEY', 'BASE_URL']) {
+    for (const v of ['DATA_ENCRYPTION_KEY', 'BASE_URL']) {
       expect(err.message).toMatch(new RegExp(`^\\s*${v}: .*NODE_ENV=production`, 'm'));
     }
-    const oneMissing = configError({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: KEY });
+    const oneMissing = configError({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: KEY });
     expect(oneMissing.message).toMatch(/^\s*BASE_URL: /m);
-    expect(oneMissing.message).not.toMatch(/^\s*SESSION_SECRET: /m);
+    expect(oneMissing.message).not.toMatch(/^\s*DATA_ENCRYPTION_KEY: /m);
+  });
+
+  it('reads no SESSION_SECRET: sessions are random tokens stored as hashes, so production starts without one', () => {
+    const c = loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' });
+    expect(c.env).toBe('production');
+    expect(Object.keys(c)).not.toContain('sessionSecret');
+    // A deployment that still sets it is not refused.
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' }).env).toBe(
+      'production',
+    );
   });
 
   it('in production never seeds demo data and uses the given secrets', () => {
     const c = loadConfig({
       NODE_ENV: 'production',
-      SESSION_SECRET: SECRET,
       DATA_ENCRYPTION_KEY: KEY,
       BASE_URL: 'https://izin.malangkota.go.id',
       SEED_DEMO: 'auto',
     });
     expect(c.env).toBe('production');
     expect(c.seedDemo).toBe(false);
-    expect(c.sessionSecret).toBe(SECRET);
     expect(c.dataEncryptionKey.equals(Buffer.from(KEY, 'hex'))).toBe(true);
   });
 
   it('production secrets differ from the development defaults', () => {
     const dev = loadConfig({});
-    const prod = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: SECRET, DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' });
-    expect(prod.sessionSecret).not.toBe(dev.sessionSecret);
+    const prod = loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' });
     expect(prod.dataEncryptionKey.equals(dev.dataEncryptionKey)).toBe(false);
   });
 });
@@ -174,7 +172,7 @@ describe('password hashing', () => {
       hash
         .split('$')[3]!
         .split(',')
-        .map((kv) => kv.split('=')),
+        .map((kv) => kv.split('=') as [string, string]),
     );
     expect(params).toEqual({ m: '19456', t: '2', p: '1' });
     expect(hash).not.toContain('kopi');
