@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { Answers } from '../catalogue/answers.js';
 import { validateAnswers } from '../catalogue/answers.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
-import type { Permit, Tenant } from '../db/schema.js';
+import type { Application, Permit, Tenant } from '../db/schema.js';
 import type { ApplicationService } from '../applications/applications.service.js';
-import { canSee } from '../applications/applications.access.js';
 import { findApplication, insertEvent, updateAtRevision } from '../applications/applications.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { FileStorage } from '../documents/storage.js';
@@ -170,24 +170,50 @@ export function createPermitService(deps: {
     return permitStatus(permit, todayIn(clock, (await tenantOf(permit.tenant_id)).time_zone));
   }
 
-  /** A permit its holder or an officer of the office may open; anyone else gets not_found. */
-  async function loadVisible(actor: Actor, permitId: string): Promise<PermitRecord> {
+  /** A permit and its application, for someone who may read it (its holder, the office); anyone else gets not_found. */
+  async function loadPermit(actor: Actor, permitId: string): Promise<{ permit: PermitRecord; app: Application }> {
     const permit = await findPermit(db, actor.tenantId, permitId);
     const app = permit ? await findApplication(db, actor.tenantId, permit.application_id) : undefined;
-    if (!permit || !app || !canSee(actor, app)) throw new AppError('not_found', 'permit not found or not visible');
-    return permit;
+    if (!permit || !app) throw new AppError('not_found', 'permit not found or not visible');
+    requireAccess({ actor, permission: 'permit.read', resource: { application: app } });
+    return { permit, app };
   }
 
-  function view(permit: PermitRecord, tenant: Tenant) {
+  /** An application of this office that the actor may read permits of; anyone else gets not_found. */
+  async function loadApplication(actor: Actor, applicationId: string, permission: 'permit.read' | 'application.read'): Promise<Application> {
+    const app = await findApplication(db, actor.tenantId, applicationId);
+    if (!app) throw new AppError('not_found', 'application not found or not visible');
+    requireAccess({ actor, permission, resource: { application: app } });
+    return app;
+  }
+
+  /** Whether permits of this type are renewed (the type as the catalogue has it now, as renew judges it). */
+  async function renewable(app: Application): Promise<boolean> {
+    return (await deps.catalogue.getPermitType({ tenantId: app.tenant_id, code: app.permit_code })).definition.renewable;
+  }
+
+  /** What the actor may do with a permit now, from the one policy: pages render these and decide nothing. */
+  function permitCan(actor: Actor, app: Application, status: PublicPermitStatus, isRenewable: boolean) {
+    const resource = { application: app };
+    return {
+      download: can(actor, 'permit.read', resource),
+      revoke: status === 'valid' && can(actor, 'permit.revoke', resource),
+      reissue: status === 'valid' && can(actor, 'permit.reissue', resource),
+      renew: isRenewable && (status === 'valid' || status === 'expired') && can(actor, 'permit.renew', resource),
+    };
+  }
+
+  function view(permit: PermitRecord, tenant: Tenant, actor: Actor, app: Application, isRenewable: boolean) {
     const doc = permit.doc;
     if (!doc) throw new Error(`permit ${permit.id} has an unreadable document`);
+    const status = permitStatus(permit, todayIn(clock, tenant.time_zone));
     return {
       id: permit.id,
       applicationId: permit.application_id,
       number: permit.number,
       verificationCode: permit.verification_code,
       verificationUrl: verificationUrl(deps.address, tenant, permit.verification_code),
-      status: permitStatus(permit, todayIn(clock, tenant.time_zone)),
+      status,
       title: doc.permitType.title,
       holderName: permit.holder_name,
       validFrom: permit.valid_from,
@@ -198,25 +224,32 @@ export function createPermitService(deps: {
       supersedesId: permit.supersedes_id,
       supersededById: permit.superseded_by_id,
       pdfSha256: permit.pdf_sha256,
+      can: permitCan(actor, app, status, isRenewable),
     };
   }
   type PermitView = ReturnType<typeof view>;
 
+  /** The renewal flag needs the catalogue; only someone who may renew at all pays for the look-up. */
+  async function renewableFor(actor: Actor, app: Application): Promise<boolean> {
+    return can(actor, 'permit.renew', { application: app }) && renewable(app);
+  }
+
   async function getPermit(input: { actor: Actor; permitId: string }): Promise<PermitView> {
-    const permit = await loadVisible(input.actor, input.permitId);
-    return view(permit, await tenantOf(permit.tenant_id));
+    const { permit, app } = await loadPermit(input.actor, input.permitId);
+    return view(permit, await tenantOf(permit.tenant_id), input.actor, app, await renewableFor(input.actor, app));
   }
 
   /** Every permit issued on a file, newest first (a correction or renewal adds one). */
   async function permitsForApplication(input: { actor: Actor; applicationId: string }): Promise<PermitView[]> {
-    await deps.applications.loadVisible(input.actor, input.applicationId);
+    const app = await loadApplication(input.actor, input.applicationId, 'permit.read');
     const rows = await listPermitsOfApplication(db, input.actor.tenantId, input.applicationId);
-    const tenant = await tenantOf(input.actor.tenantId);
-    return rows.map((p) => view(p, tenant));
+    if (rows.length === 0) return [];
+    const [tenant, isRenewable] = await Promise.all([tenantOf(input.actor.tenantId), renewableFor(input.actor, app)]);
+    return rows.map((p) => view(p, tenant, input.actor, app, isRenewable));
   }
 
   async function receiptsForApplication(input: { actor: Actor; applicationId: string }) {
-    await deps.applications.loadVisible(input.actor, input.applicationId);
+    await loadApplication(input.actor, input.applicationId, 'application.read');
     const rows = await listReceiptsOfApplication(db, input.actor.tenantId, input.applicationId);
     // A row whose text is not a receipt document is no receipt to show.
     return rows.flatMap((r) => (r.doc ? [{ kind: r.kind, verificationCode: r.verification_code, createdAt: r.created_at, document: r.doc }] : []));
@@ -224,8 +257,9 @@ export function createPermitService(deps: {
 
   /** The signed PDF. An officer opening it is recorded in the audit log (it shows a masked NIK). */
   async function openPdf(input: { actor: Actor; permitId: string }): Promise<{ permit: Permit; stream: Readable }> {
-    const permit = await loadVisible(input.actor, input.permitId);
-    if (input.actor.role !== 'applicant') {
+    const { permit, app } = await loadPermit(input.actor, input.permitId);
+    // Staff opening a permit is recorded (it prints a masked NIK); the holder opening their own is not.
+    if (can(input.actor, 'document.openAudited', { application: app })) {
       const now = isoNow(clock);
       await db.transaction().execute((trx) =>
         appendAudit(trx, {
@@ -242,10 +276,6 @@ export function createPermitService(deps: {
     return { permit, stream: await deps.storage.open(permit.tenant_id, permit.pdf_sha256) };
   }
 
-  function requireHead(actor: Actor, what: string): void {
-    if (actor.role !== 'head') throw new AppError('forbidden', `only the head of office may ${what}`);
-  }
-
   function requireReason(reason: string | undefined): string {
     const text = reason?.trim() ?? '';
     if (text.length < 5)
@@ -257,8 +287,8 @@ export function createPermitService(deps: {
 
   /** The head revokes a permit, with a reason the public verification page shows. */
   async function revoke(input: { actor: Actor; permitId: string; reason?: string | undefined }): Promise<PermitView> {
-    requireHead(input.actor, 'revoke a permit');
-    const permit = await loadVisible(input.actor, input.permitId);
+    const { permit, app } = await loadPermit(input.actor, input.permitId);
+    requireAccess({ actor: input.actor, permission: 'permit.revoke', resource: { application: app } });
     const reason = requireReason(input.reason);
     const status = await statusToday(permit);
     if (status !== 'valid') throw new AppError('invalid_state', `the permit is already ${status}`);
@@ -291,12 +321,11 @@ export function createPermitService(deps: {
     holderName?: string | undefined;
     answers?: Record<string, unknown> | undefined;
   }): Promise<PermitView> {
-    requireHead(input.actor, 're-issue a permit');
-    const permit = await loadVisible(input.actor, input.permitId);
+    const { permit, app } = await loadPermit(input.actor, input.permitId);
+    requireAccess({ actor: input.actor, permission: 'permit.reissue', resource: { application: app } });
     const reason = requireReason(input.reason);
     const status = await statusToday(permit);
     if (status !== 'valid') throw new AppError('invalid_state', `only a valid permit can be corrected; this one is ${status}`);
-    const app = (await findApplication(db, permit.tenant_id, permit.application_id))!;
     const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id);
     const tenant = await tenantOf(permit.tenant_id);
     const { answers: corrected, problems } = validateAnswers(definition.fields, input.answers ?? {}, {
@@ -371,9 +400,9 @@ export function createPermitService(deps: {
    */
   async function renew(input: { actor: Actor; permitId: string }): Promise<{ applicationId: string; created: boolean }> {
     const { actor } = input;
-    if (actor.role !== 'applicant') throw new AppError('forbidden', 'the holder renews a permit from their account');
-    const permit = await loadVisible(actor, input.permitId);
-    const app = (await findApplication(db, permit.tenant_id, permit.application_id))!;
+    const { permit, app } = await loadPermit(actor, input.permitId);
+    // The holder renews from their account; staff start a new application instead.
+    requireAccess({ actor, permission: 'permit.renew', resource: { application: app } });
     const type = await deps.catalogue.getPermitType({ tenantId: actor.tenantId, code: app.permit_code });
     if (!type.definition.renewable) throw new AppError('invalid_state', 'this kind of permit is not renewed; apply again instead');
     // A permit may be renewed while valid or after it has lapsed; not once revoked or replaced.

@@ -281,6 +281,36 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
       expect(v).toMatchObject({ status: 'valid', kind: 'receipt', receipt: { receiptKind: 'filing' } });
     });
 
+    it('views say what each person may do, from the one policy: the holder renews, the head revokes and corrects, other officers only open it', async () => {
+      const { permits } = ctx.services;
+      const holder: Actor = { userId: citizen.userId, tenantId: ctx.tenant.id, role: 'applicant', name: 'Pemohon' };
+      const [forHolder] = await permits.permitsForApplication({ actor: holder, applicationId: appId });
+      expect(forHolder!.can).toEqual({ download: true, revoke: false, reissue: false, renew: true });
+      const [forHead] = await permits.permitsForApplication({ actor: officers.head!, applicationId: appId });
+      expect(forHead!.can).toEqual({ download: true, revoke: true, reissue: true, renew: false });
+      for (const role of ['verifier', 'technical', 'treasurer'] as const) {
+        expect((await permits.getPermit({ actor: officers[role]!, permitId: own.id })).can, role).toEqual({
+          download: true,
+          revoke: false,
+          reissue: false,
+          renew: false,
+        });
+      }
+      // The API keeps its published shape: the flags are for pages.
+      expect(own).not.toHaveProperty('can');
+
+      // Staff opening the PDF is recorded in the audit log; the holder opening their own is not.
+      const opened = async () =>
+        (await ctx.db.selectFrom('audit_events').select('actor_id').where('subject_id', '=', own.id).where('action', '=', 'permit.pdf_opened').execute()).map(
+          (e) => e.actor_id,
+        );
+      const before = await opened();
+      (await permits.openPdf({ actor: holder, permitId: own.id })).stream.resume();
+      expect(await opened()).toEqual(before);
+      (await permits.openPdf({ actor: officers.verifier!, permitId: own.id })).stream.resume();
+      expect(await opened()).toEqual([...before, officers.verifier!.userId]);
+    });
+
     it('a paid permit also gets a signed payment receipt', async () => {
       const id = await readyDraft(ctx, citizen.token, 'PBG');
       expect((await act(ctx, citizen.token, id, 'submit')).statusCode).toBe(200);
