@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { can, requireAccess } from '../access/access.js';
+import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { DocumentService } from '../documents/documents.service.js';
@@ -49,12 +49,12 @@ export function createIntakeService(deps: { catalogue: CatalogueService; applica
     const { actor } = input;
     requireFrontDesk(actor);
     const view = await applications.getApplication(input);
-    const { app, workflow, definition } = view;
+    const { app } = view;
     if (app.intake_officer_id === null) throw new AppError('not_found', 'not a front-desk file');
     return {
       ...view,
       answers: answersSchema.parse(JSON.parse(app.answers)),
-      can: { fill: app.number === null && can(actor, 'application.edit', { application: app, workflow, definition }) },
+      can: { ...view.can, fill: app.number === null && view.can.edit },
     };
   }
 

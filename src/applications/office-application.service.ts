@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { can, type Permission, requireAccess } from '../access/access.js';
+import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
+import { stateSummary } from '../catalogue/journey.js';
 import type { Db } from '../db/database.js';
 import type { FeeAssessment, FeeService } from '../fees/fees.service.js';
 import { INSPECTION_PHOTO_PREFIX, inspectionRecordOf } from '../inspections/inspections.repository.js';
@@ -35,7 +36,6 @@ export function createOfficeApplicationService(deps: OfficeApplicationDeps) {
     requireAccess({ actor, permission: 'office.enter', resource: { tenantId: actor.tenantId } });
     const view = await deps.applications.getApplication({ actor, applicationId });
     const { app, workflow, definition } = view;
-    const resource = { application: app, workflow, definition };
     const actions = availableActions(actor, app, workflow, view.facts).map((a) => ({
       ...a,
       // Closing a file for good (a rejection) is shown as the dangerous thing it is.
@@ -48,14 +48,14 @@ export function createOfficeApplicationService(deps: OfficeApplicationDeps) {
       deps.permits.permitsForApplication({ actor, applicationId }),
       setsFee ? feeFor(actor, applicationId) : null,
     ]);
-    const permitCan = (permission: Permission) => can(actor, permission, { tenantId: app.tenant_id });
     const record = inspectionRecordOf(app);
     const photos = view.docs.filter((d) => d.requirement_code.startsWith(INSPECTION_PHOTO_PREFIX));
-    const canInspect = can(actor, 'inspection.record', resource) && definition.fieldInspection !== 'none';
+    // The inspection forms are offered only for a permit type that has an inspection.
+    const recordInspection = view.can.recordInspection && definition.fieldInspection !== 'none';
     return {
       ...view,
       answers: answersSchema.parse(JSON.parse(app.answers)),
-      state: stateOf(workflow, app.state),
+      state: stateSummary(workflow, app.state),
       actions,
       notes,
       holder: colleagues.find((c) => c.id === app.assigned_to) ?? null,
@@ -67,10 +67,7 @@ export function createOfficeApplicationService(deps: OfficeApplicationDeps) {
         ? { date: app.inspection_scheduled_for, officer: colleagues.find((c) => c.id === app.inspection_officer_id) ?? null }
         : null,
       inspection: { record, photos, shown: definition.fieldInspection !== 'none' || record !== null || photos.length > 0 },
-      permits: permits.map((p) => ({
-        ...p,
-        can: { revoke: p.status === 'valid' && permitCan('permit.revoke'), reissue: p.status === 'valid' && permitCan('permit.reissue') },
-      })),
+      permits,
       fee,
       timeline: view.events.map((e) => ({
         event: e,
@@ -79,14 +76,7 @@ export function createOfficeApplicationService(deps: OfficeApplicationDeps) {
         created: e.action === 'create',
         toState: stateOf(workflow, e.to_state).label,
       })),
-      can: {
-        reviewDocuments: can(actor, 'document.review', resource),
-        recordInspection: canInspect,
-        addPhotos: canInspect,
-        scheduleInspection: can(actor, 'inspection.schedule', resource),
-        addNote: can(actor, 'note.add', resource),
-        assign: can(actor, 'application.assign', resource),
-      },
+      can: { ...view.can, recordInspection, addPhotos: recordInspection },
     };
   }
 

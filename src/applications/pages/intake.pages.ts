@@ -11,9 +11,7 @@ import { html } from '../../web/html.js';
 import { loc, t } from '../../web/i18n.js';
 import { sendPage } from '../../web/layout.js';
 import { pageKit, parseForm } from '../../web/page-route.js';
-import { fieldInput } from '../../web/pages/apply.routes.js';
-import { errorMessage, fieldErrors, requiredMessage } from '../../web/pages/helpers.js';
-import { acceptList } from '../../web/pages/public.routes.js';
+import { acceptList, errorMessage, fieldErrors, fieldInput, requiredMessage } from '../../web/views.js';
 import { INTAKE_CHANNELS } from '../intake.service.js';
 
 /** A text field: missing reads as empty, cut at `max` (the input's maxlength). */

@@ -4,7 +4,7 @@ import { PRECONDITION_MESSAGES } from '../../shared/messages.js';
 import { banner, csrfField, errorFor, summaryList, textarea, textInput } from '../../web/components.js';
 import { html, type SafeHtml } from '../../web/html.js';
 import { formatDateTime, formatDecimal, formatRupiah, loc, t } from '../../web/i18n.js';
-import { errorMessage } from '../../web/pages/helpers.js';
+import { errorMessage } from '../../web/views.js';
 import { permitStatusTag, validityText } from '../../web/pages/verify.routes.js';
 import type { OfficeApplicationView } from '../office-application.service.js';
 import { actionField, type FormState, permitField } from './office-application.forms.js';

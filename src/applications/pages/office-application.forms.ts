@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Lang } from '../../shared/messages.js';
 import type { FieldError } from '../../web/components.js';
 import { t } from '../../web/i18n.js';
-import { requiredMessage } from '../../web/pages/helpers.js';
+import { requiredMessage } from '../../web/views.js';
 import type { OfficeApplicationView } from '../office-application.service.js';
 
 /**

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors.js';
 import { type FieldError, fieldId } from '../../web/components.js';
 import { loc, t } from '../../web/i18n.js';
 import { pageKit, parseForm } from '../../web/page-route.js';
-import { errorMessage, fieldErrors } from '../../web/pages/helpers.js';
+import { errorMessage, fieldErrors } from '../../web/views.js';
 import type { OfficeApplicationView } from '../office-application.service.js';
 import {
   actionField,

@@ -50,7 +50,7 @@ export function documentsSection(req: FastifyRequest, view: OfficeApplicationVie
         }</p>
   <p><a href="/kantor/berkas/${app.id}/dokumen/${d.id}">${t(lang, 'case.doc.view')}<span class="visually-hidden">: ${name}</span></a>
   <span class="muted">${d.file_name} · ${t(lang, 'case.doc.version', { n: d.version })} · ${formatDateTime(lang, d.created_at, req.tenant.time_zone)}</span></p>
-  ${view.can.reviewDocuments ? reviewForm(d, name) : ''}`
+  ${view.can.review ? reviewForm(d, name) : ''}`
       : html`<p>${tag(t(lang, 'docs.missing'), 'grey')}</p>`
   }
 </li>`;

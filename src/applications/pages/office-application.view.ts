@@ -5,8 +5,7 @@ import { banner, summaryList, tag } from '../../web/components.js';
 import { html, type SafeHtml } from '../../web/html.js';
 import { formatDate, formatDateTime, formatRupiah, loc, t } from '../../web/i18n.js';
 import { sendPage } from '../../web/layout.js';
-import { displayAnswer } from '../../web/pages/apply.routes.js';
-import { stateTag } from '../../web/pages/public.routes.js';
+import { displayAnswer, stateTag } from '../../web/views.js';
 import type { OfficeApplicationView } from '../office-application.service.js';
 import { actionsSection, permitsSection } from './office-application.decisions.js';
 import type { FormState } from './office-application.forms.js';
@@ -60,7 +59,7 @@ export function sendOfficeApplicationPage(
     body: html`<p class="caption">${loc(lang, definition.name)}</p>
 <h1>${title}</h1>
 ${summaryList([
-  { key: t(lang, 'detail.status'), value: stateTag(state.kind, state.code, loc(lang, state.label)) },
+  { key: t(lang, 'detail.status'), value: stateTag(lang, state) },
   {
     key: t(lang, 'case.sla'),
     value: html`${tag(t(lang, `case.sla.${sla.status}`), SLA_COLOUR[sla.status])}${
