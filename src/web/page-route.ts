@@ -1,7 +1,7 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { z } from 'zod';
-import { requireAccess } from '../access/access.js';
+import { type Permission, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { Lang } from '../shared/messages.js';
 import { AppError } from '../shared/errors.js';
@@ -39,6 +39,11 @@ type RouteOpts<A extends PageAccess, P extends Shape | undefined, Q extends Shap
   /** Where a signed-out visitor returns after signing in; by default the page asked for. */
   returnTo?: (req: FastifyRequest) => string;
   rateLimit?: { max: number; timeWindow: string };
+  /**
+   * An office-level permission the page needs besides `access` (the admin pages: 'staff.manage' …),
+   * judged by the access policy on the request's office before the handler runs or its form is read.
+   */
+  permission?: Permission;
   /** The route's own onSend hook, run after the app-wide ones (a document shown inline sets its stricter CSP there). */
   onSend?: RouteOptions['onSend'];
 };
@@ -70,8 +75,8 @@ export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldE
 }
 
 /** Parses a form with a schema made for the visitor's language (so its messages are theirs). */
-export function parseForm<S extends Shape>(schema: S, body: unknown): FormResult<z.output<S>> {
-  const values = formStrings(body);
+export function parseForm<S extends Shape>(schema: S, body: unknown, maxFieldLength?: number): FormResult<z.output<S>> {
+  const values = formStrings(body, maxFieldLength);
   const result = schema.safeParse(values);
   return result.success ? { ok: true, data: result.data, values } : { ok: false, errors: issuesToFieldErrors(result.error.issues), values };
 }
@@ -93,6 +98,7 @@ export function pageKit(app: FastifyInstance) {
       return null;
     }
     if (opts.access === 'office') requireAccess({ actor: req.actor, permission: 'office.enter', resource: { tenantId: req.tenant.id } });
+    if (opts.permission) requireAccess({ actor: req.actor, permission: opts.permission, resource: { tenantId: req.tenant.id } });
     return { actor: req.actor };
   }
 
@@ -156,7 +162,11 @@ export function pageKit(app: FastifyInstance) {
     /** A form post: `form` builds the schema in the visitor's language; the handler gets its result. */
     post<A extends PageAccess, P extends Shape | undefined = undefined, F extends Shape | undefined = undefined>(
       url: string,
-      opts: RouteOpts<A, P, undefined> & { form?: (lang: Lang) => F },
+      opts: RouteOpts<A, P, undefined> & {
+        form?: (lang: Lang) => F;
+        /** The longest value one field may bring (10 000 characters by default; the body limit caps it anyway). */
+        maxFieldLength?: number;
+      },
       handler: (ctx: PageContext<A, Out<P>, Record<string, never>> & { form: FormResult<Out<F>> }) => Promise<FastifyReply> | FastifyReply,
     ): void {
       route(
@@ -169,7 +179,9 @@ export function pageKit(app: FastifyInstance) {
           const g = guard(req, reply, opts);
           if (!g) return reply;
           const schema = opts.form?.(req.lang);
-          const form = (schema ? parseForm(schema, req.body) : { ok: true, data: {}, values: formStrings(req.body) }) as FormResult<Out<F>>;
+          const form = (
+            schema ? parseForm(schema, req.body, opts.maxFieldLength) : { ok: true, data: {}, values: formStrings(req.body, opts.maxFieldLength) }
+          ) as FormResult<Out<F>>;
           return handler({ req, reply, lang: req.lang, actor: g.actor, params, query: {}, form });
         },
         checkFormCsrf,
