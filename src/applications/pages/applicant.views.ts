@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { can, isEditableState } from '../../access/access.js';
+import { isEditableState } from '../../access/access.js';
 import type { Actor } from '../../access/actor.js';
 import type { Lang } from '../../shared/messages.js';
 import type { Services } from '../../services.js';
@@ -20,7 +20,7 @@ export function expectedBy(lang: Lang, sla: SlaResult): string {
 export type ApplicationView = Awaited<ReturnType<Services['applications']['getApplication']>>;
 export type PermitView = Awaited<ReturnType<Services['permits']['permitsForApplication']>>[number];
 
-/** A `can` flag of a service view (applications.getApplication, the permits' views), where the view has it yet. */
+/** A `can` flag of a service view that not every view carries yet. */
 function flag(view: object, name: string): boolean | undefined {
   const flags: unknown = 'can' in view ? view.can : undefined;
   const value: unknown = flags && typeof flags === 'object' && name in flags ? (flags as Record<string, unknown>)[name] : undefined;
@@ -28,34 +28,23 @@ function flag(view: object, name: string): boolean | undefined {
 }
 
 /**
- * What the applicant's pages offer on a file, read from the service view: its `can` flags where the
- * view has them, otherwise the same access policy and workflow data they are computed from. Pages
- * render from this and decide nothing.
+ * What the applicant's pages offer on a file, read from the service view's `can` flags and the
+ * workflow data (state kinds, the editable states); pages render from this and decide nothing.
  */
 export function applicantView(actor: Actor, view: ApplicationView) {
-  const { app, workflow, definition } = view;
+  const { app, workflow } = view;
   const kind = stateKind(workflow, app.state);
-  const edit = flag(view, 'edit') ?? can(actor, 'application.edit', { application: app, workflow, definition });
+  const mine = actionsFor(workflow, app.state, actor.role);
   return {
     /** Answers and documents may be changed (a draft, or a file returned for correction). */
-    edit,
+    edit: view.can.edit,
     /** Not yet filed: the flow runs questions → documents → check, and the check page submits. */
     draft: kind === 'draft',
     /** Returned by the office for correction: the reason and the refused documents are shown. */
     returned: kind !== 'draft' && isEditableState(workflow, app.state),
-    withdraw:
-      flag(view, 'withdraw') ??
-      (can(actor, 'application.act', { application: app, workflow, definition }) &&
-        actionsFor(workflow, app.state, actor.role).some((a) => a.code === 'withdraw')),
+    // Until the view carries `can.withdraw`: the workflow's withdraw action, on the applicant's behalf.
+    withdraw: flag(view, 'withdraw') ?? (view.can.act && mine.some((a) => a.code === 'withdraw')),
     /** The action that sends the file to the office from here: first filing, or filing again after a return. */
-    sendAction: edit ? (actionsFor(workflow, app.state, actor.role).find((a) => stateKind(workflow, a.to) === 'office')?.code ?? null) : null,
+    sendAction: view.can.edit ? (mine.find((a) => stateKind(workflow, a.to) === 'office')?.code ?? null) : null,
   };
-}
-
-/** Whether the holder may renew this permit: the permit view's flag, or the rule the permits service applies. */
-export function permitRenewable(actor: Actor, view: ApplicationView, permit: PermitView): boolean {
-  return (
-    flag(permit, 'renew') ??
-    (can(actor, 'permit.renew', { application: view.app }) && view.definition.renewable && (permit.status === 'valid' || permit.status === 'expired'))
-  );
 }

@@ -15,7 +15,7 @@ import { sendPage } from '../../web/layout.js';
 import { pageKit } from '../../web/page-route.js';
 import { permitStatusTag, validityText } from '../../web/pages/verify.routes.js';
 import { displayAnswer, errorMessage, stateTag } from '../../web/views.js';
-import { applicantView, applicationParams, type ApplicationView, expectedBy, permitRenewable, type PermitView, uuidParam } from './applicant.views.js';
+import { applicantView, applicationParams, type ApplicationView, expectedBy, type PermitView, uuidParam } from './applicant.views.js';
 
 const permitParams = applicationParams.extend({ permitId: uuidParam });
 const detailQuery = z.object({ ditarik: z.string().optional(), perpanjangan: z.string().optional() });
@@ -86,7 +86,7 @@ ${items.length ? html`<ul class="card-list">${items}</ul>` : html`<p>${t(lang, '
   <p><a href="/permohonan/${app.id}/izin/${p.id}.pdf" download>${t(lang, 'permit.download')}<span class="visually-hidden">: ${p.number}</span></a></p>
   <p><a href="/v/${p.verificationCode}">${t(lang, 'permit.verify.link')}<span class="visually-hidden">: ${p.number}</span></a></p>
   ${
-    permitRenewable(actor, view, p)
+    p.can.renew
       ? html`<form method="post" action="/permohonan/${app.id}/izin/${p.id}/perpanjang" novalidate>
     ${csrfField(req)}
     <p class="hint">${t(lang, 'mine.permit.renew.hint')}</p>

@@ -1,1 +1,0 @@
-export { displayAnswer, fieldInput } from '../views.js';
