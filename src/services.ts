@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { recordComputedFee } from './applications/action-effects.js';
 import { createApplicationService } from './applications/applications.service.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createAssignmentService } from './applications/assignment.service.js';
@@ -20,6 +21,7 @@ import { loadRetributionTable } from './fees/retribution.loader.js';
 import type { RetributionTable } from './fees/retribution.schema.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
 import { createNotificationService } from './notifications/notifications.service.js';
+import { permitEffects } from './permits/permits.effects.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { createPermitService } from './permits/permits.service.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
@@ -50,7 +52,9 @@ export function createServices(input: {
   const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
   const issuer = createPermitIssuer({ storage, address, dataKey: config.dataEncryptionKey });
   const fees = createFeeService({ db, catalogue, retribution: input.retribution ?? loadRetributionTable() });
-  const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey, signer, issuer, fees });
+  const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey });
+  applications.registerEffects(recordComputedFee(fees));
+  applications.registerEffects(...permitEffects({ signer, issuer }));
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });

@@ -128,3 +128,8 @@ export async function searchApplications(db: Kysely<Database>, tenantId: string,
   ]);
   return { rows, total: Number(total.n) };
 }
+
+/** First filing: the number and tracking code the receipt shows, inside the submitting transaction. */
+export async function setFilingNumber(trx: Kysely<Database>, id: string, v: { number: string; trackingCode: string; submittedAt: string }): Promise<void> {
+  await trx.updateTable('applications').set({ number: v.number, tracking_code: v.trackingCode, submitted_at: v.submittedAt }).where('id', '=', id).execute();
+}

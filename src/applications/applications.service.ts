@@ -1,26 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { can, type Permission, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { type Answers, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
-import type { FeeService } from '../fees/fees.service.js';
 import type { Application, Document } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { currentDocuments } from '../documents/documents.repository.js';
-import { enqueue } from '../outbox/outbox.repository.js';
-import { blindIndex, readableCode } from '../shared/crypto.js';
+import { blindIndex } from '../shared/crypto.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { isEmail, normalisePhone } from '../shared/identifiers.js';
 import { AppError } from '../shared/errors.js';
 import { computeSla } from '../sla/sla.js';
-import { type Clock, isoNow, todayIn, yearIn } from '../shared/time.js';
+import { type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
-import { actionsFor, planTransition, stateKind, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
+import { actionsFor, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
-import type { PermitIssuer } from '../permits/permits.issuer.js';
-import type { Signer } from '../signing/signer.js';
+import { type ActionEffect, type EffectRun, notifyApplicant, numberOnFirstFiling } from './action-effects.js';
+import { type ActionRequest, planAction } from './action-plan.js';
 import {
   type ApplicationFilters,
   findApplication,
@@ -29,7 +28,6 @@ import {
   insertApplication,
   insertEvent,
   listEvents,
-  nextSequenceValue,
   searchApplications,
   updateAtRevision,
 } from './applications.repository.js';
@@ -42,11 +40,11 @@ export type ApplicationDeps = {
   catalogue: CatalogueService;
   holidays: { forTenant(tenantId: string): Promise<ReadonlySet<string>> };
   dataKey: Buffer;
-  signer: Signer;
-  issuer: PermitIssuer;
-  /** What the fee rules give, recorded beside a fee the treasurer sets differently. */
-  fees: Pick<FeeService, 'computedAmount'>;
 };
+
+/** What a timeline event's data column may say that code reads back. */
+const eventDataSchema = z.looseObject({ idempotencyKey: z.string().optional() });
+const eventData = (text: string) => eventDataSchema.parse(JSON.parse(text));
 
 /** How long a front-desk claim code works. */
 export const CLAIM_CODE_DAYS = 30;
@@ -74,6 +72,8 @@ export function factsFor(definition: PermitTypeDefinition, app: Application, doc
 
 export function createApplicationService(deps: ApplicationDeps) {
   const { db, clock, catalogue } = deps;
+  // The application's own effects; features add theirs with registerEffects (services.ts).
+  const effects: ActionEffect[] = [numberOnFirstFiling, notifyApplicant];
 
   /** Loads an application the actor may see, or throws not_found (never revealing that it exists). */
   async function loadVisible(actor: Actor, applicationId: string): Promise<Application> {
@@ -257,159 +257,75 @@ export function createApplicationService(deps: ApplicationDeps) {
   }
 
   /**
-   * Takes one workflow action. Load → authorise → check state and preconditions → one transaction
-   * (state change, number on first filing, timeline event, audit row, outbox row) → return.
+   * Takes one workflow action: load → authorise → plan (pure: the engine, the inputs, what changes) →
+   * effects prepared → one transaction (state change, the effects, timeline event, audit row) → return.
    */
-  async function performAction(input: {
-    actor: Actor;
-    applicationId: string;
-    action: string;
-    reason?: string | undefined;
-    feeAmount?: number | undefined;
-    paymentReference?: string | undefined;
-    /** A retried request with the same key gets the result of the first instead of a 409. */
-    idempotencyKey?: string | undefined;
-  }): Promise<Application> {
+  async function performAction(input: ActionRequest & { actor: Actor; applicationId: string }): Promise<Application> {
     const { actor } = input;
     const app = await loadVisible(actor, input.applicationId);
     if (input.idempotencyKey) {
       const done = (await listEvents(db, app.tenant_id, app.id)).find(
-        (e) =>
-          e.action === input.action &&
-          e.actor_id === actor.userId &&
-          (JSON.parse(e.data) as { idempotencyKey?: string }).idempotencyKey === input.idempotencyKey,
+        (e) => e.action === input.action && e.actor_id === actor.userId && eventData(e.data).idempotencyKey === input.idempotencyKey,
       );
       if (done) return app;
     }
     const { definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
-    const docs = await currentDocuments(db, app.tenant_id, app.id);
-    const { action, to } = planTransition({
-      workflow,
-      state: app.state,
-      actionCode: input.action,
-      role: actor.role,
-      facts: factsFor(definition, app, docs),
-      reason: input.reason,
-    });
-    // After the engine, so that an action from the wrong state is a 409 for everyone; then on whose behalf.
-    requireAccess({ actor, permission: 'application.act', resource: { application: app, workflow, definition } });
-    // The permit type names who signs its permits; the workflow's roles alone do not decide that.
-    if (action.issuesPermit && actor.role !== definition.signerRole) {
-      throw new AppError('forbidden', `permits of type ${definition.code} are signed by the ${definition.signerRole}`);
-    }
-
-    const fromKind = stateKind(workflow, app.state);
-    const toKind = stateKind(workflow, to);
-    const timeZone = await tenantTimeZone(app.tenant_id);
-    if ((fromKind === 'draft' || fromKind === 'applicant') && toKind === 'office') {
-      const { problems } = validateAnswers(definition.fields, JSON.parse(app.answers) as Answers, { complete: true, today: todayIn(clock, timeZone) });
-      if (problems.length) throw new AppError('invalid_answers', 'answers incomplete', { fields: problems });
-    }
-    const set: Parameters<typeof updateAtRevision>[3] = {};
-    const data: Record<string, unknown> = input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {};
-    if (action.input === 'fee_amount') {
-      if (input.feeAmount === undefined || !Number.isSafeInteger(input.feeAmount) || input.feeAmount < 0) {
-        throw new AppError('invalid_input', 'fee amount needed', {
-          fields: [{ field: 'feeAmount', code: 'required', message: 'the fee in whole rupiah is required' }],
-        });
-      }
-      set.fee_amount = input.feeAmount;
-      data.feeAmount = input.feeAmount;
-      // The treasurer may set another amount than the rules give; the timeline and the audit keep both.
-      const computed = await deps.fees.computedAmount(app, definition);
-      if (computed !== null && computed !== input.feeAmount) data.computedAmount = computed;
-    }
-    if (action.input === 'payment_reference') {
-      if (!input.paymentReference?.trim()) {
-        throw new AppError('invalid_input', 'payment reference needed', {
-          fields: [{ field: 'paymentReference', code: 'required', message: 'the payment reference is required' }],
-        });
-      }
-      set.payment_reference = input.paymentReference.trim();
-      data.paymentReference = set.payment_reference;
-    }
-
+    const [docs, tenant] = await Promise.all([currentDocuments(db, app.tenant_id, app.id), findTenantById(db, app.tenant_id)]);
+    if (!tenant) throw new Error(`office ${app.tenant_id} of application ${app.id} is missing`);
     const now = isoNow(clock);
-    const firstFiling = app.number === null && toKind === 'office';
-    const paid = action.input === 'payment_reference';
-    // Receipts and permits are signed inside the transaction with a key looked up before it.
-    const signing = firstFiling || paid || action.issuesPermit ? await deps.signer.prepare(app.tenant_id) : null;
+    const plan = planAction({
+      actor,
+      app,
+      definition,
+      workflow,
+      facts: factsFor(definition, app, docs),
+      request: input,
+      now,
+      today: localDate(now, tenant.time_zone),
+    });
+    const runs: EffectRun[] = [];
+    for (const effect of effects) {
+      const run = await effect.prepare(plan);
+      if (run) runs.push(run);
+    }
     await db.transaction().execute(async (trx) => {
-      if (action.input === 'payment_reference') set.fee_paid_at = now;
-      if (toKind === 'final') set.decided_at = now;
-      if (!(await updateAtRevision(trx, app.id, app.revision, { ...set, state: to, state_entered_at: now, updated_at: now }))) {
-        throw new AppError('conflict', 'changed meanwhile');
-      }
-      if (firstFiling) {
-        const tenant = await findTenantById(trx, app.tenant_id);
-        const year = yearIn(clock.now(), timeZone);
-        const seq = await nextSequenceValue(trx, app.tenant_id, `${app.permit_code}-${year}`);
-        const number = `${tenant?.code ?? 'X'}-${app.permit_code}-${year}-${String(seq).padStart(6, '0')}`;
-        await trx
-          .updateTable('applications')
-          .set({ number, tracking_code: readableCode(8), submitted_at: now })
-          .where('id', '=', app.id)
-          .execute();
-        data.number = number;
-      }
-      if (signing) {
-        const [tenant, fresh] = await Promise.all([findTenantById(trx, app.tenant_id), findApplication(trx, app.tenant_id, app.id)]);
-        if (!tenant || !fresh) throw new Error('application or office vanished inside its transaction');
-        if (firstFiling) await deps.issuer.issueReceipt(trx, { signing, tenant, app: fresh, definition, kind: 'filing', now });
-        if (paid) await deps.issuer.issueReceipt(trx, { signing, tenant, app: fresh, definition, kind: 'payment', now });
-        if (action.issuesPermit) {
-          const renewed = fresh.renews_permit_id
-            ? await trx.selectFrom('permits').selectAll().where('id', '=', fresh.renews_permit_id).executeTakeFirst()
-            : undefined;
-          const permit = await deps.issuer.issuePermit(trx, {
-            signing,
-            tenant,
-            app: fresh,
-            definition,
-            signerId: actor.userId,
-            now,
-            replaces: renewed ? { kind: 'renewal', permit: renewed } : null,
-          });
-          data.permitNumber = permit.number;
-        }
-      }
-      const reason = input.reason?.trim() || null;
+      if (!(await updateAtRevision(trx, app.id, app.revision, plan.set))) throw new AppError('conflict', 'changed meanwhile');
+      const data = { ...plan.data };
+      const current = async () => (await findApplication(trx, app.tenant_id, app.id))!;
+      for (const run of runs) await run({ trx, plan, tenant, data, current });
       await insertEvent(trx, {
         id: randomUUID(),
         tenantId: app.tenant_id,
         applicationId: app.id,
         position: app.revision + 1,
-        action: action.code,
-        fromState: app.state,
-        toState: to,
+        action: plan.action.code,
+        fromState: plan.from,
+        toState: plan.to,
         actorId: actor.userId,
         actorRole: actor.role,
-        reason,
+        reason: plan.reason,
         data,
         at: now,
       });
       await appendAudit(trx, {
         tenantId: app.tenant_id,
         actorId: actor.userId,
-        action: `application.${action.code}`,
+        action: `application.${plan.action.code}`,
         subjectType: 'application',
         subjectId: app.id,
-        data: { from: app.state, to, ...data },
+        data: { from: plan.from, to: plan.to, ...data },
         occurredAt: now,
-      });
-      // A file taken in at the front desk: the citizen gets a code to claim it into their own account.
-      if (firstFiling && app.applicant_id === null && app.applicant_contact) {
-        await enqueue(trx, { tenantId: app.tenant_id, now, message: { topic: 'notify.claim_code', applicationId: app.id } });
-      }
-      await enqueue(trx, {
-        tenantId: app.tenant_id,
-        now,
-        message: firstFiling
-          ? { topic: 'notify.application_submitted', applicationId: app.id, userId: app.applicant_id }
-          : { topic: 'notify.application_transitioned', applicationId: app.id, userId: app.applicant_id, action: action.code, toState: to },
       });
     });
     return (await findApplication(db, app.tenant_id, app.id))!;
+  }
+
+  /**
+   * Adds what a workflow action does besides changing the state (see ActionEffect). Effects run in
+   * the order registered, after the application's own (number, due date, messages).
+   */
+  function registerEffects(...more: ActionEffect[]): void {
+    effects.push(...more);
   }
 
   async function getApplication(input: { actor: Actor; applicationId: string }) {
@@ -494,7 +410,7 @@ export function createApplicationService(deps: ApplicationDeps) {
     return (await findApplication(db, app.tenant_id, app.id))!;
   }
 
-  return { createApplication, updateApplication, performAction, getApplication, listApplications, loadVisible, claimApplication };
+  return { createApplication, updateApplication, performAction, registerEffects, getApplication, listApplications, loadVisible, claimApplication };
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>;
 

@@ -241,6 +241,52 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     expect(returned).toMatchObject({ status: 'paused', paused: true });
   });
 
+  it('runs a registered effect inside the action’s transaction: when it fails, nothing of the action stays', async () => {
+    const id = await readyDraft(ctx, citizen, 'NIB');
+    const actor = (await ctx.services.auth.authenticate({ tenantId: ctx.tenant.id, token: citizen, kind: 'bearer' }))!;
+    const seen: { number: unknown; state: string }[] = [];
+    let fail = true;
+    ctx.services.applications.registerEffects({
+      name: 'test.probe',
+      prepare: (plan) =>
+        plan.app.id === id
+          ? async ({ data, current }) => {
+              seen.push({ number: data.number, state: (await current()).state });
+              if (fail) throw new Error('probe failed');
+              data.probe = 'ran';
+            }
+          : null,
+    });
+    const outbox = async () =>
+      Number(
+        (
+          await ctx.db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = { outbox: await outbox(), sequences: await ctx.db.selectFrom('number_sequences').selectAll().execute() };
+    await expect(ctx.services.applications.performAction({ actor, applicationId: id, action: 'submit' })).rejects.toThrow('probe failed');
+    // It ran after the number was given and the state changed, and all of that rolled back with it.
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.state).toBe('submitted');
+    expect(seen[0]!.number).toMatch(/^MLG-NIB-2026-\d{6}$/);
+    const row = await ctx.db.selectFrom('applications').select(['state', 'number', 'revision']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: 'draft', number: null });
+    expect(await outbox()).toBe(before.outbox);
+    expect(await ctx.db.selectFrom('number_sequences').selectAll().execute()).toEqual(before.sequences);
+    fail = false;
+    await ctx.services.applications.performAction({ actor, applicationId: id, action: 'submit' });
+    const event = await ctx.db
+      .selectFrom('application_events')
+      .select('data')
+      .where('application_id', '=', id)
+      .where('action', '=', 'submit')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(event.data)).toMatchObject({ probe: 'ran', number: seen[1]!.number });
+  });
+
   it('tells pages what each person may do with a file, from the access policy', async () => {
     const id = await readyDraft(ctx, citizen, 'PBG');
     const actorOf = async (token: string) => (await ctx.services.auth.authenticate({ tenantId: ctx.tenant.id, token, kind: 'bearer' }))!;

@@ -1,0 +1,95 @@
+import type { Kysely } from 'kysely';
+import type { Application, Database, Tenant } from '../db/schema.js';
+import type { FeeService } from '../fees/fees.service.js';
+import { enqueue } from '../outbox/outbox.repository.js';
+import { readableCode } from '../shared/crypto.js';
+import { yearIn } from '../shared/time.js';
+import type { ActionPlan } from './action-plan.js';
+import { nextSequenceValue, setFilingNumber } from './applications.repository.js';
+
+/** What an effect works with inside the action's transaction, after the state change was written. */
+export type EffectContext = {
+  trx: Kysely<Database>;
+  plan: ActionPlan;
+  /** The office, read before the transaction. */
+  tenant: Tenant;
+  /** The timeline event's and audit row's data: an effect adds what it did (the number given, the permit issued). */
+  data: Record<string, unknown>;
+  /** The application as it is now inside the transaction (state changed, earlier effects applied). */
+  current: () => Promise<Application>;
+};
+
+/** The part of an effect that runs inside the transaction. */
+export type EffectRun = (ctx: EffectContext) => Promise<void> | void;
+
+/**
+ * Something a workflow action does besides changing the state: give the number, sign a receipt or
+ * the permit, queue a message. A feature registers one (services.ts) instead of editing performAction.
+ *
+ * `prepare` is called for every action before the transaction opens and answers null when the effect
+ * does not apply. Whatever must be read from the root handle is read there (a signing key, holidays):
+ * SQLite has one connection, so a query outside the transaction while it is open would wait forever.
+ * The returned run is then called inside the transaction, in registration order, and every run
+ * commits or rolls back with the state change.
+ */
+export type ActionEffect = {
+  name: string;
+  prepare(plan: ActionPlan): Promise<EffectRun | null> | EffectRun | null;
+};
+
+/**
+ * First filing: the number (tenant, type, year in the office's time zone, gap-free counter) and the
+ * tracking code. Registered first, so that receipts and messages after it see the number.
+ */
+export const numberOnFirstFiling: ActionEffect = {
+  name: 'application.number',
+  prepare: (plan) =>
+    plan.firstFiling
+      ? async ({ trx, tenant, data }) => {
+          const { app, now } = plan;
+          const year = yearIn(new Date(now), tenant.time_zone);
+          const seq = await nextSequenceValue(trx, app.tenant_id, `${app.permit_code}-${year}`);
+          const number = `${tenant.code}-${app.permit_code}-${year}-${String(seq).padStart(6, '0')}`;
+          await setFilingNumber(trx, app.id, { number, trackingCode: readableCode(8), submittedAt: now });
+          data.number = number;
+        }
+      : null,
+};
+
+/** Tells the applicant: filed (with the claim code for a front-desk file nobody has claimed yet), or moved on. */
+export const notifyApplicant: ActionEffect = {
+  name: 'application.notify',
+  prepare: (plan) => async (ctx) => {
+    const { app, now, firstFiling, action, to } = plan;
+    // A file taken in at the front desk: the citizen gets a code to claim it into their own account.
+    if (firstFiling && app.applicant_id === null && app.applicant_contact) {
+      await enqueue(ctx.trx, { tenantId: app.tenant_id, now, message: { topic: 'notify.claim_code', applicationId: app.id } });
+    }
+    await enqueue(ctx.trx, {
+      tenantId: app.tenant_id,
+      now,
+      message: firstFiling
+        ? { topic: 'notify.application_submitted', applicationId: app.id, userId: app.applicant_id }
+        : { topic: 'notify.application_transitioned', applicationId: app.id, userId: app.applicant_id, action: action.code, toState: to },
+    });
+  },
+};
+
+/**
+ * The treasurer may set another fee than the rules give; the timeline and the audit then keep both.
+ * The rules are worked out before the transaction.
+ */
+export function recordComputedFee(fees: Pick<FeeService, 'computedAmount'>): ActionEffect {
+  return {
+    name: 'fee.computed',
+    async prepare(plan) {
+      const amount = plan.set.fee_amount;
+      if (plan.action.input !== 'fee_amount' || amount === undefined) return null;
+      const computed = await fees.computedAmount(plan.app, plan.definition);
+      if (computed === null || computed === amount) return null;
+      return ({ data }) => {
+        data.computedAmount = computed;
+      };
+    },
+  };
+}

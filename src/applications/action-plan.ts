@@ -1,0 +1,128 @@
+import { requireAccess } from '../access/access.js';
+import type { Actor } from '../access/actor.js';
+import { type Answers, validateAnswers } from '../catalogue/answers.js';
+import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
+import type { Application, ApplicationUpdate } from '../db/schema.js';
+import { AppError } from '../shared/errors.js';
+import { planTransition, stateKind, type WorkflowFacts } from '../workflow/workflow.engine.js';
+import type { StateKind, WorkflowAction, WorkflowDefinition } from '../workflow/workflow.schema.js';
+
+/** What someone asked for: the action and the input it may carry. */
+export type ActionRequest = {
+  action: string;
+  reason?: string | undefined;
+  feeAmount?: number | undefined;
+  paymentReference?: string | undefined;
+  idempotencyKey?: string | undefined;
+};
+
+/**
+ * One workflow action, decided but not yet done: what changes on the application and what the
+ * timeline event records. Effects (action-effects.ts) read it to do the rest in the same transaction.
+ */
+export type ActionPlan = {
+  actor: Actor;
+  /** The application as it was read, before the action. */
+  app: Application;
+  definition: PermitTypeDefinition;
+  workflow: WorkflowDefinition;
+  action: WorkflowAction;
+  from: string;
+  to: string;
+  fromKind: StateKind;
+  toKind: StateKind;
+  /** The file reaches the office for the first time: it gets its number now. */
+  firstFiling: boolean;
+  reason: string | null;
+  /** Every column the action changes, written at the application's revision. */
+  set: ApplicationUpdate;
+  /** What the timeline event and the audit row record (effects add what they did). */
+  data: Record<string, unknown>;
+  now: string;
+  /** The office's calendar date today, in its time zone. */
+  today: string;
+};
+
+/**
+ * Decides one workflow action, reading nothing and changing nothing. Throws, in this order: what the
+ * engine throws (unknown action or missing reason 400, wrong state 409, wrong role 403, unmet
+ * precondition 409); 403 when the actor may not act on this file's behalf (the front desk acts only
+ * on files it took in) or is not the signer the permit type names; 422 for incomplete answers when
+ * the file goes to the office; 400 for a missing fee amount or payment reference.
+ */
+export function planAction(input: {
+  actor: Actor;
+  app: Application;
+  definition: PermitTypeDefinition;
+  workflow: WorkflowDefinition;
+  facts: WorkflowFacts;
+  request: ActionRequest;
+  now: string;
+  today: string;
+}): ActionPlan {
+  const { actor, app, definition, workflow, request, now, today } = input;
+  const { action, to } = planTransition({
+    workflow,
+    state: app.state,
+    actionCode: request.action,
+    role: actor.role,
+    facts: input.facts,
+    reason: request.reason,
+  });
+  // After the engine, so that an action from the wrong state is a 409 for everyone; then on whose behalf.
+  requireAccess({ actor, permission: 'application.act', resource: { application: app, workflow, definition } });
+  // The permit type names who signs its permits; the workflow's roles alone do not decide that.
+  if (action.issuesPermit && actor.role !== definition.signerRole) {
+    throw new AppError('forbidden', `permits of type ${definition.code} are signed by the ${definition.signerRole}`);
+  }
+
+  const fromKind = stateKind(workflow, app.state);
+  const toKind = stateKind(workflow, to);
+  if ((fromKind === 'draft' || fromKind === 'applicant') && toKind === 'office') {
+    const { problems } = validateAnswers(definition.fields, JSON.parse(app.answers) as Answers, { complete: true, today });
+    if (problems.length) throw new AppError('invalid_answers', 'answers incomplete', { fields: problems });
+  }
+
+  const set: ApplicationUpdate = { state: to, state_entered_at: now, updated_at: now };
+  const data: Record<string, unknown> = request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {};
+  if (action.input === 'fee_amount') {
+    const amount = request.feeAmount;
+    if (amount === undefined || !Number.isSafeInteger(amount) || amount < 0) {
+      throw new AppError('invalid_input', 'fee amount needed', {
+        fields: [{ field: 'feeAmount', code: 'required', message: 'the fee in whole rupiah is required' }],
+      });
+    }
+    set.fee_amount = amount;
+    data.feeAmount = amount;
+  }
+  if (action.input === 'payment_reference') {
+    const reference = request.paymentReference?.trim();
+    if (!reference) {
+      throw new AppError('invalid_input', 'payment reference needed', {
+        fields: [{ field: 'paymentReference', code: 'required', message: 'the payment reference is required' }],
+      });
+    }
+    set.payment_reference = reference;
+    set.fee_paid_at = now;
+    data.paymentReference = reference;
+  }
+  if (toKind === 'final') set.decided_at = now;
+
+  return {
+    actor,
+    app,
+    definition,
+    workflow,
+    action,
+    from: app.state,
+    to,
+    fromKind,
+    toKind,
+    firstFiling: app.number === null && toKind === 'office',
+    reason: request.reason?.trim() || null,
+    set,
+    data,
+    now,
+    today,
+  };
+}
