@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../access/access.js';
 import { assetUrl } from './assets.js';
 import { backLink, csrfField, errorSummary, type FieldError } from './components.js';
 import { html, type SafeHtml } from './html.js';
@@ -18,6 +19,8 @@ export type PageOptions = {
 export function renderPage(req: FastifyRequest, opts: PageOptions): string {
   const lang = req.lang;
   const signedIn = req.actor !== null;
+  // Staff find their work in the back office; everyone else their own applications.
+  const staff = req.actor !== null && can(req.actor, 'office.enter', { tenantId: req.tenant.id });
   const office = req.tenant.name;
   const title = `${opts.errors?.length ? `${t(lang, 'error.prefix')} ` : ''}${opts.title} – Izol ${office}`;
   const returnTo = req.url.split('?')[0] ?? '/';
@@ -46,7 +49,7 @@ export function renderPage(req: FastifyRequest, opts: PageOptions): string {
       <li><a href="/lacak">${t(lang, 'nav.track')}</a></li>
       ${
         signedIn
-          ? html`<li>${req.actor?.role === 'applicant' ? html`<a href="/permohonan">${t(lang, 'nav.mine')}</a>` : html`<a href="/kantor">${t(lang, 'nav.office')}</a>`}</li><li><a href="/akun/profil">${t(lang, 'nav.profile')}</a></li>
+          ? html`<li>${staff ? html`<a href="/kantor">${t(lang, 'nav.office')}</a>` : html`<a href="/permohonan">${t(lang, 'nav.mine')}</a>`}</li><li><a href="/akun/profil">${t(lang, 'nav.profile')}</a></li>
       <li><form method="post" action="/akun/keluar">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'nav.signout')}</button></form></li>`
           : html`<li><a href="/akun/masuk">${t(lang, 'nav.signin')}</a></li><li><a href="/akun/daftar">${t(lang, 'nav.register')}</a></li>`
       }
