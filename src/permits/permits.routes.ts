@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { contentDisposition } from '../http/content-disposition.js';
 import { requireActor } from '../http/context.js';
 import { localisedSchema, problemResponses, uuidParam } from '../http/common.schemas.js';
 import { AppError } from '../shared/errors.js';
@@ -110,7 +111,7 @@ const reasonBody = z.strictObject({ reason: z.string().trim().min(5).max(1000) }
 export function sendPermitPdf(reply: FastifyReply, permit: { number: string }, stream: Readable): FastifyReply {
   return reply
     .header('content-type', 'application/pdf')
-    .header('content-disposition', `attachment; filename="izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf"`)
+    .header('content-disposition', contentDisposition('attachment', `izin-${permit.number.replace(/[^A-Za-z0-9-]/g, '-')}.pdf`))
     .header('cache-control', 'private, no-store')
     .send(stream);
 }
@@ -311,7 +312,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       response: { 200: z.array(registryRecordSchema), ...problemResponses },
     },
     handler: async (request, reply) => {
-      void reply.header('content-disposition', 'attachment; filename="registri-izin.json"');
+      void reply.header('content-disposition', contentDisposition('attachment', 'registri-izin.json'));
       return permits.exportRegistry({ tenantId: request.tenant.id, filters: request.query });
     },
   });
@@ -330,7 +331,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       const records = await permits.exportRegistry({ tenantId: request.tenant.id, filters: request.query });
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', 'attachment; filename="registri-izin.csv"')
+        .header('content-disposition', contentDisposition('attachment', 'registri-izin.csv'))
         .send(toCsv(records));
     },
   });

@@ -7,6 +7,7 @@ import { validateAnswers } from '../catalogue/answers.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
 import type { Application, Permit, Tenant } from '../db/schema.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import type { ApplicationService } from '../applications/applications.service.js';
 import { findApplication, insertEvent, updateAtRevision } from '../applications/applications.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -424,7 +425,7 @@ export function createPermitService(deps: {
       return { applicationId: application.id, created: true };
     } catch (err) {
       // Two presses at once: the unique index on open renewals lets one through; the other gets it.
-      const raced = /unique|duplicate/i.test((err as Error).message) ? await openRenewal() : undefined;
+      const raced = isUniqueViolation(err, 'applications_open_renewal') ? await openRenewal() : undefined;
       if (raced) return { applicationId: raced.id, created: false };
       throw err;
     }

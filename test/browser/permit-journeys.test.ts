@@ -111,7 +111,7 @@ describe('a seeded permit, signed, scanned, verified and revoked in Chromium at 
         if (checkerPage) await checkerPage.setContent(await page.content(), { waitUntil: 'load' });
         const violations = await axeViolations(target);
         expect(violations, describeViolations(`${label} ${page.url()}`, violations)).toEqual([]);
-        expect((await target.evaluate('document.documentElement.scrollWidth')) as number, `${label} fits 360 px`).toBeLessThanOrEqual(360);
+        expect(await target.evaluate<number>('document.documentElement.scrollWidth'), `${label} fits 360 px`).toBeLessThanOrEqual(360);
       };
       const mainText = async (page: Page) => (await page.locator('main').innerText()).replace(/\s+/g, ' ');
       const submit = async (page: Page, form: string) => {

@@ -90,14 +90,14 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
       payload: { permitTypeCode: code, answers: { ...(await validAnswers(ctx, code)), ...answers } },
     });
     expect(created.statusCode, created.body).toBe(201);
-    const id = (created.json() as { id: string }).id;
+    const id = created.json<{ id: string }>().id;
     await uploadRequired(ctx, token, id, code);
     const ok = (res: LightMyRequestResponse) => expect(res.statusCode, res.body).toBe(200);
     ok(await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(token) }));
     ok(await act(ctx, staff.verifier, id, 'start_verification'));
-    const view = (await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(staff.verifier) })).json() as {
+    const view = (await ctx.app.inject({ url: `/api/v1/applications/${id}`, headers: auth(staff.verifier) })).json<{
       requirements: { document: { id: string } | null }[];
-    };
+    }>();
     for (const r of view.requirements.filter((q) => q.document)) {
       ok(
         await ctx.app.inject({
@@ -157,7 +157,7 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
       const otp = totpAt(await enrollSecondFactor(ctx, userId), ctx.clock.now());
       const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { login: email, password, otp } });
       expect(res.statusCode, res.body).toBe(200);
-      staff[role] = (res.json() as { token: string }).token;
+      staff[role] = res.json<{ token: string }>().token;
     }
     officers.verifier = await signedInOfficer('verifier');
     officers.head = await signedInOfficer('head');
@@ -270,7 +270,9 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     const download = await citizenPage.get(`/permohonan/${reklameId}/izin/${first.id}.pdf`);
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-type']).toBe('application/pdf');
-    expect(download.headers['content-disposition']).toMatch(/^attachment; filename="izin-REKLAME-\d{5}-MLG-2026\.pdf"$/);
+    expect(download.headers['content-disposition']).toMatch(
+      /^attachment; filename="izin-REKLAME-\d{5}-MLG-2026\.pdf"; filename\*=UTF-8''izin-REKLAME-\d{5}-MLG-2026\.pdf$/,
+    );
     expect(download.headers['cache-control']).toContain('no-store');
     pdf = download.rawPayload;
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -282,7 +284,7 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     expect(anonymous.headers.location).toMatch(/^\/akun\/masuk\?kembali=/);
     const otherFile = (
       await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(citizenToken), payload: { permitTypeCode: 'NIB', answers: {} } })
-    ).json() as { id: string };
+    ).json<{ id: string }>();
     expect((await citizenPage.get(`/permohonan/${otherFile.id}/izin/${first.id}.pdf`)).statusCode).toBe(404);
     expect((await citizenPage.get(`/permohonan/${reklameId}/izin/not-a-uuid.pdf`)).statusCode).toBe(404);
   });

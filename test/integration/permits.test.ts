@@ -459,6 +459,8 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
 
       const csvRes = await ctx.app.inject({ url: '/api/v1/registry/export.csv' });
       expect(csvRes.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csvRes.headers['content-disposition']).toBe(`attachment; filename="registri-izin.csv"; filename*=UTF-8''registri-izin.csv`);
+      expect(jsonRes.headers['content-disposition']).toBe(`attachment; filename="registri-izin.json"; filename*=UTF-8''registri-izin.json`);
       const lines = csvRes.body.trimEnd().split('\r\n');
       const columns = Object.keys((schema as { properties: Record<string, unknown> }).properties);
       expect(lines[0]).toBe(columns.join(','));

@@ -20,8 +20,8 @@ describe('validity', () => {
     const { catalogueFileSchema } = await import('../../src/catalogue/catalogue.schema.js');
     const fs = await import('node:fs');
     const file = catalogueFileSchema.parse({
-      workflows: JSON.parse(fs.readFileSync('seed-data/workflows.json', 'utf8')),
-      permitTypes: JSON.parse(fs.readFileSync('seed-data/permit-types.json', 'utf8')),
+      workflows: JSON.parse(fs.readFileSync('seed-data/workflows.json', 'utf8')) as unknown,
+      permitTypes: JSON.parse(fs.readFileSync('seed-data/permit-types.json', 'utf8')) as unknown,
     });
     const event = file.permitTypes.find((t) => t.code === 'KERAMAIAN')!;
     expect(event.certificate!.validityFields).toEqual({ from: 'startDate', until: 'endDate' });
