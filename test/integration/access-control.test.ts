@@ -12,9 +12,11 @@
 import { Readable } from 'node:stream';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AccessResource, can, type Permission, requireAccess } from '../../src/access/access.js';
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
+import { AppError, ERROR_CODES } from '../../src/shared/errors.js';
 import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
@@ -123,7 +125,7 @@ function extrasFor(a: WorkflowAction): Record<string, unknown> {
 
 /** Runs `fn` over `items`, at most `limit` at a time (PostgreSQL commits overlap; SQLite simply queues). */
 async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
+  const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -178,7 +180,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           await ctx.services.documents.reviewDocument({ actor: reviewer.actor, applicationId: id, documentId: d.id, status: 'accepted' });
         }
       } else if (p === 'inspection_recorded') {
-        await ctx.services.documents.recordInspection({ actor: staff.technical.actor, applicationId: id, result: 'pass', findings: 'Sesuai gambar rencana' });
+        await ctx.services.inspections.recordInspection({ actor: staff.technical.actor, applicationId: id, result: 'pass', findings: 'Sesuai gambar rencana' });
       } else if (!['all_required_documents_uploaded', 'no_document_refused', 'fee_assessed', 'fee_paid'].includes(p)) {
         throw new Error(`the fixtures do not know how to satisfy precondition ${p}: teach satisfy() about it`);
       }
@@ -600,7 +602,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
               : [];
           const allowed = codes.filter((c) => expected(state, role, c) === 200).sort();
           if (JSON.stringify(offered) !== JSON.stringify(allowed))
-            mismatches.push(`${state} / ${role}: offers [${offered}] but the workflow allows [${allowed}]`);
+            mismatches.push(`${state} / ${role}: offers [${offered.join(',')}] but the workflow allows [${allowed.join(',')}]`);
           for (const code of codes) {
             const want = expected(state, role, code);
             if (want === 200) continue;
@@ -688,6 +690,137 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
       // A verifier cannot submit it on the desk's behalf.
       expectProblem(await actHttp(crew.verifier.token, walkIn, 'submit'), [403]);
       expect(json<Problem>(await actHttp(desk.token, walkIn, 'submit')).code).toBe('precondition_failed');
+    });
+  });
+
+  describe('notes, assignment, fee assessment, document review and inspection follow the policy per role', () => {
+    /** The states where each office role's work on a file happens: the verifier's, the technical team's, the treasurer's. */
+    const STATES = ['verification', 'technical_review', 'fee_assessment'] as const;
+    type Asker = { label: string; person: Person; headers: Record<string, string> };
+    type Operation = {
+      name: string;
+      permission: Permission;
+      /** The status of a call the policy allows. */
+      ok: number;
+      request: (id: string, documentId: string) => InjectOptions;
+    };
+    const photo = multipartFile('lokasi.png', DEMO_PNG, 'image/png');
+    const OPERATIONS: Operation[] = [
+      { name: 'listApplicationNotes', permission: 'application.read', ok: 200, request: (id) => ({ method: 'GET', url: `/api/v1/applications/${id}/notes` }) },
+      {
+        name: 'addApplicationNote',
+        permission: 'note.add',
+        ok: 201,
+        request: (id) => ({ method: 'POST', url: `/api/v1/applications/${id}/notes`, payload: { kind: 'internal', body: 'Catatan uji akses' } }),
+      },
+      {
+        name: 'assignApplication (release)',
+        permission: 'application.assign',
+        ok: 200,
+        request: (id) => ({ method: 'POST', url: `/api/v1/applications/${id}/assign`, payload: { assigneeId: null } }),
+      },
+      { name: 'getFeeAssessment', permission: 'fee.assess', ok: 200, request: (id) => ({ method: 'GET', url: `/api/v1/applications/${id}/fee` }) },
+      {
+        name: 'reviewDocument',
+        permission: 'document.review',
+        ok: 200,
+        request: (id, documentId) => ({ method: 'POST', url: `/api/v1/applications/${id}/documents/${documentId}/review`, payload: { status: 'accepted' } }),
+      },
+      {
+        name: 'scheduleInspection',
+        permission: 'inspection.schedule',
+        ok: 200,
+        request: (id) => ({
+          method: 'POST',
+          url: `/api/v1/applications/${id}/inspection-schedule`,
+          payload: { date: '2026-12-02', officerId: crew.technical.userId },
+        }),
+      },
+      {
+        name: 'recordInspection',
+        permission: 'inspection.record',
+        ok: 200,
+        request: (id) => ({ method: 'POST', url: `/api/v1/applications/${id}/inspection`, payload: { result: 'pass', findings: 'Sesuai gambar rencana' } }),
+      },
+      {
+        name: 'uploadInspectionPhoto',
+        permission: 'inspection.record',
+        ok: 201,
+        request: (id) => ({ method: 'POST', url: `/api/v1/applications/${id}/inspection/photos`, headers: photo.headers, payload: photo.payload }),
+      },
+    ];
+
+    /** What the policy answers: the allowed status, or the status of requireAccess's refusal (403, 404 or 409). */
+    function policyStatus(actor: Actor, op: Operation, resource: AccessResource): number {
+      if (can(actor, op.permission, resource)) return op.ok;
+      try {
+        requireAccess({ actor, permission: op.permission, resource });
+      } catch (err) {
+        if (err instanceof AppError) return ERROR_CODES[err.code];
+        throw err;
+      }
+      throw new Error(`${op.permission}: can() refuses but requireAccess allows`);
+    }
+
+    const noteCount = async (id: string) =>
+      Number(
+        (
+          await ctx.db
+            .selectFrom('application_notes')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('application_id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const changes = async (id: string) => ({ ...(await snapshot(ctx, id)), notes: await noteCount(id) });
+
+    it.each(STATES)('answers each role as the policy says, in %s, and a refusal changes nothing', async (state) => {
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const askers: Asker[] = [
+        ...ROLES.map((role) => ({ label: role, person: crew[role], headers: {} })),
+        { label: 'technical of another office', person: await person(ctx, 'technical', office2Id), headers: { host: OTHER_HOST } },
+      ];
+      const id = await applicationIn(state);
+      // One internal note and one message to the applicant, so that reading them shows who sees which.
+      await ctx.services.notes.addNote({ actor: crew.verifier.actor, applicationId: id, kind: 'internal', body: 'Catatan internal rahasia' });
+      await ctx.services.notes.addNote({ actor: crew.verifier.actor, applicationId: id, kind: 'to_applicant', body: 'Pesan untuk pemohon' });
+      const documentId = (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).executeTakeFirstOrThrow()).id;
+      const mismatches: string[] = [];
+      let allowed = 0;
+      for (const asker of askers) {
+        for (const op of OPERATIONS) {
+          // Judged on the row as it is now: an allowed call before this one may have changed it (not its state).
+          const application = await ctx.db.selectFrom('applications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+          const { workflow: wf, definition } = await ctx.services.catalogue.getVersion(application.permit_type_version_id);
+          const want = policyStatus(asker.person.actor, op, { application, workflow: wf, definition });
+          const before = await changes(id);
+          const request = op.request(id, documentId);
+          const res = await ctx.app.inject({
+            ...request,
+            headers: { ...auth(asker.person.token, asker.headers), ...(request.headers as Record<string, string> | undefined) },
+          });
+          if (res.statusCode !== want)
+            mismatches.push(`${state} / ${asker.label} / ${op.name}: the policy says ${want}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
+          if (want === op.ok) {
+            allowed++;
+          } else {
+            expectProblem(res, [want]);
+            expect(await changes(id), `${state} / ${asker.label} / ${op.name} changed something`).toEqual(before);
+          }
+          if (op.name === 'listApplicationNotes' && res.statusCode === 200) {
+            const kinds = json<{ items: { kind: string }[] }>(res)
+              .items.map((n) => n.kind)
+              .sort();
+            const internal = can(asker.person.actor, 'note.readInternal', { application, workflow: wf, definition });
+            // Staff read every note; the applicant only the messages addressed to them.
+            if (internal ? !kinds.includes('internal') : kinds.some((k) => k !== 'to_applicant') || !kinds.includes('to_applicant'))
+              mismatches.push(`${state} / ${asker.label}: reads notes [${kinds.join(',')}] though note.readInternal is ${internal}`);
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+      // Someone was allowed each time, so the refusals are about who asks, not a broken fixture.
+      expect(allowed).toBeGreaterThan(askers.length);
     });
   });
 

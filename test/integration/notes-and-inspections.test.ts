@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, json, type TestContext, userWithToken } from '../helpers/context.js';
+import { auth, createTestContext, json, multipartFile, type TestContext, userWithToken } from '../helpers/context.js';
 import { act, readyDraft } from '../helpers/journeys.js';
 
 type Person = { token: string; userId: string };
 type View = { assignedTo: string | null; inspectionPlan: { date: string; officerId: string | null } | null };
 
-describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan (%s)', (dialect) => {
+describe.each(DIALECTS)('notes, messages, assignment, the inspection plan and its photos (%s)', (dialect) => {
   let ctx: TestContext;
   let citizen: Person;
   let verifier: Person;
@@ -90,18 +91,17 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
     });
   });
 
+  const send = (token: string, name: string, body: Buffer, type: string) => {
+    const file = multipartFile(name, body, type);
+    return ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/applications/${id}/inspection/photos`,
+      headers: { ...auth(token), ...file.headers },
+      payload: file.payload,
+    });
+  };
+
   it('takes inspection photos from the technical team only, as JPEG or PNG, kept beside the documents', async () => {
-    const { DEMO_PDF, DEMO_PNG } = await import('../../src/demo/demo-files.js');
-    const { multipartFile } = await import('../helpers/context.js');
-    const send = (token: string, name: string, body: Buffer, type: string) => {
-      const file = multipartFile(name, body, type);
-      return ctx.app.inject({
-        method: 'POST',
-        url: `/api/v1/applications/${id}/inspection/photos`,
-        headers: { ...auth(token), ...file.headers },
-        payload: file.payload,
-      });
-    };
     const photo = await send(technical.token, 'lokasi.png', DEMO_PNG, 'image/png');
     expect(photo.statusCode).toBe(201);
     const second = await send(technical.token, 'tampak-depan.png', Buffer.concat([DEMO_PNG, Buffer.from('x')]), 'image/png');
@@ -119,5 +119,42 @@ describe.each(DIALECTS)('case work: notes, messages, assignment, inspection plan
     const download = await ctx.app.inject({ url: `/api/v1/applications/${id}/documents/${json<{ id: string }>(photo).id}`, headers: auth(head.token) });
     expect(download.statusCode).toBe(200);
     expect(download.headers['content-type']).toBe('image/png');
+  });
+
+  it('takes a photo the way it takes any upload: an infected one is refused and audited as quarantined, a kept one bumps the revision', async () => {
+    const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+    const revision = async () => (await ctx.db.selectFrom('applications').select('revision').where('id', '=', id).executeTakeFirstOrThrow()).revision;
+    const photos = async () =>
+      (await ctx.db.selectFrom('documents').select('id').where('application_id', '=', id).where('requirement_code', 'like', 'inspection_photo_%').execute())
+        .length;
+    const before = { revision: await revision(), photos: await photos() };
+
+    const infected = await send(technical.token, 'lokasi.png', Buffer.from(EICAR), 'image/png');
+    expect(infected.statusCode).toBe(422);
+    const quarantined = await ctx.db
+      .selectFrom('audit_events')
+      .select(['actor_id', 'data'])
+      .where('action', '=', 'document.quarantined')
+      .where('subject_id', '=', id)
+      .execute();
+    expect(quarantined).toHaveLength(1);
+    expect(quarantined[0]!.actor_id).toBe(technical.userId);
+    const data = JSON.parse(quarantined[0]!.data) as { requirement: string; signature: string; sha256: string };
+    expect(data.signature).toBe('EICAR-Test-File');
+    expect(data.requirement).toMatch(/^inspection_photo_/);
+    expect({ revision: await revision(), photos: await photos() }).toEqual(before);
+
+    const kept = await send(technical.token, 'samping.png', Buffer.concat([DEMO_PNG, Buffer.from('y')]), 'image/png');
+    expect(kept.statusCode, kept.body).toBe(201);
+    // The revision moves with the photo, so an upload racing another change loses cleanly instead of slipping in.
+    expect(await revision()).toBe(before.revision + 1);
+    expect(await photos()).toBe(before.photos + 1);
+    const added = await ctx.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('action', '=', 'application.inspection_photo_added')
+      .where('subject_id', '=', json<{ id: string }>(kept).id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(added.data)).toMatchObject({ applicationId: id });
   });
 });
