@@ -126,7 +126,7 @@ ${
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
     const answers = JSON.parse(app.answers) as Answers;
     const [messages, permits, receipts] = await Promise.all([
-      services.casework.listNotes({ actor, applicationId: app.id }),
+      services.notes.listNotes({ actor, applicationId: app.id }),
       services.permits.permitsForApplication({ actor, applicationId: app.id }),
       services.permits.receiptsForApplication({ actor, applicationId: app.id }),
     ]);
