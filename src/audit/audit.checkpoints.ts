@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { requireAccess, systemActor } from '../access/access.js';
 import type { Database } from '../db/schema.js';
 import { canonicalJson } from '../shared/json.js';
 import type { Signer } from '../signing/signer.js';
@@ -91,7 +92,10 @@ export async function createCheckpoint(db: Kysely<Database>, signer: Signer, ten
   return row;
 }
 
-/** Signs every office's head that moved; one office failing does not stop the others. */
+/**
+ * Signs every office's head that moved, each as the office's own system actor (the ten-minute job,
+ * audit.jobs.ts; npm run seed); one office failing does not stop the others.
+ */
 export async function checkpointAllTenants(
   db: Kysely<Database>,
   signer: Signer,
@@ -101,6 +105,7 @@ export async function checkpointAllTenants(
   const out: { tenantId: string; created: boolean; error?: string }[] = [];
   for (const t of tenants) {
     try {
+      requireAccess({ actor: systemActor(t.id, 'audit-checkpoint'), permission: 'system.auditCheckpoint', resource: { tenantId: t.id } });
       out.push({ tenantId: t.id, created: (await createCheckpoint(db, signer, t.id, now)) !== null });
     } catch (err) {
       out.push({ tenantId: t.id, created: false, error: err instanceof Error ? err.message : String(err) });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { can, requireAccess } from '../access/access.js';
+import { type AnyActor, can, requireAccess, systemActor } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { Answers } from '../catalogue/answers.js';
 import { validateAnswers } from '../catalogue/answers.js';
@@ -499,31 +499,43 @@ export function createPermitService(deps: {
   }
 
   /**
-   * Reminds holders of permits whose last day is within EXPIRY_REMINDER_DAYS, once per permit. The
-   * guarded update and the outbox row commit together, so two instances never remind twice.
+   * Reminds holders of one office's permits whose last day is within EXPIRY_REMINDER_DAYS, once per
+   * permit, as that office's system actor (the hourly job). The guarded update and the outbox row
+   * commit together, so two instances never remind twice.
    */
-  async function remindExpiring(): Promise<{ reminded: number }> {
+  async function remindExpiringIn(input: { actor: AnyActor; clock?: Clock | undefined }): Promise<{ reminded: number }> {
+    const { actor } = input;
+    requireAccess({ actor, permission: 'system.expiryReminders', resource: { tenantId: actor.tenantId } });
+    const at = input.clock ?? clock;
+    const tenant = await tenantOf(actor.tenantId);
+    const today = todayIn(at, tenant.time_zone);
+    const near = await listPermitsEndingBetween(db, tenant.id, today, addDays(today, EXPIRY_REMINDER_DAYS));
+    const due: { id: string }[] = [];
+    for (const p of near) {
+      // Only permits one renews (an event permit simply ends); short terms are reminded a week ahead.
+      const { definition } = await deps.catalogue.getVersion(p.permit_type_version_id);
+      const termMonths = definition.validity ? definition.validity.years * 12 + definition.validity.months : 0;
+      const window = termMonths >= 6 ? EXPIRY_REMINDER_DAYS : SHORT_TERM_REMINDER_DAYS;
+      if (definition.renewable && p.valid_until! <= addDays(today, window)) due.push(p);
+    }
+    let reminded = 0;
+    for (const { id } of due) {
+      const now = isoNow(at);
+      const sent = await db.transaction().execute(async (trx) => {
+        if (!(await markReminderSent(trx, id, now))) return false;
+        await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.permit_expiring', permitId: id } });
+        return true;
+      });
+      if (sent) reminded++;
+    }
+    return { reminded };
+  }
+
+  /** Every office's reminders (permits.jobs.ts), each run as the office's own system actor, on the clock given. */
+  async function remindExpiring(input: { clock?: Clock | undefined } = {}): Promise<{ reminded: number }> {
     let reminded = 0;
     for (const tenant of await listTenants(db)) {
-      const today = todayIn(clock, tenant.time_zone);
-      const near = await listPermitsEndingBetween(db, tenant.id, today, addDays(today, EXPIRY_REMINDER_DAYS));
-      const due: { id: string }[] = [];
-      for (const p of near) {
-        // Only permits one renews (an event permit simply ends); short terms are reminded a week ahead.
-        const { definition } = await deps.catalogue.getVersion(p.permit_type_version_id);
-        const termMonths = definition.validity ? definition.validity.years * 12 + definition.validity.months : 0;
-        const window = termMonths >= 6 ? EXPIRY_REMINDER_DAYS : SHORT_TERM_REMINDER_DAYS;
-        if (definition.renewable && p.valid_until! <= addDays(today, window)) due.push(p);
-      }
-      for (const { id } of due) {
-        const now = isoNow(clock);
-        const sent = await db.transaction().execute(async (trx) => {
-          if (!(await markReminderSent(trx, id, now))) return false;
-          await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.permit_expiring', permitId: id } });
-          return true;
-        });
-        if (sent) reminded++;
-      }
+      reminded += (await remindExpiringIn({ actor: systemActor(tenant.id, 'expiry-reminders'), clock: input.clock })).reminded;
     }
     return { reminded };
   }
@@ -540,6 +552,7 @@ export function createPermitService(deps: {
     renew,
     searchRegistry,
     exportRegistry,
+    remindExpiringIn,
     remindExpiring,
   };
 }

@@ -7,9 +7,12 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/access/access.js';
 import type { Actor } from '../../src/access/actor.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/demo-data.js';
+import { expiryRemindersJob } from '../../src/permits/permits.jobs.js';
 import { sha256Hex } from '../../src/shared/crypto.js';
+import { addDays } from '../../src/shared/time.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, type TestContext, userWithToken } from '../helpers/context.js';
@@ -524,6 +527,29 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     } finally {
       ctx.clock.set(start.toISOString());
     }
+  });
+
+  it('the hourly reminder job runs each office as its system actor on the clock it is given; no person may run it', async () => {
+    const job = expiryRemindersJob(ctx.services.permits);
+    expect(job).toMatchObject({ name: 'permits.expiry-reminders', intervalMs: 60 * 60_000 });
+    const citizen = await userWithToken(ctx, 'applicant');
+    const id = await readyDraft(ctx, citizen.token, 'REKLAME');
+    expect((await act(ctx, citizen.token, id, 'submit')).statusCode).toBe(200);
+    expect(await carryToIssued(ctx, id, officers)).toBe('issued');
+    const issued = await ctx.db.selectFrom('permits').select(['id', 'valid_until']).where('application_id', '=', id).executeTakeFirstOrThrow();
+    const sentAt = async () =>
+      (await ctx.db.selectFrom('permits').select('reminder_sent_at').where('id', '=', issued.id).executeTakeFirstOrThrow()).reminder_sent_at;
+    // The service's clock stays on the day of issue; the job's clock says 25 days before the last day.
+    const at = new Date(`${addDays(issued.valid_until!, -25)}T03:00:00.000Z`);
+    const first = (await job.run({ now: () => at })) as { reminded: number };
+    expect(first.reminded).toBeGreaterThanOrEqual(1);
+    expect(await sentAt()).toBe(at.toISOString());
+    expect(await job.run({ now: () => at })).toEqual({ reminded: 0 });
+    // A person is not the system: the per-office run refuses them.
+    await expect(ctx.services.permits.remindExpiringIn({ actor: officers.head! })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(ctx.services.permits.remindExpiringIn({ actor: systemActor(ctx.tenant.id, 'expiry-reminders'), clock: { now: () => at } })).resolves.toEqual({
+      reminded: 0,
+    });
   });
 
   describe('a permit changing while it is renewed or corrected', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpoint, verifyAuditCheckpoints } from '../../src/audit/audit.checkpoints.js';
+import { auditCheckpointsJob } from '../../src/audit/audit.jobs.js';
 import { auditEventHash } from '../../src/audit/audit.repository.js';
 import { verifyAuditChain } from '../../src/audit/audit.verify.js';
 import { ensureOffice } from '../../src/bootstrap.js';
@@ -206,6 +207,26 @@ describe.each(DIALECTS)('signing keys and signed audit checkpoints (%s)', (diale
     expect(broken.stdout).toContain('reason hash_mismatch');
     expect(broken.stdout).toMatch(/^BTU\s+1 checkpoint verified OK$/m);
     expect(broken.stdout).toContain('1 of 2 offices have a bad checkpoint.');
+  });
+
+  it('the checkpoint job signs each office as its system actor on the clock it is given, and names an office it could not sign', async () => {
+    const job = auditCheckpointsJob(ctx.services.audit);
+    expect(job).toMatchObject({ name: 'audit.checkpoints', intervalMs: 10 * 60_000, runAtStart: true });
+    // Batu's head moves; Malang's chain was rebuilt above, so its head no longer matches its checkpoint.
+    await ctx.services.auth.createUser({
+      tenantId: btu,
+      role: 'verifier',
+      name: 'Petugas Batu',
+      email: `petugas.batu.${Date.now()}@test.izol.id`,
+      password: 'verifikator-password-panjang',
+    });
+    const at = new Date(ctx.clock.now().getTime() + 3_600_000);
+    await expect(job.run({ now: () => at })).rejects.toThrow(new RegExp(`office ${mlg}: .*not signing`));
+    const newest = await ctx.db.selectFrom('audit_checkpoints').selectAll().where('tenant_id', '=', btu).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const head = await ctx.db.selectFrom('audit_heads').selectAll().where('tenant_id', '=', btu).executeTakeFirstOrThrow();
+    expect(newest).toMatchObject({ seq: Number(head.seq), head_hash: head.head_hash, created_at: at.toISOString() });
+    const [batu] = await verifyAuditCheckpoints(ctx.db, ctx.services.signer, { tenantId: btu });
+    expect(batu).toMatchObject({ ok: true, verified: 2 });
   });
 
   it('npm run keys creates missing keys and rotates every office on request', async () => {
