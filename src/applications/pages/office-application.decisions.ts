@@ -5,7 +5,7 @@ import { banner, csrfField, errorFor, summaryList, textarea, textInput } from '.
 import { html, type SafeHtml } from '../../web/html.js';
 import { formatDateTime, formatDecimal, formatRupiah, loc, t } from '../../web/i18n.js';
 import { errorMessage } from '../../web/views.js';
-import { permitStatusTag, validityText } from '../../web/pages/verify.routes.js';
+import { permitStatusTag, validityText } from '../../permits/permits.views.js';
 import type { OfficeApplicationView } from '../office-application.service.js';
 import { actionField, type FormState, permitField } from './office-application.forms.js';
 
