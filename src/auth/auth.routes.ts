@@ -3,8 +3,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerToken, requireActor } from '../http/context.js';
 import { problemResponses } from '../http/common.schemas.js';
-import { decryptField } from '../shared/crypto.js';
-import { maskNik } from '../shared/identifiers.js';
 import type { Services } from '../services.js';
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
 
@@ -100,15 +98,14 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       response: { 200: userSchema, ...problemResponses },
     },
     handler: async (request) => {
-      const user = await services.auth.getUser(requireActor(request));
-      const nik = user.nik_encrypted ? decryptField(services.config.dataEncryptionKey, user.nik_encrypted) : null;
+      const me = await services.auth.getProfile(requireActor(request));
       return {
-        id: user.id,
-        name: user.name,
-        role: user.role,
-        email: user.email,
-        phone: user.phone,
-        nikMasked: nik ? maskNik(nik) : null,
+        id: me.id,
+        name: me.name,
+        role: me.role,
+        email: me.email,
+        phone: me.phone,
+        nikMasked: me.nikMasked,
         office: { code: request.tenant.code, name: request.tenant.name },
       };
     },

@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { blindIndex, decryptField, encryptField, newToken, sha256Hex } from '../shared/crypto.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
-import { isEmail, nikProblem, normalisePhone } from '../shared/identifiers.js';
+import { isEmail, maskNik, nikProblem, normalisePhone } from '../shared/identifiers.js';
 import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
 import { requireAccess } from '../access/access.js';
@@ -55,6 +55,21 @@ export const LOGIN_THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 30
 export const CONSENT_VERSION = 'pdp-2026-01';
 
 export type AuthDeps = { db: Db; clock: Clock; dataKey: Buffer };
+
+/** One's own account, without secrets: what the profile page and GET /api/v1/me show. */
+export type Profile = {
+  id: string;
+  name: string;
+  role: Role;
+  email: string | null;
+  phone: string | null;
+  nikMasked: string | null;
+  /** When and to which version of the personal-data notice the person agreed (applicants). */
+  consent: { at: string; version: string } | null;
+  contactVerified: boolean;
+  /** The email or number still waits for its code (an applicant's account). */
+  contactToVerify: boolean;
+};
 
 /** The field named to the person when a registration loses a race on one of the users' unique constraints. */
 const REGISTRATION_FIELD_OF: Partial<Record<UniqueConstraint | 'other', 'Email' | 'WhatsApp' | 'NIK'>> = {
@@ -341,6 +356,27 @@ export function createAuthService(deps: AuthDeps) {
     return user;
   }
 
+  /**
+   * The signed-in person's own account as the profile page and GET /me show it: the NIK masked
+   * (UU PDP: never shown in full once entered), and whether the contact still needs its code.
+   */
+  async function getProfile(actor: Actor): Promise<Profile> {
+    const user = await getUser(actor);
+    const nik = user.nik_encrypted ? decryptField(deps.dataKey, user.nik_encrypted) : null;
+    return {
+      id: user.id,
+      name: user.name,
+      role: user.role as Role,
+      email: user.email,
+      phone: user.phone,
+      nikMasked: nik ? maskNik(nik) : null,
+      consent: user.consent_at ? { at: user.consent_at, version: user.consent_version ?? '' } : null,
+      contactVerified: user.contact_verified_at !== null,
+      // Applicants prove their email or number with a code; staff accounts are made by an admin.
+      contactToVerify: user.contact_verified_at === null && user.role === 'applicant',
+    };
+  }
+
   /** Sends a fresh code to the account's email or WhatsApp number (through the outbox). */
   async function requestContactVerification(actor: Actor): Promise<void> {
     const now = isoNow(clock);
@@ -539,6 +575,7 @@ export function createAuthService(deps: AuthDeps) {
     logout,
     disableUser,
     getUser,
+    getProfile,
     requestContactVerification,
     verifyContact,
     requestPasswordReset,

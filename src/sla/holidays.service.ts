@@ -8,6 +8,9 @@ import { type Clock, isCalendarDate, isoNow, todayIn } from '../shared/time.js';
 import { type HolidayEntry, loadHolidayEntries } from './calendar.js';
 import { deleteHoliday, hasHolidays, insertHolidayIfAbsent, listHolidayDates, listHolidays, upsertHoliday } from './holidays.repository.js';
 
+/** The kinds of closed day: by national decree, cuti bersama (collective leave), or the office's own. */
+export const HOLIDAY_KINDS = ['national', 'cuti_bersama', 'local'] as const satisfies readonly HolidaysTable['kind'][];
+
 /** One year of an office's holiday calendar, with the years there is something to show for. */
 export type HolidayCalendar = { year: number; years: number[]; days: HolidaysTable[] };
 
@@ -50,10 +53,15 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     return { year, years, days: all.filter((h) => h.date.startsWith(`${year}-`)) };
   }
 
-  /** One closed day of the office, for its admin; not_found for a day that is not in the calendar. */
-  async function getHoliday(input: { actor: Actor; date: string }): Promise<HolidaysTable> {
+  /** One closed day of the office, for its admin; undefined for a day that is not in the calendar. */
+  async function findHoliday(input: { actor: Actor; date: string }): Promise<HolidaysTable | undefined> {
     requireManager(input.actor);
-    const h = isCalendarDate(input.date) ? (await list(input.actor.tenantId)).find((x) => x.date === input.date) : undefined;
+    return isCalendarDate(input.date) ? (await list(input.actor.tenantId)).find((x) => x.date === input.date) : undefined;
+  }
+
+  /** As findHoliday, but not_found for a day that is not in the calendar. */
+  async function getHoliday(input: { actor: Actor; date: string }): Promise<HolidaysTable> {
+    const h = await findHoliday(input);
     if (!h) throw new AppError('not_found', 'no such holiday');
     return h;
   }
@@ -131,6 +139,6 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     cache.delete(tenantId);
   }
 
-  return { forTenant, list, calendar, getHoliday, seedIfEmpty, upsert, remove };
+  return { forTenant, list, calendar, findHoliday, getHoliday, seedIfEmpty, upsert, remove };
 }
 export type HolidayService = ReturnType<typeof createHolidayService>;

@@ -6,7 +6,13 @@ import { assetRoutes } from './assets.js';
 import { html } from './html.js';
 import { t } from './i18n.js';
 import { sendPage } from './layout.js';
-import { accountPages } from './pages/account.routes.js';
+import { accountPages } from '../auth/account.pages.js';
+import { secondFactorPages } from '../auth/second-factor.pages.js';
+import { signInPages } from '../auth/sign-in.pages.js';
+import { staffPages } from '../auth/staff.pages.js';
+import { catalogueAdminPages } from '../catalogue/catalogue-admin.pages.js';
+import { holidayPages } from '../sla/holidays.pages.js';
+import { settingsPages } from '../tenants/settings.pages.js';
 import { applyPages } from '../applications/pages/apply.pages.js';
 import { claimPages } from '../applications/pages/claim.pages.js';
 import { myApplicationsPages } from '../applications/pages/my-applications.pages.js';
@@ -19,7 +25,6 @@ import { registryPages } from './pages/registry.routes.js';
 import { verifyPages } from './pages/verify.routes.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
 import { officePages } from './office/office.routes.js';
-import { adminPages } from './office/admin.routes.js';
 import { intakePages } from '../applications/pages/intake.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
@@ -35,13 +40,18 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   verifyPages(app, services);
   registryPages(app, services);
   accountPages(app, services);
+  signInPages(app, services);
   applyPages(app, services);
   myApplicationsPages(app, services);
+  secondFactorPages(app, services);
   officePages(app, services);
   intakePages(app, services);
   claimPages(app, services);
   officeApplicationPages(app, services);
-  adminPages(app, services);
+  settingsPages(app, services);
+  staffPages(app, services);
+  catalogueAdminPages(app, services);
+  holidayPages(app, services);
 }
 
 /** Errors on pages become pages: 404, 403, "page expired" (anti-forgery), 413/415 and a generic 500. */

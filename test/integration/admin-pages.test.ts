@@ -199,7 +199,7 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
         .where('id', 'in', [adminId, verifierId])
         .execute();
       expect(users.find((u) => u.id === verifierId)).toMatchObject({ role: 'verifier', position: null });
-      expect(users.find((u) => u.id === adminId)).toMatchObject({ disabled_at: null, totp_enabled_at: expect.any(String) });
+      expect(users.find((u) => u.id === adminId)).toMatchObject({ disabled_at: null, totp_enabled_at: expect.any(String) as unknown });
       expect(await ctx.db.selectFrom('users').select('id').where('email', '=', 'penyusup@kantor.izol.id').execute()).toHaveLength(0);
       expect((await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'NIB' })).enabled).toBe(true);
       expect(await ctx.db.selectFrom('holidays').select('date').where('date', 'in', ['2026-12-30']).execute()).toHaveLength(0);
@@ -286,7 +286,7 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       const reset = await admin.post(`/kantor/admin/staf/${adminId}/faktor-kedua`, {});
       expect(reset.statusCode).toBe(400);
       const me = await ctx.db.selectFrom('users').select(['disabled_at', 'totp_enabled_at']).where('id', '=', adminId).executeTakeFirstOrThrow();
-      expect(me).toMatchObject({ disabled_at: null, totp_enabled_at: expect.any(String) });
+      expect(me).toMatchObject({ disabled_at: null, totp_enabled_at: expect.any(String) as unknown });
       expect((await admin.get('/kantor/admin/staf')).statusCode).toBe(200);
       expect((await admin.get(`/kantor/admin/staf/${adminId}`)).body).toContain('Ini akun Anda sendiri');
     });
@@ -505,6 +505,15 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       expect(same.headers.location).toBe('/kantor/admin/izin?ok=sama');
       expect((await versionsOf('NIB')).map((v) => v.version).sort()).toEqual([1, 2]);
     });
+
+    it('takes back the longest definition (PBG, over 10 000 characters) whole: sent back unchanged, it publishes nothing', async () => {
+      const shown = JSON.stringify(await definitionOf('PBG'), null, 2);
+      expect(shown.length).toBeGreaterThan(10_000);
+      const res = await admin.post('/kantor/admin/izin/PBG/ubah', { version: '1', definition: shown });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe('/kantor/admin/izin?ok=sama');
+      expect(await versionsOf('PBG')).toHaveLength(1);
+    });
   });
 
   describe('office settings and a second office', () => {
@@ -587,7 +596,7 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       });
       const [audit] = await audits('tenant.settings_updated');
       expect(audit).toMatchObject({ actor_id: adminId, subject_id: ctx.tenant.id });
-      expect(JSON.parse(audit!.data).changed).toEqual(['name', 'branding']);
+      expect((JSON.parse(audit!.data) as { changed: string[] }).changed).toEqual(['name', 'branding']);
     });
 
     it('changing the host names changes which office a host resolves to', async () => {
@@ -622,7 +631,7 @@ describe.each(DIALECTS)('admin pages (%s)', (dialect) => {
       expect((await batuAdmin.post(`/kantor/admin/staf/${adminId}/nonaktifkan`, {})).statusCode).toBe(404);
       expect((await batuAdmin.post(`/kantor/admin/staf/${adminId}/faktor-kedua`, {})).statusCode).toBe(404);
       const me = await ctx.db.selectFrom('users').select(['disabled_at', 'totp_enabled_at']).where('id', '=', adminId).executeTakeFirstOrThrow();
-      expect(me).toMatchObject({ disabled_at: null, totp_enabled_at: expect.any(String) });
+      expect(me).toMatchObject({ disabled_at: null, totp_enabled_at: expect.any(String) as unknown });
       // Its holiday calendar and catalogue are its own too.
       const holidays = await batuAdmin.get('/kantor/admin/libur?tahun=2026');
       expect(holidays.body).not.toContain('Hari Jadi Kota Malang');

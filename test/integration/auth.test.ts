@@ -7,6 +7,7 @@ import { sha256Hex } from '../../src/shared/crypto.js';
 import { AppError } from '../../src/shared/errors.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, type TestContext, uniqueNik, userWithToken } from '../helpers/context.js';
+import { PageClient } from '../helpers/pages.js';
 
 type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { field: string; code: string; message: string }[] };
 
@@ -128,6 +129,23 @@ describe.each(DIALECTS)('registration (%s)', (dialect) => {
     for (const res of [sameEmail, sameNik, samePhone]) {
       expect(res.statusCode).toBe(409);
       expect(json<Problem>(res).code).toBe('already_registered');
+    }
+    expect(await counts(ctx)).toEqual(before);
+  });
+
+  it('puts an already registered NIK or number on its own field of the registration page', async () => {
+    const first = { ...base(), phone: '0812-3456-7002' };
+    expect((await register(first)).statusCode).toBe(201);
+    const before = await counts(ctx);
+    for (const [taken, field] of [
+      [{ nik: first.nik }, 'nik'],
+      [{ phone: '+62 812 3456 7002' }, 'phone'],
+      [{ email: first.email }, 'email'],
+    ] as const) {
+      const form = { ...base(), phone: '', consent: 'yes', ...taken };
+      const res = await new PageClient(ctx).post('/akun/daftar', form);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain(`href="#f-${field}"`);
     }
     expect(await counts(ctx)).toEqual(before);
   });

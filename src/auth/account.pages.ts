@@ -1,0 +1,193 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Actor } from '../access/actor.js';
+import { AppError } from '../shared/errors.js';
+import type { Services } from '../services.js';
+import { banner, button, checkbox, csrfField, errorFor, type FieldError, summaryList, textInput } from '../web/components.js';
+import { html } from '../web/html.js';
+import { formatDate, t } from '../web/i18n.js';
+import { sendPage } from '../web/layout.js';
+import { pageKit } from '../web/page-route.js';
+import { SESSION_COOKIE, setSessionCookie } from '../web/web-context.js';
+import { errorMessage, fieldErrors, formText } from '../web/views.js';
+import { formCode, formPassword } from './auth.forms.js';
+import { MAX_PASSWORD_LENGTH } from './passwords.js';
+
+/** The form field a taken email, number or NIK belongs on (the service names it as the person reads it). */
+const TAKEN_FIELD: Record<string, string> = { Email: 'email', WhatsApp: 'phone', NIK: 'nik' };
+const takenField = (err: AppError, fallback: string): string => TAKEN_FIELD[String(err.details.params?.field)] ?? fallback;
+
+const registerForm = () =>
+  z.object({ name: formText(120), nik: formText(20), email: formText(254), phone: formText(20), consent: formText(5), password: formPassword() });
+const profileForm = () => z.object({ name: formText(121), email: formText(254), phone: formText(20) });
+
+/**
+ * The citizen's account: registration (then a code to verify the email or WhatsApp number) and the
+ * profile. Signing in and out and the forgotten password are in sign-in.pages.ts.
+ */
+export function accountPages(app: FastifyInstance, services: Services): void {
+  const page = pageKit(app);
+
+  // ---- Register ----
+  const registerPage = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors: FieldError[] = []) => {
+    const lang = req.lang;
+    return sendPage(req, reply, {
+      title: t(lang, 'register.title'),
+      errors,
+      body: html`<h1>${t(lang, 'register.title')}</h1>
+<form method="post" action="/akun/daftar" novalidate>
+  ${csrfField(req)}
+  ${textInput({ lang, name: 'name', label: t(lang, 'register.name'), value: values.name, error: errorFor(errors, 'name'), autocomplete: 'name', maxlength: 120, spellcheck: false })}
+  ${textInput({ lang, name: 'nik', label: t(lang, 'register.nik'), hint: t(lang, 'register.nik.hint'), value: values.nik, error: errorFor(errors, 'nik'), inputmode: 'numeric', width: 'medium', autocomplete: 'off', maxlength: 20, spellcheck: false })}
+  <p class="hint" id="contact-hint">${t(lang, 'register.contact.hint')}</p>
+  ${textInput({ lang, name: 'email', label: t(lang, 'register.email'), value: values.email, error: errorFor(errors, 'email'), type: 'email', autocomplete: 'email', maxlength: 254, spellcheck: false, optional: true })}
+  ${textInput({ lang, name: 'phone', label: t(lang, 'register.phone'), value: values.phone, error: errorFor(errors, 'phone'), type: 'tel', autocomplete: 'tel', width: 'medium', maxlength: 20, optional: true })}
+  ${textInput({ lang, name: 'password', label: t(lang, 'register.password'), hint: t(lang, 'register.password.hint'), error: errorFor(errors, 'password'), type: 'password', autocomplete: 'new-password', maxlength: MAX_PASSWORD_LENGTH })}
+  <h2>${t(lang, 'register.privacy')}</h2>
+  <p>${t(lang, 'register.privacy.text')}</p>
+  ${checkbox({ lang, name: 'consent', label: t(lang, 'register.consent'), checked: values.consent === 'yes', error: errorFor(errors, 'consent') })}
+  ${button(t(lang, 'register.submit'))}
+</form>`,
+    });
+  };
+
+  page.get('/akun/daftar', { access: 'anyone' }, ({ req, reply }) => registerPage(req, reply));
+
+  // Every check is the service's (it reports all problems at once); the form only bounds what was typed.
+  page.post('/akun/daftar', { access: 'anyone', form: registerForm, rateLimit: { max: 10, timeWindow: '1 minute' } }, async ({ req, reply, form }) => {
+    if (!form.ok) return registerPage(req, reply, form.values, form.errors);
+    const { password, ...values } = form.data;
+    try {
+      await services.auth.registerApplicant({
+        tenantId: req.tenant.id,
+        name: values.name,
+        nik: values.nik,
+        email: values.email || undefined,
+        phone: values.phone || undefined,
+        password,
+        consent: values.consent === 'yes',
+      });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const errors = err.details.fields
+        ? fieldErrors(req, err.details.fields)
+        : [{ field: err.code === 'already_registered' ? takenField(err, 'email') : 'name', message: errorMessage(req, err) }];
+      return registerPage(req, reply, values, errors);
+    }
+    const { token } = await services.auth.login({
+      tenantId: req.tenant.id,
+      login: values.email || values.phone,
+      password,
+      clientIp: req.ip,
+      kind: 'cookie',
+      previousToken: req.cookies[SESSION_COOKIE],
+    });
+    setSessionCookie(reply, token);
+    return reply.redirect('/akun/verifikasi', 303);
+  });
+
+  // ---- Verify contact ----
+  const verifyPage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, errors: FieldError[] = [], notice?: string) => {
+    const lang = req.lang;
+    const me = await services.auth.getProfile(actor);
+    if (me.contactVerified && !errors.length) {
+      return sendPage(req, reply, {
+        title: t(lang, 'verify.done'),
+        body: html`<h1>${t(lang, 'verify.done')}</h1><p><a href="/izin">${t(lang, 'home.apply')}</a></p>`,
+      });
+    }
+    return sendPage(req, reply, {
+      title: t(lang, 'verify.title'),
+      errors,
+      notice: notice ? banner(notice, 'success') : null,
+      body: html`<form method="post" action="/akun/verifikasi" novalidate>
+  ${csrfField(req)}
+  <p>${t(lang, 'verify.lead', { contact: me.email ?? me.phone ?? '' })}</p>
+  ${textInput({ lang, name: 'code', label: t(lang, 'verify.title'), isPageHeading: true, error: errorFor(errors, 'code'), inputmode: 'numeric', width: 'short', autocomplete: 'one-time-code', maxlength: 10 })}
+  ${button(t(lang, 'verify.submit'))}
+</form>
+<form method="post" action="/akun/verifikasi/kirim-ulang">${csrfField(req)}${button(t(lang, 'verify.resend'), { secondary: true })}</form>`,
+    });
+  };
+
+  page.get('/akun/verifikasi', { access: 'signed-in' }, ({ req, reply, actor }) => verifyPage(req, reply, actor));
+
+  page.post(
+    '/akun/verifikasi',
+    {
+      access: 'signed-in',
+      form: (lang) => z.object({ code: formCode(lang, t(lang, 'verify.code')) }),
+      rateLimit: { max: 10, timeWindow: '1 minute' },
+    },
+    async ({ req, reply, actor, form }) => {
+      if (!form.ok) return verifyPage(req, reply, actor, form.errors);
+      try {
+        await services.auth.verifyContact({ actor, code: form.data.code });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        return verifyPage(req, reply, actor, fieldErrors(req, err.details.fields));
+      }
+      return reply.redirect('/akun/verifikasi', 303);
+    },
+  );
+
+  page.post('/akun/verifikasi/kirim-ulang', { access: 'signed-in', rateLimit: { max: 3, timeWindow: '1 minute' } }, async ({ req, reply, actor }) => {
+    await services.auth.requestContactVerification(actor);
+    return verifyPage(req, reply, actor, [], t(req.lang, 'verify.sent'));
+  });
+
+  // ---- Profile ----
+  const profilePage = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    actor: Actor,
+    values?: Record<string, string>,
+    errors: FieldError[] = [],
+    notice?: string,
+  ) => {
+    const lang = req.lang;
+    const me = await services.auth.getProfile(actor);
+    const v = values ?? { name: me.name, email: me.email ?? '', phone: me.phone ?? '' };
+    return sendPage(req, reply, {
+      title: t(lang, 'profile.title'),
+      errors,
+      notice: notice
+        ? banner(notice, 'success')
+        : me.contactToVerify
+          ? html`<div class="banner" role="status"><p class="banner__text"><a href="/akun/verifikasi">${t(lang, 'verify.needed')}</a></p></div>`
+          : null,
+      body: html`<h1>${t(lang, 'profile.title')}</h1>
+${summaryList([
+  { key: t(lang, 'profile.nik'), value: me.nikMasked ?? '–' },
+  ...(me.consent
+    ? [
+        {
+          key: t(lang, 'profile.consent'),
+          value: t(lang, 'profile.consent.text', { date: formatDate(lang, me.consent.at, req.tenant.time_zone), version: me.consent.version }),
+        },
+      ]
+    : []),
+])}
+<form method="post" action="/akun/profil" novalidate>${csrfField(req)}
+  ${textInput({ lang, name: 'name', label: t(lang, 'register.name'), value: v.name, error: errorFor(errors, 'name'), autocomplete: 'name', maxlength: 120, spellcheck: false })}
+  ${textInput({ lang, name: 'email', label: t(lang, 'register.email'), value: v.email, error: errorFor(errors, 'email'), type: 'email', autocomplete: 'email', maxlength: 254, spellcheck: false, optional: true })}
+  ${textInput({ lang, name: 'phone', label: t(lang, 'register.phone'), value: v.phone, error: errorFor(errors, 'phone'), type: 'tel', autocomplete: 'tel', width: 'medium', maxlength: 20, optional: true })}
+  ${button(t(lang, 'profile.save'))}
+</form>`,
+    });
+  };
+
+  page.get('/akun/profil', { access: 'signed-in' }, ({ req, reply, actor }) => profilePage(req, reply, actor));
+
+  page.post('/akun/profil', { access: 'signed-in', form: profileForm }, async ({ req, reply, actor, form }) => {
+    if (!form.ok) return profilePage(req, reply, actor, form.values, form.errors);
+    try {
+      await services.auth.updateProfile({ actor, ...form.data });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const errors = err.details.fields ? fieldErrors(req, err.details.fields) : [{ field: takenField(err, 'email'), message: errorMessage(req, err) }];
+      return profilePage(req, reply, actor, form.data, errors);
+    }
+    return profilePage(req, reply, actor, undefined, [], t(req.lang, 'profile.saved'));
+  });
+}

@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../shared/errors.js';
+import type { Lang } from '../shared/messages.js';
+import type { Services } from '../services.js';
+import { banner, button, csrfField, errorFor, type FieldError, textarea, textInput } from '../web/components.js';
+import { html, type SafeHtml } from '../web/html.js';
+import { t } from '../web/i18n.js';
+import { sendPage } from '../web/layout.js';
+import { pageKit } from '../web/page-route.js';
+import { adminFormErrors, type ProblemWording } from './admin-forms.js';
+import { type OfficeSettings, SETTINGS_LIMITS } from './settings.service.js';
+
+const sectionLink = (href: string, title: string, hint: string) => html`<li><h2><a href="${href}">${title}</a></h2><p class="muted">${hint}</p></li>`;
+
+const settingsLabels = (lang: Lang): Record<string, string> => ({
+  name: t(lang, 'admin.settings.name'),
+  timeZone: t(lang, 'admin.settings.timeZone'),
+  hostnames: t(lang, 'admin.settings.hostnames'),
+  logoText: t(lang, 'admin.settings.logoText'),
+  address: t(lang, 'admin.settings.address'),
+  phone: t(lang, 'admin.settings.phone'),
+  email: t(lang, 'admin.settings.email'),
+});
+
+const settingsWording: ProblemWording = (lang, p) => {
+  const params = p.params ?? {};
+  switch (p.code) {
+    case 'invalid_time_zone':
+      return t(lang, 'admin.settings.timeZone.invalid', params);
+    case 'invalid_host_name':
+      return t(lang, 'admin.settings.host.invalid', params);
+    case 'host_name_taken':
+      return t(lang, 'admin.settings.host.taken', params);
+    case 'too_many_host_names':
+      return t(lang, 'admin.settings.host.tooMany', params);
+    case 'invalid_office_phone':
+      return t(lang, 'admin.settings.phone.invalid');
+    default:
+      return undefined;
+  }
+};
+
+/** What was typed, bounded; the settings service checks it all and names every problem. */
+const text = (max: number) =>
+  z
+    .string()
+    .default('')
+    .transform((s) => s.slice(0, max));
+const settingsForm = () =>
+  z.object({ name: text(200), timeZone: text(100), hostnames: text(6000), logoText: text(200), address: text(500), phone: text(60), email: text(300) });
+
+const SETTINGS_NOTICES = { disimpan: 'admin.settings.saved', sama: 'admin.settings.unchanged' } as const;
+
+/**
+ * The office administration's home (/kantor/admin: a link to each section the person may open) and
+ * the office's settings: name, time zone, host names and branding. The settings service checks the
+ * permission again, validates everything and audits the change.
+ */
+export function settingsPages(app: FastifyInstance, services: Services): void {
+  const page = pageKit(app);
+
+  page.get('/kantor/admin', { access: 'office' }, ({ req, reply, actor }) => {
+    const lang = req.lang;
+    const may = services.settings.adminHome({ actor });
+    return sendPage(req, reply, {
+      title: t(lang, 'admin.title'),
+      back: '/kantor',
+      body: html`<h1>${t(lang, 'admin.title')}</h1>
+<p>${t(lang, 'admin.lead')}</p>
+<ul class="card-list">
+  ${may.staff ? sectionLink('/kantor/admin/staf', t(lang, 'admin.staff'), t(lang, 'admin.staff.hint')) : ''}
+  ${may.catalogue ? sectionLink('/kantor/admin/izin', t(lang, 'admin.catalogue'), t(lang, 'admin.catalogue.hint')) : ''}
+  ${may.holidays ? sectionLink('/kantor/admin/libur', t(lang, 'admin.holidays'), t(lang, 'admin.holidays.hint')) : ''}
+  ${may.settings ? sectionLink('/kantor/admin/pengaturan', t(lang, 'admin.settings'), t(lang, 'admin.settings.hint')) : ''}
+</ul>`,
+    });
+  });
+
+  /** Field names are spelt as the settings service spells them, so its problems land on the right field. */
+  function settingsPage(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    s: OfficeSettings & { hostnamesText?: string },
+    opts: { errors?: FieldError[]; notice?: SafeHtml | null } = {},
+  ): FastifyReply {
+    const lang = req.lang;
+    const labels = settingsLabels(lang);
+    const errors = opts.errors ?? [];
+    return sendPage(req, reply, {
+      title: t(lang, 'admin.settings'),
+      back: '/kantor/admin',
+      errors,
+      notice: opts.notice ?? null,
+      body: html`<h1>${t(lang, 'admin.settings')}</h1>
+<p>${t(lang, 'admin.settings.lead')}</p>
+<form method="post" action="/kantor/admin/pengaturan" novalidate>
+  ${csrfField(req)}
+  ${textInput({ lang, name: 'name', label: labels.name!, value: s.name, error: errorFor(errors, 'name'), maxlength: SETTINGS_LIMITS.name })}
+  ${textInput({ lang, name: 'timeZone', label: labels.timeZone!, hint: t(lang, 'admin.settings.timeZone.hint'), value: s.timeZone, error: errorFor(errors, 'timeZone'), width: 'medium', maxlength: 60, autocomplete: 'off', spellcheck: false })}
+  ${textarea({ lang, name: 'hostnames', label: labels.hostnames!, hint: t(lang, 'admin.settings.hostnames.hint'), value: s.hostnamesText ?? s.hostnames.join('\n'), error: errorFor(errors, 'hostnames'), maxlength: 6000 })}
+  <fieldset class="fieldset">
+    <legend class="fieldset__legend fieldset__legend--m">${t(lang, 'admin.settings.branding')}</legend>
+    ${textInput({ lang, name: 'logoText', label: labels.logoText!, value: s.branding.logoText, error: errorFor(errors, 'logoText'), optional: true, maxlength: SETTINGS_LIMITS.logoText })}
+    ${textarea({ lang, name: 'address', label: labels.address!, value: s.branding.address, error: errorFor(errors, 'address'), optional: true, maxlength: SETTINGS_LIMITS.address })}
+    ${textInput({ lang, name: 'phone', type: 'tel', label: labels.phone!, value: s.branding.phone, error: errorFor(errors, 'phone'), optional: true, width: 'medium', autocomplete: 'off', maxlength: SETTINGS_LIMITS.phone })}
+    ${textInput({ lang, name: 'email', type: 'email', label: labels.email!, value: s.branding.email, error: errorFor(errors, 'email'), optional: true, autocomplete: 'off', maxlength: SETTINGS_LIMITS.email, spellcheck: false })}
+  </fieldset>
+  ${button(t(lang, 'admin.settings.save'))}
+</form>`,
+    });
+  }
+
+  page.get(
+    '/kantor/admin/pengaturan',
+    { access: 'office', permission: 'settings.manage', query: z.object({ ok: z.enum(['disimpan', 'sama']).optional().catch(undefined) }) },
+    async ({ req, reply, actor, query }) => {
+      const notice = query.ok ? banner(t(req.lang, SETTINGS_NOTICES[query.ok]), 'success') : null;
+      return settingsPage(req, reply, await services.settings.getSettings({ actor }), { notice });
+    },
+  );
+
+  page.post(
+    '/kantor/admin/pengaturan',
+    { access: 'office', permission: 'settings.manage', form: settingsForm, returnTo: () => '/kantor/admin' },
+    async ({ req, reply, actor, form }) => {
+      // Every field is optional text, so only a mangled post fails here; what it says is the service's to judge.
+      if (!form.ok) throw new AppError('invalid_input', 'settings form unreadable');
+      const f = form.data;
+      const settings: OfficeSettings = {
+        name: f.name,
+        timeZone: f.timeZone,
+        hostnames: f.hostnames.split(/\r?\n/),
+        branding: { logoText: f.logoText, address: f.address, phone: f.phone, email: f.email },
+      };
+      try {
+        const { changed } = await services.settings.updateSettings({ actor, settings });
+        return reply.redirect(`/kantor/admin/pengaturan?ok=${changed.length ? 'disimpan' : 'sama'}`, 303);
+      } catch (err) {
+        const errors = adminFormErrors(req.lang, err, { labels: settingsLabels(req.lang), wording: settingsWording });
+        if (!errors) throw err;
+        return settingsPage(req, reply, { ...settings, hostnamesText: f.hostnames }, { errors });
+      }
+    },
+  );
+}
