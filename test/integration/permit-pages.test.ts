@@ -9,9 +9,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
 import { formatVerificationCode } from '../../src/permits/permit.document.js';
+import { MAX_CHECKED_PDF_BYTES } from '../../src/permits/permits.routes.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, enrollSecondFactor, multipartFile, type TestContext, uniqueNik } from '../helpers/context.js';
+import { auth, createTestContext, enrollSecondFactor, type TestContext, uniqueNik } from '../helpers/context.js';
 import { act, uploadRequired, validAnswers } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
 
@@ -290,11 +291,8 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
   });
 
   it('checks an uploaded PDF: the issued one is an unchanged copy, one changed byte is not authentic, no file is asked for again', async () => {
-    const upload = (bytes: Buffer) => {
-      const file = multipartFile('izin.pdf', bytes, 'application/pdf');
-      // A public check: no session and no anti-forgery token.
-      return ctx.app.inject({ method: 'POST', url: '/verifikasi/pdf', headers: file.headers, payload: file.payload });
-    };
+    // A public check: no session, only the form's anti-forgery token, as with every page form.
+    const upload = (bytes: Buffer) => publicPage.upload('/verifikasi/pdf', 'izin.pdf', bytes, 'application/pdf');
     const genuine = await upload(pdf);
     expect(genuine.statusCode).toBe(200);
     expect(genuine.body).toContain(`Berkas PDF ini salinan utuh izin ${first.number}.`);
@@ -314,8 +312,19 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     expect(none.statusCode).toBe(400);
     expect(none.body).toContain('class="error-summary"');
     expect(none.body).toContain('href="#f-file"');
-    const notMultipart = await publicPage.post('/verifikasi/pdf', { file: 'x' }, { csrf: false });
-    expect(notMultipart.statusCode).toBe(400);
+    const tooLarge = await upload(Buffer.alloc(MAX_CHECKED_PDF_BYTES + 1));
+    expect(tooLarge.statusCode).toBe(413);
+    expect(tooLarge.body).toContain('href="#f-file"');
+    expect(tooLarge.body).toContain(`${MAX_CHECKED_PDF_BYTES / 1048576} MB`);
+
+    // Without the form's token (a forged cross-site post; scripts use POST /api/v1/verify/pdf) the page
+    // refuses before reading the file, as it does a form that is not multipart, whose token it cannot read.
+    const tokenless = await publicPage.upload('/verifikasi/pdf', 'izin.pdf', pdf, 'application/pdf', { csrf: false });
+    expect(tokenless.statusCode).toBe(403);
+    expect(tokenless.body).toContain('Halaman sudah kedaluwarsa');
+    expect(tokenless.body).not.toContain(first.number);
+    const notMultipart = await publicPage.post('/verifikasi/pdf', { file: 'x' });
+    expect(notMultipart.statusCode).toBe(403);
   });
 
   it('renews from the applicant page: a pre-filled draft, the same one on a second press', async () => {
@@ -424,8 +433,7 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
     expect(fresh.body).toContain(`Menggantikan izin`);
 
     // The old PDF is still byte for byte the old permit: authentic, but superseded.
-    const file = multipartFile('izin.pdf', pdf, 'application/pdf');
-    const check = await ctx.app.inject({ method: 'POST', url: '/verifikasi/pdf', headers: file.headers, payload: file.payload });
+    const check = await publicPage.upload('/verifikasi/pdf', 'izin.pdf', pdf, 'application/pdf');
     expect(check.body).toContain(`Berkas PDF ini salinan utuh izin ${first.number}.`);
     expect(check.body).toContain('Izin ini sudah diganti');
   });
@@ -532,6 +540,9 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
   it('the registry shows bad filters again with an error summary and a 400, never a crash', async () => {
     for (const [query, field] of [
       ['from=2026-13-45', 'from'],
+      // Strict calendar dates: a day February does not have is refused, not rolled over into March.
+      ['from=2026-02-30', 'from'],
+      ['to=2026-2-3', 'to'],
       ['to=kemarin', 'to'],
       ['from=2026-11-21&to=2026-11-01', 'to'],
       ['status=dibatalkan', 'status'],
@@ -544,6 +555,14 @@ describe.each(DIALECTS)('permit pages: verification, registry, download, renewal
       expect(res.body).toContain(`href="#f-${field}"`);
       expect(rows(res.body)).toBe(0);
     }
+    // Both dates wrong: each named once, and no range error on top.
+    const both = await publicGet('/registri?from=2026-02-30&to=2026-02-31');
+    expect(both.body.match(/<a href="#f-(from|to)"/g)).toEqual(['<a href="#f-from"', '<a href="#f-to"']);
+    expect(both.body).not.toContain('harus sama dengan atau sesudah');
+    // A repeated field counts by its first value, as the form would send it once.
+    const repeated = await publicGet('/registri?status=revoked&status=valid');
+    expect(repeated.statusCode).toBe(200);
+    expect(repeated.body).toContain('<option value="revoked" selected>');
     // Not shown as a filter: a hidden type (AK1 is not in the public registry).
     expect((await publicGet('/registri?type=AK1')).statusCode).toBe(400);
     // A nonsense page number is the first page; one past the end is empty with a way back.
