@@ -15,11 +15,11 @@ const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$
 export function createSignatureScanner(extra: Record<string, string> = {}): VirusScanner {
   const bySha = new Map<string, string>([[createHash('sha256').update(EICAR).digest('hex'), 'EICAR-Test-File'], ...Object.entries(extra)]);
   return {
-    async scan({ sha256, head }) {
+    scan({ sha256, head }) {
       const known = bySha.get(sha256);
-      if (known) return { clean: false, signature: known };
-      if (head.subarray(0, 128).includes(EICAR)) return { clean: false, signature: 'EICAR-Test-File' };
-      return { clean: true };
+      if (known) return Promise.resolve({ clean: false, signature: known });
+      if (head.subarray(0, 128).includes(EICAR)) return Promise.resolve({ clean: false, signature: 'EICAR-Test-File' });
+      return Promise.resolve({ clean: true });
     },
   };
 }

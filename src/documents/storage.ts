@@ -93,7 +93,10 @@ export function createLocalStorage(root: string): FileStorage {
       return fs.createReadStream(file);
     },
     async exists(namespace, sha256) {
-      return fs.existsSync(finalPath(namespace, sha256));
+      return fs.promises.access(finalPath(namespace, sha256)).then(
+        () => true,
+        () => false,
+      );
     },
   };
 }

@@ -115,7 +115,7 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
       payload: { permitTypeCode: 'PBG', answers },
     });
     expect(created.statusCode, created.body).toBe(201);
-    id = (created.json() as { id: string }).id;
+    id = created.json<{ id: string }>().id;
     await uploadRequired(ctx, citizenToken, id, 'PBG');
     const submitted = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizenToken) });
     expect(submitted.statusCode, submitted.body).toBe(200);
@@ -383,7 +383,7 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
       payload: { permitTypeCode: 'NIB', answers: await validAnswers(ctx, 'NIB') },
     });
     expect(created.statusCode, created.body).toBe(201);
-    const nibId = (created.json() as { id: string }).id;
+    const nibId = created.json<{ id: string }>().id;
     await uploadRequired(ctx, citizenToken, nibId, 'NIB');
     expect((await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${nibId}/submit`, headers: auth(citizenToken) })).statusCode).toBe(200);
     const res = await officers.verifier.page.get(`/kantor/berkas/${nibId}`);
