@@ -398,7 +398,7 @@ async function carryTo(
     if (target === 'technical_review') return app.state;
     if (type.definition.fieldInspection !== 'none') {
       clock.advance(r.int(24, 120));
-      await s.documents.recordInspection({
+      await s.inspections.recordInspection({
         actor: actors.technical,
         applicationId: id,
         result: 'pass',

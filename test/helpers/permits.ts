@@ -66,7 +66,7 @@ export async function carryToIssued(
       }
     }
     if (code === 'recommend' && definition.fieldInspection === 'required' && !app.inspection_recorded_at) {
-      await ctx.services.documents.recordInspection({ actor, applicationId, result: 'pass', findings: 'Sesuai dokumen.' });
+      await ctx.services.inspections.recordInspection({ actor, applicationId, result: 'pass', findings: 'Sesuai dokumen.' });
     }
     await ctx.services.applications.performAction({ actor, applicationId, action: code, feeAmount: 250_000, paymentReference: `SSRD-${step}` });
   }

@@ -13,7 +13,7 @@ import { html, type SafeHtml } from '../../web/html.js';
 import { formatDateTime, formatRupiah, loc, t } from '../../web/i18n.js';
 import { sendPage } from '../../web/layout.js';
 import { pageKit } from '../../web/page-route.js';
-import { permitStatusTag, validityText } from '../../web/pages/verify.routes.js';
+import { permitStatusTag, validityText } from '../../permits/permits.views.js';
 import { displayAnswer, errorMessage, stateTag } from '../../web/views.js';
 import { applicantView, applicationParams, type ApplicationView, expectedBy, type PermitView, uuidParam } from './applicant.views.js';
 

@@ -1,1 +1,0 @@
-export { registryPages } from '../../permits/registry.pages.js';
