@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_CATALOGUE_DIR } from '../catalogue/catalogue.loader.js';
+import { DEFAULT_CATALOGUE_DIR, parseDataFile } from '../catalogue/catalogue.loader.js';
 import { addDays, localDate } from '../shared/time.js';
 
 const holidayFileSchema = z.strictObject({
@@ -20,7 +19,7 @@ export type HolidayEntry = { date: string; kind: 'national' | 'cuti_bersama'; na
 
 /** The seed holiday table (national holidays and cuti bersama per year, with the decree), validated when loaded. */
 export function loadHolidayEntries(file = path.join(DEFAULT_CATALOGUE_DIR, 'holidays.json')): HolidayEntry[] {
-  const data = holidayFileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const data = parseDataFile(file, holidayFileSchema, { title: 'The holiday table is not valid', error: Error });
   const out: HolidayEntry[] = [];
   for (const [year, y] of Object.entries(data.years)) {
     for (const h of y.holidays) {
