@@ -4,8 +4,9 @@ import type { FeeService } from '../fees/fees.service.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { readableCode } from '../shared/crypto.js';
 import { yearIn } from '../shared/time.js';
+import { slaDueOn } from '../sla/sla.js';
 import type { ActionPlan } from './action-plan.js';
-import { nextSequenceValue, setFilingNumber } from './applications.repository.js';
+import { listEvents, nextSequenceValue, setFilingNumber, setSlaDueOn } from './applications.repository.js';
 
 /** What an effect works with inside the action's transaction, after the state change was written. */
 export type EffectContext = {
@@ -55,6 +56,29 @@ export const numberOnFirstFiling: ActionEffect = {
         }
       : null,
 };
+
+/**
+ * The work queue's due date (sla.ts slaDueOn) for the state the file enters, from its timeline with
+ * this move and the office's holidays, both read before the transaction; null when no clock runs.
+ */
+export function slaDueDate(deps: { db: Kysely<Database>; holidays: { forTenant(tenantId: string): Promise<ReadonlySet<string>> } }): ActionEffect {
+  return {
+    name: 'application.slaDueOn',
+    async prepare(plan) {
+      const { app } = plan;
+      const [events, holidays] = await Promise.all([listEvents(deps.db, app.tenant_id, app.id), deps.holidays.forTenant(app.tenant_id)]);
+      const dueOn = slaDueOn({
+        events: [...events, { from_state: plan.from, to_state: plan.to, created_at: plan.now }],
+        workflow: plan.workflow,
+        slaWorkingDays: plan.definition.slaWorkingDays,
+        timeZone: plan.timeZone,
+        holidays,
+      });
+      if (dueOn === app.sla_due_on) return null;
+      return ({ trx }) => setSlaDueOn(trx, app.id, dueOn);
+    },
+  };
+}
 
 /** Tells the applicant: filed (with the claim code for a front-desk file nobody has claimed yet), or moved on. */
 export const notifyApplicant: ActionEffect = {

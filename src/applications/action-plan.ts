@@ -4,6 +4,7 @@ import { type Answers, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { Application, ApplicationUpdate } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
+import { localDate } from '../shared/time.js';
 import { planTransition, stateKind, type WorkflowFacts } from '../workflow/workflow.engine.js';
 import type { StateKind, WorkflowAction, WorkflowDefinition } from '../workflow/workflow.schema.js';
 
@@ -39,8 +40,8 @@ export type ActionPlan = {
   /** What the timeline event and the audit row record (effects add what they did). */
   data: Record<string, unknown>;
   now: string;
-  /** The office's calendar date today, in its time zone. */
-  today: string;
+  /** The office's IANA time zone (its calendar dates: today, the SLA's working days). */
+  timeZone: string;
 };
 
 /**
@@ -58,9 +59,9 @@ export function planAction(input: {
   facts: WorkflowFacts;
   request: ActionRequest;
   now: string;
-  today: string;
+  timeZone: string;
 }): ActionPlan {
-  const { actor, app, definition, workflow, request, now, today } = input;
+  const { actor, app, definition, workflow, request, now, timeZone } = input;
   const { action, to } = planTransition({
     workflow,
     state: app.state,
@@ -79,7 +80,7 @@ export function planAction(input: {
   const fromKind = stateKind(workflow, app.state);
   const toKind = stateKind(workflow, to);
   if ((fromKind === 'draft' || fromKind === 'applicant') && toKind === 'office') {
-    const { problems } = validateAnswers(definition.fields, JSON.parse(app.answers) as Answers, { complete: true, today });
+    const { problems } = validateAnswers(definition.fields, JSON.parse(app.answers) as Answers, { complete: true, today: localDate(now, timeZone) });
     if (problems.length) throw new AppError('invalid_answers', 'answers incomplete', { fields: problems });
   }
 
@@ -123,6 +124,6 @@ export function planAction(input: {
     set,
     data,
     now,
-    today,
+    timeZone,
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { contentDisposition } from '../http/content-disposition.js';
 import { requireActor } from '../http/context.js';
 import { problemResponses, uuidParam } from '../http/common.schemas.js';
 import { AppError } from '../shared/errors.js';
@@ -16,7 +17,10 @@ import {
   toApplicationView,
   toDocumentView,
   toSummary,
+  toWorkQueueItem,
   updateApplicationBody,
+  workQueueQuery,
+  workQueueSchema,
 } from './applications.schemas.js';
 
 const bearer = [{ bearer: [] }];
@@ -29,14 +33,6 @@ const idempotencyHeader = z.object({
     .optional()
     .describe('Any unique string per intended operation; a retry with the same key returns the first result'),
 });
-
-/** RFC 6266 / RFC 8187: an ASCII fallback plus the exact UTF-8 name. */
-function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  // RFC 8187 attr-chars: encodeURIComponent leaves ' ( ) * bare, which the grammar does not allow.
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
 
 export function applicationRoutes(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -151,6 +147,28 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
         filters: { ...rest, permitCode: permitType?.toUpperCase(), limit: pageSize, offset: (page - 1) * pageSize },
       });
       return { items: rows.map(toSummary), page, pageSize, total };
+    },
+  });
+
+  r.get('/api/v1/work-queue', {
+    schema: {
+      operationId: 'listWorkQueue',
+      tags: ['Case work'],
+      summary: 'Staff: the files waiting for your role (or held by you), soonest due first, one page at a time; the same queue as the office’s work-queue page',
+      security: bearer,
+      querystring: workQueueQuery,
+      response: { 200: workQueueSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const actor = requireActor(request);
+      const { page, pageSize, permitType, mine, ...filters } = request.query;
+      const queue = await services.applications.listWorkQueue({
+        actor,
+        filters: { ...filters, permitCode: permitType?.toUpperCase(), mine: mine === 'true' },
+        page,
+        pageSize,
+      });
+      return { items: queue.items.map(toWorkQueueItem), page: queue.page, pageSize: queue.pageSize, total: queue.total };
     },
   });
 
@@ -286,7 +304,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
       const { doc, stream } = await services.documents.openDocument({ actor, applicationId: request.params.id, documentId: request.params.documentId });
       return reply
         .header('content-type', doc.media_type)
-        .header('content-disposition', contentDisposition(doc.file_name))
+        .header('content-disposition', contentDisposition('attachment', doc.file_name))
         .header('cache-control', 'private, no-store')
         .send(stream);
     },

@@ -5,6 +5,7 @@ import type { Application, Document } from '../db/schema.js';
 import { localisedSchema, uuidParam } from '../http/common.schemas.js';
 import { type WorkflowFacts, stateOf } from '../workflow/workflow.engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
+import { type ApplicationSummary, OPEN_SLA_STATUSES, WORK_QUEUE_PAGE_SIZE } from './application-lists.js';
 import { availableActions } from './applications.service.js';
 import type { SlaResult } from '../sla/sla.js';
 
@@ -241,5 +242,60 @@ export function toSummary(app: Application): z.infer<typeof applicationSummarySc
     applicantName: app.applicant_name,
     submittedAt: app.submitted_at,
     updatedAt: app.updated_at,
+  };
+}
+
+/** GET /api/v1/work-queue: the filters of the office's queue page, and its page. */
+export const workQueueQuery = z.strictObject({
+  permitType: z
+    .string()
+    .regex(/^[A-Za-z0-9]{2,12}$/)
+    .optional(),
+  channel: z.enum(CHANNELS).optional(),
+  state: z
+    .string()
+    .regex(/^[a-z_]{2,40}$/)
+    .optional(),
+  sla: z.enum(OPEN_SLA_STATUSES).optional().describe('on_track, due_soon, overdue, or paused (with the applicant)'),
+  q: z.string().max(100).optional().describe('Part of the number or the applicant’s name'),
+  mine: z.enum(['true', 'false']).optional().describe('true: only the files you hold'),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(WORK_QUEUE_PAGE_SIZE),
+});
+
+export const workQueueItemSchema = z
+  .object({
+    id: z.string(),
+    number: z.string().nullable(),
+    permitType: z.object({ code: z.string(), name: localisedSchema }),
+    state: z.object({ code: z.string(), kind: z.string(), label: localisedSchema }),
+    channel: z.enum(CHANNELS),
+    applicantName: z.string(),
+    sla: z.object({
+      status: z.enum(['not_started', 'on_track', 'due_soon', 'overdue', 'paused', 'closed']),
+      dueDate: z.string().nullable().describe('YYYY-MM-DD in the office time zone: the last working day the service standard allows'),
+    }),
+    assignedTo: z.string().nullable().describe('The officer holding the file'),
+    heldByYou: z.boolean(),
+    submittedAt: z.string().nullable(),
+  })
+  .meta({ id: 'WorkQueueItem' });
+
+export const workQueueSchema = z
+  .object({ items: z.array(workQueueItemSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
+  .meta({ id: 'WorkQueue' });
+
+export function toWorkQueueItem(s: ApplicationSummary): z.infer<typeof workQueueItemSchema> {
+  return {
+    id: s.id,
+    number: s.number,
+    permitType: s.permitType,
+    state: { code: s.state.code, kind: s.state.kind, label: s.state.label },
+    channel: s.channel,
+    applicantName: s.applicantName,
+    sla: s.sla,
+    assignedTo: s.assignedTo,
+    heldByYou: s.heldByYou,
+    submittedAt: s.submittedAt,
   };
 }

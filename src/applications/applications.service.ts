@@ -14,11 +14,12 @@ import { isUniqueViolation } from '../db/unique-violation.js';
 import { isEmail, normalisePhone } from '../shared/identifiers.js';
 import { AppError } from '../shared/errors.js';
 import { computeSla } from '../sla/sla.js';
-import { type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
+import { type Clock, isoNow, todayIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { actionsFor, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
-import { type ActionEffect, type EffectRun, notifyApplicant, numberOnFirstFiling } from './action-effects.js';
+import { type ActionEffect, type EffectRun, notifyApplicant, numberOnFirstFiling, slaDueDate } from './action-effects.js';
+import { createApplicationLists } from './application-lists.js';
 import { type ActionRequest, planAction } from './action-plan.js';
 import {
   type ApplicationFilters,
@@ -73,7 +74,8 @@ export function factsFor(definition: PermitTypeDefinition, app: Application, doc
 export function createApplicationService(deps: ApplicationDeps) {
   const { db, clock, catalogue } = deps;
   // The application's own effects; features add theirs with registerEffects (services.ts).
-  const effects: ActionEffect[] = [numberOnFirstFiling, notifyApplicant];
+  const effects: ActionEffect[] = [numberOnFirstFiling, slaDueDate(deps), notifyApplicant];
+  const lists = createApplicationLists(deps);
 
   /** Loads an application the actor may see, or throws not_found (never revealing that it exists). */
   async function loadVisible(actor: Actor, applicationId: string): Promise<Application> {
@@ -181,6 +183,7 @@ export function createApplicationService(deps: ApplicationDeps) {
       inspection_scheduled_for: null,
       inspection_officer_id: null,
       renews_permit_id: input.renewsPermitId ?? null,
+      sla_due_on: null,
     };
     try {
       await db.transaction().execute(async (trx) => {
@@ -281,7 +284,7 @@ export function createApplicationService(deps: ApplicationDeps) {
       facts: factsFor(definition, app, docs),
       request: input,
       now,
-      today: localDate(now, tenant.time_zone),
+      timeZone: tenant.time_zone,
     });
     const runs: EffectRun[] = [];
     for (const effect of effects) {
@@ -410,7 +413,22 @@ export function createApplicationService(deps: ApplicationDeps) {
     return (await findApplication(db, app.tenant_id, app.id))!;
   }
 
-  return { createApplication, updateApplication, performAction, registerEffects, getApplication, listApplications, loadVisible, claimApplication };
+  return {
+    createApplication,
+    updateApplication,
+    performAction,
+    registerEffects,
+    getApplication,
+    listApplications,
+    loadVisible,
+    claimApplication,
+    /** The work queue of a role (the office's queue page and GET /api/v1/work-queue). */
+    listWorkQueue: lists.listWorkQueue,
+    /** Lists with state and SLA from one page query: the applicant's own files (/permohonan). */
+    listApplicationSummaries: lists.listApplicationSummaries,
+    /** After the office's holidays changed: every open file's due date worked out again. */
+    recomputeDueDates: lists.recomputeDueDates,
+  };
 }
 export type ApplicationService = ReturnType<typeof createApplicationService>;
 

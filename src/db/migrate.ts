@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_sla_alerts.js';
 import * as m0007 from './migrations/0007_casework.js';
 import * as m0008 from './migrations/0008_signing.js';
 import * as m0009 from './migrations/0009_permits.js';
+import * as m0010 from './migrations/0010_work_queue.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -21,20 +22,21 @@ const migrations: Record<string, Migration> = {
   '0007_casework': m0007,
   '0008_signing': m0008,
   '0009_permits': m0009,
+  '0010_work_queue': m0010,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 /** Brings the schema up to date; throws if a migration fails (the failed one is rolled back). */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** Undoes every migration, newest first (npm run seed rebuilds from nothing). */
 export async function migrateToNothing(db: Db): Promise<void> {
   const { error } = await new Migrator({ db, provider }).migrateTo(NO_MIGRATIONS);
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
 }

@@ -133,6 +133,12 @@ export interface ApplicationsTable {
   inspection_officer_id: string | null;
   /** A renewal: the permit this application renews. */
   renews_permit_id: string | null;
+  /**
+   * The work queue's read model: the last working day the SLA allows (YYYY-MM-DD, office time zone;
+   * sla.ts slaDueOn), set in each transition's transaction; null while no clock runs (not filed, with
+   * the applicant, closed).
+   */
+  sla_due_on: string | null;
 }
 
 export interface NumberSequencesTable {

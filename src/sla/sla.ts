@@ -241,3 +241,82 @@ export function computeSla(input: ComputeSlaInput): SlaResult {
     stateOverdue: stateUsed !== null && stateSla !== null && stateUsed > stateSla,
   };
 }
+
+/** A running clock with this many working days or fewer left is 'due_soon' (computeSla's default). */
+export const DUE_SOON_DAYS = 2;
+
+function previousDate(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The latest working day on or before `date` (YYYY-MM-DD). */
+export function workingDayOnOrBefore(date: string, holidays: ReadonlySet<string>): string {
+  let d = date;
+  while (!isWorkingDay(d, holidays)) d = previousDate(d);
+  return d;
+}
+
+/** The working day `n` working days after `date` (YYYY-MM-DD; the date itself does not count); `date` itself for 0. */
+export function workingDaysAfter(date: string, n: number, holidays: ReadonlySet<string>): string {
+  let d = date;
+  for (let left = n; left > 0;) {
+    d = nextDate(d);
+    if (isWorkingDay(d, holidays)) left--;
+  }
+  return d;
+}
+
+/**
+ * What `applications.sla_due_on` stores: the last working day the SLA allows the office, so that a
+ * file is overdue from the next working day on. Null unless the clock runs (not filed, with the
+ * applicant, closed). Worked out when the file enters its state and unchanged while the clock runs,
+ * because each working day that passes is one day used and one day fewer left: filed Monday 6 July
+ * 2026 with 5 working days, it is Monday 13 July; on the 13th computeSla says 0 left (due soon), on
+ * Tuesday 14 July overdue. It changes only when the file moves, or when the holidays change.
+ *
+ * While days are left this is computeSla's dueDate. A file that comes back to the office with its
+ * days used up has no such date ahead: it stores the last working day up to its return when exactly
+ * none are left (overdue from the next working day), or the working day before that when it is
+ * already over (overdue at once), so that slaStatusOn agrees with computeSla for it too.
+ */
+export function slaDueOn(input: Omit<ComputeSlaInput, 'now'>): string | null {
+  const { events, timeZone, holidays } = input;
+  const last = events.at(-1);
+  if (!last) return null;
+  const sla = computeSla({ ...input, now: last.created_at });
+  if (sla.status !== 'on_track' && sla.status !== 'due_soon' && sla.status !== 'overdue') return null;
+  // When the file entered its state: a claim records an event without moving it.
+  const entered = [...events].reverse().find((e) => e.from_state !== e.to_state)?.created_at ?? last.created_at;
+  const leftAtEntry = sla.remainingWorkingDays + workingDaysBetween(entered, last.created_at, timeZone, holidays);
+  if (leftAtEntry > 0) return addWorkingDays(entered, leftAtEntry, timeZone, holidays);
+  const lastOpen = workingDayOnOrBefore(officeDate(entered, timeZone), holidays);
+  return leftAtEntry === 0 ? lastOpen : workingDayOnOrBefore(previousDate(lastOpen), holidays);
+}
+
+/** The dates that sort a stored due date into computeSla's status on one office day (see slaStatusOn). */
+export type SlaBounds = {
+  /** A due date before this (the latest working day up to today) is overdue. */
+  overdueBefore: string;
+  /** A due date up to this (the DUE_SOON_DAYS-th working day after today) that is not overdue is due soon; later is on track. */
+  dueSoonUntil: string;
+};
+
+export function slaBounds(today: string, holidays: ReadonlySet<string>, dueSoonDays = DUE_SOON_DAYS): SlaBounds {
+  return { overdueBefore: workingDayOnOrBefore(today, holidays), dueSoonUntil: workingDaysAfter(today, dueSoonDays, holidays) };
+}
+
+export type OpenSlaStatus = Extract<SlaStatus, 'on_track' | 'due_soon' | 'overdue' | 'paused'>;
+
+/**
+ * The SLA status of an open, filed file from its stored due date alone (no timeline read), the same
+ * as computeSla gives: overdue once a working day after the due date has come (used > SLA), due soon
+ * while at most DUE_SOON_DAYS working days are left, paused while no clock runs. The work queue's
+ * SQL filters with the same bounds (applications.repository listWorkQueue).
+ */
+export function slaStatusOn(dueOn: string | null, bounds: SlaBounds): OpenSlaStatus {
+  if (dueOn === null) return 'paused';
+  if (dueOn < bounds.overdueBefore) return 'overdue';
+  return dueOn <= bounds.dueSoonUntil ? 'due_soon' : 'on_track';
+}

@@ -24,7 +24,7 @@ import { CsrfError, redirectToSignIn } from './pages/helpers.js';
 import { registryPages } from '../permits/registry.pages.js';
 import { verifyPages } from '../permits/verify.pages.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
-import { officePages } from './office/office.routes.js';
+import { workQueuePages } from '../applications/work-queue.pages.js';
 import { intakePages } from '../applications/pages/intake.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
@@ -44,7 +44,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   applyPages(app, services);
   myApplicationsPages(app, services);
   secondFactorPages(app, services);
-  officePages(app, services);
+  workQueuePages(app, services);
   intakePages(app, services);
   claimPages(app, services);
   officeApplicationPages(app, services);

@@ -60,6 +60,7 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
       catalogue: ctx.services.catalogue,
       address: { baseUrl: ctx.services.config.baseUrl, defaultTenant: ctx.services.config.defaultTenant },
       dataKey: ctx.services.config.dataEncryptionKey,
+      clock: ctx.services.clock,
     };
     return createNotificationHandlers(deps);
   };

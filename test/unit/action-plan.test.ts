@@ -58,12 +58,13 @@ function application(over: Partial<Application> = {}): Application {
     inspection_scheduled_for: null,
     inspection_officer_id: null,
     renews_permit_id: null,
+    sla_due_on: null,
     ...over,
   };
 }
 
 function plan(who: Actor, app: Application, request: Parameters<typeof planAction>[0]['request']) {
-  return planAction({ actor: who, app, definition, workflow, facts: allFacts, request, now: NOW, today: '2026-11-20' });
+  return planAction({ actor: who, app, definition, workflow, facts: allFacts, request, now: NOW, timeZone: 'Asia/Jakarta' });
 }
 
 function refusal(fn: () => unknown): AppError {
@@ -146,7 +147,7 @@ describe('planAction: a workflow action decided without reading or writing anyth
         facts: allFacts,
         request: { action: 'sign' },
         now: NOW,
-        today: '2026-11-20',
+        timeZone: 'Asia/Jakarta',
       }),
     );
     expect(refused.code).toBe('forbidden');

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/catalogue/catalogue.loader.js';
 import { addWorkingDays, loadHolidays } from '../../src/sla/calendar.js';
-import { computeSla, type ComputeSlaInput, type SlaEvent, type SlaWorkflow, workingDatesBetween, workingDaysBetween } from '../../src/sla/sla.js';
+import {
+  computeSla,
+  type ComputeSlaInput,
+  type SlaEvent,
+  type SlaWorkflow,
+  slaBounds,
+  slaDueOn,
+  slaStatusOn,
+  workingDatesBetween,
+  workingDaysBetween,
+} from '../../src/sla/sla.js';
 
 const TZ = 'Asia/Jakarta';
 /** The seed table (SKB 3 Menteri 2026, complete; 2025 partial; no 2027 yet). */
@@ -390,5 +400,75 @@ describe('computeSla', () => {
     expect(() => sla(withPause, '2026-07-20 12:00', -1)).toThrow(RangeError);
     expect(() => sla(withPause, '2026-07-20 12:00', 15, { dueSoonDays: 1.5 })).toThrow(RangeError);
     expect(() => sla(withPause, '2026-07-20 12:00', 15, { now: 'soon' })).toThrow(RangeError);
+  });
+});
+
+describe('the stored due date (slaDueOn) and the status read from it (slaStatusOn) agree with computeSla', () => {
+  const seed = loadCatalogue().workflows.find((w) => w.code === 'standard-fee')!;
+  const at = (ms: number) => new Date(ms).toISOString();
+
+  it('keeps the due date while the clock runs: filed Mon 6 Jul 2026 with 5 days, due Mon 13 Jul; overdue on the 14th', () => {
+    const events = [
+      { from_state: null, to_state: 'draft', created_at: wib('2026-07-01 09:00') },
+      { from_state: 'draft', to_state: 'submitted', created_at: wib('2026-07-06 09:00') },
+    ];
+    const input = { events, workflow: seed, slaWorkingDays: 5, timeZone: TZ, holidays };
+    expect(slaDueOn(input)).toBe('2026-07-13');
+    const status = (day: string) => slaStatusOn(slaDueOn(input), slaBounds(day, holidays));
+    expect([status('2026-07-08'), status('2026-07-09'), status('2026-07-13'), status('2026-07-14')]).toEqual(['on_track', 'due_soon', 'due_soon', 'overdue']);
+    // Back with the applicant: no due date, the clock is paused.
+    const returned = [...events, { from_state: 'submitted', to_state: 'returned_to_applicant', created_at: wib('2026-07-07 10:00') }];
+    expect(slaDueOn({ ...input, events: returned })).toBeNull();
+    expect(slaStatusOn(null, slaBounds('2026-07-08', holidays))).toBe('paused');
+  });
+
+  it('on random timelines over the 2026 holidays, with returns, claims and files that come back late', () => {
+    let seedState = 20260706;
+    const random = (n: number) => {
+      seedState = (seedState * 1103515245 + 12345) % 2 ** 31;
+      return seedState % n;
+    };
+    const moves: Record<string, string[]> = {
+      submitted: ['verification', 'returned_to_applicant'],
+      verification: ['technical_review', 'returned_to_applicant', 'verification'],
+      technical_review: ['fee_assessment', 'returned_to_applicant'],
+      fee_assessment: ['awaiting_payment'],
+      awaiting_payment: ['approval'],
+      approval: ['signing'],
+      signing: ['issued'],
+      returned_to_applicant: ['resubmitted'],
+      resubmitted: ['verification'],
+    };
+    let compared = 0;
+    const seen = new Set<string>();
+    for (let run = 0; run < 400; run++) {
+      let t = Date.parse('2026-01-02T01:00:00Z') + random(330) * 86_400_000 + random(24) * 3_600_000;
+      const events: SlaEvent[] = [{ from_state: null, to_state: 'draft', created_at: at(t) }];
+      let state = 'submitted';
+      t += random(3) * 86_400_000;
+      events.push({ from_state: 'draft', to_state: state, created_at: at(t) });
+      const slaWorkingDays = random(12);
+      for (let step = random(7); step > 0 && moves[state]; step--) {
+        t += random(state === 'returned_to_applicant' ? 20 : 5) * 86_400_000 + random(12) * 3_600_000;
+        // A claim: an event that moves nothing.
+        const next = state === 'verification' && random(4) === 0 ? state : moves[state]![random(moves[state]!.length)]!;
+        events.push({ from_state: state, to_state: next, created_at: at(t) });
+        state = next;
+      }
+      const input = { events, workflow: seed, slaWorkingDays, timeZone: TZ, holidays };
+      const dueOn = slaDueOn(input);
+      for (let later = 0; later < 30; later++) {
+        const now = t + later * 86_400_000 * 0.45;
+        const expected = computeSla({ ...input, now: at(now) });
+        if (expected.status === 'closed') continue;
+        const today = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(now));
+        expect(slaStatusOn(dueOn, slaBounds(today, holidays)), `run ${run}, ${today}: ${JSON.stringify(events)}`).toBe(expected.status);
+        if (expected.status !== 'paused' && expected.remainingWorkingDays > 0) expect(dueOn).toBe(expected.dueDate);
+        seen.add(expected.status);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(5000);
+    expect([...seen].sort()).toEqual(['due_soon', 'on_track', 'overdue', 'paused']);
   });
 });
