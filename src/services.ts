@@ -63,7 +63,7 @@ export function createServices(input: {
   const notes = createNoteService({ db, clock });
   const assignment = createAssignmentService({ db, clock, catalogue });
   const intake = createIntakeService({ catalogue, applications, documents });
-  const overdue = createOverdueJob({ db, clock, applications });
+  const overdue = createOverdueJob({ db, clock, catalogue, holidays });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });

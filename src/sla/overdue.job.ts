@@ -1,46 +1,63 @@
+import { requireAccess, systemActor } from '../access/access.js';
+import { listNewlyOverdue, recordSlaAlert, timelinesOf } from '../applications/applications.repository.js';
+import { listStaffAccounts } from '../auth/staff.repository.js';
+import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
-import type { ApplicationService } from '../applications/applications.service.js';
+import type { Job } from '../jobs/jobs.js';
 import { enqueue } from '../outbox/outbox.repository.js';
-import { type Clock, isoNow } from '../shared/time.js';
+import { type Clock, isoNow, todayIn } from '../shared/time.js';
+import { listTenants } from '../tenants/tenants.repository.js';
+import { computeSla, slaBounds } from './sla.js';
+
+/** How many overdue files one statement reads the timelines of (the used days the head is told). */
+const BATCH = 200;
 
 /**
  * Finds files past their service standard and tells the head of office, once per file per stay in a
- * state. The sla_alerts row and the outbox rows commit together, and the primary key makes a second
- * instance running the same scan a no-op. Run it every few minutes (server.ts) or on demand.
+ * state. Each office is scanned by its own system actor (no person is impersonated). The candidates
+ * come from one summary query on the stored due date (a running clock due before the latest working
+ * day up to the office's today, not yet alerted in this stay); only those are read further, for the
+ * message's used days. The sla_alerts row and the outbox rows commit together, and the primary key
+ * makes a second instance running the same scan a no-op.
  */
-export function createOverdueJob(deps: { db: Db; clock: Clock; applications: ApplicationService }) {
-  async function runOnce(): Promise<{ alerted: number }> {
+export function createOverdueJob(deps: {
+  db: Db;
+  clock: Clock;
+  catalogue: Pick<CatalogueService, 'getVersion'>;
+  holidays: { forTenant(tenantId: string): Promise<ReadonlySet<string>> };
+}) {
+  const { db, catalogue } = deps;
+
+  async function scanOffice(tenant: { id: string; time_zone: string }, clock: Clock): Promise<number> {
+    requireAccess({ actor: systemActor(tenant.id, 'sla-overdue'), permission: 'system.overdueScan', resource: { tenantId: tenant.id } });
+    const heads = (await listStaffAccounts(db, tenant.id)).filter((u) => u.role === 'head' && !u.disabled_at);
+    if (heads.length === 0) return 0;
+    const holidays = await deps.holidays.forTenant(tenant.id);
+    const { overdueBefore } = slaBounds(todayIn(clock, tenant.time_zone), holidays);
+    const due = await listNewlyOverdue(db, tenant.id, overdueBefore);
     let alerted = 0;
-    const tenants = await deps.db.selectFrom('tenants').select('id').execute();
-    for (const tenant of tenants) {
-      const heads = await deps.db
-        .selectFrom('users')
-        .select('id')
-        .where('tenant_id', '=', tenant.id)
-        .where('role', '=', 'head')
-        .where('disabled_at', 'is', null)
-        .execute();
-      if (heads.length === 0) continue;
-      // Only filed, open files; the SLA computation decides which are overdue.
-      const open = await deps.db
-        .selectFrom('applications')
-        .select(['id', 'state_entered_at'])
-        .where('tenant_id', '=', tenant.id)
-        .where('number', 'is not', null)
-        .where('decided_at', 'is', null)
-        .execute();
-      const system = { userId: heads[0]!.id, tenantId: tenant.id, role: 'head' as const, name: 'SLA' };
-      for (const row of open) {
-        const { sla } = await deps.applications.getApplication({ actor: system, applicationId: row.id });
+    for (let i = 0; i < due.length; i += BATCH) {
+      const batch = due.slice(i, i + BATCH);
+      const timelines = await timelinesOf(
+        db,
+        tenant.id,
+        batch.map((r) => r.id),
+      );
+      for (const row of batch) {
+        const { definition, workflow } = await catalogue.getVersion(row.permit_type_version_id);
+        const sla = computeSla({
+          events: timelines.get(row.id) ?? [],
+          workflow,
+          slaWorkingDays: definition.slaWorkingDays,
+          now: clock.now(),
+          timeZone: tenant.time_zone,
+          holidays,
+        });
+        // A due date the holidays moved since it was stored waits for its recomputation.
         if (sla.status !== 'overdue') continue;
-        const now = isoNow(deps.clock);
-        const sent = await deps.db.transaction().execute(async (trx) => {
-          const res = await trx
-            .insertInto('sla_alerts')
-            .values({ application_id: row.id, state_entered_at: row.state_entered_at, tenant_id: tenant.id, created_at: now })
-            .onConflict((oc) => oc.columns(['application_id', 'state_entered_at']).doNothing())
-            .executeTakeFirst();
-          if (Number(res.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+        const now = isoNow(clock);
+        const sent = await db.transaction().execute(async (trx) => {
+          if (!(await recordSlaAlert(trx, { applicationId: row.id, stateEnteredAt: row.state_entered_at, tenantId: tenant.id, now }))) return false;
           for (const head of heads) {
             await enqueue(trx, {
               tenantId: tenant.id,
@@ -59,8 +76,17 @@ export function createOverdueJob(deps: { db: Db; clock: Clock; applications: App
         if (sent) alerted++;
       }
     }
+    return alerted;
+  }
+
+  /** One scan of every office on `clock` (the service clock unless the jobs loop gives its own). */
+  async function runOnce(clock: Clock = deps.clock): Promise<{ alerted: number }> {
+    let alerted = 0;
+    for (const tenant of await listTenants(db)) alerted += await scanOffice(tenant, clock);
     return { alerted };
   }
-  return { runOnce };
+
+  const job: Job = { name: 'sla-overdue', intervalMs: 10 * 60_000, run: (clock) => runOnce(clock) };
+  return { ...job, runOnce };
 }
 export type OverdueJob = ReturnType<typeof createOverdueJob>;

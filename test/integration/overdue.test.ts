@@ -42,4 +42,18 @@ describe.each(DIALECTS)('overdue files are reported to the head (%s)', (dialect)
     await ctx.services.outbox.drain();
     expect(await headMail()).toHaveLength(2);
   });
+
+  it('is a job of the jobs loop, every ten minutes, on the clock the loop gives it', async () => {
+    const job = ctx.services.overdue;
+    expect({ name: job.name, intervalMs: job.intervalMs }).toEqual({ name: 'sla-overdue', intervalMs: 10 * 60_000 });
+    const citizen = await userWithToken(ctx, 'applicant');
+    const late = await readyDraft(ctx, citizen.token, 'AK1');
+    await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${late}/submit`, headers: auth(citizen.token) });
+    expect(await job.run(ctx.clock)).toEqual({ alerted: 0 });
+    // The service clock stays; the loop's clock is ten days on.
+    const later = { now: () => new Date(ctx.clock.now().getTime() + 10 * 24 * 3_600_000) };
+    expect(await job.run(later)).toEqual({ alerted: 1 });
+    const alerts = await ctx.db.selectFrom('sla_alerts').select('application_id').where('application_id', '=', late).execute();
+    expect(alerts).toHaveLength(1);
+  });
 });
