@@ -11,6 +11,7 @@ import { catalogueRoutes } from './catalogue/catalogue.routes.js';
 import { registerRequestContext } from './http/context.js';
 import { feeRoutes } from './fees/fees.routes.js';
 import { healthRoutes } from './http/health.routes.js';
+import { inspectionRoutes } from './inspections/inspections.routes.js';
 import { registerErrorHandling, sendProblem } from './http/problem.js';
 import { AppError } from './shared/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -94,6 +95,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   catalogueRoutes(app, services);
   authRoutes(app, services);
   applicationRoutes(app, services);
+  inspectionRoutes(app, services);
   feeRoutes(app, services);
   trackingRoutes(app, services);
   signingRoutes(app, services);

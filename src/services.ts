@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { recordComputedFee } from './applications/action-effects.js';
 import { createApplicationService } from './applications/applications.service.js';
+import { auditCheckpointsJob } from './audit/audit.jobs.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createAssignmentService } from './applications/assignment.service.js';
 import { createIntakeService } from './applications/intake.service.js';
@@ -23,8 +24,10 @@ import { createNotificationHandlers } from './notifications/notifications.handle
 import { createNotificationService } from './notifications/notifications.service.js';
 import { permitEffects } from './permits/permits.effects.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
+import { expiryRemindersJob } from './permits/permits.jobs.js';
 import { createPermitService } from './permits/permits.service.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
+import type { Job } from './jobs/jobs.js';
 import type { Clock } from './shared/time.js';
 import { createEd25519Signer } from './signing/signer.js';
 import { createHolidayService } from './sla/holidays.service.js';
@@ -78,7 +81,10 @@ export function createServices(input: {
     handlers: createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey, clock }),
     pollMs: config.outboxPollMs,
   });
+  /** The jobs loop's work (server.ts): every instance runs each of them; each is safe beside another instance's run. */
+  const jobs: readonly Job[] = [outbox.job, overdue, expiryRemindersJob(permits), auditCheckpointsJob(audit)];
   return {
+    jobs,
     config,
     db,
     clock,
@@ -93,10 +99,7 @@ export function createServices(input: {
     inspections,
     intake,
     officeApplications,
-    // Shims for callers not moved yet (the lead removes them): casework → notes, assignment, inspections;
-    // the inspection functions left documents for inspections.
-    casework: { ...notes, assign: assignment.assignApplication, scheduleInspection: inspections.scheduleInspection },
-    documents: { ...documents, recordInspection: inspections.recordInspection, uploadInspectionPhoto: inspections.uploadInspectionPhoto },
+    documents,
     tracking,
     notifications,
     tenants,

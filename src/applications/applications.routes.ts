@@ -341,7 +341,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
     handler: async (request) => {
       const actor = requireActor(request);
-      const notes = await services.casework.listNotes({ actor, applicationId: request.params.id });
+      const notes = await services.notes.listNotes({ actor, applicationId: request.params.id });
       return { items: notes.map((n) => ({ id: n.id, kind: n.kind, authorRole: n.author_role, body: n.body, createdAt: n.created_at })) };
     },
   });
@@ -358,7 +358,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
     handler: async (request, reply) => {
       const actor = requireActor(request);
-      await services.casework.addNote({ actor, applicationId: request.params.id, ...request.body });
+      await services.notes.addNote({ actor, applicationId: request.params.id, ...request.body });
       return reply.code(201).send({ ok: true as const });
     },
   });
@@ -375,83 +375,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
     handler: async (request) => {
       const actor = requireActor(request);
-      await services.casework.assign({ actor, applicationId: request.params.id, assigneeId: request.body.assigneeId });
-      return view(request, request.params.id);
-    },
-  });
-
-  r.post('/api/v1/applications/:id/inspection-schedule', {
-    schema: {
-      operationId: 'scheduleInspection',
-      tags: ['Case work'],
-      summary: 'Technical team: plan the field inspection (date and officer)',
-      security: bearer,
-      params: applicationParams,
-      body: z.strictObject({ date: z.iso.date(), officerId: uuidParam }),
-      response: { 200: applicationSchema, ...problemResponses },
-    },
-    handler: async (request) => {
-      const actor = requireActor(request, ['technical']);
-      await services.casework.scheduleInspection({ actor, applicationId: request.params.id, ...request.body });
-      return view(request, request.params.id);
-    },
-  });
-
-  r.post('/api/v1/applications/:id/inspection/photos', {
-    config: { multipartUpload: true },
-    schema: {
-      operationId: 'uploadInspectionPhoto',
-      tags: ['Case work'],
-      summary: 'Technical team: add a photo from the field inspection (multipart/form-data, field "file"; JPEG or PNG, 10 MB at most)',
-      security: bearer,
-      consumes: ['multipart/form-data'],
-      params: applicationParams,
-      response: { 201: documentSchema, ...problemResponses },
-    },
-    handler: async (request, reply) => {
-      const actor = requireActor(request, ['technical']);
-      if (!request.isMultipart()) {
-        throw new AppError('invalid_input', 'not multipart', {
-          fields: [{ field: 'file', code: 'required', message: 'send the photo as multipart/form-data in a field named "file"' }],
-        });
-      }
-      let part;
-      try {
-        part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode) throw err;
-        throw new AppError('invalid_input', 'malformed multipart', {
-          fields: [{ field: 'file', code: 'required', message: 'send the photo in a field named "file"' }],
-        });
-      }
-      if (!part || part.fieldname !== 'file')
-        throw new AppError('invalid_input', 'no file part', {
-          fields: [{ field: 'file', code: 'required', message: 'send the photo in a field named "file"' }],
-        });
-      const doc = await services.documents.uploadInspectionPhoto({
-        actor,
-        applicationId: request.params.id,
-        fileName: part.filename,
-        claimedType: part.mimetype,
-        source: part.file,
-      });
-      return reply.code(201).send(toDocumentView(doc));
-    },
-  });
-
-  r.post('/api/v1/applications/:id/inspection', {
-    schema: {
-      operationId: 'recordInspection',
-      tags: ['Applications'],
-      summary: 'Technical team: record the result of the field inspection',
-      security: bearer,
-      params: applicationParams,
-      body: z.strictObject({ result: z.enum(['pass', 'fail']), findings: z.string().trim().min(1).max(5000) }),
-      response: { 200: applicationSchema, ...problemResponses },
-    },
-    handler: async (request) => {
-      const actor = requireActor(request, ['technical']);
-      await services.documents.recordInspection({ actor, applicationId: request.params.id, ...request.body });
+      await services.assignment.assignApplication({ actor, applicationId: request.params.id, assigneeId: request.body.assigneeId });
       return view(request, request.params.id);
     },
   });

@@ -20,9 +20,6 @@ class LeaseLost extends Error {}
 
 export function createOutboxWorker(deps: { db: Db; clock: Clock; handlers: OutboxHandlers; logger?: FastifyBaseLogger; pollMs: number; batchSize?: number }) {
   const workerId = randomUUID();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = true;
 
   async function handle(row: OutboxRow): Promise<void> {
     try {
@@ -53,17 +50,6 @@ export function createOutboxWorker(deps: { db: Db; clock: Clock; handlers: Outbo
     return total;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = drain().catch((err: unknown) => {
-        deps.logger?.error({ err: (err as Error).message }, 'outbox poll failed');
-        return 0;
-      });
-      void running.finally(schedule);
-    }, deps.pollMs);
-  }
-
   /** The outbox in the jobs loop: each poll interval, every instance handles what is due (leases keep them apart). */
   const job: Job = { name: 'outbox', intervalMs: deps.pollMs, runAtStart: true, run: () => drain() };
 
@@ -71,15 +57,6 @@ export function createOutboxWorker(deps: { db: Db; clock: Clock; handlers: Outbo
     runOnce,
     drain,
     job,
-    start(): void {
-      stopped = false;
-      schedule();
-    },
-    async stop(): Promise<void> {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
   };
 }
 export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

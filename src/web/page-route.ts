@@ -81,7 +81,8 @@ export function parseForm<S extends Shape>(schema: S, body: unknown, maxFieldLen
   return result.success ? { ok: true, data: result.data, values } : { ok: false, errors: issuesToFieldErrors(result.error.issues), values };
 }
 
-function redirectToSignIn(req: FastifyRequest, reply: FastifyReply, returnTo?: string): FastifyReply {
+/** To the sign-in page, and back to `returnTo` (by default the page asked for) afterwards. */
+export function redirectToSignIn(req: FastifyRequest, reply: FastifyReply, returnTo?: string): FastifyReply {
   return reply.redirect(`/akun/masuk?kembali=${encodeURIComponent(returnTo ?? req.url)}`, 303);
 }
 

@@ -20,7 +20,7 @@ import { cataloguePages } from '../catalogue/catalogue.pages.js';
 import { mailboxPages } from '../notifications/mailbox.pages.js';
 import { trackingPages } from '../tracking/tracking.pages.js';
 import { languagePages } from './language.pages.js';
-import { CsrfError, redirectToSignIn } from './pages/helpers.js';
+import { CsrfError, redirectToSignIn, requirePageKit } from './page-route.js';
 import { registryPages } from '../permits/registry.pages.js';
 import { verifyPages } from '../permits/verify.pages.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
@@ -32,6 +32,8 @@ import { isPageRequest, registerWebContext } from './web-context.js';
 export async function registerWeb(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await registerWebContext(app, services);
+  // From here on a page form route registered without the kit stops the start (no route may skip anti-forgery).
+  requirePageKit(app, isPageRequest);
   assetRoutes(app);
   languagePages(app);
   cataloguePages(app, services);

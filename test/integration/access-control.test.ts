@@ -927,6 +927,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         getCurrentUser: {},
         createApplication: { payload: { permitTypeCode: PERMIT } },
         listApplications: {},
+        listWorkQueue: {},
         updateApplication: { payload: { answers: { floorCount: 2 } } },
         getApplication: {},
         submitApplication: {},

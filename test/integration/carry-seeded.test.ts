@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
-import { actsForApplicant } from '../../src/applications/applications.access.js';
+import { can } from '../../src/access/access.js';
 import type { Actor } from '../../src/access/actor.js';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../src/demo/demo-data.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
@@ -51,7 +51,7 @@ describe.each(DIALECTS)('every seeded application can be carried to a decision t
             .where('id', '=', app.applicant_id ?? app.intake_officer_id!)
             .executeTakeFirstOrThrow();
           const actor: Actor = { userId: owner.id, tenantId: ctx.tenant.id, role: owner.role as Role, name: owner.name };
-          expect(actsForApplicant(actor, app)).toBe(true);
+          expect(can(actor, 'application.act', { application: app })).toBe(true);
           for (const d of docs.filter((x) => x.review_status === 'refused')) {
             const r = definition.requirements.find((q) => q.code === d.requirement_code)!;
             const pdf = r.acceptedTypes.includes('pdf');

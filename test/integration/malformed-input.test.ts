@@ -43,6 +43,7 @@ const OPERATIONS = [
   'withdrawApplication',
   'getApplication',
   'listApplications',
+  'listWorkQueue',
   'performApplicationAction',
   'trackApplication',
   'getHealth',
@@ -156,6 +157,7 @@ const DEFAULT_WHO: Record<Op, Who> = {
   withdrawApplication: 'applicant',
   getApplication: 'applicant',
   listApplications: 'applicant',
+  listWorkQueue: 'verifier',
   performApplicationAction: 'applicant',
   trackApplication: 'anonymous',
   getHealth: 'anonymous',
@@ -817,6 +819,31 @@ const CASES: Case[] = [
     op: 'listApplications',
     name,
     send: () => ({ method: 'GET', url: `/api/v1/applications?${query}` }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+
+  // ── listWorkQueue ──────────────────────────────────────────────────────────────────────────────
+  ...(
+    [
+      ['a NaN page', 'page=NaN', { 'querystring.page': 'invalid_value' }],
+      ['page zero', 'page=0', { 'querystring.page': 'too_small' }],
+      ['a page beyond any number', `page=${'9'.repeat(400)}`, undefined],
+      ['a page size of a million', 'pageSize=1000000', { 'querystring.pageSize': 'too_big' }],
+      ['an SQL fragment as state', `state=${encodeURIComponent("draft' OR '1'='1")}`, { 'querystring.state': 'invalid_value' }],
+      ['a path traversal permit type', `permitType=${encodeURIComponent('../../etc/passwd')}`, { 'querystring.permitType': 'invalid_value' }],
+      ['an unknown channel', 'channel=teleport', { 'querystring.channel': 'invalid_value' }],
+      ['an unknown SLA status', 'sla=late', { 'querystring.sla': 'invalid_value' }],
+      ['"mine" as a word', 'mine=yes', { 'querystring.mine': 'invalid_value' }],
+      ['a 100 000-character search', `q=${HUGE}`, { 'querystring.q': 'too_long' }],
+      ['a NUL character in the search', 'q=Sari%00', undefined],
+      ['an unknown parameter', 'role=head', { 'querystring.role': 'unknown_field' }],
+      ['the SLA status given twice (an array)', 'sla=overdue&sla=paused', undefined],
+    ] as const
+  ).map(([name, query, fields]): Case => ({
+    op: 'listWorkQueue',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/work-queue?${query}` }),
     status: 400,
     ...(fields ? { fields: { ...fields } } : {}),
   })),
