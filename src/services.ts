@@ -57,6 +57,8 @@ export function createServices(input: {
   const fees = createFeeService({ db, catalogue, retribution: input.retribution ?? loadRetributionTable() });
   const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey });
   applications.registerEffects(recordComputedFee(fees));
+  // A holiday added or removed moves the due dates of the open files whose clock runs over it.
+  holidays.onChange(({ actor }) => applications.recomputeDueDates({ actor }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });

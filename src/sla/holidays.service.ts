@@ -25,6 +25,15 @@ function requireManager(actor: Actor): void {
 
 export function createHolidayService(deps: { db: Db; clock: Clock }) {
   const cache = new Map<string, Promise<ReadonlySet<string>>>();
+  /** Told after a change commits (services.ts: the open files' stored due dates are worked out again). */
+  const listeners: ((input: { actor: Actor }) => Promise<unknown>)[] = [];
+  function onChange(listener: (input: { actor: Actor }) => Promise<unknown>): void {
+    listeners.push(listener);
+  }
+  async function changed(actor: Actor): Promise<void> {
+    cache.delete(actor.tenantId);
+    for (const listener of listeners) await listener({ actor });
+  }
 
   async function forTenant(tenantId: string): Promise<ReadonlySet<string>> {
     let days = cache.get(tenantId);
@@ -116,7 +125,7 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
         occurredAt: now,
       });
     });
-    cache.delete(tenantId);
+    await changed(input.actor);
   }
 
   async function remove(input: { actor: Actor; date: string; decree: string }): Promise<void> {
@@ -136,9 +145,9 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
         occurredAt: now,
       });
     });
-    cache.delete(tenantId);
+    await changed(input.actor);
   }
 
-  return { forTenant, list, calendar, findHoliday, getHoliday, seedIfEmpty, upsert, remove };
+  return { forTenant, list, calendar, findHoliday, getHoliday, seedIfEmpty, upsert, remove, onChange };
 }
 export type HolidayService = ReturnType<typeof createHolidayService>;

@@ -13,7 +13,7 @@ export const uuidParam = z.string().regex(UUID);
 export const applicationParams = z.object({ id: uuidParam });
 
 /** The SLA due date in words (working days, paused while the file is with the applicant). */
-export function expectedBy(lang: Lang, sla: SlaResult): string {
+export function expectedBy(lang: Lang, sla: Pick<SlaResult, 'dueDate'>): string {
   return sla.dueDate ? formatDate(lang, `${sla.dueDate}T12:00:00Z`, 'UTC') : '–';
 }
 

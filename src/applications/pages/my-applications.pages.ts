@@ -27,15 +27,12 @@ export function myApplicationsPages(app: FastifyInstance, services: Services): v
   const load = (actor: Actor, id: string) => services.applications.getApplication({ actor, applicationId: id });
 
   page.get('/permohonan', { access: 'signed-in' }, async ({ req, reply, lang, actor }) => {
-    const { rows } = await services.applications.listApplications({ actor, filters: { limit: 100, offset: 0 } });
-    const items = await Promise.all(
-      rows.map(async (a) => {
-        const { definition, workflow, sla } = await load(actor, a.id);
-        const state = stateSummary(workflow, a.state);
-        return html`<li><h2><a href="/permohonan/${a.id}">${loc(lang, definition.name)}</a></h2>
-  <p>${a.number ?? t(lang, 'mine.draft')} · ${stateTag(lang, state)}</p>
-  <p>${loc(lang, state.nextStep)}${sla.dueDate ? html`<br><span class="muted">${t(lang, 'mine.expected', { date: expectedBy(lang, sla) })}</span>` : ''}</p></li>`;
-      }),
+    // One summary query for the whole list (no read per file).
+    const { items: files } = await services.applications.listApplicationSummaries({ actor, filters: { limit: 100, offset: 0 } });
+    const items = files.map(
+      (a) => html`<li><h2><a href="/permohonan/${a.id}">${loc(lang, a.permitType.name)}</a></h2>
+  <p>${a.number ?? t(lang, 'mine.draft')} · ${stateTag(lang, a.state)}</p>
+  <p>${loc(lang, a.state.nextStep)}${a.sla.dueDate ? html`<br><span class="muted">${t(lang, 'mine.expected', { date: expectedBy(lang, a.sla) })}</span>` : ''}</p></li>`,
     );
     return sendPage(req, reply, {
       title: t(lang, 'mine.title'),
