@@ -1,6 +1,6 @@
 import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
-import { type Answers, validateAnswers } from '../catalogue/answers.js';
+import { answersOf, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { Application, ApplicationUpdate } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
@@ -80,7 +80,7 @@ export function planAction(input: {
   const fromKind = stateKind(workflow, app.state);
   const toKind = stateKind(workflow, to);
   if ((fromKind === 'draft' || fromKind === 'applicant') && toKind === 'office') {
-    const { problems } = validateAnswers(definition.fields, JSON.parse(app.answers) as Answers, { complete: true, today: localDate(now, timeZone) });
+    const { problems } = validateAnswers(definition.fields, answersOf(app), { complete: true, today: localDate(now, timeZone) });
     if (problems.length) throw new AppError('invalid_answers', 'answers incomplete', { fields: problems });
   }
 

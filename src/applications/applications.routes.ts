@@ -5,6 +5,7 @@ import { contentDisposition } from '../http/content-disposition.js';
 import { requireActor } from '../http/context.js';
 import { problemResponses, uuidParam } from '../http/common.schemas.js';
 import { AppError } from '../shared/errors.js';
+import { readFilePart } from '../http/multipart.js';
 import type { Services } from '../services.js';
 import {
   CHANNELS,
@@ -247,27 +248,11 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
     handler: async (request, reply) => {
       const actor = requireActor(request);
-      if (!request.isMultipart()) {
-        throw new AppError('invalid_input', 'not multipart', {
-          fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }],
-        });
-      }
+      const part = await readFilePart(request, { maxBytes: services.config.maxUploadBytes, what: 'the file' });
       const malformed = () =>
         new AppError('invalid_input', 'malformed multipart', {
           fields: [{ field: 'file', code: 'required', message: 'send the file as multipart/form-data in a field named "file"' }],
         });
-      let part;
-      try {
-        part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode) throw err;
-        throw malformed();
-      }
-      if (!part || part.fieldname !== 'file') {
-        throw new AppError('invalid_input', 'no file part', {
-          fields: [{ field: 'file', code: 'required', message: 'send the file in a field named "file"' }],
-        });
-      }
       let parseError = false;
       part.file.on('error', () => {
         parseError = true;

@@ -1,3 +1,5 @@
+import { inspectionRecordOf } from '../inspections/inspections.repository.js';
+import { answersOf } from '../catalogue/answers.js';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
@@ -170,7 +172,7 @@ export function toApplicationView(
   const { app, definition, workflow, docs } = v;
   const state = stateOf(workflow, app.state);
   const byReq = new Map(docs.map((d) => [d.requirement_code, d]));
-  const inspection = app.inspection_result ? (JSON.parse(app.inspection_result) as { result: string }) : null;
+  const inspection = inspectionRecordOf(app);
   return {
     id: app.id,
     number: app.number,
@@ -180,7 +182,7 @@ export function toApplicationView(
     channel: app.channel,
     channelDetail: app.channel_detail,
     applicantName: app.applicant_name,
-    answers: JSON.parse(app.answers) as Record<string, string | number | boolean>,
+    answers: answersOf(app),
     fee: { amount: app.fee_amount, paid: v.facts.fee_paid && app.fee_amount !== null, paymentReference: app.payment_reference },
     inspection: inspection && app.inspection_recorded_at ? { result: inspection.result, recordedAt: app.inspection_recorded_at } : null,
     // Field-level access (ASVS v5.0.0-8.2.3): who holds the file and who inspects is for staff eyes.

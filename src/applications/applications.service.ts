@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { can, type Permission, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
-import { type Answers, validateAnswers } from '../catalogue/answers.js';
+import { type Answers, validateAnswers, answersOf } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
@@ -240,7 +240,7 @@ export function createApplicationService(deps: ApplicationDeps) {
     });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
     // A blank answer clears that field.
-    const merged: Answers = { ...(JSON.parse(app.answers) as Answers), ...answers };
+    const merged: Answers = { ...answersOf(app), ...answers };
     for (const [k, v] of Object.entries(input.answers)) if (v === null || v === '') delete merged[k];
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {

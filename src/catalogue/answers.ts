@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { FieldProblem } from '../shared/errors.js';
 import { isEmail, isValidKbli, isValidNib, isValidNpwp, nikProblem, normaliseNpwp, normalisePhone } from '../shared/identifiers.js';
 import { isCalendarDate } from '../shared/time.js';
@@ -5,6 +6,21 @@ import type { FieldDefinition } from './catalogue.schema.js';
 
 export type AnswerValue = string | number | boolean;
 export type Answers = Record<string, AnswerValue>;
+
+const answersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** An application's stored answers (its JSON column), read through a schema: a broken row fails loudly. */
+export function answersOf(app: { id: string; answers: string }): Answers {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(app.answers);
+  } catch {
+    raw = undefined;
+  }
+  const parsed = answersSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`application ${app.id} has unreadable answers`);
+  return parsed.data;
+}
 
 type Checked = { value: AnswerValue } | { problem: Omit<FieldProblem, 'field'> };
 

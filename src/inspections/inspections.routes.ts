@@ -5,12 +5,9 @@ import { applicationParams, applicationSchema, documentSchema, toApplicationView
 import { problemResponses, uuidParam } from '../http/common.schemas.js';
 import { requireActor } from '../http/context.js';
 import type { Services } from '../services.js';
-import { AppError } from '../shared/errors.js';
+import { readFilePart } from '../http/multipart.js';
 
 const bearer = [{ bearer: [] }];
-
-/** The send-the-photo-as-a-file-field problem, for a request that is not the multipart form asked for. */
-const fileFieldProblem = (message: string, why: string) => new AppError('invalid_input', why, { fields: [{ field: 'file', code: 'required', message }] });
 
 /**
  * The field inspection over the JSON API: the technical team plans the visit, adds photos and records
@@ -53,15 +50,7 @@ export function inspectionRoutes(app: FastifyInstance, services: Services): void
     },
     handler: async (request, reply) => {
       const actor = requireActor(request, ['technical']);
-      if (!request.isMultipart()) throw fileFieldProblem('send the photo as multipart/form-data in a field named "file"', 'not multipart');
-      let part;
-      try {
-        part = await request.file({ limits: { fileSize: services.config.maxUploadBytes, files: 1, fields: 0 } });
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode) throw err;
-        throw fileFieldProblem('send the photo in a field named "file"', 'malformed multipart');
-      }
-      if (part?.fieldname !== 'file') throw fileFieldProblem('send the photo in a field named "file"', 'no file part');
+      const part = await readFilePart(request, { maxBytes: services.config.maxUploadBytes, what: 'the photo' });
       const doc = await services.inspections.uploadInspectionPhoto({
         actor,
         applicationId: request.params.id,

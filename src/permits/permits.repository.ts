@@ -1,7 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { z } from 'zod';
-import type { Answers } from '../catalogue/answers.js';
-import type { Application, Database, Permit, Receipt, Tenant } from '../db/schema.js';
+import type { Database, Permit, Receipt, Tenant } from '../db/schema.js';
 import { type PermitDocument, permitDocumentSchema, type ReceiptDocument, receiptDocumentSchema } from './permit.document.js';
 import type { RegistryFilters } from './registry.schema.js';
 
@@ -32,14 +31,8 @@ export function toReceiptRecord(row: Receipt): ReceiptRecord {
   return { ...row, doc: parsed.success ? parsed.data : null };
 }
 
-const answersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
-
-/** An application's stored answers (its JSON column), read through a schema: a broken row fails loudly. */
-export function answersOf(app: Pick<Application, 'id' | 'answers'>): Answers {
-  const parsed = answersSchema.safeParse(parseJson(app.answers));
-  if (!parsed.success) throw new Error(`application ${app.id} has unreadable answers`);
-  return parsed.data;
-}
+// An application's stored answers are read in catalogue/answers.ts (answersOf), where their type lives.
+export { answersOf } from '../catalogue/answers.js';
 
 const brandingSchema = z.object({ address: z.string().optional() }).catch({});
 

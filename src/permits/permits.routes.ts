@@ -6,6 +6,7 @@ import { contentDisposition } from '../http/content-disposition.js';
 import { requireActor } from '../http/context.js';
 import { localisedSchema, problemResponses, uuidParam } from '../http/common.schemas.js';
 import { AppError } from '../shared/errors.js';
+import { readFilePart } from '../http/multipart.js';
 import type { Services } from '../services.js';
 import { REGISTRY_COLUMNS, registryJsonSchema, registryRecordSchema, registryStatusSchema, toCsv } from './registry.schema.js';
 
@@ -119,15 +120,13 @@ export function sendPermitPdf(reply: FastifyReply, permit: { number: string }, s
 /** Reads the one file of a multipart upload into memory (PDF checks are small and synchronous). */
 export async function readUploadedFile(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
   const missing = () => new AppError('invalid_input', 'no file', { fields: [{ field: 'file', code: 'required', message: 'choose the PDF file to check' }] });
-  if (!request.isMultipart()) throw missing();
   let part;
   try {
-    part = await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 2 } });
+    part = await readFilePart(request, { maxBytes, what: 'the PDF', fields: 2 });
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode) throw err;
-    throw missing();
+    if (err instanceof AppError) throw missing();
+    throw err;
   }
-  if (!part || part.fieldname !== 'file') throw missing();
   let bytes: Buffer;
   try {
     bytes = await part.toBuffer();

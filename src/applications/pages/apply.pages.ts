@@ -1,7 +1,7 @@
+import { answersOf } from '../../catalogue/answers.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../access/actor.js';
-import type { Answers } from '../../catalogue/answers.js';
 import type { FieldDefinition } from '../../catalogue/catalogue.schema.js';
 import { describeKinds } from '../../documents/file-kinds.js';
 import { AppError } from '../../shared/errors.js';
@@ -114,7 +114,7 @@ ${
     const view = await loadEditable(reply, actor, params.id);
     if (!view) return reply;
     const f = fieldOf(view, params.field);
-    const answers = JSON.parse(view.app.answers) as Answers;
+    const answers = answersOf(view.app);
     return questionPage(req, reply, view, f, answerInputValue(f, answers[f.name]), [], query.ubah === '1');
   });
 
@@ -244,7 +244,7 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
   const checkPage = (req: FastifyRequest, reply: FastifyReply, actor: Actor, view: ApplicationView, errors: FieldError[] = []) => {
     const lang = req.lang;
     const { app, definition, docs } = view;
-    const answers = JSON.parse(app.answers) as Answers;
+    const answers = answersOf(app);
     const byReq = new Map(docs.map((d) => [d.requirement_code, d]));
     return sendPage(req, reply, {
       title: t(lang, 'check.title'),

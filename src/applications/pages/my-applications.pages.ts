@@ -1,7 +1,7 @@
+import { answersOf } from '../../catalogue/answers.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../../access/actor.js';
-import type { Answers } from '../../catalogue/answers.js';
 import { stateSummary } from '../../catalogue/journey.js';
 import { formatVerificationCode } from '../../permits/permit.document.js';
 import { sendPermitPdf } from '../../permits/permits.routes.js';
@@ -121,7 +121,7 @@ ${
     const offers = applicantView(actor, view);
     const refused = docs.filter((d) => d.review_status === 'refused');
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
-    const answers = JSON.parse(app.answers) as Answers;
+    const answers = answersOf(app);
     const [messages, permits, receipts] = await Promise.all([
       services.notes.listNotes({ actor, applicationId: app.id }),
       services.permits.permitsForApplication({ actor, applicationId: app.id }),
