@@ -165,16 +165,17 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
       return when(app !== null && (!APPLICANT_SIDE.includes(actor.role) || actsForApplicant(actor, app)));
     case 'document.review':
       if (actor.role !== 'verifier' && actor.role !== 'technical') return 'forbidden';
-      return when(hasWork(actor, resource, permission), 'invalid_state');
+      // Asked for the office (an API route's first check), the role is the answer; for a file, also its state.
+      return when(app === null || hasWork(actor, resource, permission), 'invalid_state');
     case 'inspection.schedule':
     case 'inspection.record':
       if (actor.role !== 'technical') return 'forbidden';
-      return when(hasWork(actor, resource, permission), 'invalid_state');
+      return when(app === null || hasWork(actor, resource, permission), 'invalid_state');
     case 'permit.revoke':
     case 'permit.reissue':
       return when(actor.role === 'head');
     case 'permit.renew':
-      return when(actor.role === 'applicant' && app !== null);
+      return when(actor.role === 'applicant');
     case 'system.overdueScan':
     case 'system.expiryReminders':
     case 'system.auditCheckpoint':

@@ -53,7 +53,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
       response: { 200: applicationSchema, 201: applicationSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const actor = requireActor(request, ['applicant', 'front_desk']);
+      const actor = requireActor(request, 'application.create');
       const { application, created } = await services.applications.createApplication({
         actor,
         ...request.body,
@@ -75,7 +75,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
       response: { 200: applicationSchema, ...problemResponses },
     },
     handler: async (request) => {
-      const actor = requireActor(request, ['applicant']);
+      const actor = requireActor(request, 'application.claim');
       const app = await services.applications.claimApplication({ actor, ...request.body });
       return view(request, app.id);
     },
@@ -306,7 +306,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
       response: { 200: documentSchema, ...problemResponses },
     },
     handler: async (request) => {
-      const actor = requireActor(request, ['verifier', 'technical']);
+      const actor = requireActor(request, 'document.review');
       const doc = await services.documents.reviewDocument({ actor, applicationId: request.params.id, documentId: request.params.documentId, ...request.body });
       return toDocumentView(doc);
     },

@@ -1,8 +1,8 @@
+import { type Permission, requireAccess } from '../access/access.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../access/actor.js';
 import type { Tenant } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
-import type { Role } from '../workflow/workflow.schema.js';
 import type { Services } from '../services.js';
 
 declare module 'fastify' {
@@ -26,10 +26,14 @@ export function registerRequestContext(app: FastifyInstance, services: Services)
   });
 }
 
-/** The signed-in actor, or 401. With `roles`, also 403 for anyone else (function-level access, ASVS v5.0.0-8.2.1). */
-export function requireActor(request: FastifyRequest, roles?: readonly Role[]): Actor {
+/**
+ * The signed-in actor, or 401. With a permission, also 403 for anyone the access policy never allows
+ * it in this office (function-level access, ASVS v5.0.0-8.2.1), before anything is read; the service
+ * then checks it again on the resource itself.
+ */
+export function requireActor(request: FastifyRequest, permission?: Permission): Actor {
   if (!request.actor) throw new AppError('unauthenticated', 'no valid session');
-  if (roles && !roles.includes(request.actor.role)) throw new AppError('forbidden', `role ${request.actor.role} not allowed here`);
+  if (permission) requireAccess({ actor: request.actor, permission, resource: { tenantId: request.actor.tenantId } });
   return request.actor;
 }
 

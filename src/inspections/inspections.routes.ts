@@ -31,7 +31,7 @@ export function inspectionRoutes(app: FastifyInstance, services: Services): void
       response: { 200: applicationSchema, ...problemResponses },
     },
     handler: async (request) => {
-      const actor = requireActor(request, ['technical']);
+      const actor = requireActor(request, 'inspection.schedule');
       await services.inspections.scheduleInspection({ actor, applicationId: request.params.id, ...request.body });
       return view(request, request.params.id);
     },
@@ -49,7 +49,7 @@ export function inspectionRoutes(app: FastifyInstance, services: Services): void
       response: { 201: documentSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const actor = requireActor(request, ['technical']);
+      const actor = requireActor(request, 'inspection.record');
       const part = await readFilePart(request, { maxBytes: services.config.maxUploadBytes, what: 'the photo' });
       const doc = await services.inspections.uploadInspectionPhoto({
         actor,
@@ -73,7 +73,7 @@ export function inspectionRoutes(app: FastifyInstance, services: Services): void
       response: { 200: applicationSchema, ...problemResponses },
     },
     handler: async (request) => {
-      const actor = requireActor(request, ['technical']);
+      const actor = requireActor(request, 'inspection.record');
       await services.inspections.recordInspection({ actor, applicationId: request.params.id, ...request.body });
       return view(request, request.params.id);
     },

@@ -241,7 +241,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       body: reasonBody,
       response: { 200: permitSchema, ...problemResponses },
     },
-    handler: async (request) => permits.revoke({ actor: requireActor(request, ['head']), permitId: request.params.id, reason: request.body.reason }),
+    handler: async (request) => permits.revoke({ actor: requireActor(request, 'permit.revoke'), permitId: request.params.id, reason: request.body.reason }),
   });
 
   r.post('/api/v1/permits/:id/reissue', {
@@ -261,7 +261,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       response: { 201: permitSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const next = await permits.reissue({ actor: requireActor(request, ['head']), permitId: request.params.id, ...request.body });
+      const next = await permits.reissue({ actor: requireActor(request, 'permit.reissue'), permitId: request.params.id, ...request.body });
       return reply.code(201).send(next);
     },
   });
@@ -277,7 +277,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       response: { 200: z.object({ applicationId: z.string() }), 201: z.object({ applicationId: z.string() }), ...problemResponses },
     },
     handler: async (request, reply) => {
-      const { applicationId, created } = await permits.renew({ actor: requireActor(request, ['applicant']), permitId: request.params.id });
+      const { applicationId, created } = await permits.renew({ actor: requireActor(request, 'permit.renew'), permitId: request.params.id });
       return reply.code(created ? 201 : 200).send({ applicationId });
     },
   });
