@@ -20,11 +20,15 @@ function requireManager(actor: Actor): void {
 
 /**
  * Each office's holiday calendar lives in the database (seeded from seed-data/holidays.json) so its
- * admin can amend it when a decree changes. Reads are cached per office and dropped on every change.
+ * admin can amend it when a decree changes. Reads are cached per office for a minute and dropped on
+ * every change this instance makes.
  */
 
+/** How long an instance trusts its cached copy of an office's holidays. */
+const CACHE_MS = 60_000;
+
 export function createHolidayService(deps: { db: Db; clock: Clock }) {
-  const cache = new Map<string, Promise<ReadonlySet<string>>>();
+  const cache = new Map<string, { at: number; days: Promise<ReadonlySet<string>> }>();
   /** Told after a change commits (services.ts: the open files' stored due dates are worked out again). */
   const listeners: ((input: { actor: Actor }) => Promise<unknown>)[] = [];
   function onChange(listener: (input: { actor: Actor }) => Promise<unknown>): void {
@@ -36,12 +40,14 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
   }
 
   async function forTenant(tenantId: string): Promise<ReadonlySet<string>> {
-    let days = cache.get(tenantId);
-    if (!days) {
-      days = listHolidayDates(deps.db, tenantId).then((dates) => new Set(dates));
-      cache.set(tenantId, days);
+    const now = deps.clock.now().getTime();
+    let entry = cache.get(tenantId);
+    // Another instance may have changed the calendar: a cached copy is trusted for a minute at most.
+    if (!entry || now - entry.at > CACHE_MS) {
+      entry = { at: now, days: listHolidayDates(deps.db, tenantId).then((dates) => new Set(dates)) };
+      cache.set(tenantId, entry);
     }
-    return days;
+    return entry.days;
   }
 
   /** The office's whole calendar, for code that acts for no person (the SLA clock, tests). */
