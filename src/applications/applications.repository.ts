@@ -112,13 +112,19 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-export async function searchApplications(db: Kysely<Database>, tenantId: string, f: ApplicationFilters) {
+/** An office's applications narrowed by the list filters (the applicant's own, state, type, channel, number or name). */
+function filteredApplications(db: Kysely<Database>, tenantId: string, f: ApplicationFilters) {
   let q = db.selectFrom('applications').where('tenant_id', '=', tenantId);
   if (f.applicantId) q = q.where('applicant_id', '=', f.applicantId);
   if (f.state) q = q.where('state', '=', f.state);
   if (f.permitCode) q = q.where('permit_code', '=', f.permitCode);
   if (f.channel) q = q.where('channel', '=', f.channel as Application['channel']);
   if (f.q) q = q.where(matchesNumberOrName(f.q));
+  return q;
+}
+
+export async function searchApplications(db: Kysely<Database>, tenantId: string, f: ApplicationFilters) {
+  const q = filteredApplications(db, tenantId, f);
   const [rows, total] = await Promise.all([
     q.selectAll().orderBy('updated_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -310,12 +316,7 @@ function matchesNumberOrName(text: string) {
 
 /** An office's applications as a list shows them (one statement for the page, one for the count). */
 export async function searchApplicationSummaries(db: Kysely<Database>, tenantId: string, f: ApplicationFilters) {
-  let q = db.selectFrom('applications').where('tenant_id', '=', tenantId);
-  if (f.applicantId) q = q.where('applicant_id', '=', f.applicantId);
-  if (f.state) q = q.where('state', '=', f.state);
-  if (f.permitCode) q = q.where('permit_code', '=', f.permitCode);
-  if (f.channel) q = q.where('channel', '=', f.channel as Application['channel']);
-  if (f.q) q = q.where(matchesNumberOrName(f.q));
+  const q = filteredApplications(db, tenantId, f);
   const [rows, total] = await Promise.all([
     q.select(SUMMARY_COLUMNS).orderBy('updated_at', 'desc').orderBy('id').limit(f.limit).offset(f.offset).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

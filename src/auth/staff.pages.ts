@@ -1,3 +1,4 @@
+import { boundedText } from '../web/views.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
@@ -46,12 +47,8 @@ const staffWording: ProblemWording = (lang, p, label) => {
   }
 };
 
-/** What was typed, bounded; the staff service checks it and names every problem at once. */
-const text = (max: number) =>
-  z
-    .string()
-    .default('')
-    .transform((s) => s.slice(0, max));
+/** What was typed, bounded; the service checks it and names every problem at once. */
+const text = boundedText;
 const newStaffForm = () => z.object({ name: text(200), email: text(300), role: text(20), password: formPassword() });
 
 const STAFF_NOTICES = {

@@ -1,3 +1,4 @@
+import { boundedText } from '../web/views.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../shared/errors.js';
@@ -41,12 +42,8 @@ const settingsWording: ProblemWording = (lang, p) => {
   }
 };
 
-/** What was typed, bounded; the settings service checks it all and names every problem. */
-const text = (max: number) =>
-  z
-    .string()
-    .default('')
-    .transform((s) => s.slice(0, max));
+/** What was typed, bounded; the service checks it and names every problem at once. */
+const text = boundedText;
 const settingsForm = () =>
   z.object({ name: text(200), timeZone: text(100), hostnames: text(6000), logoText: text(200), address: text(500), phone: text(60), email: text(300) });
 

@@ -141,10 +141,15 @@ export function safeReturn(path: string | undefined, fallback = '/permohonan'): 
 
 /** A text field of a form: missing reads as empty, text past the input's `maxlength` is cut, spaces around are trimmed. */
 export function formText(max: number) {
+  return boundedText(max).transform((s) => s.trim());
+}
+
+/** What was typed, cut to `max` characters and otherwise as typed (a service checks it and names every problem). */
+export function boundedText(max: number) {
   return z
     .string()
     .default('')
-    .transform((s) => s.slice(0, max).trim());
+    .transform((s) => s.slice(0, max));
 }
 
 /** A text field that must be filled in, with "Label: this is required." in the visitor's language. */
