@@ -268,7 +268,9 @@ export async function listWorkQueue(
         ...[...f.statesByVersion]
           .filter(([, states]) => states.length > 0)
           .map(([versionId, states]) => eb.and([eb('permit_type_version_id', '=', versionId), eb('state', 'in', [...states])])),
-        eb('assigned_to', '=', f.holderId),
+        // A file the officer holds stays theirs until it is decided (final states have no actions, so the
+        // other half never lists a closed file either).
+        eb.and([eb('assigned_to', '=', f.holderId), eb('decided_at', 'is', null)]),
       ]),
     );
   if (f.onlyHeld) q = q.where('assigned_to', '=', f.holderId);

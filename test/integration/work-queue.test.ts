@@ -455,4 +455,16 @@ describe.each(DIALECTS)('the work queue (%s)', (dialect) => {
       });
     });
   });
+  it('drops a file the officer held once it is decided: held files wait only while they are open', async () => {
+    const id = await readyDraft(ctx, citizenToken, 'SIPDOK');
+    const act = (url: string, payload: Record<string, unknown> = {}) => app.inject({ method: 'POST', url, headers: auth(verifier.token), payload });
+    expect((await app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizenToken) })).statusCode).toBe(200);
+    expect((await act(`/api/v1/applications/${id}/assign`, { assigneeId: verifier.actor.userId })).statusCode).toBe(200);
+    expect((await walkApi('&mine=true')).items.map((i) => i.id)).toContain(id);
+    const before = (await api('?pageSize=1')).total;
+    expect((await act(`/api/v1/applications/${id}/actions`, { action: 'start_verification' })).statusCode).toBe(200);
+    expect((await act(`/api/v1/applications/${id}/actions`, { action: 'reject', reason: 'Dokumen bukan milik pemohon.' })).statusCode).toBe(200);
+    expect((await walkApi('&mine=true')).items.map((i) => i.id)).not.toContain(id);
+    expect((await api('?pageSize=1')).total).toBe(before - 1);
+  });
 });
