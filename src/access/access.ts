@@ -50,11 +50,20 @@ export type Permission =
   | 'system.expiryReminders'
   | 'system.auditCheckpoint';
 
-/** Who acts when no person does: a job, and later a payment webhook. Never a user row. */
-export type SystemActor = { kind: 'system'; tenantId: string; name: string };
+/**
+ * Who acts when no person does: a job, and later a payment webhook. Never a user row. Each system
+ * actor holds only the permissions listed for its name here.
+ */
+const SYSTEM_ACTORS = {
+  'sla-overdue': ['system.overdueScan'],
+  'expiry-reminders': ['system.expiryReminders'],
+  'audit-checkpoint': ['system.auditCheckpoint'],
+} as const satisfies Record<string, readonly Permission[]>;
+export type SystemActorName = keyof typeof SYSTEM_ACTORS;
+export type SystemActor = { kind: 'system'; tenantId: string; name: SystemActorName };
 export type AnyActor = Actor | SystemActor;
 
-export function systemActor(tenantId: string, name: string): SystemActor {
+export function systemActor(tenantId: string, name: SystemActorName): SystemActor {
   return { kind: 'system', tenantId, name };
 }
 
@@ -83,8 +92,9 @@ function sees(actor: Actor, app: Application): boolean {
 }
 
 /**
- * Who may act for the applicant: the applicant who owns the file, or the front desk for a file it took
- * in (walk-in, courier, assisted).
+ * Who may act for the applicant: the applicant who owns the file, or any front-desk officer of the
+ * office for a file the front desk took in (walk-in, courier, assisted): the counter is a team, and
+ * whoever is on duty carries on a colleague's intake. An online file is never the front desk's.
  */
 function actsForApplicant(actor: Actor, app: Application): boolean {
   if (!sees(actor, app)) return false;
@@ -183,11 +193,9 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
   }
 }
 
-const SYSTEM_PERMISSIONS: ReadonlySet<Permission> = new Set(['system.overdueScan', 'system.expiryReminders', 'system.auditCheckpoint']);
-
 function verdict(actor: AnyActor, permission: Permission, resource: AccessResource): Verdict {
   if (tenantOf(resource) !== actor.tenantId) return 'application' in resource ? 'not_found' : 'forbidden';
-  if (isSystemActor(actor)) return SYSTEM_PERMISSIONS.has(permission) ? 'allow' : 'forbidden';
+  if (isSystemActor(actor)) return (SYSTEM_ACTORS[actor.name] as readonly Permission[]).includes(permission) ? 'allow' : 'forbidden';
   return judge(actor, permission, resource);
 }
 

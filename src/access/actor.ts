@@ -7,7 +7,3 @@ export type Actor = {
   role: Role;
   name: string;
 };
-
-export function isStaff(actor: Actor): boolean {
-  return actor.role !== 'applicant';
-}

@@ -48,7 +48,7 @@ export type ActionPlan = {
  * Decides one workflow action, reading nothing and changing nothing. Throws, in this order: what the
  * engine throws (unknown action or missing reason 400, wrong state 409, wrong role 403, unmet
  * precondition 409); 403 when the actor may not act on this file's behalf (the front desk acts only
- * on files it took in) or is not the signer the permit type names; 422 for incomplete answers when
+ * on files the front desk took in) or is not the signer the permit type names; 422 for incomplete answers when
  * the file goes to the office; 400 for a missing fee amount or payment reference.
  */
 export function planAction(input: {

@@ -1,14 +1,13 @@
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
 import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { DocumentService } from '../documents/documents.service.js';
 import { AppError } from '../shared/errors.js';
 import type { ApplicationService } from './applications.service.js';
+import { answersOf } from '../catalogue/answers.js';
 
 /** The answers column, parsed (validated when written; not trusted as a type here). */
-const answersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 /** The channels a file reaches the front desk through (online filing is the applicant's own). */
 export const INTAKE_CHANNELS = ['walk_in', 'courier', 'assisted'] as const;
@@ -53,7 +52,7 @@ export function createIntakeService(deps: { catalogue: CatalogueService; applica
     if (app.intake_officer_id === null) throw new AppError('not_found', 'not a front-desk file');
     return {
       ...view,
-      answers: answersSchema.parse(JSON.parse(app.answers)),
+      answers: answersOf(app),
       can: { ...view.can, fill: app.number === null && view.can.edit },
     };
   }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { stateSummary } from '../catalogue/journey.js';
@@ -11,9 +10,9 @@ import { actionsFor, stateKind, stateOf } from '../workflow/workflow.engine.js';
 import { availableActions, type ApplicationService } from './applications.service.js';
 import { listColleagues } from './colleagues.repository.js';
 import type { NoteService } from './notes.service.js';
+import { answersOf } from '../catalogue/answers.js';
 
 /** The answers column, parsed (validated when written; not trusted as a type here). */
-const answersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 export type OfficeApplicationDeps = {
   db: Db;
@@ -54,7 +53,7 @@ export function createOfficeApplicationService(deps: OfficeApplicationDeps) {
     const recordInspection = view.can.recordInspection && definition.fieldInspection !== 'none';
     return {
       ...view,
-      answers: answersSchema.parse(JSON.parse(app.answers)),
+      answers: answersOf(app),
       state: stateSummary(workflow, app.state),
       actions,
       notes,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { uuidParam } from '../http/common.schemas.js';
 import type { SlaStatus } from '../sla/sla.js';
 import type { Services } from '../services.js';
 import { button, csrfField, fieldId, tag, textInput } from '../web/components.js';
@@ -32,7 +33,7 @@ const queueQuery = z.object({
 });
 type QueueQuery = z.infer<typeof queueQuery>;
 
-const takeParams = z.object({ id: z.uuid() });
+const takeParams = z.object({ id: uuidParam });
 
 /**
  * The back office's work queue: the files waiting for the officer's role (or held by them), filtered

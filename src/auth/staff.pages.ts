@@ -1,3 +1,4 @@
+import { uuidParam } from '../http/common.schemas.js';
 import { boundedText } from '../web/views.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -16,8 +17,7 @@ import { formPassword } from './auth.forms.js';
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
 import { STAFF_EMAIL_MAX, STAFF_NAME_MAX, STAFF_POSITION_MAX, type StaffMember } from './staff.service.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const staffParams = z.object({ id: z.string().regex(UUID) });
+const staffParams = z.object({ id: uuidParam });
 
 const roleLabel = (lang: Lang, role: Role) => t(lang, `admin.role.${role}`);
 const roleOptions = (lang: Lang) => STAFF_ROLES.map((r) => ({ value: r, label: roleLabel(lang, r) }));

@@ -3,6 +3,7 @@ import type { FieldProblem } from '../shared/errors.js';
 import { isEmail, isValidKbli, isValidNib, isValidNpwp, nikProblem, normaliseNpwp, normalisePhone } from '../shared/identifiers.js';
 import { isCalendarDate } from '../shared/time.js';
 import type { FieldDefinition } from './catalogue.schema.js';
+import { parseJsonColumn } from '../shared/json.js';
 
 export type AnswerValue = string | number | boolean;
 export type Answers = Record<string, AnswerValue>;
@@ -11,13 +12,7 @@ const answersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.bo
 
 /** An application's stored answers (its JSON column), read through a schema: a broken row fails loudly. */
 export function answersOf(app: { id: string; answers: string }): Answers {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(app.answers);
-  } catch {
-    raw = undefined;
-  }
-  const parsed = answersSchema.safeParse(raw);
+  const parsed = answersSchema.safeParse(parseJsonColumn(app.answers));
   if (!parsed.success) throw new Error(`application ${app.id} has unreadable answers`);
   return parsed.data;
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { findApplication } from '../applications/applications.repository.js';
@@ -11,6 +10,7 @@ import { yearIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { computePbgRetribution, type PbgBreakdown, RetributionInputError } from './pbg-retribution.js';
 import type { RetributionTable } from './retribution.schema.js';
+import { answersOf } from '../catalogue/answers.js';
 
 /** What the office's fee rule gives for one application. */
 export type FeeAssessment = {
@@ -26,7 +26,6 @@ export type FeeAssessment = {
 };
 
 /** The answers column as the formula reads it (validated when it was written; parsed, not trusted, here). */
-const answersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 export type FeeDeps = { db: Db; catalogue: CatalogueService; retribution: RetributionTable };
 
@@ -56,7 +55,7 @@ export function createFeeService(deps: FeeDeps) {
           });
         }
         try {
-          const { amount, breakdown } = computePbgRetribution(answersSchema.parse(JSON.parse(app.answers)), coefficients);
+          const { amount, breakdown } = computePbgRetribution(answersOf(app), coefficients);
           return { rule: rule.kind, amount, breakdown, year, dataNote: coefficients.dataNote ?? null };
         } catch (err) {
           if (!(err instanceof RetributionInputError)) throw err;

@@ -24,8 +24,9 @@ export function createJobRunner(deps: { clock: Clock; logger: JobLogger; jobs: r
   function runNow(job: Job): Promise<void> {
     const current = running.get(job.name);
     if (current) return current;
-    const run = job
-      .run(deps.clock)
+    // Started inside a promise, so a job that throws before its first await is logged like any failure.
+    const run = Promise.resolve()
+      .then(() => job.run(deps.clock))
       .then(() => undefined)
       .catch((err: unknown) => deps.logger.error({ job: job.name, err: err instanceof Error ? err.message : String(err) }, 'job failed'))
       .finally(() => running.delete(job.name));
@@ -35,7 +36,7 @@ export function createJobRunner(deps: { clock: Clock; logger: JobLogger; jobs: r
 
   function start(): void {
     for (const job of deps.jobs) {
-      if (job.runAtStart) void runNow(job);
+      if (job.runAtStart && !stopped) void runNow(job);
       const timer = setInterval(() => {
         if (!stopped) void runNow(job);
       }, job.intervalMs);
@@ -50,11 +51,11 @@ export function createJobRunner(deps: { clock: Clock; logger: JobLogger; jobs: r
     await Promise.all(running.values());
   }
 
-  /** Runs one job by name now, as the loop would (tests, scripts). */
+  /** Runs one job by name now, as the loop would (tests, scripts); nothing once the loop has stopped. */
   function runOnce(name: string): Promise<void> {
     const job = deps.jobs.find((j) => j.name === name);
     if (!job) throw new Error(`no job ${name}`);
-    return runNow(job);
+    return stopped ? Promise.resolve() : runNow(job);
   }
 
   return { start, stop, runOnce };

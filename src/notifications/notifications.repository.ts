@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Database, NotificationsTable, Permit } from '../db/schema.js';
+import { parseJsonColumn } from '../shared/json.js';
 
 /** Notifications (the built-in mailbox): every query of the notifications feature lives here. */
 
@@ -44,13 +45,7 @@ const permitTitleSchema = z.object({ permitType: z.object({ title: z.object({ id
 
 /** The permit's title as its signed document gives it (the JSON column read through a schema: a broken row fails loudly). */
 export function permitTitle(permit: Pick<Permit, 'id' | 'document'>): { id: string; en: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(permit.document);
-  } catch {
-    raw = undefined;
-  }
-  const parsed = permitTitleSchema.safeParse(raw);
+  const parsed = permitTitleSchema.safeParse(parseJsonColumn(permit.document));
   if (!parsed.success) throw new Error(`permit ${permit.id} has an unreadable document`);
   return parsed.data.permitType.title;
 }

@@ -16,7 +16,6 @@ import type { PreparedSigner } from '../signing/signer.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { renderCertificatePdf } from './certificate.pdf.js';
 import {
-  answersOf,
   findPermitById,
   findSigner,
   findUserNikEncrypted,
@@ -26,6 +25,7 @@ import {
   supersedePermitIfValid,
 } from './permits.repository.js';
 import { businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil } from './permit.document.js';
+import { answersOf } from '../catalogue/answers.js';
 
 export type { OfficeAddress };
 export type PermitIssuerDeps = { storage: FileStorage; address: OfficeAddress; dataKey: Buffer };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database, Permit, Receipt, Tenant } from '../db/schema.js';
 import { type PermitDocument, permitDocumentSchema, type ReceiptDocument, receiptDocumentSchema } from './permit.document.js';
 import type { RegistryFilters } from './registry.schema.js';
+import { parseJsonColumn } from '../shared/json.js';
 
 /** Permits and receipts: every query of the permits feature lives here. */
 
@@ -13,32 +14,21 @@ import type { RegistryFilters } from './registry.schema.js';
 export type PermitRecord = Permit & { doc: PermitDocument | null };
 export type ReceiptRecord = Receipt & { doc: ReceiptDocument | null };
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 export function toPermitRecord(row: Permit): PermitRecord {
-  const parsed = permitDocumentSchema.safeParse(parseJson(row.document));
+  const parsed = permitDocumentSchema.safeParse(parseJsonColumn(row.document));
   return { ...row, doc: parsed.success ? parsed.data : null };
 }
 
 export function toReceiptRecord(row: Receipt): ReceiptRecord {
-  const parsed = receiptDocumentSchema.safeParse(parseJson(row.document));
+  const parsed = receiptDocumentSchema.safeParse(parseJsonColumn(row.document));
   return { ...row, doc: parsed.success ? parsed.data : null };
 }
-
-// An application's stored answers are read in catalogue/answers.ts (answersOf), where their type lives.
-export { answersOf } from '../catalogue/answers.js';
 
 const brandingSchema = z.object({ address: z.string().optional() }).catch({});
 
 /** The office's printed address (its branding JSON column); none if unset or unreadable. */
 export function officeAddressOf(tenant: Pick<Tenant, 'branding'>): string | null {
-  return brandingSchema.parse(parseJson(tenant.branding)).address ?? null;
+  return brandingSchema.parse(parseJsonColumn(tenant.branding)).address ?? null;
 }
 
 // ---- Permits ----

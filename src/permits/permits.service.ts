@@ -21,7 +21,6 @@ import { findTenantById, listTenants } from '../tenants/tenants.repository.js';
 import { addressOf, normaliseVerificationCode, type PermitDocument, type ReceiptDocument } from './permit.document.js';
 import { type OfficeAddress, type PermitIssuer, verificationUrl } from './permits.issuer.js';
 import {
-  answersOf,
   findOpenRenewal,
   findPermit,
   findPermitByCode,
@@ -39,6 +38,7 @@ import {
   searchRegistryPermits,
 } from './permits.repository.js';
 import type { PublicPermitStatus, RegistryFilters, RegistryRecord } from './registry.schema.js';
+import { answersOf } from '../catalogue/answers.js';
 
 /** Holders of renewable permits hear about the end of the term this many days before its last day … */
 export const EXPIRY_REMINDER_DAYS = 30;

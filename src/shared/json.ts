@@ -8,6 +8,11 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export function parseJson<T>(text: string): T {
-  return JSON.parse(text) as T;
+/** A stored JSON column as plain data for a schema to judge; undefined when it is not JSON at all. */
+export function parseJsonColumn(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { GENESIS_HASH } from '../audit/audit.repository.js';
 import type { Database, Tenant } from '../db/schema.js';
+import { parseJsonColumn } from '../shared/json.js';
 
 export type TenantBranding = { logoText?: string; primaryColour?: string; address?: string; phone?: string; email?: string };
 
@@ -22,13 +23,7 @@ export function tenantHostnames(tenant: Pick<Tenant, 'hostnames'>): string[] {
 
 /** A tenants row's branding; anything unreadable counts as no branding (the office's pages still render). */
 export function tenantBranding(tenant: Pick<Tenant, 'branding'>): TenantBranding {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(tenant.branding);
-  } catch {
-    return {};
-  }
-  const parsed = brandingSchema.safeParse(raw);
+  const parsed = brandingSchema.safeParse(parseJsonColumn(tenant.branding));
   if (!parsed.success) return {};
   const branding: TenantBranding = {};
   for (const [k, v] of Object.entries(parsed.data)) if (v !== undefined) branding[k as keyof TenantBranding] = v;

@@ -93,7 +93,8 @@ export function pageKit(app: FastifyInstance) {
     reply: FastifyReply,
     opts: RouteOpts<A, Shape | undefined, Shape | undefined>,
   ): { actor: ActorFor<A> } | null {
-    if (opts.access === 'anyone') return { actor: req.actor as ActorFor<A> };
+    // A permission means a person: `access: 'anyone'` with a permission still asks the visitor to sign in.
+    if (opts.access === 'anyone' && !opts.permission) return { actor: req.actor as ActorFor<A> };
     if (!req.actor) {
       void redirectToSignIn(req, reply, opts.returnTo?.(req));
       return null;

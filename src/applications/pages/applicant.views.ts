@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uuidParam } from '../../http/common.schemas.js';
 import { isEditableState } from '../../access/access.js';
 import type { Actor } from '../../access/actor.js';
 import type { Lang } from '../../shared/messages.js';
@@ -7,9 +8,8 @@ import type { SlaResult } from '../../sla/sla.js';
 import { formatDate } from '../../web/i18n.js';
 import { actionsFor, stateKind } from '../../workflow/workflow.engine.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** An id in a page address; anything else is "not found". */
-export const uuidParam = z.string().regex(UUID);
+export { uuidParam };
 export const applicationParams = z.object({ id: uuidParam });
 
 /** The SLA due date in words (working days, paused while the file is with the applicant). */
