@@ -1,3 +1,4 @@
+import { WITHDRAW_ACTION } from './applications.service.js';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -207,7 +208,7 @@ export function applicationRoutes(app: FastifyInstance, services: Services): voi
     },
     handler: async (request) => {
       const actor = requireActor(request);
-      await services.applications.performAction({ actor, applicationId: request.params.id, action: 'withdraw', reason: request.body?.reason });
+      await services.applications.performAction({ actor, applicationId: request.params.id, action: WITHDRAW_ACTION, reason: request.body?.reason });
       return view(request, request.params.id);
     },
   });

@@ -16,7 +16,7 @@ import { AppError } from '../shared/errors.js';
 import { computeSla } from '../sla/sla.js';
 import { type Clock, isoNow, todayIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
-import { actionsFor, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
+import { actionsFor, stateKind, stateOf, unmetPreconditions, type WorkflowFacts } from '../workflow/workflow.engine.js';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.js';
 import { type ActionEffect, type EffectRun, notifyApplicant, numberOnFirstFiling, slaDueDate } from './action-effects.js';
 import { createApplicationLists } from './application-lists.js';
@@ -436,11 +436,19 @@ export type ApplicationService = ReturnType<typeof createApplicationService>;
  * What the actor may do with the application now, from the one access policy, so that pages render
  * from these flags and decide no role themselves. Workflow actions are listed by availableActions.
  */
+/** The workflow action a citizen withdraws a file with (the API's /withdraw and the withdraw page). */
+export const WITHDRAW_ACTION = 'withdraw';
+
 export function applicationFlags(actor: Actor, app: Application, workflow: WorkflowDefinition, definition: PermitTypeDefinition) {
   const resource = { application: app, workflow, definition };
   const may = (permission: Permission) => can(actor, permission, resource);
+  const mine = may('application.act') ? actionsFor(workflow, app.state, actor.role) : [];
   return {
     edit: may('application.edit'),
+    /** The workflow lets this actor withdraw the file from its current state. */
+    withdraw: mine.some((a) => a.code === WITHDRAW_ACTION),
+    /** The action that sends the file (back) to the office from here, for whoever may edit it: first filing or filing again. */
+    sendAction: may('application.edit') ? (mine.find((a) => stateKind(workflow, a.to) === 'office')?.code ?? null) : null,
     act: may('application.act'),
     review: may('document.review'),
     recordInspection: may('inspection.record'),

@@ -291,11 +291,30 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     const id = await readyDraft(ctx, citizen, 'PBG');
     const actorOf = async (token: string) => (await ctx.services.auth.authenticate({ tenantId: ctx.tenant.id, token, kind: 'bearer' }))!;
     const flags = async (token: string) => (await ctx.services.applications.getApplication({ actor: await actorOf(token), applicationId: id })).can;
-    expect(await flags(citizen)).toMatchObject({ edit: true, act: true, review: false, addNote: false, assign: false, readInternalNotes: false });
-    expect(await flags(staff.verifier!)).toMatchObject({ edit: false, act: true, review: false, addNote: true, assign: true, readInternalNotes: true });
+    expect(await flags(citizen)).toMatchObject({
+      edit: true,
+      act: true,
+      withdraw: true,
+      sendAction: 'submit',
+      review: false,
+      addNote: false,
+      assign: false,
+      readInternalNotes: false,
+    });
+    expect(await flags(staff.verifier!)).toMatchObject({
+      edit: false,
+      act: true,
+      withdraw: false,
+      sendAction: null,
+      review: false,
+      addNote: true,
+      assign: true,
+      readInternalNotes: true,
+    });
     await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers: auth(citizen) });
     await act(ctx, staff.verifier!, id, 'start_verification');
-    expect(await flags(citizen)).toMatchObject({ edit: false, review: false });
+    // In verification the citizen may no longer change or withdraw the file (the workflow allows neither).
+    expect(await flags(citizen)).toMatchObject({ edit: false, review: false, withdraw: false, sendAction: null });
     expect(await flags(staff.verifier!)).toMatchObject({ review: true, recordInspection: false });
     // The technical team has no work on the file while it is in verification.
     expect(await flags(staff.technical!)).toMatchObject({ review: false, recordInspection: false, scheduleInspection: false, assessFee: true });

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { uuidParam } from '../../http/common.schemas.js';
 import { isEditableState } from '../../access/access.js';
-import type { Actor } from '../../access/actor.js';
 import type { Lang } from '../../shared/messages.js';
 import type { Services } from '../../services.js';
 import type { SlaResult } from '../../sla/sla.js';
 import { formatDate } from '../../web/i18n.js';
-import { actionsFor, stateKind } from '../../workflow/workflow.engine.js';
+import { stateKind } from '../../workflow/workflow.engine.js';
 
 /** An id in a page address; anything else is "not found". */
 export { uuidParam };
@@ -20,21 +19,13 @@ export function expectedBy(lang: Lang, sla: Pick<SlaResult, 'dueDate'>): string 
 export type ApplicationView = Awaited<ReturnType<Services['applications']['getApplication']>>;
 export type PermitView = Awaited<ReturnType<Services['permits']['permitsForApplication']>>[number];
 
-/** A `can` flag of a service view that not every view carries yet. */
-function flag(view: object, name: string): boolean | undefined {
-  const flags: unknown = 'can' in view ? view.can : undefined;
-  const value: unknown = flags && typeof flags === 'object' && name in flags ? (flags as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'boolean' ? value : undefined;
-}
-
 /**
  * What the applicant's pages offer on a file, read from the service view's `can` flags and the
  * workflow data (state kinds, the editable states); pages render from this and decide nothing.
  */
-export function applicantView(actor: Actor, view: ApplicationView) {
+export function applicantView(view: ApplicationView) {
   const { app, workflow } = view;
   const kind = stateKind(workflow, app.state);
-  const mine = actionsFor(workflow, app.state, actor.role);
   return {
     /** Answers and documents may be changed (a draft, or a file returned for correction). */
     edit: view.can.edit,
@@ -42,9 +33,9 @@ export function applicantView(actor: Actor, view: ApplicationView) {
     draft: kind === 'draft',
     /** Returned by the office for correction: the reason and the refused documents are shown. */
     returned: kind !== 'draft' && isEditableState(workflow, app.state),
-    // Until the view carries `can.withdraw`: the workflow's withdraw action, on the applicant's behalf.
-    withdraw: flag(view, 'withdraw') ?? (view.can.act && mine.some((a) => a.code === 'withdraw')),
+    /** The workflow lets the applicant withdraw the file now. */
+    withdraw: view.can.withdraw,
     /** The action that sends the file to the office from here: first filing, or filing again after a return. */
-    sendAction: view.can.edit ? (mine.find((a) => stateKind(workflow, a.to) === 'office')?.code ?? null) : null,
+    sendAction: view.can.sendAction,
   };
 }

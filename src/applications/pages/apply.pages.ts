@@ -46,7 +46,7 @@ export function applyPages(app: FastifyInstance, services: Services): void {
   /** The file for the pages that change it; one no longer open to changes sends the visitor to its detail page. */
   async function loadEditable(reply: FastifyReply, actor: Actor, id: string): Promise<ApplicationView | null> {
     const view = await services.applications.getApplication({ actor, applicationId: id });
-    if (!applicantView(actor, view).edit) {
+    if (!applicantView(view).edit) {
       void reply.redirect(`/permohonan/${view.app.id}`, 303);
       return null;
     }
@@ -236,7 +236,7 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
         return uploadPage(req, reply, view, params.req, [{ field: 'file', message: errorMessage(req, err) }], err.status);
       }
       // A draft goes on through its documents; a returned file goes back to its page, where the reasons are.
-      return reply.redirect(applicantView(actor, view).draft ? `/permohonan/${view.app.id}/dokumen` : `/permohonan/${view.app.id}`, 303);
+      return reply.redirect(applicantView(view).draft ? `/permohonan/${view.app.id}/dokumen` : `/permohonan/${view.app.id}`, 303);
     },
   );
 
@@ -266,7 +266,7 @@ ${summaryList(
 <form method="post" action="/permohonan/${app.id}/ajukan" novalidate>
   ${csrfField(req)}
   ${checkbox({ lang, name: 'declaration', label: t(lang, 'check.declare'), error: errorFor(errors, 'declaration') })}
-  ${button(applicantView(actor, view).draft ? t(lang, 'check.submit') : t(lang, 'check.resubmit'))}
+  ${button(applicantView(view).draft ? t(lang, 'check.submit') : t(lang, 'check.resubmit'))}
 </form>`,
     });
   };
@@ -287,7 +287,7 @@ ${summaryList(
     async ({ req, reply, actor, params, form }) => {
       const view = await services.applications.getApplication({ actor, applicationId: params.id });
       if (!form.ok) return checkPage(req, reply, actor, view, form.errors);
-      const action = applicantView(actor, view).sendAction;
+      const action = applicantView(view).sendAction;
       if (!action) throw new AppError('invalid_state', 'this file cannot be sent to the office from its current state');
       try {
         await services.applications.performAction({ actor, applicationId: view.app.id, action });

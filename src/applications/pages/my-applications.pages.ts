@@ -1,3 +1,4 @@
+import { WITHDRAW_ACTION } from '../applications.service.js';
 import { answersOf } from '../../catalogue/answers.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -118,7 +119,7 @@ ${
     const lang = req.lang;
     const { app, definition, workflow, docs, events, sla } = view;
     const state = stateSummary(workflow, app.state);
-    const offers = applicantView(actor, view);
+    const offers = applicantView(view);
     const refused = docs.filter((d) => d.review_status === 'refused');
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
     const answers = answersOf(app);
@@ -242,7 +243,7 @@ ${signed ? html`<p class="url">${t(lang, 'receipt.signed', { url: `${officeBaseU
 
   page.post('/permohonan/:id/tarik', { access: 'signed-in', params: applicationParams }, async ({ reply, actor, params }) => {
     const { app } = await load(actor, params.id);
-    await services.applications.performAction({ actor, applicationId: app.id, action: 'withdraw' });
+    await services.applications.performAction({ actor, applicationId: app.id, action: WITHDRAW_ACTION });
     return reply.redirect(`/permohonan/${app.id}?ditarik=1`, 303);
   });
 }
