@@ -1,6 +1,7 @@
 import { inspectionRecordOf } from '../inspections/inspections.repository.js';
 import { answersOf } from '../catalogue/answers.js';
 import { z } from 'zod';
+import { can } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { Application, Document } from '../db/schema.js';
@@ -170,6 +171,8 @@ export function toApplicationView(
   },
 ): z.infer<typeof applicationSchema> {
   const { app, definition, workflow, docs } = v;
+  // Which officer holds the file or goes on the site visit is the office's business, not the applicant's.
+  const staffSees = can(actor, 'note.readInternal', { application: app });
   const state = stateOf(workflow, app.state);
   const byReq = new Map(docs.map((d) => [d.requirement_code, d]));
   const inspection = inspectionRecordOf(app);
@@ -186,10 +189,8 @@ export function toApplicationView(
     fee: { amount: app.fee_amount, paid: v.facts.fee_paid && app.fee_amount !== null, paymentReference: app.payment_reference },
     inspection: inspection && app.inspection_recorded_at ? { result: inspection.result, recordedAt: app.inspection_recorded_at } : null,
     // Field-level access (ASVS v5.0.0-8.2.3): who holds the file and who inspects is for staff eyes.
-    inspectionPlan: app.inspection_scheduled_for
-      ? { date: app.inspection_scheduled_for, officerId: actor.role === 'applicant' ? null : app.inspection_officer_id }
-      : null,
-    assignedTo: actor.role === 'applicant' ? null : app.assigned_to,
+    inspectionPlan: app.inspection_scheduled_for ? { date: app.inspection_scheduled_for, officerId: staffSees ? app.inspection_officer_id : null } : null,
+    assignedTo: staffSees ? app.assigned_to : null,
     requirements: definition.requirements.map((r) => {
       const d = byReq.get(r.code);
       return {
