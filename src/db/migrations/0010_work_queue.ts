@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+// The one exception to "frozen in time": the backfill asks the live SLA clock, so that the dates it
+// writes are exactly those the transitions write (a test compares them). It runs once per database; if
+// sla.ts ever changes what a due date means, existing rows are brought along by
+// applications.recomputeDueDates, not by editing this migration (the type check keeps it compiling).
 import { slaDueOn } from '../../sla/sla.js';
 
 // Migrations are frozen in time: they must not depend on today's table types, hence `any`.
