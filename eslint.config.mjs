@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const KYSELY_BUILDERS = ['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'with', 'withRecursive'];
+const KYSELY_BUILDERS = ['selectFrom', 'selectNoFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'with', 'withRecursive', 'executeQuery'];
 const SQL_OUTSIDE_REPOSITORY = "SQL is built only in a *.repository.ts or in src/db/: move this query into the feature's repository.";
 
 export default tseslint.config(
@@ -37,8 +37,9 @@ export default tseslint.config(
         ...KYSELY_BUILDERS.map((name) => ({ selector: `CallExpression[callee.property.name='${name}']`, message: SQL_OUTSIDE_REPOSITORY })),
         { selector: "TaggedTemplateExpression[tag.name='sql']", message: SQL_OUTSIDE_REPOSITORY },
         { selector: "TaggedTemplateExpression[tag.object.name='sql']", message: SQL_OUTSIDE_REPOSITORY },
+        { selector: "TaggedTemplateExpression[tag.property.name='sql']", message: SQL_OUTSIDE_REPOSITORY },
       ],
-      'no-restricted-imports': ['error', { paths: [{ name: 'kysely', importNames: ['sql'], message: SQL_OUTSIDE_REPOSITORY }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'kysely', importNames: ['sql', 'CompiledQuery'], message: SQL_OUTSIDE_REPOSITORY }] }],
     },
   },
   {
