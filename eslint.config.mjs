@@ -4,7 +4,18 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const KYSELY_BUILDERS = ['selectFrom', 'selectNoFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto', 'with', 'withRecursive', 'executeQuery'];
+const KYSELY_BUILDERS = [
+  'selectFrom',
+  'selectNoFrom',
+  'insertInto',
+  'updateTable',
+  'deleteFrom',
+  'replaceInto',
+  'mergeInto',
+  'with',
+  'withRecursive',
+  'executeQuery',
+];
 const SQL_OUTSIDE_REPOSITORY = "SQL is built only in a *.repository.ts or in src/db/: move this query into the feature's repository.";
 
 export default tseslint.config(

@@ -28,6 +28,9 @@ declare module 'fastify' {
   }
 }
 
+/** Deeper than any request schema of ours goes (the catalogue's JSON definition is the deepest, about 8). */
+const MAX_INPUT_DEPTH = 32;
+
 /** Log redaction: no password, token, NIK or tracking code ever reaches the logs (SECURITY.md, UU PDP). */
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.nik', '*.token', '*.trackingCode'];
 
@@ -78,17 +81,41 @@ export async function createApp(services: Services, options: { logger?: FastifyB
     transform: multipartAware(createJsonSchemaTransform({ skipList: ['/api/docs/*', '/', '/api/openapi.json'] })),
     transformObject: createJsonSchemaTransformObject({}),
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    // The docs page's own policy (hashes of its inline parts, from the plugin), kept to this site.
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace(/\s*upgrade-insecure-requests;/, '')
+        .replace(' validator.swagger.io', '')
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  const hasNul = (v: unknown): boolean =>
-    typeof v === 'string'
-      ? v.includes('\u0000')
-      : v !== null && typeof v === 'object'
-        ? Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x))
-        : false;
+  /**
+   * NUL characters anywhere in the input are refused, and so is nesting deeper than any of our schemas
+   * needs: walked with a stack, so a body like [[[…]]] ten thousand deep is a 400, not a stack overflow.
+   */
+  const badInput = (root: unknown): string | null => {
+    const stack: { v: unknown; depth: number }[] = [{ v: root, depth: 0 }];
+    while (stack.length) {
+      const { v, depth } = stack.pop()!;
+      if (typeof v === 'string') {
+        if (v.includes('\u0000')) return 'NUL character in input';
+      } else if (v !== null && typeof v === 'object') {
+        if (depth >= MAX_INPUT_DEPTH) return 'input nested too deeply';
+        for (const [k, x] of Object.entries(v)) {
+          if (k.includes('\u0000')) return 'NUL character in input';
+          stack.push({ v: x, depth: depth + 1 });
+        }
+      }
+    }
+    return null;
+  };
   app.addHook('preValidation', (request, _reply, done) => {
-    done(hasNul(request.body) || hasNul(request.query) || hasNul(request.params) ? new AppError('invalid_input', 'NUL character in input') : undefined);
+    const problem = badInput(request.body) ?? badInput(request.query) ?? badInput(request.params);
+    done(problem ? new AppError('invalid_input', problem) : undefined);
   });
   registerRequestContext(app, services);
   healthRoutes(app, services);

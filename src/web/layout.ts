@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../access/access.js';
 import { assetUrl } from './assets.js';
+import { SESSION_COOKIE } from './web-context.js';
 import { backLink, csrfField, errorSummary, type FieldError } from './components.js';
 import { html, type SafeHtml } from './html.js';
 import { t } from './i18n.js';
@@ -72,11 +73,14 @@ ${opts.body}
 </html>`.value;
 }
 
-/** Sends a page; personal pages are never cached (ASVS v5.0.0-14.3.2). */
+/**
+ * Sends a page; personal pages are never cached (ASVS v5.0.0-14.3.2): every page for someone with a
+ * session, including one still waiting for the second factor (the set-up page shows the TOTP secret).
+ */
 export function sendPage(req: FastifyRequest, reply: FastifyReply, opts: PageOptions): FastifyReply {
   return reply
     .code(opts.status ?? (opts.errors?.length ? 400 : 200))
     .type('text/html; charset=utf-8')
-    .header('cache-control', req.actor ? 'no-store' : 'no-cache')
+    .header('cache-control', req.actor || req.cookies[SESSION_COOKIE] ? 'no-store' : 'no-cache')
     .send(renderPage(req, opts));
 }

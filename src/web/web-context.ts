@@ -45,7 +45,7 @@ export async function registerWebContext(app: FastifyInstance, services: Service
       request.actor = await services.auth.authenticate({ tenantId: request.tenant.id, token, kind: 'cookie' });
       // A session still waiting for an officer's second factor is kept for the second-factor pages.
       if (!request.actor && !(await services.auth.authenticate({ tenantId: request.tenant.id, token, kind: 'cookie', pendingSecondFactor: true }))) {
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(SESSION_COOKIE, COOKIE_BASE);
       }
     }
   });
@@ -55,7 +55,7 @@ export function setSessionCookie(reply: FastifyReply, token: string): void {
   reply.setCookie(SESSION_COOKIE, token, COOKIE_BASE);
 }
 export function clearSessionCookie(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  reply.clearCookie(SESSION_COOKIE, COOKIE_BASE);
 }
 export function setLangCookie(reply: FastifyReply, lang: Lang): void {
   reply.setCookie(LANG_COOKIE, lang, { ...COOKIE_BASE, maxAge: 365 * 24 * 3600 });

@@ -178,6 +178,24 @@ describe.each(DIALECTS)('API contract (%s)', (dialect) => {
       for (const { what, res } of requests) expectSecurityHeaders(res, what, { csp: true });
     });
 
+    it('gives the API docs page a content security policy of its own, with no inline script allowed by name', async () => {
+      const res = await ctx.app.inject({ url: '/api/docs' });
+      expect(res.statusCode).toBe(200);
+      const csp = String(res.headers['content-security-policy'] ?? '');
+      expect(csp).toMatch(/default-src 'self'/);
+      expect(csp).toMatch(/object-src 'none'/);
+      expect(csp).toMatch(/frame-ancestors 'none'/);
+      expect(csp).not.toMatch(/unsafe-inline|upgrade-insecure-requests|validator\.swagger\.io/);
+    });
+
+    it('refuses a deeply nested JSON body with 400, without a stack trace', async () => {
+      const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/track', headers: { 'content-type': 'application/json' }, payload: deep });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body).not.toMatch(/RangeError|at \w+ \(/);
+    });
+
     it('sends HSTS for a year including subdomains when served over HTTPS', async () => {
       const https = await createTestContext(dialect, { BASE_URL: 'https://izin.malangkota.go.id' });
       try {

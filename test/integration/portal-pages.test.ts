@@ -220,6 +220,10 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     expect((await citizen.get(res.headers.location!)).body).toMatch(/withdrawn|ditarik/);
     const out = await citizen.post('/akun/keluar', {});
     expect(out.statusCode).toBe(200);
+    // A __Host- cookie is only deleted by a Set-Cookie with the same attributes: Secure, path /.
+    const cleared = ([] as string[]).concat(out.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-izol-session='));
+    expect(cleared).toMatch(/; Secure/);
+    expect(cleared).toMatch(/; Path=\//);
     const after = await citizen.get('/permohonan');
     expect(after.statusCode).toBe(303);
     expect(after.headers.location).toMatch(/^\/akun\/masuk/);

@@ -52,6 +52,8 @@ describe.each(DIALECTS)('officers’ second factor (%s)', (dialect) => {
     const setup = await officer.get('/kantor/atur-autentikator');
     expect(setup.statusCode).toBe(200);
     expect(setup.body).toContain('<svg');
+    // The page shows the secret: no cache may keep it.
+    expect(setup.headers['cache-control']).toBe('no-store');
     secret = /data-totp-secret>([A-Z2-7 ]+)</.exec(setup.body)![1]!.replace(/ /g, '');
     expect(secret).toHaveLength(32);
     const wrong = await officer.post('/kantor/atur-autentikator', { code: '000000' });
