@@ -271,7 +271,10 @@ export function createAuthService(deps: AuthDeps) {
     const expiresAt = addMinutes(now, policy.absoluteMinutes);
     await db.transaction().execute(async (trx) => {
       if (input.previousToken) await revokeSession(trx, sha256Hex(input.previousToken), now);
-      if (usedStep !== null) await setTotpLastStep(trx, { tenantId: user.tenant_id, userId: user.id, step: usedStep });
+      // The same code sent twice at once opens one session: the second request finds its step used.
+      if (usedStep !== null && !(await setTotpLastStep(trx, { tenantId: user.tenant_id, userId: user.id, step: usedStep }))) {
+        throw new AppError('bad_second_factor', 'authenticator code used by a concurrent sign-in');
+      }
       await insertSession(trx, {
         id: sha256Hex(token),
         tenantId: input.tenantId,
@@ -521,7 +524,11 @@ export function createAuthService(deps: AuthDeps) {
     }
     const fresh = newToken();
     await db.transaction().execute(async (trx) => {
-      await confirmTotp(trx, { tenantId: user.tenant_id, userId: user.id, step, enabledAt: user.totp_enabled_at ?? now, now });
+      if (!(await confirmTotp(trx, { tenantId: user.tenant_id, userId: user.id, step, enabledAt: user.totp_enabled_at ?? now, now }))) {
+        throw new AppError('bad_second_factor', 'authenticator code used by a concurrent request', {
+          fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or used code' }],
+        });
+      }
       await revokeSession(trx, sha256Hex(input.token), now);
       await insertSession(trx, {
         id: sha256Hex(fresh),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, NewUser, User } from '../db/schema.js';
 
 export async function insertUser(db: Kysely<Database>, user: NewUser): Promise<void> {
@@ -43,9 +43,22 @@ export async function findConflictingUser(
   return null;
 }
 
-/** Remembers the last authenticator time step used, so each code works once. */
-export async function setTotpLastStep(db: Kysely<Database>, q: { tenantId: string; userId: string; step: number }): Promise<void> {
-  await db.updateTable('users').set({ totp_last_step: q.step }).where('tenant_id', '=', q.tenantId).where('id', '=', q.userId).execute();
+/** Only a step later than the last one used may be taken: of two requests racing with one code, one wins. */
+const stepUnused = (step: number) => (eb: ExpressionBuilder<Database, 'users'>) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]);
+
+/**
+ * Remembers the last authenticator time step used, so each code works once. False when another
+ * request used this step (or a later one) first: the caller refuses the code.
+ */
+export async function setTotpLastStep(db: Kysely<Database>, q: { tenantId: string; userId: string; step: number }): Promise<boolean> {
+  const res = await db
+    .updateTable('users')
+    .set({ totp_last_step: q.step })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .where(stepUnused(q.step))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
 /** Keeps a new authenticator secret (encrypted), not yet trusted until a first code confirms it. */
@@ -59,13 +72,18 @@ export async function setTotpSecret(db: Kysely<Database>, q: { tenantId: string;
 }
 
 /** A code was accepted: its step is used up, and the authenticator is trusted from `enabledAt` on. */
-export async function confirmTotp(db: Kysely<Database>, q: { tenantId: string; userId: string; step: number; enabledAt: string; now: string }): Promise<void> {
-  await db
+export async function confirmTotp(
+  db: Kysely<Database>,
+  q: { tenantId: string; userId: string; step: number; enabledAt: string; now: string },
+): Promise<boolean> {
+  const res = await db
     .updateTable('users')
     .set({ totp_last_step: q.step, totp_enabled_at: q.enabledAt, updated_at: q.now })
     .where('tenant_id', '=', q.tenantId)
     .where('id', '=', q.userId)
-    .execute();
+    .where(stepUnused(q.step))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
 /** Forgets the authenticator (lost phone): the next sign-in sets up a new one. */

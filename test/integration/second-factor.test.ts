@@ -179,4 +179,18 @@ describe.each(DIALECTS)('the work queue (%s)', (dialect) => {
     expect(mine.body).toContain('Dipegang Anda');
     expect(mine.body).not.toContain(numbers[0]!);
   });
+  it('opens one session, not three, when the same code is sent three times at once', async () => {
+    const email = 'kode.sama@kantor.izol.id';
+    const pw = 'kepala kantor kata sandi panjang';
+    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'head', name: 'Kepala Uji', email, password: pw });
+    const code = totpAt(await enrollSecondFactor(ctx, userId), ctx.clock.now());
+    const tries = await Promise.all(
+      [1, 2, 3].map((i) =>
+        ctx.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: `10.7.0.${i}`, payload: { login: email, password: pw, otp: code } }),
+      ),
+    );
+    expect(tries.map((r) => r.statusCode).sort()).toEqual([200, 401, 401]);
+    const sessions = await ctx.db.selectFrom('sessions').select('id').where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    expect(sessions).toHaveLength(1);
+  });
 });
