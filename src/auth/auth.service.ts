@@ -15,10 +15,12 @@ import { consumeCode } from './one-time-codes.js';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import {
-  countRecentFailures,
+  beginLoginAttempt,
+  countFailuresUpTo,
+  forgetLoginAttempt,
+  markLoginSucceeded,
   findLiveSession,
   insertSession,
-  recordLoginAttempt,
   revokeAllSessions,
   revokeSession,
   touchSession,
@@ -229,8 +231,11 @@ export function createAuthService(deps: AuthDeps) {
     const key = normaliseLogin(input.login);
     const subject = blindIndex(deps.dataKey, 'login', key.phone ?? key.email ?? '');
     const since = addMinutes(now, -LOGIN_THROTTLE.windowMinutes);
-    const failures = await countRecentFailures(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, since });
-    if (failures.bySubject >= LOGIN_THROTTLE.perAccount || failures.byIp >= LOGIN_THROTTLE.perAddress) {
+    // The attempt is counted before the password is checked, so that parallel guesses see each other.
+    const attempt = await beginLoginAttempt(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, now });
+    const failures = await countFailuresUpTo(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, since, upTo: attempt });
+    if (failures.bySubject > LOGIN_THROTTLE.perAccount || failures.byIp > LOGIN_THROTTLE.perAddress) {
+      await forgetLoginAttempt(db, attempt);
       await appendAuditStandalone(input.tenantId, null, 'auth.login_throttled', { subject: subject.slice(0, 16) });
       throw new AppError('too_many_attempts', 'login throttled', {
         params: { minutes: LOGIN_THROTTLE.windowMinutes },
@@ -240,7 +245,6 @@ export function createAuthService(deps: AuthDeps) {
     const user = await findUserByLogin(db, input.tenantId, normaliseLogin(input.login));
     const ok = await verifyPassword(user?.password_hash ?? (await dummyPasswordHash()), input.password);
     if (!user || !ok || user.disabled_at) {
-      await recordLoginAttempt(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: false, now });
       await appendAuditStandalone(input.tenantId, user?.id ?? null, 'auth.login_failed', {
         reason: !user ? 'unknown_account' : user.disabled_at ? 'disabled' : 'bad_password',
       });
@@ -257,7 +261,6 @@ export function createAuthService(deps: AuthDeps) {
         if (!input.otp) throw new AppError('second_factor_required', 'officer sign-in needs the authenticator code');
         usedStep = verifyTotp(decryptField(deps.dataKey, user.totp_secret_encrypted!), input.otp, clock.now(), user.totp_last_step);
         if (usedStep === null) {
-          await recordLoginAttempt(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: false, now });
           await appendAuditStandalone(input.tenantId, user.id, 'auth.second_factor_failed', {});
           throw new AppError('bad_second_factor', 'wrong or used authenticator code');
         }
@@ -284,7 +287,7 @@ export function createAuthService(deps: AuthDeps) {
         expiresAt,
         mfaPending: secondFactor === 'enter_code' || secondFactor === 'set_up',
       });
-      await recordLoginAttempt(trx, { tenantId: input.tenantId, subject, clientIp: input.clientIp, succeeded: true, now });
+      await markLoginSucceeded(trx, attempt);
       await appendAudit(trx, {
         tenantId: input.tenantId,
         actorId: user.id,

@@ -55,34 +55,41 @@ export async function revokeAllSessions(db: Kysely<Database>, userId: string, no
   await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
-export async function recordLoginAttempt(
-  db: Kysely<Database>,
-  a: { tenantId: string; subject: string; clientIp: string; succeeded: boolean; now: string },
-): Promise<void> {
-  await db
+/**
+ * Counts a sign-in attempt before its password is checked: the row says "failed" until the sign-in
+ * succeeds, so parallel attempts for one account see each other and at most the allowed number reach
+ * the password check. Returns the row's id.
+ */
+export async function beginLoginAttempt(db: Kysely<Database>, a: { tenantId: string; subject: string; clientIp: string; now: string }): Promise<number> {
+  const row = await db
     .insertInto('login_attempts')
-    .values({ tenant_id: a.tenantId, subject: a.subject, client_ip: a.clientIp, succeeded: a.succeeded ? 1 : 0, attempted_at: a.now })
-    .execute();
+    .values({ tenant_id: a.tenantId, subject: a.subject, client_ip: a.clientIp, succeeded: 0, attempted_at: a.now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }
 
-/** Failed attempts since `since`, for one account identifier and for one client address. */
-export async function countRecentFailures(db: Kysely<Database>, q: { tenantId: string; subject: string; clientIp: string; since: string }) {
+/** Failed (or still unchecked) attempts since `since` up to and including attempt `upTo`, per account identifier and per address. */
+export async function countFailuresUpTo(db: Kysely<Database>, q: { tenantId: string; subject: string; clientIp: string; since: string; upTo: number }) {
+  const base = db
+    .selectFrom('login_attempts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('succeeded', '=', 0)
+    .where('attempted_at', '>', q.since)
+    .where('id', '<=', q.upTo);
   const [bySubject, byIp] = await Promise.all([
-    db
-      .selectFrom('login_attempts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('tenant_id', '=', q.tenantId)
-      .where('subject', '=', q.subject)
-      .where('succeeded', '=', 0)
-      .where('attempted_at', '>', q.since)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('login_attempts')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('client_ip', '=', q.clientIp)
-      .where('succeeded', '=', 0)
-      .where('attempted_at', '>', q.since)
-      .executeTakeFirstOrThrow(),
+    base.where('tenant_id', '=', q.tenantId).where('subject', '=', q.subject).executeTakeFirstOrThrow(),
+    base.where('client_ip', '=', q.clientIp).executeTakeFirstOrThrow(),
   ]);
   return { bySubject: Number(bySubject.n), byIp: Number(byIp.n) };
+}
+
+/** A throttled attempt is refused without counting against the account (the window is not stretched by it). */
+export async function forgetLoginAttempt(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom('login_attempts').where('id', '=', id).execute();
+}
+
+/** The attempt succeeded: it no longer counts as a failure. */
+export async function markLoginSucceeded(db: Kysely<Database>, id: number): Promise<void> {
+  await db.updateTable('login_attempts').set({ succeeded: 1 }).where('id', '=', id).execute();
 }

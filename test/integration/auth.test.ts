@@ -294,6 +294,19 @@ describe.each(DIALECTS)('sign-in throttling (%s)', (dialect) => {
     expect(await me(ctx, json<{ token: string }>(again).token)).toBe(200);
   });
 
+  it('lets at most 5 of 40 parallel wrong passwords for one account reach the password check', async () => {
+    const acct = await applicant(ctx);
+    const tries = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        ctx.services.auth.login({ tenantId: ctx.tenant.id, login: acct.email, password: `tebakan ${i}`, clientIp: `198.51.100.${i + 1}`, kind: 'bearer' }),
+      ),
+    );
+    const codes = tries.map((t) => (t.status === 'rejected' ? (t.reason as AppError).code : 'signed_in'));
+    expect(codes.filter((c) => c === 'bad_credentials').length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c !== 'bad_credentials' && c !== 'too_many_attempts')).toEqual([]);
+    expect(await auditCount(ctx, 'auth.login_failed', acct.userId)).toBeLessThanOrEqual(5);
+  });
+
   it('counts failures per account whatever format the WhatsApp number is typed in', async () => {
     const acct = await applicant(ctx, { phone: '081234567802' });
     const formats = ['081234567802', '+6281234567802', '6281234567802', '0812 3456 7802', '0812-3456-7802'];
