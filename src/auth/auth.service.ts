@@ -11,7 +11,7 @@ import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
 import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
-import { consumeCode } from './one-time-codes.js';
+import { checkCode, useCheckedCode } from './one-time-codes.js';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import {
@@ -395,10 +395,13 @@ export function createAuthService(deps: AuthDeps) {
 
   async function verifyContact(input: { actor: Actor; code: string }): Promise<void> {
     const now = isoNow(clock);
+    const wrong = () =>
+      new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
+    // The try is counted before, and apart from, the transaction: a refused one stays counted.
+    const codeId = await checkCode(db, deps.dataKey, { userId: input.actor.userId, purpose: 'verify_contact', code: input.code, now });
+    if (!codeId) throw wrong();
     await db.transaction().execute(async (trx) => {
-      if (!(await consumeCode(trx, deps.dataKey, { userId: input.actor.userId, purpose: 'verify_contact', code: input.code, now }))) {
-        throw new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
-      }
+      if (!(await useCheckedCode(trx, { id: codeId, now }))) throw wrong();
       await markContactVerified(trx, { tenantId: input.actor.tenantId, userId: input.actor.userId, now });
       await appendAudit(trx, {
         tenantId: input.actor.tenantId,
@@ -439,8 +442,10 @@ export function createAuthService(deps: AuthDeps) {
       });
     const hash = await hashPassword(input.password);
     const now = isoNow(clock);
+    const codeId = await checkCode(db, deps.dataKey, { userId: user.id, purpose: 'reset_password', code: input.code, now });
+    if (!codeId) throw bad();
     await db.transaction().execute(async (trx) => {
-      if (!(await consumeCode(trx, deps.dataKey, { userId: user.id, purpose: 'reset_password', code: input.code, now }))) throw bad();
+      if (!(await useCheckedCode(trx, { id: codeId, now }))) throw bad();
       await setPasswordHash(trx, { tenantId: user.tenant_id, userId: user.id, passwordHash: hash, now });
       await revokeAllSessions(trx, user.id, now);
       await appendAudit(trx, {

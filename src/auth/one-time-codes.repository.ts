@@ -31,8 +31,21 @@ export async function findLiveCode(db: Kysely<Database>, q: { userId: string; pu
     .executeTakeFirst();
 }
 
-export async function countWrongAttempt(db: Kysely<Database>, q: { id: string; attempts: number }): Promise<void> {
-  await db.updateTable('one_time_codes').set({ attempts: q.attempts }).where('id', '=', q.id).execute();
+/**
+ * Takes one of a code's tries, atomically: false when none is left (or it was used or expired). Run
+ * on its own, outside the transaction that acts on a right code, so a wrong try stays counted when
+ * that transaction is refused and rolled back.
+ */
+export async function takeAttempt(db: Kysely<Database>, q: { id: string; maxAttempts: number; now: string }): Promise<boolean> {
+  const res = await db
+    .updateTable('one_time_codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', q.id)
+    .where('attempts', '<', q.maxAttempts)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', q.now)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
 /** Marks a code used; false when someone else used it first. */

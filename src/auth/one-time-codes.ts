@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database, OneTimeCodesTable } from '../db/schema.js';
 import { blindIndex } from '../shared/crypto.js';
 import { addMinutes } from '../shared/time.js';
-import { countWrongAttempt, findLiveCode, insertCode, retireCodes, useCode } from './one-time-codes.repository.js';
+import { findLiveCode, insertCode, retireCodes, takeAttempt, useCode } from './one-time-codes.repository.js';
 
 /** Out-of-band codes live 10 minutes and allow 5 tries (ASVS v5.0.0-6.5.1, 6.5.5). */
 export const OTP_POLICY = { lifetimeMinutes: 10, maxAttempts: 5, digits: 6 } as const;
@@ -39,17 +39,23 @@ export async function issueCode(
   return code;
 }
 
-/** Checks a code and uses it up. Wrong codes count against the code's attempts; used or expired codes never pass. */
-export async function consumeCode(
-  trx: Kysely<Database>,
+/**
+ * Checks a code a person typed, counting the try first (atomically, committed at once): a wrong code
+ * costs one of OTP_POLICY.maxAttempts tries, a used or expired one never passes. Returns the code's id
+ * for `useCheckedCode` inside the transaction that acts on it, or null.
+ */
+export async function checkCode(
+  db: Kysely<Database>,
   key: Buffer,
   input: { userId: string; purpose: OtpPurpose; code: string; now: string },
-): Promise<boolean> {
-  const row = await findLiveCode(trx, input);
-  if (!row || row.attempts >= OTP_POLICY.maxAttempts) return false;
-  if (codeHash(key, row.id, input.code.trim()) !== row.code_hash) {
-    await countWrongAttempt(trx, { id: row.id, attempts: row.attempts + 1 });
-    return false;
-  }
-  return useCode(trx, { id: row.id, now: input.now });
+): Promise<string | null> {
+  const row = await findLiveCode(db, input);
+  if (!row) return null;
+  if (!(await takeAttempt(db, { id: row.id, maxAttempts: OTP_POLICY.maxAttempts, now: input.now }))) return null;
+  return codeHash(key, row.id, input.code.trim()) === row.code_hash ? row.id : null;
+}
+
+/** Uses a checked code up inside the acting transaction; false when a parallel request used it first. */
+export function useCheckedCode(trx: Kysely<Database>, input: { id: string; now: string }): Promise<boolean> {
+  return useCode(trx, input);
 }

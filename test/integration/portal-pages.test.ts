@@ -85,6 +85,25 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     expect((await citizen.get('/akun/verifikasi')).body).toContain('Kontak Anda sudah dipastikan');
   });
 
+  it('kills a contact code after five wrong tries, even though each wrong try is refused', async () => {
+    const guesser = new PageClient(ctx);
+    const res = await guesser.post('/akun/daftar', {
+      name: 'Sari Tebak',
+      nik: uniqueNik(),
+      email: 'sari@contoh.id',
+      password: 'teh sore hari ini',
+      consent: 'yes',
+    });
+    expect(res.statusCode).toBe(303);
+    const code = await latestCode('sari@contoh.id');
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 5; i++)
+      expect((await guesser.post('/akun/verifikasi', { code: wrongCode }, { remoteAddress: `10.8.0.${i + 1}` })).statusCode).toBe(400);
+    const late = await guesser.post('/akun/verifikasi', { code }, { remoteAddress: '10.8.0.9' });
+    expect(late.statusCode).toBe(400);
+    expect((await guesser.get('/akun/verifikasi')).body).not.toContain('Kontak Anda sudah dipastikan');
+  });
+
   it('stamps the messages it delivers with the service clock, not the machine’s', async () => {
     await ctx.services.outbox.drain();
     const mails = await ctx.db.selectFrom('notifications').select('created_at').where('recipient', '=', 'rina@contoh.id').execute();
