@@ -26,6 +26,7 @@ import {
   touchSession,
 } from './sessions.repository.js';
 import {
+  claimCodeRequest,
   clearTotp,
   confirmTotp,
   findConflictingUser,
@@ -51,6 +52,9 @@ export const SESSION_POLICY = {
  * 15 minutes, or 30 from one address, further tries get 429 until the window passes. Nobody can
  * lock an account for longer than that by guessing on purpose.
  */
+/** One one-time code a minute per account (contact verification and password reset alike). */
+export const CODE_COOLDOWN_MINUTES = 1;
+
 export const LOGIN_THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 30 } as const;
 
 /** The version of the personal-data notice (UU PDP 27/2022) a registration agrees to. */
@@ -385,12 +389,20 @@ export function createAuthService(deps: AuthDeps) {
 
   /** Sends a fresh code to the account's email or WhatsApp number (through the outbox). */
   async function requestContactVerification(actor: Actor): Promise<void> {
+    await sendCode({ tenantId: actor.tenantId, userId: actor.userId, purpose: 'verify_contact' });
+  }
+
+  /**
+   * Queues a one-time code for the account, at most one a minute whatever address asks (an attacker
+   * cannot flood a citizen's inbox or WhatsApp). Within the minute nothing more is sent; the code
+   * already sent keeps working for its ten minutes.
+   */
+  async function sendCode(q: { tenantId: string; userId: string; purpose: 'verify_contact' | 'reset_password' }): Promise<void> {
     const now = isoNow(clock);
-    await db
-      .transaction()
-      .execute((trx) =>
-        enqueue(trx, { tenantId: actor.tenantId, message: { topic: 'notify.one_time_code', userId: actor.userId, purpose: 'verify_contact' }, now }),
-      );
+    await db.transaction().execute(async (trx) => {
+      if (!(await claimCodeRequest(trx, { tenantId: q.tenantId, userId: q.userId, now, since: addMinutes(now, -CODE_COOLDOWN_MINUTES) }))) return;
+      await enqueue(trx, { tenantId: q.tenantId, message: { topic: 'notify.one_time_code', userId: q.userId, purpose: q.purpose }, now });
+    });
   }
 
   async function verifyContact(input: { actor: Actor; code: string }): Promise<void> {
@@ -421,12 +433,7 @@ export function createAuthService(deps: AuthDeps) {
   async function requestPasswordReset(input: { tenantId: string; login: string }): Promise<void> {
     const user = await findUserByLogin(db, input.tenantId, normaliseLogin(input.login));
     if (!user || user.disabled_at) return;
-    const now = isoNow(clock);
-    await db
-      .transaction()
-      .execute((trx) =>
-        enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'reset_password' }, now }),
-      );
+    await sendCode({ tenantId: input.tenantId, userId: user.id, purpose: 'reset_password' });
   }
 
   /** Sets a new password with a reset code; every existing session of the account ends. */

@@ -125,3 +125,18 @@ export async function updateUserProfile(
     .where('id', '=', q.userId)
     .execute();
 }
+
+/**
+ * Claims the account's one code a minute: true, and the time noted, unless a code was asked for
+ * since `since`. One conditional update, so parallel requests from many addresses get one code.
+ */
+export async function claimCodeRequest(db: Kysely<Database>, q: { tenantId: string; userId: string; now: string; since: string }): Promise<boolean> {
+  const res = await db
+    .updateTable('users')
+    .set({ code_requested_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .where((eb) => eb.or([eb('code_requested_at', 'is', null), eb('code_requested_at', '<=', q.since)]))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

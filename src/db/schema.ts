@@ -38,6 +38,8 @@ export interface UsersTable {
   totp_enabled_at: string | null;
   /** The last TOTP time step used, so a code works only once. */
   totp_last_step: number | null;
+  /** When the account last asked for a one-time code (the per-account cooldown). */
+  code_requested_at: string | null;
   disabled_at: string | null;
   created_at: string;
   updated_at: string;

@@ -242,6 +242,19 @@ describe.each(DIALECTS)('signing in (%s)', (dialect) => {
     expect(old.revoked_at).not.toBeNull();
   });
 
+  it('sends one reset code a minute per account, however many addresses ask', async () => {
+    const acct = await applicant(ctx);
+    const resetMessages = async () => {
+      const rows = await ctx.db.selectFrom('outbox').select('payload').where('topic', '=', 'notify.one_time_code').execute();
+      return rows.filter((r) => r.payload.includes(acct.userId) && r.payload.includes('reset_password')).length;
+    };
+    await Promise.all([1, 2, 3, 4, 5].map(() => ctx.services.auth.requestPasswordReset({ tenantId: ctx.tenant.id, login: acct.email })));
+    expect(await resetMessages()).toBe(1);
+    ctx.clock.advanceMinutes(2);
+    await ctx.services.auth.requestPasswordReset({ tenantId: ctx.tenant.id, login: acct.email });
+    expect(await resetMessages()).toBe(2);
+  });
+
   it('logout ends every session of the account', async () => {
     const a = (
       await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: account.email, password: account.password, clientIp: '198.51.100.2', kind: 'bearer' })
