@@ -526,12 +526,25 @@ export function createAuthService(deps: AuthDeps) {
    * Checks an officer's code: confirms a new authenticator (first set-up) or completes sign-in.
    * Either way the page session stops waiting for the second factor and gets a fresh token.
    */
-  async function completeSecondFactor(input: { actor: Actor; token: string; code: string }): Promise<{ token: string }> {
+  async function completeSecondFactor(input: { actor: Actor; token: string; code: string; clientIp: string }): Promise<{ token: string }> {
     const user = await getUser(input.actor);
     if (!user.totp_secret_encrypted) throw new AppError('invalid_state', 'no authenticator being set up');
     const now = isoNow(clock);
+    // Wrong codes count per account, like the password (from any address, across instances); after
+    // the fifth the waiting session ends and the officer signs in again from the password.
+    const subject = `totp:${user.id}`;
+    const since = addMinutes(now, -LOGIN_THROTTLE.windowMinutes);
+    const attempt = await beginLoginAttempt(db, { tenantId: user.tenant_id, subject, clientIp: input.clientIp, now });
+    const failures = await countFailuresUpTo(db, { tenantId: user.tenant_id, subject, clientIp: input.clientIp, since, upTo: attempt });
+    if (failures.bySubject > LOGIN_THROTTLE.perAccount) {
+      await forgetLoginAttempt(db, attempt);
+      await revokeSession(db, sha256Hex(input.token), now);
+      await appendAuditStandalone(user.tenant_id, user.id, 'auth.second_factor_throttled', {});
+      throw new AppError('unauthenticated', 'too many wrong authenticator codes: sign in again');
+    }
     const step = verifyTotp(decryptField(deps.dataKey, user.totp_secret_encrypted), input.code, clock.now(), user.totp_last_step);
     if (step === null) {
+      if (failures.bySubject >= LOGIN_THROTTLE.perAccount) await revokeSession(db, sha256Hex(input.token), now);
       await appendAuditStandalone(user.tenant_id, user.id, 'auth.second_factor_failed', {});
       throw new AppError('bad_second_factor', 'wrong or used authenticator code', {
         fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or used code' }],
@@ -539,6 +552,7 @@ export function createAuthService(deps: AuthDeps) {
     }
     const fresh = newToken();
     await db.transaction().execute(async (trx) => {
+      await markLoginSucceeded(trx, attempt);
       if (!(await confirmTotp(trx, { tenantId: user.tenant_id, userId: user.id, step, enabledAt: user.totp_enabled_at ?? now, now }))) {
         throw new AppError('bad_second_factor', 'authenticator code used by a concurrent request', {
           fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or used code' }],

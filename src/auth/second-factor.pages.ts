@@ -78,7 +78,7 @@ ${codeInput(req, '/kantor/atur-autentikator', errors)}`,
       if (!pending) return signInAgain(req, reply);
       if (!form.ok) return show(req, reply, pending.actor, form.errors);
       try {
-        const { token } = await services.auth.completeSecondFactor({ actor: pending.actor, token: pending.token, code: form.data.code });
+        const { token } = await services.auth.completeSecondFactor({ actor: pending.actor, token: pending.token, code: form.data.code, clientIp: req.ip });
         setSessionCookie(reply, token);
       } catch (err) {
         if (!(err instanceof AppError) || !err.details.fields) throw err;

@@ -116,6 +116,23 @@ describe.each(DIALECTS)('officers’ second factor (%s)', (dialect) => {
     ).rejects.toMatchObject({ code: 'forbidden' });
   });
 
+  it('ends the waiting session after five wrong codes from any addresses, so even the right code then needs the password again', async () => {
+    const email = 'tebak.kode@kantor.izol.id';
+    const pw = 'teknis kantor kata sandi panjang';
+    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'technical', name: 'Teknis Uji', email, password: pw });
+    const code = totpAt(await enrollSecondFactor(ctx, userId), ctx.clock.now());
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    const page = new PageClient(ctx);
+    expect((await page.post('/akun/masuk', { login: email, password: pw }, { remoteAddress: '10.6.0.1' })).headers.location).toBe('/kantor/kode');
+    for (let i = 0; i < 5; i++) expect((await page.post('/kantor/kode', { code: wrongCode }, { remoteAddress: `10.6.1.${i + 1}` })).statusCode).toBe(400);
+    const late = await page.post('/kantor/kode', { code }, { remoteAddress: '10.6.2.1' });
+    expect(late.statusCode).toBe(303);
+    expect(late.headers.location).toMatch(/^\/akun\/masuk/);
+    expect((await page.get('/kantor')).statusCode).toBe(303);
+    const live = await ctx.db.selectFrom('sessions').select('id').where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    expect(live).toEqual([]);
+  });
+
   it('keeps applicants out of the back office', async () => {
     const citizen = new PageClient(ctx);
     await citizen.post('/akun/daftar', {
