@@ -5,6 +5,8 @@ import { z } from 'zod';
  * The one place that reads the environment. A wrong or missing setting stops start-up with a
  * message naming the variable and what to put there (STYLE.md §9).
  */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -31,8 +33,18 @@ const envSchema = z
     MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(25),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+    ALLOW_DEMO_ON_NETWORK: z.enum(['0', '1']).default('0'),
   })
   .superRefine((env, ctx) => {
+    // Demo accounts, the development mailbox and the development keys are public knowledge: outside
+    // production Izol listens on this machine only unless told the network is meant.
+    if (env.NODE_ENV !== 'production' && !LOOPBACK_HOSTS.has(env.HOST) && env.ALLOW_DEMO_ON_NETWORK !== '1') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: `${env.HOST} is reachable from the network, but NODE_ENV=${env.NODE_ENV} has public demo accounts and keys: use 127.0.0.1, set NODE_ENV=production, or set ALLOW_DEMO_ON_NETWORK=1 for a demo meant to be reached`,
+      });
+    }
     if (env.NODE_ENV === 'production') {
       for (const key of ['DATA_ENCRYPTION_KEY', 'BASE_URL'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });

@@ -38,9 +38,17 @@ async function main(): Promise<void> {
   // One loop drives every background job (outbox, overdue scan, expiry reminders, audit checkpoints) on the services' clock.
   const jobs = createJobRunner({ clock: services.clock, logger, jobs: services.jobs });
   jobs.start();
-  if (config.env !== 'production' && config.seedDemo) {
-    const lines = DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(28)} ${a.password}`);
-    console.log(`\nIzol is running at ${config.baseUrl}  (API docs: ${config.baseUrl}/api/docs)\nDemo accounts (development only):\n${lines.join('\n')}\n`);
+  // The banner says which mode this is: production, or a development/demo instance with public accounts.
+  if (config.env === 'production') {
+    console.log(`\nIzol is running at ${config.baseUrl} in production mode: no demo data, no development mailbox.\n`);
+  } else {
+    const reach = config.host === '127.0.0.1' || config.host === 'localhost' || config.host === '::1' ? 'this machine only' : `the network (${config.host})`;
+    const lines = config.seedDemo ? DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(11)} ${a.email.padEnd(28)} ${a.password}`) : [];
+    console.log(
+      `\nIzol is running at ${config.baseUrl} in ${config.env} mode, reachable from ${reach}  (API docs: ${config.baseUrl}/api/docs)` +
+        (lines.length ? `\nDemo accounts (development only, public knowledge):\n${lines.join('\n')}` : '') +
+        '\n',
+    );
   }
 
   let stopping = false;

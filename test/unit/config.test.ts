@@ -72,6 +72,16 @@ describe('loadConfig', () => {
     expect(err.message).toContain('postgres://');
   });
 
+  it('outside production listens on this machine only, unless a network demo is asked for', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::1' }).host).toBe('::1');
+    const err = configError({ HOST: '0.0.0.0' });
+    expect(err.message).toMatch(/^\s*HOST: .*ALLOW_DEMO_ON_NETWORK=1/m);
+    expect(loadConfig({ HOST: '0.0.0.0', ALLOW_DEMO_ON_NETWORK: '1' }).host).toBe('0.0.0.0');
+    const production = { NODE_ENV: 'production', HOST: '0.0.0.0', BASE_URL: 'https://izin.malangkota.go.id', DATA_ENCRYPTION_KEY: 'ab'.repeat(32) };
+    expect(loadConfig(production).host).toBe('0.0.0.0');
+  });
+
   it('refuses a malformed DATA_ENCRYPTION_KEY and says how to make one', () => {
     const err = configError({ DATA_ENCRYPTION_KEY: 'zz'.repeat(32) });
     expect(err.message).toMatch(/^\s*DATA_ENCRYPTION_KEY: /m);
