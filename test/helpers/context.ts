@@ -1,3 +1,4 @@
+import type { KyselyConfig } from 'kysely';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createApp } from '../../src/app.js';
 import { ensureOffice, KOTA_MALANG } from '../../src/bootstrap.js';
@@ -47,10 +48,14 @@ export type TestContext = {
 };
 
 /** A migrated database with the Kota Malang office and its catalogue, and the app around it. */
-export async function createTestContext(dialect: TestDialect, env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(
+  dialect: TestDialect,
+  env: Record<string, string> = {},
+  options: { log?: KyselyConfig['log'] } = {},
+): Promise<TestContext> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, STORAGE_DIR: `${database.dir}/files`, LOG_LEVEL: 'silent', ...env });
-  const db = createDatabase(config.database);
+  const db = createDatabase(config.database, options);
   await migrateToLatest(db);
   const clock = new TestClock();
   const services = createServices({ config, db, clock });

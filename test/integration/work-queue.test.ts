@@ -5,25 +5,17 @@
  * files as with 1,000. Both databases.
  */
 import { randomUUID } from 'node:crypto';
-import SQLite from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
-import { createApp } from '../../src/app.js';
 import { totpAt } from '../../src/auth/totp.js';
-import { ensureOffice, KOTA_MALANG } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config.js';
-import '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { backfillDueDates } from '../../src/db/migrations/0010_work_queue.js';
 import type { Application, Database, Tenant } from '../../src/db/schema.js';
-import { createServices, type Services } from '../../src/services.js';
+import type { Services } from '../../src/services.js';
 import { slaDueOn, type SlaEvent } from '../../src/sla/sla.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
-import { createTestDatabase, DIALECTS, type TestDialect } from '../helpers/databases.js';
-import { auth, enrollSecondFactor, json, TestClock, type TestContext } from '../helpers/context.js';
+import { DIALECTS, type TestDialect } from '../helpers/databases.js';
+import { auth, createTestContext, enrollSecondFactor, json, type TestContext } from '../helpers/context.js';
 import { readyDraft } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
 
@@ -46,44 +38,9 @@ const DAY = 24 * HOUR;
  * `log`), so a test can tell how many statements one request costs.
  */
 async function countingContext(dialect: TestDialect): Promise<TestContext & { statements: { n: number } }> {
-  const database = await createTestDatabase(dialect);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, STORAGE_DIR: `${database.dir}/files`, LOG_LEVEL: 'silent' });
   const statements = { n: 0 };
-  const log = (event: { level: string }) => {
-    if (event.level === 'query') statements.n++;
-  };
-  let db: Kysely<Database>;
-  if (config.database.kind === 'sqlite') {
-    const sqlite = new SQLite(config.database.file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
-  } else {
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: config.database.url, max: 5 }) }), log });
-  }
-  await migrateToLatest(db);
-  const clock = new TestClock();
-  const services = createServices({ config, db, clock });
-  const tenant = await ensureOffice(services, KOTA_MALANG);
-  const app = await createApp(services);
-  await app.ready();
-  return {
-    dialect,
-    databaseUrl: database.url,
-    storageDir: `${database.dir}/files`,
-    db,
-    services,
-    app,
-    clock,
-    tenant,
-    statements,
-    async close() {
-      await app.close();
-      await db.destroy();
-      await database.drop();
-    },
-  };
+  const ctx = await createTestContext(dialect, {}, { log: (event) => void (event.level === 'query' && statements.n++) });
+  return { ...ctx, statements };
 }
 
 describe.each(DIALECTS)('the work queue (%s)', (dialect) => {
