@@ -34,6 +34,25 @@ const envSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
     ALLOW_DEMO_ON_NETWORK: z.enum(['0', '1']).default('0'),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/[^/\s]+/, 'must be smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (TLS)')
+      .optional(),
+    MAIL_FROM: z.string().min(3).optional(),
+    WHATSAPP_API_URL: z.url({ message: 'must be the Graph API base, e.g. https://graph.facebook.com/v21.0' }).default('https://graph.facebook.com/v21.0'),
+    WHATSAPP_PHONE_NUMBER_ID: z
+      .string()
+      .regex(/^\d{5,20}$/, 'must be the digits of the WhatsApp phone number id from Meta')
+      .optional(),
+    WHATSAPP_TOKEN: z.string().min(10).optional(),
+    WHATSAPP_APP_SECRET: z.string().min(8).optional(),
+    WHATSAPP_VERIFY_TOKEN: z.string().min(8).optional(),
+    SMS_API_URL: z.url({ message: 'must be the https address of the SMS provider endpoint' }).optional(),
+    SMS_API_TOKEN: z.string().min(8).optional(),
+    SMS_SENDER_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9 ]{1,11}$/, 'must be at most 11 letters or digits (the sender name shown on the phone)')
+      .default('IZOL'),
   })
   .superRefine((env, ctx) => {
     // Demo accounts, the development mailbox and the development keys are public knowledge: outside
@@ -44,6 +63,20 @@ const envSchema = z
         path: ['HOST'],
         message: `${env.HOST} is reachable from the network, but NODE_ENV=${env.NODE_ENV} has public demo accounts and keys: use 127.0.0.1, set NODE_ENV=production, or set ALLOW_DEMO_ON_NETWORK=1 for a demo meant to be reached`,
       });
+    }
+    // A channel is either fully configured or not at all: half a channel would fail at the first message.
+    const groups = [
+      ['SMTP_URL', 'MAIL_FROM'],
+      ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_TOKEN', 'WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'],
+      ['SMS_API_URL', 'SMS_API_TOKEN'],
+    ] as const;
+    for (const group of groups) {
+      const given = group.filter((key) => env[key] !== undefined);
+      if (given.length > 0 && given.length < group.length) {
+        for (const key of group.filter((k) => env[k] === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `is required together with ${given.join(', ')}` });
+        }
+      }
     }
     if (env.NODE_ENV === 'production') {
       for (const key of ['DATA_ENCRYPTION_KEY', 'BASE_URL'] as const) {
@@ -67,6 +100,12 @@ export type Config = {
   outboxPollMs: number;
   /** How many reverse proxies in front of the app may set X-Forwarded-For (0: trust none). */
   trustProxyHops: number;
+  /** The delivery channels this deployment can use; null when not configured (development: the built-in mailbox). */
+  channels: {
+    email: { smtpUrl: string; from: string } | null;
+    whatsapp: { apiUrl: string; phoneNumberId: string; token: string; appSecret: string; verifyToken: string } | null;
+    sms: { apiUrl: string; token: string; senderId: string } | null;
+  };
 };
 
 export class ConfigError extends Error {
@@ -100,5 +139,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     outboxPollMs: e.OUTBOX_POLL_MS,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    channels: {
+      email: e.SMTP_URL && e.MAIL_FROM ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : null,
+      whatsapp:
+        e.WHATSAPP_PHONE_NUMBER_ID && e.WHATSAPP_TOKEN && e.WHATSAPP_APP_SECRET && e.WHATSAPP_VERIFY_TOKEN
+          ? {
+              apiUrl: e.WHATSAPP_API_URL.replace(/\/$/, ''),
+              phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+              token: e.WHATSAPP_TOKEN,
+              appSecret: e.WHATSAPP_APP_SECRET,
+              verifyToken: e.WHATSAPP_VERIFY_TOKEN,
+            }
+          : null,
+      sms: e.SMS_API_URL && e.SMS_API_TOKEN ? { apiUrl: e.SMS_API_URL, token: e.SMS_API_TOKEN, senderId: e.SMS_SENDER_ID } : null,
+    },
   };
 }

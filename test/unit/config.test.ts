@@ -82,6 +82,27 @@ describe('loadConfig', () => {
     expect(loadConfig(production).host).toBe('0.0.0.0');
   });
 
+  it('takes a delivery channel only whole, and names what is missing from a half-configured one', () => {
+    expect(loadConfig({}).channels).toEqual({ email: null, whatsapp: null, sms: null });
+    const full = loadConfig({
+      SMTP_URL: 'smtps://izol:secret@mail.malangkota.go.id:465',
+      MAIL_FROM: 'Izol Kota Malang <izin@malangkota.go.id>',
+      WHATSAPP_PHONE_NUMBER_ID: '1234567890',
+      WHATSAPP_TOKEN: 'EAAG-token-123',
+      WHATSAPP_APP_SECRET: 'app-secret-1',
+      WHATSAPP_VERIFY_TOKEN: 'verify-me-1',
+      SMS_API_URL: 'https://sms.example.id/send',
+      SMS_API_TOKEN: 'sms-token-1',
+    }).channels;
+    expect(full.email).toEqual({ smtpUrl: 'smtps://izol:secret@mail.malangkota.go.id:465', from: 'Izol Kota Malang <izin@malangkota.go.id>' });
+    expect(full.whatsapp?.apiUrl).toBe('https://graph.facebook.com/v21.0');
+    expect(full.sms).toEqual({ apiUrl: 'https://sms.example.id/send', token: 'sms-token-1', senderId: 'IZOL' });
+    const err = configError({ WHATSAPP_TOKEN: 'EAAG-token-123', SMTP_URL: 'smtp://mail:25' });
+    expect(err.message).toMatch(/^\s*MAIL_FROM: is required together with SMTP_URL/m);
+    expect(err.message).toMatch(/^\s*WHATSAPP_APP_SECRET: is required together with WHATSAPP_TOKEN/m);
+    expect(configError({ SMTP_URL: 'http://mail:25', MAIL_FROM: 'a@b.c' }).message).toMatch(/^\s*SMTP_URL: must be smtp:\/\//m);
+  });
+
   it('refuses a malformed DATA_ENCRYPTION_KEY and says how to make one', () => {
     const err = configError({ DATA_ENCRYPTION_KEY: 'zz'.repeat(32) });
     expect(err.message).toMatch(/^\s*DATA_ENCRYPTION_KEY: /m);
