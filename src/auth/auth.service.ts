@@ -47,15 +47,26 @@ export const SESSION_POLICY = {
   bearer: { idleMinutes: 120, absoluteMinutes: 24 * 60 },
 } as const;
 
-/**
- * Throttling, not lockout (ASVS v5.0.0-6.3.1): after 5 failed sign-ins for one account within
- * 15 minutes, or 30 from one address, further tries get 429 until the window passes. Nobody can
- * lock an account for longer than that by guessing on purpose.
- */
 /** One one-time code a minute per account (contact verification and password reset alike). */
 export const CODE_COOLDOWN_MINUTES = 1;
 
-export const LOGIN_THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 30 } as const;
+/**
+ * Throttling, not lockout (ASVS v5.0.0-6.3.1), so nobody can lock someone else out by guessing on
+ * purpose. Within 15 minutes: 5 failures for one account from one address hold that address for that
+ * account (the owner's right password from their own address still works); 30 failures from one
+ * address hold it for every account; and 20 failures for one account from all addresses together
+ * (distributed guessing) hold the account, except from an address it signed in from in the last
+ * 90 days. Each hold ends when the window passes; a refused attempt is not counted. Wrong
+ * authenticator codes (which need the password first) count per account: 5, from any address.
+ */
+export const LOGIN_THROTTLE = {
+  windowMinutes: 15,
+  perAccountAndAddress: 5,
+  perAddress: 30,
+  perAccount: 20,
+  knownAddressDays: 90,
+  secondFactorPerAccount: 5,
+} as const;
 
 /** The version of the personal-data notice (UU PDP 27/2022) a registration agrees to. */
 export const CONSENT_VERSION = 'pdp-2026-01';
@@ -237,8 +248,19 @@ export function createAuthService(deps: AuthDeps) {
     const since = addMinutes(now, -LOGIN_THROTTLE.windowMinutes);
     // The attempt is counted before the password is checked, so that parallel guesses see each other.
     const attempt = await beginLoginAttempt(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, now });
-    const failures = await countFailuresUpTo(db, { tenantId: input.tenantId, subject, clientIp: input.clientIp, since, upTo: attempt });
-    if (failures.bySubject > LOGIN_THROTTLE.perAccount || failures.byIp > LOGIN_THROTTLE.perAddress) {
+    const failures = await countFailuresUpTo(db, {
+      tenantId: input.tenantId,
+      subject,
+      clientIp: input.clientIp,
+      since,
+      upTo: attempt,
+      knownSince: addMinutes(now, -LOGIN_THROTTLE.knownAddressDays * 24 * 60),
+    });
+    if (
+      failures.byPair > LOGIN_THROTTLE.perAccountAndAddress ||
+      failures.byIp > LOGIN_THROTTLE.perAddress ||
+      (failures.bySubject > LOGIN_THROTTLE.perAccount && !failures.knownAddress)
+    ) {
       await forgetLoginAttempt(db, attempt);
       await appendAuditStandalone(input.tenantId, null, 'auth.login_throttled', { subject: subject.slice(0, 16) });
       throw new AppError('too_many_attempts', 'login throttled', {
@@ -536,7 +558,7 @@ export function createAuthService(deps: AuthDeps) {
     const since = addMinutes(now, -LOGIN_THROTTLE.windowMinutes);
     const attempt = await beginLoginAttempt(db, { tenantId: user.tenant_id, subject, clientIp: input.clientIp, now });
     const failures = await countFailuresUpTo(db, { tenantId: user.tenant_id, subject, clientIp: input.clientIp, since, upTo: attempt });
-    if (failures.bySubject > LOGIN_THROTTLE.perAccount) {
+    if (failures.bySubject > LOGIN_THROTTLE.secondFactorPerAccount) {
       await forgetLoginAttempt(db, attempt);
       await revokeSession(db, sha256Hex(input.token), now);
       await appendAuditStandalone(user.tenant_id, user.id, 'auth.second_factor_throttled', {});
@@ -544,7 +566,7 @@ export function createAuthService(deps: AuthDeps) {
     }
     const step = verifyTotp(decryptField(deps.dataKey, user.totp_secret_encrypted), input.code, clock.now(), user.totp_last_step);
     if (step === null) {
-      if (failures.bySubject >= LOGIN_THROTTLE.perAccount) await revokeSession(db, sha256Hex(input.token), now);
+      if (failures.bySubject >= LOGIN_THROTTLE.secondFactorPerAccount) await revokeSession(db, sha256Hex(input.token), now);
       await appendAuditStandalone(user.tenant_id, user.id, 'auth.second_factor_failed', {});
       throw new AppError('bad_second_factor', 'wrong or used authenticator code', {
         fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or used code' }],

@@ -69,19 +69,39 @@ export async function beginLoginAttempt(db: Kysely<Database>, a: { tenantId: str
   return Number(row.id);
 }
 
-/** Failed (or still unchecked) attempts since `since` up to and including attempt `upTo`, per account identifier and per address. */
-export async function countFailuresUpTo(db: Kysely<Database>, q: { tenantId: string; subject: string; clientIp: string; since: string; upTo: number }) {
+/**
+ * Failed (or still unchecked) attempts since `since` up to and including attempt `upTo`: per account
+ * identifier, per address, and per account from this address; and whether this address signed in to
+ * this account successfully since `knownSince` (the owner's own address, spared the account's ceiling).
+ */
+export async function countFailuresUpTo(
+  db: Kysely<Database>,
+  q: { tenantId: string; subject: string; clientIp: string; since: string; upTo: number; knownSince?: string },
+) {
   const base = db
     .selectFrom('login_attempts')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('succeeded', '=', 0)
     .where('attempted_at', '>', q.since)
     .where('id', '<=', q.upTo);
-  const [bySubject, byIp] = await Promise.all([
+  const [bySubject, byIp, byPair, known] = await Promise.all([
     base.where('tenant_id', '=', q.tenantId).where('subject', '=', q.subject).executeTakeFirstOrThrow(),
     base.where('client_ip', '=', q.clientIp).executeTakeFirstOrThrow(),
+    base.where('tenant_id', '=', q.tenantId).where('subject', '=', q.subject).where('client_ip', '=', q.clientIp).executeTakeFirstOrThrow(),
+    q.knownSince
+      ? db
+          .selectFrom('login_attempts')
+          .select('id')
+          .where('tenant_id', '=', q.tenantId)
+          .where('subject', '=', q.subject)
+          .where('client_ip', '=', q.clientIp)
+          .where('succeeded', '=', 1)
+          .where('attempted_at', '>', q.knownSince)
+          .limit(1)
+          .executeTakeFirst()
+      : Promise.resolve(undefined),
   ]);
-  return { bySubject: Number(bySubject.n), byIp: Number(byIp.n) };
+  return { bySubject: Number(bySubject.n), byIp: Number(byIp.n), byPair: Number(byPair.n), knownAddress: known !== undefined };
 }
 
 /** A throttled attempt is refused without counting against the account (the window is not stretched by it). */
