@@ -19,6 +19,8 @@ export type Permission =
   | 'catalogue.manage'
   | 'holidays.manage'
   | 'settings.manage'
+  /** Being told the office's holiday calendar runs out (the SLA dates after it are provisional). */
+  | 'calendar.watch'
   // Applications.
   | 'application.create'
   /** Recording a file that came in at the counter, by courier or through assisted help. */
@@ -154,6 +156,8 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'holidays.manage':
     case 'settings.manage':
       return when(actor.role === 'admin');
+    case 'calendar.watch':
+      return when(actor.role === 'admin' || actor.role === 'head');
     case 'application.create':
       return when(actor.role === 'applicant' || actor.role === 'front_desk');
     case 'application.intake':

@@ -61,6 +61,10 @@ export const APPLICATIONS_MESSAGES = {
   'detail.messages': { id: 'Pesan dari petugas', en: 'Messages from the office' },
   'detail.submitted': { id: 'Diajukan', en: 'Submitted' },
   'detail.expected': { id: 'Perkiraan selesai', en: 'Expected completion' },
+  'sla.provisional': {
+    id: 'sementara: hari libur tahun {year} belum dimasukkan kantor, tanggal ini bisa bergeser',
+    en: 'provisional: the office has not entered the {year} holidays yet, so this date may move',
+  },
   'detail.channel': { id: 'Diterima lewat', en: 'Received through' },
   'detail.returned': { id: 'Petugas mengembalikan berkas Anda', en: 'The office has returned your file' },
   'detail.fix': { id: 'Perbaiki dokumen', en: 'Correct the documents' },

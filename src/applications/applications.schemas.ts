@@ -119,6 +119,7 @@ export const applicationSchema = z
         remainingWorkingDays: z.number().int(),
         dueDate: z.string().nullable().describe('YYYY-MM-DD in the office time zone; while paused, as if the clock restarted today'),
         paused: z.boolean(),
+        provisional: z.boolean().describe('true when dueDate falls in a year whose holidays the office has not entered yet: it may move once they are'),
       })
       .describe('Working days Monday to Friday in the office time zone, without holidays and cuti bersama; paused while the file is with the applicant'),
     submittedAt: z.string().nullable(),
@@ -163,6 +164,7 @@ export function toApplicationView(
     app: Application;
     version: number;
     sla: SlaResult;
+    slaProvisional: boolean;
     definition: PermitTypeDefinition;
     workflow: WorkflowDefinition;
     docs: Document[];
@@ -227,6 +229,7 @@ export function toApplicationView(
       remainingWorkingDays: v.sla.remainingWorkingDays,
       dueDate: v.sla.dueDate,
       paused: v.sla.paused,
+      provisional: v.slaProvisional,
     },
     submittedAt: app.submitted_at,
     createdAt: app.created_at,

@@ -13,6 +13,7 @@ import { blindIndex } from '../shared/crypto.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
 import { isEmail, normalisePhone } from '../shared/identifiers.js';
 import { AppError } from '../shared/errors.js';
+import { isProvisionalDate } from '../sla/holidays.service.js';
 import { computeSla } from '../sla/sla.js';
 import { type Clock, isoNow, todayIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
@@ -341,6 +342,7 @@ export function createApplicationService(deps: ApplicationDeps) {
       deps.holidays.forTenant(app.tenant_id),
     ]);
     const sla = computeSla({ events, workflow, slaWorkingDays: definition.slaWorkingDays, now: clock.now(), timeZone, holidays });
+    const yearsWithHolidays = new Set([...holidays].map((d) => Number(d.slice(0, 4))));
     return {
       app,
       version,
@@ -349,6 +351,8 @@ export function createApplicationService(deps: ApplicationDeps) {
       docs,
       events,
       sla,
+      /** The due date falls in a year whose holidays are not entered yet: it may move once they are. */
+      slaProvisional: isProvisionalDate(sla.dueDate, yearsWithHolidays),
       facts: factsFor(definition, app, docs),
       can: applicationFlags(input.actor, app, workflow, definition),
     };

@@ -7,6 +7,7 @@ import { button, csrfField, fieldId, tag, textInput } from '../web/components.js
 import { html } from '../web/html.js';
 import { formatDate, loc, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
+import { calendarGapWarning } from '../sla/holidays.pages.js';
 import { pageKit } from '../web/page-route.js';
 import { OPEN_SLA_STATUSES, type WorkQueueFilters } from './application-lists.js';
 import { CHANNELS } from './applications.schemas.js';
@@ -53,7 +54,10 @@ export function workQueuePages(app: FastifyInstance, services: Services): void {
       sla: query.sla,
       mine: query.milik === 'saya',
     };
-    const queue = await services.applications.listWorkQueue({ actor, filters, page: query.halaman });
+    const [queue, calendarGap] = await Promise.all([
+      services.applications.listWorkQueue({ actor, filters, page: query.halaman }),
+      services.holidays.calendarGap({ actor, timeZone: req.tenant.time_zone }),
+    ]);
     const { items, total, pageCount, choices } = queue;
     const current = queue.page;
     const link = (n: number) => {
@@ -84,6 +88,7 @@ export function workQueuePages(app: FastifyInstance, services: Services): void {
     return sendPage(req, reply, {
       title: current > 1 ? `${t(lang, 'office.queue.title')} (${pageText(current)})` : t(lang, 'office.queue.title'),
       body: html`<h1>${t(lang, 'office.queue.title')}</h1>
+${calendarGapWarning(lang, calendarGap, queue.can.administer)}
 ${queue.can.intake ? html`<p><a href="/kantor/loket">${t(lang, 'office.link.intake')}</a></p>` : ''}
 ${queue.can.administer ? html`<p><a href="/kantor/admin">${t(lang, 'office.link.admin')}</a></p>` : ''}
 <form method="get" action="/kantor" class="filters">

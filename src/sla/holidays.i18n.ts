@@ -54,4 +54,11 @@ export const HOLIDAYS_MESSAGES = {
     id: 'Hari libur {date} sudah dihapus; tenggat layanan mengikutinya.',
     en: 'The holiday on {date} has been removed; service deadlines follow it.',
   },
+  'calendar.gap.title': { id: 'Hari libur {year} belum dimasukkan', en: 'The {year} holidays are not entered yet' },
+  'calendar.gap.text': {
+    id: 'Kalender kantor belum punya hari libur nasional dan cuti bersama tahun {year}. Tenggat layanan (SLA) yang jatuh di tahun itu masih sementara dan bisa bergeser.',
+    en: 'The office calendar has no national holidays or cuti bersama for {year}. Service deadlines (SLA) that fall in that year are provisional and may move.',
+  },
+  'calendar.gap.action': { id: 'Masukkan hari libur {year}', en: 'Enter the {year} holidays' },
+  'calendar.gap.ask': { id: 'Minta admin kantor memasukkannya.', en: 'Ask the office admin to enter them.' },
 } as const satisfies Catalogue;

@@ -6,12 +6,26 @@ import { isCalendarDate } from '../shared/time.js';
 import type { Services } from '../services.js';
 import { adminFormErrors } from '../tenants/admin-forms.js';
 import { banner, button, csrfField, errorFor, type FieldError, linkButton, radios, summaryList, textInput } from '../web/components.js';
-import { html } from '../web/html.js';
+import { html, type SafeHtml } from '../web/html.js';
 import { formatDate, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import { formText, requiredText } from '../web/views.js';
 import { HOLIDAY_KINDS } from './holidays.service.js';
+
+/**
+ * The warning the head and the admin see on their pages while a year's holidays are missing (from
+ * 1 November for the coming year): the admin gets the link to enter them, the head whom to ask.
+ */
+export function calendarGapWarning(lang: Lang, gap: { year: number } | null, canManage: boolean): SafeHtml | '' {
+  if (!gap) return '';
+  const { year } = gap;
+  return html`<div class="banner" role="region" aria-labelledby="calendar-gap-title" data-calendar-gap="${year}">
+  <h2 class="banner__text" id="calendar-gap-title">${t(lang, 'calendar.gap.title', { year })}</h2>
+  <p>${t(lang, 'calendar.gap.text', { year })}</p>
+  <p>${canManage ? html`<a href="/kantor/admin/libur?tahun=${year}">${t(lang, 'calendar.gap.action', { year })}</a>` : t(lang, 'calendar.gap.ask')}</p>
+</div>`;
+}
 
 type HolidayKind = HolidaysTable['kind'];
 

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { HolidaysTable } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
-import { requireAccess } from '../access/access.js';
+import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, isCalendarDate, isoNow, todayIn } from '../shared/time.js';
@@ -23,6 +23,14 @@ function requireManager(actor: Actor): void {
  * admin can amend it when a decree changes. Reads are cached per office for a minute and dropped on
  * every change this instance makes.
  */
+
+/** From this month (November) the office is told when next year's holidays are not entered yet. */
+export const CALENDAR_WARNING_MONTH = 11;
+
+/** A due date counted over a year whose holidays are not entered may move once they are: it is provisional. */
+export function isProvisionalDate(date: string | null, yearsWithHolidays: ReadonlySet<number>): boolean {
+  return date !== null && !yearsWithHolidays.has(Number(date.slice(0, 4)));
+}
 
 /** How long an instance trusts its cached copy of an office's holidays. */
 const CACHE_MS = 60_000;
@@ -48,6 +56,26 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
       cache.set(tenantId, entry);
     }
     return entry.days;
+  }
+
+  /** The years the office's calendar has at least one closed day in (a year without any is not entered yet). */
+  async function yearsWithHolidays(tenantId: string): Promise<ReadonlySet<number>> {
+    return new Set([...(await forTenant(tenantId))].map((d) => Number(d.slice(0, 4))));
+  }
+
+  /**
+   * The year whose holidays the office has not entered, when it matters now: this year, or from
+   * 1 November the coming one (decrees for the next year are out by then). Null when the calendar is
+   * complete, or for someone who is not told (only the head and the admin are).
+   */
+  async function calendarGap(input: { actor: Actor; timeZone: string }): Promise<{ year: number } | null> {
+    if (!can(input.actor, 'calendar.watch', { tenantId: input.actor.tenantId })) return null;
+    const today = todayIn(deps.clock, input.timeZone);
+    const year = Number(today.slice(0, 4));
+    const years = await yearsWithHolidays(input.actor.tenantId);
+    if (!years.has(year)) return { year };
+    if (Number(today.slice(5, 7)) >= CALENDAR_WARNING_MONTH && !years.has(year + 1)) return { year: year + 1 };
+    return null;
   }
 
   /** The office's whole calendar, for code that acts for no person (the SLA clock, tests). */
@@ -154,6 +182,6 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
     await changed(input.actor);
   }
 
-  return { forTenant, list, calendar, findHoliday, getHoliday, seedIfEmpty, upsert, remove, onChange };
+  return { forTenant, yearsWithHolidays, calendarGap, list, calendar, findHoliday, getHoliday, seedIfEmpty, upsert, remove, onChange };
 }
 export type HolidayService = ReturnType<typeof createHolidayService>;

@@ -8,6 +8,7 @@ import { banner, button, csrfField, errorFor, type FieldError, textarea, textInp
 import { html, type SafeHtml } from '../web/html.js';
 import { t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
+import { calendarGapWarning } from '../sla/holidays.pages.js';
 import { pageKit } from '../web/page-route.js';
 import { adminFormErrors, type ProblemWording } from './admin-forms.js';
 import { type OfficeSettings, SETTINGS_LIMITS } from './settings.service.js';
@@ -57,14 +58,16 @@ const SETTINGS_NOTICES = { disimpan: 'admin.settings.saved', sama: 'admin.settin
 export function settingsPages(app: FastifyInstance, services: Services): void {
   const page = pageKit(app);
 
-  page.get('/kantor/admin', { access: 'office' }, ({ req, reply, actor }) => {
+  page.get('/kantor/admin', { access: 'office' }, async ({ req, reply, actor }) => {
     const lang = req.lang;
     const may = services.settings.adminHome({ actor });
+    const calendarGap = await services.holidays.calendarGap({ actor, timeZone: req.tenant.time_zone });
     return sendPage(req, reply, {
       title: t(lang, 'admin.title'),
       back: '/kantor',
       body: html`<h1>${t(lang, 'admin.title')}</h1>
 <p>${t(lang, 'admin.lead')}</p>
+${calendarGapWarning(lang, calendarGap, may.holidays)}
 <ul class="card-list">
   ${may.staff ? sectionLink('/kantor/admin/staf', t(lang, 'admin.staff'), t(lang, 'admin.staff.hint')) : ''}
   ${may.catalogue ? sectionLink('/kantor/admin/izin', t(lang, 'admin.catalogue'), t(lang, 'admin.catalogue.hint')) : ''}

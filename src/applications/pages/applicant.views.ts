@@ -4,7 +4,7 @@ import { isEditableState } from '../../access/access.js';
 import type { Lang } from '../../shared/messages.js';
 import type { Services } from '../../services.js';
 import type { SlaResult } from '../../sla/sla.js';
-import { formatDate } from '../../web/i18n.js';
+import { formatDate, t } from '../../web/i18n.js';
 import { stateKind } from '../../workflow/workflow.engine.js';
 
 /** An id in a page address; anything else is "not found". */
@@ -12,8 +12,10 @@ export { uuidParam };
 export const applicationParams = z.object({ id: uuidParam });
 
 /** The SLA due date in words (working days, paused while the file is with the applicant). */
-export function expectedBy(lang: Lang, sla: Pick<SlaResult, 'dueDate'>): string {
-  return sla.dueDate ? formatDate(lang, `${sla.dueDate}T12:00:00Z`, 'UTC') : '–';
+export function expectedBy(lang: Lang, sla: Pick<SlaResult, 'dueDate'>, provisional = false): string {
+  if (!sla.dueDate) return '–';
+  const date = formatDate(lang, `${sla.dueDate}T12:00:00Z`, 'UTC');
+  return provisional ? `${date} (${t(lang, 'sla.provisional', { year: Number(sla.dueDate.slice(0, 4)) })})` : date;
 }
 
 export type ApplicationView = Awaited<ReturnType<Services['applications']['getApplication']>>;

@@ -117,7 +117,7 @@ ${
     opts: { notice?: SafeHtml | null; errors?: FieldError[]; status?: number } = {},
   ): Promise<FastifyReply> {
     const lang = req.lang;
-    const { app, definition, workflow, docs, events, sla } = view;
+    const { app, definition, workflow, docs, events, sla, slaProvisional } = view;
     const state = stateSummary(workflow, app.state);
     const offers = applicantView(view);
     const refused = docs.filter((d) => d.review_status === 'refused');
@@ -140,7 +140,7 @@ ${summaryList([
   { key: t(lang, 'detail.status'), value: stateTag(lang, state) },
   { key: t(lang, 'detail.next'), value: loc(lang, state.nextStep) },
   ...(app.submitted_at ? [{ key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, req.tenant.time_zone) }] : []),
-  ...(sla.dueDate ? [{ key: t(lang, 'detail.expected'), value: expectedBy(lang, sla) }] : []),
+  ...(sla.dueDate ? [{ key: t(lang, 'detail.expected'), value: expectedBy(lang, sla, slaProvisional) }] : []),
   { key: t(lang, 'detail.channel'), value: t(lang, `channel.${app.channel}`) },
   ...(app.fee_amount !== null && !app.fee_paid_at
     ? [{ key: t(lang, 'guide.fee'), value: t(lang, 'detail.fee', { amount: formatRupiah(app.fee_amount) }) }]
@@ -187,7 +187,7 @@ ${offers.withdraw ? html`<p><a href="/permohonan/${app.id}/tarik">${t(lang, 'det
   });
 
   page.get('/permohonan/:id/tanda-terima', { access: 'signed-in', params: applicationParams }, async ({ req, reply, lang, actor, params }) => {
-    const { app, definition, sla } = await load(actor, params.id);
+    const { app, definition, sla, slaProvisional } = await load(actor, params.id);
     if (!app.number || !app.submitted_at) return reply.redirect(`/permohonan/${app.id}`, 303);
     const signed = (await services.permits.receiptsForApplication({ actor, applicationId: app.id })).find((r) => r.kind === 'filing');
     return sendPage(req, reply, {
@@ -200,7 +200,7 @@ ${summaryList([
   { key: t(lang, 'done.code'), value: app.tracking_code ?? '' },
   { key: t(lang, 'guide.what'), value: loc(lang, definition.name) },
   { key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, req.tenant.time_zone) },
-  { key: t(lang, 'detail.expected'), value: expectedBy(lang, sla) },
+  { key: t(lang, 'detail.expected'), value: expectedBy(lang, sla, slaProvisional) },
   { key: t(lang, 'detail.channel'), value: t(lang, `channel.${app.channel}`) },
   ...(signed ? [{ key: t(lang, 'permit.code'), value: html`<span data-receipt-code>${formatVerificationCode(signed.verificationCode)}</span>` }] : []),
 ])}

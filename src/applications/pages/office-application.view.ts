@@ -47,7 +47,7 @@ export function sendOfficeApplicationPage(
 ): FastifyReply {
   const lang = req.lang;
   const zone = req.tenant.time_zone;
-  const { app, definition, state, sla, answers } = view;
+  const { app, definition, state, sla, slaProvisional, answers } = view;
   const title = app.number ?? t(lang, 'case.draft');
   const role = (r: string) => ((ROLES as readonly string[]).includes(r) ? t(lang, `case.role.${r as Role}`) : r);
   return sendPage(req, reply, {
@@ -64,7 +64,7 @@ ${summaryList([
     key: t(lang, 'case.sla'),
     value: html`${tag(t(lang, `case.sla.${sla.status}`), SLA_COLOUR[sla.status])}${
       sla.dueDate ? html` ${t(lang, 'office.queue.due', { date: formatDate(lang, `${sla.dueDate}T12:00:00Z`, 'UTC') })}` : ''
-    }<br><span class="muted">${t(lang, 'case.sla.days', { used: sla.usedWorkingDays, allowed: sla.slaWorkingDays })}</span>`,
+    }${sla.dueDate && slaProvisional ? html` <strong data-sla-provisional>${t(lang, 'sla.provisional', { year: Number(sla.dueDate.slice(0, 4)) })}</strong>` : ''}<br><span class="muted">${t(lang, 'case.sla.days', { used: sla.usedWorkingDays, allowed: sla.slaWorkingDays })}</span>`,
   },
   { key: t(lang, 'case.applicant'), value: app.applicant_name },
   { key: t(lang, 'detail.channel'), value: `${t(lang, `channel.${app.channel}`)}${app.channel_detail ? ` (${app.channel_detail})` : ''}` },
