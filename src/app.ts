@@ -58,7 +58,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  registerErrorHandling(app, Math.round(config.maxUploadBytes / 1048576), renderPageError);
+  registerErrorHandling(app, Math.round(config.maxUploadBytes / 1048576), renderPageError, (refusal) => services.refusals.record(refusal));
   registerSecurityHeaders(app, { https: config.baseUrl.startsWith('https://') });
   // Pages, CSS, JS and JSON go out compressed for slow mobile networks; uploads and PDFs are left alone.
   await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip'], customTypes: /^(text\/|application\/(json|problem\+json|javascript))/ });

@@ -3,6 +3,7 @@ import { recordComputedFee } from './applications/action-effects.js';
 import { createApplicationService } from './applications/applications.service.js';
 import { auditCheckpointsJob } from './audit/audit.jobs.js';
 import { createAuditService } from './audit/audit.service.js';
+import { createRefusalLog } from './audit/refusals.js';
 import { createAssignmentService } from './applications/assignment.service.js';
 import { createIntakeService } from './applications/intake.service.js';
 import { createNoteService } from './applications/notes.service.js';
@@ -114,6 +115,8 @@ export function createServices(input: {
     signer,
     permits,
     audit,
+    /** Refused requests, audited a few a minute (the error handler's hook). */
+    refusals: createRefusalLog({ db, clock }),
   };
 }
 export type Services = ReturnType<typeof createServices>;

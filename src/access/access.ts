@@ -218,9 +218,24 @@ export function requireAccess(input: { actor: AnyActor; permission: Permission; 
   const v = verdict(actor, permission, resource);
   if (v === 'allow') return;
   const who = isSystemActor(actor) ? `the system (${actor.name})` : actor.role;
-  if (v === 'not_found') throw new AppError('not_found', `application not found or not visible (${permission})`);
+  if (v === 'not_found') throw refused(new AppError('not_found', `application not found or not visible (${permission})`), permission);
   if (v === 'invalid_state') throw new AppError('invalid_state', `${permission} is not possible in the file's current state for ${who}`);
-  throw new AppError('forbidden', `${permission} is not allowed for ${who}`);
+  throw refused(new AppError('forbidden', `${permission} is not allowed for ${who}`), permission);
+}
+
+/** The errors the policy threw because it said no (forbidden, or not visible), with the permission refused. */
+const REFUSALS = new WeakMap<AppError, Permission>();
+function refused(err: AppError, permission: Permission): AppError {
+  REFUSALS.set(err, permission);
+  return err;
+}
+
+/**
+ * The permission the access policy refused, when this error is such a refusal: the error handler
+ * audits these (SECURITY.md #25), including a 404 for someone else's file, which a plain 404 is not.
+ */
+export function refusedPermission(err: unknown): Permission | undefined {
+  return err instanceof AppError ? REFUSALS.get(err) : undefined;
 }
 
 /** The signed-in person, or a system actor refused with forbidden (a job may not pose as a person). */

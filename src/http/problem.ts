@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { refusedPermission } from '../access/access.js';
+import type { Refusal } from '../audit/refusals.js';
 import { AppError, type ErrorCode, type FieldProblem } from '../shared/errors.js';
 import { ERROR_MESSAGES, FIELD_MESSAGES, fillTemplate, languageFrom, missingText, type Lang } from '../shared/messages.js';
 
@@ -99,8 +101,31 @@ function fieldFromZodIssue(
 /** Pages answer errors with an HTML page instead of problem+json (see web/web.ts). */
 export type PageErrorRenderer = (request: FastifyRequest, reply: FastifyReply, err: unknown) => FastifyReply | null;
 
-export function registerErrorHandling(app: FastifyInstance, uploadLimitMb: number, pageErrors?: PageErrorRenderer): void {
-  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+/** Told of every refused request (401, 403, and a 404 the access policy gave for someone else's resource). */
+export type RefusalHook = (refusal: Refusal) => Promise<unknown>;
+
+/** Which errors are refusals worth an audit row: any 401 or 403 of ours, and the policy's own 404s. */
+function refusalOf(err: unknown, request: FastifyRequest): Refusal | null {
+  if (!(err instanceof AppError) || !request.tenant) return null;
+  const permission = refusedPermission(err);
+  if (err.code !== 'unauthenticated' && err.code !== 'forbidden' && !(err.code === 'not_found' && permission)) return null;
+  return {
+    tenantId: request.tenant.id,
+    actorId: request.actor?.userId ?? null,
+    address: request.ip,
+    method: request.method,
+    route: request.routeOptions.url ?? 'unknown route',
+    status: err.status,
+    verdict: err.code,
+    permission,
+  };
+}
+
+export function registerErrorHandling(app: FastifyInstance, uploadLimitMb: number, pageErrors?: PageErrorRenderer, onRefusal?: RefusalHook): void {
+  app.setErrorHandler(async (err: FastifyError | AppError, request, reply) => {
+    const refusal = onRefusal ? refusalOf(err, request) : null;
+    // The audit row never changes the answer: a failure to write it is logged, the refusal still goes out.
+    if (refusal) await onRefusal!(refusal).catch((e: unknown) => request.log.error({ err: e }, 'could not audit a refused request'));
     const page = pageErrors?.(request, reply, err);
     if (page) return page;
     if (err instanceof AppError) {
