@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { applicationRoutes } from './applications/applications.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { setupLinkPages } from './auth/setup-link.pages.js';
 import { catalogueRoutes } from './catalogue/catalogue.routes.js';
 import { registerRequestContext } from './http/context.js';
 import { feeRoutes } from './fees/fees.routes.js';
@@ -128,6 +129,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   signingRoutes(app, services);
   permitRoutes(app, services);
   await registerWeb(app, services);
+  setupLinkPages(app, services);
   return app;
 }
 

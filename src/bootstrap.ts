@@ -1,12 +1,11 @@
-import type { Catalogue } from './catalogue/catalogue.loader.js';
-import { loadCatalogue } from './catalogue/catalogue.loader.js';
+import { type Catalogue, type CatalogueRelease, loadCatalogueRelease } from './catalogue/catalogue.loader.js';
 import type { Db } from './db/database.js';
 import type { Tenant } from './db/schema.js';
 import type { Services } from './services.js';
 import { isoNow } from './shared/time.js';
-import { countOfficeApplications, findTenantByCode, insertTenant, type TenantBranding } from './tenants/tenants.repository.js';
+import { countOfficeApplications, findTenantByCode, insertTenant, listTenants, type TenantBranding } from './tenants/tenants.repository.js';
 
-/** The demo office. A real deployment adds its offices the same way (npm run seed, or the admin pages later). */
+/** The demo office, created only outside production. A real office is created by npm run office:create (src/tenants/office-setup.service.ts). */
 export const KOTA_MALANG: OfficeSeed = {
   code: 'MLG',
   name: 'DPMPTSP Kota Malang',
@@ -20,10 +19,18 @@ export const KOTA_MALANG: OfficeSeed = {
   },
 };
 
-/** Makes sure the office exists with the catalogue installed; returns it. Safe to run at every start. */
 export type OfficeSeed = { code: string; name: string; timeZone: string; hostnames: string[]; branding: TenantBranding };
 
-export async function ensureOffice(services: Services, office: OfficeSeed = KOTA_MALANG, catalogue: Catalogue = loadCatalogue()): Promise<Tenant> {
+/**
+ * Makes sure the office exists and is prepared (catalogue adopted by release, holidays, signing key);
+ * returns it. Safe to run at every start. A bare catalogue (tests) counts as release 0: installed
+ * into an office that has none, never over anything.
+ */
+export async function ensureOffice(
+  services: Services,
+  office: OfficeSeed = KOTA_MALANG,
+  catalogue: Catalogue | CatalogueRelease = loadCatalogueRelease(),
+): Promise<Tenant> {
   let tenant = await findTenantByCode(services.db, office.code);
   if (!tenant) {
     try {
@@ -35,10 +42,28 @@ export async function ensureOffice(services: Services, office: OfficeSeed = KOTA
     }
     services.tenants.invalidate();
   }
-  await services.catalogue.installCatalogue({ tenantId: tenant.id, catalogue, actorId: null });
-  await services.holidays.seedIfEmpty(tenant.id);
-  await services.signer.ensureKey(tenant.id);
+  const release = 'release' in catalogue ? catalogue : { release: 0, catalogue };
+  await services.officeSetup.prepareOffice({ tenantId: tenant.id, release });
   return tenant;
+}
+
+/**
+ * What a start does for the offices: outside production the demo office is made sure of (`demo`);
+ * then every office adopts the seed catalogue's release if it is newer than the one it has (never
+ * over an admin's edits), gets its holidays if it has none and a signing key. Returns every office;
+ * none at all in production means nobody ran npm run office:create yet.
+ */
+export async function prepareOffices(
+  services: Services,
+  opts: { demo: boolean; release?: CatalogueRelease },
+): Promise<{ offices: Tenant[]; demo: Tenant | null }> {
+  const release = opts.release ?? loadCatalogueRelease();
+  const demo = opts.demo ? await ensureOffice(services, KOTA_MALANG, release) : null;
+  const offices = await listTenants(services.db);
+  for (const office of offices) {
+    if (office.id !== demo?.id) await services.officeSetup.prepareOffice({ tenantId: office.id, release });
+  }
+  return { offices, demo };
 }
 
 /** How many applications an office holds (the server seeds demo data only into an empty one). */

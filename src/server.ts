@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { LOG_REDACT, createApp } from './app.js';
-import { countApplications, ensureOffice } from './bootstrap.js';
+import { countApplications, prepareOffices } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -26,8 +26,18 @@ async function main(): Promise<void> {
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
   const services = createServices({ config, db, clock: systemClock });
-  const tenant = await ensureOffice(services);
-  if (config.seedDemo && (await countApplications(db, tenant.id)) === 0) {
+  // The demo office only outside production; a real office comes from npm run office:create.
+  const { offices, demo: tenant } = await prepareOffices(services, { demo: config.env !== 'production' });
+  if (offices.length === 0) {
+    console.error(
+      '\nIzol has no office to serve yet. Create the first one, then start again:\n' +
+        '  npm run office:create -- --code SBY --name "DPMPTSP Kota Surabaya" --host izin.surabaya.go.id --timezone Asia/Jakarta --admin-email admin@surabaya.go.id\n' +
+        '(with the same DATABASE_URL and DATA_ENCRYPTION_KEY as the server; see README, "Creating an office").\n',
+    );
+    await db.destroy();
+    process.exit(78); // EX_CONFIG
+  }
+  if (tenant && config.seedDemo && (await countApplications(db, tenant.id)) === 0) {
     logger.info('empty database: creating demo data (a few hundred applications), this takes a little while');
     const summary = await seedDemoData(services, tenant);
     logger.info(summary, 'demo data ready');

@@ -34,6 +34,7 @@ import { createEd25519Signer } from './signing/signer.js';
 import { createHolidayService } from './sla/holidays.service.js';
 import { createOverdueJob } from './sla/overdue.job.js';
 import { createSettingsService } from './tenants/settings.service.js';
+import { createOfficeSetupService } from './tenants/office-setup.service.js';
 import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
 
@@ -74,6 +75,7 @@ export function createServices(input: {
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
+  const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address });
   const health = createHealthService({ db });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address });
   const officeApplications = createOfficeApplicationService({ db, applications, notes, permits, fees });
@@ -109,6 +111,7 @@ export function createServices(input: {
     staff,
     catalogueAdmin,
     settings,
+    officeSetup,
     health,
     outbox,
     overdue,

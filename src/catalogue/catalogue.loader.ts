@@ -9,6 +9,19 @@ export const DEFAULT_CATALOGUE_DIR = path.resolve(path.dirname(fileURLToPath(imp
 
 export type Catalogue = { workflows: WorkflowDefinition[]; permitTypes: PermitTypeDefinition[] };
 
+/**
+ * A catalogue as a numbered release of the seed files (catalogue-release.json beside them). An office
+ * adopts a release once: a start installs the files only when the office has no catalogue or the files
+ * carry a newer release than it adopted (ARCHITECTURE.md, "Catalogue releases").
+ */
+export type CatalogueRelease = { release: number; catalogue: Catalogue };
+
+const releaseFileSchema = z.strictObject({
+  release: z.number().int().positive(),
+  date: z.iso.date().optional(),
+  notes: z.string().optional(),
+});
+
 export class CatalogueError extends Error {
   override name = 'CatalogueError';
 }
@@ -69,4 +82,14 @@ export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
   });
   if (problems.length > 0) throw new CatalogueError(`The permit catalogue is not valid:\n${problems.join('\n')}`);
   return { workflows, permitTypes };
+}
+
+/**
+ * Loads a catalogue folder with its release number (catalogue-release.json: `{ "release": 2, … }`).
+ * Raise the number when you change workflows.json or permit-types.json and want running offices to
+ * take the change at their next start.
+ */
+export function loadCatalogueRelease(dir: string = DEFAULT_CATALOGUE_DIR): CatalogueRelease {
+  const { release } = parseFile(path.join(dir, 'catalogue-release.json'), releaseFileSchema);
+  return { release, catalogue: loadCatalogue(dir) };
 }

@@ -12,6 +12,8 @@ export type PermitTypeRow = {
   version: number;
   definition: string;
   workflow: string;
+  /** Who published the current version: null for the seed files (installed at start or by office:create), else an admin. */
+  publishedBy: string | null;
 };
 
 function withCurrentVersion(db: Kysely<Database>, tenantId: string) {
@@ -28,6 +30,7 @@ function withCurrentVersion(db: Kysely<Database>, tenantId: string) {
       'permit_type_versions.version',
       'permit_type_versions.definition',
       'permit_type_versions.workflow',
+      'permit_type_versions.published_by as publishedBy',
     ])
     .where('permit_types.tenant_id', '=', tenantId);
 }
@@ -70,4 +73,14 @@ export async function setPermitTypeEnabled(trx: Kysely<Database>, q: { tenantId:
     .where('code', '=', q.code)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+/** How many permit types the office has, enabled or not (none: the seed catalogue is due). */
+export async function countPermitTypes(db: Kysely<Database>, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('permit_types')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -7,8 +7,10 @@ import { AppError } from '../shared/errors.js';
 import { canonicalJson } from '../shared/json.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { type WorkflowDefinition, workflowDefinitionSchema } from '../workflow/workflow.schema.js';
-import type { Catalogue } from './catalogue.loader.js';
+import { claimCatalogueRelease } from '../tenants/tenants.repository.js';
+import type { Catalogue, CatalogueRelease } from './catalogue.loader.js';
 import {
+  countPermitTypes,
   findPermitTypeRow,
   findVersionById,
   insertPermitType,
@@ -77,61 +79,123 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
   }
 
   /**
-   * Installs a validated catalogue for a tenant. A type that is new gets version 1; a type whose
-   * definition or workflow changed gets a new version; unchanged types are left alone. Applications
-   * keep the version they were filed under.
+   * Publishes each permit type of a catalogue inside `trx`: a type that is new gets version 1; a type
+   * whose definition or workflow changed gets a new version; unchanged types are left alone. `keep`
+   * may hold a changed type back (it is reported in `kept`). Applications keep the version they were
+   * filed under.
+   */
+  async function publishTypes(
+    trx: Kysely<Database>,
+    input: { tenantId: string; catalogue: Catalogue; actorId: string | null; now: string; keep?: (existing: PermitTypeRow) => boolean },
+  ): Promise<{ created: number; versioned: number; kept: { code: string; version: number }[] }> {
+    let created = 0;
+    let versioned = 0;
+    const kept: { code: string; version: number }[] = [];
+    for (const definition of input.catalogue.permitTypes) {
+      const workflow = input.catalogue.workflows.find((w) => w.code === definition.workflow);
+      if (!workflow) throw new Error(`workflow ${definition.workflow} missing`);
+      const existing = await findPermitTypeRow(trx, input.tenantId, definition.code);
+      const defJson = canonicalJson(definition);
+      const wfJson = canonicalJson(workflow);
+      if (existing && canonicalJson(JSON.parse(existing.definition)) === defJson && canonicalJson(JSON.parse(existing.workflow)) === wfJson) continue;
+      if (existing && input.keep?.(existing)) {
+        kept.push({ code: definition.code, version: existing.version });
+        continue;
+      }
+      const permitTypeId = existing?.permitTypeId ?? randomUUID();
+      const version = (existing?.version ?? 0) + 1;
+      if (existing) {
+        await setCurrentVersion(trx, permitTypeId, version);
+        versioned++;
+      } else {
+        await insertPermitType(trx, {
+          id: permitTypeId,
+          tenant_id: input.tenantId,
+          code: definition.code,
+          enabled: 1,
+          current_version: version,
+          created_at: input.now,
+        });
+        created++;
+      }
+      const versionId = randomUUID();
+      await insertPermitTypeVersion(trx, {
+        id: versionId,
+        tenant_id: input.tenantId,
+        permit_type_id: permitTypeId,
+        version,
+        definition: defJson,
+        workflow: wfJson,
+        published_at: input.now,
+        published_by: input.actorId,
+      });
+      await appendAudit(trx, {
+        tenantId: input.tenantId,
+        actorId: input.actorId,
+        action: 'catalogue.published',
+        subjectType: 'permit_type',
+        subjectId: permitTypeId,
+        data: { code: definition.code, version },
+        occurredAt: input.now,
+      });
+    }
+    return { created, versioned, kept };
+  }
+
+  /**
+   * Installs a validated catalogue for a tenant (an admin's publication, or a test's catalogue): every
+   * changed type gets a new version, whoever published the current one.
    */
   async function installCatalogue(input: { tenantId: string; catalogue: Catalogue; actorId: string | null }): Promise<{ created: number; versioned: number }> {
     const now = isoNow(deps.clock);
-    let created = 0;
-    let versioned = 0;
-    await db.transaction().execute(async (trx) => {
-      for (const definition of input.catalogue.permitTypes) {
-        const workflow = input.catalogue.workflows.find((w) => w.code === definition.workflow);
-        if (!workflow) throw new Error(`workflow ${definition.workflow} missing`);
-        const existing = await findPermitTypeRow(trx, input.tenantId, definition.code);
-        const defJson = canonicalJson(definition);
-        const wfJson = canonicalJson(workflow);
-        if (existing && canonicalJson(JSON.parse(existing.definition)) === defJson && canonicalJson(JSON.parse(existing.workflow)) === wfJson) continue;
-        const permitTypeId = existing?.permitTypeId ?? randomUUID();
-        const version = (existing?.version ?? 0) + 1;
-        if (existing) {
-          await setCurrentVersion(trx, permitTypeId, version);
-          versioned++;
-        } else {
-          await insertPermitType(trx, {
-            id: permitTypeId,
-            tenant_id: input.tenantId,
-            code: definition.code,
-            enabled: 1,
-            current_version: version,
-            created_at: now,
-          });
-          created++;
-        }
-        const versionId = randomUUID();
-        await insertPermitTypeVersion(trx, {
-          id: versionId,
-          tenant_id: input.tenantId,
-          permit_type_id: permitTypeId,
-          version,
-          definition: defJson,
-          workflow: wfJson,
-          published_at: now,
-          published_by: input.actorId,
-        });
+    const { created, versioned } = await db.transaction().execute((trx) => publishTypes(trx, { ...input, now }));
+    return { created, versioned };
+  }
+
+  /**
+   * Adopts a release of the seed catalogue for an office, at start or when the office is created:
+   * only when the office has no catalogue, or the release is newer than the one it adopted; otherwise
+   * nothing happens (`adopted: false`), even if the files changed. A newer release never overwrites
+   * what an admin published: a type whose current version an admin published keeps it, and the
+   * release's version of it is left out and recorded in the audit trail (`catalogue.release_kept`), so
+   * the admin can compare and carry the change over by hand. Types new in the release are added;
+   * types the release no longer lists stay as they are.
+   */
+  async function adoptRelease(input: {
+    tenantId: string;
+    release: CatalogueRelease;
+  }): Promise<{ adopted: boolean; created: number; versioned: number; kept: { code: string; version: number }[] }> {
+    const now = isoNow(deps.clock);
+    const { release, catalogue } = input.release;
+    return db.transaction().execute(async (trx) => {
+      const none = (await countPermitTypes(trx, input.tenantId)) === 0;
+      // First statement of the transaction: the row lock makes a second instance starting now wait, then find the release adopted.
+      if (!(await claimCatalogueRelease(trx, { tenantId: input.tenantId, release, force: none }))) {
+        return { adopted: false, created: 0, versioned: 0, kept: [] };
+      }
+      const result = await publishTypes(trx, { tenantId: input.tenantId, catalogue, actorId: null, now, keep: (existing) => existing.publishedBy !== null });
+      for (const k of result.kept) {
         await appendAudit(trx, {
           tenantId: input.tenantId,
-          actorId: input.actorId,
-          action: 'catalogue.published',
+          actorId: null,
+          action: 'catalogue.release_kept',
           subjectType: 'permit_type',
-          subjectId: permitTypeId,
-          data: { code: definition.code, version },
+          subjectId: null,
+          data: { code: k.code, release, keptVersion: k.version, reason: 'published by an admin' },
           occurredAt: now,
         });
       }
+      await appendAudit(trx, {
+        tenantId: input.tenantId,
+        actorId: null,
+        action: 'catalogue.release_adopted',
+        subjectType: 'tenant',
+        subjectId: input.tenantId,
+        data: { release, created: result.created, versioned: result.versioned, kept: result.kept.map((k) => k.code) },
+        occurredAt: now,
+      });
+      return { adopted: true, ...result };
     });
-    return { created, versioned };
   }
 
   async function setEnabled(input: { tenantId: string; code: string; enabled: boolean; actorId: string | null }): Promise<void> {
@@ -150,6 +214,6 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
     });
   }
 
-  return { listPermitTypes, getPermitType, getVersion, installCatalogue, setEnabled };
+  return { listPermitTypes, getPermitType, getVersion, installCatalogue, adoptRelease, setEnabled };
 }
 export type CatalogueService = ReturnType<typeof createCatalogueService>;

@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008_signing.js';
 import * as m0009 from './migrations/0009_permits.js';
 import * as m0010 from './migrations/0010_work_queue.js';
 import * as m0011 from './migrations/0011_code_cooldown.js';
+import * as m0014 from './migrations/0014_office_setup.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009_permits': m0009,
   '0010_work_queue': m0010,
   '0011_code_cooldown': m0011,
+  '0014_office_setup': m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

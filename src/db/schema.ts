@@ -15,6 +15,8 @@ export interface TenantsTable {
   /** JSON: { primaryColour, logoText, address, phone, email }. */
   branding: string;
   created_at: string;
+  /** The catalogue release (seed-data/catalogue-release.json) this office adopted; null: none yet. */
+  catalogue_release: number | null;
 }
 
 export interface UsersTable {
@@ -355,7 +357,21 @@ export interface ReceiptsTable {
   created_at: string;
 }
 
+/** A first admin's one-time set-up link (npm run office:create): only the token's SHA-256 is kept. */
+export interface SetupLinksTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** Ended by a newer link (npm run office:setup-link). */
+  revoked_at: string | null;
+}
+
 export interface Database {
+  setup_links: SetupLinksTable;
   permits: PermitsTable;
   receipts: ReceiptsTable;
   signing_keys: SigningKeysTable;

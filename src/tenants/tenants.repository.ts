@@ -42,25 +42,34 @@ export async function listTenants(db: Kysely<Database>): Promise<Tenant[]> {
   return db.selectFrom('tenants').selectAll().orderBy('code').execute();
 }
 
-/** Creates a tenant with the head of its audit chain, in one transaction. */
+/** Creates a tenant with the head of its audit chain, in one transaction; returns the row as stored. */
 export async function insertTenant(
   db: Kysely<Database>,
   input: { code: string; name: string; timeZone: string; hostnames: string[]; branding: TenantBranding; now: string },
 ): Promise<Tenant> {
-  const tenant: Tenant = {
-    id: randomUUID(),
-    code: input.code,
-    name: input.name,
-    time_zone: input.timeZone,
-    hostnames: JSON.stringify(input.hostnames.map((h) => h.toLowerCase())),
-    branding: JSON.stringify(input.branding),
-    created_at: input.now,
-  };
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('tenants').values(tenant).execute();
-    await trx.insertInto('audit_heads').values({ tenant_id: tenant.id, seq: 0, head_hash: GENESIS_HASH }).execute();
-  });
-  return tenant;
+  return db.transaction().execute((trx) => insertTenantRows(trx, input));
+}
+
+/** The rows of a new tenant (itself and the head of its audit chain), inside the caller's transaction. */
+export async function insertTenantRows(
+  trx: Kysely<Database>,
+  input: { code: string; name: string; timeZone: string; hostnames: string[]; branding: TenantBranding; now: string },
+): Promise<Tenant> {
+  const id = randomUUID();
+  await trx
+    .insertInto('tenants')
+    .values({
+      id,
+      code: input.code,
+      name: input.name,
+      time_zone: input.timeZone,
+      hostnames: JSON.stringify(input.hostnames.map((h) => h.toLowerCase())),
+      branding: JSON.stringify(input.branding),
+      created_at: input.now,
+    })
+    .execute();
+  await trx.insertInto('audit_heads').values({ tenant_id: id, seq: 0, head_hash: GENESIS_HASH }).execute();
+  return trx.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 /** How many applications an office holds (to decide whether demo data is due). */
@@ -71,4 +80,40 @@ export async function countOfficeApplications(db: Kysely<Database>, tenantId: st
     .where('tenant_id', '=', tenantId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The code of the office that answers to this host name, if any (host names are kept lower-case). */
+export async function officeUsingHost(db: Kysely<Database>, host: string): Promise<string | undefined> {
+  const rows = await db.selectFrom('tenants').select(['code', 'hostnames']).execute();
+  return rows.find((r) => tenantHostnames(r).includes(host.toLowerCase()))?.code;
+}
+
+/**
+ * Records that the office adopted a catalogue release: only when it is newer than the one adopted
+ * (or `force`, for an office with no catalogue at all). The conditional update takes the row's lock,
+ * so of two instances starting at once one adopts the release and the other finds it adopted.
+ */
+export async function claimCatalogueRelease(db: Kysely<Database>, q: { tenantId: string; release: number; force: boolean }): Promise<boolean> {
+  let update = db.updateTable('tenants').set({ catalogue_release: q.release }).where('id', '=', q.tenantId);
+  if (!q.force) update = update.where((eb) => eb.or([eb('catalogue_release', 'is', null), eb('catalogue_release', '<', q.release)]));
+  const res = await update.executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Every office with the number of its staff accounts (everyone but applicants), for npm run office:list. */
+export async function listOfficesWithStaffCount(db: Kysely<Database>): Promise<(Tenant & { staff: number })[]> {
+  const rows = await db
+    .selectFrom('tenants')
+    .selectAll('tenants')
+    .select((eb) =>
+      eb
+        .selectFrom('users')
+        .select((u) => u.fn.countAll<number>().as('n'))
+        .whereRef('users.tenant_id', '=', 'tenants.id')
+        .where('users.role', '!=', 'applicant')
+        .as('staff'),
+    )
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({ ...r, staff: Number(r.staff ?? 0) }));
 }

@@ -12,6 +12,7 @@ import { PERMITS_MESSAGES } from '../permits/permits.i18n.js';
 import { SETTINGS_MESSAGES } from '../tenants/settings.i18n.js';
 import { STAFF_MESSAGES } from '../auth/staff.i18n.js';
 import { HOLIDAYS_MESSAGES } from '../sla/holidays.i18n.js';
+import { SETUP_LINK_MESSAGES } from '../auth/setup-link.i18n.js';
 /** One entry: the same text in both languages; a `{n}` message may give plural forms (Intl.PluralRules). */
 export type Text = string | { one?: string; other: string };
 export type Catalogue = Record<string, Record<Lang, Text>>;
@@ -32,6 +33,7 @@ const M = {
   ...SETTINGS_MESSAGES,
   ...STAFF_MESSAGES,
   ...HOLIDAYS_MESSAGES,
+  ...SETUP_LINK_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'web/common': COMMON_MESSAGES,
@@ -45,6 +47,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'tenants/settings': SETTINGS_MESSAGES,
   'auth/staff': STAFF_MESSAGES,
   'sla/holidays': HOLIDAYS_MESSAGES,
+  'auth/setup-link': SETUP_LINK_MESSAGES,
 };
 
 export type MessageKey = keyof typeof M;
