@@ -23,6 +23,8 @@ import { loadRetributionTable } from './fees/retribution.loader.js';
 import type { RetributionTable } from './fees/retribution.schema.js';
 import { createNotificationHandlers } from './notifications/notifications.handlers.js';
 import { createNotificationService } from './notifications/notifications.service.js';
+import { createChannelAdapters } from './notifications/adapters.js';
+import { createDeliveryWorker } from './notifications/delivery.worker.js';
 import { permitEffects } from './permits/permits.effects.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { expiryRemindersJob } from './permits/permits.jobs.js';
@@ -37,6 +39,8 @@ import { createSettingsService } from './tenants/settings.service.js';
 import { createOfficeSetupService } from './tenants/office-setup.service.js';
 import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
+import { createWhatsAppHandlers } from './whatsapp/whatsapp.handlers.js';
+import { createWhatsAppService } from './whatsapp/whatsapp.service.js';
 
 /** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
 export function createServices(input: {
@@ -83,11 +87,13 @@ export function createServices(input: {
   const outbox = createOutboxWorker({
     db,
     clock,
-    handlers: createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey, clock }),
+    handlers: { ...createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey, clock }), ...createWhatsAppHandlers({ catalogue, address, clock }) },
     pollMs: config.outboxPollMs,
   });
+  /** Stage two of delivery: the gateways, outside any transaction (notifications/delivery.worker.ts). */
+  const deliveries = createDeliveryWorker({ db, clock, adapters: createChannelAdapters(config.channels), production: config.env === 'production', pollMs: config.outboxPollMs });
   /** The jobs loop's work (server.ts): every instance runs each of them; each is safe beside another instance's run. */
-  const jobs: readonly Job[] = [outbox.job, overdue, expiryRemindersJob(permits), auditCheckpointsJob(audit)];
+  const jobs: readonly Job[] = [outbox.job, deliveries.job, overdue, expiryRemindersJob(permits), auditCheckpointsJob(audit)];
   return {
     jobs,
     config,
@@ -114,10 +120,13 @@ export function createServices(input: {
     officeSetup,
     health,
     outbox,
+    deliveries,
     overdue,
     signer,
     permits,
     audit,
+    /** The office's WhatsApp number, inbound (null: WHATSAPP_* not configured, no webhook). */
+    whatsapp: config.channels.whatsapp ? createWhatsAppService({ db, clock, whatsapp: config.channels.whatsapp }) : null,
     /** Refused requests, audited a few a minute (the error handler's hook). */
     refusals: createRefusalLog({ db, clock }),
   };

@@ -11,6 +11,8 @@ import * as m0008 from './migrations/0008_signing.js';
 import * as m0009 from './migrations/0009_permits.js';
 import * as m0010 from './migrations/0010_work_queue.js';
 import * as m0011 from './migrations/0011_code_cooldown.js';
+import * as m0012 from './migrations/0012_deliveries.js';
+import * as m0013 from './migrations/0013_whatsapp_inbound.js';
 import * as m0014 from './migrations/0014_office_setup.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
@@ -26,6 +28,8 @@ const migrations: Record<string, Migration> = {
   '0009_permits': m0009,
   '0010_work_queue': m0010,
   '0011_code_cooldown': m0011,
+  '0012_deliveries': m0012,
+  '0013_whatsapp_inbound': m0013,
   '0014_office_setup': m0014,
 };
 

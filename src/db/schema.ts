@@ -17,6 +17,8 @@ export interface TenantsTable {
   created_at: string;
   /** The catalogue release (seed-data/catalogue-release.json) this office adopted; null: none yet. */
   catalogue_release: number | null;
+  /** JSON array of channels, the office's fallback order for messages (null: whatsapp, sms, email). Migration 0012. */
+  channel_order: string | null;
 }
 
 export interface UsersTable {
@@ -47,6 +49,9 @@ export interface UsersTable {
   updated_at: string;
   /** Officers: the title printed under their name when they sign (e.g. Kepala DPMPTSP Kota Malang). */
   position: string | null;
+  /** The language ('id' | 'en') and preferred channel ('whatsapp' | 'sms' | 'email') of messages; null: Indonesian, the office's order. */
+  message_language: string | null;
+  message_channel: string | null;
 }
 
 export interface SessionsTable {
@@ -212,6 +217,25 @@ export interface NotificationsTable {
   subject: string;
   body: string;
   created_at: string;
+  /** Delivery (migration 0012, src/notifications/deliveries.repository.ts): the message kind and its params (JSON). */
+  kind: string;
+  params: string;
+  language: 'id' | 'en';
+  status: 'mailbox' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'dead';
+  application_id: string | null;
+  /** JSON array of { channel, address }, in the order to try; route_step is the entry in use. */
+  route: string;
+  route_step: number;
+  attempts: number;
+  channel_attempts: number;
+  resends: number;
+  available_at: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  provider_message_id: string | null;
+  last_error: string | null;
+  sent_at: string | null;
+  status_at: string | null;
 }
 
 export interface AuditEventsTable {
@@ -370,7 +394,34 @@ export interface SetupLinksTable {
   revoked_at: string | null;
 }
 
+/** A message a citizen sent to the office's WhatsApp number (migration 0013, src/whatsapp/). */
+export interface WhatsAppInboundTable {
+  id: string;
+  tenant_id: string;
+  /** Meta's message id: unique, so a webhook Meta delivers twice stores (and answers) the message once. */
+  wamid: string;
+  /** The sender's number, +<country><number> (+628… for Indonesian numbers). */
+  sender: string;
+  /** The WhatsApp profile name, as the sender set it. */
+  sender_name: string | null;
+  /** Meta's message type (text, image, …); only text is read. */
+  type: string;
+  body: string | null;
+  /** What the text asked for (whatsapp.commands.ts): status, receipt, permit, help, other; null when not text. */
+  command: string | null;
+  /** open: kept for the help desk; answered: a command Izol answered itself; ignored: a type Izol does not read. */
+  status: 'open' | 'answered' | 'ignored';
+  /** 1 if a reply was queued (0: not text, or over the per-sender reply limit). */
+  reply_queued: number;
+  /** The message as Meta sent it (JSON), for the help desk (media ids, locations). */
+  payload: string;
+  /** When the citizen sent it (Meta's timestamp) and when Izol stored it. */
+  sent_at: string;
+  received_at: string;
+}
+
 export interface Database {
+  whatsapp_inbound: WhatsAppInboundTable;
   setup_links: SetupLinksTable;
   permits: PermitsTable;
   receipts: ReceiptsTable;
@@ -405,3 +456,4 @@ export type Document = Selectable<DocumentsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type Permit = Selectable<PermitsTable>;
 export type Receipt = Selectable<ReceiptsTable>;
+export type WhatsAppInbound = Selectable<WhatsAppInboundTable>;

@@ -5,57 +5,102 @@ import { CLAIM_CODE_DAYS, claimCodeHash } from '../applications/applications.ser
 import { issueCode, OTP_POLICY } from '../auth/one-time-codes.js';
 import { findUserById } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
-import type { Database, OutboxRow, User } from '../db/schema.js';
-import type { OutboxHandlers } from '../outbox/outbox.worker.js';
-import { findPermitById } from '../permits/permits.repository.js';
+import type { Application, Database, OutboxRow, User } from '../db/schema.js';
+import type { OutboxTopic } from '../outbox/outbox.schemas.js';
+import type { OutboxHandler } from '../outbox/outbox.worker.js';
+import { findPermitById, listPermitsOfApplication } from '../permits/permits.repository.js';
 import { readableCode } from '../shared/crypto.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { stateOf } from '../workflow/workflow.engine.js';
-import { insertNotification, permitTitle, setClaimCode } from './notifications.repository.js';
+import { insertDelivery, messagePreferences, officeChannelOrder, type RouteEntry } from './deliveries.repository.js';
+import { type Channel, DEFAULT_CHANNEL_ORDER, type Language, type Message, renderMessage } from './messages.js';
+import { permitTitle, setClaimCode } from './notifications.repository.js';
+
+/** The outbox topics this feature handles; other features (src/whatsapp/ …) bring handlers for theirs, merged in services.ts. */
+export const NOTIFICATION_TOPICS = [
+  'notify.application_submitted',
+  'notify.application_transitioned',
+  'notify.account_registered',
+  'notify.message',
+  'notify.overdue',
+  'notify.claim_code',
+  'notify.permit_revoked',
+  'notify.permit_reissued',
+  'notify.permit_expiring',
+  'notify.one_time_code',
+] as const satisfies readonly OutboxTopic[];
+export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
+export type NotificationHandlers = { [T in NotificationTopic]: OutboxHandler<T> };
+
+/** Who a message goes to: an account, or the contact a counter recorded for a file nobody has claimed. */
+type Recipient = { userId: string | null; email: string | null; phone: string | null; language: Language; preferred: Channel | null };
 
 /**
- * Turns outbox messages into notifications. In this foundation every notification is delivered to
- * the built-in mailbox (the notifications table), which the portal shows and developers read;
- * email and WhatsApp gateways plug in behind the same handlers later, keyed on the outbox id.
+ * The order to try a recipient's channels in: their preferred channel first, then the office's
+ * fallback order (WhatsApp → SMS → email unless the office set another in its settings). A channel
+ * the office left out of its order is not used; a channel the recipient has no address for is skipped.
  */
-export function createNotificationHandlers(deps: { catalogue: CatalogueService; address: OfficeAddress; dataKey: Buffer; clock: Clock }): OutboxHandlers {
-  /** Links in a message point at the office's own host (office-url.ts). */
+export function routeFor(r: Pick<Recipient, 'email' | 'phone' | 'preferred'>, officeOrder: readonly Channel[]): RouteEntry[] {
+  const address: Record<Channel, string | null> = { whatsapp: r.phone, sms: r.phone, email: r.email };
+  const order = r.preferred && officeOrder.includes(r.preferred) ? [r.preferred, ...officeOrder.filter((c) => c !== r.preferred)] : officeOrder;
+  return order.flatMap((channel) => (address[channel] ? [{ channel, address: address[channel] }] : []));
+}
+
+/**
+ * Stage one of delivery, inside the outbox transaction: each outbox message becomes (at most) one
+ * notification row: recipient, kind and params, language, route of channels, rendered subject and
+ * body for the first channel (the development mailbox and tests read these). The delivery job
+ * (delivery.worker.ts) then sends it through the gateways, outside any transaction.
+ */
+export function createNotificationHandlers(deps: { catalogue: CatalogueService; address: OfficeAddress; dataKey: Buffer; clock: Clock }): NotificationHandlers {
   async function base(trx: Kysely<Database>, row: OutboxRow): Promise<string> {
     const tenant = await findTenantById(trx, row.tenant_id);
     return tenant ? officeBaseUrl(deps.address, tenant) : deps.address.baseUrl;
   }
 
-  /** One message to one address, written once for its outbox row. */
-  async function send(
-    trx: Kysely<Database>,
-    row: OutboxRow,
-    to: { userId: string | null; address: string; channel: 'email' | 'whatsapp' },
-    subject: string,
-    body: string,
-  ) {
-    await insertNotification(trx, {
+  async function ofUser(trx: Kysely<Database>, user: User): Promise<Recipient> {
+    const prefs = await messagePreferences(trx, user.tenant_id, user.id);
+    return { userId: user.id, email: user.email, phone: user.phone, language: prefs.language ?? 'id', preferred: prefs.channel };
+  }
+
+  /** The counter's recorded contact: a +628… number or an email address; in Indonesian. */
+  function ofContact(contact: string): Recipient {
+    const email = contact.includes('@');
+    return { userId: null, email: email ? contact : null, phone: email ? null : contact, language: 'id', preferred: null };
+  }
+
+  /** Writes the message for its outbox row, to be delivered by the delivery job. */
+  async function compose(trx: Kysely<Database>, row: OutboxRow, to: Recipient, message: Message, applicationId: string | null): Promise<void> {
+    const order = (await officeChannelOrder(trx, row.tenant_id)) ?? [...DEFAULT_CHANNEL_ORDER];
+    const route = routeFor(to, order);
+    const first = route[0] ?? { channel: to.email ? 'email' : 'whatsapp', address: to.email ?? to.phone ?? '' };
+    const rendered = renderMessage(message, to.language, first.channel);
+    const now = isoNow(deps.clock);
+    await insertDelivery(trx, {
       id: randomUUID(),
       tenant_id: row.tenant_id,
       outbox_id: row.id,
-      channel: to.channel,
+      channel: first.channel,
       recipient_user_id: to.userId,
-      recipient: to.address,
-      subject,
-      body,
-      created_at: isoNow(deps.clock),
+      recipient: first.address,
+      subject: rendered.subject,
+      body: rendered.text,
+      created_at: now,
+      kind: message.kind,
+      params: JSON.stringify(message.params),
+      language: to.language,
+      status: 'pending',
+      application_id: applicationId,
+      route: JSON.stringify(route),
+      route_step: 0,
+      attempts: 0,
+      channel_attempts: 0,
+      resends: 0,
+      available_at: now,
+      status_at: now,
     });
-  }
-
-  /** To an account: by email if it has one, else WhatsApp. */
-  async function deliver(trx: Kysely<Database>, row: OutboxRow, user: User, subject: string, body: string): Promise<void> {
-    await send(trx, row, { userId: user.id, address: user.email ?? user.phone ?? '', channel: user.email ? 'email' : 'whatsapp' }, subject, body);
-  }
-
-  /** To the WhatsApp number or email the counter recorded for a front-desk file. */
-  async function toContact(trx: Kysely<Database>, row: OutboxRow, contact: string, subject: string, body: string): Promise<void> {
-    await send(trx, row, { userId: null, address: contact, channel: contact.includes('@') ? 'email' : 'whatsapp' }, subject, body);
   }
 
   const findUser = (trx: Kysely<Database>, row: OutboxRow, id: string | null) => (id ? findUserById(trx, row.tenant_id, id) : Promise.resolve(undefined));
@@ -65,126 +110,89 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     return app;
   }
 
-  /** The permit, its file and the holder's account (none for a front-desk file nobody claimed). */
+  /**
+   * Who hears about a file: its applicant's account (the one the message named, else whoever holds
+   * the file now), or, for a counter or courier file nobody has claimed, the contact the counter
+   * recorded. Undefined when there is nobody (a disabled account, no contact).
+   */
+  async function aboutFile(trx: Kysely<Database>, row: OutboxRow, app: Application, userId: string | null): Promise<Recipient | undefined> {
+    const user = await findUser(trx, row, userId ?? app.applicant_id);
+    if (user) return user.disabled_at ? undefined : ofUser(trx, user);
+    return app.applicant_id === null && app.applicant_contact ? ofContact(app.applicant_contact) : undefined;
+  }
+
   async function permitParties(trx: Kysely<Database>, row: OutboxRow, permitId: string) {
     const permit = await findPermitById(trx, permitId);
     if (!permit) throw new Error(`permit ${permitId} of outbox row ${row.id} is missing`);
     const app = await findApp(trx, row, permit.application_id);
-    const user = await findUser(trx, row, app.applicant_id);
-    return { permit, app, user: user && !user.disabled_at ? user : undefined, title: permitTitle(permit) };
-  }
-
-  /**
-   * Tells a permit's holder: their account, or, for a front-desk file nobody has claimed, the WhatsApp
-   * number or email the counter recorded. Returns false if there is nobody to tell.
-   */
-  async function toHolder(
-    trx: Kysely<Database>,
-    row: OutboxRow,
-    parties: Awaited<ReturnType<typeof permitParties>>,
-    subject: string,
-    body: string,
-  ): Promise<boolean> {
-    if (parties.user) {
-      await deliver(trx, row, parties.user, subject, body);
-      return true;
-    }
-    const contact = parties.app.applicant_id === null ? parties.app.applicant_contact : null;
-    if (!contact) return false;
-    await toContact(trx, row, contact, subject, body);
-    return true;
+    return { permit, app, to: await aboutFile(trx, row, app, null), title: permitTitle(permit) };
   }
 
   return {
     'notify.permit_revoked': async (trx, m, row) => {
-      const parties = await permitParties(trx, row, m.permitId);
-      const { permit, title } = parties;
-      await toHolder(
+      const { permit, app, to, title } = await permitParties(trx, row, m.permitId);
+      if (!to) return;
+      const link = `${await base(trx, row)}/v/${permit.verification_code}`;
+      await compose(
         trx,
         row,
-        parties,
-        `Izin ${permit.number} dicabut / Permit ${permit.number} revoked`,
-        `${title.id} nomor ${permit.number} dicabut oleh kepala dinas.\nAlasan: ${permit.revocation_reason ?? ''}\nLihat ${await base(trx, row)}/v/${permit.verification_code}\n\n` +
-          `${title.en} number ${permit.number} has been revoked by the head of office.\nReason: ${permit.revocation_reason ?? ''}\nSee ${await base(trx, row)}/v/${permit.verification_code}`,
+        to,
+        { kind: 'permit_revoked', params: { permitNumber: permit.number, title, reason: permit.revocation_reason ?? '', link } },
+        app.id,
       );
     },
     'notify.permit_reissued': async (trx, m, row) => {
-      const parties = await permitParties(trx, row, m.permitId);
-      const { permit, app, title } = parties;
-      await toHolder(
-        trx,
-        row,
-        parties,
-        `Izin diterbitkan ulang: ${permit.number} / Permit re-issued`,
-        `${title.id} Anda diterbitkan ulang dengan perbaikan, nomor baru ${permit.number}. Izin lama tidak berlaku lagi. Unduh di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
-          `Your ${title.en} has been corrected and re-issued as ${permit.number}. The old permit is no longer valid. Download it at ${await base(trx, row)}/permohonan/${app.id}`,
-      );
+      const { permit, app, to, title } = await permitParties(trx, row, m.permitId);
+      if (!to) return;
+      const link = `${await base(trx, row)}/permohonan/${app.id}`;
+      await compose(trx, row, to, { kind: 'permit_reissued', params: { permitNumber: permit.number, title, link } }, app.id);
     },
     'notify.permit_expiring': async (trx, m, row) => {
-      const parties = await permitParties(trx, row, m.permitId);
-      const { permit, app, title } = parties;
-      if (permit.status !== 'valid' || !permit.valid_until) return;
-      await toHolder(
-        trx,
-        row,
-        parties,
-        `Izin ${permit.number} segera berakhir / Permit ${permit.number} expires soon`,
-        `${title.id} nomor ${permit.number} berlaku sampai ${permit.valid_until}. Ajukan perpanjangan di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
-          `${title.en} number ${permit.number} is valid until ${permit.valid_until}. Apply to renew it at ${await base(trx, row)}/permohonan/${app.id}`,
-      );
+      const { permit, app, to, title } = await permitParties(trx, row, m.permitId);
+      if (!to || permit.status !== 'valid' || !permit.valid_until) return;
+      const link = `${await base(trx, row)}/permohonan/${app.id}`;
+      await compose(trx, row, to, { kind: 'permit_expiring', params: { permitNumber: permit.number, title, validUntil: permit.valid_until, link } }, app.id);
     },
     'notify.account_registered': async (trx, m, row) => {
       const user = await findUser(trx, row, m.userId);
       if (!user) return;
-      await deliver(
-        trx,
-        row,
-        user,
-        'Selamat datang di Izol / Welcome to Izol',
-        `Halo ${user.name}, akun Izol Anda sudah dibuat.\n\nHello ${user.name}, your Izol account has been created.`,
-      );
+      await compose(trx, row, await ofUser(trx, user), { kind: 'account_registered', params: { name: user.name } }, null);
     },
     'notify.one_time_code': async (trx, m, row) => {
       const user = await findUser(trx, row, m.userId);
       if (!user || user.disabled_at) return;
       const code = await issueCode(trx, deps.dataKey, { tenantId: row.tenant_id, userId: user.id, purpose: m.purpose, now: isoNow(deps.clock) });
-      const what =
-        m.purpose === 'verify_contact'
-          ? { id: 'memastikan kontak Anda', en: 'confirm your contact details' }
-          : { id: 'mengatur ulang kata sandi', en: 'reset your password' };
-      await deliver(
-        trx,
-        row,
-        user,
-        `Kode Izol: ${code}`,
-        `Kode untuk ${what.id}: ${code}\nBerlaku ${OTP_POLICY.lifetimeMinutes} menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.\n\n` +
-          `Your code to ${what.en}: ${code}\nValid for ${OTP_POLICY.lifetimeMinutes} minutes. Never give this code to anyone, officers included.`,
-      );
+      const kind = m.purpose === 'verify_contact' ? 'contact_code' : 'reset_code';
+      await compose(trx, row, await ofUser(trx, user), { kind, params: { code, minutes: OTP_POLICY.lifetimeMinutes } }, null);
     },
     'notify.message': async (trx, m, row) => {
-      const [user, app] = await Promise.all([findUser(trx, row, m.userId), findApp(trx, row, m.applicationId)]);
-      if (!user) return;
-      await deliver(
-        trx,
-        row,
-        user,
-        `${app.number ?? ''}: pesan dari petugas / a message from the office`,
-        `Ada pesan baru dari petugas tentang permohonan ${app.number ?? ''}. Baca di ${await base(trx, row)}/permohonan/${app.id}\n\n` +
-          `There is a new message from the office about application ${app.number ?? ''}. Read it at ${await base(trx, row)}/permohonan/${app.id}`,
-      );
+      const app = await findApp(trx, row, m.applicationId);
+      const to = await aboutFile(trx, row, app, m.userId);
+      if (!to) return;
+      const link = `${await base(trx, row)}/permohonan/${app.id}`;
+      await compose(trx, row, to, { kind: 'new_message', params: { number: app.number ?? '', link } }, app.id);
     },
     'notify.overdue': async (trx, m, row) => {
       const [head, app] = await Promise.all([findUser(trx, row, m.headUserId), findApp(trx, row, m.applicationId)]);
       if (!head || head.disabled_at) return;
       const { definition, workflow } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       const state = stateOf(workflow, app.state);
-      await deliver(
+      await compose(
         trx,
         row,
-        head,
-        `Terlambat: ${app.number} / Overdue: ${app.number}`,
-        `${app.number} (${definition.name.id}) melewati batas layanan: ${m.usedWorkingDays} dari ${m.slaWorkingDays} hari kerja, kini di tahap "${state.label.id}".\n${await base(trx, row)}/kantor\n\n` +
-          `${app.number} (${definition.name.en}) is past its service standard: ${m.usedWorkingDays} of ${m.slaWorkingDays} working days, now at "${state.label.en}".`,
+        await ofUser(trx, head),
+        {
+          kind: 'overdue',
+          params: {
+            number: app.number ?? '',
+            permit: definition.name,
+            used: m.usedWorkingDays,
+            sla: m.slaWorkingDays,
+            state: state.label,
+            link: `${await base(trx, row)}/kantor`,
+          },
+        },
+        app.id,
       );
     },
     'notify.claim_code': async (trx, m, row) => {
@@ -198,34 +206,34 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
         expiresAt: new Date(deps.clock.now().getTime() + CLAIM_CODE_DAYS * 86_400_000).toISOString(),
       });
       const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
-      await toContact(
-        trx,
-        row,
-        app.applicant_contact,
-        `Permohonan ${app.number}: kode klaim / claim code`,
-        `Permohonan ${definition.name.id} Anda (${app.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${await base(trx, row)}/permohonan/klaim dan masukkan nomor permohonan dan kode klaim: ${code} (berlaku ${CLAIM_CODE_DAYS} hari).\n\n` +
-          `We received your ${definition.name.en} application (${app.number}) at the counter. To follow it online, sign in at ${await base(trx, row)}/permohonan/klaim and enter the application number and claim code: ${code} (valid ${CLAIM_CODE_DAYS} days).`,
-      );
+      const params = { number: app.number ?? '', permit: definition.name, code, days: CLAIM_CODE_DAYS, link: `${await base(trx, row)}/permohonan/klaim` };
+      await compose(trx, row, ofContact(app.applicant_contact), { kind: 'claim_code', params }, app.id);
     },
     'notify.application_submitted': async (trx, m, row) => {
-      const [user, app] = await Promise.all([findUser(trx, row, m.userId), findApp(trx, row, m.applicationId)]);
-      if (!user) return; // front-desk intake: the claim link comes with the back-office issue
+      const app = await findApp(trx, row, m.applicationId);
+      // A counter file nobody has claimed: the claim-code message (notify.claim_code) is its receipt.
+      const user = await findUser(trx, row, m.userId);
+      if (!user || user.disabled_at) return;
       const { definition } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
-      await deliver(
-        trx,
-        row,
-        user,
-        `Permohonan ${app.number} diterima / Application ${app.number} received`,
-        `Permohonan ${definition.name.id} Anda sudah kami terima.\nNomor: ${app.number}\nKode lacak: ${app.tracking_code}\nLacak di ${await base(trx, row)}/lacak\n\n` +
-          `We have received your ${definition.name.en} application.\nNumber: ${app.number}\nTracking code: ${app.tracking_code}\nTrack it at ${await base(trx, row)}/lacak`,
-      );
+      const params = { number: app.number ?? '', permit: definition.name, trackingCode: app.tracking_code ?? '', link: `${await base(trx, row)}/lacak` };
+      await compose(trx, row, await ofUser(trx, user), { kind: 'application_submitted', params }, app.id);
     },
     'notify.application_transitioned': async (trx, m, row) => {
-      const [user, app] = await Promise.all([findUser(trx, row, m.userId), findApp(trx, row, m.applicationId)]);
-      if (!user) return;
+      const app = await findApp(trx, row, m.applicationId);
+      const to = await aboutFile(trx, row, app, m.userId);
+      if (!to) return;
       const { workflow } = await deps.catalogue.getVersion(app.permit_type_version_id, trx);
       const state = stateOf(workflow, m.toState);
-      await deliver(trx, row, user, `${app.number ?? ''}: ${state.label.id} / ${state.label.en}`, `${state.nextStep.id}\n\n${state.nextStep.en}`);
+      const action = workflow.actions.find((a) => a.code === m.action);
+      const number = app.number ?? '';
+      const link = `${await base(trx, row)}/permohonan/${app.id}`;
+      const permit = action?.issuesPermit ? (await listPermitsOfApplication(trx, row.tenant_id, app.id)).find((p) => p.status === 'valid') : undefined;
+      const message: Message = permit
+        ? { kind: 'permit_issued', params: { number, permitNumber: permit.number, link } }
+        : state.kind === 'applicant'
+          ? { kind: 'application_returned', params: { number, nextStep: state.nextStep, link } }
+          : { kind: 'application_transitioned', params: { number, state: state.label, nextStep: state.nextStep, link } };
+      await compose(trx, row, to, message, app.id);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Database, NotificationsTable, Permit } from '../db/schema.js';
 import { parseJsonColumn } from '../shared/json.js';
@@ -6,18 +6,6 @@ import { parseJsonColumn } from '../shared/json.js';
 /** Notifications (the built-in mailbox): every query of the notifications feature lives here. */
 
 export type Notification = Selectable<NotificationsTable>;
-
-/**
- * Writes a notification at most once per outbox row (a unique outbox_id): a delivery retried after a
- * lost lease finds it already there and adds nothing.
- */
-export async function insertNotification(trx: Kysely<Database>, n: Insertable<NotificationsTable>): Promise<void> {
-  await trx
-    .insertInto('notifications')
-    .values(n)
-    .onConflict((oc) => oc.column('outbox_id').doNothing())
-    .execute();
-}
 
 /** The office's newest notifications first (the development mailbox). */
 export async function latestNotifications(db: Kysely<Database>, tenantId: string, limit: number): Promise<Notification[]> {

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
 import { DEMO_PDF } from '../../src/demo/demo-files.js';
 import { createNotificationHandlers } from '../../src/notifications/notifications.handlers.js';
+import { createWhatsAppHandlers } from '../../src/whatsapp/whatsapp.handlers.js';
 import { claimDue, enqueue, pendingCount } from '../../src/outbox/outbox.repository.js';
 import { createOutboxWorker, type OutboxHandler, type OutboxHandlers } from '../../src/outbox/outbox.worker.js';
 import type { OutboxTopic } from '../../src/outbox/outbox.schemas.js';
@@ -62,7 +63,9 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
       dataKey: ctx.services.config.dataEncryptionKey,
       clock: ctx.services.clock,
     };
-    return createNotificationHandlers(deps);
+    // As services.ts merges them: the notifications feature's handlers and other features' (WhatsApp replies).
+    const all: OutboxHandlers = { ...createNotificationHandlers(deps), ...createWhatsAppHandlers(deps) };
+    return all;
   };
   const outboxRowsFor = (applicationId: string) =>
     ctx.db.selectFrom('outbox').selectAll().where('payload', 'like', `%${applicationId}%`).orderBy('id').execute();

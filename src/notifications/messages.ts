@@ -1,0 +1,285 @@
+import { z } from 'zod';
+import { escapeHtml } from '../web/html.js';
+import { WHATSAPP_TEMPLATES, whatsappTemplateBody } from './whatsapp-templates.js';
+
+/**
+ * Every message Izol sends, as a kind with params. A notification row keeps the kind and params
+ * (JSON) and renders them per language and per channel when it is composed and again when it falls
+ * back to another channel: email (subject, plain text, simple HTML), SMS (one short line: codes and
+ * status) and WhatsApp (an approved template with its body parameters; free text only for replies
+ * inside the 24-hour customer-service window, kind `whatsapp_reply`).
+ */
+
+export const CHANNELS = ['whatsapp', 'sms', 'email'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const LANGUAGES = ['id', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+/** The order a message tries its recipient's channels in unless the office or the person says otherwise. */
+export const DEFAULT_CHANNEL_ORDER: readonly Channel[] = ['whatsapp', 'sms', 'email'];
+
+const localised = z.object({ id: z.string(), en: z.string() });
+export type Localised = z.infer<typeof localised>;
+
+export const messageSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('account_registered'), params: z.object({ name: z.string() }) }),
+  z.object({ kind: z.literal('contact_code'), params: z.object({ code: z.string(), minutes: z.number() }) }),
+  z.object({ kind: z.literal('reset_code'), params: z.object({ code: z.string(), minutes: z.number() }) }),
+  z.object({
+    kind: z.literal('claim_code'),
+    params: z.object({ number: z.string(), permit: localised, code: z.string(), days: z.number(), link: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('application_submitted'),
+    params: z.object({ number: z.string(), permit: localised, trackingCode: z.string(), link: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('application_transitioned'),
+    params: z.object({ number: z.string(), state: localised, nextStep: localised, link: z.string() }),
+  }),
+  z.object({ kind: z.literal('application_returned'), params: z.object({ number: z.string(), nextStep: localised, link: z.string() }) }),
+  z.object({ kind: z.literal('permit_issued'), params: z.object({ number: z.string(), permitNumber: z.string(), link: z.string() }) }),
+  z.object({ kind: z.literal('new_message'), params: z.object({ number: z.string(), link: z.string() }) }),
+  z.object({
+    kind: z.literal('overdue'),
+    params: z.object({ number: z.string(), permit: localised, used: z.number(), sla: z.number(), state: localised, link: z.string() }),
+  }),
+  z.object({ kind: z.literal('permit_revoked'), params: z.object({ permitNumber: z.string(), title: localised, reason: z.string(), link: z.string() }) }),
+  z.object({ kind: z.literal('permit_reissued'), params: z.object({ permitNumber: z.string(), title: localised, link: z.string() }) }),
+  z.object({
+    kind: z.literal('permit_expiring'),
+    params: z.object({ permitNumber: z.string(), title: localised, validUntil: z.string(), link: z.string() }),
+  }),
+  /** A free-text WhatsApp answer to an inbound message (src/whatsapp/), inside the 24-hour window. */
+  z.object({ kind: z.literal('whatsapp_reply'), params: z.object({ text: z.string() }) }),
+]);
+export type Message = z.infer<typeof messageSchema>;
+export type MessageKind = Message['kind'];
+export type MessageOf<K extends MessageKind> = Extract<Message, { kind: K }>;
+
+/** Reads a stored kind and params back through the schema: a row of an unknown shape fails loudly. */
+export function parseMessage(kind: string, params: string): Message {
+  return messageSchema.parse({ kind, params: JSON.parse(params) as unknown });
+}
+
+export type RenderedEmail = { channel: 'email'; subject: string; text: string; html: string };
+export type RenderedSms = { channel: 'sms'; subject: string; text: string };
+export type RenderedWhatsApp = {
+  channel: 'whatsapp';
+  subject: string;
+  /** What the recipient reads (the template filled in), kept on the notification row. */
+  text: string;
+  /** An approved template for a message Izol starts; absent for a free-text reply. */
+  template?: { name: string; languageCode: string; bodyParameters: string[]; copyCode?: string };
+};
+export type Rendered = RenderedEmail | RenderedSms | RenderedWhatsApp;
+
+type Texts = { subject: string; email: string; sms: string };
+
+const pick = (l: Localised, lang: Language) => l[lang];
+
+/** Subject, the plain-text email body and the one-line SMS of each kind, per language. */
+function texts(m: Message, lang: Language): Texts {
+  const id = lang === 'id';
+  switch (m.kind) {
+    case 'account_registered':
+      return id
+        ? { subject: 'Selamat datang di Izol', email: `Halo ${m.params.name}, akun Izol Anda sudah dibuat.`, sms: 'Izol: akun Anda sudah dibuat.' }
+        : { subject: 'Welcome to Izol', email: `Hello ${m.params.name}, your Izol account has been created.`, sms: 'Izol: your account has been created.' };
+    case 'contact_code':
+    case 'reset_code': {
+      const { code, minutes } = m.params;
+      const what =
+        m.kind === 'contact_code'
+          ? { id: 'memastikan kontak Anda', en: 'confirm your contact details' }
+          : { id: 'mengatur ulang kata sandi', en: 'reset your password' };
+      return id
+        ? {
+            subject: `Kode Izol: ${code}`,
+            email: `Kode untuk ${what.id}: ${code}\nBerlaku ${minutes} menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.`,
+            sms: `Kode Izol ${code} untuk ${what.id}. Berlaku ${minutes} menit. Jangan berikan kepada siapa pun.`,
+          }
+        : {
+            subject: `Izol code: ${code}`,
+            email: `Your code to ${what.en}: ${code}\nValid for ${minutes} minutes. Never give this code to anyone, officers included.`,
+            sms: `Izol code ${code} to ${what.en}. Valid ${minutes} min. Never share it.`,
+          };
+    }
+    case 'claim_code': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Permohonan ${p.number}: kode klaim`,
+            email: `Permohonan ${p.permit.id} Anda (${p.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${p.link} dan masukkan nomor permohonan dan kode klaim: ${p.code} (berlaku ${p.days} hari).`,
+            sms: `Izol: permohonan ${p.number}, kode klaim: ${p.code} (${p.days} hari). Klaim di ${p.link}`,
+          }
+        : {
+            subject: `Application ${p.number}: claim code`,
+            email: `We received your ${p.permit.en} application (${p.number}) at the counter. To follow it online, sign in at ${p.link} and enter the application number and claim code: ${p.code} (valid ${p.days} days).`,
+            sms: `Izol: application ${p.number}, claim code: ${p.code} (${p.days} days). Claim at ${p.link}`,
+          };
+    }
+    case 'application_submitted': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Permohonan ${p.number} diterima`,
+            email: `Permohonan ${p.permit.id} Anda sudah kami terima.\nNomor: ${p.number}\nKode lacak: ${p.trackingCode}\nLacak di ${p.link}`,
+            sms: `Izol: permohonan ${p.number} diterima. Kode lacak ${p.trackingCode}.`,
+          }
+        : {
+            subject: `Application ${p.number} received`,
+            email: `We have received your ${p.permit.en} application.\nNumber: ${p.number}\nTracking code: ${p.trackingCode}\nTrack it at ${p.link}`,
+            sms: `Izol: application ${p.number} received. Tracking code ${p.trackingCode}.`,
+          };
+    }
+    case 'application_transitioned': {
+      const p = m.params;
+      return {
+        subject: `${p.number}: ${pick(p.state, lang)}`,
+        email: `${pick(p.nextStep, lang)}\n${p.link}`,
+        sms: `Izol ${p.number}: ${pick(p.state, lang)}.`,
+      };
+    }
+    case 'application_returned': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `${p.number}: dikembalikan untuk perbaikan`,
+            email: `Permohonan ${p.number} dikembalikan untuk perbaikan.\n${p.nextStep.id}\nLihat catatan petugas di ${p.link}`,
+            sms: `Izol ${p.number}: dikembalikan untuk perbaikan. Lihat ${p.link}`,
+          }
+        : {
+            subject: `${p.number}: returned for correction`,
+            email: `Application ${p.number} has been returned for correction.\n${p.nextStep.en}\nRead the officer's note at ${p.link}`,
+            sms: `Izol ${p.number}: returned for correction. See ${p.link}`,
+          };
+    }
+    case 'permit_issued': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Izin terbit: ${p.permitNumber}`,
+            email: `Izin untuk permohonan ${p.number} sudah terbit dengan nomor ${p.permitNumber}.\nUnduh di ${p.link}`,
+            sms: `Izol: izin ${p.permitNumber} untuk ${p.number} sudah terbit.`,
+          }
+        : {
+            subject: `Permit issued: ${p.permitNumber}`,
+            email: `The permit for application ${p.number} has been issued as ${p.permitNumber}.\nDownload it at ${p.link}`,
+            sms: `Izol: permit ${p.permitNumber} for ${p.number} has been issued.`,
+          };
+    }
+    case 'new_message': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `${p.number}: pesan dari petugas`,
+            email: `Ada pesan baru dari petugas tentang permohonan ${p.number}. Baca di ${p.link}`,
+            sms: `Izol ${p.number}: ada pesan dari petugas.`,
+          }
+        : {
+            subject: `${p.number}: a message from the office`,
+            email: `There is a new message from the office about application ${p.number}. Read it at ${p.link}`,
+            sms: `Izol ${p.number}: a message from the office.`,
+          };
+    }
+    case 'overdue': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Terlambat: ${p.number}`,
+            email: `${p.number} (${p.permit.id}) melewati batas layanan: ${p.used} dari ${p.sla} hari kerja, kini di tahap "${p.state.id}".\n${p.link}`,
+            sms: `Izol: ${p.number} terlambat, ${p.used}/${p.sla} hari kerja.`,
+          }
+        : {
+            subject: `Overdue: ${p.number}`,
+            email: `${p.number} (${p.permit.en}) is past its service standard: ${p.used} of ${p.sla} working days, now at "${p.state.en}".\n${p.link}`,
+            sms: `Izol: ${p.number} overdue, ${p.used}/${p.sla} working days.`,
+          };
+    }
+    case 'permit_revoked': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Izin ${p.permitNumber} dicabut`,
+            email: `${p.title.id} nomor ${p.permitNumber} dicabut oleh kepala dinas.\nAlasan: ${p.reason}\nLihat ${p.link}`,
+            sms: `Izol: izin ${p.permitNumber} dicabut. Lihat ${p.link}`,
+          }
+        : {
+            subject: `Permit ${p.permitNumber} revoked`,
+            email: `${p.title.en} number ${p.permitNumber} has been revoked by the head of office.\nReason: ${p.reason}\nSee ${p.link}`,
+            sms: `Izol: permit ${p.permitNumber} revoked. See ${p.link}`,
+          };
+    }
+    case 'permit_reissued': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Izin diterbitkan ulang: ${p.permitNumber}`,
+            email: `${p.title.id} Anda diterbitkan ulang dengan perbaikan, nomor baru ${p.permitNumber}. Izin lama tidak berlaku lagi. Unduh di ${p.link}`,
+            sms: `Izol: izin diterbitkan ulang, nomor baru ${p.permitNumber}.`,
+          }
+        : {
+            subject: `Permit re-issued: ${p.permitNumber}`,
+            email: `Your ${p.title.en} has been corrected and re-issued as ${p.permitNumber}. The old permit is no longer valid. Download it at ${p.link}`,
+            sms: `Izol: permit re-issued as ${p.permitNumber}.`,
+          };
+    }
+    case 'permit_expiring': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Izin ${p.permitNumber} segera berakhir`,
+            email: `${p.title.id} nomor ${p.permitNumber} berlaku sampai ${p.validUntil}. Ajukan perpanjangan di ${p.link}`,
+            sms: `Izol: izin ${p.permitNumber} berlaku s.d. ${p.validUntil}. Perpanjang di ${p.link}`,
+          }
+        : {
+            subject: `Permit ${p.permitNumber} expires soon`,
+            email: `${p.title.en} number ${p.permitNumber} is valid until ${p.validUntil}. Apply to renew it at ${p.link}`,
+            sms: `Izol: permit ${p.permitNumber} valid until ${p.validUntil}. Renew at ${p.link}`,
+          };
+    }
+    case 'whatsapp_reply':
+      return { subject: id ? 'Balasan WhatsApp' : 'WhatsApp reply', email: m.params.text, sms: m.params.text };
+  }
+}
+
+/** Plain text as simple HTML: escaped, one paragraph per line, addresses as links. */
+function simpleHtml(subject: string, text: string, lang: Language): string {
+  const lines = text
+    .split('\n')
+    .map((line) => `<p>${escapeHtml(line).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)}</p>`)
+    .join('\n');
+  return `<!doctype html>\n<html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body style="font-family:sans-serif;line-height:1.5">\n${lines}\n<p style="color:#555">Izol</p>\n</body></html>\n`;
+}
+
+/** Renders a message for one channel in one language. */
+export function renderMessage(m: Message, lang: Language, channel: Channel): Rendered {
+  const t = texts(m, lang);
+  switch (channel) {
+    case 'email':
+      return { channel, subject: t.subject, text: t.email, html: simpleHtml(t.subject, t.email, lang) };
+    case 'sms':
+      return { channel, subject: t.subject, text: t.sms };
+    case 'whatsapp': {
+      if (m.kind === 'whatsapp_reply') return { channel, subject: t.subject, text: m.params.text };
+      const spec = WHATSAPP_TEMPLATES[m.kind];
+      const bodyParameters = spec.parameters(m as never, lang).map(templateParameter);
+      return {
+        channel,
+        subject: t.subject,
+        text: whatsappTemplateBody(spec, lang, bodyParameters),
+        template: {
+          name: spec.name,
+          languageCode: spec.languages[lang],
+          bodyParameters,
+          ...(spec.category === 'authentication' ? { copyCode: bodyParameters[0]! } : {}),
+        },
+      };
+    }
+  }
+}
+
+/** Meta refuses template parameters with new lines, tabs or more than four spaces in a row (error 132018). */
+function templateParameter(value: string): string {
+  return value.replace(/\s+/g, ' ').trim() || '-';
+}

@@ -1,0 +1,171 @@
+import type { Language, Localised, MessageKind, MessageOf } from './messages.js';
+
+/**
+ * The WhatsApp message templates an office registers with Meta (WhatsApp Manager > Message
+ * templates) before it turns WhatsApp on: outside the 24-hour customer-service window only approved
+ * templates may be sent, so every message Izol starts is one of these. Names, categories, languages
+ * and body texts here are what the office submits; README "Message delivery" lists them too.
+ *
+ * Body parameters are positional ({{1}}, {{2}} …) and sent in this order. Authentication templates
+ * have Meta's fixed body ("*{{1}}* adalah kode verifikasi Anda." / "*{{1}}* is your verification
+ * code.", with the security recommendation and a 10-minute expiry footer) and a copy-code button;
+ * the code goes both into the body parameter and into the button's url parameter (index 0).
+ */
+export type TemplateSpec<K extends MessageKind> = {
+  name: string;
+  category: 'utility' | 'authentication';
+  /** The template language code per message language (Meta: id = Indonesian, en = English). */
+  languages: Record<Language, string>;
+  /** The approved body text per language, with {{n}} placeholders (authentication: Meta's preset text). */
+  body: Localised;
+  /** What each placeholder holds, in order (for the office registering the template). */
+  parameterNames: readonly string[];
+  parameters: (m: MessageOf<K>, lang: Language) => string[];
+};
+
+type TemplatedKind = Exclude<MessageKind, 'whatsapp_reply'>;
+const LANGS = { id: 'id', en: 'en' } as const;
+const pick = (l: Localised, lang: Language) => l[lang];
+
+const CODE_TEMPLATE = {
+  name: 'izol_kode_verifikasi',
+  category: 'authentication',
+  languages: LANGS,
+  body: {
+    id: '*{{1}}* adalah kode verifikasi Anda. Demi keamanan, jangan bagikan kode ini. Kode ini kedaluwarsa dalam 10 menit.',
+    en: '*{{1}}* is your verification code. For your security, do not share this code. This code expires in 10 minutes.',
+  },
+  parameterNames: ['code'],
+} as const;
+
+export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
+  account_registered: {
+    name: 'izol_akun_dibuat',
+    category: 'utility',
+    languages: LANGS,
+    body: { id: 'Halo {{1}}, akun Izol Anda sudah dibuat.', en: 'Hello {{1}}, your Izol account has been created.' },
+    parameterNames: ['name'],
+    parameters: (m) => [m.params.name],
+  },
+  contact_code: { ...CODE_TEMPLATE, parameters: (m) => [m.params.code] },
+  reset_code: { ...CODE_TEMPLATE, parameters: (m) => [m.params.code] },
+  claim_code: {
+    name: 'izol_kode_klaim',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Permohonan {{1}} Anda ({{2}}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke {{3}} dan masukkan nomor permohonan dan kode klaim: {{4}} (berlaku {{5}} hari).',
+      en: 'We received your {{1}} application ({{2}}) at the counter. To follow it online, sign in at {{3}} and enter the application number and claim code: {{4}} (valid {{5}} days).',
+    },
+    parameterNames: ['permit type', 'application number', 'claim page link', 'claim code', 'days valid'],
+    parameters: (m, lang) => [pick(m.params.permit, lang), m.params.number, m.params.link, m.params.code, String(m.params.days)],
+  },
+  application_submitted: {
+    name: 'izol_permohonan_diterima',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Permohonan {{1}} Anda sudah kami terima. Nomor: {{2}}. Kode lacak: {{3}}. Lacak di {{4}}',
+      en: 'We have received your {{1}} application. Number: {{2}}. Tracking code: {{3}}. Track it at {{4}}',
+    },
+    parameterNames: ['permit type', 'application number', 'tracking code', 'tracking link'],
+    parameters: (m, lang) => [pick(m.params.permit, lang), m.params.number, m.params.trackingCode, m.params.link],
+  },
+  application_transitioned: {
+    name: 'izol_status_permohonan',
+    category: 'utility',
+    languages: LANGS,
+    body: { id: 'Permohonan {{1}}: {{2}}. {{3}} Lihat {{4}}', en: 'Application {{1}}: {{2}}. {{3}} See {{4}}' },
+    parameterNames: ['application number', 'status', 'next step', 'application link'],
+    parameters: (m, lang) => [m.params.number, pick(m.params.state, lang), pick(m.params.nextStep, lang), m.params.link],
+  },
+  application_returned: {
+    name: 'izol_permohonan_dikembalikan',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Permohonan {{1}} dikembalikan untuk perbaikan. {{2}} Lihat catatan petugas di {{3}}',
+      en: 'Application {{1}} has been returned for correction. {{2}} Read the officer’s note at {{3}}',
+    },
+    parameterNames: ['application number', 'next step', 'application link'],
+    parameters: (m, lang) => [m.params.number, pick(m.params.nextStep, lang), m.params.link],
+  },
+  permit_issued: {
+    name: 'izol_izin_terbit',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Izin untuk permohonan {{1}} sudah terbit dengan nomor {{2}}. Unduh di {{3}}',
+      en: 'The permit for application {{1}} has been issued as {{2}}. Download it at {{3}}',
+    },
+    parameterNames: ['application number', 'permit number', 'application link'],
+    parameters: (m) => [m.params.number, m.params.permitNumber, m.params.link],
+  },
+  new_message: {
+    name: 'izol_pesan_petugas',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Ada pesan baru dari petugas tentang permohonan {{1}}. Baca di {{2}}',
+      en: 'There is a new message from the office about application {{1}}. Read it at {{2}}',
+    },
+    parameterNames: ['application number', 'application link'],
+    parameters: (m) => [m.params.number, m.params.link],
+  },
+  overdue: {
+    name: 'izol_melewati_batas_layanan',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: '{{1}} ({{2}}) melewati batas layanan: {{3}} dari {{4}} hari kerja, kini di tahap "{{5}}". {{6}}',
+      en: '{{1}} ({{2}}) is past its service standard: {{3}} of {{4}} working days, now at "{{5}}". {{6}}',
+    },
+    parameterNames: ['application number', 'permit type', 'working days used', 'service standard (days)', 'stage', 'back-office link'],
+    parameters: (m, lang) => [
+      m.params.number,
+      pick(m.params.permit, lang),
+      String(m.params.used),
+      String(m.params.sla),
+      pick(m.params.state, lang),
+      m.params.link,
+    ],
+  },
+  permit_revoked: {
+    name: 'izol_izin_dicabut',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: '{{1}} nomor {{2}} dicabut oleh kepala dinas. Alasan: {{3}}. Lihat {{4}}',
+      en: '{{1}} number {{2}} has been revoked by the head of office. Reason: {{3}}. See {{4}}',
+    },
+    parameterNames: ['permit title', 'permit number', 'reason', 'verification link'],
+    parameters: (m, lang) => [pick(m.params.title, lang), m.params.permitNumber, m.params.reason, m.params.link],
+  },
+  permit_reissued: {
+    name: 'izol_izin_terbit_ulang',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: '{{1}} Anda diterbitkan ulang dengan perbaikan, nomor baru {{2}}. Izin lama tidak berlaku lagi. Unduh di {{3}}',
+      en: 'Your {{1}} has been corrected and re-issued as {{2}}. The old permit is no longer valid. Download it at {{3}}',
+    },
+    parameterNames: ['permit title', 'new permit number', 'application link'],
+    parameters: (m, lang) => [pick(m.params.title, lang), m.params.permitNumber, m.params.link],
+  },
+  permit_expiring: {
+    name: 'izol_izin_segera_berakhir',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: '{{1}} nomor {{2}} berlaku sampai {{3}}. Ajukan perpanjangan di {{4}}',
+      en: '{{1}} number {{2}} is valid until {{3}}. Apply to renew it at {{4}}',
+    },
+    parameterNames: ['permit title', 'permit number', 'valid until', 'application link'],
+    parameters: (m, lang) => [pick(m.params.title, lang), m.params.permitNumber, m.params.validUntil, m.params.link],
+  },
+};
+
+/** The template's text as the recipient reads it, placeholders filled. */
+export function whatsappTemplateBody(spec: Pick<TemplateSpec<TemplatedKind>, 'body'>, lang: Language, parameters: readonly string[]): string {
+  return spec.body[lang].replace(/\{\{(\d+)\}\}/g, (_, n: string) => parameters[Number(n) - 1] ?? '');
+}
