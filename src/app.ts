@@ -21,6 +21,7 @@ import { permitRoutes } from './permits/permits.routes.js';
 import { signingRoutes } from './signing/signing.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
+import { whatsappRoutes } from './whatsapp/whatsapp.routes.js';
 
 export type RouteEntry = { method: string; url: string; config: { page?: { csrf: 'form' | 'multipart' | 'none' } } };
 declare module 'fastify' {
@@ -128,6 +129,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   trackingRoutes(app, services);
   signingRoutes(app, services);
   permitRoutes(app, services);
+  await app.register(whatsappRoutes(services));
   await registerWeb(app, services);
   setupLinkPages(app, services);
   return app;

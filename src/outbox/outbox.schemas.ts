@@ -45,6 +45,8 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
     userId: z.string(),
     purpose: z.enum(['verify_contact', 'reset_password']),
   }),
+  /** The reply to a message a citizen sent to the office's WhatsApp number (src/whatsapp/). */
+  z.object({ topic: z.literal('whatsapp.reply'), inboundId: z.string() }),
 ]);
 export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 export type OutboxTopic = OutboxMessage['topic'];
