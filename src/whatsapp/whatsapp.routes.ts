@@ -6,6 +6,8 @@ import type { Services } from '../services.js';
 import { AppError } from '../shared/errors.js';
 import { isSignedByMeta } from './whatsapp.signature.js';
 
+const WEBHOOK = '/webhooks/whatsapp';
+
 /** A body whose X-Hub-Signature-256 was checked against the raw bytes: only this reaches the handler. */
 class SignedPayload {
   constructor(readonly json: unknown) {}
@@ -47,9 +49,23 @@ export function whatsappRoutes(services: Services): FastifyPluginCallback {
         undefined,
       );
     });
-    scope.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    scope.setErrorHandler(async (err: FastifyError | AppError, request, reply) => {
       if (err instanceof AppError) {
-        if (err.code === 'unauthenticated') request.log.warn({ why: err.message }, 'whatsapp webhook refused');
+        if (err.code === 'unauthenticated' || err.code === 'forbidden') {
+          request.log.warn({ why: err.message }, 'whatsapp webhook refused');
+          // Audited like every refusal (SECURITY.md #25); the refusal log bounds itself against a flood.
+          await services.refusals
+            .record({
+              tenantId: request.tenant.id,
+              actorId: null,
+              address: request.ip,
+              method: request.method,
+              route: WEBHOOK,
+              status: err.status,
+              verdict: err.code,
+            })
+            .catch((e: unknown) => request.log.error({ err: e }, 'could not audit a refused request'));
+        }
         return sendProblem(reply, request, err.code, err.status);
       }
       const status = err.statusCode ?? 500;
@@ -60,7 +76,7 @@ export function whatsappRoutes(services: Services): FastifyPluginCallback {
     });
 
     const r = scope.withTypeProvider<ZodTypeProvider>();
-    r.get('/webhooks/whatsapp', {
+    r.get(WEBHOOK, {
       schema: {
         hide: true,
         querystring: z.object({
@@ -76,12 +92,12 @@ export function whatsappRoutes(services: Services): FastifyPluginCallback {
           token: request.query['hub.verify_token'],
           challenge: request.query['hub.challenge'],
         });
-        if (challenge === null) return reply.code(403).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send('Forbidden');
+        if (challenge === null) throw new AppError('forbidden', 'whatsapp subscription check with a wrong verify token');
         return reply.code(200).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(challenge);
       },
     });
 
-    r.post('/webhooks/whatsapp', {
+    r.post(WEBHOOK, {
       schema: { hide: true },
       // Counted after the body parser, so only posts that carry Meta's signature use up the allowance:
       // a flood of forged posts can never crowd out Meta's own. Meta retries a 429 later.

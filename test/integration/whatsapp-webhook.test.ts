@@ -81,7 +81,7 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
   const officers: Partial<Record<Role, Actor>> = {};
 
   /** Posts raw bytes to the webhook; the signature defaults to Meta's over exactly these bytes. */
-  const post = (body: unknown, opts: { signature?: string | null; host?: string; contentType?: string } = {}) => {
+  const post = (body: unknown, opts: { signature?: string | null; host?: string; contentType?: string; from?: string } = {}) => {
     const raw = typeof body === 'string' ? body : JSON.stringify(body);
     const signature = opts.signature === undefined ? `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` : opts.signature;
     return ctx.app.inject({
@@ -93,6 +93,7 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
         ...(opts.host ? { host: opts.host } : {}),
       },
       payload: raw,
+      ...(opts.from ? { remoteAddress: opts.from } : {}),
     });
   };
   /** What Meta would do with the replies: run the outbox, then the delivery job, which calls the fake Graph API. */
@@ -473,6 +474,20 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
       // A window later the sender is answered again.
       ctx.clock.advanceMinutes(REPLY_LIMIT.windowMinutes + 1);
       expect(await ask(flooder, 'BANTUAN')).toHaveLength(1);
+    });
+
+    it('audits a forged post like any refused request', async () => {
+      expect((await post(textWebhook(fake.phoneNumberId, { from: STRANGER_PHONE, body: 'x' }), { signature: null, from: '10.8.8.8' })).statusCode).toBe(401);
+      const rows = await ctx.db.selectFrom('audit_events').select('data').where('action', '=', 'access.refused').execute();
+      expect(rows.some((r) => r.data.includes('/webhooks/whatsapp') && r.data.includes('10.8.8.8'))).toBe(true);
+    });
+
+    it('counts only signed posts against the rate limit: a forged flood never crowds out Meta', async () => {
+      const from = '10.9.9.9';
+      const empty = { object: 'whatsapp_business_account', entry: [] };
+      for (let i = 0; i < 700; i++) expect((await post(empty, { signature: 'sha256=' + '0'.repeat(64), from })).statusCode).toBe(401);
+      for (let i = 0; i < 600; i++) expect((await post(empty, { from })).statusCode).toBe(200);
+      expect((await post(empty, { from })).statusCode).toBe(429);
     });
 
     it('refuses a body that is not a WhatsApp webhook, even signed, with 400', async () => {
