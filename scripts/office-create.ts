@@ -47,4 +47,8 @@ await withServices('office:create', async (services) => {
       `A lost or expired link: npm run office:setup-link -- --code ${made.tenant.code}`,
     ].join('\n'),
   );
+  // A request for a host no office answers to (a health check by IP address) is served by DEFAULT_TENANT.
+  if (services.config.defaultTenant !== made.tenant.code && !(await services.officeSetup.listOffices()).some((o) => o.code === services.config.defaultTenant)) {
+    console.log(`\nDEFAULT_TENANT is ${services.config.defaultTenant}, which is no office here: set DEFAULT_TENANT=${made.tenant.code} for the server.`);
+  }
 });
