@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
 import { loadCatalogueRelease } from '../../src/catalogue/catalogue.loader.js';
 import { AppError } from '../../src/shared/errors.js';
 import { NO_PASSWORD_YET, type NewOffice } from '../../src/tenants/office-setup.service.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { DIALECTS } from '../helpers/databases.js';
+import { createTestDatabase, DIALECTS } from '../helpers/databases.js';
 import { PageClient } from '../helpers/pages.js';
 import { runScript } from '../helpers/scripts.js';
 
@@ -27,6 +28,30 @@ async function refusal(p: Promise<unknown>): Promise<AppError> {
     throw err;
   }
   throw new Error('expected a refusal');
+}
+
+const PRODUCTION_ENV = (database: { url: string; dir: string }) => ({
+  NODE_ENV: 'production',
+  DATABASE_URL: database.url,
+  DATA_ENCRYPTION_KEY: 'b4'.repeat(32),
+  BASE_URL: 'https://izin.example.go.id',
+  STORAGE_DIR: `${database.dir}/files`,
+});
+
+/** A script run with exactly this environment (runScript sets NODE_ENV=test). */
+function runScriptWith(script: string, env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 const tokenOf = (url: string) => url.split('/').at(-1)!;
@@ -147,6 +172,35 @@ describe.each(DIALECTS)('setting up a real office (%s)', (dialect) => {
     expect(await counts()).toEqual(before);
   });
 
+  it('the script works with NODE_ENV=production on an empty database', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      const res = await runScriptWith('scripts/office-create.ts', PRODUCTION_ENV(database), [
+        '--code',
+        'SMG',
+        '--name',
+        'DPMPTSP Kota Semarang',
+        '--host',
+        'izin.semarang.go.id',
+        '--timezone',
+        'Asia/Jakarta',
+        '--admin-email',
+        'admin@semarang.go.id',
+      ]);
+      expect(res.stderr).toBe('');
+      expect(res.code).toBe(0);
+      // Production: the link is https on the office's own host.
+      expect(res.stdout).toMatch(/https:\/\/izin\.semarang\.go\.id\/akun\/atur-kantor\/[A-Za-z0-9_-]{43}\n/);
+      expect(res.stdout).toContain('set DEFAULT_TENANT=SMG');
+      const list = await runScriptWith('scripts/office-list.ts', PRODUCTION_ENV(database), []);
+      expect(list.stdout).toMatch(/SMG\s+DPMPTSP Kota Semarang\s+izin\.semarang\.go\.id\s+Asia\/Jakarta\s+1\s+release 1/);
+      // Production creates no demo office.
+      expect(list.stdout).not.toContain('MLG');
+    } finally {
+      await database.drop();
+    }
+  });
+
   it('the link shows the office and the email, checks the password, and leads to the authenticator set-up', async () => {
     const admin = new PageClient(ctx, 'izin.surabaya.go.id');
     const page = await admin.get(pathOf(link));
@@ -226,9 +280,14 @@ describe.each(DIALECTS)('setting up a real office (%s)', (dialect) => {
     expect(late.statusCode).toBe(410);
     expect((await adminOf(made.tenant.id)).password_hash).toBe(NO_PASSWORD_YET);
 
-    const fresh = await ctx.services.officeSetup.renewSetupLink({ code: 'BDG' });
-    expect(fresh.email).toBe('admin@bandung.go.id');
-    const done = await visitor.post(pathOf(fresh.url), { password: GOOD_PASSWORD, passwordAgain: GOOD_PASSWORD });
+    // The operator's command for a new link (the script runs on the real clock: its link is good for a day from now).
+    ctx.clock.set(new Date().toISOString());
+    const script = await runScript('scripts/office-setup-link.ts', ctx.databaseUrl, ['--code', 'BDG']);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toContain('New set-up link for admin@bandung.go.id, first admin of BDG');
+    const fresh = /(http:\/\/\S+\/akun\/atur-kantor\/[A-Za-z0-9_-]{43})/.exec(script.stdout)![1]!;
+    expect(new URL(fresh).host).toBe('izin.bandung.go.id:3000');
+    const done = await visitor.post(pathOf(fresh), { password: GOOD_PASSWORD, passwordAgain: GOOD_PASSWORD });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/kantor/atur-autentikator');
     expect(await audits(made.tenant.id, 'office.setup_link_issued')).toHaveLength(3);
