@@ -1,10 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { findApplicationByNumber } from '../applications/applications.repository.js';
 import { findUserByLogin } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import { stateSummary } from '../catalogue/journey.js';
-import type { Application, Database, User, WhatsAppInbound } from '../db/schema.js';
+import type { Database, User, WhatsAppInbound } from '../db/schema.js';
 import { queueReply } from '../notifications/deliveries.repository.js';
 import type { OutboxHandlers } from '../outbox/outbox.worker.js';
 import { listPermitsOfApplication, listReceiptsOfApplication } from '../permits/permits.repository.js';
@@ -12,6 +11,7 @@ import type { Lang } from '../shared/messages.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
+import { mayLearnAbout } from './whatsapp.access.js';
 import { type Command, type FileCommandKind, parseCommand } from './whatsapp.commands.js';
 import { waText } from './whatsapp.i18n.js';
 import { findInbound } from './whatsapp.repository.js';
@@ -22,31 +22,6 @@ const WORD: Record<FileCommandKind, Record<Lang, string>> = {
   receipt: { id: 'KUITANSI', en: 'RECEIPT' },
   permit: { id: 'IZIN', en: 'PERMIT' },
 };
-
-function sameCode(stored: string, typed: string): boolean {
-  const a = Buffer.from(stored.toUpperCase());
-  const b = Buffer.from(typed.toUpperCase());
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * Who may learn about a file over WhatsApp: the applicant writing from their account's WhatsApp
- * number once that account's contact was verified (a number typed into a profile proves nothing),
- * or anyone who also sends the file's tracking code, exactly as the public tracking page asks. A
- * counter file nobody claimed has no account, so only its tracking code opens it. Exported for the
- * integration test's table of cases.
- */
-export function mayLearnAbout(app: Application, sender: { phone: string; account: User | undefined }, trackingCode: string | null): boolean {
-  const account = sender.account;
-  const verifiedApplicant =
-    account !== undefined &&
-    app.applicant_id === account.id &&
-    account.phone === sender.phone &&
-    account.contact_verified_at !== null &&
-    account.disabled_at === null;
-  if (verifiedApplicant) return true;
-  return trackingCode !== null && app.tracking_code !== null && sameCode(app.tracking_code, trackingCode);
-}
 
 /**
  * The outbox side of the office's WhatsApp number: each stored inbound text gets one reply, written

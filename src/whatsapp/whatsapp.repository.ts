@@ -19,8 +19,8 @@ export async function findInbound(db: Kysely<Database>, tenantId: string, id: st
   return db.selectFrom('whatsapp_inbound').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
 }
 
-/** How many replies were queued for this sender since `since` (the per-sender reply limit). */
-export async function countRepliesSince(db: Kysely<Database>, q: { tenantId: string; sender: string; since: string }): Promise<number> {
+/** How many replies were queued for this sender since `since`, to messages of `command` if given (the reply limits). */
+export async function countRepliesSince(db: Kysely<Database>, q: { tenantId: string; sender: string; since: string; command?: string }): Promise<number> {
   const row = await db
     .selectFrom('whatsapp_inbound')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -28,6 +28,7 @@ export async function countRepliesSince(db: Kysely<Database>, q: { tenantId: str
     .where('sender', '=', q.sender)
     .where('received_at', '>=', q.since)
     .where('reply_queued', '=', 1)
+    .$if(q.command !== undefined, (w) => w.where('command', '=', q.command!))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

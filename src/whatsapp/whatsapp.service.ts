@@ -21,6 +21,12 @@ type WhatsAppConfig = NonNullable<Config['channels']['whatsapp']>;
  */
 export const REPLY_LIMIT = { replies: 10, windowMinutes: 10 } as const;
 
+/**
+ * A question for the help desk often comes in several messages: the first is acknowledged, the rest
+ * within this many minutes are stored for the help desk without another "we received your message".
+ */
+export const ACK_QUIET_MINUTES = 30;
+
 /** The delivery statuses a message can take; Meta's others (deleted, warning, played) change nothing. */
 const DELIVERY_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -95,10 +101,13 @@ export function createWhatsAppService(deps: { db: Db; clock: Clock; whatsapp: Wh
           received_at: isoNow(deps.clock),
         };
         const stored = await deps.db.transaction().execute(async (trx) => {
-          if (text !== null) {
-            const since = addMinutes(row.received_at, -REPLY_LIMIT.windowMinutes);
-            const recent = await countRepliesSince(trx, { tenantId: input.tenantId, sender: row.sender, since });
-            row.reply_queued = recent < REPLY_LIMIT.replies ? 1 : 0;
+          if (command !== null) {
+            const sender = { tenantId: input.tenantId, sender: row.sender };
+            const recent = await countRepliesSince(trx, { ...sender, since: addMinutes(row.received_at, -REPLY_LIMIT.windowMinutes) });
+            const acknowledged =
+              command === 'other' &&
+              (await countRepliesSince(trx, { ...sender, since: addMinutes(row.received_at, -ACK_QUIET_MINUTES), command: 'other' })) > 0;
+            row.reply_queued = recent < REPLY_LIMIT.replies && !acknowledged ? 1 : 0;
           }
           if (!(await insertInboundOnce(trx, row))) return false;
           if (row.reply_queued) await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'whatsapp.reply', inboundId: row.id }, now: row.received_at });

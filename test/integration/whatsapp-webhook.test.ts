@@ -5,7 +5,7 @@ import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
 import { DEMO_PDF } from '../../src/demo/demo-files.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
-import { REPLY_LIMIT } from '../../src/whatsapp/whatsapp.service.js';
+import { ACK_QUIET_MINUTES, REPLY_LIMIT } from '../../src/whatsapp/whatsapp.service.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestContext, SECOND_OFFICE, type TestContext } from '../helpers/context.js';
 import { type FakeWhatsApp, startFakeWhatsApp } from '../helpers/fake-whatsapp.js';
@@ -235,6 +235,12 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
       expect(await counts()).toEqual(before);
     });
 
+    it('takes a JSON content type with a charset', async () => {
+      const body = textWebhook(fake.phoneNumberId, { from: '+6281234500066', body: 'Halo' });
+      expect((await post(body, { contentType: 'application/json; charset=UTF-8' })).statusCode).toBe(200);
+      expect((await post(body, { contentType: 'application/json; charset=UTF-8', signature: null })).statusCode).toBe(401);
+    });
+
     it('checks the signature over the raw bytes, escapes and all', async () => {
       // Meta escapes non-ASCII as \uXXXX; re-serialising would turn "\u00e9" into "é" and break the signature.
       const raw = JSON.stringify(textWebhook(fake.phoneNumberId, { from: STRANGER_PHONE, body: 'Caf\u00e9 BANTUAN?' })).replace('é', '\\u00e9');
@@ -358,19 +364,23 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
       expect(en).toContain('STATUS <application number>');
     });
 
-    it('keeps anything else open for the help desk and acknowledges it', async () => {
+    it('keeps anything else open for the help desk and acknowledges it, once for a question in several messages', async () => {
+      const asker = '+6281234500077';
       const question = 'Selamat siang, syarat izin reklame apa saja ya?';
-      const [reply] = await ask(STRANGER_PHONE, question);
+      const [reply] = await ask(asker, question);
       expect(reply).toContain('sudah kami terima');
       const row = await ctx.db.selectFrom('whatsapp_inbound').selectAll().where('body', '=', question).executeTakeFirstOrThrow();
-      expect(row).toMatchObject({
-        status: 'open',
-        command: 'other',
-        sender: STRANGER_PHONE,
-        sender_name: 'Warga Malang',
-        type: 'text',
-        tenant_id: ctx.tenant.id,
-      });
+      expect(row).toMatchObject({ status: 'open', command: 'other', sender: asker, sender_name: 'Warga Malang', type: 'text', tenant_id: ctx.tenant.id });
+      // The same question going on: kept for the help desk, not acknowledged again.
+      expect(await ask(asker, 'Untuk ukuran 4 x 6 meter.')).toEqual([]);
+      expect(await ask(asker, 'Terima kasih.')).toEqual([]);
+      const open = await ctx.db.selectFrom('whatsapp_inbound').select('status').where('sender', '=', asker).execute();
+      expect(open.map((o) => o.status)).toEqual(['open', 'open', 'open']);
+      // A command is still answered at once, and a new question later is acknowledged again.
+      expect(await ask(asker, 'BANTUAN')).toHaveLength(1);
+      ctx.clock.advanceMinutes(ACK_QUIET_MINUTES);
+      const [later] = await ask(asker, 'Satu pertanyaan lagi: berapa lama prosesnya?');
+      expect(later).toContain('sudah kami terima');
     });
 
     it('stores a message type it does not read, answers Meta 200, and sends nothing back', async () => {
@@ -464,7 +474,7 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
       const flooder = '+6281234500099';
       const before = fake.to(flooder).length;
       for (let i = 0; i < REPLY_LIMIT.replies + 5; i++) {
-        expect((await post(textWebhook(fake.phoneNumberId, { from: flooder, body: `pesan ${i}` }))).statusCode).toBe(200);
+        expect((await post(textWebhook(fake.phoneNumberId, { from: flooder, body: `CEK MLG-NIB-2026-${900000 + i}` }))).statusCode).toBe(200);
       }
       await settle();
       expect(fake.to(flooder).length - before).toBe(REPLY_LIMIT.replies);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mayLearnAbout } from '../../src/whatsapp/whatsapp.access.js';
 import { parseCommand } from '../../src/whatsapp/whatsapp.commands.js';
 
 const N = 'MLG-PBG-2026-000123';
@@ -62,5 +63,26 @@ describe('WhatsApp commands', () => {
     '👍',
   ])('keeps %j for the help desk', (text) => {
     expect(parseCommand(text)).toEqual({ kind: 'other' });
+  });
+});
+
+describe('who may learn about a file over WhatsApp', () => {
+  const phone = '+6281234500001';
+  const app = { applicant_id: 'u1', tracking_code: '7KQ2M9XD' };
+  const account = { id: 'u1', phone, contact_verified_at: '2026-11-20T03:00:00.000Z', disabled_at: null };
+
+  it.each([
+    ['the applicant from their verified number', app, { phone, account }, null, true],
+    ['the applicant before their contact was verified', app, { phone, account: { ...account, contact_verified_at: null } }, null, false],
+    ['a disabled account', app, { phone, account: { ...account, disabled_at: '2026-11-21T00:00:00.000Z' } }, null, false],
+    ["another account's verified number", app, { phone, account: { ...account, id: 'u2' } }, null, false],
+    ['a number with no account', app, { phone, account: undefined }, null, false],
+    ['a number with no account, with the tracking code', app, { phone, account: undefined }, '7kq2m9xd', true],
+    ['a number with no account, with a wrong code', app, { phone, account: undefined }, '7KQ2M9XE', false],
+    ['a number with no account, with a longer code', app, { phone, account: undefined }, '7KQ2M9XDX', false],
+    ['a counter file nobody claimed, with its code', { applicant_id: null, tracking_code: '7KQ2M9XD' }, { phone, account: undefined }, '7KQ2M9XD', true],
+    ['a counter file nobody claimed, without a code', { applicant_id: null, tracking_code: '7KQ2M9XD' }, { phone, account }, null, false],
+  ] as const)('%s', (_who, file, sender, code, expected) => {
+    expect(mayLearnAbout(file, sender, code)).toBe(expected);
   });
 });
