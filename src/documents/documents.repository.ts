@@ -58,3 +58,61 @@ export async function setDocumentReview(
     .where('id', '=', documentId)
     .execute();
 }
+
+/** What an application's documents take up: all kept versions' bytes, and the kept versions of one requirement. */
+export async function storedUse(
+  db: Kysely<Database>,
+  q: { tenantId: string; applicationId: string; requirementCode: string },
+): Promise<{ bytes: number; versions: number }> {
+  const row = await db
+    .selectFrom('documents')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('size_bytes'), eb.lit(0)).as('bytes'),
+      eb.fn.sum<number>(eb.case().when('requirement_code', '=', q.requirementCode).then(1).else(0).end()).as('versions'),
+    ])
+    .where('tenant_id', '=', q.tenantId)
+    .where('application_id', '=', q.applicationId)
+    .executeTakeFirstOrThrow();
+  return { bytes: Number(row.bytes), versions: Number(row.versions ?? 0) };
+}
+
+/**
+ * Removes the superseded versions of one requirement's document (a draft's: nothing was filed with
+ * them, so they are no evidence) and returns them, so the caller can delete files no row needs.
+ */
+export async function deleteSupersededVersions(
+  trx: Kysely<Database>,
+  q: { tenantId: string; applicationId: string; requirementCode: string },
+): Promise<{ id: string; sha256: string; version: number; size_bytes: number }[]> {
+  return trx
+    .deleteFrom('documents')
+    .where('tenant_id', '=', q.tenantId)
+    .where('application_id', '=', q.applicationId)
+    .where('requirement_code', '=', q.requirementCode)
+    .where('superseded_at', 'is not', null)
+    .returning(['id', 'sha256', 'version', 'size_bytes'])
+    .execute();
+}
+
+/** True while some row still points at the file: a document of any application, or a permit's PDF. */
+export async function isFileReferenced(db: Kysely<Database>, tenantId: string, sha256: string): Promise<boolean> {
+  const [doc, permit] = await Promise.all([
+    db.selectFrom('documents').select('id').where('tenant_id', '=', tenantId).where('sha256', '=', sha256).limit(1).executeTakeFirst(),
+    db.selectFrom('permits').select('id').where('tenant_id', '=', tenantId).where('pdf_sha256', '=', sha256).limit(1).executeTakeFirst(),
+  ]);
+  return doc !== undefined || permit !== undefined;
+}
+
+/** True when the requirement already has a current version (a new upload replaces it). */
+export async function hasCurrentVersion(db: Kysely<Database>, q: { tenantId: string; applicationId: string; requirementCode: string }): Promise<boolean> {
+  const row = await db
+    .selectFrom('documents')
+    .select('id')
+    .where('tenant_id', '=', q.tenantId)
+    .where('application_id', '=', q.applicationId)
+    .where('requirement_code', '=', q.requirementCode)
+    .where('superseded_at', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -7,13 +7,40 @@ import type { Application, Document } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { AppError } from '../shared/errors.js';
 import { isoNow } from '../shared/time.js';
-import { findDocument, setDocumentReview } from './documents.repository.js';
+import { findDocument, hasCurrentVersion, setDocumentReview } from './documents.repository.js';
 import { keepUpload, type UploadDeps } from './uploads.js';
 
-export type DocumentDeps = UploadDeps & { catalogue: CatalogueService; maxUploadBytes: number };
+/**
+ * Limits on the applicant's uploads (the security review found 15 versions, 28.5 MB, stored in a
+ * quarter of a second): replacements a minute per account, i.e. uploads for a document that already
+ * has a version (counted in this process before a byte is read, like the routes' own rate limits; a
+ * first upload for each requirement is not held back, so filling in a form never waits), and what one
+ * application may keep (see UploadQuota).
+ */
+export const UPLOAD_LIMITS = { replacementsPerAccountPerMinute: 10, maxVersionsPerRequirement: 10, maxApplicationBytes: 100 * 1024 * 1024 } as const;
+export type UploadLimits = { replacementsPerAccountPerMinute: number; maxVersionsPerRequirement: number; maxApplicationBytes: number };
+
+export type DocumentDeps = UploadDeps & { catalogue: CatalogueService; maxUploadBytes: number; limits?: Partial<UploadLimits> };
 
 export function createDocumentService(deps: DocumentDeps) {
   const { db, clock, storage, catalogue } = deps;
+  const limits: UploadLimits = { ...UPLOAD_LIMITS, ...deps.limits };
+  /** When each account's replacements of the last minute began. */
+  const recentUploads = new Map<string, number[]>();
+
+  /** Takes one of the account's replacements of this minute, or refuses with 429 before the file is read. */
+  function takeUploadSlot(userId: string): void {
+    const now = clock.now().getTime();
+    const recent = (recentUploads.get(userId) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= limits.replacementsPerAccountPerMinute) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000));
+      throw new AppError('too_many_attempts', 'too many uploads this minute', { params: { minutes: 1 }, retryAfterSeconds });
+    }
+    recent.push(now);
+    recentUploads.set(userId, recent);
+    // Accounts idle for a minute are forgotten once the table grows.
+    if (recentUploads.size > 10_000) for (const [k, v] of recentUploads) if (v.every((t) => t <= now - 60_000)) recentUploads.delete(k);
+  }
 
   /** The application with what the access policy judges it on; not found when it is not in the actor's office. */
   async function load(actor: Actor, applicationId: string) {
@@ -25,7 +52,8 @@ export function createDocumentService(deps: DocumentDeps) {
 
   /**
    * Receives one file for one requirement, streamed (see keepUpload). A new upload for the same
-   * requirement becomes the current version; earlier versions are kept.
+   * requirement becomes the current version; earlier versions are kept once the file was filed, and
+   * pruned while it is a draft. At most UPLOAD_LIMITS.replacementsPerAccountPerMinute replacements a minute.
    */
   async function uploadDocument(input: {
     actor: Actor;
@@ -40,6 +68,7 @@ export function createDocumentService(deps: DocumentDeps) {
     requireAccess({ actor, permission: 'application.edit', resource });
     const requirement = definition.requirements.find((r) => r.code === input.requirementCode);
     if (!requirement) throw new AppError('not_found', `no requirement ${input.requirementCode}`);
+    if (await hasCurrentVersion(db, { tenantId: app.tenant_id, applicationId: app.id, requirementCode: requirement.code })) takeUploadSlot(actor.userId);
     return keepUpload(deps, {
       actor,
       app,
@@ -50,6 +79,8 @@ export function createDocumentService(deps: DocumentDeps) {
       claimedType: input.claimedType,
       source: input.source,
       reviewedBy: null,
+      // A draft (never filed) keeps only its current versions; a filed one keeps every version as evidence.
+      quota: { maxVersions: limits.maxVersionsPerRequirement, maxApplicationBytes: limits.maxApplicationBytes, pruneSuperseded: app.submitted_at === null },
       audit: { action: 'document.uploaded', data: ({ sha256, version }) => ({ applicationId: app.id, requirement: requirement.code, sha256, version }) },
     });
   }

@@ -17,12 +17,14 @@ export interface StagedFile {
 /**
  * Where uploaded files live. Content-addressed: a file is stored once per namespace (tenant) under
  * its SHA-256, never under a name a user chose (ASVS v5.0.0-5.3.2). The local-disk implementation
- * below is the embedded default; an S3-compatible one implements the same three methods.
+ * below is the embedded default; an S3-compatible one implements the same four methods.
  */
 export interface FileStorage {
   stage(input: { source: Readable; maxBytes: number }): Promise<StagedFile>;
   open(namespace: string, sha256: string): Promise<Readable>;
   exists(namespace: string, sha256: string): Promise<boolean>;
+  /** Deletes a kept file (a pruned draft version no row needs any more); no error if it is gone already. */
+  remove(namespace: string, sha256: string): Promise<void>;
 }
 
 const HEAD_BYTES = 4100;
@@ -91,6 +93,9 @@ export function createLocalStorage(root: string): FileStorage {
       const file = finalPath(namespace, sha256);
       await fs.promises.access(file);
       return fs.createReadStream(file);
+    },
+    async remove(namespace, sha256) {
+      await fs.promises.rm(finalPath(namespace, sha256), { force: true });
     },
     async exists(namespace, sha256) {
       return fs.promises.access(finalPath(namespace, sha256)).then(

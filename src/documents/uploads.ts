@@ -8,12 +8,26 @@ import type { Db } from '../db/database.js';
 import type { Application, Document } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
-import { insertDocumentVersion } from './documents.repository.js';
+import { deleteSupersededVersions, insertDocumentVersion, isFileReferenced, storedUse } from './documents.repository.js';
 import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from './file-kinds.js';
 import type { VirusScanner } from './scanner.js';
 import type { FileStorage } from './storage.js';
 
 export type UploadDeps = { db: Db; clock: Clock; storage: FileStorage; scanner: VirusScanner };
+
+/**
+ * What one application may keep of the applicant's documents. While the file is a draft (never
+ * filed), a new version replaces the old one outright: the superseded version's row goes and its
+ * file is deleted (the audit row keeps its hash), since nobody ever judged it. From the first filing
+ * on every version is evidence and is kept, up to `maxVersions` per requirement.
+ */
+export type UploadQuota = { maxVersions: number; maxApplicationBytes: number; pruneSuperseded: boolean };
+
+function quotaError(quota: UploadQuota): AppError {
+  return new AppError('upload_quota_exceeded', 'the application holds as many documents as it may', {
+    params: { versions: quota.maxVersions, maxMb: Math.round(quota.maxApplicationBytes / 1048576) },
+  });
+}
 
 /**
  * The one way a received file becomes a document, for the applicant's uploads and the technical
@@ -38,11 +52,17 @@ export async function keepUpload(
     /** An officer's own file (an inspection photo) needs no review; an applicant's waits for one. */
     reviewedBy: string | null;
     audit: { action: string; data: (stored: { sha256: string; version: number }) => Record<string, unknown> };
+    /** The applicant's documents: what one application may keep, and whether superseded versions go (a draft's). */
+    quota?: UploadQuota;
   },
 ): Promise<Document> {
   const { db, clock } = deps;
-  const { actor, app, accepted } = input;
+  const { actor, app, accepted, quota } = input;
+  const use = { tenantId: app.tenant_id, applicationId: app.id, requirementCode: input.requirementCode };
+  // Refused before a byte is read when the versions are used up already (checked again in the transaction).
+  if (quota && !quota.pruneSuperseded && (await storedUse(db, use)).versions >= quota.maxVersions) throw quotaError(quota);
   const staged = await deps.storage.stage({ source: input.source, maxBytes: input.maxBytes });
+  let pruned: { id: string; sha256: string }[] = [];
   try {
     const verdict = await deps.scanner.scan(staged);
     if (!verdict.clean) {
@@ -62,6 +82,7 @@ export async function keepUpload(
     const kind = await detectAcceptedKind({ head: staged.head, fileName: input.fileName, claimedType: input.claimedType, accepted });
     if (!kind) throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(accepted) } });
     if (staged.sizeBytes === 0) throw new AppError('unsupported_file', 'empty file', { params: { accepted: describeKinds(accepted) } });
+    if (quota && !quota.pruneSuperseded && (await storedUse(db, use)).bytes + staged.sizeBytes > quota.maxApplicationBytes) throw quotaError(quota);
     await staged.commit(app.tenant_id);
     const now = isoNow(clock);
     const doc: Omit<Document, 'version' | 'superseded_at'> = {
@@ -82,7 +103,24 @@ export async function keepUpload(
     };
     const version = await db.transaction().execute(async (trx) => {
       if (!(await updateAtRevision(trx, app.id, app.revision, { updated_at: now }))) throw new AppError('conflict', 'changed meanwhile');
+      // The revision bump serialises uploads to one application, so these counts cannot be raced.
+      if (quota && !quota.pruneSuperseded && (await storedUse(trx, use)).versions >= quota.maxVersions) throw quotaError(quota);
       const v = await insertDocumentVersion(trx, doc);
+      if (quota?.pruneSuperseded) {
+        const gone = await deleteSupersededVersions(trx, use);
+        for (const g of gone)
+          await appendAudit(trx, {
+            tenantId: app.tenant_id,
+            actorId: actor.userId,
+            action: 'document.pruned',
+            subjectType: 'document',
+            subjectId: g.id,
+            data: { applicationId: app.id, requirement: input.requirementCode, version: g.version, sha256: g.sha256, sizeBytes: g.size_bytes },
+            occurredAt: now,
+          });
+        pruned = gone;
+      }
+      if (quota && (await storedUse(trx, use)).bytes > quota.maxApplicationBytes) throw quotaError(quota);
       await appendAudit(trx, {
         tenantId: app.tenant_id,
         actorId: actor.userId,
@@ -94,6 +132,8 @@ export async function keepUpload(
       });
       return v;
     });
+    // After the commit, the files of pruned versions that no row needs any more are deleted.
+    for (const g of pruned) if (!(await isFileReferenced(db, app.tenant_id, g.sha256))) await deps.storage.remove(app.tenant_id, g.sha256);
     return { ...doc, version, superseded_at: null };
   } catch (err) {
     await staged.discard();

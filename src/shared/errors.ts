@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   file_too_large: 413,
   /** This permit type is not open for applications. */
   permit_type_disabled: 409,
+  /** The application keeps as many document versions (or bytes) as it may. */
+  upload_quota_exceeded: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

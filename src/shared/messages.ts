@@ -87,6 +87,17 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Layanan ditutup', detail: 'Jenis izin ini sedang tidak menerima permohonan.' },
     en: { title: 'Service closed', detail: 'This permit type is not taking applications at the moment.' },
   },
+  upload_quota_exceeded: {
+    id: {
+      title: 'Batas unggahan tercapai',
+      detail: 'Permohonan ini menyimpan paling banyak {versions} versi per dokumen dan {maxMb} MB seluruhnya. Hubungi kantor bila dokumen perlu diganti lagi.',
+    },
+    en: {
+      title: 'Upload limit reached',
+      detail:
+        'An application keeps at most {versions} versions of each document and {maxMb} MB in all. Contact the office if a document must be replaced again.',
+    },
+  },
 };
 
 export function fillTemplate(template: string, params: Record<string, string | number> = {}): string {

@@ -212,7 +212,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(row).toEqual({ file_name: clean, sha256: doc.sha256 });
   });
 
-  it('keeps the earlier version when a document is replaced, and shows version 2 as current', async () => {
+  it("replaces a draft's document: version 2 is current and the unfiled version 1 is pruned (row and file)", async () => {
     const v1 = pdf();
     const v2 = pdf();
     const first = json<DocView>(await upload(draftId, 'pbg', 'pbg.pdf', v1, 'application/pdf'));
@@ -222,11 +222,10 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(second.version).toBe(2);
     expect(second.id).not.toBe(first.id);
 
+    // A draft was never filed, so its superseded version is no evidence: it goes (the security review's
+    // quota; test/integration/security-review-uploads.test.ts). A filed file keeps every version.
     const rows = await documentRows(draftId, 'pbg');
-    expect(rows.map((r) => [r.version, r.file_name, r.superseded_at !== null])).toEqual([
-      [1, 'pbg.pdf', true],
-      [2, 'pbg-baru.pdf', false],
-    ]);
+    expect(rows.map((r) => [r.version, r.file_name, r.superseded_at !== null])).toEqual([[2, 'pbg-baru.pdf', false]]);
     const view = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${draftId}`, headers: auth(citizen) }));
     expect(view.requirements.find((r) => r.code === 'pbg')!.document).toMatchObject({
       id: second.id,
@@ -234,10 +233,9 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
       fileName: 'pbg-baru.pdf',
       sha256: sha256(v2),
     });
-    // The earlier file is still there and can still be downloaded.
     const old = await ctx.app.inject({ url: `/api/v1/applications/${draftId}/documents/${first.id}`, headers: auth(citizen) });
-    expect(old.statusCode).toBe(200);
-    expect(old.rawPayload.equals(v1)).toBe(true);
+    expect(old.statusCode).toBe(404);
+    expect(await ctx.services.storage.exists(ctx.tenant.id, sha256(v1))).toBe(false);
   });
 
   it('downloads the exact bytes as an attachment with an RFC 6266 file name, nosniff and no-store', async () => {
