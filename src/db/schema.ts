@@ -409,9 +409,9 @@ export interface WhatsAppInboundTable {
   body: string | null;
   /** What the text asked for (whatsapp.commands.ts): status, receipt, permit, help, other; null when not text. */
   command: string | null;
-  /** open: kept for the help desk; answered: a command Izol answered itself; ignored: a type Izol does not read. */
+  /** open: kept for the help desk (questions, and commands over the reply limit); answered: a command Izol answered itself; ignored: a type Izol does not read. */
   status: 'open' | 'answered' | 'ignored';
-  /** 1 if a reply was queued (0: not text, or over the per-sender reply limit). */
+  /** 1 if a reply was queued (0: not text, over the per-sender reply limit, or a question already acknowledged). */
   reply_queued: number;
   /** The message as Meta sent it (JSON), for the help desk (media ids, locations). */
   payload: string;

@@ -57,7 +57,9 @@ export function createWhatsAppService(deps: { db: Db; clock: Clock; whatsapp: Wh
   /**
    * A signed webhook: each inbound message stored once by its wamid, its reply queued in the same
    * transaction; each delivery status handed to the delivery records, which never move a message
-   * backwards. Returns what it did, for the log; Meta is answered 200 whatever came in it.
+   * backwards. Returns what it did, for the log. A message or status of a shape Izol does not know
+   * is skipped, not refused: Meta gets 200 for a well-formed webhook whatever it carries (a 4xx would
+   * make it deliver the same webhook again for days).
    */
   async function receiveWebhook(input: {
     tenantId: string;
@@ -108,6 +110,8 @@ export function createWhatsAppService(deps: { db: Db; clock: Clock; whatsapp: Wh
               command === 'other' &&
               (await countRepliesSince(trx, { ...sender, since: addMinutes(row.received_at, -ACK_QUIET_MINUTES), command: 'other' })) > 0;
             row.reply_queued = recent < REPLY_LIMIT.replies && !acknowledged ? 1 : 0;
+            // A command over the limit was not answered: it waits for the help desk like a question.
+            if (!row.reply_queued) row.status = 'open';
           }
           if (!(await insertInboundOnce(trx, row))) return false;
           if (row.reply_queued) await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'whatsapp.reply', inboundId: row.id }, now: row.received_at });
@@ -117,8 +121,8 @@ export function createWhatsAppService(deps: { db: Db; clock: Clock; whatsapp: Wh
         else result.duplicates++;
       }
       for (const item of value.statuses ?? []) {
-        const parsed = messageStatusSchema.safeParse(item);
-        const s = parsed.success ? parsed.data : undefined;
+        const status = messageStatusSchema.safeParse(item);
+        const s = status.success ? status.data : undefined;
         if (!s || !isDeliveryStatus(s.status)) {
           result.skipped++;
           continue;

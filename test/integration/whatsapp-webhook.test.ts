@@ -478,9 +478,11 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
       }
       await settle();
       expect(fake.to(flooder).length - before).toBe(REPLY_LIMIT.replies);
-      const stored = await ctx.db.selectFrom('whatsapp_inbound').select('reply_queued').where('sender', '=', flooder).execute();
+      const stored = await ctx.db.selectFrom('whatsapp_inbound').select(['reply_queued', 'status']).where('sender', '=', flooder).execute();
       expect(stored).toHaveLength(REPLY_LIMIT.replies + 5);
       expect(stored.filter((s) => s.reply_queued === 0)).toHaveLength(5);
+      // The unanswered ones wait for the help desk.
+      expect(stored.filter((s) => s.status === 'open')).toHaveLength(5);
       // A window later the sender is answered again.
       ctx.clock.advanceMinutes(REPLY_LIMIT.windowMinutes + 1);
       expect(await ask(flooder, 'BANTUAN')).toHaveLength(1);
