@@ -22,6 +22,8 @@ class SignedPayload {
  * over exactly them (before JSON parsing, before any database work, before the rate limit counts the
  * post) and only then parses; a forged post costs an HMAC and gets 401. The scope answers its errors
  * as problem details itself (the portal's page errors would turn a 401 into a sign-in redirect).
+ * app.ts registers it before the portal: the page kit's start-up check refuses any later non-API POST
+ * that is not a page form, and this one is Meta's, not a form.
  */
 export function whatsappRoutes(services: Services): FastifyPluginCallback {
   return (scope: FastifyInstance, _options, pluginDone) => {
