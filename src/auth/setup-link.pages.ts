@@ -34,6 +34,18 @@ const CLOSED_TEXT = {
  * to do; nothing changes.
  */
 export function setupLinkPages(app: FastifyInstance, services: Services): void {
+  // The token is in the address: these routes log only warnings and errors, so the request log
+  // (method and URL at level info) never records a working link.
+  void app.register(
+    (scope, _opts, done) => {
+      routes(scope, services);
+      done();
+    },
+    { logLevel: 'warn' },
+  );
+}
+
+function routes(app: FastifyInstance, services: Services): void {
   const page = pageKit(app);
   const url = (token: string) => `/akun/atur-kantor/${encodeURIComponent(token)}`;
 

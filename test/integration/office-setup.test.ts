@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
 import { totpAt } from '../../src/auth/totp.js';
 import { loadCatalogueRelease } from '../../src/catalogue/catalogue.loader.js';
 import { AppError } from '../../src/shared/errors.js';
@@ -234,6 +236,30 @@ describe.each(DIALECTS)('setting up a real office (%s)', (dialect) => {
     const office = await admin.get('/kantor/admin');
     expect(office.statusCode).toBe(200);
     expect(await audits(sbyId, 'auth.second_factor_enrolled')).toHaveLength(1);
+  });
+
+  it('the request log never records a link’s token', async () => {
+    const made = await ctx.services.officeSetup.createOffice({
+      code: 'MDN',
+      name: 'DPMPTSP Kota Medan',
+      host: 'izin.medan.go.id',
+      timeZone: 'Asia/Jakarta',
+      adminEmail: 'admin@medan.go.id',
+      release,
+    });
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const app = await createApp(ctx.services, { logger });
+    try {
+      const res = await app.inject({ method: 'GET', url: pathOf(made.link.url), headers: { host: 'izin.medan.go.id' } });
+      expect(res.statusCode).toBe(200);
+      // The same app logs other requests (the logger works).
+      await app.inject({ method: 'GET', url: '/izin', headers: { host: 'izin.medan.go.id' } });
+      expect(lines.join('')).toContain('/izin');
+      expect(lines.join('')).not.toContain(tokenOf(made.link.url));
+    } finally {
+      await app.close();
+    }
   });
 
   it('a used link says so (410) and changes nothing; an unknown one is 404', async () => {
