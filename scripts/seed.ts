@@ -12,6 +12,11 @@ import { createServices } from '../src/services.js';
 import { systemClock } from '../src/shared/time.js';
 
 const config = loadConfig();
+if (config.env === 'production') {
+  // Seeding drops every table: on a live office that is every citizen's file and every issued permit.
+  console.error('npm run seed drops the whole database and is refused with NODE_ENV=production. To set up an office use npm run office:create.');
+  process.exit(2);
+}
 const db = createDatabase(config.database);
 try {
   await migrateToNothing(db);

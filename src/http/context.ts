@@ -18,7 +18,12 @@ export function registerRequestContext(app: FastifyInstance, services: Services)
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (request) => {
     const tenant = await services.tenants.forHost(request.headers.host);
-    if (!tenant) throw new Error('no tenant configured: run npm run seed');
+    if (!tenant) {
+      // A load balancer's probe by IP address needs no office; anything else at a host no office
+      // answers to (and DEFAULT_TENANT naming none) is a clear 404, not a crash.
+      if (request.url === '/health' || request.url === '/ready') return;
+      throw new AppError('not_found', 'no office answers to this host name: check the office host names, or DEFAULT_TENANT');
+    }
     request.tenant = tenant;
     const header = request.headers.authorization;
     const match = header ? /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header) : null;

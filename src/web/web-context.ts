@@ -19,7 +19,7 @@ declare module 'fastify' {
 }
 
 export function isPageRequest(url: string): boolean {
-  return !url.startsWith('/api/') && !url.startsWith('/.well-known/') && url !== '/health' && url !== '/ready';
+  return !url.startsWith('/api/') && !url.startsWith('/.well-known/') && !url.startsWith('/webhooks/') && url !== '/health' && url !== '/ready';
 }
 
 /**

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
@@ -40,21 +39,8 @@ const PRODUCTION_ENV = (database: { url: string; dir: string }) => ({
   STORAGE_DIR: `${database.dir}/files`,
 });
 
-/** A script run with exactly this environment (runScript sets NODE_ENV=test). */
-function runScriptWith(script: string, env: Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: process.env.TMPDIR ?? '/tmp', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** A script run with exactly this environment (runScript's defaults, NODE_ENV=test, overridden). */
+const runScriptWith = (script: string, env: Record<string, string>, args: string[]) => runScript(script, env.DATABASE_URL ?? '', args, env);
 
 const tokenOf = (url: string) => url.split('/').at(-1)!;
 const pathOf = (url: string) => new URL(url).pathname;
