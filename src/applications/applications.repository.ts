@@ -1,3 +1,4 @@
+import { storedAnswersOf, type StoredAnswers } from '../catalogue/answers.js';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Application, ApplicationUpdate, Database } from '../db/schema.js';
 
@@ -7,6 +8,18 @@ export async function insertApplication(trx: Kysely<Database>, row: Application)
 
 export async function findApplication(db: Kysely<Database>, tenantId: string, id: string): Promise<Application | undefined> {
   return db.selectFrom('applications').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The stored answers (NIK answers sealed) of the file a permit was issued on: a renewal keeps its NIK. */
+export async function findAnswersOfPermitFile(db: Kysely<Database>, tenantId: string, permitId: string): Promise<StoredAnswers | undefined> {
+  const row = await db
+    .selectFrom('permits')
+    .innerJoin('applications', 'applications.id', 'permits.application_id')
+    .select(['applications.id', 'applications.answers'])
+    .where('permits.tenant_id', '=', tenantId)
+    .where('permits.id', '=', permitId)
+    .executeTakeFirst();
+  return row ? storedAnswersOf(row) : undefined;
 }
 
 export async function findApplicationByNumber(db: Kysely<Database>, tenantId: string, number: string): Promise<Application | undefined> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { can, type Permission, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
-import { type Answers, validateAnswers, answersOf } from '../catalogue/answers.js';
+import { sealAnswers, storedAnswersOf, type StoredAnswers, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
@@ -26,6 +26,7 @@ import {
   type ApplicationFilters,
   findApplication,
   findApplicationByNumber,
+  findAnswersOfPermitFile,
   findByIdempotencyKey,
   insertApplication,
   insertEvent,
@@ -142,11 +143,16 @@ export function createApplicationService(deps: ApplicationDeps) {
       }
     }
 
-    const { answers, problems } = validateAnswers(type.definition.fields, input.answers ?? {}, {
+    const { answers: checked, problems } = validateAnswers(type.definition.fields, input.answers ?? {}, {
       complete: false,
       today: todayIn(clock, await tenantTimeZone(actor.tenantId)),
     });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
+    // NIK answers are stored sealed; a renewal's masked NIK keeps the one the renewed file holds.
+    const previous = input.renewsPermitId ? ((await findAnswersOfPermitFile(db, actor.tenantId, input.renewsPermitId)) ?? {}) : {};
+    const sealed = sealAnswers(deps.dataKey, type.definition.fields, checked, previous);
+    if (sealed.problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: sealed.problems });
+    const answers = sealed.answers;
 
     const now = isoNow(clock);
     const app: Application = {
@@ -235,13 +241,16 @@ export function createApplicationService(deps: ApplicationDeps) {
     const { definition, workflow } = await catalogue.getVersion(app.permit_type_version_id);
     requireAccess({ actor: input.actor, permission: 'application.edit', resource: { application: app, workflow, definition } });
     if (input.revision !== undefined && input.revision !== app.revision) throw new AppError('conflict', 'stale revision');
-    const { answers, problems } = validateAnswers(definition.fields, input.answers, {
+    const { answers: checked, problems } = validateAnswers(definition.fields, input.answers, {
       complete: false,
       today: todayIn(clock, await tenantTimeZone(app.tenant_id)),
     });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
-    // A blank answer clears that field.
-    const merged: Answers = { ...answersOf(app), ...answers };
+    // NIK answers are stored sealed (a masked one sent back keeps the stored NIK); a blank answer clears that field.
+    const stored = storedAnswersOf(app);
+    const { answers, problems: nikProblems } = sealAnswers(deps.dataKey, definition.fields, checked, stored);
+    if (nikProblems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: nikProblems });
+    const merged: StoredAnswers = { ...stored, ...answers };
     for (const [k, v] of Object.entries(input.answers)) if (v === null || v === '') delete merged[k];
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FieldProblem } from '../shared/errors.js';
-import { isEmail, isValidKbli, isValidNib, isValidNpwp, nikProblem, normaliseNpwp, normalisePhone } from '../shared/identifiers.js';
+import { blindIndex, decryptField, encryptField } from '../shared/crypto.js';
+import { isEmail, isValidKbli, isValidNib, isValidNpwp, maskNik, nikProblem, normaliseNpwp, normalisePhone } from '../shared/identifiers.js';
 import { isCalendarDate } from '../shared/time.js';
 import type { FieldDefinition } from './catalogue.schema.js';
 import { parseJsonColumn } from '../shared/json.js';
@@ -8,13 +9,75 @@ import { parseJsonColumn } from '../shared/json.js';
 export type AnswerValue = string | number | boolean;
 export type Answers = Record<string, AnswerValue>;
 
-const answersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+/**
+ * A NIK typed as a form answer, as it is stored (ARCHITECTURE decision 10, like the account NIK):
+ * AES-256-GCM ciphertext, the HMAC blind index (purpose 'nik', the account NIK's, so the two can be
+ * matched without decrypting) and the masked form every view shows. The plain NIK is never stored.
+ */
+const sealedNikSchema = z.strictObject({ nik: z.strictObject({ masked: z.string(), index: z.string(), encrypted: z.string() }) });
+export type SealedNik = z.infer<typeof sealedNikSchema>;
+export type StoredAnswers = Record<string, AnswerValue | SealedNik>;
 
-/** An application's stored answers (its JSON column), read through a schema: a broken row fails loudly. */
-export function answersOf(app: { id: string; answers: string }): Answers {
-  const parsed = answersSchema.safeParse(parseJsonColumn(app.answers));
+const storedAnswersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), sealedNikSchema]));
+
+/** The answers column as stored, NIK answers still sealed: for the writers that merge into it. */
+export function storedAnswersOf(app: { id: string; answers: string }): StoredAnswers {
+  const parsed = storedAnswersSchema.safeParse(parseJsonColumn(app.answers));
   if (!parsed.success) throw new Error(`application ${app.id} has unreadable answers`);
   return parsed.data;
+}
+
+/**
+ * An application's answers as every view, API response and check reads them: read through a schema
+ * (a broken row fails loudly), a NIK answer as its masked form (3573••••••••••02), never in full.
+ */
+export function answersOf(app: { id: string; answers: string }): Answers {
+  return Object.fromEntries(Object.entries(storedAnswersOf(app)).map(([k, v]) => [k, typeof v === 'object' ? v.nik.masked : v]));
+}
+
+/** A NIK as views show it: the region and the last two digits (maskNik's form). */
+export function isMaskedNik(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}•{10}\d{2}$/.test(value);
+}
+
+export function sealNik(key: Buffer, nik: string): SealedNik {
+  return { nik: { masked: maskNik(nik), index: blindIndex(key, 'nik', nik), encrypted: encryptField(key, nik) } };
+}
+
+/** The full NIK of a sealed answer: for code that must have it (none shows it; see ARCHITECTURE decision 10). */
+export function openNik(key: Buffer, sealed: SealedNik): string {
+  return decryptField(key, sealed.nik.encrypted);
+}
+
+/**
+ * Turns checked answers into what is stored: each NIK answer sealed. A NIK answer given in its masked
+ * form (a form or an API client sending back what it was shown) keeps the NIK already stored under
+ * that masked form in `previous` (the application's own answers, or for a renewal those of the file
+ * it renews); a masked form that matches nothing is refused, since the full NIK cannot be recovered.
+ */
+export function sealAnswers(
+  key: Buffer,
+  fields: readonly FieldDefinition[],
+  answers: Answers,
+  previous: StoredAnswers,
+): { answers: StoredAnswers; problems: FieldProblem[] } {
+  const nikFields = new Set(fields.filter((f) => f.type === 'nik').map((f) => f.name));
+  const out: StoredAnswers = {};
+  const problems: FieldProblem[] = [];
+  for (const [name, value] of Object.entries(answers)) {
+    if (!nikFields.has(name) || typeof value !== 'string') {
+      out[name] = value;
+      continue;
+    }
+    if (!isMaskedNik(value)) {
+      out[name] = sealNik(key, value);
+      continue;
+    }
+    const kept = previous[name];
+    if (typeof kept === 'object' && kept.nik.masked === value) out[name] = kept;
+    else problems.push({ field: `answers.${name}`, code: 'invalid_nik', message: 'type the full NIK again' });
+  }
+  return { answers: out, problems };
 }
 
 type Checked = { value: AnswerValue } | { problem: Omit<FieldProblem, 'field'> };
@@ -85,6 +148,8 @@ function checkField(field: FieldDefinition, raw: unknown, today: string): Checke
     }
     case 'nik': {
       const text = asText(raw)?.replace(/\s/g, '') ?? '';
+      // The masked form stands for the NIK already stored (sealAnswers keeps it, or refuses it).
+      if (isMaskedNik(text)) return { value: text };
       return nikProblem(text) === null ? { value: text } : problem('invalid_nik', 'must be a valid 16-digit NIK');
     }
     case 'nib': {

@@ -11,6 +11,8 @@ import * as m0008 from './migrations/0008_signing.js';
 import * as m0009 from './migrations/0009_permits.js';
 import * as m0010 from './migrations/0010_work_queue.js';
 import * as m0011 from './migrations/0011_code_cooldown.js';
+import { answerNikMigration } from './migrations/0015_answer_nik.js';
+import { loadConfig } from '../config.js';
 import * as m0012 from './migrations/0012_deliveries.js';
 import * as m0013 from './migrations/0013_whatsapp_inbound.js';
 import * as m0014 from './migrations/0014_office_setup.js';
@@ -31,6 +33,8 @@ const migrations: Record<string, Migration> = {
   '0012_deliveries': m0012,
   '0013_whatsapp_inbound': m0013,
   '0014_office_setup': m0014,
+  // Seals NIK form answers with the data key, read from the configuration only if a row needs it.
+  '0015_answer_nik': answerNikMigration(() => loadConfig(process.env).dataEncryptionKey),
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
