@@ -22,6 +22,8 @@ import { signingRoutes } from './signing/signing.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
 import { whatsappRoutes } from './whatsapp/whatsapp.routes.js';
+import { notificationRoutes } from './notifications/notifications.routes.js';
+import { notificationPages } from './notifications/notifications.pages.js';
 
 export type RouteEntry = { method: string; url: string; config: { page?: { csrf: 'form' | 'multipart' | 'none' } } };
 declare module 'fastify' {
@@ -129,9 +131,11 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   trackingRoutes(app, services);
   signingRoutes(app, services);
   permitRoutes(app, services);
+  notificationRoutes(app, services);
   await app.register(whatsappRoutes(services));
   await registerWeb(app, services);
   setupLinkPages(app, services);
+  notificationPages(app, services);
   return app;
 }
 

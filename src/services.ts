@@ -70,7 +70,7 @@ export function createServices(input: {
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
-  const notifications = createNotificationService({ db, developmentMailbox: config.env !== 'production' });
+  const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
   const notes = createNoteService({ db, clock });
   const assignment = createAssignmentService({ db, clock, catalogue });
   const intake = createIntakeService({ catalogue, applications, documents });
@@ -87,11 +87,20 @@ export function createServices(input: {
   const outbox = createOutboxWorker({
     db,
     clock,
-    handlers: { ...createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey, clock }), ...createWhatsAppHandlers({ catalogue, address, clock }) },
+    handlers: {
+      ...createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey, clock }),
+      ...createWhatsAppHandlers({ catalogue, address, clock }),
+    },
     pollMs: config.outboxPollMs,
   });
   /** Stage two of delivery: the gateways, outside any transaction (notifications/delivery.worker.ts). */
-  const deliveries = createDeliveryWorker({ db, clock, adapters: createChannelAdapters(config.channels), production: config.env === 'production', pollMs: config.outboxPollMs });
+  const deliveries = createDeliveryWorker({
+    db,
+    clock,
+    adapters: createChannelAdapters(config.channels),
+    production: config.env === 'production',
+    pollMs: config.outboxPollMs,
+  });
   /** The jobs loop's work (server.ts): every instance runs each of them; each is safe beside another instance's run. */
   const jobs: readonly Job[] = [outbox.job, deliveries.job, overdue, expiryRemindersJob(permits), auditCheckpointsJob(audit)];
   return {

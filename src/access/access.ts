@@ -19,6 +19,8 @@ export type Permission =
   | 'catalogue.manage'
   | 'holidays.manage'
   | 'settings.manage'
+  /** The office's undeliverable messages (dead letters) and sending them again. */
+  | 'messages.manage'
   /** Being told the office's holiday calendar runs out (the SLA dates after it are provisional). */
   | 'calendar.watch'
   // Applications.
@@ -155,6 +157,7 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'catalogue.manage':
     case 'holidays.manage':
     case 'settings.manage':
+    case 'messages.manage':
       return when(actor.role === 'admin');
     case 'calendar.watch':
       return when(actor.role === 'admin' || actor.role === 'head');

@@ -9,7 +9,7 @@ import type { Channel, Language, Rendered } from './messages.js';
 export type Outgoing = {
   /** +628… for WhatsApp and SMS, an email address for email. */
   to: string;
-  /** The same on every retry of one delivery round (`izol-<outbox id>`, `-r<n>` after "send again"). */
+  /** The same on every retry of one delivery round (`izol-<outbox id>-<8 hex>`, `-r<n>` after "send again"; delivery.worker.ts). */
   idempotencyKey: string;
   language: Language;
   rendered: Rendered;

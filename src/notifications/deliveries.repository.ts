@@ -176,6 +176,24 @@ export async function updateLeasedDelivery(
   return Number(res.numUpdatedRows) === 1;
 }
 
+/**
+ * Renews `workerId`'s lease on a pending message just before its gateway call; false if the lease
+ * was lost meanwhile (the worker stalled past it and another took the message over): then it must
+ * not send. A worker works through its claimed batch one message at a time, so this keeps a slow
+ * batch from sending messages that are no longer its own.
+ */
+export async function renewLease(db: Kysely<Database>, input: { id: string; workerId: string; now: string; leaseMinutes: number }): Promise<boolean> {
+  const res = await db
+    .updateTable('notifications')
+    .set({ locked_until: addMinutes(input.now, input.leaseMinutes) })
+    .where('id', '=', input.id)
+    .where('locked_by', '=', input.workerId)
+    .where('locked_until', '>=', input.now)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 /** The office's dead letters (dead or failed), newest first. */
 export async function listFailedDeliveries(db: Kysely<Database>, tenantId: string, limit: number): Promise<Delivery[]> {
   return db

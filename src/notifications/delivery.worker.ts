@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Job } from '../jobs/jobs.js';
 import { addMinutes, type Clock, isoNow } from '../shared/time.js';
 import type { ChannelAdapters, SendResult } from './channels.js';
-import { claimDueDeliveries, type Delivery, routeOf, updateLeasedDelivery } from './deliveries.repository.js';
+import { claimDueDeliveries, type Delivery, renewLease, routeOf, updateLeasedDelivery } from './deliveries.repository.js';
 import { parseMessage, renderMessage } from './messages.js';
 
 /** Attempts on one channel before the message falls back to the next one (or dies). */
@@ -12,9 +12,13 @@ export const ATTEMPTS_PER_CHANNEL = 5;
 /** Longer than any gateway call may take (GATEWAY_TIMEOUT_MS), so a live worker never loses its lease mid-call. */
 export const DELIVERY_LEASE_MINUTES = 5;
 
-/** The key a provider sees for every try of one delivery round; a fresh one after "send again". */
-export function idempotencyKey(row: Pick<Delivery, 'outbox_id' | 'resends'>): string {
-  return `izol-${row.outbox_id}${row.resends > 0 ? `-r${row.resends}` : ''}`;
+/**
+ * The key a provider sees for every try of one delivery round: the outbox id, plus the start of the
+ * message's own id so a restored backup or a second installation on the same provider account (whose
+ * outbox ids start again at 1) is never mistaken for a repeat; `-r<n>` after the n-th "send again".
+ */
+export function idempotencyKey(row: Pick<Delivery, 'id' | 'outbox_id' | 'resends'>): string {
+  return `izol-${row.outbox_id}-${row.id.slice(0, 8)}${row.resends > 0 ? `-r${row.resends}` : ''}`;
 }
 
 /**
@@ -62,6 +66,7 @@ export function createDeliveryWorker(deps: {
   }
 
   async function deliver(row: Delivery): Promise<void> {
+    if (!(await renewLease(deps.db, { id: row.id, workerId, now: now(), leaseMinutes: DELIVERY_LEASE_MINUTES }))) return;
     const route = routeOf(row);
     const step = usableStep(row, row.route_step);
     if (step < 0) {

@@ -7,7 +7,7 @@ type SmsConfig = NonNullable<Config['channels']['sms']>;
  * SMS through a generic HTTP provider (README "Message delivery" documents the contract):
  *   POST SMS_API_URL
  *   Authorization: Bearer SMS_API_TOKEN
- *   Idempotency-Key: izol-<outbox id>     (the same on every retry of one message)
+ *   Idempotency-Key: izol-<outbox id>-<8 hex>   (the same on every retry of one message)
  *   Content-Type: application/json
  *   {"to": "+6281234567890", "from": "<SMS_SENDER_ID>", "text": "<one line>"}
  * answered with 2xx and {"id": "<provider message id>"}. A provider that honours the key answers a

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
 import type { Services } from '../services.js';
-import { banner, button, csrfField, errorFor, type FieldError, textarea, textInput } from '../web/components.js';
+import { banner, button, csrfField, errorFor, type FieldError, radios, textarea, textInput } from '../web/components.js';
+import type { Channel } from '../notifications/messages.js';
+import { channelLabel } from '../notifications/notifications.pages.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
@@ -23,6 +25,7 @@ const settingsLabels = (lang: Lang): Record<string, string> => ({
   address: t(lang, 'admin.settings.address'),
   phone: t(lang, 'admin.settings.phone'),
   email: t(lang, 'admin.settings.email'),
+  channelOrder: t(lang, 'admin.settings.channelOrder'),
 });
 
 const settingsWording: ProblemWording = (lang, p) => {
@@ -46,7 +49,26 @@ const settingsWording: ProblemWording = (lang, p) => {
 /** What was typed, bounded; the service checks it and names every problem at once. */
 const text = boundedText;
 const settingsForm = () =>
-  z.object({ name: text(200), timeZone: text(100), hostnames: text(6000), logoText: text(200), address: text(500), phone: text(60), email: text(300) });
+  z.object({
+    name: text(200),
+    timeZone: text(100),
+    hostnames: text(6000),
+    logoText: text(200),
+    address: text(500),
+    phone: text(60),
+    email: text(300),
+    channelOrder: text(40),
+  });
+
+/** The fallback orders an office can choose: every order of the three channels. */
+const CHANNEL_ORDERS: Channel[][] = [
+  ['whatsapp', 'sms', 'email'],
+  ['whatsapp', 'email', 'sms'],
+  ['sms', 'whatsapp', 'email'],
+  ['sms', 'email', 'whatsapp'],
+  ['email', 'whatsapp', 'sms'],
+  ['email', 'sms', 'whatsapp'],
+];
 
 const SETTINGS_NOTICES = { disimpan: 'admin.settings.saved', sama: 'admin.settings.unchanged' } as const;
 
@@ -73,6 +95,7 @@ ${calendarGapWarning(lang, calendarGap, may.holidays)}
   ${may.catalogue ? sectionLink('/kantor/admin/izin', t(lang, 'admin.catalogue'), t(lang, 'admin.catalogue.hint')) : ''}
   ${may.holidays ? sectionLink('/kantor/admin/libur', t(lang, 'admin.holidays'), t(lang, 'admin.holidays.hint')) : ''}
   ${may.settings ? sectionLink('/kantor/admin/pengaturan', t(lang, 'admin.settings'), t(lang, 'admin.settings.hint')) : ''}
+  ${may.messages ? sectionLink('/kantor/admin/pesan-gagal', t(lang, 'admin.messages'), t(lang, 'admin.messages.hint')) : ''}
 </ul>`,
     });
   });
@@ -106,6 +129,15 @@ ${calendarGapWarning(lang, calendarGap, may.holidays)}
     ${textInput({ lang, name: 'phone', type: 'tel', label: labels.phone!, value: s.branding.phone, error: errorFor(errors, 'phone'), optional: true, width: 'medium', autocomplete: 'off', maxlength: SETTINGS_LIMITS.phone })}
     ${textInput({ lang, name: 'email', type: 'email', label: labels.email!, value: s.branding.email, error: errorFor(errors, 'email'), optional: true, autocomplete: 'off', maxlength: SETTINGS_LIMITS.email, spellcheck: false })}
   </fieldset>
+  ${radios({
+    lang,
+    name: 'channelOrder',
+    label: labels.channelOrder!,
+    hint: t(lang, 'admin.settings.channelOrder.hint'),
+    value: s.channelOrder.join(','),
+    error: errorFor(errors, 'channelOrder'),
+    options: CHANNEL_ORDERS.map((order) => ({ value: order.join(','), label: order.map((c) => channelLabel(lang, c)).join(' → ') })),
+  })}
   ${button(t(lang, 'admin.settings.save'))}
 </form>`,
     });
@@ -132,6 +164,7 @@ ${calendarGapWarning(lang, calendarGap, may.holidays)}
         timeZone: f.timeZone,
         hostnames: f.hostnames.split(/\r?\n/),
         branding: { logoText: f.logoText, address: f.address, phone: f.phone, email: f.email },
+        channelOrder: f.channelOrder.split(',').filter(Boolean) as Channel[],
       };
       try {
         const { changed } = await services.settings.updateSettings({ actor, settings });

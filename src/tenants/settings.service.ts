@@ -6,6 +6,8 @@ import { isEmail } from '../shared/identifiers.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { canonicalJson } from '../shared/json.js';
 import { type Clock, isoNow } from '../shared/time.js';
+import { officeChannelOrder, setOfficeChannelOrder } from '../notifications/deliveries.repository.js';
+import { CHANNELS, type Channel, DEFAULT_CHANNEL_ORDER } from '../notifications/messages.js';
 import { otherOfficesHostnames, updateTenantSettings } from './settings.repository.js';
 import { findTenantById, type TenantBranding, tenantBranding, tenantHostnames } from './tenants.repository.js';
 import type { TenantResolver } from './tenants.service.js';
@@ -16,10 +18,12 @@ export type OfficeSettings = {
   timeZone: string;
   hostnames: string[];
   branding: { logoText: string; address: string; phone: string; email: string };
+  /** The order messages try a recipient's channels in (notifications/): a list of distinct channels. */
+  channelOrder: Channel[];
 };
 
 /** The sections of the office's administration, each true when this person may open it. */
-export type AdminSections = { staff: boolean; catalogue: boolean; holidays: boolean; settings: boolean };
+export type AdminSections = { staff: boolean; catalogue: boolean; holidays: boolean; settings: boolean; messages: boolean };
 
 export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20 } as const;
 
@@ -62,6 +66,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       catalogue: can(input.actor, 'catalogue.manage', office),
       holidays: can(input.actor, 'holidays.manage', office),
       settings: can(input.actor, 'settings.manage', office),
+      messages: can(input.actor, 'messages.manage', office),
     };
   }
 
@@ -82,6 +87,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       timeZone: tenant.time_zone,
       hostnames: tenantHostnames(tenant),
       branding: { logoText: branding.logoText ?? '', address: branding.address ?? '', phone: branding.phone ?? '', email: branding.email ?? '' },
+      channelOrder: (await officeChannelOrder(db, tenant.id)) ?? [...DEFAULT_CHANNEL_ORDER],
     };
   }
 
@@ -123,6 +129,10 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       problems.push({ field: 'phone', code: 'invalid_office_phone', message: 'not a phone number' });
     if (b.email && b.email.length <= SETTINGS_LIMITS.email && !isEmail(b.email))
       problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    // An empty order (a form without the field) keeps the office's order as it is.
+    const channelOrder = [...new Set(s.channelOrder)];
+    if (channelOrder.length !== s.channelOrder.length || !channelOrder.every((c) => (CHANNELS as readonly string[]).includes(c)))
+      problems.push({ field: 'channelOrder', code: 'invalid_channel_order', message: 'a list of distinct channels' });
     if (problems.length) throw new AppError('invalid_input', 'office settings invalid', { fields: problems });
 
     const now = isoNow(clock);
@@ -153,16 +163,20 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
         ...(next.timeZone !== tenant.time_zone ? ['timeZone'] : []),
         ...(next.hostnames !== tenant.hostnames ? ['hostnames'] : []),
         ...(canonicalJson(branding) !== canonicalJson(kept) ? ['branding'] : []),
+        ...(channelOrder.length > 0 && JSON.stringify(channelOrder) !== JSON.stringify((await officeChannelOrder(trx, tenant.id)) ?? DEFAULT_CHANNEL_ORDER)
+          ? ['channelOrder']
+          : []),
       ];
       if (changed.length === 0) return;
       await updateTenantSettings(trx, { tenantId: tenant.id, ...next });
+      if (changed.includes('channelOrder')) await setOfficeChannelOrder(trx, { tenantId: tenant.id, order: channelOrder });
       await appendAudit(trx, {
         tenantId: tenant.id,
         actorId: input.actor.userId,
         action: 'tenant.settings_updated',
         subjectType: 'tenant',
         subjectId: tenant.id,
-        data: { changed, name, timeZone: next.timeZone, hostnames, branding },
+        data: { changed, name, timeZone: next.timeZone, hostnames, branding, channelOrder },
         occurredAt: now,
       });
     });

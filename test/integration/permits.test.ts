@@ -250,7 +250,7 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     await ctx.services.permits.revoke({ actor: officers.head!, permitId: p.id, reason: 'Reklame tidak sesuai izin.' });
     await ctx.services.outbox.drain();
     const sent = await ctx.db.selectFrom('notifications').select(['recipient', 'channel', 'subject']).where('recipient', '=', '+6281234567891').execute();
-    expect(sent.map((n) => n.subject)).toContain(`Izin ${p.number} dicabut / Permit ${p.number} revoked`);
+    expect(sent.map((n) => n.subject)).toContain(`Izin ${p.number} dicabut`);
     expect(sent.every((n) => n.channel === 'whatsapp')).toBe(true);
   });
 

@@ -34,7 +34,8 @@ function verdict(actor: Actor, permission: Permission, resource: AccessResource)
 describe('the access policy, role by role', () => {
   it('keeps office-level work to the roles the access table names', () => {
     expect(answers('office.enter', office)).toEqual(only(...STAFF));
-    for (const p of ['staff.manage', 'catalogue.manage', 'holidays.manage', 'settings.manage'] as const) expect(answers(p, office), p).toEqual(only('admin'));
+    for (const p of ['staff.manage', 'catalogue.manage', 'holidays.manage', 'settings.manage', 'messages.manage'] as const)
+      expect(answers(p, office), p).toEqual(only('admin'));
     expect(answers('calendar.watch', office)).toEqual(only('head', 'admin'));
     expect(answers('application.create', office)).toEqual(only('applicant', 'front_desk'));
     expect(answers('application.intake', office)).toEqual(only('front_desk'));

@@ -19,6 +19,9 @@ export function expectedBy(lang: Lang, sla: Pick<SlaResult, 'dueDate'>, provisio
 }
 
 export type ApplicationView = Awaited<ReturnType<Services['applications']['getApplication']>>;
+
+/** The delivery state of the messages about the applicant's file (notifications/): what, to whom, channel, status. */
+export { messagesSection as deliveriesSection } from '../../notifications/notifications.pages.js';
 export type PermitView = Awaited<ReturnType<Services['permits']['permitsForApplication']>>[number];
 
 /**

@@ -16,7 +16,7 @@ import { sendPage } from '../../web/layout.js';
 import { pageKit } from '../../web/page-route.js';
 import { permitStatusTag, validityText } from '../../permits/permits.views.js';
 import { displayAnswer, errorMessage, stateTag } from '../../web/views.js';
-import { applicantView, applicationParams, type ApplicationView, expectedBy, type PermitView, uuidParam } from './applicant.views.js';
+import { applicantView, applicationParams, type ApplicationView, deliveriesSection, expectedBy, type PermitView, uuidParam } from './applicant.views.js';
 
 const permitParams = applicationParams.extend({ permitId: uuidParam });
 const detailQuery = z.object({ ditarik: z.string().optional(), perpanjangan: z.string().optional() });
@@ -123,10 +123,11 @@ ${
     const refused = docs.filter((d) => d.review_status === 'refused');
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
     const answers = answersOf(app);
-    const [messages, permits, receipts] = await Promise.all([
+    const [messages, permits, receipts, deliveries] = await Promise.all([
       services.notes.listNotes({ actor, applicationId: app.id }),
       services.permits.permitsForApplication({ actor, applicationId: app.id }),
       services.permits.receiptsForApplication({ actor, applicationId: app.id }),
+      services.notifications.messagesAboutApplication({ actor, applicationId: app.id }),
     ]);
     return sendPage(req, reply, {
       title: app.number ?? loc(lang, definition.name),
@@ -170,6 +171,7 @@ ${
 }
 <h2>${t(lang, 'check.answers')}</h2>
 ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: displayAnswer(lang, f, answers[f.name]) })))}
+${deliveries.length ? deliveriesSection(lang, deliveries, req.tenant.time_zone) : ''}
 <h2>${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${events.map(
         (e) =>

@@ -10,6 +10,8 @@ import type { OfficeApplicationView } from '../office-application.service.js';
 import { actionsSection, permitsSection } from './office-application.decisions.js';
 import type { FormState } from './office-application.forms.js';
 import { documentsSection, inspectionSection, notesSection } from './office-application.sections.js';
+import { messagesSection } from '../../notifications/notifications.pages.js';
+import type { MessageView } from '../../notifications/notifications.service.js';
 
 const SLA_COLOUR: Record<SlaStatus, 'green' | 'yellow' | 'red' | 'grey'> = {
   on_track: 'green',
@@ -41,7 +43,8 @@ export function sendOfficeApplicationPage(
   req: FastifyRequest,
   reply: FastifyReply,
   userId: string,
-  view: OfficeApplicationView,
+  /** With `messages`, the page shows each message's delivery state (notifications/). */
+  view: OfficeApplicationView & { messages?: readonly MessageView[] },
   form: FormState = {},
   notice: SafeHtml | null = null,
 ): FastifyReply {
@@ -92,6 +95,7 @@ ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: di
 ${documentsSection(req, view, form)}
 ${inspectionSection(req, view, form)}
 ${notesSection(req, view, form, userId)}
+${view.messages ? messagesSection(lang, view.messages, zone) : ''}
 <h2 id="case-timeline">${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${view.timeline.map(
       ({ event: e, action, created, toState }) =>
