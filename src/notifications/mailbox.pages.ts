@@ -4,8 +4,13 @@ import { html } from '../web/html.js';
 import { formatDateTime, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
+import { channelLabel, deliveryStatusLabel } from './notifications.pages.js';
 
-/** The development mailbox: what the outbox delivered, as a citizen would read it. Not in production. */
+/**
+ * The development mailbox: every message of the office as its recipient reads it (on the channel it
+ * went or would go by), with its delivery status; with no channel configured that is all there is
+ * (status 'mailbox'). Not in production.
+ */
 export function mailboxPages(app: FastifyInstance, services: Services): void {
   if (services.config.env === 'production') return;
   const page = pageKit(app);
@@ -17,7 +22,7 @@ export function mailboxPages(app: FastifyInstance, services: Services): void {
 ${mails.length === 0 ? html`<p>${t(lang, 'mailbox.empty')}</p>` : ''}
 <ul class="card-list">${mails.map(
         (m) =>
-          html`<li><h2>${m.subject}</h2><p class="muted">${m.channel} → ${m.recipient} · ${formatDateTime(lang, m.created_at, req.tenant.time_zone)}</p><p data-mail-body>${m.body
+          html`<li data-status="${m.status}"><h2>${m.subject}</h2><p class="muted">${channelLabel(lang, m.channel)} → ${m.recipient} · ${deliveryStatusLabel(lang, m.status)} · ${formatDateTime(lang, m.created_at, req.tenant.time_zone)}</p><p data-mail-body>${m.body
             .split('\n')
             .map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</p></li>`,
       )}</ul>`,

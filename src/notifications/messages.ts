@@ -51,6 +51,10 @@ export const messageSchema = z.discriminatedUnion('kind', [
   }),
   /** A free-text WhatsApp answer to an inbound message (src/whatsapp/), inside the 24-hour window. */
   z.object({ kind: z.literal('whatsapp_reply'), params: z.object({ text: z.string() }) }),
+  /** To the old email or number: the account's sign-in contact was changed (the security review). */
+  z.object({ kind: z.literal('contact_changed'), params: z.object({ name: z.string(), link: z.string() }) }),
+  /** To an account's holder: someone tried to register a new account with their NIK (the security review). */
+  z.object({ kind: z.literal('registration_attempt'), params: z.object({ name: z.string(), link: z.string() }) }),
 ]);
 export type Message = z.infer<typeof messageSchema>;
 export type MessageKind = Message['kind'];
@@ -240,6 +244,34 @@ function texts(m: Message, lang: Language): Texts {
     }
     case 'whatsapp_reply':
       return { subject: id ? 'Balasan WhatsApp' : 'WhatsApp reply', email: m.params.text, sms: m.params.text };
+    case 'contact_changed': {
+      const p = m.params;
+      return id
+        ? {
+            subject: 'Kontak akun Izol Anda diganti',
+            email: `Halo ${p.name}, email atau nomor WhatsApp untuk masuk ke akun Izol Anda baru saja diganti; alamat ini tidak dipakai lagi.\nBila bukan Anda yang menggantinya, segera hubungi kantor atau datang ke loket dengan KTP Anda: ${p.link}`,
+            sms: `Izol: kontak akun Anda baru saja diganti. Bukan Anda? Hubungi kantor: ${p.link}`,
+          }
+        : {
+            subject: 'Your Izol account contact was changed',
+            email: `Hello ${p.name}, the email or WhatsApp number you sign in to Izol with has just been changed; this address is no longer used.\nIf you did not change it, contact the office at once or come to the counter with your KTP: ${p.link}`,
+            sms: `Izol: your account contact was just changed. Not you? Contact the office: ${p.link}`,
+          };
+    }
+    case 'registration_attempt': {
+      const p = m.params;
+      return id
+        ? {
+            subject: 'Pendaftaran dengan NIK Anda',
+            email: `Halo ${p.name}, seseorang baru saja mencoba membuat akun Izol baru dengan NIK Anda. NIK Anda sudah terdaftar pada akun ini, jadi tidak ada akun baru yang dibuat.\nBila itu Anda, masuk di ${p.link} (lupa kata sandi? atur ulang di sana). Bila bukan, Anda tidak perlu berbuat apa-apa.`,
+            sms: `Izol: ada yang mencoba mendaftar dengan NIK Anda; tidak ada akun baru dibuat. Masuk: ${p.link}`,
+          }
+        : {
+            subject: 'A registration with your NIK',
+            email: `Hello ${p.name}, someone has just tried to create a new Izol account with your NIK. Your NIK is already registered to this account, so no new account was made.\nIf that was you, sign in at ${p.link} (forgot your password? reset it there). If not, you need not do anything.`,
+            sms: `Izol: someone tried to register with your NIK; no new account was made. Sign in: ${p.link}`,
+          };
+    }
   }
 }
 

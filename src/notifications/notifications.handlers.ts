@@ -30,6 +30,8 @@ export const NOTIFICATION_TOPICS = [
   'notify.permit_reissued',
   'notify.permit_expiring',
   'notify.one_time_code',
+  'notify.contact_changed',
+  'notify.registration_attempt',
 ] as const satisfies readonly OutboxTopic[];
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 export type NotificationHandlers = { [T in NotificationTopic]: OutboxHandler<T> };
@@ -129,6 +131,22 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
   }
 
   return {
+    // The security review's two account messages (auth.service.ts): the old contact of a changed
+    // account, in the account's language; the holder of a NIK someone tried to register again,
+    // only through a contact they proved (an unverified holder may be the one who squatted the NIK).
+    'notify.contact_changed': async (trx, m, row) => {
+      const user = await findUser(trx, row, m.userId);
+      if (!user) return;
+      const { language } = await ofUser(trx, user);
+      const to: Recipient = { userId: user.id, email: m.email, phone: m.phone, language, preferred: null };
+      await compose(trx, row, to, { kind: 'contact_changed', params: { name: user.name, link: await base(trx, row) } }, null);
+    },
+    'notify.registration_attempt': async (trx, m, row) => {
+      const user = await findUser(trx, row, m.userId);
+      if (!user || user.disabled_at || !user.contact_verified_at) return;
+      const link = `${await base(trx, row)}/akun/masuk`;
+      await compose(trx, row, await ofUser(trx, user), { kind: 'registration_attempt', params: { name: user.name, link } }, null);
+    },
     'notify.permit_revoked': async (trx, m, row) => {
       const { permit, app, to, title } = await permitParties(trx, row, m.permitId);
       if (!to) return;

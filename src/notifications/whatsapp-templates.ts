@@ -163,6 +163,28 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     parameterNames: ['permit title', 'permit number', 'valid until', 'application link'],
     parameters: (m, lang) => [pick(m.params.title, lang), m.params.permitNumber, m.params.validUntil, m.params.link],
   },
+  contact_changed: {
+    name: 'izol_kontak_diganti',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Halo {{1}}, email atau nomor WhatsApp untuk masuk ke akun Izol Anda baru saja diganti; nomor ini tidak dipakai lagi. Bila bukan Anda, segera hubungi kantor: {{2}}',
+      en: 'Hello {{1}}, the email or WhatsApp number you sign in to Izol with has just been changed; this number is no longer used. If it was not you, contact the office at once: {{2}}',
+    },
+    parameterNames: ['name', 'office link'],
+    parameters: (m) => [m.params.name, m.params.link],
+  },
+  registration_attempt: {
+    name: 'izol_pendaftaran_nik',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Halo {{1}}, seseorang mencoba membuat akun Izol baru dengan NIK Anda; tidak ada akun baru yang dibuat. Bila itu Anda, masuk di {{2}}',
+      en: 'Hello {{1}}, someone tried to create a new Izol account with your NIK; no new account was made. If that was you, sign in at {{2}}',
+    },
+    parameterNames: ['name', 'sign-in link'],
+    parameters: (m) => [m.params.name, m.params.link],
+  },
 };
 
 /** The template's text as the recipient reads it, placeholders filled. */

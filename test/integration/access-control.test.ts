@@ -951,6 +951,9 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         revokePermit: { payload: { reason: 'Reklame dipasang di luar titik yang diizinkan' } },
         reissuePermit: { payload: { reason: 'Nama pemegang izin salah ketik', holderName: 'Bambang Pemohon Dua' } },
         renewPermit: {},
+        listApplicationMessages: {},
+        listFailedMessages: {},
+        resendMessage: {},
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
