@@ -1,4 +1,4 @@
-import { type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/database.js';
@@ -47,7 +47,7 @@ describe.each(DIALECTS)('messages without channels, preferences and settings (%s
       const { error } = await new Migrator({ db, provider: { getMigrations: () => Promise.resolve(before) } }).migrateToLatest();
       expect(error).toBeUndefined();
       // A message as the old outbox handler wrote it (the table of 0001), straight into the table.
-      const old = db as unknown as import('kysely').Kysely<Record<string, Record<string, unknown>>>;
+      const old = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
       await old
         .insertInto('notifications')
         .values({
