@@ -19,7 +19,7 @@ const takenField = (err: AppError, fallback: string): string => TAKEN_FIELD[Stri
 
 const registerForm = () =>
   z.object({ name: formText(120), nik: formText(20), email: formText(254), phone: formText(20), consent: formText(5), password: formPassword() });
-const profileForm = () => z.object({ name: formText(121), email: formText(254), phone: formText(20) });
+const profileForm = () => z.object({ name: formText(121), email: formText(254), phone: formText(20), currentPassword: formPassword() });
 
 /**
  * The citizen's account: registration (then a code to verify the email or WhatsApp number) and the
@@ -172,6 +172,7 @@ ${summaryList([
   ${textInput({ lang, name: 'name', label: t(lang, 'register.name'), value: v.name, error: errorFor(errors, 'name'), autocomplete: 'name', maxlength: 120, spellcheck: false })}
   ${textInput({ lang, name: 'email', label: t(lang, 'register.email'), value: v.email, error: errorFor(errors, 'email'), type: 'email', autocomplete: 'email', maxlength: 254, spellcheck: false, optional: true })}
   ${textInput({ lang, name: 'phone', label: t(lang, 'register.phone'), value: v.phone, error: errorFor(errors, 'phone'), type: 'tel', autocomplete: 'tel', width: 'medium', maxlength: 20, optional: true })}
+  ${textInput({ lang, name: 'currentPassword', label: t(lang, 'profile.password'), hint: t(lang, 'profile.password.hint'), error: errorFor(errors, 'currentPassword'), type: 'password', autocomplete: 'current-password', maxlength: MAX_PASSWORD_LENGTH, optional: true })}
   ${button(t(lang, 'profile.save'))}
 </form>`,
     });
@@ -181,13 +182,16 @@ ${summaryList([
 
   page.post('/akun/profil', { access: 'signed-in', form: profileForm }, async ({ req, reply, actor, form }) => {
     if (!form.ok) return profilePage(req, reply, actor, form.values, form.errors);
+    const { currentPassword, ...values } = form.data;
+    let result: { changedContact: boolean };
     try {
-      await services.auth.updateProfile({ actor, ...form.data });
+      result = await services.auth.updateProfile({ actor, ...values, currentPassword, sessionToken: req.cookies[SESSION_COOKIE], clientIp: req.ip });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const errors = err.details.fields ? fieldErrors(req, err.details.fields) : [{ field: takenField(err, 'email'), message: errorMessage(req, err) }];
-      return profilePage(req, reply, actor, form.data, errors);
+      const field = err.code === 'too_many_attempts' ? 'currentPassword' : takenField(err, 'email');
+      const errors = err.details.fields ? fieldErrors(req, err.details.fields) : [{ field, message: errorMessage(req, err) }];
+      return profilePage(req, reply, actor, values, errors);
     }
-    return profilePage(req, reply, actor, undefined, [], t(req.lang, 'profile.saved'));
+    return profilePage(req, reply, actor, undefined, [], t(req.lang, result.changedContact ? 'profile.saved.contact' : 'profile.saved'));
   });
 }

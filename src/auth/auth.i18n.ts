@@ -68,6 +68,15 @@ export const AUTH_MESSAGES = {
   'profile.consent.text': { id: 'Disetujui {date} (versi {version})', en: 'Given on {date} (version {version})' },
   'profile.save': { id: 'Simpan', en: 'Save' },
   'profile.saved': { id: 'Profil sudah disimpan.', en: 'Your profile has been saved.' },
+  'profile.password': { id: 'Kata sandi saat ini', en: 'Current password' },
+  'profile.password.hint': {
+    id: 'Diperlukan untuk mengganti email atau nomor WhatsApp.',
+    en: 'Needed to change your email or WhatsApp number.',
+  },
+  'profile.saved.contact': {
+    id: 'Profil sudah disimpan. Kontak lama Anda sudah diberi tahu, perangkat lain sudah dikeluarkan, dan kode untuk memastikan kontak baru sudah dikirim.',
+    en: 'Your profile has been saved. Your old contact has been told, other devices have been signed out, and a code to confirm the new contact is on its way.',
+  },
   'office.setup.title': { id: 'Atur aplikasi autentikator', en: 'Set up your authenticator app' },
   'office.setup.lead': {
     id: 'Akun petugas memerlukan faktor kedua. Pindai kode QR ini dengan aplikasi autentikator (misalnya Google Authenticator, Microsoft Authenticator atau FreeOTP), lalu masukkan kode 6 angka yang muncul.',

@@ -22,6 +22,7 @@ import {
   findLiveSession,
   insertSession,
   revokeAllSessions,
+  revokeOtherSessions,
   revokeSession,
   touchSession,
 } from './sessions.repository.js';
@@ -488,8 +489,23 @@ export function createAuthService(deps: AuthDeps) {
     });
   }
 
-  /** Changes name, email or WhatsApp number. A changed contact must be verified again. */
-  async function updateProfile(input: { actor: Actor; name: string; email?: string | undefined; phone?: string | undefined }): Promise<void> {
+  /**
+   * Changes name, email or WhatsApp number. Changing the email or number (what one signs in with and
+   * where reset codes go) needs the current password (wrong tries are throttled like sign-in), tells
+   * the old contact, ends the account's other sessions (the one making the change stays) and must be
+   * verified again. Name-only changes need no password.
+   */
+  async function updateProfile(input: {
+    actor: Actor;
+    name: string;
+    email?: string | undefined;
+    phone?: string | undefined;
+    /** Needed when the email or number changes. */
+    currentPassword?: string | undefined;
+    /** The session making the change (its token), kept when the others end. */
+    sessionToken?: string | undefined;
+    clientIp?: string | undefined;
+  }): Promise<{ changedContact: boolean; sessionsEnded: number }> {
     const user = await getUser(input.actor);
     const problems: FieldProblem[] = [];
     const email = input.email?.trim().toLowerCase() || null;
@@ -502,6 +518,7 @@ export function createAuthService(deps: AuthDeps) {
     if (problems.length) throw new AppError('invalid_input', 'profile input invalid', { fields: problems });
     const changedContact = email !== user.email || phone !== user.phone;
     if (changedContact) {
+      await checkCurrentPassword(user, input.currentPassword ?? '', input.clientIp ?? 'unknown');
       const conflict = await findConflictingUser(db, input.actor.tenantId, {
         email: email !== user.email ? email : null,
         phone: phone !== user.phone ? phone : null,
@@ -511,20 +528,61 @@ export function createAuthService(deps: AuthDeps) {
         throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'email' ? 'Email' : 'WhatsApp' } });
     }
     const now = isoNow(clock);
+    let sessionsEnded = 0;
     await db.transaction().execute(async (trx) => {
       await updateUserProfile(trx, { tenantId: user.tenant_id, userId: user.id, name: input.name.trim(), email, phone, changedContact, now });
+      if (changedContact) {
+        // Someone who learnt the password or holds another session loses it; this one stays.
+        sessionsEnded = await revokeOtherSessions(trx, { userId: user.id, keepId: input.sessionToken ? sha256Hex(input.sessionToken) : null, now });
+        // The old email or number hears of it, so a take-over does not go unnoticed.
+        const old = { email: email !== user.email ? user.email : null, phone: phone !== user.phone ? user.phone : null };
+        if (old.email || old.phone)
+          await enqueue(trx, { tenantId: user.tenant_id, message: { topic: 'notify.contact_changed', userId: user.id, ...old }, now });
+      }
       await appendAudit(trx, {
         tenantId: input.actor.tenantId,
         actorId: user.id,
-        action: 'user.profile_updated',
+        action: changedContact ? 'user.contact_changed' : 'user.profile_updated',
         subjectType: 'user',
         subjectId: user.id,
-        data: { changedContact },
+        data: changedContact ? { changedContact, email: email !== user.email, phone: phone !== user.phone, sessionsEnded } : { changedContact },
         occurredAt: now,
       });
       if (changedContact)
         await enqueue(trx, { tenantId: input.actor.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'verify_contact' }, now });
     });
+    return { changedContact, sessionsEnded };
+  }
+
+  /**
+   * The signed-in person's password, asked again before a sensitive change. Wrong tries count like
+   * sign-in failures for this account (5 in 15 minutes, then 429), so a stolen session cannot guess it.
+   */
+  async function checkCurrentPassword(user: User, password: string, clientIp: string): Promise<void> {
+    const now = isoNow(clock);
+    const subject = `reauth:${user.id}`;
+    const attempt = await beginLoginAttempt(db, { tenantId: user.tenant_id, subject, clientIp, now });
+    const failures = await countFailuresUpTo(db, {
+      tenantId: user.tenant_id,
+      subject,
+      clientIp,
+      since: addMinutes(now, -LOGIN_THROTTLE.windowMinutes),
+      upTo: attempt,
+    });
+    if (failures.bySubject > LOGIN_THROTTLE.perAccountAndAddress) {
+      await forgetLoginAttempt(db, attempt);
+      throw new AppError('too_many_attempts', 'password re-check throttled', {
+        params: { minutes: LOGIN_THROTTLE.windowMinutes },
+        retryAfterSeconds: LOGIN_THROTTLE.windowMinutes * 60,
+      });
+    }
+    if (!(await verifyPassword(user.password_hash, password))) {
+      await appendAuditStandalone(user.tenant_id, user.id, 'auth.reauth_failed', {});
+      throw new AppError('invalid_input', 'current password wrong', {
+        fields: [{ field: 'currentPassword', code: password ? 'wrong_password' : 'required', message: 'the current password is needed' }],
+      });
+    }
+    await markLoginSucceeded(db, attempt);
   }
 
   /** First step of setting up an officer's authenticator: a new secret, kept but not yet trusted. */

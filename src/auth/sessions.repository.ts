@@ -55,6 +55,14 @@ export async function revokeAllSessions(db: Kysely<Database>, userId: string, no
   await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
+/** Ends every live session of the account but `keepId` (the one making a change); returns how many ended. */
+export async function revokeOtherSessions(db: Kysely<Database>, q: { userId: string; keepId: string | null; now: string }): Promise<number> {
+  let query = db.updateTable('sessions').set({ revoked_at: q.now }).where('user_id', '=', q.userId).where('revoked_at', 'is', null);
+  if (q.keepId) query = query.where('id', '!=', q.keepId);
+  const res = await query.executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
 /**
  * Counts a sign-in attempt before its password is checked: the row says "failed" until the sign-in
  * succeeds, so parallel attempts for one account see each other and at most the allowed number reach

@@ -45,6 +45,10 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
     userId: z.string(),
     purpose: z.enum(['verify_contact', 'reset_password']),
   }),
+  /** The old email or number of an account whose sign-in contact was changed (the security review). */
+  z.object({ topic: z.literal('notify.contact_changed'), userId: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
+  /** Someone registered with the NIK of an existing account: its holder is told (the security review). */
+  z.object({ topic: z.literal('notify.registration_attempt'), userId: z.string() }),
   /** The reply to a message a citizen sent to the office's WhatsApp number (src/whatsapp/). */
   z.object({ topic: z.literal('whatsapp.reply'), inboundId: z.string() }),
 ]);

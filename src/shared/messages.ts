@@ -163,6 +163,7 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
     en: 'The code is wrong or has expired. Ask for a new one if needed.',
   },
   invalid_value: { id: 'Isian tidak valid.', en: 'This value is not valid.' },
+  wrong_password: { id: 'Kata sandi salah.', en: 'The password is wrong.' },
   weak_password: {
     id: 'Kata sandi terlalu mudah ditebak. Gunakan kalimat panjang yang mudah Anda ingat.',
     en: 'This password is too easy to guess. Use a long phrase you can remember.',
