@@ -23,6 +23,8 @@ export const NOTIFICATIONS_MESSAGES = {
   'messages.kind.permit_reissued': { id: 'Izin diterbitkan ulang', en: 'Permit re-issued' },
   'messages.kind.permit_expiring': { id: 'Pengingat masa berlaku', en: 'Expiry reminder' },
   'messages.kind.whatsapp_reply': { id: 'Balasan WhatsApp', en: 'WhatsApp reply' },
+  'messages.kind.contact_changed': { id: 'Kontak akun diganti', en: 'Account contact changed' },
+  'messages.kind.registration_attempt': { id: 'Pendaftaran dengan NIK Anda', en: 'Registration with your NIK' },
   'messages.kind.legacy': { id: 'Pesan', en: 'Message' },
 
   'messages.channel.email': { id: 'Email', en: 'Email' },
