@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyProviderStatus, queueReply } from '../../src/notifications/deliveries.repository.js';
+import { WHATSAPP_TEMPLATES } from '../../src/notifications/whatsapp-templates.js';
 import { enqueue } from '../../src/outbox/outbox.repository.js';
 import { isoNow } from '../../src/shared/time.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -167,5 +169,21 @@ describe.each(DIALECTS)('WhatsApp delivery (%s)', (dialect) => {
     expect(dead).toMatchObject({ status: 'dead', attempts: 1 });
     expect(dead.last_error).toContain('#131026');
     expect(wa.to('+6281234567804')).toHaveLength(0);
+  });
+});
+
+describe('the WhatsApp templates an office registers', () => {
+  it('are all listed in the README with their category, kinds and Indonesian body', () => {
+    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [kind, t] of Object.entries(WHATSAPP_TEMPLATES)) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${t.name}\` |`));
+      expect(row, t.name).toBeDefined();
+      expect(row).toContain(`| ${t.category} |`);
+      expect(row).toContain(`\`${kind}\``);
+      expect(row).toContain(t.body.id);
+      // Meta: names are lower-case letters, digits and underscores; parameters are numbered from 1.
+      expect(t.name).toMatch(/^[a-z0-9_]{1,512}$/);
+      expect(t.body.en.match(/\{\{\d+\}\}/g)?.length ?? 0).toBe(t.parameterNames.length);
+    }
   });
 });
