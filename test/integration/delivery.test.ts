@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { totpAt } from '../../src/auth/totp.js';
@@ -27,6 +31,18 @@ import { carryToIssued } from '../helpers/permits.js';
  * permanently refused message lands on the admin's dead-letter page, and "send again" delivers it.
  */
 const CHANNEL_LIST: Channel[] = ['email', 'whatsapp', 'sms'];
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** One run of the delivery job in a process of its own, as an instance of the server would run it. */
+const CHILD_WORKER = `
+import { loadConfig } from './src/config.ts';
+import { createDatabase } from './src/db/database.ts';
+import { createServices } from './src/services.ts';
+import { systemClock } from './src/shared/time.ts';
+const config = loadConfig(process.env);
+const services = createServices({ config, db: createDatabase(config.database), clock: systemClock });
+await services.deliveries.runOnce();
+`;
 const orderStarting = (c: Channel): Channel[] => [c, ...CHANNEL_LIST.filter((x) => x !== c)];
 
 describe.each(DIALECTS)('message delivery (%s)', (dialect) => {
@@ -524,4 +540,65 @@ describe.each(DIALECTS)('message delivery (%s)', (dialect) => {
     expect(own).toContain('bu•••@contoh.id');
     expect(own).toContain('Terkirim');
   });
+
+  it(
+    'loses nothing when the worker process is killed (SIGKILL) between the SMS call and recording it; the phone gets it once',
+    { timeout: 90_000 },
+    async () => {
+      await settle();
+      await setOfficeChannelOrder(ctx.db, { tenantId: ctx.tenant.id, order: ['sms'] });
+      const phone = '+6281355560001';
+      await ctx.services.auth.registerApplicant({
+        tenantId: ctx.tenant.id,
+        name: 'Pak Kill',
+        nik: uniqueNik(),
+        phone: '081355560001',
+        password: 'tempe mendoan anget banget',
+        consent: true,
+      });
+      await ctx.services.outbox.drain();
+      const held = sms.holdNext();
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_WORKER], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          TMPDIR: process.env.TMPDIR ?? '/tmp',
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: ctx.databaseUrl,
+          STORAGE_DIR: ctx.storageDir,
+          ...sms.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const exited = once(child, 'exit');
+      const taken = await Promise.race([
+        held.arrived,
+        exited.then(() => {
+          throw new Error(`the worker process ended before sending:\n${output}`);
+        }),
+      ]);
+      // The provider has the message; the process dies before it hears back, let alone records it.
+      child.kill('SIGKILL');
+      await exited;
+      held.release();
+      const welcome = await newest('account_registered', phone);
+      expect(taken.key).toBe(idempotencyKey(welcome));
+      expect(welcome).toMatchObject({ status: 'pending', provider_message_id: null });
+      expect(welcome.locked_by).not.toBeNull();
+
+      // The dead process used the real clock for its lease; once that runs out another instance takes over.
+      ctx.clock.set(new Date(Date.now() + 10 * 60_000).toISOString());
+      await ctx.services.deliveries.drain();
+      for (const kind of ['account_registered', 'contact_code'] as const) expect(await newest(kind, phone), kind).toMatchObject({ status: 'sent' });
+      expect(await newest('account_registered', phone)).toMatchObject({ provider_message_id: taken.id, attempts: 1 });
+      expect(sms.to(phone).filter((m) => m.key === taken.key)).toHaveLength(1);
+      expect(sms.calls.filter((c) => c.key === taken.key).map((c) => c.repeat)).toEqual([false, true]);
+      expect(sms.to(phone)).toHaveLength(2);
+    },
+  );
 });
