@@ -9,7 +9,8 @@ import { totpAt } from '../../src/auth/totp.js';
 import type { Notification } from '../../src/notifications/notifications.repository.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { createChannelAdapters } from '../../src/notifications/adapters.js';
-import { setOfficeChannelOrder } from '../../src/notifications/deliveries.repository.js';
+import { applyProviderStatus, setOfficeChannelOrder } from '../../src/notifications/deliveries.repository.js';
+import { isoNow } from '../../src/shared/time.js';
 import { createDeliveryWorker, idempotencyKey } from '../../src/notifications/delivery.worker.js';
 import type { Channel, MessageKind } from '../../src/notifications/messages.js';
 import { WHATSAPP_TEMPLATES } from '../../src/notifications/whatsapp-templates.js';
@@ -414,6 +415,19 @@ describe.each(DIALECTS)('message delivery (%s)', (dialect) => {
     const refusedOne = rows.find((r) => r.last_error?.includes('#131026'))!;
     expect(refusedOne).toMatchObject({ status: 'sent', channel: 'sms', attempts: 2, recipient: phone });
     expect(sms.sent.filter((s) => s.id === refusedOne.provider_message_id)).toHaveLength(1);
+
+    // Sent by WhatsApp, then reported failed by Meta's webhook: it falls back to SMS too.
+    const other = rows.find((r) => r.id !== refusedOne.id)!;
+    expect(other).toMatchObject({ status: 'sent', channel: 'whatsapp' });
+    const at = isoNow(ctx.clock);
+    expect(
+      await applyProviderStatus(ctx.db, { providerMessageId: other.provider_message_id!, status: 'failed', at, error: '131047 Re-engagement message' }),
+    ).toBe(true);
+    await ctx.services.deliveries.drain();
+    const fellBack = await ctx.db.selectFrom('notifications').selectAll().where('id', '=', other.id).executeTakeFirstOrThrow();
+    expect(fellBack).toMatchObject({ status: 'sent', channel: 'sms', recipient: phone });
+    expect(fellBack.last_error).toContain('131047 Re-engagement message');
+    expect(sms.sent.filter((s) => s.id === fellBack.provider_message_id)).toHaveLength(1);
   });
 
   it('puts a permanently refused message on the dead-letter page, and "send again" delivers it', { timeout: 60_000 }, async () => {
