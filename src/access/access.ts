@@ -49,6 +49,8 @@ export type Permission =
   | 'permit.revoke'
   | 'permit.reissue'
   | 'permit.renew'
+  /** At the counter: move a NIK another account registered to the person whose KTP was checked. */
+  | 'account.resolveNik'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
@@ -193,6 +195,8 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
       return when(actor.role === 'head');
     case 'permit.renew':
       return when(actor.role === 'applicant');
+    case 'account.resolveNik':
+      return when(actor.role === 'front_desk' || actor.role === 'admin');
     case 'system.overdueScan':
     case 'system.expiryReminders':
     case 'system.auditCheckpoint':

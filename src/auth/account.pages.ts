@@ -194,4 +194,37 @@ ${summaryList([
     }
     return profilePage(req, reply, actor, undefined, [], t(req.lang, result.changedContact ? 'profile.saved.contact' : 'profile.saved'));
   });
+
+  // ---- At the counter: a NIK another account registered ----
+  const nikForm = () => z.object({ nik: formText(20), login: formText(254), ktpChecked: formText(5), reason: formText(300) });
+  const nikClaimPage = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors: FieldError[] = [], notice?: string) => {
+    const lang = req.lang;
+    return sendPage(req, reply, {
+      title: t(lang, 'nikclaim.title'),
+      errors,
+      notice: notice ? banner(notice, 'success') : null,
+      body: html`<h1>${t(lang, 'nikclaim.title')}</h1>
+<p>${t(lang, 'nikclaim.lead')}</p>
+<form method="post" action="/kantor/nik" novalidate>${csrfField(req)}
+  ${textInput({ lang, name: 'nik', label: t(lang, 'register.nik'), value: values.nik, error: errorFor(errors, 'nik'), inputmode: 'numeric', width: 'medium', autocomplete: 'off', maxlength: 20, spellcheck: false })}
+  ${textInput({ lang, name: 'login', label: t(lang, 'nikclaim.login'), hint: t(lang, 'nikclaim.login.hint'), value: values.login, error: errorFor(errors, 'login'), autocomplete: 'off', maxlength: 254, spellcheck: false })}
+  ${textInput({ lang, name: 'reason', label: t(lang, 'nikclaim.reason'), value: values.reason, error: errorFor(errors, 'reason'), maxlength: 300 })}
+  ${checkbox({ lang, name: 'ktpChecked', label: t(lang, 'nikclaim.ktp'), checked: values.ktpChecked === 'yes', error: errorFor(errors, 'ktpChecked') })}
+  ${button(t(lang, 'nikclaim.submit'))}
+</form>`,
+    });
+  };
+
+  page.get('/kantor/nik', { access: 'office', permission: 'account.resolveNik' }, ({ req, reply }) => nikClaimPage(req, reply));
+
+  page.post('/kantor/nik', { access: 'office', permission: 'account.resolveNik', form: nikForm }, async ({ req, reply, actor, form }) => {
+    if (!form.ok) return nikClaimPage(req, reply, form.values, form.errors);
+    try {
+      const { releasedFrom } = await services.auth.resolveNikClaim({ actor, ...form.data, ktpChecked: form.data.ktpChecked === 'yes' });
+      return nikClaimPage(req, reply, {}, [], t(req.lang, releasedFrom ? 'nikclaim.done' : 'nikclaim.done.none'));
+    } catch (err) {
+      if (!(err instanceof AppError) || !err.details.fields) throw err;
+      return nikClaimPage(req, reply, form.data, fieldErrors(req, err.details.fields));
+    }
+  });
 }

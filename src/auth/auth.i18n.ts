@@ -69,6 +69,21 @@ export const AUTH_MESSAGES = {
   'profile.save': { id: 'Simpan', en: 'Save' },
   'profile.saved': { id: 'Profil sudah disimpan.', en: 'Your profile has been saved.' },
   'profile.password': { id: 'Kata sandi saat ini', en: 'Current password' },
+  'nikclaim.title': { id: 'NIK yang didaftarkan akun lain', en: 'A NIK another account registered' },
+  'nikclaim.lead': {
+    id: 'Warga yang NIK-nya sudah dipakai akun lain tetap bisa mendaftar, tetapi NIK-nya belum dikukuhkan. Periksa KTP aslinya di loket, lalu pindahkan NIK ke akunnya. Akun lama kehilangan NIK itu. Tercatat di log audit.',
+    en: 'A citizen whose NIK another account holds can still register, but their NIK is not confirmed. Check the original KTP at the counter, then move the NIK to their account. The other account loses it. This is audited.',
+  },
+  'nikclaim.login': { id: 'Email atau nomor WhatsApp akun warga', en: "The citizen's account email or WhatsApp number" },
+  'nikclaim.login.hint': { id: 'Akun yang didaftarkan warga di depan Anda.', en: 'The account of the citizen in front of you.' },
+  'nikclaim.reason': { id: 'Yang diperiksa', en: 'What was checked' },
+  'nikclaim.ktp': { id: 'Saya sudah memeriksa KTP asli warga ini', en: "I have checked this citizen's original KTP" },
+  'nikclaim.submit': { id: 'Pindahkan NIK', en: 'Move the NIK' },
+  'nikclaim.done': {
+    id: 'NIK sudah dipindahkan ke akun warga ini; akun lain tidak lagi memegangnya.',
+    en: "The NIK now belongs to this citizen's account; the other account no longer holds it.",
+  },
+  'nikclaim.done.none': { id: 'NIK sudah dikukuhkan pada akun warga ini.', en: "The NIK is confirmed on this citizen's account." },
   'profile.password.hint': {
     id: 'Diperlukan untuk mengganti email atau nomor WhatsApp.',
     en: 'Needed to change your email or WhatsApp number.',

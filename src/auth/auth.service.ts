@@ -33,9 +33,11 @@ import {
   findConflictingUser,
   findUserById,
   findUserByLogin,
+  findUserByNikIndex,
   insertUser,
   markContactVerified,
   markUserDisabled,
+  setNikIndex,
   setPasswordHash,
   setTotpLastStep,
   setTotpSecret,
@@ -90,10 +92,9 @@ export type Profile = {
 };
 
 /** The field named to the person when a registration loses a race on one of the users' unique constraints. */
-const REGISTRATION_FIELD_OF: Partial<Record<UniqueConstraint | 'other', 'Email' | 'WhatsApp' | 'NIK'>> = {
+const REGISTRATION_FIELD_OF: Partial<Record<UniqueConstraint | 'other', 'Email' | 'WhatsApp'>> = {
   users_tenant_email: 'Email',
   users_tenant_phone: 'WhatsApp',
-  users_tenant_nik: 'NIK',
 };
 
 function normaliseLogin(login: string): { email?: string; phone?: string } {
@@ -129,54 +130,137 @@ export function createAuthService(deps: AuthDeps) {
     if (pw) problems.push({ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) });
     if (problems.length) throw new AppError('invalid_input', 'registration input invalid', { fields: problems });
 
-    const nikIndex = blindIndex(deps.dataKey, 'nik', nik);
-    const conflict = await findConflictingUser(db, input.tenantId, { email, phone, nikIndex });
+    // The email and number are what one signs in with: a taken one is said (as before). A taken NIK
+    // is not: the answer would tell anyone whether a NIK has an account.
+    const conflict = await findConflictingUser(db, input.tenantId, { email, phone, nikIndex: null });
     if (conflict)
-      throw new AppError('already_registered', `${conflict} already registered`, {
-        params: { field: conflict === 'nik' ? 'NIK' : conflict === 'email' ? 'Email' : 'WhatsApp' },
-      });
+      throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'email' ? 'Email' : 'WhatsApp' } });
 
-    const now = isoNow(clock);
-    const userId = randomUUID();
+    const nikIndex = blindIndex(deps.dataKey, 'nik', nik);
     const passwordHash = await hashPassword(input.password);
+    const create = (holder: User | undefined) => insertApplicant({ ...input, name: input.name.trim(), email, phone, nik, nikIndex, passwordHash, holder });
     try {
-      await db.transaction().execute(async (trx) => {
-        await insertUser(trx, {
-          id: userId,
-          tenant_id: input.tenantId,
-          role: 'applicant',
-          name: input.name.trim(),
-          email,
-          phone,
-          nik_encrypted: encryptField(deps.dataKey, nik),
-          nik_index: nikIndex,
-          password_hash: passwordHash,
-          consent_version: CONSENT_VERSION,
-          consent_at: now,
-          disabled_at: null,
-          created_at: now,
-          updated_at: now,
-        });
-        await appendAudit(trx, {
-          tenantId: input.tenantId,
-          actorId: userId,
-          action: 'user.registered',
-          subjectType: 'user',
-          subjectId: userId,
-          data: { consentVersion: CONSENT_VERSION },
-          occurredAt: now,
-        });
-        await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.account_registered', userId }, now });
-        await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'notify.one_time_code', userId, purpose: 'verify_contact' }, now });
-      });
+      return await create(await findUserByNikIndex(db, input.tenantId, nikIndex));
     } catch (err) {
-      // Two registrations racing with the same email, number or NIK: the unique constraint that lost names the field.
       const lost = violatedConstraint(err);
+      // Two registrations racing with the same NIK: the loser becomes a claim like any other.
+      if (lost === 'users_tenant_nik') return create(await findUserByNikIndex(db, input.tenantId, nikIndex));
+      // With the same email or number: the unique constraint that lost names the field.
       const field = lost ? REGISTRATION_FIELD_OF[lost] : undefined;
       if (field) throw new AppError('already_registered', 'lost a registration race', { params: { field } });
       throw err;
     }
+  }
+
+  /**
+   * Writes a new applicant account. When another account already holds the NIK (`holder`), the new
+   * one is made all the same and answers exactly as any registration (the person signs in, verifies
+   * a contact, sees their masked NIK), but its NIK is only claimed: kept encrypted, without the blind
+   * index that makes it the account's confirmed NIK, until an officer at the counter checks the KTP
+   * (resolveNikClaim). The holder is told through the contact they verified.
+   */
+  async function insertApplicant(a: {
+    tenantId: string;
+    name: string;
+    email: string | null;
+    phone: string | null;
+    nik: string;
+    nikIndex: string;
+    passwordHash: string;
+    holder: User | undefined;
+  }): Promise<{ userId: string }> {
+    const now = isoNow(clock);
+    const userId = randomUUID();
+    await db.transaction().execute(async (trx) => {
+      await insertUser(trx, {
+        id: userId,
+        tenant_id: a.tenantId,
+        role: 'applicant',
+        name: a.name,
+        email: a.email,
+        phone: a.phone,
+        nik_encrypted: encryptField(deps.dataKey, a.nik),
+        nik_index: a.holder ? null : a.nikIndex,
+        password_hash: a.passwordHash,
+        consent_version: CONSENT_VERSION,
+        consent_at: now,
+        disabled_at: null,
+        created_at: now,
+        updated_at: now,
+      });
+      await appendAudit(trx, {
+        tenantId: a.tenantId,
+        actorId: userId,
+        action: 'user.registered',
+        subjectType: 'user',
+        subjectId: userId,
+        data: { consentVersion: CONSENT_VERSION, ...(a.holder ? { nikClaimedFrom: a.holder.id } : {}) },
+        occurredAt: now,
+      });
+      await enqueue(trx, { tenantId: a.tenantId, message: { topic: 'notify.account_registered', userId }, now });
+      await enqueue(trx, { tenantId: a.tenantId, message: { topic: 'notify.one_time_code', userId, purpose: 'verify_contact' }, now });
+      if (a.holder) await enqueue(trx, { tenantId: a.tenantId, message: { topic: 'notify.registration_attempt', userId: a.holder.id }, now });
+    });
     return { userId };
+  }
+
+  /**
+   * At the counter (ARCHITECTURE decision on NIK claims): the person in front of the officer showed
+   * their KTP, and their account claimed that NIK while another account holds it (a squatter, or an
+   * old account). The NIK is moved: the holder's hold is released (its NIK stays only as a claim) and
+   * the person's account holds it. Both are audited with the officer and the reason.
+   */
+  async function resolveNikClaim(input: {
+    actor: Actor;
+    nik: string;
+    login: string;
+    ktpChecked: boolean;
+    reason: string;
+  }): Promise<{ releasedFrom: string | null }> {
+    requireAccess({ actor: input.actor, permission: 'account.resolveNik', resource: { tenantId: input.actor.tenantId } });
+    const nik = input.nik.replace(/\s/g, '');
+    const reason = input.reason.trim();
+    const problems: FieldProblem[] = [];
+    if (nikProblem(nik)) problems.push({ field: 'nik', code: 'invalid_nik', message: 'not a valid NIK' });
+    if (!input.ktpChecked) problems.push({ field: 'ktpChecked', code: 'required', message: 'check the KTP in person first' });
+    if (!reason) problems.push({ field: 'reason', code: 'required', message: 'say what was checked' });
+    if (problems.length) throw new AppError('invalid_input', 'nik resolution input invalid', { fields: problems });
+    const tenantId = input.actor.tenantId;
+    const claimant = await findUserByLogin(db, tenantId, normaliseLogin(input.login));
+    const claims = claimant?.role === 'applicant' && claimant.nik_encrypted !== null && decryptField(deps.dataKey, claimant.nik_encrypted) === nik;
+    if (!claimant || !claims)
+      throw new AppError('invalid_input', 'that account has not registered this NIK', {
+        fields: [{ field: 'login', code: 'invalid_value', message: 'no applicant account with this email or number registered this NIK' }],
+      });
+    const nikIndex = blindIndex(deps.dataKey, 'nik', nik);
+    if (claimant.nik_index === nikIndex) return { releasedFrom: null };
+    const holder = await findUserByNikIndex(db, tenantId, nikIndex);
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      if (holder) {
+        await setNikIndex(trx, { tenantId, userId: holder.id, nikIndex: null, now });
+        await appendAudit(trx, {
+          tenantId,
+          actorId: input.actor.userId,
+          action: 'user.nik_released',
+          subjectType: 'user',
+          subjectId: holder.id,
+          data: { to: claimant.id, reason, holderContactVerified: holder.contact_verified_at !== null },
+          occurredAt: now,
+        });
+      }
+      await setNikIndex(trx, { tenantId, userId: claimant.id, nikIndex, now });
+      await appendAudit(trx, {
+        tenantId,
+        actorId: input.actor.userId,
+        action: 'user.nik_confirmed',
+        subjectType: 'user',
+        subjectId: claimant.id,
+        data: { from: holder?.id ?? null, reason, ktpChecked: true },
+        occurredAt: now,
+      });
+    });
+    return { releasedFrom: holder?.id ?? null };
   }
 
   /** Creates a staff or demo account directly (seed, admin). */
@@ -685,6 +769,7 @@ export function createAuthService(deps: AuthDeps) {
     completeSecondFactor,
     resetSecondFactor,
     registerApplicant,
+    resolveNikClaim,
     createUser,
     login,
     authenticate,

@@ -18,6 +18,16 @@ export async function findUserByLogin(db: Kysely<Database>, tenantId: string, lo
   return q.executeTakeFirst();
 }
 
+/** The account holding a NIK (by its blind index), if any. */
+export async function findUserByNikIndex(db: Kysely<Database>, tenantId: string, nikIndex: string): Promise<User | undefined> {
+  return db.selectFrom('users').selectAll().where('tenant_id', '=', tenantId).where('nik_index', '=', nikIndex).executeTakeFirst();
+}
+
+/** Makes an account the holder of its NIK (the blind index), or releases it (null: the NIK stays only as a claim). */
+export async function setNikIndex(db: Kysely<Database>, q: { tenantId: string; userId: string; nikIndex: string | null; now: string }): Promise<void> {
+  await db.updateTable('users').set({ nik_index: q.nikIndex, updated_at: q.now }).where('tenant_id', '=', q.tenantId).where('id', '=', q.userId).execute();
+}
+
 export async function findConflictingUser(
   db: Kysely<Database>,
   tenantId: string,
