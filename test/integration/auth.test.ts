@@ -137,10 +137,11 @@ describe.each(DIALECTS)('registration (%s)', (dialect) => {
     const first = { ...base(), phone: '0812-3456-7002' };
     expect((await register(first)).statusCode).toBe(201);
     const before = await counts(ctx);
-    for (const [taken, field] of [
+    const takenFields: [Record<string, string>, string][] = [
       [{ phone: '+62 812 3456 7002' }, 'phone'],
       [{ email: first.email }, 'email'],
-    ] as const) {
+    ];
+    for (const [taken, field] of takenFields) {
       const form = { ...base(), phone: '', consent: 'yes', ...taken };
       const res = await new PageClient(ctx).post('/akun/daftar', form);
       expect(res.statusCode).toBe(400);
