@@ -31,6 +31,7 @@ export function notificationRoutes(app: FastifyInstance, services: Services): vo
       tags: ['Messages'],
       summary: 'Admin: the office’s messages that could not be delivered on any channel (dead or failed), newest first, with the reason',
       security: bearer,
+      querystring: z.strictObject({}),
       response: { 200: z.array(messageViewSchema), ...problemResponses },
     },
     handler: async (request) => services.notifications.listFailedMessages({ actor: requireActor(request, 'messages.manage') }),

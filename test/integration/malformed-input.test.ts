@@ -70,6 +70,9 @@ const OPERATIONS = [
   'exportRegistryCsv',
   'getRegistrySchema',
   'getAuditCheckpoints',
+  'listApplicationMessages',
+  'listFailedMessages',
+  'resendMessage',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -96,6 +99,8 @@ type Fixtures = {
   head: Person;
   /** Used only where a mistake could sign someone out. */
   leaver: Person;
+  /** The office's admin: the failed-messages operations. */
+  admin: Person;
   /** The applicant's draft, complete, with every required document: an accepted request would change it. */
   draftId: string;
   draftDocId: string;
@@ -117,7 +122,7 @@ type Fixtures = {
   permitPdf: Buffer;
 };
 
-type Who = 'anonymous' | 'applicant' | 'verifier' | 'technical' | 'head' | 'leaver';
+type Who = 'anonymous' | 'applicant' | 'verifier' | 'technical' | 'head' | 'leaver' | 'admin';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Req = { method: Method; url: string; headers?: Record<string, string>; payload?: string | Buffer | Record<string, unknown> | unknown[] };
 type Case = {
@@ -184,6 +189,9 @@ const DEFAULT_WHO: Record<Op, Who> = {
   exportRegistryCsv: 'anonymous',
   getRegistrySchema: 'anonymous',
   getAuditCheckpoints: 'anonymous',
+  listApplicationMessages: 'applicant',
+  listFailedMessages: 'admin',
+  resendMessage: 'admin',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -1263,6 +1271,32 @@ const CASES: Case[] = [
     status: [400, 422],
   },
 
+  // ── messages (notifications/): a file's deliveries, the admin's failed messages ──────────────────────
+  ...idCases('listApplicationMessages', 'GET', (id) => `${app(id)}/messages`),
+  ...(
+    [
+      ['an unknown parameter', 'status=dead', { 'querystring.status': 'unknown_field' }],
+      ['an SQL fragment as a parameter', `q=${encodeURIComponent("x' OR '1'='1")}`, { 'querystring.q': 'unknown_field' }],
+      ['a 100 000-character parameter', `q=${HUGE}`, undefined],
+      ['a NUL character in a parameter', 'q=a%00b', undefined],
+      ['a parameter given twice (an array)', 'tenant=MLG&tenant=BTU', undefined],
+    ] as const
+  ).map(([name, query, fields]): Case => ({
+    op: 'listFailedMessages',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/admin/failed-messages?${query}` }),
+    status: [400, 414],
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...idCases('resendMessage', 'POST', (id) => `/api/v1/admin/failed-messages/${id}/resend`),
+  {
+    op: 'resendMessage',
+    name: 'by an officer who is not the admin',
+    who: 'verifier',
+    send: () => ({ method: 'POST', url: `/api/v1/admin/failed-messages/${MISSING_ID}/resend` }),
+    status: 403,
+  },
+
   // ── renewPermit (the holder; no body) ─────────────────────────────────────────────────────────────
   ...permitIdCases('renewPermit', 'POST', (id) => `${permitUrl(id)}/renew`),
   { op: 'renewPermit', name: 'invalid JSON text', send: (f) => ({ method: 'POST', url: `${permitUrl(f.permitId)}/renew`, ...rawBody('{"a": ') }), status: 400 },
@@ -1562,12 +1596,13 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    const [applicant, verifier, technical, leaver, head] = await Promise.all([
+    const [applicant, verifier, technical, leaver, head, admin] = await Promise.all([
       person(ctx, 'applicant', 1),
       person(ctx, 'verifier', 2),
       person(ctx, 'technical', 3),
       person(ctx, 'applicant', 4),
       person(ctx, 'head', 5),
+      person(ctx, 'admin', 6),
     ]);
     const { services } = ctx;
     const type = await services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'PBG' });
@@ -1616,6 +1651,7 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
       technical,
       head,
       leaver,
+      admin,
       draftId,
       bareDraftId,
       spareDraftId,
