@@ -74,6 +74,7 @@ export const NOTIFICATIONS_MESSAGES = {
   'prefs.channel': { id: 'Saluran utama', en: 'Preferred channel' },
   'prefs.channel.default': { id: 'Ikuti urutan kantor', en: 'The office’s order' },
   'prefs.save': { id: 'Simpan', en: 'Save' },
+  'prefs.link': { id: 'Ubah bahasa dan saluran pemberitahuan', en: 'Change the language and channel of your messages' },
   'prefs.saved': { id: 'Pilihan pemberitahuan disimpan.', en: 'Your message choices have been saved.' },
   'prefs.language.required': { id: 'Pilih bahasa pemberitahuan.', en: 'Choose the language of your messages.' },
   'prefs.channel.required': { id: 'Pilih saluran utama.', en: 'Choose a preferred channel.' },

@@ -26,7 +26,7 @@ export const deliveryStatusLabel = (lang: Lang, status: string) => label(lang, '
  * The delivery state of each message about a file, for the officer's case page and the applicant's
  * own page: what, to whom (masked), channel, status and when.
  */
-export function messagesSection(lang: Lang, messages: readonly MessageView[], timeZone: string): SafeHtml {
+export function messagesSection(lang: Lang, messages: readonly MessageView[], timeZone: string, opts: { preferencesLink?: boolean } = {}): SafeHtml {
   return html`<section class="section" aria-labelledby="messages-heading" data-messages>
 <h2 id="messages-heading">${t(lang, 'messages.section.title')}</h2>
 ${
@@ -40,6 +40,7 @@ ${
       )}</tbody>
 </table>`
 }
+${opts.preferencesLink ? html`<p><a href="/akun/pemberitahuan">${t(lang, 'prefs.link')}</a></p>` : ''}
 </section>`;
 }
 

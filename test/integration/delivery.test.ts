@@ -553,6 +553,7 @@ describe.each(DIALECTS)('message delivery (%s)', (dialect) => {
     expect(own).toContain('Permohonan diterima');
     expect(own).toContain('bu•••@contoh.id');
     expect(own).toContain('Terkirim');
+    expect(own).toContain('href="/akun/pemberitahuan"');
   });
 
   it(

@@ -171,7 +171,7 @@ ${
 }
 <h2>${t(lang, 'check.answers')}</h2>
 ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: displayAnswer(lang, f, answers[f.name]) })))}
-${deliveries.length ? deliveriesSection(lang, deliveries, req.tenant.time_zone) : ''}
+${deliveries.length ? deliveriesSection(lang, deliveries, req.tenant.time_zone, { preferencesLink: true }) : ''}
 <h2>${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${events.map(
         (e) =>
