@@ -81,7 +81,7 @@ export function createServices(input: {
   const settings = createSettingsService({ db, clock, tenants });
   const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address });
   const health = createHealthService({ db });
-  const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address });
+  const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address, dataKey: config.dataEncryptionKey });
   const officeApplications = createOfficeApplicationService({ db, applications, notes, permits, fees });
   const audit = createAuditService({ db, signer });
   const outbox = createOutboxWorker({

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type AnyActor, can, requireAccess, systemActor } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
-import type { Answers } from '../catalogue/answers.js';
 import { validateAnswers } from '../catalogue/answers.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
@@ -38,7 +37,7 @@ import {
   searchRegistryPermits,
 } from './permits.repository.js';
 import type { PublicPermitStatus, RegistryFilters, RegistryRecord } from './registry.schema.js';
-import { answersOf } from '../catalogue/answers.js';
+import { answersOf, sealAnswers, storedAnswersOf, type StoredAnswers } from '../catalogue/answers.js';
 
 /** Holders of renewable permits hear about the end of the term this many days before its last day … */
 export const EXPIRY_REMINDER_DAYS = 30;
@@ -81,6 +80,8 @@ export function createPermitService(deps: {
   signer: Signer;
   issuer: PermitIssuer;
   address: OfficeAddress;
+  /** Seals NIK answers a correction types in (ARCHITECTURE decision 10). */
+  dataKey: Buffer;
 }) {
   const { db, clock } = deps;
 
@@ -334,6 +335,11 @@ export function createPermitService(deps: {
       today: todayIn(clock, tenant.time_zone),
     });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
+    // The stored answers keep their sealed NIKs; a NIK the correction types in is sealed too, and one
+    // sent back masked keeps the stored NIK (never the masked form in its place).
+    const stored = storedAnswersOf(app);
+    const sealed = sealAnswers(deps.dataKey, definition.fields, corrected, stored);
+    if (sealed.problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: sealed.problems });
     const holderName = input.holderName?.trim();
     if (input.holderName !== undefined && (!holderName || holderName.length > 200)) {
       throw new AppError('invalid_input', 'bad holder name', {
@@ -343,7 +349,7 @@ export function createPermitService(deps: {
     const signing = await deps.signer.prepare(permit.tenant_id);
     const now = isoNow(clock);
     const issued = await db.transaction().execute(async (trx) => {
-      const merged: Answers = { ...answersOf(app), ...corrected };
+      const merged: StoredAnswers = { ...stored, ...sealed.answers };
       const changed = await updateAtRevision(trx, app.id, app.revision, {
         answers: JSON.stringify(merged),
         ...(holderName ? { applicant_name: holderName } : {}),

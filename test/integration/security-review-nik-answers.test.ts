@@ -5,7 +5,7 @@ import { answerNikMigration } from '../../src/db/migrations/0015_answer_nik.js';
 import { blindIndex } from '../../src/shared/crypto.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, enrollSecondFactor, type TestContext, userWithToken } from '../helpers/context.js';
-import { act, readyDraft } from '../helpers/journeys.js';
+import { act, issuedPermit, readyDraft } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
 
 /**
@@ -98,6 +98,36 @@ describe.each(DIALECTS)('security review: NIK form answers encrypted and masked 
     const res = await act(ctx, applicant.token, id, 'submit');
     expect(res.statusCode, res.body).toBe(200);
     expect(openNik(key(), storedAnswersOf(await row()).nik as SealedNik)).toBe(NIK);
+  });
+
+  it("a permit's correction by re-issue keeps the sealed NIK, and seals one the head types in", async () => {
+    const staff = {
+      verifier: (await userWithToken(ctx, 'verifier')).token,
+      technical: (await userWithToken(ctx, 'technical')).token,
+      head: (await userWithToken(ctx, 'head')).token,
+    };
+    const permit = await issuedPermit(ctx, applicant.token, staff, 'AK1');
+    const reissue = (answers: Record<string, unknown>, permitId: string) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/permits/${permitId}/reissue`,
+        headers: auth(staff.head),
+        payload: { reason: 'Jurusan salah ketik.', answers },
+      });
+    const stored = async () => {
+      const r = await ctx.db.selectFrom('applications').select(['id', 'answers']).where('id', '=', permit.applicationId).executeTakeFirstOrThrow();
+      expect(r.answers).not.toMatch(/"\d{16}"/);
+      return storedAnswersOf(r);
+    };
+    const first = await reissue({ major: 'Teknik Informatika', nik: MASKED }, permit.permitId);
+    expect(first.statusCode, first.body).toBe(201);
+    const afterFirst = await stored();
+    expect(afterFirst.major).toBe('Teknik Informatika');
+    expect(openNik(key(), afterFirst.nik as SealedNik)).toBe(NIK);
+    const other = '3573015507910003';
+    const second = await reissue({ nik: other }, first.json<{ id: string }>().id);
+    expect(second.statusCode, second.body).toBe(201);
+    expect(openNik(key(), (await stored()).nik as SealedNik)).toBe(other);
   });
 
   it('migration 0015 seals plain NIK answers written before it, and down opens them again', async () => {
