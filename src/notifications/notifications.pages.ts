@@ -32,13 +32,11 @@ export function messagesSection(lang: Lang, messages: readonly MessageView[], ti
 ${
   messages.length === 0
     ? html`<p class="muted">${t(lang, 'messages.section.empty')}</p>`
-    : html`<table class="table">
-<thead><tr><th scope="col">${t(lang, 'messages.col.what')}</th><th scope="col">${t(lang, 'messages.col.to')}</th><th scope="col">${t(lang, 'messages.col.channel')}</th><th scope="col">${t(lang, 'messages.col.status')}</th><th scope="col">${t(lang, 'messages.col.time')}</th></tr></thead>
-<tbody>${messages.map(
+    : // A list, not a five-column table: it has to read on a 360 px phone.
+      html`<dl class="summary-list">${messages.map(
         (m) =>
-          html`<tr data-message="${m.id}" data-status="${m.status}"><td>${messageKindLabel(lang, m.kind)}</td><td>${m.recipient}</td><td>${channelLabel(lang, m.channel)}</td><td>${deliveryStatusLabel(lang, m.status)}</td><td>${formatDateTime(lang, m.at, timeZone)}</td></tr>`,
-      )}</tbody>
-</table>`
+          html`<div class="summary-list__row" data-message="${m.id}" data-status="${m.status}"><dt class="summary-list__key">${messageKindLabel(lang, m.kind)}</dt><dd class="summary-list__value">${deliveryStatusLabel(lang, m.status)} · ${formatDateTime(lang, m.at, timeZone)}<br><span class="muted">${channelLabel(lang, m.channel)}: ${m.recipient}</span></dd></div>`,
+      )}</dl>`
 }
 ${opts.preferencesLink ? html`<p><a href="/akun/pemberitahuan">${t(lang, 'prefs.link')}</a></p>` : ''}
 </section>`;
