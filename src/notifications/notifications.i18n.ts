@@ -45,7 +45,6 @@ export const NOTIFICATIONS_MESSAGES = {
   'messages.col.what': { id: 'Pesan', en: 'Message' },
   'messages.col.to': { id: 'Kepada', en: 'To' },
   'messages.col.channel': { id: 'Saluran', en: 'Channel' },
-  'messages.col.status': { id: 'Status', en: 'Status' },
   'messages.col.time': { id: 'Waktu', en: 'Time' },
   'messages.col.attempts': { id: 'Percobaan', en: 'Attempts' },
   'messages.col.reason': { id: 'Alasan', en: 'Reason' },
