@@ -263,13 +263,13 @@ function texts(m: Message, lang: Language): Texts {
       return id
         ? {
             subject: 'Pendaftaran dengan NIK Anda',
-            email: `Halo ${p.name}, seseorang baru saja mencoba membuat akun Izol baru dengan NIK Anda. NIK Anda sudah terdaftar pada akun ini, jadi tidak ada akun baru yang dibuat.\nBila itu Anda, masuk di ${p.link} (lupa kata sandi? atur ulang di sana). Bila bukan, Anda tidak perlu berbuat apa-apa.`,
-            sms: `Izol: ada yang mencoba mendaftar dengan NIK Anda; tidak ada akun baru dibuat. Masuk: ${p.link}`,
+            email: `Halo ${p.name}, seseorang baru saja mencoba membuat akun Izol baru dengan NIK Anda. NIK Anda tetap milik akun ini: akun lain itu tidak dapat memakainya kecuali petugas loket memeriksa KTP pemiliknya.\nBila itu Anda, Anda sudah punya akun: masuk di ${p.link} (lupa kata sandi? atur ulang di sana). Bila bukan, Anda tidak perlu berbuat apa-apa.`,
+            sms: `Izol: ada yang mencoba mendaftar dengan NIK Anda; NIK tetap milik akun Anda. Masuk: ${p.link}`,
           }
         : {
             subject: 'A registration with your NIK',
-            email: `Hello ${p.name}, someone has just tried to create a new Izol account with your NIK. Your NIK is already registered to this account, so no new account was made.\nIf that was you, sign in at ${p.link} (forgot your password? reset it there). If not, you need not do anything.`,
-            sms: `Izol: someone tried to register with your NIK; no new account was made. Sign in: ${p.link}`,
+            email: `Hello ${p.name}, someone has just tried to create a new Izol account with your NIK. Your NIK stays with this account: the other account cannot use it unless a counter officer checks its owner's KTP.\nIf that was you, you already have an account: sign in at ${p.link} (forgot your password? reset it there). If not, you need not do anything.`,
+            sms: `Izol: someone tried to register with your NIK; it stays with your account. Sign in: ${p.link}`,
           };
     }
   }

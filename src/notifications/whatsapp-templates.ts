@@ -179,8 +179,8 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     category: 'utility',
     languages: LANGS,
     body: {
-      id: 'Halo {{1}}, seseorang mencoba membuat akun Izol baru dengan NIK Anda; tidak ada akun baru yang dibuat. Bila itu Anda, masuk di {{2}}',
-      en: 'Hello {{1}}, someone tried to create a new Izol account with your NIK; no new account was made. If that was you, sign in at {{2}}',
+      id: 'Halo {{1}}, seseorang mencoba membuat akun Izol baru dengan NIK Anda; NIK Anda tetap milik akun Anda. Bila itu Anda, Anda sudah punya akun: masuk di {{2}}',
+      en: 'Hello {{1}}, someone tried to create a new Izol account with your NIK; your NIK stays with your account. If that was you, you already have an account: sign in at {{2}}',
     },
     parameterNames: ['name', 'sign-in link'],
     parameters: (m) => [m.params.name, m.params.link],
