@@ -174,7 +174,8 @@ ${summaryList([
   ${textInput({ lang, name: 'phone', label: t(lang, 'register.phone'), value: v.phone, error: errorFor(errors, 'phone'), type: 'tel', autocomplete: 'tel', width: 'medium', maxlength: 20, optional: true })}
   ${textInput({ lang, name: 'currentPassword', label: t(lang, 'profile.password'), hint: t(lang, 'profile.password.hint'), error: errorFor(errors, 'currentPassword'), type: 'password', autocomplete: 'current-password', maxlength: MAX_PASSWORD_LENGTH, optional: true })}
   ${button(t(lang, 'profile.save'))}
-</form>`,
+</form>
+<p><a href="/akun/pemberitahuan">${t(lang, 'prefs.link')}</a></p>`,
     });
   };
 

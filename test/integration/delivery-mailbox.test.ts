@@ -174,6 +174,8 @@ describe.each(DIALECTS)('messages without channels, preferences and settings (%s
       });
       const page = new PageClient(ctx);
       expect((await page.post('/akun/masuk', { login: 'dewi@contoh.id', password: 'klepon gula merah manis' })).statusCode).toBe(303);
+      // The profile leads to it.
+      expect((await page.get('/akun/profil')).body).toContain('href="/akun/pemberitahuan"');
       const form = await page.get('/akun/pemberitahuan');
       expect(form.statusCode).toBe(200);
       expect(form.body).toContain('name="language" type="radio" value="id" checked');
