@@ -39,7 +39,7 @@ export async function claimDue(db: Kysely<Database>, input: { workerId: string; 
       .$if(dialectOf(db) === 'postgres', (q) => q.forUpdate().skipLocked())
       .execute();
     if (due.length === 0) return [];
-    return trx
+    const claimed = await trx
       .updateTable('outbox')
       .set({ locked_by: input.workerId, locked_until: addMinutes(input.now, input.leaseMinutes) })
       .where(
@@ -51,6 +51,9 @@ export async function claimDue(db: Kysely<Database>, input: { workerId: string; 
       .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', input.now)]))
       .returningAll()
       .execute();
+    // RETURNING keeps no order on PostgreSQL: hand the rows back in the order they are due.
+    const position = new Map(due.map((r, i) => [r.id, i]));
+    return claimed.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
   });
 }
 
