@@ -159,7 +159,10 @@ describe.each(DIALECTS)('registration (%s)', (dialect) => {
     const other = { ...base(), phone: phone(), [raced]: one[raced] };
     const before = await counts(ctx);
     // Both pass the look-up for an existing account before either writes (hashing the password takes
-    // far longer than the look-up), so the database's constraint decides who loses.
+    // far longer than the look-up), so the database's constraint decides who loses. On PostgreSQL the
+    // pool first gets connections to spare: a look-up that had to open one on a busy machine could
+    // otherwise come after the other registration's write, and the test would race the pool, not the rows.
+    await Promise.all(Array.from({ length: 4 }, () => ctx.db.selectFrom('users').select('id').limit(1).execute()));
     const results = await Promise.allSettled([one, other].map((r) => ctx.services.auth.registerApplicant({ tenantId: ctx.tenant.id, ...r, consent: true })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r) => r.status === 'rejected');
