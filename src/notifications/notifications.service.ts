@@ -1,4 +1,4 @@
-import { requireAccess } from '../access/access.js';
+import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { findApplication } from '../applications/applications.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -105,7 +105,13 @@ export function createNotificationService(deps: { db: Db; clock: Clock; developm
     const app = await findApplication(db, input.actor.tenantId, input.applicationId);
     if (!app) throw new AppError('not_found', 'no such application');
     requireAccess({ actor: input.actor, permission: 'application.read', resource: { application: app } });
-    return (await deliveriesOfApplication(db, input.actor.tenantId, app.id)).map(toView);
+    const all = (await deliveriesOfApplication(db, input.actor.tenantId, app.id)).map((d) => ({ d, view: toView(d) }));
+    if (can(input.actor, 'office.enter', { tenantId: input.actor.tenantId })) return all.map((m) => m.view);
+    // The applicant sees what was sent to them (their account, or the contact the counter recorded
+    // before they claimed the file), never the office's own alerts about it, nor a gateway's answer.
+    const theirs = (d: Delivery) =>
+      d.recipient_user_id !== null ? d.recipient_user_id === input.actor.userId : app.applicant_contact !== null && d.recipient === app.applicant_contact;
+    return all.filter((m) => theirs(m.d)).map((m) => ({ ...m.view, reason: null }));
   }
 
   async function getMessagePreferences(input: { actor: Actor }): Promise<{ language: Language; channel: Channel | null }> {

@@ -9,6 +9,7 @@ import { totpAt } from '../../src/auth/totp.js';
 import type { Notification } from '../../src/notifications/notifications.repository.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { createChannelAdapters } from '../../src/notifications/adapters.js';
+import { enqueue } from '../../src/outbox/outbox.repository.js';
 import { applyProviderStatus, setOfficeChannelOrder } from '../../src/notifications/deliveries.repository.js';
 import { isoNow } from '../../src/shared/time.js';
 import { createDeliveryWorker, idempotencyKey } from '../../src/notifications/delivery.worker.js';
@@ -514,6 +515,21 @@ describe.each(DIALECTS)('message delivery (%s)', (dialect) => {
     expect(received!.recipient).toContain('•••');
     const other = await userWithToken(ctx, 'applicant');
     expect((await ctx.app.inject({ url: `/api/v1/applications/${id}/messages`, headers: auth(other.token) })).statusCode).toBe(404);
+
+    // The office's own alert about the file (to the head) is on the office's list, not the applicant's.
+    const head = await userWithToken(ctx, 'head');
+    await enqueue(ctx.db, {
+      tenantId: ctx.tenant.id,
+      message: { topic: 'notify.overdue', applicationId: id, headUserId: head.userId, usedWorkingDays: 9, slaWorkingDays: 7 },
+      now: isoNow(ctx.clock),
+    });
+    await settle();
+    const kinds = async (token: string) =>
+      (await ctx.app.inject({ url: `/api/v1/applications/${id}/messages`, headers: auth(token) })).json<{ kind: string; reason: string | null }[]>();
+    expect((await kinds(head.token)).map((m) => m.kind).sort()).toEqual(['application_submitted', 'overdue']);
+    const applicantSees = await kinds(citizen.token);
+    expect(applicantSees.map((m) => m.kind)).toEqual(['application_submitted']);
+    expect(applicantSees.every((m) => m.reason === null)).toBe(true);
 
     // The officer's case page.
     const { userId: verifierId } = await ctx.services.auth.createUser({
