@@ -60,8 +60,8 @@ async function rewriteNikAnswers(db: Db, change: (value: unknown) => unknown): P
  * NIKs typed as form answers (the AK/I card, the NIB types) were kept in plain text in the answers
  * JSON. From here on each is stored sealed like the account NIK (ARCHITECTURE decision 10): the
  * AES-256-GCM ciphertext, the HMAC blind index and the masked form; this migration seals the
- * existing ones. It needs the data key, which the migrator is given (`migrateToLatest(db, { dataKey })`)
- * or reads from the configuration. Down opens them again.
+ * existing ones. It needs the data key: migrate.ts reads DATA_ENCRYPTION_KEY from the environment
+ * (through loadConfig), and only when a row needs sealing. Down opens them again.
  */
 export function answerNikMigration(dataKey: () => Buffer): Migration {
   return {
