@@ -69,9 +69,12 @@ export function accountPages(app: FastifyInstance, services: Services): void {
       });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const errors = err.details.fields
-        ? fieldErrors(req, err.details.fields)
-        : [{ field: err.code === 'already_registered' ? takenField(err, 'email') : 'name', message: errorMessage(req, err) }];
+      const errors =
+        err.code === 'conflict'
+          ? [{ field: 'nik', message: t(req.lang, 'nik.changed') }]
+          : err.details.fields
+            ? fieldErrors(req, err.details.fields)
+            : [{ field: err.code === 'already_registered' ? takenField(err, 'email') : 'name', message: errorMessage(req, err) }];
       return registerPage(req, reply, values, errors);
     }
     const { token } = await services.auth.login({
@@ -90,7 +93,8 @@ export function accountPages(app: FastifyInstance, services: Services): void {
   const verifyPage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, errors: FieldError[] = [], notice?: string) => {
     const lang = req.lang;
     const me = await services.auth.getProfile(actor);
-    if (me.contactVerified && !errors.length) {
+    // Each email and number is verified on its own; the page asks for the next one still waiting.
+    if (!me.contactToVerify && me.contactVerified && !errors.length) {
       return sendPage(req, reply, {
         title: t(lang, 'verify.done'),
         body: html`<h1>${t(lang, 'verify.done')}</h1><p><a href="/izin">${t(lang, 'home.apply')}</a></p>`,
@@ -102,7 +106,7 @@ export function accountPages(app: FastifyInstance, services: Services): void {
       notice: notice ? banner(notice, 'success') : null,
       body: html`<form method="post" action="/akun/verifikasi" novalidate>
   ${csrfField(req)}
-  <p>${t(lang, 'verify.lead', { contact: me.email ?? me.phone ?? '' })}</p>
+  <p>${t(lang, me.codeSent || !me.addressToVerify ? 'verify.lead' : 'verify.lead.send', { contact: me.addressToVerify ?? me.email ?? me.phone ?? '' })}</p>
   ${textInput({ lang, name: 'code', label: t(lang, 'verify.title'), isPageHeading: true, error: errorFor(errors, 'code'), inputmode: 'numeric', width: 'short', autocomplete: 'one-time-code', maxlength: 10 })}
   ${button(t(lang, 'verify.submit'))}
 </form>
@@ -225,6 +229,7 @@ ${summaryList([
       return nikClaimPage(req, reply, {}, [], t(req.lang, releasedFrom ? 'nikclaim.done' : 'nikclaim.done.none'));
     } catch (err) {
       if (!(err instanceof AppError) || !err.details.fields) throw err;
+      if (err.code === 'conflict') return nikClaimPage(req, reply, form.data, [{ field: 'nik', message: t(req.lang, 'nik.changed') }]);
       return nikClaimPage(req, reply, form.data, fieldErrors(req, err.details.fields));
     }
   });

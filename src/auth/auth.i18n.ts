@@ -42,7 +42,15 @@ export const AUTH_MESSAGES = {
     id: 'Kami mengirim kode 6 angka ke {contact}. Kode berlaku 10 menit.',
     en: 'We sent a 6-digit code to {contact}. It is valid for 10 minutes.',
   },
+  'verify.lead.send': {
+    id: '{contact} belum dipastikan. Minta kode dengan tombol "Kirim kode baru", lalu masukkan di sini.',
+    en: '{contact} is not confirmed yet. Ask for a code with "Send a new code", then enter it here.',
+  },
   'verify.code': { id: 'Kode', en: 'Code' },
+  'nik.changed': {
+    id: 'NIK ini baru saja berubah pemegangnya. Silakan coba lagi.',
+    en: 'The NIK changed meanwhile. Please try again.',
+  },
   'verify.submit': { id: 'Pastikan', en: 'Confirm' },
   'verify.resend': { id: 'Kirim kode baru', en: 'Send a new code' },
   'verify.done': { id: 'Kontak Anda sudah dipastikan.', en: 'Your contact details are confirmed.' },

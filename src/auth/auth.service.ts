@@ -11,7 +11,7 @@ import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
 import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
-import { checkCode, useCheckedCode } from './one-time-codes.js';
+import { checkCode, liveVerificationAddress, useCheckedCode } from './one-time-codes.js';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.js';
 import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import {
@@ -28,14 +28,16 @@ import {
 } from './sessions.repository.js';
 import {
   claimCodeRequest,
+  claimRegistrationAttemptNotice,
   clearTotp,
+  type ContactAddress,
   confirmTotp,
   findConflictingUser,
   findUserById,
   findUserByLogin,
   findUserByNikIndex,
   insertUser,
-  markContactVerified,
+  markAddressVerified,
   markUserDisabled,
   setNikIndex,
   setPasswordHash,
@@ -52,6 +54,19 @@ export const SESSION_POLICY = {
 
 /** One one-time code a minute per account (contact verification and password reset alike). */
 export const CODE_COOLDOWN_MINUTES = 1;
+
+/** The holder of a NIK hears of registrations with it at most once in this many hours (each costs a paid message). */
+export const REGISTRATION_ATTEMPT_NOTICE_HOURS = 24;
+
+/** The 409 when a NIK's holder changed between look-up and write (a parallel registration or counter resolution). */
+const nikChangedMeanwhile = () =>
+  new AppError('conflict', 'the NIK changed meanwhile, try again', {
+    fields: [{ field: 'nik', code: 'nik_changed', message: 'the NIK changed meanwhile, try again' }],
+  });
+
+/** Whether an account proved at least one of its addresses. */
+export const someContactVerified = (u: Pick<User, 'email_verified_at' | 'phone_verified_at'>): boolean =>
+  u.email_verified_at !== null || u.phone_verified_at !== null;
 
 /**
  * Throttling, not lockout (ASVS v5.0.0-6.3.1), so nobody can lock someone else out by guessing on
@@ -86,9 +101,17 @@ export type Profile = {
   nikMasked: string | null;
   /** When and to which version of the personal-data notice the person agreed (applicants). */
   consent: { at: string; version: string } | null;
+  /** Each address is verified on its own, by a code sent to it. */
+  emailVerified: boolean;
+  phoneVerified: boolean;
+  /** At least one address is verified. */
   contactVerified: boolean;
-  /** The email or number still waits for its code (an applicant's account). */
+  /** An email or number of an applicant's account still waits for its code. */
   contactToVerify: boolean;
+  /** The email or number the verification page asks a code for (the one the live code went to), or null. */
+  addressToVerify: string | null;
+  /** A live code went to addressToVerify (else the page offers to send one). */
+  codeSent: boolean;
 };
 
 /** The field named to the person when a registration loses a race on one of the users' unique constraints. */
@@ -139,16 +162,24 @@ export function createAuthService(deps: AuthDeps) {
     const nikIndex = blindIndex(deps.dataKey, 'nik', nik);
     const passwordHash = await hashPassword(input.password);
     const create = (holder: User | undefined) => insertApplicant({ ...input, name: input.name.trim(), email, phone, nik, nikIndex, passwordHash, holder });
+    const lostRace = (err: unknown) => {
+      // With the same email or number: the unique constraint that lost names the field.
+      const lost = violatedConstraint(err);
+      const field = lost ? REGISTRATION_FIELD_OF[lost] : undefined;
+      if (field) return new AppError('already_registered', 'lost a registration race', { params: { field } });
+      // The NIK's holder changed again during the retry (released and taken meanwhile): 409, try again.
+      return lost === 'users_tenant_nik' ? nikChangedMeanwhile() : err;
+    };
     try {
       return await create(await findUserByNikIndex(db, input.tenantId, nikIndex));
     } catch (err) {
-      const lost = violatedConstraint(err);
       // Two registrations racing with the same NIK: the loser becomes a claim like any other.
-      if (lost === 'users_tenant_nik') return create(await findUserByNikIndex(db, input.tenantId, nikIndex));
-      // With the same email or number: the unique constraint that lost names the field.
-      const field = lost ? REGISTRATION_FIELD_OF[lost] : undefined;
-      if (field) throw new AppError('already_registered', 'lost a registration race', { params: { field } });
-      throw err;
+      if (violatedConstraint(err) !== 'users_tenant_nik') throw lostRace(err);
+    }
+    try {
+      return await create(await findUserByNikIndex(db, input.tenantId, nikIndex));
+    } catch (err) {
+      throw lostRace(err);
     }
   }
 
@@ -157,7 +188,9 @@ export function createAuthService(deps: AuthDeps) {
    * one is made all the same and answers exactly as any registration (the person signs in, verifies
    * a contact, sees their masked NIK), but its NIK is only claimed: kept encrypted, without the blind
    * index that makes it the account's confirmed NIK, until an officer at the counter checks the KTP
-   * (resolveNikClaim). The holder is told through the contact they verified.
+   * (resolveNikClaim). The holder is told through the contact they verified, at most once in
+   * REGISTRATION_ATTEMPT_NOTICE_HOURS (claimed atomically on the holder's row, so parallel
+   * registrations queue one message); the registration's answer is the same either way.
    */
   async function insertApplicant(a: {
     tenantId: string;
@@ -199,7 +232,16 @@ export function createAuthService(deps: AuthDeps) {
       });
       await enqueue(trx, { tenantId: a.tenantId, message: { topic: 'notify.account_registered', userId }, now });
       await enqueue(trx, { tenantId: a.tenantId, message: { topic: 'notify.one_time_code', userId, purpose: 'verify_contact' }, now });
-      if (a.holder) await enqueue(trx, { tenantId: a.tenantId, message: { topic: 'notify.registration_attempt', userId: a.holder.id }, now });
+      if (
+        a.holder &&
+        (await claimRegistrationAttemptNotice(trx, {
+          tenantId: a.tenantId,
+          userId: a.holder.id,
+          now,
+          since: addMinutes(now, -REGISTRATION_ATTEMPT_NOTICE_HOURS * 60),
+        }))
+      )
+        await enqueue(trx, { tenantId: a.tenantId, message: { topic: 'notify.registration_attempt', userId: a.holder.id }, now });
     });
     return { userId };
   }
@@ -236,30 +278,37 @@ export function createAuthService(deps: AuthDeps) {
     if (claimant.nik_index === nikIndex) return { releasedFrom: null };
     const holder = await findUserByNikIndex(db, tenantId, nikIndex);
     const now = isoNow(clock);
-    await db.transaction().execute(async (trx) => {
-      if (holder) {
-        await setNikIndex(trx, { tenantId, userId: holder.id, nikIndex: null, now });
+    // Two officers at once, or a new holder between the look-up and the write: the unique NIK index
+    // refuses the second, and the officer is told to try again (409) rather than shown a 500.
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        if (holder) {
+          await setNikIndex(trx, { tenantId, userId: holder.id, nikIndex: null, now });
+          await appendAudit(trx, {
+            tenantId,
+            actorId: input.actor.userId,
+            action: 'user.nik_released',
+            subjectType: 'user',
+            subjectId: holder.id,
+            data: { to: claimant.id, reason, holderContactVerified: someContactVerified(holder) },
+            occurredAt: now,
+          });
+        }
+        await setNikIndex(trx, { tenantId, userId: claimant.id, nikIndex, now });
         await appendAudit(trx, {
           tenantId,
           actorId: input.actor.userId,
-          action: 'user.nik_released',
+          action: 'user.nik_confirmed',
           subjectType: 'user',
-          subjectId: holder.id,
-          data: { to: claimant.id, reason, holderContactVerified: holder.contact_verified_at !== null },
+          subjectId: claimant.id,
+          data: { from: holder?.id ?? null, reason, ktpChecked: true },
           occurredAt: now,
         });
-      }
-      await setNikIndex(trx, { tenantId, userId: claimant.id, nikIndex, now });
-      await appendAudit(trx, {
-        tenantId,
-        actorId: input.actor.userId,
-        action: 'user.nik_confirmed',
-        subjectType: 'user',
-        subjectId: claimant.id,
-        data: { from: holder?.id ?? null, reason, ktpChecked: true },
-        occurredAt: now,
+      })
+      .catch((err: unknown) => {
+        throw violatedConstraint(err) === 'users_tenant_nik' ? nikChangedMeanwhile() : err;
       });
-    });
     return { releasedFrom: holder?.id ?? null };
   }
 
@@ -480,6 +529,8 @@ export function createAuthService(deps: AuthDeps) {
   async function getProfile(actor: Actor): Promise<Profile> {
     const user = await getUser(actor);
     const nik = user.nik_encrypted ? decryptField(deps.dataKey, user.nik_encrypted) : null;
+    const unverified = [user.phone_verified_at ? null : user.phone, user.email_verified_at ? null : user.email].filter((a): a is string => a !== null);
+    const live = unverified.length ? await liveVerificationAddress(db, { userId: user.id, now: isoNow(clock) }) : null;
     return {
       id: user.id,
       name: user.name,
@@ -488,9 +539,13 @@ export function createAuthService(deps: AuthDeps) {
       phone: user.phone,
       nikMasked: nik ? maskNik(nik) : null,
       consent: user.consent_at ? { at: user.consent_at, version: user.consent_version ?? '' } : null,
-      contactVerified: user.contact_verified_at !== null,
-      // Applicants prove their email or number with a code; staff accounts are made by an admin.
-      contactToVerify: user.contact_verified_at === null && user.role === 'applicant',
+      emailVerified: user.email_verified_at !== null,
+      phoneVerified: user.phone_verified_at !== null,
+      contactVerified: someContactVerified(user),
+      // Applicants prove each email and number with a code sent to it; staff accounts are made by an admin.
+      contactToVerify: user.role === 'applicant' && unverified.length > 0,
+      addressToVerify: user.role === 'applicant' && unverified.length > 0 ? (unverified.find((a) => a === live) ?? unverified[0]!) : null,
+      codeSent: live !== null && unverified.includes(live),
     };
   }
 
@@ -508,6 +563,8 @@ export function createAuthService(deps: AuthDeps) {
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       if (!(await claimCodeRequest(trx, { tenantId: q.tenantId, userId: q.userId, now, since: addMinutes(now, -CODE_COOLDOWN_MINUTES) }))) return;
+      // A verification code without a named address goes to the first unverified one the account's
+      // route reaches (notifications.handlers.ts); a reset code only to a verified one.
       await enqueue(trx, { tenantId: q.tenantId, message: { topic: 'notify.one_time_code', userId: q.userId, purpose: q.purpose }, now });
     });
   }
@@ -517,17 +574,24 @@ export function createAuthService(deps: AuthDeps) {
     const wrong = () =>
       new AppError('invalid_input', 'wrong or expired code', { fields: [{ field: 'code', code: 'invalid_code', message: 'wrong or expired code' }] });
     // The try is counted before, and apart from, the transaction: a refused one stays counted.
-    const codeId = await checkCode(db, deps.dataKey, { userId: input.actor.userId, purpose: 'verify_contact', code: input.code, now });
-    if (!codeId) throw wrong();
+    const checked = await checkCode(db, deps.dataKey, { userId: input.actor.userId, purpose: 'verify_contact', code: input.code, now });
+    if (!checked) throw wrong();
+    // The code proves the one address it was sent to, and only while the account still has it.
+    const user = await getUser(input.actor);
+    const address: ContactAddress | null =
+      checked.address === null ? null : checked.address === user.email ? 'email' : checked.address === user.phone ? 'phone' : null;
     await db.transaction().execute(async (trx) => {
-      if (!(await useCheckedCode(trx, { id: codeId, now }))) throw wrong();
-      await markContactVerified(trx, { tenantId: input.actor.tenantId, userId: input.actor.userId, now });
+      if (!(await useCheckedCode(trx, { id: checked.id, now }))) throw wrong();
+      if (!address || !checked.address) throw wrong();
+      const value = checked.address;
+      if (!(await markAddressVerified(trx, { tenantId: input.actor.tenantId, userId: input.actor.userId, address, value, now }))) throw wrong();
       await appendAudit(trx, {
         tenantId: input.actor.tenantId,
         actorId: input.actor.userId,
         action: 'user.contact_verified',
         subjectType: 'user',
         subjectId: input.actor.userId,
+        data: { address },
         occurredAt: now,
       });
     });
@@ -556,10 +620,10 @@ export function createAuthService(deps: AuthDeps) {
       });
     const hash = await hashPassword(input.password);
     const now = isoNow(clock);
-    const codeId = await checkCode(db, deps.dataKey, { userId: user.id, purpose: 'reset_password', code: input.code, now });
-    if (!codeId) throw bad();
+    const checked = await checkCode(db, deps.dataKey, { userId: user.id, purpose: 'reset_password', code: input.code, now });
+    if (!checked) throw bad();
     await db.transaction().execute(async (trx) => {
-      if (!(await useCheckedCode(trx, { id: codeId, now }))) throw bad();
+      if (!(await useCheckedCode(trx, { id: checked.id, now }))) throw bad();
       await setPasswordHash(trx, { tenantId: user.tenant_id, userId: user.id, passwordHash: hash, now });
       await revokeAllSessions(trx, user.id, now);
       await appendAudit(trx, {
@@ -600,7 +664,9 @@ export function createAuthService(deps: AuthDeps) {
     if (!input.name.trim()) problems.push({ field: 'name', code: 'required', message: 'required' });
     if (input.name.length > 120) problems.push({ field: 'name', code: 'too_long', message: 'too long', params: { max: 120 } });
     if (problems.length) throw new AppError('invalid_input', 'profile input invalid', { fields: problems });
-    const changedContact = email !== user.email || phone !== user.phone;
+    const emailChanged = email !== user.email;
+    const phoneChanged = phone !== user.phone;
+    const changedContact = emailChanged || phoneChanged;
     if (changedContact) {
       await checkCurrentPassword(user, input.currentPassword ?? '', input.clientIp ?? 'unknown');
       const conflict = await findConflictingUser(db, input.actor.tenantId, {
@@ -614,7 +680,7 @@ export function createAuthService(deps: AuthDeps) {
     const now = isoNow(clock);
     let sessionsEnded = 0;
     await db.transaction().execute(async (trx) => {
-      await updateUserProfile(trx, { tenantId: user.tenant_id, userId: user.id, name: input.name.trim(), email, phone, changedContact, now });
+      await updateUserProfile(trx, { tenantId: user.tenant_id, userId: user.id, name: input.name.trim(), email, phone, emailChanged, phoneChanged, now });
       if (changedContact) {
         // Someone who learnt the password or holds another session loses it; this one stays.
         sessionsEnded = await revokeOtherSessions(trx, { userId: user.id, keepId: input.sessionToken ? sha256Hex(input.sessionToken) : null, now });
@@ -632,8 +698,16 @@ export function createAuthService(deps: AuthDeps) {
         data: changedContact ? { changedContact, email: email !== user.email, phone: phone !== user.phone, sessionsEnded } : { changedContact },
         occurredAt: now,
       });
-      if (changedContact)
-        await enqueue(trx, { tenantId: input.actor.tenantId, message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'verify_contact' }, now });
+      // The new address gets the code that verifies it, and only that address (the other one, or the
+      // preferred channel, proves nothing about it). Both new: the number first; the page's "send a
+      // new code" then reaches the email.
+      const fresh: ContactAddress | null = phoneChanged && phone ? 'phone' : emailChanged && email ? 'email' : null;
+      if (fresh)
+        await enqueue(trx, {
+          tenantId: input.actor.tenantId,
+          message: { topic: 'notify.one_time_code', userId: user.id, purpose: 'verify_contact', address: fresh },
+          now,
+        });
     });
     return { changedContact, sessionsEnded };
   }

@@ -110,8 +110,44 @@ export async function markUserDisabled(db: Kysely<Database>, q: { tenantId: stri
   await db.updateTable('users').set({ disabled_at: q.now, updated_at: q.now }).where('tenant_id', '=', q.tenantId).where('id', '=', q.userId).execute();
 }
 
-export async function markContactVerified(db: Kysely<Database>, q: { tenantId: string; userId: string; now: string }): Promise<void> {
-  await db.updateTable('users').set({ contact_verified_at: q.now, updated_at: q.now }).where('tenant_id', '=', q.tenantId).where('id', '=', q.userId).execute();
+/** Which of an account's addresses a verification code proves. */
+export type ContactAddress = 'email' | 'phone';
+
+/**
+ * Marks one address verified, only while the account still has exactly that email or number (the
+ * code was sent to `value`): false when it changed since, and nothing is marked.
+ */
+export async function markAddressVerified(
+  db: Kysely<Database>,
+  q: { tenantId: string; userId: string; address: ContactAddress; value: string; now: string },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('users')
+    .set(q.address === 'email' ? { email_verified_at: q.now, updated_at: q.now } : { phone_verified_at: q.now, updated_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .where(q.address, '=', q.value)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/**
+ * Claims the once-a-day message to a NIK's holder about a registration with their NIK: true, and the
+ * time noted, unless one went out since `since`. One conditional update, so parallel registrations
+ * from any number of addresses queue one message.
+ */
+export async function claimRegistrationAttemptNotice(
+  db: Kysely<Database>,
+  q: { tenantId: string; userId: string; now: string; since: string },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('users')
+    .set({ nik_attempt_notified_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.userId)
+    .where((eb) => eb.or([eb('nik_attempt_notified_at', 'is', null), eb('nik_attempt_notified_at', '<=', q.since)]))
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
 
 export async function setPasswordHash(db: Kysely<Database>, q: { tenantId: string; userId: string; passwordHash: string; now: string }): Promise<void> {
@@ -123,14 +159,21 @@ export async function setPasswordHash(db: Kysely<Database>, q: { tenantId: strin
     .execute();
 }
 
-/** Saves name and contact; a changed contact is unverified again. */
+/** Saves name and contact; a changed email or number is unverified again (the other keeps its proof). */
 export async function updateUserProfile(
   db: Kysely<Database>,
-  q: { tenantId: string; userId: string; name: string; email: string | null; phone: string | null; changedContact: boolean; now: string },
+  q: { tenantId: string; userId: string; name: string; email: string | null; phone: string | null; emailChanged: boolean; phoneChanged: boolean; now: string },
 ): Promise<void> {
   await db
     .updateTable('users')
-    .set({ name: q.name, email: q.email, phone: q.phone, updated_at: q.now, ...(q.changedContact ? { contact_verified_at: null } : {}) })
+    .set({
+      name: q.name,
+      email: q.email,
+      phone: q.phone,
+      updated_at: q.now,
+      ...(q.emailChanged ? { email_verified_at: null } : {}),
+      ...(q.phoneChanged ? { phone_verified_at: null } : {}),
+    })
     .where('tenant_id', '=', q.tenantId)
     .where('id', '=', q.userId)
     .execute();

@@ -36,7 +36,11 @@ export interface UsersTable {
   /** Which text of the personal-data notice (UU PDP 27/2022) the person agreed to, and when. */
   consent_version: string | null;
   consent_at: string | null;
-  contact_verified_at: string | null;
+  /** When the email and the WhatsApp number were each proved by a code sent to them (migration 0016). */
+  email_verified_at: string | null;
+  phone_verified_at: string | null;
+  /** When the NIK's holder was last told of a registration with their NIK (at most once a day). */
+  nik_attempt_notified_at: string | null;
   /** Officers' TOTP secret, encrypted like the NIK; enabled once a first code was confirmed. */
   totp_secret_encrypted: string | null;
   totp_enabled_at: string | null;
@@ -269,6 +273,8 @@ export interface OneTimeCodesTable {
   expires_at: string;
   used_at: string | null;
   attempts: number;
+  /** The email or number a verification code was sent to (migration 0016); it verifies only that. */
+  address: string | null;
 }
 
 export interface HolidaysTable {

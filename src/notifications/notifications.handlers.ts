@@ -62,9 +62,26 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     return tenant ? officeBaseUrl(deps.address, tenant) : deps.address.baseUrl;
   }
 
+  /**
+   * An account as a recipient. Once it proved an address, an address it has not proved (a changed
+   * email or number) gets nothing but the code that verifies it (notify.one_time_code); an account
+   * that proved nothing yet (just registered) is reached where it registered, as its code is.
+   */
   async function ofUser(trx: Kysely<Database>, user: User): Promise<Recipient> {
     const prefs = await messagePreferences(trx, user.tenant_id, user.id);
-    return { userId: user.id, email: user.email, phone: user.phone, language: prefs.language ?? 'id', preferred: prefs.channel };
+    const proved = user.email_verified_at !== null || user.phone_verified_at !== null;
+    return {
+      userId: user.id,
+      email: proved && !user.email_verified_at ? null : user.email,
+      phone: proved && !user.phone_verified_at ? null : user.phone,
+      language: prefs.language ?? 'id',
+      preferred: prefs.channel,
+    };
+  }
+
+  /** An account's recipient without any address it has not proved (the NIK holder's notice: an unproved holder may be a squatter). */
+  function verifiedOnly(user: User, to: Recipient): Recipient {
+    return { ...to, email: user.email_verified_at ? to.email : null, phone: user.phone_verified_at ? to.phone : null };
   }
 
   /** The counter's recorded contact: a +628… number or an email address; in Indonesian. */
@@ -74,9 +91,16 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
   }
 
   /** Writes the message for its outbox row, to be delivered by the delivery job. */
-  async function compose(trx: Kysely<Database>, row: OutboxRow, to: Recipient, message: Message, applicationId: string | null): Promise<void> {
+  async function compose(
+    trx: Kysely<Database>,
+    row: OutboxRow,
+    to: Recipient,
+    message: Message,
+    applicationId: string | null,
+    onlyRoute?: RouteEntry[],
+  ): Promise<void> {
     const order = (await officeChannelOrder(trx, row.tenant_id)) ?? [...DEFAULT_CHANNEL_ORDER];
-    const route = routeFor(to, order);
+    const route = onlyRoute ?? routeFor(to, order);
     const first = route[0] ?? { channel: to.email ? 'email' : 'whatsapp', address: to.email ?? to.phone ?? '' };
     const rendered = renderMessage(message, to.language, first.channel);
     const now = isoNow(deps.clock);
@@ -143,9 +167,11 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     },
     'notify.registration_attempt': async (trx, m, row) => {
       const user = await findUser(trx, row, m.userId);
-      if (!user || user.disabled_at || !user.contact_verified_at) return;
+      if (!user || user.disabled_at) return;
+      const to = verifiedOnly(user, await ofUser(trx, user));
+      if (!to.email && !to.phone) return;
       const link = `${await base(trx, row)}/akun/masuk`;
-      await compose(trx, row, await ofUser(trx, user), { kind: 'registration_attempt', params: { name: user.name, link } }, null);
+      await compose(trx, row, to, { kind: 'registration_attempt', params: { name: user.name, link } }, null);
     },
     'notify.permit_revoked': async (trx, m, row) => {
       const { permit, app, to, title } = await permitParties(trx, row, m.permitId);
@@ -179,9 +205,25 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     'notify.one_time_code': async (trx, m, row) => {
       const user = await findUser(trx, row, m.userId);
       if (!user || user.disabled_at) return;
-      const code = await issueCode(trx, deps.dataKey, { tenantId: row.tenant_id, userId: user.id, purpose: m.purpose, now: isoNow(deps.clock) });
-      const kind = m.purpose === 'verify_contact' ? 'contact_code' : 'reset_code';
-      await compose(trx, row, await ofUser(trx, user), { kind, params: { code, minutes: OTP_POLICY.lifetimeMinutes } }, null);
+      const to = await ofUser(trx, user);
+      const order = (await officeChannelOrder(trx, row.tenant_id)) ?? [...DEFAULT_CHANNEL_ORDER];
+      const params = (code: string) => ({ code, minutes: OTP_POLICY.lifetimeMinutes });
+      const now = isoNow(deps.clock);
+      if (m.purpose === 'reset_password') {
+        // Like every message, only to a proved address once the account has one (ofUser).
+        if (!to.email && !to.phone) return;
+        const code = await issueCode(trx, deps.dataKey, { tenantId: row.tenant_id, userId: user.id, purpose: m.purpose, now });
+        return compose(trx, row, to, { kind: 'reset_code', params: params(code) }, null);
+      }
+      // A verification code goes to exactly the address it verifies (the one named, else the first
+      // unverified one the route reaches), on that address's channels only, and remembers it.
+      const unproved = { email: user.email_verified_at ? null : user.email, phone: user.phone_verified_at ? null : user.phone };
+      const wanted = m.address ? { email: m.address === 'email' ? unproved.email : null, phone: m.address === 'phone' ? unproved.phone : null } : unproved;
+      const first = routeFor({ ...wanted, preferred: to.preferred }, order)[0];
+      if (!first) return;
+      const route = routeFor({ ...wanted, preferred: to.preferred }, order).filter((e) => e.address === first.address);
+      const code = await issueCode(trx, deps.dataKey, { tenantId: row.tenant_id, userId: user.id, purpose: m.purpose, now, address: first.address });
+      await compose(trx, row, to, { kind: 'contact_code', params: params(code) }, null, route);
     },
     'notify.message': async (trx, m, row) => {
       const app = await findApp(trx, row, m.applicationId);

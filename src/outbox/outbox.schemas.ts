@@ -44,6 +44,8 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
     topic: z.literal('notify.one_time_code'),
     userId: z.string(),
     purpose: z.enum(['verify_contact', 'reset_password']),
+    /** verify_contact: the address the code verifies and is sent to, only it (none: the first unverified one the route reaches). */
+    address: z.enum(['email', 'phone']).optional(),
   }),
   /** The old email or number of an account whose sign-in contact was changed (the security review). */
   z.object({ topic: z.literal('notify.contact_changed'), userId: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),

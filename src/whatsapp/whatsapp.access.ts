@@ -9,8 +9,8 @@ function sameCode(stored: string, typed: string): boolean {
 
 /**
  * Who may learn about a file over WhatsApp (status, receipts, permit): the applicant writing from
- * their account's WhatsApp number once that account's contact was verified (a number typed into a
- * profile proves nothing) and while the account is active; or anyone who also sends the file's
+ * their account's WhatsApp number once that number itself was verified by a code sent to it (a
+ * number typed into a profile proves nothing, nor does a verified email) and while the account is active; or anyone who also sends the file's
  * tracking code, exactly as the public tracking page asks. A counter file nobody claimed has no
  * account, so only its tracking code opens it. Pure: the sender's account is looked up by number in
  * the file's office by the caller (test/unit/whatsapp-commands.test.ts has the table of cases).
@@ -20,7 +20,7 @@ function sameCode(stored: string, typed: string): boolean {
  */
 export function mayLearnAbout(
   app: Pick<Application, 'applicant_id' | 'tracking_code'>,
-  sender: { phone: string; account: Pick<User, 'id' | 'phone' | 'contact_verified_at' | 'disabled_at'> | undefined },
+  sender: { phone: string; account: Pick<User, 'id' | 'phone' | 'phone_verified_at' | 'disabled_at'> | undefined },
   trackingCode: string | null,
 ): boolean {
   const account = sender.account;
@@ -28,7 +28,7 @@ export function mayLearnAbout(
     account !== undefined &&
     app.applicant_id === account.id &&
     account.phone === sender.phone &&
-    account.contact_verified_at !== null &&
+    account.phone_verified_at !== null &&
     account.disabled_at === null;
   if (verifiedApplicant) return true;
   return trackingCode !== null && app.tracking_code !== null && sameCode(app.tracking_code, trackingCode);

@@ -42,7 +42,7 @@ describe.each(DIALECTS)('security review: a NIK registered twice (%s)', (dialect
     const payload = body(nik);
     const res = await register(payload);
     const { userId } = res.json<{ userId: string }>();
-    await ctx.db.updateTable('users').set({ contact_verified_at: ctx.clock.now().toISOString() }).where('id', '=', userId).execute();
+    await ctx.db.updateTable('users').set({ email_verified_at: ctx.clock.now().toISOString() }).where('id', '=', userId).execute();
     return { userId, email: payload.email };
   }
 

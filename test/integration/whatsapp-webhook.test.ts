@@ -143,7 +143,7 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
       ...(phone ? { phone } : {}),
       password: `${role} whatsapp rahasia 2026`,
     });
-    if (verified) await ctx.db.updateTable('users').set({ contact_verified_at: ctx.clock.now().toISOString() }).where('id', '=', userId).execute();
+    if (verified) await ctx.db.updateTable('users').set({ phone_verified_at: ctx.clock.now().toISOString() }).where('id', '=', userId).execute();
     return { userId, tenantId: ctx.tenant.id, role, name };
   }
 
@@ -286,6 +286,30 @@ describe.each(DIALECTS)('the office WhatsApp number (%s)', (dialect) => {
       const { workflow, definition } = await ctx.services.catalogue.getVersion(app.permit_type_version_id);
       const state = workflow.states.find((s) => s.code === app.state)!;
       for (const secretWord of [state.label.id, state.nextStep.id, definition.name.id, 'Siti']) expect(other).not.toContain(secretWord);
+    });
+
+    it('tells nothing to an account that verified its email but not its number, even for its own file', async () => {
+      // The person prefers email: the code goes there and proves the email, not the number on the account.
+      const phone = '+6281234500004';
+      const citizen = await account('applicant', 'Dewi Email Saja', phone, false);
+      await ctx.db.updateTable('users').set({ message_channel: 'email' }).where('id', '=', citizen.userId).execute();
+      const own = await filedApplication(citizen);
+      await settle();
+      ctx.clock.advanceMinutes(2);
+      await ctx.services.auth.requestContactVerification(citizen);
+      await ctx.services.outbox.drain();
+      const code = await ctx.db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('recipient_user_id', '=', citizen.userId)
+        .where('kind', '=', 'contact_code')
+        .executeTakeFirstOrThrow();
+      expect(code.channel).toBe('email');
+      await ctx.services.auth.verifyContact({ actor: citizen, code: /\b(\d{6})\b/.exec(code.body)![1]! });
+      const [reply] = await ask(phone, `CEK ${own.number}`);
+      const [missing] = await ask(STRANGER_PHONE, 'CEK MLG-NIB-2026-999999');
+      expect(reply).toBe(missing);
+      expect(reply).not.toContain(own.number);
     });
 
     it('tells nothing to an account whose number was never verified, even for its own file', async () => {

@@ -69,11 +69,18 @@ describe('WhatsApp commands', () => {
 describe('who may learn about a file over WhatsApp', () => {
   const phone = '+6281234500001';
   const app = { applicant_id: 'u1', tracking_code: '7KQ2M9XD' };
-  const account = { id: 'u1', phone, contact_verified_at: '2026-11-20T03:00:00.000Z', disabled_at: null };
+  const account = { id: 'u1', phone, phone_verified_at: '2026-11-20T03:00:00.000Z', disabled_at: null };
 
   it.each([
     ['the applicant from their verified number', app, { phone, account }, null, true],
-    ['the applicant before their contact was verified', app, { phone, account: { ...account, contact_verified_at: null } }, null, false],
+    ['the applicant before their number was verified', app, { phone, account: { ...account, phone_verified_at: null } }, null, false],
+    [
+      'the applicant whose email, not their number, was verified',
+      app,
+      { phone, account: { ...account, phone_verified_at: null, email_verified_at: '2026-11-20T03:00:00.000Z' } },
+      null,
+      false,
+    ],
     ['a disabled account', app, { phone, account: { ...account, disabled_at: '2026-11-21T00:00:00.000Z' } }, null, false],
     ["another account's verified number", app, { phone, account: { ...account, id: 'u2' } }, null, false],
     ['a number with no account', app, { phone, account: undefined }, null, false],
