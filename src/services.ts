@@ -14,6 +14,7 @@ import { createCatalogueAdminService } from './catalogue/catalogue-admin.service
 import { createCatalogueService } from './catalogue/catalogue.service.js';
 import type { Db } from './db/database.js';
 import { createDocumentService } from './documents/documents.service.js';
+import { createFileSweepJob } from './documents/file-sweep.job.js';
 import { createSignatureScanner, type VirusScanner } from './documents/scanner.js';
 import { createLocalStorage, type FileStorage } from './documents/storage.js';
 import { createFeeService } from './fees/fees.service.js';
@@ -102,7 +103,14 @@ export function createServices(input: {
     pollMs: config.outboxPollMs,
   });
   /** The jobs loop's work (server.ts): every instance runs each of them; each is safe beside another instance's run. */
-  const jobs: readonly Job[] = [outbox.job, deliveries.job, overdue, expiryRemindersJob(permits), auditCheckpointsJob(audit)];
+  const jobs: readonly Job[] = [
+    outbox.job,
+    deliveries.job,
+    overdue,
+    expiryRemindersJob(permits),
+    auditCheckpointsJob(audit),
+    createFileSweepJob({ db, storage }),
+  ];
   return {
     jobs,
     config,

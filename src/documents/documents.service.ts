@@ -7,37 +7,53 @@ import type { Application, Document } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { AppError } from '../shared/errors.js';
 import { isoNow } from '../shared/time.js';
-import { findDocument, hasCurrentVersion, setDocumentReview } from './documents.repository.js';
+import { findDocument, setDocumentReview } from './documents.repository.js';
 import { keepUpload, type UploadDeps } from './uploads.js';
 
 /**
- * Limits on the applicant's uploads (the security review found 15 versions, 28.5 MB, stored in a
- * quarter of a second): replacements a minute per account, i.e. uploads for a document that already
- * has a version (counted in this process before a byte is read, like the routes' own rate limits; a
- * first upload for each requirement is not held back, so filling in a form never waits), and what one
- * application may keep (see UploadQuota).
+ * Limits on uploads (the security review found 15 versions, 28.5 MB, stored in a quarter of a second;
+ * its second pass, a script filling many drafts with first versions):
+ * - every upload counts against the uploading account, `uploadsPerAccountPerMinute` a minute (counted
+ *   in this process before a byte is read, like the routes' own rate limits; a citizen filling in even
+ *   the longest form uploads well under 30 files). The front desk scans papers for one citizen after
+ *   another, so its officers get `frontDeskUploadsPerMinute` (staff accounts, second factor, every
+ *   upload audited);
+ * - what one account's drafts (never-filed applications, withdrawn ones too, since their files are
+ *   kept) may hold in all: `maxDraftBytesPerAccount` (about three complete PBG drafts at every
+ *   requirement's largest size; 409 draft_uploads_full, before a byte is read when full already). The
+ *   front desk holds the walk-in files it has open at once, until it files them: `maxFrontDeskDraftBytes`.
+ *   A filed application is the office's file and no longer counts;
+ * - what one application may keep (see UploadQuota): versions per requirement and bytes in all.
  */
-export const UPLOAD_LIMITS = { replacementsPerAccountPerMinute: 10, maxVersionsPerRequirement: 10, maxApplicationBytes: 100 * 1024 * 1024 } as const;
-export type UploadLimits = { replacementsPerAccountPerMinute: number; maxVersionsPerRequirement: number; maxApplicationBytes: number };
+export const UPLOAD_LIMITS = {
+  uploadsPerAccountPerMinute: 30,
+  frontDeskUploadsPerMinute: 120,
+  maxDraftBytesPerAccount: 250 * 1024 * 1024,
+  maxFrontDeskDraftBytes: 2048 * 1024 * 1024,
+  maxVersionsPerRequirement: 10,
+  maxApplicationBytes: 100 * 1024 * 1024,
+} as const;
+export type UploadLimits = { -readonly [K in keyof typeof UPLOAD_LIMITS]: number };
 
 export type DocumentDeps = UploadDeps & { catalogue: CatalogueService; maxUploadBytes: number; limits?: Partial<UploadLimits> };
 
 export function createDocumentService(deps: DocumentDeps) {
   const { db, clock, storage, catalogue } = deps;
   const limits: UploadLimits = { ...UPLOAD_LIMITS, ...deps.limits };
-  /** When each account's replacements of the last minute began. */
+  /** When each account's uploads of the last minute began. */
   const recentUploads = new Map<string, number[]>();
 
-  /** Takes one of the account's replacements of this minute, or refuses with 429 before the file is read. */
-  function takeUploadSlot(userId: string): void {
+  /** Takes one of the account's uploads of this minute, or refuses with 429 before the file is read. */
+  function takeUploadSlot(actor: Actor): void {
+    const perMinute = actor.role === 'front_desk' ? limits.frontDeskUploadsPerMinute : limits.uploadsPerAccountPerMinute;
     const now = clock.now().getTime();
-    const recent = (recentUploads.get(userId) ?? []).filter((t) => t > now - 60_000);
-    if (recent.length >= limits.replacementsPerAccountPerMinute) {
+    const recent = (recentUploads.get(actor.userId) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= perMinute) {
       const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000));
       throw new AppError('too_many_attempts', 'too many uploads this minute', { params: { minutes: 1 }, retryAfterSeconds });
     }
     recent.push(now);
-    recentUploads.set(userId, recent);
+    recentUploads.set(actor.userId, recent);
     // Accounts idle for a minute are forgotten once the table grows.
     if (recentUploads.size > 10_000) for (const [k, v] of recentUploads) if (v.every((t) => t <= now - 60_000)) recentUploads.delete(k);
   }
@@ -53,7 +69,7 @@ export function createDocumentService(deps: DocumentDeps) {
   /**
    * Receives one file for one requirement, streamed (see keepUpload). A new upload for the same
    * requirement becomes the current version; earlier versions are kept once the file was filed, and
-   * pruned while it is a draft. At most UPLOAD_LIMITS.replacementsPerAccountPerMinute replacements a minute.
+   * pruned while it is a draft. Within UPLOAD_LIMITS: uploads a minute per account, draft bytes per account.
    */
   async function uploadDocument(input: {
     actor: Actor;
@@ -68,7 +84,7 @@ export function createDocumentService(deps: DocumentDeps) {
     requireAccess({ actor, permission: 'application.edit', resource });
     const requirement = definition.requirements.find((r) => r.code === input.requirementCode);
     if (!requirement) throw new AppError('not_found', `no requirement ${input.requirementCode}`);
-    if (await hasCurrentVersion(db, { tenantId: app.tenant_id, applicationId: app.id, requirementCode: requirement.code })) takeUploadSlot(actor.userId);
+    takeUploadSlot(actor);
     return keepUpload(deps, {
       actor,
       app,
@@ -80,7 +96,12 @@ export function createDocumentService(deps: DocumentDeps) {
       source: input.source,
       reviewedBy: null,
       // A draft (never filed) keeps only its current versions; a filed one keeps every version as evidence.
-      quota: { maxVersions: limits.maxVersionsPerRequirement, maxApplicationBytes: limits.maxApplicationBytes, pruneSuperseded: app.submitted_at === null },
+      quota: {
+        maxVersions: limits.maxVersionsPerRequirement,
+        maxApplicationBytes: limits.maxApplicationBytes,
+        pruneSuperseded: app.submitted_at === null,
+        maxAccountDraftBytes: actor.role === 'front_desk' ? limits.maxFrontDeskDraftBytes : limits.maxDraftBytesPerAccount,
+      },
       audit: { action: 'document.uploaded', data: ({ sha256, version }) => ({ applicationId: app.id, requirement: requirement.code, sha256, version }) },
     });
   }

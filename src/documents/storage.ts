@@ -10,7 +10,12 @@ export interface StagedFile {
   sizeBytes: number;
   /** The first bytes, for the magic-byte check. */
   head: Buffer;
-  commit(namespace: string): Promise<void>;
+  /**
+   * Keeps the file under its hash, dated `at` (default now). When the namespace holds the same bytes
+   * already, this copy is dropped and the kept file is dated `at` instead, so the sweep (file-sweep.job.ts)
+   * sees it as just used and leaves it while the row that will point at it is being written.
+   */
+  commit(namespace: string, at?: Date): Promise<void>;
   discard(): Promise<void>;
 }
 
@@ -23,8 +28,15 @@ export interface FileStorage {
   stage(input: { source: Readable; maxBytes: number }): Promise<StagedFile>;
   open(namespace: string, sha256: string): Promise<Readable>;
   exists(namespace: string, sha256: string): Promise<boolean>;
-  /** Deletes a kept file (a pruned draft version no row needs any more); no error if it is gone already. */
+  /** Deletes a kept file; no error if it is gone already. */
   remove(namespace: string, sha256: string): Promise<void>;
+  /**
+   * Deletes a kept file unless it was committed (or an identical copy was) at or after `idleSince`:
+   * 'removed', 'kept' (used since) or 'missing'. The caller has checked that no row points at it; an
+   * upload of the same bytes racing this call either dates the file before it is taken aside (then it
+   * is put back) or finds it gone and keeps its own copy, so a file about to be referenced stays.
+   */
+  removeIfIdle(namespace: string, sha256: string, idleSince: Date): Promise<'removed' | 'kept' | 'missing'>;
 }
 
 const HEAD_BYTES = 4100;
@@ -78,11 +90,23 @@ export function createLocalStorage(root: string): FileStorage {
         sha256,
         sizeBytes: size,
         head: Buffer.concat(headParts),
-        async commit(namespace) {
+        async commit(namespace, at = new Date()) {
           const dest = finalPath(namespace, sha256);
           await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-          if (fs.existsSync(dest)) await fs.promises.rm(tmp, { force: true });
-          else await fs.promises.rename(tmp, dest);
+          // Dating the kept copy is the existence check: one step, so a sweep cannot slip in between.
+          const kept = await fs.promises.utimes(dest, at, at).then(
+            () => true,
+            (err: NodeJS.ErrnoException) => {
+              if (err.code === 'ENOENT') return false;
+              throw err;
+            },
+          );
+          if (kept) {
+            await fs.promises.rm(tmp, { force: true });
+          } else {
+            await fs.promises.rename(tmp, dest);
+            await fs.promises.utimes(dest, at, at);
+          }
         },
         async discard() {
           await fs.promises.rm(tmp, { force: true });
@@ -96,6 +120,28 @@ export function createLocalStorage(root: string): FileStorage {
     },
     async remove(namespace, sha256) {
       await fs.promises.rm(finalPath(namespace, sha256), { force: true });
+    },
+    async removeIfIdle(namespace, sha256, idleSince) {
+      const file = finalPath(namespace, sha256);
+      const aside = path.join(tmpDir, `sweep-${randomUUID()}`);
+      await fs.promises.mkdir(tmpDir, { recursive: true });
+      // Taken aside first (atomic), then judged: an upload that dated it before the move is seen here.
+      const moved = await fs.promises.rename(file, aside).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return false;
+          throw err;
+        },
+      );
+      if (!moved) return 'missing';
+      const { mtimeMs } = await fs.promises.stat(aside);
+      if (mtimeMs >= idleSince.getTime()) {
+        // Put back (an upload that found it gone meanwhile kept the same bytes there: replacing them is harmless).
+        await fs.promises.rename(aside, file);
+        return 'kept';
+      }
+      await fs.promises.rm(aside, { force: true });
+      return 'removed';
     },
     async exists(namespace, sha256) {
       return fs.promises.access(finalPath(namespace, sha256)).then(

@@ -8,7 +8,7 @@ import type { Db } from '../db/database.js';
 import type { Application, Document } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
-import { deleteSupersededVersions, insertDocumentVersion, isFileReferenced, storedUse } from './documents.repository.js';
+import { deleteSupersededVersions, draftBytesOf, insertDocumentVersion, storedUse } from './documents.repository.js';
 import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from './file-kinds.js';
 import type { VirusScanner } from './scanner.js';
 import type { FileStorage } from './storage.js';
@@ -16,17 +16,26 @@ import type { FileStorage } from './storage.js';
 export type UploadDeps = { db: Db; clock: Clock; storage: FileStorage; scanner: VirusScanner };
 
 /**
- * What one application may keep of the applicant's documents. While the file is a draft (never
- * filed), a new version replaces the old one outright: the superseded version's row goes and its
- * file is deleted (the audit row keeps its hash), since nobody ever judged it. From the first filing
- * on every version is evidence and is kept, up to `maxVersions` per requirement.
+ * What one application may keep of the applicant's documents (inspection photos are not counted).
+ * While the file is a draft (never filed), a new version replaces the old one outright: the superseded
+ * version's row goes (the audit row, document.pruned, keeps its hash), since nobody ever judged it;
+ * its file is left to the sweep (file-sweep.job.ts), never deleted here, because an upload of the same
+ * bytes to another application may have just found it in storage and be about to point a row at it.
+ * From the first filing on every version is evidence and is kept, up to `maxVersions` per requirement.
+ * `maxAccountDraftBytes`: what the uploading account's drafts may hold in all (see draftBytesOf).
  */
-export type UploadQuota = { maxVersions: number; maxApplicationBytes: number; pruneSuperseded: boolean };
+export type UploadQuota = { maxVersions: number; maxApplicationBytes: number; pruneSuperseded: boolean; maxAccountDraftBytes?: number };
+
+const toMb = (bytes: number) => Math.round(bytes / 1048576);
 
 function quotaError(quota: UploadQuota): AppError {
   return new AppError('upload_quota_exceeded', 'the application holds as many documents as it may', {
-    params: { versions: quota.maxVersions, maxMb: Math.round(quota.maxApplicationBytes / 1048576) },
+    params: { versions: quota.maxVersions, maxMb: toMb(quota.maxApplicationBytes) },
   });
+}
+
+function draftsFullError(maxBytes: number): AppError {
+  return new AppError('draft_uploads_full', "the account's drafts hold as much as they may", { params: { maxMb: toMb(maxBytes) } });
 }
 
 /**
@@ -61,8 +70,11 @@ export async function keepUpload(
   const use = { tenantId: app.tenant_id, applicationId: app.id, requirementCode: input.requirementCode };
   // Refused before a byte is read when the versions are used up already (checked again in the transaction).
   if (quota && !quota.pruneSuperseded && (await storedUse(db, use)).versions >= quota.maxVersions) throw quotaError(quota);
+  const draftCap = quota?.pruneSuperseded ? quota.maxAccountDraftBytes : undefined;
+  const draftBytes = () => draftBytesOf(db, { tenantId: app.tenant_id, userId: actor.userId, replacing: use });
+  // The account's drafts are full already: refused before a byte is read (and again once the size is known).
+  if (draftCap !== undefined && (await draftBytes()) >= draftCap) throw draftsFullError(draftCap);
   const staged = await deps.storage.stage({ source: input.source, maxBytes: input.maxBytes });
-  let pruned: { id: string; sha256: string }[] = [];
   try {
     const verdict = await deps.scanner.scan(staged);
     if (!verdict.clean) {
@@ -83,8 +95,10 @@ export async function keepUpload(
     if (!kind) throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(accepted) } });
     if (staged.sizeBytes === 0) throw new AppError('unsupported_file', 'empty file', { params: { accepted: describeKinds(accepted) } });
     if (quota && !quota.pruneSuperseded && (await storedUse(db, use)).bytes + staged.sizeBytes > quota.maxApplicationBytes) throw quotaError(quota);
-    await staged.commit(app.tenant_id);
+    if (draftCap !== undefined && (await draftBytes()) + staged.sizeBytes > draftCap) throw draftsFullError(draftCap);
     const now = isoNow(clock);
+    // Dated now, also when the same bytes are kept already: the sweep leaves a file used this recently.
+    await staged.commit(app.tenant_id, clock.now());
     const doc: Omit<Document, 'version' | 'superseded_at'> = {
       id: randomUUID(),
       tenant_id: app.tenant_id,
@@ -118,7 +132,6 @@ export async function keepUpload(
             data: { applicationId: app.id, requirement: input.requirementCode, version: g.version, sha256: g.sha256, sizeBytes: g.size_bytes },
             occurredAt: now,
           });
-        pruned = gone;
       }
       if (quota && (await storedUse(trx, use)).bytes > quota.maxApplicationBytes) throw quotaError(quota);
       await appendAudit(trx, {
@@ -132,8 +145,6 @@ export async function keepUpload(
       });
       return v;
     });
-    // After the commit, the files of pruned versions that no row needs any more are deleted.
-    for (const g of pruned) if (!(await isFileReferenced(db, app.tenant_id, g.sha256))) await deps.storage.remove(app.tenant_id, g.sha256);
     return { ...doc, version, superseded_at: null };
   } catch (err) {
     await staged.discard();

@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   permit_type_disabled: 409,
   /** The application keeps as many document versions (or bytes) as it may. */
   upload_quota_exceeded: 409,
+  /** The account's unsent applications (drafts) hold as many uploaded bytes as one account may. */
+  draft_uploads_full: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

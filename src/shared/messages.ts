@@ -98,6 +98,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
         'An application keeps at most {versions} versions of each document and {maxMb} MB in all. Contact the office if a document must be replaced again.',
     },
   },
+  draft_uploads_full: {
+    id: {
+      title: 'Ruang draf penuh',
+      detail:
+        'Dokumen pada permohonan Anda yang belum dikirim sudah mencapai {maxMb} MB, batas untuk satu akun. Kirim permohonan yang sudah lengkap, atau ganti dokumen dengan berkas yang lebih kecil, lalu coba lagi.',
+    },
+    en: {
+      title: 'Draft storage full',
+      detail:
+        'The documents on your applications not yet sent have reached {maxMb} MB, the most one account may keep. Send an application that is complete, or replace a document with a smaller file, then try again.',
+    },
+  },
 };
 
 export function fillTemplate(template: string, params: Record<string, string | number> = {}): string {

@@ -212,7 +212,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(row).toEqual({ file_name: clean, sha256: doc.sha256 });
   });
 
-  it("replaces a draft's document: version 2 is current and the unfiled version 1 is pruned (row and file)", async () => {
+  it("replaces a draft's document: version 2 is current and the unfiled version 1 is pruned (its row at once, its file by the sweep)", async () => {
     const v1 = pdf();
     const v2 = pdf();
     const first = json<DocView>(await upload(draftId, 'pbg', 'pbg.pdf', v1, 'application/pdf'));
@@ -235,7 +235,12 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     });
     const old = await ctx.app.inject({ url: `/api/v1/applications/${draftId}/documents/${first.id}`, headers: auth(citizen) });
     expect(old.statusCode).toBe(404);
+    // Its file is left to the sweep job, which deletes it once no row has needed it for 15 minutes.
+    expect(await ctx.services.storage.exists(ctx.tenant.id, sha256(v1))).toBe(true);
+    ctx.clock.advanceMinutes(16);
+    await ctx.services.jobs.find((j) => j.name === 'documents.file_sweep')!.run(ctx.clock);
     expect(await ctx.services.storage.exists(ctx.tenant.id, sha256(v1))).toBe(false);
+    expect(await ctx.services.storage.exists(ctx.tenant.id, sha256(v2))).toBe(true);
   });
 
   it('downloads the exact bytes as an attachment with an RFC 6266 file name, nosniff and no-store', async () => {
