@@ -27,7 +27,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const CODE = 'NIB'; // one required document: cheap drafts
 const DRAFTS = 300;
 const KILL_AFTER_ACKS = 10;
-const ACCOUNTS = 3;
+/** 30 drafts each: one account may upload 30 files a minute (documents.service.ts UPLOAD_LIMITS); 10 sign-ins a minute from one address. */
+const ACCOUNTS = 10;
 const NUMBER_PATTERN = new RegExp(`^MLG-${CODE}-\\d{4}-(\\d{6})$`);
 
 function freePort(): Promise<number> {

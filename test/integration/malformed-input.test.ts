@@ -1666,6 +1666,9 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
       verificationCode: issued.verificationCode,
       permitPdf: pdf.rawPayload,
     };
+    // The fixtures took most of the applicant's uploads of this test minute (30 a minute per account,
+    // documents.service.ts UPLOAD_LIMITS): the upload cases start in a fresh one.
+    ctx.clock.advanceMinutes(1);
   });
   afterAll(async () => {
     for (const a of extraApps) await a.close();
