@@ -210,6 +210,15 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+/** A provider's delivery status that came before the message's provider id was recorded (applied once it is). */
+export interface EarlyProviderStatusesTable {
+  provider_message_id: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  at: string;
+  error: string | null;
+  received_at: string;
+}
+
 export interface NotificationsTable {
   id: string;
   tenant_id: string;
@@ -449,6 +458,7 @@ export interface Database {
   documents: DocumentsTable;
   outbox: OutboxTable;
   notifications: NotificationsTable;
+  early_provider_statuses: EarlyProviderStatusesTable;
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
 }

@@ -87,20 +87,69 @@ const MOVES_FROM: Record<'sent' | 'delivered' | 'read' | 'failed', DeliveryStatu
   failed: ['sent', 'delivered'],
 };
 
+type ProviderStatus = { providerMessageId: string; status: 'sent' | 'delivered' | 'read' | 'failed'; at: string; error?: string | undefined };
+const STATUS_RANK: Record<ProviderStatus['status'], number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
+
 /**
  * Contract for src/whatsapp/ (the statuses in Meta's webhook): applies a delivery status to the
  * message the provider knows by `providerMessageId`. Never moves a message backwards; `failed` after
  * `sent`/`delivered` falls back to the message's next channel if it has one, else records it as
- * failed with the reason (the dead-letter page lists it). An unknown id changes nothing. Returns
- * whether the message changed.
+ * failed with the reason (the dead-letter page lists it). A status for an id not recorded yet (Meta
+ * can answer faster than the send's own result is written) is kept for a day and applied when the
+ * id is recorded (`applyEarlyStatus`); one for an id Izol never sent just expires. Returns whether
+ * a message changed now.
  */
-export async function applyProviderStatus(
+export async function applyProviderStatus(db: Kysely<Database>, input: ProviderStatus): Promise<boolean> {
+  const applied = await applyToMessage(db, input);
+  if (applied !== 'unknown') return applied;
+  await parkEarlyStatus(db, input);
+  // Both sides write, then read: the worker records the id and then looks here, this side parks the
+  // status and then looks again, so whichever comes second sees the other.
+  const now = await applyToMessage(db, input);
+  if (now === 'unknown') return false;
+  await db.deleteFrom('early_provider_statuses').where('provider_message_id', '=', input.providerMessageId).execute();
+  return now;
+}
+
+async function parkEarlyStatus(db: Kysely<Database>, input: ProviderStatus): Promise<void> {
+  await db
+    .deleteFrom('early_provider_statuses')
+    .where('received_at', '<', addMinutes(input.at, -24 * 60))
+    .execute();
+  const row = { status: input.status, at: input.at, error: input.error ?? null, received_at: input.at };
+  const kept = await db.selectFrom('early_provider_statuses').select('status').where('provider_message_id', '=', input.providerMessageId).executeTakeFirst();
+  if (!kept) {
+    await db
+      .insertInto('early_provider_statuses')
+      .values({ provider_message_id: input.providerMessageId, ...row })
+      .onConflict((oc) => oc.column('provider_message_id').doNothing())
+      .execute();
+  } else if (STATUS_RANK[input.status] > STATUS_RANK[kept.status]) {
+    await db
+      .updateTable('early_provider_statuses')
+      .set(row)
+      .where('provider_message_id', '=', input.providerMessageId)
+      .where('status', '=', kept.status)
+      .execute();
+  }
+}
+
+/** After the send's result is recorded: a status that came before it is applied now. Returns whether one was. */
+export async function applyEarlyStatus(db: Kysely<Database>, providerMessageId: string): Promise<boolean> {
+  const early = await db.selectFrom('early_provider_statuses').selectAll().where('provider_message_id', '=', providerMessageId).executeTakeFirst();
+  if (!early) return false;
+  await db.deleteFrom('early_provider_statuses').where('provider_message_id', '=', providerMessageId).execute();
+  return (await applyToMessage(db, { providerMessageId, status: early.status, at: early.at, error: early.error ?? undefined })) === true;
+}
+
+async function applyToMessage(
   db: Kysely<Database>,
   input: { providerMessageId: string; status: 'sent' | 'delivered' | 'read' | 'failed'; at: string; error?: string },
-): Promise<boolean> {
+): Promise<boolean | 'unknown'> {
   const row = await db.selectFrom('notifications').selectAll().where('provider_message_id', '=', input.providerMessageId).executeTakeFirst();
   const from = MOVES_FROM[input.status];
-  if (!row || !from.includes(row.status)) return false;
+  if (!row) return 'unknown';
+  if (!from.includes(row.status)) return false;
   let set: Updateable<NotificationsTable>;
   if (input.status === 'failed') {
     const reason = `${row.channel}: the provider reported the message failed${input.error ? `: ${input.error}` : ''}`.slice(0, 1000);

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Job } from '../jobs/jobs.js';
 import { addMinutes, type Clock, isoNow } from '../shared/time.js';
 import type { ChannelAdapters, SendResult } from './channels.js';
-import { claimDueDeliveries, type Delivery, renewLease, routeOf, updateLeasedDelivery } from './deliveries.repository.js';
+import { applyEarlyStatus, claimDueDeliveries, type Delivery, renewLease, routeOf, updateLeasedDelivery } from './deliveries.repository.js';
 import { parseMessage, renderMessage } from './messages.js';
 
 /** Attempts on one channel before the message falls back to the next one (or dies). */
@@ -117,6 +117,8 @@ export function createDeliveryWorker(deps: {
           channel_attempts: row.channel_attempts + 1,
         },
       });
+      // The provider may have reported on it before this answer was written (a quick `failed`).
+      await applyEarlyStatus(deps.db, result.providerMessageId);
       return;
     }
     deps.logger?.warn({ notificationId: row.id, channel: entry.channel, reason: result.reason }, 'message delivery failed');

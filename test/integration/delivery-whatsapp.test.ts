@@ -125,6 +125,31 @@ describe.each(DIALECTS)('WhatsApp delivery (%s)', (dialect) => {
     expect(await applyProviderStatus(ctx.db, { providerMessageId: 'wamid.unknown', status: 'read', at: at(5) })).toBe(false);
   });
 
+  it('applies a failure Meta reports before the send’s own answer is recorded, instead of dropping it', async () => {
+    const now = isoNow(ctx.clock);
+    await ctx.db.transaction().execute(async (trx) => {
+      await enqueue(trx, { tenantId: ctx.tenant.id, message: { topic: 'notify.account_registered', userId: 'nobody-early' }, now });
+    });
+    const outboxRow = await ctx.db.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    await ctx.db.transaction().execute(async (trx) => {
+      await queueReply(trx, { tenantId: ctx.tenant.id, outboxId: Number(outboxRow.id), to: '+6281234567809', text: 'Balasan cepat.', language: 'id' });
+    });
+    // Meta takes the message, and its webhook reports it failed before the send's answer reaches Izol.
+    const held = wa.holdNext();
+    const sending = ctx.services.deliveries.drain();
+    const got = await held.arrived;
+    const early = { providerMessageId: got.wamid, status: 'failed' as const, at: isoNow(ctx.clock), error: '131049 Message not delivered' };
+    expect(await applyProviderStatus(ctx.db, early)).toBe(false);
+    held.release();
+    await sending;
+    const row = await notificationFor('+6281234567809');
+    expect(row).toMatchObject({ provider_message_id: got.wamid, status: 'failed' });
+    expect(row.last_error).toContain('131049 Message not delivered');
+    expect(await ctx.db.selectFrom('early_provider_statuses').selectAll().where('provider_message_id', '=', got.wamid).execute()).toEqual([]);
+    // A status for a message Izol never sent is kept only until it expires, and changes nothing.
+    expect(await applyProviderStatus(ctx.db, { providerMessageId: 'wamid.never-ours', status: 'read', at: isoNow(ctx.clock) })).toBe(false);
+  });
+
   it('records a failure the provider reports after sending, with its reason', async () => {
     const row = await notificationFor('+6281234567801', 'contact_code');
     const at = isoNow(ctx.clock);
