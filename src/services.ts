@@ -80,6 +80,7 @@ export function createServices(input: {
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
+  settings.onTimeZoneChange(({ actor }) => applications.recomputeDueDates({ actor }));
   const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address });
   const health = createHealthService({ db });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address, dataKey: config.dataEncryptionKey });

@@ -181,9 +181,17 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       });
     });
     if (changed.length) deps.tenants.invalidate();
+    // The office's days are counted in its time zone: the open files' due dates follow a new one.
+    if (changed.includes('timeZone')) for (const listener of timeZoneListeners) await listener({ actor: input.actor });
     return { changed };
   }
 
-  return { adminSections, adminHome, getSettings, updateSettings };
+  /** Told after a time-zone change commits (services.ts: the open files' stored due dates are worked out again). */
+  const timeZoneListeners: ((input: { actor: Actor }) => Promise<unknown>)[] = [];
+  function onTimeZoneChange(listener: (input: { actor: Actor }) => Promise<unknown>): void {
+    timeZoneListeners.push(listener);
+  }
+
+  return { adminSections, adminHome, getSettings, updateSettings, onTimeZoneChange };
 }
 export type SettingsService = ReturnType<typeof createSettingsService>;
