@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { applicationRoutes } from './applications/applications.routes.js';
+import { appointmentRoutes } from './appointments/appointments.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { setupLinkPages } from './auth/setup-link.pages.js';
 import { catalogueRoutes } from './catalogue/catalogue.routes.js';
@@ -129,6 +130,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   inspectionRoutes(app, services);
   feeRoutes(app, services);
   trackingRoutes(app, services);
+  appointmentRoutes(app, services);
   signingRoutes(app, services);
   permitRoutes(app, services);
   notificationRoutes(app, services);

@@ -44,6 +44,7 @@ export async function ensureOffice(
   }
   const release = 'release' in catalogue ? catalogue : { release: 0, catalogue };
   await services.officeSetup.prepareOffice({ tenantId: tenant.id, release });
+  await services.appointments.seedDefaults(tenant.id);
   return tenant;
 }
 
@@ -62,6 +63,7 @@ export async function prepareOffices(
   const offices = await listTenants(services.db);
   for (const office of offices) {
     if (office.id !== demo?.id) await services.officeSetup.prepareOffice({ tenantId: office.id, release });
+    await services.appointments.seedDefaults(office.id);
   }
   return { offices, demo };
 }

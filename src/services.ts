@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { recordComputedFee } from './applications/action-effects.js';
 import { createApplicationService } from './applications/applications.service.js';
+import { createAppointmentService } from './appointments/appointments.service.js';
 import { auditCheckpointsJob } from './audit/audit.jobs.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createRefusalLog } from './audit/refusals.js';
@@ -71,6 +72,7 @@ export function createServices(input: {
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
+  const appointments = createAppointmentService({ db, clock, holidays, catalogue });
   const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
   const notes = createNoteService({ db, clock });
   const assignment = createAssignmentService({ db, clock, catalogue });
@@ -130,6 +132,7 @@ export function createServices(input: {
     officeApplications,
     documents,
     tracking,
+    appointments,
     notifications,
     tenants,
     staff,

@@ -17,6 +17,7 @@ import * as m0012 from './migrations/0012_deliveries.js';
 import * as m0013 from './migrations/0013_whatsapp_inbound.js';
 import * as m0014 from './migrations/0014_office_setup.js';
 import * as m0016 from './migrations/0016_contact_verification.js';
+import * as m0017 from './migrations/0017_appointments.js';
 import * as m0018 from './migrations/0018_early_statuses.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   // Seals NIK form answers with the data key, read from the configuration only if a row needs it.
   '0015_answer_nik': answerNikMigration(() => loadConfig(process.env).dataEncryptionKey),
   '0016_contact_verification': m0016,
+  '0017_appointments': m0017,
   '0018_early_statuses': m0018,
 };
 

@@ -435,7 +435,46 @@ export interface WhatsAppInboundTable {
   received_at: string;
 }
 
+/** An office's appointment settings (migration 0017): JSON validated by appointmentSettingsSchema. */
+export interface AppointmentSettingsTable {
+  tenant_id: string;
+  settings: string;
+  updated_at: string;
+}
+
+/** One service group's slot: the counter whose conditional increment enforces the capacity (migration 0017). */
+export interface AppointmentSlotsTable {
+  tenant_id: string;
+  service_code: string;
+  starts_at: string;
+  capacity: number;
+  booked: number;
+}
+
+export interface AppointmentsTable {
+  id: string;
+  tenant_id: string;
+  /** MLG-APT-20261203-0007: unique per office, numbered per slot date. */
+  number: string;
+  service_code: string;
+  starts_at: string;
+  ends_at: string;
+  name: string;
+  phone: string;
+  permit_type_code: string | null;
+  user_id: string | null;
+  /** SHA-256 of the booking code the citizen manages the booking with. */
+  code_hash: string;
+  status: 'booked' | 'cancelled';
+  created_at: string;
+  cancelled_at: string | null;
+}
+export type Appointment = Selectable<AppointmentsTable>;
+
 export interface Database {
+  appointment_settings: AppointmentSettingsTable;
+  appointment_slots: AppointmentSlotsTable;
+  appointments: AppointmentsTable;
   whatsapp_inbound: WhatsAppInboundTable;
   setup_links: SetupLinksTable;
   permits: PermitsTable;

@@ -46,6 +46,10 @@ export const ERROR_CODES = {
   upload_quota_exceeded: 409,
   /** The account's unsent applications (drafts) hold as many uploaded bytes as one account may. */
   draft_uploads_full: 409,
+  /** Every place in the appointment slot is taken. */
+  slot_full: 409,
+  /** No appointment slot starts then: the past, outside opening hours, a holiday, or not a slot start. */
+  slot_unavailable: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

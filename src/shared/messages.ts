@@ -110,6 +110,20 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
         'The documents on your applications not yet sent have reached {maxMb} MB, the most one account may keep. Send an application that is complete, or replace a document with a smaller file, then try again.',
     },
   },
+  slot_full: {
+    id: { title: 'Slot penuh', detail: 'Semua tempat pada jam ini sudah dipesan. Pilih jam atau hari lain yang masih tersedia.' },
+    en: { title: 'Slot full', detail: 'Every place at this time is already booked. Choose another time or day that is still free.' },
+  },
+  slot_unavailable: {
+    id: {
+      title: 'Jam tidak tersedia',
+      detail: 'Kantor tidak melayani pada jam ini: sudah lewat, di luar jam buka, atau hari libur. Pilih salah satu jam dari daftar slot yang tersedia.',
+    },
+    en: {
+      title: 'Time not available',
+      detail: 'The office does not serve at this time: it has passed, is outside opening hours, or is a holiday. Choose one of the listed free slots.',
+    },
+  },
 };
 
 export function fillTemplate(template: string, params: Record<string, string | number> = {}): string {

@@ -984,6 +984,10 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'exportRegistryCsv',
           'getRegistrySchema',
           'getAuditCheckpoints',
+          'listAppointmentSlots',
+          'bookAppointment',
+          'getAppointment',
+          'cancelAppointment',
         ]),
       );
       const before = await snapshot(ctx, id);

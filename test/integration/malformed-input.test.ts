@@ -73,6 +73,10 @@ const OPERATIONS = [
   'listApplicationMessages',
   'listFailedMessages',
   'resendMessage',
+  'listAppointmentSlots',
+  'bookAppointment',
+  'getAppointment',
+  'cancelAppointment',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -87,6 +91,8 @@ const RATE_LIMIT: Partial<Record<Op, number>> = {
   searchRegistry: 60,
   exportRegistryJson: 10,
   exportRegistryCsv: 10,
+  getAppointment: 30,
+  cancelAppointment: 30,
 };
 
 type Person = { token: string; userId: string; email: string; password: string; actor: Actor };
@@ -192,6 +198,10 @@ const DEFAULT_WHO: Record<Op, Who> = {
   listApplicationMessages: 'applicant',
   listFailedMessages: 'admin',
   resendMessage: 'admin',
+  listAppointmentSlots: 'anonymous',
+  bookAppointment: 'anonymous',
+  getAppointment: 'anonymous',
+  cancelAppointment: 'anonymous',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -308,6 +318,9 @@ const REGISTRY_URL = {
   exportRegistryJson: '/api/v1/registry/export.json',
   exportRegistryCsv: '/api/v1/registry/export.csv',
 } as const;
+
+/** A booking the appointment cases would otherwise make: Monday 23 November 2026, 08:00 in Malang. */
+const APPOINTMENT = { service: 'KONSULTASI', start: '2026-11-23T01:00:00.000Z', name: 'Siti Rahayu', whatsapp: '0812 3456 7890', permitTypeCode: 'PBG' };
 
 const CASES: Case[] = [
   // ── listPermitTypes ────────────────────────────────────────────────────────────────────────────
@@ -1420,6 +1433,78 @@ const CASES: Case[] = [
       { op, name: 'a POST with invalid JSON', send: () => ({ method: 'POST', url, ...rawBody('{"a": ') }), status: [400, 404, 405] },
     ];
   }),
+
+  // ── listAppointmentSlots / bookAppointment / getAppointment / cancelAppointment (public) ──────────
+  ...(
+    [
+      ['no service group', 'from=2026-11-23', { 'querystring.service': 'required' }],
+      ['no start date', 'service=KONSULTASI', { 'querystring.from': 'required' }],
+      ['a date that does not exist', 'service=KONSULTASI&from=2026-02-30', undefined],
+      ['an unknown service group', 'service=PIJAT&from=2026-11-23', { service: 'invalid_option' }],
+      ['90 days at once', 'service=KONSULTASI&from=2026-11-23&days=90', { 'querystring.days': 'too_big' }],
+      ['zero days', 'service=KONSULTASI&from=2026-11-23&days=0', { 'querystring.days': 'too_small' }],
+      ['days that are a word', 'service=KONSULTASI&from=2026-11-23&days=many', undefined],
+      ['an unknown parameter', 'service=KONSULTASI&from=2026-11-23&capacity=99', { 'querystring.capacity': 'unknown_field' }],
+      ['a 100 000-character service', `service=${HUGE}&from=2026-11-23`, undefined],
+      ['the service given twice (an array)', 'service=KONSULTASI&service=PENGAJUAN&from=2026-11-23', undefined],
+    ] as const
+  ).map(([name, query, fields]): Case => ({
+    op: 'listAppointmentSlots',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/appointments/slots?${query}` }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...jsonBodyCases(
+    'bookAppointment',
+    'POST',
+    () => '/api/v1/appointments',
+    () => APPOINTMENT,
+  ),
+  ...(
+    [
+      ['no name', { name: undefined }, 400, { name: 'required' }],
+      ['a WhatsApp number that is no mobile number', { whatsapp: '021 555 1234' }, 400, { whatsapp: 'invalid_phone' }],
+      ['an unknown service group', { service: 'PIJAT' }, 400, { service: 'invalid_option' }],
+      ['an unknown permit type', { permitTypeCode: 'NOPE' }, 400, { permitTypeCode: 'invalid_option' }],
+      ['a start that is not a time', { start: 'besok pagi' }, 400, undefined],
+      ['a slot in the past', { start: '2026-11-19T01:00:00.000Z' }, 422, undefined],
+      ['a Saturday', { start: '2026-11-21T01:00:00.000Z' }, 422, undefined],
+      ['a holiday', { start: '2026-12-25T01:00:00.000Z' }, 422, undefined],
+      ['a time that is not a slot start', { start: '2026-11-23T01:10:00.000Z' }, 422, undefined],
+      ['a 100 000-character name', { name: HUGE }, 400, { name: 'too_long' }],
+    ] as const
+  ).map(([name, over, status, fields]): Case => ({
+    op: 'bookAppointment',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/appointments', ...asJson({ ...APPOINTMENT, ...over }) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...(
+    [
+      ['a number in the wrong form', '/api/v1/appointments/12345?code=ABCD2345', 400],
+      ['a path traversal number', '/api/v1/appointments/..%2F..%2Fetc%2Fpasswd?code=ABCD2345', [400, 404]],
+      ['a number that does not exist', '/api/v1/appointments/MLG-APT-20261123-9999?code=ABCD2345', 404],
+      ['no code', '/api/v1/appointments/MLG-APT-20261123-0001', 400],
+      ['a 100 000-character code', `/api/v1/appointments/MLG-APT-20261123-0001?code=${HUGE}`, [400, 414]],
+      ['an unknown parameter', '/api/v1/appointments/MLG-APT-20261123-0001?code=ABCD2345&admin=1', 400],
+    ] as const
+  ).map(([name, url, status]): Case => ({ op: 'getAppointment', name, send: () => ({ method: 'GET', url }), status })),
+  ...jsonBodyCases(
+    'cancelAppointment',
+    'POST',
+    () => '/api/v1/appointments/MLG-APT-20261123-0001/cancel',
+    () => ({ code: 'ABCD2345' }),
+  ),
+  ...(
+    [
+      ['a number in the wrong form', '/api/v1/appointments/12345/cancel', { code: 'ABCD2345' }, 400],
+      ['a number that does not exist', '/api/v1/appointments/MLG-APT-20261123-9999/cancel', { code: 'ABCD2345' }, 404],
+      ['no code', '/api/v1/appointments/MLG-APT-20261123-0001/cancel', {}, 400],
+      ['a code that is a number', '/api/v1/appointments/MLG-APT-20261123-0001/cancel', { code: 12345678 }, 400],
+    ] as const
+  ).map(([name, url, body, status]): Case => ({ op: 'cancelAppointment', name, send: () => ({ method: 'POST', url, ...asJson(body) }), status })),
 ];
 
 let registrations = 0;
@@ -1451,6 +1536,8 @@ async function persistentState(ctx: TestContext) {
     'notifications',
     'permits',
     'receipts',
+    'appointments',
+    'appointment_slots',
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables)

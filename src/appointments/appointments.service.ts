@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../access/actor.js';
+import type { CatalogueService } from '../catalogue/catalogue.service.js';
+import type { Db } from '../db/database.js';
+import type { Appointment, Tenant } from '../db/schema.js';
+import type { HolidayService } from '../sla/holidays.service.js';
+import { readableCode, sha256Hex } from '../shared/crypto.js';
+import { AppError } from '../shared/errors.js';
+import { normalisePhone } from '../shared/identifiers.js';
+import type { Lang } from '../shared/messages.js';
+import { addDays, addMinutes, type Clock, isoNow, localDate } from '../shared/time.js';
+import {
+  bookedPerSlot,
+  findAppointmentByNumber,
+  findAppointmentSettings,
+  insertAppointment,
+  insertAppointmentSettingsIfMissing,
+  markCancelled,
+  nextAppointmentSequence,
+  releasePlace,
+  takePlace,
+} from './appointments.repository.js';
+import { type AppointmentSettings, DEFAULT_APPOINTMENT_SETTINGS, WEEKDAYS } from './appointments.schemas.js';
+
+export type Slot = { start: string; end: string; capacity: number; free: number };
+
+/** Minutes the time zone is ahead of UTC at an instant (Asia/Jakarta: 420). */
+function offsetMinutes(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(instant));
+  const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  return (Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute')) - Math.floor(instant / 60_000) * 60_000) / 60_000;
+}
+
+/** The UTC instant (ISO) of a wall-clock time on a date in a time zone. */
+export function zonedInstant(ymd: string, hhmm: string, timeZone: string): string {
+  const naive = Date.parse(`${ymd}T${hhmm}:00.000Z`);
+  let t = naive - offsetMinutes(naive, timeZone) * 60_000;
+  t = naive - offsetMinutes(t, timeZone) * 60_000;
+  return new Date(t).toISOString();
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const fromMinutes = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/**
+ * The slot starts (UTC ISO) of the office's opening hours on the given local dates: none at the
+ * weekend (unless the office opens then), on a holiday, or at or before `now`.
+ */
+export function slotStarts(input: { settings: AppointmentSettings; timeZone: string; dates: string[]; holidays: ReadonlySet<string>; now: string }): string[] {
+  const out: string[] = [];
+  for (const ymd of input.dates) {
+    if (input.holidays.has(ymd)) continue;
+    const day = WEEKDAYS[new Date(`${ymd}T00:00:00Z`).getUTCDay()]!;
+    for (const interval of input.settings.hours[day] ?? []) {
+      const end = toMinutes(interval.to);
+      for (let m = toMinutes(interval.from); m + input.settings.slotMinutes <= end; m += input.settings.slotMinutes) {
+        const start = zonedInstant(ymd, fromMinutes(m), input.timeZone);
+        if (start > input.now) out.push(start);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Appointments, first step (issue 11): each office's service groups and hours, the free slots, and
+ * booking and cancelling with or without an account. The capacity is the database's to enforce
+ * (appointments.repository.ts takePlace). Citizens act anonymously with the booking code, so these
+ * operations need no permission; an officer booking for a caller comes with a later step.
+ */
+export function createAppointmentService(deps: { db: Db; clock: Clock; holidays: HolidayService; catalogue: CatalogueService }) {
+  const { db, clock } = deps;
+
+  async function settingsFor(tenantId: string): Promise<AppointmentSettings> {
+    return (await findAppointmentSettings(db, tenantId)) ?? DEFAULT_APPOINTMENT_SETTINGS;
+  }
+
+  /** Gives the office the default settings if it has none (ensureOffice); never over the office's own. */
+  async function seedDefaults(tenantId: string): Promise<boolean> {
+    return insertAppointmentSettingsIfMissing(db, tenantId, DEFAULT_APPOINTMENT_SETTINGS, isoNow(clock));
+  }
+
+  function serviceOf(settings: AppointmentSettings, code: string, lang: Lang) {
+    const service = settings.services.find((s) => s.code === code.toUpperCase());
+    if (!service) {
+      throw new AppError('invalid_input', `unknown service group ${code}`, {
+        fields: [{ field: 'service', code: 'invalid_option', message: `Choose one of ${settings.services.map((s) => s.code).join(', ')}` }],
+      });
+    }
+    return { code: service.code, name: service.name[lang] };
+  }
+
+  async function listSlots(input: { tenant: Tenant; service: string; from: string; days: number; lang: Lang }) {
+    const settings = await settingsFor(input.tenant.id);
+    const service = serviceOf(settings, input.service, input.lang);
+    const dates = Array.from({ length: input.days }, (_, i) => addDays(input.from, i));
+    const holidays = await deps.holidays.forTenant(input.tenant.id);
+    const starts = slotStarts({ settings, timeZone: input.tenant.time_zone, dates, holidays, now: isoNow(clock) });
+    const booked = starts.length
+      ? await bookedPerSlot(db, { tenantId: input.tenant.id, serviceCode: service.code, from: starts[0]!, to: addMinutes(starts.at(-1)!, 1) })
+      : new Map<string, number>();
+    const slots: Slot[] = starts.map((start) => ({
+      start,
+      end: addMinutes(start, settings.slotMinutes),
+      capacity: settings.capacity,
+      free: Math.max(0, settings.capacity - (booked.get(start) ?? 0)),
+    }));
+    return { service, timeZone: input.tenant.time_zone, slots };
+  }
+
+  const unavailable = (why: string) => new AppError('slot_unavailable', why);
+
+  async function book(input: {
+    tenant: Tenant;
+    actor: Actor | null;
+    service: string;
+    start: string;
+    name: string;
+    whatsapp: string;
+    permitTypeCode?: string | undefined;
+    lang: Lang;
+  }) {
+    const phone = normalisePhone(input.whatsapp);
+    if (!phone) {
+      throw new AppError('invalid_input', 'not a mobile number', {
+        fields: [{ field: 'whatsapp', code: 'invalid_phone', message: 'Enter a real mobile number' }],
+      });
+    }
+    const settings = await settingsFor(input.tenant.id);
+    const service = serviceOf(settings, input.service, input.lang);
+    if (input.permitTypeCode) {
+      try {
+        await deps.catalogue.getPermitType({ tenantId: input.tenant.id, code: input.permitTypeCode });
+      } catch {
+        throw new AppError('invalid_input', 'unknown permit type', {
+          fields: [{ field: 'permitTypeCode', code: 'invalid_option', message: 'Choose one of the permit types' }],
+        });
+      }
+    }
+    const start = new Date(Date.parse(input.start)).toISOString();
+    const ymd = localDate(start, input.tenant.time_zone);
+    const now = isoNow(clock);
+    if (start <= now) throw unavailable('the slot has begun or is over');
+    const offered = slotStarts({ settings, timeZone: input.tenant.time_zone, dates: [ymd], holidays: await deps.holidays.forTenant(input.tenant.id), now });
+    if (!offered.includes(start)) throw unavailable('no such slot: closed, a holiday, or not a slot start');
+    const code = readableCode(8);
+    const row = await db.transaction().execute(async (trx) => {
+      const taken = await takePlace(trx, { tenantId: input.tenant.id, serviceCode: service.code, startsAt: start, capacity: settings.capacity });
+      if (!taken) throw new AppError('slot_full', 'no free place left in the slot');
+      const seq = await nextAppointmentSequence(trx, input.tenant.id, ymd);
+      const appointment: Appointment = {
+        id: randomUUID(),
+        tenant_id: input.tenant.id,
+        number: `${input.tenant.code}-APT-${ymd.replaceAll('-', '')}-${String(seq).padStart(4, '0')}`,
+        service_code: service.code,
+        starts_at: start,
+        ends_at: addMinutes(start, settings.slotMinutes),
+        name: input.name,
+        phone,
+        permit_type_code: input.permitTypeCode ?? null,
+        user_id: input.actor?.role === 'applicant' ? input.actor.userId : null,
+        code_hash: sha256Hex(code),
+        status: 'booked',
+        created_at: now,
+        cancelled_at: null,
+      };
+      await insertAppointment(trx, appointment);
+      return appointment;
+    });
+    return { appointment: row, service, code };
+  }
+
+  /** The booking, for whoever holds its code; a wrong code is the same 404 as an unknown number. */
+  async function find(input: { tenant: Tenant; number: string; code: string }): Promise<Appointment> {
+    const row = await findAppointmentByNumber(db, input.tenant.id, input.number);
+    if (!row || row.code_hash !== sha256Hex(input.code.trim().toUpperCase())) throw new AppError('not_found', 'no such booking, or the code does not fit');
+    return row;
+  }
+
+  async function get(input: { tenant: Tenant; number: string; code: string; lang: Lang }) {
+    const row = await find(input);
+    // A service group the office removed since keeps its code as its name.
+    const service = (await settingsFor(input.tenant.id)).services.find((s) => s.code === row.service_code);
+    return { appointment: row, service: { code: row.service_code, name: service?.name[input.lang] ?? row.service_code } };
+  }
+
+  /** Cancels a booking and gives its place back, in one transaction. */
+  async function cancel(input: { tenant: Tenant; number: string; code: string; lang: Lang }) {
+    const row = await find(input);
+    if (row.status !== 'booked') throw new AppError('invalid_state', 'the booking is already cancelled');
+    const now = isoNow(clock);
+    if (row.starts_at <= now) throw new AppError('invalid_state', 'the slot has begun or is over');
+    await db.transaction().execute(async (trx) => {
+      if (!(await markCancelled(trx, row.id, now))) throw new AppError('invalid_state', 'the booking is already cancelled');
+      await releasePlace(trx, { tenantId: row.tenant_id, serviceCode: row.service_code, startsAt: row.starts_at });
+    });
+    return get(input);
+  }
+
+  return { seedDefaults, settingsFor, listSlots, book, get, cancel };
+}
+export type AppointmentService = ReturnType<typeof createAppointmentService>;
