@@ -1,3 +1,4 @@
+import pino from 'pino';
 import compress from '@fastify/compress';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -38,6 +39,39 @@ const MAX_INPUT_DEPTH = 32;
 
 /** Log redaction: no password, token, NIK or tracking code ever reaches the logs (SECURITY.md, UU PDP). */
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.nik', '*.token', '*.trackingCode'];
+
+/**
+ * The process's logger: redacted as above, and a request is logged by its path only. A query string
+ * can carry a secret (a booking code, a set-up token in a mistyped link), so its values never reach
+ * the log: `?code=…` is written `?code=[redacted]`.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): FastifyBaseLogger {
+  const options: pino.LoggerOptions = {
+    level,
+    redact: { paths: LOG_REDACT, censor: '[redacted]' },
+    serializers: {
+      req: (req: { method?: string; url?: string; hostname?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+        method: req.method,
+        url: redactQuery(req.url ?? ''),
+        host: req.hostname,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+function redactQuery(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = url
+    .slice(q + 1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => `${pair.split('=')[0]}=[redacted]`);
+  return `${url.slice(0, q)}?${names.join('&')}`;
+}
 
 /**
  * Builds the HTTP application around already-created services; `listen()` is the caller's business

@@ -1,5 +1,4 @@
-import pino from 'pino';
-import { LOG_REDACT, createApp } from './app.js';
+import { createApp, createLogger } from './app.js';
 import { countApplications, prepareOffices } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
@@ -20,7 +19,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = pino({ level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } });
+  const logger = createLogger(config.logLevel);
   const db = createDatabase(config.database);
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
