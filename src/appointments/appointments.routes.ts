@@ -30,6 +30,8 @@ export function appointmentRoutes(app: FastifyInstance, services: Services): voi
   });
 
   r.post('/api/v1/appointments', {
+    // Until the WhatsApp number is checked by code, this is what keeps one address from filling the office's slots.
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       operationId: 'bookAppointment',
       tags: ['Appointments'],

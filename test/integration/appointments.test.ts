@@ -33,8 +33,18 @@ describe.each(DIALECTS)('appointments (%s)', (dialect) => {
     expect(res.statusCode, res.body).toBe(200);
     return json<Slots>(res);
   };
-  const book = (payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
-    ctx.app.inject({ method: 'POST', url: '/api/v1/appointments', headers, payload });
+  // Each booking from its own address (bookings are limited to 10 a minute per address) unless one is given.
+  let addresses = 0;
+  const book = (payload: Record<string, unknown>, headers: Record<string, string> = {}, remoteAddress?: string) => {
+    addresses++;
+    return ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/appointments',
+      headers,
+      payload,
+      remoteAddress: remoteAddress ?? `10.${Math.floor(addresses / 65536) % 256}.${Math.floor(addresses / 256) % 256}.${addresses % 256}`,
+    });
+  };
   const booking = (over: Record<string, unknown> = {}) => ({
     service: 'KONSULTASI',
     start: MONDAY_0800_WIB,
@@ -174,6 +184,15 @@ describe.each(DIALECTS)('appointments (%s)', (dialect) => {
     expect(res.statusCode, res.body).toBe(201);
     const row = await ctx.db.selectFrom('appointments').select(['user_id', 'phone']).where('number', '=', json<Booking>(res).number).executeTakeFirstOrThrow();
     expect(row).toEqual({ user_id: applicant.userId, phone: '+6281234567890' });
+  });
+
+  it('takes at most 10 bookings a minute from one address: the 11th gets 429 and books nothing', async () => {
+    const from = '192.0.2.77';
+    const answers = [];
+    for (let i = 0; i < 11; i++) answers.push(await book(booking({ start: '2026-11-23T03:00:00.000Z', whatsapp: `0813000077${String(10 + i)}` }), {}, from));
+    expect(answers.slice(0, 10).map((r) => r.statusCode)).toEqual(Array(10).fill(201));
+    expect(answers[10]!.statusCode).toBe(429);
+    expect(await ctx.db.selectFrom('appointments').select('id').where('starts_at', '=', '2026-11-23T03:00:00.000Z').execute()).toHaveLength(10);
   });
 
   it('turns away bad bookings with a 4xx and changes nothing', async () => {

@@ -91,6 +91,7 @@ const RATE_LIMIT: Partial<Record<Op, number>> = {
   searchRegistry: 60,
   exportRegistryJson: 10,
   exportRegistryCsv: 10,
+  bookAppointment: 10,
   getAppointment: 30,
   cancelAppointment: 30,
 };
