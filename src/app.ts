@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { applicationRoutes } from './applications/applications.routes.js';
 import { appointmentRoutes } from './appointments/appointments.routes.js';
+import { queueRoutes } from './queue/queue.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { setupLinkPages } from './auth/setup-link.pages.js';
 import { catalogueRoutes } from './catalogue/catalogue.routes.js';
@@ -165,6 +166,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   feeRoutes(app, services);
   trackingRoutes(app, services);
   appointmentRoutes(app, services);
+  queueRoutes(app, services);
   signingRoutes(app, services);
   permitRoutes(app, services);
   notificationRoutes(app, services);

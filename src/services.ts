@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { recordComputedFee } from './applications/action-effects.js';
 import { createApplicationService } from './applications/applications.service.js';
 import { createAppointmentService } from './appointments/appointments.service.js';
+import { createQueueService } from './queue/queue.service.js';
 import { auditCheckpointsJob } from './audit/audit.jobs.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createRefusalLog } from './audit/refusals.js';
@@ -73,6 +74,7 @@ export function createServices(input: {
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
   const appointments = createAppointmentService({ db, clock, holidays, catalogue });
+  const queue = createQueueService({ db, clock, holidays, appointments });
   const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
   const notes = createNoteService({ db, clock });
   const assignment = createAssignmentService({ db, clock, catalogue });
@@ -133,6 +135,7 @@ export function createServices(input: {
     documents,
     tracking,
     appointments,
+    queue,
     notifications,
     tenants,
     staff,

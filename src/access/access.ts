@@ -51,6 +51,8 @@ export type Permission =
   | 'permit.renew'
   /** At the counter: move a NIK another account registered to the person whose KTP was checked. */
   | 'account.resolveNik'
+  /** At the counters: call the next queue ticket and record what happens to it (start, complete, no-show …). */
+  | 'queue.serve'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
@@ -196,6 +198,7 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'permit.renew':
       return when(actor.role === 'applicant');
     case 'account.resolveNik':
+    case 'queue.serve':
       return when(actor.role === 'front_desk' || actor.role === 'admin');
     case 'system.overdueScan':
     case 'system.expiryReminders':

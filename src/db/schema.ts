@@ -471,10 +471,55 @@ export interface AppointmentsTable {
 }
 export type Appointment = Selectable<AppointmentsTable>;
 
+/** One service group's ticket counter for an office-local day (migration 0019): incremented in each ticket's transaction. */
+export interface QueueCountersTable {
+  tenant_id: string;
+  service_code: string;
+  /** The office-local date, YYYY-MM-DD. */
+  day: string;
+  last_number: number;
+}
+
+export type QueueStatus = 'waiting' | 'called' | 'skipped' | 'serving' | 'completed' | 'no_show';
+
+/** A queue ticket (migration 0019, src/queue/). The id is the visitor's capability for their ticket page. */
+export interface QueueTicketsTable {
+  id: string;
+  tenant_id: string;
+  service_code: string;
+  day: string;
+  seq: number;
+  /** the service group's prefix and the day's number. */
+  number: string;
+  appointment_number: string | null;
+  status: QueueStatus;
+  counter: string | null;
+  issued_at: string;
+  called_at: string | null;
+  updated_at: string;
+}
+export type QueueTicket = Selectable<QueueTicketsTable>;
+
+/** One timestamped action on a ticket (issue, call, start, complete, no_show, recall, skip). */
+export interface QueueEventsTable {
+  id: string;
+  tenant_id: string;
+  ticket_id: string;
+  action: string;
+  from_status: string | null;
+  to_status: string;
+  counter: string | null;
+  actor_id: string | null;
+  at: string;
+}
+
 export interface Database {
   appointment_settings: AppointmentSettingsTable;
   appointment_slots: AppointmentSlotsTable;
   appointments: AppointmentsTable;
+  queue_counters: QueueCountersTable;
+  queue_tickets: QueueTicketsTable;
+  queue_events: QueueEventsTable;
   whatsapp_inbound: WhatsAppInboundTable;
   setup_links: SetupLinksTable;
   permits: PermitsTable;

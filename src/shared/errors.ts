@@ -50,6 +50,12 @@ export const ERROR_CODES = {
   slot_full: 409,
   /** No appointment slot starts then: the past, outside opening hours, a holiday, or not a slot start. */
   slot_unavailable: 422,
+  /** No queue of that service group at this office (queue tickets). */
+  queue_service_unknown: 422,
+  /** The office is not open now (its appointment hours, a holiday): no queue tickets. */
+  queue_closed: 422,
+  /** Nobody is waiting in that service group's queue today. */
+  queue_empty: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

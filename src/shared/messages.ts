@@ -124,6 +124,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
       detail: 'The office does not serve at this time: it has passed, is outside opening hours, or is a holiday. Choose one of the listed free slots.',
     },
   },
+  queue_service_unknown: {
+    id: { title: 'Layanan tidak dikenal', detail: 'Kantor ini tidak memiliki antrean untuk layanan tersebut. Pilih salah satu layanan yang tersedia.' },
+    en: { title: 'Unknown service', detail: 'This office has no queue for that service. Choose one of the services offered.' },
+  },
+  queue_closed: {
+    id: { title: 'Antrean tutup', detail: 'Kantor tidak melayani saat ini: di luar jam buka atau hari libur. Silakan datang kembali pada jam buka.' },
+    en: { title: 'Queue closed', detail: 'The office is not serving now: it is outside opening hours or a holiday. Please come back during opening hours.' },
+  },
+  queue_empty: {
+    id: { title: 'Tidak ada yang menunggu', detail: 'Tidak ada tiket yang menunggu untuk layanan ini hari ini.' },
+    en: { title: 'Nobody waiting', detail: 'No ticket is waiting for this service today.' },
+  },
 };
 
 export function fillTemplate(template: string, params: Record<string, string | number> = {}): string {

@@ -962,6 +962,8 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         listApplicationMessages: {},
         listFailedMessages: {},
         resendMessage: {},
+        callNextTicket: { payload: { service: 'KONSULTASI', counter: 'Loket 1' } },
+        updateQueueTicket: { payload: { action: 'start' } },
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
@@ -988,6 +990,8 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'bookAppointment',
           'getAppointment',
           'cancelAppointment',
+          'issueQueueTicket',
+          'getQueueTicket',
         ]),
       );
       const before = await snapshot(ctx, id);

@@ -77,6 +77,10 @@ const OPERATIONS = [
   'bookAppointment',
   'getAppointment',
   'cancelAppointment',
+  'issueQueueTicket',
+  'getQueueTicket',
+  'callNextTicket',
+  'updateQueueTicket',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -94,6 +98,7 @@ const RATE_LIMIT: Partial<Record<Op, number>> = {
   bookAppointment: 10,
   getAppointment: 30,
   cancelAppointment: 30,
+  issueQueueTicket: 60,
 };
 
 type Person = { token: string; userId: string; email: string; password: string; actor: Actor };
@@ -203,6 +208,10 @@ const DEFAULT_WHO: Record<Op, Who> = {
   bookAppointment: 'anonymous',
   getAppointment: 'anonymous',
   cancelAppointment: 'anonymous',
+  issueQueueTicket: 'anonymous',
+  getQueueTicket: 'anonymous',
+  callNextTicket: 'admin',
+  updateQueueTicket: 'admin',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -1506,6 +1515,86 @@ const CASES: Case[] = [
       ['a code that is a number', '/api/v1/appointments/MLG-APT-20261123-0001/cancel', { code: 12345678 }, 400],
     ] as const
   ).map(([name, url, body, status]): Case => ({ op: 'cancelAppointment', name, send: () => ({ method: 'POST', url, ...asJson(body) }), status })),
+
+  // ── issueQueueTicket / getQueueTicket (public) / callNextTicket / updateQueueTicket (counter staff) ──
+  ...jsonBodyCases(
+    'issueQueueTicket',
+    'POST',
+    () => '/api/v1/queue/tickets',
+    () => ({ service: 'KONSULTASI' }),
+  ),
+  ...(
+    [
+      ['no service group', {}, 400, { service: 'required' }],
+      ['an unknown service group', { service: 'PIJAT' }, 422, { service: 'invalid_option' }],
+      ['the service as a number', { service: 7 }, 400, undefined],
+      ['a 100 000-character service', { service: HUGE }, 400, { service: 'too_long' }],
+      ['a booking number in the wrong form', { service: 'KONSULTASI', appointmentNumber: '12345' }, 400, undefined],
+      [
+        'a booking number that does not exist',
+        { service: 'KONSULTASI', appointmentNumber: 'MLG-APT-20261123-9999' },
+        400,
+        { appointmentNumber: 'invalid_option' },
+      ],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'issueQueueTicket',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/queue/tickets', ...asJson(body) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...(
+    [
+      ['not a UUID', '/api/v1/queue/tickets/A-001', 400],
+      ['a path traversal', '/api/v1/queue/tickets/..%2F..%2Fetc%2Fpasswd', [400, 404]],
+      ['a UUID that does not exist', `/api/v1/queue/tickets/${MISSING_ID}`, 404],
+      ['an SQL fragment', `/api/v1/queue/tickets/${encodeURIComponent("1' OR '1'='1")}`, 400],
+      ['a NUL byte', '/api/v1/queue/tickets/%00', 400],
+      ['100 000 characters', `/api/v1/queue/tickets/${HUGE}`, [400, 404, 414]],
+    ] as const
+  ).map(([name, url, status]): Case => ({ op: 'getQueueTicket', name, send: () => ({ method: 'GET', url }), status })),
+  ...jsonBodyCases(
+    'callNextTicket',
+    'POST',
+    () => '/api/v1/queue/call-next',
+    () => ({ service: 'KONSULTASI', counter: 'Loket 1' }),
+  ),
+  ...(
+    [
+      ['no counter', { service: 'KONSULTASI' }, 400, { counter: 'required' }],
+      ['an unknown service group', { service: 'PIJAT', counter: 'Loket 1' }, 422, { service: 'invalid_option' }],
+      ['a 100 000-character counter', { service: 'KONSULTASI', counter: HUGE }, 400, { counter: 'too_long' }],
+      ['nobody waiting', { service: 'KONSULTASI', counter: 'Loket 1' }, 409, undefined],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'callNextTicket',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/queue/call-next', ...asJson(body) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'callNextTicket',
+    name: 'an applicant calling tickets',
+    who: 'applicant',
+    send: () => ({ method: 'POST', url: '/api/v1/queue/call-next', ...asJson({ service: 'KONSULTASI', counter: 'Loket 1' }) }),
+    status: 403,
+  },
+  ...jsonBodyCases(
+    'updateQueueTicket',
+    'POST',
+    () => `/api/v1/queue/tickets/${MISSING_ID}/events`,
+    () => ({ action: 'start' }),
+  ),
+  ...(
+    [
+      ['an action it does not know', `/api/v1/queue/tickets/${MISSING_ID}/events`, { action: 'transfer' }, 400],
+      ['no action', `/api/v1/queue/tickets/${MISSING_ID}/events`, {}, 400],
+      ['a ticket id that is not a UUID', '/api/v1/queue/tickets/A-001/events', { action: 'start' }, 400],
+      ['a ticket that does not exist', `/api/v1/queue/tickets/${MISSING_ID}/events`, { action: 'start' }, 404],
+    ] as const
+  ).map(([name, url, body, status]): Case => ({ op: 'updateQueueTicket', name, send: () => ({ method: 'POST', url, ...asJson(body) }), status })),
 ];
 
 let registrations = 0;
@@ -1539,6 +1628,9 @@ async function persistentState(ctx: TestContext) {
     'receipts',
     'appointments',
     'appointment_slots',
+    'queue_counters',
+    'queue_tickets',
+    'queue_events',
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables)

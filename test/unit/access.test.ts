@@ -44,6 +44,7 @@ describe('the access policy, role by role', () => {
     for (const p of ['permit.revoke', 'permit.reissue'] as const) expect(answers(p, office), p).toEqual(only('head'));
     expect(answers('permit.renew', office)).toEqual(only('applicant'));
     expect(answers('account.resolveNik', office)).toEqual(only('front_desk', 'admin'));
+    expect(answers('queue.serve', office)).toEqual(only('front_desk', 'admin'));
     for (const p of ['fee.assess', 'note.add', 'note.readInternal', 'application.assign'] as const) expect(answers(p, office), p).toEqual(only(...STAFF));
     expect(answers('document.review', office)).toEqual(only('verifier', 'technical'));
     expect(answers('inspection.record', office)).toEqual(only('technical'));

@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { requireActor } from '../http/context.js';
+import { problemResponses } from '../http/common.schemas.js';
+import type { Services } from '../services.js';
+import { languageFrom } from '../shared/messages.js';
+import { callNextBody, eventBody, issueBody, ticketParams, ticketSchema } from './queue.schemas.js';
+
+const bearer = [{ bearer: [] }];
+
+/**
+ * The queue over the JSON API, first step: a ticket (anonymous, as the kiosk will ask), the ticket by its
+ * id (the visitor's page), and the counters' call-next and actions (`queue.serve`).
+ */
+export function queueRoutes(app: FastifyInstance, services: Services): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/api/v1/queue/tickets', {
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'issueQueueTicket',
+      tags: ['Queue'],
+      summary: 'Public (the kiosk): a queue ticket for a service group, numbered per day (A-001); 422 outside opening hours or for an unknown service',
+      body: issueBody,
+      response: { 201: ticketSchema, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const ticket = await services.queue.issueTicket({ tenant: request.tenant, ...request.body, lang: languageFrom(request.headers['accept-language']) });
+      return reply.code(201).send(ticket);
+    },
+  });
+
+  r.get('/api/v1/queue/tickets/:id', {
+    schema: {
+      operationId: 'getQueueTicket',
+      tags: ['Queue'],
+      summary: 'Public: a ticket by its id (the visitor’s page): status, position among those waiting, counter when called',
+      params: ticketParams,
+      response: { 200: ticketSchema, ...problemResponses },
+    },
+    handler: async (request) =>
+      services.queue.getTicket({ tenant: request.tenant, id: request.params.id, lang: languageFrom(request.headers['accept-language']) }),
+  });
+
+  r.post('/api/v1/queue/call-next', {
+    schema: {
+      operationId: 'callNextTicket',
+      tags: ['Queue'],
+      summary: 'Counter staff: call the oldest waiting ticket of a service group to a counter; 409 queue_empty when nobody waits',
+      security: bearer,
+      body: callNextBody,
+      response: { 200: ticketSchema, ...problemResponses },
+    },
+    handler: async (request) =>
+      services.queue.callNext({
+        actor: requireActor(request, 'queue.serve'),
+        tenant: request.tenant,
+        ...request.body,
+        lang: languageFrom(request.headers['accept-language']),
+      }),
+  });
+
+  r.post('/api/v1/queue/tickets/:id/events', {
+    schema: {
+      operationId: 'updateQueueTicket',
+      tags: ['Queue'],
+      summary: 'Counter staff: start, complete, no-show, recall or skip a called ticket (a timestamped event); 409 when its status does not allow it',
+      security: bearer,
+      params: ticketParams,
+      body: eventBody,
+      response: { 200: ticketSchema, ...problemResponses },
+    },
+    handler: async (request) =>
+      services.queue.updateTicket({
+        actor: requireActor(request, 'queue.serve'),
+        tenant: request.tenant,
+        id: request.params.id,
+        action: request.body.action,
+        lang: languageFrom(request.headers['accept-language']),
+      }),
+  });
+}

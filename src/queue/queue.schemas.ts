@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+// ── API shapes ─────────────────────────────────────────────────────────────────────────────────────
+const serviceCode = z.string().trim().min(1).max(30);
+
+export const issueBody = z.strictObject({
+  service: serviceCode,
+  /** The visitor's booking, when they have one (MLG-APT-20261123-0007); checking in at the slot time comes later. */
+  appointmentNumber: z
+    .string()
+    .trim()
+    .regex(/^[A-Z0-9]{2,10}-APT-\d{8}-\d{4,6}$/)
+    .optional(),
+});
+export const ticketParams = z.strictObject({ id: z.uuid({ message: 'must be a ticket id like 0f8fad5b-d9cb-469f-a165-70867728950e' }) });
+export const callNextBody = z.strictObject({ service: serviceCode, counter: z.string().trim().min(1).max(30) });
+
+export const QUEUE_ACTIONS = ['start', 'complete', 'no_show', 'recall', 'skip'] as const;
+export type QueueAction = (typeof QUEUE_ACTIONS)[number];
+export const eventBody = z.strictObject({ action: z.enum(QUEUE_ACTIONS) });
+
+export const ticketSchema = z
+  .object({
+    id: z.uuid().describe('The ticket id: the visitor’s ticket page (its QR) reads the ticket with it, so it is shown only to the visitor and staff'),
+    number: z.string().describe('A-001: the service group’s prefix and the day’s number'),
+    service: z.object({ code: z.string(), name: z.string() }),
+    day: z.string().describe('The office-local date the ticket is for'),
+    status: z.enum(['waiting', 'called', 'skipped', 'serving', 'completed', 'no_show']),
+    position: z.number().int().nullable().describe('Tickets waiting before this one in its service group; null once called'),
+    counter: z.string().nullable(),
+    issuedAt: z.string(),
+    calledAt: z.string().nullable(),
+    appointmentNumber: z.string().nullable(),
+  })
+  .meta({ id: 'QueueTicket' });
