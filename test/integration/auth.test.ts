@@ -3,10 +3,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, LOG_REDACT } from '../../src/app.js';
 import type { Actor } from '../../src/access/actor.js';
+import { createAuthService } from '../../src/auth/auth.service.js';
 import { sha256Hex } from '../../src/shared/crypto.js';
 import { AppError } from '../../src/shared/errors.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, type TestContext, uniqueNik, userWithToken } from '../helpers/context.js';
+import { hookedDatabase } from '../helpers/hooked-database.js';
 import { PageClient } from '../helpers/pages.js';
 
 type Problem = { type: string; title: string; status: number; detail: string; code: string; errors?: { field: string; code: string; message: string }[] };
@@ -158,12 +160,23 @@ describe.each(DIALECTS)('registration (%s)', (dialect) => {
     const one = { ...base(), phone: phone() };
     const other = { ...base(), phone: phone(), [raced]: one[raced] };
     const before = await counts(ctx);
-    // Both pass the look-up for an existing account before either writes (hashing the password takes
-    // far longer than the look-up), so the database's constraint decides who loses. On PostgreSQL the
-    // pool first gets connections to spare: a look-up that had to open one on a busy machine could
-    // otherwise come after the other registration's write, and the test would race the pool, not the rows.
-    await Promise.all(Array.from({ length: 4 }, () => ctx.db.selectFrom('users').select('id').limit(1).execute()));
-    const results = await Promise.allSettled([one, other].map((r) => ctx.services.auth.registerApplicant({ tenantId: ctx.tenant.id, ...r, consent: true })));
+    // Both must pass the look-up for an existing account before either writes, so that the database's
+    // constraint decides who loses. On SQLite the one connection runs them in that order anyway; on
+    // PostgreSQL a busy machine could let one registration write before the other looked, so there
+    // no registration writes until both have looked (the database and the code stay real).
+    let lookups = 0;
+    let bothLooked!: () => void;
+    const looked = new Promise<void>((resolve) => (bothLooked = resolve));
+    const hooked =
+      dialect === 'postgres'
+        ? hookedDatabase(ctx, async (statement) => {
+            if (/^select "email", "phone", "nik_index" from "users"/i.test(statement) && ++lookups === 2) bothLooked();
+            if (/^insert into "users"/i.test(statement)) await looked;
+          })
+        : null;
+    const service = hooked ? createAuthService({ db: hooked, clock: ctx.clock, dataKey: ctx.services.config.dataEncryptionKey }) : ctx.services.auth;
+    const results = await Promise.allSettled([one, other].map((r) => service.registerApplicant({ tenantId: ctx.tenant.id, ...r, consent: true })));
+    await hooked?.destroy();
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r) => r.status === 'rejected');
     expect(lost?.reason).toBeInstanceOf(AppError);
