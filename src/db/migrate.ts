@@ -55,6 +55,12 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Brings the schema to exactly `name` (tests that check a migration against data written before it). */
+export async function migrateTo(db: Db, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
+}
+
 /** Undoes every migration, newest first (npm run seed rebuilds from nothing). */
 export async function migrateToNothing(db: Db): Promise<void> {
   const { error } = await new Migrator({ db, provider }).migrateTo(NO_MIGRATIONS);
