@@ -513,7 +513,34 @@ export interface QueueEventsTable {
   at: string;
 }
 
+/** The door a contact came through (migration 0020, src/contacts/). */
+export type ContactKind = 'help_request' | 'booking' | 'queue_ticket' | 'parcel' | 'application';
+
+/**
+ * One contact of a citizen with the office (migration 0020): written in the contact's own transaction by
+ * `recordContact`. `channel` is the door's own word: online, walk_in, courier, assisted, whatsapp, instagram,
+ * facebook, phone, email, web, kiosk, front_desk. `label` is a short, non-personal description for the
+ * office's history view (a booking number, a ticket number, a parcel's courier and tracking number).
+ */
+export interface ContactsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string | null;
+  /** Normalised (normalisePhone), or null. */
+  phone: string | null;
+  /** Lower-cased, or null. */
+  email: string | null;
+  kind: ContactKind;
+  channel: string;
+  /** The id of the booking, ticket, parcel, help request or application. */
+  ref_id: string;
+  label: string;
+  at: string;
+}
+export type Contact = Selectable<ContactsTable>;
+
 export interface Database {
+  contacts: ContactsTable;
   appointment_settings: AppointmentSettingsTable;
   appointment_slots: AppointmentSlotsTable;
   appointments: AppointmentsTable;
