@@ -91,3 +91,9 @@ export async function markCancelled(trx: Db, id: string, now: string): Promise<b
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
+
+/** Marks a booking checked in at the office; false when it was not booked any more (cancelled, or checked in meanwhile). */
+export async function markCheckedIn(db: Db, id: string): Promise<boolean> {
+  const res = await db.updateTable('appointments').set({ status: 'checked_in' }).where('id', '=', id).where('status', '=', 'booked').executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

@@ -76,7 +76,7 @@ export const codeBody = z.strictObject({ code: z.string().trim().min(4).max(20) 
 
 export const appointmentSchema = z.object({
   number: z.string(),
-  status: z.enum(['booked', 'cancelled']),
+  status: z.enum(['booked', 'cancelled', 'checked_in']),
   service: z.object({ code: z.string(), name: z.string() }),
   start: z.string(),
   end: z.string(),

@@ -16,6 +16,7 @@ import {
   insertAppointment,
   insertAppointmentSettingsIfMissing,
   markCancelled,
+  markCheckedIn,
   nextAppointmentSequence,
   releasePlace,
   takePlace,
@@ -195,7 +196,7 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
   /** Cancels a booking and gives its place back, in one transaction. */
   async function cancel(input: { tenant: Tenant; number: string; code: string; lang: Lang }) {
     const row = await find(input);
-    if (row.status !== 'booked') throw new AppError('invalid_state', 'the booking is already cancelled');
+    if (row.status !== 'booked') throw new AppError('invalid_state', `the booking is ${row.status}, not booked`);
     const now = isoNow(clock);
     if (row.starts_at <= now) throw new AppError('invalid_state', 'the slot has begun or is over');
     await db.transaction().execute(async (trx) => {
@@ -205,6 +206,19 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     return get(input);
   }
 
-  return { seedDefaults, settingsFor, listSlots, book, get, cancel };
+  /**
+   * The visitor reports at the office with the booking pass (the queue's /antrian/lapor): moves the
+   * booking from booked to checked_in by a conditional update, so of two scans one wins. A wrong code
+   * is the same 404 as find(); a booking that is not booked (cancelled, already checked in) is 409.
+   */
+  async function checkIn(input: { tenant: Tenant; number: string; code: string }): Promise<Appointment> {
+    const row = await find(input);
+    if (row.status !== 'booked' || !(await markCheckedIn(db, row.id))) {
+      throw new AppError('invalid_state', `the booking is ${row.status === 'booked' ? 'checked_in' : row.status}, not booked`);
+    }
+    return { ...row, status: 'checked_in' };
+  }
+
+  return { seedDefaults, settingsFor, listSlots, book, get, cancel, checkIn };
 }
 export type AppointmentService = ReturnType<typeof createAppointmentService>;

@@ -465,7 +465,7 @@ export interface AppointmentsTable {
   user_id: string | null;
   /** SHA-256 of the booking code the citizen manages the booking with. */
   code_hash: string;
-  status: 'booked' | 'cancelled';
+  status: 'booked' | 'cancelled' | 'checked_in';
   created_at: string;
   cancelled_at: string | null;
 }
