@@ -21,6 +21,7 @@ import * as m0017 from './migrations/0017_appointments.js';
 import * as m0018 from './migrations/0018_early_statuses.js';
 import * as m0019 from './migrations/0019_queue.js';
 import * as m0020 from './migrations/0020_contacts.js';
+import * as m0023 from './migrations/0023_parcels.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0018_early_statuses': m0018,
   '0019_queue': m0019,
   '0020_contacts': m0020,
+  '0023_parcels': m0023,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -539,8 +539,61 @@ export interface ContactsTable {
 }
 export type Contact = Selectable<ContactsTable>;
 
+/** Which way a parcel went (migration 0023, src/parcels/): papers in from a citizen, or the permit / papers out to them. */
+export type ParcelDirection = 'in' | 'out';
+/** What an outgoing parcel holds. */
+export type ParcelContents = 'permit' | 'returned_papers';
+
+/** A courier parcel in or out (migration 0023, src/parcels/). */
+export interface ParcelsTable {
+  id: string;
+  tenant_id: string;
+  direction: ParcelDirection;
+  company: string;
+  /** The company lower-cased, for the uniqueness of (company, tracking number). */
+  company_key: string;
+  /** Upper-cased, without spaces. */
+  tracking_number: string;
+  /** In: who sent it, as written on the parcel. */
+  sender_name: string | null;
+  /** In: the sender's WhatsApp number (normalised) or email, where "your parcel was received" goes when the file has no other. */
+  sender_contact: string | null;
+  /** Out: what was sent. */
+  contents: ParcelContents | null;
+  /** In: the permit type the papers are for (the checklist's requirements). */
+  permit_type_code: string | null;
+  /** In: JSON [{ code, present }] against the permit type's requirements. */
+  checklist: string | null;
+  note: string | null;
+  application_id: string | null;
+  /** The receiving (in) or sending (out) officer. */
+  officer_id: string;
+  /** Received (in) or sent (out). */
+  at: string;
+  linked_at: string | null;
+  linked_by: string | null;
+  created_at: string;
+}
+export type Parcel = Selectable<ParcelsTable>;
+
+/** A photo of a parcel (migration 0023), kept in the documents storage by its sha256. */
+export interface ParcelPhotosTable {
+  id: string;
+  tenant_id: string;
+  parcel_id: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: string;
+  created_at: string;
+}
+export type ParcelPhoto = Selectable<ParcelPhotosTable>;
+
 export interface Database {
   contacts: ContactsTable;
+  parcels: ParcelsTable;
+  parcel_photos: ParcelPhotosTable;
   appointment_settings: AppointmentSettingsTable;
   appointment_slots: AppointmentSlotsTable;
   appointments: AppointmentsTable;
