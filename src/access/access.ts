@@ -53,6 +53,8 @@ export type Permission =
   | 'account.resolveNik'
   /** At the counters: call the next queue ticket and record what happens to it (start, complete, no-show …). */
   | 'queue.serve'
+  /** The help desk: read, answer, assign and close help requests, and turn one into an assisted draft. */
+  | 'helpdesk.manage'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
@@ -199,6 +201,7 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
       return when(actor.role === 'applicant');
     case 'account.resolveNik':
     case 'queue.serve':
+    case 'helpdesk.manage':
       return when(actor.role === 'front_desk' || actor.role === 'admin');
     case 'system.overdueScan':
     case 'system.expiryReminders':
