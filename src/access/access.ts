@@ -55,6 +55,8 @@ export type Permission =
   | 'queue.serve'
   /** The help desk: read, answer, assign and close help requests, and turn one into an assisted draft. */
   | 'helpdesk.manage'
+  /** At the front desk: log courier parcels in and out, link them to applications, read the parcel report. */
+  | 'parcels.manage'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
@@ -202,6 +204,7 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'account.resolveNik':
     case 'queue.serve':
     case 'helpdesk.manage':
+    case 'parcels.manage':
       return when(actor.role === 'front_desk' || actor.role === 'admin');
     case 'system.overdueScan':
     case 'system.expiryReminders':
