@@ -103,6 +103,8 @@ export function createApplicationService(deps: ApplicationDeps) {
     idempotencyKey?: string | undefined;
     /** A renewal opened from an issued permit (permits.service renew). */
     renewsPermitId?: string | undefined;
+    /** More writes that commit or roll back with the new file (a courier parcel linked to it, src/parcels/). */
+    alsoInTransaction?: ((trx: Db, app: Application) => Promise<void>) | undefined;
   }): Promise<{ application: Application; created: boolean }> {
     const { actor } = input;
     const office = { tenantId: actor.tenantId };
@@ -218,6 +220,7 @@ export function createApplicationService(deps: ApplicationDeps) {
           data: { permitCode: app.permit_code, channel, ...(app.renews_permit_id ? { renewsPermitId: app.renews_permit_id } : {}) },
           occurredAt: now,
         });
+        await input.alsoInTransaction?.(trx, app);
       });
     } catch (err) {
       // The same idempotency key sent twice at once: the unique constraint lets one through.
