@@ -38,6 +38,8 @@ export function createIntakeService(deps: { catalogue: CatalogueService; applica
     channelDetail?: string | undefined;
     applicantName: string;
     applicantContact?: string | undefined;
+    /** Writes that commit with the new file (a courier parcel linked to it, src/parcels/). */
+    alsoInTransaction?: Parameters<ApplicationService['createApplication']>[0]['alsoInTransaction'];
   }) {
     requireFrontDesk(input.actor);
     return (await applications.createApplication(input)).application;

@@ -136,6 +136,17 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Tidak ada yang menunggu', detail: 'Tidak ada tiket yang menunggu untuk layanan ini hari ini.' },
     en: { title: 'Nobody waiting', detail: 'No ticket is waiting for this service today.' },
   },
+  parcel_invalid: {
+    id: { title: 'Data kiriman belum benar', detail: 'Beberapa data kiriman belum benar. Periksa isian yang ditandai, lalu coba lagi.' },
+    en: { title: 'Parcel details not right', detail: 'Some of the parcel details are not right. Check the marked fields and try again.' },
+  },
+  parcel_duplicate: {
+    id: {
+      title: 'Kiriman sudah dicatat',
+      detail: 'Kiriman dengan jasa kurir dan nomor resi ini sudah dicatat. Cari kiriman itu di daftar kiriman.',
+    },
+    en: { title: 'Parcel logged already', detail: 'A parcel with this courier company and tracking number is logged already. Find it in the parcel list.' },
+  },
 };
 
 export function fillTemplate(template: string, params: Record<string, string | number> = {}): string {
