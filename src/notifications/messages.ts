@@ -39,6 +39,22 @@ export const messageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('application_returned'), params: z.object({ number: z.string(), nextStep: localised, link: z.string() }) }),
   z.object({ kind: z.literal('permit_issued'), params: z.object({ number: z.string(), permitNumber: z.string(), link: z.string() }) }),
   z.object({ kind: z.literal('new_message'), params: z.object({ number: z.string(), link: z.string() }) }),
+  /** A courier parcel linked to its file (src/parcels/); `number` is empty while the new file is not filed yet. */
+  z.object({
+    kind: z.literal('parcel_received'),
+    params: z.object({ company: z.string(), trackingNumber: z.string(), receivedOn: z.string(), number: z.string(), link: z.string() }),
+  }),
+  /** The permit or the papers sent back by courier (src/parcels/). */
+  z.object({
+    kind: z.literal('parcel_sent'),
+    params: z.object({
+      company: z.string(),
+      trackingNumber: z.string(),
+      contents: z.enum(['permit', 'returned_papers']),
+      number: z.string(),
+      link: z.string(),
+    }),
+  }),
   z.object({
     kind: z.literal('overdue'),
     params: z.object({ number: z.string(), permit: localised, used: z.number(), sla: z.number(), state: localised, link: z.string() }),
@@ -170,6 +186,42 @@ function texts(m: Message, lang: Language): Texts {
             subject: `Permit issued: ${p.permitNumber}`,
             email: `The permit for application ${p.number} has been issued as ${p.permitNumber}.\nDownload it at ${p.link}`,
             sms: `Izol: permit ${p.permitNumber} for ${p.number} has been issued.`,
+          };
+    }
+    case 'parcel_received': {
+      const p = m.params;
+      const next = id
+        ? p.number
+          ? `Nomor permohonan: ${p.number}. Lacak di ${p.link}`
+          : 'Nomor permohonan kami kirim setelah berkas Anda didaftarkan.'
+        : p.number
+          ? `Application number: ${p.number}. Track it at ${p.link}`
+          : 'We will send you the application number once your papers are registered.';
+      return id
+        ? {
+            subject: `Kiriman ${p.company} ${p.trackingNumber} diterima`,
+            email: `Kiriman Anda (${p.company}, resi ${p.trackingNumber}) sudah kami terima pada ${p.receivedOn}.\n${next}`,
+            sms: `Izol: kiriman ${p.company} ${p.trackingNumber} diterima ${p.receivedOn}.${p.number ? ` Permohonan ${p.number}.` : ''}`,
+          }
+        : {
+            subject: `Parcel ${p.company} ${p.trackingNumber} received`,
+            email: `We received your parcel (${p.company}, tracking number ${p.trackingNumber}) on ${p.receivedOn}.\n${next}`,
+            sms: `Izol: parcel ${p.company} ${p.trackingNumber} received ${p.receivedOn}.${p.number ? ` Application ${p.number}.` : ''}`,
+          };
+    }
+    case 'parcel_sent': {
+      const p = m.params;
+      const what = p.contents === 'permit' ? { id: 'Izin', en: 'The permit' } : { id: 'Berkas yang dikembalikan', en: 'The returned papers' };
+      return id
+        ? {
+            subject: `${p.number}: dikirim dengan ${p.company}`,
+            email: `${what.id} untuk permohonan ${p.number} sudah kami kirim dengan ${p.company}, nomor resi ${p.trackingNumber}.\nLihat di ${p.link}`,
+            sms: `Izol ${p.number}: ${what.id.toLowerCase()} dikirim, ${p.company} resi ${p.trackingNumber}.`,
+          }
+        : {
+            subject: `${p.number}: sent by ${p.company}`,
+            email: `${what.en} for application ${p.number} has been sent by ${p.company}, tracking number ${p.trackingNumber}.\nSee ${p.link}`,
+            sms: `Izol ${p.number}: ${what.en.toLowerCase()} sent, ${p.company} tracking ${p.trackingNumber}.`,
           };
     }
     case 'new_message': {

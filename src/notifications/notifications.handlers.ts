@@ -10,9 +10,10 @@ import type { OutboxTopic } from '../outbox/outbox.schemas.js';
 import type { OutboxHandler } from '../outbox/outbox.worker.js';
 import { findPermitById, listPermitsOfApplication } from '../permits/permits.repository.js';
 import { readableCode } from '../shared/crypto.js';
-import { type Clock, isoNow } from '../shared/time.js';
+import { type Clock, isoNow, localDate } from '../shared/time.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
+import { findParcel } from '../parcels/parcels.repository.js';
 import { stateOf } from '../workflow/workflow.engine.js';
 import { insertDelivery, messagePreferences, officeChannelOrder, type RouteEntry } from './deliveries.repository.js';
 import { type Channel, DEFAULT_CHANNEL_ORDER, type Language, type Message, renderMessage } from './messages.js';
@@ -32,6 +33,8 @@ export const NOTIFICATION_TOPICS = [
   'notify.one_time_code',
   'notify.contact_changed',
   'notify.registration_attempt',
+  'notify.parcel_received',
+  'notify.parcel_sent',
 ] as const satisfies readonly OutboxTopic[];
 export type NotificationTopic = (typeof NOTIFICATION_TOPICS)[number];
 export type NotificationHandlers = { [T in NotificationTopic]: OutboxHandler<T> };
@@ -196,6 +199,33 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       if (!to || permit.status !== 'valid' || !permit.valid_until) return;
       const link = `${await base(trx, row)}/permohonan/${app.id}`;
       await compose(trx, row, to, { kind: 'permit_expiring', params: { permitNumber: permit.number, title, validUntil: permit.valid_until, link } }, app.id);
+    },
+    // Courier parcels (src/parcels/): to the file's account, or the contact the front desk recorded.
+    'notify.parcel_received': async (trx, m, row) => {
+      const parcel = await findParcel(trx, row.tenant_id, m.parcelId);
+      if (!parcel?.application_id) return;
+      const app = await findApp(trx, row, parcel.application_id);
+      const to = await aboutFile(trx, row, app, null);
+      if (!to) return;
+      const tenant = await findTenantById(trx, row.tenant_id);
+      const params = {
+        company: parcel.company,
+        trackingNumber: parcel.tracking_number,
+        receivedOn: localDate(parcel.at, tenant?.time_zone ?? 'Asia/Jakarta'),
+        number: app.number ?? '',
+        link: `${await base(trx, row)}/lacak`,
+      };
+      await compose(trx, row, to, { kind: 'parcel_received', params }, app.id);
+    },
+    'notify.parcel_sent': async (trx, m, row) => {
+      const parcel = await findParcel(trx, row.tenant_id, m.parcelId);
+      if (!parcel?.application_id || !parcel.contents) return;
+      const app = await findApp(trx, row, parcel.application_id);
+      const to = await aboutFile(trx, row, app, null);
+      if (!to) return;
+      const link = `${await base(trx, row)}${to.userId ? `/permohonan/${app.id}` : '/lacak'}`;
+      const params = { company: parcel.company, trackingNumber: parcel.tracking_number, contents: parcel.contents, number: app.number ?? '', link };
+      await compose(trx, row, to, { kind: 'parcel_sent', params }, app.id);
     },
     'notify.account_registered': async (trx, m, row) => {
       const user = await findUser(trx, row, m.userId);

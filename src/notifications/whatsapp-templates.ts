@@ -112,6 +112,45 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     parameterNames: ['application number', 'application link'],
     parameters: (m) => [m.params.number, m.params.link],
   },
+  parcel_received: {
+    name: 'izol_kiriman_diterima',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Kiriman Anda ({{1}}, resi {{2}}) sudah kami terima pada {{3}}. {{4}}',
+      en: 'We received your parcel ({{1}}, tracking number {{2}}) on {{3}}. {{4}}',
+    },
+    parameterNames: ['courier company', 'tracking number', 'date received', 'application number and tracking link, or when it follows'],
+    parameters: (m, lang) => [
+      m.params.company,
+      m.params.trackingNumber,
+      m.params.receivedOn,
+      m.params.number
+        ? lang === 'id'
+          ? `Nomor permohonan: ${m.params.number}. Lacak di ${m.params.link}`
+          : `Application number: ${m.params.number}. Track it at ${m.params.link}`
+        : lang === 'id'
+          ? 'Nomor permohonan kami kirim setelah berkas Anda didaftarkan.'
+          : 'We will send you the application number once your papers are registered.',
+    ],
+  },
+  parcel_sent: {
+    name: 'izol_kiriman_dikirim',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: '{{1}} untuk permohonan {{2}} sudah kami kirim dengan {{3}}, nomor resi {{4}}. Lihat {{5}}',
+      en: '{{1}} for application {{2}} has been sent by {{3}}, tracking number {{4}}. See {{5}}',
+    },
+    parameterNames: ['what was sent', 'application number', 'courier company', 'tracking number', 'application link'],
+    parameters: (m, lang) => [
+      m.params.contents === 'permit' ? (lang === 'id' ? 'Izin' : 'The permit') : lang === 'id' ? 'Berkas yang dikembalikan' : 'The returned papers',
+      m.params.number,
+      m.params.company,
+      m.params.trackingNumber,
+      m.params.link,
+    ],
+  },
   overdue: {
     name: 'izol_melewati_batas_layanan',
     category: 'utility',

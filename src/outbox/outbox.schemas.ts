@@ -40,6 +40,10 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('notify.permit_revoked'), permitId: z.string() }),
   z.object({ topic: z.literal('notify.permit_reissued'), permitId: z.string() }),
   z.object({ topic: z.literal('notify.permit_expiring'), permitId: z.string() }),
+  /** A courier parcel linked to its application: "your parcel was received" (src/parcels/). */
+  z.object({ topic: z.literal('notify.parcel_received'), parcelId: z.string() }),
+  /** The permit or returned papers sent back by courier, with the company and tracking number (src/parcels/). */
+  z.object({ topic: z.literal('notify.parcel_sent'), parcelId: z.string() }),
   z.object({
     topic: z.literal('notify.one_time_code'),
     userId: z.string(),
