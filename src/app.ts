@@ -21,6 +21,7 @@ import { AppError } from './shared/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import type { Services } from './services.js';
 import { permitRoutes } from './permits/permits.routes.js';
+import { parcelRoutes } from './parcels/parcels.routes.js';
 import { signingRoutes } from './signing/signing.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
@@ -169,6 +170,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   queueRoutes(app, services);
   signingRoutes(app, services);
   permitRoutes(app, services);
+  parcelRoutes(app, services);
   notificationRoutes(app, services);
   await app.register(whatsappRoutes(services));
   await registerWeb(app, services);

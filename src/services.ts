@@ -32,6 +32,7 @@ import { permitEffects } from './permits/permits.effects.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { expiryRemindersJob } from './permits/permits.jobs.js';
 import { createPermitService } from './permits/permits.service.js';
+import { createParcelService } from './parcels/parcels.service.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Job } from './jobs/jobs.js';
 import type { Clock } from './shared/time.js';
@@ -86,6 +87,7 @@ export function createServices(input: {
   const settings = createSettingsService({ db, clock, tenants });
   settings.onTimeZoneChange(({ actor }) => applications.recomputeDueDates({ actor }));
   const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address });
+  const parcels = createParcelService({ db, clock, catalogue, intake, holidays, storage, scanner, maxUploadBytes: config.maxUploadBytes });
   const health = createHealthService({ db });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address, dataKey: config.dataEncryptionKey });
   const officeApplications = createOfficeApplicationService({ db, applications, notes, permits, fees });
@@ -142,6 +144,7 @@ export function createServices(input: {
     catalogueAdmin,
     settings,
     officeSetup,
+    parcels,
     health,
     outbox,
     deliveries,
