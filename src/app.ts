@@ -9,6 +9,7 @@ import { createJsonSchemaTransform, createJsonSchemaTransformObject, serializerC
 import { applicationRoutes } from './applications/applications.routes.js';
 import { appointmentRoutes } from './appointments/appointments.routes.js';
 import { queueRoutes } from './queue/queue.routes.js';
+import { contactRoutes } from './contacts/contacts.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { setupLinkPages } from './auth/setup-link.pages.js';
 import { catalogueRoutes } from './catalogue/catalogue.routes.js';
@@ -168,6 +169,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   trackingRoutes(app, services);
   appointmentRoutes(app, services);
   queueRoutes(app, services);
+  contactRoutes(app, services);
   signingRoutes(app, services);
   permitRoutes(app, services);
   parcelRoutes(app, services);

@@ -3,6 +3,7 @@ import { recordComputedFee } from './applications/action-effects.js';
 import { createApplicationService } from './applications/applications.service.js';
 import { createAppointmentService } from './appointments/appointments.service.js';
 import { createQueueService } from './queue/queue.service.js';
+import { createContactService } from './contacts/contacts.service.js';
 import { auditCheckpointsJob } from './audit/audit.jobs.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createRefusalLog } from './audit/refusals.js';
@@ -76,6 +77,7 @@ export function createServices(input: {
   const tracking = createTrackingService({ db, catalogue });
   const appointments = createAppointmentService({ db, clock, holidays, catalogue });
   const queue = createQueueService({ db, clock, holidays, appointments });
+  const contacts = createContactService({ db });
   const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
   const notes = createNoteService({ db, clock });
   const assignment = createAssignmentService({ db, clock, catalogue });
@@ -138,6 +140,7 @@ export function createServices(input: {
     tracking,
     appointments,
     queue,
+    contacts,
     notifications,
     tenants,
     staff,

@@ -53,6 +53,10 @@ export type Permission =
   | 'account.resolveNik'
   /** At the counters: call the next queue ticket and record what happens to it (start, complete, no-show …). */
   | 'queue.serve'
+  /** A citizen's channel history (src/contacts/): every contact with the office, by account, number or email. */
+  | 'contacts.view'
+  /** One's own channel history (/akun/riwayat). */
+  | 'contacts.viewOwn'
   /** The help desk: read, answer, assign and close help requests, and turn one into an assisted draft. */
   | 'helpdesk.manage'
   /** At the front desk: log courier parcels in and out, link them to applications, read the parcel report. */
@@ -176,6 +180,7 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'application.claim':
       return when(actor.role === 'applicant');
     case 'application.list':
+    case 'contacts.viewOwn':
       return 'allow';
     case 'application.read':
     case 'permit.read':
@@ -201,6 +206,8 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
       return when(actor.role === 'head');
     case 'permit.renew':
       return when(actor.role === 'applicant');
+    case 'contacts.view':
+      return when(actor.role === 'front_desk' || actor.role === 'verifier' || actor.role === 'head' || actor.role === 'admin');
     case 'account.resolveNik':
     case 'queue.serve':
     case 'helpdesk.manage':

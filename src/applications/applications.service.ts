@@ -8,6 +8,8 @@ import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
 import type { Application, Document } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { findUserById } from '../auth/users.repository.js';
+import { attachContactsToUser, recordContact } from '../contacts/contacts.repository.js';
 import { currentDocuments } from '../documents/documents.repository.js';
 import { blindIndex } from '../shared/crypto.js';
 import { isUniqueViolation } from '../db/unique-violation.js';
@@ -194,9 +196,23 @@ export function createApplicationService(deps: ApplicationDeps) {
       renews_permit_id: input.renewsPermitId ?? null,
       sla_due_on: null,
     };
+    // The channel history (src/contacts/): the contact the front desk recorded, else the applicant's account's.
+    const account = app.applicant_id ? await findUserById(db, actor.tenantId, app.applicant_id) : undefined;
+    const recorded = applicantContact ? (applicantContact.includes('@') ? { email: applicantContact } : { phone: applicantContact }) : null;
     try {
       await db.transaction().execute(async (trx) => {
         await insertApplication(trx, app);
+        await recordContact(trx, {
+          tenantId: actor.tenantId,
+          userId: app.applicant_id,
+          phone: recorded ? recorded.phone : account?.phone,
+          email: recorded ? recorded.email : account?.email,
+          kind: 'application',
+          channel,
+          refId: app.id,
+          label: type.definition.name.id,
+          at: now,
+        });
         await insertEvent(trx, {
           id: randomUUID(),
           tenantId: actor.tenantId,
@@ -402,6 +418,7 @@ export function createApplicationService(deps: ApplicationDeps) {
         updated_at: now,
       });
       if (!ok) throw new AppError('conflict', 'changed meanwhile');
+      await attachContactsToUser(trx, { tenantId: app.tenant_id, kind: 'application', refId: app.id, userId: actor.userId });
       await insertEvent(trx, {
         id: randomUUID(),
         tenantId: app.tenant_id,

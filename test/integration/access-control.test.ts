@@ -964,6 +964,8 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         resendMessage: {},
         callNextTicket: { payload: { service: 'KONSULTASI', counter: 'Loket 1' } },
         updateQueueTicket: { payload: { action: 'start' } },
+        getChannelHistory: {},
+        getMyChannelHistory: {},
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)

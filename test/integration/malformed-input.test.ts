@@ -81,6 +81,8 @@ const OPERATIONS = [
   'getQueueTicket',
   'callNextTicket',
   'updateQueueTicket',
+  'getChannelHistory',
+  'getMyChannelHistory',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -212,6 +214,8 @@ const DEFAULT_WHO: Record<Op, Who> = {
   getQueueTicket: 'anonymous',
   callNextTicket: 'admin',
   updateQueueTicket: 'admin',
+  getChannelHistory: 'verifier',
+  getMyChannelHistory: 'applicant',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -1595,6 +1599,63 @@ const CASES: Case[] = [
       ['a ticket that does not exist', `/api/v1/queue/tickets/${MISSING_ID}/events`, { action: 'start' }, 404],
     ] as const
   ).map(([name, url, body, status]): Case => ({ op: 'updateQueueTicket', name, send: () => ({ method: 'POST', url, ...asJson(body) }), status })),
+
+  // ── getChannelHistory (staff: contacts.view) / getMyChannelHistory (one's own) ─────────────────────
+  ...(
+    [
+      ['no account, number or email', '', 400, { phone: 'required' }],
+      ['an account and a number at once', `userId=${MISSING_ID}&phone=081234567890`, 400, { phone: 'required' }],
+      ['an account id that is not a UUID', 'userId=abc', 400, undefined],
+      ['an SQL fragment as the account', `userId=${encodeURIComponent("1' OR '1'='1")}`, 400, undefined],
+      ['an account that does not exist', `userId=${MISSING_ID}`, 404, undefined],
+      ['a number that is not a phone number', 'phone=bukan-nomor', 400, { phone: 'invalid_phone' }],
+      ['an SQL fragment as the number', `phone=${encodeURIComponent("' OR 1=1 --")}`, 400, { phone: 'invalid_phone' }],
+      ['a 100 000-character number', `phone=${HUGE}`, [400, 414], undefined],
+      ['an email that is not one', 'email=nama-at-contoh', 400, { email: 'invalid_email' }],
+      ['a NUL character in the email', 'email=a%00@contoh.id', 400, undefined],
+      ['page zero', 'phone=081234567890&page=0', 400, { 'querystring.page': 'too_small' }],
+      ['a NaN page', 'phone=081234567890&page=NaN', 400, { 'querystring.page': 'invalid_value' }],
+      ['an unknown parameter', 'phone=081234567890&tenantId=other', 400, { 'querystring.tenantId': 'unknown_field' }],
+      ['the number given twice (an array)', 'phone=081234567890&phone=081234567891', 400, undefined],
+    ] as const
+  ).map(([name, query, status, fields]): Case => ({
+    op: 'getChannelHistory',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/contacts?${query}` }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'getChannelHistory',
+    name: 'an applicant looking someone up',
+    who: 'applicant',
+    send: () => ({ method: 'GET', url: '/api/v1/contacts?phone=081234567890' }),
+    status: 403,
+  },
+  {
+    op: 'getChannelHistory',
+    name: 'the technical team looking someone up',
+    who: 'technical',
+    send: () => ({ method: 'GET', url: '/api/v1/contacts?phone=081234567890' }),
+    status: 403,
+  },
+  ...(
+    [
+      ['page zero', 'page=0', { 'querystring.page': 'too_small' }],
+      ['a negative page', 'page=-1', { 'querystring.page': 'too_small' }],
+      ['a NaN page', 'page=NaN', { 'querystring.page': 'invalid_value' }],
+      ['a page beyond any number', `page=${'9'.repeat(400)}`, undefined],
+      ['a fractional page', 'page=1.5', undefined],
+      ['someone else’s account', `userId=${MISSING_ID}`, { 'querystring.userId': 'unknown_field' }],
+      ['a number to look up', 'phone=081234567890', { 'querystring.phone': 'unknown_field' }],
+    ] as const
+  ).map(([name, query, fields]): Case => ({
+    op: 'getMyChannelHistory',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/me/contacts?${query}` }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
 ];
 
 let registrations = 0;
