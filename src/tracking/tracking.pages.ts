@@ -9,6 +9,7 @@ import { formatDateTime, loc, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import { requiredText, stateTag } from '../web/views.js';
+import { parcelsSection } from '../parcels/parcels.views.js';
 
 const trackForm = (lang: Lang) => z.object({ number: requiredText(lang, t(lang, 'track.number'), 40), code: requiredText(lang, t(lang, 'track.code'), 20) });
 
@@ -48,6 +49,7 @@ ${summaryList([
   ...(r.submittedAt ? [{ key: t(lang, 'detail.submitted'), value: formatDateTime(lang, r.submittedAt, req.tenant.time_zone) }] : []),
 ])}
 ${r.documentsToReplace.length ? html`<h2>${t(lang, 'track.replace')}</h2><ul>${r.documentsToReplace.map((d) => html`<li>${loc(lang, d.name)}</li>`)}</ul>` : ''}
+${parcelsSection(lang, r.parcels, req.tenant.time_zone)}
 <h2>${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${r.timeline.map((e) => html`<li><strong>${loc(lang, e.label)}</strong><br><span class="muted">${formatDateTime(lang, e.at, req.tenant.time_zone)}</span></li>`)}</ol>`,
       });

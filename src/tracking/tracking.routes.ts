@@ -13,6 +13,17 @@ const trackingSchema = z
     lastChangedAt: z.string(),
     timeline: z.array(z.object({ state: z.string(), label: localisedSchema, at: z.string() })),
     documentsToReplace: z.array(z.object({ code: z.string(), name: localisedSchema })),
+    parcels: z
+      .array(
+        z.object({
+          direction: z.enum(['in', 'out']),
+          company: z.string(),
+          trackingNumber: z.string(),
+          at: z.string(),
+          contents: z.enum(['permit', 'returned_papers']).nullable(),
+        }),
+      )
+      .describe('Courier parcels of the file: received (in) and sent back (out: the permit or returned papers)'),
   })
   .meta({ id: 'Tracking' });
 
