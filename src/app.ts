@@ -28,6 +28,7 @@ import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
 import { whatsappRoutes } from './whatsapp/whatsapp.routes.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
+import { helpdeskRoutes } from './helpdesk/helpdesk.routes.js';
 import { notificationPages } from './notifications/notifications.pages.js';
 
 export type RouteEntry = { method: string; url: string; config: { page?: { csrf: 'form' | 'multipart' | 'none' } } };
@@ -176,6 +177,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   notificationRoutes(app, services);
   await app.register(whatsappRoutes(services));
   await registerWeb(app, services);
+  helpdeskRoutes(app, services);
   setupLinkPages(app, services);
   notificationPages(app, services);
   return app;

@@ -48,6 +48,8 @@ import { createWhatsAppHandlers } from './whatsapp/whatsapp.handlers.js';
 import { createWhatsAppService } from './whatsapp/whatsapp.service.js';
 
 /** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
+import { createHelpdeskHandlers } from './helpdesk/helpdesk.handlers.js';
+import { createHelpdeskService } from './helpdesk/helpdesk.service.js';
 export function createServices(input: {
   config: Config;
   db: Db;
@@ -84,6 +86,7 @@ export function createServices(input: {
   const intake = createIntakeService({ catalogue, applications, documents });
   const overdue = createOverdueJob({ db, clock, catalogue, holidays });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
+  const helpdesk = createHelpdeskService({ db, clock, holidays, catalogue, applications, address });
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
@@ -102,6 +105,7 @@ export function createServices(input: {
       ...createWhatsAppHandlers({ catalogue, address, clock }),
     },
     pollMs: config.outboxPollMs,
+      ...createHelpdeskHandlers({ catalogue, address, clock }),
   });
   /** Stage two of delivery: the gateways, outside any transaction (notifications/delivery.worker.ts). */
   const deliveries = createDeliveryWorker({
@@ -138,6 +142,7 @@ export function createServices(input: {
     officeApplications,
     documents,
     tracking,
+    helpdesk,
     appointments,
     queue,
     contacts,
@@ -156,7 +161,7 @@ export function createServices(input: {
     permits,
     audit,
     /** The office's WhatsApp number, inbound (null: WHATSAPP_* not configured, no webhook). */
-    whatsapp: config.channels.whatsapp ? createWhatsAppService({ db, clock, whatsapp: config.channels.whatsapp }) : null,
+    whatsapp: config.channels.whatsapp ? createWhatsAppService({ db, clock, whatsapp: config.channels.whatsapp, helpdesk }) : null,
     /** Refused requests, audited a few a minute (the error handler's hook). */
     refusals: createRefusalLog({ db, clock }),
   };

@@ -24,6 +24,7 @@ import * as m0020 from './migrations/0020_contacts.js';
 import * as m0023 from './migrations/0023_parcels.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
+import * as m0024 from './migrations/0024_helpdesk.js';
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_one_time_codes': m0002,
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
+  '0024_helpdesk': m0024,
 /** Brings the schema up to date; throws if a migration fails (the failed one is rolled back). */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider });

@@ -579,6 +579,69 @@ export type Parcel = Selectable<ParcelsTable>;
 /** A photo of a parcel (migration 0023), kept in the documents storage by its sha256. */
 export interface ParcelPhotosTable {
   id: string;
+/** The door a help request came through (migration 0024, src/helpdesk/). */
+export type HelpChannel = 'whatsapp' | 'instagram' | 'facebook' | 'phone' | 'email' | 'web';
+export type HelpStatus = 'new' | 'answered' | 'waiting_for_citizen' | 'closed';
+
+/** A help request (migration 0024): one question from one handle on one channel, with its first-response due date. */
+export interface HelpRequestsTable {
+  id: string;
+  tenant_id: string;
+  channel: HelpChannel;
+  /** The number (+628…), email or social-media handle the citizen wrote from. */
+  handle: string;
+  name: string | null;
+  subject: string;
+  status: HelpStatus;
+  applicant_id: string | null;
+  application_id: string | null;
+  /** The permit the question is about, for the canned answers (its guide's requirements, fee, SLA). */
+  permit_code: string | null;
+  assignee_id: string | null;
+  created_by: string | null;
+  /** The last working day (office calendar) by which the office must first answer (3 working days). */
+  first_response_due_on: string;
+  first_response_at: string | null;
+  /** The citizen's last message: the WhatsApp 24-hour window runs from it. */
+  last_inbound_at: string;
+  created_at: string;
+  updated_at: string;
+  revision: number;
+}
+export type HelpRequest = Selectable<HelpRequestsTable>;
+
+/** One entry of a help request's thread: what the citizen wrote, a reply, or an internal note. */
+export interface HelpMessagesTable {
+  id: string;
+  tenant_id: string;
+  request_id: string;
+  kind: 'inbound' | 'reply' | 'note';
+  body: string;
+  author_id: string | null;
+  /** How a reply went out: whatsapp_text (inside the 24-hour window), whatsapp_template, email, or by_hand (phone, Instagram, Facebook). */
+  delivery: 'whatsapp_text' | 'whatsapp_template' | 'email' | 'by_hand' | null;
+  /** The whatsapp_inbound row an inbound entry came from. */
+  inbound_id: string | null;
+  at: string;
+}
+export type HelpMessage = Selectable<HelpMessagesTable>;
+
+/** A claim link (migration 0024): hands an assisted draft to the citizen's account; single use, expiring. */
+export interface ClaimLinksTable {
+  id: string;
+  tenant_id: string;
+  application_id: string;
+  request_id: string | null;
+  /** SHA-256 of the token; null until the message carrying it is composed (the plain token lives only in it). */
+  token_hash: string | null;
+  expires_at: string;
+  used_at: string | null;
+  used_by: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+export type ClaimLink = Selectable<ClaimLinksTable>;
+
   tenant_id: string;
   parcel_id: string;
   file_name: string;
@@ -632,6 +695,9 @@ export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type Application = Selectable<ApplicationsTable>;
 export type ApplicationUpdate = Updateable<ApplicationsTable>;
+  help_requests: HelpRequestsTable;
+  help_messages: HelpMessagesTable;
+  claim_links: ClaimLinksTable;
 export type Document = Selectable<DocumentsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type Permit = Selectable<PermitsTable>;

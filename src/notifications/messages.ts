@@ -67,6 +67,10 @@ export const messageSchema = z.discriminatedUnion('kind', [
   }),
   /** A free-text WhatsApp answer to an inbound message (src/whatsapp/), inside the 24-hour window. */
   z.object({ kind: z.literal('whatsapp_reply'), params: z.object({ text: z.string() }) }),
+  /** The help desk's reply to a help request (src/helpdesk/): by email, or a WhatsApp template once the 24-hour window closed. */
+  z.object({ kind: z.literal('help_reply'), params: z.object({ office: z.string(), text: z.string() }) }),
+  /** The help desk prepared an assisted draft: the claim link (single use) to continue it online (src/helpdesk/). */
+  z.object({ kind: z.literal('claim_link'), params: z.object({ office: z.string(), permit: localised, link: z.string(), days: z.number() }) }),
   /** To the old email or number: the account's sign-in contact was changed (the security review). */
   z.object({ kind: z.literal('contact_changed'), params: z.object({ name: z.string(), link: z.string() }) }),
   /** To an account's holder: someone tried to register a new account with their NIK (the security review). */
@@ -306,6 +310,26 @@ function texts(m: Message, lang: Language): Texts {
           }
         : {
             subject: 'Your Izol account contact was changed',
+    case 'help_reply': {
+      const p = m.params;
+      return id
+        ? { subject: `Balasan ${p.office} atas pertanyaan Anda`, email: p.text, sms: `${p.office}: ${p.text}` }
+        : { subject: `${p.office}: an answer to your question`, email: p.text, sms: `${p.office}: ${p.text}` };
+    }
+    case 'claim_link': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Draf permohonan ${p.permit.id} Anda`,
+            email: `${p.office} sudah menyiapkan draf permohonan ${p.permit.id} untuk Anda. Buka ${p.link}, masuk atau daftar, lalu lengkapi dan ajukan sendiri. Tautan ini berlaku ${p.days} hari dan hanya sekali pakai.`,
+            sms: `Izol: draf permohonan ${p.permit.id} Anda siap. Lanjutkan di ${p.link} (${p.days} hari, sekali pakai).`,
+          }
+        : {
+            subject: `Your ${p.permit.en} application draft`,
+            email: `${p.office} has prepared a ${p.permit.en} application draft for you. Open ${p.link}, sign in or register, then complete and submit it yourself. The link works for ${p.days} days, once.`,
+            sms: `Izol: your ${p.permit.en} draft is ready. Continue at ${p.link} (${p.days} days, once).`,
+          };
+    }
             email: `Hello ${p.name}, the email or WhatsApp number you sign in to Izol with has just been changed; this address is no longer used.\nIf you did not change it, contact the office at once or come to the counter with your KTP: ${p.link}`,
             sms: `Izol: your account contact was just changed. Not you? Contact the office: ${p.link}`,
           };

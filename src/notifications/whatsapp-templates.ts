@@ -60,6 +60,25 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     parameterNames: ['permit type', 'application number', 'claim page link', 'claim code', 'days valid'],
     parameters: (m, lang) => [pick(m.params.permit, lang), m.params.number, m.params.link, m.params.code, String(m.params.days)],
   },
+  help_reply: {
+    name: 'izol_balasan_bantuan',
+    category: 'utility',
+    languages: LANGS,
+    body: { id: 'Balasan {{1}} atas pertanyaan Anda: {{2}}', en: 'The answer of {{1}} to your question: {{2}}' },
+    parameterNames: ['office', 'answer'],
+    parameters: (m) => [m.params.office, m.params.text],
+  },
+  claim_link: {
+    name: 'izol_tautan_klaim',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: '{{1}} sudah menyiapkan draf permohonan {{2}} untuk Anda. Buka {{3}}, masuk atau daftar, lalu lengkapi dan ajukan sendiri. Tautan ini berlaku {{4}} hari dan hanya sekali pakai.',
+      en: '{{1}} has prepared a {{2}} application draft for you. Open {{3}}, sign in or register, then complete and submit it yourself. The link works for {{4}} days, once.',
+    },
+    parameterNames: ['office', 'permit type', 'claim link', 'days valid'],
+    parameters: (m, lang) => [m.params.office, pick(m.params.permit, lang), m.params.link, String(m.params.days)],
+  },
   application_submitted: {
     name: 'izol_permohonan_diterima',
     category: 'utility',

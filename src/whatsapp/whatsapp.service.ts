@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
-import type { WhatsAppInbound } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { Database, WhatsAppInbound } from '../db/schema.js';
 import { applyProviderStatus } from '../notifications/deliveries.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { AppError } from '../shared/errors.js';
@@ -47,7 +48,14 @@ function errorOf(s: MessageStatus): string | undefined {
  * Meta's word, not a person's: there is no actor to authorise. Who may learn what about a file is
  * decided when the reply is made (whatsapp.handlers.ts), never here.
  */
-export function createWhatsAppService(deps: { db: Db; clock: Clock; whatsapp: WhatsAppConfig; logger?: FastifyBaseLogger }) {
+export function createWhatsAppService(deps: {
+  db: Db;
+  clock: Clock;
+  whatsapp: WhatsAppConfig;
+  logger?: FastifyBaseLogger;
+  /** The help desk (src/helpdesk/): an 'open' message joins the sender's help request, in the message's transaction. */
+  helpdesk?: { prepareWhatsApp(tenantId: string): Promise<(trx: Kysely<Database>, row: WhatsAppInbound) => Promise<void>> };
+}) {
   /** Meta's `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`: the challenge to echo, or null (403). */
   function verifySubscription(q: { mode?: string | undefined; token?: string | undefined; challenge?: string | undefined }): string | null {
     if (q.mode !== 'subscribe' || q.token === undefined || q.challenge === undefined) return null;
@@ -102,6 +110,8 @@ export function createWhatsAppService(deps: { db: Db; clock: Clock; whatsapp: Wh
           sent_at: fromUnix(m.timestamp),
           received_at: isoNow(deps.clock),
         };
+        // The help desk's calendar is read before the transaction (SQLite has one connection).
+        const toHelpdesk = text !== null && deps.helpdesk ? await deps.helpdesk.prepareWhatsApp(input.tenantId) : null;
         const stored = await deps.db.transaction().execute(async (trx) => {
           if (command !== null) {
             const sender = { tenantId: input.tenantId, sender: row.sender };
@@ -114,6 +124,7 @@ export function createWhatsAppService(deps: { db: Db; clock: Clock; whatsapp: Wh
             if (!row.reply_queued) row.status = 'open';
           }
           if (!(await insertInboundOnce(trx, row))) return false;
+          if (row.status === 'open' && toHelpdesk) await toHelpdesk(trx, row);
           if (row.reply_queued) await enqueue(trx, { tenantId: input.tenantId, message: { topic: 'whatsapp.reply', inboundId: row.id }, now: row.received_at });
           return true;
         });
