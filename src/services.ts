@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import { recordComputedFee } from './applications/action-effects.js';
 import { createApplicationService } from './applications/applications.service.js';
+import { createAppointmentHandlers } from './appointments/appointments.handlers.js';
+import { appointmentRemindersJob } from './appointments/appointments.jobs.js';
 import { createAppointmentService } from './appointments/appointments.service.js';
 import { createQueueService } from './queue/queue.service.js';
 import { createContactService } from './contacts/contacts.service.js';
@@ -46,10 +48,10 @@ import { createTenantResolver } from './tenants/tenants.service.js';
 import { createTrackingService } from './tracking/tracking.service.js';
 import { createWhatsAppHandlers } from './whatsapp/whatsapp.handlers.js';
 import { createWhatsAppService } from './whatsapp/whatsapp.service.js';
-
-/** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
 import { createHelpdeskHandlers } from './helpdesk/helpdesk.handlers.js';
 import { createHelpdeskService } from './helpdesk/helpdesk.service.js';
+
+/** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
 export function createServices(input: {
   config: Config;
   db: Db;
@@ -77,16 +79,16 @@ export function createServices(input: {
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue });
-  const appointments = createAppointmentService({ db, clock, holidays, catalogue });
+  const appointments = createAppointmentService({ db, clock, holidays, catalogue, dataKey: config.dataEncryptionKey });
   const queue = createQueueService({ db, clock, holidays, appointments });
   const contacts = createContactService({ db });
   const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
   const notes = createNoteService({ db, clock });
   const assignment = createAssignmentService({ db, clock, catalogue });
   const intake = createIntakeService({ catalogue, applications, documents });
+  const helpdesk = createHelpdeskService({ db, clock, holidays, catalogue, applications, address });
   const overdue = createOverdueJob({ db, clock, catalogue, holidays });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
-  const helpdesk = createHelpdeskService({ db, clock, holidays, catalogue, applications, address });
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
@@ -103,9 +105,10 @@ export function createServices(input: {
     handlers: {
       ...createNotificationHandlers({ catalogue, address, dataKey: config.dataEncryptionKey, clock }),
       ...createWhatsAppHandlers({ catalogue, address, clock }),
+      ...createHelpdeskHandlers({ catalogue, address, clock }),
+      ...createAppointmentHandlers({ address, dataKey: config.dataEncryptionKey, clock }),
     },
     pollMs: config.outboxPollMs,
-      ...createHelpdeskHandlers({ catalogue, address, clock }),
   });
   /** Stage two of delivery: the gateways, outside any transaction (notifications/delivery.worker.ts). */
   const deliveries = createDeliveryWorker({
@@ -123,6 +126,7 @@ export function createServices(input: {
     expiryRemindersJob(permits),
     auditCheckpointsJob(audit),
     createFileSweepJob({ db, storage }),
+    appointmentRemindersJob(appointments),
   ];
   return {
     jobs,
@@ -139,10 +143,10 @@ export function createServices(input: {
     assignment,
     inspections,
     intake,
+    helpdesk,
     officeApplications,
     documents,
     tracking,
-    helpdesk,
     appointments,
     queue,
     contacts,

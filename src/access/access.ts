@@ -57,6 +57,10 @@ export type Permission =
   | 'contacts.view'
   /** One's own channel history (/akun/riwayat). */
   | 'contacts.viewOwn'
+  /** At the front desk: book an appointment for a caller (no WhatsApp code; the pass goes to the caller's number). */
+  | 'appointment.bookFor'
+  /** The office's appointment settings: service groups, hours, slot length, capacity. */
+  | 'appointments.manage'
   /** The help desk: read, answer, assign and close help requests, and turn one into an assisted draft. */
   | 'helpdesk.manage'
   /** At the front desk: log courier parcels in and out, link them to applications, read the parcel report. */
@@ -64,7 +68,8 @@ export type Permission =
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
-  | 'system.auditCheckpoint';
+  | 'system.auditCheckpoint'
+  | 'system.appointmentReminders';
 
 /**
  * Who acts when no person does: a job, and later a payment webhook. Never a user row. Each system
@@ -74,6 +79,7 @@ const SYSTEM_ACTORS = {
   'sla-overdue': ['system.overdueScan'],
   'expiry-reminders': ['system.expiryReminders'],
   'audit-checkpoint': ['system.auditCheckpoint'],
+  'appointment-reminders': ['system.appointmentReminders'],
 } as const satisfies Record<string, readonly Permission[]>;
 export type SystemActorName = keyof typeof SYSTEM_ACTORS;
 export type SystemActor = { kind: 'system'; tenantId: string; name: SystemActorName };
@@ -213,9 +219,14 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'helpdesk.manage':
     case 'parcels.manage':
       return when(actor.role === 'front_desk' || actor.role === 'admin');
+    case 'appointment.bookFor':
+      return when(actor.role === 'front_desk' || actor.role === 'admin');
+    case 'appointments.manage':
+      return when(actor.role === 'admin');
     case 'system.overdueScan':
     case 'system.expiryReminders':
     case 'system.auditCheckpoint':
+    case 'system.appointmentReminders':
       return 'forbidden';
   }
 }

@@ -93,7 +93,129 @@ export async function markCancelled(trx: Db, id: string, now: string): Promise<b
 }
 
 /** Marks a booking checked in at the office; false when it was not booked any more (cancelled, or checked in meanwhile). */
-export async function markCheckedIn(db: Db, id: string): Promise<boolean> {
-  const res = await db.updateTable('appointments').set({ status: 'checked_in' }).where('id', '=', id).where('status', '=', 'booked').executeTakeFirst();
+export async function markCheckedIn(db: Db, id: string, now: string): Promise<boolean> {
+  const res = await db
+    .updateTable('appointments')
+    .set({ status: 'checked_in', checked_in_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
+}
+
+// ── WhatsApp codes (migration 0021) ─────────────────────────────────────────────────────────────────
+
+/**
+ * Records a code request for a number, at most one a minute: the row is inserted, or replaced (a fresh
+ * request, no code yet, no tries used) only when the last request is older than `notAfter`. True when
+ * this request counts; false inside the minute (two requests at once: one wins, on both dialects).
+ */
+export async function recordCodeRequest(
+  db: Db,
+  q: { tenantId: string; phone: string; now: string; notAfter: string; language: 'id' | 'en' },
+): Promise<boolean> {
+  const res = await db
+    .insertInto('appointment_codes')
+    .values({ tenant_id: q.tenantId, phone: q.phone, requested_at: q.now, language: q.language, code_hash: null, expires_at: null, attempts: 0, used_at: null })
+    .onConflict((oc) =>
+      oc
+        .columns(['tenant_id', 'phone'])
+        .doUpdateSet({ requested_at: q.now, language: q.language, code_hash: null, expires_at: null, attempts: 0, used_at: null })
+        .where('appointment_codes.requested_at', '<=', q.notAfter),
+    )
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** The number's code row, if any. */
+export function findCodeRow(db: Db, tenantId: string, phone: string) {
+  return db.selectFrom('appointment_codes').selectAll().where('tenant_id', '=', tenantId).where('phone', '=', phone).executeTakeFirst();
+}
+
+/** Stores the sent code's HMAC for the request it answers; false when a newer request replaced it. */
+export async function storeCodeHash(
+  trx: Db,
+  q: { tenantId: string; phone: string; requestedAt: string; codeHash: string; expiresAt: string },
+): Promise<boolean> {
+  const res = await trx
+    .updateTable('appointment_codes')
+    .set({ code_hash: q.codeHash, expires_at: q.expiresAt })
+    .where('tenant_id', '=', q.tenantId)
+    .where('phone', '=', q.phone)
+    .where('requested_at', '=', q.requestedAt)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Takes one try of the number's live code, atomically and on its own (a wrong try stays counted). */
+export async function takeCodeAttempt(db: Db, q: { tenantId: string; phone: string; now: string; maxAttempts: number }): Promise<boolean> {
+  const res = await db
+    .updateTable('appointment_codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('tenant_id', '=', q.tenantId)
+    .where('phone', '=', q.phone)
+    .where('code_hash', 'is not', null)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', q.now)
+    .where('attempts', '<', q.maxAttempts)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Uses the checked code up inside the booking's transaction; false when a parallel booking used it first. */
+export async function useAppointmentCode(trx: Db, q: { tenantId: string; phone: string; requestedAt: string; now: string }): Promise<boolean> {
+  const res = await trx
+    .updateTable('appointment_codes')
+    .set({ used_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('phone', '=', q.phone)
+    .where('requested_at', '=', q.requestedAt)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+// ── Moving a booking, reminders ─────────────────────────────────────────────────────────────────────
+
+/** Moves a still-booked booking to another slot (the caller took the new place); false when it is not booked any more. */
+export async function moveBooking(trx: Db, q: { id: string; startsAt: string; endsAt: string }): Promise<boolean> {
+  const res = await trx
+    .updateTable('appointments')
+    .set({ starts_at: q.startsAt, ends_at: q.endsAt, reminded_at: null })
+    .where('id', '=', q.id)
+    .where('status', '=', 'booked')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+/** Bookings still booked, not yet reminded, starting in [from, to): the reminder job's candidates (index appointments_due). */
+export function bookingsToRemind(db: Db, q: { tenantId: string; from: string; to: string }): Promise<Appointment[]> {
+  return db
+    .selectFrom('appointments')
+    .selectAll()
+    .where('status', '=', 'booked')
+    .where('starts_at', '>=', q.from)
+    .where('starts_at', '<', q.to)
+    .where('tenant_id', '=', q.tenantId)
+    .where('reminded_at', 'is', null)
+    .orderBy('starts_at')
+    .execute();
+}
+
+/** Claims a booking's reminder inside the transaction that writes it: true for exactly one of two racing runs. */
+export async function markReminded(trx: Db, q: { id: string; startsAt: string; now: string }): Promise<boolean> {
+  const res = await trx
+    .updateTable('appointments')
+    .set({ reminded_at: q.now })
+    .where('id', '=', q.id)
+    .where('status', '=', 'booked')
+    .where('starts_at', '=', q.startsAt)
+    .where('reminded_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export function findAppointmentById(db: Db, id: string): Promise<Appointment | undefined> {
+  return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
 }

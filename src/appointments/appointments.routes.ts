@@ -4,7 +4,19 @@ import type { Appointment } from '../db/schema.js';
 import { problemResponses } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
 import { languageFrom } from '../shared/messages.js';
-import { appointmentSchema, bookBody, bookedSchema, codeBody, codeQuery, numberParams, slotsQuery, slotsResponse } from './appointments.schemas.js';
+import {
+  appointmentSchema,
+  bookBody,
+  bookedSchema,
+  codeBody,
+  codeQuery,
+  codeRequestBody,
+  codeSentSchema,
+  numberParams,
+  rescheduleBody,
+  slotsQuery,
+  slotsResponse,
+} from './appointments.schemas.js';
 
 function toView(a: Appointment, service: { code: string; name: string }) {
   return { number: a.number, status: a.status, service, start: a.starts_at, end: a.ends_at, name: a.name, permitTypeCode: a.permit_type_code };
@@ -29,13 +41,30 @@ export function appointmentRoutes(app: FastifyInstance, services: Services): voi
       services.appointments.listSlots({ tenant: request.tenant, ...request.query, lang: languageFrom(request.headers['accept-language']) }),
   });
 
+  r.post('/api/v1/appointments/code', {
+    // Besides one code a minute per number: one address may not page through many numbers.
+    config: { rateLimit: { max: 5, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'requestAppointmentCode',
+      tags: ['Appointments'],
+      summary: 'Public: send a 6-digit code to the WhatsApp number a booking will give (10 minutes, 5 tries; one a minute per number, else 429)',
+      body: codeRequestBody,
+      response: { 202: codeSentSchema, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const sent = await services.appointments.requestCode({ tenant: request.tenant, ...request.body, lang: languageFrom(request.headers['accept-language']) });
+      return reply.code(202).send({ sent: true, minutes: sent.minutes });
+    },
+  });
+
   r.post('/api/v1/appointments', {
-    // Until the WhatsApp number is checked by code, this is what keeps one address from filling the office's slots.
+    // The WhatsApp code proves the number; this keeps one address from filling the office's slots with numbers it holds.
     config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
       operationId: 'bookAppointment',
       tags: ['Appointments'],
-      summary: 'Public: book a place in a slot (with or without an account); 409 slot_full when every place is taken',
+      summary:
+        'Book a place in a slot: anyone with the WhatsApp code (422 appointment_code_wrong: nothing booked), an account whose number is verified, or the front desk for a caller (bearer, appointment.bookFor); 409 slot_full when every place is taken',
       body: bookBody,
       response: { 201: bookedSchema, ...problemResponses },
     },
@@ -68,6 +97,28 @@ export function appointmentRoutes(app: FastifyInstance, services: Services): voi
         lang: languageFrom(request.headers['accept-language']),
       });
       return toView(found.appointment, found.service);
+    },
+  });
+
+  r.post('/api/v1/appointments/:number/reschedule', {
+    config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'rescheduleAppointment',
+      tags: ['Appointments'],
+      summary: 'Public: move a booking to another slot of its service group with its booking code, atomically; 409 slot_full leaves the booking where it was',
+      params: numberParams,
+      body: rescheduleBody,
+      response: { 200: appointmentSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const moved = await services.appointments.reschedule({
+        tenant: request.tenant,
+        number: request.params.number,
+        code: request.body.code,
+        start: request.body.start,
+        lang: languageFrom(request.headers['accept-language']),
+      });
+      return toView(moved.appointment, moved.service);
     },
   });
 

@@ -69,7 +69,16 @@ export const bookBody = z.strictObject({
   name: z.string().trim().min(2).max(100),
   whatsapp: z.string().trim().min(8).max(25),
   permitTypeCode: z.string().trim().min(1).max(40).optional(),
+  /** The 6-digit code sent to the WhatsApp number (requestAppointmentCode); not needed from the front desk or an account whose number is verified. */
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'the 6 digits sent to the WhatsApp number')
+    .optional(),
 });
+export const codeRequestBody = z.strictObject({ whatsapp: z.string().trim().min(8).max(25) });
+export const codeSentSchema = z.object({ sent: z.literal(true), minutes: z.number() });
+export const rescheduleBody = z.strictObject({ code: z.string().trim().min(4).max(20), start: z.iso.datetime({ offset: true }) });
 export const numberParams = z.strictObject({ number: z.string().regex(/^[A-Z0-9]{2,10}-APT-\d{8}-\d{4,6}$/) });
 export const codeQuery = z.strictObject({ code: z.string().trim().min(4).max(20) });
 export const codeBody = z.strictObject({ code: z.string().trim().min(4).max(20) });

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { requireAccess, systemActor } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
+import { findUserById } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
+import { recordContact } from '../contacts/contacts.repository.js';
 import type { Db } from '../db/database.js';
 import type { Appointment, Tenant } from '../db/schema.js';
 import type { HolidayService } from '../sla/holidays.service.js';
@@ -8,18 +11,28 @@ import { readableCode, sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
 import { normalisePhone } from '../shared/identifiers.js';
 import type { Lang } from '../shared/messages.js';
-import { addDays, addMinutes, type Clock, isoNow, localDate } from '../shared/time.js';
+import { enqueue } from '../outbox/outbox.repository.js';
+import { listTenants } from '../tenants/tenants.repository.js';
+import { addDays, addMinutes, type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
+import { APPOINTMENT_CODE_POLICY, appointmentCodeHash } from './appointments.handlers.js';
 import {
   bookedPerSlot,
+  bookingsToRemind,
   findAppointmentByNumber,
   findAppointmentSettings,
+  findCodeRow,
   insertAppointment,
   insertAppointmentSettingsIfMissing,
   markCancelled,
   markCheckedIn,
+  markReminded,
+  moveBooking,
   nextAppointmentSequence,
+  recordCodeRequest,
   releasePlace,
+  takeCodeAttempt,
   takePlace,
+  useAppointmentCode,
 } from './appointments.repository.js';
 import { type AppointmentSettings, DEFAULT_APPOINTMENT_SETTINGS, WEEKDAYS } from './appointments.schemas.js';
 
@@ -77,7 +90,7 @@ export function slotStarts(input: { settings: AppointmentSettings; timeZone: str
  * (appointments.repository.ts takePlace). Citizens act anonymously with the booking code, so these
  * operations need no permission; an officer booking for a caller comes with a later step.
  */
-export function createAppointmentService(deps: { db: Db; clock: Clock; holidays: HolidayService; catalogue: CatalogueService }) {
+export function createAppointmentService(deps: { db: Db; clock: Clock; holidays: HolidayService; catalogue: CatalogueService; dataKey: Buffer }) {
   const { db, clock } = deps;
 
   async function settingsFor(tenantId: string): Promise<AppointmentSettings> {
@@ -118,6 +131,82 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
   }
 
   const unavailable = (why: string) => new AppError('slot_unavailable', why);
+  const codeWrong = (why: string, code = 'appointment_code_wrong') =>
+    new AppError('appointment_code_wrong', why, { fields: [{ field: 'code', code, message: 'Enter the 6-digit code we sent to your WhatsApp' }] });
+
+  function phoneOf(whatsapp: string): string {
+    const phone = normalisePhone(whatsapp);
+    if (!phone) {
+      throw new AppError('invalid_input', 'not a mobile number', {
+        fields: [{ field: 'whatsapp', code: 'invalid_phone', message: 'Enter a real mobile number' }],
+      });
+    }
+    return phone;
+  }
+
+  /** A slot start the office offers (not begun, open, not a holiday, a whole slot), as a UTC ISO instant. */
+  async function offeredStart(tenant: Tenant, settings: AppointmentSettings, at: string): Promise<string> {
+    const start = new Date(Date.parse(at)).toISOString();
+    const now = isoNow(clock);
+    if (start <= now) throw unavailable('the slot has begun or is over');
+    const ymd = localDate(start, tenant.time_zone);
+    const offered = slotStarts({ settings, timeZone: tenant.time_zone, dates: [ymd], holidays: await deps.holidays.forTenant(tenant.id), now });
+    if (!offered.includes(start)) throw unavailable('no such slot: closed, a holiday, or not a slot start');
+    return start;
+  }
+
+  /**
+   * Sends a 6-digit code to the WhatsApp number a booker gave (through the outbox: the handler makes the
+   * code). One request a minute per number (429 with the seconds to wait); a new request replaces the
+   * number's earlier code.
+   */
+  async function requestCode(input: { tenant: Tenant; whatsapp: string; lang: Lang }): Promise<{ phone: string; minutes: number }> {
+    const phone = phoneOf(input.whatsapp);
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      const notAfter = new Date(Date.parse(now) - APPOINTMENT_CODE_POLICY.cooldownSeconds * 1000).toISOString();
+      if (!(await recordCodeRequest(trx, { tenantId: input.tenant.id, phone, now, notAfter, language: input.lang }))) {
+        throw new AppError('too_many_attempts', 'a code was sent to this number less than a minute ago', {
+          params: { minutes: 1 },
+          retryAfterSeconds: APPOINTMENT_CODE_POLICY.cooldownSeconds,
+        });
+      }
+      await enqueue(trx, { tenantId: input.tenant.id, message: { topic: 'appointments.code', phone, requestedAt: now }, now });
+    });
+    return { phone, minutes: APPOINTMENT_CODE_POLICY.lifetimeMinutes };
+  }
+
+  /**
+   * Checks a booker's code, counting the try first and on its own (a wrong try stays counted when the
+   * booking is refused); returns the request it answers, for useAppointmentCode in the booking's transaction.
+   */
+  async function checkCode(tenantId: string, phone: string, code: string | undefined): Promise<string> {
+    if (!code?.trim()) throw codeWrong('no WhatsApp code given', 'appointment_code_missing');
+    const now = isoNow(clock);
+    const row = await findCodeRow(db, tenantId, phone);
+    if (!row?.code_hash || !(await takeCodeAttempt(db, { tenantId, phone, now, maxAttempts: APPOINTMENT_CODE_POLICY.maxAttempts }))) {
+      throw codeWrong('no live code for this number, or its tries are used up');
+    }
+    if (appointmentCodeHash(deps.dataKey, { tenantId, phone, requestedAt: row.requested_at }, code) !== row.code_hash) throw codeWrong('wrong code');
+    return row.requested_at;
+  }
+
+  /**
+   * Who books, and whether the number needs its code: the front desk and the admin book for a caller
+   * (`appointment.bookFor`, no code), other staff may not; an applicant whose account number is verified
+   * and is the number given needs none; everyone else proves the number with the code.
+   */
+  async function booker(tenant: Tenant, actor: Actor | null, phone: string): Promise<{ channel: 'online' | 'front_desk'; needsCode: boolean }> {
+    if (actor && actor.role !== 'applicant') {
+      requireAccess({ actor, permission: 'appointment.bookFor', resource: { tenantId: tenant.id } });
+      return { channel: 'front_desk', needsCode: false };
+    }
+    if (actor) {
+      const user = await findUserById(db, tenant.id, actor.userId);
+      if (user?.phone_verified_at && user.phone === phone) return { channel: 'online', needsCode: false };
+    }
+    return { channel: 'online', needsCode: true };
+  }
 
   async function book(input: {
     tenant: Tenant;
@@ -127,14 +216,11 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     name: string;
     whatsapp: string;
     permitTypeCode?: string | undefined;
+    code?: string | undefined;
     lang: Lang;
   }) {
-    const phone = normalisePhone(input.whatsapp);
-    if (!phone) {
-      throw new AppError('invalid_input', 'not a mobile number', {
-        fields: [{ field: 'whatsapp', code: 'invalid_phone', message: 'Enter a real mobile number' }],
-      });
-    }
+    const phone = phoneOf(input.whatsapp);
+    const who = await booker(input.tenant, input.actor, phone);
     const settings = await settingsFor(input.tenant.id);
     const service = serviceOf(settings, input.service, input.lang);
     if (input.permitTypeCode) {
@@ -146,16 +232,18 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
         });
       }
     }
-    const start = new Date(Date.parse(input.start)).toISOString();
+    const start = await offeredStart(input.tenant, settings, input.start);
     const ymd = localDate(start, input.tenant.time_zone);
+    const codeRequest = who.needsCode ? await checkCode(input.tenant.id, phone, input.code) : null;
     const now = isoNow(clock);
-    if (start <= now) throw unavailable('the slot has begun or is over');
-    const offered = slotStarts({ settings, timeZone: input.tenant.time_zone, dates: [ymd], holidays: await deps.holidays.forTenant(input.tenant.id), now });
-    if (!offered.includes(start)) throw unavailable('no such slot: closed, a holiday, or not a slot start');
     const code = readableCode(8);
     const row = await db.transaction().execute(async (trx) => {
       const taken = await takePlace(trx, { tenantId: input.tenant.id, serviceCode: service.code, startsAt: start, capacity: settings.capacity });
       if (!taken) throw new AppError('slot_full', 'no free place left in the slot');
+      // After the place: a full slot rolls back with the code unused, so the booker can pick another time with it.
+      if (codeRequest && !(await useAppointmentCode(trx, { tenantId: input.tenant.id, phone, requestedAt: codeRequest, now }))) {
+        throw codeWrong('the code was used by another booking meanwhile');
+      }
       const seq = await nextAppointmentSequence(trx, input.tenant.id, ymd);
       const appointment: Appointment = {
         id: randomUUID(),
@@ -172,8 +260,24 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
         status: 'booked',
         created_at: now,
         cancelled_at: null,
+        channel: who.channel,
+        booked_by: who.channel === 'front_desk' ? (input.actor?.userId ?? null) : null,
+        language: input.lang,
+        reminded_at: null,
+        checked_in_at: null,
       };
       await insertAppointment(trx, appointment);
+      await recordContact(trx, {
+        tenantId: input.tenant.id,
+        userId: appointment.user_id,
+        phone,
+        kind: 'booking',
+        channel: who.channel,
+        refId: appointment.id,
+        label: appointment.number,
+        at: now,
+      });
+      await enqueue(trx, { tenantId: input.tenant.id, message: { topic: 'appointments.booked', appointmentId: appointment.id, code }, now });
       return appointment;
     });
     return { appointment: row, service, code };
@@ -213,12 +317,66 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
    */
   async function checkIn(input: { tenant: Tenant; number: string; code: string }): Promise<Appointment> {
     const row = await find(input);
-    if (row.status !== 'booked' || !(await markCheckedIn(db, row.id))) {
+    if (row.status !== 'booked' || !(await markCheckedIn(db, row.id, isoNow(clock)))) {
       throw new AppError('invalid_state', `the booking is ${row.status === 'booked' ? 'checked_in' : row.status}, not booked`);
     }
     return { ...row, status: 'checked_in' };
   }
 
-  return { seedDefaults, settingsFor, listSlots, book, get, cancel, checkIn };
+  /**
+   * Moves a booking to another slot in one transaction: the new place is taken first (none left: 409
+   * slot_full and the booking keeps its old place), then the booking moves and the old place is given
+   * back. The number and the code stay; a fresh pass goes to the booker's WhatsApp.
+   */
+  async function reschedule(input: { tenant: Tenant; number: string; code: string; start: string; lang: Lang }) {
+    const row = await find(input);
+    if (row.status !== 'booked') throw new AppError('invalid_state', `the booking is ${row.status}, not booked`);
+    const now = isoNow(clock);
+    if (row.starts_at <= now) throw new AppError('invalid_state', 'the slot has begun or is over');
+    const settings = await settingsFor(input.tenant.id);
+    const start = await offeredStart(input.tenant, settings, input.start);
+    if (start === row.starts_at) return get(input);
+    await db.transaction().execute(async (trx) => {
+      const taken = await takePlace(trx, { tenantId: row.tenant_id, serviceCode: row.service_code, startsAt: start, capacity: settings.capacity });
+      if (!taken) throw new AppError('slot_full', 'no free place left in the new slot');
+      if (!(await moveBooking(trx, { id: row.id, startsAt: start, endsAt: addMinutes(start, settings.slotMinutes) }))) {
+        throw new AppError('invalid_state', 'the booking was cancelled meanwhile');
+      }
+      await releasePlace(trx, { tenantId: row.tenant_id, serviceCode: row.service_code, startsAt: row.starts_at });
+      await enqueue(trx, {
+        tenantId: row.tenant_id,
+        message: { topic: 'appointments.booked', appointmentId: row.id, code: input.code.trim().toUpperCase() },
+        now,
+      });
+    });
+    return get(input);
+  }
+
+  /**
+   * The day-before reminders: for each office, the bookings of its local tomorrow still booked and not
+   * reminded get one outbox row each, written in the transaction whose conditional update sets
+   * reminded_at, so two instances running at once remind each booking once. A moved booking is reminded again.
+   */
+  async function remindTomorrow(input: { clock: Clock }): Promise<{ reminded: number }> {
+    let reminded = 0;
+    for (const tenant of await listTenants(db)) {
+      requireAccess({ actor: systemActor(tenant.id, 'appointment-reminders'), permission: 'system.appointmentReminders', resource: { tenantId: tenant.id } });
+      const tomorrow = addDays(todayIn(input.clock, tenant.time_zone), 1);
+      const from = zonedInstant(tomorrow, '00:00', tenant.time_zone);
+      const to = zonedInstant(addDays(tomorrow, 1), '00:00', tenant.time_zone);
+      for (const booking of await bookingsToRemind(db, { tenantId: tenant.id, from, to })) {
+        const now = isoNow(input.clock);
+        const done = await db.transaction().execute(async (trx) => {
+          if (!(await markReminded(trx, { id: booking.id, startsAt: booking.starts_at, now }))) return false;
+          await enqueue(trx, { tenantId: tenant.id, message: { topic: 'appointments.reminder', appointmentId: booking.id }, now });
+          return true;
+        });
+        if (done) reminded++;
+      }
+    }
+    return { reminded };
+  }
+
+  return { seedDefaults, settingsFor, listSlots, requestCode, book, get, cancel, reschedule, checkIn, remindTomorrow };
 }
 export type AppointmentService = ReturnType<typeof createAppointmentService>;

@@ -21,10 +21,11 @@ import * as m0017 from './migrations/0017_appointments.js';
 import * as m0018 from './migrations/0018_early_statuses.js';
 import * as m0019 from './migrations/0019_queue.js';
 import * as m0020 from './migrations/0020_contacts.js';
+import * as m0021 from './migrations/0021_appointment_codes.js';
 import * as m0023 from './migrations/0023_parcels.js';
+import * as m0024 from './migrations/0024_helpdesk.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
-import * as m0024 from './migrations/0024_helpdesk.js';
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_one_time_codes': m0002,
@@ -47,12 +48,13 @@ const migrations: Record<string, Migration> = {
   '0018_early_statuses': m0018,
   '0019_queue': m0019,
   '0020_contacts': m0020,
+  '0021_appointment_codes': m0021,
   '0023_parcels': m0023,
+  '0024_helpdesk': m0024,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
-  '0024_helpdesk': m0024,
 /** Brings the schema up to date; throws if a migration fails (the failed one is rolled back). */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider });

@@ -468,6 +468,27 @@ export interface AppointmentsTable {
   status: 'booked' | 'cancelled' | 'checked_in';
   created_at: string;
   cancelled_at: string | null;
+  /** Migration 0021: who booked (online, or the front desk for a caller: booked_by the officer). */
+  channel: 'online' | 'front_desk';
+  booked_by: string | null;
+  /** The booker's language, for the pass and the reminder. */
+  language: 'id' | 'en';
+  /** Set by the reminder job's conditional update in the transaction that writes the reminder. */
+  reminded_at: string | null;
+  checked_in_at: string | null;
+}
+
+/** The latest WhatsApp code request of a number at an office (migration 0021), one row per number. */
+export interface AppointmentCodesTable {
+  tenant_id: string;
+  phone: string;
+  requested_at: string;
+  language: 'id' | 'en';
+  /** HMAC of the code, written by the outbox handler that sends it; null until then. */
+  code_hash: string | null;
+  expires_at: string | null;
+  attempts: number;
+  used_at: string | null;
 }
 export type Appointment = Selectable<AppointmentsTable>;
 
@@ -539,46 +560,6 @@ export interface ContactsTable {
 }
 export type Contact = Selectable<ContactsTable>;
 
-/** Which way a parcel went (migration 0023, src/parcels/): papers in from a citizen, or the permit / papers out to them. */
-export type ParcelDirection = 'in' | 'out';
-/** What an outgoing parcel holds. */
-export type ParcelContents = 'permit' | 'returned_papers';
-
-/** A courier parcel in or out (migration 0023, src/parcels/). */
-export interface ParcelsTable {
-  id: string;
-  tenant_id: string;
-  direction: ParcelDirection;
-  company: string;
-  /** The company lower-cased, for the uniqueness of (company, tracking number). */
-  company_key: string;
-  /** Upper-cased, without spaces. */
-  tracking_number: string;
-  /** In: who sent it, as written on the parcel. */
-  sender_name: string | null;
-  /** In: the sender's WhatsApp number (normalised) or email, where "your parcel was received" goes when the file has no other. */
-  sender_contact: string | null;
-  /** Out: what was sent. */
-  contents: ParcelContents | null;
-  /** In: the permit type the papers are for (the checklist's requirements). */
-  permit_type_code: string | null;
-  /** In: JSON [{ code, present }] against the permit type's requirements. */
-  checklist: string | null;
-  note: string | null;
-  application_id: string | null;
-  /** The receiving (in) or sending (out) officer. */
-  officer_id: string;
-  /** Received (in) or sent (out). */
-  at: string;
-  linked_at: string | null;
-  linked_by: string | null;
-  created_at: string;
-}
-export type Parcel = Selectable<ParcelsTable>;
-
-/** A photo of a parcel (migration 0023), kept in the documents storage by its sha256. */
-export interface ParcelPhotosTable {
-  id: string;
 /** The door a help request came through (migration 0024, src/helpdesk/). */
 export type HelpChannel = 'whatsapp' | 'instagram' | 'facebook' | 'phone' | 'email' | 'web';
 export type HelpStatus = 'new' | 'answered' | 'waiting_for_citizen' | 'closed';
@@ -642,6 +623,46 @@ export interface ClaimLinksTable {
 }
 export type ClaimLink = Selectable<ClaimLinksTable>;
 
+/** Which way a parcel went (migration 0023, src/parcels/): papers in from a citizen, or the permit / papers out to them. */
+export type ParcelDirection = 'in' | 'out';
+/** What an outgoing parcel holds. */
+export type ParcelContents = 'permit' | 'returned_papers';
+
+/** A courier parcel in or out (migration 0023, src/parcels/). */
+export interface ParcelsTable {
+  id: string;
+  tenant_id: string;
+  direction: ParcelDirection;
+  company: string;
+  /** The company lower-cased, for the uniqueness of (company, tracking number). */
+  company_key: string;
+  /** Upper-cased, without spaces. */
+  tracking_number: string;
+  /** In: who sent it, as written on the parcel. */
+  sender_name: string | null;
+  /** In: the sender's WhatsApp number (normalised) or email, where "your parcel was received" goes when the file has no other. */
+  sender_contact: string | null;
+  /** Out: what was sent. */
+  contents: ParcelContents | null;
+  /** In: the permit type the papers are for (the checklist's requirements). */
+  permit_type_code: string | null;
+  /** In: JSON [{ code, present }] against the permit type's requirements. */
+  checklist: string | null;
+  note: string | null;
+  application_id: string | null;
+  /** The receiving (in) or sending (out) officer. */
+  officer_id: string;
+  /** Received (in) or sent (out). */
+  at: string;
+  linked_at: string | null;
+  linked_by: string | null;
+  created_at: string;
+}
+export type Parcel = Selectable<ParcelsTable>;
+
+/** A photo of a parcel (migration 0023), kept in the documents storage by its sha256. */
+export interface ParcelPhotosTable {
+  id: string;
   tenant_id: string;
   parcel_id: string;
   file_name: string;
@@ -655,11 +676,15 @@ export type ParcelPhoto = Selectable<ParcelPhotosTable>;
 
 export interface Database {
   contacts: ContactsTable;
+  help_requests: HelpRequestsTable;
+  help_messages: HelpMessagesTable;
+  claim_links: ClaimLinksTable;
   parcels: ParcelsTable;
   parcel_photos: ParcelPhotosTable;
   appointment_settings: AppointmentSettingsTable;
   appointment_slots: AppointmentSlotsTable;
   appointments: AppointmentsTable;
+  appointment_codes: AppointmentCodesTable;
   queue_counters: QueueCountersTable;
   queue_tickets: QueueTicketsTable;
   queue_events: QueueEventsTable;
@@ -695,9 +720,6 @@ export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type Application = Selectable<ApplicationsTable>;
 export type ApplicationUpdate = Updateable<ApplicationsTable>;
-  help_requests: HelpRequestsTable;
-  help_messages: HelpMessagesTable;
-  claim_links: ClaimLinksTable;
 export type Document = Selectable<DocumentsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type Permit = Selectable<PermitsTable>;

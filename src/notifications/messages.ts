@@ -75,6 +75,16 @@ export const messageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('contact_changed'), params: z.object({ name: z.string(), link: z.string() }) }),
   /** To an account's holder: someone tried to register a new account with their NIK (the security review). */
   z.object({ kind: z.literal('registration_attempt'), params: z.object({ name: z.string(), link: z.string() }) }),
+  /** The booking pass of an appointment (src/appointments/): number, service, time in the office's zone, the pass link with the code. */
+  z.object({
+    kind: z.literal('appointment_booked'),
+    params: z.object({ number: z.string(), service: localised, when: localised, link: z.string() }),
+  }),
+  /** The day before an appointment (the reminder job). */
+  z.object({
+    kind: z.literal('appointment_reminder'),
+    params: z.object({ number: z.string(), service: localised, when: localised, link: z.string() }),
+  }),
 ]);
 export type Message = z.infer<typeof messageSchema>;
 export type MessageKind = Message['kind'];
@@ -300,16 +310,6 @@ function texts(m: Message, lang: Language): Texts {
     }
     case 'whatsapp_reply':
       return { subject: id ? 'Balasan WhatsApp' : 'WhatsApp reply', email: m.params.text, sms: m.params.text };
-    case 'contact_changed': {
-      const p = m.params;
-      return id
-        ? {
-            subject: 'Kontak akun Izol Anda diganti',
-            email: `Halo ${p.name}, email atau nomor WhatsApp untuk masuk ke akun Izol Anda baru saja diganti; alamat ini tidak dipakai lagi.\nBila bukan Anda yang menggantinya, segera hubungi kantor atau datang ke loket dengan KTP Anda: ${p.link}`,
-            sms: `Izol: kontak akun Anda baru saja diganti. Bukan Anda? Hubungi kantor: ${p.link}`,
-          }
-        : {
-            subject: 'Your Izol account contact was changed',
     case 'help_reply': {
       const p = m.params;
       return id
@@ -330,6 +330,16 @@ function texts(m: Message, lang: Language): Texts {
             sms: `Izol: your ${p.permit.en} draft is ready. Continue at ${p.link} (${p.days} days, once).`,
           };
     }
+    case 'contact_changed': {
+      const p = m.params;
+      return id
+        ? {
+            subject: 'Kontak akun Izol Anda diganti',
+            email: `Halo ${p.name}, email atau nomor WhatsApp untuk masuk ke akun Izol Anda baru saja diganti; alamat ini tidak dipakai lagi.\nBila bukan Anda yang menggantinya, segera hubungi kantor atau datang ke loket dengan KTP Anda: ${p.link}`,
+            sms: `Izol: kontak akun Anda baru saja diganti. Bukan Anda? Hubungi kantor: ${p.link}`,
+          }
+        : {
+            subject: 'Your Izol account contact was changed',
             email: `Hello ${p.name}, the email or WhatsApp number you sign in to Izol with has just been changed; this address is no longer used.\nIf you did not change it, contact the office at once or come to the counter with your KTP: ${p.link}`,
             sms: `Izol: your account contact was just changed. Not you? Contact the office: ${p.link}`,
           };
@@ -346,6 +356,34 @@ function texts(m: Message, lang: Language): Texts {
             subject: 'A registration with your NIK',
             email: `Hello ${p.name}, someone has just tried to create a new Izol account with your NIK. Your NIK stays with this account: the other account cannot use it unless a counter officer checks its owner's KTP.\nIf that was you, you already have an account: sign in at ${p.link} (forgot your password? reset it there). If not, you need not do anything.`,
             sms: `Izol: someone tried to register with your NIK; it stays with your account. Sign in: ${p.link}`,
+          };
+    }
+    case 'appointment_booked': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Janji temu ${p.number}`,
+            email: `Janji temu Anda untuk ${p.service.id} sudah dipesan: ${p.when.id}.\nNomor: ${p.number}\nTiket (tunjukkan di kantor): ${p.link}`,
+            sms: `Izol: janji temu ${p.number}, ${p.when.id}. Tiket: ${p.link}`,
+          }
+        : {
+            subject: `Appointment ${p.number}`,
+            email: `Your appointment for ${p.service.en} is booked: ${p.when.en}.\nNumber: ${p.number}\nBooking pass (show it at the office): ${p.link}`,
+            sms: `Izol: appointment ${p.number}, ${p.when.en}. Pass: ${p.link}`,
+          };
+    }
+    case 'appointment_reminder': {
+      const p = m.params;
+      return id
+        ? {
+            subject: `Besok: janji temu ${p.number}`,
+            email: `Pengingat: janji temu Anda untuk ${p.service.id} besok, ${p.when.id}.\nNomor: ${p.number}\nTidak bisa datang? Batalkan atau pindahkan di ${p.link}`,
+            sms: `Izol: besok janji temu ${p.number}, ${p.when.id}. Ubah: ${p.link}`,
+          }
+        : {
+            subject: `Tomorrow: appointment ${p.number}`,
+            email: `Reminder: your appointment for ${p.service.en} is tomorrow, ${p.when.en}.\nNumber: ${p.number}\nCannot come? Cancel or move it at ${p.link}`,
+            sms: `Izol: appointment ${p.number} tomorrow, ${p.when.en}. Change: ${p.link}`,
           };
     }
   }

@@ -243,6 +243,28 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     parameterNames: ['name', 'sign-in link'],
     parameters: (m) => [m.params.name, m.params.link],
   },
+  appointment_booked: {
+    name: 'izol_janji_temu_dipesan',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Janji temu Anda untuk {{1}} sudah dipesan: {{2}}. Nomor: {{3}}. Tunjukkan tiket ini di kantor: {{4}}',
+      en: 'Your appointment for {{1}} is booked: {{2}}. Number: {{3}}. Show this pass at the office: {{4}}',
+    },
+    parameterNames: ['service', 'date and time', 'booking number', 'booking pass link'],
+    parameters: (m, lang) => [pick(m.params.service, lang), pick(m.params.when, lang), m.params.number, m.params.link],
+  },
+  appointment_reminder: {
+    name: 'izol_pengingat_janji_temu',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Pengingat: janji temu Anda untuk {{1}} besok, {{2}}. Nomor: {{3}}. Tidak bisa datang? Batalkan atau pindahkan di {{4}}',
+      en: 'Reminder: your appointment for {{1}} is tomorrow, {{2}}. Number: {{3}}. Cannot come? Cancel or move it at {{4}}',
+    },
+    parameterNames: ['service', 'date and time', 'booking number', 'booking page link'],
+    parameters: (m, lang) => [pick(m.params.service, lang), pick(m.params.when, lang), m.params.number, m.params.link],
+  },
 };
 
 /** The template's text as the recipient reads it, placeholders filled. */

@@ -61,6 +61,12 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('helpdesk.claim_link'), claimLinkId: z.string() }),
   /** The reply to a message a citizen sent to the office's WhatsApp number (src/whatsapp/). */
   z.object({ topic: z.literal('whatsapp.reply'), inboundId: z.string() }),
+  /** A WhatsApp code for a booker's number (src/appointments/): the handler makes the code and sends it. */
+  z.object({ topic: z.literal('appointments.code'), phone: z.string(), requestedAt: z.string() }),
+  /** A booking's pass to the booker's WhatsApp (the code travels here: it is in the message's link). */
+  z.object({ topic: z.literal('appointments.booked'), appointmentId: z.string(), code: z.string() }),
+  /** The day-before reminder of a booking (the reminder job). */
+  z.object({ topic: z.literal('appointments.reminder'), appointmentId: z.string() }),
 ]);
 export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 export type OutboxTopic = OutboxMessage['topic'];

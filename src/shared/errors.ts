@@ -56,6 +56,8 @@ export const ERROR_CODES = {
   queue_closed: 422,
   /** Nobody is waiting in that service group's queue today. */
   queue_empty: 409,
+  /** The WhatsApp code for an appointment is wrong, used up or expired (nothing is booked). */
+  appointment_code_wrong: 422,
   /** A parcel's details do not fit: an unknown permit type or requirement, an application number that names nothing, a time ahead. */
   parcel_invalid: 422,
   /** A parcel with this courier company and tracking number is logged already. */

@@ -136,6 +136,16 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Tidak ada yang menunggu', detail: 'Tidak ada tiket yang menunggu untuk layanan ini hari ini.' },
     en: { title: 'Nobody waiting', detail: 'No ticket is waiting for this service today.' },
   },
+  appointment_code_wrong: {
+    id: {
+      title: 'Kode WhatsApp salah',
+      detail: 'Kode yang Anda masukkan salah atau sudah kedaluwarsa, jadi belum ada yang dipesan. Periksa pesan WhatsApp terakhir dari kami, atau minta kode baru.',
+    },
+    en: {
+      title: 'Wrong WhatsApp code',
+      detail: 'The code you entered is wrong or has expired, so nothing has been booked. Check our latest WhatsApp message, or ask for a new code.',
+    },
+  },
   parcel_invalid: {
     id: { title: 'Data kiriman belum benar', detail: 'Beberapa data kiriman belum benar. Periksa isian yang ditandai, lalu coba lagi.' },
     en: { title: 'Parcel details not right', detail: 'Some of the parcel details are not right. Check the marked fields and try again.' },
@@ -203,6 +213,14 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   invalid_npwp: { id: 'NPWP harus 15 angka, atau 16 angka (NIK).', en: 'The NPWP must be 15 digits, or 16 (the NIK).' },
   invalid_kbli: { id: 'Kode KBLI harus 5 angka.', en: 'The KBLI code must be 5 digits.' },
   invalid_email: { id: 'Isi alamat email yang benar, misalnya nama@contoh.id.', en: 'Enter a real email address, like name@example.id.' },
+  appointment_code_wrong: {
+    id: 'Kode salah atau sudah kedaluwarsa. Masukkan 6 angka dari pesan WhatsApp terakhir kami, atau minta kode baru.',
+    en: 'The code is wrong or has expired. Enter the 6 digits from our latest WhatsApp message, or ask for a new code.',
+  },
+  appointment_code_missing: {
+    id: 'Masukkan kode 6 angka yang kami kirim ke WhatsApp Anda.',
+    en: 'Enter the 6-digit code we sent to your WhatsApp.',
+  },
   invalid_phone: { id: 'Isi nomor HP yang benar, misalnya 0812 3456 7890.', en: 'Enter a real mobile number, like 0812 3456 7890.' },
   invalid_plate: { id: 'Isi nomor polisi yang benar, misalnya N 1234 AB.', en: 'Enter a real number plate, like N 1234 AB.' },
   unknown_field: { id: 'Kolom ini tidak dikenal.', en: 'This field is not known.' },

@@ -5,6 +5,7 @@ import type { Actor } from '../../src/access/actor.js';
 import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
 import { DEMO_PDF } from '../../src/demo/demo-files.js';
+import { createAppointmentHandlers } from '../../src/appointments/appointments.handlers.js';
 import { createNotificationHandlers } from '../../src/notifications/notifications.handlers.js';
 import { createWhatsAppHandlers } from '../../src/whatsapp/whatsapp.handlers.js';
 import { claimDue, enqueue, pendingCount } from '../../src/outbox/outbox.repository.js';
@@ -64,7 +65,7 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
       clock: ctx.services.clock,
     };
     // As services.ts merges them: the notifications feature's handlers and other features' (WhatsApp replies).
-    const all: OutboxHandlers = { ...createNotificationHandlers(deps), ...createWhatsAppHandlers(deps) };
+    const all: OutboxHandlers = { ...createNotificationHandlers(deps), ...createWhatsAppHandlers(deps), ...createAppointmentHandlers(deps) };
     return all;
   };
   const outboxRowsFor = (applicationId: string) =>
