@@ -79,14 +79,18 @@ export async function linkParcelRow(trx: Db, input: { id: string; applicationId:
 
 /** An application's parcels, in and out, oldest first (the tracking view and the case pages). */
 export async function listParcelsOfApplication(db: Db, tenantId: string, applicationId: string): Promise<Parcel[]> {
-  return db
-    .selectFrom('parcels')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('application_id', '=', applicationId)
-    .orderBy('at')
-    .orderBy('id')
-    .execute();
+  return (
+    db
+      .selectFrom('parcels')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('application_id', '=', applicationId)
+      .orderBy('at')
+      // At the same instant what came in went before what went out.
+      .orderBy('direction')
+      .orderBy('id')
+      .execute()
+  );
 }
 
 export async function insertParcelPhoto(trx: Db, row: ParcelPhotosTable): Promise<void> {
