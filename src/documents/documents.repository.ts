@@ -144,11 +144,13 @@ export async function prunedFilesBetween(db: Kysely<Database>, q: { from: string
   return [...seen.values()];
 }
 
-/** True while some row still points at the file: a document of any application, or a permit's PDF. */
+/** True while some row still points at the file: a document of any application, a permit's PDF, or a parcel's photo. */
 export async function isFileReferenced(db: Kysely<Database>, tenantId: string, sha256: string): Promise<boolean> {
-  const [doc, permit] = await Promise.all([
+  const [doc, permit, parcelPhoto] = await Promise.all([
     db.selectFrom('documents').select('id').where('tenant_id', '=', tenantId).where('sha256', '=', sha256).limit(1).executeTakeFirst(),
     db.selectFrom('permits').select('id').where('tenant_id', '=', tenantId).where('pdf_sha256', '=', sha256).limit(1).executeTakeFirst(),
+    // A courier parcel's photo (src/parcels/) keeps its file too.
+    db.selectFrom('parcel_photos').select('id').where('tenant_id', '=', tenantId).where('sha256', '=', sha256).limit(1).executeTakeFirst(),
   ]);
-  return doc !== undefined || permit !== undefined;
+  return doc !== undefined || permit !== undefined || parcelPhoto !== undefined;
 }
