@@ -914,6 +914,89 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     });
   });
 
+  describe('courier parcels follow parcels.manage (front desk and admin), within the office', () => {
+    it('answers each role as the policy says, and another office’s front desk finds nothing', async () => {
+      const logged = await ctx.services.parcels.logParcel({
+        actor: crew.front_desk.actor,
+        company: 'JNE',
+        trackingNumber: 'AKSES0001',
+        senderName: 'Pak Darto',
+      });
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const otherDesk = await person(ctx, 'front_desk', office2Id);
+      const parcelCount = async () =>
+        Number(
+          (
+            await ctx.db
+              .selectFrom('parcels')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      for (const role of ROLES) {
+        const allowed = can(crew[role].actor, 'parcels.manage', { tenantId: ctx.tenant.id });
+        expect(allowed, role).toBe(role === 'front_desk' || role === 'admin');
+        expect((await get(crew[role].token, '/api/v1/parcels')).statusCode, role).toBe(allowed ? 200 : 403);
+        expect((await get(crew[role].token, `/api/v1/parcels/${logged.id}`)).statusCode, role).toBe(allowed ? 200 : 403);
+        expect((await get(crew[role].token, '/api/v1/parcels/report')).statusCode, role).toBe(allowed ? 200 : 403);
+        const before = await parcelCount();
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/parcels',
+          headers: auth(crew[role].token),
+          payload: { company: 'JNE', trackingNumber: `AKSES-${ROLES.indexOf(role)}`, senderName: 'Pak Darto' },
+        });
+        expect(res.statusCode, role).toBe(allowed ? 201 : 403);
+        expect(await parcelCount(), role).toBe(before + (allowed ? 1 : 0));
+      }
+      expectProblem(await get(otherDesk.token, `/api/v1/parcels/${logged.id}`, { host: OTHER_HOST }), [404]);
+      const theirs = json<{ parcels: { id: string }[] }>(await get(otherDesk.token, '/api/v1/parcels', { host: OTHER_HOST }));
+      expect(theirs.parcels.map((p) => p.id)).not.toContain(logged.id);
+      const link = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/parcels/${logged.id}/link`,
+        headers: auth(otherDesk.token, { host: OTHER_HOST }),
+        payload: { newApplication: { permitTypeCode: PERMIT } },
+      });
+      expectProblem(link, [404]);
+      expect((await ctx.db.selectFrom('parcels').select('application_id').where('id', '=', logged.id).executeTakeFirstOrThrow()).application_id).toBeNull();
+    });
+  });
+
+  describe('appointments: the front desk and the admin book for a caller (appointment.bookFor), without the WhatsApp code', () => {
+    it('answers each role as the policy says; anonymous callers and applicants need the code', async () => {
+      const bookings = async () =>
+        Number(
+          (
+            await ctx.db
+              .selectFrom('appointments')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const book = (headers: Record<string, string>, i: number) =>
+        ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/appointments',
+          headers,
+          payload: { service: 'KONSULTASI', start: '2026-11-24T02:00:00.000Z', name: 'Penelpon', whatsapp: `0812 9000 ${String(1000 + i)}` },
+          remoteAddress: `10.77.0.${i + 1}`,
+        });
+      for (const [i, role] of ROLES.entries()) {
+        const allowed = can(crew[role].actor, 'appointment.bookFor', { tenantId: ctx.tenant.id });
+        expect(allowed, role).toBe(role === 'front_desk' || role === 'admin');
+        expect(can(crew[role].actor, 'appointments.manage', { tenantId: ctx.tenant.id }), role).toBe(role === 'admin');
+        const before = await bookings();
+        const res = await book(auth(crew[role].token), i);
+        expect(res.statusCode, role).toBe(allowed ? 201 : role === 'applicant' ? 422 : 403);
+        expect(await bookings(), role).toBe(before + (allowed ? 1 : 0));
+      }
+      const before = await bookings();
+      expect(expectProblem(await book({}, 50), [422]).code).toBe('appointment_code_wrong');
+      expect(await bookings()).toBe(before);
+    });
+  });
+
   describe('not signed in', () => {
     type Spec = { paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>> };
 
@@ -965,6 +1048,13 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         callNextTicket: { payload: { service: 'KONSULTASI', counter: 'Loket 1' } },
         updateQueueTicket: { payload: { action: 'start' } },
         getChannelHistory: {},
+        logParcel: { payload: { company: 'JNE', trackingNumber: 'JN000111', senderName: 'Pak Darto' } },
+        listParcels: {},
+        getParcel: {},
+        linkParcel: { payload: { newApplication: {} } },
+        uploadParcelPhoto: { payload: upload.payload, headers: upload.headers },
+        recordParcelShipment: { payload: { applicationNumber: 'MLG-PBG-2026-000001', company: 'POS', trackingNumber: 'P000111', contents: 'permit' } },
+        getParcelReport: {},
         getMyChannelHistory: {},
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
@@ -992,6 +1082,8 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'bookAppointment',
           'getAppointment',
           'cancelAppointment',
+          'requestAppointmentCode',
+          'rescheduleAppointment',
           'issueQueueTicket',
           'getQueueTicket',
         ]),
