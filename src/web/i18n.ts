@@ -13,7 +13,6 @@ import { SETTINGS_MESSAGES } from '../tenants/settings.i18n.js';
 import { STAFF_MESSAGES } from '../auth/staff.i18n.js';
 import { HOLIDAYS_MESSAGES } from '../sla/holidays.i18n.js';
 import { SETUP_LINK_MESSAGES } from '../auth/setup-link.i18n.js';
-import { CONTACTS_MESSAGES } from '../contacts/contacts.i18n.js';
 import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
 /** One entry: the same text in both languages; a `{n}` message may give plural forms (Intl.PluralRules). */
 export type Text = string | { one?: string; other: string };
@@ -36,7 +35,6 @@ const M = {
   ...STAFF_MESSAGES,
   ...HOLIDAYS_MESSAGES,
   ...SETUP_LINK_MESSAGES,
-  ...CONTACTS_MESSAGES,
   ...PARCELS_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
@@ -52,7 +50,6 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'auth/staff': STAFF_MESSAGES,
   'sla/holidays': HOLIDAYS_MESSAGES,
   'auth/setup-link': SETUP_LINK_MESSAGES,
-  'contacts/contacts': CONTACTS_MESSAGES,
   'parcels/parcels': PARCELS_MESSAGES,
 };
 

@@ -12,7 +12,6 @@ import { signInPages } from '../auth/sign-in.pages.js';
 import { staffPages } from '../auth/staff.pages.js';
 import { catalogueAdminPages } from '../catalogue/catalogue-admin.pages.js';
 import { holidayPages } from '../sla/holidays.pages.js';
-import { contactPages } from '../contacts/contacts.pages.js';
 import { settingsPages } from '../tenants/settings.pages.js';
 import { applyPages } from '../applications/pages/apply.pages.js';
 import { claimPages } from '../applications/pages/claim.pages.js';
@@ -55,7 +54,6 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   staffPages(app, services);
   catalogueAdminPages(app, services);
   holidayPages(app, services);
-  contactPages(app, services);
 }
 
 /** Errors on pages become pages: 404, 403, "page expired" (anti-forgery), 413/415 and a generic 500. */

@@ -77,6 +77,8 @@ const OPERATIONS = [
   'bookAppointment',
   'getAppointment',
   'cancelAppointment',
+  'requestAppointmentCode',
+  'rescheduleAppointment',
   'issueQueueTicket',
   'getQueueTicket',
   'callNextTicket',
@@ -100,6 +102,8 @@ const RATE_LIMIT: Partial<Record<Op, number>> = {
   bookAppointment: 10,
   getAppointment: 30,
   cancelAppointment: 30,
+  requestAppointmentCode: 5,
+  rescheduleAppointment: 30,
   issueQueueTicket: 60,
 };
 
@@ -210,6 +214,8 @@ const DEFAULT_WHO: Record<Op, Who> = {
   bookAppointment: 'anonymous',
   getAppointment: 'anonymous',
   cancelAppointment: 'anonymous',
+  requestAppointmentCode: 'anonymous',
+  rescheduleAppointment: 'anonymous',
   issueQueueTicket: 'anonymous',
   getQueueTicket: 'anonymous',
   callNextTicket: 'admin',
@@ -1519,6 +1525,56 @@ const CASES: Case[] = [
       ['a code that is a number', '/api/v1/appointments/MLG-APT-20261123-0001/cancel', { code: 12345678 }, 400],
     ] as const
   ).map(([name, url, body, status]): Case => ({ op: 'cancelAppointment', name, send: () => ({ method: 'POST', url, ...asJson(body) }), status })),
+  // The WhatsApp code: a booking without one, or with a wrong one, books nothing (anonymous callers need it).
+  ...(
+    [
+      ['no WhatsApp code', {}, 422, { code: 'appointment_code_missing' }],
+      ['a wrong WhatsApp code', { code: '000000' }, 422, { code: 'appointment_code_wrong' }],
+      ['a code that is not 6 digits', { code: '12ab' }, 400, undefined],
+      ['a code that is a number', { code: 123456 }, 400, undefined],
+    ] as const
+  ).map(([name, over, status, fields]): Case => ({
+    op: 'bookAppointment',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/appointments', ...asJson({ ...APPOINTMENT, ...over }) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...jsonBodyCases(
+    'requestAppointmentCode',
+    'POST',
+    () => '/api/v1/appointments/code',
+    () => ({ whatsapp: '0812 3456 7890' }),
+  ),
+  ...(
+    [
+      ['no number', {}, { whatsapp: 'required' }],
+      ['a landline number', { whatsapp: '021 555 1234' }, { whatsapp: 'invalid_phone' }],
+      ['a number as a JSON number', { whatsapp: 81234567890 }, undefined],
+      ['a 100 000-character number', { whatsapp: HUGE }, { whatsapp: 'too_long' }],
+    ] as const
+  ).map(([name, body, fields]): Case => ({
+    op: 'requestAppointmentCode',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/appointments/code', ...asJson(body) }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...jsonBodyCases(
+    'rescheduleAppointment',
+    'POST',
+    () => '/api/v1/appointments/MLG-APT-20261123-0001/reschedule',
+    () => ({ code: 'ABCD2345', start: '2026-11-24T02:00:00.000Z' }),
+  ),
+  ...(
+    [
+      ['a number in the wrong form', '/api/v1/appointments/12345/reschedule', { code: 'ABCD2345', start: '2026-11-24T02:00:00.000Z' }, 400],
+      ['a number that does not exist', '/api/v1/appointments/MLG-APT-20261123-9999/reschedule', { code: 'ABCD2345', start: '2026-11-24T02:00:00.000Z' }, 404],
+      ['no code', '/api/v1/appointments/MLG-APT-20261123-0001/reschedule', { start: '2026-11-24T02:00:00.000Z' }, 400],
+      ['no new start', '/api/v1/appointments/MLG-APT-20261123-0001/reschedule', { code: 'ABCD2345' }, 400],
+      ['a start that is not a time', '/api/v1/appointments/MLG-APT-20261123-0001/reschedule', { code: 'ABCD2345', start: 'besok' }, 400],
+    ] as const
+  ).map(([name, url, body, status]): Case => ({ op: 'rescheduleAppointment', name, send: () => ({ method: 'POST', url, ...asJson(body) }), status })),
 
   // ── issueQueueTicket / getQueueTicket (public) / callNextTicket / updateQueueTicket (counter staff) ──
   ...jsonBodyCases(
