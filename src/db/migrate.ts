@@ -22,6 +22,7 @@ import * as m0018 from './migrations/0018_early_statuses.js';
 import * as m0019 from './migrations/0019_queue.js';
 import * as m0020 from './migrations/0020_contacts.js';
 import * as m0021 from './migrations/0021_appointment_codes.js';
+import * as m0022 from './migrations/0022_queue_policy.js';
 import * as m0023 from './migrations/0023_parcels.js';
 import * as m0024 from './migrations/0024_helpdesk.js';
 
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0019_queue': m0019,
   '0020_contacts': m0020,
   '0021_appointment_codes': m0021,
+  '0022_queue_policy': m0022,
   '0023_parcels': m0023,
   '0024_helpdesk': m0024,
 };

@@ -499,6 +499,8 @@ export interface QueueCountersTable {
   /** The office-local date, YYYY-MM-DD. */
   day: string;
   last_number: number;
+  /** Migration 0022: priority tickets called in a row (reset by a call of any other), at most the policy's N. */
+  priority_run: number;
 }
 
 export type QueueStatus = 'waiting' | 'called' | 'skipped' | 'serving' | 'completed' | 'no_show';
@@ -518,8 +520,25 @@ export interface QueueTicketsTable {
   issued_at: string;
   called_at: string | null;
   updated_at: string;
+  /** Migration 0022: 1 for a priority visitor (elderly, disabled, pregnant), weighted by the office's policy. */
+  priority: number;
+  /** The booking's slot start, for a booked visitor who checked in: not called before it, no-show only after the grace period. */
+  slot_start: string | null;
+  /** The number the ticket had before a counter transferred it to another service group. */
+  transferred_from: string | null;
+  /** The wait in minutes promised at issue (recent service times × people ahead ÷ counters), compared later with the actual wait. */
+  promised_wait_minutes: number | null;
+  /** The door: kiosk, front_desk or booking. */
+  channel: string | null;
 }
 export type QueueTicket = Selectable<QueueTicketsTable>;
+
+/** Each office's queue settings (migration 0022, src/queue/queue.settings.ts), validated JSON. */
+export interface QueueSettingsTable {
+  tenant_id: string;
+  settings: string;
+  updated_at: string;
+}
 
 /** One timestamped action on a ticket (issue, call, start, complete, no_show, recall, skip). */
 export interface QueueEventsTable {
@@ -688,6 +707,7 @@ export interface Database {
   queue_counters: QueueCountersTable;
   queue_tickets: QueueTicketsTable;
   queue_events: QueueEventsTable;
+  queue_settings: QueueSettingsTable;
   whatsapp_inbound: WhatsAppInboundTable;
   setup_links: SetupLinksTable;
   permits: PermitsTable;

@@ -4,7 +4,7 @@ import { requireActor } from '../http/context.js';
 import { problemResponses } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
 import { languageFrom } from '../shared/messages.js';
-import { callNextBody, eventBody, issueBody, ticketParams, ticketSchema } from './queue.schemas.js';
+import { callNextBody, displayQuery, displaySchema, eventBody, issueBody, ticketParams, ticketSchema } from './queue.schemas.js';
 
 const bearer = [{ bearer: [] }];
 
@@ -25,7 +25,12 @@ export function queueRoutes(app: FastifyInstance, services: Services): void {
       response: { 201: ticketSchema, ...problemResponses },
     },
     handler: async (request, reply) => {
-      const ticket = await services.queue.issueTicket({ tenant: request.tenant, ...request.body, lang: languageFrom(request.headers['accept-language']) });
+      const ticket = await services.queue.issueTicket({
+        tenant: request.tenant,
+        actor: request.actor,
+        ...request.body,
+        lang: languageFrom(request.headers['accept-language']),
+      });
       return reply.code(201).send(ticket);
     },
   });
@@ -64,7 +69,8 @@ export function queueRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'updateQueueTicket',
       tags: ['Queue'],
-      summary: 'Counter staff: start, complete, no-show, recall or skip a called ticket (a timestamped event); 409 when its status does not allow it',
+      summary:
+        'Counter staff: start, complete, no-show, recall, skip or transfer (with service) a called ticket (a timestamped event); 409 when its status does not allow it, or for a booked visitor’s no-show within the grace period',
       security: bearer,
       params: ticketParams,
       body: eventBody,
@@ -76,7 +82,26 @@ export function queueRoutes(app: FastifyInstance, services: Services): void {
         tenant: request.tenant,
         id: request.params.id,
         action: request.body.action,
+        service: request.body.service,
         lang: languageFrom(request.headers['accept-language']),
       }),
+  });
+
+  r.get('/api/v1/queue/display', {
+    schema: {
+      operationId: 'getQueueDisplay',
+      tags: ['Queue'],
+      summary: 'Public (the lobby display): the ticket each counter is serving and the next numbers of each service group, today',
+      querystring: displayQuery,
+      response: { 200: displaySchema, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const view = await services.queue.display({
+        tenant: request.tenant,
+        service: request.query.service,
+        lang: languageFrom(request.headers['accept-language']),
+      });
+      return reply.header('cache-control', 'no-store').send(view);
+    },
   });
 }

@@ -11,13 +11,24 @@ export const issueBody = z.strictObject({
     .trim()
     .regex(/^[A-Z0-9]{2,10}-APT-\d{8}-\d{4,6}$/)
     .optional(),
+  /** A priority visitor (elderly, disabled, pregnant): weighted by the office's priority policy. */
+  priority: z.boolean().optional(),
 });
 export const ticketParams = z.strictObject({ id: z.uuid({ message: 'must be a ticket id like 0f8fad5b-d9cb-469f-a165-70867728950e' }) });
 export const callNextBody = z.strictObject({ service: serviceCode, counter: z.string().trim().min(1).max(30) });
 
-export const QUEUE_ACTIONS = ['start', 'complete', 'no_show', 'recall', 'skip'] as const;
+export const QUEUE_ACTIONS = ['start', 'complete', 'no_show', 'recall', 'skip', 'transfer'] as const;
 export type QueueAction = (typeof QUEUE_ACTIONS)[number];
-export const eventBody = z.strictObject({ action: z.enum(QUEUE_ACTIONS) });
+export const eventBody = z
+  .strictObject({
+    action: z.enum(QUEUE_ACTIONS),
+    /** For a transfer: the service group the visitor goes to next. */
+    service: serviceCode.optional(),
+  })
+  .refine((b) => b.action !== 'transfer' || b.service !== undefined, {
+    path: ['service'],
+    message: 'A transfer needs the service group to move the ticket to',
+  });
 
 export const ticketSchema = z
   .object({
@@ -31,5 +42,38 @@ export const ticketSchema = z
     issuedAt: z.string(),
     calledAt: z.string().nullable(),
     appointmentNumber: z.string().nullable(),
+    priority: z.boolean(),
+    slotStart: z.string().nullable().describe('A booked visitor’s slot start: called then, marked no-show only after the grace period'),
+    transferredFrom: z.string().nullable().describe('The number the ticket had before a counter transferred it to this service group'),
+    estimate: z.object({
+      minutes: z
+        .number()
+        .int()
+        .nullable()
+        .describe('The wait now expected: the people before this ticket × the office’s recent median service time ÷ its counters for the group'),
+      promisedMinutes: z.number().int().nullable().describe('The wait promised when the ticket was issued'),
+      pastError: z
+        .object({ minutes: z.number().int(), tickets: z.number().int() })
+        .nullable()
+        .describe('How far recent promises were from the actual waits: the median difference in minutes, over so many tickets'),
+    }),
   })
   .meta({ id: 'QueueTicket' });
+
+export const displayQuery = z.strictObject({ service: serviceCode.optional() });
+export const displaySchema = z
+  .object({
+    office: z.string(),
+    day: z.string(),
+    nowServing: z.array(
+      z.object({
+        counter: z.string(),
+        number: z.string(),
+        service: z.object({ code: z.string(), name: z.string() }),
+        status: z.enum(['waiting', 'called', 'skipped', 'serving', 'completed', 'no_show']),
+        calledAt: z.string(),
+      }),
+    ),
+    next: z.array(z.object({ service: z.object({ code: z.string(), name: z.string() }), waiting: z.number().int(), numbers: z.array(z.string()) })),
+  })
+  .meta({ id: 'QueueDisplay' });

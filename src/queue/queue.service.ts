@@ -1,24 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import { type AnyActor, personOf, requireAccess } from '../access/access.js';
+import { type AnyActor, can, personOf, requireAccess } from '../access/access.js';
+import type { Actor } from '../access/actor.js';
 import type { AppointmentService } from '../appointments/appointments.service.js';
 import { type AppointmentSettings, WEEKDAYS } from '../appointments/appointments.schemas.js';
+import { recordContact } from '../contacts/contacts.repository.js';
 import type { Db } from '../db/database.js';
 import type { QueueStatus, QueueTicket, Tenant } from '../db/schema.js';
 import type { HolidayService } from '../sla/holidays.service.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
-import { type Clock, isoNow, localDate } from '../shared/time.js';
+import { addMinutes, type Clock, isoNow, localDate } from '../shared/time.js';
+import { callOrder, type Candidate, chooseNext, estimateWait, median, minutesBetween } from './queue.policy.js';
 import {
-  bookedAppointmentExists,
+  countCall,
+  eventsOfDay,
+  findBookingForTicket,
+  findQueueSettings,
   findTicket,
   insertQueueEvent,
   insertTicket,
   moveTicket,
   nextTicketNumber,
-  oldestWaiting,
-  waitingBefore,
+  priorityRun,
+  recentPromises,
+  recentServiceTimes,
+  saveQueueSettings,
+  ticketForBooking,
+  ticketsOfDay,
+  transferTicket,
+  waitingNow,
+  waitingTickets,
+  type WaitingRow,
 } from './queue.repository.js';
 import type { QueueAction } from './queue.schemas.js';
+import { defaultQueueSettings, type QueueSettings, queueSettingsSchema } from './queue.settings.js';
 
 /**
  * A service group's ticket prefix, from its place in the office's appointment settings: A, B, … Z, then
@@ -31,7 +46,7 @@ export function ticketPrefix(index: number): string {
 }
 
 /** The wall-clock time (HH:MM) of an instant in a time zone. */
-function localTime(iso: string, timeZone: string): string {
+export function localTime(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }
 
@@ -44,66 +59,170 @@ export function isOpenAt(settings: AppointmentSettings, input: { now: string; ti
   return (settings.hours[day] ?? []).some((i) => i.from <= hhmm && hhmm < i.to);
 }
 
-/** Which statuses each counter action moves a ticket from, and to. */
+/** Which statuses each counter action moves a ticket from, and to (a transfer puts it back to waiting in another group). */
 const TRANSITIONS: Record<QueueAction, { from: readonly QueueStatus[]; to: QueueStatus; called?: boolean }> = {
   start: { from: ['called'], to: 'serving' },
   complete: { from: ['serving'], to: 'completed' },
   no_show: { from: ['called', 'skipped'], to: 'no_show' },
   recall: { from: ['called', 'skipped'], to: 'called', called: true },
   skip: { from: ['called'], to: 'skipped' },
+  transfer: { from: ['called', 'serving', 'skipped'], to: 'waiting' },
 };
 
+/** How many recent tickets the estimates look at. */
+const SAMPLE = 20;
+/** Fewer recorded services than this, and the office's assumed service time is used. */
+const MIN_SAMPLE = 3;
+
+export type Channel = 'kiosk' | 'front_desk' | 'booking';
+
+type Waiting = Omit<WaitingRow, 'priority'> & Candidate;
+const candidate = (t: WaitingRow): Waiting => ({ ...t, issuedAt: t.issued_at, priority: Number(t.priority) === 1, slotStart: t.slot_start });
+
 /**
- * Queue, first step (issue 11): tickets numbered per office, service group and office-local day (the
- * service groups and opening hours are the appointment settings'), the visitor's view of a ticket by its
- * id, and the counters' call-next and actions, each a timestamped event. Issuing is anonymous (the kiosk);
- * the counters need `queue.serve`. Priority, transfer, booked check-in, estimates and the display come later.
+ * The queue (issue 11): tickets numbered per office, service group and office-local day (the service
+ * groups and opening hours are the appointment settings'); a booked visitor's check-in with the booking
+ * pass; the call order (queue.policy.ts: booked visitors at their slot time, the priority policy); the
+ * counters' actions, each a timestamped event (transfer to another group, no-show of a booked visitor
+ * only after the grace period); the wait promised at issue and the error of past promises; the lobby
+ * display; the day's report. Issuing is anonymous (the kiosk); the counters need `queue.serve`, the
+ * settings `settings.manage`.
  */
 export function createQueueService(deps: { db: Db; clock: Clock; holidays: HolidayService; appointments: AppointmentService }) {
   const { db, clock } = deps;
 
-  async function serviceOf(tenantId: string, code: string, lang: Lang) {
-    const settings = await deps.appointments.settingsFor(tenantId);
+  async function settingsOf(tenantId: string): Promise<{ queue: QueueSettings; appointments: AppointmentSettings }> {
+    const appointments = await deps.appointments.settingsFor(tenantId);
+    const queue = (await findQueueSettings(db, tenantId)) ?? defaultQueueSettings(appointments.services.map((s) => s.code));
+    return { queue, appointments };
+  }
+
+  function serviceIn(settings: AppointmentSettings, code: string, lang: Lang, field = 'service') {
     const index = settings.services.findIndex((s) => s.code === code.trim().toUpperCase());
     if (index < 0) {
       throw new AppError('queue_service_unknown', `unknown service group ${code}`, {
-        fields: [{ field: 'service', code: 'invalid_option', message: `Choose one of ${settings.services.map((s) => s.code).join(', ')}` }],
+        fields: [{ field, code: 'invalid_option', message: `Choose one of ${settings.services.map((s) => s.code).join(', ')}` }],
       });
     }
     const service = settings.services[index]!;
-    return { settings, code: service.code, name: service.name[lang], prefix: ticketPrefix(index) };
+    return { code: service.code, name: service.name[lang], prefix: ticketPrefix(index) };
   }
 
-  async function view(ticket: QueueTicket, lang: Lang) {
-    const settings = await deps.appointments.settingsFor(ticket.tenant_id);
-    const name = settings.services.find((s) => s.code === ticket.service_code)?.name[lang] ?? ticket.service_code;
+  async function serviceOf(tenantId: string, code: string, lang: Lang) {
+    const settings = await settingsOf(tenantId);
+    return { ...serviceIn(settings.appointments, code, lang), settings };
+  }
+
+  const countersFor = (settings: QueueSettings, serviceCode: string) => settings.counters.filter((c) => c.services.includes(serviceCode)).length || 1;
+
+  /** The office's own recent service time for a group (median of the last completed), and how far past promises were off. */
+  async function statsFor(tenantId: string, serviceCode: string, settings: QueueSettings) {
+    const times = (await recentServiceTimes(db, { tenantId, serviceCode, limit: SAMPLE })).map((t) => minutesBetween(t.start, t.complete));
+    const medianServiceMinutes = times.length >= MIN_SAMPLE ? median(times)! : settings.defaultServiceMinutes;
+    const promises = await recentPromises(db, { tenantId, serviceCode, limit: SAMPLE });
+    const errors = promises.map((p) => Math.abs(minutesBetween(p.issuedAt, p.firstCall) - p.promised));
+    const pastError = errors.length ? { minutes: Math.round(median(errors)!), tickets: errors.length } : null;
+    return { medianServiceMinutes, counters: countersFor(settings, serviceCode), pastError };
+  }
+
+  /** The waiting tickets of a group today, in the order they would be called from now. */
+  async function orderOf(on: Db, tenantId: string, serviceCode: string, day: string, settings: QueueSettings, extra?: Waiting) {
+    const waiting = (await waitingTickets(on, { tenantId, serviceCode, day })).map(candidate);
+    const run = await priorityRun(on, { tenantId, serviceCode, day });
+    return callOrder(extra ? [...waiting, extra] : waiting, { now: isoNow(clock), policy: settings.priority, priorityRun: run });
+  }
+
+  async function view(
+    ticket: QueueTicket,
+    lang: Lang,
+    known?: { settings: Awaited<ReturnType<typeof settingsOf>>; stats: Awaited<ReturnType<typeof statsFor>>; position: number },
+  ) {
+    const settings = known?.settings ?? (await settingsOf(ticket.tenant_id));
+    const name = settings.appointments.services.find((s) => s.code === ticket.service_code)?.name[lang] ?? ticket.service_code;
+    const stats = known?.stats ?? (await statsFor(ticket.tenant_id, ticket.service_code, settings.queue));
+    let position: number | null = null;
+    if (ticket.status === 'waiting') {
+      if (known) position = known.position;
+      else {
+        const order = await orderOf(db, ticket.tenant_id, ticket.service_code, ticket.day, settings.queue);
+        position = Math.max(
+          0,
+          order.findIndex((c) => c.id === ticket.id),
+        );
+      }
+    }
     return {
       id: ticket.id,
       number: ticket.number,
       service: { code: ticket.service_code, name },
       day: ticket.day,
       status: ticket.status,
-      position: ticket.status === 'waiting' ? await waitingBefore(db, ticket) : null,
+      position,
       counter: ticket.counter,
       issuedAt: ticket.issued_at,
       calledAt: ticket.called_at,
       appointmentNumber: ticket.appointment_number,
+      priority: Number(ticket.priority) === 1,
+      slotStart: ticket.slot_start,
+      transferredFrom: ticket.transferred_from,
+      estimate: {
+        minutes: position === null ? null : estimateWait({ ahead: position, medianServiceMinutes: stats.medianServiceMinutes, counters: stats.counters }),
+        promisedMinutes: ticket.promised_wait_minutes === null ? null : Number(ticket.promised_wait_minutes),
+        pastError: stats.pastError,
+      },
     };
   }
+  type TicketView = Awaited<ReturnType<typeof view>>;
 
-  async function issueTicket(input: { tenant: Tenant; service: string; appointmentNumber?: string | undefined; lang: Lang }) {
+  /** 422 when the office is not serving now: outside its hours, a holiday, or after the day's closing time. */
+  async function assertOpen(tenant: Tenant, settings: { queue: QueueSettings; appointments: AppointmentSettings }, now: string) {
+    const holidays = await deps.holidays.forTenant(tenant.id);
+    if (!isOpenAt(settings.appointments, { now, timeZone: tenant.time_zone, holidays })) throw new AppError('queue_closed', 'outside opening hours');
+    const closesAt = settings.queue.closesAt;
+    if (closesAt && localTime(now, tenant.time_zone) >= closesAt) {
+      throw new AppError('queue_closed_for_day', `no tickets after ${closesAt}`, { params: { closesAt } });
+    }
+  }
+
+  async function issue(input: {
+    tenant: Tenant;
+    service: string;
+    priority: boolean;
+    channel: Channel;
+    lang: Lang;
+    booking?: { number: string; startsAt: string; phone: string | null; userId: string | null } | undefined;
+    userId?: string | null | undefined;
+  }): Promise<TicketView> {
     const service = await serviceOf(input.tenant.id, input.service, input.lang);
     const now = isoNow(clock);
-    const holidays = await deps.holidays.forTenant(input.tenant.id);
-    if (!isOpenAt(service.settings, { now, timeZone: input.tenant.time_zone, holidays })) throw new AppError('queue_closed', 'outside opening hours');
-    if (input.appointmentNumber && !(await bookedAppointmentExists(db, input.tenant.id, input.appointmentNumber))) {
-      throw new AppError('invalid_input', 'no such booking', {
-        fields: [{ field: 'appointmentNumber', code: 'invalid_option', message: 'Enter the number of a booking at this office, or leave it out' }],
-      });
-    }
+    await assertOpen(input.tenant, service.settings, now);
     const day = localDate(now, input.tenant.time_zone);
+    const slotStart = input.booking ? input.booking.startsAt : null;
+    const stats = await statsFor(input.tenant.id, service.code, service.settings.queue);
+    const key = { tenantId: input.tenant.id, serviceCode: service.code, day };
+    let position = 0;
     const ticket = await db.transaction().execute(async (trx) => {
-      const seq = await nextTicketNumber(trx, { tenantId: input.tenant.id, serviceCode: service.code, day });
+      const seq = await nextTicketNumber(trx, key);
+      // The promise: where the visitor stands in the call order now (the counter row's lock holds the
+      // group's other issuers back meanwhile), at the office's recent pace. A walk-in stands behind
+      // everyone who may be called now; a priority or booked visitor where the policy puts them.
+      position =
+        input.priority || slotStart
+          ? (
+              await orderOf(trx, input.tenant.id, service.code, day, service.settings.queue, {
+                id: '',
+                seq,
+                issued_at: now,
+                issuedAt: now,
+                priority: input.priority,
+                slotStart,
+                slot_start: slotStart,
+                number: '',
+                service_code: service.code,
+              })
+            ).findIndex((c) => c.id === '')
+          : await waitingNow(trx, { ...key, now });
+      const promised = estimateWait({ ahead: position, medianServiceMinutes: stats.medianServiceMinutes, counters: stats.counters });
       const row: QueueTicket = {
         id: randomUUID(),
         tenant_id: input.tenant.id,
@@ -111,12 +230,17 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
         day,
         seq,
         number: `${service.prefix}-${String(seq).padStart(3, '0')}`,
-        appointment_number: input.appointmentNumber ?? null,
+        appointment_number: input.booking?.number ?? null,
         status: 'waiting',
         counter: null,
         issued_at: now,
         called_at: null,
         updated_at: now,
+        priority: input.priority ? 1 : 0,
+        slot_start: slotStart,
+        transferred_from: null,
+        promised_wait_minutes: promised,
+        channel: input.channel,
       };
       await insertTicket(trx, row);
       await insertQueueEvent(trx, {
@@ -130,9 +254,90 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
         actor_id: null,
         at: now,
       });
+      await recordContact(trx, {
+        tenantId: row.tenant_id,
+        kind: 'queue_ticket',
+        channel: input.channel,
+        refId: row.id,
+        label: row.number,
+        at: now,
+        phone: input.booking?.phone ?? null,
+        userId: input.booking?.userId ?? input.userId ?? null,
+      });
       return row;
     });
-    return view(ticket, input.lang);
+    return view(ticket, input.lang, { settings: service.settings, stats, position });
+  }
+
+  /**
+   * A ticket from the kiosk or the API (anonymous), or the front desk (an officer with `queue.serve`:
+   * the door is recorded as front_desk). With a booking number, the booking must still be booked here.
+   */
+  async function issueTicket(input: {
+    tenant: Tenant;
+    actor?: Actor | null | undefined;
+    service: string;
+    appointmentNumber?: string | undefined;
+    priority?: boolean | undefined;
+    lang: Lang;
+  }) {
+    let booking: { number: string; startsAt: string; phone: string | null; userId: string | null } | undefined;
+    if (input.appointmentNumber) {
+      const row = await findBookingForTicket(db, input.tenant.id, input.appointmentNumber);
+      if (!row || row.status !== 'booked') {
+        throw new AppError('invalid_input', 'no such booking', {
+          fields: [{ field: 'appointmentNumber', code: 'invalid_option', message: 'Enter the number of a booking at this office, or leave it out' }],
+        });
+      }
+      booking = { number: row.number, startsAt: row.starts_at, phone: row.phone, userId: row.user_id };
+    }
+    const staff = input.actor ? can(input.actor, 'queue.serve', { tenantId: input.tenant.id }) : false;
+    return issue({
+      tenant: input.tenant,
+      service: input.service,
+      priority: input.priority ?? false,
+      channel: booking ? 'booking' : staff ? 'front_desk' : 'kiosk',
+      lang: input.lang,
+      booking,
+      userId: input.actor && !staff ? input.actor.userId : null,
+    });
+  }
+
+  /**
+   * What the kiosk shows for a scanned booking pass: the booking (a wrong code is the same 404 as an
+   * unknown number), whether it is for today, and today's ticket if the visitor already reported.
+   */
+  async function passStatus(input: { tenant: Tenant; number: string; code: string; lang: Lang }) {
+    const found = await deps.appointments.get(input);
+    const today = localDate(isoNow(clock), input.tenant.time_zone);
+    const ticket = await ticketForBooking(db, { tenantId: input.tenant.id, number: found.appointment.number, day: today });
+    return {
+      booking: found.appointment,
+      service: found.service,
+      forToday: localDate(found.appointment.starts_at, input.tenant.time_zone) === today,
+      ticket: ticket ? await view(ticket, input.lang) : null,
+    };
+  }
+
+  /**
+   * A booked visitor reports at the office with the booking pass (`/antrian/lapor`): the booking is
+   * checked in (appointments.checkIn: booked → checked_in, 409 otherwise) and a ticket issued for its
+   * service group, linked to it and called at the slot time. Reporting again gives the same ticket.
+   */
+  async function checkIn(input: { tenant: Tenant; number: string; code: string; priority?: boolean | undefined; lang: Lang }) {
+    const status = await passStatus(input);
+    if (status.ticket) return status.ticket;
+    if (!status.forToday) throw new AppError('invalid_state', 'the booking is for another day');
+    await assertOpen(input.tenant, await settingsOf(input.tenant.id), isoNow(clock));
+    const booking = await deps.appointments.checkIn({ tenant: input.tenant, number: input.number, code: input.code });
+    return issue({
+      tenant: input.tenant,
+      service: booking.service_code,
+      priority: input.priority ?? false,
+      channel: 'booking',
+      lang: input.lang,
+      booking: { number: booking.number, startsAt: booking.starts_at, phone: booking.phone, userId: booking.user_id },
+    });
   }
 
   /** A ticket for whoever holds its id (the visitor's page, the counters); another office's is not found. */
@@ -143,41 +348,64 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
   }
 
   /**
-   * Calls the oldest waiting ticket of the service group today to a counter. Two counters at once never
-   * get the same ticket: the move waiting → called is conditional, and the one that changed no row tries
-   * the next oldest.
+   * Calls the next ticket of the service group today to a counter, by the call order (queue.policy.ts).
+   * Two counters at once never get the same ticket: the move waiting → called is conditional, and the
+   * priority run is counted on the day's counter row in the same transaction (at most N in a row); the
+   * counter that lost either race looks again.
    */
   async function callNext(input: { actor: AnyActor; tenant: Tenant; service: string; counter: string; lang: Lang }) {
     requireAccess({ actor: input.actor, permission: 'queue.serve', resource: { tenantId: input.tenant.id } });
     const person = personOf(input.actor);
     const service = await serviceOf(input.tenant.id, input.service, input.lang);
     const day = localDate(isoNow(clock), input.tenant.time_zone);
+    const key = { tenantId: input.tenant.id, serviceCode: service.code, day };
     for (;;) {
-      const id = await oldestWaiting(db, { tenantId: input.tenant.id, serviceCode: service.code, day });
-      if (!id) throw new AppError('queue_empty', 'nobody waiting');
+      const waiting = (await waitingTickets(db, key)).map(candidate);
       const now = isoNow(clock);
-      const called = await db.transaction().execute(async (trx) => {
-        if (!(await moveTicket(trx, { tenantId: input.tenant.id, id, from: ['waiting'], to: 'called', now, counter: input.counter, called: true })))
-          return false;
-        await insertQueueEvent(trx, {
-          id: randomUUID(),
-          tenant_id: input.tenant.id,
-          ticket_id: id,
-          action: 'call',
-          from_status: 'waiting',
-          to_status: 'called',
-          counter: input.counter,
-          actor_id: person.userId,
-          at: now,
+      const next = chooseNext(waiting, { now, policy: service.settings.queue.priority, priorityRun: await priorityRun(db, key) });
+      if (!next) throw new AppError('queue_empty', 'nobody waiting');
+      const called = await db
+        .transaction()
+        .execute(async (trx) => {
+          const counted = await countCall(trx, {
+            ...key,
+            priority: next.priority && next.slotStart === null,
+            maxInRow: service.settings.queue.priority.maxInRow,
+          });
+          if (!counted) return false;
+          if (
+            !(await moveTicket(trx, { tenantId: input.tenant.id, id: next.id, from: ['waiting'], to: 'called', now, counter: input.counter, called: true }))
+          ) {
+            throw new LostRace();
+          }
+          await insertQueueEvent(trx, {
+            id: randomUUID(),
+            tenant_id: input.tenant.id,
+            ticket_id: next.id,
+            action: 'call',
+            from_status: 'waiting',
+            to_status: 'called',
+            counter: input.counter,
+            actor_id: person.userId,
+            at: now,
+          });
+          return true;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof LostRace) return false;
+          throw err;
         });
-        return true;
-      });
-      if (called) return getTicket({ tenant: input.tenant, id, lang: input.lang });
+      if (called) return getTicket({ tenant: input.tenant, id: next.id, lang: input.lang });
     }
   }
 
-  /** A counter's action on a ticket, as a timestamped event; 409 when the ticket's status does not allow it. */
-  async function updateTicket(input: { actor: AnyActor; tenant: Tenant; id: string; action: QueueAction; lang: Lang }) {
+  /**
+   * A counter's action on a ticket, as a timestamped event; 409 when the ticket's status does not allow
+   * it. A transfer puts the ticket in another group's queue under that group's next number (keeping its
+   * issue time, so the visitor does not start again at the back); a booked visitor is marked no-show only
+   * once the grace period after their slot start has passed (409 queue_grace_period before).
+   */
+  async function updateTicket(input: { actor: AnyActor; tenant: Tenant; id: string; action: QueueAction; service?: string | undefined; lang: Lang }) {
     requireAccess({ actor: input.actor, permission: 'queue.serve', resource: { tenantId: input.tenant.id } });
     const person = personOf(input.actor);
     const ticket = await findTicket(db, input.tenant.id, input.id);
@@ -186,9 +414,43 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     const refuse = () => new AppError('invalid_state', `cannot ${input.action} a ticket that is ${ticket.status}`);
     if (!t.from.includes(ticket.status)) throw refuse();
     const now = isoNow(clock);
+    const settings = await settingsOf(input.tenant.id);
+    if (input.action === 'no_show' && ticket.slot_start) {
+      const from = addMinutes(ticket.slot_start, settings.queue.graceMinutes);
+      if (now < from)
+        throw new AppError('queue_grace_period', 'a booked visitor’s grace period is not over', { params: { from: localTime(from, input.tenant.time_zone) } });
+    }
+    const target = input.action === 'transfer' ? serviceIn(settings.appointments, input.service ?? '', input.lang) : null;
+    if (target && target.code === ticket.service_code) {
+      throw new AppError('invalid_input', 'transfer to the same service group', {
+        fields: [{ field: 'service', code: 'invalid_option', message: 'Choose another service group than the ticket’s own' }],
+      });
+    }
     await db.transaction().execute(async (trx) => {
-      if (!(await moveTicket(trx, { tenantId: input.tenant.id, id: ticket.id, from: [ticket.status], to: t.to, now, ...(t.called ? { called: true } : {}) })))
-        throw refuse();
+      let moved: boolean;
+      if (target) {
+        const seq = await nextTicketNumber(trx, { tenantId: input.tenant.id, serviceCode: target.code, day: ticket.day });
+        moved = await transferTicket(trx, {
+          tenantId: input.tenant.id,
+          id: ticket.id,
+          from: [ticket.status],
+          serviceCode: target.code,
+          seq,
+          number: `${target.prefix}-${String(seq).padStart(3, '0')}`,
+          previous: ticket.number,
+          now,
+        });
+      } else {
+        moved = await moveTicket(trx, {
+          tenantId: input.tenant.id,
+          id: ticket.id,
+          from: [ticket.status],
+          to: t.to,
+          now,
+          ...(t.called ? { called: true } : {}),
+        });
+      }
+      if (!moved) throw refuse();
       await insertQueueEvent(trx, {
         id: randomUUID(),
         tenant_id: input.tenant.id,
@@ -204,6 +466,111 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     return getTicket(input);
   }
 
-  return { issueTicket, getTicket, callNext, updateTicket };
+  /**
+   * The lobby display: for each counter the ticket it last called (still called or being served), and
+   * the next numbers of each group in call order. Public: tickets carry no personal data.
+   */
+  async function display(input: { tenant: Tenant; service?: string | undefined; lang: Lang }) {
+    const settings = await settingsOf(input.tenant.id);
+    const only = input.service ? serviceIn(settings.appointments, input.service, input.lang).code : null;
+    const day = localDate(isoNow(clock), input.tenant.time_zone);
+    const active = (await ticketsOfDay(db, { tenantId: input.tenant.id, day, statuses: ['called', 'serving'] })).filter(
+      (t) => t.counter && (!only || t.service_code === only),
+    );
+    const latest = new Map<string, QueueTicket>();
+    for (const t of active) {
+      const seen = latest.get(t.counter!);
+      if (!seen || (t.called_at ?? '') > (seen.called_at ?? '') || ((t.called_at ?? '') === (seen.called_at ?? '') && t.updated_at > seen.updated_at))
+        latest.set(t.counter!, t);
+    }
+    const nameOf = (code: string) => settings.appointments.services.find((s) => s.code === code)?.name[input.lang] ?? code;
+    const nowServing = [...latest.values()]
+      .sort((a, b) => (b.called_at ?? '').localeCompare(a.called_at ?? '') || a.counter!.localeCompare(b.counter!))
+      .map((t) => ({
+        counter: t.counter!,
+        number: t.number,
+        service: { code: t.service_code, name: nameOf(t.service_code) },
+        status: t.status,
+        calledAt: t.called_at!,
+      }));
+    const next = [];
+    for (const s of settings.appointments.services) {
+      if (only && s.code !== only) continue;
+      const order = await orderOf(db, input.tenant.id, s.code, day, settings.queue);
+      next.push({ service: { code: s.code, name: s.name[input.lang] }, waiting: order.length, numbers: order.slice(0, 5).map((c) => c.number) });
+    }
+    return { office: input.tenant.name, day, nowServing, next };
+  }
+
+  /** The queue settings an admin edits (the defaults until saved). */
+  async function getSettings(input: { actor: AnyActor; tenant: Tenant }) {
+    requireAccess({ actor: input.actor, permission: 'settings.manage', resource: { tenantId: input.tenant.id } });
+    return settingsOf(input.tenant.id);
+  }
+
+  /** Saves the queue settings; each counter may name only the office's service groups. */
+  async function saveSettings(input: { actor: AnyActor; tenant: Tenant; settings: QueueSettings }) {
+    requireAccess({ actor: input.actor, permission: 'settings.manage', resource: { tenantId: input.tenant.id } });
+    const settings = queueSettingsSchema.parse(input.settings);
+    const known = new Set((await deps.appointments.settingsFor(input.tenant.id)).services.map((s) => s.code));
+    const unknown = settings.counters.flatMap((c) => c.services).find((s) => !known.has(s));
+    if (unknown) {
+      throw new AppError('invalid_input', `unknown service group ${unknown}`, {
+        fields: [{ field: 'counters', code: 'invalid_option', message: `${unknown} is not one of ${[...known].join(', ')}` }],
+      });
+    }
+    await saveQueueSettings(db, input.tenant.id, settings, isoNow(clock));
+  }
+
+  /** The day's tickets for the front desk, oldest first. */
+  async function dayTickets(input: { actor: AnyActor; tenant: Tenant; lang: Lang }) {
+    requireAccess({ actor: input.actor, permission: 'queue.serve', resource: { tenantId: input.tenant.id } });
+    const day = localDate(isoNow(clock), input.tenant.time_zone);
+    const settings = await settingsOf(input.tenant.id);
+    const nameOf = (code: string) => settings.appointments.services.find((s) => s.code === code)?.name[input.lang] ?? code;
+    const rows = await ticketsOfDay(db, { tenantId: input.tenant.id, day });
+    return { day, settings, tickets: rows.map((t) => ({ ...t, serviceName: nameOf(t.service_code), priority: Number(t.priority) === 1 })) };
+  }
+
+  /**
+   * The day's waiting and service times per service group, derived from the events: waiting from issue
+   * to the first call, service from the first start to the completion (medians and means, in minutes).
+   */
+  async function report(input: { actor: AnyActor; tenant: Tenant; day: string; lang: Lang }) {
+    requireAccess({ actor: input.actor, permission: 'queue.serve', resource: { tenantId: input.tenant.id } });
+    const settings = await settingsOf(input.tenant.id);
+    const events = await eventsOfDay(db, { tenantId: input.tenant.id, day: input.day });
+    const tickets = new Map<string, { service: string; issue?: string; call?: string; start?: string; complete?: string; noShow: boolean }>();
+    for (const e of events) {
+      const t = tickets.get(e.ticket_id) ?? { service: e.service_code, noShow: false };
+      if (e.action === 'issue') t.issue = e.at;
+      if (e.action === 'call' && (!t.call || e.at < t.call)) t.call = e.at;
+      if (e.action === 'start' && (!t.start || e.at < t.start)) t.start = e.at;
+      if (e.action === 'complete') t.complete = e.at;
+      if (e.action === 'no_show') t.noShow = true;
+      tickets.set(e.ticket_id, t);
+    }
+    const summary = (xs: number[]) =>
+      xs.length ? { median: Math.round(median(xs)! * 10) / 10, mean: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 } : null;
+    const rows = settings.appointments.services.map((s) => {
+      const mine = [...tickets.values()].filter((t) => t.service === s.code);
+      const waits = mine.filter((t) => t.issue && t.call).map((t) => minutesBetween(t.issue!, t.call!));
+      const services = mine.filter((t) => t.start && t.complete).map((t) => minutesBetween(t.start!, t.complete!));
+      return {
+        service: { code: s.code, name: s.name[input.lang] },
+        tickets: mine.length,
+        completed: mine.filter((t) => t.complete).length,
+        noShows: mine.filter((t) => t.noShow).length,
+        waiting: summary(waits),
+        serviceTime: summary(services),
+      };
+    });
+    return { day: input.day, rows };
+  }
+
+  return { issueTicket, passStatus, checkIn, getTicket, callNext, updateTicket, display, getSettings, saveSettings, dayTickets, report, settingsOf };
 }
 export type QueueService = ReturnType<typeof createQueueService>;
+
+/** Another counter moved the chosen ticket first: roll back the priority count and look again. */
+class LostRace extends Error {}

@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   queue_closed: 422,
   /** Nobody is waiting in that service group's queue today. */
   queue_empty: 409,
+  /** The day's queue closed at the office's closing time: no more tickets today. */
+  queue_closed_for_day: 422,
+  /** A booked visitor may be marked no-show only once the grace period after their slot start has passed. */
+  queue_grace_period: 409,
   /** The WhatsApp code for an appointment is wrong, used up or expired (nothing is booked). */
   appointment_code_wrong: 422,
   /** A parcel's details do not fit: an unknown permit type or requirement, an application number that names nothing, a time ahead. */

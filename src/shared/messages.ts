@@ -136,6 +136,26 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Tidak ada yang menunggu', detail: 'Tidak ada tiket yang menunggu untuk layanan ini hari ini.' },
     en: { title: 'Nobody waiting', detail: 'No ticket is waiting for this service today.' },
   },
+  queue_closed_for_day: {
+    id: {
+      title: 'Antrean hari ini sudah ditutup',
+      detail: 'Pengambilan nomor antrean hari ini ditutup pukul {closesAt}. Silakan datang kembali pada hari kerja berikutnya, atau pesan janji temu.',
+    },
+    en: {
+      title: 'Today’s queue is closed',
+      detail: 'Queue tickets for today stopped at {closesAt}. Please come back on the next working day, or book an appointment.',
+    },
+  },
+  queue_grace_period: {
+    id: {
+      title: 'Belum bisa ditandai tidak hadir',
+      detail: 'Pengunjung ini punya janji temu; ia baru dapat ditandai tidak hadir mulai pukul {from}. Panggil ulang nanti, atau panggil nomor lain dulu.',
+    },
+    en: {
+      title: 'Too early for a no-show',
+      detail: 'This visitor has an appointment; they can be marked no-show from {from}. Call them again later, or call another number first.',
+    },
+  },
   appointment_code_wrong: {
     id: {
       title: 'Kode WhatsApp salah',

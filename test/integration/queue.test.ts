@@ -249,6 +249,8 @@ describe.each(DIALECTS)('queue (%s)', (dialect) => {
     const booked = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/appointments',
+      // Booked by the front desk for a caller (no WhatsApp code needed).
+      headers: auth(monday),
       payload: { service: 'PENGAJUAN', start: '2026-11-23T02:00:00.000Z', name: 'Siti Rahayu', whatsapp: '0812 3456 7890' },
     });
     expect(booked.statusCode, booked.body).toBe(201);
