@@ -27,8 +27,9 @@ import { signingRoutes } from './signing/signing.routes.js';
 import { trackingRoutes } from './tracking/tracking.routes.js';
 import { registerWeb, renderPageError } from './web/web.js';
 import { whatsappRoutes } from './whatsapp/whatsapp.routes.js';
-import { notificationRoutes } from './notifications/notifications.routes.js';
 import { helpdeskRoutes } from './helpdesk/helpdesk.routes.js';
+import { claimLinkPages } from './helpdesk/claim-link.pages.js';
+import { notificationRoutes } from './notifications/notifications.routes.js';
 import { notificationPages } from './notifications/notifications.pages.js';
 
 export type RouteEntry = { method: string; url: string; config: { page?: { csrf: 'form' | 'multipart' | 'none' } } };
@@ -175,10 +176,11 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   permitRoutes(app, services);
   parcelRoutes(app, services);
   notificationRoutes(app, services);
+  helpdeskRoutes(app, services);
   await app.register(whatsappRoutes(services));
   await registerWeb(app, services);
-  helpdeskRoutes(app, services);
   setupLinkPages(app, services);
+  claimLinkPages(app, services);
   notificationPages(app, services);
   return app;
 }

@@ -11,7 +11,7 @@ import { attachContactsToUser, recordContact } from '../contacts/contacts.reposi
 import type { Db } from '../db/database.js';
 import type { Database, HelpChannel, HelpMessage, HelpRequest, HelpStatus, Tenant, WhatsAppInbound } from '../db/schema.js';
 import { enqueue } from '../outbox/outbox.repository.js';
-import { sha256Hex } from '../shared/crypto.js';
+import { newToken, sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
 import { isEmail, normalisePhone } from '../shared/identifiers.js';
 import type { Lang } from '../shared/messages.js';
@@ -52,7 +52,7 @@ export type HelpDelivery = NonNullable<HelpMessage['delivery']>;
 
 /** A claim link's token: 256 random bits, base64url; only its SHA-256 is stored. */
 export function newClaimToken(): string {
-  return randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
+  return newToken();
 }
 export const claimTokenHash = (token: string) => sha256Hex(`claim-link:${token.trim()}`);
 

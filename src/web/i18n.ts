@@ -13,6 +13,7 @@ import { SETTINGS_MESSAGES } from '../tenants/settings.i18n.js';
 import { STAFF_MESSAGES } from '../auth/staff.i18n.js';
 import { HOLIDAYS_MESSAGES } from '../sla/holidays.i18n.js';
 import { SETUP_LINK_MESSAGES } from '../auth/setup-link.i18n.js';
+import { HELPDESK_MESSAGES } from '../helpdesk/helpdesk.i18n.js';
 import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
 /** One entry: the same text in both languages; a `{n}` message may give plural forms (Intl.PluralRules). */
 export type Text = string | { one?: string; other: string };
@@ -35,6 +36,7 @@ const M = {
   ...STAFF_MESSAGES,
   ...HOLIDAYS_MESSAGES,
   ...SETUP_LINK_MESSAGES,
+  ...HELPDESK_MESSAGES,
   ...PARCELS_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
@@ -50,6 +52,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'auth/staff': STAFF_MESSAGES,
   'sla/holidays': HOLIDAYS_MESSAGES,
   'auth/setup-link': SETUP_LINK_MESSAGES,
+  'helpdesk/helpdesk': HELPDESK_MESSAGES,
   'parcels/parcels': PARCELS_MESSAGES,
 };
 
