@@ -83,8 +83,16 @@ const OPERATIONS = [
   'getQueueTicket',
   'callNextTicket',
   'updateQueueTicket',
+  'getQueueDisplay',
   'getChannelHistory',
   'getMyChannelHistory',
+  'logParcel',
+  'listParcels',
+  'getParcel',
+  'linkParcel',
+  'uploadParcelPhoto',
+  'recordParcelShipment',
+  'getParcelReport',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -138,6 +146,8 @@ type Fixtures = {
   verificationCode: string;
   /** The signed PDF of that permit, exactly as issued. */
   permitPdf: Buffer;
+  /** A courier parcel logged by the admin and not linked yet: a wrongly accepted link or photo would change it. */
+  parcelId: string;
 };
 
 type Who = 'anonymous' | 'applicant' | 'verifier' | 'technical' | 'head' | 'leaver' | 'admin';
@@ -220,8 +230,16 @@ const DEFAULT_WHO: Record<Op, Who> = {
   getQueueTicket: 'anonymous',
   callNextTicket: 'admin',
   updateQueueTicket: 'admin',
+  getQueueDisplay: 'anonymous',
   getChannelHistory: 'verifier',
   getMyChannelHistory: 'applicant',
+  logParcel: 'admin',
+  listParcels: 'admin',
+  getParcel: 'admin',
+  linkParcel: 'admin',
+  uploadParcelPhoto: 'admin',
+  recordParcelShipment: 'admin',
+  getParcelReport: 'admin',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -1590,6 +1608,7 @@ const CASES: Case[] = [
       ['the service as a number', { service: 7 }, 400, undefined],
       ['a 100 000-character service', { service: HUGE }, 400, { service: 'too_long' }],
       ['a booking number in the wrong form', { service: 'KONSULTASI', appointmentNumber: '12345' }, 400, undefined],
+      ['priority as a word', { service: 'KONSULTASI', priority: 'ya' }, 400, undefined],
       [
         'a booking number that does not exist',
         { service: 'KONSULTASI', appointmentNumber: 'MLG-APT-20261123-9999' },
@@ -1649,12 +1668,22 @@ const CASES: Case[] = [
   ),
   ...(
     [
-      ['an action it does not know', `/api/v1/queue/tickets/${MISSING_ID}/events`, { action: 'transfer' }, 400],
+      ['an action it does not know', `/api/v1/queue/tickets/${MISSING_ID}/events`, { action: 'teleport' }, 400],
+      ['a transfer without the service to move to', `/api/v1/queue/tickets/${MISSING_ID}/events`, { action: 'transfer' }, 400],
+      ['a transfer to a 100 000-character service', `/api/v1/queue/tickets/${MISSING_ID}/events`, { action: 'transfer', service: HUGE }, 400],
       ['no action', `/api/v1/queue/tickets/${MISSING_ID}/events`, {}, 400],
       ['a ticket id that is not a UUID', '/api/v1/queue/tickets/A-001/events', { action: 'start' }, 400],
       ['a ticket that does not exist', `/api/v1/queue/tickets/${MISSING_ID}/events`, { action: 'start' }, 404],
     ] as const
   ).map(([name, url, body, status]): Case => ({ op: 'updateQueueTicket', name, send: () => ({ method: 'POST', url, ...asJson(body) }), status })),
+  ...(
+    [
+      ['an unknown service group', '/api/v1/queue/display?service=PIJAT', 422],
+      ['an unknown parameter', '/api/v1/queue/display?admin=1', 400],
+      ['a 100 000-character service', `/api/v1/queue/display?service=${HUGE}`, [400, 414]],
+      ['the service twice', '/api/v1/queue/display?service=KONSULTASI&service=PENGAJUAN', 400],
+    ] as const
+  ).map(([name, url, status]): Case => ({ op: 'getQueueDisplay', name, send: () => ({ method: 'GET', url }), status })),
 
   // ── getChannelHistory (staff: contacts.view) / getMyChannelHistory (one's own) ─────────────────────
   ...(
@@ -1712,6 +1741,217 @@ const CASES: Case[] = [
     status: 400,
     ...(fields ? { fields: { ...fields } } : {}),
   })),
+  // ── Courier parcels (front desk and admin): logParcel, listParcels, getParcel, linkParcel, uploadParcelPhoto, recordParcelShipment, getParcelReport ──
+  ...jsonBodyCases(
+    'logParcel',
+    'POST',
+    () => '/api/v1/parcels',
+    () => ({ company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto' }),
+  ),
+  ...(
+    [
+      ['no company', { trackingNumber: 'JN999000111', senderName: 'Pak Darto' }, 400, { company: 'required' }],
+      ['a 100 000-character sender', { company: 'JNE', trackingNumber: 'JN999000111', senderName: HUGE }, 400, { senderName: 'too_long' }],
+      ['a tracking number with markup', { company: 'JNE', trackingNumber: '<b>JN1</b>', senderName: 'Pak Darto' }, 400, undefined],
+      [
+        'a permit type the office does not have',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', permitTypeCode: 'PIJAT' },
+        422,
+        { permitTypeCode: 'invalid_option' },
+      ],
+      [
+        'a checklist item that is no requirement of the type',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', permitTypeCode: 'PBG', checklist: ['paspor'] },
+        422,
+        { checklist: 'invalid_option' },
+      ],
+      [
+        'a checklist without a permit type',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', checklist: ['ktp'] },
+        422,
+        { permitTypeCode: 'required' },
+      ],
+      [
+        'a checklist as a string',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', permitTypeCode: 'PBG', checklist: 'ktp' },
+        400,
+        undefined,
+      ],
+      [
+        'a received time that has not come yet',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', receivedAt: '2031-01-01T09:00:00+07:00' },
+        422,
+        { receivedAt: 'date_in_future' },
+      ],
+      [
+        'a received time that is no time',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', receivedAt: 'kemarin sore' },
+        400,
+        undefined,
+      ],
+      [
+        'a sender contact that is neither a number nor an email',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', senderContact: 'rumah' },
+        422,
+        { senderContact: 'invalid_phone' },
+      ],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'logParcel',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/parcels', ...asJson(body) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'logParcel',
+    name: 'an applicant logging a parcel',
+    who: 'applicant',
+    send: () => ({ method: 'POST', url: '/api/v1/parcels', ...asJson({ company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto' }) }),
+    status: 403,
+  },
+  ...(
+    [
+      ['a direction it does not know', '/api/v1/parcels?direction=sideways', 400],
+      ['linked as neither yes nor no', '/api/v1/parcels?linked=maybe', 400],
+      ['an unknown parameter', '/api/v1/parcels?admin=1', 400],
+      ['a 100 000-character direction', `/api/v1/parcels?direction=${HUGE}`, [400, 414]],
+    ] as const
+  ).map(([name, url, status]): Case => ({ op: 'listParcels', name, send: () => ({ method: 'GET', url }), status })),
+  { op: 'listParcels', name: 'a verifier listing parcels', who: 'verifier', send: () => ({ method: 'GET', url: '/api/v1/parcels' }), status: 403 },
+  ...(
+    [
+      ['not a UUID', '/api/v1/parcels/JN999', 400],
+      ['a path traversal', '/api/v1/parcels/..%2F..%2Fetc%2Fpasswd', [400, 404]],
+      ['a UUID that does not exist', `/api/v1/parcels/${MISSING_ID}`, 404],
+      ['an SQL fragment', `/api/v1/parcels/${encodeURIComponent("1' OR '1'='1")}`, 400],
+      ['a NUL byte', '/api/v1/parcels/%00', 400],
+      ['100 000 characters', `/api/v1/parcels/${HUGE}`, [400, 404, 414]],
+    ] as const
+  ).map(([name, url, status]): Case => ({ op: 'getParcel', name, send: () => ({ method: 'GET', url }), status })),
+  ...jsonBodyCases(
+    'linkParcel',
+    'POST',
+    (f) => `/api/v1/parcels/${f.parcelId}/link`,
+    (f) => ({ applicationNumber: f.number }),
+  ),
+  ...(
+    [
+      ['both an application number and a new application', (f: Fixtures) => ({ applicationNumber: f.number, newApplication: {} }), 400, undefined],
+      ['neither', () => ({}), 400, undefined],
+      ['an application number in the wrong form', () => ({ applicationNumber: '12345' }), 400, undefined],
+      ['an application number that names nothing', () => ({ applicationNumber: 'MLG-PBG-2026-999999' }), 422, { applicationNumber: 'invalid_option' }],
+      [
+        'a new application of a permit type the office does not have',
+        () => ({ newApplication: { permitTypeCode: 'PIJAT' } }),
+        422,
+        { permitTypeCode: 'invalid_option' },
+      ],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'linkParcel',
+    name,
+    send: (f) => ({ method: 'POST', url: `/api/v1/parcels/${f.parcelId}/link`, ...asJson(body(f)) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'linkParcel',
+    name: 'a parcel that does not exist',
+    send: (f) => ({ method: 'POST', url: `/api/v1/parcels/${MISSING_ID}/link`, ...asJson({ applicationNumber: f.number }) }),
+    status: 404,
+  },
+  {
+    op: 'linkParcel',
+    name: 'a parcel id that is not a UUID',
+    send: (f) => ({ method: 'POST', url: '/api/v1/parcels/JN999/link', ...asJson({ applicationNumber: f.number }) }),
+    status: 400,
+  },
+  ...((): Case[] => {
+    const up = (name: string, url: (f: Fixtures) => string, body: () => Pick<Req, 'payload' | 'headers'>, status: number | readonly number[]): Case => ({
+      op: 'uploadParcelPhoto',
+      name,
+      send: (f) => ({ method: 'POST', url: url(f), ...body() }),
+      status,
+    });
+    const own = (f: Fixtures) => `/api/v1/parcels/${f.parcelId}/photos`;
+    return [
+      up('plain text instead of multipart', own, () => rawBody('%PDF-1.4', 'text/plain'), [400, 415]),
+      up('multipart without a boundary', own, () => rawBody('garbage', 'multipart/form-data'), 400),
+      up('a multipart body that is not multipart', own, () => multipart('garbage that is not multipart'), 400),
+      up('a PDF instead of a photo', own, pdfUpload, 415),
+      up('a parcel that does not exist', () => `/api/v1/parcels/${MISSING_ID}/photos`, pdfUpload, 404),
+      up('a parcel id that is not a UUID', () => '/api/v1/parcels/JN999/photos', pdfUpload, 400),
+    ];
+  })(),
+  ...jsonBodyCases(
+    'recordParcelShipment',
+    'POST',
+    () => '/api/v1/parcels/shipments',
+    (f) => ({ applicationNumber: f.number, company: 'POS Indonesia', trackingNumber: 'P999000111', contents: 'permit' }),
+  ),
+  ...(
+    [
+      [
+        'contents it does not know',
+        (f: Fixtures) => ({ applicationNumber: f.number, company: 'POS', trackingNumber: 'P999000111', contents: 'cake' }),
+        400,
+        undefined,
+      ],
+      ['no tracking number', (f: Fixtures) => ({ applicationNumber: f.number, company: 'POS', contents: 'permit' }), 400, { trackingNumber: 'required' }],
+      [
+        'an application number that names nothing',
+        () => ({ applicationNumber: 'MLG-PBG-2026-999999', company: 'POS', trackingNumber: 'P999000111', contents: 'permit' }),
+        422,
+        { applicationNumber: 'invalid_option' },
+      ],
+      [
+        'a sent time that has not come yet',
+        (f: Fixtures) => ({
+          applicationNumber: f.number,
+          company: 'POS',
+          trackingNumber: 'P999000111',
+          contents: 'permit',
+          sentAt: '2031-01-01T09:00:00+07:00',
+        }),
+        422,
+        { sentAt: 'date_in_future' },
+      ],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'recordParcelShipment',
+    name,
+    send: (f) => ({ method: 'POST', url: '/api/v1/parcels/shipments', ...asJson(body(f)) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'recordParcelShipment',
+    name: 'an applicant recording a shipment',
+    who: 'applicant',
+    send: (f) => ({
+      method: 'POST',
+      url: '/api/v1/parcels/shipments',
+      ...asJson({ applicationNumber: f.number, company: 'POS', trackingNumber: 'P999000111', contents: 'permit' }),
+    }),
+    status: 403,
+  },
+  ...(
+    [
+      ['a day that does not exist', '/api/v1/parcels/report?from=2026-13-01', 400],
+      ['a range that runs backwards', '/api/v1/parcels/report?from=2026-11-27&to=2026-11-20', 422],
+      ['a range longer than 92 days', '/api/v1/parcels/report?from=2025-01-01&to=2026-11-20', 422],
+      ['an unknown parameter', '/api/v1/parcels/report?days=3', 400],
+      ['a 100 000-character day', `/api/v1/parcels/report?from=${HUGE}`, [400, 414]],
+    ] as const
+  ).map(([name, url, status]): Case => ({ op: 'getParcelReport', name, send: () => ({ method: 'GET', url }), status })),
+  {
+    op: 'getParcelReport',
+    name: 'an applicant reading the report',
+    who: 'applicant',
+    send: () => ({ method: 'GET', url: '/api/v1/parcels/report' }),
+    status: 403,
+  },
 ];
 
 let registrations = 0;
@@ -1748,6 +1988,8 @@ async function persistentState(ctx: TestContext) {
     'queue_counters',
     'queue_tickets',
     'queue_events',
+    'parcels',
+    'parcel_photos',
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables)
@@ -1962,6 +2204,7 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
       permitId: issued.permitId,
       verificationCode: issued.verificationCode,
       permitPdf: pdf.rawPayload,
+      parcelId: (await services.parcels.logParcel({ actor: admin.actor, company: 'JNE', trackingNumber: 'JN000777888', senderName: 'Pak Darto' })).id,
     };
     // The fixtures took most of the applicant's uploads of this test minute (30 a minute per account,
     // documents.service.ts UPLOAD_LIMITS): the upload cases start in a fresh one.
