@@ -1086,6 +1086,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'rescheduleAppointment',
           'issueQueueTicket',
           'getQueueTicket',
+          'getQueueDisplay',
         ]),
       );
       const before = await snapshot(ctx, id);
