@@ -263,6 +263,28 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
     });
     actors[a.role] = { userId, tenantId: tenant.id, role: a.role, name: a.name };
   }
+  // Channel history (src/contacts/): Siti first came to the counter with her WhatsApp number, before
+  // she had proved it; then she proved her addresses with the codes sent to them (read from the
+  // development mailbox) and applied online, so the history joins the visit to her account.
+  await s.applications.createApplication({
+    actor: actors.front_desk,
+    permitTypeCode: 'REKLAME',
+    channel: 'walk_in',
+    applicantName: actors.applicant.name,
+    applicantContact: '081234567890',
+  });
+  for (let round = 0; round < 2; round++) {
+    const profile = await s.auth.getProfile(actors.applicant);
+    if (profile.emailVerified && profile.phoneVerified) break;
+    clock.advance(24);
+    await s.auth.requestContactVerification(actors.applicant);
+    await s.outbox.drain();
+    const sent = (await s.notifications.developmentMailbox({ tenantId: tenant.id })).find(
+      (m) => m.recipient_user_id === actors.applicant.userId && m.kind === 'contact_code',
+    );
+    const code = sent ? /\b(\d{6})\b/.exec(sent.body)?.[1] : undefined;
+    if (code) await s.auth.verifyContact({ actor: actors.applicant, code });
+  }
   // The title printed under the head's name on every permit they sign.
   await s.staff.changePosition({ actor: actors.admin, userId: actors.head.userId, position: `Kepala ${tenant.name}` });
   const citizens: Actor[] = [actors.applicant];
@@ -303,7 +325,8 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
   }
   await s.outbox.drain();
   await setSqliteSynchronous(base.db, 'full');
-  return { applications: total, accounts: DEMO_ACCOUNTS.length + 24, byState };
+  // The files made, Siti's first visit at the counter (a draft) included.
+  return { applications: total + 1, accounts: DEMO_ACCOUNTS.length + 24, byState: { ...byState, draft: (byState.draft ?? 0) + 1 } };
 }
 
 async function carryTo(
