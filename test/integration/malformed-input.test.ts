@@ -93,6 +93,14 @@ const OPERATIONS = [
   'uploadParcelPhoto',
   'recordParcelShipment',
   'getParcelReport',
+  'createHelpRequest',
+  'listHelpRequests',
+  'getHelpRequest',
+  'replyToHelpRequest',
+  'addHelpRequestNote',
+  'updateHelpRequest',
+  'assistHelpRequest',
+  'claimApplicationByLink',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -113,6 +121,8 @@ const RATE_LIMIT: Partial<Record<Op, number>> = {
   requestAppointmentCode: 5,
   rescheduleAppointment: 30,
   issueQueueTicket: 60,
+  createHelpRequest: 10,
+  claimApplicationByLink: 10,
 };
 
 type Person = { token: string; userId: string; email: string; password: string; actor: Actor };
@@ -240,6 +250,14 @@ const DEFAULT_WHO: Record<Op, Who> = {
   uploadParcelPhoto: 'admin',
   recordParcelShipment: 'admin',
   getParcelReport: 'admin',
+  createHelpRequest: 'anonymous',
+  listHelpRequests: 'admin',
+  getHelpRequest: 'admin',
+  replyToHelpRequest: 'admin',
+  addHelpRequestNote: 'admin',
+  updateHelpRequest: 'admin',
+  assistHelpRequest: 'admin',
+  claimApplicationByLink: 'applicant',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -1952,6 +1970,184 @@ const CASES: Case[] = [
     send: () => ({ method: 'GET', url: '/api/v1/parcels/report' }),
     status: 403,
   },
+
+  // ── the help desk: createHelpRequest (public form), the officers' operations, claimApplicationByLink ──
+  ...jsonBodyCases(
+    'createHelpRequest',
+    'POST',
+    () => '/api/v1/help-requests',
+    () => ({ handle: 'warga@contoh.id', message: 'Syarat izin reklame apa saja?' }),
+  ),
+  ...(
+    [
+      ['no message', { handle: 'warga@contoh.id' }, 400, { message: 'required' }],
+      ['an empty message', { handle: 'warga@contoh.id', message: '   ' }, 400, undefined],
+      ['a 100 000-character message', { handle: 'warga@contoh.id', message: HUGE }, 400, { message: 'too_long' }],
+      ['no address to answer at', { message: 'Halo' }, 400, { handle: 'required' }],
+      ['an address that is neither email nor number', { handle: 'bukan alamat', message: 'Halo' }, 400, { handle: 'invalid_format' }],
+      ['a citizen choosing the phone channel', { channel: 'phone', handle: '081234567890', message: 'Halo' }, 400, { channel: 'invalid_option' }],
+      ['a channel that does not exist', { channel: 'telegram', handle: 'warga@contoh.id', message: 'Halo' }, 400, undefined],
+      ['a permit type the office does not have', { handle: 'warga@contoh.id', message: 'Halo', permitCode: 'SIUP' }, 400, { permitCode: 'invalid_option' }],
+      ['an application id that is not a UUID', { handle: 'warga@contoh.id', message: 'Halo', applicationId: '123' }, 400, undefined],
+      [
+        'an application named while signed out',
+        { handle: 'warga@contoh.id', message: 'Halo', applicationId: MISSING_ID },
+        400,
+        { applicationId: 'invalid_option' },
+      ],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'createHelpRequest',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/help-requests', ...asJson(body) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'createHelpRequest',
+    name: 'a citizen naming an application that is not theirs',
+    who: 'applicant',
+    send: () => ({ method: 'POST', url: '/api/v1/help-requests', ...asJson({ message: 'Halo', applicationId: MISSING_ID }) }),
+    status: 404,
+  },
+  ...(
+    [
+      ['a status that does not exist', '/api/v1/help-requests?status=open', 400],
+      ['page 0', '/api/v1/help-requests?page=0', 400],
+      ['a page size of 1000', '/api/v1/help-requests?pageSize=1000', 400],
+      ['mine as a word', '/api/v1/help-requests?mine=yes', 400],
+      ['an unknown parameter', '/api/v1/help-requests?sort=due', 400],
+      ['a 100 000-character status', `/api/v1/help-requests?status=${HUGE}`, [400, 414]],
+    ] as const
+  ).map(([name, url, status]): Case => ({ op: 'listHelpRequests', name, send: () => ({ method: 'GET', url }), status })),
+  {
+    op: 'listHelpRequests',
+    name: 'an applicant listing the help desk',
+    who: 'applicant',
+    send: () => ({ method: 'GET', url: '/api/v1/help-requests' }),
+    status: 403,
+  },
+  ...(
+    [
+      ['not a UUID', '/api/v1/help-requests/abc', 400],
+      ['a path traversal', '/api/v1/help-requests/..%2F..%2Fetc%2Fpasswd', [400, 404]],
+      ['a UUID that does not exist', `/api/v1/help-requests/${MISSING_ID}`, 404],
+      ['an SQL fragment', `/api/v1/help-requests/${encodeURIComponent("1' OR '1'='1")}`, 400],
+      ['a NUL byte', '/api/v1/help-requests/%00', 400],
+      ['100 000 characters', `/api/v1/help-requests/${HUGE}`, [400, 404, 414]],
+    ] as const
+  ).map(([name, url, status]): Case => ({ op: 'getHelpRequest', name, send: () => ({ method: 'GET', url }), status })),
+  {
+    op: 'getHelpRequest',
+    name: 'a verifier reading a request',
+    who: 'verifier',
+    send: () => ({ method: 'GET', url: `/api/v1/help-requests/${MISSING_ID}` }),
+    status: 403,
+  },
+  ...jsonBodyCases(
+    'replyToHelpRequest',
+    'POST',
+    () => `/api/v1/help-requests/${MISSING_ID}/replies`,
+    () => ({ body: 'Jawaban kami' }),
+  ),
+  ...(
+    [
+      ['no body', `/api/v1/help-requests/${MISSING_ID}/replies`, {}, 400, { body: 'required' }],
+      ['an empty reply', `/api/v1/help-requests/${MISSING_ID}/replies`, { body: '  ' }, 400, undefined],
+      ['a 100 000-character reply', `/api/v1/help-requests/${MISSING_ID}/replies`, { body: HUGE }, 400, { body: 'too_long' }],
+      ['a status after the reply of new', `/api/v1/help-requests/${MISSING_ID}/replies`, { body: 'Ya', status: 'new' }, 400, undefined],
+      ['a request id that is not a UUID', '/api/v1/help-requests/abc/replies', { body: 'Ya' }, 400, undefined],
+      ['a request that does not exist', `/api/v1/help-requests/${MISSING_ID}/replies`, { body: 'Ya' }, 404, undefined],
+    ] as const
+  ).map(([name, url, body, status, fields]): Case => ({
+    op: 'replyToHelpRequest',
+    name,
+    send: () => ({ method: 'POST', url, ...asJson(body) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...jsonBodyCases(
+    'addHelpRequestNote',
+    'POST',
+    () => `/api/v1/help-requests/${MISSING_ID}/notes`,
+    () => ({ body: 'Catatan' }),
+  ),
+  ...(
+    [
+      ['no body', `/api/v1/help-requests/${MISSING_ID}/notes`, {}, 400],
+      ['a note as a number', `/api/v1/help-requests/${MISSING_ID}/notes`, { body: 5 }, 400],
+      ['a request id that is not a UUID', '/api/v1/help-requests/abc/notes', { body: 'x' }, 400],
+      ['a request that does not exist', `/api/v1/help-requests/${MISSING_ID}/notes`, { body: 'x' }, 404],
+    ] as const
+  ).map(([name, url, body, status]): Case => ({ op: 'addHelpRequestNote', name, send: () => ({ method: 'POST', url, ...asJson(body) }), status })),
+  ...jsonBodyCases(
+    'updateHelpRequest',
+    'PATCH',
+    () => `/api/v1/help-requests/${MISSING_ID}`,
+    () => ({ status: 'closed' }),
+  ),
+  ...(
+    [
+      ['nothing to change', {}, 400],
+      ['a status that does not exist', { status: 'done' }, 400],
+      ['an assignee that is not a UUID', { assigneeId: 'Budi' }, 400],
+      ['a permit code with spaces', { permitCode: 'P B G' }, 400],
+      ['a request that does not exist', { status: 'closed' }, 404],
+    ] as const
+  ).map(([name, body, status]): Case => ({
+    op: 'updateHelpRequest',
+    name,
+    send: () => ({ method: 'PATCH', url: `/api/v1/help-requests/${MISSING_ID}`, ...asJson(body) }),
+    status,
+  })),
+  ...jsonBodyCases(
+    'assistHelpRequest',
+    'POST',
+    () => `/api/v1/help-requests/${MISSING_ID}/assist`,
+    () => ({ permitTypeCode: 'REKLAME' }),
+  ),
+  ...(
+    [
+      ['no permit type', {}, 400, { permitTypeCode: 'required' }],
+      ['a permit type with symbols', { permitTypeCode: 'PBG;--' }, 400, undefined],
+      ['a 100 000-character name', { permitTypeCode: 'REKLAME', applicantName: HUGE }, 400, { applicantName: 'too_long' }],
+      ['a request that does not exist', { permitTypeCode: 'REKLAME' }, 404, undefined],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'assistHelpRequest',
+    name,
+    send: () => ({ method: 'POST', url: `/api/v1/help-requests/${MISSING_ID}/assist`, ...asJson(body) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...jsonBodyCases(
+    'claimApplicationByLink',
+    'POST',
+    () => '/api/v1/claim-links/claim',
+    () => ({ token: 'n3YwQ0lW1cX8Vq9mJk2sT5uB7zD4fH6gA1eR0pLoNbM' }),
+  ),
+  ...(
+    [
+      ['no token', {}, 400, { token: 'required' }],
+      ['a token as a number', { token: 12345 }, 400, undefined],
+      ['a 100 000-character token', { token: HUGE }, 400, { token: 'too_long' }],
+      ['a token nobody was given', { token: 'n3YwQ0lW1cX8Vq9mJk2sT5uB7zD4fH6gA1eR0pLoNbM' }, 404, undefined],
+      ['a token with a path in it', { token: '../../etc/passwd' }, 404, undefined],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'claimApplicationByLink',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/claim-links/claim', ...asJson(body) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'claimApplicationByLink',
+    name: 'an officer claiming',
+    who: 'admin',
+    send: () => ({ method: 'POST', url: '/api/v1/claim-links/claim', ...asJson({ token: 'n3YwQ0lW1cX8Vq9mJk2sT5uB7zD4fH6gA1eR0pLoNbM' }) }),
+    status: 403,
+  },
 ];
 
 let registrations = 0;
@@ -1990,6 +2186,9 @@ async function persistentState(ctx: TestContext) {
     'queue_events',
     'parcels',
     'parcel_photos',
+    'help_requests',
+    'help_messages',
+    'claim_links',
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables)
