@@ -103,6 +103,7 @@ try {
   await measure('/permohonan/:id/tarik', await citizen.get(`${appUrl}/tarik`));
   await measure('/akun/profil', await citizen.get('/akun/profil'));
   await measure('/akun/verifikasi', await citizen.get('/akun/verifikasi'));
+  await measure('/akun/riwayat', await citizen.get('/akun/riwayat'));
   const number = /data-number>([^<]+)</.exec(done.body)![1]!;
   const code = /data-tracking-code>([^<]+)</.exec(done.body)![1]!;
   await measure('/lacak (result)', await visitor.post('/lacak', { number, code }));
