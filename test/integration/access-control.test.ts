@@ -914,6 +914,77 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     });
   });
 
+  describe('the help desk follows helpdesk.manage (front desk and admin), within the office; only the front desk opens assisted drafts', () => {
+    it('answers each role as the policy says, a refusal writes nothing, and another office’s front desk finds nothing', async () => {
+      const created = json<{ id: string }>(
+        await ctx.app.inject({ method: 'POST', url: '/api/v1/help-requests', payload: { handle: 'akses.bantuan@contoh.id', message: 'Uji akses bantuan' } }),
+      );
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const otherDesk = await person(ctx, 'front_desk', office2Id);
+      const messageCount = async () =>
+        Number(
+          (
+            await ctx.db
+              .selectFrom('help_messages')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('request_id', '=', created.id)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      for (const role of ROLES) {
+        const allowed = can(crew[role].actor, 'helpdesk.manage', { tenantId: ctx.tenant.id });
+        expect(allowed, role).toBe(role === 'front_desk' || role === 'admin');
+        expect((await get(crew[role].token, '/api/v1/help-requests')).statusCode, role).toBe(allowed ? 200 : 403);
+        expect((await get(crew[role].token, `/api/v1/help-requests/${created.id}`)).statusCode, role).toBe(allowed ? 200 : 403);
+        const before = await messageCount();
+        const note = await ctx.app.inject({
+          method: 'POST',
+          url: `/api/v1/help-requests/${created.id}/notes`,
+          headers: auth(crew[role].token),
+          payload: { body: `Catatan ${role}` },
+        });
+        expect(note.statusCode, role).toBe(allowed ? 201 : 403);
+        expect(await messageCount(), role).toBe(before + (allowed ? 1 : 0));
+      }
+      // Assist opens an application: the front desk's intake, not the admin's.
+      for (const role of ROLES) {
+        const mayAssist =
+          can(crew[role].actor, 'helpdesk.manage', { tenantId: ctx.tenant.id }) && can(crew[role].actor, 'application.intake', { tenantId: ctx.tenant.id });
+        expect(mayAssist, role).toBe(role === 'front_desk');
+        if (role === 'front_desk') continue;
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: `/api/v1/help-requests/${created.id}/assist`,
+          headers: auth(crew[role].token),
+          payload: { permitTypeCode: PERMIT },
+        });
+        expect(res.statusCode, role).toBe(403);
+      }
+      const row = await ctx.db.selectFrom('help_requests').select('application_id').where('id', '=', created.id).executeTakeFirstOrThrow();
+      expect(row.application_id).toBeNull();
+      const assisted = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/help-requests/${created.id}/assist`,
+        headers: auth(crew.front_desk.token),
+        payload: { permitTypeCode: PERMIT },
+      });
+      expect(assisted.statusCode, assisted.body).toBe(201);
+      // Claiming by link is a citizen's: an officer is refused whatever the token.
+      for (const role of ROLES.filter((r) => r !== 'applicant')) {
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/claim-links/claim',
+          headers: auth(crew[role].token),
+          payload: { token: 'n3YwQ0lW1cX8Vq9mJk2sT5uB7zD4fH6gA1eR0pLoNbM' },
+        });
+        expect(res.statusCode, role).toBe(403);
+      }
+      expectProblem(await get(otherDesk.token, `/api/v1/help-requests/${created.id}`, { host: OTHER_HOST }), [404]);
+      const theirs = json<{ items: { id: string }[] }>(await get(otherDesk.token, '/api/v1/help-requests', { host: OTHER_HOST }));
+      expect(theirs.items.map((i) => i.id)).not.toContain(created.id);
+    });
+  });
+
   describe('courier parcels follow parcels.manage (front desk and admin), within the office', () => {
     it('answers each role as the policy says, and another office’s front desk finds nothing', async () => {
       const logged = await ctx.services.parcels.logParcel({
@@ -1056,6 +1127,13 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         recordParcelShipment: { payload: { applicationNumber: 'MLG-PBG-2026-000001', company: 'POS', trackingNumber: 'P000111', contents: 'permit' } },
         getParcelReport: {},
         getMyChannelHistory: {},
+        listHelpRequests: {},
+        getHelpRequest: {},
+        replyToHelpRequest: { payload: { body: 'Jawaban kami' } },
+        addHelpRequestNote: { payload: { body: 'Catatan' } },
+        updateHelpRequest: { payload: { status: 'closed' } },
+        assistHelpRequest: { payload: { permitTypeCode: PERMIT } },
+        claimApplicationByLink: { payload: { token: 'n3YwQ0lW1cX8Vq9mJk2sT5uB7zD4fH6gA1eR0pLoNbM' } },
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
@@ -1087,6 +1165,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'issueQueueTicket',
           'getQueueTicket',
           'getQueueDisplay',
+          'createHelpRequest',
         ]),
       );
       const before = await snapshot(ctx, id);
