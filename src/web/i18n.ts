@@ -15,6 +15,7 @@ import { HOLIDAYS_MESSAGES } from '../sla/holidays.i18n.js';
 import { SETUP_LINK_MESSAGES } from '../auth/setup-link.i18n.js';
 import { HELPDESK_MESSAGES } from '../helpdesk/helpdesk.i18n.js';
 import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
+import { APPOINTMENTS_MESSAGES } from '../appointments/appointments.i18n.js';
 /** One entry: the same text in both languages; a `{n}` message may give plural forms (Intl.PluralRules). */
 export type Text = string | { one?: string; other: string };
 export type Catalogue = Record<string, Record<Lang, Text>>;
@@ -38,6 +39,7 @@ const M = {
   ...SETUP_LINK_MESSAGES,
   ...HELPDESK_MESSAGES,
   ...PARCELS_MESSAGES,
+  ...APPOINTMENTS_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'web/common': COMMON_MESSAGES,
@@ -54,6 +56,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'auth/setup-link': SETUP_LINK_MESSAGES,
   'helpdesk/helpdesk': HELPDESK_MESSAGES,
   'parcels/parcels': PARCELS_MESSAGES,
+  'appointments/appointments': APPOINTMENTS_MESSAGES,
 };
 
 export type MessageKey = keyof typeof M;

@@ -26,6 +26,7 @@ import { verifyPages } from '../permits/verify.pages.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
 import { workQueuePages } from '../applications/work-queue.pages.js';
 import { intakePages } from '../applications/pages/intake.pages.js';
+import { appointmentCitizenPages } from '../appointments/pages/citizen.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
 /** The citizen portal: server-rendered pages that work without JavaScript. */
@@ -54,6 +55,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   staffPages(app, services);
   catalogueAdminPages(app, services);
   holidayPages(app, services);
+  appointmentCitizenPages(app, services);
 }
 
 /** Errors on pages become pages: 404, 403, "page expired" (anti-forgery), 413/415 and a generic 500. */
