@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { can } from '../access/access.js';
 import { z } from 'zod';
 import { uuidParam } from '../http/common.schemas.js';
 import type { SlaStatus } from '../sla/sla.js';
@@ -90,6 +91,7 @@ export function workQueuePages(app: FastifyInstance, services: Services): void {
       body: html`<h1>${t(lang, 'office.queue.title')}</h1>
 ${calendarGapWarning(lang, calendarGap, queue.can.administer)}
 ${queue.can.intake ? html`<p><a href="/kantor/loket">${t(lang, 'office.link.intake')}</a></p>` : ''}
+${can(actor, 'parcels.manage', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/kiriman">${t(lang, 'parcels.title')}</a></p>` : ''}
 ${queue.can.administer ? html`<p><a href="/kantor/admin">${t(lang, 'office.link.admin')}</a></p>` : ''}
 <form method="get" action="/kantor" class="filters">
   ${textInput({ lang, name: 'cari', label: t(lang, 'office.filter.search'), value: query.cari, maxlength: 100, spellcheck: false })}

@@ -23,6 +23,10 @@ export const PARCELS_MESSAGES = {
   'parcels.company.hint': { id: 'Misalnya JNE, J&T, POS Indonesia, TIKI, SiCepat', en: 'For example JNE, J&T, POS Indonesia, TIKI, SiCepat' },
   'parcels.tracking': { id: 'Nomor resi', en: 'Tracking number' },
   'parcels.tracking.hint': { id: 'Seperti tercetak pada resi', en: 'As printed on the receipt' },
+  'parcels.tracking.invalid': {
+    id: 'Nomor resi: tulis huruf, angka, spasi atau tanda hubung seperti tercetak pada resi (paling sedikit 4)',
+    en: 'Tracking number: write the letters, digits, spaces or dashes as printed on the receipt (at least 4)',
+  },
   'parcels.sender': { id: 'Pengirim', en: 'Sender' },
   'parcels.sender.contact': { id: 'Nomor WhatsApp atau email pengirim', en: 'Sender’s WhatsApp number or email' },
   'parcels.sender.contact.hint': {

@@ -23,6 +23,7 @@ import { languagePages } from './language.pages.js';
 import { CsrfError, redirectToSignIn, requirePageKit } from './page-route.js';
 import { registryPages } from '../permits/registry.pages.js';
 import { verifyPages } from '../permits/verify.pages.js';
+import { parcelPages } from '../parcels/parcels.pages.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
 import { workQueuePages } from '../applications/work-queue.pages.js';
 import { intakePages } from '../applications/pages/intake.pages.js';
@@ -49,6 +50,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   secondFactorPages(app, services);
   workQueuePages(app, services);
   intakePages(app, services);
+  parcelPages(app, services);
   claimPages(app, services);
   officeApplicationPages(app, services);
   settingsPages(app, services);

@@ -1,4 +1,5 @@
 import { WITHDRAW_ACTION } from '../applications.service.js';
+import { parcelsSection } from '../../parcels/parcels.views.js';
 import { answersOf } from '../../catalogue/answers.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -123,11 +124,13 @@ ${
     const refused = docs.filter((d) => d.review_status === 'refused');
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
     const answers = answersOf(app);
-    const [messages, permits, receipts, deliveries] = await Promise.all([
+    const [messages, permits, receipts, deliveries, parcels] = await Promise.all([
       services.notes.listNotes({ actor, applicationId: app.id }),
       services.permits.permitsForApplication({ actor, applicationId: app.id }),
       services.permits.receiptsForApplication({ actor, applicationId: app.id }),
       services.notifications.messagesAboutApplication({ actor, applicationId: app.id }),
+      // Courier parcels of the file (src/parcels/): the view above was loaded through the access policy.
+      services.parcels.parcelsOfApplication({ tenantId: app.tenant_id, applicationId: app.id }),
     ]);
     return sendPage(req, reply, {
       title: app.number ?? loc(lang, definition.name),
@@ -172,6 +175,7 @@ ${
 <h2>${t(lang, 'check.answers')}</h2>
 ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: displayAnswer(lang, f, answers[f.name]) })))}
 ${deliveries.length ? deliveriesSection(lang, deliveries, req.tenant.time_zone, { preferencesLink: true }) : ''}
+${parcelsSection(lang, parcels, req.tenant.time_zone)}
 <h2>${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${events.map(
         (e) =>

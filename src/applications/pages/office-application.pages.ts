@@ -63,7 +63,8 @@ export function officeApplicationPages(app: FastifyInstance, services: Services)
   page.get('/kantor/berkas/:id', { access: 'office', params: idParams, query: caseQuery }, async ({ req, reply, actor, params, query }) => {
     const view = await load(actor, params.id);
     const messages = await services.notifications.messagesAboutApplication({ actor, applicationId: params.id });
-    return sendOfficeApplicationPage(req, reply, actor.userId, { ...view, messages }, {}, noticeFor(req.lang, view, query));
+    const parcels = await services.parcels.parcelsOfApplication({ tenantId: view.app.tenant_id, applicationId: view.app.id });
+    return sendOfficeApplicationPage(req, reply, actor.userId, { ...view, messages, parcels }, {}, noticeFor(req.lang, view, query));
   });
 
   // A document, shown in the browser; every officer's view is audited by the service.

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ParcelLine, parcelsSection } from '../../parcels/parcels.views.js';
 import type { SlaStatus } from '../../sla/sla.js';
 import { ROLES, type Role } from '../../workflow/workflow.schema.js';
 import { banner, summaryList, tag } from '../../web/components.js';
@@ -45,6 +46,7 @@ export function sendOfficeApplicationPage(
   userId: string,
   /** With `messages`, the page shows each message's delivery state (notifications/). */
   view: OfficeApplicationView & { messages?: readonly MessageView[] },
+  view: OfficeApplicationView & { messages?: readonly MessageView[]; /** The file's courier parcels (src/parcels/). */ parcels?: readonly ParcelLine[] },
   form: FormState = {},
   notice: SafeHtml | null = null,
 ): FastifyReply {
@@ -96,6 +98,7 @@ ${documentsSection(req, view, form)}
 ${inspectionSection(req, view, form)}
 ${notesSection(req, view, form, userId)}
 ${view.messages ? messagesSection(lang, view.messages, zone) : ''}
+${view.parcels ? parcelsSection(lang, view.parcels, zone) : ''}
 <h2 id="case-timeline">${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${view.timeline.map(
       ({ event: e, action, created, toState }) =>
