@@ -21,17 +21,20 @@ export async function insertAppointmentSettingsIfMissing(db: Db, tenantId: strin
   return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-/** Places taken per slot start, for one service group between two instants. */
-export async function bookedPerSlot(db: Db, q: { tenantId: string; serviceCode: string; from: string; to: string }): Promise<Map<string, number>> {
+/** Places taken per slot start, with the slot's own capacity (fixed at its first booking), for one service group between two instants. */
+export async function bookedPerSlot(
+  db: Db,
+  q: { tenantId: string; serviceCode: string; from: string; to: string },
+): Promise<Map<string, { booked: number; capacity: number }>> {
   const rows = await db
     .selectFrom('appointment_slots')
-    .select(['starts_at', 'booked'])
+    .select(['starts_at', 'booked', 'capacity'])
     .where('tenant_id', '=', q.tenantId)
     .where('service_code', '=', q.serviceCode)
     .where('starts_at', '>=', q.from)
     .where('starts_at', '<', q.to)
     .execute();
-  return new Map(rows.map((r) => [r.starts_at, Number(r.booked)]));
+  return new Map(rows.map((r) => [r.starts_at, { booked: Number(r.booked), capacity: Number(r.capacity) }]));
 }
 
 /**
@@ -218,4 +221,14 @@ export async function markReminded(trx: Db, q: { id: string; startsAt: string; n
 
 export function findAppointmentById(db: Db, id: string): Promise<Appointment | undefined> {
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Replaces the office's settings (the admin's page), validated again on the way in. */
+export async function saveAppointmentSettings(trx: Db, tenantId: string, settings: AppointmentSettings, now: string): Promise<void> {
+  const json = JSON.stringify(appointmentSettingsSchema.parse(settings));
+  await trx
+    .insertInto('appointment_settings')
+    .values({ tenant_id: tenantId, settings: json, updated_at: now })
+    .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ settings: json, updated_at: now }))
+    .execute();
 }

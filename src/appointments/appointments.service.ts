@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { requireAccess, systemActor } from '../access/access.js';
+import { appendAudit } from '../audit/audit.repository.js';
 import type { Actor } from '../access/actor.js';
 import { findUserById } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
@@ -30,11 +31,12 @@ import {
   nextAppointmentSequence,
   recordCodeRequest,
   releasePlace,
+  saveAppointmentSettings,
   takeCodeAttempt,
   takePlace,
   useAppointmentCode,
 } from './appointments.repository.js';
-import { type AppointmentSettings, DEFAULT_APPOINTMENT_SETTINGS, WEEKDAYS } from './appointments.schemas.js';
+import { type AppointmentSettings, appointmentSettingsSchema, DEFAULT_APPOINTMENT_SETTINGS, WEEKDAYS } from './appointments.schemas.js';
 
 export type Slot = { start: string; end: string; capacity: number; free: number };
 
@@ -120,13 +122,13 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     const starts = slotStarts({ settings, timeZone: input.tenant.time_zone, dates, holidays, now: isoNow(clock) });
     const booked = starts.length
       ? await bookedPerSlot(db, { tenantId: input.tenant.id, serviceCode: service.code, from: starts[0]!, to: addMinutes(starts.at(-1)!, 1) })
-      : new Map<string, number>();
-    const slots: Slot[] = starts.map((start) => ({
-      start,
-      end: addMinutes(start, settings.slotMinutes),
-      capacity: settings.capacity,
-      free: Math.max(0, settings.capacity - (booked.get(start) ?? 0)),
-    }));
+      : new Map<string, { booked: number; capacity: number }>();
+    // A slot someone booked keeps the capacity it was booked with (decision 32); the others follow the settings.
+    const slots: Slot[] = starts.map((start) => {
+      const row = booked.get(start);
+      const capacity = row?.capacity ?? settings.capacity;
+      return { start, end: addMinutes(start, settings.slotMinutes), capacity, free: Math.max(0, capacity - (row?.booked ?? 0)) };
+    });
     return { service, timeZone: input.tenant.time_zone, slots };
   }
 
@@ -377,6 +379,43 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     return { reminded };
   }
 
-  return { seedDefaults, settingsFor, listSlots, requestCode, book, get, cancel, reschedule, checkIn, remindTomorrow };
+  /** The office's settings for its admin (`appointments.manage`). */
+  async function getSettings(input: { actor: Actor }): Promise<AppointmentSettings> {
+    requireAccess({ actor: input.actor, permission: 'appointments.manage', resource: { tenantId: input.actor.tenantId } });
+    return settingsFor(input.actor.tenantId);
+  }
+
+  /**
+   * Replaces the office's settings (`appointments.manage`), audited. A slot already booked keeps the
+   * capacity its counter row was made with, so a lower capacity never strands a booking and a higher one
+   * applies to the slots nobody has booked yet; the hours apply to new bookings only.
+   */
+  async function saveSettings(input: { actor: Actor; settings: unknown }): Promise<{ changed: boolean }> {
+    requireAccess({ actor: input.actor, permission: 'appointments.manage', resource: { tenantId: input.actor.tenantId } });
+    const parsed = appointmentSettingsSchema.safeParse(input.settings);
+    if (!parsed.success) {
+      throw new AppError('invalid_input', 'the appointment settings are not valid', {
+        fields: parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'settings'), code: 'invalid', message: i.message })),
+      });
+    }
+    const before = await settingsFor(input.actor.tenantId);
+    if (JSON.stringify(before) === JSON.stringify(parsed.data)) return { changed: false };
+    const now = isoNow(clock);
+    await db.transaction().execute(async (trx) => {
+      await saveAppointmentSettings(trx, input.actor.tenantId, parsed.data, now);
+      await appendAudit(trx, {
+        tenantId: input.actor.tenantId,
+        actorId: input.actor.userId,
+        action: 'appointments.settings_updated',
+        subjectType: 'tenant',
+        subjectId: input.actor.tenantId,
+        data: { settings: parsed.data },
+        occurredAt: now,
+      });
+    });
+    return { changed: true };
+  }
+
+  return { seedDefaults, settingsFor, getSettings, saveSettings, listSlots, requestCode, book, get, cancel, reschedule, checkIn, remindTomorrow };
 }
 export type AppointmentService = ReturnType<typeof createAppointmentService>;

@@ -46,6 +46,7 @@ export function cataloguePages(app: FastifyInstance, services: Services): void {
 <ul class="card-list">
   <li><h2><a href="/izin">${t(lang, 'home.apply')}</a></h2><p>${t(lang, 'home.apply.hint')}</p></li>
   <li><h2><a href="/lacak">${t(lang, 'home.track')}</a></h2><p>${t(lang, 'home.track.hint')}</p></li>
+  <li><h2><a href="/janji-temu">${t(lang, 'apt.home')}</a></h2><p>${t(lang, 'apt.home.hint')}</p></li>
   <li><h2><a href="/permohonan">${t(lang, 'home.mine')}</a></h2><p>${t(lang, 'home.mine.hint')}</p></li>
   <li><h2><a href="/verifikasi">${t(lang, 'home.verify')}</a></h2><p>${t(lang, 'home.verify.hint')}</p></li>
   <li><h2><a href="/registri">${t(lang, 'home.registry')}</a></h2><p>${t(lang, 'home.registry.hint')}</p></li>

@@ -28,6 +28,7 @@ import { officeApplicationPages } from '../applications/pages/office-application
 import { workQueuePages } from '../applications/work-queue.pages.js';
 import { intakePages } from '../applications/pages/intake.pages.js';
 import { appointmentCitizenPages } from '../appointments/pages/citizen.pages.js';
+import { appointmentOfficePages } from '../appointments/pages/office.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
 /** The citizen portal: server-rendered pages that work without JavaScript. */
@@ -58,6 +59,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   catalogueAdminPages(app, services);
   holidayPages(app, services);
   appointmentCitizenPages(app, services);
+  appointmentOfficePages(app, services);
 }
 
 /** Errors on pages become pages: 404, 403, "page expired" (anti-forgery), 413/415 and a generic 500. */
