@@ -12,6 +12,7 @@ import { actionsSection, permitsSection } from './office-application.decisions.j
 import type { FormState } from './office-application.forms.js';
 import { documentsSection, inspectionSection, notesSection } from './office-application.sections.js';
 import { messagesSection } from '../../notifications/notifications.pages.js';
+import { contactHistoryLink } from '../../contacts/contacts.pages.js';
 import type { MessageView } from '../../notifications/notifications.service.js';
 
 const SLA_COLOUR: Record<SlaStatus, 'green' | 'yellow' | 'red' | 'grey'> = {
@@ -45,7 +46,6 @@ export function sendOfficeApplicationPage(
   reply: FastifyReply,
   userId: string,
   /** With `messages`, the page shows each message's delivery state (notifications/). */
-  view: OfficeApplicationView & { messages?: readonly MessageView[] },
   view: OfficeApplicationView & { messages?: readonly MessageView[]; /** The file's courier parcels (src/parcels/). */ parcels?: readonly ParcelLine[] },
   form: FormState = {},
   notice: SafeHtml | null = null,
@@ -71,7 +71,7 @@ ${summaryList([
       sla.dueDate ? html` ${t(lang, 'office.queue.due', { date: formatDate(lang, `${sla.dueDate}T12:00:00Z`, 'UTC') })}` : ''
     }${sla.dueDate && slaProvisional ? html` <strong data-sla-provisional>${t(lang, 'sla.provisional', { year: Number(sla.dueDate.slice(0, 4)) })}</strong>` : ''}<br><span class="muted">${t(lang, 'case.sla.days', { used: sla.usedWorkingDays, allowed: sla.slaWorkingDays })}</span>`,
   },
-  { key: t(lang, 'case.applicant'), value: app.applicant_name },
+  { key: t(lang, 'case.applicant'), value: html`${app.applicant_name}${contactHistoryLink(req, app)}` },
   { key: t(lang, 'detail.channel'), value: `${t(lang, `channel.${app.channel}`)}${app.channel_detail ? ` (${app.channel_detail})` : ''}` },
   { key: t(lang, 'case.intake'), value: app.intake_officer_id ? t(lang, 'case.intake.office') : t(lang, 'case.intake.online') },
   ...(app.submitted_at ? [{ key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, zone) }] : []),
