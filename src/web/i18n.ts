@@ -13,6 +13,7 @@ import { SETTINGS_MESSAGES } from '../tenants/settings.i18n.js';
 import { STAFF_MESSAGES } from '../auth/staff.i18n.js';
 import { HOLIDAYS_MESSAGES } from '../sla/holidays.i18n.js';
 import { SETUP_LINK_MESSAGES } from '../auth/setup-link.i18n.js';
+import { CONTACTS_MESSAGES } from '../contacts/contacts.i18n.js';
 import { HELPDESK_MESSAGES } from '../helpdesk/helpdesk.i18n.js';
 import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
 import { APPOINTMENTS_MESSAGES } from '../appointments/appointments.i18n.js';
@@ -37,6 +38,7 @@ const M = {
   ...STAFF_MESSAGES,
   ...HOLIDAYS_MESSAGES,
   ...SETUP_LINK_MESSAGES,
+  ...CONTACTS_MESSAGES,
   ...HELPDESK_MESSAGES,
   ...PARCELS_MESSAGES,
   ...APPOINTMENTS_MESSAGES,
@@ -54,6 +56,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'auth/staff': STAFF_MESSAGES,
   'sla/holidays': HOLIDAYS_MESSAGES,
   'auth/setup-link': SETUP_LINK_MESSAGES,
+  'contacts/contacts': CONTACTS_MESSAGES,
   'helpdesk/helpdesk': HELPDESK_MESSAGES,
   'parcels/parcels': PARCELS_MESSAGES,
   'appointments/appointments': APPOINTMENTS_MESSAGES,

@@ -12,6 +12,7 @@ import { signInPages } from '../auth/sign-in.pages.js';
 import { staffPages } from '../auth/staff.pages.js';
 import { catalogueAdminPages } from '../catalogue/catalogue-admin.pages.js';
 import { holidayPages } from '../sla/holidays.pages.js';
+import { contactPages } from '../contacts/contacts.pages.js';
 import { settingsPages } from '../tenants/settings.pages.js';
 import { applyPages } from '../applications/pages/apply.pages.js';
 import { claimPages } from '../applications/pages/claim.pages.js';
@@ -58,6 +59,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   staffPages(app, services);
   catalogueAdminPages(app, services);
   holidayPages(app, services);
+  contactPages(app, services);
   appointmentCitizenPages(app, services);
   appointmentOfficePages(app, services);
 }
