@@ -22,6 +22,8 @@ export function renderPage(req: FastifyRequest, opts: PageOptions): string {
   const signedIn = req.actor !== null;
   // Staff find their work in the back office; everyone else their own applications.
   const staff = req.actor !== null && can(req.actor, 'office.enter', { tenantId: req.tenant.id });
+  // The help desk: citizens ask for help; the officers who answer find their list there instead.
+  const staffHelpdesk = req.actor !== null && can(req.actor, 'helpdesk.manage', { tenantId: req.tenant.id });
   const office = req.tenant.name;
   const title = `${opts.errors?.length ? `${t(lang, 'error.prefix')} ` : ''}${opts.title} – Izol ${office}`;
   const returnTo = req.url.split('?')[0] ?? '/';
@@ -67,6 +69,7 @@ ${opts.body}
 </div>
 <footer class="footer"><div class="container">
   <p>${t(lang, 'footer.help')}</p>
+  <p><a href="${staffHelpdesk ? '/kantor/bantuan' : '/bantuan'}">${t(lang, staffHelpdesk ? 'helpdesk.title' : 'help.ask.link')}</a></p>
   <p><a href="/api/docs">${t(lang, 'footer.api')}</a></p>
 </div></footer>
 </body>

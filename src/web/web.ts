@@ -28,6 +28,7 @@ import { parcelPages } from '../parcels/parcels.pages.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
 import { workQueuePages } from '../applications/work-queue.pages.js';
 import { intakePages } from '../applications/pages/intake.pages.js';
+import { helpdeskPages } from '../helpdesk/helpdesk.pages.js';
 import { appointmentCitizenPages } from '../appointments/pages/citizen.pages.js';
 import { appointmentOfficePages } from '../appointments/pages/office.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
@@ -52,6 +53,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   secondFactorPages(app, services);
   workQueuePages(app, services);
   intakePages(app, services);
+  helpdeskPages(app, services);
   parcelPages(app, services);
   claimPages(app, services);
   officeApplicationPages(app, services);
