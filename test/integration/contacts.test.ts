@@ -1,9 +1,11 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { can } from '../../src/access/access.js';
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
+import { type Role, ROLES } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, json, SECOND_OFFICE, type TestContext, uniqueNik, userWithToken } from '../helpers/context.js';
+import { auth, createTestContext, json, SECOND_OFFICE, type TestContext, staffOtp, uniqueNik } from '../helpers/context.js';
 import { readyDraft } from '../helpers/journeys.js';
 
 /**
@@ -74,6 +76,18 @@ describe.each(DIALECTS)('channel history (%s)', (dialect) => {
     return { userId, token, actor };
   }
 
+  /** An account signed in through the auth service (the login route's per-address limit is for people, not for suites). */
+  async function staff(role: Role, opts: { tenantId?: string } = {}): Promise<{ token: string; userId: string }> {
+    n++;
+    const tenantId = opts.tenantId ?? ctx.tenant.id;
+    const email = `${role}.${n}.${Math.random().toString(36).slice(2, 8)}@riwayat.izol.test`;
+    const password = `${role} kata sandi panjang ${n}`;
+    const { userId } = await ctx.services.auth.createUser({ tenantId, role, name: `Uji ${role} ${n}`, email, password });
+    const otp = await staffOtp(ctx, userId, role);
+    const { token } = await ctx.services.auth.login({ tenantId, login: email, password, clientIp: '127.0.0.1', kind: 'bearer', ...(otp ? { otp } : {}) });
+    return { token, userId };
+  }
+
   async function applyOnline(token: string): Promise<string> {
     const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/applications', headers: auth(token), payload: { permitTypeCode: 'PBG' } });
     expect(res.statusCode, res.body.slice(0, 300)).toBe(201);
@@ -85,7 +99,7 @@ describe.each(DIALECTS)('channel history (%s)', (dialect) => {
   });
   // Each test moves the clock on; a fresh counter session keeps the front desk signed in.
   beforeEach(async () => {
-    desk = await userWithToken(ctx, 'front_desk');
+    desk = await staff('front_desk');
   });
   afterAll(async () => ctx?.close());
 
@@ -96,7 +110,7 @@ describe.each(DIALECTS)('channel history (%s)', (dialect) => {
     const person = await citizen(phone);
     ctx.clock.advanceMinutes(60);
     const online = await applyOnline(person.token);
-    desk = await userWithToken(ctx, 'front_desk');
+    desk = await staff('front_desk');
 
     const mine = history(await get(person.token, '/api/v1/me/contacts'));
     expect(mine.items.map((i) => [i.refId, i.kind, i.channel])).toEqual([
@@ -139,7 +153,7 @@ describe.each(DIALECTS)('channel history (%s)', (dialect) => {
 
   it('never joins another office’s contacts, even with the same number', async () => {
     const office2 = await ensureOffice(ctx.services, SECOND_OFFICE);
-    const desk2 = await userWithToken(ctx, 'front_desk', { host: OTHER_HOST, tenantId: office2.id });
+    const desk2 = await staff('front_desk', { tenantId: office2.id });
     const phone = phoneNo();
     const theirs = await intake(desk2.token, phone, 'walk_in', OTHER_HOST);
     const ours = await intake(desk.token, phone);
@@ -170,5 +184,111 @@ describe.each(DIALECTS)('channel history (%s)', (dialect) => {
     const byPhone = history(await get(desk.token, `/api/v1/contacts?phone=${phone}`));
     expect(byPhone.items.map((i) => i.refId)).toEqual([own, walkIn]);
     expect(byPhone.subject.account).toBeNull();
+  });
+
+  it('pages a long history in SQL, 50 a page, newest first, without overlap even for contacts at the same moment', async () => {
+    const person = await citizen(phoneNo());
+    const made: string[] = [];
+    for (let i = 0; i < 57; i++) {
+      const { application } = await ctx.services.applications.createApplication({ actor: person.actor, permitTypeCode: 'REKLAME' });
+      made.push(application.id);
+      // Every third one in the same minute as the next: ties are ordered too.
+      if (i % 3 !== 0) ctx.clock.advanceMinutes(1);
+    }
+    const first = history(await get(person.token, '/api/v1/me/contacts'));
+    const second = history(await get(person.token, '/api/v1/me/contacts?page=2'));
+    const beyond = history(await get(person.token, '/api/v1/me/contacts?page=3'));
+    expect([first.items.length, second.items.length, beyond.items.length]).toEqual([50, 7, 0]);
+    expect([first.total, second.total, first.pageSize]).toEqual([57, 57, 50]);
+    const all = [...first.items, ...second.items];
+    expect(new Set(all.map((i) => i.refId))).toEqual(new Set(made));
+    expect(all.map((i) => i.at)).toEqual([...all.map((i) => i.at)].sort().reverse());
+    // Staff page the same way.
+    const staff = history(await get(desk.token, `/api/v1/contacts?userId=${person.userId}&page=2`));
+    expect(staff.items.map((i) => i.id)).toEqual(second.items.map((i) => i.id));
+  });
+
+  it('lets the front desk, verifier, head and admin look someone up, and no other role', async () => {
+    const phone = phoneNo();
+    await intake(desk.token, phone);
+    for (const role of ROLES) {
+      const who = await staff(role);
+      const actor: Actor = { userId: who.userId, tenantId: ctx.tenant.id, role, name: role };
+      const allowed = can(actor, 'contacts.view', { tenantId: ctx.tenant.id });
+      expect(allowed, role).toBe(['front_desk', 'verifier', 'head', 'admin'].includes(role));
+      const res = await get(who.token, `/api/v1/contacts?phone=${phone}`);
+      expect(res.statusCode, `${role}: ${res.body.slice(0, 200)}`).toBe(allowed ? 200 : 403);
+      if (allowed) expect(history(res).items).toHaveLength(1);
+      else expect(res.body).not.toContain(phone.slice(-6));
+      // Everyone signed in has their own history (staff have none of their own here).
+      expect(history(await get(who.token, '/api/v1/me/contacts')).items).toEqual([]);
+    }
+    // An officer's account is not a citizen's history.
+    const officer = await staff('verifier');
+    expect((await get(desk.token, `/api/v1/contacts?userId=${officer.userId}`)).statusCode).toBe(404);
+  });
+
+  it('counts, over a period, the people who first came in person and later online (and the other ways), as one summary query', async () => {
+    ctx.clock.set('2027-02-20T02:00:00.000Z');
+    desk = await staff('front_desk');
+    // Before the period: a walk-in with a number whose owner applies online inside it (only the online contact counts).
+    const p8 = phoneNo();
+    await intake(desk.token, p8);
+
+    ctx.clock.set('2027-03-01T01:00:00.000Z');
+    desk = await staff('front_desk');
+    const p1 = phoneNo();
+    const p3 = phoneNo();
+    const p4 = phoneNo();
+    const p6 = phoneNo();
+    await intake(desk.token, p1); // P1: in person …
+    await intake(desk.token, p4); // P4: in person only
+    await intake(desk.token, undefined); // a walk-in who left no contact: nobody
+    await intake(desk.token, p6); // P6: in person, with a number someone else registers unverified
+    const p3Person = await citizen(p3);
+    await applyOnline(p3Person.token); // P3: online …
+    await ctx.services.applications.createApplication({
+      actor: { userId: desk.userId, tenantId: ctx.tenant.id, role: 'front_desk', name: 'Loket' },
+      permitTypeCode: 'NIB',
+      channel: 'assisted',
+      channelDetail: 'instagram',
+      applicantName: 'Dewi',
+      applicantContact: `dewi.${Date.now()}@contoh.id`,
+    }); // P7: another door (assisted help)
+    const office2 = await ensureOffice(ctx.services, SECOND_OFFICE);
+    const desk2 = await staff('front_desk', { tenantId: office2.id });
+    await intake(desk2.token, p1, 'walk_in', OTHER_HOST); // another office: never counted here
+
+    ctx.clock.advanceMinutes(60 * 24);
+    desk = await staff('front_desk');
+    const p1Person = await citizen(p1);
+    await applyOnline(p1Person.token); // … then P1 online
+    await intake(desk.token, p3); // … then P3 in person
+    const p2 = await citizen(phoneNo());
+    await applyOnline(p2.token); // P2: online only
+    const squatter = await citizen(p6, { verify: false });
+    await applyOnline(squatter.token); // someone with P6's number, never verified: a person of their own
+    await applyOnline((await citizen(p8)).token); // P8
+
+    const head = await staff('head');
+    const headActor: Actor = { userId: head.userId, tenantId: ctx.tenant.id, role: 'head', name: 'Kepala' };
+    const shift = await ctx.services.contacts.channelShift({ actor: headActor, from: '2027-03-01T00:00:00.000Z', to: '2027-04-01T00:00:00.000Z' });
+    expect(shift).toEqual({ people: 8, firstInPerson: 3, firstOnline: 4, firstOther: 1, inPersonThenOnline: 1, onlineThenInPerson: 1 });
+    // The period's end is exclusive, its start inclusive: the first day alone has everything but the second day's contacts.
+    expect(await ctx.services.contacts.channelShift({ actor: headActor, from: '2027-03-01T01:00:00.000Z', to: '2027-03-02T00:00:00.000Z' })).toEqual({
+      people: 5,
+      firstInPerson: 3,
+      firstOnline: 1,
+      firstOther: 1,
+      inPersonThenOnline: 0,
+      onlineThenInPerson: 0,
+    });
+    const applicant = await citizen(phoneNo());
+    await expect(ctx.services.contacts.channelShift({ actor: applicant.actor, from: '2027-03-01', to: '2027-04-01' })).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await expect(ctx.services.contacts.channelShift({ actor: headActor, from: '2027-04-01', to: '2027-03-01' })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
   });
 });
