@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Db } from '../../src/db/database.js';
 import { DEMO_PDF } from '../../src/demo/demo-files.js';
 import { createAppointmentHandlers } from '../../src/appointments/appointments.handlers.js';
+import { createHelpdeskHandlers } from '../../src/helpdesk/helpdesk.handlers.js';
 import { createNotificationHandlers } from '../../src/notifications/notifications.handlers.js';
 import { createWhatsAppHandlers } from '../../src/whatsapp/whatsapp.handlers.js';
 import { claimDue, enqueue, pendingCount } from '../../src/outbox/outbox.repository.js';
@@ -65,7 +66,12 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
       clock: ctx.services.clock,
     };
     // As services.ts merges them: the notifications feature's handlers and other features' (WhatsApp replies).
-    const all: OutboxHandlers = { ...createNotificationHandlers(deps), ...createWhatsAppHandlers(deps), ...createAppointmentHandlers(deps) };
+    const all: OutboxHandlers = {
+      ...createNotificationHandlers(deps),
+      ...createWhatsAppHandlers(deps),
+      ...createAppointmentHandlers(deps),
+      ...createHelpdeskHandlers(deps),
+    };
     return all;
   };
   const outboxRowsFor = (applicationId: string) =>
