@@ -568,7 +568,43 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     return { day: input.day, rows };
   }
 
-  return { issueTicket, passStatus, checkIn, getTicket, callNext, updateTicket, display, getSettings, saveSettings, dayTickets, report, settingsOf };
+  /** What the kiosk offers now: each group with how many wait, or why the queue is closed (the problem to show). */
+  async function kioskStatus(input: { tenant: Tenant; lang: Lang }) {
+    const settings = await settingsOf(input.tenant.id);
+    let closed: AppError | null = null;
+    try {
+      await assertOpen(input.tenant, settings, isoNow(clock));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      closed = err;
+    }
+    const day = localDate(isoNow(clock), input.tenant.time_zone);
+    const services = [];
+    for (const s of settings.appointments.services) {
+      services.push({
+        code: s.code,
+        name: s.name[input.lang],
+        waiting: await waitingNow(db, { tenantId: input.tenant.id, serviceCode: s.code, day, now: isoNow(clock) }),
+      });
+    }
+    return { closed, services };
+  }
+
+  return {
+    kioskStatus,
+    issueTicket,
+    passStatus,
+    checkIn,
+    getTicket,
+    callNext,
+    updateTicket,
+    display,
+    getSettings,
+    saveSettings,
+    dayTickets,
+    report,
+    settingsOf,
+  };
 }
 export type QueueService = ReturnType<typeof createQueueService>;
 

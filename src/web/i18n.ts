@@ -17,6 +17,7 @@ import { CONTACTS_MESSAGES } from '../contacts/contacts.i18n.js';
 import { HELPDESK_MESSAGES } from '../helpdesk/helpdesk.i18n.js';
 import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
 import { APPOINTMENTS_MESSAGES } from '../appointments/appointments.i18n.js';
+import { QUEUE_MESSAGES } from '../queue/queue.i18n.js';
 /** One entry: the same text in both languages; a `{n}` message may give plural forms (Intl.PluralRules). */
 export type Text = string | { one?: string; other: string };
 export type Catalogue = Record<string, Record<Lang, Text>>;
@@ -42,6 +43,7 @@ const M = {
   ...HELPDESK_MESSAGES,
   ...PARCELS_MESSAGES,
   ...APPOINTMENTS_MESSAGES,
+  ...QUEUE_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'web/common': COMMON_MESSAGES,
@@ -60,6 +62,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'helpdesk/helpdesk': HELPDESK_MESSAGES,
   'parcels/parcels': PARCELS_MESSAGES,
   'appointments/appointments': APPOINTMENTS_MESSAGES,
+  'queue/queue': QUEUE_MESSAGES,
 };
 
 export type MessageKey = keyof typeof M;

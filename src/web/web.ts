@@ -31,6 +31,8 @@ import { intakePages } from '../applications/pages/intake.pages.js';
 import { helpdeskPages } from '../helpdesk/helpdesk.pages.js';
 import { appointmentCitizenPages } from '../appointments/pages/citizen.pages.js';
 import { appointmentOfficePages } from '../appointments/pages/office.pages.js';
+import { queuePublicPages } from '../queue/pages/public.pages.js';
+import { queueOfficePages } from '../queue/pages/office.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
 /** The citizen portal: server-rendered pages that work without JavaScript. */
@@ -62,6 +64,8 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   catalogueAdminPages(app, services);
   holidayPages(app, services);
   contactPages(app, services);
+  queuePublicPages(app, services);
+  queueOfficePages(app, services);
   appointmentCitizenPages(app, services);
   appointmentOfficePages(app, services);
 }
