@@ -62,4 +62,5 @@ export const CONTACTS_MESSAGES = {
   'contacts.channel.web': { id: 'Situs web', en: 'Website' },
   'contacts.channel.kiosk': { id: 'Anjungan (kios)', en: 'Kiosk' },
   'contacts.channel.front_desk': { id: 'Loket', en: 'Front desk' },
+  'contacts.channel.booking': { id: 'Dengan janji temu', en: 'With an appointment' },
 } as const satisfies Catalogue;

@@ -18,7 +18,7 @@ const optional = <T extends z.ZodType>(schema: T) => schema.optional().catch(und
 const pageQuery = { halaman: z.coerce.number().int().min(1).max(10_000).catch(1) };
 const searchQuery = z.object({ telepon: optional(z.string().trim().max(40)), email: optional(z.string().trim().max(254)), ...pageQuery });
 const userParams = z.object({ userId: uuidParam });
-const CHANNELS = ['online', 'walk_in', 'courier', 'assisted', 'whatsapp', 'instagram', 'facebook', 'phone', 'email', 'web', 'kiosk', 'front_desk'];
+const CHANNELS = ['online', 'walk_in', 'courier', 'assisted', 'whatsapp', 'instagram', 'facebook', 'phone', 'email', 'web', 'kiosk', 'front_desk', 'booking'];
 
 const channelLabel = (lang: Lang, channel: string) => (CHANNELS.includes(channel) ? t(lang, `contacts.channel.${channel}` as MessageKey) : channel);
 

@@ -122,8 +122,9 @@ export async function findVerifiedHolder(
   return query.executeTakeFirst();
 }
 
-/** Doors a citizen comes through in person (a booking is for a visit), and those that are online. */
-export const IN_PERSON_CHANNELS = ['walk_in', 'kiosk', 'front_desk', 'courier'] as const;
+/** Doors a citizen comes through in person (a booking is for a visit; a queue ticket is taken at the office), and those that are online. */
+export const IN_PERSON_KINDS = ['booking', 'queue_ticket'] as const;
+export const IN_PERSON_CHANNELS = ['walk_in', 'kiosk', 'front_desk', 'courier', 'booking'] as const;
 export const ONLINE_CHANNELS = ['online', 'web', 'whatsapp', 'instagram', 'facebook', 'email'] as const;
 
 export type ChannelShift = {
@@ -144,16 +145,17 @@ export type ChannelShift = {
  * account a row names; else the account that verified the row's number, then its email; else the number,
  * then the email, alone. Rows with none of these (a walk-in who left no contact) name nobody and are left
  * out. Each person's first contact in the period (by time, then id) decides where they started; any later
- * one in the period whether they moved. In person: a booking, or walk_in, kiosk, front_desk, courier;
+ * one in the period whether they moved. In person: a booking or a queue ticket, or walk_in, kiosk, front_desk, courier;
  * online: online, web, whatsapp, instagram, facebook, email; anything else is "other".
  */
 export async function channelShift(db: Db, q: { tenantId: string; from: string; to: string }): Promise<ChannelShift> {
+  const inPersonKinds = sql.join(IN_PERSON_KINDS.map((k) => sql.lit(k)));
   const inPerson = sql.join(IN_PERSON_CHANNELS.map((c) => sql.lit(c)));
   const online = sql.join(ONLINE_CHANNELS.map((c) => sql.lit(c)));
   const result = await sql<Record<keyof ChannelShift, number | string | null>>`
     WITH keyed AS (
       SELECT c.id, c.at,
-        CASE WHEN c.kind = 'booking' OR c.channel IN (${inPerson}) THEN 'in_person'
+        CASE WHEN c.kind IN (${inPersonKinds}) OR c.channel IN (${inPerson}) THEN 'in_person'
              WHEN c.channel IN (${online}) THEN 'online' ELSE 'other' END AS door,
         COALESCE(
           c.user_id,

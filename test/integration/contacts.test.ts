@@ -1,8 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { can } from '../../src/access/access.js';
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
+import { recordContact } from '../../src/contacts/contacts.repository.js';
 import { type Role, ROLES } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, SECOND_OFFICE, type TestContext, staffOtp, uniqueNik } from '../helpers/context.js';
@@ -258,6 +260,14 @@ describe.each(DIALECTS)('channel history (%s)', (dialect) => {
     const office2 = await ensureOffice(ctx.services, SECOND_OFFICE);
     const desk2 = await staff('front_desk', { tenantId: office2.id });
     await intake(desk2.token, p1, 'walk_in', OTHER_HOST); // another office: never counted here
+    // P9, who never made an account: a queue ticket taken for a booked visit (written by the queue's own
+    // transaction through recordContact, the doors' contract) …
+    const p9 = phoneNo();
+    const door = (c: { kind: 'queue_ticket' | 'help_request'; channel: string; label: string }) =>
+      ctx.db
+        .transaction()
+        .execute((trx) => recordContact(trx, { tenantId: ctx.tenant.id, phone: p9, refId: randomUUID(), at: ctx.clock.now().toISOString(), ...c }));
+    await door({ kind: 'queue_ticket', channel: 'booking', label: 'A-007' });
 
     ctx.clock.advanceMinutes(60 * 24);
     desk = await staff('front_desk');
@@ -269,15 +279,16 @@ describe.each(DIALECTS)('channel history (%s)', (dialect) => {
     const squatter = await citizen(p6, { verify: false });
     await applyOnline(squatter.token); // someone with P6's number, never verified: a person of their own
     await applyOnline((await citizen(p8)).token); // P8
+    await door({ kind: 'help_request', channel: 'whatsapp', label: 'Pertanyaan PBG' }); // … then P9 asks on WhatsApp
 
     const head = await staff('head');
     const headActor: Actor = { userId: head.userId, tenantId: ctx.tenant.id, role: 'head', name: 'Kepala' };
     const shift = await ctx.services.contacts.channelShift({ actor: headActor, from: '2027-03-01T00:00:00.000Z', to: '2027-04-01T00:00:00.000Z' });
-    expect(shift).toEqual({ people: 8, firstInPerson: 3, firstOnline: 4, firstOther: 1, inPersonThenOnline: 1, onlineThenInPerson: 1 });
+    expect(shift).toEqual({ people: 9, firstInPerson: 4, firstOnline: 4, firstOther: 1, inPersonThenOnline: 2, onlineThenInPerson: 1 });
     // The period's end is exclusive, its start inclusive: the first day alone has everything but the second day's contacts.
     expect(await ctx.services.contacts.channelShift({ actor: headActor, from: '2027-03-01T01:00:00.000Z', to: '2027-03-02T00:00:00.000Z' })).toEqual({
-      people: 5,
-      firstInPerson: 3,
+      people: 6,
+      firstInPerson: 4,
       firstOnline: 1,
       firstOther: 1,
       inPersonThenOnline: 0,
