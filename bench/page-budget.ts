@@ -42,6 +42,7 @@ try {
     '/izin/REKLAME',
     '/izin/PBG/mulai',
     '/lacak',
+    '/bantuan',
     '/akun/masuk',
     '/akun/daftar',
     '/akun/lupa-sandi',

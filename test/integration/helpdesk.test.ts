@@ -371,6 +371,51 @@ describe.each(DIALECTS)('the help desk (%s)', (dialect) => {
     expect((await api(desk.token, 'POST', `/api/v1/help-requests/${id}/assist`, { permitTypeCode: 'REKLAME' })).statusCode).toBe(409);
   });
 
+  it('answers an email request by email, and sends the claim link there (the token only in the message)', async () => {
+    ctx.clock.set('2027-02-10T03:00:00.000Z');
+    await signInStaff();
+    const created = await api(desk.token, 'POST', '/api/v1/help-requests', {
+      channel: 'email',
+      handle: 'Dewi.Lestari@Contoh.id',
+      name: 'Dewi Lestari',
+      message: 'Saya ingin mengurus izin usaha, mohon dibantu.',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = json<{ id: string }>(created).id;
+    expect((await view(id)).handle).toBe('dewi.lestari@contoh.id');
+    ctx.clock.advanceMinutes(3);
+    const replied = json<HelpRequestView>(await api(desk.token, 'POST', `/api/v1/help-requests/${id}/replies`, { body: 'Tentu, kami siapkan drafnya.' }));
+    expect(replied.messages.at(-1)).toMatchObject({ kind: 'reply', delivery: 'email' });
+    const assisted = json<{ applicationId: string; claimLink: string | null }>(
+      await api(desk.token, 'POST', `/api/v1/help-requests/${id}/assist`, { permitTypeCode: 'NIB' }),
+    );
+    expect(assisted.claimLink).toBeNull();
+    await ctx.services.outbox.drain();
+    const sent = await ctx.db
+      .selectFrom('notifications')
+      .select(['channel', 'kind', 'params', 'body', 'application_id'])
+      .where('recipient', '=', 'dewi.lestari@contoh.id')
+      .orderBy('created_at')
+      .execute();
+    expect(sent.map((n) => [n.channel, n.kind])).toEqual([
+      ['email', 'help_reply'],
+      ['email', 'claim_link'],
+    ]);
+    expect(sent[0]!.body).toBe('Tentu, kami siapkan drafnya.');
+    const link = (JSON.parse(sent[1]!.params) as { link: string }).link;
+    expect(sent[1]!.body).toContain(link);
+    expect(sent[1]!.application_id).toBe(assisted.applicationId);
+    const token = link.split('/klaim/')[1]!;
+    const citizen = await person('applicant');
+    const claim = await api(citizen.token, 'POST', '/api/v1/claim-links/claim', { token });
+    expect(claim.statusCode, claim.body).toBe(200);
+    // Running the outbox again sends no second link (the hash is written once).
+    await ctx.services.outbox.drain();
+    expect(
+      await ctx.db.selectFrom('notifications').select('id').where('recipient', '=', 'dewi.lestari@contoh.id').where('kind', '=', 'claim_link').execute(),
+    ).toHaveLength(1);
+  });
+
   it('lets only the front desk and admins work the help desk, only the front desk open drafts, and keeps offices apart', async () => {
     ctx.clock.set('2027-03-01T03:00:00.000Z');
     await signInStaff();
