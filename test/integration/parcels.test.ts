@@ -259,6 +259,35 @@ describe.each(DIALECTS)('courier parcels (%s)', (dialect) => {
     expect(page2.body).toContain('POS Indonesia');
   });
 
+  it('lets one of two desks win a race: the same parcel logged twice at once, or linked to two new files at once', async () => {
+    const body = { company: 'Lion Parcel', trackingNumber: 'LP2026112000', senderName: 'Bu Ani', senderContact: '081234567009', permitTypeCode: 'NIB' };
+    const logged = await Promise.all([logParcel(body), logParcel(body), logParcel({ ...body, company: 'lion parcel' })]);
+    expect(logged.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
+    const id = json<ParcelJson>(logged.find((r) => r.statusCode === 201)!).id;
+    expect(await ctx.db.selectFrom('parcels').select('id').where('tracking_number', '=', 'LP2026112000').execute()).toHaveLength(1);
+
+    const apps = async () =>
+      Number(
+        (
+          await ctx.db
+            .selectFrom('applications')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('channel_detail', '=', 'Lion Parcel')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const linked = await Promise.all([
+      send(desk.token, 'POST', `/api/v1/parcels/${id}/link`, { newApplication: {} }),
+      send(desk.token, 'POST', `/api/v1/parcels/${id}/link`, { newApplication: {} }),
+    ]);
+    expect(linked.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    // The loser's new file rolled back with its link: one courier file, one "parcel received".
+    expect(await apps()).toBe(1);
+    const row = await ctx.db.selectFrom('parcels').select('application_id').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.application_id).toBe(json<ParcelJson>(linked.find((r) => r.statusCode === 200)!).application!.id);
+    expect(await ctx.db.selectFrom('outbox').select('id').where('payload', 'like', `%${id}%`).execute()).toHaveLength(1);
+  });
+
   it('links a parcel to an existing application by its number; the account holder is told', async () => {
     const id = await readyDraft(ctx, applicant.token, 'REKLAME');
     expect((await act(ctx, applicant.token, id, 'submit')).statusCode).toBe(200);
