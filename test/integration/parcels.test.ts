@@ -5,6 +5,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, type TestContext, userWithToken } from '../helpers/context.js';
 import { act, readyDraft, uploadRequired, validAnswers } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
+import { type FakeWhatsApp, startFakeWhatsApp } from '../helpers/fake-whatsapp.js';
 
 type ParcelJson = {
   id: string;
@@ -422,5 +423,73 @@ describe.each(DIALECTS)('the parcel report (%s)', (dialect) => {
       const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/parcels/report${query}`, headers: auth(desk.token) });
       expect(res.statusCode, `${query} → ${res.body}`).toBe(status);
     }
+  });
+});
+
+describe.each(DIALECTS)('parcel messages on WhatsApp (%s)', (dialect) => {
+  let ctx: TestContext;
+  let wa: FakeWhatsApp;
+
+  beforeAll(async () => {
+    wa = await startFakeWhatsApp();
+    ctx = await createTestContext(dialect, wa.env);
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await wa?.close();
+  });
+
+  it('sends "parcel received" and "parcel sent" as their approved templates to the number the desk recorded', async () => {
+    const desk = await userWithToken(ctx, 'front_desk');
+    const post = (url: string, payload: Record<string, unknown>, method: 'POST' | 'PATCH' = 'POST') =>
+      ctx.app.inject({ method, url, headers: auth(desk.token), payload });
+    const logged = json<ParcelJson>(
+      await post('/api/v1/parcels', {
+        company: 'AnterAja',
+        trackingNumber: 'AA100200300',
+        senderName: 'Pak Slamet',
+        senderContact: '0812 3456 7400',
+        permitTypeCode: 'NIB',
+      }),
+    );
+    const app = json<ParcelJson>(await post(`/api/v1/parcels/${logged.id}/link`, { newApplication: {} })).application!;
+    await ctx.services.outbox.drain();
+    await ctx.services.deliveries.drain();
+    const received = wa.to('+6281234567400').filter((r) => r.body.type === 'template' && r.body.template.name === 'izol_kiriman_diterima');
+    expect(received).toHaveLength(1);
+    const body = received[0]!.body;
+    if (body.type !== 'template') throw new Error('a template');
+    expect(body.template.language).toEqual({ code: 'id' });
+    expect(body.template.components[0]!.parameters.map((p) => p.text)).toEqual([
+      'AnterAja',
+      'AA100200300',
+      '2026-11-20',
+      'Nomor permohonan kami kirim setelah berkas Anda didaftarkan.',
+    ]);
+
+    expect((await post(`/api/v1/applications/${app.id}`, { answers: await validAnswers(ctx, 'NIB') }, 'PATCH')).statusCode).toBe(200);
+    await uploadRequired(ctx, desk.token, app.id, 'NIB');
+    expect((await act(ctx, desk.token, app.id, 'submit')).statusCode).toBe(200);
+    const { number } = await ctx.db.selectFrom('applications').select('number').where('id', '=', app.id).executeTakeFirstOrThrow();
+    const shipped = await post('/api/v1/parcels/shipments', {
+      applicationNumber: number,
+      company: 'POS Indonesia',
+      trackingNumber: 'P99887766',
+      contents: 'permit',
+    });
+    expect(shipped.statusCode, shipped.body).toBe(201);
+    await ctx.services.outbox.drain();
+    await ctx.services.deliveries.drain();
+    const sent = wa.to('+6281234567400').filter((r) => r.body.type === 'template' && r.body.template.name === 'izol_kiriman_dikirim');
+    expect(sent).toHaveLength(1);
+    const out = sent[0]!.body;
+    if (out.type !== 'template') throw new Error('a template');
+    expect(out.template.components[0]!.parameters.map((p) => p.text)).toEqual([
+      'Izin',
+      number,
+      'POS Indonesia',
+      'P99887766',
+      expect.stringMatching(/\/lacak$/),
+    ]);
   });
 });
