@@ -97,15 +97,20 @@ export async function insertParcelPhoto(trx: Db, row: ParcelPhotosTable): Promis
   await trx.insertInto('parcel_photos').values(row).execute();
 }
 
-export async function listParcelPhotos(db: Db, tenantId: string, parcelId: string): Promise<ParcelPhoto[]> {
-  return db
+/** The photos of a set of parcels in one query, oldest first, by parcel id. */
+export async function listParcelPhotos(db: Db, tenantId: string, parcelIds: readonly string[]): Promise<Map<string, ParcelPhoto[]>> {
+  const out = new Map<string, ParcelPhoto[]>();
+  if (parcelIds.length === 0) return out;
+  const rows = await db
     .selectFrom('parcel_photos')
     .selectAll()
     .where('tenant_id', '=', tenantId)
-    .where('parcel_id', '=', parcelId)
+    .where('parcel_id', 'in', [...new Set(parcelIds)])
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+  for (const r of rows) out.set(r.parcel_id, [...(out.get(r.parcel_id) ?? []), r]);
+  return out;
 }
 
 export async function findParcelPhoto(db: Db, tenantId: string, parcelId: string, photoId: string): Promise<ParcelPhoto | undefined> {

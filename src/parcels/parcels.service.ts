@@ -106,35 +106,67 @@ export function createParcelService(deps: ParcelDeps) {
     }
   }
 
-  async function view(p: Parcel) {
+  /**
+   * Parcels as the API shows them: a handful of queries for the whole list (officers, application
+   * numbers, photos, one catalogue read per permit type), never one per row.
+   */
+  async function views(rows: readonly Parcel[]) {
+    const first = rows[0];
+    if (!first) return [];
+    const tenantId = first.tenant_id;
     const [officers, numbers, photos] = await Promise.all([
-      officerNames(db, p.tenant_id, [p.officer_id]),
-      applicationNumbers(db, p.tenant_id, p.application_id ? [p.application_id] : []),
-      listParcelPhotos(db, p.tenant_id, p.id),
+      officerNames(
+        db,
+        tenantId,
+        rows.map((p) => p.officer_id),
+      ),
+      applicationNumbers(
+        db,
+        tenantId,
+        rows.flatMap((p) => (p.application_id ? [p.application_id] : [])),
+      ),
+      listParcelPhotos(
+        db,
+        tenantId,
+        rows.map((p) => p.id),
+      ),
     ]);
-    const definition = p.permit_type_code ? await permitTypeOf(p.tenant_id, p.permit_type_code).catch(() => null) : null;
-    const checked = p.checklist ? (JSON.parse(p.checklist) as ChecklistItem[]) : [];
-    return {
-      id: p.id,
-      direction: p.direction,
-      company: p.company,
-      trackingNumber: p.tracking_number,
-      at: p.at,
-      application: p.application_id ? { id: p.application_id, number: numbers.get(p.application_id) ?? null } : null,
-      senderName: p.sender_name,
-      senderContact: p.sender_contact,
-      contents: p.contents,
-      permitTypeCode: p.permit_type_code,
-      checklist: checked.map((c) => {
-        const r = definition?.requirements.find((x) => x.code === c.code);
-        return { code: c.code, name: r?.name ?? { id: c.code, en: c.code }, required: r?.required ?? false, present: c.present };
-      }),
-      note: p.note,
-      officer: { id: p.officer_id, name: officers.get(p.officer_id) ?? '' },
-      linkedAt: p.linked_at,
-      photos: photos.map((f) => ({ id: f.id, fileName: f.file_name, mediaType: f.media_type, sizeBytes: f.size_bytes, createdAt: f.created_at })),
-    };
+    const definitions = new Map<string, PermitTypeDefinition | null>();
+    for (const code of new Set(rows.flatMap((p) => (p.permit_type_code ? [p.permit_type_code] : [])))) {
+      definitions.set(code, await permitTypeOf(tenantId, code).catch(() => null));
+    }
+    return rows.map((p) => {
+      const definition = p.permit_type_code ? definitions.get(p.permit_type_code) : null;
+      const checked = p.checklist ? (JSON.parse(p.checklist) as ChecklistItem[]) : [];
+      return {
+        id: p.id,
+        direction: p.direction,
+        company: p.company,
+        trackingNumber: p.tracking_number,
+        at: p.at,
+        application: p.application_id ? { id: p.application_id, number: numbers.get(p.application_id) ?? null } : null,
+        senderName: p.sender_name,
+        senderContact: p.sender_contact,
+        contents: p.contents,
+        permitTypeCode: p.permit_type_code,
+        checklist: checked.map((c) => {
+          const r = definition?.requirements.find((x) => x.code === c.code);
+          return { code: c.code, name: r?.name ?? { id: c.code, en: c.code }, required: r?.required ?? false, present: c.present };
+        }),
+        note: p.note,
+        officer: { id: p.officer_id, name: officers.get(p.officer_id) ?? '' },
+        linkedAt: p.linked_at,
+        photos: (photos.get(p.id) ?? []).map((f) => ({
+          id: f.id,
+          fileName: f.file_name,
+          mediaType: f.media_type,
+          sizeBytes: f.size_bytes,
+          createdAt: f.created_at,
+        })),
+      };
+    });
   }
+  const view = async (p: Parcel) => (await views([p]))[0]!;
 
   async function load(actor: Actor, id: string): Promise<Parcel> {
     guard(actor);
@@ -247,7 +279,7 @@ export function createParcelService(deps: ParcelDeps) {
   async function listParcels(input: { actor: Actor; direction?: ParcelDirection | undefined; linked?: boolean | undefined; limit?: number }) {
     guard(input.actor);
     const rows = await listParcelRows(db, input.actor.tenantId, { direction: input.direction, linked: input.linked, limit: input.limit ?? 200 });
-    return Promise.all(rows.map(view));
+    return views(rows);
   }
 
   async function getParcel(input: { actor: Actor; id: string }) {

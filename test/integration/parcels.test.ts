@@ -493,3 +493,43 @@ describe.each(DIALECTS)('parcel messages on WhatsApp (%s)', (dialect) => {
     ]);
   });
 });
+
+describe.each(DIALECTS)('the parcel list as a read model (%s)', (dialect) => {
+  const statements = { n: 0 };
+  let ctx: TestContext;
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect, {}, { log: (event) => void (event.level === 'query' && statements.n++) });
+  });
+  afterAll(async () => ctx?.close());
+
+  it('costs the same handful of statements for 3 parcels as for 40', async () => {
+    const desk = await userWithToken(ctx, 'front_desk');
+    const cost = async () => {
+      statements.n = 0;
+      const res = await ctx.app.inject({ method: 'GET', url: '/api/v1/parcels', headers: auth(desk.token) });
+      expect(res.statusCode).toBe(200);
+      return { n: statements.n, parcels: json<{ parcels: ParcelJson[] }>(res).parcels.length };
+    };
+    const log = async (i: number) => {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/parcels',
+        headers: auth(desk.token),
+        payload: {
+          company: i % 2 ? 'JNE' : 'TIKI',
+          trackingNumber: `READ${String(i).padStart(4, '0')}`,
+          senderName: 'Pengirim',
+          permitTypeCode: i % 3 ? 'NIB' : 'PBG',
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    };
+    for (let i = 0; i < 3; i++) await log(i);
+    const few = await cost();
+    for (let i = 3; i < 40; i++) await log(i);
+    const many = await cost();
+    expect([few.parcels, many.parcels]).toEqual([3, 40]);
+    expect(many.n).toBe(few.n);
+  });
+});
