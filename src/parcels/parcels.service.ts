@@ -41,6 +41,8 @@ import {
 const PHOTO_KINDS = ['jpeg', 'png'] as const;
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 export const MAX_PHOTOS_PER_PARCEL = 10;
+/** Photo uploads a minute per account, as the front desk's document uploads (documents.service.ts UPLOAD_LIMITS). */
+export const PHOTOS_PER_MINUTE = 120;
 /** A received parcel still without an application after this many working days is overdue in the report. */
 export const UNLINKED_WORKING_DAYS = 2;
 /** A time "now" may be ahead of the desk's clock by this much (a wall clock a little fast). */
@@ -83,6 +85,20 @@ function contactOf(raw: string): string | null {
  */
 export function createParcelService(deps: ParcelDeps) {
   const { db, clock, catalogue } = deps;
+  /** When each account's photo uploads of the last minute began (counted per instance, like the document uploads). */
+  const recentPhotos = new Map<string, number[]>();
+
+  /** Takes one of the account's photo uploads of this minute, or refuses with 429 before the file is read. */
+  function takePhotoSlot(actor: Actor): void {
+    const now = clock.now().getTime();
+    const recent = (recentPhotos.get(actor.userId) ?? []).filter((t) => t > now - 60_000);
+    if (recent.length >= PHOTOS_PER_MINUTE) {
+      const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000));
+      throw new AppError('too_many_attempts', 'too many photos this minute', { params: { minutes: 1 }, retryAfterSeconds });
+    }
+    recent.push(now);
+    recentPhotos.set(actor.userId, recent);
+  }
 
   function guard(actor: Actor): void {
     requireAccess({ actor, permission: 'parcels.manage', resource: { tenantId: actor.tenantId } });
@@ -408,6 +424,7 @@ export function createParcelService(deps: ParcelDeps) {
     if ((await countParcelPhotos(db, parcel.id)) >= MAX_PHOTOS_PER_PARCEL) {
       throw new AppError('upload_quota_exceeded', 'the parcel has as many photos as it may', { params: { versions: MAX_PHOTOS_PER_PARCEL, maxMb: 100 } });
     }
+    takePhotoSlot(actor);
     const staged = await deps.storage.stage({ source: input.source, maxBytes: Math.min(PHOTO_MAX_BYTES, deps.maxUploadBytes) });
     try {
       const verdict = await deps.scanner.scan(staged);
@@ -461,11 +478,22 @@ export function createParcelService(deps: ParcelDeps) {
     }
   }
 
-  /** A parcel's photo for the desk's page. */
+  /** A parcel's photo for the desk's page; a label shows a name and an address, so each opening is audited (UU PDP). */
   async function openPhoto(input: { actor: Actor; id: string; photoId: string }) {
     const parcel = await load(input.actor, input.id);
     const photo = await findParcelPhoto(db, parcel.tenant_id, parcel.id, input.photoId);
     if (!photo) throw new AppError('not_found', 'no such photo');
+    await db.transaction().execute((trx) =>
+      appendAudit(trx, {
+        tenantId: parcel.tenant_id,
+        actorId: input.actor.userId,
+        action: 'parcel.photo_opened',
+        subjectType: 'parcel',
+        subjectId: parcel.id,
+        data: { photoId: photo.id },
+        occurredAt: isoNow(clock),
+      }),
+    );
     return { photo, stream: await deps.storage.open(parcel.tenant_id, photo.sha256) };
   }
 

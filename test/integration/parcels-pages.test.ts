@@ -92,6 +92,8 @@ describe.each(DIALECTS)('the front desk’s courier parcel pages (%s)', (dialect
     expect(photo.statusCode).toBe(200);
     expect(photo.headers['content-type']).toBe('image/png');
     expect(photo.headers['content-security-policy']).toContain('sandbox');
+    // A label shows a name and an address: opening the photo is audited.
+    expect(await ctx.db.selectFrom('audit_events').select('action').where('action', '=', 'parcel.photo_opened').execute()).toHaveLength(1);
   });
 
   it('turns the parcel into a courier application, filled and submitted on the intake pages', async () => {
