@@ -42,6 +42,8 @@ try {
     '/izin/REKLAME',
     '/izin/PBG/mulai',
     '/lacak',
+    '/janji-temu',
+    '/janji-temu/waktu?layanan=KONSULTASI&dari=2026-11-23',
     '/bantuan',
     '/akun/masuk',
     '/akun/daftar',
