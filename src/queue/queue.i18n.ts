@@ -78,7 +78,7 @@ export const QUEUE_MESSAGES = {
   'queue.ticket.slot': { id: 'Anda punya janji temu: Anda dipanggil mulai pukul {time}.', en: 'You have an appointment: you are called from {time}.' },
   'queue.ticket.transferred': { id: 'Dipindahkan dari nomor {number}.', en: 'Moved here from number {number}.' },
   'queue.ticket.refresh': { id: 'Perbarui halaman ini', en: 'Refresh this page' },
-  'queue.ticket.refresh.hint': { id: 'Halaman ini diperbarui sendiri setiap 30 detik.', en: 'This page refreshes itself every 30 seconds.' },
+  'queue.ticket.refresh.hint': { id: 'Muat ulang halaman ini untuk melihat posisi terbaru Anda.', en: 'Reload this page to see your latest position.' },
   'queue.status.waiting': { id: 'Menunggu', en: 'Waiting' },
   'queue.status.called': { id: 'Dipanggil', en: 'Called' },
   'queue.status.skipped': { id: 'Dilewati', en: 'Skipped' },

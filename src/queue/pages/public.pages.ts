@@ -128,8 +128,6 @@ export function queuePublicPages(app: FastifyInstance, services: Services): void
     return sendDevicePage(req, reply, {
       title: t(lang, 'queue.kiosk.title'),
       status: problem?.status ?? 200,
-      // The kiosk stays current (the closing time, the waiting counts) without anyone touching it.
-      refresh: { seconds: 120 },
       body: html`<h1>${t(lang, 'queue.kiosk.title')}</h1>
 ${problem ? html`<div class="error-summary" role="alert" tabindex="-1" data-error-summary><p>${problem.message}</p></div>` : ''}
 ${
@@ -186,7 +184,6 @@ ${
     const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     return sendDevicePage(req, reply, {
       title: `${t(lang, 'queue.kiosk.yours')} ${v.number}`,
-      refresh: { seconds: 60, to: '/antrian' },
       body: html`<h1>${t(lang, 'queue.kiosk.yours')}</h1>
 <p class="q-number" data-ticket-number>${v.number}</p>
 ${ticketSummary(lang, req.tenant.time_zone, v)}
@@ -197,13 +194,15 @@ ${ticketSummary(lang, req.tenant.time_zone, v)}
     });
   });
 
-  /** The visitor's ticket page on their phone (the QR code's address): refreshes itself every 30 seconds. */
+  /**
+   * The visitor's ticket page on their phone (the QR code's address). It does not refresh itself (a page
+   * that reloads under a screen reader loses the reader's place, WCAG 2.2.1): the visitor reloads it.
+   */
   page.get('/antrian/tiket/:id', { access: 'anyone', params: ticketParams }, async ({ req, reply, lang, params }) => {
     const v = await services.queue.getTicket({ tenant: req.tenant, id: params.id, lang });
     const done = v.status === 'completed' || v.status === 'no_show';
     return sendDevicePage(req, reply, {
       title: t(lang, 'queue.ticket.title', { number: v.number }),
-      ...(done ? {} : { refresh: { seconds: 30 } }),
       body: html`<h1>${t(lang, 'queue.ticket.title', { number: v.number })}</h1>
 <p class="q-number">${v.number}</p>
 ${ticketSummary(lang, req.tenant.time_zone, v)}
@@ -216,7 +215,6 @@ ${done ? '' : html`<p class="hint">${t(lang, 'queue.ticket.refresh.hint')}</p>`}
     sendDevicePage(req, reply, {
       title: t(req.lang, 'queue.pass.title'),
       status,
-      refresh: { seconds: 60, to: '/antrian' },
       body: html`<h1>${t(req.lang, 'queue.pass.title')}</h1>
 <div class="error-summary" role="alert" tabindex="-1" data-error-summary><p>${message}</p></div>
 <a href="/antrian" role="button" draggable="false" class="button q-service">${t(req.lang, 'queue.pass.back')}</a>`,
