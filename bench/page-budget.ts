@@ -44,6 +44,8 @@ try {
     '/lacak',
     '/janji-temu',
     '/janji-temu/waktu?layanan=KONSULTASI&dari=2026-11-23',
+    '/antrian',
+    '/antrian/layar',
     '/bantuan',
     '/akun/masuk',
     '/akun/daftar',
