@@ -59,8 +59,6 @@ export const HELPDESK_MESSAGES = {
   'helpdesk.filter.open': { id: 'Semua yang belum ditutup', en: 'Everything not closed' },
   'helpdesk.filter.mine': { id: 'Hanya untuk saya', en: 'Only mine' },
   'helpdesk.filter.apply': { id: 'Terapkan', en: 'Apply' },
-  'helpdesk.col.subject': { id: 'Pertanyaan', en: 'Question' },
-  'helpdesk.col.from': { id: 'Dari', en: 'From' },
   'helpdesk.col.status': { id: 'Status', en: 'Status' },
   'helpdesk.col.due': { id: 'Jawab paling lambat', en: 'Answer by' },
   'helpdesk.overdue': { id: 'Lewat batas', en: 'Overdue' },

@@ -148,14 +148,13 @@ export function helpdeskPages(app: FastifyInstance, services: Services): void {
 </form>
 ${
   list.items.length
-    ? html`<table class="table"><caption class="visually-hidden">${t(lang, 'helpdesk.title')}</caption>
-<thead><tr><th scope="col">${t(lang, 'helpdesk.col.subject')}</th><th scope="col">${t(lang, 'helpdesk.col.from')}</th><th scope="col">${t(lang, 'helpdesk.col.status')}</th><th scope="col">${t(lang, 'helpdesk.col.due')}</th></tr></thead>
-<tbody>${list.items.map(
-        (r) => html`<tr data-help-request="${r.id}"><td><a href="/kantor/bantuan/${r.id}">${r.subject}</a></td>
-  <td>${t(lang, `helpdesk.channel.${r.channel}`)}<br><span class="muted">${r.name ?? r.handle}</span></td>
-  <td>${tag(t(lang, `helpdesk.status.${r.status}`), STATUS_COLOURS[r.status])}</td>
-  <td>${r.firstResponse.at ? date(r.firstResponse.at) : r.firstResponse.dueOn}${r.firstResponse.overdue ? html` ${tag(t(lang, 'helpdesk.overdue'), 'red')}` : ''}</td></tr>`,
-      )}</tbody></table>`
+    ? html`<ul class="card-list">${list.items.map(
+        (r) => html`<li data-help-request="${r.id}"><h2><a href="/kantor/bantuan/${r.id}">${r.subject}</a></h2>
+  <p>${t(lang, `helpdesk.channel.${r.channel}`)} · ${r.name ?? r.handle}</p>
+  <p>${tag(t(lang, `helpdesk.status.${r.status}`), STATUS_COLOURS[r.status])} <span class="muted">${t(lang, 'helpdesk.col.due')}: ${r.firstResponse.dueOn}</span>${
+    r.firstResponse.overdue ? html` ${tag(t(lang, 'helpdesk.overdue'), 'red')}` : ''
+  }${r.assignee ? html` · <span class="muted">${t(lang, 'helpdesk.assignee')}: ${r.assignee.name}</span>` : ''}</p></li>`,
+      )}</ul>`
     : html`<p>${t(lang, 'helpdesk.none')}</p>`
 }
 ${
