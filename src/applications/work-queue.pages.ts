@@ -92,6 +92,7 @@ export function workQueuePages(app: FastifyInstance, services: Services): void {
 ${calendarGapWarning(lang, calendarGap, queue.can.administer)}
 ${queue.can.intake ? html`<p><a href="/kantor/loket">${t(lang, 'office.link.intake')}</a></p>` : ''}
 ${can(actor, 'parcels.manage', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/kiriman">${t(lang, 'parcels.title')}</a></p>` : ''}
+${can(actor, 'appointment.bookFor', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/janji-temu">${t(lang, 'apt.desk.title')}</a></p>` : ''}
 ${can(actor, 'contacts.view', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/warga">${t(lang, 'contacts.office.title')}</a></p>` : ''}
 ${queue.can.administer ? html`<p><a href="/kantor/admin">${t(lang, 'office.link.admin')}</a></p>` : ''}
 <form method="get" action="/kantor" class="filters">

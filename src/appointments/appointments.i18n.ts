@@ -118,6 +118,7 @@ export const APPOINTMENTS_MESSAGES = {
     id: 'Satu baris per layanan: KODE | nama Indonesia | nama Inggris. Misalnya KONSULTASI | Konsultasi perizinan | Permit consultation',
     en: 'One line per service: CODE | Indonesian name | English name. For example KONSULTASI | Konsultasi perizinan | Permit consultation',
   },
+  'apt.settings.hint': { id: 'Layanan, jam buka, lama slot dan kapasitas janji temu.', en: 'Appointment services, opening hours, slot length and capacity.' },
   'apt.settings.week': { id: 'Jam buka', en: 'Opening hours' },
   'apt.settings.hours.hint': {
     id: 'Misalnya 08:00-12:00, 13:00-15:00. Kosongkan bila tutup.',

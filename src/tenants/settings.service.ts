@@ -23,7 +23,7 @@ export type OfficeSettings = {
 };
 
 /** The sections of the office's administration, each true when this person may open it. */
-export type AdminSections = { staff: boolean; catalogue: boolean; holidays: boolean; settings: boolean; messages: boolean };
+export type AdminSections = { staff: boolean; catalogue: boolean; holidays: boolean; settings: boolean; messages: boolean; appointments: boolean };
 
 export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20 } as const;
 
@@ -67,6 +67,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       holidays: can(input.actor, 'holidays.manage', office),
       settings: can(input.actor, 'settings.manage', office),
       messages: can(input.actor, 'messages.manage', office),
+      appointments: can(input.actor, 'appointments.manage', office),
     };
   }
 

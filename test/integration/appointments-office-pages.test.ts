@@ -36,6 +36,7 @@ describe.each(DIALECTS)('appointment office pages (%s)', (dialect) => {
 
   it('lets the front desk book for a caller without a code; the pass opens to print and goes to the caller', async () => {
     const { client, userId } = await officer('front_desk');
+    expect((await client.get('/kantor')).body).toContain('href="/kantor/janji-temu"');
     const form = await client.get('/kantor/janji-temu?layanan=PENGAMBILAN&tanggal=2026-11-23');
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain(`value="${MONDAY_0800}"`);
@@ -69,6 +70,7 @@ describe.each(DIALECTS)('appointment office pages (%s)', (dialect) => {
 
   it('refuses the booking desk and the settings to roles without the permission', async () => {
     const { client } = await officer('verifier');
+    expect((await client.get('/kantor')).body).not.toContain('href="/kantor/janji-temu"');
     expect((await client.get('/kantor/janji-temu')).statusCode).toBe(403);
     expect((await client.get('/kantor/admin/janji-temu')).statusCode).toBe(403);
     const before = await ctx.db.selectFrom('appointments').select('id').execute();
@@ -83,6 +85,7 @@ describe.each(DIALECTS)('appointment office pages (%s)', (dialect) => {
 
   it('lets the admin change services, hours, slot length and capacity, with an error summary for what does not read', async () => {
     const { client } = await officer('admin');
+    expect((await client.get('/kantor/admin')).body).toContain('href="/kantor/admin/janji-temu"');
     const page = await client.get('/kantor/admin/janji-temu');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('KONSULTASI | Konsultasi perizinan | Permit consultation');
