@@ -179,7 +179,8 @@ ${summaryList([
   ${textInput({ lang, name: 'currentPassword', label: t(lang, 'profile.password'), hint: t(lang, 'profile.password.hint'), error: errorFor(errors, 'currentPassword'), type: 'password', autocomplete: 'current-password', maxlength: MAX_PASSWORD_LENGTH, optional: true })}
   ${button(t(lang, 'profile.save'))}
 </form>
-<p><a href="/akun/pemberitahuan">${t(lang, 'prefs.link')}</a></p>`,
+<p><a href="/akun/pemberitahuan">${t(lang, 'prefs.link')}</a></p>
+<p><a href="/akun/riwayat">${t(lang, 'contacts.mine.title')}</a></p>`,
     });
   };
 

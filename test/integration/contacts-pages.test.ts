@@ -90,6 +90,7 @@ describe.each(DIALECTS)('channel history pages (%s)', (dialect) => {
   afterAll(async () => ctx?.close());
 
   it('shows the citizen their own history, newest first, in Indonesian and English, linking only what they may open', async () => {
+    expect((await citizen.get('/akun/profil')).body).toContain('<a href="/akun/riwayat">Riwayat kontak saya</a>');
     const res = await citizen.get('/akun/riwayat');
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
