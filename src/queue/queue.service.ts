@@ -329,7 +329,11 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     if (status.ticket) return status.ticket;
     if (!status.forToday) throw new AppError('invalid_state', 'the booking is for another day');
     await assertOpen(input.tenant, await settingsOf(input.tenant.id), isoNow(clock));
-    const booking = await deps.appointments.checkIn({ tenant: input.tenant, number: input.number, code: input.code });
+    // Checked in today without a ticket: the ticket's transaction failed after the check-in; issue it now.
+    const booking =
+      status.booking.status === 'checked_in'
+        ? status.booking
+        : await deps.appointments.checkIn({ tenant: input.tenant, number: input.number, code: input.code });
     return issue({
       tenant: input.tenant,
       service: booking.service_code,

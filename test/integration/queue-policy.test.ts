@@ -318,4 +318,26 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     expect((await ctx.app.inject({ url: '/api/v1/queue/display?service=PIJAT' })).statusCode).toBe(422);
     expect((await ctx.app.inject({ url: '/api/v1/queue/display?x=1' })).statusCode).toBe(400);
   });
+
+  it('keeps to at most N priority calls in a row when counters call at the same moment', async () => {
+    ctx.clock.set(at('09:00', '2026-11-26'));
+    desk = (await userWithToken(ctx, 'front_desk')).token;
+    await settle(ctx.tenant, { priority: { weight: 2, maxInRow: 2 } });
+    for (let i = 0; i < 5; i++) await ticket({ service: 'KONSULTASI', priority: true });
+    for (let i = 0; i < 5; i++) await ticket({ service: 'KONSULTASI' });
+    // Three counters at once: two priority visitors, then the counter that lost the race takes a walk-in.
+    const first = await Promise.all(['Loket 1', 'Loket 2', 'Loket 3'].map((c) => called('KONSULTASI', c)));
+    expect(first.filter((t) => t.priority)).toHaveLength(2);
+    expect(new Set(first.map((t) => t.id)).size).toBe(3);
+    const run = await ctx.db
+      .selectFrom('queue_counters')
+      .select('priority_run')
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('service_code', '=', 'KONSULTASI')
+      .where('day', '=', '2026-11-26')
+      .executeTakeFirstOrThrow();
+    expect(Number(run.priority_run)).toBe(0);
+    const second = await Promise.all(['Loket 1', 'Loket 2', 'Loket 3'].map((c) => called('KONSULTASI', c)));
+    expect(second.filter((t) => t.priority)).toHaveLength(2);
+  });
 });

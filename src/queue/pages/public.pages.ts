@@ -247,7 +247,7 @@ ${done ? '' : html`<p class="hint">${t(lang, 'queue.ticket.refresh.hint')}</p>`}
         throw err;
       }
       if (status.ticket) return reply.redirect(`/antrian/kios/${status.ticket.id}`, 303);
-      if (status.booking.status !== 'booked') return passMessage(req, reply, t(lang, 'queue.pass.notbooked'), 409);
+      if (status.booking.status !== 'booked' && status.booking.status !== 'checked_in') return passMessage(req, reply, t(lang, 'queue.pass.notbooked'), 409);
       if (!status.forToday) {
         return passMessage(req, reply, t(lang, 'queue.pass.otherday', { date: formatDate(lang, status.booking.starts_at, req.tenant.time_zone) }), 409);
       }
