@@ -20,7 +20,8 @@ export function queueRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'issueQueueTicket',
       tags: ['Queue'],
-      summary: 'Public (the kiosk): a queue ticket for a service group, numbered per day (A-001); 422 outside opening hours or for an unknown service',
+      summary:
+        'Public (the kiosk): a queue ticket for a service group, numbered per day (A-001), with its position and the wait promised; 422 outside opening hours, after the day’s closing time or for an unknown service',
       body: issueBody,
       response: { 201: ticketSchema, ...problemResponses },
     },
@@ -39,7 +40,8 @@ export function queueRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'getQueueTicket',
       tags: ['Queue'],
-      summary: 'Public: a ticket by its id (the visitor’s page): status, position among those waiting, counter when called',
+      summary:
+        'Public: a ticket by its id (the visitor’s page): status, position in the call order, counter when called, the expected wait and the error of past estimates',
       params: ticketParams,
       response: { 200: ticketSchema, ...problemResponses },
     },
@@ -51,7 +53,8 @@ export function queueRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'callNextTicket',
       tags: ['Queue'],
-      summary: 'Counter staff: call the oldest waiting ticket of a service group to a counter; 409 queue_empty when nobody waits',
+      summary:
+        'Counter staff: call the next ticket of a service group to a counter (booked visitors at their slot time, then by wait with the priority policy); 409 queue_empty when nobody waits',
       security: bearer,
       body: callNextBody,
       response: { 200: ticketSchema, ...problemResponses },

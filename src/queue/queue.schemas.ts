@@ -5,7 +5,7 @@ const serviceCode = z.string().trim().min(1).max(30);
 
 export const issueBody = z.strictObject({
   service: serviceCode,
-  /** The visitor's booking, when they have one (MLG-APT-20261123-0007); checking in at the slot time comes later. */
+  /** The visitor's booking, when they have one (MLG-APT-20261123-0007): the ticket is called at its slot time. The kiosk checks in with the pass's code at /antrian/lapor. */
   appointmentNumber: z
     .string()
     .trim()
