@@ -8,6 +8,22 @@ export async function insertHelpRequest(trx: Db, row: HelpRequest): Promise<void
   await trx.insertInto('help_requests').values(row).execute();
 }
 
+/**
+ * A sender's new WhatsApp request unless one is open already; true if this call inserted it. The partial
+ * unique index (one open WhatsApp request per sender) decides, so two messages racing on PostgreSQL make
+ * one request: the second insert waits for the first to commit, then does nothing.
+ */
+export async function insertWhatsAppRequestOnce(trx: Db, row: HelpRequest): Promise<boolean> {
+  const res = await trx
+    .insertInto('help_requests')
+    .values(row)
+    .onConflict((oc) =>
+      oc.columns(['tenant_id', 'handle']).where(sql.ref('channel'), '=', sql.lit('whatsapp')).where(sql.ref('status'), '<>', sql.lit('closed')).doNothing(),
+    )
+    .executeTakeFirst();
+  return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
 export async function insertHelpMessage(trx: Db, row: HelpMessage): Promise<void> {
   await trx.insertInto('help_messages').values(row).execute();
 }

@@ -9,6 +9,7 @@ import { findUserById, findUserByLogin } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import { attachContactsToUser, recordContact } from '../contacts/contacts.repository.js';
 import type { Db } from '../db/database.js';
+import { violatedConstraint } from '../db/unique-violation.js';
 import type { Database, HelpChannel, HelpMessage, HelpRequest, HelpStatus, Tenant, WhatsAppInbound } from '../db/schema.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { newToken, sha256Hex } from '../shared/crypto.js';
@@ -28,6 +29,7 @@ import {
   insertClaimLink,
   insertHelpMessage,
   insertHelpRequest,
+  insertWhatsAppRequestOnce,
   listHelpdeskStaff,
   listHelpMessages,
   searchHelpRequests,
@@ -197,7 +199,17 @@ export function createHelpdeskService(deps: {
       updated_at: m.at,
       revision: 0,
     };
-    await insertHelpRequest(trx, request);
+    if (m.channel === 'whatsapp') {
+      if (!(await insertWhatsAppRequestOnce(trx, request))) {
+        // Another message from the sender opened one meanwhile: join it.
+        const joined = (await findOpenRequestOf(trx, { tenantId: m.tenantId, channel: m.channel, handle: m.handle }))!;
+        await insertHelpMessage(trx, message(joined.id));
+        await touchOnInbound(trx, joined.id, { at: m.at, reopen: false });
+        return { request: (await findHelpRequest(trx, m.tenantId, joined.id))!, created: false };
+      }
+    } else {
+      await insertHelpRequest(trx, request);
+    }
     await insertHelpMessage(trx, message(request.id));
     const byPhone = m.channel === 'whatsapp' || m.channel === 'phone' || (m.channel === 'web' && !m.handle.includes('@'));
     const byEmail = m.channel === 'email' || (m.channel === 'web' && m.handle.includes('@'));
@@ -487,7 +499,12 @@ export function createHelpdeskService(deps: {
     if (input.permitCode !== undefined) set.permit_code = input.permitCode === null ? null : await permitCodeOf(request.tenant_id, input.permitCode);
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
-      if (!(await updateHelpRequest(trx, request.id, request.revision, { ...set, updated_at: now }))) throw new AppError('conflict', 'changed meanwhile');
+      // Reopening a closed WhatsApp request while the sender has another open one breaks the one-open rule: 409.
+      const ok = await updateHelpRequest(trx, request.id, request.revision, { ...set, updated_at: now }).catch((err: unknown) => {
+        if (violatedConstraint(err) !== null) throw new AppError('conflict', 'the sender has another open request');
+        throw err;
+      });
+      if (!ok) throw new AppError('conflict', 'changed meanwhile');
       await appendAudit(trx, {
         tenantId: request.tenant_id,
         actorId: input.actor.userId,

@@ -289,6 +289,26 @@ describe.each(DIALECTS)('the help desk (%s)', (dialect) => {
     expect(await view(request!.id)).toMatchObject({ status: 'new', replyBy: 'whatsapp_text' });
   });
 
+  it('keeps one open WhatsApp request per sender: messages arriving at once join it, a closed one is not reopened beside a new one', async () => {
+    const phone = '+6281234577004';
+    ctx.clock.set('2027-01-20T02:00:00.000Z');
+    await signInStaff();
+    const results = await Promise.all([webhook(phone, 'Pertanyaan pertama'), webhook(phone, 'Pertanyaan kedua'), webhook(phone, 'Pertanyaan ketiga')]);
+    expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    const [request, ...others] = await requestsOf(phone);
+    expect(others).toHaveLength(0);
+    expect((await view(request!.id)).messages.map((m) => m.body).sort()).toEqual(['Pertanyaan kedua', 'Pertanyaan ketiga', 'Pertanyaan pertama']);
+    // Closed, the next message starts a new request; the old one cannot be reopened beside it.
+    expect((await api(desk.token, 'PATCH', `/api/v1/help-requests/${request!.id}`, { status: 'closed' })).statusCode).toBe(200);
+    ctx.clock.advanceMinutes(60);
+    await webhook(phone, 'Pertanyaan baru setelah ditutup');
+    const all = await requestsOf(phone);
+    expect(all.map((r) => r.status)).toEqual(['closed', 'new']);
+    const reopen = await api(desk.token, 'PATCH', `/api/v1/help-requests/${request!.id}`, { status: 'new' });
+    expect(reopen.statusCode).toBe(409);
+    expect((await requestsOf(phone)).map((r) => r.status)).toEqual(['closed', 'new']);
+  });
+
   it('counts the first-response standard in working days over a holiday and a weekend, and lists overdue requests first', async () => {
     // The portal's form on Wednesday 23 December 2026: due Wednesday the 30th (24th and 25th are holidays, then the weekend).
     ctx.clock.set('2026-12-23T04:00:00.000Z');

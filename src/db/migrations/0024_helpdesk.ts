@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Migrations are frozen in time: they must not depend on today's table types, hence `any`.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -34,6 +34,15 @@ export async function up(db: Db): Promise<void> {
     .execute();
   await db.schema.createIndex('help_requests_queue').on('help_requests').columns(['tenant_id', 'status', 'first_response_due_on']).execute();
   await db.schema.createIndex('help_requests_handle').on('help_requests').columns(['tenant_id', 'channel', 'handle', 'status']).execute();
+  // One open WhatsApp request per sender: two messages arriving at once join one request (the second insert does nothing).
+  await db.schema
+    .createIndex('help_requests_open_whatsapp')
+    .on('help_requests')
+    .columns(['tenant_id', 'handle'])
+    .unique()
+    .where(sql.ref('channel'), '=', sql.lit('whatsapp'))
+    .where(sql.ref('status'), '<>', sql.lit('closed'))
+    .execute();
   await db.schema
     .createTable('help_messages')
     .addColumn('id', 'text', (c) => c.primaryKey())
