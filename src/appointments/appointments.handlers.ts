@@ -13,8 +13,8 @@ import { formatWhen, passPath } from './appointments.format.js';
 import { findAppointmentById, findAppointmentSettings, findCodeRow, storeCodeHash } from './appointments.repository.js';
 import { DEFAULT_APPOINTMENT_SETTINGS } from './appointments.schemas.js';
 
-/** A booker's WhatsApp code: 6 digits, 10 minutes, 5 tries (the accounts' one-time-code policy). */
-export const APPOINTMENT_CODE_POLICY = { digits: 6, lifetimeMinutes: 10, maxAttempts: 5, cooldownSeconds: 60 } as const;
+/** A booker's WhatsApp code: 6 digits, 10 minutes, 5 tries (the accounts' one-time-code policy); one a minute, five a day per number (each costs the office a message). */
+export const APPOINTMENT_CODE_POLICY = { digits: 6, lifetimeMinutes: 10, maxAttempts: 5, cooldownSeconds: 60, perDay: 5 } as const;
 
 /** The HMAC a code is kept as: bound to the office, the number and the request it answers. */
 export const appointmentCodeHash = (key: Buffer, q: { tenantId: string; phone: string; requestedAt: string }, code: string) =>

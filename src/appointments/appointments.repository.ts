@@ -109,22 +109,56 @@ export async function markCheckedIn(db: Db, id: string, now: string): Promise<bo
 // ── WhatsApp codes (migration 0021) ─────────────────────────────────────────────────────────────────
 
 /**
- * Records a code request for a number, at most one a minute: the row is inserted, or replaced (a fresh
- * request, no code yet, no tries used) only when the last request is older than `notAfter`. True when
- * this request counts; false inside the minute (two requests at once: one wins, on both dialects).
+ * Records a code request for a number, at most one a minute and `perDay` in a rolling day: the row is
+ * inserted, or replaced (a fresh request, no code yet, no tries used) only when the last request is older
+ * than `notAfter` and the day's count allows it. True when this request counts; false otherwise (two
+ * requests at once: one wins, on both dialects).
  */
 export async function recordCodeRequest(
   db: Db,
-  q: { tenantId: string; phone: string; now: string; notAfter: string; language: 'id' | 'en' },
+  q: { tenantId: string; phone: string; now: string; notAfter: string; dayAgo: string; perDay: number; language: 'id' | 'en' },
 ): Promise<boolean> {
   const res = await db
     .insertInto('appointment_codes')
-    .values({ tenant_id: q.tenantId, phone: q.phone, requested_at: q.now, language: q.language, code_hash: null, expires_at: null, attempts: 0, used_at: null })
+    .values({
+      tenant_id: q.tenantId,
+      phone: q.phone,
+      requested_at: q.now,
+      language: q.language,
+      code_hash: null,
+      expires_at: null,
+      attempts: 0,
+      used_at: null,
+      day_started_at: q.now,
+      day_count: 1,
+    })
     .onConflict((oc) =>
       oc
         .columns(['tenant_id', 'phone'])
-        .doUpdateSet({ requested_at: q.now, language: q.language, code_hash: null, expires_at: null, attempts: 0, used_at: null })
-        .where('appointment_codes.requested_at', '<=', q.notAfter),
+        .doUpdateSet((eb) => {
+          const dayOver = eb('appointment_codes.day_started_at', '<=', q.dayAgo);
+          return {
+            requested_at: q.now,
+            language: q.language,
+            code_hash: null,
+            expires_at: null,
+            attempts: 0,
+            used_at: null,
+            day_started_at: eb.case().when(dayOver).then(q.now).else(eb.ref('appointment_codes.day_started_at')).end(),
+            day_count: eb
+              .case()
+              .when(dayOver)
+              .then(1)
+              .else(eb('appointment_codes.day_count', '+', 1))
+              .end(),
+          };
+        })
+        .where((eb) =>
+          eb.and([
+            eb('appointment_codes.requested_at', '<=', q.notAfter),
+            eb.or([eb('appointment_codes.day_started_at', '<=', q.dayAgo), eb('appointment_codes.day_count', '<', q.perDay)]),
+          ]),
+        ),
     )
     .executeTakeFirst();
   return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;

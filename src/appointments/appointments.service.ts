@@ -15,6 +15,7 @@ import type { Lang } from '../shared/messages.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { listTenants } from '../tenants/tenants.repository.js';
 import { addDays, addMinutes, type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
+import { formatTime } from './appointments.format.js';
 import { APPOINTMENT_CODE_POLICY, appointmentCodeHash } from './appointments.handlers.js';
 import {
   bookedPerSlot,
@@ -39,6 +40,9 @@ import {
 import { type AppointmentSettings, appointmentSettingsSchema, DEFAULT_APPOINTMENT_SETTINGS, WEEKDAYS } from './appointments.schemas.js';
 
 export type Slot = { start: string; end: string; capacity: number; free: number };
+
+/** The office-local time from which the day-before reminders go out. */
+export const REMINDERS_FROM = '07:00';
 
 /** Minutes the time zone is ahead of UTC at an instant (Asia/Jakarta: 420). */
 function offsetMinutes(instant: number, timeZone: string): number {
@@ -159,19 +163,38 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
 
   /**
    * Sends a 6-digit code to the WhatsApp number a booker gave (through the outbox: the handler makes the
-   * code). One request a minute per number (429 with the seconds to wait); a new request replaces the
-   * number's earlier code.
+   * code). One request a minute and five a day per number (429 with the time to wait); a new request
+   * replaces the number's earlier code.
    */
   async function requestCode(input: { tenant: Tenant; whatsapp: string; lang: Lang }): Promise<{ phone: string; minutes: number }> {
     const phone = phoneOf(input.whatsapp);
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       const notAfter = new Date(Date.parse(now) - APPOINTMENT_CODE_POLICY.cooldownSeconds * 1000).toISOString();
-      if (!(await recordCodeRequest(trx, { tenantId: input.tenant.id, phone, now, notAfter, language: input.lang }))) {
-        throw new AppError('too_many_attempts', 'a code was sent to this number less than a minute ago', {
-          params: { minutes: 1 },
-          retryAfterSeconds: APPOINTMENT_CODE_POLICY.cooldownSeconds,
-        });
+      const dayAgo = new Date(Date.parse(now) - 86_400_000).toISOString();
+      const counted = await recordCodeRequest(trx, {
+        tenantId: input.tenant.id,
+        phone,
+        now,
+        notAfter,
+        dayAgo,
+        perDay: APPOINTMENT_CODE_POLICY.perDay,
+        language: input.lang,
+      });
+      if (!counted) {
+        const row = await findCodeRow(trx, input.tenant.id, phone);
+        const dayFull = row !== undefined && row.day_started_at > dayAgo && Number(row.day_count) >= APPOINTMENT_CODE_POLICY.perDay;
+        const waitSeconds = dayFull
+          ? Math.ceil((Date.parse(row.day_started_at) + 86_400_000 - Date.parse(now)) / 1000)
+          : APPOINTMENT_CODE_POLICY.cooldownSeconds;
+        throw new AppError(
+          'too_many_attempts',
+          dayFull ? 'five codes went to this number in the last day' : 'a code was sent to this number less than a minute ago',
+          {
+            params: { minutes: Math.ceil(waitSeconds / 60) },
+            retryAfterSeconds: waitSeconds,
+          },
+        );
       }
       await enqueue(trx, { tenantId: input.tenant.id, message: { topic: 'appointments.code', phone, requestedAt: now }, now });
     });
@@ -358,11 +381,14 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
    * The day-before reminders: for each office, the bookings of its local tomorrow still booked and not
    * reminded get one outbox row each, written in the transaction whose conditional update sets
    * reminded_at, so two instances running at once remind each booking once. A moved booking is reminded again.
+   * Reminders go out from REMINDERS_FROM, office time, on the day before.
    */
   async function remindTomorrow(input: { clock: Clock }): Promise<{ reminded: number }> {
     let reminded = 0;
     for (const tenant of await listTenants(db)) {
       requireAccess({ actor: systemActor(tenant.id, 'appointment-reminders'), permission: 'system.appointmentReminders', resource: { tenantId: tenant.id } });
+      // Nobody wants a reminder at midnight: from 07:00 on the office's clock (a booking made later that day is reminded at the next run).
+      if (formatTime(isoNow(input.clock), tenant.time_zone, 'en') < REMINDERS_FROM) continue;
       const tomorrow = addDays(todayIn(input.clock, tenant.time_zone), 1);
       const from = zonedInstant(tomorrow, '00:00', tenant.time_zone);
       const to = zonedInstant(addDays(tomorrow, 1), '00:00', tenant.time_zone);

@@ -489,6 +489,9 @@ export interface AppointmentCodesTable {
   expires_at: string | null;
   attempts: number;
   used_at: string | null;
+  /** Requests counted in a rolling day from day_started_at (at most APPOINTMENT_CODE_POLICY.perDay). */
+  day_started_at: string;
+  day_count: number;
 }
 export type Appointment = Selectable<AppointmentsTable>;
 

@@ -145,6 +145,23 @@ describe.each(DIALECTS)('appointment codes, front desk, moving (%s)', (dialect) 
     expect((await book(booking({ whatsapp: '0812 7777 0005', code: second }))).statusCode).toBe(201);
   });
 
+  it('sends at most five codes a day to one number (each costs the office a message), then 429 until the day is over', async () => {
+    const answers = [];
+    for (let i = 0; i < 6; i++) {
+      answers.push((await requestCode('0812 7777 0030')).statusCode);
+      await ctx.services.outbox.drain();
+      ctx.clock.advanceMinutes(2);
+    }
+    expect(answers).toEqual([202, 202, 202, 202, 202, 429]);
+    const refused = await requestCode('0812 7777 0030', { 'accept-language': 'en' });
+    expect(json<Problem>(refused).detail).toMatch(/Wait \d+ minutes/);
+    expect((await messagesTo('+6281277770030')).filter((m) => m.kind === 'contact_code')).toHaveLength(5);
+    // Another number is not held up; a day after the first request the number gets codes again.
+    expect((await requestCode('0812 7777 0031')).statusCode).toBe(202);
+    ctx.clock.advanceMinutes(24 * 60 - 10);
+    expect((await requestCode('0812 7777 0030')).statusCode).toBe(202);
+  });
+
   it('keeps the code unused when the slot is full, so the booker picks another time with it', async () => {
     const desk = await userWithToken(ctx, 'front_desk');
     const full = '2026-11-23T02:30:00.000Z';

@@ -7,7 +7,7 @@ type Db = Kysely<any>;
 /**
  * Appointments, second step (issue 11): the WhatsApp number of a booker without a verified account is
  * checked by a code (one row per office and number: the latest request, its code's HMAC, expiry and
- * tries; one request a minute per number by a conditional upsert); a booking remembers its channel
+ * tries; one request a minute and five a day per number by a conditional upsert); a booking remembers its channel
  * (online or the front desk), the officer who booked it, its language (for the reminder), when it was
  * reminded (the reminder job's conditional update: once, even with two instances) and checked in.
  */
@@ -22,6 +22,8 @@ export async function up(db: Db): Promise<void> {
     .addColumn('expires_at', 'text')
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('used_at', 'text')
+    .addColumn('day_started_at', 'text', (c) => c.notNull())
+    .addColumn('day_count', 'integer', (c) => c.notNull().defaultTo(1))
     .addPrimaryKeyConstraint('appointment_codes_pk', ['tenant_id', 'phone'])
     .execute();
   await db.schema
