@@ -1700,6 +1700,8 @@ const CASES: Case[] = [
       ['an unknown parameter', '/api/v1/queue/display?admin=1', 400],
       ['a 100 000-character service', `/api/v1/queue/display?service=${HUGE}`, [400, 414]],
       ['the service twice', '/api/v1/queue/display?service=KONSULTASI&service=PENGAJUAN', 400],
+      ['an empty service', '/api/v1/queue/display?service=', 400],
+      ['an SQL fragment as service', `/api/v1/queue/display?service=${encodeURIComponent("' OR '1'='1")}`, 422],
     ] as const
   ).map(([name, url, status]): Case => ({ op: 'getQueueDisplay', name, send: () => ({ method: 'GET', url }), status })),
 
