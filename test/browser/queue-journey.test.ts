@@ -3,15 +3,18 @@
  * appointment pages), reports at the kiosk by scanning the booking pass (its QR code read from the
  * screenshot, as a camera would, and typed into the kiosk's field as a hardware scanner does), watches
  * their position and expected wait on their phone, is called on the lobby display (live over server-sent
- * events, and after a reload with JavaScript off), is served and completed at a counter, and the day's
- * report shows the waiting and service times. Every queue page passes axe (WCAG 2.2 AA rules).
+ * events, also across a server restart, and after a reload with JavaScript off), is served and completed
+ * at a counter, and the day's report shows the waiting and service times. Every queue page passes axe
+ * (WCAG 2.2 AA rules).
  */
 import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import path from 'node:path';
 import jsqr from 'jsqr';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
 import { totpAt } from '../../src/auth/totp.js';
 import { createTestContext, enrollSecondFactor, type TestContext } from '../helpers/context.js';
 import { ARTIFACTS, axeViolations, describeViolations, launch } from './browser.js';
@@ -23,16 +26,24 @@ const at = (hhmm: string) => new Date(Date.parse(`2026-11-20T${hhmm}:00+07:00`))
 describe('the queue in Chromium: book, report at the kiosk, called on the display, served at a counter', () => {
   let ctx: TestContext;
   let base: string;
+  let port: number;
+  /** The server the browsers talk to: its own app over the test's services, so that the test can restart it. */
+  let server: FastifyInstance;
   const officer = { email: 'loket@browser-antrian.izol.id', password: 'loket antrean browser 2026', secret: '' };
 
   beforeAll(async () => {
     ctx = await createTestContext('sqlite');
-    await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(ctx.app.server.address() as AddressInfo).port}`;
+    server = await createApp(ctx.services);
+    await server.listen({ port: 0, host: '127.0.0.1' });
+    port = (server.server.address() as AddressInfo).port;
+    base = `http://127.0.0.1:${port}`;
     const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'front_desk', name: 'Agus Loket', ...officer });
     officer.secret = await enrollSecondFactor(ctx, userId);
   });
-  afterAll(async () => ctx?.close());
+  afterAll(async () => {
+    await server?.close();
+    await ctx?.close();
+  });
 
   const check = async (page: Page, label: string, width?: number) => {
     await page.screenshot({ path: path.join(ARTIFACTS, `queue-${label}.png`), fullPage: true });
@@ -150,13 +161,23 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
       await plain.goto(`${base}/antrian/layar`);
       expect(await plain.locator('#q-serving-body').innerText()).toContain(number);
       expect(await plain.content()).toContain('<meta http-equiv="refresh" content="15">');
+      // The server restarts: the display reconnects by itself and is live again.
+      await server.close();
+      server = await createApp(ctx.services);
+      await server.listen({ port, host: '127.0.0.1' });
+      // A minute later the counter calls the visitor again: the display, on its new stream, shows the new call.
+      ctx.clock.set(at('09:31'));
+      await submit(c, 'main form.inline-form button[value=recall]');
+      await expect
+        .poll(async () => screen.locator('#q-serving-body tr').first().getAttribute('data-key'), { timeout: 20_000 })
+        .toBe(`${number}@${at('09:31')}`);
       // The phone's page names the counter.
       await p.goto(`${base}${ticketPath}`);
       expect(await p.locator('main').innerText()).toContain('Silakan menuju Loket 2');
 
       // ── Served for seven minutes, then completed ─────────────────────────────────────────────────
       await submit(c, 'main form.inline-form button[value=start]');
-      ctx.clock.set(at('09:37'));
+      ctx.clock.set(at('09:38'));
       await submit(c, 'main form.inline-form button[value=complete]');
       expect(await c.locator('main').innerText()).toContain(`Tercatat: ${number} Selesai.`);
       await p.goto(`${base}${ticketPath}`);
@@ -165,7 +186,7 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
       // ── The day's report: waiting and service times derived from the events ─────────────────────
       await c.goto(`${base}/kantor/antrian/laporan?tanggal=2026-11-20`);
       const row = await c.locator('tr[data-service="PENGAJUAN"]').innerText();
-      // Three tickets, one completed; the booked visitor waited 10 minutes (09:20–09:30) and was served 7.
+      // Three tickets, one completed; the booked visitor waited 10 minutes (09:20 to the first call at 09:30) and was served 7 (09:31–09:38).
       expect(row).toMatch(/Pengajuan berkas\s+3\s+1\s+0\s+10 \/ 10\s+7 \/ 7/);
       await check(c, '08-report', 1024);
       // And the display after a reload with JavaScript off: the counter still shows the completed visit's number gone.
