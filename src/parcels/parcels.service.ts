@@ -15,6 +15,7 @@ import { cleanFileName, detectAcceptedKind, describeKinds, MEDIA_TYPES } from '.
 import type { VirusScanner } from '../documents/scanner.js';
 import type { FileStorage } from '../documents/storage.js';
 import { enqueue } from '../outbox/outbox.repository.js';
+import { listPermitsOfApplication } from '../permits/permits.repository.js';
 import { workingDaysBetween } from '../sla/sla.js';
 import type { HolidayService } from '../sla/holidays.service.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
@@ -374,6 +375,10 @@ export function createParcelService(deps: ParcelDeps) {
     guard(actor);
     const app = await findApplicationByNumber(db, actor.tenantId, input.applicationNumber.trim().toUpperCase());
     if (!app) throw invalid('applicationNumber', 'invalid_option', 'the number of an application at this office');
+    // The permit goes out once it is issued (a valid one, not revoked or replaced); papers can go back at any time.
+    if (input.contents === 'permit' && !(await listPermitsOfApplication(db, app.tenant_id, app.id)).some((p) => p.status === 'valid')) {
+      throw invalid('contents', 'no_permit', 'the application has no valid permit to send');
+    }
     const at = timeOf('sentAt', input.sentAt);
     const key = parcelKey(input.company, input.trackingNumber);
     const now = isoNow(clock);

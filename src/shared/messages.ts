@@ -255,4 +255,8 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
     id: 'Kata sandi terlalu mudah ditebak. Gunakan kalimat panjang yang mudah Anda ingat.',
     en: 'This password is too easy to guess. Use a long phrase you can remember.',
   },
+  no_permit: {
+    id: 'Permohonan ini belum memiliki izin yang berlaku untuk dikirim. Pilih berkas yang dikembalikan, atau tunggu izin terbit.',
+    en: 'This application has no valid permit to send yet. Choose returned papers, or wait until the permit is issued.',
+  },
 };

@@ -1931,7 +1931,7 @@ const CASES: Case[] = [
           applicationNumber: f.number,
           company: 'POS',
           trackingNumber: 'P999000111',
-          contents: 'permit',
+          contents: 'returned_papers',
           sentAt: '2031-01-01T09:00:00+07:00',
         }),
         422,
@@ -1945,6 +1945,17 @@ const CASES: Case[] = [
     status,
     ...(fields ? { fields: { ...fields } } : {}),
   })),
+  {
+    op: 'recordParcelShipment',
+    name: 'the permit of a file that has none yet',
+    send: (f) => ({
+      method: 'POST',
+      url: '/api/v1/parcels/shipments',
+      ...asJson({ applicationNumber: f.number, company: 'POS', trackingNumber: 'P999000111', contents: 'permit' }),
+    }),
+    status: 422,
+    fields: { contents: 'no_permit' },
+  },
   {
     op: 'recordParcelShipment',
     name: 'an applicant recording a shipment',

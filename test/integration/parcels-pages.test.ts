@@ -136,7 +136,7 @@ describe.each(DIALECTS)('the front desk’s courier parcel pages (%s)', (dialect
     expect(parcel.body).not.toContain('/hubungkan"');
   });
 
-  it('records the permit going back, and the citizen sees both parcels on tracking and, after claiming, on their own page', async () => {
+  it('records the papers going back (the permit only once issued), and the citizen sees both parcels on tracking and, after claiming, on their own page', async () => {
     const missing = await desk.post('/kantor/kiriman/keluar', { applicationNumber: number, company: 'POS Indonesia', trackingNumber: 'P2611209999' });
     expect(missing.statusCode).toBe(400);
     expect(missing.body).toContain('href="#f-contents"');
@@ -148,11 +148,20 @@ describe.each(DIALECTS)('the front desk’s courier parcel pages (%s)', (dialect
     });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.body).toContain('href="#f-applicationNumber"');
-    const sent = await desk.post('/kantor/kiriman/keluar', {
+    // No permit is issued yet: only papers can go back.
+    const noPermit = await desk.post('/kantor/kiriman/keluar', {
       applicationNumber: number,
       company: 'POS Indonesia',
       trackingNumber: 'P2611209999',
       contents: 'permit',
+    });
+    expect(noPermit.statusCode).toBe(400);
+    expect(noPermit.body).toContain('belum memiliki izin yang berlaku');
+    const sent = await desk.post('/kantor/kiriman/keluar', {
+      applicationNumber: number,
+      company: 'POS Indonesia',
+      trackingNumber: 'P2611209999',
+      contents: 'returned_papers',
     });
     expect(sent.statusCode).toBe(200);
     expect(sent.body).toContain('P2611209999');
@@ -160,7 +169,7 @@ describe.each(DIALECTS)('the front desk’s courier parcel pages (%s)', (dialect
     const visitor = new PageClient(ctx);
     const tracked = await visitor.post('/lacak', { number, code: trackingCode });
     expect(tracked.body).toContain('Kiriman diterima');
-    expect(tracked.body).toContain('Izin dikirim');
+    expect(tracked.body).toContain('Berkas dikembalikan lewat kurir');
     expect(tracked.body).toContain('0042991177');
     expect(tracked.body).toContain('P2611209999');
 
@@ -184,11 +193,11 @@ describe.each(DIALECTS)('the front desk’s courier parcel pages (%s)', (dialect
     expect(claimed.statusCode).toBe(303);
     const mine = await citizen.get(claimed.headers.location!);
     expect(mine.body).toContain('Kiriman diterima');
-    expect(mine.body).toContain('Izin dikirim');
+    expect(mine.body).toContain('Berkas dikembalikan lewat kurir');
     await citizen.post('/bahasa', { lang: 'en', kembali: claimed.headers.location! });
     const english = await citizen.get(claimed.headers.location!);
     expect(english.body).toContain('Parcel received');
-    expect(english.body).toContain('Permit sent');
+    expect(english.body).toContain('Papers returned by courier');
 
     const office = await desk.get(`/kantor/berkas/${fileUrl.split('/').pop()!}`);
     expect(office.body).toContain('Kiriman diterima');

@@ -3,7 +3,7 @@ import type { Actor } from '../../src/access/actor.js';
 import { DEMO_PNG } from '../../src/demo/demo-files.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, type TestContext, userWithToken } from '../helpers/context.js';
-import { act, readyDraft, uploadRequired, validAnswers } from '../helpers/journeys.js';
+import { act, issuedPermit, readyDraft, uploadRequired, validAnswers } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
 import { type FakeWhatsApp, startFakeWhatsApp } from '../helpers/fake-whatsapp.js';
 
@@ -273,7 +273,7 @@ describe.each(DIALECTS)('courier parcels (%s)', (dialect) => {
           await ctx.db
             .selectFrom('applications')
             .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('channel_detail', '=', 'Lion Parcel')
+            .where('channel_detail', 'in', ['Lion Parcel', 'lion parcel'])
             .executeTakeFirstOrThrow()
         ).n,
       );
@@ -287,6 +287,42 @@ describe.each(DIALECTS)('courier parcels (%s)', (dialect) => {
     const row = await ctx.db.selectFrom('parcels').select('application_id').where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.application_id).toBe(json<ParcelJson>(linked.find((r) => r.statusCode === 200)!).application!.id);
     expect(await ctx.db.selectFrom('outbox').select('id').where('payload', 'like', `%${id}%`).execute()).toHaveLength(1);
+  });
+
+  it('sends the permit back only once it is issued; the applicant sees "permit sent" in tracking', async () => {
+    const staff = {
+      verifier: (await userWithToken(ctx, 'verifier')).token,
+      technical: (await userWithToken(ctx, 'technical')).token,
+      head: (await userWithToken(ctx, 'head')).token,
+    };
+    const draftId = await readyDraft(ctx, applicant.token, 'REKLAME');
+    expect((await act(ctx, applicant.token, draftId, 'submit')).statusCode).toBe(200);
+    const pending = await ctx.db.selectFrom('applications').select('number').where('id', '=', draftId).executeTakeFirstOrThrow();
+    const before = await counts();
+    const early = await send(desk.token, 'POST', '/api/v1/parcels/shipments', {
+      applicationNumber: pending.number,
+      company: 'POS',
+      trackingNumber: 'P11223344',
+      contents: 'permit',
+    });
+    expect(early.statusCode).toBe(422);
+    expect(json<Problem>(early).errors).toEqual([expect.objectContaining({ field: 'contents', code: 'no_permit' })]);
+    expect(await counts()).toEqual(before);
+
+    const issued = await issuedPermit(ctx, applicant.token, staff, 'REKLAME');
+    const file = await ctx.db.selectFrom('applications').select(['number', 'tracking_code']).where('id', '=', issued.applicationId).executeTakeFirstOrThrow();
+    const ok = await send(desk.token, 'POST', '/api/v1/parcels/shipments', {
+      applicationNumber: file.number,
+      company: 'POS',
+      trackingNumber: 'P11223344',
+      contents: 'permit',
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect((await track(file.number!, file.tracking_code!)).parcels).toEqual([
+      expect.objectContaining({ direction: 'out', contents: 'permit', trackingNumber: 'P11223344' }),
+    ]);
+    const page = await new PageClient(ctx).post('/lacak', { number: file.number!, code: file.tracking_code! });
+    expect(page.body).toContain('Izin dikirim');
   });
 
   it('links a parcel to an existing application by its number; the account holder is told', async () => {
@@ -377,7 +413,7 @@ describe.each(DIALECTS)('the parcel report (%s)', (dialect) => {
       method: 'POST',
       url: '/api/v1/parcels/shipments',
       headers: auth(desk.token),
-      payload: { applicationNumber: number, company: 'POS', trackingNumber: 'OUT0001', contents: 'permit', sentAt: '2026-11-26T14:00:00+07:00' },
+      payload: { applicationNumber: number, company: 'POS', trackingNumber: 'OUT0001', contents: 'returned_papers', sentAt: '2026-11-26T14:00:00+07:00' },
     });
     expect(out.statusCode, out.body).toBe(201);
 
@@ -475,7 +511,7 @@ describe.each(DIALECTS)('parcel messages on WhatsApp (%s)', (dialect) => {
       applicationNumber: number,
       company: 'POS Indonesia',
       trackingNumber: 'P99887766',
-      contents: 'permit',
+      contents: 'returned_papers',
     });
     expect(shipped.statusCode, shipped.body).toBe(201);
     await ctx.services.outbox.drain();
@@ -485,7 +521,7 @@ describe.each(DIALECTS)('parcel messages on WhatsApp (%s)', (dialect) => {
     const out = sent[0]!.body;
     if (out.type !== 'template') throw new Error('a template');
     expect(out.template.components[0]!.parameters.map((p) => p.text)).toEqual([
-      'Izin',
+      'Berkas yang dikembalikan',
       number,
       'POS Indonesia',
       'P99887766',
