@@ -9,7 +9,7 @@ import { formatDate, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import { SESSION_COOKIE, setSessionCookie } from '../web/web-context.js';
-import { errorMessage, fieldErrors, formText } from '../web/views.js';
+import { errorMessage, fieldErrors, formText, safeReturn } from '../web/views.js';
 import { formCode, formPassword } from './auth.forms.js';
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
 
@@ -18,7 +18,19 @@ const TAKEN_FIELD: Record<string, string> = { Email: 'email', WhatsApp: 'phone',
 const takenField = (err: AppError, fallback: string): string => TAKEN_FIELD[String(err.details.params?.field)] ?? fallback;
 
 const registerForm = () =>
-  z.object({ name: formText(120), nik: formText(20), email: formText(254), phone: formText(20), consent: formText(5), password: formPassword() });
+  z.object({
+    name: formText(120),
+    nik: formText(20),
+    email: formText(254),
+    phone: formText(20),
+    consent: formText(5),
+    password: formPassword(),
+    kembali: formText(300),
+  });
+/** Where the citizen was going before registering (a claim link, say): a local path, kept through verification. */
+const returnQuery = z.object({ kembali: z.string().max(300).optional().catch(undefined) });
+const withReturn = (path: string, kembali: string | undefined) =>
+  kembali && safeReturn(kembali, '') ? `${path}?kembali=${encodeURIComponent(safeReturn(kembali))}` : path;
 const profileForm = () => z.object({ name: formText(121), email: formText(254), phone: formText(20), currentPassword: formPassword() });
 
 /**
@@ -36,7 +48,7 @@ export function accountPages(app: FastifyInstance, services: Services): void {
       errors,
       body: html`<h1>${t(lang, 'register.title')}</h1>
 <form method="post" action="/akun/daftar" novalidate>
-  ${csrfField(req)}
+  ${csrfField(req)}${values.kembali && safeReturn(values.kembali, '') ? html`<input type="hidden" name="kembali" value="${safeReturn(values.kembali)}">` : ''}
   ${textInput({ lang, name: 'name', label: t(lang, 'register.name'), value: values.name, error: errorFor(errors, 'name'), autocomplete: 'name', maxlength: 120, spellcheck: false })}
   ${textInput({ lang, name: 'nik', label: t(lang, 'register.nik'), hint: t(lang, 'register.nik.hint'), value: values.nik, error: errorFor(errors, 'nik'), inputmode: 'numeric', width: 'medium', autocomplete: 'off', maxlength: 20, spellcheck: false })}
   <p class="hint" id="contact-hint">${t(lang, 'register.contact.hint')}</p>
@@ -51,12 +63,14 @@ export function accountPages(app: FastifyInstance, services: Services): void {
     });
   };
 
-  page.get('/akun/daftar', { access: 'anyone' }, ({ req, reply }) => registerPage(req, reply));
+  page.get('/akun/daftar', { access: 'anyone', query: returnQuery }, ({ req, reply, query }) =>
+    registerPage(req, reply, query.kembali ? { kembali: query.kembali } : {}),
+  );
 
   // Every check is the service's (it reports all problems at once); the form only bounds what was typed.
   page.post('/akun/daftar', { access: 'anyone', form: registerForm, rateLimit: { max: 10, timeWindow: '1 minute' } }, async ({ req, reply, form }) => {
     if (!form.ok) return registerPage(req, reply, form.values, form.errors);
-    const { password, ...values } = form.data;
+    const { password, kembali, ...values } = form.data;
     try {
       await services.auth.registerApplicant({
         tenantId: req.tenant.id,
@@ -75,7 +89,7 @@ export function accountPages(app: FastifyInstance, services: Services): void {
           : err.details.fields
             ? fieldErrors(req, err.details.fields)
             : [{ field: err.code === 'already_registered' ? takenField(err, 'email') : 'name', message: errorMessage(req, err) }];
-      return registerPage(req, reply, values, errors);
+      return registerPage(req, reply, { ...values, kembali }, errors);
     }
     const { token } = await services.auth.login({
       tenantId: req.tenant.id,
@@ -86,18 +100,22 @@ export function accountPages(app: FastifyInstance, services: Services): void {
       previousToken: req.cookies[SESSION_COOKIE],
     });
     setSessionCookie(reply, token);
-    return reply.redirect('/akun/verifikasi', 303);
+    return reply.redirect(withReturn('/akun/verifikasi', kembali), 303);
   });
 
   // ---- Verify contact ----
-  const verifyPage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, errors: FieldError[] = [], notice?: string) => {
+  const verifyPage = async (req: FastifyRequest, reply: FastifyReply, actor: Actor, errors: FieldError[] = [], notice?: string, kembali?: string) => {
+    const back = kembali && safeReturn(kembali, '') ? safeReturn(kembali) : undefined;
+    const keep = back ? html`<input type="hidden" name="kembali" value="${back}">` : '';
     const lang = req.lang;
     const me = await services.auth.getProfile(actor);
     // Each email and number is verified on its own; the page asks for the next one still waiting.
     if (!me.contactToVerify && me.contactVerified && !errors.length) {
       return sendPage(req, reply, {
         title: t(lang, 'verify.done'),
-        body: html`<h1>${t(lang, 'verify.done')}</h1><p><a href="/izin">${t(lang, 'home.apply')}</a></p>`,
+        body: back
+          ? html`<h1>${t(lang, 'verify.done')}</h1><p><a class="button" href="${back}">${t(lang, 'verify.continue')}</a></p>`
+          : html`<h1>${t(lang, 'verify.done')}</h1><p><a href="/izin">${t(lang, 'home.apply')}</a></p>`,
       });
     }
     return sendPage(req, reply, {
@@ -105,40 +123,46 @@ export function accountPages(app: FastifyInstance, services: Services): void {
       errors,
       notice: notice ? banner(notice, 'success') : null,
       body: html`<form method="post" action="/akun/verifikasi" novalidate>
-  ${csrfField(req)}
+  ${csrfField(req)}${keep}
   <p>${t(lang, me.codeSent || !me.addressToVerify ? 'verify.lead' : 'verify.lead.send', { contact: me.addressToVerify ?? me.email ?? me.phone ?? '' })}</p>
   ${textInput({ lang, name: 'code', label: t(lang, 'verify.title'), isPageHeading: true, error: errorFor(errors, 'code'), inputmode: 'numeric', width: 'short', autocomplete: 'one-time-code', maxlength: 10 })}
   ${button(t(lang, 'verify.submit'))}
 </form>
-<form method="post" action="/akun/verifikasi/kirim-ulang">${csrfField(req)}${button(t(lang, 'verify.resend'), { secondary: true })}</form>`,
+<form method="post" action="/akun/verifikasi/kirim-ulang">${csrfField(req)}${keep}${button(t(lang, 'verify.resend'), { secondary: true })}</form>`,
     });
   };
 
-  page.get('/akun/verifikasi', { access: 'signed-in' }, ({ req, reply, actor }) => verifyPage(req, reply, actor));
+  page.get('/akun/verifikasi', { access: 'signed-in', query: returnQuery }, ({ req, reply, actor, query }) =>
+    verifyPage(req, reply, actor, [], undefined, query.kembali),
+  );
 
   page.post(
     '/akun/verifikasi',
     {
       access: 'signed-in',
-      form: (lang) => z.object({ code: formCode(lang, t(lang, 'verify.code')) }),
+      form: (lang) => z.object({ code: formCode(lang, t(lang, 'verify.code')), kembali: formText(300) }),
       rateLimit: { max: 10, timeWindow: '1 minute' },
     },
     async ({ req, reply, actor, form }) => {
-      if (!form.ok) return verifyPage(req, reply, actor, form.errors);
+      if (!form.ok) return verifyPage(req, reply, actor, form.errors, undefined, form.values.kembali);
       try {
         await services.auth.verifyContact({ actor, code: form.data.code });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        return verifyPage(req, reply, actor, fieldErrors(req, err.details.fields));
+        return verifyPage(req, reply, actor, fieldErrors(req, err.details.fields), undefined, form.data.kembali);
       }
-      return reply.redirect('/akun/verifikasi', 303);
+      return reply.redirect(withReturn('/akun/verifikasi', form.data.kembali), 303);
     },
   );
 
-  page.post('/akun/verifikasi/kirim-ulang', { access: 'signed-in', rateLimit: { max: 3, timeWindow: '1 minute' } }, async ({ req, reply, actor }) => {
-    await services.auth.requestContactVerification(actor);
-    return verifyPage(req, reply, actor, [], t(req.lang, 'verify.sent'));
-  });
+  page.post(
+    '/akun/verifikasi/kirim-ulang',
+    { access: 'signed-in', form: () => z.object({ kembali: formText(300) }), rateLimit: { max: 3, timeWindow: '1 minute' } },
+    async ({ req, reply, actor, form }) => {
+      await services.auth.requestContactVerification(actor);
+      return verifyPage(req, reply, actor, [], t(req.lang, 'verify.sent'), form.ok ? form.data.kembali : undefined);
+    },
+  );
 
   // ---- Profile ----
   const profilePage = async (

@@ -54,6 +54,7 @@ export const AUTH_MESSAGES = {
   'verify.submit': { id: 'Pastikan', en: 'Confirm' },
   'verify.resend': { id: 'Kirim kode baru', en: 'Send a new code' },
   'verify.done': { id: 'Kontak Anda sudah dipastikan.', en: 'Your contact details are confirmed.' },
+  'verify.continue': { id: 'Lanjutkan', en: 'Continue' },
   'verify.needed': { id: 'Pastikan kontak Anda agar kabar permohonan sampai.', en: 'Confirm your contact details so news of your applications reaches you.' },
   'verify.sent': { id: 'Kode baru sudah dikirim.', en: 'A new code has been sent.' },
   'forgot.title': { id: 'Atur ulang kata sandi', en: 'Reset your password' },

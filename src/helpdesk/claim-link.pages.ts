@@ -57,7 +57,7 @@ function routes(app: FastifyInstance, services: Services): void {
         title: t(lang, 'claimlink.title'),
         body: html`${lead}
 ${linkButton(`/akun/masuk?kembali=${encodeURIComponent(here)}`, t(lang, 'claimlink.signin'), true)}
-<p><a href="/akun/daftar">${t(lang, 'claimlink.register')}</a></p>
+<p><a href="/akun/daftar?kembali=${encodeURIComponent(here)}">${t(lang, 'claimlink.register')}</a></p>
 <p class="hint">${t(lang, 'claimlink.register.hint')}</p>`,
       });
     }

@@ -34,8 +34,8 @@ export const HELPDESK_MESSAGES = {
   'claimlink.signin': { id: 'Masuk untuk melanjutkan', en: 'Sign in to continue' },
   'claimlink.register': { id: 'Belum punya akun? Daftar dulu', en: 'No account yet? Register first' },
   'claimlink.register.hint': {
-    id: 'Setelah mendaftar dan memastikan kontak Anda, buka lagi tautan dari pesan kami.',
-    en: 'Once you have registered and confirmed your contact details, open the link in our message again.',
+    id: 'Setelah mendaftar dan memastikan kontak Anda, Anda kembali ke halaman ini.',
+    en: 'Once you have registered and confirmed your contact details, you come back to this page.',
   },
   'claimlink.submit': { id: 'Ambil draf ke akun saya', en: 'Take the draft into my account' },
   'claimlink.staff': {

@@ -214,4 +214,44 @@ describe.each(DIALECTS)('claim links (%s)', (dialect) => {
     expect(registered.statusCode).toBe(303);
     expect((await browser.get(link.path)).body).toContain('Take the draft into my account');
   });
+
+  it('brings a citizen who registers from the link back to it once their contact is confirmed', async () => {
+    const link = await assisted();
+    const browser = new PageClient(ctx);
+    const page = await browser.get(link.path);
+    const register = /href="(\/akun\/daftar\?kembali=[^"]+)"/.exec(page.body)?.[1];
+    expect(register).toBe(`/akun/daftar?kembali=${encodeURIComponent(link.path)}`);
+    const form = await browser.get(register!);
+    expect(form.body).toContain(`name="kembali" value="${link.path}"`);
+    const email = `kembali.${++people}@klaim.izol.test`;
+    const registered = await browser.post('/akun/daftar', {
+      name: 'Warga Kembali',
+      nik: uniqueNik(),
+      email,
+      phone: '',
+      password: 'a long new password here',
+      consent: 'yes',
+      kembali: link.path,
+    });
+    expect(registered.headers.location).toBe(`/akun/verifikasi?kembali=${encodeURIComponent(link.path)}`);
+    const verify = await browser.get(registered.headers.location as string);
+    expect(verify.body).toContain(`name="kembali" value="${link.path}"`);
+    await ctx.services.outbox.drain();
+    const mail = await ctx.db
+      .selectFrom('notifications')
+      .select('body')
+      .where('recipient', '=', email)
+      .where('subject', 'like', 'Kode Izol%')
+      .orderBy('outbox_id', 'desc')
+      .executeTakeFirstOrThrow();
+    const verified = await browser.post('/akun/verifikasi', { code: /(\d{6})/.exec(mail.body)![1]!, kembali: link.path });
+    expect(verified.headers.location).toBe(`/akun/verifikasi?kembali=${encodeURIComponent(link.path)}`);
+    const done = await browser.get(verified.headers.location as string);
+    expect(done.body).toContain('Kontak Anda sudah dipastikan');
+    expect(done.body).toContain(`href="${link.path}"`);
+    // A return address to another site is dropped, not followed.
+    const away = await browser.get('/akun/verifikasi?kembali=%2F%2Fevil.example%2Fklaim');
+    expect(away.body).not.toContain('evil.example');
+    expect((await browser.get(link.path)).body).toContain('Ambil draf ke akun saya');
+  });
 });
