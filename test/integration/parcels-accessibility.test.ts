@@ -84,6 +84,9 @@ describe('courier parcel pages in a browser', () => {
       await checked(page, 'ship-error');
       await page.goto(`${base}/kantor/kiriman/laporan`);
       await checked(page, 'report');
+      await page.goto(`${base}/kantor/kiriman`);
+      expect(await page.locator('main table tbody tr').count()).toBe(1);
+      await checked(page, 'list');
       expect(file).toMatch(/^\/kantor\/loket\//);
     } finally {
       await browser.close();
