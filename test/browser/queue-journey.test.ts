@@ -30,6 +30,7 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
   /** The server the browsers talk to: its own app over the test's services, so that the test can restart it. */
   let server: FastifyInstance;
   const officer = { email: 'loket@browser-antrian.izol.id', password: 'loket antrean browser 2026', secret: '' };
+  const admin = { email: 'admin@browser-antrian.izol.id', password: 'admin antrean browser 2026', secret: '' };
 
   beforeAll(async () => {
     ctx = await createTestContext('sqlite');
@@ -39,6 +40,8 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
     base = `http://127.0.0.1:${port}`;
     const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'front_desk', name: 'Agus Loket', ...officer });
     officer.secret = await enrollSecondFactor(ctx, userId);
+    const a = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Antrean', ...admin });
+    admin.secret = await enrollSecondFactor(ctx, a.userId);
   });
   afterAll(async () => {
     await server?.close();
@@ -54,6 +57,14 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
   const submit = async (page: Page, selector = 'main form button[type=submit]') => {
     await Promise.all([page.waitForLoadState('load'), page.locator(selector).last().click()]);
     await page.waitForLoadState('load');
+  };
+  const signIn = async (page: Page, who: { email: string; password: string; secret: string }) => {
+    await page.goto(`${base}/akun/masuk`);
+    await page.fill('#f-login', who.email);
+    await page.fill('#f-password', who.password);
+    await submit(page);
+    await page.fill('#f-code', totpAt(who.secret, ctx.clock.now()));
+    await submit(page);
   };
 
   it('runs the whole visit', { timeout: 180_000 }, async () => {
@@ -138,12 +149,7 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
       // ── 09:30: the counter officer signs in and calls the next file submission ────────────────────
       ctx.clock.set(at('09:30'));
       const c = await counter.context.newPage();
-      await c.goto(`${base}/akun/masuk`);
-      await c.fill('#f-login', officer.email);
-      await c.fill('#f-password', officer.password);
-      await submit(c);
-      await c.fill('#f-code', totpAt(officer.secret, ctx.clock.now()));
-      await submit(c);
+      await signIn(c, officer);
       await c.goto(`${base}/kantor/antrian/loket`);
       await c.getByLabel('Loket 2').check({ force: true });
       await submit(c);
@@ -189,6 +195,19 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
       // Three tickets, one completed; the booked visitor waited 10 minutes (09:20 to the first call at 09:30) and was served 7 (09:31–09:38).
       expect(row).toMatch(/Pengajuan berkas\s+3\s+1\s+0\s+10 \/ 10\s+7 \/ 7/);
       await check(c, '08-report', 1024);
+      await c.goto(`${base}/kantor/antrian`);
+      expect(await c.locator(`tr[data-ticket="${number}"]`).innerText()).toContain('Janji temu 09:30');
+      await check(c, '09-front-desk', 1024);
+      // The admin's queue settings.
+      const adminPage = await plainTv.context.newPage();
+      await signIn(adminPage, admin);
+      await adminPage.goto(`${base}/kantor/admin/antrian`);
+      expect(await adminPage.locator('#f-counters').inputValue()).toContain('Loket 1: KONSULTASI, PENGAJUAN, PENGAMBILAN');
+      // axe needs script: the page's HTML is checked in a browser with JavaScript, at the site's address.
+      const checker = await counter.context.newPage();
+      await checker.goto(`${base}/health`);
+      await checker.setContent(await adminPage.content(), { waitUntil: 'load' });
+      await check(checker, '10-settings', 1024);
       // And the display after a reload with JavaScript off: the counter still shows the completed visit's number gone.
       await plain.reload();
       expect(await plain.locator('#q-serving-body').innerText()).not.toContain(number);
