@@ -270,4 +270,41 @@ describe.each(DIALECTS)('queue pages (%s)', (dialect) => {
     req.destroy();
     expect((await new PageClient(ctx).get('/antrian/layar/peristiwa?layanan=PIJAT')).statusCode).toBe(422);
   });
+
+  it('keeps the counter pages to counter staff, and speaks English on the display when asked', async () => {
+    const email = `verifikator.${dialect}@antrian.izol.id`;
+    const { userId } = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'verifier',
+      name: 'Verifikator',
+      email,
+      password: 'antrean kota malang 2026',
+    });
+    const secret = await enrollSecondFactor(ctx, userId);
+    const verifier = new PageClient(ctx);
+    await verifier.post('/akun/masuk', { login: email, password: 'antrean kota malang 2026' });
+    await verifier.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) });
+    const events = async () =>
+      Number(
+        (
+          await ctx.db
+            .selectFrom('queue_events')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await events();
+    for (const url of ['/kantor/antrian', '/kantor/antrian/loket?loket=Loket%201', '/kantor/antrian/laporan', '/kantor/admin/antrian']) {
+      expect((await verifier.get(url)).statusCode, url).toBe(403);
+    }
+    expect((await verifier.post('/kantor/antrian/loket/panggil', { loket: 'Loket 1', service: 'KONSULTASI' })).statusCode).toBe(403);
+    expect((await verifier.post('/kantor/antrian/tiket', { service: 'KONSULTASI' })).statusCode).toBe(403);
+    expect(await events()).toBe(before);
+    const tv = new PageClient(ctx);
+    await tv.post('/bahasa', { lang: 'en', kembali: '/antrian/layar' });
+    const english = await tv.get('/antrian/layar');
+    expect(english.body).toContain('Now serving');
+    expect(english.body).toContain('data-say="Number {number}, please go to {counter}"');
+    expect(english.body).toContain('Turn on call sounds');
+  });
 });
