@@ -529,7 +529,17 @@ export function createHelpdeskService(deps: {
     requireAccess({ actor, permission: 'application.intake', resource: { tenantId: actor.tenantId } });
     if (request.status === 'closed' || request.application_id !== null) throw new AppError('invalid_state', 'the request is closed or already has a draft');
     const contact = request.channel === 'whatsapp' || request.channel === 'phone' || request.channel === 'email' || request.channel === 'web';
-    const { application } = await deps.applications.createApplication({
+    // Read before the transaction (SQLite has one connection): the permit's name for the note, the office, the door.
+    const { definition } = await deps.catalogue.getPermitType({ tenantId: request.tenant_id, code: input.permitTypeCode });
+    const tenant = (await findTenantById(db, request.tenant_id))!;
+    const now = isoNow(clock);
+    const byHand = BY_HAND_CHANNELS.includes(request.channel);
+    const token = byHand ? newClaimToken() : null;
+    const linkId = randomUUID();
+    const delivery = byHand ? 'by_hand' : deliveryFor(request, now) === 'email' ? 'email' : 'whatsapp_template';
+    // The draft, its link to the request, the claim link, the note and its outbox row and the audit commit
+    // together or not at all: a message from the citizen meanwhile (a new revision) is a 409 and leaves no draft.
+    const { application, created } = await deps.applications.createApplication({
       actor,
       permitTypeCode: input.permitTypeCode,
       channel: 'assisted',
@@ -538,57 +548,52 @@ export function createHelpdeskService(deps: {
       applicantContact: contact ? request.handle : undefined,
       // An officer pressing the button twice gets the same draft.
       idempotencyKey: `helpdesk-${request.id}`,
+      alsoInTransaction: async (trx, application) => {
+        const ok = await updateHelpRequest(trx, request.id, request.revision, {
+          application_id: application.id,
+          permit_code: application.permit_code,
+          status: 'waiting_for_citizen',
+          first_response_at: request.first_response_at ?? now,
+          updated_at: now,
+        });
+        if (!ok) throw new AppError('conflict', 'changed meanwhile');
+        await insertClaimLink(trx, {
+          id: linkId,
+          tenant_id: request.tenant_id,
+          application_id: application.id,
+          request_id: request.id,
+          token_hash: token ? claimTokenHash(token) : null,
+          expires_at: new Date(Date.parse(now) + CLAIM_LINK_DAYS * 86_400_000).toISOString(),
+          used_at: null,
+          used_by: null,
+          created_by: actor.userId,
+          created_at: now,
+        });
+        await insertHelpMessage(trx, {
+          id: randomUUID(),
+          tenant_id: request.tenant_id,
+          request_id: request.id,
+          kind: 'reply',
+          body: claimLinkNote(definition.name.id, CLAIM_LINK_DAYS, byHand),
+          author_id: actor.userId,
+          delivery,
+          inbound_id: null,
+          at: now,
+        });
+        if (!byHand) await enqueue(trx, { tenantId: request.tenant_id, message: { topic: 'helpdesk.claim_link', claimLinkId: linkId }, now });
+        await appendAudit(trx, {
+          tenantId: request.tenant_id,
+          actorId: actor.userId,
+          action: 'helpdesk.assisted',
+          subjectType: 'help_request',
+          subjectId: request.id,
+          data: { applicationId: application.id, claimLinkId: linkId, delivery },
+          occurredAt: now,
+        });
+      },
     });
-    const tenant = (await findTenantById(db, request.tenant_id))!;
-    const { definition } = await deps.catalogue.getVersion(application.permit_type_version_id);
-    const now = isoNow(clock);
-    const byHand = BY_HAND_CHANNELS.includes(request.channel);
-    const token = byHand ? newClaimToken() : null;
-    const linkId = randomUUID();
-    const delivery = byHand ? 'by_hand' : deliveryFor(request, now) === 'email' ? 'email' : 'whatsapp_template';
-    await db.transaction().execute(async (trx) => {
-      const ok = await updateHelpRequest(trx, request.id, request.revision, {
-        application_id: application.id,
-        permit_code: definition.code,
-        status: 'waiting_for_citizen',
-        first_response_at: request.first_response_at ?? now,
-        updated_at: now,
-      });
-      if (!ok) throw new AppError('conflict', 'changed meanwhile');
-      await insertClaimLink(trx, {
-        id: linkId,
-        tenant_id: request.tenant_id,
-        application_id: application.id,
-        request_id: request.id,
-        token_hash: token ? claimTokenHash(token) : null,
-        expires_at: new Date(Date.parse(now) + CLAIM_LINK_DAYS * 86_400_000).toISOString(),
-        used_at: null,
-        used_by: null,
-        created_by: actor.userId,
-        created_at: now,
-      });
-      await insertHelpMessage(trx, {
-        id: randomUUID(),
-        tenant_id: request.tenant_id,
-        request_id: request.id,
-        kind: 'reply',
-        body: claimLinkNote(definition.name.id, CLAIM_LINK_DAYS, byHand),
-        author_id: actor.userId,
-        delivery,
-        inbound_id: null,
-        at: now,
-      });
-      if (!byHand) await enqueue(trx, { tenantId: request.tenant_id, message: { topic: 'helpdesk.claim_link', claimLinkId: linkId }, now });
-      await appendAudit(trx, {
-        tenantId: request.tenant_id,
-        actorId: actor.userId,
-        action: 'helpdesk.assisted',
-        subjectType: 'help_request',
-        subjectId: request.id,
-        data: { applicationId: application.id, claimLinkId: linkId, delivery },
-        occurredAt: now,
-      });
-    });
+    // The same draft already made (a second press at the same moment): the first press linked it and holds its link.
+    if (!created) throw new AppError('conflict', 'changed meanwhile');
     return {
       request: await detail(actor, (await findHelpRequest(db, request.tenant_id, request.id))!, input.lang),
       applicationId: application.id,

@@ -1,12 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApplicationService } from '../../src/applications/applications.service.js';
 import { ensureOffice } from '../../src/bootstrap.js';
-import { CLAIM_LINK_DAYS, WHATSAPP_WINDOW_HOURS } from '../../src/helpdesk/helpdesk.service.js';
+import { CLAIM_LINK_DAYS, createHelpdeskService, WHATSAPP_WINDOW_HOURS } from '../../src/helpdesk/helpdesk.service.js';
 import { REPLY_LIMIT } from '../../src/whatsapp/whatsapp.service.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { auth, createTestContext, json, SECOND_OFFICE, staffOtp, type TestContext, uniqueNik } from '../helpers/context.js';
 import { type FakeWhatsApp, startFakeWhatsApp } from '../helpers/fake-whatsapp.js';
+import { hookedDatabase } from '../helpers/hooked-database.js';
 import { act, uploadRequired, validAnswers } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
 
@@ -434,6 +436,57 @@ describe.each(DIALECTS)('the help desk (%s)', (dialect) => {
     expect(
       await ctx.db.selectFrom('notifications').select('id').where('recipient', '=', 'dewi.lestari@contoh.id').where('kind', '=', 'claim_link').execute(),
     ).toHaveLength(1);
+  });
+
+  it('assists all or nothing: a WhatsApp message arriving while the draft is written is a 409 that leaves no draft, and the retry makes exactly one', async () => {
+    const phone = '+6281234577031';
+    ctx.clock.set('2027-02-15T03:00:00.000Z');
+    await signInStaff();
+    await webhook(phone, 'Saya mau urus izin reklame, dibantu ya.');
+    await settle();
+    const [request] = await requestsOf(phone);
+    const drafts = () => ctx.db.selectFrom('applications').select('id').where('idempotency_key', '=', `helpdesk-${request!.id}`).execute();
+    const actor = { userId: desk.userId, tenantId: ctx.tenant.id, role: 'front_desk' as const, name: 'Petugas Loket' };
+    // The citizen's next message lands exactly between assist's read of the request and the draft's insert.
+    let arrived = false;
+    const db = hookedDatabase(ctx, async (statement) => {
+      if (!arrived && /^insert into "applications"/i.test(statement)) {
+        arrived = true;
+        expect((await webhook(phone, 'Oh iya, tokonya dua lantai.')).statusCode).toBe(200);
+      }
+    });
+    try {
+      const { config, catalogue, holidays } = ctx.services;
+      const applications = createApplicationService({ db, clock: ctx.clock, catalogue, holidays, dataKey: config.dataEncryptionKey });
+      const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
+      const helpdesk = createHelpdeskService({ db, clock: ctx.clock, holidays, catalogue, applications, address });
+      const err = await helpdesk.assistHelpRequest({ actor, id: request!.id, permitTypeCode: 'REKLAME', lang: 'id' }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(arrived).toBe(true);
+      expect(err).toMatchObject({ code: 'conflict', status: 409 });
+    } finally {
+      await db.destroy();
+    }
+    // Nothing of the assist stayed: no draft, no claim link, no note, the request still without a draft.
+    expect(await drafts()).toEqual([]);
+    expect(await ctx.db.selectFrom('claim_links').select('id').where('request_id', '=', request!.id).execute()).toEqual([]);
+    const detail = await view(request!.id);
+    expect(detail).toMatchObject({ applicationId: null, status: 'new' });
+    expect(detail.messages.map((m) => m.kind)).toEqual(['inbound', 'inbound']);
+    // The officer tries again: one draft, linked, one claim link sent.
+    const retried = await api(desk.token, 'POST', `/api/v1/help-requests/${request!.id}/assist`, { permitTypeCode: 'REKLAME' });
+    expect(retried.statusCode, retried.body).toBe(201);
+    const { applicationId } = json<{ applicationId: string }>(retried);
+    expect((await drafts()).map((d) => d.id)).toEqual([applicationId]);
+    expect(await view(request!.id)).toMatchObject({ applicationId, status: 'waiting_for_citizen' });
+    expect(await ctx.db.selectFrom('claim_links').select('application_id').where('request_id', '=', request!.id).execute()).toEqual([
+      { application_id: applicationId },
+    ]);
+    // And pressed again, nothing more is made.
+    expect((await api(desk.token, 'POST', `/api/v1/help-requests/${request!.id}/assist`, { permitTypeCode: 'REKLAME' })).statusCode).toBe(409);
+    expect(await drafts()).toHaveLength(1);
   });
 
   it('lets only the front desk and admins work the help desk, only the front desk open drafts, and keeps offices apart', async () => {
