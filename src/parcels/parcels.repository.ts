@@ -123,6 +123,11 @@ export async function findParcelPhoto(db: Db, tenantId: string, parcelId: string
     .executeTakeFirst();
 }
 
+/** Takes the parcel's row lock for the rest of the transaction (a no-op update; SQLite's one writer serialises anyway). */
+export async function lockParcelRow(trx: Db, id: string): Promise<void> {
+  await trx.updateTable('parcels').set({ id }).where('id', '=', id).execute();
+}
+
 export async function countParcelPhotos(db: Db, parcelId: string): Promise<number> {
   const row = await db
     .selectFrom('parcel_photos')

@@ -24,6 +24,7 @@ import { addDays, type Clock, isoNow, localDate } from '../shared/time.js';
 import {
   applicationNumbers,
   countParcelPhotos,
+  lockParcelRow,
   findParcel,
   findParcelByTracking,
   findParcelPhoto,
@@ -426,9 +427,10 @@ export function createParcelService(deps: ParcelDeps) {
   async function addPhoto(input: { actor: Actor; id: string; fileName: string; claimedType?: string | undefined; source: Readable }) {
     const { actor } = input;
     const parcel = await load(actor, input.id);
-    if ((await countParcelPhotos(db, parcel.id)) >= MAX_PHOTOS_PER_PARCEL) {
-      throw new AppError('upload_quota_exceeded', 'the parcel has as many photos as it may', { params: { versions: MAX_PHOTOS_PER_PARCEL, maxMb: 100 } });
-    }
+    const full = () =>
+      new AppError('upload_quota_exceeded', 'the parcel has as many photos as it may', { params: { versions: MAX_PHOTOS_PER_PARCEL, maxMb: 100 } });
+    // Refused before a byte is read when the photos are used up already (and again in the transaction).
+    if ((await countParcelPhotos(db, parcel.id)) >= MAX_PHOTOS_PER_PARCEL) throw full();
     takePhotoSlot(actor);
     const staged = await deps.storage.stage({ source: input.source, maxBytes: Math.min(PHOTO_MAX_BYTES, deps.maxUploadBytes) });
     try {
@@ -452,7 +454,6 @@ export function createParcelService(deps: ParcelDeps) {
         throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(PHOTO_KINDS) } });
       }
       const now = isoNow(clock);
-      await staged.commit(parcel.tenant_id, clock.now());
       const photo = {
         id: randomUUID(),
         tenant_id: parcel.tenant_id,
@@ -465,6 +466,12 @@ export function createParcelService(deps: ParcelDeps) {
         created_at: now,
       };
       await db.transaction().execute(async (trx) => {
+        // Locking the parcel's row serialises its uploads, so two at 9 photos cannot both make a tenth;
+        // a refused file is not committed yet, so the discard below removes it.
+        await lockParcelRow(trx, parcel.id);
+        if ((await countParcelPhotos(trx, parcel.id)) >= MAX_PHOTOS_PER_PARCEL) throw full();
+        // Dated now, also when the same bytes are kept already: the sweep leaves a file used this recently.
+        await staged.commit(parcel.tenant_id, clock.now());
         await insertParcelPhoto(trx, photo);
         await appendAudit(trx, {
           tenantId: parcel.tenant_id,

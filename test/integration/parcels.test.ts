@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { DEMO_PNG } from '../../src/demo/demo-files.js';
@@ -20,6 +23,14 @@ type ParcelJson = {
   application: { id: string; number: string | null } | null;
   photos: { id: string; mediaType: string }[];
 };
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
+
 type Problem = { status: number; code: string; errors?: { field: string; code: string }[] };
 type Tracked = { parcels: { direction: string; company: string; trackingNumber: string; contents: string | null }[] };
 type Report = {
@@ -287,6 +298,42 @@ describe.each(DIALECTS)('courier parcels (%s)', (dialect) => {
     const row = await ctx.db.selectFrom('parcels').select('application_id').where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.application_id).toBe(json<ParcelJson>(linked.find((r) => r.statusCode === 200)!).application!.id);
     expect(await ctx.db.selectFrom('outbox').select('id').where('payload', 'like', `%${id}%`).execute()).toHaveLength(1);
+  });
+
+  it('keeps at most 10 photos of a parcel when uploads race: three at once onto 9 leave 10, the others refused with the limit and their files gone', async () => {
+    const logged = json<ParcelJson>(await logParcel({ company: 'SiCepat', trackingNumber: 'SC2026120199', senderName: 'Pak Joko' }));
+    // Each photo its own bytes (a PNG with a trailing marker), so each is its own kept file.
+    const bytes = (i: number) => Buffer.concat([DEMO_PNG, Buffer.from(`photo-${logged.id}-${i}`)]);
+    const upload = (i: number) => {
+      const photo = multipartFile(`paket-${i}.png`, bytes(i), 'image/png');
+      return ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/parcels/${logged.id}/photos`,
+        headers: { ...auth(desk.token), ...photo.headers },
+        payload: photo.payload,
+      });
+    };
+    for (let i = 0; i < 9; i++) expect((await upload(i)).statusCode).toBe(201);
+
+    const raced = await Promise.all([upload(9), upload(10), upload(11)]);
+    // The losers get the refusal an upload onto 10 photos gets: the limit, with its message.
+    const late = await upload(12);
+    expect(late.statusCode).toBe(409);
+    expect(json<Problem & { detail: string }>(late)).toMatchObject({ code: 'upload_quota_exceeded', detail: expect.stringContaining('10') as unknown });
+    expect(raced.map((r) => r.statusCode).sort(), raced.map((r) => r.body).join()).toEqual([201, 409, 409]);
+    for (const refused of raced.filter((r) => r.statusCode !== 201)) expect(refused.json()).toEqual(late.json());
+    const got = await send(desk.token, 'GET', `/api/v1/parcels/${logged.id}`);
+    expect(json<ParcelJson>(got).photos).toHaveLength(10);
+    const rows = await ctx.db.selectFrom('parcel_photos').select('sha256').where('parcel_id', '=', logged.id).execute();
+    expect(rows).toHaveLength(10);
+    // The refused uploads left no file behind: neither staged nor kept.
+    const kept = new Set(filesUnder(ctx.storageDir).map((f) => path.basename(f)));
+    const winner = raced.findIndex((r) => r.statusCode === 201) + 9;
+    for (const i of [9, 10, 11, 12]) {
+      const sha = createHash('sha256').update(bytes(i)).digest('hex');
+      expect(kept.has(sha), `photo ${i}`).toBe(i === winner);
+    }
+    expect(filesUnder(path.join(ctx.storageDir, 'tmp'))).toEqual([]);
   });
 
   it('sends the permit back only once it is issued; the applicant sees "permit sent" in tracking', async () => {
