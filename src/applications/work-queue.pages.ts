@@ -93,6 +93,8 @@ ${calendarGapWarning(lang, calendarGap, queue.can.administer)}
 ${queue.can.intake ? html`<p><a href="/kantor/loket">${t(lang, 'office.link.intake')}</a></p>` : ''}
 ${can(actor, 'parcels.manage', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/kiriman">${t(lang, 'parcels.title')}</a></p>` : ''}
 ${can(actor, 'appointment.bookFor', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/janji-temu">${t(lang, 'apt.desk.title')}</a></p>` : ''}
+${can(actor, 'queue.serve', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/antrian">${t(lang, 'queue.desk.title')}</a></p>` : ''}
+${can(actor, 'helpdesk.manage', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/bantuan">${t(lang, 'helpdesk.title')}</a></p>` : ''}
 ${can(actor, 'contacts.view', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/warga">${t(lang, 'contacts.office.title')}</a></p>` : ''}
 ${queue.can.administer ? html`<p><a href="/kantor/admin">${t(lang, 'office.link.admin')}</a></p>` : ''}
 <form method="get" action="/kantor" class="filters">

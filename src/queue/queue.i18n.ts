@@ -151,6 +151,10 @@ export const QUEUE_MESSAGES = {
     en: 'Wait: from taking the number to the first call. Service: from start to completion.',
   },
   'queue.settings.title': { id: 'Pengaturan antrean', en: 'Queue settings' },
+  'queue.settings.hint': {
+    id: 'Loket dan layanan yang dilayani, kebijakan prioritas, jam tutup antrean, masa tenggang.',
+    en: 'Counters and the services each serves, the priority policy, the queue’s closing time, the grace period.',
+  },
   'queue.settings.counters': { id: 'Loket dan layanannya', en: 'Counters and their services' },
   'queue.settings.counters.hint': {
     id: 'Satu loket per baris: nama, titik dua, lalu kode layanan dipisah koma. Contoh: Loket 1: KONSULTASI, PENGAJUAN. Kode layanan: {codes}.',
