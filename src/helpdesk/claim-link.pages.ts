@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { AppError } from '../shared/errors.js';
 import { button, csrfField, linkButton } from '../web/components.js';
 import { html } from '../web/html.js';
-import { loc, t } from '../web/i18n.js';
+import { formatDate, loc, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 
@@ -49,9 +49,10 @@ function routes(app: FastifyInstance, services: Services): void {
     const link = await services.helpdesk.peekClaimLink({ tenant: req.tenant, token: params.token });
     if (!link) return gonePage(req, reply);
     const here = url(params.token);
+    // The office's own calendar day (a link made before 07:00 WIB ends on a later day than its UTC date).
     const lead = html`<h1>${t(lang, 'claimlink.title')}</h1>
 <p>${t(lang, 'claimlink.lead', { permit: loc(lang, link.permit) })}</p>
-<p>${t(lang, 'claimlink.expires', { date: link.expiresAt.slice(0, 10) })}</p>`;
+<p>${t(lang, 'claimlink.expires', { date: formatDate(lang, link.expiresAt, req.tenant.time_zone) })}</p>`;
     if (!actor) {
       return sendPage(req, reply, {
         title: t(lang, 'claimlink.title'),

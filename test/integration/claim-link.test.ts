@@ -254,4 +254,19 @@ describe.each(DIALECTS)('claim links (%s)', (dialect) => {
     expect(away.body).not.toContain('evil.example');
     expect((await browser.get(link.path)).body).toContain('Ambil draf ke akun saya');
   });
+
+  it("shows the expiry as the office's own date: a link made at 01:00 WIB ends on the WIB day, not the UTC one", async () => {
+    // Monday 5 April 2027, 01:00 in Jakarta, still Sunday the 4th in UTC.
+    ctx.clock.set('2027-04-04T18:00:00.000Z');
+    const link = await assisted();
+    const id = await new PageClient(ctx).get(link.path);
+    expect(id.statusCode).toBe(200);
+    // Fourteen days on: Monday 19 April, 01:00 WIB (18 April in UTC).
+    expect(id.body).toContain('Tautan ini berlaku sampai 19 April 2027');
+    expect(id.body).not.toContain('2027-04-18');
+    const browser = new PageClient(ctx);
+    await browser.get('/');
+    await browser.post('/bahasa', { lang: 'en', kembali: link.path });
+    expect((await browser.get(link.path)).body).toContain('This link works until 19 April 2027');
+  });
 });
