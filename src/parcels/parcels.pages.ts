@@ -7,7 +7,7 @@ import { uuidParam } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
-import { isoNow, localDate } from '../shared/time.js';
+import { isCalendarDate, isoNow, localDate } from '../shared/time.js';
 import {
   banner,
   button,
@@ -45,7 +45,8 @@ const trackingText = (lang: Lang) =>
   requiredText(lang, t(lang, 'parcels.tracking'), 40).pipe(
     z.string().min(4, t(lang, 'parcels.tracking.invalid')).regex(TRACKING_RE, t(lang, 'parcels.tracking.invalid')),
   );
-const dateText = (lang: Lang) => formText(10).refine((s) => s === '' || /^\d{4}-\d{2}-\d{2}$/.test(s), t(lang, 'parcels.date.invalid'));
+// A real calendar day (2026-13-01 or 2026-02-30 is the field's error, not a RangeError further on).
+const dateText = (lang: Lang) => formText(10).refine((s) => s === '' || isCalendarDate(s), t(lang, 'parcels.date.invalid'));
 const timeText = (lang: Lang) => formText(5).refine((s) => s === '' || /^([01]\d|2[0-3]):[0-5]\d$/.test(s), t(lang, 'parcels.time.invalid'));
 
 const logForm = (lang: Lang) =>

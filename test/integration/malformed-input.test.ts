@@ -1810,6 +1810,18 @@ const CASES: Case[] = [
         undefined,
       ],
       [
+        'a received time on a day that does not exist',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', receivedAt: '2026-02-30T09:00:00+07:00' },
+        400,
+        undefined,
+      ],
+      [
+        'a received time in a 13th month',
+        { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', receivedAt: '2026-13-01T09:00:00+07:00' },
+        400,
+        undefined,
+      ],
+      [
         'a sender contact that is neither a number nor an email',
         { company: 'JNE', trackingNumber: 'JN999000111', senderName: 'Pak Darto', senderContact: 'rumah' },
         422,
@@ -1937,6 +1949,18 @@ const CASES: Case[] = [
         422,
         { sentAt: 'date_in_future' },
       ],
+      [
+        'a sent time in month 00',
+        (f: Fixtures) => ({
+          applicationNumber: f.number,
+          company: 'POS',
+          trackingNumber: 'P999000111',
+          contents: 'returned_papers',
+          sentAt: '2026-00-10T09:00:00+07:00',
+        }),
+        400,
+        undefined,
+      ],
     ] as const
   ).map(([name, body, status, fields]): Case => ({
     op: 'recordParcelShipment',
@@ -1970,6 +1994,7 @@ const CASES: Case[] = [
   ...(
     [
       ['a day that does not exist', '/api/v1/parcels/report?from=2026-13-01', 400],
+      ['the 30th of February', '/api/v1/parcels/report?to=2026-02-30', 400],
       ['a range that runs backwards', '/api/v1/parcels/report?from=2026-11-27&to=2026-11-20', 422],
       ['a range longer than 92 days', '/api/v1/parcels/report?from=2025-01-01&to=2026-11-20', 422],
       ['an unknown parameter', '/api/v1/parcels/report?days=3', 400],

@@ -63,6 +63,16 @@ describe.each(DIALECTS)('the front desk’s courier parcel pages (%s)', (dialect
     const ahead = await desk.post('/kantor/kiriman/baru', { ...form, trackingNumber: '0042 9911 77', receivedDate: '2027-01-05' });
     expect(ahead.statusCode).toBe(400);
     expect(ahead.body).toContain('href="#f-receivedDate"');
+    // A day that is not on the calendar (a 13th month, a 30th of February): the field's error, what was typed kept.
+    for (const receivedDate of ['2026-13-01', '2026-02-30', '2026-00-10']) {
+      const impossible = await desk.post('/kantor/kiriman/baru', { ...form, trackingNumber: '0042 9911 77', receivedDate, receivedTime: '08:15' });
+      expect(impossible.statusCode, receivedDate).toBe(400);
+      expect(impossible.body).toContain('error-summary');
+      expect(impossible.body).toContain('href="#f-receivedDate"');
+      expect(impossible.body).toContain('Tulis tanggal seperti 2026-11-20');
+      expect(impossible.body).toContain(`value="${receivedDate}"`);
+      expect(impossible.body).toContain('value="0042 9911 77"');
+    }
     expect(await ctx.db.selectFrom('parcels').selectAll().execute()).toEqual([]);
 
     const ok = await desk.post('/kantor/kiriman/baru', { ...form, trackingNumber: '0042 9911 77', receivedTime: '08:15' });
@@ -157,6 +167,22 @@ describe.each(DIALECTS)('the front desk’s courier parcel pages (%s)', (dialect
     });
     expect(noPermit.statusCode).toBe(400);
     expect(noPermit.body).toContain('belum memiliki izin yang berlaku');
+    const before = await ctx.db.selectFrom('parcels').select('id').execute();
+    for (const sentDate of ['2026-00-10', '2026-11-31', '2026-13-01']) {
+      const impossible = await desk.post('/kantor/kiriman/keluar', {
+        applicationNumber: number,
+        company: 'POS Indonesia',
+        trackingNumber: 'P2611209999',
+        contents: 'returned_papers',
+        sentDate,
+      });
+      expect(impossible.statusCode, sentDate).toBe(400);
+      expect(impossible.body).toContain('error-summary');
+      expect(impossible.body).toContain('href="#f-sentDate"');
+      expect(impossible.body).toContain(`value="${sentDate}"`);
+      expect(impossible.body).toContain('value="P2611209999"');
+    }
+    expect(await ctx.db.selectFrom('parcels').select('id').execute()).toEqual(before);
     const sent = await desk.post('/kantor/kiriman/keluar', {
       applicationNumber: number,
       company: 'POS Indonesia',
