@@ -10,7 +10,7 @@ import { addMinutes, type Clock, isoNow } from '../shared/time.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { formatWhen, passPath } from './appointments.format.js';
-import { findAppointmentById, findAppointmentSettings, findCodeRow, storeCodeHash } from './appointments.repository.js';
+import { clearPassCode, findAppointmentById, findAppointmentSettings, findCodeRow, storeCodeHash } from './appointments.repository.js';
 import { DEFAULT_APPOINTMENT_SETTINGS } from './appointments.schemas.js';
 
 /** A booker's WhatsApp code: 6 digits, 10 minutes, 5 tries (the accounts' one-time-code policy); one a minute, five a day per number (each costs the office a message). */
@@ -25,7 +25,8 @@ type AppointmentTopics = 'appointments.code' | 'appointments.booked' | 'appointm
 /**
  * The appointments' messages, composed in the outbox transaction like every other (one notifications
  * row, WhatsApp then SMS to the booker's number): the code (made here, so the plain code exists only in
- * the message), the booking pass with its link, the day-before reminder.
+ * the message), the booking pass with its link (the plain booking code then leaves the outbox row: it
+ * lives only in the message, like the WhatsApp code), the day-before reminder.
  */
 export function createAppointmentHandlers(deps: { address: OfficeAddress; dataKey: Buffer; clock: Clock }): Pick<OutboxHandlers, AppointmentTopics> {
   async function tenantOf(trx: Kysely<Database>, row: OutboxRow): Promise<Tenant> {
@@ -93,9 +94,10 @@ export function createAppointmentHandlers(deps: { address: OfficeAddress; dataKe
     },
     'appointments.booked': async (trx, m, row) => {
       const { appointment, base, service, when } = await bookingMessage(trx, row, m.appointmentId);
-      if (appointment.status === 'cancelled') return;
+      if (appointment.status === 'cancelled') return clearPassCode(trx, row.id);
       const link = `${base}${passPath(appointment.number, m.code)}`;
       await send(trx, row, appointment, { kind: 'appointment_booked', params: { number: appointment.number, service, when, link } });
+      await clearPassCode(trx, row.id);
     },
     'appointments.reminder': async (trx, m, row) => {
       const { appointment, base, service, when } = await bookingMessage(trx, row, m.appointmentId);

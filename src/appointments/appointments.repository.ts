@@ -84,13 +84,17 @@ export async function findAppointmentByNumber(db: Db, tenantId: string, number: 
   return db.selectFrom('appointments').selectAll().where('tenant_id', '=', tenantId).where('number', '=', number).executeTakeFirst();
 }
 
-/** Marks a booking cancelled; false when it was not booked any more (cancelled meanwhile). */
-export async function markCancelled(trx: Db, id: string, now: string): Promise<boolean> {
+/**
+ * Marks a booking cancelled if it is still booked in the slot the caller read (`startsAt`, whose place the
+ * caller then gives back); false when it was cancelled or moved meanwhile, so no place is freed twice.
+ */
+export async function markCancelled(trx: Db, q: { id: string; startsAt: string; now: string }): Promise<boolean> {
   const res = await trx
     .updateTable('appointments')
-    .set({ status: 'cancelled', cancelled_at: now })
-    .where('id', '=', id)
+    .set({ status: 'cancelled', cancelled_at: q.now })
+    .where('id', '=', q.id)
     .where('status', '=', 'booked')
+    .where('starts_at', '=', q.startsAt)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
@@ -215,13 +219,18 @@ export async function useAppointmentCode(trx: Db, q: { tenantId: string; phone: 
 
 // ── Moving a booking, reminders ─────────────────────────────────────────────────────────────────────
 
-/** Moves a still-booked booking to another slot (the caller took the new place); false when it is not booked any more. */
-export async function moveBooking(trx: Db, q: { id: string; startsAt: string; endsAt: string }): Promise<boolean> {
+/**
+ * Moves a booking from the slot the caller read (`from`) to another (`startsAt`) if it is still booked
+ * there; false when it was cancelled, checked in or moved meanwhile (the caller then rolls back the
+ * places it took and freed). PostgreSQL re-checks the condition after waiting for a concurrent writer's lock.
+ */
+export async function moveBooking(trx: Db, q: { id: string; from: string; startsAt: string; endsAt: string }): Promise<boolean> {
   const res = await trx
     .updateTable('appointments')
     .set({ starts_at: q.startsAt, ends_at: q.endsAt, reminded_at: null })
     .where('id', '=', q.id)
     .where('status', '=', 'booked')
+    .where('starts_at', '=', q.from)
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
@@ -264,5 +273,21 @@ export async function saveAppointmentSettings(trx: Db, tenantId: string, setting
     .insertInto('appointment_settings')
     .values({ tenant_id: tenantId, settings: json, updated_at: now })
     .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ settings: json, updated_at: now }))
+    .execute();
+}
+
+/**
+ * Takes the plain booking code out of a booking-pass outbox row (topic appointments.booked), inside the
+ * handler's transaction that composes the pass and marks the row done: the code then lives only in the
+ * message sent, as the WhatsApp code does. A failed run rolls back with it, so a retry still has the code.
+ */
+export async function clearPassCode(trx: Db, outboxId: number): Promise<void> {
+  const row = await trx.selectFrom('outbox').select('payload').where('id', '=', outboxId).where('topic', '=', 'appointments.booked').executeTakeFirst();
+  if (!row) return;
+  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  await trx
+    .updateTable('outbox')
+    .set({ payload: JSON.stringify({ ...payload, code: '' }) })
+    .where('id', '=', outboxId)
     .execute();
 }

@@ -322,6 +322,11 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     return { appointment: row, service: { code: row.service_code, name: service?.name[input.lang] ?? row.service_code } };
   }
 
+  const changedMeanwhile = () =>
+    new AppError('invalid_state', 'the booking was moved or cancelled at the same moment: look it up again', {
+      fields: [{ field: 'number', code: 'booking_changed', message: 'The booking was moved or cancelled at the same moment: look it up again' }],
+    });
+
   /** Cancels a booking and gives its place back, in one transaction. */
   async function cancel(input: { tenant: Tenant; number: string; code: string; lang: Lang }) {
     const row = await find(input);
@@ -329,7 +334,8 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     const now = isoNow(clock);
     if (row.starts_at <= now) throw new AppError('invalid_state', 'the slot has begun or is over');
     await db.transaction().execute(async (trx) => {
-      if (!(await markCancelled(trx, row.id, now))) throw new AppError('invalid_state', 'the booking is already cancelled');
+      // Only if it is still booked where it was read: a move or cancel at the same moment wins, and the place it left is not freed twice.
+      if (!(await markCancelled(trx, { id: row.id, startsAt: row.starts_at, now }))) throw changedMeanwhile();
       await releasePlace(trx, { tenantId: row.tenant_id, serviceCode: row.service_code, startsAt: row.starts_at });
     });
     return get(input);
@@ -349,9 +355,9 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
   }
 
   /**
-   * Moves a booking to another slot in one transaction: the new place is taken first (none left: 409
-   * slot_full and the booking keeps its old place), then the booking moves and the old place is given
-   * back. The number and the code stay; a fresh pass goes to the booker's WhatsApp.
+   * Moves a booking to another slot in one transaction: the booking moves only from the slot it was read
+   * in (moved or cancelled meanwhile: 409 invalid_state), the new place is taken (none left: 409 slot_full,
+   * everything rolled back, the booking keeps its old place) and the old one given back. The number and the code stay; a fresh pass goes to the booker's WhatsApp.
    */
   async function reschedule(input: { tenant: Tenant; number: string; code: string; start: string; lang: Lang }) {
     const row = await find(input);
@@ -362,12 +368,24 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     const start = await offeredStart(input.tenant, settings, input.start);
     if (start === row.starts_at) return get(input);
     await db.transaction().execute(async (trx) => {
-      const taken = await takePlace(trx, { tenantId: row.tenant_id, serviceCode: row.service_code, startsAt: start, capacity: settings.capacity });
-      if (!taken) throw new AppError('slot_full', 'no free place left in the new slot');
-      if (!(await moveBooking(trx, { id: row.id, startsAt: start, endsAt: addMinutes(start, settings.slotMinutes) }))) {
-        throw new AppError('invalid_state', 'the booking was cancelled meanwhile');
+      // The booking first, only from the slot it was read in: of two moves (or a move and a cancel) at once one
+      // changes the row, the other none and rolls back whatever it did (409), so no place is freed twice or kept by nobody.
+      if (!(await moveBooking(trx, { id: row.id, from: row.starts_at, startsAt: start, endsAt: addMinutes(start, settings.slotMinutes) }))) {
+        throw changedMeanwhile();
       }
-      await releasePlace(trx, { tenantId: row.tenant_id, serviceCode: row.service_code, startsAt: row.starts_at });
+      const slot = { tenantId: row.tenant_id, serviceCode: row.service_code };
+      const take = async () => {
+        if (!(await takePlace(trx, { ...slot, startsAt: start, capacity: settings.capacity })))
+          throw new AppError('slot_full', 'no free place left in the new slot');
+      };
+      // The two counter rows in the order of their starts, so two bookings swapping slots never wait on each other.
+      if (row.starts_at < start) {
+        await releasePlace(trx, { ...slot, startsAt: row.starts_at });
+        await take();
+      } else {
+        await take();
+        await releasePlace(trx, { ...slot, startsAt: row.starts_at });
+      }
       await enqueue(trx, {
         tenantId: row.tenant_id,
         message: { topic: 'appointments.booked', appointmentId: row.id, code: input.code.trim().toUpperCase() },

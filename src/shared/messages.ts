@@ -241,6 +241,10 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
     id: 'Masukkan kode 6 angka yang kami kirim ke WhatsApp Anda.',
     en: 'Enter the 6-digit code we sent to your WhatsApp.',
   },
+  booking_changed: {
+    id: 'Janji temu ini baru saja dipindahkan atau dibatalkan dari tempat lain. Buka lagi janji temu Anda untuk melihat waktunya sekarang.',
+    en: 'This booking was just moved or cancelled elsewhere. Open your booking again to see where it stands now.',
+  },
   invalid_phone: { id: 'Isi nomor HP yang benar, misalnya 0812 3456 7890.', en: 'Enter a real mobile number, like 0812 3456 7890.' },
   invalid_plate: { id: 'Isi nomor polisi yang benar, misalnya N 1234 AB.', en: 'Enter a real number plate, like N 1234 AB.' },
   unknown_field: { id: 'Kolom ini tidak dikenal.', en: 'This field is not known.' },

@@ -71,7 +71,14 @@ describe.each(DIALECTS)('appointment reminders (%s)', (dialect) => {
     ctx.clock.advanceMinutes(30);
     expect(await ctx.services.appointments.remindTomorrow({ clock: ctx.clock })).toEqual({ reminded: 0 });
     expect(await reminderRows()).toHaveLength(2);
-    expect(tuesday.number).toBeTruthy();
+    // Tuesday's booker (the day after tomorrow) and the cancelled one hear nothing yet.
+    const heard = await reminders();
+    for (const quiet of [tuesday, cancelled]) {
+      expect(heard.map((r) => (JSON.parse(r.params) as { number: string }).number)).not.toContain(quiet.number);
+      const row = await ctx.db.selectFrom('appointments').select(['phone', 'reminded_at']).where('number', '=', quiet.number).executeTakeFirstOrThrow();
+      expect(row.reminded_at).toBeNull();
+      expect(heard.filter((r) => r.recipient === row.phone)).toEqual([]);
+    }
   });
 
   it('reminds a booking moved to tomorrow, by the office’s own day', async () => {
