@@ -46,6 +46,7 @@ export const CONTACTS_MESSAGES = {
   'contacts.next': { id: 'Berikutnya', en: 'Next' },
   'contacts.case.link': { id: 'Riwayat kontak pemohon', en: 'Applicant’s contact history' },
   'contacts.kind.help_request': { id: 'Permintaan bantuan', en: 'Help request' },
+  'contacts.about.help_request': { id: 'Pertanyaan ke meja bantuan ({channel})', en: 'Question to the help desk ({channel})' },
   'contacts.kind.booking': { id: 'Janji temu', en: 'Appointment' },
   'contacts.kind.queue_ticket': { id: 'Nomor antrean', en: 'Queue ticket' },
   'contacts.kind.parcel': { id: 'Kiriman berkas', en: 'Parcel' },

@@ -23,18 +23,21 @@ const CHANNELS = ['online', 'walk_in', 'courier', 'assisted', 'whatsapp', 'insta
 const channelLabel = (lang: Lang, channel: string) => (CHANNELS.includes(channel) ? t(lang, `contacts.channel.${channel}` as MessageKey) : channel);
 
 /**
- * Where a contact's page is, for someone the service said may open it. Only applications have pages yet;
- * bookings, tickets, parcels and help requests add theirs here as their pages arrive.
+ * Where a contact's page is, for someone the service said may open it: an application (the office's case
+ * page or the citizen's own), a parcel and a help request (office pages only). Bookings and queue tickets
+ * add theirs here once they have a staff page.
  */
 function hrefOf(item: ContactItem, office: boolean): string | null {
   if (!item.canOpen) return null;
   switch (item.kind) {
     case 'application':
       return office ? `/kantor/berkas/${item.refId}` : `/permohonan/${item.refId}`;
+    case 'parcel':
+      return office ? `/kantor/kiriman/${item.refId}` : null;
+    case 'help_request':
+      return office ? `/kantor/bantuan/${item.refId}` : null;
     case 'booking':
     case 'queue_ticket':
-    case 'parcel':
-    case 'help_request':
       return null;
   }
 }
@@ -46,7 +49,9 @@ function historyTable(lang: Lang, zone: string, h: ChannelHistory, office: boole
   const pageText = (n: number) => t(lang, 'contacts.page', { n, total: pageCount });
   const about = (i: ContactItem) => {
     const href = hrefOf(i, office);
-    const text = i.number ? `${i.label} · ${i.number}` : i.label;
+    // A help request's own text stays on the help desk: the history names it in the page's language.
+    const label = i.kind === 'help_request' ? t(lang, 'contacts.about.help_request', { channel: channelLabel(lang, i.channel) }) : i.label;
+    const text = i.number ? `${label} · ${i.number}` : label;
     return href ? html`<a href="${href}">${text}</a>` : text;
   };
   return html`<p>${t(lang, 'contacts.count', { n: h.total })}</p>

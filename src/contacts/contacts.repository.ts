@@ -62,6 +62,12 @@ export async function attachContactsToUser(trx: Db, q: { tenantId: string; kind:
 }
 
 /**
+ * The label of every help-request row: never the citizen's own words (a NIK or an address may be in them),
+ * since staff without help-desk access read the history. Pages show their own text for it (contacts.about.help_request).
+ */
+export const HELP_REQUEST_LABEL = 'Permintaan bantuan';
+
+/**
  * Whose rows a history shows. `userId`: the rows that name the account. `phone` / `email` (normalised):
  * the rows given that number or address; with `userId`, only those naming no account (a row another
  * account made stays that account's, even when it carries this person's number). Pass a phone or an email
@@ -71,9 +77,12 @@ export type ContactPerson = { userId?: string | null | undefined; phone?: string
 
 function personFilter(eb: ExpressionBuilder<Database, 'contacts'>, p: ContactPerson) {
   const byAddress = [...(p.phone ? [eb('contacts.phone', '=', p.phone)] : []), ...(p.email ? [eb('contacts.email', '=', p.email)] : [])];
+  // The portal's help form carries an address nobody proved (anyone may type anyone's): its rows join by account only.
+  // (Since the fix they are written without one; this keeps the rows written before it out too.)
+  const proven = eb.or([eb('contacts.kind', '!=', 'help_request'), eb('contacts.channel', '!=', 'web')]);
   const ors = [
     ...(p.userId ? [eb('contacts.user_id', '=', p.userId)] : []),
-    ...(byAddress.length ? [p.userId ? eb.and([eb('contacts.user_id', 'is', null), eb.or(byAddress)]) : eb.or(byAddress)] : []),
+    ...(byAddress.length ? [eb.and([...(p.userId ? [eb('contacts.user_id', 'is', null)] : []), proven, eb.or(byAddress)])] : []),
   ];
   return ors.length ? eb.or(ors) : sql<boolean>`1 = 0`;
 }

@@ -11,6 +11,7 @@ import {
   type ContactPerson,
   findContactApplications,
   findVerifiedHolder,
+  HELP_REQUEST_LABEL,
   listContacts,
 } from './contacts.repository.js';
 
@@ -80,16 +81,33 @@ export function createContactService(deps: { db: Db }) {
         )
       ).map((a) => [a.id, a]),
     );
+    const office = { tenantId: actor.tenantId };
     const item = (r: Contact): ContactItem => {
       const app = r.kind === 'application' ? applications.get(r.ref_id) : undefined;
-      // Only applications have a page in Izol yet; the other doors add theirs here with their own access rule.
-      const canOpen = app !== undefined && can(actor, 'application.read', { application: app });
+      // Each door's page with its own access rule; bookings and queue tickets have no staff page yet.
+      let canOpen: boolean;
+      switch (r.kind) {
+        case 'application':
+          canOpen = app !== undefined && can(actor, 'application.read', { application: app });
+          break;
+        case 'parcel':
+          canOpen = can(actor, 'parcels.manage', office);
+          break;
+        case 'help_request':
+          canOpen = can(actor, 'helpdesk.manage', office);
+          break;
+        case 'booking':
+        case 'queue_ticket':
+          canOpen = false;
+          break;
+      }
       return {
         id: r.id,
         kind: r.kind,
         channel: r.channel,
         at: r.at,
-        label: r.label,
+        // A help request's row written before its label was made neutral still held the citizen's first line.
+        label: r.kind === 'help_request' ? HELP_REQUEST_LABEL : r.label,
         refId: r.ref_id,
         number: canOpen ? (app?.number ?? null) : null,
         canOpen,

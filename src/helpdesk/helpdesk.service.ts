@@ -7,7 +7,7 @@ import type { ApplicationService } from '../applications/applications.service.js
 import { appendAudit } from '../audit/audit.repository.js';
 import { findUserById, findUserByLogin } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
-import { attachContactsToUser, recordContact } from '../contacts/contacts.repository.js';
+import { attachContactsToUser, HELP_REQUEST_LABEL, recordContact } from '../contacts/contacts.repository.js';
 import type { Db } from '../db/database.js';
 import { violatedConstraint } from '../db/unique-violation.js';
 import type { Database, HelpChannel, HelpMessage, HelpRequest, HelpStatus, Tenant, WhatsAppInbound } from '../db/schema.js';
@@ -211,8 +211,12 @@ export function createHelpdeskService(deps: {
       await insertHelpRequest(trx, request);
     }
     await insertHelpMessage(trx, message(request.id));
-    const byPhone = m.channel === 'whatsapp' || m.channel === 'phone' || (m.channel === 'web' && !m.handle.includes('@'));
-    const byEmail = m.channel === 'email' || (m.channel === 'web' && m.handle.includes('@'));
+    // The channel history joins a verified account's rows by their number or email, so a row carries only an
+    // address its sender proved: Meta's for a WhatsApp number; an officer's who spoke to the person for a call or
+    // an email. The portal's form is anyone typing any address: that row names the signed-in account or nobody.
+    // Its label is never the citizen's text (which may hold a NIK or an address): roles without the help desk see it.
+    const byPhone = m.channel === 'whatsapp' || m.channel === 'phone';
+    const byEmail = m.channel === 'email';
     await recordContact(trx, {
       tenantId: m.tenantId,
       userId: request.applicant_id,
@@ -221,7 +225,7 @@ export function createHelpdeskService(deps: {
       kind: 'help_request',
       channel: m.channel,
       refId: request.id,
-      label: request.subject,
+      label: HELP_REQUEST_LABEL,
       at: m.at,
     });
     return { request, created: true };

@@ -170,4 +170,54 @@ describe.each(DIALECTS)('channel history pages (%s)', (dialect) => {
     // A hand-edited page number falls back to the first page.
     expect((await desk.get(`/kantor/warga/${citizenId}?halaman=abc`)).statusCode).toBe(200);
   });
+
+  it('links a parcel and a help request to their office pages for the front desk only, names a help request without its words, and keeps a stranger’s form out of the citizen’s page', async () => {
+    const { userId, email } = await account('front_desk');
+    const deskActor = { userId, tenantId: ctx.tenant.id, role: 'front_desk' as const, name: email };
+    const parcel = await ctx.services.parcels.logParcel({
+      actor: deskActor,
+      company: 'JNE',
+      trackingNumber: 'JNE0099887766',
+      senderName: 'Rahmat Hidayat',
+      senderContact: phone,
+    });
+    const nik = uniqueNik();
+    const call = await ctx.services.helpdesk.createHelpRequest({
+      tenant: ctx.tenant,
+      actor: deskActor,
+      channel: 'phone',
+      handle: phone,
+      message: `NIK saya ${nik}, Jl. Kenanga 12\nmau tanya kiriman`,
+    });
+    // Anyone, signed out, through the portal's form with the citizen's number as the address to answer at.
+    const scam = await new PageClient(ctx).post('/bantuan', {
+      name: 'Petugas',
+      handle: phone,
+      permitCode: '',
+      message: 'Akun Anda diblokir, transfer Rp500.000 ke 1234 BCA',
+    });
+    expect(scam.statusCode).toBe(200);
+
+    const row = (body: string, id: string) => new RegExp(`<tr data-contact="${id}">([\\s\\S]*?)</tr>`).exec(body)?.[1] ?? '';
+    const desk = await officer('front_desk');
+    const forDesk = (await desk.get(`/kantor/warga?telepon=${phone}`)).body;
+    expect(row(forDesk, parcel.id)).toContain(`href="/kantor/kiriman/${parcel.id}"`);
+    expect(row(forDesk, call.id)).toContain(`<a href="/kantor/bantuan/${call.id}">Pertanyaan ke meja bantuan (Telepon)</a>`);
+    expect((await desk.get(`/kantor/bantuan/${call.id}`)).statusCode).toBe(200);
+    expect((await desk.get(`/kantor/kiriman/${parcel.id}`)).statusCode).toBe(200);
+    const verifier = await officer('verifier');
+    const forVerifier = (await verifier.get(`/kantor/warga/${citizenId}`)).body;
+    expect(row(forVerifier, parcel.id)).toContain('JNE');
+    expect(row(forVerifier, parcel.id)).not.toContain('href=');
+    expect(row(forVerifier, call.id)).toContain('Pertanyaan ke meja bantuan (Telepon)');
+    expect(row(forVerifier, call.id)).not.toContain('href=');
+    const mine = (await citizen.get('/akun/riwayat')).body;
+    expect(row(mine, call.id)).toContain('Pertanyaan ke meja bantuan (Telepon)');
+    expect(row(mine, call.id)).not.toContain('href=');
+    for (const body of [forDesk, forVerifier, mine]) {
+      expect(body).not.toContain(nik);
+      expect(body).not.toContain('Kenanga');
+      expect(body).not.toContain('diblokir');
+    }
+  });
 });

@@ -230,6 +230,161 @@ describe.each(DIALECTS)('channel history (%s)', (dialect) => {
     expect((await get(desk.token, `/api/v1/contacts?userId=${officer.userId}`)).statusCode).toBe(404);
   });
 
+  /** Registers with an email and enters the code sent to it. */
+  async function emailCitizen(email: string): Promise<{ userId: string; token: string; actor: Actor }> {
+    n++;
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { name: `Warga ${n}`, nik: uniqueNik(), email, password: PASSWORD, consent: true },
+      remoteAddress: `198.51.100.${n % 250}`,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const { userId } = json<{ userId: string }>(res);
+    const actor: Actor = { userId, tenantId: ctx.tenant.id, role: 'applicant', name: `Warga ${n}` };
+    await ctx.services.outbox.drain();
+    const code = await ctx.db
+      .selectFrom('notifications')
+      .select('body')
+      .where('recipient_user_id', '=', userId)
+      .where('kind', '=', 'contact_code')
+      .executeTakeFirstOrThrow();
+    await ctx.services.auth.verifyContact({ actor, code: /\b(\d{6})\b/.exec(code.body)![1]! });
+    const { token } = await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: email, password: PASSWORD, clientIp: '127.0.0.1', kind: 'bearer' });
+    return { userId, token, actor };
+  }
+  const SCAM = 'Akun Anda diblokir, transfer Rp500.000 ke 1234 BCA';
+
+  it('keeps what anyone types into the portal’s help form out of the history of the person whose email or number they typed', async () => {
+    const email = `korban.${++n}.${Math.random().toString(36).slice(2, 8)}@contoh.id`;
+    const victim = await emailCitizen(email);
+    const phone = phoneNo();
+    const victim2 = await citizen(phone);
+    // Anyone, signed out: the portal's form with the victim's email as the address to answer at …
+    const form = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/help-requests',
+      payload: { handle: email.toUpperCase(), message: `${SCAM}\nHubungi 0812 0000 0000.` },
+      remoteAddress: '203.0.113.7',
+    });
+    expect(form.statusCode, form.body).toBe(201);
+    // … and with the other victim's WhatsApp number.
+    const byNumber = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/help-requests',
+      payload: { handle: phone, message: SCAM },
+      remoteAddress: '203.0.113.8',
+    });
+    expect(byNumber.statusCode, byNumber.body).toBe(201);
+    // The help desk has both, to answer at the address given …
+    const requests = await ctx.db
+      .selectFrom('help_requests')
+      .select(['handle', 'channel'])
+      .where('handle', 'in', [email, e164(phone)])
+      .execute();
+    expect(requests.map((r) => r.channel)).toEqual(['web', 'web']);
+    // … but nothing of them is in the victims' own histories, nor in the office's look-up of their addresses.
+    for (const res of [
+      await get(victim.token, '/api/v1/me/contacts'),
+      await get(victim2.token, '/api/v1/me/contacts'),
+      await get(desk.token, `/api/v1/contacts?userId=${victim.userId}`),
+      await get(desk.token, `/api/v1/contacts?email=${encodeURIComponent(email)}`),
+      await get(desk.token, `/api/v1/contacts?phone=${phone}`),
+    ]) {
+      const h = history(res);
+      expect(h.items.filter((i) => i.kind === 'help_request')).toEqual([]);
+      expect(res.body).not.toContain('diblokir');
+    }
+    // A row written before the fix with the typed address joins by it no more either.
+    await ctx.db.transaction().execute((trx) =>
+      recordContact(trx, {
+        tenantId: ctx.tenant.id,
+        email,
+        kind: 'help_request',
+        channel: 'web',
+        refId: randomUUID(),
+        label: SCAM,
+        at: ctx.clock.now().toISOString(),
+      }),
+    );
+    expect(history(await get(victim.token, '/api/v1/me/contacts')).items).toEqual([]);
+    // Signed in, the form's request is the citizen's own: in their history by their account.
+    const own = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/help-requests',
+      headers: auth(victim.token),
+      payload: { message: 'Bagaimana cara perpanjang izin?' },
+    });
+    expect(own.statusCode, own.body).toBe(201);
+    const mine = history(await get(victim.token, '/api/v1/me/contacts'));
+    expect(mine.items.map((i) => [i.kind, i.channel, i.refId])).toEqual([['help_request', 'web', json<{ id: string }>(own).id]]);
+  });
+
+  it('labels help requests neutrally: a citizen’s words (a NIK, an address) never reach roles without the help desk through the history', async () => {
+    const phone = phoneNo();
+    const person = await citizen(phone);
+    const nik = uniqueNik();
+    // The front desk records a call from the citizen (it spoke to them: the number stays, so the row joins).
+    const call = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/help-requests',
+      headers: auth(desk.token),
+      payload: { channel: 'phone', handle: phone, name: 'Bu Ani', message: `NIK saya ${nik}, rumah di Jl. Kenanga 12 RT 03\nizin reklame` },
+    });
+    expect(call.statusCode, call.body).toBe(201);
+    const callId = json<{ id: string }>(call).id;
+    // And a row an older version wrote with the citizen's first line as its label.
+    await ctx.db.transaction().execute((trx) =>
+      recordContact(trx, {
+        tenantId: ctx.tenant.id,
+        phone,
+        kind: 'help_request',
+        channel: 'whatsapp',
+        refId: randomUUID(),
+        label: `NIK ${nik} Jl. Kenanga`,
+        at: ctx.clock.now().toISOString(),
+      }),
+    );
+    const verifier = await staff('verifier');
+    for (const res of [
+      await get(verifier.token, `/api/v1/contacts?phone=${phone}`),
+      await get(verifier.token, `/api/v1/contacts?userId=${person.userId}`),
+      await get(person.token, '/api/v1/me/contacts'),
+    ]) {
+      const h = history(res);
+      const helps = h.items.filter((i) => i.kind === 'help_request');
+      expect(helps.map((i) => i.label)).toEqual(['Permintaan bantuan', 'Permintaan bantuan']);
+      expect(helps.map((i) => i.refId)).toContain(callId);
+      expect(res.body).not.toContain(nik);
+      expect(res.body).not.toContain('Kenanga');
+    }
+    // What is stored is neutral too.
+    const stored = await ctx.db.selectFrom('contacts').select('label').where('ref_id', '=', callId).executeTakeFirstOrThrow();
+    expect(stored.label).toBe('Permintaan bantuan');
+  });
+
+  it('lets a viewer open a parcel or a help request from the history only with that door’s access: the front desk yes, a verifier no', async () => {
+    const phone = phoneNo();
+    const parcel = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/parcels',
+      headers: auth(desk.token),
+      payload: { company: 'JNE', trackingNumber: `JNE${Date.now()}`, senderName: 'Pak Joko', senderContact: phone },
+    });
+    expect(parcel.statusCode, parcel.body).toBe(201);
+    const call = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/help-requests',
+      headers: auth(desk.token),
+      payload: { channel: 'phone', handle: phone, message: 'Tanya kiriman' },
+    });
+    expect(call.statusCode, call.body).toBe(201);
+    const opened = async (token: string) =>
+      Object.fromEntries(history(await get(token, `/api/v1/contacts?phone=${phone}`)).items.map((i) => [i.kind, i.canOpen]));
+    expect(await opened(desk.token)).toEqual({ parcel: true, help_request: true });
+    expect(await opened((await staff('verifier')).token)).toEqual({ parcel: false, help_request: false });
+  });
+
   it('counts, over a period, the people who first came in person and later online (and the other ways), as one summary query', async () => {
     ctx.clock.set('2027-02-20T02:00:00.000Z');
     desk = await staff('front_desk');
