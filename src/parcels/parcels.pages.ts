@@ -37,6 +37,7 @@ const opts = { access: 'office', permission: 'parcels.manage' } as const;
 
 const idParams = z.object({ id: uuidParam });
 const photoParams = z.object({ id: uuidParam, photoId: uuidParam });
+const listQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1) });
 const typeQuery = z.object({ jenis: z.string().max(12).default('') });
 const shipQuery = z.object({ nomor: z.string().max(40).default('') });
 const reportQuery = z.object({ dari: z.iso.date().optional(), sampai: z.iso.date().optional() });
@@ -105,11 +106,13 @@ export function parcelPages(app: FastifyInstance, services: Services): void {
     )}</tbody></table></div>`;
   };
 
-  page.get(BASE, opts, async ({ req, reply, lang, actor }) => {
-    const [unlinked, recent] = await Promise.all([
-      services.parcels.listParcels({ actor, direction: 'in', linked: false }),
-      services.parcels.listParcels({ actor, limit: 50 }),
+  page.get(BASE, { ...opts, query: listQuery }, async ({ req, reply, lang, actor, query }) => {
+    const [{ parcels: unlinked }, recent] = await Promise.all([
+      services.parcels.listParcels({ actor, direction: 'in', linked: false, pageSize: 200 }),
+      services.parcels.listParcels({ actor, page: query.page }),
     ]);
+    const link = (n: number) => `${BASE}?page=${n}`;
+    const pages = recent.pageCount;
     return sendPage(req, reply, {
       title: t(lang, 'parcels.title'),
       back: '/kantor',
@@ -118,7 +121,16 @@ export function parcelPages(app: FastifyInstance, services: Services): void {
 <h2>${t(lang, 'parcels.unlinked')}</h2>
 ${unlinked.length ? table(req, unlinked, t(lang, 'parcels.unlinked')) : html`<p>${t(lang, 'parcels.unlinked.none')}</p>`}
 <h2>${t(lang, 'parcels.recent')}</h2>
-${recent.length ? table(req, recent, t(lang, 'parcels.caption')) : html`<p>${t(lang, 'parcels.none')}</p>`}`,
+${recent.parcels.length ? table(req, recent.parcels, t(lang, 'parcels.caption')) : html`<p>${t(lang, 'parcels.none')}</p>`}
+${
+  pages > 1
+    ? html`<nav class="pagination" aria-label="${t(lang, 'parcels.recent')}"><ul class="pagination__list">
+  ${recent.page > 1 ? html`<li class="pagination__prev"><a href="${link(Math.min(recent.page - 1, pages))}" rel="prev">${t(lang, 'parcels.prev')}</a></li>` : ''}
+  ${recent.page <= pages ? html`<li class="pagination__current" aria-current="page">${t(lang, 'parcels.page', { page: recent.page, pages })}</li>` : ''}
+  ${recent.page < pages ? html`<li class="pagination__next"><a href="${link(recent.page + 1)}" rel="next">${t(lang, 'parcels.next')}</a></li>` : ''}
+</ul></nav>`
+    : ''
+}`,
     });
   });
 

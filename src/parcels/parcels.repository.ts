@@ -26,15 +26,33 @@ export async function findParcelByTracking(
     .executeTakeFirst();
 }
 
-export type ParcelFilter = { direction?: ParcelDirection | undefined; linked?: boolean | undefined; limit: number };
+export type ParcelFilter = { direction?: ParcelDirection | undefined; linked?: boolean | undefined };
 
-/** The office's parcels, newest first, by direction and whether they belong to an application yet. */
-export async function listParcels(db: Db, tenantId: string, f: ParcelFilter): Promise<Parcel[]> {
-  let q = db.selectFrom('parcels').selectAll().where('tenant_id', '=', tenantId);
+function filtered(db: Db, tenantId: string, f: ParcelFilter) {
+  let q = db.selectFrom('parcels').where('tenant_id', '=', tenantId);
   if (f.direction) q = q.where('direction', '=', f.direction);
   if (f.linked === true) q = q.where('application_id', 'is not', null);
   if (f.linked === false) q = q.where('application_id', 'is', null);
-  return q.orderBy('at', 'desc').orderBy('id').limit(f.limit).execute();
+  return q;
+}
+
+/** One page of the office's parcels, newest first, by direction and whether they belong to an application yet. */
+export async function listParcels(db: Db, tenantId: string, f: ParcelFilter & { limit: number; offset?: number }): Promise<Parcel[]> {
+  return filtered(db, tenantId, f)
+    .selectAll()
+    .orderBy('at', 'desc')
+    .orderBy('id')
+    .limit(f.limit)
+    .offset(f.offset ?? 0)
+    .execute();
+}
+
+/** How many parcels the same filter finds in all (the pages' count). */
+export async function countParcels(db: Db, tenantId: string, f: ParcelFilter): Promise<number> {
+  const row = await filtered(db, tenantId, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Parcels in or out in [from, to) (ISO instants), oldest first: the report groups them by office-local day. */

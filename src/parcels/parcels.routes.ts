@@ -45,19 +45,20 @@ export function parcelRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'listParcels',
       tags,
-      summary: 'Front desk: the office’s parcels, newest first; by direction (in, out) and whether linked to an application (yes, no)',
+      summary: 'Front desk: the office’s parcels, newest first, 50 a page (page); by direction (in, out) and whether linked to an application (yes, no)',
       security: bearer,
       querystring: listParcelsQuery,
       response: { 200: parcelListSchema, ...problemResponses },
     },
     handler: async (request) => {
-      const { direction, linked } = request.query;
-      const parcels = await services.parcels.listParcels({
+      const { direction, linked, page } = request.query;
+      const list = await services.parcels.listParcels({
         actor: requireActor(request, 'parcels.manage'),
         direction,
         linked: linked === undefined ? undefined : linked === 'yes',
+        page,
       });
-      return { parcels };
+      return { parcels: list.parcels, page: list.page, pageSize: list.pageSize, total: list.total };
     },
   });
 

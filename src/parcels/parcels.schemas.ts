@@ -41,6 +41,8 @@ export const parcelParams = z.strictObject({ id: z.uuid({ message: 'must be a pa
 export const listParcelsQuery = z.strictObject({
   direction: z.enum(PARCEL_DIRECTIONS).optional(),
   linked: z.enum(['yes', 'no']).optional(),
+  /** Which page of 50, newest first; the first by default. */
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
 export const linkParcelBody = z.union([
@@ -100,7 +102,14 @@ export const parcelSchema = z
   })
   .meta({ id: 'Parcel' });
 
-export const parcelListSchema = z.object({ parcels: z.array(parcelSchema) }).meta({ id: 'ParcelList' });
+export const parcelListSchema = z
+  .object({
+    parcels: z.array(parcelSchema),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    total: z.number().int().describe('Parcels the filter finds on all pages'),
+  })
+  .meta({ id: 'ParcelList' });
 
 const waitingParcel = z.object({ ...parcelSummary, senderName: z.string().nullable(), workingDaysWaiting: z.number().int() });
 

@@ -24,6 +24,7 @@ import { addDays, type Clock, isoNow, localDate } from '../shared/time.js';
 import {
   applicationNumbers,
   countParcelPhotos,
+  countParcels,
   lockParcelRow,
   findParcel,
   findParcelByTracking,
@@ -43,6 +44,8 @@ import {
 const PHOTO_KINDS = ['jpeg', 'png'] as const;
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 export const MAX_PHOTOS_PER_PARCEL = 10;
+/** Parcels a page on the desk's list and the listParcels API. */
+export const PARCEL_PAGE_SIZE = 50;
 /** Photo uploads a minute per account, as the front desk's document uploads (documents.service.ts UPLOAD_LIMITS). */
 export const PHOTOS_PER_MINUTE = 120;
 /** A received parcel still without an application after this many working days is overdue in the report. */
@@ -294,10 +297,23 @@ export function createParcelService(deps: ParcelDeps) {
     return view(row);
   }
 
-  async function listParcels(input: { actor: Actor; direction?: ParcelDirection | undefined; linked?: boolean | undefined; limit?: number }) {
+  /** One page of the office's parcels (newest first, PARCEL_PAGE_SIZE a page, in SQL), with the count of all. */
+  async function listParcels(input: {
+    actor: Actor;
+    direction?: ParcelDirection | undefined;
+    linked?: boolean | undefined;
+    page?: number | undefined;
+    pageSize?: number | undefined;
+  }) {
     guard(input.actor);
-    const rows = await listParcelRows(db, input.actor.tenantId, { direction: input.direction, linked: input.linked, limit: input.limit ?? 200 });
-    return views(rows);
+    const pageSize = input.pageSize ?? PARCEL_PAGE_SIZE;
+    const page = Math.max(1, input.page ?? 1);
+    const filter = { direction: input.direction, linked: input.linked };
+    const [rows, total] = await Promise.all([
+      listParcelRows(db, input.actor.tenantId, { ...filter, limit: pageSize, offset: (page - 1) * pageSize }),
+      countParcels(db, input.actor.tenantId, filter),
+    ]);
+    return { parcels: await views(rows), page, pageSize, total, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
   }
 
   async function getParcel(input: { actor: Actor; id: string }) {

@@ -1846,6 +1846,10 @@ const CASES: Case[] = [
     [
       ['a direction it does not know', '/api/v1/parcels?direction=sideways', 400],
       ['linked as neither yes nor no', '/api/v1/parcels?linked=maybe', 400],
+      ['page 0', '/api/v1/parcels?page=0', 400],
+      ['a page that is no number', '/api/v1/parcels?page=dua', 400],
+      ['a page past 10 000', '/api/v1/parcels?page=10001', 400],
+      ['a page with a fraction', '/api/v1/parcels?page=1.5', 400],
       ['an unknown parameter', '/api/v1/parcels?admin=1', 400],
       ['a 100 000-character direction', `/api/v1/parcels?direction=${HUGE}`, [400, 414]],
     ] as const

@@ -248,4 +248,38 @@ describe.each(DIALECTS)('the front desk’s courier parcel pages (%s)', (dialect
     expect(backwards.statusCode).toBe(400);
     expect(backwards.body).toContain('error-summary');
   });
+
+  it('shows the parcels 50 a page, with the next and previous pages linked', async () => {
+    for (let i = 0; i < 52; i++) {
+      const res = await desk.post('/kantor/kiriman/baru', {
+        permitTypeCode: '',
+        company: 'Ninja Xpress',
+        trackingNumber: `NX${String(i).padStart(6, '0')}`,
+        senderName: 'Pengirim',
+        receivedDate: '2026-11-18',
+        receivedTime: `${String(8 + Math.floor(i / 60)).padStart(2, '0')}:${String(59 - (i % 60)).padStart(2, '0')}`,
+      });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(303);
+    }
+    const total = (await ctx.db.selectFrom('parcels').select('id').execute()).length;
+    // The recent parcels, below the ones not linked yet (all of which show on every page).
+    const recent = (body: string) => body.slice(body.indexOf('Kiriman terakhir</h2>'));
+    const recentRows = (body: string) => recent(body).split('<tr><td>').length - 1;
+    const first = await desk.get('/kantor/kiriman');
+    expect(first.statusCode).toBe(200);
+    expect(recentRows(first.body)).toBe(50);
+    expect(first.body).toContain(`Halaman 1 dari ${Math.ceil(total / 50)}`);
+    expect(first.body).toContain('href="/kantor/kiriman?page=2" rel="next"');
+    expect(first.body).not.toContain('rel="prev"');
+    const second = await desk.get('/kantor/kiriman?page=2');
+    expect(recentRows(second.body)).toBe(Math.min(50, total - 50));
+    expect(second.body).toContain('href="/kantor/kiriman?page=1" rel="prev"');
+    // The earliest of them (08:08 on the 18th) is on the second page, not the first.
+    expect(recent(second.body)).toContain('NX000051');
+    expect(recent(first.body)).not.toContain('NX000051');
+    // A page that is no number is the first page.
+    const odd = await desk.get('/kantor/kiriman?page=dua');
+    expect(odd.statusCode).toBe(200);
+    expect(recentRows(odd.body)).toBe(50);
+  });
 });

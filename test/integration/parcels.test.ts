@@ -615,4 +615,52 @@ describe.each(DIALECTS)('the parcel list as a read model (%s)', (dialect) => {
     expect([few.parcels, many.parcels]).toEqual([3, 40]);
     expect(many.n).toBe(few.n);
   });
+
+  it('pages the list 50 at a time, newest first, in SQL: each page goes on where the one before ends, with the count of all', async () => {
+    const desk = await userWithToken(ctx, 'front_desk');
+    for (let i = 0; i < 62; i++) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/parcels',
+        headers: auth(desk.token),
+        payload: {
+          company: 'AnterAja',
+          trackingNumber: `PAGE${String(i).padStart(4, '0')}`,
+          senderName: 'Pengirim',
+          receivedAt: new Date(ctx.clock.now().getTime() - (i + 1) * 60_000).toISOString(),
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const all = await ctx.db.selectFrom('parcels').select(['id', 'at']).execute();
+    expect(all.length).toBeGreaterThan(100);
+    type Page = { parcels: ParcelJson[]; page: number; pageSize: number; total: number };
+    const list = async (query: string) => {
+      const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/parcels${query}`, headers: auth(desk.token) });
+      expect(res.statusCode, res.body).toBe(200);
+      return json<Page>(res);
+    };
+    const first = await list('');
+    expect(first).toMatchObject({ page: 1, pageSize: 50, total: all.length });
+    expect(first.parcels).toHaveLength(50);
+    expect((await list('?page=1')).parcels.map((p) => p.id)).toEqual(first.parcels.map((p) => p.id));
+    const pages = [first];
+    for (let n = 2; n <= Math.ceil(all.length / 50); n++) pages.push(await list(`?page=${n}`));
+    expect(pages.map((p) => p.parcels.length)).toEqual(pages.map((_, i) => Math.min(50, all.length - i * 50)));
+    const seen = pages.flatMap((p) => p.parcels);
+    expect(new Set(seen.map((p) => p.id)).size).toBe(all.length);
+    expect(seen.map((p) => p.at)).toEqual(
+      all
+        .map((p) => new Date(p.at).toISOString())
+        .sort()
+        .reverse(),
+    );
+    // The oldest parcel is on the last page only; past the last page nothing, with the same count.
+    expect(pages.at(-1)!.parcels.at(-1)!.trackingNumber).toBe('PAGE0061');
+    expect(await list(`?page=${pages.length + 1}`)).toMatchObject({ parcels: [], total: all.length });
+    // The filters count their own parcels.
+    const unlinked = await list('?direction=in&linked=no&page=2');
+    expect(unlinked).toMatchObject({ page: 2, total: all.length });
+    expect((await list('?direction=out')).total).toBe(0);
+  });
 });
