@@ -99,16 +99,34 @@ export async function priorityRun(db: Db, key: { tenantId: string; serviceCode: 
 
 /**
  * Counts a call in the day's run of priority calls, inside the call's transaction and before the
- * ticket moves: a priority call only while the run is below `maxInRow` (false: another counter's
- * priority call came first, try again); any other call resets the run. The counter row's lock
- * (PostgreSQL) or the single writer (SQLite) orders two counters calling at once.
+ * ticket moves: a priority call while the run is below `maxInRow`, or at any run when no walk-in without
+ * priority waits (the policy's own rule, checked here in the same statement, so the two always agree);
+ * false: another counter's priority call came first or a walk-in arrived, look again. Any other call
+ * resets the run. The counter row's lock (PostgreSQL) or the single writer (SQLite) orders two counters.
  */
 export async function countCall(trx: Db, key: { tenantId: string; serviceCode: string; day: string; priority: boolean; maxInRow: number }): Promise<boolean> {
   const q = trx.updateTable('queue_counters').where('tenant_id', '=', key.tenantId).where('service_code', '=', key.serviceCode).where('day', '=', key.day);
   const res = key.priority
     ? await q
         .set((eb) => ({ priority_run: eb('priority_run', '+', 1) }))
-        .where('priority_run', '<', key.maxInRow)
+        .where((eb) =>
+          eb.or([
+            eb('priority_run', '<', key.maxInRow),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('queue_tickets')
+                  .select('queue_tickets.id')
+                  .where('queue_tickets.tenant_id', '=', key.tenantId)
+                  .where('queue_tickets.service_code', '=', key.serviceCode)
+                  .where('queue_tickets.day', '=', key.day)
+                  .where('queue_tickets.status', '=', 'waiting')
+                  .where('queue_tickets.priority', '=', 0)
+                  .where('queue_tickets.slot_start', 'is', null),
+              ),
+            ),
+          ]),
+        )
         .executeTakeFirst()
     : await q.set({ priority_run: 0 }).executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;

@@ -69,6 +69,8 @@ const TRANSITIONS: Record<QueueAction, { from: readonly QueueStatus[]; to: Queue
   transfer: { from: ['called', 'serving', 'skipped'], to: 'waiting' },
 };
 
+/** How many times a counter's call-next looks again after losing a race to another counter. */
+const CALL_TRIES = 5;
 /** How many recent tickets the estimates look at. */
 const SAMPLE = 20;
 /** Fewer recorded services than this, and the office's assumed service time is used. */
@@ -355,7 +357,8 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
    * Calls the next ticket of the service group today to a counter, by the call order (queue.policy.ts).
    * Two counters at once never get the same ticket: the move waiting → called is conditional, and the
    * priority run is counted on the day's counter row in the same transaction (at most N in a row); the
-   * counter that lost either race looks again.
+   * counter that lost either race looks again, at most CALL_TRIES times (then 409 queue_busy: press
+   * again), so a call always answers.
    */
   async function callNext(input: { actor: AnyActor; tenant: Tenant; service: string; counter: string; lang: Lang }) {
     requireAccess({ actor: input.actor, permission: 'queue.serve', resource: { tenantId: input.tenant.id } });
@@ -363,7 +366,7 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     const service = await serviceOf(input.tenant.id, input.service, input.lang);
     const day = localDate(isoNow(clock), input.tenant.time_zone);
     const key = { tenantId: input.tenant.id, serviceCode: service.code, day };
-    for (;;) {
+    for (let attempt = 0; attempt < CALL_TRIES; attempt++) {
       const waiting = (await waitingTickets(db, key)).map(candidate);
       const now = isoNow(clock);
       const next = chooseNext(waiting, { now, policy: service.settings.queue.priority, priorityRun: await priorityRun(db, key) });
@@ -401,6 +404,7 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
         });
       if (called) return getTicket({ tenant: input.tenant, id: next.id, lang: input.lang });
     }
+    throw new AppError('queue_busy', `other counters kept calling first (${CALL_TRIES} tries)`);
   }
 
   /**

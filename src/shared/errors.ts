@@ -60,6 +60,8 @@ export const ERROR_CODES = {
   queue_closed_for_day: 422,
   /** A booked visitor may be marked no-show only once the grace period after their slot start has passed. */
   queue_grace_period: 409,
+  /** Other counters kept calling the same group's tickets first: call again. */
+  queue_busy: 409,
   /** The WhatsApp code for an appointment is wrong, used up or expired (nothing is booked). */
   appointment_code_wrong: 422,
   /** A parcel's details do not fit: an unknown permit type or requirement, an application number that names nothing, a time ahead. */

@@ -156,6 +156,16 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
       detail: 'This visitor has an appointment; they can be marked no-show from {from}. Call them again later, or call another number first.',
     },
   },
+  queue_busy: {
+    id: {
+      title: 'Loket lain memanggil bersamaan',
+      detail: 'Beberapa loket memanggil pada saat yang sama dan tiket keburu dipanggil loket lain. Tekan Panggil sekali lagi.',
+    },
+    en: {
+      title: 'Other counters called at the same time',
+      detail: 'Several counters called at the same moment and took the tickets first. Press Call once more.',
+    },
+  },
   appointment_code_wrong: {
     id: {
       title: 'Kode WhatsApp salah',

@@ -319,6 +319,24 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     expect((await ctx.app.inject({ url: '/api/v1/queue/display?x=1' })).statusCode).toBe(400);
   });
 
+  it('calls the priority visitors left after N in a row when nobody else waits, instead of never answering', async () => {
+    ctx.clock.set(at('09:00', '2026-11-27'));
+    desk = (await userWithToken(ctx, 'front_desk')).token;
+    await settle(ctx.tenant, { priority: { weight: 2, maxInRow: 2 } });
+    const tickets = [];
+    for (let i = 0; i < 3; i++) tickets.push(await ticket({ service: 'KONSULTASI', priority: true }));
+    // Three priority visitors and nobody else: the third call answers with the third, not a loop.
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push((await called('KONSULTASI')).number);
+    expect(order).toEqual(tickets.map((t) => t.number));
+    expect(json<Problem>(await callNext('KONSULTASI')).code).toBe('queue_empty');
+    // A walk-in who arrives after that still goes before the next priority visitor.
+    const later = await ticket({ service: 'KONSULTASI', priority: true });
+    const walkIn = await ticket({ service: 'KONSULTASI' });
+    expect((await called('KONSULTASI')).number).toBe(walkIn.number);
+    expect((await called('KONSULTASI')).number).toBe(later.number);
+  });
+
   it('keeps to at most N priority calls in a row when counters call at the same moment', async () => {
     ctx.clock.set(at('09:00', '2026-11-26'));
     desk = (await userWithToken(ctx, 'front_desk')).token;

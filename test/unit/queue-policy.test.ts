@@ -4,7 +4,7 @@
  * else waits) and everyone is called exactly once.
  */
 import { describe, expect, it } from 'vitest';
-import { callOrder, type Candidate, estimateWait, median } from '../../src/queue/queue.policy.js';
+import { callOrder, type Candidate, chooseNext, estimateWait, median } from '../../src/queue/queue.policy.js';
 
 const NOW = '2026-11-20T02:00:00.000Z';
 const minutesAgo = (m: number) => new Date(Date.parse(NOW) - m * 60_000).toISOString();
@@ -17,6 +17,15 @@ describe('queue call order', () => {
     expect(callOrder(q, { now: NOW, policy: { weight: 2, maxInRow: 2 }, priorityRun: 0 }).map((c) => c.id)).toEqual(['P1', 'P2', 'W1', 'P3', 'W2']);
     // Two priority calls already made just before: the walk-in first.
     expect(callOrder(q, { now: NOW, policy: { weight: 2, maxInRow: 2 }, priorityRun: 2 })[0]!.id).toBe('W1');
+  });
+
+  it('calls a priority visitor after N in a row when only priority visitors are left', () => {
+    const q = [ticket('P1', { priority: true }), ticket('P2', { priority: true })];
+    expect(chooseNext(q, { now: NOW, policy: { weight: 2, maxInRow: 2 }, priorityRun: 2 })?.id).toBe('P1');
+    expect(chooseNext(q, { now: NOW, policy: { weight: 2, maxInRow: 2 }, priorityRun: 7 })?.id).toBe('P1');
+    // A booked visitor whose slot is later does not count as someone else waiting.
+    const withLater = [...q, ticket('B', { slotStart: minutesAgo(-30) })];
+    expect(chooseNext(withLater, { now: NOW, policy: { weight: 2, maxInRow: 2 }, priorityRun: 2 })?.id).toBe('P1');
   });
 
   it('calls a booked visitor at their slot time, before walk-ins who waited longer, and not before it', () => {
