@@ -443,8 +443,7 @@ export function createParcelService(deps: ParcelDeps) {
   async function addPhoto(input: { actor: Actor; id: string; fileName: string; claimedType?: string | undefined; source: Readable }) {
     const { actor } = input;
     const parcel = await load(actor, input.id);
-    const full = () =>
-      new AppError('upload_quota_exceeded', 'the parcel has as many photos as it may', { params: { versions: MAX_PHOTOS_PER_PARCEL, maxMb: 100 } });
+    const full = () => new AppError('parcel_photos_full', 'the parcel has as many photos as it may', { params: { max: MAX_PHOTOS_PER_PARCEL } });
     // Refused before a byte is read when the photos are used up already (and again in the transaction).
     if ((await countParcelPhotos(db, parcel.id)) >= MAX_PHOTOS_PER_PARCEL) throw full();
     takePhotoSlot(actor);

@@ -68,6 +68,8 @@ export const ERROR_CODES = {
   parcel_invalid: 422,
   /** A parcel with this courier company and tracking number is logged already. */
   parcel_duplicate: 409,
+  /** The parcel has as many photos as a parcel may have. */
+  parcel_photos_full: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

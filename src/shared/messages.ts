@@ -169,7 +169,8 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
   appointment_code_wrong: {
     id: {
       title: 'Kode WhatsApp salah',
-      detail: 'Kode yang Anda masukkan salah atau sudah kedaluwarsa, jadi belum ada yang dipesan. Periksa pesan WhatsApp terakhir dari kami, atau minta kode baru.',
+      detail:
+        'Kode yang Anda masukkan salah atau sudah kedaluwarsa, jadi belum ada yang dipesan. Periksa pesan WhatsApp terakhir dari kami, atau minta kode baru.',
     },
     en: {
       title: 'Wrong WhatsApp code',
@@ -186,6 +187,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
       detail: 'Kiriman dengan jasa kurir dan nomor resi ini sudah dicatat. Cari kiriman itu di daftar kiriman.',
     },
     en: { title: 'Parcel logged already', detail: 'A parcel with this courier company and tracking number is logged already. Find it in the parcel list.' },
+  },
+  parcel_photos_full: {
+    id: { title: 'Foto kiriman sudah penuh', detail: 'Satu kiriman menyimpan paling banyak {max} foto, dan kiriman ini sudah memilikinya.' },
+    en: { title: 'No room for more photos', detail: 'A parcel keeps at most {max} photos, and this parcel has them already.' },
   },
 };
 

@@ -319,7 +319,10 @@ describe.each(DIALECTS)('courier parcels (%s)', (dialect) => {
     // The losers get the refusal an upload onto 10 photos gets: the limit, with its message.
     const late = await upload(12);
     expect(late.statusCode).toBe(409);
-    expect(json<Problem & { detail: string }>(late)).toMatchObject({ code: 'upload_quota_exceeded', detail: expect.stringContaining('10') as unknown });
+    expect(json<Problem & { detail: string }>(late)).toMatchObject({
+      code: 'parcel_photos_full',
+      detail: 'Satu kiriman menyimpan paling banyak 10 foto, dan kiriman ini sudah memilikinya.',
+    });
     expect(raced.map((r) => r.statusCode).sort(), raced.map((r) => r.body).join()).toEqual([201, 409, 409]);
     for (const refused of raced.filter((r) => r.statusCode !== 201)) expect(refused.json()).toEqual(late.json());
     const got = await send(desk.token, 'GET', `/api/v1/parcels/${logged.id}`);
