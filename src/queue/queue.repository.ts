@@ -239,16 +239,6 @@ export async function eventsOfDay(db: Db, q: { tenantId: string; day: string }) 
     .execute();
 }
 
-/** The office's booking by number, for a ticket linked to it (its slot, and who to record the contact for). */
-export async function findBookingForTicket(db: Db, tenantId: string, number: string) {
-  return db
-    .selectFrom('appointments')
-    .select(['id', 'number', 'status', 'service_code', 'starts_at', 'phone', 'user_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('number', '=', number)
-    .executeTakeFirst();
-}
-
 /** Today's ticket for a booking, if the visitor already reported. */
 export async function ticketForBooking(db: Db, q: { tenantId: string; number: string; day: string }): Promise<QueueTicket | undefined> {
   return db

@@ -5,12 +5,8 @@ const serviceCode = z.string().trim().min(1).max(30);
 
 export const issueBody = z.strictObject({
   service: serviceCode,
-  /** The visitor's booking, when they have one (MLG-APT-20261123-0007): the ticket is called at its slot time. The kiosk checks in with the pass's code at /antrian/lapor. */
-  appointmentNumber: z
-    .string()
-    .trim()
-    .regex(/^[A-Z0-9]{2,10}-APT-\d{8}-\d{4,6}$/)
-    .optional(),
+  // No booking number here: a booked visitor's ticket comes only from the pass check-in (/antrian/lapor),
+  // with the booking's number and its code, checked for the day and checked in.
   /** A priority visitor (elderly, disabled, pregnant): weighted by the office's priority policy. */
   priority: z.boolean().optional(),
 });

@@ -14,7 +14,6 @@ import { callOrder, type Candidate, chooseNext, estimateWait, median, minutesBet
 import {
   countCall,
   eventsOfDay,
-  findBookingForTicket,
   findQueueSettings,
   findTicket,
   insertQueueEvent,
@@ -70,7 +69,7 @@ const TRANSITIONS: Record<QueueAction, { from: readonly QueueStatus[]; to: Queue
 };
 
 /** How many times a counter's call-next looks again after losing a race to another counter. */
-const CALL_TRIES = 5;
+const CALL_TRIES = 10;
 /** How many recent tickets the estimates look at. */
 const SAMPLE = 20;
 /** Fewer recorded services than this, and the office's assumed service time is used. */
@@ -273,34 +272,17 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
 
   /**
    * A ticket from the kiosk or the API (anonymous), or the front desk (an officer with `queue.serve`:
-   * the door is recorded as front_desk). With a booking number, the booking must still be booked here.
+   * the door is recorded as front_desk). Never for a booking: a booked visitor's ticket comes only from
+   * checkIn, with the pass's number and code (a number alone would let anyone take someone's slot).
    */
-  async function issueTicket(input: {
-    tenant: Tenant;
-    actor?: Actor | null | undefined;
-    service: string;
-    appointmentNumber?: string | undefined;
-    priority?: boolean | undefined;
-    lang: Lang;
-  }) {
-    let booking: { number: string; startsAt: string; phone: string | null; userId: string | null } | undefined;
-    if (input.appointmentNumber) {
-      const row = await findBookingForTicket(db, input.tenant.id, input.appointmentNumber);
-      if (!row || row.status !== 'booked') {
-        throw new AppError('invalid_input', 'no such booking', {
-          fields: [{ field: 'appointmentNumber', code: 'invalid_option', message: 'Enter the number of a booking at this office, or leave it out' }],
-        });
-      }
-      booking = { number: row.number, startsAt: row.starts_at, phone: row.phone, userId: row.user_id };
-    }
+  async function issueTicket(input: { tenant: Tenant; actor?: Actor | null | undefined; service: string; priority?: boolean | undefined; lang: Lang }) {
     const staff = input.actor ? can(input.actor, 'queue.serve', { tenantId: input.tenant.id }) : false;
     return issue({
       tenant: input.tenant,
       service: input.service,
       priority: input.priority ?? false,
-      channel: booking ? 'booking' : staff ? 'front_desk' : 'kiosk',
+      channel: staff ? 'front_desk' : 'kiosk',
       lang: input.lang,
-      booking,
       userId: input.actor && !staff ? input.actor.userId : null,
     });
   }

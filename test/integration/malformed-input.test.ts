@@ -1625,13 +1625,14 @@ const CASES: Case[] = [
       ['an unknown service group', { service: 'PIJAT' }, 422, { service: 'invalid_option' }],
       ['the service as a number', { service: 7 }, 400, undefined],
       ['a 100 000-character service', { service: HUGE }, 400, { service: 'too_long' }],
-      ['a booking number in the wrong form', { service: 'KONSULTASI', appointmentNumber: '12345' }, 400, undefined],
+      ['a booking number in the wrong form', { service: 'KONSULTASI', appointmentNumber: '12345' }, 400, { appointmentNumber: 'unknown_field' }],
       ['priority as a word', { service: 'KONSULTASI', priority: 'ya' }, 400, undefined],
+      // A booked ticket comes only from the pass check-in with the booking's code, never from its number alone.
       [
-        'a booking number that does not exist',
+        'a booking number without its code',
         { service: 'KONSULTASI', appointmentNumber: 'MLG-APT-20261123-9999' },
         400,
-        { appointmentNumber: 'invalid_option' },
+        { appointmentNumber: 'unknown_field' },
       ],
     ] as const
   ).map(([name, body, status, fields]): Case => ({

@@ -83,6 +83,10 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     return json<{ number: string; code: string }>(res);
   };
 
+  /** The booked visitor reports with the pass (its number and code), as the kiosk's /antrian/lapor does. */
+  const checkIn = async (booking: { number: string; code: string }): Promise<Ticket> =>
+    ctx.services.queue.checkIn({ tenant: ctx.tenant, number: booking.number, code: booking.code, lang: 'id' });
+
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
     batu = await ensureOffice(ctx.services, SECOND_OFFICE);
@@ -146,7 +150,7 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     const booking = await book('PENGAJUAN', at('10:00'));
     const walkIn = await ticket({ service: 'PENGAJUAN' });
     ctx.clock.set(at('09:40'));
-    const booked = await ticket({ service: 'PENGAJUAN', appointmentNumber: booking.number });
+    const booked = await checkIn(booking);
     expect(booked).toMatchObject({ slotStart: at('10:00'), appointmentNumber: booking.number });
     const walkIn2 = await ticket({ service: 'PENGAJUAN' });
     // Before 10:00 the walk-ins go first; the booked visitor waits for their slot.
@@ -158,14 +162,14 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     expect((await called('PENGAJUAN')).number).toBe(walkIn2.number);
     // Alone in the queue, a booked visitor is called before the slot rather than kept waiting for nothing.
     const early = await book('PENGAJUAN', at('10:30'), '0813 1111 2222');
-    const alone = await ticket({ service: 'PENGAJUAN', appointmentNumber: early.number });
+    const alone = await checkIn(early);
     expect((await called('PENGAJUAN')).number).toBe(alone.number);
   });
 
   it('marks a booked visitor no-show only after the grace period after their slot start', async () => {
     ctx.clock.set(at('10:05'));
     const booking = await book('PENGAMBILAN', at('10:30'), '0813 3333 4444');
-    const booked = await ticket({ service: 'PENGAMBILAN', appointmentNumber: booking.number });
+    const booked = await checkIn(booking);
     ctx.clock.set(at('10:30'));
     const c = await called('PENGAMBILAN', 'Loket 3');
     expect(c.id).toBe(booked.id);
@@ -271,7 +275,7 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     const kiosk = await ticket({ service: 'KONSULTASI' });
     const front = await ticket({ service: 'KONSULTASI' }, auth(desk));
     const booking = await book('PENGAJUAN', at('09:30', '2026-11-24'), '0812 9999 0000');
-    const booked = await ticket({ service: 'PENGAJUAN', appointmentNumber: booking.number });
+    const booked = await checkIn(booking);
     const rows = await ctx.db
       .selectFrom('contacts')
       .select(['kind', 'channel', 'ref_id', 'label', 'phone'])

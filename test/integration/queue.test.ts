@@ -230,7 +230,7 @@ describe.each(DIALECTS)('queue (%s)', (dialect) => {
     expect(await state()).toEqual(before);
   });
 
-  it('starts numbering again on the next office-local day, and keeps a booking number given', async () => {
+  it('starts numbering again on the next office-local day; a booking number alone gives no ticket, the pass does', async () => {
     ctx.clock.set(MONDAY_0830_WIB);
     const res = await issue({ service: 'KONSULTASI' });
     expect(res.statusCode, res.body).toBe(201);
@@ -244,7 +244,7 @@ describe.each(DIALECTS)('queue (%s)', (dialect) => {
     expect(east.statusCode, east.body).toBe(201);
     expect(json<Ticket>(east)).toMatchObject({ number: 'A-001', day: '2026-11-23' });
     expect((await issue({ service: 'KONSULTASI' })).statusCode).toBe(422);
-    // A visitor with a booking brings its number along (checking in at the slot time comes later).
+    // A booking's number alone (someone else's, from a photo of a pass) gives no ticket at all, let alone a booked one.
     ctx.clock.set(MONDAY_0830_WIB);
     const booked = await ctx.app.inject({
       method: 'POST',
@@ -254,10 +254,20 @@ describe.each(DIALECTS)('queue (%s)', (dialect) => {
       payload: { service: 'PENGAJUAN', start: '2026-11-23T02:00:00.000Z', name: 'Siti Rahayu', whatsapp: '0812 3456 7890' },
     });
     expect(booked.statusCode, booked.body).toBe(201);
-    const number = json<{ number: string }>(booked).number;
-    const withBooking = await issue({ service: 'PENGAJUAN', appointmentNumber: number });
-    expect(withBooking.statusCode, withBooking.body).toBe(201);
-    expect(json<Ticket>(withBooking)).toMatchObject({ number: 'B-001', appointmentNumber: number });
+    const booking = json<{ number: string; code: string }>(booked);
+    const before = await state();
+    const contactsBefore = await ctx.db.selectFrom('contacts').select('id').where('kind', '=', 'queue_ticket').execute();
+    for (const headers of [{}, auth(monday)]) {
+      const withNumber = await issue({ service: 'PENGAJUAN', appointmentNumber: booking.number }, headers);
+      expect(withNumber.statusCode, withNumber.body).toBe(400);
+      expect(json<Problem>(withNumber).errors).toEqual([expect.objectContaining({ field: 'appointmentNumber', code: 'unknown_field' })]);
+    }
+    expect(await state()).toEqual(before);
+    expect(await ctx.db.selectFrom('contacts').select('id').where('kind', '=', 'queue_ticket').execute()).toHaveLength(contactsBefore.length);
+    expect((await ctx.db.selectFrom('appointments').select('status').where('number', '=', booking.number).executeTakeFirstOrThrow()).status).toBe('booked');
+    // With the pass (number and code) the visitor checks in and gets the booked ticket.
+    const withPass = await ctx.services.queue.checkIn({ tenant: ctx.tenant, number: booking.number, code: booking.code, lang: 'id' });
+    expect(withPass).toMatchObject({ number: 'B-001', appointmentNumber: booking.number, slotStart: '2026-11-23T02:00:00.000Z' });
   });
 
   it('knows nothing of another office’s tickets', async () => {
