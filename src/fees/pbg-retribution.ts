@@ -135,6 +135,14 @@ export function computePbgRetribution(answers: Readonly<Record<string, AnswerVal
   const it = roundHalfUp(itExact, IT_DECIMALS);
   const exact = mul(decimal(llt), decimal(coefficients.ilo), decimal(coefficients.shst), it, decimal(ibg));
   const amount = roundHalfUp(exact, 0);
+  // Beyond 2^53 rupiah a number no longer holds every whole rupiah: say so instead of recording a rounded amount.
+  if (toNumber(amount) > Number.MAX_SAFE_INTEGER) {
+    throw new RetributionInputError(
+      'answer',
+      PBG_FIELDS.floorArea,
+      `the retribution (${toText(amount)}) is too large to record: check the floor area and the coefficients`,
+    );
+  }
 
   const d = (x: number) => toText(decimal(x));
   /** "0.7725 ≈ 0.773" when rounding changed the value, else just the value. */

@@ -19,11 +19,13 @@ const table = z.record(code, index).refine((t) => Object.keys(t).length > 0, 'ne
  */
 const functionClassSchema = z.union([
   z.strictObject({ index }),
-  z.strictObject({
-    index: index.describe('up to and including the size in upTo'),
-    upTo: z.strictObject({ floorAreaM2: z.number().positive(), floors: z.number().int().min(1) }),
-    indexAbove: index.describe('larger in floor area or in floors'),
-  }),
+  z
+    .strictObject({
+      index: index.describe('up to and including the size in upTo'),
+      upTo: z.strictObject({ floorAreaM2: z.number().positive(), floors: z.number().int().min(1) }),
+      indexAbove: index.describe('larger in floor area or in floors'),
+    })
+    .refine((c) => c.indexAbove >= c.index, { path: ['indexAbove'], message: 'is lower than the index up to the size (a larger building never pays less)' }),
 ]);
 export type FunctionClass = z.infer<typeof functionClassSchema>;
 
