@@ -25,6 +25,8 @@ import * as m0021 from './migrations/0021_appointment_codes.js';
 import * as m0022 from './migrations/0022_queue_policy.js';
 import * as m0023 from './migrations/0023_parcels.js';
 import * as m0024 from './migrations/0024_helpdesk.js';
+import * as m0025 from './migrations/0025_queue_booking_ticket.js';
+import * as m0026 from './migrations/0026_retribution_coefficients.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -53,6 +55,8 @@ const migrations: Record<string, Migration> = {
   '0022_queue_policy': m0022,
   '0023_parcels': m0023,
   '0024_helpdesk': m0024,
+  '0025_queue_booking_ticket': m0025,
+  '0026_retribution_coefficients': m0026,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

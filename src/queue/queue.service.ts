@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type AnyActor, can, personOf, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
+import { findAppointmentByNumber, markCheckedIn } from '../appointments/appointments.repository.js';
 import type { AppointmentService } from '../appointments/appointments.service.js';
 import { type AppointmentSettings, WEEKDAYS } from '../appointments/appointments.schemas.js';
 import { recordContact } from '../contacts/contacts.repository.js';
 import type { Db } from '../db/database.js';
+import { violatedConstraint } from '../db/unique-violation.js';
 import type { QueueStatus, QueueTicket, Tenant } from '../db/schema.js';
 import type { HolidayService } from '../sla/holidays.service.js';
 import { AppError } from '../shared/errors.js';
@@ -193,6 +195,8 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     lang: Lang;
     booking?: { number: string; startsAt: string; phone: string | null; userId: string | null } | undefined;
     userId?: string | null | undefined;
+    /** Runs first in the ticket's transaction (the booking's check-in), so both happen or neither. */
+    first?: (trx: Db, now: string) => Promise<void>;
   }): Promise<TicketView> {
     const service = await serviceOf(input.tenant.id, input.service, input.lang);
     const now = isoNow(clock);
@@ -203,6 +207,7 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     const key = { tenantId: input.tenant.id, serviceCode: service.code, day };
     let position = 0;
     const ticket = await db.transaction().execute(async (trx) => {
+      if (input.first) await input.first(trx, now);
       const seq = await nextTicketNumber(trx, key);
       // The promise: where the visitor stands in the call order now (the counter row's lock holds the
       // group's other issuers back meanwhile), at the office's recent pace. A walk-in stands behind
@@ -304,28 +309,45 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
   }
 
   /**
-   * A booked visitor reports at the office with the booking pass (`/antrian/lapor`): the booking is
-   * checked in (appointments.checkIn: booked → checked_in, 409 otherwise) and a ticket issued for its
-   * service group, linked to it and called at the slot time. Reporting again gives the same ticket.
+   * A booked visitor reports at the office with the booking pass (`/antrian/lapor`): in one transaction
+   * the booking moves booked → checked_in (a conditional update) and a ticket of its service group is
+   * issued, linked to it and called at the slot time. Reporting again, or three taps at once, gives the
+   * same ticket: the check-in that finds the booking checked in meanwhile returns the ticket issued with
+   * it, and the unique index on (office, booking, day) (migration 0025) makes a second insert fail and
+   * re-read the first. A booking checked in without a ticket (before 0025) gets its ticket now.
    */
   async function checkIn(input: { tenant: Tenant; number: string; code: string; priority?: boolean | undefined; lang: Lang }) {
     const status = await passStatus(input);
     if (status.ticket) return status.ticket;
     if (!status.forToday) throw new AppError('invalid_state', 'the booking is for another day');
     await assertOpen(input.tenant, await settingsOf(input.tenant.id), isoNow(clock));
-    // Checked in today without a ticket: the ticket's transaction failed after the check-in; issue it now.
-    const booking =
-      status.booking.status === 'checked_in'
-        ? status.booking
-        : await deps.appointments.checkIn({ tenant: input.tenant, number: input.number, code: input.code });
-    return issue({
-      tenant: input.tenant,
-      service: booking.service_code,
-      priority: input.priority ?? false,
-      channel: 'booking',
-      lang: input.lang,
-      booking: { number: booking.number, startsAt: booking.starts_at, phone: booking.phone, userId: booking.user_id },
-    });
+    const booking = status.booking;
+    const day = localDate(isoNow(clock), input.tenant.time_zone);
+    const existing = () => ticketForBooking(db, { tenantId: input.tenant.id, number: booking.number, day });
+    try {
+      return await issue({
+        tenant: input.tenant,
+        service: booking.service_code,
+        priority: input.priority ?? false,
+        channel: 'booking',
+        lang: input.lang,
+        booking: { number: booking.number, startsAt: booking.starts_at, phone: booking.phone, userId: booking.user_id },
+        first: async (trx, now) => {
+          if (await markCheckedIn(trx, booking.id, now)) return;
+          // Not booked any more: checked in meanwhile (by another tap: its ticket), or cancelled.
+          const row = await findAppointmentByNumber(trx, input.tenant.id, booking.number);
+          if (row?.status !== 'checked_in') throw new AppError('invalid_state', `the booking is ${row?.status ?? 'gone'}, not booked`);
+          const ticket = await ticketForBooking(trx, { tenantId: input.tenant.id, number: booking.number, day });
+          if (ticket) throw new AlreadyIssued(ticket);
+        },
+      });
+    } catch (err) {
+      if (err instanceof AlreadyIssued) return view(err.ticket, input.lang);
+      // Another check-in of the same pass inserted its ticket first (the unique index): show that one.
+      const ticket = violatedConstraint(err) ? await existing() : undefined;
+      if (ticket) return view(ticket, input.lang);
+      throw err;
+    }
   }
 
   /** A ticket for whoever holds its id (the visitor's page, the counters); another office's is not found. */
@@ -600,3 +622,10 @@ export type QueueService = ReturnType<typeof createQueueService>;
 
 /** Another counter moved the chosen ticket first: roll back the priority count and look again. */
 class LostRace extends Error {}
+
+/** The booking's ticket was issued by another check-in of the same pass: roll back and show that one. */
+class AlreadyIssued extends Error {
+  constructor(readonly ticket: QueueTicket) {
+    super('the booking already has its ticket');
+  }
+}

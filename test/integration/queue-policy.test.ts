@@ -341,6 +341,37 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     expect((await called('KONSULTASI')).number).toBe(later.number);
   });
 
+  it('gives one ticket for three check-ins of one pass at the same moment, and shows it to all three', async () => {
+    ctx.clock.set(at('09:00', '2026-11-30'));
+    desk = (await userWithToken(ctx, 'front_desk')).token;
+    const booking = await book('PENGAJUAN', at('10:00', '2026-11-30'), '0813 5555 6666');
+    const taps = await Promise.all([1, 2, 3].map(() => checkIn(booking)));
+    expect(new Set(taps.map((t) => t.id)).size).toBe(1);
+    expect(taps[0]).toMatchObject({ appointmentNumber: booking.number, slotStart: at('10:00', '2026-11-30'), status: 'waiting' });
+    const linked = () => ctx.db.selectFrom('queue_tickets').select('id').where('appointment_number', '=', booking.number).execute();
+    expect(await linked()).toEqual([{ id: taps[0]!.id }]);
+    const appointment = await ctx.db.selectFrom('appointments').select('status').where('number', '=', booking.number).executeTakeFirstOrThrow();
+    expect(appointment.status).toBe('checked_in');
+    // Checked in but without a ticket (as a failure before one transaction could leave it): three taps, one ticket.
+    const other = await book('PENGAJUAN', at('10:30', '2026-11-30'), '0813 7777 8888');
+    await ctx.db
+      .updateTable('appointments')
+      .set({ status: 'checked_in', checked_in_at: at('09:00', '2026-11-30') })
+      .where('number', '=', other.number)
+      .execute();
+    const again = await Promise.all([1, 2, 3].map(() => checkIn(other)));
+    expect(new Set(again.map((t) => t.id)).size).toBe(1);
+    expect(await ctx.db.selectFrom('queue_tickets').select('id').where('appointment_number', '=', other.number).execute()).toHaveLength(1);
+    // The database itself refuses a second ticket for the booking on the same day (migration 0025).
+    const row = await ctx.db.selectFrom('queue_tickets').selectAll().where('id', '=', again[0]!.id).executeTakeFirstOrThrow();
+    await expect(
+      ctx.db
+        .insertInto('queue_tickets')
+        .values({ ...row, id: crypto.randomUUID(), seq: 999, number: 'B-999' })
+        .execute(),
+    ).rejects.toThrow();
+  });
+
   it('keeps to at most N priority calls in a row when counters call at the same moment', async () => {
     ctx.clock.set(at('09:00', '2026-11-26'));
     desk = (await userWithToken(ctx, 'front_desk')).token;
