@@ -99,6 +99,10 @@ export const QUEUE_MESSAGES = {
   'queue.display.say': { id: 'Nomor antrean {number}, silakan menuju {counter}', en: 'Number {number}, please go to {counter}' },
   'queue.display.live': { id: 'Diperbarui langsung', en: 'Updated live' },
   'queue.display.offline': { id: 'Menyambung ulang…', en: 'Reconnecting…' },
+  'queue.display.tooMany': {
+    id: 'Terlalu banyak layar antrean terbuka dari alamat ini. Tutup salah satu layar, lalu muat ulang halaman ini.',
+    en: 'Too many queue displays are open from this address. Close one of them, then reload this page.',
+  },
   // Office pages
   'queue.desk.title': { id: 'Antrean hari ini', en: 'Today’s queue' },
   'queue.desk.issue': { id: 'Beri nomor antrean', en: 'Give a queue number' },

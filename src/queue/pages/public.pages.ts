@@ -17,7 +17,7 @@ import { sendDevicePage } from './queue.device.js';
 type TicketView = Awaited<ReturnType<QueueService['getTicket']>>;
 type DisplayView = Awaited<ReturnType<QueueService['display']>>;
 
-/** How often a display's stream looks at the database for a change (each instance polls: no in-memory pub/sub). */
+/** How often a display's poller looks at the database for a change (one per office, filter and language on each instance: no pub/sub across instances). */
 export const DISPLAY_POLL_MS = 1000;
 
 const ticketParams = z.object({ id: z.uuid() });
@@ -320,56 +320,126 @@ ${board(lang, d)}
   });
 
   /**
-   * The display's stream: every DISPLAY_POLL_MS the display is read from the database and sent as an
-   * event when it changed (so a call at a counter served by another instance shows too), with a comment
-   * line now and then to keep proxies from closing a quiet stream. The browser reconnects by itself.
+   * The display's stream. One poller per (office, service filter, language) on this instance reads the
+   * display from the database every DISPLAY_POLL_MS and sends it to every stream watching it when it
+   * changed (so a call at a counter served by another instance shows too), with a comment line now and
+   * then to keep proxies from closing a quiet stream; it starts with the first stream and stops with the
+   * last (and when the app closes). At most STREAMS_PER_ADDRESS streams per client address, and the route
+   * is rate limited: a public page cannot be made to read the database without end. The browser
+   * reconnects by itself.
    */
-  const streams = new Set<() => void>();
-  page.get('/antrian/layar/peristiwa', { access: 'anyone', query: displayQuery }, async ({ req, reply, lang, query }) => {
-    // An unknown group is refused before the stream opens.
-    await services.queue.display({ tenant: req.tenant, service: query.layanan, lang });
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'x-accel-buffering': 'no',
-      connection: 'keep-alive',
-    });
-    res.write('retry: 3000\n\n');
-    let last = '';
-    let quiet = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let open = true;
-    const end = () => {
-      if (!open) return;
-      open = false;
-      clearTimeout(timer);
-      streams.delete(end);
-      res.end();
-    };
-    streams.add(end);
-    req.raw.on('close', end);
-    const tick = async () => {
-      try {
-        const d = JSON.stringify(await services.queue.display({ tenant: req.tenant, service: query.layanan, lang }));
-        if (!open) return;
-        if (d !== last) {
-          last = d;
-          quiet = 0;
-          res.write(`event: display\ndata: ${d}\n\n`);
-        } else if (++quiet % 15 === 0) res.write(': still here\n\n');
-      } catch (err) {
-        req.log.warn({ err }, 'queue display stream: reading the display failed');
+  const hub = displayHub();
+  const perAddress = new Map<string, number>();
+  page.get(
+    '/antrian/layar/peristiwa',
+    { access: 'anyone', query: displayQuery, rateLimit: { max: 60, timeWindow: '1 minute' } },
+    async ({ req, reply, lang, query }) => {
+      // An unknown group is refused before the stream opens.
+      const service = query.layanan;
+      await services.queue.display({ tenant: req.tenant, service, lang });
+      const address = req.ip;
+      const mine = perAddress.get(address) ?? 0;
+      if (mine >= STREAMS_PER_ADDRESS) {
+        return reply.code(429).header('retry-after', '60').type('text/plain; charset=utf-8').send(t(lang, 'queue.display.tooMany'));
       }
-      if (open) timer = setTimeout(() => void tick(), DISPLAY_POLL_MS);
-    };
-    void tick();
-    return reply;
-  });
+      perAddress.set(address, mine + 1);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-accel-buffering': 'no',
+        connection: 'keep-alive',
+      });
+      res.write('retry: 3000\n\n');
+      let open = true;
+      const leave = hub.subscribe(`${req.tenant.id}|${service ?? ''}|${lang}`, () => services.queue.display({ tenant: req.tenant, service, lang }), {
+        send: (d) => res.write(`event: display\ndata: ${d}\n\n`),
+        ping: () => res.write(': still here\n\n'),
+        end: () => end(),
+        warn: (err) => req.log.warn({ err }, 'queue display stream: reading the display failed'),
+      });
+      const end = () => {
+        if (!open) return;
+        open = false;
+        leave();
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
+        res.end();
+      };
+      req.raw.on('close', end);
+      return reply;
+    },
+  );
   app.addHook('preClose', (done) => {
-    for (const end of [...streams]) end();
+    hub.close();
     done();
   });
+}
+
+/** How many display streams one client address may hold open at once (a lobby has a TV or two). */
+export const STREAMS_PER_ADDRESS = 5;
+
+type Subscriber = { send: (data: string) => void; ping: () => void; end: () => void; warn: (err: unknown) => void };
+
+/**
+ * The displays' shared pollers on this instance: one per key, reading with the first subscriber's
+ * `read`, fanning each change out to all its subscribers; a late subscriber gets the last display at
+ * once.
+ */
+export function displayHub() {
+  type Poller = { subscribers: Set<Subscriber>; last: string; quiet: number; timer?: NodeJS.Timeout; stopped: boolean };
+  const pollers = new Map<string, Poller>();
+  const stop = (key: string, p: Poller) => {
+    p.stopped = true;
+    clearTimeout(p.timer);
+    if (pollers.get(key) === p) pollers.delete(key);
+  };
+  return {
+    subscribe(key: string, read: () => Promise<unknown>, sub: Subscriber): () => void {
+      let p = pollers.get(key);
+      if (!p) {
+        const poller: Poller = { subscribers: new Set(), last: '', quiet: 0, stopped: false };
+        pollers.set(key, poller);
+        const tick = async () => {
+          try {
+            const d = JSON.stringify(await read());
+            if (poller.stopped) return;
+            if (d !== poller.last) {
+              poller.last = d;
+              poller.quiet = 0;
+              for (const s of poller.subscribers) s.send(d);
+            } else if (++poller.quiet % 15 === 0) for (const s of poller.subscribers) s.ping();
+          } catch (err) {
+            for (const s of poller.subscribers) {
+              s.warn(err);
+              break;
+            }
+          }
+          if (!poller.stopped) poller.timer = setTimeout(() => void tick(), DISPLAY_POLL_MS);
+        };
+        p = poller;
+        void tick();
+      } else if (p.last) sub.send(p.last);
+      const mine = p;
+      mine.subscribers.add(sub);
+      return () => {
+        mine.subscribers.delete(sub);
+        if (mine.subscribers.size === 0) stop(key, mine);
+      };
+    },
+    /** How many pollers run now. */
+    get size() {
+      return pollers.size;
+    },
+    /** Ends every stream and stops every poller (the app closing). */
+    close() {
+      for (const [key, p] of [...pollers]) {
+        for (const s of [...p.subscribers]) s.end();
+        stop(key, p);
+      }
+    },
+  };
 }
