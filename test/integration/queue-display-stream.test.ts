@@ -55,7 +55,7 @@ describe.each(DIALECTS)('queue display stream (%s)', (dialect) => {
   };
 
   it('reads the display once a second for all the displays watching it, and stops after the last leaves', async () => {
-    const streams = [];
+    const streams: Awaited<ReturnType<typeof open>>[] = [];
     for (let i = 0; i < STREAMS_PER_ADDRESS; i++) streams.push(await open());
     expect(streams.map((s) => s.status)).toEqual(Array(STREAMS_PER_ADDRESS).fill(200));
     // Each display gets the board, the late ones at once from the shared reading.
