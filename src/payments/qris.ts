@@ -2,8 +2,8 @@
  * Dynamic QRIS: the EMVCo merchant-presented QR string a bill carries, and its parser. Pure: no
  * database, no clock, no I/O. See docs/payments.md for the sources and how bills use it.
  *
- * ## Format (EMVCo QR Code Specification for Payment Systems, Merchant-Presented Mode v1.1, §3–4;
- * QRIS as published by Bank Indonesia / ASPI)
+ * ## Format (EMVCo QR Code Specification for Payment Systems, Merchant-Presented Mode v1.1, its data
+ * objects table; QRIS as Indonesian acquirers use it)
  *
  * The string is a run of data objects, each `ID` (2 digits) + `length` (2 digits, 01–99, counting
  * characters) + `value`. Templates (26–51, 62) hold data objects of the same shape inside their value.
