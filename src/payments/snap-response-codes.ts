@@ -8,11 +8,13 @@
  * token B2B, 24 VA inquiry, 25 VA payment, 26 VA inquiry status, 35 VA report.
  *
  * Messages are the spec's "Response Message" column. Where the spec leaves a placeholder
- * (`{field name}`, `[reason]`), `snapResponse` replaces it with the caller's detail, or drops it:
- * `Invalid Field Format {field name}` + "X-TIMESTAMP" → "Invalid Field Format X-TIMESTAMP".
+ * (`{field name}`, `[reason]`), the detail goes in square brackets after the text, the form SNAP
+ * servers use in practice (BCA-style integrations): "Unauthorized. [Signature]",
+ * "Invalid Field Format [X-TIMESTAMP]", "Invalid Mandatory Field [virtualAccountNo]".
  *
- * SNAP has no case of its own for a stale X-TIMESTAMP; we answer 400xx01 "Invalid Field Format
- * X-TIMESTAMP", as several banks' guides do for the access-token service (4007301).
+ * SNAP has no case of its own for a stale or malformed X-TIMESTAMP: like those banks we answer 400xx01
+ * "Invalid Field Format [X-TIMESTAMP]" (`invalidTimestamp`); a wrong signature is 401xx00
+ * "Unauthorized. [Signature]" (`invalidSignature`).
  */
 
 /** Service codes (the middle two digits). */
@@ -28,8 +30,10 @@ export type SnapService = keyof typeof SNAP_SERVICE;
 interface SnapCaseDef {
   readonly httpStatus: number;
   readonly caseCode: string;
-  /** The spec's responseMessage; `{…}` or `[…]` is the detail's place. */
+  /** The spec's responseMessage without its placeholder. */
   readonly message: string;
+  /** The detail this case always carries (written "[detail]"); otherwise the caller's, if any. */
+  readonly detail?: string;
 }
 
 /** The cases the access-token and VA inquiry/payment services need. */
@@ -38,16 +42,22 @@ export const SNAP_CASE = {
   success: { httpStatus: 200, caseCode: '00', message: 'Successful' },
   /** 400xx00: the message could not be parsed (not JSON, wrong shape). */
   badRequest: { httpStatus: 400, caseCode: '00', message: 'Bad Request' },
-  /** 400xx01: a field (body or header) has the wrong format; also a stale or malformed X-TIMESTAMP. */
-  invalidFieldFormat: { httpStatus: 400, caseCode: '01', message: 'Invalid Field Format {field name}' },
-  /** 400xx02: a mandatory field (body or header) is missing or invalid. */
-  invalidMandatoryField: { httpStatus: 400, caseCode: '02', message: 'Invalid Mandatory Field {field name}' },
-  /** 401xx00: general unauthorised, e.g. a wrong X-SIGNATURE or an unknown client. */
-  unauthorized: { httpStatus: 401, caseCode: '00', message: 'Unauthorized. [reason]' },
+  /** 400xx01: a field (body or header) has the wrong format; the detail names it. */
+  invalidFieldFormat: { httpStatus: 400, caseCode: '01', message: 'Invalid Field Format' },
+  /** 400xx01 for X-TIMESTAMP: malformed, or outside the window of the server clock. */
+  invalidTimestamp: { httpStatus: 400, caseCode: '01', message: 'Invalid Field Format', detail: 'X-TIMESTAMP' },
+  /** 400xx02: a mandatory field (body or header) is missing or invalid; the detail names it. */
+  invalidMandatoryField: { httpStatus: 400, caseCode: '02', message: 'Invalid Mandatory Field' },
+  /** 401xx00: general unauthorised; the detail says why. */
+  unauthorized: { httpStatus: 401, caseCode: '00', message: 'Unauthorized.' },
+  /** 401xx00 for a wrong or missing X-SIGNATURE. */
+  invalidSignature: { httpStatus: 401, caseCode: '00', message: 'Unauthorized.', detail: 'Signature' },
+  /** 401xx00 for an X-CLIENT-KEY / X-PARTNER-ID the office does not know. */
+  unknownClient: { httpStatus: 401, caseCode: '00', message: 'Unauthorized.', detail: 'Unknown client' },
   /** 401xx01: the bearer token does not exist or has expired. */
   invalidToken: { httpStatus: 401, caseCode: '01', message: 'Invalid Token (B2B)' },
   /** 404xx12: no such bill or virtual account (or it is blocked/suspended, e.g. voided). */
-  billNotFound: { httpStatus: 404, caseCode: '12', message: 'Invalid Bill/Virtual Account [reason]' },
+  billNotFound: { httpStatus: 404, caseCode: '12', message: 'Invalid Bill/Virtual Account' },
   /** 404xx13: the amount does not match the bill. */
   invalidAmount: { httpStatus: 404, caseCode: '13', message: 'Invalid Amount' },
   /** 404xx14: the bill has been paid. */
@@ -70,12 +80,15 @@ export interface SnapResponseStatus {
   readonly responseMessage: string;
 }
 
-const PLACEHOLDER = /\s*(\{[^}]*\}|\[[^\]]*\])/;
-
-/** The status of an answer: `snapResponse('vaPayment', 'billPaid')` → 404, "4042514", "Paid Bill". */
+/**
+ * The status of an answer: `snapResponse('vaPayment', 'billPaid')` → 404, "4042514", "Paid Bill";
+ * `snapResponse('vaInquiry', 'invalidMandatoryField', 'virtualAccountNo')` → "Invalid Mandatory Field [virtualAccountNo]".
+ * The message is cut at SNAP's 150 characters.
+ */
 export function snapResponse(service: SnapService, kase: SnapCase, detail?: string): SnapResponseStatus {
   const def: SnapCaseDef = SNAP_CASE[kase];
-  const responseMessage = def.message.replace(PLACEHOLDER, detail === undefined || detail === '' ? '' : ` ${detail}`).slice(0, 150);
+  const shown = def.detail ?? (detail === '' ? undefined : detail);
+  const responseMessage = (shown === undefined ? def.message : `${def.message} [${shown}]`).slice(0, 150);
   return { httpStatus: def.httpStatus, responseCode: `${def.httpStatus}${SNAP_SERVICE[service]}${def.caseCode}`, responseMessage };
 }
 

@@ -17,22 +17,23 @@ describe('SNAP response codes', () => {
     expect(snapResponse('vaInquiry', 'success').responseCode).toBe('2002400');
     expect(snapResponse('vaPayment', 'success').responseCode).toBe('2002500');
     expect(snapResponse('vaReport', 'success').responseCode).toBe('2003500');
-    expect(snapResponse('vaPayment', 'unauthorized', 'Invalid Signature')).toEqual({
-      httpStatus: 401,
-      responseCode: '4012500',
-      responseMessage: 'Unauthorized. Invalid Signature',
-    });
-    expect(snapResponse('accessTokenB2b', 'invalidFieldFormat', 'X-TIMESTAMP')).toEqual({
+    expect(snapResponse('vaPayment', 'invalidSignature')).toEqual({ httpStatus: 401, responseCode: '4012500', responseMessage: 'Unauthorized. [Signature]' });
+    expect(snapResponse('accessTokenB2b', 'invalidSignature').responseCode).toBe('4017300');
+    expect(snapResponse('accessTokenB2b', 'unknownClient').responseMessage).toBe('Unauthorized. [Unknown client]');
+    expect(snapResponse('accessTokenB2b', 'invalidTimestamp')).toEqual({
       httpStatus: 400,
       responseCode: '4007301',
-      responseMessage: 'Invalid Field Format X-TIMESTAMP',
+      responseMessage: 'Invalid Field Format [X-TIMESTAMP]',
     });
-    expect(snapResponse('vaInquiry', 'invalidMandatoryField', 'virtualAccountNo').responseMessage).toBe('Invalid Mandatory Field virtualAccountNo');
+    expect(snapResponse('vaInquiry', 'invalidTimestamp').responseCode).toBe('4002401');
+    expect(snapResponse('vaInquiry', 'invalidFieldFormat', 'virtualAccountNo').responseMessage).toBe('Invalid Field Format [virtualAccountNo]');
+    expect(snapResponse('vaInquiry', 'invalidMandatoryField', 'X-EXTERNAL-ID').responseMessage).toBe('Invalid Mandatory Field [X-EXTERNAL-ID]');
+    expect(snapResponse('vaInquiry', 'unauthorized', 'Invalid token scope').responseMessage).toBe('Unauthorized. [Invalid token scope]');
     expect(snapResponse('vaInquiry', 'invalidMandatoryField').responseMessage).toBe('Invalid Mandatory Field');
     expect(snapResponse('vaInquiry', 'billNotFound')).toEqual({ httpStatus: 404, responseCode: '4042412', responseMessage: 'Invalid Bill/Virtual Account' });
     expect(snapResponse('vaPayment', 'invalidAmount')).toEqual({ httpStatus: 404, responseCode: '4042513', responseMessage: 'Invalid Amount' });
     expect(snapResponse('vaPayment', 'billPaid')).toEqual({ httpStatus: 404, responseCode: '4042514', responseMessage: 'Paid Bill' });
-    expect(snapResponse('vaPayment', 'billExpired').responseCode).toBe('4042519');
+    expect(snapResponse('vaPayment', 'billExpired')).toEqual({ httpStatus: 404, responseCode: '4042519', responseMessage: 'Invalid Bill/Virtual Account' });
     expect(snapResponse('vaPayment', 'inconsistentRequest').responseCode).toBe('4042518');
     expect(snapResponse('vaPayment', 'conflict')).toEqual({ httpStatus: 409, responseCode: '4092500', responseMessage: 'Conflict' });
     expect(snapResponse('vaInquiry', 'invalidToken')).toEqual({ httpStatus: 401, responseCode: '4012401', responseMessage: 'Invalid Token (B2B)' });
@@ -46,10 +47,10 @@ describe('SNAP response codes', () => {
         expect(responseCode).toMatch(/^\d{7}$/);
         expect(parseSnapResponseCode(responseCode)).toEqual({ httpStatus, serviceCode: SNAP_SERVICE[service], caseCode: SNAP_CASE[kase].caseCode });
         expect(responseMessage.length).toBeGreaterThan(0);
-        expect(responseMessage).not.toMatch(/[{}[\]]/);
+        expect(responseMessage).not.toMatch(/[{}]/);
       }
     }
-    expect(snapResponse('vaInquiry', 'badRequest', 'x'.repeat(200)).responseMessage).toBe('Bad Request');
+    expect(snapResponse('vaInquiry', 'invalidSignature', 'ignored').responseMessage).toBe('Unauthorized. [Signature]');
     expect(snapResponse('vaInquiry', 'unauthorized', 'x'.repeat(200)).responseMessage).toHaveLength(150);
     for (const bad of ['200240', '20024000', '6002400', 'abcdefg']) expect(parseSnapResponseCode(bad)).toBeNull();
   });
