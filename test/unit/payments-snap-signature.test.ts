@@ -1,4 +1,5 @@
 import { createHash, createHmac, createSign, createVerify, generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   checkSnapTimestamp,
@@ -45,6 +46,15 @@ describe('minifyJsonBody (SNAP minify(RequestBody))', () => {
     // An escaped quote does not end the string; the spaces after it are inside the string.
     expect(minifyJsonBody('{ "q": "say \\"hi  there\\"  " , "t":\t[ 1 ,\r\n 2 ] }')).toBe('{"q":"say \\"hi  there\\"  ","t":[1,2]}');
     expect(minifyJsonBody(MINIFIED)).toBe(MINIFIED);
+  });
+
+  it('gives back the compact serialisation of any pretty-printed JSON value (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(1, 2, '\t', ' \r\n '), (value, indent) => {
+        expect(minifyJsonBody(JSON.stringify(value, null, indent))).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('turns a missing body into the empty string, as the spec says', () => {
