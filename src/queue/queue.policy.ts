@@ -58,4 +58,33 @@ export function estimateWait(input: { ahead: number; medianServiceMinutes: numbe
   return Math.round((input.ahead * input.medianServiceMinutes) / Math.max(1, input.counters));
 }
 
+/**
+ * Each waiting ticket's expected wait in minutes, by playing the call order forward at the office's
+ * pace (one call every `medianServiceMinutes ÷ counters`): a booked visitor is called once their slot
+ * has come in that play, so a walk-in's wait counts the booked visitors whose slot falls before their
+ * call, and a booked visitor's wait is the later of their slot start and their turn. Example (5 minutes a
+ * call): W1 W2 W3 waiting, B's slot in 10 minutes → W1 0, W2 5, B 10, W3 15.
+ */
+export function estimateWaits<C extends Candidate>(
+  candidates: readonly C[],
+  input: { now: string; policy: Policy; priorityRun: number; medianServiceMinutes: number; counters: number },
+): Map<string, number> {
+  const step = input.medianServiceMinutes / Math.max(1, input.counters);
+  const start = Date.parse(input.now);
+  const left = [...candidates];
+  const waits = new Map<string, number>();
+  let run = input.priorityRun;
+  let t = 0;
+  while (left.length) {
+    const now = new Date(start + t * 60_000).toISOString();
+    const next = chooseNext(left, { now, policy: input.policy, priorityRun: run })!;
+    const slot = next.slotStart === null ? 0 : minutesBetween(input.now, next.slotStart);
+    waits.set(next.id, Math.round(Math.max(t, slot)));
+    left.splice(left.indexOf(next), 1);
+    run = next.priority && next.slotStart === null ? run + 1 : 0;
+    t += step;
+  }
+  return waits;
+}
+
 export { minutesBetween };

@@ -46,7 +46,9 @@ export const ticketSchema = z
         .number()
         .int()
         .nullable()
-        .describe('The wait now expected: the people before this ticket × the office’s recent median service time ÷ its counters for the group'),
+        .describe(
+          'The wait now expected: the call order at the office’s recent median service time ÷ its counters for the group, booked visitors at their slot time (for a booked visitor, the later of the slot start and their turn)',
+        ),
       promisedMinutes: z.number().int().nullable().describe('The wait promised when the ticket was issued'),
       pastError: z
         .object({ minutes: z.number().int(), tickets: z.number().int() })

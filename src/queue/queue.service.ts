@@ -12,7 +12,7 @@ import type { HolidayService } from '../sla/holidays.service.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
 import { addMinutes, type Clock, isoNow, localDate } from '../shared/time.js';
-import { callOrder, type Candidate, chooseNext, estimateWait, median, minutesBetween } from './queue.policy.js';
+import { callOrder, type Candidate, chooseNext, estimateWait, estimateWaits, median, minutesBetween } from './queue.policy.js';
 import {
   countCall,
   eventsOfDay,
@@ -135,23 +135,47 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     return callOrder(extra ? [...waiting, extra] : waiting, { now: isoNow(clock), policy: settings.priority, priorityRun: run });
   }
 
+  /** The expected waits of a group's waiting tickets (queue.policy.ts estimateWaits: booked visitors at their slot time). */
+  async function waitsOf(
+    on: Db,
+    tenantId: string,
+    serviceCode: string,
+    day: string,
+    settings: QueueSettings,
+    stats: { medianServiceMinutes: number; counters: number },
+    extra?: Waiting,
+  ) {
+    const waiting = (await waitingTickets(on, { tenantId, serviceCode, day })).map(candidate);
+    const run = await priorityRun(on, { tenantId, serviceCode, day });
+    const input = { now: isoNow(clock), policy: settings.priority, priorityRun: run };
+    const all = extra ? [...waiting, extra] : waiting;
+    return { order: callOrder(all, input), waits: estimateWaits(all, { ...input, ...stats }) };
+  }
+
   async function view(
     ticket: QueueTicket,
     lang: Lang,
-    known?: { settings: Awaited<ReturnType<typeof settingsOf>>; stats: Awaited<ReturnType<typeof statsFor>>; position: number },
+    known?: {
+      settings: Awaited<ReturnType<typeof settingsOf>>;
+      stats: Awaited<ReturnType<typeof statsFor>>;
+      position: number;
+      minutes: number;
+    },
   ) {
     const settings = known?.settings ?? (await settingsOf(ticket.tenant_id));
     const name = settings.appointments.services.find((s) => s.code === ticket.service_code)?.name[lang] ?? ticket.service_code;
     const stats = known?.stats ?? (await statsFor(ticket.tenant_id, ticket.service_code, settings.queue));
     let position: number | null = null;
+    let minutes: number | null = null;
     if (ticket.status === 'waiting') {
-      if (known) position = known.position;
+      if (known) ({ position, minutes } = known);
       else {
-        const order = await orderOf(db, ticket.tenant_id, ticket.service_code, ticket.day, settings.queue);
+        const { order, waits } = await waitsOf(db, ticket.tenant_id, ticket.service_code, ticket.day, settings.queue, stats);
         position = Math.max(
           0,
           order.findIndex((c) => c.id === ticket.id),
         );
+        minutes = waits.get(ticket.id) ?? estimateWait({ ahead: position, medianServiceMinutes: stats.medianServiceMinutes, counters: stats.counters });
       }
     }
     return {
@@ -169,7 +193,7 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
       slotStart: ticket.slot_start,
       transferredFrom: ticket.transferred_from,
       estimate: {
-        minutes: position === null ? null : estimateWait({ ahead: position, medianServiceMinutes: stats.medianServiceMinutes, counters: stats.counters }),
+        minutes,
         promisedMinutes: ticket.promised_wait_minutes === null ? null : Number(ticket.promised_wait_minutes),
         pastError: stats.pastError,
       },
@@ -206,29 +230,26 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     const stats = await statsFor(input.tenant.id, service.code, service.settings.queue);
     const key = { tenantId: input.tenant.id, serviceCode: service.code, day };
     let position = 0;
+    let promised = 0;
     const ticket = await db.transaction().execute(async (trx) => {
       if (input.first) await input.first(trx, now);
       const seq = await nextTicketNumber(trx, key);
-      // The promise: where the visitor stands in the call order now (the counter row's lock holds the
-      // group's other issuers back meanwhile), at the office's recent pace. A walk-in stands behind
-      // everyone who may be called now; a priority or booked visitor where the policy puts them.
-      position =
-        input.priority || slotStart
-          ? (
-              await orderOf(trx, input.tenant.id, service.code, day, service.settings.queue, {
-                id: '',
-                seq,
-                issued_at: now,
-                issuedAt: now,
-                priority: input.priority,
-                slotStart,
-                slot_start: slotStart,
-                number: '',
-                service_code: service.code,
-              })
-            ).findIndex((c) => c.id === '')
-          : await waitingNow(trx, { ...key, now });
-      const promised = estimateWait({ ahead: position, medianServiceMinutes: stats.medianServiceMinutes, counters: stats.counters });
+      // The promise: the call order played forward at the office's recent pace (the counter row's lock
+      // holds the group's other issuers back meanwhile), booked visitors at their slot time. A walk-in's
+      // position is everyone who may be called now; a priority or booked visitor's where the policy puts them.
+      const { order, waits } = await waitsOf(trx, input.tenant.id, service.code, day, service.settings.queue, stats, {
+        id: '',
+        seq,
+        issued_at: now,
+        issuedAt: now,
+        priority: input.priority,
+        slotStart,
+        slot_start: slotStart,
+        number: '',
+        service_code: service.code,
+      });
+      position = input.priority || slotStart ? order.findIndex((c) => c.id === '') : await waitingNow(trx, { ...key, now });
+      promised = waits.get('')!;
       const row: QueueTicket = {
         id: randomUUID(),
         tenant_id: input.tenant.id,
@@ -272,7 +293,7 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
       });
       return row;
     });
-    return view(ticket, input.lang, { settings: service.settings, stats, position });
+    return view(ticket, input.lang, { settings: service.settings, stats, position, minutes: promised });
   }
 
   /**

@@ -129,6 +129,7 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
       expect(jsQR(new Uint8ClampedArray(kpng.data), kpng.width, kpng.height)?.data).toBe(`${ctx.services.config.baseUrl}${ticketPath}`);
 
       // ── On the phone: position and expected wait (the two walk-ins go first until 09:30) ──────────
+      // About 10 minutes: the slot starts in 10, and the two walk-ins before it take 2 × 10 ÷ 2 counters.
       await p.goto(`${base}${ticketPath}`);
       const mine = await p.locator('main').innerText();
       expect(mine).toContain('2 orang lagi sebelum Anda');

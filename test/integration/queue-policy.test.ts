@@ -372,6 +372,31 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     ).rejects.toThrow();
   });
 
+  it('estimates a booked visitor by their slot time, and counts booked visitors whose slot comes first in a walk-in’s wait', async () => {
+    ctx.clock.set(at('09:20', '2026-12-01'));
+    desk = (await userWithToken(ctx, 'front_desk')).token;
+    // Two counters and the assumed 10 minutes: one call every 5 minutes.
+    const walkIns: Ticket[] = [];
+    for (let i = 0; i < 20; i++) walkIns.push(await ticket({ service: 'PENGAJUAN' }));
+    expect(walkIns[19]!.estimate.promisedMinutes).toBe(95);
+    // Checked in for the 09:30 slot, behind 20 walk-ins: called at the slot, in about 10 minutes, not 100.
+    const booking = await book('PENGAJUAN', at('09:30', '2026-12-01'), '0813 2222 3333');
+    const booked = await checkIn(booking);
+    expect(booked.estimate).toMatchObject({ minutes: 10, promisedMinutes: 10 });
+    // The walk-ins from the third on are called after the booked visitor: five minutes later than before.
+    expect((await get(walkIns[1]!.id)).estimate.minutes).toBe(5);
+    expect((await get(walkIns[2]!.id)).estimate.minutes).toBe(15);
+    expect((await get(walkIns[19]!.id)).estimate.minutes).toBe(100);
+    // A walk-in arriving now is promised the wait behind all 21 (not 20).
+    const last = await ticket({ service: 'PENGAJUAN' });
+    expect(last.estimate).toMatchObject({ minutes: 105, promisedMinutes: 105 });
+    // A minute before the slot with one visitor called first, the turn (5 minutes) comes after the slot: the later of the two.
+    ctx.clock.set(at('09:29', '2026-12-01'));
+    expect((await get(booked.id)).estimate.minutes).toBe(5);
+    ctx.clock.set(at('09:35', '2026-12-01'));
+    expect((await get(booked.id)).estimate.minutes).toBe(0);
+  });
+
   it('keeps to at most N priority calls in a row when counters call at the same moment', async () => {
     ctx.clock.set(at('09:00', '2026-11-26'));
     desk = (await userWithToken(ctx, 'front_desk')).token;

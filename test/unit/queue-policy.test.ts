@@ -4,7 +4,7 @@
  * else waits) and everyone is called exactly once.
  */
 import { describe, expect, it } from 'vitest';
-import { callOrder, type Candidate, chooseNext, estimateWait, median } from '../../src/queue/queue.policy.js';
+import { callOrder, type Candidate, chooseNext, estimateWait, estimateWaits, median } from '../../src/queue/queue.policy.js';
 
 const NOW = '2026-11-20T02:00:00.000Z';
 const minutesAgo = (m: number) => new Date(Date.parse(NOW) - m * 60_000).toISOString();
@@ -58,6 +58,24 @@ describe('queue call order', () => {
           ).toBe(true);
       });
     }
+  });
+
+  it('estimates a booked visitor at their slot time, and a walk-in behind the booked visitors due before their call', () => {
+    const q = [ticket('W1'), ticket('W2'), ticket('W3'), ticket('B', { slotStart: minutesAgo(-10) })];
+    const waits = estimateWaits(q, { now: NOW, policy: { weight: 2, maxInRow: 2 }, priorityRun: 0, medianServiceMinutes: 10, counters: 2 });
+    expect(Object.fromEntries(waits)).toEqual({ W1: 0, W2: 5, B: 10, W3: 15 });
+    // Alone, the booked visitor still waits for the slot; twenty walk-ins ahead do not push them to 100 minutes.
+    expect(
+      estimateWaits([ticket('B2', { slotStart: minutesAgo(-10) })], {
+        now: NOW,
+        policy: { weight: 2, maxInRow: 2 },
+        priorityRun: 0,
+        medianServiceMinutes: 10,
+        counters: 2,
+      }).get('B2'),
+    ).toBe(10);
+    const many = [...Array.from({ length: 20 }, (_, i) => ticket(`w${i}`)), ticket('B3', { slotStart: minutesAgo(-10) })];
+    expect(estimateWaits(many, { now: NOW, policy: { weight: 2, maxInRow: 2 }, priorityRun: 0, medianServiceMinutes: 10, counters: 2 }).get('B3')).toBe(10);
   });
 
   it('promises people ahead × the median service time ÷ the counters', () => {
