@@ -69,7 +69,7 @@ export function createServices(input: {
   const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock });
   const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
   const issuer = createPermitIssuer({ storage, address, dataKey: config.dataEncryptionKey });
-  const fees = createFeeService({ db, catalogue, retribution: input.retribution ?? loadRetributionTable() });
+  const fees = createFeeService({ db, catalogue, clock, retribution: input.retribution ?? loadRetributionTable() });
   const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey });
   applications.registerEffects(recordComputedFee(fees));
   // A holiday added or removed moves the due dates of the open files whose clock runs over it.
@@ -93,7 +93,7 @@ export function createServices(input: {
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
   settings.onTimeZoneChange(({ actor }) => applications.recomputeDueDates({ actor }));
-  const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address });
+  const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address, fees });
   const parcels = createParcelService({ db, clock, catalogue, intake, holidays, storage, scanner, maxUploadBytes: config.maxUploadBytes });
   const health = createHealthService({ db });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address, dataKey: config.dataEncryptionKey });

@@ -65,6 +65,10 @@ export type Permission =
   | 'helpdesk.manage'
   /** At the front desk: log courier parcels in and out, link them to applications, read the parcel report. */
   | 'parcels.manage'
+  /** The office's PBG retribution coefficients: enter a new version of a year's (src/fees/). */
+  | 'fees.manage'
+  /** Read the retribution coefficients, their versions and history (the head checks what the admin set). */
+  | 'fees.read'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
@@ -223,6 +227,10 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
       return when(actor.role === 'front_desk' || actor.role === 'admin');
     case 'appointments.manage':
       return when(actor.role === 'admin');
+    case 'fees.manage':
+      return when(actor.role === 'admin');
+    case 'fees.read':
+      return when(actor.role === 'admin' || actor.role === 'head');
     case 'system.overdueScan':
     case 'system.expiryReminders':
     case 'system.auditCheckpoint':

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Application, Database, Tenant } from '../db/schema.js';
 import type { FeeService } from '../fees/fees.service.js';
+import { recordApplicationCoefficients } from '../fees/retribution.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { readableCode } from '../shared/crypto.js';
 import { yearIn } from '../shared/time.js';
@@ -101,18 +102,27 @@ export const notifyApplicant: ActionEffect = {
 
 /**
  * The treasurer may set another fee than the rules give; the timeline and the audit then keep both.
- * The rules are worked out before the transaction.
+ * The coefficient version the rules used is recorded on the application, so the file keeps the
+ * coefficients it was assessed under. The rules are worked out before the transaction.
  */
-export function recordComputedFee(fees: Pick<FeeService, 'computedAmount'>): ActionEffect {
+export function recordComputedFee(fees: Pick<FeeService, 'computed'>): ActionEffect {
   return {
     name: 'fee.computed',
     async prepare(plan) {
       const amount = plan.set.fee_amount;
       if (plan.action.input !== 'fee_amount' || amount === undefined) return null;
-      const computed = await fees.computedAmount(plan.app, plan.definition);
-      if (computed === null || computed === amount) return null;
-      return ({ data }) => {
-        data.computedAmount = computed;
+      const computed = await fees.computed(plan.app, plan.definition);
+      if (computed === null) return null;
+      return async ({ trx, data }) => {
+        if (computed.coefficientsId) {
+          await recordApplicationCoefficients(trx, {
+            applicationId: plan.app.id,
+            tenantId: plan.app.tenant_id,
+            coefficientsId: computed.coefficientsId,
+            at: plan.now,
+          });
+        }
+        if (computed.amount !== amount) data.computedAmount = computed.amount;
       };
     },
   };

@@ -696,7 +696,32 @@ export interface ParcelPhotosTable {
 }
 export type ParcelPhoto = Selectable<ParcelPhotosTable>;
 
+/** One version of an office's PBG retribution coefficients for one filing year (migration 0026). */
+export interface RetributionCoefficientsTable {
+  id: string;
+  tenant_id: string;
+  year: number;
+  /** 1, 2, … per office and year; the highest is in force. */
+  version: number;
+  /** JSON: the year's coefficients as src/fees/retribution.schema.ts validates them. */
+  coefficients: string;
+  reason: string;
+  /** null: seeded from seed-data/retribution.json. */
+  created_by: string | null;
+  created_at: string;
+}
+
+/** The coefficient version the treasurer's fee assessment of an application used (migration 0026); the first one stays. */
+export interface ApplicationFeeCoefficientsTable {
+  application_id: string;
+  tenant_id: string;
+  coefficients_id: string;
+  recorded_at: string;
+}
+
 export interface Database {
+  retribution_coefficients: RetributionCoefficientsTable;
+  application_fee_coefficients: ApplicationFeeCoefficientsTable;
   contacts: ContactsTable;
   help_requests: HelpRequestsTable;
   help_messages: HelpMessagesTable;

@@ -5,6 +5,7 @@ import { applicationParams } from '../applications/applications.schemas.js';
 import { requireActor } from '../http/context.js';
 import { problemResponses } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
+import { retributionYearSchema } from './retribution.schema.js';
 
 const bearer = [{ bearer: [] }];
 
@@ -31,8 +32,46 @@ export const feeAssessmentSchema = z
       .describe('How a PBG retribution was reached; null for a free permit'),
     year: z.number().int().describe('The filing year in the office’s time zone, whose coefficients were used'),
     dataNote: z.string().nullable().describe('The coefficients’ caveats (an uncertain figure, a mapping choice)'),
+    coefficientsVersion: z
+      .number()
+      .int()
+      .optional()
+      .describe('PBG: the coefficient version used — the one recorded when the treasurer assessed the fee, else the year’s version in force now'),
   })
   .meta({ id: 'FeeAssessment' });
+
+export const coefficientVersionSchema = z
+  .object({
+    id: z.string(),
+    year: z.number().int().describe('The filing year these coefficients are for'),
+    version: z.number().int().min(1).describe('1, 2, … per office and year; the highest is in force'),
+    coefficients: retributionYearSchema.describe('SHST, Ilo and the index tables, as seed-data/retribution.json has them for one year'),
+    reason: z.string().describe('Why this version was saved'),
+    createdAt: z.string().describe('When it was saved (UTC)'),
+    createdBy: z.string().nullable().describe('The admin who saved it; null for the seeded version'),
+  })
+  .meta({ id: 'RetributionCoefficientVersion' });
+
+const coefficientYearsSchema = z
+  .object({
+    years: z.array(
+      z.object({
+        year: z.number().int(),
+        current: coefficientVersionSchema.describe('The version in force: the next assessment of a file filed in this year uses it'),
+        history: z.array(coefficientVersionSchema).describe('Every version, newest first'),
+      }),
+    ),
+  })
+  .meta({ id: 'RetributionCoefficientYears' });
+
+export const coefficientYearParams = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100).describe('The filing year, e.g. 2027 ahead of the year'),
+});
+
+export const saveCoefficientsBody = z.strictObject({
+  coefficients: retributionYearSchema,
+  reason: z.string().trim().min(3).max(500).describe('Why (the decree that changed, the correction made); kept in the history and the audit'),
+});
 
 export function feeRoutes(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -49,6 +88,36 @@ export function feeRoutes(app: FastifyInstance, services: Services): void {
     handler: async (request) => {
       const actor = requireActor(request);
       return services.fees.assessFor({ actor, applicationId: request.params.id });
+    },
+  });
+
+  r.get('/api/v1/fees/retribution-coefficients', {
+    schema: {
+      operationId: 'listRetributionCoefficients',
+      tags: ['Case work'],
+      summary: 'Admin and head: the office’s PBG retribution coefficients per filing year, the version in force and every earlier version',
+      security: bearer,
+      querystring: z.strictObject({}),
+      response: { 200: coefficientYearsSchema, ...problemResponses },
+    },
+    handler: async (request) => services.fees.listCoefficients({ actor: requireActor(request, 'fees.read') }),
+  });
+
+  r.put('/api/v1/fees/retribution-coefficients/:year', {
+    schema: {
+      operationId: 'saveRetributionCoefficients',
+      tags: ['Case work'],
+      summary:
+        'Admin: a new version of one filing year’s PBG retribution coefficients, with the reason (audited). The next assessment of a file filed in that year uses it without a restart; a file already assessed keeps its version',
+      security: bearer,
+      params: coefficientYearParams,
+      body: saveCoefficientsBody,
+      response: { 201: coefficientVersionSchema, ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const actor = requireActor(request, 'fees.manage');
+      const saved = await services.fees.saveCoefficients({ actor, year: request.params.year, ...request.body });
+      return reply.code(201).send(saved);
     },
   });
 }

@@ -4,12 +4,23 @@ import { findApplication } from '../applications/applications.repository.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/audit.repository.js';
 import type { Application } from '../db/schema.js';
+import { violatedConstraint } from '../db/unique-violation.js';
 import { AppError } from '../shared/errors.js';
-import { yearIn } from '../shared/time.js';
+import { type Clock, isoNow, yearIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { computePbgRetribution, type PbgBreakdown, RetributionInputError } from './pbg-retribution.js';
-import type { RetributionTable } from './retribution.schema.js';
+import {
+  type CoefficientRow,
+  countCoefficientVersions,
+  findApplicationCoefficients,
+  findLatestCoefficients,
+  insertCoefficientVersion,
+  listCoefficientVersions,
+} from './retribution.repository.js';
+import { type RetributionCoefficients, type RetributionTable, retributionYearSchema } from './retribution.schema.js';
 import { answersOf } from '../catalogue/answers.js';
 
 /** What the office's fee rule gives for one application. */
@@ -23,11 +34,46 @@ export type FeeAssessment = {
   year: number;
   /** The coefficients' own caveat (an uncertain SHST, a mapping choice), for the treasurer. */
   dataNote: string | null;
+  /** The coefficient version used (PBG only): the one recorded at the treasurer's assessment, else the year's latest. */
+  coefficientsVersion?: number;
+  /** Its row id (recorded on the application when the treasurer assesses the fee); not in the API. */
+  coefficientsId?: string;
 };
+
+/** One saved version of a year's coefficients. */
+export type CoefficientVersion = {
+  id: string;
+  year: number;
+  version: number;
+  coefficients: RetributionCoefficients;
+  reason: string;
+  createdAt: string;
+  /** The admin's name; null for the seeded version. */
+  createdBy: string | null;
+};
+
+/** Each year with coefficients, newest first: the version in force and every version (newest first). */
+export type CoefficientYears = { years: { year: number; current: CoefficientVersion; history: CoefficientVersion[] }[] };
+
+const SEED_REASON = 'Seeded from seed-data/retribution.json';
+
+function toVersion(row: CoefficientRow & { created_by_name?: string | null }): CoefficientVersion {
+  return {
+    id: row.id,
+    year: Number(row.year),
+    version: Number(row.version),
+    // Validated when it was written; parsed, not trusted, here.
+    coefficients: retributionYearSchema.parse(JSON.parse(row.coefficients)),
+    reason: row.reason,
+    createdAt: row.created_at,
+    createdBy: row.created_by === null ? null : (row.created_by_name ?? null),
+  };
+}
 
 /** The answers column as the formula reads it (validated when it was written; parsed, not trusted, here). */
 
-export type FeeDeps = { db: Db; catalogue: CatalogueService; retribution: RetributionTable };
+/** `retribution`: the seed file, copied into an office's database rows when it has none (seedIfEmpty). */
+export type FeeDeps = { db: Db; catalogue: CatalogueService; retribution: RetributionTable; clock: Clock };
 
 /**
  * The fee engine behind the treasurer's `assess_fee`: the permit type's fee rule (data) applied to the
@@ -35,7 +81,7 @@ export type FeeDeps = { db: Db; catalogue: CatalogueService; retribution: Retrib
  * decides the amount; this says what the rules give.
  */
 export function createFeeService(deps: FeeDeps) {
-  const { db, catalogue } = deps;
+  const { db, catalogue, clock } = deps;
 
   /** The assessment for a loaded application; no access check (callers do that). */
   async function assess(app: Application, definition: PermitTypeDefinition): Promise<FeeAssessment> {
@@ -48,15 +94,17 @@ export function createFeeService(deps: FeeDeps) {
       case 'free':
         return { rule: rule.kind, amount: 0, breakdown: null, year, dataNote: null };
       case 'pbg_retribution': {
-        const coefficients = deps.retribution.offices[tenant.code]?.[String(year)];
-        if (!coefficients) {
+        // The version recorded at the treasurer's assessment, if any; else the year's version in force now.
+        const row = (await findApplicationCoefficients(db, app.tenant_id, app.id)) ?? (await findLatestCoefficients(db, app.tenant_id, year));
+        if (!row) {
           throw new AppError('precondition_failed', `no PBG retribution coefficients for office ${tenant.code} in ${year}`, {
             params: { missing: 'retribution_coefficients', year },
           });
         }
+        const { coefficients, version, id } = toVersion(row);
         try {
           const { amount, breakdown } = computePbgRetribution(answersOf(app), coefficients);
-          return { rule: rule.kind, amount, breakdown, year, dataNote: coefficients.dataNote ?? null };
+          return { rule: rule.kind, amount, breakdown, year, dataNote: coefficients.dataNote ?? null, coefficientsVersion: version, coefficientsId: id };
         } catch (err) {
           if (!(err instanceof RetributionInputError)) throw err;
           const missing = err.kind === 'answer' ? 'retribution_answers' : 'retribution_coefficients';
@@ -84,17 +132,121 @@ export function createFeeService(deps: FeeDeps) {
 
   /**
    * What the rules give, or null when they cannot say (no coefficients for the year, a draft). Used when
-   * the treasurer sets the fee, to record the computed amount beside a different one.
+   * the treasurer sets the fee, to record the computed amount beside a different one, and the
+   * coefficient version used on the application.
    */
-  async function computedAmount(app: Application, definition: PermitTypeDefinition): Promise<number | null> {
+  async function computed(app: Application, definition: PermitTypeDefinition): Promise<{ amount: number; coefficientsId: string | null } | null> {
     try {
-      return (await assess(app, definition)).amount;
+      const assessment = await assess(app, definition);
+      return { amount: assessment.amount, coefficientsId: assessment.coefficientsId ?? null };
     } catch (err) {
       if (err instanceof AppError) return null;
       throw err;
     }
   }
 
-  return { assessFor, computedAmount };
+  async function computedAmount(app: Application, definition: PermitTypeDefinition): Promise<number | null> {
+    return (await computed(app, definition))?.amount ?? null;
+  }
+
+  /**
+   * An office with no coefficient rows gets the seed file's years for its code, each as version 1.
+   * Safe at every start and when two starts race (the unique version keeps one). Returns how many years were seeded.
+   */
+  async function seedIfEmpty(tenantId: string): Promise<number> {
+    if ((await countCoefficientVersions(db, tenantId)) > 0) return 0;
+    const tenant = await findTenantById(db, tenantId);
+    const years = tenant ? Object.entries(deps.retribution.offices[tenant.code] ?? {}) : [];
+    let seeded = 0;
+    for (const [year, coefficients] of years) {
+      try {
+        await insertCoefficientVersion(db, {
+          id: randomUUID(),
+          tenant_id: tenantId,
+          year: Number(year),
+          version: 1,
+          coefficients: JSON.stringify(coefficients),
+          reason: SEED_REASON,
+          created_by: null,
+          created_at: isoNow(clock),
+        });
+        seeded++;
+      } catch (err) {
+        if (violatedConstraint(err) === null) throw err; // another start seeded it at the same moment
+      }
+    }
+    return seeded;
+  }
+
+  function groupYears(rows: CoefficientVersion[]): CoefficientYears {
+    const byYear = new Map<number, CoefficientVersion[]>();
+    for (const v of rows) byYear.set(v.year, [...(byYear.get(v.year) ?? []), v]);
+    return { years: [...byYear.entries()].map(([year, history]) => ({ year, current: history[0]!, history })) };
+  }
+
+  /** The admin and the head: every year's coefficients, the version in force and the history. */
+  async function listCoefficients(input: { actor: Actor }): Promise<CoefficientYears> {
+    requireAccess({ actor: input.actor, permission: 'fees.read', resource: { tenantId: input.actor.tenantId } });
+    return groupYears((await listCoefficientVersions(db, input.actor.tenantId)).map(toVersion));
+  }
+
+  /**
+   * The admin: a new version of one year's coefficients (any year from 2000 to 2100, so next year's can
+   * be entered ahead), validated by the schema, with a reason; audited. The next assessment of a file
+   * filed in that year uses it; a file already assessed keeps the version it was assessed under.
+   * Two saves of one year at the same moment: one wins, the other is 409 conflict.
+   */
+  async function saveCoefficients(input: { actor: Actor; year: number; coefficients: unknown; reason: string }): Promise<CoefficientVersion> {
+    const { actor } = input;
+    requireAccess({ actor, permission: 'fees.manage', resource: { tenantId: actor.tenantId } });
+    const reason = input.reason.trim();
+    const fields = [];
+    if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) {
+      fields.push({ field: 'year', code: 'year_out_of_range', message: 'the year is from 2000 to 2100' });
+    }
+    if (reason.length < 3 || reason.length > 500) fields.push({ field: 'reason', code: 'reason_required', message: 'say why, in 3 to 500 characters' });
+    const parsed = retributionYearSchema.safeParse(input.coefficients);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        fields.push({ field: ['coefficients', ...issue.path.map(String)].join('.'), code: 'invalid_coefficient', message: issue.message });
+      }
+    }
+    if (fields.length || !parsed.success) throw new AppError('invalid_input', 'the coefficients are not valid', { fields });
+    const now = isoNow(clock);
+    const id = randomUUID();
+    try {
+      await db.transaction().execute(async (trx) => {
+        const latest = await findLatestCoefficients(trx, actor.tenantId, input.year);
+        const version = latest ? Number(latest.version) + 1 : 1;
+        await insertCoefficientVersion(trx, {
+          id,
+          tenant_id: actor.tenantId,
+          year: input.year,
+          version,
+          coefficients: JSON.stringify(parsed.data),
+          reason,
+          created_by: actor.userId,
+          created_at: now,
+        });
+        await appendAudit(trx, {
+          tenantId: actor.tenantId,
+          actorId: actor.userId,
+          action: 'fees.coefficients_saved',
+          subjectType: 'retribution_coefficients',
+          subjectId: id,
+          data: { year: input.year, version, reason, shst: parsed.data.shst, ilo: parsed.data.ilo, previousVersion: latest ? Number(latest.version) : null },
+          occurredAt: now,
+        });
+      });
+    } catch (err) {
+      if (violatedConstraint(err) === null) throw err;
+      throw new AppError('conflict', `the ${input.year} coefficients were saved by someone else at the same moment; reload and try again`);
+    }
+    const saved = (await listCoefficientVersions(db, actor.tenantId)).find((r) => r.id === id);
+    if (!saved) throw new Error(`coefficient version ${id} vanished`);
+    return toVersion(saved);
+  }
+
+  return { assessFor, computed, computedAmount, seedIfEmpty, listCoefficients, saveCoefficients };
 }
 export type FeeService = ReturnType<typeof createFeeService>;

@@ -1,3 +1,4 @@
+import type { FeeService } from '../fees/fees.service.js';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import { SESSION_POLICY } from '../auth/auth.service.js';
@@ -92,6 +93,8 @@ export function createOfficeSetupService(deps: {
   signer: ManagedSigner;
   tenants: TenantResolver;
   address: OfficeAddress;
+  /** The PBG retribution coefficients: the seed file's years for an office that has none (src/fees/). */
+  fees?: Pick<FeeService, 'seedIfEmpty'>;
 }) {
   const { db, clock } = deps;
 
@@ -129,6 +132,7 @@ export function createOfficeSetupService(deps: {
     const catalogue = await deps.catalogue.adoptRelease({ tenantId: input.tenantId, release: input.release });
     const holidays = await deps.holidays.seedIfEmpty(input.tenantId);
     const keyId = await deps.signer.ensureKey(input.tenantId);
+    await deps.fees?.seedIfEmpty(input.tenantId);
     return { catalogue, holidays, keyId };
   }
 

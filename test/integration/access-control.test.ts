@@ -16,6 +16,7 @@ import { type AccessResource, can, type Permission, requireAccess } from '../../
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
+import { loadRetributionTable } from '../../src/fees/retribution.loader.js';
 import { AppError, ERROR_CODES } from '../../src/shared/errors.js';
 import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -1068,6 +1069,44 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     });
   });
 
+  describe('the retribution coefficients follow fees.manage (admin) and fees.read (admin, head), within the office', () => {
+    it('answers each role as the policy says; a refused save writes nothing; another office’s admin sees only its own', async () => {
+      const coefficients = loadRetributionTable().offices.MLG!['2026']!;
+      const url = '/api/v1/fees/retribution-coefficients';
+      const versions = async () =>
+        Number(
+          (
+            await ctx.db
+              .selectFrom('retribution_coefficients')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('tenant_id', '=', ctx.tenant.id)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      for (const role of ROLES) {
+        const reads = can(crew[role].actor, 'fees.read', { tenantId: ctx.tenant.id });
+        const manages = can(crew[role].actor, 'fees.manage', { tenantId: ctx.tenant.id });
+        expect(reads, role).toBe(role === 'admin' || role === 'head');
+        expect(manages, role).toBe(role === 'admin');
+        expect((await ctx.app.inject({ method: 'GET', url, headers: auth(crew[role].token) })).statusCode, role).toBe(reads ? 200 : 403);
+        const before = await versions();
+        const res = await ctx.app.inject({
+          method: 'PUT',
+          url: `${url}/2027`,
+          headers: auth(crew[role].token),
+          payload: { coefficients, reason: `Uji ${role}` },
+        });
+        expect(res.statusCode, role).toBe(manages ? 201 : 403);
+        expect(await versions(), role).toBe(before + (manages ? 1 : 0));
+      }
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const otherAdmin = await person(ctx, 'admin', office2Id);
+      const theirs = await ctx.app.inject({ method: 'GET', url, headers: auth(otherAdmin.token, { host: 'batu.izol.test' }) });
+      expect(theirs.statusCode).toBe(200);
+      expect(json<{ years: { year: number }[] }>(theirs).years.map((y) => y.year)).not.toContain(2027);
+    });
+  });
+
   describe('not signed in', () => {
     type Spec = { paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>> };
 
@@ -1134,6 +1173,8 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         updateHelpRequest: { payload: { status: 'closed' } },
         assistHelpRequest: { payload: { permitTypeCode: PERMIT } },
         claimApplicationByLink: { payload: { token: 'n3YwQ0lW1cX8Vq9mJk2sT5uB7zD4fH6gA1eR0pLoNbM' } },
+        listRetributionCoefficients: {},
+        saveRetributionCoefficients: { payload: { coefficients: loadRetributionTable().offices.MLG!['2026']!, reason: 'Keputusan baru' } },
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
@@ -1200,7 +1241,8 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         const url = op.path
           .replace('{id}', op.path.startsWith('/api/v1/permits/') ? permit.permitId : id)
           .replace('{documentId}', documentId)
-          .replace('{requirementCode}', 'ktp');
+          .replace('{requirementCode}', 'ktp')
+          .replace('{year}', '2026');
         const extra = validRequest[op.operationId]!;
         for (const [label, headers] of credentials) {
           const res = await ctx.app.inject({

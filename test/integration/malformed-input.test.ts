@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import type { Actor } from '../../src/access/actor.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
+import { loadRetributionTable } from '../../src/fees/retribution.loader.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/shared/errors.js';
 import { ERROR_MESSAGES, FIELD_MESSAGES } from '../../src/shared/messages.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
@@ -101,6 +102,8 @@ const OPERATIONS = [
   'updateHelpRequest',
   'assistHelpRequest',
   'claimApplicationByLink',
+  'listRetributionCoefficients',
+  'saveRetributionCoefficients',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -258,6 +261,8 @@ const DEFAULT_WHO: Record<Op, Who> = {
   updateHelpRequest: 'admin',
   assistHelpRequest: 'admin',
   claimApplicationByLink: 'applicant',
+  listRetributionCoefficients: 'admin',
+  saveRetributionCoefficients: 'admin',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -2191,6 +2196,57 @@ const CASES: Case[] = [
     send: () => ({ method: 'POST', url: '/api/v1/claim-links/claim', ...asJson({ token: 'n3YwQ0lW1cX8Vq9mJk2sT5uB7zD4fH6gA1eR0pLoNbM' }) }),
     status: 403,
   },
+  // ── the PBG retribution coefficients (fees/): the admin's versions per filing year ─────────────────────
+  ...(
+    [
+      ['an unknown parameter', 'year=2026'],
+      ['an SQL fragment as a parameter', `q=${encodeURIComponent("x' OR '1'='1")}`],
+      ['a 100 000-character parameter', `q=${HUGE}`],
+      ['a NUL character in a parameter', 'q=a%00b'],
+      ['a parameter given twice (an array)', 'year=2026&year=2027'],
+    ] as const
+  ).map(([name, query]): Case => ({
+    op: 'listRetributionCoefficients',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/fees/retribution-coefficients?${query}` }),
+    status: [400, 414],
+  })),
+  {
+    op: 'listRetributionCoefficients',
+    name: 'by the technical officer',
+    who: 'technical',
+    send: () => ({ method: 'GET', url: '/api/v1/fees/retribution-coefficients' }),
+    status: 403,
+  },
+  ...(
+    [
+      ['a year that is not a number', 'dua-ribu', { reason: 'Typo', coefficients: {} }, 400],
+      ['a year before 2000', '1999', { reason: 'Old decree' }, 400],
+      ['an SQL fragment as the year', encodeURIComponent("2026' OR '1'='1"), { reason: 'x' }, 400],
+      ['no body', '2026', undefined, 400],
+      ['no reason', '2026', { coefficients: { shst: 6_800_000 } }, 400],
+      ['the coefficients as a string', '2026', { coefficients: 'shst=1', reason: 'Decree' }, 400],
+      ['an SHST below zero and a locality index above 0.5%', '2026', { coefficients: { decree: 'Keputusan', shst: -1, ilo: 0.05 }, reason: 'Decree' }, 400],
+      ['an unknown field', '2026', { coefficients: {}, reason: 'Decree', version: 9 }, 400],
+      ['a 100 000-character reason', '2026', { coefficients: {}, reason: HUGE }, 400],
+    ] as const
+  ).map(([name, year, payload, status]): Case => ({
+    op: 'saveRetributionCoefficients',
+    name,
+    send: () => ({ method: 'PUT', url: `/api/v1/fees/retribution-coefficients/${year}`, ...(payload === undefined ? {} : { payload: { ...payload } }) }),
+    status,
+  })),
+  {
+    op: 'saveRetributionCoefficients',
+    name: 'by the head (may read, not change)',
+    who: 'head',
+    send: () => ({
+      method: 'PUT',
+      url: '/api/v1/fees/retribution-coefficients/2026',
+      payload: { coefficients: { ...loadRetributionTable().offices.MLG!['2026']! }, reason: 'Head' },
+    }),
+    status: 403,
+  },
 ];
 
 let registrations = 0;
@@ -2232,6 +2288,7 @@ async function persistentState(ctx: TestContext) {
     'help_requests',
     'help_messages',
     'claim_links',
+    'retribution_coefficients',
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables)
