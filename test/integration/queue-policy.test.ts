@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
+import { migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import type { Tenant } from '../../src/db/schema.js';
 import { defaultQueueSettings, type QueueSettings } from '../../src/queue/queue.settings.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -395,6 +396,27 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
     expect((await get(booked.id)).estimate.minutes).toBe(5);
     ctx.clock.set(at('09:35', '2026-12-01'));
     expect((await get(booked.id)).estimate.minutes).toBe(0);
+  });
+
+  it('keeps, for a booking that got two tickets before migration 0025, the first linked and the other in the queue', async () => {
+    ctx.clock.set(at('09:00', '2026-12-02'));
+    desk = (await userWithToken(ctx, 'front_desk')).token;
+    const booking = await book('PENGAJUAN', at('10:00', '2026-12-02'), '0813 4444 9999');
+    const first = await checkIn(booking);
+    await migrateTo(ctx.db, '0024_helpdesk');
+    const row = await ctx.db.selectFrom('queue_tickets').selectAll().where('id', '=', first.id).executeTakeFirstOrThrow();
+    const secondId = crypto.randomUUID();
+    await ctx.db
+      .insertInto('queue_tickets')
+      .values({ ...row, id: secondId, seq: 900, number: 'B-900', issued_at: at('09:01', '2026-12-02') })
+      .execute();
+    await migrateToLatest(ctx.db);
+    const tickets = await ctx.db.selectFrom('queue_tickets').select(['id', 'appointment_number', 'status']).where('id', 'in', [first.id, secondId]).execute();
+    expect(tickets.sort((a, b) => (a.id === first.id ? -1 : b.id === first.id ? 1 : 0))).toEqual([
+      { id: first.id, appointment_number: booking.number, status: 'waiting' },
+      { id: secondId, appointment_number: null, status: 'waiting' },
+    ]);
+    expect((await checkIn(booking)).id).toBe(first.id);
   });
 
   it('keeps to at most N priority calls in a row when counters call at the same moment', async () => {
