@@ -98,6 +98,7 @@ ${calendarGapWarning(lang, calendarGap, may.holidays)}
   ${may.messages ? sectionLink('/kantor/admin/pesan-gagal', t(lang, 'admin.messages'), t(lang, 'admin.messages.hint')) : ''}
   ${may.appointments ? sectionLink('/kantor/admin/janji-temu', t(lang, 'apt.settings.title'), t(lang, 'apt.settings.hint')) : ''}
   ${may.settings ? sectionLink('/kantor/admin/antrian', t(lang, 'queue.settings.title'), t(lang, 'queue.settings.hint')) : ''}
+  ${may.retribution ? sectionLink('/kantor/admin/retribusi', t(lang, 'fees.admin.title'), t(lang, 'fees.admin.hint')) : ''}
 </ul>`,
     });
   });

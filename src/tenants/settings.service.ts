@@ -23,7 +23,16 @@ export type OfficeSettings = {
 };
 
 /** The sections of the office's administration, each true when this person may open it. */
-export type AdminSections = { staff: boolean; catalogue: boolean; holidays: boolean; settings: boolean; messages: boolean; appointments: boolean };
+/** `retribution`: the PBG retribution coefficients (src/fees/), which the admin changes and the head reads. */
+export type AdminSections = {
+  staff: boolean;
+  catalogue: boolean;
+  holidays: boolean;
+  settings: boolean;
+  messages: boolean;
+  appointments: boolean;
+  retribution: boolean;
+};
 
 export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20 } as const;
 
@@ -68,6 +77,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       settings: can(input.actor, 'settings.manage', office),
       messages: can(input.actor, 'messages.manage', office),
       appointments: can(input.actor, 'appointments.manage', office),
+      retribution: can(input.actor, 'fees.read', office),
     };
   }
 

@@ -33,6 +33,7 @@ import { appointmentCitizenPages } from '../appointments/pages/citizen.pages.js'
 import { appointmentOfficePages } from '../appointments/pages/office.pages.js';
 import { queuePublicPages } from '../queue/pages/public.pages.js';
 import { queueOfficePages } from '../queue/pages/office.pages.js';
+import { feePages } from '../fees/fees.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
 /** The citizen portal: server-rendered pages that work without JavaScript. */
@@ -66,6 +67,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   contactPages(app, services);
   queuePublicPages(app, services);
   queueOfficePages(app, services);
+  feePages(app, services);
   appointmentCitizenPages(app, services);
   appointmentOfficePages(app, services);
 }

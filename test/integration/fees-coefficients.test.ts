@@ -191,4 +191,21 @@ describe.each(DIALECTS)('PBG retribution coefficients in the database (%s)', (di
     expect((await put(adminToken, '1999', { coefficients: seeded2026, reason: 'Too early' })).statusCode).toBe(400);
     expect(await count()).toBe(before);
   });
+  it('two saves of one year at the same moment never make the same version twice: each is a new version or a 409', async () => {
+    const save = (shst: number) =>
+      ctx.services.fees.saveCoefficients({ actor: admin, year: 2026, coefficients: { ...seeded2026, shst }, reason: `Bersamaan ${shst}` });
+    const results = await Promise.allSettled([save(7_100_000), save(7_200_000), save(7_300_000)]);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ code: 'conflict' });
+    const saved = results.filter((r) => r.status === 'fulfilled').map((r) => r.value.version);
+    expect(saved.length).toBeGreaterThanOrEqual(1);
+    const rows = await ctx.db
+      .selectFrom('retribution_coefficients')
+      .select('version')
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('year', '=', 2026)
+      .execute();
+    const versions = rows.map((r) => Number(r.version)).sort((a, b) => a - b);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(versions).toEqual(versions.map((_, i) => i + 1));
+  });
 });
