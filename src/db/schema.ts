@@ -543,6 +543,17 @@ export interface QueueSettingsTable {
   updated_at: string;
 }
 
+/** A device an admin enrolled as the office's kiosk (migration 0025): only the SHA-256 of its token is kept. */
+export interface QueueKiosksTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  token_hash: string;
+  enrolled_by: string | null;
+  enrolled_at: string;
+  revoked_at: string | null;
+}
+
 /** One timestamped action on a ticket (issue, call, start, complete, no_show, recall, skip). */
 export interface QueueEventsTable {
   id: string;
@@ -736,6 +747,7 @@ export interface Database {
   queue_tickets: QueueTicketsTable;
   queue_events: QueueEventsTable;
   queue_settings: QueueSettingsTable;
+  queue_kiosks: QueueKiosksTable;
   whatsapp_inbound: WhatsAppInboundTable;
   setup_links: SetupLinksTable;
   permits: PermitsTable;

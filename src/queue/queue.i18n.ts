@@ -197,4 +197,35 @@ export const QUEUE_MESSAGES = {
   },
   'queue.settings.bad.number': { id: '{label}: masukkan bilangan bulat dari {min} sampai {max}', en: '{label}: enter a whole number from {min} to {max}' },
   'queue.settings.bad.time': { id: 'Jam tutup: masukkan jam seperti 14:30, atau kosongkan', en: 'Closing time: enter a time like 14:30, or leave it empty' },
+  'queue.kiosk.notEnrolled': { id: 'Perangkat ini belum terdaftar sebagai kios', en: 'This device is not enrolled as a kiosk' },
+  'queue.kiosk.notEnrolled.text': {
+    id: 'Nomor antrean diambil di kios kantor atau di meja layanan. Administrator mendaftarkan perangkat ini sebagai kios di Pengaturan antrean, setelah masuk pada perangkat ini.',
+    en: 'Queue numbers are taken at the office’s kiosk or at the front desk. An administrator enrols this device as the kiosk in the queue settings, signed in on this device.',
+  },
+  'queue.kiosks.title': { id: 'Kios antrean', en: 'Queue kiosks' },
+  'queue.kiosks.hint': {
+    id: 'Hanya perangkat yang terdaftar di sini yang dapat memberikan nomor antrean tanpa masuk. Buka halaman ini pada perangkat kios untuk mendaftarkannya.',
+    en: 'Only the devices enrolled here give out queue numbers without signing in. Open this page on the kiosk device to enrol it.',
+  },
+  'queue.kiosks.none': { id: 'Belum ada kios terdaftar.', en: 'No kiosk enrolled yet.' },
+  'queue.kiosks.enrolledAt': { id: 'Didaftarkan {when}', en: 'Enrolled {when}' },
+  'queue.kiosks.remove': { id: 'Hapus {name}', en: 'Remove {name}' },
+  'queue.kiosks.removed': {
+    id: 'Kios dihapus: perangkat itu tidak lagi memberikan nomor antrean.',
+    en: 'Kiosk removed: that device gives out no more queue numbers.',
+  },
+  'queue.kiosks.name': { id: 'Nama perangkat ini', en: 'This device’s name' },
+  'queue.kiosks.name.hint': { id: 'Misalnya "Kios lobi". Paling banyak 60 karakter.', en: 'For example "Lobby kiosk". At most 60 characters.' },
+  'queue.kiosks.name.bad': { id: 'Masukkan nama perangkat, paling banyak 60 karakter', en: 'Enter the device’s name, at most 60 characters' },
+  'queue.kiosks.enrol': { id: 'Daftarkan perangkat ini sebagai kios', en: 'Enrol this device as a kiosk' },
+  'queue.kiosks.done.title': { id: 'Perangkat ini sekarang kios antrean', en: 'This device is now a queue kiosk' },
+  'queue.kiosks.done.text': {
+    id: 'Perangkat "{name}" sekarang memberikan nomor antrean. Anda dapat keluar; kios tetap terdaftar di peramban ini.',
+    en: 'The device "{name}" now gives out queue numbers. You may sign out; the kiosk stays enrolled in this browser.',
+  },
+  'queue.kiosks.done.token': {
+    id: 'Untuk kios yang memakai API: kirim kode ini dalam header X-Kiosk-Token. Kode ini hanya ditampilkan sekali.',
+    en: 'For a kiosk using the API: send this code in the X-Kiosk-Token header. It is shown only this once.',
+  },
+  'queue.kiosks.done.open': { id: 'Buka kios', en: 'Open the kiosk' },
 } as const satisfies Catalogue;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, QueueEventsTable, QueueStatus, QueueTicket, QueueTicketsTable } from '../db/schema.js';
+import type { Database, QueueEventsTable, QueueKiosksTable, QueueStatus, QueueTicket, QueueTicketsTable } from '../db/schema.js';
 import { type QueueSettings, queueSettingsSchema } from './queue.settings.js';
 
 type Db = Kysely<Database>;
@@ -262,4 +262,46 @@ export async function waitingNow(db: Db, key: { tenantId: string; serviceCode: s
     .where((eb) => eb.or([eb('slot_start', 'is', null), eb('slot_start', '<=', key.now)]))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+// ── Enrolled kiosks (migration 0025) ───────────────────────────────────────────────────────────────
+
+export async function insertKiosk(db: Db, row: QueueKiosksTable): Promise<void> {
+  await db.insertInto('queue_kiosks').values(row).execute();
+}
+
+/** True when the token's hash is an enrolled, not removed, kiosk of this office. */
+export async function isEnrolledKiosk(db: Db, q: { tenantId: string; tokenHash: string }): Promise<boolean> {
+  const row = await db
+    .selectFrom('queue_kiosks')
+    .select('id')
+    .where('tenant_id', '=', q.tenantId)
+    .where('token_hash', '=', q.tokenHash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The office's enrolled kiosks, oldest first. */
+export async function listKiosks(db: Db, tenantId: string) {
+  return db
+    .selectFrom('queue_kiosks')
+    .select(['id', 'name', 'enrolled_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('revoked_at', 'is', null)
+    .orderBy('enrolled_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Removes an enrolled kiosk; false when the office has no such kiosk (or it was removed already). */
+export async function revokeKiosk(db: Db, q: { tenantId: string; id: string; now: string }): Promise<boolean> {
+  const res = await db
+    .updateTable('queue_kiosks')
+    .set({ revoked_at: q.now })
+    .where('tenant_id', '=', q.tenantId)
+    .where('id', '=', q.id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }

@@ -4,7 +4,7 @@ import { requireActor } from '../http/context.js';
 import { problemResponses } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
 import { languageFrom } from '../shared/messages.js';
-import { callNextBody, displayQuery, displaySchema, eventBody, issueBody, ticketParams, ticketSchema } from './queue.schemas.js';
+import { callNextBody, displayQuery, displaySchema, eventBody, issueBody, KIOSK_COOKIE, kioskHeaders, ticketParams, ticketSchema } from './queue.schemas.js';
 
 const bearer = [{ bearer: [] }];
 
@@ -21,7 +21,8 @@ export function queueRoutes(app: FastifyInstance, services: Services): void {
       operationId: 'issueQueueTicket',
       tags: ['Queue'],
       summary:
-        'Public (the kiosk): a queue ticket for a service group, numbered per day (A-001), with its position and the wait promised; 422 outside opening hours, after the day’s closing time or for an unknown service',
+        'The kiosk (an enrolled device: its X-Kiosk-Token header or cookie) or front-desk staff: a queue ticket for a service group, numbered per day (A-001), with its position and the wait promised; 403 queue_kiosk_required from any other device; 422 outside opening hours, after the day’s closing time or for an unknown service',
+      headers: kioskHeaders,
       body: issueBody,
       response: { 201: ticketSchema, ...problemResponses },
     },
@@ -30,6 +31,7 @@ export function queueRoutes(app: FastifyInstance, services: Services): void {
         tenant: request.tenant,
         actor: request.actor,
         ...request.body,
+        kioskToken: request.headers['x-kiosk-token'] ?? request.cookies[KIOSK_COOKIE],
         lang: languageFrom(request.headers['accept-language']),
       });
       return reply.code(201).send(ticket);

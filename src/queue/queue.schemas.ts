@@ -10,6 +10,15 @@ export const issueBody = z.strictObject({
   /** A priority visitor (elderly, disabled, pregnant): weighted by the office's priority policy. */
   priority: z.boolean().optional(),
 });
+/** The cookie an enrolled kiosk keeps its token in (set by the admin's enrolment at /kantor/admin/antrian). */
+export const KIOSK_COOKIE = '__Host-izol-kiosk';
+export const kioskHeaders = z.object({
+  'x-kiosk-token': z
+    .string()
+    .max(200)
+    .optional()
+    .describe('An enrolled kiosk’s token (shown once when an admin enrols the device); front-desk staff need none'),
+});
 export const ticketParams = z.strictObject({ id: z.uuid({ message: 'must be a ticket id like 0f8fad5b-d9cb-469f-a165-70867728950e' }) });
 export const callNextBody = z.strictObject({ service: serviceCode, counter: z.string().trim().min(1).max(30) });
 

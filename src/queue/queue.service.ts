@@ -9,6 +9,7 @@ import type { Db } from '../db/database.js';
 import { violatedConstraint } from '../db/unique-violation.js';
 import type { QueueStatus, QueueTicket, Tenant } from '../db/schema.js';
 import type { HolidayService } from '../sla/holidays.service.js';
+import { newToken, sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
 import { addMinutes, type Clock, isoNow, localDate } from '../shared/time.js';
@@ -18,13 +19,17 @@ import {
   eventsOfDay,
   findQueueSettings,
   findTicket,
+  insertKiosk,
   insertQueueEvent,
   insertTicket,
+  isEnrolledKiosk,
+  listKiosks,
   moveTicket,
   nextTicketNumber,
   priorityRun,
   recentPromises,
   recentServiceTimes,
+  revokeKiosk,
   saveQueueSettings,
   ticketForBooking,
   ticketsOfDay,
@@ -88,7 +93,7 @@ const candidate = (t: WaitingRow): Waiting => ({ ...t, issuedAt: t.issued_at, pr
  * pass; the call order (queue.policy.ts: booked visitors at their slot time, the priority policy); the
  * counters' actions, each a timestamped event (transfer to another group, no-show of a booked visitor
  * only after the grace period); the wait promised at issue and the error of past promises; the lobby
- * display; the day's report. Issuing is anonymous (the kiosk); the counters need `queue.serve`, the
+ * display; the day's report. Issuing is the enrolled kiosk's or the front desk's; the counters need `queue.serve`, the
  * settings `settings.manage`.
  */
 export function createQueueService(deps: { db: Db; clock: Clock; holidays: HolidayService; appointments: AppointmentService }) {
@@ -301,8 +306,19 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
    * the door is recorded as front_desk). Never for a booking: a booked visitor's ticket comes only from
    * checkIn, with the pass's number and code (a number alone would let anyone take someone's slot).
    */
-  async function issueTicket(input: { tenant: Tenant; actor?: Actor | null | undefined; service: string; priority?: boolean | undefined; lang: Lang }) {
+  async function issueTicket(input: {
+    tenant: Tenant;
+    actor?: Actor | null | undefined;
+    service: string;
+    priority?: boolean | undefined;
+    lang: Lang;
+    /** The device's kiosk token (its cookie, or the API's X-Kiosk-Token): needed unless the actor is front-desk staff. */
+    kioskToken?: string | undefined;
+  }) {
     const staff = input.actor ? can(input.actor, 'queue.serve', { tenantId: input.tenant.id }) : false;
+    if (!staff && !(await isKiosk({ tenant: input.tenant, token: input.kioskToken }))) {
+      throw new AppError('queue_kiosk_required', 'tickets come from an enrolled kiosk or the front desk');
+    }
     return issue({
       tenant: input.tenant,
       service: input.service,
@@ -369,6 +385,50 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
       if (ticket) return view(ticket, input.lang);
       throw err;
     }
+  }
+
+  /** True when the token is one of the office's enrolled kiosks (not removed). */
+  async function isKiosk(input: { tenant: Tenant; token: string | undefined }): Promise<boolean> {
+    if (!input.token || input.token.length > 200) return false;
+    return isEnrolledKiosk(db, { tenantId: input.tenant.id, tokenHash: sha256Hex(input.token) });
+  }
+
+  /**
+   * Enrols a device as the office's kiosk (`settings.manage`): a random token, of which only the hash is
+   * stored; the caller gives the token to the device once (a long-lived cookie, or for the API its
+   * X-Kiosk-Token header).
+   */
+  async function enrolKiosk(input: { actor: AnyActor; tenant: Tenant; name: string }) {
+    requireAccess({ actor: input.actor, permission: 'settings.manage', resource: { tenantId: input.tenant.id } });
+    const name = input.name.trim();
+    if (!name || name.length > 60) {
+      throw new AppError('invalid_input', 'a kiosk needs a name', {
+        fields: [{ field: 'name', code: 'required', message: 'Give the device a name of at most 60 characters, such as “Kios lobi”' }],
+      });
+    }
+    const token = newToken();
+    const id = randomUUID();
+    await insertKiosk(db, {
+      id,
+      tenant_id: input.tenant.id,
+      name,
+      token_hash: sha256Hex(token),
+      enrolled_by: personOf(input.actor).userId,
+      enrolled_at: isoNow(clock),
+      revoked_at: null,
+    });
+    return { id, name, token };
+  }
+
+  async function kiosks(input: { actor: AnyActor; tenant: Tenant }) {
+    requireAccess({ actor: input.actor, permission: 'settings.manage', resource: { tenantId: input.tenant.id } });
+    return listKiosks(db, input.tenant.id);
+  }
+
+  /** Removes an enrolled kiosk: its token issues nothing any more. */
+  async function removeKiosk(input: { actor: AnyActor; tenant: Tenant; id: string }) {
+    requireAccess({ actor: input.actor, permission: 'settings.manage', resource: { tenantId: input.tenant.id } });
+    if (!(await revokeKiosk(db, { tenantId: input.tenant.id, id: input.id, now: isoNow(clock) }))) throw new AppError('not_found', 'no such kiosk');
   }
 
   /** A ticket for whoever holds its id (the visitor's page, the counters); another office's is not found. */
@@ -624,6 +684,10 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
   }
 
   return {
+    isKiosk,
+    enrolKiosk,
+    kiosks,
+    removeKiosk,
     kioskStatus,
     issueTicket,
     passStatus,

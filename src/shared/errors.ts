@@ -62,6 +62,8 @@ export const ERROR_CODES = {
   queue_grace_period: 409,
   /** Other counters kept calling the same group's tickets first: call again. */
   queue_busy: 409,
+  /** Anonymous queue tickets come only from a device the office enrolled as its kiosk (or from the front desk). */
+  queue_kiosk_required: 403,
   /** The WhatsApp code for an appointment is wrong, used up or expired (nothing is booked). */
   appointment_code_wrong: 422,
   /** A parcel's details do not fit: an unknown permit type or requirement, an application number that names nothing, a time ahead. */

@@ -166,6 +166,16 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
       detail: 'Several counters called at the same moment and took the tickets first. Press Call once more.',
     },
   },
+  queue_kiosk_required: {
+    id: {
+      title: 'Perangkat ini bukan kios antrean',
+      detail: 'Nomor antrean hanya dapat diambil di kios kantor atau di meja layanan. Jika perangkat ini kios kantor, minta administrator mendaftarkannya.',
+    },
+    en: {
+      title: 'This device is not a queue kiosk',
+      detail: 'Queue tickets are taken at the office’s kiosk or at the front desk. If this device is the office’s kiosk, ask an administrator to enrol it.',
+    },
+  },
   appointment_code_wrong: {
     id: {
       title: 'Kode WhatsApp salah',

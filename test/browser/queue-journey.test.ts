@@ -31,6 +31,7 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
   let server: FastifyInstance;
   const officer = { email: 'loket@browser-antrian.izol.id', password: 'loket antrean browser 2026', secret: '' };
   const admin = { email: 'admin@browser-antrian.izol.id', password: 'admin antrean browser 2026', secret: '' };
+  let kioskToken = '';
 
   beforeAll(async () => {
     ctx = await createTestContext('sqlite');
@@ -42,6 +43,14 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
     officer.secret = await enrollSecondFactor(ctx, userId);
     const a = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Antrean', ...admin });
     admin.secret = await enrollSecondFactor(ctx, a.userId);
+    // The office's other kiosk, which uses the API.
+    kioskToken = (
+      await ctx.services.queue.enrolKiosk({
+        actor: { userId: a.userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Antrean' },
+        tenant: ctx.tenant,
+        name: 'Kios API',
+      })
+    ).token;
   });
   afterAll(async () => {
     await server?.close();
@@ -71,7 +80,13 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
     // Friday 20 November 2026, 09:00 in Malang: two walk-ins are already waiting for file submission.
     ctx.clock.set(at('09:00'));
     for (let i = 0; i < 2; i++) {
-      const r = await ctx.app.inject({ method: 'POST', url: '/api/v1/queue/tickets', payload: { service: 'PENGAJUAN' }, remoteAddress: `10.9.0.${i + 1}` });
+      const r = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/queue/tickets',
+        headers: { 'x-kiosk-token': kioskToken },
+        payload: { service: 'PENGAJUAN' },
+        remoteAddress: `10.9.0.${i + 1}`,
+      });
       expect(r.statusCode, r.body).toBe(201);
     }
 
@@ -81,6 +96,16 @@ describe('the queue in Chromium: book, report at the kiosk, called on the displa
     const counter = await launch({ javaScriptEnabled: true, width: 1024 });
     const plainTv = await launch({ javaScriptEnabled: false, width: 1280 });
     try {
+      // ── Before opening, the admin enrols the lobby tablet as the office's kiosk, and signs out ──────
+      const enrol = await kiosk.context.newPage();
+      await signIn(enrol, admin);
+      await enrol.goto(`${base}/kantor/admin/antrian`);
+      await enrol.fill('#f-name', 'Kios lobi');
+      await submit(enrol, 'main form[action="/kantor/admin/antrian/kios"] button[type=submit]');
+      expect(await enrol.locator('main').innerText()).toContain('Perangkat ini sekarang kios antrean');
+      await submit(enrol, 'form[action="/akun/keluar"] button[type=submit]');
+      await enrol.close();
+
       // ── The citizen books the 09:30 slot on their phone ──────────────────────────────────────────
       const p = await phone.context.newPage();
       await p.goto(`${base}/janji-temu`);

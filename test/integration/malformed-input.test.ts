@@ -239,7 +239,8 @@ const DEFAULT_WHO: Record<Op, Who> = {
   cancelAppointment: 'anonymous',
   requestAppointmentCode: 'anonymous',
   rescheduleAppointment: 'anonymous',
-  issueQueueTicket: 'anonymous',
+  // As front-desk staff, who need no kiosk (an anonymous device that is no enrolled kiosk gets 403 queue_kiosk_required for a well-formed body).
+  issueQueueTicket: 'admin',
   getQueueTicket: 'anonymous',
   callNextTicket: 'admin',
   updateQueueTicket: 'admin',

@@ -20,6 +20,8 @@ describe.each(DIALECTS)('queue pages (%s)', (dialect) => {
   let office: PageClient;
   let admin: PageClient;
   let token: string;
+  /** The office's kiosk: a device an admin enrolled on the queue settings page, then signed out of. */
+  let kioskDevice: PageClient;
 
   const staff = async (role: 'front_desk' | 'admin', email: string) => {
     const { userId } = await ctx.services.auth.createUser({
@@ -52,11 +54,16 @@ describe.each(DIALECTS)('queue pages (%s)', (dialect) => {
     office = await staff('front_desk', `loket.${dialect}@antrian.izol.id`);
     admin = await staff('admin', `admin.${dialect}@antrian.izol.id`);
     token = (await userWithToken(ctx, 'front_desk')).token;
+    kioskDevice = await staff('admin', `kios.${dialect}@antrian.izol.id`);
+    const enrolled = await kioskDevice.post('/kantor/admin/antrian/kios', { name: 'Kios lobi' });
+    expect(enrolled.statusCode, enrolled.body).toBe(200);
+    expect(enrolled.body).toContain('Perangkat ini sekarang kios antrean');
+    expect((await kioskDevice.post('/akun/keluar', {})).statusCode).toBe(200);
   });
   afterAll(async () => ctx?.close());
 
   it('gives a ticket at the kiosk and shows its number, its QR code and the visitor’s page', async () => {
-    const kiosk = new PageClient(ctx);
+    const kiosk = kioskDevice;
     const page = await kiosk.get('/antrian');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('Konsultasi perizinan');
@@ -222,10 +229,52 @@ describe.each(DIALECTS)('queue pages (%s)', (dialect) => {
       defaultServiceMinutes: 12,
     });
     ctx.clock.set(at('08:45'));
-    const kiosk = await new PageClient(ctx).get('/antrian');
+    const kiosk = await kioskDevice.get('/antrian');
     expect(kiosk.body).toContain('Antrean sedang tutup');
     expect(kiosk.body).toContain('ditutup pukul 08:45');
     expect(kiosk.body).not.toContain('name="service"');
+  });
+
+  it('gives numbers only on an enrolled kiosk: another device sees why, and a removed kiosk stops', async () => {
+    ctx.clock.set(at('08:35'));
+    const before = await ctx.db.selectFrom('queue_tickets').select('id').execute();
+    const stranger = new PageClient(ctx);
+    const page = await stranger.get('/antrian');
+    expect(page.statusCode).toBe(403);
+    expect(page.body).toContain('Perangkat ini belum terdaftar sebagai kios');
+    expect(page.body).not.toContain('name="service"');
+    // A booked visitor can still report with the pass (its code) there.
+    expect(page.body).toContain('action="/antrian/lapor"');
+    const tried = await stranger.post('/antrian/tiket', { service: 'KONSULTASI' });
+    expect(tried.statusCode).toBe(403);
+    expect(tried.body).toContain('Nomor antrean hanya dapat diambil di kios kantor atau di meja layanan');
+    expect(await ctx.db.selectFrom('queue_tickets').select('id').execute()).toHaveLength(before.length);
+    // The admin's page lists the kiosk; a name is needed to enrol; removing one stops that device.
+    const settings = await admin.get('/kantor/admin/antrian');
+    expect(settings.body).toContain('Kios lobi');
+    const unnamed = await admin.post('/kantor/admin/antrian/kios', { name: '  ' });
+    expect(unnamed.statusCode).toBe(400);
+    expect(unnamed.body).toContain('Masukkan nama perangkat');
+    const spare = await staff('admin', `kios2.${dialect}@antrian.izol.id`);
+    const enrolled = await spare.post('/kantor/admin/antrian/kios', { name: 'Kios cadangan' });
+    const apiToken = /data-kiosk-token>([^<]+)</.exec(enrolled.body)?.[1] ?? '';
+    expect(apiToken.length).toBeGreaterThan(20);
+    await spare.post('/akun/keluar', {});
+    expect((await spare.get('/antrian')).statusCode).toBe(200);
+    const id = (await ctx.db.selectFrom('queue_kiosks').select('id').where('name', '=', 'Kios cadangan').executeTakeFirstOrThrow()).id;
+    expect((await office.post('/kantor/admin/antrian/kios/hapus', { id })).statusCode).toBe(403);
+    const removed = await admin.post('/kantor/admin/antrian/kios/hapus', { id });
+    expect(removed.statusCode).toBe(303);
+    expect((await admin.get(String(removed.headers.location))).body).toContain('Kios dihapus');
+    expect((await spare.get('/antrian')).statusCode).toBe(403);
+    const api = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/queue/tickets',
+      headers: { 'x-kiosk-token': apiToken },
+      payload: { service: 'KONSULTASI' },
+    });
+    expect(api.statusCode).toBe(403);
+    expect((await kioskDevice.get('/antrian')).statusCode).toBe(200);
   });
 
   it('shows the lobby display without JavaScript (refreshing itself) and streams each change as an event', async () => {

@@ -43,12 +43,14 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
   let batuDesk: string;
   let address = 0;
 
+  /** Each office's enrolled kiosk (its token), by host: the anonymous tickets below come from it. */
+  const kiosks = new Map<string | undefined, string>();
   const issue = (payload: Record<string, unknown>, headers: Record<string, string> = {}) => {
     address++;
     return ctx.app.inject({
       method: 'POST',
       url: '/api/v1/queue/tickets',
-      headers,
+      headers: { 'x-kiosk-token': kiosks.get(headers.host) ?? '', ...headers },
       payload,
       remoteAddress: `10.7.${Math.floor(address / 250)}.${(address % 250) + 1}`,
     });
@@ -101,6 +103,17 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
       email: `admin.${dialect}@batu.izol.id`,
       password: 'admin batu password 2026',
     });
+    kiosks.set(undefined, (await ctx.services.queue.enrolKiosk({ actor: admin, tenant: ctx.tenant, name: 'Kios lobi' })).token);
+    kiosks.set(
+      'batu.izol.test',
+      (
+        await ctx.services.queue.enrolKiosk({
+          actor: { userId: bAdmin.userId, tenantId: batu.id, role: 'admin', name: 'Admin Batu' },
+          tenant: batu,
+          name: 'Kios',
+        })
+      ).token,
+    );
     await ctx.services.queue.saveSettings({
       actor: { userId: bAdmin.userId, tenantId: batu.id, role: 'admin', name: 'Admin Batu' },
       tenant: batu,
@@ -411,6 +424,8 @@ describe.each(DIALECTS)('queue policy (%s)', (dialect) => {
       .values({ ...row, id: secondId, seq: 900, number: 'B-900', issued_at: at('09:01', '2026-12-02') })
       .execute();
     await migrateToLatest(ctx.db);
+    // Going down and up again also dropped the enrolled kiosks: enrol Kota Malang's again.
+    kiosks.set(undefined, (await ctx.services.queue.enrolKiosk({ actor: admin, tenant: ctx.tenant, name: 'Kios lobi' })).token);
     const tickets = await ctx.db.selectFrom('queue_tickets').select(['id', 'appointment_number', 'status']).where('id', 'in', [first.id, secondId]).execute();
     expect(tickets.sort((a, b) => (a.id === first.id ? -1 : b.id === first.id ? 1 : 0))).toEqual([
       { id: first.id, appointment_number: booking.number, status: 'waiting' },

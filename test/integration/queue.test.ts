@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice } from '../../src/bootstrap.js';
+import type { Tenant } from '../../src/db/schema.js';
 import { ERROR_MESSAGES } from '../../src/shared/messages.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
@@ -35,6 +36,19 @@ const JAYAPURA = {
 const FRIDAY_1000_WIB = '2026-11-20T03:00:00.000Z';
 const MONDAY_0830_WIB = '2026-11-23T01:30:00.000Z';
 
+/** Enrols a kiosk for the office as its admin would, and gives its token (the device's cookie or X-Kiosk-Token). */
+async function enrolKiosk(ctx: TestContext, tenant: Tenant): Promise<string> {
+  const n = Math.random().toString(36).slice(2, 8);
+  const { userId } = await ctx.services.auth.createUser({
+    tenantId: tenant.id,
+    role: 'admin',
+    name: 'Admin',
+    email: `kiosk.admin.${n}@izol.id`,
+    password: `kiosk admin password ${n}`,
+  });
+  return (await ctx.services.queue.enrolKiosk({ actor: { userId, tenantId: tenant.id, role: 'admin', name: 'Admin' }, tenant, name: 'Kios lobi' })).token;
+}
+
 describe.each(DIALECTS)('queue (%s)', (dialect) => {
   let ctx: TestContext;
   let desk: string;
@@ -42,13 +56,15 @@ describe.each(DIALECTS)('queue (%s)', (dialect) => {
   let batuId: string;
 
   let address = 0;
+  /** Each office's enrolled kiosk (its token), by host: the anonymous requests below come from it. */
+  const kiosks = new Map<string | undefined, string>();
   /** Each kiosk request from its own address, under the per-address rate limit. */
   const issue = (payload: Record<string, unknown>, headers: Record<string, string> = {}) => {
     address++;
     return ctx.app.inject({
       method: 'POST',
       url: '/api/v1/queue/tickets',
-      headers,
+      headers: { 'x-kiosk-token': kiosks.get(headers.host) ?? '', ...headers },
       payload,
       remoteAddress: `10.${Math.floor(address / 65_000) % 250}.${Math.floor(address / 250) % 250}.${(address % 250) + 1}`,
     });
@@ -81,8 +97,16 @@ describe.each(DIALECTS)('queue (%s)', (dialect) => {
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    batuId = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
-    await ensureOffice(ctx.services, JAYAPURA);
+    const batu = await ensureOffice(ctx.services, SECOND_OFFICE);
+    batuId = batu.id;
+    const jayapura = await ensureOffice(ctx.services, JAYAPURA);
+    for (const [host, tenant] of [
+      [undefined, ctx.tenant],
+      ['batu.izol.test', batu],
+      ['jayapura.izol.test', jayapura],
+    ] as const) {
+      kiosks.set(host, await enrolKiosk(ctx, tenant));
+    }
     desk = (await userWithToken(ctx, 'front_desk')).token;
     deskTwo = (await userWithToken(ctx, 'admin')).token;
   });
@@ -268,6 +292,44 @@ describe.each(DIALECTS)('queue (%s)', (dialect) => {
     // With the pass (number and code) the visitor checks in and gets the booked ticket.
     const withPass = await ctx.services.queue.checkIn({ tenant: ctx.tenant, number: booking.number, code: booking.code, lang: 'id' });
     expect(withPass).toMatchObject({ number: 'B-001', appointmentNumber: booking.number, slotStart: '2026-11-23T02:00:00.000Z' });
+  });
+
+  it('gives anonymous tickets only to an enrolled kiosk of the office; the front desk always', async () => {
+    ctx.clock.set(FRIDAY_1000_WIB);
+    const before = await state();
+    const send = (headers: Record<string, string>) =>
+      ctx.app.inject({ method: 'POST', url: '/api/v1/queue/tickets', headers: { 'accept-language': 'en', ...headers }, payload: { service: 'KONSULTASI' } });
+    const refused = async (headers: Record<string, string>) => {
+      const res = await send(headers);
+      expect(res.statusCode, res.body).toBe(403);
+      expect(json<Problem>(res)).toMatchObject({ code: 'queue_kiosk_required', title: 'This device is not a queue kiosk' });
+    };
+    // Any device on the internet, a made-up token, another office's kiosk: no ticket.
+    await refused({});
+    await refused({ 'x-kiosk-token': 'made-up-token' });
+    await refused({ 'x-kiosk-token': kiosks.get('batu.izol.test')! });
+    // A kiosk the admin removed issues nothing any more.
+    const admin = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'admin',
+      name: 'Admin',
+      email: `kiosk.${dialect}@izol.id`,
+      password: 'admin kiosk password 2026',
+    });
+    const actor = { userId: admin.userId, tenantId: ctx.tenant.id, role: 'admin' as const, name: 'Admin' };
+    const old = await ctx.services.queue.enrolKiosk({ actor, tenant: ctx.tenant, name: 'Kios lama' });
+    await ctx.services.queue.removeKiosk({ actor, tenant: ctx.tenant, id: old.id });
+    await refused({ 'x-kiosk-token': old.token });
+    expect(await state()).toEqual(before);
+    // Only the token's hash is stored.
+    const stored = await ctx.db.selectFrom('queue_kiosks').select('token_hash').where('id', '=', old.id).executeTakeFirstOrThrow();
+    expect(stored.token_hash).not.toContain(old.token);
+    // The office's kiosk, and the front desk without one: tickets.
+    expect((await send({ 'x-kiosk-token': kiosks.get(undefined)! })).statusCode).toBe(201);
+    expect((await send(auth(desk))).statusCode).toBe(201);
+    // Enrolling and removing kiosks is the admin's.
+    const deskActor = { userId: (await userWithToken(ctx, 'front_desk')).userId, tenantId: ctx.tenant.id, role: 'front_desk' as const, name: 'Desk' };
+    await expect(ctx.services.queue.enrolKiosk({ actor: deskActor, tenant: ctx.tenant, name: 'Kios' })).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('knows nothing of another office’s tickets', async () => {

@@ -6,17 +6,19 @@ import type { Lang } from '../../shared/messages.js';
 import { isCalendarDate, localDate } from '../../shared/time.js';
 import { banner, button, checkbox, csrfField, errorFor, type FieldError, radios, textarea, textInput } from '../../web/components.js';
 import { html, type SafeHtml } from '../../web/html.js';
-import { t } from '../../web/i18n.js';
+import { formatDate, t } from '../../web/i18n.js';
 import { sendPage } from '../../web/layout.js';
 import { pageKit } from '../../web/page-route.js';
 import { errorMessage, formText } from '../../web/views.js';
-import { QUEUE_ACTIONS, type QueueAction } from '../queue.schemas.js';
+import { KIOSK_COOKIE, QUEUE_ACTIONS, type QueueAction } from '../queue.schemas.js';
 import { localTime } from '../queue.service.js';
 import { type QueueSettings, queueSettingsSchema } from '../queue.settings.js';
 import { statusText } from './public.pages.js';
 
 const optionalText = (max: number) => z.string().max(max).optional().catch(undefined);
 const ticketParams = z.object({ id: z.uuid() });
+/** How long an enrolled kiosk's cookie lasts: five years (the admin removes a device from the list). */
+const KIOSK_COOKIE_SECONDS = 5 * 365 * 24 * 3600;
 const counterUrl = (counter: string, extra = '') => `/kantor/antrian/loket?loket=${encodeURIComponent(counter)}${extra}`;
 
 function links(lang: Lang, admin: boolean): SafeHtml {
@@ -294,7 +296,13 @@ ${
     req: FastifyRequest,
     reply: FastifyReply,
     actor: NonNullable<FastifyRequest['actor']>,
-    opts: { values?: Record<string, string>; errors?: FieldError[]; saved?: boolean } = {},
+    opts: {
+      values?: Record<string, string>;
+      errors?: FieldError[];
+      saved?: boolean;
+      kioskRemoved?: boolean;
+      kioskProblem?: { value: string; error: string };
+    } = {},
   ) => {
     const lang = req.lang;
     const current = await services.queue.getSettings({ actor, tenant: req.tenant });
@@ -324,7 +332,8 @@ ${
       title: t(lang, 'queue.settings.title'),
       errors: e,
       back: '/kantor/admin',
-      notice: opts.saved ? banner(t(lang, 'queue.settings.saved'), 'success') : null,
+      notice: opts.saved ? banner(t(lang, 'queue.settings.saved'), 'success') : opts.kioskRemoved ? banner(t(lang, 'queue.kiosks.removed'), 'success') : null,
+      ...(opts.kioskProblem ? { errors: [{ field: 'name', message: opts.kioskProblem.error }] } : {}),
       body: html`<h1>${t(lang, 'queue.settings.title')}</h1>
 <form method="post" action="/kantor/admin/antrian" novalidate>${csrfField(req)}
   ${textarea({
@@ -342,14 +351,75 @@ ${
   ${num('grace', 'queue.settings.grace')}
   ${num('defaultMinutes', 'queue.settings.defaultMinutes')}
   ${button(t(lang, 'queue.settings.save'))}
-</form>`,
+</form>
+${await kioskSection(req, lang, opts.kioskProblem)}`,
     });
+  };
+
+  /** The enrolled kiosks, each removable, and the form that enrols the device the admin is using. */
+  const kioskSection = async (req: FastifyRequest, lang: Lang, problem?: { value: string; error: string }) => {
+    const list = await services.queue.kiosks({ actor: req.actor!, tenant: req.tenant });
+    return html`<h2 id="kios">${t(lang, 'queue.kiosks.title')}</h2>
+<p>${t(lang, 'queue.kiosks.hint')}</p>
+${
+  list.length
+    ? html`<ul class="list">${list.map(
+        (k) => html`<li><strong>${k.name}</strong> · ${t(lang, 'queue.kiosks.enrolledAt', { when: formatDate(lang, k.enrolled_at, req.tenant.time_zone) })}
+<form method="post" action="/kantor/admin/antrian/kios/hapus" class="inline-form">${csrfField(req)}<input type="hidden" name="id" value="${k.id}">${button(
+          t(lang, 'queue.kiosks.remove', { name: k.name }),
+          { warning: true },
+        )}</form></li>`,
+      )}</ul>`
+    : html`<p>${t(lang, 'queue.kiosks.none')}</p>`
+}
+<form method="post" action="/kantor/admin/antrian/kios" novalidate>${csrfField(req)}
+  ${textInput({ lang, name: 'name', label: t(lang, 'queue.kiosks.name'), hint: t(lang, 'queue.kiosks.name.hint'), value: problem?.value, error: problem?.error, maxlength: 60 })}
+  ${button(t(lang, 'queue.kiosks.enrol'), { secondary: true })}
+</form>`;
   };
 
   page.get(
     '/kantor/admin/antrian',
-    { access: 'office', permission: 'settings.manage', query: z.object({ ok: optionalText(10) }) },
-    async ({ req, reply, actor, query }) => settingsPage(req, reply, actor, { saved: query.ok === 'disimpan' }),
+    { access: 'office', permission: 'settings.manage', query: z.object({ ok: optionalText(20) }) },
+    async ({ req, reply, actor, query }) => settingsPage(req, reply, actor, { saved: query.ok === 'disimpan', kioskRemoved: query.ok === 'kios-dihapus' }),
+  );
+
+  // ── Kiosk enrolment: the device the admin uses gets a long-lived cookie with its kiosk token ──────
+  page.post(
+    '/kantor/admin/antrian/kios',
+    { access: 'office', permission: 'settings.manage', form: () => z.object({ name: formText(100) }) },
+    async ({ req, reply, lang, actor, form }) => {
+      const name = (form.values.name ?? '').trim();
+      if (!form.ok || !name || name.length > 60) {
+        return settingsPage(req, reply, actor, { kioskProblem: { value: form.values.name ?? '', error: t(lang, 'queue.kiosks.name.bad') } });
+      }
+      const kiosk = await services.queue.enrolKiosk({ actor, tenant: req.tenant, name });
+      reply.setCookie(KIOSK_COOKIE, kiosk.token, { path: '/', secure: true, httpOnly: true, sameSite: 'lax', maxAge: KIOSK_COOKIE_SECONDS });
+      return sendPage(req, reply, {
+        title: t(lang, 'queue.kiosks.done.title'),
+        back: '/kantor/admin/antrian',
+        body: html`<div class="panel panel--confirmation"><h1 class="panel__title">${t(lang, 'queue.kiosks.done.title')}</h1></div>
+<p>${t(lang, 'queue.kiosks.done.text', { name: kiosk.name })}</p>
+<p>${t(lang, 'queue.kiosks.done.token')}</p>
+<p><code data-kiosk-token>${kiosk.token}</code></p>
+<p><a class="button" href="/antrian">${t(lang, 'queue.kiosks.done.open')}</a></p>`,
+      });
+    },
+  );
+
+  page.post(
+    '/kantor/admin/antrian/kios/hapus',
+    { access: 'office', permission: 'settings.manage', form: () => z.object({ id: formText(60) }) },
+    async ({ req, reply, actor, form }) => {
+      const id = (form.values.id ?? '').trim();
+      if (!z.uuid().safeParse(id).success) return reply.redirect('/kantor/admin/antrian#kios', 303);
+      try {
+        await services.queue.removeKiosk({ actor, tenant: req.tenant, id });
+      } catch (err) {
+        if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
+      }
+      return reply.redirect('/kantor/admin/antrian?ok=kios-dihapus#kios', 303);
+    },
   );
 
   page.post(

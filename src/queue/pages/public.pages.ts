@@ -11,6 +11,7 @@ import { formatDate, t } from '../../web/i18n.js';
 import { pageKit } from '../../web/page-route.js';
 import { errorMessage, formText } from '../../web/views.js';
 import { queueAsset } from '../queue.assets.js';
+import { KIOSK_COOKIE } from '../queue.schemas.js';
 import { localTime, type QueueService } from '../queue.service.js';
 import { sendDevicePage } from './queue.device.js';
 
@@ -121,19 +122,26 @@ export function queuePublicPages(app: FastifyInstance, services: Services): void
       .send(a.body);
   });
 
+  /**
+   * The kiosk. Only a device an admin enrolled (its cookie) gives out numbers; any other shows why, and
+   * keeps the booking pass's field (checking in needs the pass's code, not the kiosk).
+   */
   const kiosk = async (req: FastifyRequest, reply: FastifyReply, problem?: { message: string; status: number; scan?: string }) => {
     const lang = req.lang;
+    const enrolled = await services.queue.isKiosk({ tenant: req.tenant, token: req.cookies[KIOSK_COOKIE] });
     const status = await services.queue.kioskStatus({ tenant: req.tenant, lang });
     const closed = status.closed ? errorMessage(req, status.closed) : null;
     return sendDevicePage(req, reply, {
-      title: t(lang, 'queue.kiosk.title'),
-      status: problem?.status ?? 200,
-      body: html`<h1>${t(lang, 'queue.kiosk.title')}</h1>
+      title: t(lang, enrolled ? 'queue.kiosk.title' : 'queue.kiosk.notEnrolled'),
+      status: problem?.status ?? (enrolled ? 200 : 403),
+      body: html`<h1>${t(lang, enrolled ? 'queue.kiosk.title' : 'queue.kiosk.notEnrolled')}</h1>
 ${problem ? html`<div class="error-summary" role="alert" tabindex="-1" data-error-summary><p>${problem.message}</p></div>` : ''}
 ${
-  closed
-    ? html`<h2>${t(lang, 'queue.kiosk.closed')}</h2><p>${closed}</p>`
-    : html`<p class="lead">${t(lang, 'queue.kiosk.lead')}</p>
+  !enrolled
+    ? html`<p class="lead" data-kiosk-not-enrolled>${t(lang, 'queue.kiosk.notEnrolled.text')}</p>`
+    : closed
+      ? html`<h2>${t(lang, 'queue.kiosk.closed')}</h2><p>${closed}</p>`
+      : html`<p class="lead">${t(lang, 'queue.kiosk.lead')}</p>
 <form method="post" action="/antrian/tiket">${csrfField(req)}
   ${checkbox({ lang, name: 'prioritas', label: t(lang, 'queue.kiosk.priority') })}
   <h2>${t(lang, 'queue.kiosk.services')}</h2>
@@ -168,6 +176,7 @@ ${
           service: form.data.service,
           priority: form.data.prioritas === 'yes',
           lang: req.lang,
+          kioskToken: req.cookies[KIOSK_COOKIE],
         });
         return reply.redirect(`/antrian/kios/${ticket.id}`, 303);
       } catch (err) {
