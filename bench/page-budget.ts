@@ -44,7 +44,6 @@ try {
     '/lacak',
     '/janji-temu',
     '/janji-temu/waktu?layanan=KONSULTASI&dari=2026-11-23',
-    '/antrian',
     '/antrian/layar',
     '/bantuan',
     '/akun/masuk',
@@ -54,6 +53,20 @@ try {
   ]) {
     await measure(url, await visitor.get(url));
   }
+  // The kiosk page on an enrolled kiosk (another device gets its 403 "not enrolled" page).
+  const kioskAdmin = await ctx.services.auth.createUser({
+    tenantId: ctx.tenant.id,
+    role: 'admin',
+    name: 'Admin',
+    email: 'kios@anggaran.izol.id',
+    password: 'anggaran kios ringan 2026',
+  });
+  const kiosk = await ctx.services.queue.enrolKiosk({
+    actor: { userId: kioskAdmin.userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin' },
+    tenant: ctx.tenant,
+    name: 'Kios',
+  });
+  await measure('/antrian', await ctx.app.inject({ url: '/antrian', headers: { cookie: `__Host-izol-kiosk=${kiosk.token}` } }));
   await measure('/akun/daftar (errors)', await visitor.post('/akun/daftar', { name: '', nik: '12' }));
 
   const citizen = new PageClient(ctx);
