@@ -1634,12 +1634,7 @@ const CASES: Case[] = [
       ['a booking number in the wrong form', { service: 'KONSULTASI', appointmentNumber: '12345' }, 400, { appointmentNumber: 'unknown_field' }],
       ['priority as a word', { service: 'KONSULTASI', priority: 'ya' }, 400, undefined],
       // A booked ticket comes only from the pass check-in with the booking's code, never from its number alone.
-      [
-        'a booking number without its code',
-        { service: 'KONSULTASI', appointmentNumber: 'MLG-APT-20261123-9999' },
-        400,
-        { appointmentNumber: 'unknown_field' },
-      ],
+      ['a booking number without its code', { service: 'KONSULTASI', appointmentNumber: 'MLG-APT-20261123-9999' }, 400, { appointmentNumber: 'unknown_field' }],
     ] as const
   ).map(([name, body, status, fields]): Case => ({
     op: 'issueQueueTicket',
