@@ -51,6 +51,43 @@ export type ApplicationDeps = {
 const eventDataSchema = z.looseObject({ idempotencyKey: z.string().optional() });
 const eventData = (text: string) => eventDataSchema.parse(JSON.parse(text));
 
+/**
+ * Inside the caller's transaction, a citizen takes a file nobody holds into their account: the applicant
+ * set (at the revision read; 409 if it changed meanwhile), the claim code ended, the file's contacts given
+ * to the account (the channel history), a `claim` timeline event and an audit row. The claim by number and
+ * code and the claim by link (helpdesk.service.ts) both end here; `via` and `claimLinkId` say which.
+ */
+export async function takeIntoAccount(trx: Db, input: { app: Application; actor: Actor; now: string; via?: 'link'; claimLinkId?: string }): Promise<void> {
+  const { app, actor, now } = input;
+  const ok = await updateAtRevision(trx, app.id, app.revision, { applicant_id: actor.userId, claim_code_hash: null, claim_expires_at: null, updated_at: now });
+  if (!ok) throw new AppError('conflict', 'changed meanwhile');
+  await attachContactsToUser(trx, { tenantId: app.tenant_id, kind: 'application', refId: app.id, userId: actor.userId });
+  const via = input.via ? { via: input.via } : {};
+  await insertEvent(trx, {
+    id: randomUUID(),
+    tenantId: app.tenant_id,
+    applicationId: app.id,
+    position: app.revision + 1,
+    action: 'claim',
+    fromState: app.state,
+    toState: app.state,
+    actorId: actor.userId,
+    actorRole: actor.role,
+    reason: null,
+    data: { channel: app.channel, ...via },
+    at: now,
+  });
+  await appendAudit(trx, {
+    tenantId: app.tenant_id,
+    actorId: actor.userId,
+    action: 'application.claimed',
+    subjectType: 'application',
+    subjectId: app.id,
+    data: { channel: app.channel, ...via, ...(input.claimLinkId ? { claimLinkId: input.claimLinkId } : {}) },
+    occurredAt: now,
+  });
+}
+
 /** How long a front-desk claim code works. */
 export const CLAIM_CODE_DAYS = 30;
 
@@ -410,39 +447,7 @@ export function createApplicationService(deps: ApplicationDeps) {
       app.claim_expires_at > now &&
       claimCodeHash(deps.dataKey, app.id, input.claimCode) === app.claim_code_hash;
     if (!app || !matches) throw new AppError('not_found', 'no claimable file with that number and code');
-    await db.transaction().execute(async (trx) => {
-      const ok = await updateAtRevision(trx, app.id, app.revision, {
-        applicant_id: actor.userId,
-        claim_code_hash: null,
-        claim_expires_at: null,
-        updated_at: now,
-      });
-      if (!ok) throw new AppError('conflict', 'changed meanwhile');
-      await attachContactsToUser(trx, { tenantId: app.tenant_id, kind: 'application', refId: app.id, userId: actor.userId });
-      await insertEvent(trx, {
-        id: randomUUID(),
-        tenantId: app.tenant_id,
-        applicationId: app.id,
-        position: app.revision + 1,
-        action: 'claim',
-        fromState: app.state,
-        toState: app.state,
-        actorId: actor.userId,
-        actorRole: actor.role,
-        reason: null,
-        data: { channel: app.channel },
-        at: now,
-      });
-      await appendAudit(trx, {
-        tenantId: app.tenant_id,
-        actorId: actor.userId,
-        action: 'application.claimed',
-        subjectType: 'application',
-        subjectId: app.id,
-        data: { channel: app.channel },
-        occurredAt: now,
-      });
-    });
+    await db.transaction().execute((trx) => takeIntoAccount(trx, { app, actor, now }));
     return (await findApplication(db, app.tenant_id, app.id))!;
   }
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
-import { findApplication, insertEvent, updateAtRevision } from '../applications/applications.repository.js';
-import type { ApplicationService } from '../applications/applications.service.js';
+import { findApplication } from '../applications/applications.repository.js';
+import { type ApplicationService, takeIntoAccount } from '../applications/applications.service.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { findUserById, findUserByLogin } from '../auth/users.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
@@ -637,38 +637,8 @@ export function createHelpdeskService(deps: {
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       if (!(await useClaimLink(trx, { id: link.id, userId: actor.userId, now }))) throw new AppError('not_found', 'this claim link no longer works');
-      const ok = await updateAtRevision(trx, app.id, app.revision, {
-        applicant_id: actor.userId,
-        claim_code_hash: null,
-        claim_expires_at: null,
-        updated_at: now,
-      });
-      if (!ok) throw new AppError('conflict', 'changed meanwhile');
-      await insertEvent(trx, {
-        id: randomUUID(),
-        tenantId: app.tenant_id,
-        applicationId: app.id,
-        position: app.revision + 1,
-        action: 'claim',
-        fromState: app.state,
-        toState: app.state,
-        actorId: actor.userId,
-        actorRole: actor.role,
-        reason: null,
-        data: { channel: app.channel, via: 'link' },
-        at: now,
-      });
-      await appendAudit(trx, {
-        tenantId: app.tenant_id,
-        actorId: actor.userId,
-        action: 'application.claimed',
-        subjectType: 'application',
-        subjectId: app.id,
-        data: { channel: app.channel, via: 'link', claimLinkId: link.id },
-        occurredAt: now,
-      });
-      // The channel history: the draft's contact and the help request's become the citizen's.
-      await attachContactsToUser(trx, { tenantId: app.tenant_id, kind: 'application', refId: app.id, userId: actor.userId });
+      await takeIntoAccount(trx, { app, actor, now, via: 'link', claimLinkId: link.id });
+      // The help request's contact becomes the citizen's too.
       if (link.request_id) {
         await setRequestApplicant(trx, { id: link.request_id, userId: actor.userId, now });
         await attachContactsToUser(trx, { tenantId: app.tenant_id, kind: 'help_request', refId: link.request_id, userId: actor.userId });
