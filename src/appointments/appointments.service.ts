@@ -233,9 +233,25 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     return { channel: 'online', needsCode: true };
   }
 
+  /**
+   * The citizen's booking pages book as the citizen: a signed-in applicant is themselves, anyone else
+   * (an officer trying the portal) books as a visitor would, with the code.
+   */
+  const asCitizen = (actor: Actor | null): Actor | null => (actor?.role === 'applicant' ? actor : null);
+
+  /** Whether the citizen's booking needs no WhatsApp code: their account's verified number is the one given. */
+  async function numberProven(input: { tenant: Tenant; actor: Actor | null; whatsapp: string }): Promise<boolean> {
+    const actor = asCitizen(input.actor);
+    const phone = normalisePhone(input.whatsapp);
+    if (!actor || !phone) return false;
+    return !(await booker(input.tenant, actor, phone)).needsCode;
+  }
+
   async function book(input: {
     tenant: Tenant;
     actor: Actor | null;
+    /** The portal's pages: book as the citizen (asCitizen), whoever is signed in. */
+    viaPortal?: boolean;
     service: string;
     start: string;
     name: string;
@@ -245,7 +261,7 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     lang: Lang;
   }) {
     const phone = phoneOf(input.whatsapp);
-    const who = await booker(input.tenant, input.actor, phone);
+    const who = await booker(input.tenant, input.viaPortal ? asCitizen(input.actor) : input.actor, phone);
     const settings = await settingsFor(input.tenant.id);
     const service = serviceOf(settings, input.service, input.lang);
     if (input.permitTypeCode) {
@@ -460,6 +476,6 @@ export function createAppointmentService(deps: { db: Db; clock: Clock; holidays:
     return { changed: true };
   }
 
-  return { seedDefaults, settingsFor, getSettings, saveSettings, listSlots, requestCode, book, get, cancel, reschedule, checkIn, remindTomorrow };
+  return { seedDefaults, settingsFor, getSettings, saveSettings, listSlots, requestCode, numberProven, book, get, cancel, reschedule, checkIn, remindTomorrow };
 }
 export type AppointmentService = ReturnType<typeof createAppointmentService>;

@@ -7,7 +7,8 @@
 import jsqr from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
+import { createTestContext, enrollSecondFactor, type TestContext } from '../helpers/context.js';
+import { totpAt } from '../../src/auth/totp.js';
 import { PageClient } from '../helpers/pages.js';
 
 const MONDAY_0900 = '2026-11-23T02:00:00.000Z';
@@ -145,6 +146,45 @@ describe.each(DIALECTS)('appointment pages (%s)', (dialect) => {
     const qr = readQrFromSvg(/<svg[\s\S]*?<\/svg>/.exec(pass.body)![0]);
     const code8 = new URL(passUrl, 'http://x').searchParams.get('kode')!;
     expect(qr).toBe(`${ctx.services.config.baseUrl}/antrian/lapor?nomor=${row!.number}&kode=${code8}`);
+  });
+
+  it('asks no code of a signed-in citizen whose verified number it is, and a code of an officer trying the portal', async () => {
+    const detailsUrl = `/janji-temu/data?layanan=KONSULTASI&mulai=${MONDAY_0900}`;
+    const sign = async (role: 'applicant' | 'front_desk', phone: string) => {
+      const email = `${role}.${++n}@janji-halaman.izol.test`;
+      const password = 'kopi susu pagi hari';
+      const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name: `Uji ${role}`, email, password });
+      await ctx.db.updateTable('users').set({ phone, phone_verified_at: ctx.clock.now().toISOString() }).where('id', '=', userId).execute();
+      return { email, password, userId };
+    };
+    const citizenAccount = await sign('applicant', '+6281244440077');
+    const citizen = new PageClient(ctx);
+    expect((await citizen.post('/akun/masuk', { login: citizenAccount.email, password: citizenAccount.password })).statusCode).toBe(303);
+    const details = await citizen.get(detailsUrl);
+    const check = await citizen.post(
+      '/janji-temu/data',
+      { ...formFields(details.body, '/janji-temu/data'), name: 'Warga Terverifikasi', whatsapp: '0812 4444 0077' },
+      { remoteAddress: address() },
+    );
+    expect(check.body).toContain('Periksa janji temu Anda');
+    expect(check.body).not.toContain('Masukkan kode dari WhatsApp');
+    const booked = await citizen.post('/janji-temu/pesan', formFields(check.body, '/janji-temu/pesan'), { remoteAddress: address() });
+    expect(booked.statusCode, booked.body).toBe(303);
+    const mine = (await bookings()).find((b) => b.phone === '+6281244440077');
+    expect(mine).toMatchObject({ user_id: citizenAccount.userId, channel: 'online' });
+
+    // An officer on the portal's pages books as a visitor would: the number needs its code.
+    const desk = await sign('front_desk', '+6281244440078');
+    const secret = await enrollSecondFactor(ctx, desk.userId);
+    const officer = new PageClient(ctx);
+    expect((await officer.post('/akun/masuk', { login: desk.email, password: desk.password })).headers.location).toBe('/kantor/kode');
+    expect((await officer.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) })).statusCode).toBe(303);
+    const asked = await officer.post(
+      '/janji-temu/data',
+      { ...formFields((await officer.get(detailsUrl)).body, '/janji-temu/data'), name: 'Petugas Mencoba', whatsapp: '0812 4444 0078' },
+      { remoteAddress: address() },
+    );
+    expect(asked.body).toContain('Masukkan kode dari WhatsApp');
   });
 
   it('views, moves and cancels a booking with its number and code', async () => {

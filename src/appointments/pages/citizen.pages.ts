@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { findUserById } from '../../auth/users.repository.js';
 import type { Services } from '../../services.js';
 import { AppError } from '../../shared/errors.js';
 import { normalisePhone } from '../../shared/identifiers.js';
@@ -202,13 +201,6 @@ ${linkButton('/janji-temu/layanan', t(lang, 'apt.start'), true)}
     });
   }
 
-  /** True when the signed-in applicant's verified number is the one given: no code needed (as bookAppointment decides). */
-  async function provenNumber(req: FastifyRequest, whatsapp: string): Promise<boolean> {
-    if (req.actor?.role !== 'applicant') return false;
-    const user = await findUserById(services.db, req.tenant.id, req.actor.userId);
-    return !!user?.phone_verified_at && user.phone === normalisePhone(whatsapp);
-  }
-
   async function checkPage(req: FastifyRequest, reply: FastifyReply, d: Details, kode: string) {
     const lang = req.lang;
     const s = stepOf(d);
@@ -235,7 +227,7 @@ ${summaryList([
   page.post('/janji-temu/data', { access: 'anyone', form: detailsForm, rateLimit: { max: 10, timeWindow: '1 minute' } }, async ({ req, reply, lang, form }) => {
     if (!form.ok) return detailsPage(req, reply, { ...form.values }, form.errors);
     const d = form.data;
-    if (await provenNumber(req, d.whatsapp)) return checkPage(req, reply, d, '');
+    if (await apt.numberProven({ tenant: req.tenant, actor: req.actor ?? null, whatsapp: d.whatsapp })) return checkPage(req, reply, d, '');
     try {
       const sent = await apt.requestCode({ tenant: req.tenant, whatsapp: d.whatsapp, lang });
       return codePage(req, reply, d, { minutes: sent.minutes });
@@ -263,7 +255,8 @@ ${summaryList([
       try {
         const booked = await apt.book({
           tenant: req.tenant,
-          actor: actor?.role === 'applicant' ? actor : null,
+          actor: actor ?? null,
+          viaPortal: true,
           service: d.layanan,
           start: d.mulai,
           name: d.name,

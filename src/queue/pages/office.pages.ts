@@ -1,3 +1,4 @@
+import { can } from '../../access/access.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
@@ -59,7 +60,8 @@ const countersText = (c: QueueSettings['counters']) => c.map((x) => `${x.name}: 
  */
 export function queueOfficePages(app: FastifyInstance, services: Services): void {
   const page = pageKit(app);
-  const isAdmin = (req: FastifyRequest) => req.actor?.role === 'admin';
+  /** The queue settings link, for whoever may change them. */
+  const isAdmin = (req: FastifyRequest) => !!req.actor && can(req.actor, 'settings.manage', { tenantId: req.tenant.id });
 
   page.get(
     '/kantor/antrian',
