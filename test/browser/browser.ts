@@ -55,3 +55,18 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
 export function describeViolations(url: string, v: AxeViolation[]): string {
   return `${url}\n${v.map((x) => `  ${x.id} (${x.impact}): ${x.help}\n${x.nodes.map((n) => `    ${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('\n')}`).join('\n')}`;
 }
+
+/**
+ * Signs an officer in through the pages, as a person would: email and password, then the authenticator
+ * code, ending on the back office's home.
+ */
+export async function signInOfficer(page: Page, base: string, who: { email: string; password: string; code: string }): Promise<void> {
+  await page.goto(`${base}/akun/masuk`);
+  await page.fill('#f-login', who.email);
+  await page.fill('#f-password', who.password);
+  await page.locator('main form button[type=submit]').click();
+  await page.waitForURL(`${base}/kantor/kode`);
+  await page.fill('#f-code', who.code);
+  await page.locator('main form button[type=submit]').click();
+  await page.waitForURL(`${base}/kantor`);
+}

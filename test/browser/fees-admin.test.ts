@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { totpAt } from '../../src/auth/totp.js';
 import { createTestContext, enrollSecondFactor, type TestContext } from '../helpers/context.js';
-import { ARTIFACTS, axeViolations, describeViolations, launch } from './browser.js';
+import { ARTIFACTS, axeViolations, describeViolations, launch, signInOfficer } from './browser.js';
 
 describe('the retribution coefficient pages in Chromium', () => {
   let ctx: TestContext;
@@ -48,12 +48,7 @@ describe('the retribution coefficient pages in Chromium', () => {
     const browser = await launch({ javaScriptEnabled: true, width: 360 });
     try {
       const page = await browser.context.newPage();
-      await page.goto(`${base}/akun/masuk`);
-      await page.fill('#f-login', admin.email);
-      await page.fill('#f-password', admin.password);
-      await submit(page);
-      await page.fill('#f-code', totpAt(admin.secret, ctx.clock.now()));
-      await submit(page);
+      await signInOfficer(page, base, { email: admin.email, password: admin.password, code: totpAt(admin.secret, ctx.clock.now()) });
 
       await page.goto(`${base}/kantor/admin`);
       await Promise.all([page.waitForLoadState('load'), page.click('a[href="/kantor/admin/retribusi"]')]);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
-import { ARTIFACTS, axeViolations, describeViolations, launch } from '../browser/browser.js';
+import { ARTIFACTS, axeViolations, describeViolations, launch, signInOfficer } from '../browser/browser.js';
 import { auth, createTestContext, enrollSecondFactor, type TestContext } from '../helpers/context.js';
 
 /**
@@ -67,14 +67,7 @@ describe('channel history pages in a browser', () => {
     const browser = await launch({ javaScriptEnabled: true });
     try {
       const page = await browser.context.newPage();
-      await page.goto(`${base}/akun/masuk`);
-      await page.fill('#f-login', desk.email);
-      await page.fill('#f-password', PASSWORD);
-      await page.locator('main form button[type=submit]').click();
-      await page.waitForURL(`${base}/kantor/kode`);
-      await page.fill('#f-code', totpAt(desk.secret, ctx.clock.now()));
-      await page.locator('main form button[type=submit]').click();
-      await page.waitForURL(`${base}/kantor`);
+      await signInOfficer(page, base, { email: desk.email, password: PASSWORD, code: totpAt(desk.secret, ctx.clock.now()) });
 
       await page.goto(`${base}/kantor/warga`);
       await checked(page, 'lookup-form');

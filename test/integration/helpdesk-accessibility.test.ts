@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { totpAt } from '../../src/auth/totp.js';
-import { ARTIFACTS, axeViolations, describeViolations, launch } from '../browser/browser.js';
+import { ARTIFACTS, axeViolations, describeViolations, launch, signInOfficer } from '../browser/browser.js';
 import { createTestContext, enrollSecondFactor, type TestContext } from '../helpers/context.js';
 
 /**
@@ -97,14 +97,7 @@ describe('help desk pages in a browser', () => {
     const browser = await launch({ javaScriptEnabled: true });
     try {
       const page = await browser.context.newPage();
-      await page.goto(`${base}/akun/masuk`);
-      await page.fill('#f-login', desk.email);
-      await page.fill('#f-password', PASSWORD);
-      await page.locator('main form button[type=submit]').click();
-      await page.waitForURL(`${base}/kantor/kode`);
-      await page.fill('#f-code', totpAt(desk.secret, ctx.clock.now()));
-      await page.locator('main form button[type=submit]').click();
-      await page.waitForURL(`${base}/kantor`);
+      await signInOfficer(page, base, { email: desk.email, password: PASSWORD, code: totpAt(desk.secret, ctx.clock.now()) });
       await page.goto(`${base}/kantor/bantuan`);
       await checked(page, 'office-list');
       await page.goto(`${base}/kantor/bantuan/baru`);
