@@ -184,3 +184,33 @@ export async function startFakeWhatsApp(opts: { phoneNumberId?: string; token?: 
       }),
   };
 }
+
+/** Digits only: a WhatsApp id (wa_id, from) is the number without its plus sign. */
+export const digits = (phone: string) => phone.replace(/\D/g, '');
+
+let wamids = 0;
+/** A message id of Meta's shape, new at each call. */
+export const nextWamid = () => `wamid.HBgLNjI4MTIzNDUwMDAwMRUCABIYFDNBOTk${String(++wamids).padStart(6, '0')}AA=`;
+
+/** A messages webhook exactly as Meta sends it, for one text from `from`. */
+export function textWebhook(phoneNumberId: string, m: { from: string; body: string; wamid?: string; name?: string }) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '6281100001111', phone_number_id: phoneNumberId },
+              contacts: [{ profile: { name: m.name ?? 'Warga Malang' }, wa_id: digits(m.from) }],
+              messages: [{ from: digits(m.from), id: m.wamid ?? nextWamid(), timestamp: '1795658400', type: 'text', text: { body: m.body } }],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}

@@ -7,7 +7,7 @@ import { REPLY_LIMIT } from '../../src/whatsapp/whatsapp.service.js';
 import { DIALECTS } from '../helpers/databases.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { auth, createTestContext, json, SECOND_OFFICE, staffOtp, type TestContext, uniqueNik } from '../helpers/context.js';
-import { type FakeWhatsApp, startFakeWhatsApp } from '../helpers/fake-whatsapp.js';
+import { digits, type FakeWhatsApp, startFakeWhatsApp, textWebhook } from '../helpers/fake-whatsapp.js';
 import { hookedDatabase } from '../helpers/hooked-database.js';
 import { act, uploadRequired, validAnswers } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
@@ -19,32 +19,6 @@ import { PageClient } from '../helpers/pages.js';
  * completed and submitted online; and the rules around it (the 24-hour window, the SLA over a holiday
  * and a weekend, the doors answered by hand, who may do what).
  */
-
-const digits = (phone: string) => phone.replace(/\D/g, '');
-let wamids = 0;
-const nextWamid = () => `wamid.HBgLNjI4MTIzNDUwMDAwMRUCABIYFEhFTFBERVNL${String(++wamids).padStart(6, '0')}AA=`;
-
-function textWebhook(phoneNumberId: string, m: { from: string; body: string; name?: string }) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '6281100001111', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: m.name ?? 'Warga Malang' }, wa_id: digits(m.from) }],
-              messages: [{ from: digits(m.from), id: nextWamid(), timestamp: '1795658400', type: 'text', text: { body: m.body } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
 
 type HelpRequestView = {
   id: string;

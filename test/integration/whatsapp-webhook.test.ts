@@ -8,7 +8,7 @@ import type { Role } from '../../src/workflow/workflow.schema.js';
 import { ACK_QUIET_MINUTES, REPLY_LIMIT } from '../../src/whatsapp/whatsapp.service.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestContext, SECOND_OFFICE, type TestContext } from '../helpers/context.js';
-import { type FakeWhatsApp, startFakeWhatsApp } from '../helpers/fake-whatsapp.js';
+import { digits, type FakeWhatsApp, nextWamid, startFakeWhatsApp, textWebhook } from '../helpers/fake-whatsapp.js';
 import { validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
 
@@ -21,33 +21,6 @@ import { carryToIssued } from '../helpers/permits.js';
 const APPLICANT_PHONE = '+6281234500001';
 const STRANGER_PHONE = '+6281234500002';
 const UNVERIFIED_PHONE = '+6281234500003';
-const digits = (phone: string) => phone.replace(/\D/g, '');
-
-let wamids = 0;
-const nextWamid = () => `wamid.HBgLNjI4MTIzNDUwMDAwMRUCABIYFDNBOTk${String(++wamids).padStart(6, '0')}AA=`;
-
-/** A messages webhook exactly as Meta sends it, for one text from `from`. */
-function textWebhook(phoneNumberId: string, m: { from: string; body: string; wamid?: string; name?: string }) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '102290129340398',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '6281100001111', phone_number_id: phoneNumberId },
-              contacts: [{ profile: { name: m.name ?? 'Warga Malang' }, wa_id: digits(m.from) }],
-              messages: [{ from: digits(m.from), id: m.wamid ?? nextWamid(), timestamp: '1795658400', type: 'text', text: { body: m.body } }],
-            },
-          },
-        ],
-      },
-    ],
-  };
-}
 
 function statusWebhook(phoneNumberId: string, s: { id: string; status: string; to: string; timestamp: string; errors?: unknown[] }) {
   return {
