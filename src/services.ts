@@ -32,6 +32,8 @@ import { createNotificationService } from './notifications/notifications.service
 import { createChannelAdapters } from './notifications/adapters.js';
 import { createDeliveryWorker } from './notifications/delivery.worker.js';
 import { permitEffects } from './permits/permits.effects.js';
+import { billOnAssessment, paymentOnRecord } from './payments/payments.effects.js';
+import { createPaymentService } from './payments/payments.service.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { expiryRemindersJob } from './permits/permits.jobs.js';
 import { createPermitService } from './permits/permits.service.js';
@@ -74,7 +76,10 @@ export function createServices(input: {
   applications.registerEffects(recordComputedFee(fees));
   // A holiday added or removed moves the due dates of the open files whose clock runs over it.
   holidays.onChange(({ actor }) => applications.recomputeDueDates({ actor }));
+  // Money (src/payments/): the bill on the fee assessment, the payment row on the payment action; before the receipt.
+  applications.registerEffects(billOnAssessment({ db, signer, fees }), paymentOnRecord({ db }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
+  const payments = createPaymentService({ db, clock, catalogue, applications });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
@@ -138,6 +143,7 @@ export function createServices(input: {
     catalogue,
     auth,
     fees,
+    payments,
     applications,
     notes,
     assignment,

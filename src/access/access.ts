@@ -69,11 +69,21 @@ export type Permission =
   | 'fees.manage'
   /** Read the retribution coefficients, their versions and history (the head checks what the admin set). */
   | 'fees.read'
+  /** The treasurer: bills (re-issue, cancel), payments held for review, payments at the bank counter, reconciliation. */
+  | 'payments.manage'
+  /** The office's payment settings: the adapter, the biller code, the bill's expiry, QRIS merchant data, SNAP keys. */
+  | 'payments.settings'
+  /** Retribution revenue against the annual target (page, CSV). */
+  | 'revenue.read'
+  /** Set the office's annual revenue target. */
+  | 'revenue.manage'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
   | 'system.auditCheckpoint'
-  | 'system.appointmentReminders';
+  | 'system.appointmentReminders'
+  /** A bank's payment notification paying a bill: the workflow's payment action, taken by the system. */
+  | 'system.recordPayment';
 
 /**
  * Who acts when no person does: a job, and later a payment webhook. Never a user row. Each system
@@ -84,6 +94,7 @@ const SYSTEM_ACTORS = {
   'expiry-reminders': ['system.expiryReminders'],
   'audit-checkpoint': ['system.auditCheckpoint'],
   'appointment-reminders': ['system.appointmentReminders'],
+  payments: ['system.recordPayment', 'application.read', 'application.act'],
 } as const satisfies Record<string, readonly Permission[]>;
 export type SystemActorName = keyof typeof SYSTEM_ACTORS;
 export type SystemActor = { kind: 'system'; tenantId: string; name: SystemActorName };
@@ -231,10 +242,18 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
       return when(actor.role === 'admin');
     case 'fees.read':
       return when(actor.role === 'admin' || actor.role === 'head');
+    case 'payments.manage':
+      return when(actor.role === 'treasurer');
+    case 'payments.settings':
+    case 'revenue.manage':
+      return when(actor.role === 'admin');
+    case 'revenue.read':
+      return when(actor.role === 'head' || actor.role === 'admin' || actor.role === 'treasurer');
     case 'system.overdueScan':
     case 'system.expiryReminders':
     case 'system.auditCheckpoint':
     case 'system.appointmentReminders':
+    case 'system.recordPayment':
       return 'forbidden';
   }
 }

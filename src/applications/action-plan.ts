@@ -1,5 +1,4 @@
-import { requireAccess } from '../access/access.js';
-import type { Actor } from '../access/actor.js';
+import { type AnyActor, isSystemActor, requireAccess } from '../access/access.js';
 import { answersOf, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { Application, ApplicationUpdate } from '../db/schema.js';
@@ -15,6 +14,25 @@ export type ActionRequest = {
   feeAmount?: number | undefined;
   paymentReference?: string | undefined;
   idempotencyKey?: string | undefined;
+  /**
+   * The payment the payment action records (src/payments/): a bank's notification (system actor) or the
+   * treasurer's bank-counter entry. The payment effect writes it, once per provider payment id, in the
+   * action's transaction.
+   */
+  payment?: PaymentToRecord | undefined;
+};
+
+/** A payment about to pay its bill: the payment effect inserts it and marks the bill paid. */
+export type PaymentToRecord = {
+  provider: 'snap_va' | 'qris' | 'bank_counter';
+  providerPaymentId: string;
+  /** The open bill it pays; null for a file assessed before bills existed (bank counter only). */
+  billId: string | null;
+  amount: number;
+  paidAt: string;
+  bankReference: string | null;
+  payerName: string | null;
+  details: Record<string, unknown>;
 };
 
 /**
@@ -22,7 +40,8 @@ export type ActionRequest = {
  * timeline event records. Effects (action-effects.ts) read it to do the rest in the same transaction.
  */
 export type ActionPlan = {
-  actor: Actor;
+  /** A person, or the `payments` system actor taking the payment action for a bank's notification. */
+  actor: AnyActor;
   /** The application as it was read, before the action. */
   app: Application;
   definition: PermitTypeDefinition;
@@ -42,6 +61,8 @@ export type ActionPlan = {
   now: string;
   /** The office's IANA time zone (its calendar dates: today, the SLA's working days). */
   timeZone: string;
+  /** The payment a bank's notification brings (the payment action by the system actor); null otherwise. */
+  payment: PaymentToRecord | null;
 };
 
 /**
@@ -52,7 +73,7 @@ export type ActionPlan = {
  * the file goes to the office; 400 for a missing fee amount or payment reference.
  */
 export function planAction(input: {
-  actor: Actor;
+  actor: AnyActor;
   app: Application;
   definition: PermitTypeDefinition;
   workflow: WorkflowDefinition;
@@ -66,14 +87,14 @@ export function planAction(input: {
     workflow,
     state: app.state,
     actionCode: request.action,
-    role: actor.role,
+    role: isSystemActor(actor) ? 'system' : actor.role,
     facts: input.facts,
     reason: request.reason,
   });
   // After the engine, so that an action from the wrong state is a 409 for everyone; then on whose behalf.
   requireAccess({ actor, permission: 'application.act', resource: { application: app, workflow, definition } });
   // The permit type names who signs its permits; the workflow's roles alone do not decide that.
-  if (action.issuesPermit && actor.role !== definition.signerRole) {
+  if (action.issuesPermit && (isSystemActor(actor) || actor.role !== definition.signerRole)) {
     throw new AppError('forbidden', `permits of type ${definition.code} are signed by the ${definition.signerRole}`);
   }
 
@@ -97,15 +118,17 @@ export function planAction(input: {
     data.feeAmount = amount;
   }
   if (action.input === 'payment_reference') {
-    const reference = request.paymentReference?.trim();
+    const reference = (request.paymentReference ?? request.payment?.bankReference ?? request.payment?.providerPaymentId)?.trim();
     if (!reference) {
       throw new AppError('invalid_input', 'payment reference needed', {
         fields: [{ field: 'paymentReference', code: 'required', message: 'the payment reference is required' }],
       });
     }
     set.payment_reference = reference;
-    set.fee_paid_at = now;
+    set.fee_paid_at = request.payment?.paidAt ?? now;
     data.paymentReference = reference;
+    if (request.payment)
+      data.payment = { provider: request.payment.provider, providerPaymentId: request.payment.providerPaymentId, amount: request.payment.amount };
   }
   if (toKind === 'final') set.decided_at = now;
 
@@ -125,5 +148,6 @@ export function planAction(input: {
     data,
     now,
     timeZone,
+    payment: request.payment ?? null,
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { can, type Permission, requireAccess } from '../access/access.js';
+import { type AnyActor, can, isSystemActor, type Permission, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { sealAnswers, storedAnswersOf, type StoredAnswers, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
@@ -119,7 +119,7 @@ export function createApplicationService(deps: ApplicationDeps) {
   const lists = createApplicationLists(deps);
 
   /** Loads an application the actor may see, or throws not_found (never revealing that it exists). */
-  async function loadVisible(actor: Actor, applicationId: string): Promise<Application> {
+  async function loadVisible(actor: AnyActor, applicationId: string): Promise<Application> {
     const app = await findApplication(db, actor.tenantId, applicationId);
     if (!app) throw new AppError('not_found', 'application not found or not visible');
     requireAccess({ actor, permission: 'application.read', resource: { application: app } });
@@ -328,13 +328,16 @@ export function createApplicationService(deps: ApplicationDeps) {
   /**
    * Takes one workflow action: load → authorise → plan (pure: the engine, the inputs, what changes) →
    * effects prepared → one transaction (state change, the effects, timeline event, audit row) → return.
+   * The actor is a person, or the `payments` system actor paying a bill (src/payments/payments.service.ts):
+   * its event and audit row carry no user and the role `system`, with the system actor's name in the data.
    */
-  async function performAction(input: ActionRequest & { actor: Actor; applicationId: string }): Promise<Application> {
+  async function performAction(input: ActionRequest & { actor: AnyActor; applicationId: string }): Promise<Application> {
     const { actor } = input;
+    const person = isSystemActor(actor) ? null : actor;
     const app = await loadVisible(actor, input.applicationId);
-    if (input.idempotencyKey) {
+    if (input.idempotencyKey && person) {
       const done = (await listEvents(db, app.tenant_id, app.id)).find(
-        (e) => e.action === input.action && e.actor_id === actor.userId && eventData(e.data).idempotencyKey === input.idempotencyKey,
+        (e) => e.action === input.action && e.actor_id === person.userId && eventData(e.data).idempotencyKey === input.idempotencyKey,
       );
       if (done) return app;
     }
@@ -359,7 +362,7 @@ export function createApplicationService(deps: ApplicationDeps) {
     }
     await db.transaction().execute(async (trx) => {
       if (!(await updateAtRevision(trx, app.id, app.revision, plan.set))) throw new AppError('conflict', 'changed meanwhile');
-      const data = { ...plan.data };
+      const data = { ...plan.data, ...(person ? {} : { systemActor: (actor as { name: string }).name }) };
       const current = async () => (await findApplication(trx, app.tenant_id, app.id))!;
       for (const run of runs) await run({ trx, plan, tenant, data, current });
       await insertEvent(trx, {
@@ -370,15 +373,15 @@ export function createApplicationService(deps: ApplicationDeps) {
         action: plan.action.code,
         fromState: plan.from,
         toState: plan.to,
-        actorId: actor.userId,
-        actorRole: actor.role,
+        actorId: person?.userId ?? null,
+        actorRole: person?.role ?? 'system',
         reason: plan.reason,
         data,
         at: now,
       });
       await appendAudit(trx, {
         tenantId: app.tenant_id,
-        actorId: actor.userId,
+        actorId: person?.userId ?? null,
         action: `application.${plan.action.code}`,
         subjectType: 'application',
         subjectId: app.id,

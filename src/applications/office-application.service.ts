@@ -94,7 +94,7 @@ export function createOfficeApplicationService(deps: OfficeApplicationDeps) {
    * such (forbidden), whatever state the file is in: the workflow engine checks the state first, which
    * would answer invalid_state and tell the officer the wrong story.
    */
-  async function performOfficeAction(input: Parameters<ApplicationService['performAction']>[0]) {
+  async function performOfficeAction(input: Parameters<ApplicationService['performAction']>[0] & { actor: Actor }) {
     const { actor } = input;
     const { workflow } = await deps.applications.getApplication({ actor, applicationId: input.applicationId });
     const known = workflow.actions.filter((a) => a.code === input.action);

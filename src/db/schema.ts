@@ -730,7 +730,103 @@ export interface ApplicationFeeCoefficientsTable {
   recorded_at: string;
 }
 
+/** A bill (SKRD) with its payment code (migration 0027). At most one open bill per application. */
+export interface BillsTable {
+  id: string;
+  tenant_id: string;
+  application_id: string;
+  /** The bill's number, e.g. MLG-SKRD-2026-000123. */
+  number: string;
+  /** The customer number the payer types after the biller code (digits, unique per office, never reused). */
+  customer_no: string;
+  /** The SNAP virtualAccountNo: partnerServiceId left-padded with spaces to 8, then customer_no. */
+  va_number: string;
+  /** Whole rupiah; a closed bill (SNAP type C) is paid exactly this. */
+  amount: number;
+  /** open → paid, or open → voided (re-issued or cancelled). Expiry is `expires_at`, not a state. */
+  state: 'open' | 'paid' | 'voided';
+  issued_at: string;
+  expires_at: string;
+  /** The treasurer; null when the system issued it. */
+  issued_by: string | null;
+  /** The Perda article the bill rests on, from the office's payment settings. */
+  legal_basis: string;
+  /** JSON: the fee breakdown shown on the bill (the PBG formula's steps), or null. */
+  breakdown: string | null;
+  /** The dynamic QRIS string for this bill, when the office has QRIS merchant data. */
+  qris: string | null;
+  paid_at: string | null;
+  voided_at: string | null;
+  void_reason: string | null;
+  /** The bill that replaced this one when it was re-issued. */
+  replaced_by_id: string | null;
+  /** The code under the bill's QR (/v/{code}), as for receipts. */
+  verification_code: string;
+  /** canonicalJson of the bill; `signature` is over it (the office's Ed25519 key). */
+  document: string;
+  key_id: string;
+  signature: string;
+}
+export type Bill = Selectable<BillsTable>;
+
+/** How a payment reached Izol. */
+export type PaymentProvider = 'snap_va' | 'qris' | 'bank_counter';
+/** Why a payment did not pay its bill and waits for the treasurer. */
+export type PaymentHoldReason = 'amount_mismatch' | 'bill_voided' | 'bill_expired' | 'bill_paid' | 'unknown_bill';
+
+/** One payment, once per provider payment id (migration 0027, unique payments_provider_payment). */
+export interface PaymentsTable {
+  id: string;
+  tenant_id: string;
+  provider: PaymentProvider;
+  /** The provider's own id: SNAP paymentRequestId, the QRIS reference, the bank counter's reference (NTB). */
+  provider_payment_id: string;
+  bill_id: string | null;
+  application_id: string | null;
+  amount: number;
+  paid_at: string;
+  received_at: string;
+  /** recorded: paid its bill; held: waits for the treasurer (hold_reason); resolved: the treasurer decided (resolution_note). */
+  state: 'recorded' | 'held' | 'resolved';
+  hold_reason: PaymentHoldReason | null;
+  bank_reference: string | null;
+  payer_name: string | null;
+  /** JSON: what the provider sent that matters later (channel, trxDateTime, flagAdvise …); no secrets. */
+  details: string;
+  /** The treasurer for a bank-counter payment; null when a bank's notification recorded it. */
+  recorded_by: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+export type Payment = Selectable<PaymentsTable>;
+
+/** One office's payment settings (migration 0027); none: bills cannot be issued. */
+export interface PaymentSettingsTable {
+  tenant_id: string;
+  /** Which adapter the office uses: the built-in demo bank, or a real bank over SNAP. */
+  adapter: 'demo' | 'snap';
+  /** The biller code (SNAP partnerServiceId), up to 8 digits. */
+  partner_service_id: string;
+  bill_expiry_days: number;
+  legal_basis: string;
+  /** JSON: { name, city, postalCode?, merchantId, mcc, guid? } for the dynamic QRIS; null: no QRIS. */
+  qris_merchant: string | null;
+  snap_client_id: string | null;
+  /** encryptField(dataKey, clientSecret): the HMAC key of SNAP transactions, encrypted at rest. */
+  snap_client_secret: string | null;
+  /** PEM: the bank's public key that verifies its access-token requests. */
+  snap_bank_public_key: string | null;
+  snap_signature_encoding: 'base64' | 'hex';
+  updated_at: string;
+  updated_by: string | null;
+}
+export type PaymentSettings = Selectable<PaymentSettingsTable>;
+
 export interface Database {
+  bills: BillsTable;
+  payments: PaymentsTable;
+  payment_settings: PaymentSettingsTable;
   retribution_coefficients: RetributionCoefficientsTable;
   application_fee_coefficients: ApplicationFeeCoefficientsTable;
   contacts: ContactsTable;

@@ -9,6 +9,8 @@ const UNIQUE_CONSTRAINTS = {
   permit_type_versions_type_version: { table: 'permit_type_versions', columns: ['permit_type_id', 'version'] },
   applications_idempotency: { table: 'applications', columns: ['tenant_id', 'created_by', 'idempotency_key'] },
   applications_open_renewal: { table: 'applications', columns: ['renews_permit_id'] },
+  payments_provider_payment: { table: 'payments', columns: ['tenant_id', 'provider', 'provider_payment_id'] },
+  bills_one_open: { table: 'bills', columns: ['application_id'] },
   parcels_tracking_unique: { table: 'parcels', columns: ['tenant_id', 'direction', 'company_key', 'tracking_number'] },
 } as const;
 export type UniqueConstraint = keyof typeof UNIQUE_CONSTRAINTS;

@@ -135,10 +135,13 @@ export function createFeeService(deps: FeeDeps) {
    * the treasurer sets the fee, to record the computed amount beside a different one, and the
    * coefficient version used on the application.
    */
-  async function computed(app: Application, definition: PermitTypeDefinition): Promise<{ amount: number; coefficientsId: string | null } | null> {
+  async function computed(
+    app: Application,
+    definition: PermitTypeDefinition,
+  ): Promise<{ amount: number; coefficientsId: string | null; breakdown: PbgBreakdown | null; year: number } | null> {
     try {
       const assessment = await assess(app, definition);
-      return { amount: assessment.amount, coefficientsId: assessment.coefficientsId ?? null };
+      return { amount: assessment.amount, coefficientsId: assessment.coefficientsId ?? null, breakdown: assessment.breakdown, year: assessment.year };
     } catch (err) {
       if (err instanceof AppError) return null;
       throw err;

@@ -1,3 +1,4 @@
+import { personOf } from '../access/access.js';
 import type { ActionEffect } from '../applications/action-effects.js';
 import type { ActionPlan } from '../applications/action-plan.js';
 import type { Signer } from '../signing/signer.js';
@@ -39,7 +40,7 @@ export function permitEffects(deps: { signer: Signer; issuer: PermitIssuer }): A
           tenant,
           app,
           definition: plan.definition,
-          signerId: plan.actor.userId,
+          signerId: personOf(plan.actor).userId,
           now: plan.now,
           replaces: renewed ? { kind: 'renewal', permit: renewed } : null,
         });

@@ -33,7 +33,8 @@ export function planTransition(input: {
   workflow: WorkflowDefinition;
   state: string;
   actionCode: string;
-  role: Role;
+  /** 'system': a system actor (a bank's payment notification), which may take only the action that records a payment. */
+  role: Role | 'system';
   facts: WorkflowFacts;
   reason?: string | undefined;
 }): { action: WorkflowAction; to: string } {
@@ -46,7 +47,8 @@ export function planTransition(input: {
   }
   const action = known.find((a) => a.from.includes(state));
   if (!action) throw new AppError('invalid_state', `action ${actionCode} is not possible from state ${state}`);
-  if (!action.roles.includes(role)) throw new AppError('forbidden', `role ${role} may not ${actionCode} from ${state}`);
+  const allowed = role === 'system' ? action.input === 'payment_reference' : action.roles.includes(role);
+  if (!allowed) throw new AppError('forbidden', `role ${role} may not ${actionCode} from ${state}`);
   if (action.requiresReason && !input.reason?.trim()) {
     throw new AppError('invalid_input', `action ${actionCode} needs a reason`, {
       fields: [{ field: 'reason', code: 'required', message: 'a reason is required' }],

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { ActionEffect } from '../applications/action-effects.js';
+import type { PaymentToRecord } from '../applications/action-plan.js';
+import type { Db } from '../db/database.js';
+import type { FeeService } from '../fees/fees.service.js';
+import { AppError } from '../shared/errors.js';
+import type { Signer } from '../signing/signer.js';
+import { isSystemActor } from '../access/access.js';
+import { issueBillInTransaction } from './bills.js';
+import { findOpenBill, findPaymentSettings, insertPayment, markBillPaid } from './payments.repository.js';
+
+/**
+ * The bill (SKRD) on the treasurer's fee assessment (the action whose input is `fee_amount`), in the
+ * action's transaction: a fee above zero gets a bill with its payment code when the office has payment
+ * settings; an open bill of the file (a new assessment) is voided and replaced. The breakdown is kept
+ * when the amount is what the rules give.
+ */
+export function billOnAssessment(deps: { db: Db; signer: Signer; fees: Pick<FeeService, 'computed'> }): ActionEffect {
+  return {
+    name: 'payments.bill',
+    async prepare(plan) {
+      const amount = plan.set.fee_amount;
+      if (plan.action.input !== 'fee_amount' || amount === undefined || amount === null || amount <= 0) return null;
+      const settings = await findPaymentSettings(deps.db, plan.app.tenant_id);
+      if (!settings) return null;
+      const [computed, signing, open] = await Promise.all([
+        deps.fees.computed(plan.app, plan.definition),
+        deps.signer.prepare(plan.app.tenant_id),
+        findOpenBill(deps.db, plan.app.tenant_id, plan.app.id),
+      ]);
+      const breakdown = computed && computed.amount === amount ? computed.breakdown : null;
+      return async ({ trx, tenant, current, data }) => {
+        const bill = await issueBillInTransaction(trx, {
+          tenant,
+          app: await current(),
+          permitTypeName: plan.definition.name,
+          settings,
+          signing,
+          amount,
+          breakdown,
+          issuedBy: isSystemActor(plan.actor) ? null : plan.actor.userId,
+          replaces: open ? { bill: open, voidReason: 'reassessed' } : undefined,
+          now: plan.now,
+        });
+        data.billNumber = bill.number;
+      };
+    },
+  };
+}
+
+/**
+ * The payment itself, on the payment action (input `payment_reference`), in the action's transaction:
+ * the bill open → paid (a bill no longer open rolls everything back as a conflict) and one `payments`
+ * row, unique per provider payment id (a second delivery of the same payment rolls back on the
+ * constraint; src/payments/payments.service.ts turns that into "already recorded"). A bank's
+ * notification brings its payment (plan.payment); the treasurer's bank-counter entry pays the open bill
+ * with the bank's reference as the provider payment id.
+ */
+export function paymentOnRecord(deps: { db: Db }): ActionEffect {
+  return {
+    name: 'payments.record',
+    async prepare(plan) {
+      if (plan.action.input !== 'payment_reference') return null;
+      let payment: PaymentToRecord;
+      if (plan.payment) payment = plan.payment;
+      else {
+        const reference = plan.set.payment_reference;
+        if (!reference) return null;
+        const open = await findOpenBill(deps.db, plan.app.tenant_id, plan.app.id);
+        payment = {
+          provider: 'bank_counter',
+          providerPaymentId: reference,
+          billId: open?.id ?? null,
+          amount: open?.amount ?? plan.app.fee_amount ?? 0,
+          paidAt: plan.now,
+          bankReference: reference,
+          payerName: null,
+          details: {},
+        };
+      }
+      return async ({ trx, data }) => {
+        if (payment.billId && !(await markBillPaid(trx, payment.billId, payment.paidAt))) {
+          throw new AppError('conflict', 'the bill was paid or cancelled meanwhile');
+        }
+        const id = randomUUID();
+        await insertPayment(trx, {
+          id,
+          tenant_id: plan.app.tenant_id,
+          provider: payment.provider,
+          provider_payment_id: payment.providerPaymentId,
+          bill_id: payment.billId,
+          application_id: plan.app.id,
+          amount: payment.amount,
+          paid_at: payment.paidAt,
+          received_at: plan.now,
+          state: 'recorded',
+          hold_reason: null,
+          bank_reference: payment.bankReference,
+          payer_name: payment.payerName,
+          details: JSON.stringify(payment.details),
+          recorded_by: isSystemActor(plan.actor) ? null : plan.actor.userId,
+          resolved_at: null,
+          resolved_by: null,
+          resolution_note: null,
+        });
+        data.paymentId = id;
+      };
+    },
+  };
+}
