@@ -11,7 +11,7 @@ import type { PreparedSigner } from '../signing/signer.js';
 import { buildQris, qrisInputSchema } from './qris.js';
 import { composeVirtualAccountNo } from './virtual-account.js';
 import { insertBill, voidBill } from './payments.repository.js';
-import { z } from 'zod';
+import { type z } from 'zod';
 
 /** The office's QRIS merchant data as stored in payment_settings.qris_merchant (validated when saved). */
 export const qrisMerchantSchema = qrisInputSchema.shape.merchant;
