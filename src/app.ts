@@ -31,6 +31,11 @@ import { helpdeskRoutes } from './helpdesk/helpdesk.routes.js';
 import { claimLinkPages } from './helpdesk/claim-link.pages.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
 import { notificationPages } from './notifications/notifications.pages.js';
+import { billRoutes } from './payments/bills.routes.js';
+import { paymentSettingsRoutes } from './payments/payment-settings.routes.js';
+import { reconciliationRoutes } from './payments/reconciliation.routes.js';
+import { snapRoutes } from './payments/snap.routes.js';
+import { revenueRoutes } from './revenue/revenue.routes.js';
 
 export type RouteEntry = { method: string; url: string; config: { page?: { csrf: 'form' | 'multipart' | 'none' } } };
 declare module 'fastify' {
@@ -177,7 +182,12 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   parcelRoutes(app, services);
   notificationRoutes(app, services);
   helpdeskRoutes(app, services);
+  billRoutes(app, services);
+  paymentSettingsRoutes(app, services);
+  reconciliationRoutes(app, services);
+  revenueRoutes(app, services);
   await app.register(whatsappRoutes(services));
+  await app.register(snapRoutes(services));
   await registerWeb(app, services);
   setupLinkPages(app, services);
   claimLinkPages(app, services);

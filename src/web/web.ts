@@ -34,6 +34,11 @@ import { appointmentOfficePages } from '../appointments/pages/office.pages.js';
 import { queuePublicPages } from '../queue/pages/public.pages.js';
 import { queueOfficePages } from '../queue/pages/office.pages.js';
 import { feePages } from '../fees/fees.pages.js';
+import { billPages } from '../payments/bills.pages.js';
+import { paymentSettingsPages } from '../payments/payment-settings.pages.js';
+import { demoBankPages } from '../payments/demo-bank/demo-bank.pages.js';
+import { reconciliationPages } from '../payments/reconciliation.pages.js';
+import { revenuePages } from '../revenue/revenue.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
 /** The citizen portal: server-rendered pages that work without JavaScript. */
@@ -68,6 +73,11 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   queuePublicPages(app, services);
   queueOfficePages(app, services);
   feePages(app, services);
+  billPages(app, services);
+  paymentSettingsPages(app, services);
+  demoBankPages(app, services);
+  reconciliationPages(app, services);
+  revenuePages(app, services);
   appointmentCitizenPages(app, services);
   appointmentOfficePages(app, services);
 }
