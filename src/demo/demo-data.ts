@@ -435,7 +435,8 @@ async function carryTo(
     if (target === 'fee_assessment') return app.state;
     app = await act(actors.treasurer, 'assess_fee', { feeAmount: r.int(15, 900) * 10_000 });
     if (target === 'awaiting_payment') return app.state;
-    app = await act(actors.treasurer, 'record_payment', { paymentReference: `SSRD-${r.int(100000, 999999)}` });
+    // The bank's reference (NTB) is unique per payment: a payment is recorded once per reference.
+    app = await act(actors.treasurer, 'record_payment', { paymentReference: `NTB-${app.number ?? id}` });
   }
   if (target === 'rejected') return (await act(actors.head, 'reject', { reason: 'Tidak memenuhi ketentuan yang berlaku.' })).state;
   if (target === 'approval' || target === 'fee_assessment' || target === 'awaiting_payment' || target === 'technical_review') return app.state;
