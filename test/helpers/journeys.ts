@@ -176,7 +176,7 @@ export async function issuedPermit(
     const extra = {
       ...(step.requiresReason ? { reason: 'Alasan pengujian' } : {}),
       ...(step.input === 'fee_amount' ? { feeAmount: 250_000 } : {}),
-      ...(step.input === 'payment_reference' ? { paymentReference: 'SSRD-UJI-0001' } : {}),
+      ...(step.input === 'payment_reference' ? { paymentReference: `NTB-${id}` } : {}),
     };
     const res = await act(ctx, token, id, step.code, extra);
     if (res.statusCode !== 200) throw new Error(`${step.code} failed: ${res.body}`);

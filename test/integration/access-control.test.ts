@@ -116,11 +116,14 @@ function actingRole(a: WorkflowAction): Role {
   return role;
 }
 
+/** A bank reference is recorded once (payments_provider_payment): each payment in these tests gets its own. */
+let references = 0;
+
 function extrasFor(a: WorkflowAction): Record<string, unknown> {
   return {
     ...(a.requiresReason ? { reason: 'Alasan pengujian akses' } : {}),
     ...(a.input === 'fee_amount' ? { feeAmount: 250_000 } : {}),
-    ...(a.input === 'payment_reference' ? { paymentReference: 'SSRD-UJI-0001' } : {}),
+    ...(a.input === 'payment_reference' ? { paymentReference: `NTB-UJI-${++references}` } : {}),
   };
 }
 
