@@ -34,6 +34,7 @@ import { createDeliveryWorker } from './notifications/delivery.worker.js';
 import { permitEffects } from './permits/permits.effects.js';
 import { billOnAssessment, paymentOnRecord } from './payments/payments.effects.js';
 import { createPaymentService } from './payments/payments.service.js';
+import { createRevenueService } from './revenue/revenue.service.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { expiryRemindersJob } from './permits/permits.jobs.js';
 import { createPermitService } from './permits/permits.service.js';
@@ -80,6 +81,7 @@ export function createServices(input: {
   applications.registerEffects(billOnAssessment({ db, signer, fees }), paymentOnRecord({ db }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
   const payments = createPaymentService({ db, clock, catalogue, applications });
+  const revenue = createRevenueService({ db, clock, catalogue });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
@@ -144,6 +146,7 @@ export function createServices(input: {
     auth,
     fees,
     payments,
+    revenue,
     applications,
     notes,
     assignment,

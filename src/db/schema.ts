@@ -730,6 +730,19 @@ export interface ApplicationFeeCoefficientsTable {
   recorded_at: string;
 }
 
+/** One version of an office's annual retribution revenue target (migration 0030); the highest version is in force. */
+export interface RevenueTargetsTable {
+  id: string;
+  tenant_id: string;
+  year: number;
+  version: number;
+  /** Whole rupiah, above 0 (bigint: PostgreSQL returns it as a string, read it with Number). */
+  amount: number;
+  reason: string;
+  created_by: string | null;
+  created_at: string;
+}
+
 /** A bill (SKRD) with its payment code (migration 0027). At most one open bill per application. */
 export interface BillsTable {
   id: string;
@@ -829,6 +842,7 @@ export interface Database {
   payment_settings: PaymentSettingsTable;
   retribution_coefficients: RetributionCoefficientsTable;
   application_fee_coefficients: ApplicationFeeCoefficientsTable;
+  revenue_targets: RevenueTargetsTable;
   contacts: ContactsTable;
   help_requests: HelpRequestsTable;
   help_messages: HelpMessagesTable;
