@@ -34,6 +34,7 @@ import { createDeliveryWorker } from './notifications/delivery.worker.js';
 import { permitEffects } from './permits/permits.effects.js';
 import { billOnAssessment, paymentOnRecord } from './payments/payments.effects.js';
 import { createPaymentService } from './payments/payments.service.js';
+import { createPaymentSettingsService } from './payments/payment-settings.service.js';
 import { createRevenueService } from './revenue/revenue.service.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { expiryRemindersJob } from './permits/permits.jobs.js';
@@ -81,6 +82,8 @@ export function createServices(input: {
   applications.registerEffects(billOnAssessment({ db, signer, fees }), paymentOnRecord({ db }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
   const payments = createPaymentService({ db, clock, catalogue, applications });
+  /** The office's payment settings (adapter, biller code, SNAP keys): read at each use, so a save needs no restart. */
+  const paymentSettings = createPaymentSettingsService({ db, clock, dataKey: config.dataEncryptionKey, production: config.env === 'production' });
   const revenue = createRevenueService({ db, clock, catalogue });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
@@ -100,7 +103,7 @@ export function createServices(input: {
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
   settings.onTimeZoneChange(({ actor }) => applications.recomputeDueDates({ actor }));
-  const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address, fees });
+  const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address, fees, paymentSettings });
   const parcels = createParcelService({ db, clock, catalogue, intake, holidays, storage, scanner, maxUploadBytes: config.maxUploadBytes });
   const health = createHealthService({ db });
   const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address, dataKey: config.dataEncryptionKey });
@@ -146,6 +149,7 @@ export function createServices(input: {
     auth,
     fees,
     payments,
+    paymentSettings,
     revenue,
     applications,
     notes,

@@ -288,4 +288,25 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
     id: 'Permohonan ini belum memiliki izin yang berlaku untuk dikirim. Pilih berkas yang dikembalikan, atau tunggu izin terbit.',
     en: 'This application has no valid permit to send yet. Choose returned papers, or wait until the permit is issued.',
   },
+  // Payment settings (src/payments/payment-settings.service.ts).
+  invalid_partner_service_id: { id: 'Kode biller harus 1 sampai 8 angka.', en: 'The biller code must be 1 to 8 digits.' },
+  invalid_bill_expiry_days: { id: 'Masa berlaku tagihan harus 1 sampai 60 hari.', en: 'The bill expiry must be 1 to 60 days.' },
+  invalid_legal_basis: { id: 'Isi dasar hukum, 3 sampai 500 karakter.', en: 'Enter the legal basis, 3 to 500 characters.' },
+  invalid_qris_merchant: {
+    id: 'Data merchant QRIS tidak valid: huruf tanpa aksen; nama paling banyak 25 karakter, kota 15, ID merchant 15, MCC 4 angka.',
+    en: 'The QRIS merchant data is not valid: letters without accents; name at most 25 characters, city 15, merchant id 15, MCC 4 digits.',
+  },
+  invalid_client_id: { id: 'Client id paling banyak 100 karakter ASCII.', en: 'The client id is at most 100 ASCII characters.' },
+  invalid_client_secret: {
+    id: 'Client secret harus 16 sampai 200 karakter ASCII, atau kosong untuk mempertahankan yang tersimpan.',
+    en: 'The client secret must be 16 to 200 ASCII characters, or empty to keep the stored one.',
+  },
+  invalid_public_key: {
+    id: 'Kunci publik bank harus kunci publik RSA (2048 bit atau lebih) dalam format PEM.',
+    en: 'The bank’s public key must be an RSA public key (2048 bits or more) in PEM form.',
+  },
+  demo_not_in_production: {
+    id: 'Bank demo dan kunci demonya hanya untuk pengembangan dan uji, tidak boleh di produksi.',
+    en: 'The demo bank and its demo key are for development and tests only, never in production.',
+  },
 };

@@ -1,4 +1,5 @@
 import type { FeeService } from '../fees/fees.service.js';
+import type { PaymentSettingsService } from '../payments/payment-settings.service.js';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
 import { SESSION_POLICY } from '../auth/auth.service.js';
@@ -95,6 +96,8 @@ export function createOfficeSetupService(deps: {
   address: OfficeAddress;
   /** The PBG retribution coefficients: the seed file's years for an office that has none (src/fees/). */
   fees?: Pick<FeeService, 'seedIfEmpty'>;
+  /** The office's first payment settings, when it has none (src/payments/payment-settings.service.ts). */
+  paymentSettings?: Pick<PaymentSettingsService, 'ensureDefaultSettings'>;
 }) {
   const { db, clock } = deps;
 
@@ -133,6 +136,7 @@ export function createOfficeSetupService(deps: {
     const holidays = await deps.holidays.seedIfEmpty(input.tenantId);
     const keyId = await deps.signer.ensureKey(input.tenantId);
     await deps.fees?.seedIfEmpty(input.tenantId);
+    await deps.paymentSettings?.ensureDefaultSettings(input.tenantId);
     return { catalogue, holidays, keyId };
   }
 

@@ -99,6 +99,7 @@ ${calendarGapWarning(lang, calendarGap, may.holidays)}
   ${may.appointments ? sectionLink('/kantor/admin/janji-temu', t(lang, 'apt.settings.title'), t(lang, 'apt.settings.hint')) : ''}
   ${may.settings ? sectionLink('/kantor/admin/antrian', t(lang, 'queue.settings.title'), t(lang, 'queue.settings.hint')) : ''}
   ${may.retribution ? sectionLink('/kantor/admin/retribusi', t(lang, 'fees.admin.title'), t(lang, 'fees.admin.hint')) : ''}
+  ${may.payments ? sectionLink('/kantor/admin/pembayaran', t(lang, 'paysettings.title'), t(lang, 'paysettings.hint')) : ''}
 </ul>`,
     });
   });

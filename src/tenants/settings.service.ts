@@ -32,6 +32,8 @@ export type AdminSections = {
   messages: boolean;
   appointments: boolean;
   retribution: boolean;
+  /** The office's payment settings (src/payments/payment-settings.*): the admin. */
+  payments: boolean;
 };
 
 export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20 } as const;
@@ -78,6 +80,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       messages: can(input.actor, 'messages.manage', office),
       appointments: can(input.actor, 'appointments.manage', office),
       retribution: can(input.actor, 'fees.read', office),
+      payments: can(input.actor, 'payments.settings', office),
     };
   }
 
