@@ -34,6 +34,7 @@ import { createDeliveryWorker } from './notifications/delivery.worker.js';
 import { permitEffects } from './permits/permits.effects.js';
 import { billOnAssessment, paymentOnRecord } from './payments/payments.effects.js';
 import { createPaymentService } from './payments/payments.service.js';
+import { createBillService } from './payments/bills.service.js';
 import { createPaymentSettingsService } from './payments/payment-settings.service.js';
 import { createRevenueService } from './revenue/revenue.service.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
@@ -82,6 +83,7 @@ export function createServices(input: {
   applications.registerEffects(billOnAssessment({ db, signer, fees }), paymentOnRecord({ db }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
   const payments = createPaymentService({ db, clock, catalogue, applications });
+  const bills = createBillService({ db, clock, catalogue, signer, fees, address });
   /** The office's payment settings (adapter, biller code, SNAP keys): read at each use, so a save needs no restart. */
   const paymentSettings = createPaymentSettingsService({ db, clock, dataKey: config.dataEncryptionKey, production: config.env === 'production' });
   const revenue = createRevenueService({ db, clock, catalogue });
@@ -149,6 +151,7 @@ export function createServices(input: {
     auth,
     fees,
     payments,
+    bills,
     paymentSettings,
     revenue,
     applications,

@@ -8,6 +8,7 @@ import { localisedSchema, problemResponses, uuidParam } from '../http/common.sch
 import { AppError } from '../shared/errors.js';
 import { readFilePart } from '../http/multipart.js';
 import type { Services } from '../services.js';
+import { publicBillSchema } from '../payments/bills.schemas.js';
 import { REGISTRY_COLUMNS, registryJsonSchema, registryRecordSchema, registryStatusSchema, toCsv } from './registry.schema.js';
 
 const bearer = [{ bearer: [] }];
@@ -62,10 +63,11 @@ const receiptDocumentSchema = z
 
 const verificationSchema = z
   .object({
-    status: z.enum(['valid', 'expired', 'revoked', 'superseded', 'not_found', 'not_authentic']),
-    kind: z.enum(['permit', 'receipt']).nullable(),
+    status: z.enum(['valid', 'expired', 'revoked', 'superseded', 'not_found', 'not_authentic', 'open', 'paid', 'voided']),
+    kind: z.enum(['permit', 'receipt', 'bill']).nullable(),
     permit: publicPermitSchema.optional(),
     receipt: receiptDocumentSchema.optional(),
+    bill: publicBillSchema.optional().describe('A bill (SKRD): status open, expired, paid or voided'),
     signed: signedSchema.optional(),
   })
   .meta({ id: 'Verification', description: 'Never contains a NIK, phone number or email address' });
@@ -149,7 +151,8 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'verifyPermit',
       tags: ['Trust'],
-      summary: 'Public: check a permit or receipt by the code under its QR code (valid, expired, revoked, superseded, not found)',
+      summary:
+        'Public: check a permit, receipt or bill by the code under its QR code (valid, expired, revoked, superseded, not found; a bill: open, expired, paid, voided)',
       params: z.strictObject({ code: z.string().min(1).max(40) }),
       response: { 200: verificationSchema, ...problemResponses },
     },

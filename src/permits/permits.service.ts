@@ -37,6 +37,7 @@ import {
   searchRegistryPermits,
 } from './permits.repository.js';
 import type { PublicPermitStatus, RegistryFilters, RegistryRecord } from './registry.schema.js';
+import { type BillVerification, verifyBillCode } from '../payments/bills.service.js';
 import { answersOf, sealAnswers, storedAnswersOf, type StoredAnswers } from '../catalogue/answers.js';
 
 /** Holders of renewable permits hear about the end of the term this many days before its last day … */
@@ -58,7 +59,9 @@ export type PublicPermit = Omit<PermitDocument, 'v' | 'kind' | 'id' | 'pdf'> & {
 export type Verification =
   | { status: 'not_found' | 'not_authentic'; kind: null }
   | { status: PublicPermitStatus; kind: 'permit'; permit: PublicPermit; signed: SignedDocument }
-  | { status: 'valid'; kind: 'receipt'; receipt: ReceiptDocument; signed: SignedDocument };
+  | { status: 'valid'; kind: 'receipt'; receipt: ReceiptDocument; signed: SignedDocument }
+  /** A bill (SKRD, src/payments/bills.service.ts): open, expired, paid or voided. */
+  | Exclude<BillVerification, { kind: null }>;
 
 /** The exact signed text and its signature, so anyone can check it with the office's published key. */
 export type SignedDocument = { document: string; signature: { alg: 'Ed25519'; keyId: string; signature: string } };
@@ -154,6 +157,8 @@ export function createPermitService(deps: {
     if (permit) return describePermit(permit);
     const receipt = await findReceiptByCode(db, input.tenantId, code);
     if (receipt) return describeReceipt(receipt);
+    const bill = await verifyBillCode(deps, input.tenantId, code);
+    if (bill) return bill;
     return { status: 'not_found', kind: null };
   }
 

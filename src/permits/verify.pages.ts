@@ -12,6 +12,7 @@ import { dateText, formatVerificationCode, normaliseVerificationCode } from './p
 import { MAX_CHECKED_PDF_BYTES } from './permits.routes.js';
 import type { PublicPermit, Verification } from './permits.service.js';
 import { validityText } from './permits.views.js';
+import { billVerification } from '../payments/bills.views.js';
 import type { PublicPermitStatus } from './registry.schema.js';
 
 const CODE = /^[0-9A-Z]{10}$/;
@@ -157,6 +158,11 @@ ${summaryList([
 ])}
 ${signatureHelp(lang, r.verificationCode)}`,
       );
+    }
+
+    if (v.kind === 'bill') {
+      const b = billVerification(lang, v, req.tenant.time_zone);
+      return page(b.heading, html`${verdict(b.kind, b.heading, b.text)}${b.rows}${signatureHelp(lang, v.bill.verificationCode)}`);
     }
 
     const p = v.permit;

@@ -217,6 +217,15 @@ export const PRECONDITION_MESSAGES: Record<string, Record<Lang, string>> = {
   inspection_recorded: { id: 'hasil peninjauan lapangan harus dicatat', en: 'the field inspection result must be recorded' },
   fee_assessed: { id: 'retribusi harus ditetapkan', en: 'the fee must be assessed' },
   fee_paid: { id: 'retribusi harus dibayar', en: 'the fee must be paid' },
+  // Bills (src/payments/bills.service.ts).
+  payment_settings: {
+    id: 'kantor harus mengisi pengaturan pembayaran (kode biller, masa berlaku tagihan, dasar hukum) sebelum tagihan dapat diterbitkan',
+    en: 'the office must fill in its payment settings (biller code, bill expiry, legal basis) before a bill can be issued',
+  },
+  bill_expired: {
+    id: 'kode bayar yang sekarang masih berlaku dan masih dapat dibayar; kode baru dapat diminta setelah kode itu kedaluwarsa',
+    en: 'the current payment code is still valid and can still be paid; a new code can be asked for once it has expired',
+  },
   // Not workflow preconditions: why the fee engine cannot price a PBG file ({year} from the error's params).
   retribution_coefficients: {
     id: 'kantor harus menetapkan koefisien retribusi PBG (SHST dan indeks) yang lengkap untuk tahun pengajuan {year}; sampai saat itu, hitung retribusi secara manual',

@@ -18,6 +18,7 @@ import { HELPDESK_MESSAGES } from '../helpdesk/helpdesk.i18n.js';
 import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
 import { APPOINTMENTS_MESSAGES } from '../appointments/appointments.i18n.js';
 import { QUEUE_MESSAGES } from '../queue/queue.i18n.js';
+import { BILLS_MESSAGES } from '../payments/bills.i18n.js';
 import { PAYMENT_SETTINGS_MESSAGES } from '../payments/payment-settings.i18n.js';
 import { REVENUE_MESSAGES } from '../revenue/revenue.i18n.js';
 /** One entry: the same text in both languages; a `{n}` message may give plural forms (Intl.PluralRules). */
@@ -46,6 +47,7 @@ const M = {
   ...PARCELS_MESSAGES,
   ...APPOINTMENTS_MESSAGES,
   ...QUEUE_MESSAGES,
+  ...BILLS_MESSAGES,
   ...PAYMENT_SETTINGS_MESSAGES,
   ...REVENUE_MESSAGES,
 } as const satisfies Catalogue;
@@ -67,6 +69,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'parcels/parcels': PARCELS_MESSAGES,
   'appointments/appointments': APPOINTMENTS_MESSAGES,
   'queue/queue': QUEUE_MESSAGES,
+  'payments/bills': BILLS_MESSAGES,
   'payments/payment-settings': PAYMENT_SETTINGS_MESSAGES,
   'revenue/revenue': REVENUE_MESSAGES,
 };

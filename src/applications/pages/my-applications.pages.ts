@@ -1,5 +1,6 @@
 import { WITHDRAW_ACTION } from '../applications.service.js';
 import { parcelsSection } from '../../parcels/parcels.views.js';
+import { applicantBillSection, billQrs } from '../../payments/bills.views.js';
 import { answersOf } from '../../catalogue/answers.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -124,14 +125,17 @@ ${
     const refused = docs.filter((d) => d.review_status === 'refused');
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
     const answers = answersOf(app);
-    const [messages, permits, receipts, deliveries, parcels] = await Promise.all([
+    const [messages, permits, receipts, deliveries, parcels, bills] = await Promise.all([
       services.notes.listNotes({ actor, applicationId: app.id }),
       services.permits.permitsForApplication({ actor, applicationId: app.id }),
       services.permits.receiptsForApplication({ actor, applicationId: app.id }),
       services.notifications.messagesAboutApplication({ actor, applicationId: app.id }),
       // Courier parcels of the file (src/parcels/): the view above was loaded through the access policy.
       services.parcels.parcelsOfApplication({ tenantId: app.tenant_id, applicationId: app.id }),
+      // The bill (SKRD) and how to pay it (src/payments/bills.views.ts).
+      services.bills.listForApplication({ actor, applicationId: app.id }),
     ]);
+    const billQr = await billQrs(lang, bills.bills[0], { verify: false });
     return sendPage(req, reply, {
       title: app.number ?? loc(lang, definition.name),
       back: '/permohonan',
@@ -150,6 +154,7 @@ ${summaryList([
     ? [{ key: t(lang, 'guide.fee'), value: t(lang, 'detail.fee', { amount: formatRupiah(app.fee_amount) }) }]
     : []),
 ])}
+${applicantBillSection(req, bills, billQr)}
 ${permitsSection(req, actor, view, permits, receipts)}
 ${
   offers.returned

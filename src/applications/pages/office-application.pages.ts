@@ -64,7 +64,8 @@ export function officeApplicationPages(app: FastifyInstance, services: Services)
     const view = await load(actor, params.id);
     const messages = await services.notifications.messagesAboutApplication({ actor, applicationId: params.id });
     const parcels = await services.parcels.parcelsOfApplication({ tenantId: view.app.tenant_id, applicationId: view.app.id });
-    return sendOfficeApplicationPage(req, reply, actor.userId, { ...view, messages, parcels }, {}, noticeFor(req.lang, view, query));
+    const bills = await services.bills.listForApplication({ actor, applicationId: params.id });
+    return sendOfficeApplicationPage(req, reply, actor.userId, { ...view, messages, parcels, bills }, {}, noticeFor(req.lang, view, query));
   });
 
   // A document, shown in the browser; every officer's view is audited by the service.

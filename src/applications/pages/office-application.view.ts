@@ -14,6 +14,8 @@ import { documentsSection, inspectionSection, notesSection } from './office-appl
 import { messagesSection } from '../../notifications/notifications.pages.js';
 import { contactHistoryLink } from '../../contacts/contacts.pages.js';
 import type { MessageView } from '../../notifications/notifications.service.js';
+import type { ApplicationBills } from '../../payments/bills.service.js';
+import { officeBillsSection } from '../../payments/bills.views.js';
 
 const SLA_COLOUR: Record<SlaStatus, 'green' | 'yellow' | 'red' | 'grey'> = {
   on_track: 'green',
@@ -46,7 +48,11 @@ export function sendOfficeApplicationPage(
   reply: FastifyReply,
   userId: string,
   /** With `messages`, the page shows each message's delivery state (notifications/). */
-  view: OfficeApplicationView & { messages?: readonly MessageView[]; /** The file's courier parcels (src/parcels/). */ parcels?: readonly ParcelLine[] },
+  view: OfficeApplicationView & {
+    messages?: readonly MessageView[];
+    /** The file's courier parcels (src/parcels/). */ parcels?: readonly ParcelLine[];
+    /** The file's bills (SKRD) and payments (src/payments/bills.views.ts). */ bills?: ApplicationBills;
+  },
   form: FormState = {},
   notice: SafeHtml | null = null,
 ): FastifyReply {
@@ -91,6 +97,7 @@ ${summaryList([
     : []),
 ])}
 ${permitsSection(req, view, form)}
+${view.bills ? officeBillsSection(req, view.bills, form) : ''}
 ${actionsSection(req, view, form)}
 <h2 id="case-answers">${t(lang, 'check.answers')}</h2>
 ${summaryList(definition.fields.map((f) => ({ key: loc(lang, f.label), value: displayAnswer(lang, f, answers[f.name]) })))}
