@@ -4,6 +4,7 @@ import type { FeeService } from '../fees/fees.service.js';
 import { recordApplicationCoefficients } from '../fees/retribution.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { readableCode } from '../shared/crypto.js';
+import { AppError } from '../shared/errors.js';
 import { yearIn } from '../shared/time.js';
 import { slaDueOn } from '../sla/sla.js';
 import type { ActionPlan } from './action-plan.js';
@@ -101,7 +102,9 @@ export const notifyApplicant: ActionEffect = {
 };
 
 /**
- * The treasurer may set another fee than the rules give; the timeline and the audit then keep both.
+ * The treasurer may set another fee than the rules give, with the reason (feeReason; without it the
+ * action is refused, 400, before anything is written); the timeline and the audit then keep both
+ * amounts and the reason. A waiver the answers triggered is recorded too (code, reason, legal basis).
  * The coefficient version the rules used is recorded on the application, so the file keeps the
  * coefficients it was assessed under. The rules are worked out before the transaction.
  */
@@ -113,6 +116,14 @@ export function recordComputedFee(fees: Pick<FeeService, 'computed'>): ActionEff
       if (plan.action.input !== 'fee_amount' || amount === undefined) return null;
       const computed = await fees.computed(plan.app, plan.definition);
       if (computed === null) return null;
+      // Another amount than the rules give needs the treasurer's reason: refused before anything is written.
+      if (computed.amount !== amount && !plan.feeReason) {
+        throw new AppError('invalid_input', 'give the reason for a different amount', {
+          fields: [
+            { field: 'feeReason', code: 'fee_reason_required', message: 'give the reason for a different amount', params: { computed: computed.amount } },
+          ],
+        });
+      }
       return async ({ trx, data }) => {
         if (computed.coefficientsId) {
           await recordApplicationCoefficients(trx, {
@@ -122,7 +133,22 @@ export function recordComputedFee(fees: Pick<FeeService, 'computed'>): ActionEff
             at: plan.now,
           });
         }
-        if (computed.amount !== amount) data.computedAmount = computed.amount;
+        if (computed.amount !== amount) {
+          data.computedAmount = computed.amount;
+          data.feeReason = plan.feeReason;
+        }
+        // A waiver the answers triggered (MBR: retribution 0%): its code, reason and legal basis stay with the assessment.
+        if (computed.waiver) {
+          const w = computed.waiver;
+          data.waiver = {
+            code: w.code,
+            percent: w.percent,
+            reason: w.reason.id,
+            legalBasis: w.legalBasis,
+            amountOff: w.amountOff,
+            beforeWaiver: computed.amount + w.amountOff,
+          };
+        }
       };
     },
   };

@@ -12,6 +12,8 @@ export type ActionRequest = {
   action: string;
   reason?: string | undefined;
   feeAmount?: number | undefined;
+  /** Why the fee differs from what the rules give (required then; recorded with the computed amount by recordComputedFee). */
+  feeReason?: string | undefined;
   paymentReference?: string | undefined;
   idempotencyKey?: string | undefined;
   /**
@@ -61,6 +63,8 @@ export type ActionPlan = {
   now: string;
   /** The office's IANA time zone (its calendar dates: today, the SLA's working days). */
   timeZone: string;
+  /** The fee action: why the amount differs from what the rules give (recordComputedFee requires it then and records it). */
+  feeReason: string | null;
   /** The payment a bank's notification brings (the payment action by the system actor); null otherwise. */
   payment: PaymentToRecord | null;
 };
@@ -151,3 +155,4 @@ export function planAction(input: {
     payment: request.payment ?? null,
   };
 }
+    feeReason: (action.input === 'fee_amount' && request.feeReason?.trim()) || null,

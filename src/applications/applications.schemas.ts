@@ -41,6 +41,11 @@ export const actionBody = z.strictObject({
   action: z.string().regex(/^[a-z_]{2,40}$/),
   reason: z.string().max(2000).optional(),
   feeAmount: z.number().int().min(0).max(1e13).optional().describe('Whole rupiah, for assess_fee'),
+  feeReason: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe('For assess_fee: why the fee differs from what the office’s rules give (required then; recorded with the computed amount)'),
   paymentReference: z.string().max(100).optional().describe('For record_payment'),
 });
 

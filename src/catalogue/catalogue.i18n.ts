@@ -36,8 +36,12 @@ export const CATALOGUE_MESSAGES = {
   'guide.fee': { id: 'Biaya', en: 'Fee' },
   'guide.fee.free': { id: 'Gratis. Izol tidak pernah meminta uang di luar tagihan resmi.', en: 'Free. Izol never asks for money outside an official bill.' },
   'guide.fee.pbg': {
-    id: 'Retribusi PBG dihitung dari luas, fungsi, kompleksitas, ketinggian dan kepemilikan bangunan (PP 16/2021). Tagihan resmi dikirim setelah kajian teknis.',
-    en: 'The PBG fee is calculated from floor area, function, complexity, height and ownership (PP 16/2021). The official bill is sent after the technical review.',
+    id: 'Retribusi PBG dihitung dari luas, fungsi, kompleksitas, ketinggian dan kepemilikan bangunan (PP 16/2021); rumah tinggal sederhana MBR 0%. Tagihan resmi dengan kode bayar dikirim setelah kajian teknis.',
+    en: 'The PBG fee is calculated from floor area, function, complexity, height and ownership (PP 16/2021); simple low-income (MBR) houses pay 0%. The official bill, with its payment code, is sent after the technical review.',
+  },
+  'guide.fee.rule': {
+    id: 'Dikenakan biaya sesuai tarif kantor. Tagihan resmi dengan kode bayar dikirim setelah berkas diperiksa.',
+    en: 'A fee set by the office’s tariff. The official bill, with its payment code, is sent once the file is checked.',
   },
   'guide.sla': { id: 'Waktu penyelesaian', en: 'How long it takes' },
   'guide.sla.text': {

@@ -104,7 +104,13 @@ ${types.length === 0 ? html`<p>${t(lang, 'catalogue.none', { q })}</p>` : ''}
 <h2>${t(lang, 'guide.steps')}</h2>
 <ol>${journeySteps(pt.workflow).map((s) => html`<li>${loc(lang, s.label)}</li>`)}</ol>
 ${summaryList([
-  { key: t(lang, 'guide.fee'), value: def.feeRule.kind === 'free' ? t(lang, 'guide.fee.free') : t(lang, 'guide.fee.pbg') },
+  {
+    key: t(lang, 'guide.fee'),
+    value:
+      def.feeRule.kind === 'free'
+        ? t(lang, 'guide.fee.free')
+        : html`${t(lang, def.feeRule.kind === 'pbg_retribution' ? 'guide.fee.pbg' : 'guide.fee.rule')} <a href="/izin/${def.code}/perkiraan">${t(lang, 'fees.estimate.link')}</a>`,
+  },
   { key: t(lang, 'guide.sla'), value: t(lang, 'guide.sla.text', { n: def.slaWorkingDays }) },
   { key: t(lang, 'guide.validity'), value: validityText(lang, def) },
 ])}

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { localisedSchema, problemResponses } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
+import { FEE_RULE_KINDS } from '../fees/fee-rule.schema.js';
 import { permitTypeSchema } from './catalogue.schema.js';
 import type { PermitTypeVersion } from './catalogue.service.js';
 
@@ -14,7 +15,7 @@ const summarySchema = z
     name: localisedSchema,
     description: localisedSchema,
     slaWorkingDays: z.number().int(),
-    fee: z.enum(['free', 'pbg_retribution']),
+    fee: z.enum(FEE_RULE_KINDS).describe('The fee rule’s kind'),
     requirementCount: z.number().int(),
   })
   .meta({ id: 'PermitTypeSummary' });

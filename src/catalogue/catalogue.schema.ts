@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { localisedTextSchema, roleSchema, type WorkflowDefinition, workflowDefinitionSchema } from '../workflow/workflow.schema.js';
+import { feeRuleProblems, feeRuleSchema } from '../fees/fee-rule.schema.js';
 
 /** File kinds an office may accept for a requirement; checked by magic bytes, not by name. */
 export const FILE_KINDS = ['pdf', 'jpeg', 'png'] as const;
@@ -55,11 +56,8 @@ export const fieldSchema = z.discriminatedUnion('type', [
 export type FieldDefinition = z.infer<typeof fieldSchema>;
 export type FieldType = FieldDefinition['type'];
 
-/** Fee rules are referenced by name; the fee engine interprets them. */
-export const feeRuleSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('free') }),
-  z.strictObject({ kind: z.literal('pbg_retribution'), note: localisedTextSchema.optional() }),
-]);
+/** Fee rules are data (free, fixed, per unit, table, the PBG formula, with waivers); src/fees/fee-rule.schema.ts defines them, the fee engine interprets them. */
+export { feeRuleSchema };
 
 export const validitySchema = z
   .strictObject({ years: z.number().int().min(0).max(50).default(0), months: z.number().int().min(0).max(600).default(0) })
@@ -136,6 +134,7 @@ export const permitTypeSchema = z
       else if (PRIVATE_FIELD_TYPES.includes(f.type))
         ctx.addIssue({ code: 'custom', path, message: `field "${n}" holds personal data (${f.type}) and cannot be printed on a permit` });
     }
+    for (const p of feeRuleProblems(pt.feeRule, pt.fields)) ctx.addIssue({ code: 'custom', path: ['feeRule', ...p.path], message: p.message });
     const codes = new Set<string>();
     pt.requirements.forEach((r, i) => {
       if (codes.has(r.code)) ctx.addIssue({ code: 'custom', path: ['requirements', i, 'code'], message: `requirement "${r.code}" is defined twice` });

@@ -372,7 +372,7 @@ async function carryTo(
     });
   }
   if (target === 'draft') return 'draft';
-  const act = async (actor: Actor, action: string, extra: { reason?: string; feeAmount?: number; paymentReference?: string } = {}) => {
+  const act = async (actor: Actor, action: string, extra: { reason?: string; feeAmount?: number; feeReason?: string; paymentReference?: string } = {}) => {
     clock.advance(r.int(2, 40));
     return s.applications.performAction({ actor, applicationId: id, action, ...extra });
   };
@@ -433,7 +433,7 @@ async function carryTo(
   }
   if (app.state === 'fee_assessment') {
     if (target === 'fee_assessment') return app.state;
-    app = await act(actors.treasurer, 'assess_fee', { feeAmount: r.int(15, 900) * 10_000 });
+    app = await act(actors.treasurer, 'assess_fee', { feeAmount: r.int(15, 900) * 10_000, feeReason: 'Data demo: jumlah contoh, bukan hasil perhitungan' });
     if (target === 'awaiting_payment') return app.state;
     // The bank's reference (NTB) is unique per payment: a payment is recorded once per reference.
     app = await act(actors.treasurer, 'record_payment', { paymentReference: `NTB-${app.number ?? id}` });

@@ -10,6 +10,7 @@ import { html, type SafeHtml } from '../web/html.js';
 import { formatDateTime, formatDecimal, formatRupiah, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
+import { feeEstimatePages } from './fees.estimate.pages.js';
 import type { CoefficientVersion } from './fees.service.js';
 import type { RetributionCoefficients } from './retribution.schema.js';
 
@@ -120,6 +121,8 @@ function savedBy(lang: Lang, v: CoefficientVersion): string {
  */
 export function feePages(app: FastifyInstance, services: Services): void {
   const page = pageKit(app);
+  // The citizen's estimate calculator, linked from the permit's guide.
+  feeEstimatePages(app, services);
 
   page.get('/kantor/admin/retribusi', { access: 'office', permission: 'fees.read' }, async ({ req, reply, lang, actor }) => {
     const { years } = await services.fees.listCoefficients({ actor });

@@ -5,14 +5,57 @@ import { applicationParams } from '../applications/applications.schemas.js';
 import { requireActor } from '../http/context.js';
 import { problemResponses } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
+import { AppError } from '../shared/errors.js';
+import { FEE_RULE_KINDS } from './fee-rule.schema.js';
 import { retributionYearSchema } from './retribution.schema.js';
 
 const bearer = [{ bearer: [] }];
 
+const localised = z.object({ id: z.string(), en: z.string() });
+
+const appliedWaiverSchema = z
+  .object({
+    code: z.string().describe('The waiver’s code, e.g. mbr'),
+    field: z.string().describe('The form question that triggered it'),
+    percent: z.number().int().min(1).max(100).describe('How much was taken off: 100 means nothing is paid'),
+    reason: localised.describe('Why, in Indonesian and English'),
+    legalBasis: z.string().describe('The regulation that allows it'),
+    amountOff: z.number().int().min(0).describe('Rupiah taken off'),
+  })
+  .meta({ id: 'FeeWaiverApplied' });
+
+const ruleCalculationSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('fixed'), amount: z.number().int() }),
+    z.object({
+      kind: z.literal('per_unit'),
+      field: z.string(),
+      quantity: z.number(),
+      rate: z.number().describe('Rupiah per unit'),
+      unit: localised.nullable(),
+      product: z.number().int().describe('quantity × rate, rounded half up'),
+      minimum: z.number().int().nullable(),
+      minimumApplied: z.boolean(),
+      amount: z.number().int(),
+    }),
+    z.object({
+      kind: z.literal('table'),
+      field: z.string(),
+      answer: z.union([z.string(), z.number(), z.boolean()]),
+      row: z.number().int().nullable().describe('The matching row (0-based); null when the table’s otherwise amount was used'),
+      label: localised.nullable(),
+      amount: z.number().int(),
+    }),
+  ])
+  .meta({ id: 'FeeRuleCalculation' });
+
 export const feeAssessmentSchema = z
   .object({
-    rule: z.enum(['free', 'pbg_retribution']).describe('The permit type’s fee rule'),
-    amount: z.number().int().min(0).describe('Whole rupiah'),
+    rule: z.enum(FEE_RULE_KINDS).describe('The permit type’s fee rule kind'),
+    amount: z.number().int().min(0).describe('Whole rupiah, after any waiver'),
+    beforeWaiver: z.number().int().min(0).describe('What the rule gave before a waiver (equal to amount when none applies)'),
+    waiver: appliedWaiverSchema.nullable().describe('The waiver the answers triggered; null when none'),
+    calculation: ruleCalculationSchema.nullable().describe('How a fixed, per-unit or table fee was reached; null for free and PBG'),
     breakdown: z
       .object({
         llt: z.number().describe('LLt: total floor area, m²'),
@@ -29,7 +72,7 @@ export const feeAssessmentSchema = z
         formula: z.string().describe('The calculation with the figures filled in'),
       })
       .nullable()
-      .describe('How a PBG retribution was reached; null for a free permit'),
+      .describe('How a PBG retribution was reached (before any waiver); null for the other kinds'),
     year: z.number().int().describe('The filing year in the office’s time zone, whose coefficients were used'),
     dataNote: z.string().nullable().describe('The coefficients’ caveats (an uncertain figure, a mapping choice)'),
     coefficientsVersion: z
@@ -73,6 +116,26 @@ export const saveCoefficientsBody = z.strictObject({
   reason: z.string().trim().min(3).max(500).describe('Why (the decree that changed, the correction made); kept in the history and the audit'),
 });
 
+/** The permit type, and the answers the fee rule reads as query parameters (each as the application form checks it). */
+export const estimateQuery = z
+  .object({
+    permitType: z
+      .string()
+      .regex(/^[A-Za-z0-9]{2,12}$/, 'a permit type code such as PBG')
+      .describe('The permit type, e.g. PBG'),
+  })
+  .catchall(z.string().max(100).describe('An answer, by form field name (e.g. floorArea=235, lowIncomeHouse=no)'));
+
+export const feeEstimateSchema = feeAssessmentSchema
+  .extend({
+    permitType: z.string(),
+    answers: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .describe('The answers as they were read (numbers as numbers, yes/no as true/false)'),
+  })
+  .describe('An estimate only: the bill after the technical review is what counts')
+  .meta({ id: 'FeeEstimate' });
+
 export function feeRoutes(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -88,6 +151,32 @@ export function feeRoutes(app: FastifyInstance, services: Services): void {
     handler: async (request) => {
       const actor = requireActor(request);
       return services.fees.assessFor({ actor, applicationId: request.params.id });
+    },
+  });
+
+  r.get('/api/v1/fees/estimate', {
+    schema: {
+      operationId: 'estimateFee',
+      tags: ['Catalogue'],
+      summary:
+        'Anyone: an estimate of a permit type’s fee for the answers given (for PBG: floorArea, floorCount, buildingFunction, complexity, permanence, ownership, buildingWorkType, lowIncomeHouse), with the breakdown and any waiver, under the office’s coefficients in force now for this year. An estimate only: the bill after the technical review is what counts',
+      querystring: estimateQuery,
+      response: { 200: feeEstimateSchema, ...problemResponses },
+    },
+    handler: async (request) => {
+      const { permitType, ...answers } = request.query;
+      try {
+        return await services.fees.estimate({ tenantId: request.tenant.id, permitTypeCode: permitType.toUpperCase(), answers });
+      } catch (err) {
+        // The answers are query parameters here: name them as such (floorArea, not answers.floorArea).
+        if (err instanceof AppError && err.details.fields) {
+          throw new AppError(err.code, err.message, {
+            ...err.details,
+            fields: err.details.fields.map((f) => ({ ...f, field: f.field.replace(/^answers\./, '') })),
+          });
+        }
+        throw err;
+      }
     },
   });
 

@@ -6,12 +6,14 @@ import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
-import type { Application } from '../db/schema.js';
+import type { Application, Tenant } from '../db/schema.js';
 import { violatedConstraint } from '../db/unique-violation.js';
 import { AppError } from '../shared/errors.js';
-import { type Clock, isoNow, yearIn } from '../shared/time.js';
+import { type Clock, isoNow, todayIn, yearIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
-import { computePbgRetribution, type PbgBreakdown, RetributionInputError } from './pbg-retribution.js';
+import { computePbgRetribution, PBG_FIELDS, type PbgBreakdown, RetributionInputError } from './pbg-retribution.js';
+import type { FeeRule, FeeRuleKind } from './fee-rule.schema.js';
+import { type AppliedWaiver, applyWaivers, computeRuleAmount, FeeInputError, type RuleCalculation, ruleFields } from './fee-rules.js';
 import {
   type CoefficientRow,
   countCoefficientVersions,
@@ -21,15 +23,21 @@ import {
   listCoefficientVersions,
 } from './retribution.repository.js';
 import { type RetributionCoefficients, type RetributionTable, retributionYearSchema } from './retribution.schema.js';
-import { answersOf } from '../catalogue/answers.js';
+import { type Answers, answersOf, validateAnswers } from '../catalogue/answers.js';
 
-/** What the office's fee rule gives for one application. */
+/** What the office's fee rule gives for one application (or for a citizen's estimate). */
 export type FeeAssessment = {
-  rule: PermitTypeDefinition['feeRule']['kind'];
-  /** Whole rupiah. */
+  rule: FeeRuleKind;
+  /** Whole rupiah, after any waiver. */
   amount: number;
-  /** How a PBG retribution was reached; null for a free permit. */
+  /** What the rule gave before a waiver (equal to amount when none applies). */
+  beforeWaiver: number;
+  /** The waiver the answers triggered (its question, the percentage, the reason and legal basis); null when none. */
+  waiver: AppliedWaiver | null;
+  /** How a PBG retribution was reached; null for the other kinds. */
   breakdown: PbgBreakdown | null;
+  /** How a fixed, per-unit or table fee was reached; null for free and PBG. */
+  calculation: RuleCalculation | null;
   /** The filing year, in the office's time zone: its coefficients were used. */
   year: number;
   /** The coefficients' own caveat (an uncertain SHST, a mapping choice), for the treasurer. */
@@ -39,6 +47,9 @@ export type FeeAssessment = {
   /** Its row id (recorded on the application when the treasurer assesses the fee); not in the API. */
   coefficientsId?: string;
 };
+
+/** A citizen's estimate: what the rules would give for these answers today, before any technical review. */
+export type FeeEstimate = FeeAssessment & { permitType: string; answers: Answers };
 
 /** One saved version of a year's coefficients. */
 export type CoefficientVersion = {
@@ -83,6 +94,61 @@ export type FeeDeps = { db: Db; catalogue: CatalogueService; retribution: Retrib
 export function createFeeService(deps: FeeDeps) {
   const { db, catalogue, clock } = deps;
 
+  /**
+   * What a rule gives for answers filed (or, for an estimate, typed) in `year`, with the office's
+   * coefficients: for PBG the version `recorded` for the file, else the year's version in force now.
+   * Throws AppError precondition_failed when the answers or the coefficients cannot give a fee.
+   */
+  async function price(input: {
+    tenant: Tenant;
+    year: number;
+    rule: FeeRule;
+    answers: Answers;
+    recorded?: CoefficientRow | undefined;
+  }): Promise<FeeAssessment> {
+    const { tenant, year, rule, answers } = input;
+    if (rule.kind === 'free') {
+      return { rule: rule.kind, amount: 0, beforeWaiver: 0, waiver: null, breakdown: null, calculation: null, year, dataNote: null };
+    }
+    if (rule.kind === 'pbg_retribution') {
+      const row = input.recorded ?? (await findLatestCoefficients(db, tenant.id, year));
+      if (!row) {
+        throw new AppError('precondition_failed', `no PBG retribution coefficients for office ${tenant.code} in ${year}`, {
+          params: { missing: 'retribution_coefficients', year },
+        });
+      }
+      const { coefficients, version, id } = toVersion(row);
+      try {
+        const { amount: gross, breakdown } = computePbgRetribution(answers, coefficients);
+        const { amount, waiver } = applyWaivers(rule.waivers, answers, gross);
+        return {
+          rule: rule.kind,
+          amount,
+          beforeWaiver: gross,
+          waiver,
+          breakdown,
+          calculation: null,
+          year,
+          dataNote: coefficients.dataNote ?? null,
+          coefficientsVersion: version,
+          coefficientsId: id,
+        };
+      } catch (err) {
+        if (!(err instanceof RetributionInputError)) throw err;
+        const missing = err.kind === 'answer' ? 'retribution_answers' : 'retribution_coefficients';
+        throw new AppError('precondition_failed', `office ${tenant.code}, ${year}: ${err.message}`, { params: { missing, year, field: err.field } });
+      }
+    }
+    try {
+      const calculation = computeRuleAmount(rule, answers);
+      const { amount, waiver } = applyWaivers(rule.waivers, answers, calculation.amount);
+      return { rule: rule.kind, amount, beforeWaiver: calculation.amount, waiver, breakdown: null, calculation, year, dataNote: null };
+    } catch (err) {
+      if (!(err instanceof FeeInputError)) throw err;
+      throw new AppError('precondition_failed', `office ${tenant.code}: ${err.message}`, { params: { missing: 'fee_answers', field: err.field } });
+    }
+  }
+
   /** The assessment for a loaded application; no access check (callers do that). */
   async function assess(app: Application, definition: PermitTypeDefinition): Promise<FeeAssessment> {
     if (!app.submitted_at) throw new AppError('invalid_state', 'the fee is assessed on a filed application, not a draft');
@@ -90,27 +156,49 @@ export function createFeeService(deps: FeeDeps) {
     if (!tenant) throw new Error(`office ${app.tenant_id} vanished`);
     const year = yearIn(new Date(app.submitted_at), tenant.time_zone);
     const rule = definition.feeRule;
-    switch (rule.kind) {
-      case 'free':
-        return { rule: rule.kind, amount: 0, breakdown: null, year, dataNote: null };
-      case 'pbg_retribution': {
-        // The version recorded at the treasurer's assessment, if any; else the year's version in force now.
-        const row = (await findApplicationCoefficients(db, app.tenant_id, app.id)) ?? (await findLatestCoefficients(db, app.tenant_id, year));
-        if (!row) {
-          throw new AppError('precondition_failed', `no PBG retribution coefficients for office ${tenant.code} in ${year}`, {
-            params: { missing: 'retribution_coefficients', year },
-          });
-        }
-        const { coefficients, version, id } = toVersion(row);
-        try {
-          const { amount, breakdown } = computePbgRetribution(answersOf(app), coefficients);
-          return { rule: rule.kind, amount, breakdown, year, dataNote: coefficients.dataNote ?? null, coefficientsVersion: version, coefficientsId: id };
-        } catch (err) {
-          if (!(err instanceof RetributionInputError)) throw err;
-          const missing = err.kind === 'answer' ? 'retribution_answers' : 'retribution_coefficients';
-          throw new AppError('precondition_failed', `office ${tenant.code}, ${year}: ${err.message}`, { params: { missing, year, field: err.field } });
-        }
-      }
+    // The version recorded at the treasurer's assessment, if any; else the year's version in force now.
+    const recorded = rule.kind === 'pbg_retribution' ? await findApplicationCoefficients(db, app.tenant_id, app.id) : undefined;
+    return price({ tenant, year, rule, answers: answersOf(app), recorded });
+  }
+
+  /**
+   * Anyone, without signing in (the PBG guide's calculator, GET /api/v1/fees/estimate): what the permit
+   * type's rule would give for these answers if filed today, with the office's coefficients in force now
+   * for this year (an admin's edit shows at once). Only the questions the rule reads are asked; each is
+   * checked as the application form checks it (400 invalid_input naming the field: answers.floorArea …).
+   * An estimate only: the bill after the technical review is what counts.
+   */
+  async function estimate(input: { tenantId: string; permitTypeCode: string; answers: Record<string, unknown> }): Promise<FeeEstimate> {
+    const { definition } = await catalogue.getPermitType({ tenantId: input.tenantId, code: input.permitTypeCode });
+    const tenant = await findTenantById(db, input.tenantId);
+    if (!tenant) throw new AppError('not_found', 'no such office');
+    const wanted = new Set(ruleFields(definition.feeRule, Object.values(PBG_FIELDS)));
+    const fields = definition.fields.filter((f) => wanted.has(f.name)).map((f) => ({ ...f, required: true }));
+    const { answers, problems } = validateAnswers(fields, input.answers, { complete: true, today: todayIn(clock, tenant.time_zone) });
+    if (problems.length) throw new AppError('invalid_input', 'the answers cannot be estimated', { fields: problems });
+    const year = yearIn(clock.now(), tenant.time_zone);
+    const priced = await price({ tenant, year, rule: definition.feeRule, answers });
+    const { coefficientsId: _id, ...shown } = priced;
+    return { ...shown, permitType: definition.code, answers };
+  }
+
+  /**
+   * The calculator page's one call: the questions an estimate of this permit type asks (the fields its
+   * fee rule reads, in the form's order) and, when answers were sent, the estimate or why there is none
+   * (`refusal`: the answers' problems, 400; or that the office has no coefficients for the year, 409).
+   */
+  async function estimateForm(input: { tenantId: string; permitTypeCode: string; answers: Record<string, string> | null }) {
+    const { definition } = await catalogue.getPermitType({ tenantId: input.tenantId, code: input.permitTypeCode });
+    const wanted = new Set(ruleFields(definition.feeRule, Object.values(PBG_FIELDS)));
+    const fields = definition.fields.filter((f) => wanted.has(f.name));
+    if (!input.answers) return { definition, fields, estimate: null, refusal: null };
+    const sent = Object.fromEntries(fields.map((f) => [f.name, input.answers?.[f.name] ?? '']));
+    try {
+      return { definition, fields, estimate: await estimate({ tenantId: input.tenantId, permitTypeCode: definition.code, answers: sent }), refusal: null };
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'invalid_input' || err.code === 'precondition_failed'))
+        return { definition, fields, estimate: null, refusal: err };
+      throw err;
     }
   }
 
@@ -138,10 +226,16 @@ export function createFeeService(deps: FeeDeps) {
   async function computed(
     app: Application,
     definition: PermitTypeDefinition,
-  ): Promise<{ amount: number; coefficientsId: string | null; breakdown: PbgBreakdown | null; year: number } | null> {
+  ): Promise<{ amount: number; coefficientsId: string | null; breakdown: PbgBreakdown | null; year: number; waiver: AppliedWaiver | null } | null> {
     try {
       const assessment = await assess(app, definition);
-      return { amount: assessment.amount, coefficientsId: assessment.coefficientsId ?? null, breakdown: assessment.breakdown, year: assessment.year };
+      return {
+        amount: assessment.amount,
+        coefficientsId: assessment.coefficientsId ?? null,
+        breakdown: assessment.breakdown,
+        year: assessment.year,
+        waiver: assessment.waiver,
+      };
     } catch (err) {
       if (err instanceof AppError) return null;
       throw err;
@@ -250,6 +344,6 @@ export function createFeeService(deps: FeeDeps) {
     return toVersion(saved);
   }
 
-  return { assessFor, computed, computedAmount, seedIfEmpty, listCoefficients, saveCoefficients };
+  return { assessFor, computed, computedAmount, estimate, estimateForm, seedIfEmpty, listCoefficients, saveCoefficients };
 }
 export type FeeService = ReturnType<typeof createFeeService>;

@@ -36,6 +36,18 @@ const FEE = {
     id: 'retribusi PBG dihitung dari luas, fungsi, kompleksitas, ketinggian dan kepemilikan bangunan (PP 16/2021); tagihan resmi dikirim setelah kajian teknis.',
     en: 'the PBG fee is calculated from floor area, function, complexity, height and ownership (PP 16/2021); the official bill is sent after the technical review.',
   },
+  fixed: {
+    id: 'dikenakan biaya tetap sesuai tarif kantor; tagihan resmi dikirim dengan kode bayar.',
+    en: 'a fixed fee set by the office; the official bill comes with a payment code.',
+  },
+  per_unit: {
+    id: 'dikenakan biaya per satuan sesuai tarif kantor; tagihan resmi dikirim dengan kode bayar.',
+    en: 'a fee per unit set by the office; the official bill comes with a payment code.',
+  },
+  table: {
+    id: 'dikenakan biaya sesuai tabel tarif kantor; tagihan resmi dikirim dengan kode bayar.',
+    en: 'a fee from the office’s tariff table; the official bill comes with a payment code.',
+  },
 } as const;
 
 export type CannedKey = keyof typeof CANNED;

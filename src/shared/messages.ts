@@ -264,6 +264,10 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   invalid_yes_no: { id: 'Pilih ya atau tidak.', en: 'Choose yes or no.' },
   invalid_nik: { id: 'NIK harus 16 angka sesuai KTP.', en: 'The NIK must be the 16 digits on the KTP.' },
   invalid_nib: { id: 'NIB harus 13 angka.', en: 'The NIB must be 13 digits.' },
+  fee_answers: {
+    id: 'jawaban formulir yang dipakai menghitung biaya harus lengkap dan sesuai tabel tarif',
+    en: 'the form answers the fee is worked out from must be complete and listed in the tariff',
+  },
   invalid_npwp: { id: 'NPWP harus 15 angka, atau 16 angka (NIK).', en: 'The NPWP must be 15 digits, or 16 (the NIK).' },
   invalid_kbli: { id: 'Kode KBLI harus 5 angka.', en: 'The KBLI code must be 5 digits.' },
   invalid_email: { id: 'Isi alamat email yang benar, misalnya nama@contoh.id.', en: 'Enter a real email address, like name@example.id.' },
@@ -284,6 +288,10 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   unknown_field: { id: 'Kolom ini tidak dikenal.', en: 'This field is not known.' },
   unknown_action: { id: 'Tindakan ini tidak dikenal.', en: 'This action is not known.' },
   invalid_code: {
+  fee_reason_required: {
+    id: 'Tulis alasan mengapa jumlahnya berbeda dari hasil perhitungan aturan retribusi.',
+    en: 'Give the reason for a different amount than the fee rules give.',
+  },
     id: 'Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.',
     en: 'The code is wrong or has expired. Ask for a new one if needed.',
   },

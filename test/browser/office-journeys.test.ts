@@ -156,7 +156,7 @@ describe('officers’ journeys in Chromium', () => {
 
   it('treasurer assesses the fee and records the payment; the head approves and signs', async () => {
     await asOfficer('treasurer', async (page, check) => {
-      await takeAction(page, 'assess_fee', { fee: 'Rp 6.176.270' });
+      await takeAction(page, 'assess_fee', { fee: 'Rp 6.176.270', 'fee-reason': 'Hasil kajian teknis' });
       await check('fee-assessed');
       await takeAction(page, 'record_payment', { reference: 'SSRD-2026-000123' });
     });

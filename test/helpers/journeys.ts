@@ -175,7 +175,7 @@ export async function issuedPermit(
     }
     const extra = {
       ...(step.requiresReason ? { reason: 'Alasan pengujian' } : {}),
-      ...(step.input === 'fee_amount' ? { feeAmount: 250_000 } : {}),
+      ...(step.input === 'fee_amount' ? { feeAmount: 250_000, feeReason: 'Pengujian: jumlah tetap' } : {}),
       ...(step.input === 'payment_reference' ? { paymentReference: `NTB-${id}` } : {}),
     };
     const res = await act(ctx, token, id, step.code, extra);

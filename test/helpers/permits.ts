@@ -68,7 +68,15 @@ export async function carryToIssued(
     if (code === 'recommend' && definition.fieldInspection === 'required' && !app.inspection_recorded_at) {
       await ctx.services.inspections.recordInspection({ actor, applicationId, result: 'pass', findings: 'Sesuai dokumen.' });
     }
-    await ctx.services.applications.performAction({ actor, applicationId, action: code, feeAmount: 250_000, paymentReference: `NTB-${applicationId.slice(0, 8)}-${step}` });
+    await ctx.services.applications.performAction({
+      actor,
+      applicationId,
+      action: code,
+      feeAmount: 250_000,
+      // Not what the rules give: the reason the treasurer must then give (recordComputedFee).
+      feeReason: 'Pengujian: jumlah tetap',
+      paymentReference: `NTB-${applicationId.slice(0, 8)}-${step}`,
+    });
   }
   throw new Error(`${applicationId} did not reach a final state`);
 }

@@ -140,7 +140,9 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     expect(json<AppView>(await act(ctx, staff.technical!, id, 'recommend')).state.code).toBe('fee_assessment');
 
     expect((await act(ctx, staff.treasurer!, id, 'assess_fee')).statusCode).toBe(400);
-    expect(json<AppView>(await act(ctx, staff.treasurer!, id, 'assess_fee', { feeAmount: 6_176_270 })).state.code).toBe('awaiting_payment');
+    expect(json<AppView>(await act(ctx, staff.treasurer!, id, 'assess_fee', { feeAmount: 6_176_270, feeReason: 'Kajian teknis' })).state.code).toBe(
+      'awaiting_payment',
+    );
     // Nobody can approve before payment: the head's approve is not even possible from this state.
     expect((await act(ctx, staff.head!, id, 'approve')).statusCode).toBe(409);
     expect(json<AppView>(await act(ctx, staff.treasurer!, id, 'record_payment', { paymentReference: 'SSRD-123456' })).state.code).toBe('approval');

@@ -338,7 +338,7 @@ describe.each(DIALECTS)('officers’ case pages (%s)', (dialect) => {
     expect(negative.body).toContain('value="-5000"');
     expect(await snapshot()).toEqual(before);
 
-    await actOnPage(officers.treasurer.page, 'assess_fee', { 'action-assess_fee-fee': '6.176.270' });
+    await actOnPage(officers.treasurer.page, 'assess_fee', { 'action-assess_fee-fee': '6.176.270', 'action-assess_fee-fee-reason': 'Kajian teknis' });
     expect(await snapshot()).toMatchObject({ state: 'awaiting_payment', fee_amount: 6176270 });
 
     const paying = await officers.treasurer.page.get(caseUrl());

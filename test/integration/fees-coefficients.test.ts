@@ -22,6 +22,7 @@ const WORKED_EXAMPLE = {
   ownership: 'private',
   buildingWorkType: 'new',
   floorArea: 235,
+  lowIncomeHouse: false,
 };
 const seeded2026 = loadRetributionTable().offices.MLG!['2026']!;
 

@@ -25,9 +25,18 @@ const WORKED_EXAMPLE = {
   ownership: 'private',
   buildingWorkType: 'new',
   floorArea: 235,
+  lowIncomeHouse: false,
 };
 
-type Assessment = { rule: string; amount: number; year: number; dataNote: string | null; breakdown: Record<string, unknown> | null };
+type Assessment = {
+  rule: string;
+  amount: number;
+  beforeWaiver: number;
+  waiver: Record<string, unknown> | null;
+  year: number;
+  dataNote: string | null;
+  breakdown: Record<string, unknown> | null;
+};
 type Problem = { status: number; code: string; detail: string };
 
 describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
@@ -110,9 +119,29 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
     expect(page.body).toContain('SHST Rp 6,800,000 per m² is a placeholder');
   });
 
-  it('keeps the computed amount on record when the treasurer sets another', async () => {
+  it('asks the reason for another amount than the rules give, and keeps both amounts and the reason on record', async () => {
     const other = await fileAtFeeAssessment('PBG', WORKED_EXAMPLE);
-    const res = await treasurerPage.post(`/kantor/berkas/${other}/tindakan`, { action: 'assess_fee', 'action-assess_fee-fee': '6.000.000' });
+    const events = async () => ctx.db.selectFrom('application_events').select('action').where('application_id', '=', other).execute();
+    const before = (await events()).length;
+    // Without a reason: the form again with the error summary, nothing written.
+    const refused = await treasurerPage.post(`/kantor/berkas/${other}/tindakan`, { action: 'assess_fee', 'action-assess_fee-fee': '6.000.000' });
+    expect(refused.statusCode).toBe(400);
+    const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(refused.body)?.[0] ?? '';
+    expect(summary).toContain('<a href="#f-action-assess_fee-fee-reason">Tulis alasan mengapa jumlahnya berbeda dari hasil perhitungan aturan retribusi.</a>');
+    expect(refused.body).toMatch(/<textarea[^>]*id="f-action-assess_fee-fee-reason"/);
+    expect(refused.body).toContain('value="6.000.000"');
+    expect(await ctx.db.selectFrom('applications').select(['state', 'fee_amount']).where('id', '=', other).executeTakeFirstOrThrow()).toEqual({
+      state: 'fee_assessment',
+      fee_amount: null,
+    });
+    expect(await events()).toHaveLength(before);
+    expect(await ctx.db.selectFrom('bills').select('id').where('application_id', '=', other).execute()).toEqual([]);
+
+    const res = await treasurerPage.post(`/kantor/berkas/${other}/tindakan`, {
+      action: 'assess_fee',
+      'action-assess_fee-fee': '6.000.000',
+      'action-assess_fee-fee-reason': 'Luas terukur saat kajian teknis 228 m²',
+    });
     expect(res.statusCode, res.body.match(/error-summary[\s\S]*?<\/ul>/)?.[0]).toBe(303);
     const row = await ctx.db.selectFrom('applications').select(['state', 'fee_amount']).where('id', '=', other).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ state: 'awaiting_payment', fee_amount: 6_000_000 });
@@ -122,16 +151,24 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
       .where('application_id', '=', other)
       .where('action', '=', 'assess_fee')
       .executeTakeFirstOrThrow();
-    expect(JSON.parse(event.data)).toMatchObject({ feeAmount: 6_000_000, computedAmount: 6_176_270 });
+    expect(JSON.parse(event.data)).toMatchObject({ feeAmount: 6_000_000, computedAmount: 6_176_270, feeReason: 'Luas terukur saat kajian teknis 228 m²' });
     const audit = await ctx.db
       .selectFrom('audit_events')
       .select('data')
       .where('subject_id', '=', other)
       .where('action', '=', 'application.assess_fee')
       .executeTakeFirstOrThrow();
-    expect(JSON.parse(audit.data)).toMatchObject({ feeAmount: 6_000_000, computedAmount: 6_176_270 });
+    expect(JSON.parse(audit.data)).toMatchObject({ feeAmount: 6_000_000, computedAmount: 6_176_270, feeReason: 'Luas terukur saat kajian teknis 228 m²' });
 
-    // The computed amount, taken as it is (through the API), is recorded once.
+    // Through the API too: another amount without feeReason is a 400 naming the field, and changes nothing.
+    const noReason = await act(ctx, staff.treasurer.token, pbgId, 'assess_fee', { feeAmount: 6_000_000, feeReason: '   ' });
+    expect(noReason.statusCode).toBe(400);
+    expect(json<Problem & { errors: { field: string; code: string }[] }>(noReason).errors).toEqual([
+      expect.objectContaining({ field: 'feeReason', code: 'fee_reason_required' }),
+    ]);
+    expect((await ctx.db.selectFrom('applications').select('state').where('id', '=', pbgId).executeTakeFirstOrThrow()).state).toBe('fee_assessment');
+
+    // The computed amount, taken as it is (through the API), is recorded once, with no reason asked.
     const same = await act(ctx, staff.treasurer.token, pbgId, 'assess_fee', { feeAmount: 6_176_270 });
     expect(same.statusCode, same.body).toBe(200);
     const sameEvent = await ctx.db
@@ -140,18 +177,82 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
       .where('application_id', '=', pbgId)
       .where('action', '=', 'assess_fee')
       .executeTakeFirstOrThrow();
-    expect(JSON.parse(sameEvent.data)).toEqual({ feeAmount: 6_176_270 });
+    expect(JSON.parse(sameEvent.data)).toMatchObject({ feeAmount: 6_176_270 });
+    expect(Object.keys(JSON.parse(sameEvent.data) as object)).not.toContain('computedAmount');
+    expect(Object.keys(JSON.parse(sameEvent.data) as object)).not.toContain('feeReason');
     // Once the fee is set, the page no longer offers the calculation.
     const after = await treasurerPage.get(`/kantor/berkas/${pbgId}`);
     expect(after.body).toContain('Rp 6.176.270, belum dibayar');
     expect(after.body).not.toContain('case-fee-calculation');
   });
 
+  it('takes the MBR waiver off when the applicant answered yes: 0, with the reason and legal basis, recorded with the assessment', async () => {
+    // A simple low-income house: 60 m², 1 floor. 60 × (0.005 × 6,800,000) × 0.225 × 1 = 459,000 before the waiver.
+    const id = await fileAtFeeAssessment('PBG', { ...WORKED_EXAMPLE, buildingFunction: 'housing_small', floorArea: 60, floorCount: 1, lowIncomeHouse: true });
+    const res = await getFee(staff.treasurer.token, id);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(json<Assessment>(res)).toMatchObject({
+      rule: 'pbg_retribution',
+      amount: 0,
+      beforeWaiver: 459_000,
+      waiver: {
+        code: 'mbr',
+        field: 'lowIncomeHouse',
+        percent: 100,
+        amountOff: 459_000,
+        reason: { id: expect.stringContaining('(MBR) dikenakan retribusi PBG 0%') as unknown },
+      },
+      breakdown: { llt: 60, if: 0.15, it: 0.225 },
+    });
+    const page = await treasurerPage.get(`/kantor/berkas/${id}`);
+    expect(page.body).toContain('Keringanan 100%');
+    expect(page.body).toContain('Rumah tinggal sederhana untuk masyarakat berpenghasilan rendah (MBR) dikenakan retribusi PBG 0%.');
+    expect(page.body).toContain('Dari Rp 459.000 dikurangi Rp 459.000.');
+    expect(page.body).toContain('= Rp 459.000 (dibulatkan ke rupiah penuh)');
+    expect(page.body).toMatch(/<input[^>]*id="f-action-assess_fee-fee"[^>]*value="0"|<input[^>]*value="0"[^>]*id="f-action-assess_fee-fee"/);
+
+    const set = await treasurerPage.post(`/kantor/berkas/${id}/tindakan`, { action: 'assess_fee', 'action-assess_fee-fee': '0' });
+    expect(set.statusCode, set.body.match(/error-summary[\s\S]*?<\/ul>/)?.[0]).toBe(303);
+    const waiver = {
+      code: 'mbr',
+      percent: 100,
+      reason: 'Rumah tinggal sederhana untuk masyarakat berpenghasilan rendah (MBR) dikenakan retribusi PBG 0%.',
+      legalBasis: expect.stringContaining('Peraturan Daerah Kota Malang') as unknown,
+      amountOff: 459_000,
+      beforeWaiver: 459_000,
+    };
+    const event = await ctx.db
+      .selectFrom('application_events')
+      .select('data')
+      .where('application_id', '=', id)
+      .where('action', '=', 'assess_fee')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(event.data)).toMatchObject({ feeAmount: 0, waiver });
+    const audit = await ctx.db
+      .selectFrom('audit_events')
+      .select('data')
+      .where('subject_id', '=', id)
+      .where('action', '=', 'application.assess_fee')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.data)).toMatchObject({ feeAmount: 0, waiver });
+    // Nothing to pay: no bill, and the file moves past payment.
+    expect(await ctx.db.selectFrom('bills').select('id').where('application_id', '=', id).execute()).toEqual([]);
+  });
+
   it('gives 0 with no breakdown for a free permit type', async () => {
     const id = await fileAtFeeAssessment('REKLAME');
     const res = await getFee(staff.verifier.token, id);
     expect(res.statusCode, res.body).toBe(200);
-    expect(json<Assessment>(res)).toEqual({ rule: 'free', amount: 0, breakdown: null, year: 2026, dataNote: null });
+    expect(json<Assessment>(res)).toEqual({
+      rule: 'free',
+      amount: 0,
+      beforeWaiver: 0,
+      waiver: null,
+      breakdown: null,
+      calculation: null,
+      year: 2026,
+      dataNote: null,
+    });
     // Nothing about a retribution on a free file's page.
     expect((await treasurerPage.get(`/kantor/berkas/${id}`)).body).not.toContain('case-fee-calculation');
   });
@@ -206,6 +307,8 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
       .where('application_id', '=', id)
       .where('action', '=', 'assess_fee')
       .executeTakeFirstOrThrow();
-    expect(JSON.parse(event.data)).toEqual({ feeAmount: 5_000_000 });
+    // No rules to differ from: no reason asked, nothing computed recorded.
+    expect(JSON.parse(event.data)).toMatchObject({ feeAmount: 5_000_000 });
+    expect(JSON.parse(event.data)).not.toHaveProperty('computedAmount');
   });
 });

@@ -25,7 +25,7 @@ describe.each(DIALECTS)('paying a bill once (%s)', (dialect) => {
     expect((await act(ctx, applicant.token, id, 'submit')).statusCode).toBe(200);
     const officers = Object.fromEntries(Object.entries(staff).map(([role, s]) => [role, s.actor])) as Partial<Record<Role, Actor>>;
     await carryToIssued(ctx, id, officers, { stopBefore: 'assess_fee' });
-    const assessed = await act(ctx, staff.treasurer.token, id, 'assess_fee', { feeAmount: 1_250_000 });
+    const assessed = await act(ctx, staff.treasurer.token, id, 'assess_fee', { feeAmount: 1_250_000, feeReason: 'Pengujian: jumlah tetap' });
     expect(assessed.statusCode, assessed.body).toBe(200);
     const bill = await ctx.db.selectFrom('bills').selectAll().where('application_id', '=', id).where('state', '=', 'open').executeTakeFirstOrThrow();
     return { id, bill: { ...bill, amount: Number(bill.amount) } };

@@ -3,7 +3,8 @@ import { formatVerificationCode } from '../../permits/permit.document.js';
 import { PRECONDITION_MESSAGES } from '../../shared/messages.js';
 import { banner, csrfField, errorFor, summaryList, textarea, textInput } from '../../web/components.js';
 import { html, type SafeHtml } from '../../web/html.js';
-import { formatDateTime, formatDecimal, formatRupiah, loc, t } from '../../web/i18n.js';
+import { feeBreakdownRows } from '../../fees/fees.views.js';
+import { formatDateTime, formatRupiah, loc, t } from '../../web/i18n.js';
 import { errorMessage } from '../../web/views.js';
 import { permitStatusTag, validityText } from '../../permits/permits.views.js';
 import type { OfficeApplicationView } from '../office-application.service.js';
@@ -11,45 +12,18 @@ import { actionField, type FormState, permitField } from './office-application.f
 
 /** The officers' case page: the workflow's actions for the officer (with the fee worked out), and the issued permits. */
 
-/** The retribution the rules give, with how it was reached (PBG), above the fee input; or why it could not be worked out. */
-function feeCalculation(req: FastifyRequest, fee: OfficeApplicationView['fee']): SafeHtml | string {
+/** The fee the rules give, with how it was reached (the PBG steps, units × rate, the tariff row, a waiver), above the fee input; or why it could not be worked out. */
+function feeCalculation(req: FastifyRequest, view: OfficeApplicationView): SafeHtml | string {
+  const { fee, definition } = view;
   if (!fee) return '';
   const lang = req.lang;
   if ('problem' in fee) return banner(t(lang, 'case.feecalc.unavailable', { reason: errorMessage(req, fee.problem) }));
-  const { amount, breakdown: b, year, dataNote } = fee.assessment;
-  if (!b) return '';
-  const n = (x: number) => formatDecimal(lang, x);
+  const a = fee.assessment;
+  const { amount, breakdown: b, year, dataNote } = a;
+  if (!b && !a.calculation && !a.waiver) return '';
   return html`<div class="fee-calculation" id="case-fee-calculation">
-  <h4>${t(lang, 'case.feecalc.title', { year })}</h4>
-  ${summaryList([
-    { key: t(lang, 'case.feecalc.llt'), value: t(lang, 'case.feecalc.llt.value', { llt: n(b.llt) }) },
-    { key: t(lang, 'case.feecalc.ilo'), value: n(b.ilo) },
-    { key: t(lang, 'case.feecalc.shst'), value: t(lang, 'case.feecalc.shst.value', { amount: formatRupiah(b.shst) }) },
-    {
-      key: t(lang, 'case.feecalc.it'),
-      value: t(lang, 'case.feecalc.it.value', {
-        it: n(b.it),
-        if: n(b.if),
-        complexity: n(b.complexity),
-        permanence: n(b.permanence),
-        height: n(b.heightIndex),
-        fm: n(b.fm),
-      }),
-    },
-    { key: t(lang, 'case.feecalc.ibg'), value: n(b.ibg) },
-    {
-      key: t(lang, 'case.feecalc.formula'),
-      value: t(lang, 'case.feecalc.formula.value', {
-        llt: n(b.llt),
-        ilo: n(b.ilo),
-        shst: formatRupiah(b.shst),
-        it: n(b.it),
-        ibg: n(b.ibg),
-        amount: formatRupiah(amount),
-      }),
-    },
-    { key: t(lang, 'case.feecalc.amount'), value: html`<strong>${formatRupiah(amount)}</strong>` },
-  ])}
+  <h4>${b ? t(lang, 'case.feecalc.title', { year }) : t(lang, 'case.feecalc.titleRule', { year })}</h4>
+  ${summaryList([...feeBreakdownRows(lang, a, definition.fields), { key: t(lang, 'case.feecalc.amount'), value: html`<strong>${formatRupiah(amount)}</strong>` }])}
   <p>${t(lang, 'case.feecalc.prefilled')}</p>
   ${dataNote ? html`<p class="muted">${t(lang, 'case.feecalc.note', { note: dataNote })}</p>` : ''}
 </div>`;
@@ -74,6 +48,7 @@ ${actions.map((a) => {
   const reason = actionField(a.code, 'reason');
   const feeName = actionField(a.code, 'fee');
   const reference = actionField(a.code, 'reference');
+  const feeReason = actionField(a.code, 'fee-reason');
   const style = a.requiresReason ? (a.closes ? 'button button--warning' : 'button button--secondary') : 'button';
   const prefilled = fee && 'assessment' in fee ? String(fee.assessment.amount) : undefined;
   return html`<div class="case-action">
@@ -82,8 +57,9 @@ ${actions.map((a) => {
     ${csrfField(req)}
     <input type="hidden" name="action" value="${a.code}">
     ${a.requiresReason ? textarea({ lang, name: reason, label: t(lang, 'case.action.reason', { action: label }), hint: t(lang, 'case.action.reason.hint'), value: values[reason], error: errorFor(form.errors, reason), maxlength: 1000 }) : ''}
-    ${a.input === 'fee_amount' ? feeCalculation(req, fee) : ''}
+    ${a.input === 'fee_amount' ? feeCalculation(req, view) : ''}
     ${a.input === 'fee_amount' ? textInput({ lang, name: feeName, label: t(lang, 'case.action.fee'), hint: t(lang, 'case.action.fee.hint'), value: values[feeName] ?? prefilled, error: errorFor(form.errors, feeName), inputmode: 'numeric', width: 'medium', maxlength: 20, autocomplete: 'off', spellcheck: false }) : ''}
+    ${a.input === 'fee_amount' ? textarea({ lang, name: feeReason, label: t(lang, 'case.action.feeReason'), hint: t(lang, 'case.action.feeReason.hint'), value: values[feeReason], error: errorFor(form.errors, feeReason), optional: true, maxlength: 1000 }) : ''}
     ${a.input === 'payment_reference' ? textInput({ lang, name: reference, label: t(lang, 'case.action.reference'), hint: t(lang, 'case.action.reference.hint'), value: values[reference], error: errorFor(form.errors, reference), width: 'medium', maxlength: 100, autocomplete: 'off', spellcheck: false }) : ''}
     <button type="submit" class="${style}">${label}</button>
   </form>

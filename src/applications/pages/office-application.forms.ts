@@ -22,7 +22,7 @@ const text = (max: number) =>
     .transform((s) => s.slice(0, max));
 
 export const docField = (docId: string, name: 'status' | 'reason') => `doc-${docId}-${name}`;
-export const actionField = (code: string, name: 'reason' | 'fee' | 'reference') => `action-${code}-${name}`;
+export const actionField = (code: string, name: 'reason' | 'fee' | 'fee-reason' | 'reference') => `action-${code}-${name}`;
 export const permitField = (permitId: string, name: 'revoke-reason' | 'reissue-reason' | 'reissue-holder') => `permit-${permitId}-${name}`;
 export const INSPECTION_RESULT = 'inspection-result';
 export const INSPECTION_FINDINGS = 'inspection-findings';
@@ -60,10 +60,15 @@ type Action = OfficeApplicationView['actions'][number];
  * messages that name the field (the service checks the same again). An action not offered has no fields.
  */
 export function actionForm(lang: Lang, code: string, chosen: Action | undefined) {
-  const names = { reason: actionField(code, 'reason'), fee: actionField(code, 'fee'), reference: actionField(code, 'reference') };
+  const names = {
+    reason: actionField(code, 'reason'),
+    fee: actionField(code, 'fee'),
+    feeReason: actionField(code, 'fee-reason'),
+    reference: actionField(code, 'reference'),
+  };
   const label = chosen ? chosen.label[lang] : '';
   return z
-    .object({ [names.reason]: text(1000), [names.fee]: text(30), [names.reference]: text(100) })
+    .object({ [names.reason]: text(1000), [names.fee]: text(30), [names.feeReason]: text(1000), [names.reference]: text(100) })
     .superRefine((f, ctx) => {
       if (!chosen) return;
       if (chosen.requiresReason && !f[names.reason]?.trim())
@@ -79,6 +84,8 @@ export function actionForm(lang: Lang, code: string, chosen: Action | undefined)
     .transform((f) => ({
       reason: f[names.reason]?.trim() || undefined,
       feeAmount: chosen?.input === 'fee_amount' ? (parseRupiah(f[names.fee] ?? '') ?? undefined) : undefined,
+      // Required by the service when the amount differs from what the rules give (it knows what they give).
+      feeReason: chosen?.input === 'fee_amount' ? f[names.feeReason]?.trim() || undefined : undefined,
       paymentReference: f[names.reference]?.trim() || undefined,
     }));
 }

@@ -130,7 +130,12 @@ export function officeApplicationPages(app: FastifyInstance, services: Services)
         await services.officeApplications.performOfficeAction({ actor, applicationId: id, action: code, ...form.data });
       } catch (err) {
         if (!recoverable(err)) throw err;
-        const rename: Record<string, string> = { reason: names.reason, feeAmount: names.fee, paymentReference: names.reference };
+        const rename: Record<string, string> = {
+          reason: names.reason,
+          feeAmount: names.fee,
+          feeReason: actionField(code, 'fee-reason'),
+          paymentReference: names.reference,
+        };
         const problems: FieldError[] = err.details.fields
           ? fieldErrors(req, err.details.fields, (f) => rename[f] ?? f).map((e) =>
               chosen && Object.values(rename).includes(e.field) ? e : { ...e, href: '#case-actions' },
