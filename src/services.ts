@@ -34,6 +34,7 @@ import { createDeliveryWorker } from './notifications/delivery.worker.js';
 import { permitEffects } from './permits/permits.effects.js';
 import { billOnAssessment, paymentOnRecord } from './payments/payments.effects.js';
 import { createPaymentService } from './payments/payments.service.js';
+import { createReconciliationService } from './payments/reconciliation.service.js';
 import { createBillService } from './payments/bills.service.js';
 import { createPaymentSettingsService } from './payments/payment-settings.service.js';
 import { createRevenueService } from './revenue/revenue.service.js';
@@ -83,6 +84,7 @@ export function createServices(input: {
   applications.registerEffects(billOnAssessment({ db, signer, fees }), paymentOnRecord({ db }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
   const payments = createPaymentService({ db, clock, catalogue, applications });
+  const reconciliation = createReconciliationService({ db, clock, catalogue, applications });
   const bills = createBillService({ db, clock, catalogue, signer, fees, address });
   /** The office's payment settings (adapter, biller code, SNAP keys): read at each use, so a save needs no restart. */
   const paymentSettings = createPaymentSettingsService({ db, clock, dataKey: config.dataEncryptionKey, production: config.env === 'production' });
@@ -151,6 +153,7 @@ export function createServices(input: {
     auth,
     fees,
     payments,
+    reconciliation,
     bills,
     paymentSettings,
     revenue,

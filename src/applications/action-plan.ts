@@ -35,6 +35,13 @@ export type PaymentToRecord = {
   bankReference: string | null;
   payerName: string | null;
   details: Record<string, unknown>;
+  /**
+   * A payment held for the treasurer that she accepts (src/payments/reconciliation.service.ts): the effect
+   * turns that row into the recorded payment instead of inserting one, so the provider payment id stays once.
+   */
+  heldPaymentId?: string | undefined;
+  /** The treasurer's note on accepting the held payment. */
+  resolutionNote?: string | undefined;
 };
 
 /**

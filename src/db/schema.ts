@@ -836,10 +836,58 @@ export interface PaymentSettingsTable {
 }
 export type PaymentSettings = Selectable<PaymentSettingsTable>;
 
+/** One office's bank statement day (migration 0029): imported once; closed when every non-matched line is resolved. */
+export interface ReconciliationDaysTable {
+  id: string;
+  tenant_id: string;
+  /** The statement's day in the office's time zone (YYYY-MM-DD). */
+  day: string;
+  source: 'csv' | 'snap_va_report';
+  file_name: string | null;
+  statement_lines: number;
+  /** Whole rupiah: the sum of the statement's amounts. */
+  statement_total: number;
+  state: 'open' | 'closed';
+  imported_at: string;
+  imported_by: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  close_note: string | null;
+}
+export type ReconciliationDay = Selectable<ReconciliationDaysTable>;
+
+export type ReconciliationLineKind = 'matched' | 'missing' | 'unexpected' | 'amount_mismatch';
+
+/** One line of a reconciled day (migration 0029): a statement line, an Izol payment, or both. */
+export interface ReconciliationLinesTable {
+  id: string;
+  tenant_id: string;
+  day_id: string;
+  position: number;
+  kind: ReconciliationLineKind;
+  /** How a matched or mismatched line was paired: the reference, or the VA number and amount. */
+  matched_by: 'reference' | 'va_amount' | null;
+  /** The Izol payment (matched, missing, amount mismatch); null for an unexpected line. */
+  payment_id: string | null;
+  /** The statement's line number (CSV) or entry number (SNAP report); null for a missing payment. */
+  statement_line: number | null;
+  statement_reference: string | null;
+  statement_account: string | null;
+  statement_amount: number | null;
+  statement_at: string | null;
+  izol_amount: number | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+export type ReconciliationLine = Selectable<ReconciliationLinesTable>;
+
 export interface Database {
   bills: BillsTable;
   payments: PaymentsTable;
   payment_settings: PaymentSettingsTable;
+  reconciliation_days: ReconciliationDaysTable;
+  reconciliation_lines: ReconciliationLinesTable;
   retribution_coefficients: RetributionCoefficientsTable;
   application_fee_coefficients: ApplicationFeeCoefficientsTable;
   revenue_targets: RevenueTargetsTable;

@@ -8,6 +8,8 @@ import type { Signer } from '../signing/signer.js';
 import { isSystemActor } from '../access/access.js';
 import { issueBillInTransaction } from './bills.js';
 import { findOpenBill, findPaymentSettings, insertPayment, markBillPaid } from './payments.repository.js';
+import { recordHeldPayment } from './reconciliation.repository.js';
+import { appendAudit } from '../audit/audit.repository.js';
 
 /**
  * The bill (SKRD) on the treasurer's fee assessment (the action whose input is `fee_amount`), in the
@@ -81,6 +83,31 @@ export function paymentOnRecord(deps: { db: Db }): ActionEffect {
       return async ({ trx, data }) => {
         if (payment.billId && !(await markBillPaid(trx, payment.billId, payment.paidAt))) {
           throw new AppError('conflict', 'the bill was paid or cancelled meanwhile');
+        }
+        if (payment.heldPaymentId) {
+          // The treasurer accepts a held payment: that row becomes the recorded one (no second row, no second provider id).
+          const by = isSystemActor(plan.actor) ? null : plan.actor.userId;
+          const accepted = await recordHeldPayment(trx, {
+            id: payment.heldPaymentId,
+            tenantId: plan.app.tenant_id,
+            provider: payment.provider,
+            providerPaymentId: payment.providerPaymentId,
+            by,
+            at: plan.now,
+            note: payment.resolutionNote ?? '',
+          });
+          if (!accepted) throw new AppError('conflict', 'the held payment was resolved meanwhile');
+          await appendAudit(trx, {
+            tenantId: plan.app.tenant_id,
+            actorId: by,
+            action: 'payment.accepted',
+            subjectType: 'payment',
+            subjectId: payment.heldPaymentId,
+            data: { applicationId: plan.app.id, billId: payment.billId, amount: payment.amount, note: payment.resolutionNote ?? '' },
+            occurredAt: plan.now,
+          });
+          data.paymentId = payment.heldPaymentId;
+          return;
         }
         const id = randomUUID();
         await insertPayment(trx, {

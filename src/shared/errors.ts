@@ -72,6 +72,14 @@ export const ERROR_CODES = {
   parcel_duplicate: 409,
   /** The parcel has as many photos as a parcel may have. */
   parcel_photos_full: 409,
+  /** The bank statement cannot be read: the line and why are in the message (nothing was imported). */
+  statement_invalid: 422,
+  /** The statement's day is closed: it cannot be imported again, nor its lines resolved. */
+  reconciliation_day_closed: 409,
+  /** The statement's day still has lines nobody resolved: it cannot be closed yet. */
+  reconciliation_unresolved: 409,
+  /** A held payment can pay its file only when it was for an expired bill still open, of the bill's amount, for a file waiting for payment. */
+  payment_not_acceptable: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -202,6 +202,39 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Foto kiriman sudah penuh', detail: 'Satu kiriman menyimpan paling banyak {max} foto, dan kiriman ini sudah memilikinya.' },
     en: { title: 'No room for more photos', detail: 'A parcel keeps at most {max} photos, and this parcel has them already.' },
   },
+  statement_invalid: {
+    id: { title: 'Rekening koran tidak terbaca', detail: 'Baris {line}: {id}. Tidak ada yang disimpan; perbaiki berkasnya lalu unggah lagi.' },
+    en: { title: 'The statement cannot be read', detail: 'Line {line}: {en}. Nothing was saved; correct the file and upload it again.' },
+  },
+  reconciliation_day_closed: {
+    id: {
+      title: 'Hari ini sudah ditutup',
+      detail: 'Rekonsiliasi tanggal {day} sudah ditutup: rekening korannya tidak dapat diunggah lagi dan barisnya tidak dapat diubah.',
+    },
+    en: { title: 'This day is closed', detail: 'The reconciliation of {day} is closed: its statement cannot be imported again and its lines cannot change.' },
+  },
+  reconciliation_unresolved: {
+    id: {
+      title: 'Masih ada baris yang belum diselesaikan',
+      detail: 'Tanggal {day} belum dapat ditutup: {count} baris belum diselesaikan. Selesaikan setiap baris dengan catatan lebih dulu.',
+    },
+    en: {
+      title: 'Some lines are not resolved yet',
+      detail: 'The day {day} cannot be closed yet: {count} lines are not resolved. Resolve each line with a note first.',
+    },
+  },
+  payment_not_acceptable: {
+    id: {
+      title: 'Pembayaran ini tidak dapat diterima',
+      detail:
+        'Pembayaran tertahan hanya dapat melunasi permohonan bila tagihannya kedaluwarsa tetapi belum dibatalkan, jumlahnya sama dengan tagihan, dan permohonan masih menunggu pembayaran. Tutup pembayaran ini dengan catatan (misalnya untuk dikembalikan).',
+    },
+    en: {
+      title: 'This payment cannot be accepted',
+      detail:
+        'A held payment can pay its file only when its bill expired but was not cancelled, the amount equals the bill, and the file still waits for payment. Close this payment with a note instead (a refund, for example).',
+    },
+  },
 };
 
 export function fillTemplate(template: string, params: Record<string, string | number> = {}): string {

@@ -18,6 +18,7 @@ import { HELPDESK_MESSAGES } from '../helpdesk/helpdesk.i18n.js';
 import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
 import { APPOINTMENTS_MESSAGES } from '../appointments/appointments.i18n.js';
 import { QUEUE_MESSAGES } from '../queue/queue.i18n.js';
+import { RECONCILIATION_MESSAGES } from '../payments/reconciliation.i18n.js';
 import { BILLS_MESSAGES } from '../payments/bills.i18n.js';
 import { PAYMENT_SETTINGS_MESSAGES } from '../payments/payment-settings.i18n.js';
 import { REVENUE_MESSAGES } from '../revenue/revenue.i18n.js';
@@ -47,6 +48,7 @@ const M = {
   ...PARCELS_MESSAGES,
   ...APPOINTMENTS_MESSAGES,
   ...QUEUE_MESSAGES,
+  ...RECONCILIATION_MESSAGES,
   ...BILLS_MESSAGES,
   ...PAYMENT_SETTINGS_MESSAGES,
   ...REVENUE_MESSAGES,
@@ -69,6 +71,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'parcels/parcels': PARCELS_MESSAGES,
   'appointments/appointments': APPOINTMENTS_MESSAGES,
   'queue/queue': QUEUE_MESSAGES,
+  'payments/reconciliation': RECONCILIATION_MESSAGES,
   'payments/bills': BILLS_MESSAGES,
   'payments/payment-settings': PAYMENT_SETTINGS_MESSAGES,
   'revenue/revenue': REVENUE_MESSAGES,
