@@ -323,6 +323,13 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
     await s.permits.revoke({ actor: actors.head, permitId: permit.id, reason: 'Reklame dipasang di luar titik yang diizinkan (demo).' });
     break;
   }
+  // A retribution target for this year (src/revenue/), so the revenue page has a line to measure against.
+  await s.revenue.setTarget({
+    actor: actors.admin,
+    year: await base.revenue.currentYear({ actor: actors.admin }),
+    amount: 500_000_000,
+    reason: 'Data demo: contoh target, bukan angka resmi (target retribusi PBG Kota Malang 2022: Rp 12,5 miliar)',
+  });
   await s.outbox.drain();
   await setSqliteSynchronous(base.db, 'full');
   // The files made, Siti's first visit at the counter (a draft) included.
