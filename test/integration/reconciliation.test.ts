@@ -272,6 +272,49 @@ describe.each(DIALECTS)('the treasurer’s money desk (%s)', (dialect) => {
     expect(audit.map((r) => r.action)).toEqual(['payment.held', 'payment.accepted']);
   });
 
+  it('accepts a held payment once when accept is pressed five times at once', async () => {
+    ctx.clock.set('2026-12-05T03:00:00.000Z');
+    const staff = await team();
+    const h = await fileWithBill(staff);
+    ctx.clock.set('2026-12-13T03:00:00.000Z');
+    const late = await ctx.services.payments.receive(notification(h.bill, h.bill.amount, 'PRQ-RACE'));
+    expect(late).toMatchObject({ outcome: 'held', reason: 'bill_expired' });
+    const { treasurer } = await team();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => api(treasurer.token, 'POST', `/api/v1/payments/held/${late.payment.id}/accept`, { note: 'Diterima, terlambat sehari' })),
+    );
+    expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.statusCode === 409)).toHaveLength(4);
+    expect(await ctx.db.selectFrom('payments').select('id').where('application_id', '=', h.id).execute()).toHaveLength(1);
+    const events = await ctx.db
+      .selectFrom('application_events')
+      .select('id')
+      .where('application_id', '=', h.id)
+      .where('action', '=', 'record_payment')
+      .execute();
+    expect(events).toHaveLength(1);
+  });
+
+  it('documents every operation in the OpenAPI document under Payments', async () => {
+    const doc = json<{ paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>> }>(
+      await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' }),
+    );
+    const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
+    for (const id of [
+      'listHeldPayments',
+      'getHeldPayment',
+      'acceptHeldPayment',
+      'closeHeldPayment',
+      'listReconciliationDays',
+      'importBankStatement',
+      'getReconciliationDay',
+      'resolveReconciliationLine',
+      'closeReconciliationDay',
+    ]) {
+      expect(ops.find((o) => o.operationId === id)?.tags, id).toEqual(['Payments']);
+    }
+  });
+
   it('keeps each office to itself (404 elsewhere), refuses other roles (403) and writes nothing for a statement that cannot be read', async () => {
     ctx.clock.set('2026-12-03T03:00:00.000Z');
     const staff = await team();
