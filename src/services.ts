@@ -34,6 +34,7 @@ import { createDeliveryWorker } from './notifications/delivery.worker.js';
 import { permitEffects } from './permits/permits.effects.js';
 import { billOnAssessment, paymentOnRecord } from './payments/payments.effects.js';
 import { createPaymentService } from './payments/payments.service.js';
+import { createSnapService } from './payments/snap.service.js';
 import { createReconciliationService } from './payments/reconciliation.service.js';
 import { createBillService } from './payments/bills.service.js';
 import { createPaymentSettingsService } from './payments/payment-settings.service.js';
@@ -84,6 +85,7 @@ export function createServices(input: {
   applications.registerEffects(billOnAssessment({ db, signer, fees }), paymentOnRecord({ db }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
   const payments = createPaymentService({ db, clock, catalogue, applications });
+  const snap = createSnapService({ db, clock, payments, dataKey: config.dataEncryptionKey });
   const reconciliation = createReconciliationService({ db, clock, catalogue, applications });
   const bills = createBillService({ db, clock, catalogue, signer, fees, address });
   /** The office's payment settings (adapter, biller code, SNAP keys): read at each use, so a save needs no restart. */
@@ -153,6 +155,7 @@ export function createServices(input: {
     auth,
     fees,
     payments,
+    snap,
     reconciliation,
     bills,
     paymentSettings,

@@ -28,6 +28,7 @@ import * as m0024 from './migrations/0024_helpdesk.js';
 import * as m0025 from './migrations/0025_queue_booking_ticket.js';
 import * as m0026 from './migrations/0026_retribution_coefficients.js';
 import * as m0027 from './migrations/0027_bills_payments.js';
+import * as m0028 from './migrations/0028_snap.js';
 import * as m0029 from './migrations/0029_reconciliation.js';
 import * as m0030 from './migrations/0030_revenue_targets.js';
 
@@ -61,6 +62,7 @@ const migrations: Record<string, Migration> = {
   '0025_queue_booking_ticket': m0025,
   '0026_retribution_coefficients': m0026,
   '0027_bills_payments': m0027,
+  '0028_snap': m0028,
   '0029_reconciliation': m0029,
   '0030_revenue_targets': m0030,
 };

@@ -836,6 +836,27 @@ export interface PaymentSettingsTable {
 }
 export type PaymentSettings = Selectable<PaymentSettingsTable>;
 
+/** A B2B access token Izol gave a bank over SNAP (migration 0028): only its SHA-256 is kept. */
+export interface SnapAccessTokensTable {
+  token_hash: string;
+  tenant_id: string;
+  client_id: string;
+  issued_at: string;
+  expires_at: string;
+}
+
+/** An X-EXTERNAL-ID a bank used (migration 0028): once per (tenant, partner, day), the primary key refuses a replay. */
+export interface SnapExternalIdsTable {
+  tenant_id: string;
+  partner_id: string;
+  /** The day in the office's time zone (YYYY-MM-DD). */
+  day: string;
+  external_id: string;
+  /** Which SNAP service it came with (vaInquiry, vaPayment, qrisNotify). */
+  service: string;
+  received_at: string;
+}
+
 /** One office's bank statement day (migration 0029): imported once; closed when every non-matched line is resolved. */
 export interface ReconciliationDaysTable {
   id: string;
@@ -886,6 +907,8 @@ export interface Database {
   bills: BillsTable;
   payments: PaymentsTable;
   payment_settings: PaymentSettingsTable;
+  snap_access_tokens: SnapAccessTokensTable;
+  snap_external_ids: SnapExternalIdsTable;
   reconciliation_days: ReconciliationDaysTable;
   reconciliation_lines: ReconciliationLinesTable;
   retribution_coefficients: RetributionCoefficientsTable;

@@ -24,6 +24,8 @@ export const SNAP_SERVICE = {
   vaPayment: '25',
   vaStatus: '26',
   vaReport: '35',
+  /** QRIS MPM payment notification (the acquirer tells the merchant a QRIS was paid). */
+  qrisNotify: '52',
 } as const;
 export type SnapService = keyof typeof SNAP_SERVICE;
 
@@ -68,6 +70,8 @@ export const SNAP_CASE = {
   billExpired: { httpStatus: 404, caseCode: '19', message: 'Invalid Bill/Virtual Account' },
   /** 409xx00: X-EXTERNAL-ID already used today by this partner. */
   conflict: { httpStatus: 409, caseCode: '00', message: 'Conflict' },
+  /** 429xx00: too many requests from this caller in a short time. */
+  tooManyRequests: { httpStatus: 429, caseCode: '00', message: 'Too Many Requests' },
   /** 500xx00: anything unexpected on our side. */
   generalError: { httpStatus: 500, caseCode: '00', message: 'General Error' },
 } as const satisfies Record<string, SnapCaseDef>;

@@ -1,0 +1,355 @@
+/**
+ * The SNAP endpoints a bank calls (src/payments/snap.routes.ts), on SQLite and PostgreSQL, driven over
+ * HTTP (app.inject behind a fetch) by snap-client.ts, the same client the demo bank uses: the office's
+ * payment settings hold the bank's RSA public key and the encrypted client secret; a PBG file is brought
+ * to its bill; the bank takes a token, asks what the payment code is for and pays it; forged, replayed,
+ * stale and wrong-amount deliveries change nothing; fifty concurrent deliveries record one payment.
+ */
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/access/actor.js';
+import { upsertPaymentSettings } from '../../src/payments/payments.repository.js';
+import { createSnapClient, SNAP_PATHS, type SnapClient } from '../../src/payments/snap-client.js';
+import { formatSnapTimestamp, signAccessTokenRequest } from '../../src/payments/snap-signature.js';
+import { encryptField } from '../../src/shared/crypto.js';
+import type { Role } from '../../src/workflow/workflow.schema.js';
+import { createTestContext, type TestContext, userWithToken } from '../helpers/context.js';
+import { DIALECTS } from '../helpers/databases.js';
+import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
+import { carryToIssued } from '../helpers/permits.js';
+
+const CLIENT_ID = 'BANKJATIM-IZOL-01';
+const CLIENT_SECRET = 'a-long-shared-secret-for-hmac-sha512-0123456789';
+const PARTNER_SERVICE_ID = '88899';
+const FEE = 1_250_000;
+
+describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) => {
+  let ctx: TestContext;
+  let applicant: { token: string; userId: string };
+  const staff = {} as Record<'verifier' | 'technical' | 'treasurer' | 'head', { token: string; actor: Actor }>;
+  let bankKey: KeyObject;
+  let bank: SnapClient;
+
+  /** fetch over app.inject: the bank's requests reach the app exactly as over the network. */
+  const injectFetch: typeof fetch = async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: url.pathname + url.search,
+      headers: init?.headers as Record<string, string>,
+      ...(init?.body === undefined ? {} : { payload: init.body as string }),
+    });
+    return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? '') } });
+  };
+
+  const client = (overrides: Partial<Parameters<typeof createSnapClient>[0]> = {}) =>
+    createSnapClient({
+      baseUrl: 'http://localhost',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      privateKey: bankKey,
+      partnerId: CLIENT_ID,
+      channelId: '95221',
+      fetch: injectFetch,
+      clock: () => ctx.clock.now(),
+      ...overrides,
+    });
+
+  async function settings(snap: { clientId: string | null; secret: string | null; publicKey: string | null }): Promise<void> {
+    await upsertPaymentSettings(ctx.db, {
+      tenant_id: ctx.tenant.id,
+      adapter: 'snap',
+      partner_service_id: PARTNER_SERVICE_ID,
+      bill_expiry_days: 7,
+      legal_basis: 'Perda Kota Malang tentang Retribusi PBG',
+      qris_merchant: null,
+      snap_client_id: snap.clientId,
+      snap_client_secret: snap.secret === null ? null : encryptField(ctx.services.config.dataEncryptionKey, snap.secret),
+      snap_bank_public_key: snap.publicKey,
+      snap_signature_encoding: 'base64',
+      updated_at: ctx.clock.now().toISOString(),
+      updated_by: null,
+    });
+  }
+  let publicPem: string;
+
+  async function fileWithBill(): Promise<{ id: string; bill: { id: string; customer_no: string; number: string; amount: number } }> {
+    const code = 'PBG';
+    const id = await readyDraft(ctx, applicant.token, code, { answers: await validAnswers(ctx, code) });
+    expect((await act(ctx, applicant.token, id, 'submit')).statusCode).toBe(200);
+    const officers = Object.fromEntries(Object.entries(staff).map(([role, s]) => [role, s.actor])) as Partial<Record<Role, Actor>>;
+    await carryToIssued(ctx, id, officers, { stopBefore: 'assess_fee' });
+    const assessed = await act(ctx, staff.treasurer.token, id, 'assess_fee', { feeAmount: FEE, feeReason: 'Uji: jumlah tetap untuk tes SNAP' });
+    expect(assessed.statusCode, assessed.body).toBe(200);
+    const bill = await ctx.db.selectFrom('bills').selectAll().where('application_id', '=', id).where('state', '=', 'open').executeTakeFirstOrThrow();
+    return { id, bill: { ...bill, amount: Number(bill.amount) } };
+  }
+
+  /** What a payment changes: the bill's payments, its state, the file's state and revision. */
+  async function snapshot(file: { id: string; bill: { id: string } }) {
+    const payments = await ctx.db
+      .selectFrom('payments')
+      .select(['provider_payment_id', 'state', 'hold_reason'])
+      .where('bill_id', '=', file.bill.id)
+      .orderBy('provider_payment_id')
+      .execute();
+    const bill = await ctx.db.selectFrom('bills').select(['state', 'paid_at']).where('id', '=', file.bill.id).executeTakeFirstOrThrow();
+    const app = await ctx.db.selectFrom('applications').select(['state', 'revision']).where('id', '=', file.id).executeTakeFirstOrThrow();
+    const events = await ctx.db.selectFrom('application_events').select('id').where('application_id', '=', file.id).execute();
+    return { payments, bill, app, events: events.length };
+  }
+
+  async function lastRefusal() {
+    const row = await ctx.db
+      .selectFrom('audit_events')
+      .select(['data'])
+      .where('tenant_id', '=', ctx.tenant.id)
+      .where('action', '=', 'payment.notification_refused')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
+    return { raw: row.data, data: JSON.parse(row.data) as Record<string, unknown> };
+  }
+
+  const payFor = (bill: { customer_no: string; amount: number }, paymentRequestId: string, extra: Partial<Parameters<SnapClient['payment']>[0]> = {}) => ({
+    partnerServiceId: PARTNER_SERVICE_ID,
+    customerNo: bill.customer_no,
+    paymentRequestId,
+    paidAmount: bill.amount,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    ctx = await createTestContext(dialect);
+    applicant = await userWithToken(ctx, 'applicant');
+    for (const role of ['verifier', 'technical', 'treasurer', 'head'] as const) {
+      const { token, userId } = await userWithToken(ctx, role);
+      staff[role] = { token, actor: { userId, tenantId: ctx.tenant.id, role, name: `Uji ${role}` } };
+    }
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    bankKey = pair.privateKey;
+    publicPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    await settings({ clientId: CLIENT_ID, secret: CLIENT_SECRET, publicKey: publicPem });
+    bank = client();
+  }, 240_000);
+  afterAll(async () => ctx?.close());
+
+  it('gives a bank a B2B access token and keeps only its SHA-256', async () => {
+    const res = await client().accessToken();
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ responseCode: '2007300', tokenType: 'Bearer', expiresIn: '900' });
+    const token = String(res.body.accessToken);
+    const rows = await ctx.db.selectFrom('snap_access_tokens').selectAll().where('tenant_id', '=', ctx.tenant.id).execute();
+    expect(rows.some((r) => r.token_hash === createHash('sha256').update(token).digest('hex'))).toBe(true);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('refuses the access token for a wrong RSA signature, a wrong client key and a stale timestamp', async () => {
+    const before = await ctx.db.selectFrom('snap_access_tokens').select('token_hash').execute();
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const forged = await client({ privateKey: otherKey }).accessToken();
+    expect(forged).toMatchObject({ status: 401, body: { responseCode: '4017300', responseMessage: 'Unauthorized. [Signature]' } });
+    expect((await lastRefusal()).data).toMatchObject({ service: 'accessTokenB2b', reason: 'bad_signature' });
+    const wrongClient = await client({ clientId: 'SOMEONE-ELSE' }).accessToken();
+    expect(wrongClient).toMatchObject({ status: 401, body: { responseCode: '4017300' } });
+    expect((await lastRefusal()).data).toMatchObject({ reason: 'client_key_unknown' });
+    const stale = formatSnapTimestamp(new Date(ctx.clock.now().getTime() - 6 * 60_000));
+    const old = await client().accessToken({ timestamp: stale, signature: signAccessTokenRequest(bankKey, CLIENT_ID, stale) });
+    expect(old).toMatchObject({ status: 400, body: { responseCode: '4007301' } });
+    expect(await ctx.db.selectFrom('snap_access_tokens').select('token_hash').execute()).toHaveLength(before.length);
+  });
+
+  it('answers an inquiry with the bill: amount, applicant, closed amount; an unknown code is 4042412', async () => {
+    const file = await fileWithBill();
+    const res = await bank.inquiry({ partnerServiceId: PARTNER_SERVICE_ID, customerNo: file.bill.customer_no, inquiryRequestId: 'INQ-1' });
+    expect(res.status).toBe(200);
+    const app = await ctx.db.selectFrom('applications').select('applicant_name').where('id', '=', file.id).executeTakeFirstOrThrow();
+    expect(res.body).toMatchObject({
+      responseCode: '2002400',
+      virtualAccountData: {
+        partnerServiceId: '   88899',
+        customerNo: file.bill.customer_no,
+        virtualAccountNo: `   88899${file.bill.customer_no}`,
+        virtualAccountName: app.applicant_name,
+        totalAmount: { value: '1250000.00', currency: 'IDR' },
+        virtualAccountTrxType: 'C',
+        inquiryRequestId: 'INQ-1',
+      },
+    });
+    const unknown = await bank.inquiry({ partnerServiceId: PARTNER_SERVICE_ID, customerNo: '9999999999', inquiryRequestId: 'INQ-2' });
+    expect(unknown).toMatchObject({ status: 404, body: { responseCode: '4042412' } });
+  });
+
+  it('records a payment: the bill is paid, the file moves on, a retry gets the same success, a new inquiry says paid', async () => {
+    const file = await fileWithBill();
+    const res = await bank.payment(payFor(file.bill, 'PAY-1', { referenceNo: 'NTB-0001' }));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ responseCode: '2002500', virtualAccountData: { paymentRequestId: 'PAY-1', paidAmount: { value: '1250000.00' } } });
+    const after = await snapshot(file);
+    expect(after.bill.state).toBe('paid');
+    expect(after.app.state).toBe('approval');
+    expect(after.payments).toEqual([{ provider_payment_id: 'PAY-1', state: 'recorded', hold_reason: null }]);
+    const retry = await bank.payment(payFor(file.bill, 'PAY-1', { referenceNo: 'NTB-0001', flagAdvise: 'Y' }));
+    expect(retry).toMatchObject({ status: 200, body: { responseCode: '2002500' } });
+    expect(await snapshot(file)).toEqual(after);
+    const paid = await bank.inquiry({ partnerServiceId: PARTNER_SERVICE_ID, customerNo: file.bill.customer_no, inquiryRequestId: 'INQ-3' });
+    expect(paid).toMatchObject({ status: 404, body: { responseCode: '4042414' } });
+  });
+
+  it('a forged signature changes nothing and is logged without the signature', async () => {
+    const file = await fileWithBill();
+    const before = await snapshot(file);
+    const forged = await bank.payment(payFor(file.bill, 'PAY-FORGED'), { headers: { 'X-SIGNATURE': Buffer.alloc(64, 7).toString('base64') } });
+    expect(forged).toMatchObject({ status: 401, body: { responseCode: '4012500', responseMessage: 'Unauthorized. [Signature]' } });
+    // A body changed after signing is the same forgery.
+    const tampered = await bank.payment(payFor(file.bill, 'PAY-FORGED'), {
+      signBody: JSON.stringify({ paidAmount: { value: '1.00', currency: 'IDR' } }),
+    });
+    expect(tampered).toMatchObject({ status: 401, body: { responseCode: '4012500' } });
+    expect(await snapshot(file)).toEqual(before);
+    const refusal = await lastRefusal();
+    expect(refusal.data).toMatchObject({ service: 'vaPayment', reason: 'bad_signature', responseCode: '4012500', partnerId: CLIENT_ID });
+    expect(refusal.raw).not.toContain(Buffer.alloc(64, 7).toString('base64'));
+    expect(refusal.raw).not.toContain('PAY-FORGED');
+  });
+
+  it('a reused X-EXTERNAL-ID changes nothing (409), even when the first use was another service', async () => {
+    const file = await fileWithBill();
+    const first = await bank.inquiry({
+      partnerServiceId: PARTNER_SERVICE_ID,
+      customerNo: file.bill.customer_no,
+      inquiryRequestId: 'INQ-R',
+      externalId: '123456789012345678',
+    });
+    expect(first.status).toBe(200);
+    const before = await snapshot(file);
+    const replay = await bank.payment(payFor(file.bill, 'PAY-REPLAY', { externalId: '123456789012345678' }));
+    expect(replay).toMatchObject({ status: 409, body: { responseCode: '4092500', responseMessage: 'Conflict' } });
+    expect(await snapshot(file)).toEqual(before);
+    expect((await lastRefusal()).data).toMatchObject({ reason: 'external_id_reused', externalId: '123456789012345678' });
+    // Not numeric, or longer than 36: refused before it is kept.
+    const letters = await bank.payment(payFor(file.bill, 'PAY-REPLAY', { externalId: 'ABC-1' }));
+    expect(letters).toMatchObject({ status: 400, body: { responseCode: '4002501' } });
+    expect(await snapshot(file)).toEqual(before);
+  });
+
+  it('a stale timestamp and an expired or unknown token change nothing', async () => {
+    const file = await fileWithBill();
+    const before = await snapshot(file);
+    const stale = await bank.payment(payFor(file.bill, 'PAY-STALE'), {
+      timestamp: formatSnapTimestamp(new Date(ctx.clock.now().getTime() - 5 * 60_000 - 1000)),
+    });
+    expect(stale).toMatchObject({ status: 400, body: { responseCode: '4002501', responseMessage: 'Invalid Field Format [X-TIMESTAMP]' } });
+    expect((await lastRefusal()).data).toMatchObject({ reason: 'timestamp_outside_window' });
+    const unknown = await bank.payment(payFor(file.bill, 'PAY-STALE'), { accessToken: 'not-a-token-izol-gave' });
+    expect(unknown).toMatchObject({ status: 401, body: { responseCode: '4012501' } });
+    const token = String((await client().accessToken()).body.accessToken);
+    ctx.clock.advanceMinutes(16);
+    try {
+      const expired = await bank.payment(payFor(file.bill, 'PAY-STALE'), { accessToken: token });
+      expect(expired).toMatchObject({ status: 401, body: { responseCode: '4012501' } });
+    } finally {
+      ctx.clock.advanceMinutes(-16);
+    }
+    const wrongPartner = await client({ partnerId: 'OTHER' }).payment(payFor(file.bill, 'PAY-STALE'));
+    expect(wrongPartner).toMatchObject({ status: 401, body: { responseCode: '4012500' } });
+    expect(await snapshot(file)).toEqual(before);
+  });
+
+  it('a wrong amount is refused (4042513) and held for the treasurer; the bill stays open and the file waits', async () => {
+    const file = await fileWithBill();
+    const before = await snapshot(file);
+    const res = await bank.payment(payFor(file.bill, 'PAY-WRONG', { paidAmount: file.bill.amount - 1000 }));
+    expect(res).toMatchObject({ status: 404, body: { responseCode: '4042513', responseMessage: 'Invalid Amount' } });
+    const after = await snapshot(file);
+    expect(after.payments).toEqual([{ provider_payment_id: 'PAY-WRONG', state: 'held', hold_reason: 'amount_mismatch' }]);
+    expect(after.bill).toEqual(before.bill);
+    expect(after.app).toEqual(before.app);
+    expect(after.app.state).toBe('awaiting_payment');
+    // Its retry gets the same refusal; the same id with another amount is inconsistent.
+    expect((await bank.payment(payFor(file.bill, 'PAY-WRONG', { paidAmount: file.bill.amount - 1000 }))).body.responseCode).toBe('4042513');
+    expect((await bank.payment(payFor(file.bill, 'PAY-WRONG'))).body.responseCode).toBe('4042518');
+    expect(await snapshot(file)).toEqual(after);
+  });
+
+  it('fifty concurrent deliveries of one payment (distinct external ids) record one payment and move the file once', async () => {
+    const file = await fileWithBill();
+    await bank.accessToken();
+    const results = await Promise.all(Array.from({ length: 50 }, () => bank.payment(payFor(file.bill, 'PAY-CONCURRENT'))));
+    const odd = results.filter((r) => r.body.responseCode !== '2002500');
+    expect(odd, JSON.stringify(odd.slice(0, 3))).toEqual([]);
+    const after = await snapshot(file);
+    expect(after.payments).toEqual([{ provider_payment_id: 'PAY-CONCURRENT', state: 'recorded', hold_reason: null }]);
+    expect(after.bill.state).toBe('paid');
+    const events = await ctx.db
+      .selectFrom('application_events')
+      .selectAll()
+      .where('application_id', '=', file.id)
+      .where('action', '=', 'record_payment')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actor_id: null, actor_role: 'system' });
+  });
+
+  it('malformed JSON and a missing field get a SNAP 400 and change nothing', async () => {
+    const file = await fileWithBill();
+    const before = await snapshot(file);
+    const broken = await bank.send(SNAP_PATHS.vaPayment, null, { rawBody: '{"partnerServiceId":"   88899",', headers: { 'X-SIGNATURE': 'AAAA' } });
+    expect(broken).toMatchObject({ status: 400, body: { responseCode: '4002500', responseMessage: 'Bad Request' } });
+    expect((await lastRefusal()).data).toMatchObject({ reason: 'malformed_body' });
+    const { paymentRequestId: _omitted, ...noId } = {
+      partnerServiceId: '   88899',
+      customerNo: file.bill.customer_no,
+      virtualAccountNo: `   88899${file.bill.customer_no}`,
+      paymentRequestId: 'x',
+      paidAmount: { value: '1250000.00', currency: 'IDR' },
+    };
+    const missing = await bank.send(SNAP_PATHS.vaPayment, noId);
+    expect(missing).toMatchObject({ status: 400, body: { responseCode: '4002502', responseMessage: 'Invalid Mandatory Field [paymentRequestId]' } });
+    const sen = await bank.send(SNAP_PATHS.vaPayment, { ...noId, paymentRequestId: 'PAY-SEN', paidAmount: { value: '1250000.50', currency: 'IDR' } });
+    expect(sen).toMatchObject({ status: 400, body: { responseCode: '4002501', responseMessage: 'Invalid Field Format [paidAmount]' } });
+    expect(await snapshot(file)).toEqual(before);
+  });
+
+  it('records a QRIS payment notification by the bill number, once per reference', async () => {
+    const file = await fileWithBill();
+    const note = { originalReferenceNo: 'QR-REF-1', billNumber: file.bill.number, amount: file.bill.amount, payerName: 'Budi' };
+    const res = await bank.qrisNotify(note);
+    expect(res).toMatchObject({ status: 200, body: { responseCode: '2005200', originalReferenceNo: 'QR-REF-1' } });
+    expect((await bank.qrisNotify(note)).body.responseCode).toBe('2005200');
+    const after = await snapshot(file);
+    expect(after.payments).toEqual([{ provider_payment_id: 'QR-REF-1', state: 'recorded', hold_reason: null }]);
+    expect(after.bill.state).toBe('paid');
+    const failed = await bank.qrisNotify({ ...note, originalReferenceNo: 'QR-REF-2', latestTransactionStatus: '06' });
+    expect(failed.body.responseCode).toBe('2005200');
+    expect(await snapshot(file)).toEqual(after);
+  });
+
+  it('an office without SNAP credentials refuses every request', async () => {
+    const file = await fileWithBill();
+    const before = await snapshot(file);
+    const token = String((await client().accessToken()).body.accessToken);
+    await settings({ clientId: null, secret: null, publicKey: null });
+    try {
+      expect((await client().accessToken()).body.responseCode).toBe('4017300');
+      const res = await bank.payment(payFor(file.bill, 'PAY-NOCREDS'), { accessToken: token });
+      expect(res).toMatchObject({ status: 401, body: { responseCode: '4012500' } });
+      expect(await snapshot(file)).toEqual(before);
+    } finally {
+      await settings({ clientId: CLIENT_ID, secret: CLIENT_SECRET, publicKey: publicPem });
+    }
+  });
+
+  it('documents the four operations in the OpenAPI document', async () => {
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<string, { post?: { operationId?: string; tags?: string[] } }>;
+    }>();
+    for (const [path, id] of [
+      [SNAP_PATHS.accessToken, 'snapAccessTokenB2b'],
+      [SNAP_PATHS.vaInquiry, 'snapVaInquiry'],
+      [SNAP_PATHS.vaPayment, 'snapVaPayment'],
+      [SNAP_PATHS.qrisNotify, 'snapQrisNotify'],
+    ] as const) {
+      expect(doc.paths[path]?.post).toMatchObject({ operationId: id, tags: ['Payments (SNAP)'] });
+    }
+  });
+});
