@@ -2,7 +2,8 @@
  * The PBG retribution coefficients as versioned data in the database (issue 12, item 1), on SQLite and
  * PostgreSQL: the office starts with the seed file's 2026 coefficients as version 1; a new version
  * changes the next assessment without a restart and not one already made (the file keeps the version
- * it was assessed under); next year's coefficients can be entered ahead of the year.
+ * it was assessed under); next year's coefficients can be entered ahead of the year; an admin's edit on the
+ * coefficient page (the real admin path) changes the next assessment and the public estimate at once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
@@ -10,7 +11,9 @@ import { ensureOffice } from '../../src/bootstrap.js';
 import { loadRetributionTable } from '../../src/fees/retribution.loader.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, json, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
+import { totpAt } from '../../src/auth/totp.js';
+import { auth, createTestContext, enrollSecondFactor, json, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
+import { PageClient } from '../helpers/pages.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
 
@@ -208,5 +211,43 @@ describe.each(DIALECTS)('PBG retribution coefficients in the database (%s)', (di
     const versions = rows.map((r) => Number(r.version)).sort((a, b) => a - b);
     expect(new Set(versions).size).toBe(versions.length);
     expect(versions).toEqual(versions.map((_, i) => i + 1));
+  });
+  it('an admin’s edit on the coefficient page changes the next assessment and the citizen’s estimate at once, and not an earlier assessment', async () => {
+    // The admin's real path: signed in with the second factor, the year's form sent back with one figure changed.
+    const email = `admin.${Math.random().toString(36).slice(2, 8)}@retribusi-koefisien.izol.test`;
+    const password = 'admin kata sandi yang panjang';
+    const created = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Halaman', email, password });
+    const secret = await enrollSecondFactor(ctx, created.userId);
+    const adminPage = new PageClient(ctx);
+    await adminPage.post('/akun/masuk', { login: email, password });
+    expect((await adminPage.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) })).statusCode).toBe(303);
+
+    // File A is assessed under the version in force now.
+    const a = await fileAtFeeAssessment();
+    const before = await fee(a);
+    expect((await act(ctx, staff.treasurer.token, a, 'assess_fee', { feeAmount: before.amount })).statusCode).toBe(200);
+
+    const form = await adminPage.get('/kantor/admin/retribusi/2026');
+    const values: Record<string, string> = {};
+    for (const m of form.body.matchAll(/<input [^>]*name="([^"]+)"[^>]*>/g)) {
+      if (m[1] !== '_csrf')
+        values[m[1]!] = (/value="([^"]*)"/.exec(m[0])?.[1] ?? '').replaceAll('&amp;', '&').replaceAll('&#39;', "'").replaceAll('&quot;', '"');
+    }
+    const saved = await adminPage.post('/kantor/admin/retribusi/2026', { ...values, shst: '6.900.000', reason: 'Keputusan Wali Kota: SHST 2026 diubah' });
+    expect(saved.statusCode, saved.body.match(/error-summary[\s\S]*?<\/ul>/)?.[0]).toBe(303);
+    const version = Number(/disimpan=(\d+)/.exec(String(saved.headers.location))?.[1]);
+    expect(version).toBe(before.coefficientsVersion! + 1);
+
+    // The next assessment, no restart: 235 × (0.005 × 6,900,000) × 0.773 × 1 = 6,267,097.5 → 6,267,098.
+    const b = await fileAtFeeAssessment();
+    expect(await fee(b)).toMatchObject({ amount: 6_267_098, coefficientsVersion: version, breakdown: { shst: 6_900_000 } });
+    const estimate = await ctx.app.inject({
+      method: 'GET',
+      url: `/api/v1/fees/estimate?${new URLSearchParams({ permitType: 'PBG', ...Object.fromEntries(Object.entries(WORKED_EXAMPLE).map(([k, v]) => [k, String(v)])) }).toString()}`,
+    });
+    expect(estimate.statusCode, estimate.body).toBe(200);
+    expect(json<Assessment>(estimate)).toMatchObject({ amount: 6_267_098, coefficientsVersion: version });
+    // The earlier assessment keeps its amount and its version.
+    expect(await fee(a)).toMatchObject({ amount: before.amount, coefficientsVersion: before.coefficientsVersion });
   });
 });

@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computePbgRetribution, PBG_FIELDS, RetributionInputError } from '../../src/fees/pbg-retribution.js';
 import { loadRetributionTable } from '../../src/fees/retribution.loader.js';
+import { loadCatalogue } from '../../src/catalogue/catalogue.loader.js';
+import { applyWaivers } from '../../src/fees/fee-rules.js';
 import { type RetributionCoefficients, retributionYearSchema } from '../../src/fees/retribution.schema.js';
 
 const malang2026: RetributionCoefficients = loadRetributionTable().offices.MLG!['2026']!;
@@ -211,6 +213,29 @@ describe('PBG retribution properties (fast-check)', () => {
         expect(result.breakdown.formula).toContain('retribution = LLt × (Ilo × SHST) × It × Ibg');
       }),
       { numRuns: 1_000 },
+    );
+  });
+  it('with the seeded PBG waivers (MBR): the amount is whole, ≥ 0, never above the formula’s, and never falls as the area grows', () => {
+    const pbg = loadCatalogue().permitTypes.find((t) => t.code === 'PBG')!;
+    const waivers = pbg.feeRule.kind === 'pbg_retribution' ? pbg.feeRule.waivers : [];
+    expect(waivers.map((w) => w.code)).toEqual(['mbr']);
+    const mbrAnswer = fc.oneof(fc.boolean(), fc.constantFrom('yes', 'ya', 1, 0, ''));
+    fc.assert(
+      fc.property(pricedAnswers(malang2026), mbrAnswer, fc.double({ min: 0, max: 1_000_000, noNaN: true }), (answers, lowIncomeHouse, growth) => {
+        const priced = (floorArea: number) => {
+          const withMbr = { ...answers, floorArea, lowIncomeHouse };
+          const gross = computePbgRetribution(withMbr, malang2026).amount;
+          return { gross, ...applyWaivers(waivers, withMbr, gross) };
+        };
+        const before = priced(answers.floorArea);
+        expect(Number.isSafeInteger(before.amount)).toBe(true);
+        expect(before.amount).toBeGreaterThanOrEqual(0);
+        expect(before.amount).toBeLessThanOrEqual(before.gross);
+        // Only a yes (true) waives it, in full.
+        expect(before.amount).toBe(lowIncomeHouse === true ? 0 : before.gross);
+        expect(priced(Math.min(1_000_000, answers.floorArea + growth)).amount).toBeGreaterThanOrEqual(before.amount);
+      }),
+      { numRuns: 500 },
     );
   });
 });
