@@ -339,6 +339,23 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
     }
   });
 
+  it("the bank's client keeps its token until shortly before it expires, then asks for a new one", async () => {
+    const c = client();
+    const tokens = async () => (await ctx.db.selectFrom('snap_access_tokens').select('token_hash').where('tenant_id', '=', ctx.tenant.id).execute()).length;
+    const before = await tokens();
+    const ask = () => c.inquiry({ partnerServiceId: PARTNER_SERVICE_ID, customerNo: '9999999998', inquiryRequestId: 'INQ-CACHE' });
+    expect((await ask()).body.responseCode).toBe('4042412');
+    expect((await ask()).body.responseCode).toBe('4042412');
+    expect(await tokens()).toBe(before + 1);
+    ctx.clock.advanceMinutes(14.5);
+    try {
+      expect((await ask()).body.responseCode).toBe('4042412');
+      expect(await tokens()).toBe(before + 2);
+    } finally {
+      ctx.clock.advanceMinutes(-14.5);
+    }
+  });
+
   it('documents the four operations in the OpenAPI document', async () => {
     const doc = (await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
       paths: Record<string, { post?: { operationId?: string; tags?: string[] } }>;
