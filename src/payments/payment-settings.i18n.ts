@@ -142,6 +142,34 @@ export const PAYMENT_SETTINGS_MESSAGES = {
     id: 'QRIS ini tidak memuat nomor tagihan dan jumlah, jadi bukan QRIS tagihan kantor',
     en: 'This QRIS carries no bill number and amount, so it is not an office bill’s QRIS',
   },
+  'demobank.behaviour': { id: 'Untuk pengembang: cara bank mengirim pemberitahuan', en: 'For developers: how the bank delivers the notification' },
+  'demobank.behaviour.random': {
+    id: 'Acak, seperti bank sungguhan (biasanya sekali, kadang dua kali atau tidak berurutan)',
+    en: 'Random, as real banks do (usually once, sometimes twice or out of order)',
+  },
+  'demobank.behaviour.once': { id: 'Sekali', en: 'Once' },
+  'demobank.behaviour.twice': { id: 'Dua kali (pengulangan dengan flagAdvise Y)', en: 'Twice (a retry with flagAdvise Y)' },
+  'demobank.behaviour.duplicateFirst': { id: 'Tidak berurutan: salinan pengulangan tiba lebih dulu', en: 'Out of order: the retry copy arrives first' },
+  'demobank.behaviour.concurrent': { id: 'Dua kali pada saat yang sama', en: 'Twice at the same moment' },
+  'demobank.behaviour.late': {
+    id: 'Terlambat: halaman ini menjawab dulu, pemberitahuan menyusul',
+    en: 'Late: this page answers first, the notification follows',
+  },
+  'demobank.paid.pending': {
+    id: 'Bank sedang mengirim pemberitahuan ke kantor. Permohonan Anda akan berlanjut begitu kantor menerimanya, biasanya dalam beberapa detik.',
+    en: 'The bank is sending the notification to the office. Your application moves on as soon as the office receives it, usually within seconds.',
+  },
+  'demobank.refused.paid': { id: 'Tagihan ini sudah dibayar.', en: 'This bill has been paid already.' },
+  'demobank.refused.expired': {
+    id: 'Tagihan ini sudah kedaluwarsa. Minta kode bayar baru dari halaman permohonan Anda.',
+    en: 'This bill has expired. Ask for a new payment code on your application’s page.',
+  },
+  'demobank.refused.notFound': {
+    id: 'Kantor tidak mengenal tagihan dengan nomor ini, atau tagihan itu sudah dibatalkan.',
+    en: 'The office knows no bill with this number, or the bill was cancelled.',
+  },
+  'demobank.refused.amount': { id: 'Jumlahnya tidak sama dengan tagihan.', en: 'The amount differs from the bill.' },
+  'demobank.again': { id: 'Bayar tagihan lain', en: 'Pay another bill' },
   'demobank.bad.otherVa': {
     id: 'Nomor virtual account ini bukan milik kantor ini (kode biller {code})',
     en: 'This virtual account number does not belong to this office (biller code {code})',
