@@ -10,7 +10,10 @@ export const RECONCILIATION_MESSAGES = {
   'recon.held.caption': { id: 'Pembayaran menunggu keputusan, terlama lebih dulu', en: 'Payments waiting for a decision, oldest first' },
   'recon.held.none': { id: 'Tidak ada pembayaran yang tertahan.', en: 'No payment is held.' },
   'recon.resolved.title': { id: 'Baru diselesaikan', en: 'Recently resolved' },
-  'recon.resolved.caption': { id: 'Pembayaran tertahan yang sudah ditutup, terbaru lebih dulu', en: 'Held payments closed, latest first' },
+  'recon.resolved.caption': {
+    id: 'Pembayaran tertahan yang sudah diputuskan (ditutup atau diterima), terbaru lebih dulu',
+    en: 'Held payments decided (closed or accepted), latest first',
+  },
   'recon.col.paidAt': { id: 'Dibayar', en: 'Paid' },
   'recon.col.provider': { id: 'Saluran', en: 'Channel' },
   'recon.col.reference': { id: 'Referensi', en: 'Reference' },

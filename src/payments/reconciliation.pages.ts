@@ -56,7 +56,7 @@ export function reconciliationPages(app: FastifyInstance, services: Services): v
 <thead><tr><th scope="col">${t(lang, 'recon.col.paidAt')}</th><th scope="col">${t(lang, 'recon.col.reference')}</th><th scope="col">${t(lang, 'recon.col.provider')}</th><th scope="col" class="table__header--numeric">${t(lang, 'recon.col.amount')}</th><th scope="col">${t(lang, 'recon.col.bill')}</th><th scope="col">${t(lang, 'recon.col.application')}</th><th scope="col">${t(lang, resolved ? 'recon.col.note' : 'recon.col.reason')}</th></tr></thead>
 <tbody>${payments.map(
       (p) =>
-        html`<tr><td>${formatDateTime(lang, p.paidAt, tz)}</td><td><a href="${HELD}/${p.id}">${p.providerPaymentId}</a></td><td>${provider(lang, p)}</td><td class="table__cell--numeric">${formatRupiah(p.amount)}</td><td>${billCell(lang, p)}</td><td>${appCell(lang, p)}</td><td>${resolved ? (p.resolution?.note ?? '') : p.holdReason ? t(lang, `recon.reason.${p.holdReason}`) : ''}</td></tr>`,
+        html`<tr><td>${formatDateTime(lang, p.paidAt, tz)}</td><td><a href="${HELD}/${p.id}">${p.providerPaymentId}</a></td><td>${provider(lang, p)}</td><td class="table__cell--numeric">${formatRupiah(p.amount)}</td><td>${billCell(lang, p)}</td><td>${appCell(lang, p)}</td><td>${resolved ? `${t(lang, `recon.state.${p.state}`)}: ${p.resolution?.note ?? ''}` : p.holdReason ? t(lang, `recon.reason.${p.holdReason}`) : ''}</td></tr>`,
     )}</tbody></table></div>`;
   };
 
@@ -279,7 +279,13 @@ ${summaryList([
               : t(lang, 'recon.none')
           }</td><td>${
             l.payment
-              ? html`<a href="${HELD}/${l.payment.id}">${l.payment.providerPaymentId}</a> (${provider(lang, l.payment)})<br>${formatRupiah(l.payment.amount)} · ${formatDateTime(lang, l.payment.paidAt, tz)}${l.payment.bill ? html`<br>${l.payment.bill.number}` : ''}`
+              ? html`${
+                  l.payment.holdReason
+                    ? html`<a href="${HELD}/${l.payment.id}">${l.payment.providerPaymentId}</a>`
+                    : l.payment.application
+                      ? html`<a href="/kantor/berkas/${l.payment.application.id}">${l.payment.providerPaymentId}</a>`
+                      : l.payment.providerPaymentId
+                } (${provider(lang, l.payment)})<br>${formatRupiah(l.payment.amount)} · ${formatDateTime(lang, l.payment.paidAt, tz)}${l.payment.bill ? html`<br>${l.payment.bill.number}` : ''}`
               : t(lang, 'recon.none')
           }</td><td>${
             l.resolution

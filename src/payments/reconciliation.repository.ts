@@ -49,10 +49,15 @@ const withNumbers = <T extends { amount: number; bill_amount: number | null }>(p
   bill_amount: p.bill_amount === null ? null : Number(p.bill_amount),
 });
 
-/** Held payments (oldest first), or the ones the treasurer resolved (latest first). */
+/** Held payments (oldest first), or the ones the treasurer decided, closed or accepted (latest first). */
 export async function listPaymentsWithBills(db: Db, tenantId: string, state: 'held' | 'resolved', limit = 200): Promise<PaymentWithBill[]> {
   const rows = await paymentsWithBills(db, tenantId)
-    .where('payments.state', '=', state)
+    .where((eb) =>
+      state === 'held'
+        ? eb('payments.state', '=', 'held')
+        : // Resolved: closed with a note, or accepted (recorded, once held).
+          eb.or([eb('payments.state', '=', 'resolved'), eb.and([eb('payments.state', '=', 'recorded'), eb('payments.hold_reason', 'is not', null)])]),
+    )
     .orderBy(state === 'held' ? 'payments.received_at' : 'payments.resolved_at', state === 'held' ? 'asc' : 'desc')
     .orderBy('payments.id')
     .limit(limit)

@@ -61,7 +61,7 @@ export const heldPaymentSchema = deskPaymentSchema
 export const heldPaymentListSchema = z
   .object({
     held: z.array(deskPaymentSchema).describe('Waiting for the treasurer, oldest first'),
-    resolved: z.array(deskPaymentSchema).describe('The latest 50 the treasurer closed'),
+    resolved: z.array(deskPaymentSchema).describe('The latest 50 the treasurer decided: closed (state resolved) or accepted (state recorded)'),
   })
   .meta({ id: 'HeldPaymentList' });
 

@@ -264,6 +264,8 @@ describe.each(DIALECTS)('the treasurer’s money desk (%s)', (dialect) => {
     const receipts = await ctx.db.selectFrom('receipts').select('kind').where('application_id', '=', f.id).where('kind', '=', 'payment').execute();
     expect(receipts).toHaveLength(1);
 
+    const decided = json<{ resolved: { id: string; state: string }[] }>(await api(treasurer.token, 'GET', '/api/v1/payments/held')).resolved;
+    expect(decided).toContainEqual(expect.objectContaining({ id: late.payment.id, state: 'recorded' }));
     // Never twice: accepting again, or the bank delivering the same notification again, changes nothing.
     expect((await api(treasurer.token, 'POST', `/api/v1/payments/held/${late.payment.id}/accept`, { note: 'lagi dong' })).statusCode).toBe(409);
     expect((await ctx.services.payments.receive(notification(f.bill, f.bill.amount, 'PRQ-LATE'))).outcome).toBe('duplicate');
