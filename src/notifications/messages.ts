@@ -34,7 +34,14 @@ export const messageSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('application_transitioned'),
-    params: z.object({ number: z.string(), state: localised, nextStep: localised, link: z.string() }),
+    params: z.object({
+      number: z.string(),
+      state: localised,
+      nextStep: localised,
+      link: z.string(),
+      /** The bill issued with the fee assessment (src/payments/): amount, VA number, expiry in the office's zone. */
+      bill: z.object({ amount: z.string(), paymentCode: z.string(), expires: localised }).optional(),
+    }),
   }),
   z.object({ kind: z.literal('application_returned'), params: z.object({ number: z.string(), nextStep: localised, link: z.string() }) }),
   z.object({ kind: z.literal('permit_issued'), params: z.object({ number: z.string(), permitNumber: z.string(), link: z.string() }) }),
@@ -168,10 +175,22 @@ function texts(m: Message, lang: Language): Texts {
     }
     case 'application_transitioned': {
       const p = m.params;
+      const b = p.bill;
+      const bill = !b
+        ? { email: '', sms: '' }
+        : id
+          ? {
+              email: `\nTagihan retribusi: ${b.amount}. Kode bayar (virtual account): ${b.paymentCode}. Bayar sebelum ${b.expires.id}.`,
+              sms: ` Bayar ${b.amount} ke VA ${b.paymentCode} sebelum ${b.expires.id}.`,
+            }
+          : {
+              email: `\nFee bill: ${b.amount}. Payment code (virtual account): ${b.paymentCode}. Pay before ${b.expires.en}.`,
+              sms: ` Pay ${b.amount} to VA ${b.paymentCode} before ${b.expires.en}.`,
+            };
       return {
         subject: `${p.number}: ${pick(p.state, lang)}`,
-        email: `${pick(p.nextStep, lang)}\n${p.link}`,
-        sms: `Izol ${p.number}: ${pick(p.state, lang)}.`,
+        email: `${pick(p.nextStep, lang)}${bill.email}\n${p.link}`,
+        sms: `Izol ${p.number}: ${pick(p.state, lang)}.${bill.sms}`,
       };
     }
     case 'application_returned': {

@@ -14,6 +14,8 @@ import { type Clock, isoNow, localDate } from '../shared/time.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { findParcel } from '../parcels/parcels.repository.js';
+import { findOpenBill } from '../payments/payments.repository.js';
+import { formatDateTime, formatRupiah } from '../web/i18n.js';
 import { stateOf } from '../workflow/workflow.engine.js';
 import { insertDelivery, messagePreferences, officeChannelOrder, type RouteEntry } from './deliveries.repository.js';
 import { type Channel, DEFAULT_CHANNEL_ORDER, type Language, type Message, renderMessage } from './messages.js';
@@ -155,6 +157,16 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     if (!permit) throw new Error(`permit ${permitId} of outbox row ${row.id} is missing`);
     const app = await findApp(trx, row, permit.application_id);
     return { permit, app, to: await aboutFile(trx, row, app, null), title: permitTitle(permit) };
+  }
+
+  /** The fee assessment's bill (src/payments/), when the action set the fee and a bill is open: amount, VA number, expiry. */
+  async function billOf(trx: Kysely<Database>, app: Application, action: { input?: string | undefined } | undefined) {
+    if (action?.input !== 'fee_amount') return {};
+    const [bill, tenant] = await Promise.all([findOpenBill(trx, app.tenant_id, app.id), findTenantById(trx, app.tenant_id)]);
+    if (!bill || !tenant) return {};
+    const zone = tenant.time_zone;
+    const expires = { id: formatDateTime('id', bill.expires_at, zone), en: formatDateTime('en', bill.expires_at, zone) };
+    return { bill: { amount: formatRupiah(Number(bill.amount)), paymentCode: bill.va_number.replace(/ /g, ''), expires } };
   }
 
   return {
@@ -318,11 +330,13 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const number = app.number ?? '';
       const link = `${await base(trx, row)}/permohonan/${app.id}`;
       const permit = action?.issuesPermit ? (await listPermitsOfApplication(trx, row.tenant_id, app.id)).find((p) => p.status === 'valid') : undefined;
+      // A fee assessed with its bill waits for the applicant's payment, not a correction: the status, with the bill.
+      const bill = await billOf(trx, app, action);
       const message: Message = permit
         ? { kind: 'permit_issued', params: { number, permitNumber: permit.number, link } }
-        : state.kind === 'applicant'
+        : state.kind === 'applicant' && !bill.bill
           ? { kind: 'application_returned', params: { number, nextStep: state.nextStep, link } }
-          : { kind: 'application_transitioned', params: { number, state: state.label, nextStep: state.nextStep, link } };
+          : { kind: 'application_transitioned', params: { number, state: state.label, nextStep: state.nextStep, link, ...bill } };
       await compose(trx, row, to, message, app.id);
     },
   };

@@ -264,6 +264,18 @@ describe.each(DIALECTS)('bills: the citizen’s and the officers’ view (%s)', 
     expect(again.statusCode).toBe(409);
   });
 
+  it('the applicant’s message on the fee assessment carries the bill: amount, payment code and expiry', async () => {
+    const { id, amount } = await assessedFile();
+    const bill = (await billsOf(id)).bills[0]!;
+    await ctx.services.outbox.drain();
+    const messages = await ctx.db.selectFrom('notifications').select(['kind', 'body', 'params']).where('application_id', '=', id).execute();
+    const assessed = messages.filter((m) => m.kind === 'application_transitioned' && m.body.includes('Tagihan retribusi'));
+    expect(assessed).toHaveLength(1);
+    expect(assessed[0]!.body).toContain(`Rp ${new Intl.NumberFormat('id-ID').format(amount)}`);
+    expect(assessed[0]!.body).toContain(`${PARTNER}${bill.customerNo}`);
+    expect(assessed[0]!.body).toMatch(/Bayar sebelum 27 Nov 2026/);
+  });
+
   it('another office’s staff and another applicant get 404', async () => {
     const { id } = await assessedFile();
     const otherOffice = await ctx.app.inject({
