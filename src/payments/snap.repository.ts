@@ -52,3 +52,8 @@ export async function claimSnapExternalId(
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
+
+/** Forgets this office's X-EXTERNAL-IDs of days before `beforeDay` (YYYY-MM-DD): a reuse is only refused within its day. */
+export async function deleteOldSnapExternalIds(db: Db, tenantId: string, beforeDay: string): Promise<void> {
+  await db.deleteFrom('snap_external_ids').where('tenant_id', '=', tenantId).where('day', '<', beforeDay).execute();
+}

@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
 import type { Bill, Payment, PaymentHoldReason } from '../db/schema.js';
 import { decryptField, newToken, sha256Hex } from '../shared/crypto.js';
-import { type Clock, isoNow, localDate } from '../shared/time.js';
+import { addDays, type Clock, isoNow, localDate } from '../shared/time.js';
 import type { BillDocument } from './bills.js';
 import { findPaymentByProviderId, findPaymentSettings } from './payments.repository.js';
 import type { PaymentNotification, PaymentOutcome, PaymentService } from './payments.service.js';
@@ -18,7 +18,13 @@ import {
   verifySymmetric,
 } from './snap-signature.js';
 import { type SnapCase, type SnapService, snapResponse } from './snap-response-codes.js';
-import { claimSnapExternalId, deleteExpiredSnapAccessTokens, findLiveSnapAccessToken, insertSnapAccessToken } from './snap.repository.js';
+import {
+  claimSnapExternalId,
+  deleteExpiredSnapAccessTokens,
+  deleteOldSnapExternalIds,
+  findLiveSnapAccessToken,
+  insertSnapAccessToken,
+} from './snap.repository.js';
 import type { QrisNotifyBody, VaInquiryBody, VaPaymentBody } from './snap.schemas.js';
 import {
   composeVirtualAccountNo,
@@ -212,6 +218,8 @@ export function createSnapService(deps: SnapDeps) {
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + SNAP_TOKEN_SECONDS * 1000).toISOString();
     await deleteExpiredSnapAccessTokens(db, input.office.id, new Date(now.getTime() - 86_400_000).toISOString());
+    // Housekeeping, once per token (every 15 minutes a bank): yesterday's external ids stay, older ones go.
+    await deleteOldSnapExternalIds(db, input.office.id, addDays(localDate(now.toISOString(), input.office.time_zone), -1));
     await insertSnapAccessToken(db, {
       tokenHash: sha256Hex(token),
       tenantId: input.office.id,

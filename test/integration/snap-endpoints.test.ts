@@ -232,6 +232,19 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
     expect(await snapshot(file)).toEqual(before);
   });
 
+  it('an X-EXTERNAL-ID is refused again only within its day: the next day it is a new request', async () => {
+    const ask = (externalId: string) =>
+      bank.inquiry({ partnerServiceId: PARTNER_SERVICE_ID, customerNo: '9999999997', inquiryRequestId: 'INQ-DAY', externalId });
+    expect((await ask('777000111')).status).toBe(404);
+    expect((await ask('777000111')).status).toBe(409);
+    ctx.clock.advanceMinutes(24 * 60);
+    try {
+      expect((await ask('777000111')).body.responseCode).toBe('4042412');
+    } finally {
+      ctx.clock.advanceMinutes(-24 * 60);
+    }
+  });
+
   it('a stale timestamp and an expired or unknown token change nothing', async () => {
     const file = await fileWithBill();
     const before = await snapshot(file);
