@@ -297,6 +297,29 @@ describe.each(DIALECTS)('the treasurer’s money desk (%s)', (dialect) => {
     expect(events).toHaveLength(1);
   });
 
+  it('answers one malformed request to each operation with a 4xx problem and writes nothing', async () => {
+    const { treasurer } = await team();
+    const id = '0f8fad5b-d9cb-469f-a165-70867728950e';
+    const before = (await ctx.db.selectFrom('reconciliation_days').select('id').execute()).length;
+    const cases: [string, 'GET' | 'POST', string, unknown, number, string][] = [
+      ['listHeldPayments', 'GET', '/api/v1/payments/held', undefined, 401, 'not-a-token'],
+      ['getHeldPayment', 'GET', '/api/v1/payments/held/not-an-id', undefined, 400, treasurer.token],
+      ['acceptHeldPayment', 'POST', `/api/v1/payments/held/${id}/accept`, { note: 'ok', extra: 1 }, 400, treasurer.token],
+      ['closeHeldPayment', 'POST', `/api/v1/payments/held/${id}/close`, {}, 400, treasurer.token],
+      ['listReconciliationDays', 'GET', '/api/v1/reconciliation/days', undefined, 401, 'not-a-token'],
+      ['importBankStatement', 'POST', '/api/v1/reconciliation/statements', { format: 'pdf', content: 'x' }, 400, treasurer.token],
+      ['getReconciliationDay', 'GET', '/api/v1/reconciliation/days/2026-02-30', undefined, 400, treasurer.token],
+      ['resolveReconciliationLine', 'POST', '/api/v1/reconciliation/days/2026-12-01/lines/not-an-id/resolve', { note: 'catatan' }, 400, treasurer.token],
+      ['closeReconciliationDay', 'POST', '/api/v1/reconciliation/days/2026-12-01/close', { note: 'x' }, 400, treasurer.token],
+    ];
+    for (const [op, method, url, payload, status, token] of cases) {
+      const res = await api(token, method, url, payload);
+      expect(res.statusCode, op).toBe(status);
+      expect(res.headers['content-type'], op).toMatch(/^application\/problem\+json/);
+    }
+    expect((await ctx.db.selectFrom('reconciliation_days').select('id').execute()).length).toBe(before);
+  });
+
   it('documents every operation in the OpenAPI document under Payments', async () => {
     const doc = json<{ paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>> }>(
       await ctx.app.inject({ method: 'GET', url: '/api/openapi.json' }),
