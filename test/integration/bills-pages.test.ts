@@ -276,6 +276,47 @@ describe.each(DIALECTS)('bills: the citizen’s and the officers’ view (%s)', 
     expect(assessed[0]!.body).toMatch(/Bayar sebelum 27 Nov 2026/);
   });
 
+  it('two re-issues at once: each issues a new code or is refused as changed meanwhile; always one open bill', async () => {
+    const { id } = await assessedFile();
+    const both = await Promise.all(
+      ['Tagihan hilang', 'Tagihan rusak'].map((reason) =>
+        ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/bills/reissue`, headers: auth(staff.treasurer.token), payload: { reason } }),
+      ),
+    );
+    const codes = both.map((r) => r.statusCode);
+    expect(
+      codes.every((c) => c === 201 || c === 409),
+      JSON.stringify(codes),
+    ).toBe(true);
+    const issued = codes.filter((c) => c === 201).length;
+    expect(issued).toBeGreaterThanOrEqual(1);
+    const bills = (await billsOf(id)).bills;
+    expect(bills.filter((b) => b.status === 'open')).toHaveLength(1);
+    expect(bills).toHaveLength(1 + issued);
+  });
+
+  it('refuses a re-issue, readably, when the office has no payment settings', async () => {
+    const { id } = await assessedFile();
+    const saved = await ctx.db.selectFrom('payment_settings').selectAll().where('tenant_id', '=', ctx.tenant.id).executeTakeFirstOrThrow();
+    await ctx.db.deleteFrom('payment_settings').where('tenant_id', '=', ctx.tenant.id).execute();
+    try {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/applications/${id}/bills/reissue`,
+        headers: auth(staff.treasurer.token),
+        payload: { reason: 'Kode bayar baru' },
+      });
+      expect(res.statusCode).toBe(409);
+      expect(res.json<{ detail: string }>().detail).toContain('pengaturan pembayaran');
+      expect((await billsOf(id)).bills.map((b) => b.status)).toEqual(['open']);
+      const page = await treasurerPage.get(`/kantor/berkas/${id}`);
+      expect(page.body).toContain('Kantor belum mengisi pengaturan pembayaran');
+      expect(page.body).not.toContain('data-bill-reissue');
+    } finally {
+      await upsertPaymentSettings(ctx.db, saved);
+    }
+  });
+
   it('another office’s staff and another applicant get 404', async () => {
     const { id } = await assessedFile();
     const otherOffice = await ctx.app.inject({
