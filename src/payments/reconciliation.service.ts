@@ -286,7 +286,7 @@ export function createReconciliationService(deps: ReconciliationDeps) {
    * Izol has of that office-local day (by VA, QRIS or at the bank counter; recorded, held or resolved:
    * the bank took the money either way). A file that cannot be read is refused whole (422
    * statement_invalid, its line and why) and nothing is written; a closed day is not imported again (409);
-   * an open day's earlier import is replaced, its resolutions with it.
+   * an open day's earlier import is replaced, keeping the notes of the lines that come out the same.
    */
   async function importStatement(input: {
     actor: Actor;
@@ -320,6 +320,15 @@ export function createReconciliationService(deps: ReconciliationDeps) {
         vaNumber: p.bill_va_number,
       })),
     );
+    // A re-import keeps the notes of the lines that come out the same (result, payment, reference, amount).
+    const keyOf = (kind: string, paymentId: string | null, reference: string | null, amount: number | null) =>
+      JSON.stringify([kind, paymentId, reference, amount]);
+    const kept = new Map<string, ReconciliationLine>();
+    for (const l of existing ? await listReconciliationLines(db, existing.id) : []) {
+      const key = keyOf(l.kind, l.payment_id, l.statement_reference, l.statement_amount);
+      if (l.resolved_at !== null && !kept.has(key)) kept.set(key, l);
+    }
+    let keptNotes = 0;
     const now = isoNow(clock);
     const total = entries.reduce((s, e) => s + e.amount, 0);
     const dayId = existing?.id ?? randomUUID();
@@ -350,6 +359,13 @@ export function createReconciliationService(deps: ReconciliationDeps) {
           matched.map((m, i) => {
             const entry = 'entry' in m ? m.entry : null;
             const payment = 'payment' in m ? m.payment : null;
+            const reference = entry && entry.references.length ? entry.references.join(' / ') : null;
+            const key = keyOf(m.kind, payment?.id ?? null, reference, entry?.amount ?? null);
+            const before = m.kind === 'matched' ? undefined : kept.get(key);
+            if (before) {
+              kept.delete(key);
+              keptNotes++;
+            }
             return {
               id: randomUUID(),
               tenant_id: tenantId,
@@ -359,14 +375,14 @@ export function createReconciliationService(deps: ReconciliationDeps) {
               matched_by: 'matchedBy' in m ? m.matchedBy : null,
               payment_id: payment?.id ?? null,
               statement_line: entry?.line ?? null,
-              statement_reference: entry && entry.references.length ? entry.references.join(' / ') : null,
+              statement_reference: reference,
               statement_account: entry?.account ?? null,
               statement_amount: entry?.amount ?? null,
               statement_at: entry?.at ?? null,
               izol_amount: payment?.amount ?? null,
-              resolved_at: null,
-              resolved_by: null,
-              resolution_note: null,
+              resolved_at: before?.resolved_at ?? null,
+              resolved_by: before?.resolved_by ?? null,
+              resolution_note: before?.resolution_note ?? null,
             };
           }),
         );
@@ -377,7 +393,15 @@ export function createReconciliationService(deps: ReconciliationDeps) {
           action: existing ? 'reconciliation.reimported' : 'reconciliation.imported',
           subjectType: 'reconciliation_day',
           subjectId: dayId,
-          data: { day, source: input.source, fileName: input.fileName ?? null, statementLines: entries.length, statementTotal: total, ...counts },
+          data: {
+            day,
+            source: input.source,
+            fileName: input.fileName ?? null,
+            statementLines: entries.length,
+            statementTotal: total,
+            ...counts,
+            ...(existing ? { notesKept: keptNotes } : {}),
+          },
           occurredAt: now,
         });
       });

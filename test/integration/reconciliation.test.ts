@@ -192,6 +192,24 @@ describe.each(DIALECTS)('the treasurer’s money desk (%s)', (dialect) => {
       ['matched', 'va_amount', 2_000_000, 'PRQ-D', 2_000_000],
     ]);
     expect(view.counts.unresolved).toBe(1);
+
+    // Resolved, then the day imported again with one more payment: the same line keeps its note, the new one waits.
+    const mismatch = view.lines[0]!;
+    const note = 'Bank membayar Rp 50.000 kurang: ditagih ulang ke bank';
+    expect((await api(staff.treasurer.token, 'POST', `/api/v1/reconciliation/days/${view.day}/lines/${mismatch.id}/resolve`, { note })).statusCode).toBe(200);
+    const more = {
+      ...report,
+      virtualAccountData: [...report.virtualAccountData, { ...entry('PRQ-X', d.bill, '10000.00'), customerNo: '1', virtualAccountNo: '   888991' }],
+    };
+    const again = await api(staff.treasurer.token, 'POST', '/api/v1/reconciliation/statements', { format: 'snap_va_report', content: JSON.stringify(more) });
+    expect(again.statusCode, again.body).toBe(201);
+    const second = json<DayView>(again);
+    expect(second.lines.map((l) => [l.kind, l.resolution?.note ?? null])).toEqual([
+      ['amount_mismatch', note],
+      ['matched', null],
+      ['unexpected', null],
+    ]);
+    expect(second.counts.unresolved).toBe(1);
   });
 
   it('closes a held payment of the wrong amount with a note, and changes nothing else', async () => {
