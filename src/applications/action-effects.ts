@@ -69,6 +69,10 @@ export function slaDueDate(deps: { db: Kysely<Database>; holidays: { forTenant(t
     async prepare(plan) {
       const { app } = plan;
       const [events, holidays] = await Promise.all([listEvents(deps.db, app.tenant_id, app.id), deps.holidays.forTenant(app.tenant_id)]);
+      // Read after the application: another action may have committed in between (two deliveries of one
+      // payment at once). The timeline then no longer ends where the file was read; the action lost the race.
+      const last = events.at(-1);
+      if (last && last.to_state !== app.state) throw new AppError('conflict', 'changed meanwhile');
       const dueOn = slaDueOn({
         events: [...events, { from_state: plan.from, to_state: plan.to, created_at: plan.now }],
         workflow: plan.workflow,
