@@ -125,9 +125,13 @@ export const PAYMENT_SETTINGS_MESSAGES = {
   'demobank.payQris': { id: 'Bayar dengan QRIS', en: 'Pay by QRIS' },
   'demobank.paid': { id: 'Pembayaran berhasil', en: 'Payment successful' },
   'demobank.paid.reference': { id: 'Referensi bank', en: 'Bank reference' },
-  'demobank.paid.deliveries': {
-    id: 'Bank demo mengirim pemberitahuan {n} kali ke kantor (termasuk pengulangan); kantor mencatat satu pembayaran.',
-    en: 'The demo bank sent the notification {n} times to the office (retries included); the office records one payment.',
+  'demobank.paid.deliveries.once': {
+    id: 'Bank demo mengirim pemberitahuan pembayaran ke kantor satu kali.',
+    en: 'The demo bank sent the payment notification to the office once.',
+  },
+  'demobank.paid.deliveries.many': {
+    id: 'Bank demo mengirim pemberitahuan pembayaran ke kantor {n} kali, seperti bank sungguhan yang kadang mengirim ulang; kantor mencatatnya sebagai satu pembayaran.',
+    en: 'The demo bank sent the payment notification to the office {n} times, as real banks sometimes resend; the office records it as one payment.',
   },
   'demobank.paid.back': { id: 'Kembali ke permohonan', en: 'Back to the application' },
   'demobank.refused': { id: 'Bank tidak dapat memproses', en: 'The bank could not go on' },

@@ -93,7 +93,9 @@ ${summaryList([
   ...(result.billNumber ? [{ key: t(lang, 'demobank.billNumber'), value: result.billNumber }] : []),
 ])}
 <p data-deliveries="${result.deliveries}" data-behaviour="${result.behaviour}">${
-      result.pending ? t(lang, 'demobank.paid.pending') : t(lang, 'demobank.paid.deliveries', { n: result.deliveries })
+      result.pending
+        ? t(lang, 'demobank.paid.pending')
+        : t(lang, result.deliveries > 1 ? 'demobank.paid.deliveries.many' : 'demobank.paid.deliveries.once', { n: result.deliveries })
     }</p>
 ${result.applicationId ? html`<p>${linkButton(`/permohonan/${result.applicationId}`, t(lang, 'demobank.paid.back'))}</p>` : ''}
 <p><a href="/bank-demo">${t(lang, 'demobank.again')}</a></p>`,
