@@ -120,7 +120,7 @@ export const RECONCILIATION_MESSAGES = {
   'recon.col.izol': { id: 'Izol', en: 'Izol' },
   'recon.col.resolution': { id: 'Penyelesaian', en: 'Resolution' },
   'recon.line': { id: 'baris {line}', en: 'line {line}' },
-  'recon.line.resolve': { id: 'Selesaikan', en: 'Resolve' },
+  'recon.line.resolve': { id: 'Selesaikan baris {position}', en: 'Resolve line {position}' },
   'recon.line.title': { id: 'Selesaikan baris {position} ({day})', en: 'Resolve line {position} ({day})' },
   'recon.line.noNeed': { id: 'Tidak perlu', en: 'Not needed' },
   'recon.line.pending': { id: 'Menunggu catatan', en: 'Waiting for a note' },

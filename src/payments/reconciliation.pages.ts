@@ -292,7 +292,7 @@ ${summaryList([
               ? l.resolution.note
               : l.needsResolution
                 ? v.state === 'open'
-                  ? html`<a href="${RECON}/${v.day}/baris/${l.id}">${t(lang, 'recon.line.resolve')}<span class="visually-hidden"> ${l.position}</span></a>`
+                  ? html`<a href="${RECON}/${v.day}/baris/${l.id}">${t(lang, 'recon.line.resolve', { position: l.position })}</a>`
                   : t(lang, 'recon.line.pending')
                 : t(lang, 'recon.line.noNeed')
           }</td></tr>`,
