@@ -49,6 +49,11 @@ export const FEES_MESSAGES = {
   'fees.waiver': { id: 'Keringanan {percent}%', en: 'Waiver of {percent}%' },
   'fees.waiver.basis': { id: 'dasar hukum: {basis}', en: 'legal basis: {basis}' },
   'fees.waiver.off': { id: 'Dari {before} dikurangi {off}.', en: '{off} off {before}.' },
+  'fees.event.override': {
+    id: 'Ditetapkan {amount}, berbeda dari hasil perhitungan {computed}. Alasan: {reason}',
+    en: 'Set at {amount}, not the {computed} worked out. Reason: {reason}',
+  },
+  'fees.event.waiver': { id: 'Keringanan {percent}%: {reason}', en: 'Waiver of {percent}%: {reason}' },
   'fees.estimate.title': { id: 'Perkiraan retribusi {permit}', en: 'Estimate the {permit} fee' },
   'fees.estimate.link': { id: 'Hitung perkiraan retribusinya', en: 'Estimate the fee' },
   'fees.estimate.lead': {

@@ -89,3 +89,30 @@ export function feeBreakdownRows(lang: Lang, a: FeeAssessment, fields: readonly 
   }
   return rows;
 }
+
+/**
+ * What a fee assessment's timeline event recorded besides the amount (recordComputedFee): another amount
+ * than the rules gave, with the treasurer's reason, and a waiver with its reason. Empty for other events.
+ */
+export function feeEventNote(lang: Lang, eventData: string): SafeHtml | '' {
+  let data: Record<string, unknown>;
+  try {
+    data = JSON.parse(eventData) as Record<string, unknown>;
+  } catch {
+    return '';
+  }
+  const lines: SafeHtml[] = [];
+  if (typeof data.feeAmount === 'number' && typeof data.computedAmount === 'number') {
+    lines.push(
+      html`<br>${t(lang, 'fees.event.override', {
+        amount: formatRupiah(data.feeAmount),
+        computed: formatRupiah(data.computedAmount),
+        reason: typeof data.feeReason === 'string' ? data.feeReason : '',
+      })}`,
+    );
+  }
+  const w = data.waiver as { percent?: unknown; reason?: unknown } | undefined;
+  if (w && typeof w.percent === 'number' && typeof w.reason === 'string')
+    lines.push(html`<br>${t(lang, 'fees.event.waiver', { percent: w.percent, reason: w.reason })}`);
+  return lines.length ? html`${lines}` : '';
+}

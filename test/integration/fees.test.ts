@@ -159,6 +159,9 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
       .where('action', '=', 'application.assess_fee')
       .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.data)).toMatchObject({ feeAmount: 6_000_000, computedAmount: 6_176_270, feeReason: 'Luas terukur saat kajian teknis 228 m²' });
+    // The case page's timeline says it, for the head who approves next.
+    const timeline = /<ol class="timeline">[\s\S]*?<\/ol>/.exec((await treasurerPage.get(`/kantor/berkas/${other}`)).body)?.[0] ?? '';
+    expect(timeline).toContain('Ditetapkan Rp 6.000.000, berbeda dari hasil perhitungan Rp 6.176.270. Alasan: Luas terukur saat kajian teknis 228 m²');
 
     // Through the API too: another amount without feeReason is a 400 naming the field, and changes nothing.
     const noReason = await act(ctx, staff.treasurer.token, pbgId, 'assess_fee', { feeAmount: 6_000_000, feeReason: '   ' });
@@ -235,6 +238,8 @@ describe.each(DIALECTS)('PBG retribution engine (%s)', (dialect) => {
       .where('action', '=', 'application.assess_fee')
       .executeTakeFirstOrThrow();
     expect(JSON.parse(audit.data)).toMatchObject({ feeAmount: 0, waiver });
+    const timeline = /<ol class="timeline">[\s\S]*?<\/ol>/.exec((await treasurerPage.get(`/kantor/berkas/${id}`)).body)?.[0] ?? '';
+    expect(timeline).toContain('Keringanan 100%: Rumah tinggal sederhana untuk masyarakat berpenghasilan rendah (MBR) dikenakan retribusi PBG 0%.');
     // Nothing to pay: no bill, and the file moves past payment.
     expect(await ctx.db.selectFrom('bills').select('id').where('application_id', '=', id).execute()).toEqual([]);
   });

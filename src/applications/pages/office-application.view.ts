@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { feeEventNote } from '../../fees/fees.views.js';
 import { type ParcelLine, parcelsSection } from '../../parcels/parcels.views.js';
 import type { SlaStatus } from '../../sla/sla.js';
 import { ROLES, type Role } from '../../workflow/workflow.schema.js';
@@ -111,7 +112,7 @@ ${view.parcels ? parcelsSection(lang, view.parcels, zone) : ''}
       ({ event: e, action, created, toState }) =>
         html`<li><strong>${action ? loc(lang, action) : created ? t(lang, 'case.event.create') : e.action}</strong> → ${loc(lang, toState)}<br><span class="muted">${formatDateTime(lang, e.created_at, zone)}${
           e.actor_role ? html` · ${t(lang, 'case.event.by', { role: role(e.actor_role) })}` : ''
-        }</span>${e.reason ? html`<br>${t(lang, 'detail.reason', { reason: e.reason })}` : ''}</li>`,
+        }</span>${e.reason ? html`<br>${t(lang, 'detail.reason', { reason: e.reason })}` : ''}${feeEventNote(lang, e.data)}</li>`,
     )}</ol>`,
   });
 }
