@@ -240,6 +240,8 @@ function parseCsv(text: string, opts: { timeZone: string }): { day: string | nul
   const header = headerColumns(firstCells);
   let columns: Partial<Record<Column, number>>;
   let start: number;
+  /** The amount column is a statement's credit column: a line without a credit is money going out, not a payment. */
+  let creditOnly = false;
   if (header) {
     const missing = (['date', 'amount'] as const).filter((c) => header[c] === undefined);
     if (header.reference === undefined && header.account === undefined) missing.push('reference' as never);
@@ -251,6 +253,7 @@ function parseCsv(text: string, opts: { timeZone: string }): { day: string | nul
       );
     }
     columns = header;
+    creditOnly = ['kredit', 'credit'].includes(normaliseHeader(firstCells[header.amount!]!));
     start = firstIndex + 1;
   } else {
     if (firstCells.length !== POSITIONAL.length) {
@@ -298,6 +301,7 @@ function parseCsv(text: string, opts: { timeZone: string }): { day: string | nul
       }
     }
     const amount = parseRupiah(cell('amount'));
+    if (creditOnly && (cell('amount') === '' || amount === 0)) continue;
     if (amount === null || amount <= 0) {
       throw new Problem(
         line,

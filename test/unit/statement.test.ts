@@ -77,6 +77,15 @@ describe('a CSV statement', () => {
     }
   });
 
+  it('skips the debit lines of a statement with a credit column', () => {
+    const csv =
+      'Tanggal;Keterangan;Referensi;Debet;Kredit;Saldo\n01/12/2026;Biaya admin;ADM-1;5.000;;1.000.000\n01/12/2026;VA 2026000123;NTB-9;;1.250.000;2.250.000';
+    const parsed = parseStatement('csv', csv, { timeZone: TZ });
+    expect(parsed.ok && parsed.entries.map((e) => [e.line, e.references, e.amount])).toEqual([[3, ['NTB-9'], 1_250_000]]);
+    // Without a credit column an empty amount is an error, not a line to skip.
+    expect(parseStatement('csv', 'Tanggal;Referensi;Jumlah\n01/12/2026;NTB-9;', { timeZone: TZ }).ok).toBe(false);
+  });
+
   it('an empty statement needs its day', () => {
     expect(parseStatement('csv', 'tanggal;referensi;jumlah\n', { timeZone: TZ }).ok).toBe(false);
     expect(parseStatement('csv', 'tanggal;referensi;jumlah\n', { timeZone: TZ, day: '2026-12-01' })).toEqual({ ok: true, day: '2026-12-01', entries: [] });
