@@ -6,7 +6,7 @@ import { html } from '../web/html.js';
 import { formatRupiah, loc, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
-import { errorMessage, fieldErrors, fieldInput } from '../web/views.js';
+import { errorMessage, fieldErrors, fieldInput, requiredMessage } from '../web/views.js';
 import { feeBreakdownRows } from './fees.views.js';
 
 const permitTypeParams = z.object({
@@ -50,7 +50,18 @@ export function feeEstimatePages(app: FastifyInstance, services: Services): void
         answers: submitted ? sent : null,
       });
       const title = t(lang, 'fees.estimate.title', { permit: loc(lang, definition.name) });
-      const errors = refusal?.code === 'invalid_input' ? fieldErrors(req, refusal.details.fields, (f) => f.replace(/^answers\./, '')) : [];
+      // Each message names its question, as the summary lists them out of the form's context.
+      const labelOf = (name: string) => loc(lang, fields.find((f) => f.name === name)?.label ?? { id: name, en: name });
+      const errors =
+        refusal?.code === 'invalid_input'
+          ? fieldErrors(req, refusal.details.fields, (f) => f.replace(/^answers\./, '')).map((e) => ({
+              ...e,
+              message:
+                refusal.details.fields?.find((p) => p.field === `answers.${e.field}`)?.code === 'required'
+                  ? requiredMessage(lang, labelOf(e.field))
+                  : `${labelOf(e.field)}: ${e.message}`,
+            }))
+          : [];
       const errorFor = (name: string) => errors.find((e) => e.field === name)?.message;
       // What was typed stays in the form; after an estimate, the answers as they were read.
       const valueOf = (name: string): string | undefined => {
@@ -60,7 +71,7 @@ export function feeEstimatePages(app: FastifyInstance, services: Services): void
       const result = estimate
         ? html`<section class="fee-estimate" id="perkiraan" aria-labelledby="perkiraan-title">
   <h2 id="perkiraan-title">${t(lang, 'fees.estimate.result')}</h2>
-  <div class="panel"><p class="panel__title"><strong data-estimate-amount>${t(lang, 'fees.estimate.amount', { amount: formatRupiah(estimate.amount) })}</strong></p></div>
+  <p class="lead"><strong data-estimate-amount>${t(lang, 'fees.estimate.amount', { amount: formatRupiah(estimate.amount) })}</strong></p>
   <p><strong>${t(lang, 'fees.estimate.caveat')}</strong></p>
   ${summaryList([...feeBreakdownRows(lang, estimate, definition.fields), { key: t(lang, 'fees.estimate.result'), value: html`<strong>${formatRupiah(estimate.amount)}</strong>` }])}
   ${estimate.coefficientsVersion !== undefined ? html`<p class="muted">${t(lang, 'fees.estimate.coefficients', { year: estimate.year, version: estimate.coefficientsVersion })}</p>` : ''}

@@ -100,10 +100,10 @@ describe.each(DIALECTS)('the fee estimate (%s)', (dialect) => {
     const res = await citizen.get(`/izin/PBG/perkiraan?hitung=1&${query({ ...rest, floorArea: 'dua ratus', floorCount: '2,5', lowIncomeHouse: 'mungkin' })}`);
     expect(res.statusCode).toBe(400);
     const summary = /<div class="error-summary"[\s\S]*?<\/div>/.exec(res.body)?.[0] ?? '';
-    expect(summary).toContain('<a href="#f-floorArea">Isi dengan angka, misalnya 120 atau 85,5.</a>');
-    expect(summary).toContain('<a href="#f-floorCount">Isi dengan bilangan bulat.</a>');
-    expect(summary).toContain('<a href="#f-buildingFunction">Wajib diisi.</a>');
-    expect(summary).toContain('<a href="#f-lowIncomeHouse">Pilih ya atau tidak.</a>');
+    expect(summary).toContain('<a href="#f-floorArea">Luas total lantai bangunan (m²): Isi dengan angka, misalnya 120 atau 85,5.</a>');
+    expect(summary).toContain('<a href="#f-floorCount">Jumlah lantai: Isi dengan bilangan bulat.</a>');
+    expect(summary).toContain('<a href="#f-buildingFunction">Fungsi bangunan: wajib diisi.</a>');
+    expect(summary).toContain('<a href="#f-lowIncomeHouse">Rumah tinggal sederhana untuk masyarakat berpenghasilan rendah (MBR)?: Pilih ya atau tidak.</a>');
     expect(res.body).toContain('value="dua ratus"');
     expect(res.body).not.toContain('data-estimate-amount');
   });
