@@ -45,6 +45,7 @@ export const PAYMENT_SETTINGS_MESSAGES = {
   'paysettings.billExpiryDays.hint': { id: '1 sampai 60 hari, sesuai Perda kantor Anda.', en: '1 to 60 days, as your regional regulation says.' },
   'paysettings.legalBasis': { id: 'Dasar hukum yang dicetak di tagihan', en: 'Legal basis printed on the bill' },
   'paysettings.qris': { id: 'QRIS dinamis', en: 'Dynamic QRIS' },
+  'paysettings.qris.question': { id: 'Apakah tagihan memuat kode QRIS?', en: 'Do bills carry a QRIS code?' },
   'paysettings.qris.on': { id: 'Tagihan memuat kode QRIS', en: 'Bills carry a QRIS code' },
   'paysettings.qris.off': { id: 'Tanpa QRIS', en: 'No QRIS' },
   'paysettings.qris.hint': {

@@ -160,7 +160,7 @@ ${current === null ? html`<p>${t(lang, 'paysettings.none')}</p>` : current ? sta
     ${radios({
       lang,
       name: 'qris',
-      label: t(lang, 'paysettings.qris'),
+      label: t(lang, 'paysettings.qris.question'),
       hint: t(lang, 'paysettings.qris.hint'),
       value: v.qris,
       options: [

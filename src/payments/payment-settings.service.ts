@@ -120,6 +120,16 @@ const DEMO_KEY_SHA256 = (() => {
   return parsed.sha256;
 })();
 
+/**
+ * True for the demo bank's public key (any PEM spelling of it). Anyone can sign with its private half
+ * (demo-keys.ts), so a SNAP endpoint in production must not trust a settings row that still holds it.
+ */
+export function isDemoBankPublicKey(pem: string | null): boolean {
+  if (!pem) return false;
+  const parsed = parseBankPublicKey(pem);
+  return parsed.ok && parsed.sha256 === DEMO_KEY_SHA256;
+}
+
 /** Printable ASCII in capitals (accents dropped, spaces collapsed): what EMVCo's "ans" fields hold. */
 function asciiUpper(text: string): string {
   return text

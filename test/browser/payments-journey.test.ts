@@ -20,10 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { DEMO_ACCOUNTS } from '../../src/demo/demo-data.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
-import { createTestContext, type TestContext, userWithToken } from '../helpers/context.js';
+import { totpAt } from '../../src/auth/totp.js';
+import { createTestContext, enrollSecondFactor, type TestContext, userWithToken } from '../helpers/context.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
-import { ARTIFACTS, axeViolations, describeViolations, launch } from './browser.js';
+import { ARTIFACTS, axeViolations, describeViolations, launch, signInOfficer } from './browser.js';
 
 // jsqr is CommonJS whose types declare only a default export; under NodeNext that is `.default`.
 const jsQR = jsqr.default;
@@ -182,6 +183,46 @@ describe('paying a PBG bill through the demo bank in Chromium, by VA and by QRIS
       const paidQris = await ctx.db.selectFrom('payments').selectAll().where('application_id', '=', files[1]!.id).execute();
       expect(paidQris.map((p) => [p.provider, p.provider_payment_id, p.state])).toEqual([['qris', qrisReference, 'recorded']]);
       await page.screenshot({ path: path.join(ARTIFACTS, 'payments-99-moved-on.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+  it('the admin reads the payment settings, is told what a bad save lacks, and saves', { timeout: 120_000 }, async () => {
+    const admin = { email: 'admin@pembayaran-browser.izol.id', password: 'admin pembayaran peramban 2026' };
+    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Pembayaran', ...admin });
+    const secret = await enrollSecondFactor(ctx, userId);
+    const browser = await launch({ javaScriptEnabled: true });
+    try {
+      const page = await browser.context.newPage();
+      const check = async (label: string) => {
+        await page.screenshot({ path: path.join(ARTIFACTS, `payments-settings-${label}.png`), fullPage: true });
+        const v = await axeViolations(page);
+        expect(v, describeViolations(`${label} ${page.url()}`, v)).toEqual([]);
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${label} fits 360 px`).toBeLessThanOrEqual(360);
+      };
+      await signInOfficer(page, base, { ...admin, code: totpAt(secret, ctx.clock.now()) });
+      await page.goto(`${base}/kantor/admin`);
+      await Promise.all([page.waitForEvent('load'), page.locator('main a[href="/kantor/admin/pembayaran"]').click()]);
+      expect(await page.locator('main').innerText()).toContain('Bank demo aktif');
+      await check('page');
+      await page.fill('#f-partnerServiceId', '12a45');
+      await Promise.all([page.waitForEvent('load'), page.locator('main form button[type=submit]').click()]);
+      expect(await page.locator('.error-summary').innerText()).toContain('Kode biller harus 1 sampai 8 angka');
+      await check('refused');
+      // The summary's link takes the admin to the field.
+      await page.locator('.error-summary a[href="#f-partnerServiceId"]').click();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-partnerServiceId');
+      await page.fill('#f-partnerServiceId', '88899');
+      await page.fill('#f-billExpiryDays', '14');
+      await Promise.all([page.waitForEvent('load'), page.locator('main form button[type=submit]').click()]);
+      expect(page.url()).toBe(`${base}/kantor/admin/pembayaran?disimpan=1`);
+      expect(await page.locator('main').innerText()).toContain('Pengaturan pembayaran disimpan.');
+      const saved = await ctx.db
+        .selectFrom('payment_settings')
+        .select(['bill_expiry_days', 'updated_by'])
+        .where('tenant_id', '=', ctx.tenant.id)
+        .executeTakeFirstOrThrow();
+      expect(saved).toEqual({ bill_expiry_days: 14, updated_by: userId });
     } finally {
       await browser.close();
     }

@@ -13,6 +13,8 @@ const BEHAVIOURS = ['random', ...DELIVERY_BEHAVIOURS] as const;
 const behaviourField = z.enum(BEHAVIOURS).catch('random');
 const reference = z.string().regex(/^DEMO\d{16}$/);
 const QRIS_MAX = 512;
+/** The inquiry answers with the bill's name: a customer number cannot be guessed in bulk (they are sequential). */
+const INQUIRIES = { max: 30, timeWindow: '1 minute' };
 
 /** The developer's choice of how the bank delivers (random by default), in a details element out of the payer's way. */
 function behaviourChoice(lang: Lang): SafeHtml {
@@ -118,15 +120,18 @@ export function demoBankPages(app: FastifyInstance, services: Services): void {
     return startPage(req, reply, { va: query.va });
   });
 
-  page.get('/bank-demo/va', { access: 'anyone', query: z.object({ nomor: z.string().max(40).catch('') }) }, async ({ req, reply, lang, query }) => {
-    const found = await bank.inquire({ tenant: req.tenant, typed: query.nomor });
-    if (!found.ok && 'invalid' in found) return startPage(req, reply, { va: query.nomor, errors: [{ field: 'nomor', message: t(lang, 'demobank.bad.va') }] });
-    if (!found.ok) return refusedPage(req, reply, found.refusal);
-    const q = found.inquiry;
-    return sendPage(req, reply, {
-      title: t(lang, 'demobank.inquiry'),
-      back: '/bank-demo',
-      body: html`<h1>${t(lang, 'demobank.inquiry')}</h1>
+  page.get(
+    '/bank-demo/va',
+    { access: 'anyone', rateLimit: INQUIRIES, query: z.object({ nomor: z.string().max(40).catch('') }) },
+    async ({ req, reply, lang, query }) => {
+      const found = await bank.inquire({ tenant: req.tenant, typed: query.nomor });
+      if (!found.ok && 'invalid' in found) return startPage(req, reply, { va: query.nomor, errors: [{ field: 'nomor', message: t(lang, 'demobank.bad.va') }] });
+      if (!found.ok) return refusedPage(req, reply, found.refusal);
+      const q = found.inquiry;
+      return sendPage(req, reply, {
+        title: t(lang, 'demobank.inquiry'),
+        back: '/bank-demo',
+        body: html`<h1>${t(lang, 'demobank.inquiry')}</h1>
 ${banner(t(lang, 'demobank.warning'))}
 ${summaryList([
   { key: t(lang, 'demobank.vaNumber'), value: html`<span data-va-number>${q.virtualAccountNo}</span>` },
@@ -140,12 +145,13 @@ ${summaryList([
   ${behaviourChoice(lang)}
   ${button(t(lang, 'demobank.pay'))}
 </form>`,
-    });
-  });
+      });
+    },
+  );
 
   page.post(
     '/bank-demo/va',
-    { access: 'anyone', form: () => z.object({ nomor: z.string().regex(/^\d{1,20}$/), ref: reference, perilaku: behaviourField }) },
+    { access: 'anyone', rateLimit: INQUIRIES, form: () => z.object({ nomor: z.string().regex(/^\d{1,20}$/), ref: reference, perilaku: behaviourField }) },
     async ({ req, reply, lang, form }) => {
       if (!form.ok) {
         await bank.open({ tenant: req.tenant });
