@@ -29,12 +29,14 @@ function shortRupiah(lang: Lang, amount: number): string {
   return formatRupiah(amount);
 }
 
-const W = 640;
-const H = 320;
-const LEFT = 96;
-const RIGHT = 16;
-const TOP = 24;
-const BOTTOM = 40;
+// Sized for a phone: drawn 600 wide and shown at the screen's width, so the text is large in these units.
+const W = 600;
+const H = 400;
+const LEFT = 128;
+const RIGHT = 12;
+const TOP = 36;
+const BOTTOM = 36;
+const LEGEND = 64;
 
 /**
  * The year's cumulative revenue by month against the target line, as server-side SVG: role="img" with
@@ -53,7 +55,7 @@ export function revenueChart(lang: Lang, report: RevenueReport): SafeHtml {
   const y = (v: number) => TOP + plotH - (v / top) * plotH;
   const slot = plotW / 12;
   const barW = slot * 0.64;
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f));
+  const ticks = [0, 0.5, 1].map((f) => Math.round(max * f));
   const id = `revenue-chart-${report.year}`;
   const lastAmount = lastMonth ? cumulative[lastMonth - 1]! : 0;
   const desc = t(lang, 'revenue.chart.desc', {
@@ -62,19 +64,19 @@ export function revenueChart(lang: Lang, report: RevenueReport): SafeHtml {
     amount: formatRupiah(lastAmount),
   });
   const f = (n: number) => n.toFixed(1);
-  return html`<svg class="revenue-chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${W} ${H + 28}" width="100%" xmlns="http://www.w3.org/2000/svg" data-revenue-chart>
+  return html`<svg class="revenue-chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${W} ${H + LEGEND}" width="100%" xmlns="http://www.w3.org/2000/svg" data-revenue-chart>
   <title id="${id}-title">${t(lang, 'revenue.chart.title', { year: report.year })}</title>
   <desc id="${id}-desc">${desc}</desc>
   <defs><pattern id="${id}-hatch" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="8" stroke="#1d70b8" stroke-width="4"/></pattern></defs>
-  <g aria-hidden="true" font-size="12" font-family="sans-serif" fill="#0b0c0c">
-    ${ticks.map((v) => html`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="#b1b4b6" stroke-width="1"/><text x="${LEFT - 6}" y="${f(y(v) + 4)}" text-anchor="end">${shortRupiah(lang, v)}</text>`)}
+  <g aria-hidden="true" font-size="19" font-family="sans-serif" fill="#0b0c0c">
+    ${ticks.map((v) => html`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${f(y(v))}" y2="${f(y(v))}" stroke="#b1b4b6" stroke-width="1"/><text x="${LEFT - 8}" y="${f(y(v) + 6)}" text-anchor="end">${shortRupiah(lang, v)}</text>`)}
     ${report.months.map((m, i) => {
       const x = LEFT + i * slot + (slot - barW) / 2;
       const bar =
         m.month <= lastMonth && m.cumulative > 0
           ? html`<rect x="${f(x)}" y="${f(y(m.cumulative))}" width="${f(barW)}" height="${f(y(0) - y(m.cumulative))}" fill="url(#${id}-hatch)" stroke="#0b0c0c" stroke-width="1" data-month="${m.month}" data-cumulative="${m.cumulative}"/>`
           : '';
-      return html`${bar}<text x="${f(LEFT + i * slot + slot / 2)}" y="${H - BOTTOM + 16}" text-anchor="middle">${monthShort(lang, m.month)}</text>`;
+      return html`${bar}<text x="${f(LEFT + i * slot + slot / 2)}" y="${H - BOTTOM + 24}" text-anchor="middle" font-size="16">${monthShort(lang, m.month)}</text>`;
     })}
     ${lastMonth && lastAmount > 0 ? html`<text x="${f(LEFT + (lastMonth - 1) * slot + slot / 2)}" y="${f(y(lastAmount) - 6)}" text-anchor="middle" font-weight="bold">${shortRupiah(lang, lastAmount)}</text>` : ''}
     ${
@@ -83,8 +85,8 @@ export function revenueChart(lang: Lang, report: RevenueReport): SafeHtml {
         : html`<line x1="${LEFT}" x2="${W - RIGHT}" y1="${f(y(target))}" y2="${f(y(target))}" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="8 4" data-target-line="${target}"/><text x="${W - RIGHT}" y="${f(y(target) - 6)}" text-anchor="end" font-weight="bold">${t(lang, 'revenue.chart.legend.target', { amount: shortRupiah(lang, target) })}</text>`
     }
     <line x1="${LEFT}" x2="${W - RIGHT}" y1="${f(y(0))}" y2="${f(y(0))}" stroke="#0b0c0c" stroke-width="1"/>
-    <rect x="${LEFT}" y="${H + 8}" width="16" height="12" fill="url(#${id}-hatch)" stroke="#0b0c0c"/><text x="${LEFT + 22}" y="${H + 18}">${t(lang, 'revenue.chart.legend.cumulative')}</text>
-    ${target === null ? '' : html`<line x1="${LEFT + 220}" x2="${LEFT + 252}" y1="${H + 14}" y2="${H + 14}" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="8 4"/><text x="${LEFT + 258}" y="${H + 18}">${t(lang, 'revenue.chart.legend.target', { amount: formatRupiah(target) })}</text>`}
+    <rect x="0" y="${H + 6}" width="24" height="18" fill="url(#${id}-hatch)" stroke="#0b0c0c"/><text x="32" y="${H + 22}">${t(lang, 'revenue.chart.legend.cumulative')}</text>
+    ${target === null ? '' : html`<line x1="0" x2="24" y1="${H + 46}" y2="${H + 46}" stroke="#0b0c0c" stroke-width="2" stroke-dasharray="8 4"/><text x="32" y="${H + 52}">${t(lang, 'revenue.chart.legend.target', { amount: formatRupiah(target) })}</text>`}
   </g>
 </svg>`;
 }

@@ -95,8 +95,8 @@ export function revenuePages(app: FastifyInstance, services: Services): void {
       { key: t(lang, 'revenue.summary.projection'), value: html`<span data-projection="${r.projection.basis}">${projectionText(lang, r)}</span>` },
     ]);
     const types = r.permitTypes;
-    const table = html`<div class="table-wrap"><table class="table" data-revenue-table>
-  <caption class="table__caption">${t(lang, 'revenue.table.caption', { year: r.year })}</caption>
+    const table = html`<div class="table-wrap" role="region" aria-labelledby="revenue-caption" tabindex="0"><table class="table" data-revenue-table>
+  <caption class="table__caption" id="revenue-caption">${t(lang, 'revenue.table.caption', { year: r.year })}</caption>
   <thead><tr><th scope="col">${t(lang, 'revenue.table.month')}</th>${types.map(
     (pt) =>
       html`<th scope="col" class="table__header--numeric">${t(lang, 'revenue.table.payments', { name: loc(lang, pt.name) })}</th><th scope="col" class="table__header--numeric">${t(lang, 'revenue.table.amount', { name: loc(lang, pt.name) })}</th>`,

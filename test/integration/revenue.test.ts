@@ -36,7 +36,10 @@ describe.each(DIALECTS)('revenue against the annual target (%s)', (dialect) => {
     expect((await act(ctx, applicant.token, id, 'submit')).statusCode).toBe(200);
     const officers = Object.fromEntries(Object.entries(staff).map(([role, s]) => [role, s.actor])) as Partial<Record<Role, Actor>>;
     await carryToIssued(ctx, id, officers, { stopBefore: 'assess_fee' });
-    const assessed = await act(ctx, staff.treasurer.token, id, 'assess_fee', { feeAmount: amount });
+    const assessed = await act(ctx, staff.treasurer.token, id, 'assess_fee', {
+      feeAmount: amount,
+      feeReason: 'Uji: jumlah contoh untuk perhitungan pendapatan',
+    });
     expect(assessed.statusCode, assessed.body).toBe(200);
     const bill = await ctx.db.selectFrom('bills').selectAll().where('application_id', '=', id).where('state', '=', 'open').executeTakeFirstOrThrow();
     return { id, bill: { id: bill.id, customer_no: bill.customer_no, amount: Number(bill.amount) } };
@@ -270,7 +273,7 @@ describe.each(DIALECTS)('revenue against the annual target (%s)', (dialect) => {
     expect(svg).toContain(`data-month="2" data-cumulative="${JANUARY + FEBRUARY}"`);
     expect(svg).not.toContain('data-month="4" data-cumulative');
     const table = /<table [^>]*data-revenue-table>[\s\S]*?<\/table>/.exec(b)?.[0] ?? '';
-    expect(table).toContain('<caption class="table__caption">Pendapatan per bulan 2026, per jenis izin</caption>');
+    expect(table).toContain('<caption class="table__caption" id="revenue-caption">Pendapatan per bulan 2026, per jenis izin</caption>');
     expect(table).toContain('<th scope="col">Bulan</th>');
     expect(table).toMatch(
       /<tr data-month="2"><th scope="row">Februari<\/th><td class="table__cell--numeric">1<\/td><td class="table__cell--numeric" data-type="PBG">Rp 1\.250\.000<\/td>/,
