@@ -175,8 +175,4 @@ export const PAYMENT_SETTINGS_MESSAGES = {
   },
   'demobank.refused.amount': { id: 'Jumlahnya tidak sama dengan tagihan.', en: 'The amount differs from the bill.' },
   'demobank.again': { id: 'Bayar tagihan lain', en: 'Pay another bill' },
-  'demobank.bad.otherVa': {
-    id: 'Nomor virtual account ini bukan milik kantor ini (kode biller {code})',
-    en: 'This virtual account number does not belong to this office (biller code {code})',
-  },
 } as const satisfies Catalogue;

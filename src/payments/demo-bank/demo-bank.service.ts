@@ -249,7 +249,7 @@ export function createDemoBankService(deps: DemoBankDeps) {
   async function inquire(input: {
     tenant: Tenant;
     typed: string;
-  }): Promise<{ ok: true; inquiry: VaInquiry } | { ok: false; invalid: 'va' | 'otherVa'; partnerServiceId: string } | { ok: false; refusal: BankRefusal }> {
+  }): Promise<{ ok: true; inquiry: VaInquiry } | { ok: false; invalid: 'va'; partnerServiceId: string } | { ok: false; refusal: BankRefusal }> {
     const bank = await bankFor(input.tenant);
     const biller = padPartnerServiceId(bank.partnerServiceId).trim();
     const customerNo = customerNoOf(input.typed, bank.partnerServiceId);
