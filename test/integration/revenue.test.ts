@@ -309,6 +309,32 @@ describe.each(DIALECTS)('revenue against the annual target (%s)', (dialect) => {
     expect(after.body).toContain('data-achieved="250">25,0%<');
   });
 
+  it('answers malformed requests with 400 and no token with 401, writing nothing', async () => {
+    const before = await targetRows();
+    for (const url of ['/api/v1/revenue?year=abc', '/api/v1/revenue?year=1999', '/api/v1/revenue?year=2026&bulan=1', '/api/v1/revenue.csv?year=20260']) {
+      const res = await ctx.app.inject({ method: 'GET', url, headers: auth(api.head) });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await setTarget(api.admin, Number.NaN, { amount: 1, reason: 'APBD 2026' })).statusCode).toBe(400);
+    expect((await setTarget(api.admin, 2026, { amount: TARGET, reason: 'APBD 2026', tahun: 2026 })).statusCode).toBe(400);
+    expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/revenue?year=2026' })).statusCode).toBe(401);
+    expect((await ctx.app.inject({ method: 'PUT', url: '/api/v1/revenue/targets/2026', payload: { amount: TARGET, reason: 'APBD 2026' } })).statusCode).toBe(
+      401,
+    );
+    expect(await targetRows()).toHaveLength(before.length);
+  });
+
+  it('reads in English too', async () => {
+    const client = await signedIn('treasurer');
+    expect((await client.post('/bahasa', { lang: 'en', kembali: '/kantor/pendapatan?tahun=2026' })).statusCode).toBe(303);
+    const res = await client.get('/kantor/pendapatan?tahun=2026');
+    expect(res.body).toContain('<h1>Retribution revenue 2026</h1>');
+    expect(res.body).toContain('Rp 7.250.000 from 4 payments');
+    expect(res.body).toContain('<th scope="row">February</th>');
+    expect(res.body).toMatch(/data-achieved="\d+">\d+\.\d%</);
+  });
+
   it('downloads the CSV: one row per permit type × month with a header, integer amounts', async () => {
     for (const res of [
       await pages.head.get('/kantor/pendapatan.csv?tahun=2026'),
