@@ -143,7 +143,8 @@ export function feeRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'getFeeAssessment',
       tags: ['Case work'],
-      summary: 'Staff: the fee the office’s rules give for a filed application (the PBG retribution with its breakdown, or 0 for a free permit)',
+      summary:
+        'Staff: the fee the office’s rules give for a filed application (the PBG retribution with its breakdown, a fixed, per-unit or table fee with its calculation, or 0 for a free permit), with the waiver its answers triggered (MBR: 0%)',
       security: bearer,
       params: applicationParams,
       response: { 200: feeAssessmentSchema, ...problemResponses },
