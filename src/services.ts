@@ -36,9 +36,9 @@ import { billOnAssessment, paymentOnRecord } from './payments/payments.effects.j
 import { createPaymentService } from './payments/payments.service.js';
 import { createSnapService } from './payments/snap.service.js';
 import { createReconciliationService } from './payments/reconciliation.service.js';
-import { createBillService } from './payments/bills.service.js';
 import { createPaymentSettingsService } from './payments/payment-settings.service.js';
 import { createDemoBankService } from './payments/demo-bank/demo-bank.service.js';
+import { createBillService } from './payments/bills.service.js';
 import { createRevenueService } from './revenue/revenue.service.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { expiryRemindersJob } from './permits/permits.jobs.js';
@@ -88,11 +88,11 @@ export function createServices(input: {
   const payments = createPaymentService({ db, clock, catalogue, applications });
   const snap = createSnapService({ db, clock, payments, dataKey: config.dataEncryptionKey });
   const reconciliation = createReconciliationService({ db, clock, catalogue, applications });
-  const bills = createBillService({ db, clock, catalogue, signer, fees, address });
   /** The office's payment settings (adapter, biller code, SNAP keys): read at each use, so a save needs no restart. */
   const paymentSettings = createPaymentSettingsService({ db, clock, dataKey: config.dataEncryptionKey, production: config.env === 'production' });
   /** The built-in demo bank (development and tests): calls the office's SNAP endpoints over HTTP, as a bank does. */
   const demoBank = createDemoBankService({ db, clock, dataKey: config.dataEncryptionKey, address, production: config.env === 'production' });
+  const bills = createBillService({ db, clock, catalogue, signer, fees, address });
   const revenue = createRevenueService({ db, clock, catalogue });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
@@ -160,9 +160,9 @@ export function createServices(input: {
     payments,
     snap,
     reconciliation,
-    bills,
     paymentSettings,
     demoBank,
+    bills,
     revenue,
     applications,
     notes,

@@ -63,6 +63,8 @@ export type ActionPlan = {
   /** The file reaches the office for the first time: it gets its number now. */
   firstFiling: boolean;
   reason: string | null;
+  /** The fee action: why the amount differs from what the rules give (recordComputedFee requires it then and records it). */
+  feeReason: string | null;
   /** Every column the action changes, written at the application's revision. */
   set: ApplicationUpdate;
   /** What the timeline event and the audit row record (effects add what they did). */
@@ -70,8 +72,6 @@ export type ActionPlan = {
   now: string;
   /** The office's IANA time zone (its calendar dates: today, the SLA's working days). */
   timeZone: string;
-  /** The fee action: why the amount differs from what the rules give (recordComputedFee requires it then and records it). */
-  feeReason: string | null;
   /** The payment a bank's notification brings (the payment action by the system actor); null otherwise. */
   payment: PaymentToRecord | null;
 };
@@ -155,6 +155,7 @@ export function planAction(input: {
     toKind,
     firstFiling: app.number === null && toKind === 'office',
     reason: request.reason?.trim() || null,
+    feeReason: (action.input === 'fee_amount' && request.feeReason?.trim()) || null,
     set,
     data,
     now,
@@ -162,4 +163,3 @@ export function planAction(input: {
     payment: request.payment ?? null,
   };
 }
-    feeReason: (action.input === 'fee_amount' && request.feeReason?.trim()) || null,

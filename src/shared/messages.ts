@@ -264,6 +264,10 @@ export const PRECONDITION_MESSAGES: Record<string, Record<Lang, string>> = {
     id: 'kantor harus menetapkan koefisien retribusi PBG (SHST dan indeks) yang lengkap untuk tahun pengajuan {year}; sampai saat itu, hitung retribusi secara manual',
     en: 'the office must set complete PBG retribution coefficients (SHST and indices) for the filing year {year}; until then, work the fee out by hand',
   },
+  fee_answers: {
+    id: 'jawaban formulir yang dipakai menghitung biaya harus lengkap dan sesuai tabel tarif',
+    en: 'the form answers the fee is worked out from must be complete and listed in the tariff',
+  },
   retribution_answers: {
     id: 'jawaban formulir yang dipakai menghitung retribusi (luas lantai, jumlah lantai, fungsi, kompleksitas, sifat permanen, kepemilikan, jenis pekerjaan) harus lengkap',
     en: 'the form answers the fee is worked out from (floor area, floors, function, complexity, permanence, ownership, type of work) must be complete',
@@ -284,6 +288,10 @@ export function missingText(missing: string, lang: Lang, params: Record<string, 
 /** Citizen-facing messages for field problems, by code. `{…}` placeholders come from the problem's params. */
 export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   required: { id: 'Wajib diisi.', en: 'This is required.' },
+  fee_reason_required: {
+    id: 'Tulis alasan mengapa jumlahnya berbeda dari hasil perhitungan aturan retribusi.',
+    en: 'Give the reason for a different amount than the fee rules give.',
+  },
   too_long: { id: 'Terlalu panjang: paling banyak {max} karakter.', en: 'Too long: at most {max} characters.' },
   too_short: { id: 'Terlalu pendek: paling sedikit {min} karakter.', en: 'Too short: at least {min} characters.' },
   too_small: { id: 'Paling kecil {min}.', en: 'Must be at least {min}.' },
@@ -297,10 +305,6 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   invalid_yes_no: { id: 'Pilih ya atau tidak.', en: 'Choose yes or no.' },
   invalid_nik: { id: 'NIK harus 16 angka sesuai KTP.', en: 'The NIK must be the 16 digits on the KTP.' },
   invalid_nib: { id: 'NIB harus 13 angka.', en: 'The NIB must be 13 digits.' },
-  fee_answers: {
-    id: 'jawaban formulir yang dipakai menghitung biaya harus lengkap dan sesuai tabel tarif',
-    en: 'the form answers the fee is worked out from must be complete and listed in the tariff',
-  },
   invalid_npwp: { id: 'NPWP harus 15 angka, atau 16 angka (NIK).', en: 'The NPWP must be 15 digits, or 16 (the NIK).' },
   invalid_kbli: { id: 'Kode KBLI harus 5 angka.', en: 'The KBLI code must be 5 digits.' },
   invalid_email: { id: 'Isi alamat email yang benar, misalnya nama@contoh.id.', en: 'Enter a real email address, like name@example.id.' },
@@ -321,10 +325,6 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   unknown_field: { id: 'Kolom ini tidak dikenal.', en: 'This field is not known.' },
   unknown_action: { id: 'Tindakan ini tidak dikenal.', en: 'This action is not known.' },
   invalid_code: {
-  fee_reason_required: {
-    id: 'Tulis alasan mengapa jumlahnya berbeda dari hasil perhitungan aturan retribusi.',
-    en: 'Give the reason for a different amount than the fee rules give.',
-  },
     id: 'Kode salah atau sudah tidak berlaku. Minta kode baru bila perlu.',
     en: 'The code is wrong or has expired. Ask for a new one if needed.',
   },

@@ -19,8 +19,8 @@ import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
 import { APPOINTMENTS_MESSAGES } from '../appointments/appointments.i18n.js';
 import { QUEUE_MESSAGES } from '../queue/queue.i18n.js';
 import { RECONCILIATION_MESSAGES } from '../payments/reconciliation.i18n.js';
-import { BILLS_MESSAGES } from '../payments/bills.i18n.js';
 import { PAYMENT_SETTINGS_MESSAGES } from '../payments/payment-settings.i18n.js';
+import { BILLS_MESSAGES } from '../payments/bills.i18n.js';
 import { REVENUE_MESSAGES } from '../revenue/revenue.i18n.js';
 /** One entry: the same text in both languages; a `{n}` message may give plural forms (Intl.PluralRules). */
 export type Text = string | { one?: string; other: string };
@@ -49,8 +49,8 @@ const M = {
   ...APPOINTMENTS_MESSAGES,
   ...QUEUE_MESSAGES,
   ...RECONCILIATION_MESSAGES,
-  ...BILLS_MESSAGES,
   ...PAYMENT_SETTINGS_MESSAGES,
+  ...BILLS_MESSAGES,
   ...REVENUE_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
@@ -72,8 +72,8 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'appointments/appointments': APPOINTMENTS_MESSAGES,
   'queue/queue': QUEUE_MESSAGES,
   'payments/reconciliation': RECONCILIATION_MESSAGES,
-  'payments/bills': BILLS_MESSAGES,
   'payments/payment-settings': PAYMENT_SETTINGS_MESSAGES,
+  'payments/bills': BILLS_MESSAGES,
   'revenue/revenue': REVENUE_MESSAGES,
 };
 
