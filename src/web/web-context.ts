@@ -19,7 +19,14 @@ declare module 'fastify' {
 }
 
 export function isPageRequest(url: string): boolean {
-  return !url.startsWith('/api/') && !url.startsWith('/.well-known/') && !url.startsWith('/webhooks/') && url !== '/health' && url !== '/ready';
+  return (
+    !url.startsWith('/api/') &&
+    !url.startsWith('/.well-known/') &&
+    !url.startsWith('/webhooks/') &&
+    !url.startsWith('/snap/') &&
+    url !== '/health' &&
+    url !== '/ready'
+  );
 }
 
 /**
