@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { ActionEffect } from '../applications/action-effects.js';
-import type { PaymentToRecord } from '../applications/action-plan.js';
+import type { ActionEffect, EffectRun } from '../applications/action-effects.js';
+import type { ActionPlan, PaymentToRecord } from '../applications/action-plan.js';
 import type { Db } from '../db/database.js';
 import type { FeeService } from '../fees/fees.service.js';
 import { AppError } from '../shared/errors.js';
 import type { Signer } from '../signing/signer.js';
 import { isSystemActor } from '../access/access.js';
 import { issueBillInTransaction } from './bills.js';
-import { findOpenBill, findPaymentSettings, insertPayment, markBillPaid } from './payments.repository.js';
+import { findOpenBill, findPaymentSettings, insertPayment, markBillPaid, voidBill } from './payments.repository.js';
 import { recordHeldPayment } from './reconciliation.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
 
@@ -21,6 +21,8 @@ export function billOnAssessment(deps: { db: Db; signer: Signer; fees: Pick<FeeS
   return {
     name: 'payments.bill',
     async prepare(plan) {
+      const leaving = await voidOnLeavingPayment(deps.db, plan);
+      if (leaving) return leaving;
       const amount = plan.set.fee_amount;
       if (plan.action.input !== 'fee_amount' || amount === undefined || amount === null || amount <= 0) return null;
       const settings = await findPaymentSettings(deps.db, plan.app.tenant_id);
@@ -47,6 +49,41 @@ export function billOnAssessment(deps: { db: Db; signer: Signer; fees: Pick<FeeS
         data.billNumber = bill.number;
       };
     },
+  };
+}
+
+/** Some action from `state` takes the payment (input `payment_reference`): the file waits for its payment there. */
+function awaitsPayment(workflow: ActionPlan['workflow'], state: string): boolean {
+  return workflow.actions.some((a) => a.input === 'payment_reference' && a.from.includes(state));
+}
+
+/**
+ * A file that stops waiting for its payment by any other action than the payment (the office cancels it)
+ * takes its open bill with it: the bill is voided in the action's transaction, so the bank's inquiry
+ * refuses the code, a payment that arrives anyway is held as one for a voided bill, and the citizen is
+ * no longer told how to pay. A payment that paid the bill meanwhile rolls the action back (conflict).
+ */
+async function voidOnLeavingPayment(db: Db, plan: ActionPlan): Promise<EffectRun | null> {
+  if (plan.action.input === 'payment_reference' || plan.action.input === 'fee_amount') return null;
+  if (!awaitsPayment(plan.workflow, plan.from) || awaitsPayment(plan.workflow, plan.to)) return null;
+  const open = await findOpenBill(db, plan.app.tenant_id, plan.app.id);
+  if (!open) return null;
+  return async ({ trx, data }) => {
+    const reason = `the file left ${plan.from} by ${plan.action.code}`;
+    if (!(await voidBill(trx, open.id, { at: plan.now, reason, replacedById: null }))) {
+      throw new AppError('conflict', 'the bill was paid or cancelled meanwhile');
+    }
+    const by = isSystemActor(plan.actor) ? null : plan.actor.userId;
+    await appendAudit(trx, {
+      tenantId: plan.app.tenant_id,
+      actorId: by,
+      action: 'bill.voided',
+      subjectType: 'bill',
+      subjectId: open.id,
+      data: { applicationId: plan.app.id, number: open.number, action: plan.action.code, reason: plan.reason },
+      occurredAt: plan.now,
+    });
+    data.billVoided = open.number;
   };
 }
 
