@@ -3,9 +3,10 @@ import { requireAccess, systemActor } from '../access/access.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
 import type { Bill, Payment, PaymentHoldReason } from '../db/schema.js';
-import { decryptField, newToken, sha256Hex } from '../shared/crypto.js';
+import { newToken, sha256Hex } from '../shared/crypto.js';
 import { addDays, type Clock, isoNow, localDate } from '../shared/time.js';
 import type { BillDocument } from './bills.js';
+import { isDemoBankPublicKey, snapCredentialsOf } from './payment-settings.service.js';
 import { findPaymentByProviderId, findPaymentSettings } from './payments.repository.js';
 import type { PaymentNotification, PaymentOutcome, PaymentService } from './payments.service.js';
 import {
@@ -55,7 +56,17 @@ export type SnapCaller = { clientId: string; channelId: string; externalId: stri
 
 type Credentials = { partnerServiceId: string; clientId: string; clientSecret: string; bankPublicKey: KeyObject; encoding: SignatureEncoding };
 
-export type SnapDeps = { db: Db; clock: Clock; payments: Pick<PaymentService, 'receive' | 'inquire'>; dataKey: Buffer };
+export type SnapDeps = {
+  db: Db;
+  clock: Clock;
+  payments: Pick<PaymentService, 'receive' | 'inquire'>;
+  dataKey: Buffer;
+  /**
+   * NODE_ENV=production: an office on the demo adapter, or whose settings still hold the demo bank's public
+   * key (its private half is published in demo-keys.ts), has no SNAP credentials at all.
+   */
+  production?: boolean;
+};
 
 /** The transaction services a bank calls with a bearer token and the symmetric signature. */
 export type SnapTransactionService = Extract<SnapService, 'vaInquiry' | 'vaPayment' | 'qrisNotify'>;
@@ -113,21 +124,34 @@ export function createSnapService(deps: SnapDeps) {
   const { db, clock, payments, dataKey } = deps;
   const refusalWindow = { minute: '', rows: new Map<string, number>(), suppressed: new Map<string, number>() };
 
-  /** The office's SNAP credentials; null when it has no payment settings or not all of them. */
-  async function credentials(tenantId: string): Promise<Credentials | null> {
+  /**
+   * The office's SNAP credentials, or why there are none (the refusal's audit reason): no payment settings
+   * or not all of them, a secret that does not decrypt or a key that does not parse, and in production the
+   * demo adapter or the demo bank's public key: anyone can sign with the demo private key (demo-keys.ts),
+   * so a production office must never trust it, whatever its row says (a development database carried
+   * over, a row written by hand).
+   */
+  async function credentials(tenantId: string): Promise<{ ok: true; creds: Credentials } | { ok: false; reason: string }> {
     const s = await findPaymentSettings(db, tenantId);
-    if (!s || !s.snap_client_id || !s.snap_client_secret || !s.snap_bank_public_key) return null;
+    if (!s) return { ok: false, reason: 'no_snap_credentials' };
+    if (deps.production && s.adapter === 'demo') return { ok: false, reason: 'demo_adapter_in_production' };
+    if (deps.production && isDemoBankPublicKey(s.snap_bank_public_key)) return { ok: false, reason: 'demo_key_in_production' };
     try {
+      const c = snapCredentialsOf(s, dataKey);
+      if (!c) return { ok: false, reason: 'no_snap_credentials' };
       return {
-        partnerServiceId: s.partner_service_id,
-        clientId: s.snap_client_id,
-        clientSecret: decryptField(dataKey, s.snap_client_secret),
-        bankPublicKey: createPublicKey(s.snap_bank_public_key),
-        encoding: s.snap_signature_encoding,
+        ok: true,
+        creds: {
+          partnerServiceId: s.partner_service_id,
+          clientId: c.clientId,
+          clientSecret: c.clientSecret,
+          bankPublicKey: createPublicKey(c.bankPublicKey),
+          encoding: c.encoding,
+        },
       };
     } catch {
       // A secret that does not decrypt or a key that does not parse: as good as none (the admin's settings page says so).
-      return null;
+      return { ok: false, reason: 'snap_credentials_unreadable' };
     }
   }
 
@@ -198,8 +222,9 @@ export function createSnapService(deps: SnapDeps) {
       ok: false as const,
       reply: await refuse({ tenantId: office.id, service: 'accessTokenB2b', kase, reason, address: input.address, headers, ...(detail ? { detail } : {}) }),
     });
-    const creds = await credentials(office.id);
-    if (!creds) return no('unknownClient', 'no_snap_credentials');
+    const found = await credentials(office.id);
+    if (!found.ok) return no('unknownClient', found.reason);
+    const creds = found.creds;
     const clientKey = header(headers, 'x-client-key');
     if (clientKey !== creds.clientId) return no('unknownClient', clientKey === undefined ? 'client_key_missing' : 'client_key_unknown');
     const timestamp = header(headers, 'x-timestamp');
@@ -252,8 +277,9 @@ export function createSnapService(deps: SnapDeps) {
       ok: false as const,
       reply: await refuse({ tenantId: office.id, service, kase, reason, address: input.address, headers, ...(detail ? { detail } : {}) }),
     });
-    const creds = await credentials(office.id);
-    if (!creds) return no('unknownClient', 'no_snap_credentials');
+    const found = await credentials(office.id);
+    if (!found.ok) return no('unknownClient', found.reason);
+    const creds = found.creds;
     const timestamp = header(headers, 'x-timestamp');
     const ts = checkSnapTimestamp(timestamp, clock);
     if (!ts.ok) return no('invalidTimestamp', ts.reason === 'format' ? 'timestamp_format' : 'timestamp_outside_window');
