@@ -311,7 +311,9 @@ export function createBillService(deps: BillDeps) {
     }
     const previous = open ?? bills[0];
     const previousBreakdown = previous && Number(previous.amount) === amount ? parseBreakdown(previous) : null;
-    const breakdown = previousBreakdown ?? (await deps.fees.computed(app, definition).then((c) => (c && c.amount === amount ? c.breakdown : null)));
+    // The formula's steps come to the amount before any waiver: kept only when the bill's amount is what they give.
+    const breakdown =
+      previousBreakdown ?? (await deps.fees.computed(app, definition).then((c) => (c && c.amount === amount && c.waiver === null ? c.breakdown : null)));
     const signing = await deps.signer.prepare(app.tenant_id);
     let issued: Bill;
     try {

@@ -15,7 +15,7 @@ import { appendAudit } from '../audit/audit.repository.js';
  * The bill (SKRD) on the treasurer's fee assessment (the action whose input is `fee_amount`), in the
  * action's transaction: a fee above zero gets a bill with its payment code when the office has payment
  * settings; an open bill of the file (a new assessment) is voided and replaced. The breakdown is kept
- * when the amount is what the rules give.
+ * when the amount is what the rules give with no waiver (the steps come to the amount before it).
  */
 export function billOnAssessment(deps: { db: Db; signer: Signer; fees: Pick<FeeService, 'computed'> }): ActionEffect {
   return {
@@ -32,7 +32,8 @@ export function billOnAssessment(deps: { db: Db; signer: Signer; fees: Pick<FeeS
         deps.signer.prepare(plan.app.tenant_id),
         findOpenBill(deps.db, plan.app.tenant_id, plan.app.id),
       ]);
-      const breakdown = computed && computed.amount === amount ? computed.breakdown : null;
+      // The formula's steps come to the amount before any waiver: they describe the bill only when none applies.
+      const breakdown = computed && computed.amount === amount && computed.waiver === null ? computed.breakdown : null;
       return async ({ trx, tenant, current, data }) => {
         const bill = await issueBillInTransaction(trx, {
           tenant,
