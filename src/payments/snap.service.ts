@@ -261,7 +261,7 @@ export function createSnapService(deps: SnapDeps) {
    * within ±5 minutes; a live bearer token of this office given to this client; X-PARTNER-ID the client
    * id; X-SIGNATURE the HMAC-SHA512 over `METHOD:path:token:sha256hex(minified raw body):timestamp`;
    * CHANNEL-ID present; X-EXTERNAL-ID numeric (≤ 36) and, only once all of that passed, recorded once
-   * per partner and office day (a replay is 409 Conflict). The caller on success, or the refusal (audited).
+   * per partner and day, the office-local date of X-TIMESTAMP (a replay is 409 Conflict). The caller on success, or the refusal (audited).
    */
   async function authenticateTransaction(input: {
     office: SnapOffice;
@@ -310,7 +310,9 @@ export function createSnapService(deps: SnapDeps) {
     const first = await claimSnapExternalId(db, {
       tenantId: office.id,
       partnerId: creds.clientId,
-      day: localDate(now, office.time_zone),
+      // The day is the office-local date of the signed X-TIMESTAMP, not of the arrival: a request stamped
+      // 23:58 and replayed at 00:02 (still inside the ±5 minute window) is the same request, on the same day.
+      day: localDate(ts.instant.toISOString(), office.time_zone),
       externalId,
       service,
       receivedAt: now,

@@ -8,12 +8,14 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
+import { ensureOffice } from '../../src/bootstrap.js';
 import { upsertPaymentSettings } from '../../src/payments/payments.repository.js';
 import { createSnapClient, SNAP_PATHS, type SnapClient } from '../../src/payments/snap-client.js';
+import { SNAP_REFUSAL_ROWS_PER_MINUTE } from '../../src/payments/snap.service.js';
 import { formatSnapTimestamp, signAccessTokenRequest } from '../../src/payments/snap-signature.js';
 import { encryptField } from '../../src/shared/crypto.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
-import { createTestContext, type TestContext, userWithToken } from '../helpers/context.js';
+import { createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
@@ -55,9 +57,9 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
       ...overrides,
     });
 
-  async function settings(snap: { clientId: string | null; secret: string | null; publicKey: string | null }): Promise<void> {
+  async function settings(snap: { clientId: string | null; secret: string | null; publicKey: string | null }, tenantId = ctx.tenant.id): Promise<void> {
     await upsertPaymentSettings(ctx.db, {
-      tenant_id: ctx.tenant.id,
+      tenant_id: tenantId,
       adapter: 'snap',
       partner_service_id: PARTNER_SERVICE_ID,
       bill_expiry_days: 7,
@@ -367,6 +369,158 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
     } finally {
       ctx.clock.advanceMinutes(-14.5);
     }
+  });
+
+  it('an X-EXTERNAL-ID belongs to the office-local day of its signed X-TIMESTAMP: a request stamped 23:58 and replayed at 00:02 is refused', async () => {
+    const saved = ctx.clock.now().toISOString();
+    try {
+      // 23:58 in Malang (Asia/Jakarta, UTC+7) on 20 November; the UTC day is the same on both sides of the office's midnight.
+      ctx.clock.set('2026-11-20T16:58:00.000Z');
+      const stamped = formatSnapTimestamp(ctx.clock.now());
+      expect(stamped).toBe('2026-11-20T23:58:00+07:00');
+      const token = String((await client().accessToken()).body.accessToken);
+      const body = { partnerServiceId: PARTNER_SERVICE_ID, customerNo: '9999999996', inquiryRequestId: 'INQ-MIDNIGHT' };
+      const same = { accessToken: token, timestamp: stamped, externalId: '424242424242' };
+      expect((await bank.inquiry(body, same)).body.responseCode).toBe('4042412');
+      // The very same signed request, four minutes later: past the office's midnight, inside the timestamp window.
+      ctx.clock.set('2026-11-20T17:02:00.000Z');
+      const replay = await bank.inquiry(body, same);
+      expect(replay).toMatchObject({ status: 409, body: { responseCode: '4092400' } });
+      expect((await lastRefusal()).data).toMatchObject({ reason: 'external_id_reused', externalId: '424242424242' });
+      // A new request stamped after the office's midnight may use the id again: a new day.
+      const fresh = await bank.inquiry(body, { accessToken: token, externalId: '424242424242' });
+      expect(fresh.body.responseCode).toBe('4042412');
+      // And is refused again within that day.
+      expect((await bank.inquiry(body, { accessToken: token, externalId: '424242424242' })).status).toBe(409);
+    } finally {
+      ctx.clock.set(saved);
+    }
+  });
+
+  it('refuses an X-TIMESTAMP more than 5 minutes ahead of the server clock, and takes one exactly 5 minutes ahead', async () => {
+    const file = await fileWithBill();
+    const before = await snapshot(file);
+    const ahead = (ms: number) => formatSnapTimestamp(new Date(ctx.clock.now().getTime() + ms));
+    const early = await bank.payment(payFor(file.bill, 'PAY-FUTURE'), { timestamp: ahead(5 * 60_000 + 1000) });
+    expect(early).toMatchObject({ status: 400, body: { responseCode: '4002501', responseMessage: 'Invalid Field Format [X-TIMESTAMP]' } });
+    expect(await snapshot(file)).toEqual(before);
+    const edge = await bank.inquiry(
+      { partnerServiceId: PARTNER_SERVICE_ID, customerNo: file.bill.customer_no, inquiryRequestId: 'INQ-EDGE' },
+      { timestamp: ahead(5 * 60_000) },
+    );
+    expect(edge.body.responseCode).toBe('2002400');
+  });
+
+  it('a paymentRequestId already used for one bill is refused for another (4042518); the other bill stays open', async () => {
+    const first = await fileWithBill();
+    const second = await fileWithBill();
+    expect((await bank.payment(payFor(first.bill, 'PAY-ONE-ID'))).body.responseCode).toBe('2002500');
+    const before = await snapshot(second);
+    const reused = await bank.payment(payFor(second.bill, 'PAY-ONE-ID'));
+    expect(reused).toMatchObject({ status: 404, body: { responseCode: '4042518', responseMessage: 'Inconsistent Request' } });
+    expect(await snapshot(second)).toEqual(before);
+    expect(before.bill.state).toBe('open');
+    const rows = await ctx.db.selectFrom('payments').select('bill_id').where('provider_payment_id', '=', 'PAY-ONE-ID').execute();
+    expect(rows).toEqual([{ bill_id: first.bill.id }]);
+  });
+
+  it('refuses amounts with sen, negative, too large, not numeric, not a string or not rupiah, and virtual account fields that disagree; nothing changes', async () => {
+    const file = await fileWithBill();
+    const before = await snapshot(file);
+    const va = `   88899${file.bill.customer_no}`;
+    const body = (paidAmount: unknown, extra: Record<string, unknown> = {}) => ({
+      partnerServiceId: '   88899',
+      customerNo: file.bill.customer_no,
+      virtualAccountNo: va,
+      paymentRequestId: 'PAY-AMOUNTS',
+      paidAmount,
+      ...extra,
+    });
+    for (const paidAmount of [
+      { value: '1250000.01', currency: 'IDR' },
+      { value: '-1250000.00', currency: 'IDR' },
+      { value: '99999999999999.00', currency: 'IDR' },
+      { value: '01250000.00', currency: 'IDR' },
+      { value: '1.25e6', currency: 'IDR' },
+      { value: 'NaN', currency: 'IDR' },
+      { value: 1250000, currency: 'IDR' },
+      { value: '1250000.00', currency: 'USD' },
+      { value: '1250000', currency: 'IDR' },
+    ]) {
+      const res = await bank.send(SNAP_PATHS.vaPayment, body(paidAmount));
+      expect(res.status, JSON.stringify(paidAmount)).toBe(400);
+      expect(res.body.responseCode, JSON.stringify(paidAmount)).toBe('4002501');
+    }
+    // The customer number of this bill with the virtual account number of another, and a biller code that is not the office's.
+    const disagree = await bank.send(SNAP_PATHS.vaPayment, body({ value: '1250000.00', currency: 'IDR' }, { virtualAccountNo: '   889992026999999' }));
+    expect(disagree).toMatchObject({ status: 400, body: { responseCode: '4002501', responseMessage: 'Invalid Field Format [virtualAccountNo]' } });
+    const otherBiller = await bank.send(
+      SNAP_PATHS.vaPayment,
+      body({ value: '1250000.00', currency: 'IDR' }, { partnerServiceId: '   77777', virtualAccountNo: `   77777${file.bill.customer_no}` }),
+    );
+    expect(otherBiller).toMatchObject({ status: 404, body: { responseCode: '4042512' } });
+    expect(await snapshot(file)).toEqual(before);
+  });
+
+  describe('beside a second office', () => {
+    let batuId: string;
+    const batu = () => client({ headers: { host: SECOND_OFFICE.hostnames[0]! } });
+
+    beforeAll(async () => {
+      batuId = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      // The same bank, with the very same client id, secret and key at both offices.
+      await settings({ clientId: CLIENT_ID, secret: CLIENT_SECRET, publicKey: publicPem }, batuId);
+    });
+
+    it("refuses a token of one office at the other office's host, both ways", async () => {
+      const malangToken = String((await client().accessToken()).body.accessToken);
+      const batuToken = String((await batu().accessToken()).body.accessToken);
+      const ask = { partnerServiceId: PARTNER_SERVICE_ID, customerNo: '9999999995', inquiryRequestId: 'INQ-HOST' };
+      expect((await batu().inquiry(ask, { accessToken: batuToken })).body.responseCode).toBe('4042412');
+      expect(await batu().inquiry(ask, { accessToken: malangToken })).toMatchObject({ status: 401, body: { responseCode: '4012401' } });
+      expect(await bank.inquiry(ask, { accessToken: batuToken })).toMatchObject({ status: 401, body: { responseCode: '4012401' } });
+    });
+
+    it("refuses a QRIS notification at one office for the other office's bill; that bill stays open", async () => {
+      const file = await fileWithBill();
+      const before = await snapshot(file);
+      const res = await batu().qrisNotify({ originalReferenceNo: 'QR-OTHER-OFFICE', billNumber: file.bill.number, amount: file.bill.amount });
+      expect(res).toMatchObject({ status: 404, body: { responseCode: '4045212' } });
+      expect(await snapshot(file)).toEqual(before);
+      const row = await ctx.db
+        .selectFrom('payments')
+        .select(['tenant_id', 'bill_id', 'state'])
+        .where('provider_payment_id', '=', 'QR-OTHER-OFFICE')
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ tenant_id: batuId, bill_id: null, state: 'held' });
+    });
+  });
+
+  it('keeps at most SNAP_REFUSAL_ROWS_PER_MINUTE refusal rows an office a minute, the next one counting the rest, none with a secret', async () => {
+    ctx.clock.advanceMinutes(1);
+    const token = String((await client().accessToken()).body.accessToken);
+    const forged = Buffer.alloc(64, 9).toString('base64');
+    const count = async () =>
+      (
+        await ctx.db
+          .selectFrom('audit_events')
+          .select('data')
+          .where('tenant_id', '=', ctx.tenant.id)
+          .where('action', '=', 'payment.notification_refused')
+          .execute()
+      ).length;
+    const start = await count();
+    for (let i = 0; i < SNAP_REFUSAL_ROWS_PER_MINUTE + 15; i++) {
+      const res = await bank.send(SNAP_PATHS.vaPayment, { n: i }, { accessToken: token, headers: { 'X-SIGNATURE': forged } });
+      expect(res.status).toBe(401);
+    }
+    expect((await count()) - start).toBeLessThanOrEqual(SNAP_REFUSAL_ROWS_PER_MINUTE);
+    ctx.clock.advanceMinutes(1);
+    await bank.send(SNAP_PATHS.vaPayment, { n: 'next' }, { accessToken: token, headers: { 'X-SIGNATURE': forged } });
+    const next = await lastRefusal();
+    expect(next.data.suppressedBefore).toBeGreaterThanOrEqual(15);
+    for (const secret of [forged, token, CLIENT_SECRET]) expect(next.raw).not.toContain(secret);
+    expect(next.raw.length).toBeLessThan(1000);
   });
 
   it('documents the four operations in the OpenAPI document', async () => {
