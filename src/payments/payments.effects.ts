@@ -7,7 +7,8 @@ import { AppError } from '../shared/errors.js';
 import type { Signer } from '../signing/signer.js';
 import { isSystemActor } from '../access/access.js';
 import { issueBillInTransaction } from './bills.js';
-import { findOpenBill, findPaymentSettings, insertPayment, markBillPaid, voidBill } from './payments.repository.js';
+import { findOpenBill, findPaymentByProviderId, findPaymentSettings, insertPayment, markBillPaid, voidBill } from './payments.repository.js';
+import { violatedConstraint } from '../db/unique-violation.js';
 import { recordHeldPayment } from './reconciliation.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
 
@@ -52,6 +53,11 @@ export function billOnAssessment(deps: { db: Db; signer: Signer; fees: Pick<FeeS
     },
   };
 }
+
+const referenceUsed = () =>
+  new AppError('invalid_input', 'this bank reference is already recorded for a payment', {
+    fields: [{ field: 'paymentReference', code: 'invalid_value', message: 'this bank reference is already recorded for a payment' }],
+  });
 
 /** Some action from `state` takes the payment (input `payment_reference`): the file waits for its payment there. */
 function awaitsPayment(workflow: ActionPlan['workflow'], state: string): boolean {
@@ -118,7 +124,10 @@ export function paymentOnRecord(deps: { db: Db }): ActionEffect {
           details: {},
         };
       }
+      const counter = !plan.payment;
       return async ({ trx, data }) => {
+        // The treasurer's bank reference already names a payment: a typo or the same slip twice, refused on the field (not a 500).
+        if (counter && (await findPaymentByProviderId(trx, plan.app.tenant_id, payment.provider, payment.providerPaymentId))) throw referenceUsed();
         if (payment.billId && !(await markBillPaid(trx, payment.billId, payment.paidAt))) {
           throw new AppError('conflict', 'the bill was paid or cancelled meanwhile');
         }
@@ -148,7 +157,7 @@ export function paymentOnRecord(deps: { db: Db }): ActionEffect {
           return;
         }
         const id = randomUUID();
-        await insertPayment(trx, {
+        const insert = insertPayment(trx, {
           id,
           tenant_id: plan.app.tenant_id,
           provider: payment.provider,
@@ -167,6 +176,10 @@ export function paymentOnRecord(deps: { db: Db }): ActionEffect {
           resolved_at: null,
           resolved_by: null,
           resolution_note: null,
+        });
+        // Two entries of one bank reference at once: the constraint decides; the counter's loser is told why.
+        await insert.catch((err: unknown) => {
+          throw counter && violatedConstraint(err) !== null ? referenceUsed() : err;
         });
         data.paymentId = id;
       };

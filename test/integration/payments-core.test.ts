@@ -112,4 +112,34 @@ describe.each(DIALECTS)('paying a bill once (%s)', (dialect) => {
     expect(row).toMatchObject({ provider: 'bank_counter', bill_id: bill.id, state: 'recorded', recorded_by: staff.treasurer.actor.userId });
     expect(Number(row.amount)).toBe(1_250_000);
   });
+  it('two different payments of one bill at once (VA and QRIS): one pays it, the others are held as paid twice, none lost', async () => {
+    const { id, bill } = await fileWithBill();
+    const deliveries = Array.from({ length: 6 }, (_, i) =>
+      i % 2 === 0
+        ? notification(bill.customer_no, bill.amount, `PAY-TWICE-VA-${i}`)
+        : { ...notification(bill.customer_no, bill.amount, `PAY-TWICE-QR-${i}`), provider: 'qris' as const, bill: { billNumber: bill.number } },
+    );
+    const outcomes = await Promise.allSettled(deliveries.map((n) => ctx.services.payments.receive(n)));
+    const rejected = outcomes.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []));
+    expect(rejected).toEqual([]);
+    const settled = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    expect(settled.filter((o) => o.outcome === 'recorded')).toHaveLength(1);
+    expect(settled.filter((o) => o.outcome === 'held').map((o) => (o.outcome === 'held' ? o.reason : null))).toEqual(Array(5).fill('bill_paid'));
+    const rows = await ctx.db.selectFrom('payments').select(['state']).where('bill_id', '=', bill.id).execute();
+    expect(rows.map((r) => r.state).sort()).toEqual(['held', 'held', 'held', 'held', 'held', 'recorded']);
+    const app = await ctx.db.selectFrom('applications').select('state').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(app.state).toBe('approval');
+  });
+  it('refuses a bank reference already recorded on another file on its field (400, not a 500), and leaves that file waiting for its payment', async () => {
+    const first = await fileWithBill();
+    const second = await fileWithBill();
+    expect((await act(ctx, staff.treasurer.token, first.id, 'record_payment', { paymentReference: 'NTB-COUNTER-DUP' })).statusCode).toBe(200);
+    const again = await act(ctx, staff.treasurer.token, second.id, 'record_payment', { paymentReference: 'NTB-COUNTER-DUP' });
+    expect(again.statusCode, again.body).toBe(400);
+    expect(again.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual(['paymentReference']);
+    const app = await ctx.db.selectFrom('applications').select('state').where('id', '=', second.id).executeTakeFirstOrThrow();
+    expect(app.state).toBe('awaiting_payment');
+    const bill = await ctx.db.selectFrom('bills').select('state').where('id', '=', second.bill.id).executeTakeFirstOrThrow();
+    expect(bill.state).toBe('open');
+  });
 });
