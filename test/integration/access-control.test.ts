@@ -9,6 +9,7 @@
  *   holder renews, and one office's verification page and registry know nothing of another office's permits;
  * - every protected operation answers 401 problem+json to anyone not signed in.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +18,10 @@ import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { loadRetributionTable } from '../../src/fees/retribution.loader.js';
+import { upsertPaymentSettings } from '../../src/payments/payments.repository.js';
+import { createSnapClient, SNAP_PATHS } from '../../src/payments/snap-client.js';
+import { formatSnapTimestamp } from '../../src/payments/snap-signature.js';
+import { encryptField } from '../../src/shared/crypto.js';
 import { AppError, ERROR_CODES } from '../../src/shared/errors.js';
 import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -122,7 +127,8 @@ let references = 0;
 function extrasFor(a: WorkflowAction): Record<string, unknown> {
   return {
     ...(a.requiresReason ? { reason: 'Alasan pengujian akses' } : {}),
-    ...(a.input === 'fee_amount' ? { feeAmount: 250_000 } : {}),
+    // An amount other than the rules give needs the treasurer's reason (fee_reason_required otherwise).
+    ...(a.input === 'fee_amount' ? { feeAmount: 250_000, feeReason: 'Alasan pengujian akses' } : {}),
     ...(a.input === 'payment_reference' ? { paymentReference: `NTB-UJI-${++references}` } : {}),
   };
 }
@@ -142,7 +148,7 @@ async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T
 }
 
 /** Everything a refused call could try to set, so that a call wrongly let through would really change something. */
-const EVERY_EXTRA = { reason: 'Alasan pengujian akses', feeAmount: 250_000, paymentReference: 'SSRD-UJI-0001' } as const;
+const EVERY_EXTRA = { reason: 'Alasan pengujian akses', feeAmount: 250_000, feeReason: 'Alasan pengujian akses', paymentReference: 'SSRD-UJI-0001' } as const;
 
 describe.each(DIALECTS)('access control (%s)', (dialect) => {
   let ctx: TestContext;
@@ -1110,6 +1116,469 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     });
   });
 
+  // ── Money (issue 12): bills, payment settings, the money desk, revenue, the fee estimate, SNAP ────────────────
+  /** A count of rows of one table (optionally of one office), for "a refused write changes nothing". */
+  const rows = async (table: 'bills' | 'payments' | 'revenue_targets' | 'reconciliation_days' | 'snap_access_tokens' | 'applications', tenantId?: string) =>
+    Number(
+      (
+        await (tenantId ? ctx.db.selectFrom(table).where('tenant_id', '=', tenantId) : ctx.db.selectFrom(table))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  /** A PBG file of applicant A waiting for payment, with its open bill (the office has default payment settings from its set-up). */
+  async function fileWithBill(): Promise<{ id: string; bill: { id: string; customer_no: string; number: string; amount: number } }> {
+    const id = await applicationIn('awaiting_payment');
+    const bill = await ctx.db.selectFrom('bills').selectAll().where('application_id', '=', id).where('state', '=', 'open').executeTakeFirstOrThrow();
+    return { id, bill: { ...bill, amount: Number(bill.amount) } };
+  }
+  const bills = async (applicationId: string) =>
+    ctx.db.selectFrom('bills').select(['id', 'state', 'expires_at', 'voided_at']).where('application_id', '=', applicationId).orderBy('id').execute();
+
+  describe('bills follow application.read (the file’s applicant, the office’s staff) and payments.manage (treasurer), within the office', () => {
+    it('answers each role as the policy says on listApplicationBills, reissueApplicationBill and requestNewBillCode; a refusal changes nothing', async () => {
+      const file = await fileWithBill();
+      const url = `/api/v1/applications/${file.id}/bills`;
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const application = await ctx.db.selectFrom('applications').selectAll().where('id', '=', file.id).executeTakeFirstOrThrow();
+      const askers: { label: string; person: Person; headers: Record<string, string> }[] = [
+        ...ROLES.map((role) => ({ label: role, person: crew[role], headers: {} })),
+        { label: 'another applicant', person: applicantB, headers: {} },
+        { label: 'treasurer of another office', person: await person(ctx, 'treasurer', office2Id), headers: { host: OTHER_HOST } },
+      ];
+      const mismatches: string[] = [];
+      const check = (label: string, op: string, res: LightMyRequestResponse, want: number) => {
+        if (res.statusCode !== want) mismatches.push(`${label} / ${op}: the policy says ${want}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
+        else if (want >= 400) expectProblem(res, [want]);
+      };
+      for (const asker of askers) {
+        const actor = asker.person.actor;
+        const sameOffice = actor.tenantId === ctx.tenant.id;
+        // listApplicationBills: whoever may read the file; another applicant's or another office's file does not exist (404).
+        const list = await get(asker.person.token, url, asker.headers);
+        check(asker.label, 'listApplicationBills', list, can(actor, 'application.read', { application }) ? 200 : 404);
+        if (list.statusCode === 200) {
+          const body = json<{ bills: { number: string; status: string }[]; can: { reissue: boolean; requestNewCode: boolean } }>(list);
+          expect(
+            body.bills.map((b) => b.number),
+            asker.label,
+          ).toContain(file.bill.number);
+          expect(body.can.reissue, asker.label).toBe(can(actor, 'payments.manage', { application }));
+          expect(body.can.requestNewCode, asker.label).toBe(false);
+        } else {
+          expect(list.body, asker.label).not.toContain(file.bill.number);
+        }
+        // reissueApplicationBill: payments.manage, asked for the office first (a role is refused before the file is looked up).
+        const before = await bills(file.id);
+        const reissue = await ctx.app.inject({
+          method: 'POST',
+          url: `${url}/reissue`,
+          headers: auth(asker.person.token, asker.headers),
+          payload: { reason: `Kode bayar hilang (${asker.label})` },
+        });
+        const mayReissue = can(actor, 'payments.manage', { tenantId: actor.tenantId });
+        check(asker.label, 'reissueApplicationBill', reissue, mayReissue ? (sameOffice ? 201 : 404) : 403);
+        if (reissue.statusCode !== 201) expect(await bills(file.id), `${asker.label} reissue changed the bills`).toEqual(before);
+        // requestNewBillCode: the file's own applicant only, and not while the code can be paid (409).
+        const beforeCode = await bills(file.id);
+        const code = await ctx.app.inject({ method: 'POST', url: `${url}/new-code`, headers: auth(asker.person.token, asker.headers) });
+        const owner = can(actor, 'application.read', { application }) && actor.userId === application.applicant_id;
+        check(asker.label, 'requestNewBillCode', code, owner ? 409 : can(actor, 'application.read', { application }) ? 403 : 404);
+        expect(await bills(file.id), `${asker.label} new-code changed the bills`).toEqual(beforeCode);
+      }
+      expect(mismatches).toEqual([]);
+      // The treasurer's re-issue above voided the first bill and issued one open bill in its place.
+      const after = await bills(file.id);
+      expect(after.filter((b) => b.state === 'open')).toHaveLength(1);
+      expect(after.filter((b) => b.state === 'voided').map((b) => b.id)).toContain(file.bill.id);
+      // Once the code has expired, the applicant of the file gets a new one at once (and nobody else does).
+      await ctx.db
+        .updateTable('bills')
+        .set({ expires_at: '2020-01-01T00:00:00.000Z' })
+        .where('application_id', '=', file.id)
+        .where('state', '=', 'open')
+        .execute();
+      const beforeExpired = await bills(file.id);
+      for (const role of ROLES.filter((r) => r !== 'applicant')) {
+        expectProblem(await ctx.app.inject({ method: 'POST', url: `${url}/new-code`, headers: auth(crew[role].token) }), [403]);
+      }
+      expectProblem(await ctx.app.inject({ method: 'POST', url: `${url}/new-code`, headers: auth(applicantB.token) }), [404]);
+      expect(await bills(file.id)).toEqual(beforeExpired);
+      const fresh = await ctx.app.inject({ method: 'POST', url: `${url}/new-code`, headers: auth(applicantA.token) });
+      expect(fresh.statusCode, fresh.body).toBe(201);
+      expect((await bills(file.id)).filter((b) => b.state === 'open')).toHaveLength(1);
+      // Not signed in: 401 on all three, nothing changed.
+      const beforeAnon = await bills(file.id);
+      for (const [method, path] of [
+        ['GET', url],
+        ['POST', `${url}/reissue`],
+        ['POST', `${url}/new-code`],
+      ] as const) {
+        const res = await ctx.app.inject({
+          method,
+          url: path,
+          ...(method === 'POST' && path.endsWith('reissue') ? { payload: { reason: 'Tanpa sesi' } } : {}),
+        });
+        expect(expectProblem(res, [401]).code, path).toBe('unauthenticated');
+      }
+      expect(await bills(file.id)).toEqual(beforeAnon);
+    });
+  });
+
+  describe('payment settings follow payments.settings (admin), within the office', () => {
+    it('answers each role as the policy says; a refused save writes nothing; another office’s admin reads and saves only its own', async () => {
+      const url = '/api/v1/payments/settings';
+      type Settings = {
+        adapter: string;
+        partnerServiceId: string;
+        billExpiryDays: number;
+        legalBasis: string;
+        qrisMerchant: Record<string, unknown> | null;
+        snapClientId: string | null;
+        snapBankPublicKey: string | null;
+        snapSignatureEncoding: string;
+      };
+      const row = (tenantId: string) => ctx.db.selectFrom('payment_settings').selectAll().where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+      const current = json<{ settings: Settings }>(await get(crew.admin.token, url)).settings;
+      expect(current).toMatchObject({ adapter: 'demo', partnerServiceId: '88899' });
+      const body = (legalBasis: string) => ({
+        adapter: current.adapter,
+        partnerServiceId: current.partnerServiceId,
+        billExpiryDays: current.billExpiryDays,
+        legalBasis,
+        qrisMerchant: current.qrisMerchant,
+        snapClientId: current.snapClientId,
+        snapBankPublicKey: current.snapBankPublicKey,
+        snapSignatureEncoding: current.snapSignatureEncoding,
+      });
+      for (const role of ROLES) {
+        const allowed = can(crew[role].actor, 'payments.settings', { tenantId: ctx.tenant.id });
+        expect(allowed, role).toBe(role === 'admin');
+        const read = await get(crew[role].token, url);
+        expect(read.statusCode, role).toBe(allowed ? 200 : 403);
+        if (!allowed) {
+          expect(expectProblem(read, [403]).code).toBe('forbidden');
+          expect(read.body, role).not.toContain(current.legalBasis);
+        }
+        const before = await row(ctx.tenant.id);
+        const save = await ctx.app.inject({ method: 'PUT', url, headers: auth(crew[role].token), payload: body(`${current.legalBasis} (uji ${role})`) });
+        expect(save.statusCode, `${role} ${save.body.slice(0, 200)}`).toBe(allowed ? 200 : 403);
+        if (allowed) expect((await row(ctx.tenant.id)).legal_basis).toBe(`${current.legalBasis} (uji ${role})`);
+        else expect(await row(ctx.tenant.id), role).toEqual(before);
+      }
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const otherAdmin = await person(ctx, 'admin', office2Id);
+      const o2 = { host: OTHER_HOST };
+      const theirs = await get(otherAdmin.token, url, o2);
+      expect(theirs.statusCode).toBe(200);
+      expect(json<{ settings: Settings }>(theirs).settings.legalBasis).not.toContain('(uji admin)');
+      const mine = await row(ctx.tenant.id);
+      const saved = await ctx.app.inject({ method: 'PUT', url, headers: auth(otherAdmin.token, o2), payload: body('Perda Kota Batu tentang Retribusi') });
+      expect(saved.statusCode, saved.body).toBe(200);
+      expect(await row(ctx.tenant.id)).toEqual(mine);
+      expect((await row(office2Id)).legal_basis).toBe('Perda Kota Batu tentang Retribusi');
+      // Office 1's admin token means nothing at office 2, and nobody signed in is refused.
+      expect(expectProblem(await get(crew.admin.token, url, o2), [401]).code).toBe('unauthenticated');
+      expect(expectProblem(await ctx.app.inject({ method: 'PUT', url, payload: body('Tanpa sesi') }), [401]).code).toBe('unauthenticated');
+      expect(await row(ctx.tenant.id)).toEqual(mine);
+    });
+  });
+
+  describe('the money desk follows payments.manage (treasurer), within the office', () => {
+    it('answers each role as the policy says on the nine operations; a refusal writes nothing; another office’s treasurer finds nothing', async () => {
+      const file = await fileWithBill();
+      // A payment of the wrong amount: kept for the treasurer (amount_mismatch), the bill unpaid.
+      const received = await ctx.services.payments.receive({
+        tenantId: ctx.tenant.id,
+        provider: 'snap_va',
+        providerPaymentId: `AKSES-HELD-${file.bill.customer_no}`,
+        bill: { customerNo: file.bill.customer_no },
+        amount: file.bill.amount - 1,
+        paidAt: ctx.clock.now().toISOString(),
+        bankReference: 'NTB-AKSES-1',
+        payerName: 'Ayu',
+        details: {},
+      });
+      expect(received.outcome).toBe('held');
+      const heldId = received.payment.id;
+      // The statement's day is the office's (Asia/Jakarta) today.
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: ctx.tenant.time_zone }).format(ctx.clock.now());
+      const statement = (reference: string) => ({ format: 'csv', content: `${day},08:00,${reference},,100000`, day, fileName: 'mutasi.csv' });
+      const imported = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/reconciliation/statements',
+        headers: auth(crew.treasurer.token),
+        payload: statement('AKSES-0'),
+      });
+      expect(imported.statusCode, imported.body).toBe(201);
+      const lineId = json<{ lines: { id: string; needsResolution: boolean }[] }>(imported).lines.find((l) => l.needsResolution)!.id;
+      type Op = { name: string; method: 'GET' | 'POST'; url: string; payload?: Record<string, unknown>; ok: number };
+      const ops: Op[] = [
+        { name: 'listHeldPayments', method: 'GET', url: '/api/v1/payments/held', ok: 200 },
+        { name: 'getHeldPayment', method: 'GET', url: `/api/v1/payments/held/${heldId}`, ok: 200 },
+        // Allowed, but a payment of another amount cannot pay its file: 409 payment_not_acceptable.
+        { name: 'acceptHeldPayment', method: 'POST', url: `/api/v1/payments/held/${heldId}/accept`, payload: { note: 'Terima pembayaran uji' }, ok: 409 },
+        { name: 'listReconciliationDays', method: 'GET', url: '/api/v1/reconciliation/days', ok: 200 },
+        { name: 'importBankStatement', method: 'POST', url: '/api/v1/reconciliation/statements', payload: statement('AKSES-0'), ok: 201 },
+        { name: 'getReconciliationDay', method: 'GET', url: `/api/v1/reconciliation/days/${day}`, ok: 200 },
+        // Allowed, but the day still has a line to resolve: 409 reconciliation_unresolved.
+        { name: 'closeReconciliationDay', method: 'POST', url: `/api/v1/reconciliation/days/${day}/close`, payload: {}, ok: 409 },
+      ];
+      const deskState = async () => ({
+        payment: await ctx.db.selectFrom('payments').select(['state', 'resolved_at', 'resolution_note']).where('id', '=', heldId).executeTakeFirstOrThrow(),
+        days: await ctx.db
+          .selectFrom('reconciliation_days')
+          .select(['id', 'state', 'imported_at'])
+          .where('tenant_id', '=', ctx.tenant.id)
+          .orderBy('id')
+          .execute(),
+        lines: await ctx.db.selectFrom('reconciliation_lines').select(['id', 'resolved_at']).orderBy('id').execute(),
+        bill: await ctx.db.selectFrom('bills').select(['state']).where('id', '=', file.bill.id).executeTakeFirstOrThrow(),
+        app: await snapshot(ctx, file.id),
+      });
+      const mismatches: string[] = [];
+      for (const role of ROLES) {
+        const allowed = can(crew[role].actor, 'payments.manage', { tenantId: ctx.tenant.id });
+        expect(allowed, role).toBe(role === 'treasurer');
+        for (const op of ops) {
+          const before = await deskState();
+          const res = await ctx.app.inject({ method: op.method, url: op.url, headers: auth(crew[role].token), ...(op.payload ? { payload: op.payload } : {}) });
+          const want = allowed ? op.ok : 403;
+          if (res.statusCode !== want) mismatches.push(`${role} / ${op.name}: the policy says ${want}, got ${res.statusCode} ${res.body.slice(0, 160)}`);
+          if (!allowed) {
+            expectProblem(res, [403]);
+            expect(await deskState(), `${role} / ${op.name} changed something`).toEqual(before);
+          }
+        }
+      }
+      expect(mismatches).toEqual([]);
+      // Another office's treasurer: the payment and the day do not exist there; its lists are its own (empty).
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const other = await person(ctx, 'treasurer', office2Id);
+      const o2 = { host: OTHER_HOST };
+      const before = await deskState();
+      const at2 = (method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+        ctx.app.inject({ method, url, headers: auth(other.token, o2), ...(payload ? { payload } : {}) });
+      for (const [name, res] of [
+        ['getHeldPayment', await at2('GET', `/api/v1/payments/held/${heldId}`)],
+        ['acceptHeldPayment', await at2('POST', `/api/v1/payments/held/${heldId}/accept`, { note: 'Bukan milik kami' })],
+        ['closeHeldPayment', await at2('POST', `/api/v1/payments/held/${heldId}/close`, { note: 'Bukan milik kami' })],
+        ['getReconciliationDay', await at2('GET', `/api/v1/reconciliation/days/${day}`)],
+        ['resolveReconciliationLine', await at2('POST', `/api/v1/reconciliation/days/${day}/lines/${lineId}/resolve`, { note: 'Bukan milik kami' })],
+        ['closeReconciliationDay', await at2('POST', `/api/v1/reconciliation/days/${day}/close`, {})],
+      ] as const) {
+        expect(expectProblem(res, [404]).code, name).toBe('not_found');
+        expect(res.body, name).not.toContain(file.bill.number);
+      }
+      expect(json<{ held: { id: string }[] }>(await at2('GET', '/api/v1/payments/held')).held.map((p) => p.id)).not.toContain(heldId);
+      expect(json<{ days: unknown[] }>(await at2('GET', '/api/v1/reconciliation/days')).days).toEqual([]);
+      expect(await deskState()).toEqual(before);
+      // Nobody signed in: 401.
+      expect(expectProblem(await ctx.app.inject({ method: 'GET', url: '/api/v1/payments/held' }), [401]).code).toBe('unauthenticated');
+      expect(
+        expectProblem(await ctx.app.inject({ method: 'POST', url: `/api/v1/payments/held/${heldId}/close`, payload: { note: 'Tanpa sesi' } }), [401]).code,
+      ).toBe('unauthenticated');
+      expect(await deskState()).toEqual(before);
+      // The treasurer resolves a line and closes the payment, so the refusals above were about who asks.
+      const current = json<{ lines: { id: string; needsResolution: boolean }[] }>(await get(crew.treasurer.token, `/api/v1/reconciliation/days/${day}`));
+      const open = current.lines.find((l) => l.needsResolution)!.id;
+      const resolved = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/reconciliation/days/${day}/lines/${open}/resolve`,
+        headers: auth(crew.treasurer.token),
+        payload: { note: 'Transfer salah kirim' },
+      });
+      expect(resolved.statusCode, resolved.body).toBe(200);
+      const closed = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/payments/held/${heldId}/close`,
+        headers: auth(crew.treasurer.token),
+        payload: { note: 'Dikembalikan ke pembayar' },
+      });
+      expect(closed.statusCode, closed.body).toBe(200);
+      expect(json<{ state: string }>(closed).state).toBe('resolved');
+    });
+  });
+
+  describe('revenue follows revenue.read (head, admin, treasurer) and revenue.manage (admin), within the office', () => {
+    it('answers each role as the policy says; a refused target writes nothing; another office’s admin sees only its own', async () => {
+      const year = Number(ctx.clock.now().toISOString().slice(0, 4)) + 1;
+      for (const role of ROLES) {
+        const reads = can(crew[role].actor, 'revenue.read', { tenantId: ctx.tenant.id });
+        const manages = can(crew[role].actor, 'revenue.manage', { tenantId: ctx.tenant.id });
+        expect(reads, role).toBe(role === 'head' || role === 'admin' || role === 'treasurer');
+        expect(manages, role).toBe(role === 'admin');
+        expect((await get(crew[role].token, `/api/v1/revenue?year=${year}`)).statusCode, role).toBe(reads ? 200 : 403);
+        const csv = await get(crew[role].token, `/api/v1/revenue.csv?year=${year}`);
+        expect(csv.statusCode, role).toBe(reads ? 200 : 403);
+        if (reads) expect(csv.headers['content-type'], role).toMatch(/^text\/csv/);
+        else expectProblem(csv, [403]);
+        const before = await rows('revenue_targets');
+        const res = await ctx.app.inject({
+          method: 'PUT',
+          url: `/api/v1/revenue/targets/${year}`,
+          headers: auth(crew[role].token),
+          payload: { amount: 5_000_000_000 + ROLES.indexOf(role), reason: `APBD uji ${role}` },
+        });
+        expect(res.statusCode, `${role} ${res.body.slice(0, 200)}`).toBe(manages ? 200 : 403);
+        expect(await rows('revenue_targets'), role).toBe(before + (manages ? 1 : 0));
+      }
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const otherAdmin = await person(ctx, 'admin', office2Id);
+      const theirs = await get(otherAdmin.token, `/api/v1/revenue?year=${year}`, { host: OTHER_HOST });
+      expect(theirs.statusCode).toBe(200);
+      expect(json<{ target: unknown }>(theirs).target).toBeNull();
+      expect(json<{ target: { amount: number } }>(await get(crew.admin.token, `/api/v1/revenue?year=${year}`)).target.amount).toBe(5_000_000_006);
+      const before = await rows('revenue_targets');
+      for (const res of [
+        await get(crew.head.token, `/api/v1/revenue?year=${year}`, { host: OTHER_HOST }),
+        await ctx.app.inject({ method: 'GET', url: `/api/v1/revenue.csv?year=${year}` }),
+        await ctx.app.inject({ method: 'PUT', url: `/api/v1/revenue/targets/${year}`, payload: { amount: 1_000, reason: 'Tanpa sesi' } }),
+      ]) {
+        expect(expectProblem(res, [401]).code).toBe('unauthenticated');
+      }
+      expect(await rows('revenue_targets')).toBe(before);
+    });
+  });
+
+  describe('the fee estimate is public (estimateFee), each office by its host', () => {
+    it('answers anyone, signed in or not, the same estimate, and writes nothing', async () => {
+      // The guide's worked example (test/integration/fees-estimate.test.ts).
+      const answers = {
+        floorArea: '235',
+        floorCount: '2',
+        buildingFunction: 'umkm',
+        complexity: 'not_simple',
+        permanence: 'permanent',
+        ownership: 'private',
+        buildingWorkType: 'new',
+        lowIncomeHouse: 'no',
+      };
+      const url = `/api/v1/fees/estimate?${new URLSearchParams({ permitType: PERMIT, ...answers }).toString()}`;
+      await ensureOffice(ctx.services, SECOND_OFFICE);
+      const before = await rows('applications');
+      const anonymous = await ctx.app.inject({ method: 'GET', url });
+      expect(anonymous.statusCode, anonymous.body).toBe(200);
+      const amount = json<{ amount: number }>(anonymous).amount;
+      for (const role of ROLES) {
+        const res = await get(crew[role].token, url);
+        expect(res.statusCode, role).toBe(200);
+        expect(json<{ amount: number }>(res).amount, role).toBe(amount);
+      }
+      // Another office's host answers from that office's own coefficients: office 2 has none for PBG, so it
+      // says so (409) rather than giving office 1's estimate.
+      const elsewhere = await ctx.app.inject({ method: 'GET', url, headers: { host: OTHER_HOST } });
+      expect(expectProblem(elsewhere, [409]).code).toBe('precondition_failed');
+      expect(elsewhere.body).not.toContain(String(amount));
+      expect(await rows('applications')).toBe(before);
+    });
+  });
+
+  describe('SNAP endpoints answer only a bank holding this office’s SNAP access token; an Izol bearer token is none', () => {
+    it('refuses every role’s Izol token, no token and another office’s bank with 401 SNAP JSON, changing nothing; the bank is answered', async () => {
+      const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const clientId = 'BANK-AKSES-01';
+      const clientSecret = 'rahasia-bersama-hmac-sha512-untuk-uji-akses-0123';
+      const partnerServiceId = '88899';
+      // The office's bank: its RSA public key and the shared secret in the payment settings (as the admin saves them).
+      await upsertPaymentSettings(ctx.db, {
+        tenant_id: ctx.tenant.id,
+        adapter: 'snap',
+        partner_service_id: partnerServiceId,
+        bill_expiry_days: 7,
+        legal_basis: 'Perda Kota Malang tentang Retribusi PBG',
+        qris_merchant: null,
+        snap_client_id: clientId,
+        snap_client_secret: encryptField(ctx.services.config.dataEncryptionKey, clientSecret),
+        snap_bank_public_key: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        snap_signature_encoding: 'base64',
+        updated_at: ctx.clock.now().toISOString(),
+        updated_by: null,
+      });
+      const injectFetch: typeof fetch = async (input, init) => {
+        const u = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: u.pathname + u.search,
+          headers: init?.headers as Record<string, string>,
+          ...(init?.body === undefined ? {} : { payload: init.body as string }),
+        });
+        return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? '') } });
+      };
+      const bankAt = (headers: Record<string, string> = {}) =>
+        createSnapClient({
+          baseUrl: 'http://localhost',
+          clientId,
+          clientSecret,
+          privateKey: pair.privateKey,
+          partnerId: clientId,
+          channelId: '95221',
+          fetch: injectFetch,
+          clock: () => ctx.clock.now(),
+          headers,
+        });
+      const bank = bankAt();
+      const file = await fileWithBill();
+      const inquiry = { partnerServiceId, customerNo: file.bill.customer_no, inquiryRequestId: 'AKSES-INQ-1' };
+      const payment = { partnerServiceId, customerNo: file.bill.customer_no, paymentRequestId: 'AKSES-PAY-1', paidAmount: file.bill.amount };
+      const qris = { originalReferenceNo: 'AKSES-QR-1', billNumber: file.bill.number, amount: file.bill.amount };
+      const state = async () => ({
+        app: await snapshot(ctx, file.id),
+        bills: await bills(file.id),
+        payments: await rows('payments'),
+        tokens: await rows('snap_access_tokens'),
+      });
+      const expectRefusal = (res: { status: number; body: { responseCode: string; responseMessage: string } }, status: number, what: string) => {
+        expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(status);
+        expect(res.body.responseCode, what).toMatch(new RegExp(`^${status}\\d{4}$`));
+        expect(res.body.responseMessage, what).toBeTruthy();
+        expect(JSON.stringify(res.body), what).not.toMatch(/\n\s+at\s|\.ts:\d+|type":"https/);
+      };
+      const before = await state();
+      for (const role of ROLES) {
+        const izol = crew[role].token;
+        // A correctly signed request with an Izol bearer token in place of the bank's SNAP token.
+        expectRefusal(await bank.inquiry(inquiry, { accessToken: izol }), 401, `${role} snapVaInquiry`);
+        expectRefusal(await bank.payment(payment, { accessToken: izol }), 401, `${role} snapVaPayment`);
+        expectRefusal(await bank.qrisNotify(qris, { accessToken: izol }), 401, `${role} snapQrisNotify`);
+        // The access token endpoint takes the bank's signature, not an Izol session.
+        const token = await ctx.app.inject({
+          method: 'POST',
+          url: SNAP_PATHS.accessToken,
+          headers: { ...auth(izol), 'content-type': 'application/json', 'x-timestamp': formatSnapTimestamp(ctx.clock.now()) },
+          payload: JSON.stringify({ grantType: 'client_credentials' }),
+        });
+        expectRefusal({ status: token.statusCode, body: json(token) }, 401, `${role} snapAccessTokenB2b`);
+      }
+      // No token at all (timestamp present): 401.
+      for (const path of [SNAP_PATHS.vaInquiry, SNAP_PATHS.vaPayment, SNAP_PATHS.qrisNotify]) {
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: path,
+          headers: { 'content-type': 'application/json', 'x-timestamp': formatSnapTimestamp(ctx.clock.now()) },
+          payload: JSON.stringify(inquiry),
+        });
+        expectRefusal({ status: res.statusCode, body: json(res) }, 401, `no token ${path}`);
+      }
+      expect(await state()).toEqual(before);
+      // This office's bank token at another office's address is no token there; nor does that office know the bank.
+      await ensureOffice(ctx.services, SECOND_OFFICE);
+      const token = await bank.accessToken();
+      expect(token.status, JSON.stringify(token.body)).toBe(200);
+      const atOffice2 = bankAt({ host: OTHER_HOST });
+      const office1Token = { accessToken: String(token.body.accessToken) };
+      expectRefusal(await atOffice2.inquiry(inquiry, office1Token), 401, 'office 1 token at office 2: inquiry');
+      expectRefusal(await atOffice2.payment(payment, office1Token), 401, 'office 1 token at office 2: payment');
+      expectRefusal(await atOffice2.accessToken(), 401, 'office 2 does not know the bank');
+      const after = await state();
+      expect({ ...after, tokens: before.tokens }).toEqual(before);
+      // The bank itself is answered, so the refusals were about the token.
+      const answered = await bank.inquiry(inquiry);
+      expect(answered.status, JSON.stringify(answered.body)).toBe(200);
+      expect(answered.body.responseCode).toBe('2002400');
+    });
+  });
+
   describe('not signed in', () => {
     type Spec = { paths: Record<string, Record<string, { operationId: string; security?: unknown[] }>> };
 
@@ -1178,6 +1647,34 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         claimApplicationByLink: { payload: { token: 'n3YwQ0lW1cX8Vq9mJk2sT5uB7zD4fH6gA1eR0pLoNbM' } },
         listRetributionCoefficients: {},
         saveRetributionCoefficients: { payload: { coefficients: loadRetributionTable().offices.MLG!['2026']!, reason: 'Keputusan baru' } },
+        listApplicationBills: {},
+        reissueApplicationBill: { payload: { reason: 'Kode bayar hilang' } },
+        requestNewBillCode: {},
+        getPaymentSettings: {},
+        savePaymentSettings: {
+          payload: {
+            adapter: 'demo',
+            partnerServiceId: '88899',
+            billExpiryDays: 7,
+            legalBasis: 'Perda tentang Retribusi PBG',
+            qrisMerchant: null,
+            snapClientId: null,
+            snapBankPublicKey: null,
+            snapSignatureEncoding: 'base64',
+          },
+        },
+        listHeldPayments: {},
+        getHeldPayment: {},
+        acceptHeldPayment: { payload: { note: 'Catatan uji' } },
+        closeHeldPayment: { payload: { note: 'Catatan uji' } },
+        listReconciliationDays: {},
+        importBankStatement: { payload: { format: 'csv', content: '2026-12-01,08:00,XYZ,,100000' } },
+        getReconciliationDay: {},
+        resolveReconciliationLine: { payload: { note: 'Catatan uji' } },
+        closeReconciliationDay: { payload: {} },
+        getRevenue: {},
+        exportRevenueCsv: {},
+        setRevenueTarget: { payload: { amount: 1_000_000_000, reason: 'APBD uji' } },
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
@@ -1210,6 +1707,12 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'getQueueTicket',
           'getQueueDisplay',
           'createHelpRequest',
+          'estimateFee',
+          // SNAP: a bank's own signed requests and SNAP access token, no Izol session (its own describe block above).
+          'snapAccessTokenB2b',
+          'snapVaInquiry',
+          'snapVaPayment',
+          'snapQrisNotify',
         ]),
       );
       const before = await snapshot(ctx, id);
@@ -1245,7 +1748,9 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           .replace('{id}', op.path.startsWith('/api/v1/permits/') ? permit.permitId : id)
           .replace('{documentId}', documentId)
           .replace('{requirementCode}', 'ktp')
-          .replace('{year}', '2026');
+          .replace('{year}', '2026')
+          .replace('{day}', '2026-12-01')
+          .replace('{lineId}', '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54');
         const extra = validRequest[op.operationId]!;
         for (const [label, headers] of credentials) {
           const res = await ctx.app.inject({
