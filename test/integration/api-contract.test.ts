@@ -7,6 +7,8 @@ import { auth, createTestContext, json, type TestContext, uniqueNik, userWithTok
 
 type Operation = {
   operationId?: string;
+  tags?: string[];
+  summary?: string;
   responses?: Record<string, unknown>;
   parameters?: { in: string; name: string; required?: boolean }[];
   security?: Record<string, string[]>[];
@@ -36,6 +38,31 @@ const OPERATION_IDS = [
   'trackApplication',
   'getHealth',
 ];
+/** The operations issue 12 (money) added, with the tag each is documented under. */
+const MONEY_OPERATIONS: Record<string, string> = {
+  listApplicationBills: 'Payments',
+  reissueApplicationBill: 'Payments',
+  requestNewBillCode: 'Payments',
+  getPaymentSettings: 'Payments',
+  savePaymentSettings: 'Payments',
+  listHeldPayments: 'Payments',
+  getHeldPayment: 'Payments',
+  acceptHeldPayment: 'Payments',
+  closeHeldPayment: 'Payments',
+  listReconciliationDays: 'Payments',
+  importBankStatement: 'Payments',
+  getReconciliationDay: 'Payments',
+  resolveReconciliationLine: 'Payments',
+  closeReconciliationDay: 'Payments',
+  getRevenue: 'Revenue',
+  exportRevenueCsv: 'Revenue',
+  setRevenueTarget: 'Revenue',
+  estimateFee: 'Catalogue',
+  snapAccessTokenB2b: 'Payments (SNAP)',
+  snapVaInquiry: 'Payments (SNAP)',
+  snapVaPayment: 'Payments (SNAP)',
+  snapQrisNotify: 'Payments (SNAP)',
+};
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
 /** Every `$ref` in a JSON value. */
@@ -123,6 +150,32 @@ describe.each(DIALECTS)('API contract (%s)', (dialect) => {
         }
       }
       for (const ref of refs(spec)) expect(resolvePointer(spec, ref), ref).toBeDefined();
+    });
+
+    it('gives every operation tags, a summary and a success response with a schema; the money operations under their tags', () => {
+      const ops = Object.entries(spec.paths).flatMap(([p, byMethod]) =>
+        Object.entries(byMethod)
+          .filter(([m]) => HTTP_METHODS.has(m))
+          .map(([m, op]) => ({ where: `${m.toUpperCase()} ${p}`, op })),
+      );
+      for (const { where, op } of ops) {
+        expect(op.tags?.length, where).toBeGreaterThan(0);
+        expect(op.summary ?? '', where).toMatch(/\S/);
+        const success = Object.entries(op.responses ?? {}).filter(([code]) => /^2/.test(code));
+        expect(success.length, where).toBeGreaterThan(0);
+        for (const [code, response] of success) {
+          // A 204 has no body; every other success names its content and schema.
+          if (code === '204') continue;
+          const content = (response as { content?: Record<string, { schema?: unknown }> }).content ?? {};
+          expect(Object.keys(content).length, `${where} ${code}`).toBeGreaterThan(0);
+          for (const [type, media] of Object.entries(content)) expect(media.schema, `${where} ${code} ${type}`).toBeDefined();
+        }
+      }
+      for (const [id, tag] of Object.entries(MONEY_OPERATIONS)) {
+        const found = ops.filter(({ op }) => op.operationId === id);
+        expect(found, id).toHaveLength(1);
+        expect(found[0]!.op.tags, id).toEqual([tag]);
+      }
     });
 
     it('never puts a NIK, password or tracking code in a query string', () => {
