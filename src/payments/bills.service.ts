@@ -255,6 +255,8 @@ export function createBillService(deps: BillDeps) {
     const numbers = new Map(bills.map((b) => [b.id, b.number]));
     const open = views.find((b) => b.status === 'open' || b.status === 'expired');
     const paid = views.some((b) => b.status === 'paid') || app.fee_paid_at !== null;
+    // A payment of the expired code waits for the treasurer: a new code would void the bill it can still pay.
+    const heldOnOpen = open !== undefined && payments.some((p) => p.state === 'held' && p.bill_id === open.id);
     const payable = settings !== undefined && awaitsPayment(workflow, app) && !paid;
     return {
       applicationId: app.id,
@@ -275,7 +277,7 @@ export function createBillService(deps: BillDeps) {
       })),
       can: {
         reissue: payable && (app.fee_amount ?? 0) > 0 && can(actor, 'payments.manage', { application: app }),
-        requestNewCode: payable && open?.status === 'expired' && isApplicantOf(actor, app),
+        requestNewCode: payable && open?.status === 'expired' && !heldOnOpen && isApplicantOf(actor, app),
       },
     };
   }
@@ -308,6 +310,11 @@ export function createBillService(deps: BillDeps) {
       throw new AppError('precondition_failed', 'the payment code has not expired: it can still be paid', {
         params: { missing: 'bill_expired', expiresAt: open?.expires_at ?? '' },
       });
+    }
+    if (opts.onlyExpired && open && (await listPaymentsOfApplication(db, app.tenant_id, app.id)).some((p) => p.state === 'held' && p.bill_id === open.id)) {
+      // The applicant paid the expired code and the treasurer has not decided yet: voiding it now would
+      // leave that payment unable to pay the file, and the applicant paying twice.
+      throw new AppError('invalid_state', 'a payment of this bill waits for the treasurer: no new code until it is decided');
     }
     const previous = open ?? bills[0];
     const previousBreakdown = previous && Number(previous.amount) === amount ? parseBreakdown(previous) : null;

@@ -100,4 +100,37 @@ describe.each(DIALECTS)('bills when the file is cancelled (%s)', (dialect) => {
     const row = await ctx.db.selectFrom('bills').select('state').where('id', '=', bill.id).executeTakeFirstOrThrow();
     expect(row.state).toBe('paid');
   });
+  // Last: it moves the clock past the bills' expiry.
+  it('offers no new payment code while a payment of the expired code waits for the treasurer, who can still accept it', async () => {
+    const { id, bill } = await fileWithBill();
+    ctx.clock.advanceMinutes(8 * 24 * 60);
+    const held = await ctx.services.payments.receive({
+      tenantId: ctx.tenant.id,
+      provider: 'qris',
+      providerPaymentId: `EXPIRED-${id.slice(0, 8)}`,
+      bill: { billNumber: bill.number },
+      amount: bill.amount,
+      paidAt: ctx.clock.now().toISOString(),
+      bankReference: null,
+      payerName: 'Budi',
+      details: {},
+    });
+    expect(held).toMatchObject({ outcome: 'held', reason: 'bill_expired' });
+    const citizen = { userId: applicant.userId, tenantId: ctx.tenant.id, role: 'applicant' as const, name: 'Uji pemohon' };
+    const bills = await ctx.services.bills.listForApplication({ actor: citizen, applicationId: id });
+    expect(bills.bills[0]).toMatchObject({ status: 'expired' });
+    expect(bills.can.requestNewCode).toBe(false);
+    await expect(ctx.services.bills.requestNewCode({ actor: citizen, applicationId: id })).rejects.toMatchObject({ code: 'invalid_state' });
+    const row = await ctx.db.selectFrom('bills').select('state').where('id', '=', bill.id).executeTakeFirstOrThrow();
+    expect(row.state).toBe('open');
+
+    const accepted = await ctx.services.reconciliation.acceptHeldPayment({
+      actor: staff.treasurer.actor,
+      id: held.payment.id,
+      note: 'Dibayar lewat QRIS sehari setelah kedaluwarsa',
+    });
+    expect(accepted).toMatchObject({ state: 'recorded' });
+    const app = await ctx.db.selectFrom('applications').select('state').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(app.state).toBe('approval');
+  });
 });
