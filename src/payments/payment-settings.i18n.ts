@@ -147,6 +147,10 @@ export const PAYMENT_SETTINGS_MESSAGES = {
     id: 'QRIS ini tidak memuat nomor tagihan dan jumlah, jadi bukan QRIS tagihan kantor',
     en: 'This QRIS carries no bill number and amount, so it is not an office bill’s QRIS',
   },
+  'demobank.bad.qrisOtherMerchant': {
+    id: 'QRIS ini bukan milik kantor ini: bayar tagihan di situs kantor yang menerbitkannya',
+    en: 'This QRIS is not this office’s: pay the bill on the site of the office that issued it',
+  },
   'demobank.behaviour': { id: 'Untuk pengembang: cara bank mengirim pemberitahuan', en: 'For developers: how the bank delivers the notification' },
   'demobank.behaviour.random': {
     id: 'Acak, seperti bank sungguhan (biasanya sekali, kadang dua kali atau tidak berurutan)',

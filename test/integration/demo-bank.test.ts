@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { createDemoBankService } from '../../src/payments/demo-bank/demo-bank.service.js';
+import { buildQris } from '../../src/payments/qris.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, type TestContext, userWithToken } from '../helpers/context.js';
@@ -301,6 +302,25 @@ describe.each(DIALECTS)('the demo bank over HTTP (%s)', (dialect) => {
     const refused = await payer.post('/bank-demo/qris', { qris: broken });
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('Teks QRIS ini tidak dapat dibaca: CRC mismatch');
+  });
+
+  it("does not pay another office's QRIS: an acquirer pays the merchant the code names, so this office is never notified", async () => {
+    const { id, bill } = await fileWithBill();
+    // Another office's bill QRIS (its own demo merchant), with this office's bill number and amount in it even.
+    const foreign = buildQris({
+      merchant: { name: 'DPMPTSP KOTA BATU', city: 'BATU', merchantId: 'IZOLDEMOBTU', mcc: '9399' },
+      amount: bill.amount,
+      billNumber: bill.number,
+    });
+    const read = await payer.post('/bank-demo/qris', { qris: foreign });
+    expect(read.statusCode).toBe(400);
+    expect(read.body).toContain('QRIS ini bukan milik kantor ini');
+    const paid = await payer.post('/bank-demo/qris/bayar', { qris: foreign, ref: 'DEMO202611200000000001', perilaku: 'once' });
+    expect(paid.statusCode).toBe(400);
+    const anywhere = await ctx.db.selectFrom('payments').select('id').where('provider_payment_id', '=', 'DEMO202611200000000001').execute();
+    expect(anywhere).toEqual([]);
+    expect(await paymentsOf(id)).toEqual([]);
+    expect(await fileState(id)).toBe('awaiting_payment');
   });
 
   it('is not there for an office on the SNAP adapter, nor in production', async () => {

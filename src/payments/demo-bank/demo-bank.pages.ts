@@ -166,7 +166,9 @@ ${summaryList([
     const qris = form.ok ? form.data.qris : (form.values.qris ?? '').slice(0, QRIS_MAX);
     const read = await bank.readQris({ tenant: req.tenant, qris });
     if (!read.ok) {
-      const message = read.reason ? t(lang, 'demobank.bad.qris', { reason: read.reason }) : t(lang, 'demobank.bad.qrisNoBill');
+      const message = read.reason
+        ? t(lang, 'demobank.bad.qris', { reason: read.reason })
+        : t(lang, read.otherMerchant ? 'demobank.bad.qrisOtherMerchant' : 'demobank.bad.qrisNoBill');
       return startPage(req, reply, { qris, errors: [{ field: 'qris', message }] });
     }
     const r = read.reading;

@@ -6,7 +6,8 @@ import type { Clock } from '../../shared/time.js';
 import { type OfficeAddress, officeBaseUrl } from '../../tenants/office-url.js';
 import { snapCredentialsOf } from '../payment-settings.service.js';
 import { findBillByCustomerNo, findBillByNumber, findPaymentSettings } from '../payments.repository.js';
-import { parseQris, QrisError } from '../qris.js';
+import { qrisMerchantSchema } from '../bills.js';
+import { type ParsedQris, parseQris, QrisError } from '../qris.js';
 import { createSnapClient, type SnapClient, type SnapResult } from '../snap-client.js';
 import { formatSnapTimestamp } from '../snap-signature.js';
 import { padPartnerServiceId, parseSnapAmount } from '../virtual-account.js';
@@ -124,7 +125,7 @@ export function createDemoBankService(deps: DemoBankDeps) {
   const background = new Set<Promise<void>>();
 
   /** The bank's side of the office: its SNAP client and biller code, or not found when the demo bank is off here. */
-  async function bankFor(tenant: Tenant): Promise<{ client: SnapClient; partnerServiceId: string; url: string }> {
+  async function bankFor(tenant: Tenant): Promise<{ client: SnapClient; partnerServiceId: string; url: string; qrisMerchantId: string | null }> {
     const settings = await findPaymentSettings(db, tenant.id);
     if (deps.production || !settings || settings.adapter !== 'demo') throw new AppError('not_found', 'the demo bank is off for this office');
     const creds = snapCredentialsOf(settings, deps.dataKey);
@@ -141,7 +142,17 @@ export function createDemoBankService(deps: DemoBankDeps) {
       clock: () => clock.now(),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     });
-    return { client, partnerServiceId: settings.partner_service_id, url };
+    const qrisMerchantId = settings.qris_merchant ? qrisMerchantSchema.parse(JSON.parse(settings.qris_merchant)).merchantId : null;
+    return { client, partnerServiceId: settings.partner_service_id, url, qrisMerchantId };
+  }
+
+  /**
+   * True when the QRIS names this office's merchant (the merchant id in a merchant account template). An
+   * acquirer routes a QRIS payment to the merchant the code names: another office's code (or any code,
+   * for an office with no QRIS merchant) is never this office's payment, so the bank does not notify it.
+   */
+  function isOfficeMerchant(parsed: ParsedQris, merchantId: string | null): boolean {
+    return merchantId !== null && parsed.merchantAccounts.some((a) => a.fields.get('02') === merchantId);
   }
 
   /** One call with the bank's retries: again after a network error or a 5xx, with back-off; each attempt recorded. */
@@ -340,8 +351,8 @@ export function createDemoBankService(deps: DemoBankDeps) {
   async function readQris(input: {
     tenant: Tenant;
     qris: string;
-  }): Promise<{ ok: true; reading: QrisReading; reference: string } | { ok: false; reason: string | null }> {
-    await bankFor(input.tenant);
+  }): Promise<{ ok: true; reading: QrisReading; reference: string } | { ok: false; reason: string | null; otherMerchant?: true }> {
+    const bank = await bankFor(input.tenant);
     let parsed;
     try {
       parsed = parseQris(input.qris.trim());
@@ -350,6 +361,7 @@ export function createDemoBankService(deps: DemoBankDeps) {
       throw err;
     }
     if (!parsed.billNumber || parsed.amount === null) return { ok: false, reason: null };
+    if (!isOfficeMerchant(parsed, bank.qrisMerchantId)) return { ok: false, reason: null, otherMerchant: true };
     return {
       ok: true,
       reading: { billNumber: parsed.billNumber, amount: parsed.amount, merchantName: parsed.merchantName, merchantCity: parsed.merchantCity },
@@ -375,6 +387,7 @@ export function createDemoBankService(deps: DemoBankDeps) {
     const billNumber = parsed.billNumber;
     const amount = parsed.amount;
     if (!billNumber || amount === null) throw new AppError('invalid_input', 'this QRIS carries no bill number or amount');
+    if (!isOfficeMerchant(parsed, bank.qrisMerchantId)) throw new AppError('invalid_input', "this QRIS is not this office's merchant");
     const behaviour = choose(input.behaviour);
     const paidTime = formatSnapTimestamp(clock.now());
     const send = () => bank.client.qrisNotify({ originalReferenceNo: input.reference, billNumber, amount, paidTime, issuerName: 'Bank Demo Izol' });
