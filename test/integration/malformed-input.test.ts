@@ -8,9 +8,19 @@
  * timeline event, account, session, outbox row, permit, receipt or stored file appears or changes. (Failed sign-ins do write a
  * login attempt and an audit row by design; those two tables are left out of the comparison.)
  *
+ * The SNAP operations (a bank's calls, src/payments/snap.routes.ts) answer as SNAP requires, not with
+ * problem+json: their cases carry `snap: true` and must come back as a 4xx whose JSON body is
+ * `{ responseCode, responseMessage }` with a seven-digit responseCode starting with the HTTP status
+ * (e.g. 400 → 4002400), in English, with no stack trace, not echoing an oversized input, and nothing
+ * written. "(signed)" cases are sent as the office's bank sends them (a live SNAP access token, the
+ * HMAC-SHA512 signature, a fresh X-EXTERNAL-ID) so that only the body is wrong. A signed request's
+ * X-EXTERNAL-ID is recorded before its body is read (the replay guard, by design): snap_external_ids is
+ * left out of the comparison like the login attempts; refusals are audited by design too.
+ *
  * To extend: add rows to CASES. Each row names the operation, what is wrong, the request, and optionally the
  * exact status and the field error codes a citizen's form would show.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -19,6 +29,10 @@ import { createApp } from '../../src/app.js';
 import type { Actor } from '../../src/access/actor.js';
 import { DEMO_PDF, DEMO_PNG } from '../../src/demo/demo-files.js';
 import { loadRetributionTable } from '../../src/fees/retribution.loader.js';
+import { upsertPaymentSettings } from '../../src/payments/payments.repository.js';
+import { SNAP_PATHS } from '../../src/payments/snap-client.js';
+import { formatSnapTimestamp, signAccessTokenRequest, signSymmetric } from '../../src/payments/snap-signature.js';
+import { encryptField } from '../../src/shared/crypto.js';
 import { ERROR_CODES, type ErrorCode } from '../../src/shared/errors.js';
 import { ERROR_MESSAGES, FIELD_MESSAGES } from '../../src/shared/messages.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
@@ -26,6 +40,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, json, multipartFile, type TestContext, uniqueNik } from '../helpers/context.js';
 import { staffOtp } from '../helpers/context.js';
 import { issuedPermit, validAnswers } from '../helpers/journeys.js';
+import { carryToIssued } from '../helpers/permits.js';
 
 const OPERATIONS = [
   'listPermitTypes',
@@ -104,6 +119,28 @@ const OPERATIONS = [
   'claimApplicationByLink',
   'listRetributionCoefficients',
   'saveRetributionCoefficients',
+  'listApplicationBills',
+  'reissueApplicationBill',
+  'requestNewBillCode',
+  'getPaymentSettings',
+  'savePaymentSettings',
+  'listHeldPayments',
+  'getHeldPayment',
+  'acceptHeldPayment',
+  'closeHeldPayment',
+  'listReconciliationDays',
+  'importBankStatement',
+  'getReconciliationDay',
+  'resolveReconciliationLine',
+  'closeReconciliationDay',
+  'getRevenue',
+  'exportRevenueCsv',
+  'setRevenueTarget',
+  'estimateFee',
+  'snapAccessTokenB2b',
+  'snapVaInquiry',
+  'snapVaPayment',
+  'snapQrisNotify',
 ] as const;
 type Op = (typeof OPERATIONS)[number];
 
@@ -161,9 +198,29 @@ type Fixtures = {
   permitPdf: Buffer;
   /** A courier parcel logged by the admin and not linked yet: a wrongly accepted link or photo would change it. */
   parcelId: string;
+  /** The office's treasurer: bills, the money desk. */
+  treasurer: Person;
+  /** The applicant's PBG file waiting for payment, with its open bill (a wrongly accepted re-issue, new code or payment would change it). */
+  billAppId: string;
+  bill: SnapBill;
+  /** A payment of the wrong amount held for the treasurer (amount_mismatch): a wrongly accepted accept or close would change it. */
+  heldPaymentId: string;
+  /** Today in the office's time zone: the open statement day the treasurer imported, with a line still to resolve (lineId). */
+  statementDay: string;
+  lineId: string;
+  /** The office's bank as SNAP sees it: its client id, and requests signed as the bank signs them. */
+  snap: {
+    clientId: string;
+    timestamp: () => string;
+    /** A transaction request signed with the bank's live access token (or `token`), a fresh X-EXTERNAL-ID each time. */
+    signed: (path: string, body: unknown, token?: string) => Req;
+    /** An access-token request signed with the bank's RSA key. */
+    token: (body: unknown) => Req;
+  };
 };
+type SnapBill = { customer_no: string; number: string; amount: number };
 
-type Who = 'anonymous' | 'applicant' | 'verifier' | 'technical' | 'head' | 'leaver' | 'admin';
+type Who = 'anonymous' | 'applicant' | 'verifier' | 'technical' | 'head' | 'leaver' | 'admin' | 'treasurer';
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Req = { method: Method; url: string; headers?: Record<string, string>; payload?: string | Buffer | Record<string, unknown> | unknown[] };
 type Case = {
@@ -184,6 +241,8 @@ type Case = {
    * `{ status: 'not_found' }` for a code that fits the syntax but names nothing. Nothing may be written either.
    */
   answer?: Record<string, unknown>;
+  /** A SNAP operation: a 4xx SNAP JSON body (responseCode starting with the status, responseMessage), not problem+json. */
+  snap?: boolean;
 };
 
 const DEFAULT_WHO: Record<Op, Who> = {
@@ -264,6 +323,29 @@ const DEFAULT_WHO: Record<Op, Who> = {
   claimApplicationByLink: 'applicant',
   listRetributionCoefficients: 'admin',
   saveRetributionCoefficients: 'admin',
+  listApplicationBills: 'applicant',
+  reissueApplicationBill: 'treasurer',
+  requestNewBillCode: 'applicant',
+  getPaymentSettings: 'admin',
+  savePaymentSettings: 'admin',
+  listHeldPayments: 'treasurer',
+  getHeldPayment: 'treasurer',
+  acceptHeldPayment: 'treasurer',
+  closeHeldPayment: 'treasurer',
+  listReconciliationDays: 'treasurer',
+  importBankStatement: 'treasurer',
+  getReconciliationDay: 'treasurer',
+  resolveReconciliationLine: 'treasurer',
+  closeReconciliationDay: 'treasurer',
+  getRevenue: 'head',
+  exportRevenueCsv: 'head',
+  setRevenueTarget: 'admin',
+  estimateFee: 'anonymous',
+  // A bank, not an Izol account: the cases send the SNAP headers themselves.
+  snapAccessTokenB2b: 'anonymous',
+  snapVaInquiry: 'anonymous',
+  snapVaPayment: 'anonymous',
+  snapQrisNotify: 'anonymous',
 };
 
 const HUGE = 'x'.repeat(100_000);
@@ -383,6 +465,82 @@ const REGISTRY_URL = {
 
 /** A booking the appointment cases would otherwise make: Monday 23 November 2026, 08:00 in Malang. */
 const APPOINTMENT = { service: 'KONSULTASI', start: '2026-11-23T01:00:00.000Z', name: 'Siti Rahayu', whatsapp: '0812 3456 7890', permitTypeCode: 'PBG' };
+
+/** A payment settings save that would be accepted (the cases spoil one thing in it). */
+const PAYMENT_SETTINGS = {
+  adapter: 'snap',
+  partnerServiceId: '88899',
+  billExpiryDays: 7,
+  legalBasis: 'Peraturan Daerah Kota Malang tentang Retribusi PBG',
+  qrisMerchant: null,
+  snapClientId: 'BANK-MALFORMED-01',
+  snapBankPublicKey: null,
+  snapSignatureEncoding: 'base64',
+};
+
+/** The fee estimate's worked example (test/integration/fees-estimate.test.ts), with `over` replacing answers. */
+const estimate = (over: Record<string, string>) =>
+  new URLSearchParams({
+    permitType: 'PBG',
+    floorArea: '235',
+    floorCount: '2',
+    buildingFunction: 'umkm',
+    complexity: 'not_simple',
+    permanence: 'permanent',
+    ownership: 'private',
+    buildingWorkType: 'new',
+    lowIncomeHouse: 'no',
+    ...over,
+  }).toString();
+
+const SNAP_PARTNER = '88899';
+/** A bill for the SNAP cases that need a body before the fixtures exist (the unsigned ones: the body is refused before it is read). */
+const FAKE_BILL: SnapBill = { customer_no: '2026000001', number: 'MLG-SKRD-2026-000001', amount: 150_000 };
+const SNAP_SERVICES = [
+  { op: 'snapAccessTokenB2b', path: SNAP_PATHS.accessToken, valid: (_b: SnapBill) => ({ grantType: 'client_credentials' }) },
+  {
+    op: 'snapVaInquiry',
+    path: SNAP_PATHS.vaInquiry,
+    valid: (b: SnapBill) => ({
+      partnerServiceId: `   ${SNAP_PARTNER}`,
+      customerNo: b.customer_no,
+      virtualAccountNo: `   ${SNAP_PARTNER}${b.customer_no}`,
+      inquiryRequestId: 'INQ-MALFORMED-1',
+    }),
+  },
+  {
+    op: 'snapVaPayment',
+    path: SNAP_PATHS.vaPayment,
+    valid: (b: SnapBill) => ({
+      partnerServiceId: `   ${SNAP_PARTNER}`,
+      customerNo: b.customer_no,
+      virtualAccountNo: `   ${SNAP_PARTNER}${b.customer_no}`,
+      paymentRequestId: 'PAY-MALFORMED-1',
+      paidAmount: { value: `${b.amount}.00`, currency: 'IDR' },
+      referenceNo: 'NTB-MALFORMED-1',
+    }),
+  },
+  {
+    op: 'snapQrisNotify',
+    path: SNAP_PATHS.qrisNotify,
+    valid: (b: SnapBill) => ({
+      originalReferenceNo: 'QR-MALFORMED-1',
+      latestTransactionStatus: '00',
+      amount: { value: `${b.amount}.00`, currency: 'IDR' },
+      additionalInfo: { billNumber: b.number },
+    }),
+  },
+] as const satisfies readonly { op: Op; path: string; valid: (b: SnapBill) => Record<string, unknown> }[];
+const LONG_ID: Record<Exclude<Op & `snap${string}`, 'snapAccessTokenB2b'>, Record<string, string>> = {
+  snapVaInquiry: { inquiryRequestId: 'x'.repeat(200) },
+  snapVaPayment: { paymentRequestId: 'x'.repeat(200) },
+  snapQrisNotify: { originalReferenceNo: 'x'.repeat(200) },
+};
+const NUMBER_FIELD: Record<keyof typeof LONG_ID, Record<string, number>> = {
+  snapVaInquiry: { customerNo: 2026000001 },
+  snapVaPayment: { customerNo: 2026000001 },
+  snapQrisNotify: { originalReferenceNo: 12345 },
+};
 
 const CASES: Case[] = [
   // ── listPermitTypes ────────────────────────────────────────────────────────────────────────────
@@ -2243,6 +2401,531 @@ const CASES: Case[] = [
     }),
     status: 403,
   },
+  // ── Money (issue 12): bills ────────────────────────────────────────────────────────────────────────
+  ...idCases('listApplicationBills', 'GET', (id) => `${app(id)}/bills`),
+  {
+    op: 'listApplicationBills',
+    name: 'another applicant’s file',
+    who: 'leaver',
+    send: (f) => ({ method: 'GET', url: `${app(f.billAppId)}/bills` }),
+    status: 404,
+  },
+  {
+    op: 'listApplicationBills',
+    name: 'a trailing path traversal',
+    send: (f) => ({ method: 'GET', url: `${app(f.billAppId)}%2F..%2F..%2Fetc%2Fpasswd/bills` }),
+    status: 400,
+  },
+  ...jsonBodyCases(
+    'reissueApplicationBill',
+    'POST',
+    (f) => `${app(f.billAppId)}/bills/reissue`,
+    () => ({ reason: 'Kode bayar hilang' }),
+  ),
+  ...idCases(
+    'reissueApplicationBill',
+    'POST',
+    (id) => `${app(id)}/bills/reissue`,
+    () => asJson({ reason: 'Kode bayar hilang' }),
+  ),
+  ...(
+    [
+      ['no reason', {}, 400, { reason: 'required' }],
+      ['a reason that is too short', { reason: 'ab' }, 400, { reason: 'too_short' }],
+      ['a blank reason', { reason: '      ' }, 400, undefined],
+      ['a 100 000-character reason', { reason: HUGE }, 400, { reason: 'too_long' }],
+      ['the reason as a number', { reason: 12345 }, 400, { reason: 'invalid_value' }],
+      ['the amount smuggled in', { reason: 'Kode bayar hilang', amount: 1 }, 400, { amount: 'unknown_field' }],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'reissueApplicationBill',
+    name,
+    send: (f) => ({ method: 'POST', url: `${app(f.billAppId)}/bills/reissue`, ...asJson(body) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'reissueApplicationBill',
+    name: 'a valid request from the applicant',
+    who: 'applicant',
+    send: (f) => ({ method: 'POST', url: `${app(f.billAppId)}/bills/reissue`, ...asJson({ reason: 'Saya ingin kode baru' }) }),
+    status: 403,
+  },
+  {
+    op: 'reissueApplicationBill',
+    name: 'a draft with no fee to bill',
+    send: (f) => ({ method: 'POST', url: `${app(f.draftId)}/bills/reissue`, ...asJson({ reason: 'Kode bayar hilang' }) }),
+    status: 409,
+  },
+  ...idCases('requestNewBillCode', 'POST', (id) => `${app(id)}/bills/new-code`),
+  {
+    op: 'requestNewBillCode',
+    name: 'while the code can still be paid',
+    send: (f) => ({ method: 'POST', url: `${app(f.billAppId)}/bills/new-code` }),
+    status: 409,
+  },
+  {
+    op: 'requestNewBillCode',
+    name: 'another applicant’s file',
+    who: 'leaver',
+    send: (f) => ({ method: 'POST', url: `${app(f.billAppId)}/bills/new-code` }),
+    status: 404,
+  },
+  {
+    op: 'requestNewBillCode',
+    name: 'an officer asking',
+    who: 'treasurer',
+    send: (f) => ({ method: 'POST', url: `${app(f.billAppId)}/bills/new-code` }),
+    status: 403,
+  },
+  {
+    op: 'requestNewBillCode',
+    name: 'invalid JSON text',
+    send: (f) => ({ method: 'POST', url: `${app(f.billAppId)}/bills/new-code`, ...rawBody('{"a": ') }),
+    status: 400,
+  },
+  {
+    op: 'requestNewBillCode',
+    name: 'XML',
+    send: (f) => ({ method: 'POST', url: `${app(f.billAppId)}/bills/new-code`, ...rawBody('<new-code/>', 'application/xml') }),
+    status: 415,
+  },
+  {
+    op: 'requestNewBillCode',
+    name: 'a 2 MB body',
+    send: (f) => ({ method: 'POST', url: `${app(f.billAppId)}/bills/new-code`, ...asJson({ padding: 'x'.repeat(2_000_000) }) }),
+    status: 413,
+  },
+
+  // ── payment settings (admin) ────────────────────────────────────────────────────────────────────────
+  ...(
+    [
+      ['an unknown parameter', 'tenant=BTU', 400],
+      ['an SQL fragment as a parameter', `q=${encodeURIComponent("x' OR '1'='1")}`, 400],
+      ['a 100 000-character parameter', `q=${HUGE}`, [400, 414]],
+      ['a parameter given twice (an array)', 'q=a&q=b', 400],
+    ] as const
+  ).map(([name, query, status]): Case => ({
+    op: 'getPaymentSettings',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/payments/settings?${query}` }),
+    status,
+  })),
+  { op: 'getPaymentSettings', name: 'by the treasurer', who: 'treasurer', send: () => ({ method: 'GET', url: '/api/v1/payments/settings' }), status: 403 },
+  { op: 'getPaymentSettings', name: 'no token', who: 'anonymous', send: () => ({ method: 'GET', url: '/api/v1/payments/settings' }), status: 401 },
+  ...jsonBodyCases(
+    'savePaymentSettings',
+    'PUT',
+    () => '/api/v1/payments/settings',
+    () => PAYMENT_SETTINGS,
+  ),
+  ...(
+    [
+      ['no fields at all', {}, 400, { adapter: 'required' }],
+      ['an adapter that does not exist', { adapter: 'paypal' }, 400, undefined],
+      ['a biller code with letters', { partnerServiceId: '88A99' }, 400, undefined],
+      ['a biller code of nine digits', { partnerServiceId: '123456789' }, 400, undefined],
+      ['a bill expiry of zero days', { billExpiryDays: 0 }, 400, undefined],
+      ['a bill expiry of 61 days', { billExpiryDays: 61 }, 400, undefined],
+      ['a fractional bill expiry', { billExpiryDays: 1.5 }, 400, undefined],
+      ['the bill expiry as a string', { billExpiryDays: '7' }, 400, undefined],
+      ['a 100 000-character legal basis', { legalBasis: HUGE }, 400, undefined],
+      ['a public key that is no key', { snapBankPublicKey: '-----BEGIN PUBLIC KEY-----\nbukan kunci\n-----END PUBLIC KEY-----' }, 400, undefined],
+      ['a client secret that is too short', { snapClientSecret: 'pendek' }, 400, undefined],
+      ['a signature encoding that does not exist', { snapSignatureEncoding: 'rot13' }, 400, undefined],
+      ['a QRIS merchant with an unknown field', { qrisMerchant: { merchantId: 'M1', mcc: '9399', name: 'DPMPTSP', city: 'MALANG', tip: 1 } }, 400, undefined],
+      ['a QRIS merchant category of letters', { qrisMerchant: { merchantId: 'M1', mcc: 'ABCD', name: 'DPMPTSP', city: 'MALANG' } }, 400, undefined],
+    ] as const
+  ).map(([name, patch, status, fields]): Case => ({
+    op: 'savePaymentSettings',
+    name,
+    send: () => ({ method: 'PUT', url: '/api/v1/payments/settings', ...asJson(name === 'no fields at all' ? {} : { ...PAYMENT_SETTINGS, ...patch }) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'savePaymentSettings',
+    name: 'a valid save by the head',
+    who: 'head',
+    send: () => ({ method: 'PUT', url: '/api/v1/payments/settings', ...asJson(PAYMENT_SETTINGS) }),
+    status: 403,
+  },
+
+  // ── the money desk (treasurer): held payments and the reconciliation of bank statements ──────────────────
+  ...(
+    [
+      ['no token', undefined, 'anonymous', 401],
+      ['an unknown token', 'Bearer this-token-was-never-issued-0123456789', 'anonymous', 401],
+      ['by the applicant', undefined, 'applicant', 403],
+      ['by the head', undefined, 'head', 403],
+      ['by the admin', undefined, 'admin', 403],
+    ] as const
+  ).flatMap(([name, authorization, who, status]): Case[] =>
+    (
+      [
+        ['listHeldPayments', '/api/v1/payments/held'],
+        ['listReconciliationDays', '/api/v1/reconciliation/days'],
+      ] as const
+    ).map(([op, url]) => ({ op, name, who, send: () => ({ method: 'GET', url, ...(authorization ? { headers: { authorization } } : {}) }), status })),
+  ),
+  ...(
+    [
+      ['not a UUID', 'PRQ-1', 400],
+      ['a path traversal', '..%2F..%2Fetc%2Fpasswd', [400, 404]],
+      ['a UUID that does not exist', MISSING_ID, 404],
+      ['an SQL fragment', encodeURIComponent("1' OR '1'='1"), 400],
+      ['a NUL byte', '%00', 400],
+      ['100 000 characters', HUGE, [400, 404, 414]],
+    ] as const
+  ).flatMap(([name, id, status]): Case[] => [
+    { op: 'getHeldPayment', name: `payment id: ${name}`, send: () => ({ method: 'GET', url: `/api/v1/payments/held/${id}` }), status },
+    ...(['accept', 'close'] as const).map((verb): Case => ({
+      op: verb === 'accept' ? 'acceptHeldPayment' : 'closeHeldPayment',
+      name: `payment id: ${name}`,
+      send: () => ({ method: 'POST', url: `/api/v1/payments/held/${id}/${verb}`, ...asJson({ note: 'Catatan bendahara' }) }),
+      status,
+    })),
+  ]),
+  {
+    op: 'getHeldPayment',
+    name: 'the application id instead of a payment',
+    send: (f) => ({ method: 'GET', url: `/api/v1/payments/held/${f.billAppId}` }),
+    status: 404,
+  },
+  { op: 'getHeldPayment', name: 'by the admin', who: 'admin', send: (f) => ({ method: 'GET', url: `/api/v1/payments/held/${f.heldPaymentId}` }), status: 403 },
+  ...(['acceptHeldPayment', 'closeHeldPayment'] as const).flatMap((op): Case[] => {
+    const url = (f: Fixtures) => `/api/v1/payments/held/${f.heldPaymentId}/${op === 'acceptHeldPayment' ? 'accept' : 'close'}`;
+    return [
+      ...jsonBodyCases(op, 'POST', url, () => ({ note: 'Catatan bendahara' })),
+      { op, name: 'no note', send: (f) => ({ method: 'POST', url: url(f), ...asJson({}) }), status: 400, fields: { note: 'required' } },
+      { op, name: 'a note that is too short', send: (f) => ({ method: 'POST', url: url(f), ...asJson({ note: 'ok' }) }), status: 400 },
+      {
+        op,
+        name: 'a 100 000-character note',
+        send: (f) => ({ method: 'POST', url: url(f), ...asJson({ note: HUGE }) }),
+        status: 400,
+        fields: { note: 'too_long' },
+      },
+      {
+        op,
+        name: 'the note as a number',
+        send: (f) => ({ method: 'POST', url: url(f), ...asJson({ note: 404 }) }),
+        status: 400,
+        fields: { note: 'invalid_value' },
+      },
+      {
+        op,
+        name: 'a valid note from the verifier',
+        who: 'verifier',
+        send: (f) => ({ method: 'POST', url: url(f), ...asJson({ note: 'Catatan verifikator' }) }),
+        status: 403,
+      },
+    ];
+  }),
+  {
+    op: 'acceptHeldPayment',
+    name: 'a payment of another amount (it cannot pay its file)',
+    send: (f) => ({ method: 'POST', url: `/api/v1/payments/held/${f.heldPaymentId}/accept`, ...asJson({ note: 'Terima saja' }) }),
+    status: 409,
+  },
+  ...jsonBodyCases(
+    'importBankStatement',
+    'POST',
+    () => '/api/v1/reconciliation/statements',
+    (f) => ({ format: 'csv', content: `${f.statementDay},08:00,UJI-1,,100000`, day: f.statementDay }),
+  ),
+  ...(
+    [
+      ['no fields', () => ({}), 400, { format: 'required' }],
+      ['a format that does not exist', (f: Fixtures) => ({ format: 'pdf', content: `${f.statementDay},08:00,X,,1` }), 400, { format: 'invalid_value' }],
+      ['empty content', () => ({ format: 'csv', content: '' }), 400, undefined],
+      ['the content as an array', () => ({ format: 'csv', content: ['a', 'b'] }), 400, { content: 'invalid_value' }],
+      ['a day that does not exist', () => ({ format: 'csv', content: '2026-02-30,08:00,X,,1', day: '2026-02-30' }), 400, undefined],
+      ['a day written the other way round', () => ({ format: 'csv', content: '01/12/2026;08:00;X;;1', day: '01-12-2026' }), 400, undefined],
+      ['a 201-character file name', (f: Fixtures) => ({ format: 'csv', content: `${f.statementDay},08:00,X,,1`, fileName: 'm'.repeat(201) }), 400, undefined],
+      [
+        'an amount that is a word',
+        (f: Fixtures) => ({ format: 'csv', content: `${f.statementDay},08:00,X,,seratus ribu`, day: f.statementDay }),
+        422,
+        undefined,
+      ],
+      [
+        'a SNAP report that is not JSON',
+        (f: Fixtures) => ({ format: 'snap_va_report', content: '{"virtualAccountData":', day: f.statementDay }),
+        422,
+        undefined,
+      ],
+      ['a day still to come', () => ({ format: 'csv', content: '2099-01-01,08:00,X,,1', day: '2099-01-01' }), 422, undefined],
+      [
+        'the day’s state smuggled in',
+        (f: Fixtures) => ({ format: 'csv', content: `${f.statementDay},08:00,X,,1`, state: 'closed' }),
+        400,
+        { state: 'unknown_field' },
+      ],
+    ] as const
+  ).map(([name, body, status, fields]): Case => ({
+    op: 'importBankStatement',
+    name,
+    send: (f) => ({ method: 'POST', url: '/api/v1/reconciliation/statements', ...asJson(body(f)) }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'importBankStatement',
+    name: 'a valid statement from the head',
+    who: 'head',
+    send: (f) => ({ method: 'POST', url: '/api/v1/reconciliation/statements', ...asJson({ format: 'csv', content: `${f.statementDay},08:00,X,,1` }) }),
+    status: 403,
+  },
+  ...(
+    [
+      ['the 30th of February', '2026-02-30', 400],
+      ['a day that is a word', 'kemarin', 400],
+      ['a day written the other way round', '01-12-2026', 400],
+      ['an SQL fragment', encodeURIComponent("2026-12-01' OR '1'='1"), 400],
+      ['a NUL byte', '2026-12-01%00', 400],
+      ['a day with no statement', '2001-01-01', 404],
+      ['100 000 characters', HUGE, [400, 404, 414]],
+    ] as const
+  ).flatMap(([name, day, status]): Case[] => [
+    { op: 'getReconciliationDay', name: `day: ${name}`, send: () => ({ method: 'GET', url: `/api/v1/reconciliation/days/${day}` }), status },
+    {
+      op: 'closeReconciliationDay',
+      name: `day: ${name}`,
+      send: () => ({ method: 'POST', url: `/api/v1/reconciliation/days/${day}/close`, ...asJson({}) }),
+      status,
+    },
+    {
+      op: 'resolveReconciliationLine',
+      name: `day: ${name}`,
+      send: (f) => ({ method: 'POST', url: `/api/v1/reconciliation/days/${day}/lines/${f.lineId}/resolve`, ...asJson({ note: 'Catatan bendahara' }) }),
+      status,
+    },
+  ]),
+  ...(
+    [
+      ['not a UUID', 'baris-1', 400],
+      ['a UUID that does not exist', MISSING_ID, 404],
+      ['an SQL fragment', encodeURIComponent("1' OR '1'='1"), 400],
+      ['100 000 characters', HUGE, [400, 404, 414]],
+    ] as const
+  ).map(([name, lineId, status]): Case => ({
+    op: 'resolveReconciliationLine',
+    name: `line id: ${name}`,
+    send: (f) => ({ method: 'POST', url: `/api/v1/reconciliation/days/${f.statementDay}/lines/${lineId}/resolve`, ...asJson({ note: 'Catatan bendahara' }) }),
+    status,
+  })),
+  ...jsonBodyCases(
+    'resolveReconciliationLine',
+    'POST',
+    (f) => `/api/v1/reconciliation/days/${f.statementDay}/lines/${f.lineId}/resolve`,
+    () => ({ note: 'Transfer salah kirim' }),
+  ),
+  {
+    op: 'resolveReconciliationLine',
+    name: 'no note',
+    send: (f) => ({ method: 'POST', url: `/api/v1/reconciliation/days/${f.statementDay}/lines/${f.lineId}/resolve`, ...asJson({}) }),
+    status: 400,
+    fields: { note: 'required' },
+  },
+  {
+    op: 'resolveReconciliationLine',
+    name: 'a 100 000-character note',
+    send: (f) => ({ method: 'POST', url: `/api/v1/reconciliation/days/${f.statementDay}/lines/${f.lineId}/resolve`, ...asJson({ note: HUGE }) }),
+    status: 400,
+  },
+  ...jsonBodyCases(
+    'closeReconciliationDay',
+    'POST',
+    (f) => `/api/v1/reconciliation/days/${f.statementDay}/close`,
+    () => ({ note: 'Hari ditutup' }),
+  ),
+  {
+    op: 'closeReconciliationDay',
+    name: 'a note that is too short',
+    send: (f) => ({ method: 'POST', url: `/api/v1/reconciliation/days/${f.statementDay}/close`, ...asJson({ note: 'ok' }) }),
+    status: 400,
+  },
+  {
+    op: 'closeReconciliationDay',
+    name: 'a day with a line still to resolve',
+    send: (f) => ({ method: 'POST', url: `/api/v1/reconciliation/days/${f.statementDay}/close`, ...asJson({ note: 'Tutup' }) }),
+    status: 409,
+  },
+
+  // ── revenue (head, admin, treasurer read; admin sets the target) ─────────────────────────────────────────
+  ...(
+    [
+      ['a year that is a word', 'year=tahun-ini', { 'querystring.year': 'invalid_value' }],
+      ['a year before 2000', 'year=1999', { 'querystring.year': 'too_small' }],
+      ['a year after 2100', 'year=2101', { 'querystring.year': 'too_big' }],
+      ['a fractional year', 'year=2026.5', undefined],
+      ['an Infinity year (1e400)', 'year=1e400', undefined],
+      ['an SQL fragment as the year', `year=${encodeURIComponent("2026' OR '1'='1")}`, undefined],
+      ['the year given twice (an array)', 'year=2025&year=2026', undefined],
+      ['an unknown parameter', 'permitType=PBG', { 'querystring.permitType': 'unknown_field' }],
+      ['a 100 000-character year', `year=${HUGE}`, undefined],
+    ] as const
+  ).flatMap(([name, query, fields]): Case[] =>
+    (
+      [
+        ['getRevenue', '/api/v1/revenue'],
+        ['exportRevenueCsv', '/api/v1/revenue.csv'],
+      ] as const
+    ).map(([op, url]) => ({
+      op,
+      name,
+      send: () => ({ method: 'GET', url: `${url}?${query}` }),
+      status: name.startsWith('a 100 000') ? [400, 414] : 400,
+      ...(fields ? { fields: { ...fields } } : {}),
+    })),
+  ),
+  ...(['getRevenue', 'exportRevenueCsv'] as const).map((op): Case => ({
+    op,
+    name: 'by the verifier',
+    who: 'verifier',
+    send: () => ({ method: 'GET', url: op === 'getRevenue' ? '/api/v1/revenue' : '/api/v1/revenue.csv' }),
+    status: 403,
+  })),
+  ...jsonBodyCases(
+    'setRevenueTarget',
+    'PUT',
+    () => '/api/v1/revenue/targets/2027',
+    () => ({ amount: 12_000_000_000, reason: 'APBD 2027' }),
+  ),
+  ...(
+    [
+      ['a year that is a word', 'dua-ribu', { amount: 1_000_000, reason: 'APBD' }, 400],
+      ['a year before 2000', '1999', { amount: 1_000_000, reason: 'APBD' }, 400],
+      ['an SQL fragment as the year', encodeURIComponent("2027' OR '1'='1"), { amount: 1_000_000, reason: 'APBD' }, 400],
+      ['no amount', '2027', { reason: 'APBD 2027' }, 400],
+      ['an amount of zero', '2027', { amount: 0, reason: 'APBD 2027' }, 400],
+      ['a negative amount', '2027', { amount: -5, reason: 'APBD 2027' }, 400],
+      ['a fractional amount', '2027', { amount: 1000.5, reason: 'APBD 2027' }, 400],
+      ['the amount as a string', '2027', { amount: '12000000000', reason: 'APBD 2027' }, 400],
+      ['an amount beyond any budget', '2027', { amount: 1e18, reason: 'APBD 2027' }, 400],
+      ['no reason', '2027', { amount: 1_000_000 }, 400],
+      ['a reason that is too short', '2027', { amount: 1_000_000, reason: 'ab' }, 400],
+      ['a 100 000-character reason', '2027', { amount: 1_000_000, reason: HUGE }, 400],
+      ['the version smuggled in', '2027', { amount: 1_000_000, reason: 'APBD 2027', version: 9 }, 400],
+    ] as const
+  ).map(([name, year, body, status]): Case => ({
+    op: 'setRevenueTarget',
+    name,
+    send: () => ({ method: 'PUT', url: `/api/v1/revenue/targets/${year}`, ...asJson(body) }),
+    status,
+  })),
+  {
+    op: 'setRevenueTarget',
+    name: 'an Infinity amount (1e400)',
+    send: () => ({ method: 'PUT', url: '/api/v1/revenue/targets/2027', ...rawBody('{"amount":1e400,"reason":"APBD 2027"}') }),
+    status: 400,
+  },
+  {
+    op: 'setRevenueTarget',
+    name: 'a valid target from the treasurer',
+    who: 'treasurer',
+    send: () => ({ method: 'PUT', url: '/api/v1/revenue/targets/2027', ...asJson({ amount: 1_000_000, reason: 'APBD 2027' }) }),
+    status: 403,
+  },
+
+  // ── estimateFee (public: the office by its host) ───────────────────────────────────────────────────────
+  ...(
+    [
+      ['no permit type', 'floorArea=100', 400, undefined],
+      ['a permit type that does not exist', 'permitType=NOPE', 404, undefined],
+      ['a path traversal permit type', `permitType=${encodeURIComponent('../../etc/passwd')}`, 400, undefined],
+      ['an SQL fragment as permit type', `permitType=${encodeURIComponent("PBG' OR '1'='1")}`, 400, undefined],
+      ['a negative floor area', estimate({ floorArea: '-5' }), 400, { floorArea: 'too_small' }],
+      ['a NaN floor area', estimate({ floorArea: 'NaN' }), 400, undefined],
+      ['an Infinity floor area', estimate({ floorArea: '1e400' }), 400, undefined],
+      ['a floor area given twice (an array)', `${estimate({ floorArea: '1' })}&floorArea=2`, 400, undefined],
+      ['a question the fee rule does not ask', estimate({ landTitleNumber: 'X-1' }), 400, { landTitleNumber: 'unknown_field' }],
+      ['an answer of 101 characters', estimate({ buildingFunction: 'x'.repeat(101) }), 400, undefined],
+      ['a 100 000-character answer', estimate({ buildingFunction: HUGE }), [400, 414], undefined],
+      ['an unknown building function', estimate({ buildingFunction: 'istana' }), 400, undefined],
+      ['a __proto__ parameter', `${estimate({})}&__proto__[amount]=0`, 400, undefined],
+    ] as const
+  ).map(([name, query, status, fields]): Case => ({
+    op: 'estimateFee',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/fees/estimate?${query}` }),
+    status,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+
+  // ── SNAP (a bank's requests): SNAP JSON, not problem+json (see `snap` on Case) ──────────────────────────────────
+  ...SNAP_SERVICES.flatMap(({ op, path, valid }): Case[] => {
+    const snap = (name: string, status: number | readonly number[], send: (f: Fixtures) => Req): Case => ({ op, name, snap: true, status, send });
+    const post = (payload: string | Buffer, headers: Record<string, string>) => ({ method: 'POST' as const, url: path, payload, headers });
+    const jsonType = { 'content-type': 'application/json' };
+    const now = (f: Fixtures) => ({ ...jsonType, 'x-timestamp': f.snap.timestamp() });
+    return [
+      snap('invalid JSON text', 400, () => post(`{"${Object.keys(valid(FAKE_BILL))[0]}":`, jsonType)),
+      snap('an array instead of an object', 400, (f) =>
+        op === 'snapAccessTokenB2b' ? f.snap.token([valid(FAKE_BILL)]) : f.snap.signed(path, [valid(f.bill)]),
+      ),
+      snap('a __proto__ key', 400, () => post(`{"__proto__":{"isAdmin":true},${JSON.stringify(valid(FAKE_BILL)).slice(1)}`, jsonType)),
+      snap('XML instead of JSON', 400, () => post('<request><x>1</x></request>', { 'content-type': 'application/xml' })),
+      snap('an empty body declared as JSON', 400, () => post('', jsonType)),
+      snap('a body over 64 KB', [400, 413], () => post(JSON.stringify({ ...valid(FAKE_BILL), padding: 'x'.repeat(100_000) }), jsonType)),
+      // Read as text, the bad bytes become U+FFFD and the body is JSON: the security checks refuse it first
+      // (the access token: no X-CLIENT-KEY, 401; a transaction: no X-TIMESTAMP, 400).
+      snap('bytes that are not UTF-8', op === 'snapAccessTokenB2b' ? 401 : 400, () =>
+        post(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), jsonType),
+      ),
+      snap('no X-TIMESTAMP', 400, (f) =>
+        post(JSON.stringify(valid(f.bill)), op === 'snapAccessTokenB2b' ? { ...jsonType, 'x-client-key': f.snap.clientId } : jsonType),
+      ),
+      snap('an X-TIMESTAMP that is no time', 400, (f) => {
+        const req = op === 'snapAccessTokenB2b' ? f.snap.token(valid(f.bill)) : f.snap.signed(path, valid(f.bill));
+        return { ...req, headers: { ...req.headers, 'x-timestamp': 'kemarin sore' } };
+      }),
+      snap('an Izol bearer token instead of a SNAP one', 401, (f) =>
+        op === 'snapAccessTokenB2b'
+          ? post(JSON.stringify(valid(f.bill)), { ...now(f), authorization: `Bearer ${f.applicant.token}` })
+          : f.snap.signed(path, valid(f.bill), f.applicant.token),
+      ),
+      ...(op === 'snapAccessTokenB2b'
+        ? [
+            snap('a grant type that is not client_credentials', 400, (f) => f.snap.token({ grantType: 'password' })),
+            snap('no grant type', 400, (f) => f.snap.token({})),
+            snap('another client key', 401, (f) => {
+              const req = f.snap.token(valid(f.bill));
+              return { ...req, headers: { ...req.headers, 'x-client-key': 'SOMEONE-ELSE' } };
+            }),
+            snap('a forged signature', 401, (f) => {
+              const req = f.snap.token(valid(f.bill));
+              return { ...req, headers: { ...req.headers, 'x-signature': Buffer.from('forged').toString('base64') } };
+            }),
+          ]
+        : [
+            snap('no token (the timestamp right)', 401, (f) => post(JSON.stringify(valid(f.bill)), now(f))),
+            snap('a forged signature', 401, (f) => {
+              const req = f.snap.signed(path, valid(f.bill));
+              return { ...req, headers: { ...req.headers, 'x-signature': Buffer.from('forged').toString('base64') } };
+            }),
+            snap('no fields at all (signed)', 400, (f) => f.snap.signed(path, {})),
+            snap('a 200-character request id (signed)', 400, (f) => f.snap.signed(path, { ...valid(f.bill), ...LONG_ID[op] })),
+            snap('a number where text is due (signed)', 400, (f) => f.snap.signed(path, { ...valid(f.bill), ...NUMBER_FIELD[op] })),
+            ...(op === 'snapQrisNotify'
+              ? [
+                  snap('an amount without its decimals (signed)', 400, (f) =>
+                    f.snap.signed(path, { ...valid(f.bill), amount: { value: String(f.bill.amount), currency: 'IDR' } }),
+                  ),
+                  snap('a transaction status that is a word (signed)', 400, (f) => f.snap.signed(path, { ...valid(f.bill), latestTransactionStatus: 'OK' })),
+                ]
+              : op === 'snapVaPayment'
+                ? [
+                    snap('an amount without its decimals (signed)', 400, (f) =>
+                      f.snap.signed(path, { ...valid(f.bill), paidAmount: { value: String(f.bill.amount), currency: 'IDR' } }),
+                    ),
+                    snap('the amount as a number (signed)', 400, (f) => f.snap.signed(path, { ...valid(f.bill), paidAmount: f.bill.amount })),
+                  ]
+                : []),
+          ]),
+    ];
+  }),
 ];
 
 let registrations = 0;
@@ -2285,6 +2968,14 @@ async function persistentState(ctx: TestContext) {
     'help_messages',
     'claim_links',
     'retribution_coefficients',
+    'bills',
+    'payments',
+    'payment_settings',
+    'snap_access_tokens',
+    'reconciliation_days',
+    'reconciliation_lines',
+    'revenue_targets',
+    'application_fee_coefficients',
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables)
@@ -2329,10 +3020,22 @@ async function persistentState(ctx: TestContext) {
     ])
     .orderBy('id')
     .execute();
+  // Money: the bills, the payments, the office's payment settings and the statement days as they stand.
+  const money = {
+    bills: await ctx.db.selectFrom('bills').select(['id', 'state', 'expires_at', 'voided_at', 'paid_at']).orderBy('id').execute(),
+    payments: await ctx.db.selectFrom('payments').select(['id', 'state', 'resolved_at', 'resolution_note']).orderBy('id').execute(),
+    settings: await ctx.db
+      .selectFrom('payment_settings')
+      .select(['tenant_id', 'adapter', 'partner_service_id', 'legal_basis', 'updated_at'])
+      .orderBy('tenant_id')
+      .execute(),
+    days: await ctx.db.selectFrom('reconciliation_days').select(['id', 'state', 'imported_at', 'closed_at']).orderBy('id').execute(),
+    lines: await ctx.db.selectFrom('reconciliation_lines').select(['id', 'resolved_at']).orderBy('id').execute(),
+  };
   const files = fs.existsSync(ctx.storageDir)
     ? (await fs.promises.readdir(ctx.storageDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length
     : 0;
-  return { counts, liveSessions, applications, documents, permits, files };
+  return { counts, liveSessions, applications, documents, permits, money, files };
 }
 
 /** Leaked internals: stack frames, source locations, error class names, framework and database codes. */
@@ -2378,6 +3081,24 @@ function checkProblem(res: LightMyRequestResponse, c: Case): Problem {
     expect(found?.code, `${label}: error code for field ${field}`).toBe(code);
   }
   return body;
+}
+
+/** A SNAP refusal: a 4xx whose JSON body is SNAP's, its responseCode the status and four more digits, readable, leaking nothing. */
+function checkSnap(res: LightMyRequestResponse, c: Case): void {
+  const label = `${c.op}: ${c.name} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+  expect(res.statusCode, label).toBeGreaterThanOrEqual(400);
+  expect(res.statusCode, label).toBeLessThan(500);
+  if (c.status !== undefined) expect(([] as number[]).concat(c.status), label).toContain(res.statusCode);
+  expect(res.headers['content-type'], label).toMatch(/^application\/json/);
+  for (const leak of LEAKS) expect(res.body, `${label}: leaks ${leak}`).not.toMatch(leak);
+  expect(res.body.length, label).toBeLessThan(5_000);
+  const body = json<{ responseCode?: unknown; responseMessage?: unknown; type?: unknown }>(res);
+  expect(body.responseCode, label).toMatch(new RegExp(`^${res.statusCode}\\d{4}$`));
+  expect(typeof body.responseMessage === 'string' && body.responseMessage.trim().length > 0, label).toBe(true);
+  // English, as SNAP requires; and not a problem document.
+  expect(body.responseMessage, label).toMatch(/^[\x20-\x7e]+$/);
+  expect(body.type, label).toBeUndefined();
+  expect(res.headers['cache-control'], label).toBe('no-store');
 }
 
 /** A signed-in account, made through the services (so the rate-limited login route stays free for the cases). */
@@ -2430,13 +3151,14 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
 
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
-    const [applicant, verifier, technical, leaver, head, admin] = await Promise.all([
+    const [applicant, verifier, technical, leaver, head, admin, treasurer] = await Promise.all([
       person(ctx, 'applicant', 1),
       person(ctx, 'verifier', 2),
       person(ctx, 'technical', 3),
       person(ctx, 'applicant', 4),
       person(ctx, 'head', 5),
       person(ctx, 'admin', 6),
+      person(ctx, 'treasurer', 7),
     ]);
     const { services } = ctx;
     const type = await services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'PBG' });
@@ -2479,7 +3201,108 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
     const pdf = await ctx.app.inject({ method: 'GET', url: `/api/v1/permits/${issued.permitId}/pdf`, headers: auth(applicant.token) });
     expect(pdf.statusCode, pdf.body.slice(0, 300)).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // Money (issue 12). The office's bank over SNAP: its RSA public key and the shared secret in the payment settings.
+    const bankKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const snapClientId = 'BANK-MALFORMED-01';
+    const snapSecret = 'rahasia-bersama-hmac-sha512-uji-masukan-0123456789';
+    await upsertPaymentSettings(ctx.db, {
+      tenant_id: ctx.tenant.id,
+      adapter: 'snap',
+      partner_service_id: SNAP_PARTNER,
+      bill_expiry_days: 7,
+      legal_basis: 'Peraturan Daerah Kota Malang tentang Retribusi PBG',
+      qris_merchant: null,
+      snap_client_id: snapClientId,
+      snap_client_secret: encryptField(ctx.services.config.dataEncryptionKey, snapSecret),
+      snap_bank_public_key: bankKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      snap_signature_encoding: 'base64',
+      updated_at: ctx.clock.now().toISOString(),
+      updated_by: null,
+    });
+    let externalIds = 0;
+    const timestamp = () => formatSnapTimestamp(ctx.clock.now());
+    const tokenRequest = (body: unknown): Req => {
+      const ts = timestamp();
+      return {
+        method: 'POST',
+        url: SNAP_PATHS.accessToken,
+        payload: JSON.stringify(body),
+        headers: {
+          'content-type': 'application/json',
+          'x-client-key': snapClientId,
+          'x-timestamp': ts,
+          'x-signature': signAccessTokenRequest(bankKey.privateKey, snapClientId, ts),
+        },
+      };
+    };
+    const issuedToken = await ctx.app.inject({ ...tokenRequest({ grantType: 'client_credentials' }), method: 'POST' });
+    expect(issuedToken.statusCode, issuedToken.body).toBe(200);
+    const snapToken = json<{ accessToken: string }>(issuedToken).accessToken;
+    const signed = (path: string, body: unknown, token = snapToken): Req => {
+      const ts = timestamp();
+      const raw = JSON.stringify(body);
+      return {
+        method: 'POST',
+        url: path,
+        payload: raw,
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${token}`,
+          'x-timestamp': ts,
+          'x-signature': signSymmetric(snapSecret, { method: 'POST', path, accessToken: token, body: raw, timestamp: ts }),
+          'x-partner-id': snapClientId,
+          'x-external-id': `${Date.now()}${String(++externalIds).padStart(6, '0')}`,
+          'channel-id': '95221',
+        },
+      };
+    };
+    // The applicant's PBG file carried to its bill: the treasurer assesses a fee other than the rules give, with the reason.
+    ctx.clock.advanceMinutes(1); // the drafts above used most of the applicant's uploads of this minute
+    const billAppId = await newDraft(true);
+    await services.applications.performAction({ actor: applicant.actor, applicationId: billAppId, action: 'submit' });
+    await carryToIssued(
+      ctx,
+      billAppId,
+      { verifier: verifier.actor, technical: technical.actor, treasurer: treasurer.actor, head: head.actor },
+      { stopBefore: 'assess_fee' },
+    );
+    await services.applications.performAction({
+      actor: treasurer.actor,
+      applicationId: billAppId,
+      action: 'assess_fee',
+      feeAmount: 150_000,
+      feeReason: 'Uji masukan rusak: jumlah contoh',
+    });
+    const billRow = await ctx.db.selectFrom('bills').selectAll().where('application_id', '=', billAppId).where('state', '=', 'open').executeTakeFirstOrThrow();
+    const bill: SnapBill = { customer_no: billRow.customer_no, number: billRow.number, amount: Number(billRow.amount) };
+    const held = await services.payments.receive({
+      tenantId: ctx.tenant.id,
+      provider: 'snap_va',
+      providerPaymentId: 'PRQ-MALFORMED-HELD',
+      bill: { customerNo: bill.customer_no },
+      amount: bill.amount - 1,
+      paidAt: ctx.clock.now().toISOString(),
+      bankReference: 'NTB-MALFORMED-HELD',
+      payerName: 'Sari',
+      details: {},
+    });
+    expect(held.outcome).toBe('held');
+    const statementDay = new Intl.DateTimeFormat('en-CA', { timeZone: ctx.tenant.time_zone }).format(ctx.clock.now());
+    const day = await services.reconciliation.importStatement({
+      actor: treasurer.actor,
+      source: 'csv',
+      content: `${statementDay},08:00,UJI-0,,100000`,
+      day: statementDay,
+      fileName: 'mutasi.csv',
+    });
     f = {
+      treasurer,
+      billAppId,
+      bill,
+      heldPaymentId: held.payment.id,
+      statementDay,
+      lineId: day.lines.find((l) => l.needsResolution)!.id,
+      snap: { clientId: snapClientId, timestamp, signed, token: tokenRequest },
       applicant,
       verifier,
       technical,
@@ -2523,6 +3346,8 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
     if (c.ignored || c.answer) {
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
       expect(json(res)).toMatchObject(c.ignored ?? c.answer!);
+    } else if (c.snap) {
+      checkSnap(res, c);
     } else {
       checkProblem(res, c);
     }
