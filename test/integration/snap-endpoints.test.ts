@@ -397,6 +397,23 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
     }
   });
 
+  it("a forged, stale or unauthorised request does not use up the bank's X-EXTERNAL-ID", async () => {
+    const file = await fileWithBill();
+    const externalId = '5550001112223334445';
+    const forged = await bank.payment(payFor(file.bill, 'PAY-BURN'), { externalId, headers: { 'X-SIGNATURE': Buffer.alloc(64, 3).toString('base64') } });
+    expect(forged.status).toBe(401);
+    const noToken = await bank.payment(payFor(file.bill, 'PAY-BURN'), { externalId, accessToken: 'not-a-token-izol-gave' });
+    expect(noToken.status).toBe(401);
+    const stale = await bank.payment(payFor(file.bill, 'PAY-BURN'), {
+      externalId,
+      timestamp: formatSnapTimestamp(new Date(ctx.clock.now().getTime() - 10 * 60_000)),
+    });
+    expect(stale.status).toBe(400);
+    const real = await bank.payment(payFor(file.bill, 'PAY-BURN'), { externalId });
+    expect(real).toMatchObject({ status: 200, body: { responseCode: '2002500' } });
+    expect((await snapshot(file)).bill.state).toBe('paid');
+  });
+
   it('refuses an X-TIMESTAMP more than 5 minutes ahead of the server clock, and takes one exactly 5 minutes ahead', async () => {
     const file = await fileWithBill();
     const before = await snapshot(file);
