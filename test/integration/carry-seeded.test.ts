@@ -83,7 +83,9 @@ describe.each(DIALECTS)('every seeded application can be carried to a decision t
         const res = await page.post(`/kantor/berkas/${id}/tindakan`, {
           action: code,
           [`action-${code}-fee`]: '250000',
-          [`action-${code}-reference`]: `SSRD-${guard}`,
+          // The fee rules may give another amount; a different one needs its reason.
+          [`action-${code}-fee-reason`]: 'Disesuaikan dengan hasil kajian teknis',
+          [`action-${code}-reference`]: `NTB-${app.number}-${guard}`,
         });
         expect(res.statusCode, `${app.number} ${code}: ${res.body.match(/error-summary[\s\S]*?<\/ul>/)?.[0] ?? ''}`).toBe(303);
       }
