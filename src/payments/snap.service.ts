@@ -381,6 +381,9 @@ export function createSnapService(deps: SnapDeps) {
     const earlier = outcome.payment;
     // A retry must say the same as the first delivery; the same id with other content is SNAP's "inconsistent request".
     if (Number(earlier.amount) !== amount || !sameBill(earlier)) return 'inconsistentRequest';
+    // Recorded is paid, also once held and then accepted by the treasurer (hold_reason kept as history): a
+    // retry must hear success, or the bank would reverse a payment Izol counts.
+    if (earlier.state === 'recorded') return 'success';
     return earlier.hold_reason ? holdCase(earlier.hold_reason) : 'success';
   }
 

@@ -286,6 +286,34 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
     expect(await snapshot(file)).toEqual(after);
   });
 
+  it('a retry of a payment held for an expired bill and then accepted by the treasurer is told success, not expired', async () => {
+    const file = await fileWithBill();
+    const saved = ctx.clock.now().toISOString();
+    try {
+      ctx.clock.advanceMinutes(8 * 24 * 60);
+      const late = await bank.payment(payFor(file.bill, 'PAY-LATE'));
+      expect(late).toMatchObject({ status: 404, body: { responseCode: '4042519' } });
+      const held = await ctx.db.selectFrom('payments').select(['id', 'state']).where('provider_payment_id', '=', 'PAY-LATE').executeTakeFirstOrThrow();
+      expect(held.state).toBe('held');
+      // A treasurer signed in now (the suite's session has long expired on this clock).
+      const treasurer = await userWithToken(ctx, 'treasurer');
+      const accepted = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/payments/held/${held.id}/accept`,
+        headers: { authorization: `Bearer ${treasurer.token}` },
+        payload: { note: 'Dibayar tepat sebelum kedaluwarsa; bank mengonfirmasi' },
+      });
+      expect(accepted.statusCode, accepted.body).toBe(200);
+      const after = await snapshot(file);
+      expect(after.bill.state).toBe('paid');
+      const retry = await bank.payment(payFor(file.bill, 'PAY-LATE', { flagAdvise: 'Y' }));
+      expect(retry).toMatchObject({ status: 200, body: { responseCode: '2002500' } });
+      expect(await snapshot(file)).toEqual(after);
+    } finally {
+      ctx.clock.set(saved);
+    }
+  });
+
   it('fifty concurrent deliveries of one payment (distinct external ids) record one payment and move the file once', async () => {
     const file = await fileWithBill();
     await bank.accessToken();
