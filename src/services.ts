@@ -86,7 +86,8 @@ export function createServices(input: {
   applications.registerEffects(billOnAssessment({ db, signer, fees }), paymentOnRecord({ db }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
   const payments = createPaymentService({ db, clock, catalogue, applications });
-  const snap = createSnapService({ db, clock, payments, dataKey: config.dataEncryptionKey });
+  // In production the demo adapter and the public demo bank key are refused (src/payments/demo-bank/demo-keys.ts).
+  const snap = createSnapService({ db, clock, payments, dataKey: config.dataEncryptionKey, production: config.env === 'production' });
   const reconciliation = createReconciliationService({ db, clock, catalogue, applications });
   /** The office's payment settings (adapter, biller code, SNAP keys): read at each use, so a save needs no restart. */
   const paymentSettings = createPaymentSettingsService({ db, clock, dataKey: config.dataEncryptionKey, production: config.env === 'production' });

@@ -314,7 +314,9 @@ export function createBillService(deps: BillDeps) {
     if (opts.onlyExpired && open && (await listPaymentsOfApplication(db, app.tenant_id, app.id)).some((p) => p.state === 'held' && p.bill_id === open.id)) {
       // The applicant paid the expired code and the treasurer has not decided yet: voiding it now would
       // leave that payment unable to pay the file, and the applicant paying twice.
-      throw new AppError('invalid_state', 'a payment of this bill waits for the treasurer: no new code until it is decided');
+      throw new AppError('precondition_failed', 'a payment of this bill waits for the treasurer: no new code until it is decided', {
+        params: { missing: 'held_payment_decided' },
+      });
     }
     const previous = open ?? bills[0];
     const previousBreakdown = previous && Number(previous.amount) === amount ? parseBreakdown(previous) : null;

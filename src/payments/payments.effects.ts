@@ -56,7 +56,7 @@ export function billOnAssessment(deps: { db: Db; signer: Signer; fees: Pick<FeeS
 
 const referenceUsed = () =>
   new AppError('invalid_input', 'this bank reference is already recorded for a payment', {
-    fields: [{ field: 'paymentReference', code: 'invalid_value', message: 'this bank reference is already recorded for a payment' }],
+    fields: [{ field: 'paymentReference', code: 'payment_reference_used', message: 'this bank reference is already recorded for a payment' }],
   });
 
 /** Some action from `state` takes the payment (input `payment_reference`): the file waits for its payment there. */

@@ -17,7 +17,7 @@ import {
   vaPaymentBody,
   vaPaymentResponse,
 } from './snap.schemas.js';
-import { createSnapService, type SnapCaller, type SnapReply } from './snap.service.js';
+import type { SnapCaller, SnapReply } from './snap.service.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -60,15 +60,8 @@ function present(data: unknown, instancePath: string): boolean {
  */
 export function snapRoutes(services: Services): FastifyPluginCallback {
   return (scope: FastifyInstance, _options, pluginDone) => {
-    // Built here with the environment (services.snap is built without it): in production the demo adapter and
-    // the public demo key are refused before anything else.
-    const snap = createSnapService({
-      db: services.db,
-      clock: services.clock,
-      payments: services.payments,
-      dataKey: services.config.dataEncryptionKey,
-      production: services.config.env === 'production',
-    });
+    // Built with the environment (services.ts): in production the demo adapter and the public demo key are refused first.
+    const snap = services.snap;
     const rawBodies = new WeakMap<FastifyRequest, string>();
     const callers = new WeakMap<FastifyRequest, SnapCaller>();
     const tokenClients = new WeakMap<FastifyRequest, string>();

@@ -259,6 +259,10 @@ export const PRECONDITION_MESSAGES: Record<string, Record<Lang, string>> = {
     id: 'kode bayar yang sekarang masih berlaku dan masih dapat dibayar; kode baru dapat diminta setelah kode itu kedaluwarsa',
     en: 'the current payment code is still valid and can still be paid; a new code can be asked for once it has expired',
   },
+  held_payment_decided: {
+    id: 'pembayaran Anda untuk kode ini sedang diperiksa bendahara; tunggu keputusannya sebelum meminta kode baru agar tidak membayar dua kali',
+    en: 'your payment of this code is being checked by the treasurer; wait for the decision before asking for a new code, so that you do not pay twice',
+  },
   // Not workflow preconditions: why the fee engine cannot price a PBG file ({year} from the error's params).
   retribution_coefficients: {
     id: 'kantor harus menetapkan koefisien retribusi PBG (SHST dan indeks) yang lengkap untuk tahun pengajuan {year}; sampai saat itu, hitung retribusi secara manual',
@@ -288,6 +292,10 @@ export function missingText(missing: string, lang: Lang, params: Record<string, 
 /** Citizen-facing messages for field problems, by code. `{…}` placeholders come from the problem's params. */
 export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   required: { id: 'Wajib diisi.', en: 'This is required.' },
+  payment_reference_used: {
+    id: 'Referensi bank ini sudah tercatat untuk pembayaran lain. Periksa bukti setor dari bank.',
+    en: 'This bank reference is already recorded for another payment. Check the bank’s payment slip.',
+  },
   fee_reason_required: {
     id: 'Tulis alasan mengapa jumlahnya berbeda dari hasil perhitungan aturan retribusi.',
     en: 'Give the reason for a different amount than the fee rules give.',

@@ -120,7 +120,10 @@ describe.each(DIALECTS)('bills when the file is cancelled (%s)', (dialect) => {
     const bills = await ctx.services.bills.listForApplication({ actor: citizen, applicationId: id });
     expect(bills.bills[0]).toMatchObject({ status: 'expired' });
     expect(bills.can.requestNewCode).toBe(false);
-    await expect(ctx.services.bills.requestNewCode({ actor: citizen, applicationId: id })).rejects.toMatchObject({ code: 'invalid_state' });
+    await expect(ctx.services.bills.requestNewCode({ actor: citizen, applicationId: id })).rejects.toMatchObject({
+      code: 'precondition_failed',
+      details: { params: { missing: 'held_payment_decided' } },
+    });
     const row = await ctx.db.selectFrom('bills').select('state').where('id', '=', bill.id).executeTakeFirstOrThrow();
     expect(row.state).toBe('open');
 

@@ -136,7 +136,9 @@ describe.each(DIALECTS)('paying a bill once (%s)', (dialect) => {
     expect((await act(ctx, staff.treasurer.token, first.id, 'record_payment', { paymentReference: 'NTB-COUNTER-DUP' })).statusCode).toBe(200);
     const again = await act(ctx, staff.treasurer.token, second.id, 'record_payment', { paymentReference: 'NTB-COUNTER-DUP' });
     expect(again.statusCode, again.body).toBe(400);
-    expect(again.json<{ errors: { field: string }[] }>().errors.map((e) => e.field)).toEqual(['paymentReference']);
+    const problem = again.json<{ errors: { field: string; code: string; message: string }[] }>();
+    expect(problem.errors.map((e) => [e.field, e.code])).toEqual([['paymentReference', 'payment_reference_used']]);
+    expect(problem.errors[0]!.message).toContain('Referensi bank ini sudah tercatat');
     const app = await ctx.db.selectFrom('applications').select('state').where('id', '=', second.id).executeTakeFirstOrThrow();
     expect(app.state).toBe('awaiting_payment');
     const bill = await ctx.db.selectFrom('bills').select('state').where('id', '=', second.bill.id).executeTakeFirstOrThrow();
