@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { applicationParams } from '../applications/applications.schemas.js';
 import { problemResponses } from '../http/common.schemas.js';
 import { requireActor } from '../http/context.js';
@@ -8,12 +9,15 @@ import { applicationBillsSchema, billSchema, reissueBillBody } from './bills.sch
 
 const bearer = [{ bearer: [] }];
 
+/** These operations read no query parameters: an unknown one is a 400 (unknown_field), not ignored. */
+const noQuery = z.strictObject({});
 /** Bills (SKRD): the JSON API (issue 12). */
 export function billRoutes(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/api/v1/applications/:id/bills', {
     schema: {
+      querystring: noQuery,
       operationId: 'listApplicationBills',
       tags: ['Payments'],
       summary:
@@ -27,6 +31,7 @@ export function billRoutes(app: FastifyInstance, services: Services): void {
 
   r.post('/api/v1/applications/:id/bills/reissue', {
     schema: {
+      querystring: noQuery,
       operationId: 'reissueApplicationBill',
       tags: ['Payments'],
       summary:
@@ -45,6 +50,7 @@ export function billRoutes(app: FastifyInstance, services: Services): void {
 
   r.post('/api/v1/applications/:id/bills/new-code', {
     schema: {
+      querystring: noQuery,
       operationId: 'requestNewBillCode',
       tags: ['Payments'],
       summary:

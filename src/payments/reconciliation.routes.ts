@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { problemResponses } from '../http/common.schemas.js';
 import { requireActor } from '../http/context.js';
 import type { Services } from '../services.js';
@@ -20,6 +21,8 @@ const bearer = [{ bearer: [] }];
 const tags = ['Payments'];
 const permission = 'payments.manage' as const;
 
+/** These operations read no query parameters: an unknown one is a 400 (unknown_field), not ignored. */
+const noQuery = z.strictObject({});
 /**
  * The treasurer's money desk over the JSON API (`payments.manage`): the payments held for review
  * (accepted to pay their file, or closed with a note) and the reconciliation of each day's bank
@@ -31,6 +34,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.get('/api/v1/payments/held', {
     schema: {
+      querystring: noQuery,
       operationId: 'listHeldPayments',
       tags,
       summary: 'Treasurer: the payments held for review (wrong amount, voided, expired or paid bill, unknown bill), oldest first, and the latest closed',
@@ -42,6 +46,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.get('/api/v1/payments/held/:id', {
     schema: {
+      querystring: noQuery,
       operationId: 'getHeldPayment',
       tags,
       summary: 'Treasurer: one held payment with its bill and file, and whether accepting it would pay the file',
@@ -54,6 +59,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.post('/api/v1/payments/held/:id/accept', {
     schema: {
+      querystring: noQuery,
       operationId: 'acceptHeldPayment',
       tags,
       summary:
@@ -68,6 +74,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.post('/api/v1/payments/held/:id/close', {
     schema: {
+      querystring: noQuery,
       operationId: 'closeHeldPayment',
       tags,
       summary: 'Treasurer: close a held payment with a note (a refund to make, a duplicate payment …); nothing else changes',
@@ -81,6 +88,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.get('/api/v1/reconciliation/days', {
     schema: {
+      querystring: noQuery,
       operationId: 'listReconciliationDays',
       tags,
       summary: 'Treasurer: the statement days imported, latest first, with how many lines wait for a note',
@@ -92,6 +100,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.post('/api/v1/reconciliation/statements', {
     schema: {
+      querystring: noQuery,
       operationId: 'importBankStatement',
       tags,
       summary:
@@ -109,6 +118,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.get('/api/v1/reconciliation/days/:day', {
     schema: {
+      querystring: noQuery,
       operationId: 'getReconciliationDay',
       tags,
       summary: 'Treasurer: one statement day with its lines (matched, missing, unexpected, amount mismatch) and their notes',
@@ -121,6 +131,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.post('/api/v1/reconciliation/days/:day/lines/:lineId/resolve', {
     schema: {
+      querystring: noQuery,
       operationId: 'resolveReconciliationLine',
       tags,
       summary: 'Treasurer: resolve one line that did not match with a note',
@@ -135,6 +146,7 @@ export function reconciliationRoutes(app: FastifyInstance, services: Services): 
 
   r.post('/api/v1/reconciliation/days/:day/close', {
     schema: {
+      querystring: noQuery,
       operationId: 'closeReconciliationDay',
       tags,
       summary: 'Treasurer: close the day once every line that did not match is resolved (409 reconciliation_unresolved until then)',

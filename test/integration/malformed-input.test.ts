@@ -542,6 +542,15 @@ const NUMBER_FIELD: Record<keyof typeof LONG_ID, Record<string, number>> = {
   snapQrisNotify: { originalReferenceNo: 12345 },
 };
 
+/** A body each money POST would otherwise accept, for its unknown-query-parameter case. */
+const QUERY_CASE_BODY: Partial<Record<Op, Record<string, unknown>>> = {
+  reissueApplicationBill: { reason: 'Kode bayar hilang' },
+  acceptHeldPayment: { note: 'Catatan bendahara' },
+  closeHeldPayment: { note: 'Catatan bendahara' },
+  importBankStatement: { format: 'csv', content: 'tanggal;referensi;va;jumlah' },
+  resolveReconciliationLine: { note: 'Catatan bendahara' },
+};
+
 const CASES: Case[] = [
   // ── listPermitTypes ────────────────────────────────────────────────────────────────────────────
   {
@@ -2402,6 +2411,29 @@ const CASES: Case[] = [
     status: 403,
   },
   // ── Money (issue 12): bills ────────────────────────────────────────────────────────────────────────
+  // None of the bills' and money desk's operations reads a query parameter: an unknown one is refused, not ignored.
+  ...(
+    [
+      ['listApplicationBills', 'GET', (f: Fixtures) => `${app(f.billAppId)}/bills`],
+      ['reissueApplicationBill', 'POST', (f: Fixtures) => `${app(f.billAppId)}/bills/reissue`],
+      ['requestNewBillCode', 'POST', (f: Fixtures) => `${app(f.billAppId)}/bills/new-code`],
+      ['listHeldPayments', 'GET', () => '/api/v1/payments/held'],
+      ['getHeldPayment', 'GET', (f: Fixtures) => `/api/v1/payments/held/${f.heldPaymentId}`],
+      ['acceptHeldPayment', 'POST', (f: Fixtures) => `/api/v1/payments/held/${f.heldPaymentId}/accept`],
+      ['closeHeldPayment', 'POST', (f: Fixtures) => `/api/v1/payments/held/${f.heldPaymentId}/close`],
+      ['listReconciliationDays', 'GET', () => '/api/v1/reconciliation/days'],
+      ['importBankStatement', 'POST', () => '/api/v1/reconciliation/statements'],
+      ['getReconciliationDay', 'GET', (f: Fixtures) => `/api/v1/reconciliation/days/${f.statementDay}`],
+      ['resolveReconciliationLine', 'POST', (f: Fixtures) => `/api/v1/reconciliation/days/${f.statementDay}/lines/${f.lineId}/resolve`],
+      ['closeReconciliationDay', 'POST', (f: Fixtures) => `/api/v1/reconciliation/days/${f.statementDay}/close`],
+    ] as const
+  ).map(([op, method, url]): Case => ({
+    op,
+    name: 'an unknown query parameter',
+    send: (f) => ({ method, url: `${url(f)}?admin=1`, ...(method === 'POST' ? asJson(QUERY_CASE_BODY[op] ?? {}) : {}) }),
+    status: 400,
+    fields: { 'querystring.admin': 'unknown_field' },
+  })),
   ...idCases('listApplicationBills', 'GET', (id) => `${app(id)}/bills`),
   {
     op: 'listApplicationBills',
