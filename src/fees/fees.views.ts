@@ -4,8 +4,42 @@ import { html, type SafeHtml } from '../web/html.js';
 import { formatDecimal, formatRupiah, loc, t } from '../web/i18n.js';
 import { displayAnswer } from '../web/views.js';
 import type { FeeAssessment } from './fees.service.js';
+import type { PbgBreakdown } from './pbg-retribution.js';
 
 type Row = { key: string; value: SafeHtml | string };
+
+/** The PBG formula's steps as summary-list rows (LLt, Ilo, SHST, It with its indices, Ibg, the formula filled in to `amount`). */
+export function pbgBreakdownRows(lang: Lang, b: PbgBreakdown, amount: number): Row[] {
+  const n = (x: number) => formatDecimal(lang, x);
+  return [
+    { key: t(lang, 'case.feecalc.llt'), value: t(lang, 'case.feecalc.llt.value', { llt: n(b.llt) }) },
+    { key: t(lang, 'case.feecalc.ilo'), value: n(b.ilo) },
+    { key: t(lang, 'case.feecalc.shst'), value: t(lang, 'case.feecalc.shst.value', { amount: formatRupiah(b.shst) }) },
+    {
+      key: t(lang, 'case.feecalc.it'),
+      value: t(lang, 'case.feecalc.it.value', {
+        it: n(b.it),
+        if: n(b.if),
+        complexity: n(b.complexity),
+        permanence: n(b.permanence),
+        height: n(b.heightIndex),
+        fm: n(b.fm),
+      }),
+    },
+    { key: t(lang, 'case.feecalc.ibg'), value: n(b.ibg) },
+    {
+      key: t(lang, 'case.feecalc.formula'),
+      value: t(lang, 'case.feecalc.formula.value', {
+        llt: n(b.llt),
+        ilo: n(b.ilo),
+        shst: formatRupiah(b.shst),
+        it: n(b.it),
+        ibg: n(b.ibg),
+        amount: formatRupiah(amount),
+      }),
+    },
+  ];
+}
 
 /**
  * How a fee was reached, as rows of a summary list, for the treasurer's case page and the citizen's
@@ -16,37 +50,7 @@ type Row = { key: string; value: SafeHtml | string };
 export function feeBreakdownRows(lang: Lang, a: FeeAssessment, fields: readonly FieldDefinition[] = []): Row[] {
   const n = (x: number) => formatDecimal(lang, x);
   const rows: Row[] = [];
-  const b = a.breakdown;
-  if (b) {
-    rows.push(
-      { key: t(lang, 'case.feecalc.llt'), value: t(lang, 'case.feecalc.llt.value', { llt: n(b.llt) }) },
-      { key: t(lang, 'case.feecalc.ilo'), value: n(b.ilo) },
-      { key: t(lang, 'case.feecalc.shst'), value: t(lang, 'case.feecalc.shst.value', { amount: formatRupiah(b.shst) }) },
-      {
-        key: t(lang, 'case.feecalc.it'),
-        value: t(lang, 'case.feecalc.it.value', {
-          it: n(b.it),
-          if: n(b.if),
-          complexity: n(b.complexity),
-          permanence: n(b.permanence),
-          height: n(b.heightIndex),
-          fm: n(b.fm),
-        }),
-      },
-      { key: t(lang, 'case.feecalc.ibg'), value: n(b.ibg) },
-      {
-        key: t(lang, 'case.feecalc.formula'),
-        value: t(lang, 'case.feecalc.formula.value', {
-          llt: n(b.llt),
-          ilo: n(b.ilo),
-          shst: formatRupiah(b.shst),
-          it: n(b.it),
-          ibg: n(b.ibg),
-          amount: formatRupiah(a.beforeWaiver),
-        }),
-      },
-    );
-  }
+  if (a.breakdown) rows.push(...pbgBreakdownRows(lang, a.breakdown, a.beforeWaiver));
   const c = a.calculation;
   if (c?.kind === 'fixed') rows.push({ key: t(lang, 'fees.calc.fixed'), value: formatRupiah(c.amount) });
   if (c?.kind === 'per_unit') {

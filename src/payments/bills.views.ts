@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
+import { pbgBreakdownRows } from '../fees/fees.views.js';
 import type { PbgBreakdown } from '../fees/pbg-retribution.js';
 import { formatVerificationCode } from '../permits/permit.document.js';
 import type { Lang } from '../shared/messages.js';
 import { button, csrfField, errorFor, type FieldError, summaryList, tag, textarea } from '../web/components.js';
 import { html, raw, type SafeHtml } from '../web/html.js';
-import { formatDate, formatDateTime, formatDecimal, formatRupiah, t } from '../web/i18n.js';
+import { formatDate, formatDateTime, formatRupiah, t } from '../web/i18n.js';
 import type { ApplicationBills, BillStatus, BillVerification, BillView } from './bills.service.js';
 
 /** The bills (SKRD) as pages show them: the applicant's "how to pay", the printable bill, the officers' section, /v/{code}. */
@@ -26,35 +27,7 @@ export async function qrSvg(text: string, label: string): Promise<SafeHtml> {
 
 /** The PBG formula's steps, as the case page's fee calculation shows them. */
 export function breakdownList(lang: Lang, b: PbgBreakdown, amount: number): SafeHtml {
-  const n = (x: number) => formatDecimal(lang, x);
-  return summaryList([
-    { key: t(lang, 'case.feecalc.llt'), value: t(lang, 'case.feecalc.llt.value', { llt: n(b.llt) }) },
-    { key: t(lang, 'case.feecalc.ilo'), value: n(b.ilo) },
-    { key: t(lang, 'case.feecalc.shst'), value: t(lang, 'case.feecalc.shst.value', { amount: formatRupiah(b.shst) }) },
-    {
-      key: t(lang, 'case.feecalc.it'),
-      value: t(lang, 'case.feecalc.it.value', {
-        it: n(b.it),
-        if: n(b.if),
-        complexity: n(b.complexity),
-        permanence: n(b.permanence),
-        height: n(b.heightIndex),
-        fm: n(b.fm),
-      }),
-    },
-    { key: t(lang, 'case.feecalc.ibg'), value: n(b.ibg) },
-    {
-      key: t(lang, 'case.feecalc.formula'),
-      value: t(lang, 'case.feecalc.formula.value', {
-        llt: n(b.llt),
-        ilo: n(b.ilo),
-        shst: formatRupiah(b.shst),
-        it: n(b.it),
-        ibg: n(b.ibg),
-        amount: formatRupiah(amount),
-      }),
-    },
-  ]);
+  return summaryList(pbgBreakdownRows(lang, b, amount));
 }
 
 /** The QR images a bill page needs, made ahead (QR generation is asynchronous; views are not). */

@@ -9,10 +9,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
-import { upsertPaymentSettings } from '../../src/payments/payments.repository.js';
 import type { PaymentNotification } from '../../src/payments/payments.service.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { usePaymentSettings } from '../helpers/payments.js';
 import { auth, createTestContext, json, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
@@ -87,20 +87,7 @@ describe.each(DIALECTS)('the treasurer’s money desk (%s)', (dialect) => {
       const { token, userId } = await userWithToken(ctx, role);
       everyone[role] = { token, actor: { userId, tenantId: ctx.tenant.id, role, name: `Uji ${role}` } };
     }
-    await upsertPaymentSettings(ctx.db, {
-      tenant_id: ctx.tenant.id,
-      adapter: 'demo',
-      partner_service_id: '88899',
-      bill_expiry_days: 7,
-      legal_basis: 'Perda Kota Malang tentang Retribusi PBG',
-      qris_merchant: null,
-      snap_client_id: null,
-      snap_client_secret: null,
-      snap_bank_public_key: null,
-      snap_signature_encoding: 'base64',
-      updated_at: ctx.clock.now().toISOString(),
-      updated_by: null,
-    });
+    await usePaymentSettings(ctx);
   }, 240_000);
   afterAll(async () => ctx?.close());
 

@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
 import { totpAt } from '../../src/auth/totp.js';
-import { insertPayment, upsertPaymentSettings } from '../../src/payments/payments.repository.js';
+import { insertPayment } from '../../src/payments/payments.repository.js';
 import type { PaymentNotification } from '../../src/payments/payments.service.js';
 import type { RevenueReport } from '../../src/revenue/revenue.service.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { usePaymentSettings } from '../helpers/payments.js';
 import { auth, createTestContext, enrollSecondFactor, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
@@ -88,20 +89,7 @@ describe.each(DIALECTS)('revenue against the annual target (%s)', (dialect) => {
       const { token, userId } = await userWithToken(ctx, role);
       staff[role] = { token, actor: { userId, tenantId: ctx.tenant.id, role, name: `Uji ${role}` } };
     }
-    await upsertPaymentSettings(ctx.db, {
-      tenant_id: ctx.tenant.id,
-      adapter: 'demo',
-      partner_service_id: '88899',
-      bill_expiry_days: 120,
-      legal_basis: 'Perda Kota Malang tentang Retribusi PBG',
-      qris_merchant: null,
-      snap_client_id: null,
-      snap_client_secret: null,
-      snap_bank_public_key: null,
-      snap_signature_encoding: 'base64',
-      updated_at: ctx.clock.now().toISOString(),
-      updated_by: null,
-    });
+    await usePaymentSettings(ctx, { bill_expiry_days: 120 });
     const files = {
       newYear: await fileWithBill(1_000_000),
       oldYear: await fileWithBill(500_000),

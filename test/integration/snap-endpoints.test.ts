@@ -9,7 +9,6 @@ import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
-import { upsertPaymentSettings } from '../../src/payments/payments.repository.js';
 import { createSnapClient, SNAP_PATHS, type SnapClient } from '../../src/payments/snap-client.js';
 import { SNAP_REFUSAL_ROWS_PER_MINUTE } from '../../src/payments/snap.service.js';
 import { formatSnapTimestamp, signAccessTokenRequest } from '../../src/payments/snap-signature.js';
@@ -17,6 +16,7 @@ import { encryptField } from '../../src/shared/crypto.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { usePaymentSettings } from '../helpers/payments.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
 
@@ -58,19 +58,13 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
     });
 
   async function settings(snap: { clientId: string | null; secret: string | null; publicKey: string | null }, tenantId = ctx.tenant.id): Promise<void> {
-    await upsertPaymentSettings(ctx.db, {
+    await usePaymentSettings(ctx, {
       tenant_id: tenantId,
       adapter: 'snap',
       partner_service_id: PARTNER_SERVICE_ID,
-      bill_expiry_days: 7,
-      legal_basis: 'Perda Kota Malang tentang Retribusi PBG',
-      qris_merchant: null,
       snap_client_id: snap.clientId,
       snap_client_secret: snap.secret === null ? null : encryptField(ctx.services.config.dataEncryptionKey, snap.secret),
       snap_bank_public_key: snap.publicKey,
-      snap_signature_encoding: 'base64',
-      updated_at: ctx.clock.now().toISOString(),
-      updated_by: null,
     });
   }
   let publicPem: string;
