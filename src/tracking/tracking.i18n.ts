@@ -8,13 +8,20 @@ export const TRACKING_MESSAGES = {
     en: 'No account needed. The number and tracking code are on your receipt or in our message.',
   },
   'track.number': { id: 'Nomor permohonan', en: 'Application number' },
-  'track.number.hint': { id: 'Misalnya MLG-PBG-2026-000123', en: 'For example MLG-PBG-2026-000123' },
+  'track.number.hint': { id: 'Misalnya {example} (angka nol di depan boleh tidak ditulis)', en: 'For example {example} (the leading zeros may be left out)' },
   'track.code': { id: 'Kode lacak', en: 'Tracking code' },
-  'track.code.hint': { id: '8 huruf dan angka', en: '8 letters and digits' },
+  'track.code.hint': {
+    id: '8 huruf dan angka. Huruf besar atau kecil, spasi dan tanda hubung tidak apa-apa.',
+    en: '8 letters and digits. Capitals or small letters, spaces and hyphens are all fine.',
+  },
   'track.submit': { id: 'Lacak', en: 'Track' },
   'track.notfound': {
     id: 'Tidak ada permohonan dengan nomor dan kode lacak itu. Periksa kembali tanda terima Anda.',
     en: 'No application has that number and tracking code. Check your receipt again.',
+  },
+  'track.number.format': {
+    id: 'Ini bukan nomor permohonan kantor ini. Nomornya seperti {example}: kode kantor, jenis izin, tahun dan nomor urut.',
+    en: 'This is not an application number of this office. Numbers look like {example}: office code, permit type, year and serial.',
   },
   'track.replace': { id: 'Dokumen yang perlu diganti', en: 'Documents to replace' },
 } as const satisfies Catalogue;

@@ -17,6 +17,9 @@ const trackForm = (lang: Lang) => z.object({ number: requiredText(lang, t(lang, 
  * Public tracking by number and tracking code, without an account. A form post, not a query string:
  * the tracking code works like a password and must not land in addresses or logs.
  */
+/** An example number of this office, as the hint and the format message show it. */
+const numberExample = (req: { tenant: { code: string } }) => `${req.tenant.code}-PBG-2026-000123`;
+
 export function trackingPages(app: FastifyInstance, services: Services): void {
   const page = pageKit(app);
   const formHtml = (req: Parameters<typeof csrfField>[0], values: { number?: string | undefined; code?: string | undefined }, errors: FieldError[] = []) => {
@@ -25,7 +28,7 @@ export function trackingPages(app: FastifyInstance, services: Services): void {
 <p>${t(lang, 'track.lead')}</p>
 <form method="post" action="/lacak" novalidate>
   ${csrfField(req)}
-  ${textInput({ lang, name: 'number', label: t(lang, 'track.number'), hint: t(lang, 'track.number.hint'), value: values.number, error: errorFor(errors, 'number'), width: 'medium', spellcheck: false, maxlength: 40 })}
+  ${textInput({ lang, name: 'number', label: t(lang, 'track.number'), hint: t(lang, 'track.number.hint', { example: numberExample(req) }), value: values.number, error: errorFor(errors, 'number'), width: 'medium', spellcheck: false, maxlength: 40 })}
   ${textInput({ lang, name: 'code', label: t(lang, 'track.code'), hint: t(lang, 'track.code.hint'), value: values.code, error: errorFor(errors, 'code'), width: 'short', spellcheck: false, maxlength: 20, autocomplete: 'off' })}
   ${button(t(lang, 'track.submit'))}
 </form>`;
@@ -55,7 +58,10 @@ ${parcelsSection(lang, r.parcels, req.tenant.time_zone)}
       });
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
-      const errors = [{ field: 'number', message: t(lang, 'track.notfound') }];
+      // Which of the two did not match is said only when that reveals nothing: a number that does not have the office's format.
+      const message =
+        err.details.params?.reason === 'number_format' ? t(lang, 'track.number.format', { example: numberExample(req) }) : t(lang, 'track.notfound');
+      const errors = [{ field: 'number', message }];
       return sendPage(req, reply, { title: t(lang, 'track.title'), errors, body: formHtml(req, form.data, errors) });
     }
   });

@@ -6,12 +6,49 @@ import { findApplicationByNumber, listEvents } from '../applications/application
 import { currentDocuments } from '../documents/documents.repository.js';
 import { listParcelsOfApplication } from '../parcels/parcels.repository.js';
 import { AppError } from '../shared/errors.js';
+import { findTenantById } from '../tenants/tenants.repository.js';
 import { stateOf } from '../workflow/workflow.engine.js';
 
-function sameCode(a: string, b: string): boolean {
-  const x = Buffer.from(a.toUpperCase());
-  const y = Buffer.from(b.toUpperCase());
+/**
+ * A tracking code as people type it: case does not matter, spaces and hyphens inside are ignored, and
+ * I, L and O (which new codes never contain: readableCode's alphabet leaves them out) are read as the
+ * digits they look like, 1, 1 and 0.
+ */
+export function normaliseTrackingCode(code: string): string {
+  return code
+    .toUpperCase()
+    .replace(/[\s\-\u2010-\u2015_.]+/g, '')
+    .replace(/[IL]/g, '1')
+    .replace(/O/g, '0');
+}
+
+function sameCode(stored: string, typed: string): boolean {
+  const x = Buffer.from(normaliseTrackingCode(stored));
+  const y = Buffer.from(normaliseTrackingCode(typed));
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Digits as people type them: O read as 0, I and L as 1. */
+const digitsOf = (s: string) => s.replace(/O/g, '0').replace(/[IL]/g, '1');
+
+/**
+ * An application number as people type it, in the stored form `OFFICE-TYPE-YEAR-NNNNNN`: any case,
+ * spaces or other dashes between the parts, and the serial with or without its leading zeros
+ * (MLG-PBG-2026-12 is MLG-PBG-2026-000012). Null when it does not have the office's number format at
+ * all (another office's prefix, a permit type the public catalogue does not have, no year or serial):
+ * saying so reveals nothing about which files exist.
+ */
+export function normaliseNumber(typed: string, officeCode: string, permitCodes: ReadonlySet<string>): string | null {
+  const parts = typed
+    .trim()
+    .toUpperCase()
+    .split(/[\s\-\u2010-\u2015_./]+/)
+    .filter(Boolean);
+  if (parts.length !== 4) return null;
+  const [office, type, year, serial] = [parts[0]!, parts[1]!, digitsOf(parts[2]!), digitsOf(parts[3]!)];
+  if (office !== officeCode.toUpperCase() || !permitCodes.has(type) || !/^\d{4}$/.test(year) || !/^\d{1,12}$/.test(serial)) return null;
+  const n = serial.replace(/^0+(?=\d)/, '');
+  return `${office}-${type}-${year}-${n.padStart(6, '0')}`;
 }
 
 /**
@@ -21,8 +58,20 @@ function sameCode(a: string, b: string): boolean {
  */
 export function createTrackingService(deps: { db: Db; catalogue: CatalogueService }) {
   async function trackApplication(input: { tenantId: string; number: string; trackingCode: string }) {
-    const app = await findApplicationByNumber(deps.db, input.tenantId, input.number.trim().toUpperCase());
-    if (!app?.tracking_code || !sameCode(app.tracking_code, input.trackingCode.trim())) {
+    const [tenant, types] = await Promise.all([
+      findTenantById(deps.db, input.tenantId),
+      deps.catalogue.listPermitTypes({ tenantId: input.tenantId, includeDisabled: true }),
+    ]);
+    if (!tenant) throw new AppError('not_found', 'no such office');
+    const number = normaliseNumber(input.number, tenant.code, new Set(types.map((t) => t.definition.code)));
+    if (number === null) {
+      // Only the format is judged here, against public facts (the office's prefix and catalogue): it says nothing about files.
+      // A 404 like any unknown file (the API's contract), with the reason the page turns into its own message.
+      throw new AppError('not_found', 'that is not an application number of this office', { params: { reason: 'number_format' } });
+    }
+    const app = await findApplicationByNumber(deps.db, input.tenantId, number);
+    // One neutral answer for a number nobody has and for a wrong code: telling them apart would say a file exists.
+    if (!app?.tracking_code || !sameCode(app.tracking_code, input.trackingCode)) {
       throw new AppError('not_found', 'no application with that number and code');
     }
     const { definition, workflow } = await deps.catalogue.getVersion(app.permit_type_version_id);
