@@ -98,7 +98,7 @@ export function createServices(input: {
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
-  const tracking = createTrackingService({ db, catalogue });
+  const tracking = createTrackingService({ db, catalogue, clock, holidays, dataKey: config.dataEncryptionKey });
   const appointments = createAppointmentService({ db, clock, holidays, catalogue, dataKey: config.dataEncryptionKey });
   const queue = createQueueService({ db, clock, holidays, appointments });
   const contacts = createContactService({ db });

@@ -23,5 +23,17 @@ export const TRACKING_MESSAGES = {
     id: 'Ini bukan nomor permohonan kantor ini. Nomornya seperti {example}: kode kantor, jenis izin, tahun dan nomor urut.',
     en: 'This is not an application number of this office. Numbers look like {example}: office code, permit type, year and serial.',
   },
+  'track.expected': { id: 'Perkiraan selesai', en: 'Expected to finish' },
+  'track.step': { id: 'Tahap', en: 'Stage' },
+  'track.step.value': { id: 'Langkah {n} dari {of}', en: 'Step {n} of {of}' },
+  'track.late.title': { id: 'Permohonan ini melewati perkiraan selesai', en: 'This application is past its expected date' },
+  'track.late.told': {
+    id: 'Kantor sudah diberi tahu dan kepala kantor memantaunya. Anda tidak perlu melakukan apa pun.',
+    en: 'The office has been told and the head of the office is following it up. You do not need to do anything.',
+  },
+  'track.late.telling': {
+    id: 'Kepala kantor diberi tahu secara otomatis dalam beberapa menit. Anda tidak perlu melakukan apa pun.',
+    en: 'The head of the office is told automatically within a few minutes. You do not need to do anything.',
+  },
   'track.replace': { id: 'Dokumen yang perlu diganti', en: 'Documents to replace' },
 } as const satisfies Catalogue;

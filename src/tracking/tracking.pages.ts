@@ -5,7 +5,7 @@ import type { Lang } from '../shared/messages.js';
 import type { Services } from '../services.js';
 import { button, csrfField, errorFor, type FieldError, summaryList, textInput } from '../web/components.js';
 import { html } from '../web/html.js';
-import { formatDateTime, loc, t } from '../web/i18n.js';
+import { formatDate, formatDateTime, loc, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import { requiredText, stateTag } from '../web/views.js';
@@ -46,8 +46,17 @@ export function trackingPages(app: FastifyInstance, services: Services): void {
         back: '/lacak',
         body: html`<h1>${r.number}</h1>
 <p class="lead">${loc(lang, r.permitType.name)}</p>
+${
+  r.late
+    ? html`<div class="banner" role="status" data-late><p class="banner__text">${t(lang, 'track.late.title')}</p><p>${t(lang, r.officeTold ? 'track.late.told' : 'track.late.telling')}</p></div>`
+    : ''
+}
 ${summaryList([
   { key: t(lang, 'detail.status'), value: stateTag(lang, r.state) },
+  ...(r.step ? [{ key: t(lang, 'track.step'), value: html`<span data-step>${t(lang, 'track.step.value', { n: r.step.number, of: r.step.of })}</span>` }] : []),
+  ...(r.expectedBy
+    ? [{ key: t(lang, 'track.expected'), value: html`<span data-expected>${formatDate(lang, `${r.expectedBy}T12:00:00Z`, 'UTC')}</span>` }]
+    : []),
   { key: t(lang, 'detail.next'), value: loc(lang, r.state.nextStep) },
   ...(r.submittedAt ? [{ key: t(lang, 'detail.submitted'), value: formatDateTime(lang, r.submittedAt, req.tenant.time_zone) }] : []),
 ])}

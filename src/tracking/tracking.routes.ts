@@ -11,6 +11,16 @@ const trackingSchema = z
     state: z.object({ code: z.string(), kind: z.string(), label: localisedSchema, nextStep: localisedSchema }),
     submittedAt: z.string().nullable(),
     lastChangedAt: z.string(),
+    expectedBy: z
+      .string()
+      .nullable()
+      .describe('YYYY-MM-DD in the office time zone: the date the service standard promises; null before filing and once closed'),
+    step: z
+      .object({ number: z.number().int(), of: z.number().int() })
+      .nullable()
+      .describe('The current stage on the way to the permit (the permit guide’s steps); null while with the applicant or when closed without a permit'),
+    late: z.boolean().describe('Past the expected date while the office has the file'),
+    officeTold: z.boolean().describe('The file is late and the head of the office has been told'),
     timeline: z.array(z.object({ state: z.string(), label: localisedSchema, at: z.string() })),
     documentsToReplace: z.array(z.object({ code: z.string(), name: localisedSchema })),
     parcels: z

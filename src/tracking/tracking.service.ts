@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
-import { stateSummary } from '../catalogue/journey.js';
+import { journeySteps, stateSummary } from '../catalogue/journey.js';
 import type { Db } from '../db/database.js';
 import { findApplicationByNumber, listEvents } from '../applications/applications.repository.js';
 import { currentDocuments } from '../documents/documents.repository.js';
@@ -8,6 +8,9 @@ import { listParcelsOfApplication } from '../parcels/parcels.repository.js';
 import { AppError } from '../shared/errors.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { stateOf } from '../workflow/workflow.engine.js';
+import type { Clock } from '../shared/time.js';
+import { computeSla } from '../sla/sla.js';
+import { officeToldOfLateness } from './tracking.repository.js';
 
 /**
  * A tracking code as people type it: case does not matter, spaces and hyphens inside are ignored, and
@@ -56,7 +59,13 @@ export function normaliseNumber(typed: string, officeCode: string, permitCodes: 
  * helper at a counter. Shows where the file is and what is needed next; never a name, NIK,
  * address, answer or reason text (reasons can hold personal details).
  */
-export function createTrackingService(deps: { db: Db; catalogue: CatalogueService }) {
+export function createTrackingService(deps: {
+  db: Db;
+  catalogue: CatalogueService;
+  clock: Clock;
+  holidays: { forTenant(tenantId: string): Promise<ReadonlySet<string>> };
+  dataKey: Buffer;
+}) {
   async function trackApplication(input: { tenantId: string; number: string; trackingCode: string }) {
     const [tenant, types] = await Promise.all([
       findTenantById(deps.db, input.tenantId),
@@ -75,11 +84,18 @@ export function createTrackingService(deps: { db: Db; catalogue: CatalogueServic
       throw new AppError('not_found', 'no application with that number and code');
     }
     const { definition, workflow } = await deps.catalogue.getVersion(app.permit_type_version_id);
-    const [events, docs, parcels] = await Promise.all([
+    const [events, docs, parcels, holidays, officeTold] = await Promise.all([
       listEvents(deps.db, app.tenant_id, app.id),
       currentDocuments(deps.db, app.tenant_id, app.id),
       listParcelsOfApplication(deps.db, app.tenant_id, app.id),
+      deps.holidays.forTenant(app.tenant_id),
+      officeToldOfLateness(deps.db, app.tenant_id, app.id),
     ]);
+    const sla = computeSla({ events, workflow, slaWorkingDays: definition.slaWorkingDays, now: deps.clock.now(), timeZone: tenant.time_zone, holidays });
+    // "Step N of M": the current state's place on the workflow's way to the permit (the guide's steps); none off that way.
+    const steps = journeySteps(workflow);
+    const at = steps.findIndex((s) => s.code === app.state);
+    const late = sla.status === 'overdue';
     const refused = new Set(docs.filter((d) => d.review_status === 'refused').map((d) => d.requirement_code));
     return {
       number: app.number!,
@@ -87,6 +103,12 @@ export function createTrackingService(deps: { db: Db; catalogue: CatalogueServic
       state: stateSummary(workflow, app.state),
       submittedAt: app.submitted_at,
       lastChangedAt: app.state_entered_at,
+      /** The office date (YYYY-MM-DD) the service standard promises; null before filing and once closed. */
+      expectedBy: sla.dueDate,
+      step: at >= 0 ? { number: at + 1, of: steps.length } : null,
+      /** Past the expected date while the office has the file; officeTold once the overdue scan has told the head. */
+      late,
+      officeTold: late && officeTold,
       timeline: events.filter((e) => e.action !== 'create').map((e) => ({ state: e.to_state, label: stateOf(workflow, e.to_state).label, at: e.created_at })),
       documentsToReplace: definition.requirements.filter((r) => refused.has(r.code)).map((r) => ({ code: r.code, name: r.name })),
       // Courier parcels (src/parcels/): the company, tracking number and when; never the sender's details.
