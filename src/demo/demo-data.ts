@@ -287,6 +287,10 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
   }
   // The title printed under the head's name on every permit they sign.
   await s.staff.changePosition({ actor: actors.admin, userId: actors.head.userId, position: `Kepala ${tenant.name}` });
+  // Example help contacts for the footer (office settings), clearly fictitious: a 0812-0000-… number and "contoh" handles.
+  const current = await s.settings.getSettings({ actor: actors.admin });
+  const contacts = { whatsapp: '0812-0000-0000', instagram: 'contoh.izol.demo', facebook: 'contoh.izol.demo', hours: 'Senin–Jumat 08.00–15.00 (contoh)' };
+  await s.settings.updateSettings({ actor: actors.admin, settings: { ...current, branding: { ...current.branding, ...contacts } } });
   const citizens: Actor[] = [actors.applicant];
   for (let i = 0; i < 24; i++) {
     const name = personName(r);

@@ -25,6 +25,10 @@ const settingsLabels = (lang: Lang): Record<string, string> => ({
   address: t(lang, 'admin.settings.address'),
   phone: t(lang, 'admin.settings.phone'),
   email: t(lang, 'admin.settings.email'),
+  whatsapp: t(lang, 'admin.settings.whatsapp'),
+  instagram: t(lang, 'admin.settings.instagram'),
+  facebook: t(lang, 'admin.settings.facebook'),
+  hours: t(lang, 'admin.settings.hours'),
   channelOrder: t(lang, 'admin.settings.channelOrder'),
 });
 
@@ -41,6 +45,12 @@ const settingsWording: ProblemWording = (lang, p) => {
       return t(lang, 'admin.settings.host.tooMany', params);
     case 'invalid_office_phone':
       return t(lang, 'admin.settings.phone.invalid');
+    case 'invalid_whatsapp':
+      return t(lang, 'admin.settings.whatsapp.invalid');
+    case 'invalid_instagram':
+      return t(lang, 'admin.settings.instagram.invalid');
+    case 'invalid_facebook':
+      return t(lang, 'admin.settings.facebook.invalid');
     default:
       return undefined;
   }
@@ -57,6 +67,10 @@ const settingsForm = () =>
     address: text(500),
     phone: text(60),
     email: text(300),
+    whatsapp: text(60),
+    instagram: text(100),
+    facebook: text(100),
+    hours: text(300),
     channelOrder: text(40),
   });
 
@@ -129,9 +143,17 @@ ${calendarGapWarning(lang, calendarGap, may.holidays)}
   <fieldset class="fieldset">
     <legend class="fieldset__legend fieldset__legend--m">${t(lang, 'admin.settings.branding')}</legend>
     ${textInput({ lang, name: 'logoText', label: labels.logoText!, value: s.branding.logoText, error: errorFor(errors, 'logoText'), optional: true, maxlength: SETTINGS_LIMITS.logoText })}
-    ${textarea({ lang, name: 'address', label: labels.address!, value: s.branding.address, error: errorFor(errors, 'address'), optional: true, maxlength: SETTINGS_LIMITS.address })}
+    ${textarea({ lang, name: 'address', label: labels.address!, value: s.branding.address, hint: t(lang, 'admin.settings.address.hint'), error: errorFor(errors, 'address'), optional: true, maxlength: SETTINGS_LIMITS.address })}
     ${textInput({ lang, name: 'phone', type: 'tel', label: labels.phone!, value: s.branding.phone, error: errorFor(errors, 'phone'), optional: true, width: 'medium', autocomplete: 'off', maxlength: SETTINGS_LIMITS.phone })}
     ${textInput({ lang, name: 'email', type: 'email', label: labels.email!, value: s.branding.email, error: errorFor(errors, 'email'), optional: true, autocomplete: 'off', maxlength: SETTINGS_LIMITS.email, spellcheck: false })}
+  </fieldset>
+  <fieldset class="fieldset">
+    <legend class="fieldset__legend fieldset__legend--m">${t(lang, 'admin.settings.help')}</legend>
+    <p class="hint">${t(lang, 'admin.settings.help.hint')}</p>
+    ${textInput({ lang, name: 'whatsapp', type: 'tel', label: labels.whatsapp!, hint: t(lang, 'admin.settings.whatsapp.hint'), value: s.branding.whatsapp ?? '', error: errorFor(errors, 'whatsapp'), optional: true, width: 'medium', autocomplete: 'off', maxlength: 30 })}
+    ${textInput({ lang, name: 'instagram', label: labels.instagram!, hint: t(lang, 'admin.settings.instagram.hint'), value: s.branding.instagram ?? '', error: errorFor(errors, 'instagram'), optional: true, width: 'medium', autocomplete: 'off', maxlength: 31, spellcheck: false })}
+    ${textInput({ lang, name: 'facebook', label: labels.facebook!, hint: t(lang, 'admin.settings.facebook.hint'), value: s.branding.facebook ?? '', error: errorFor(errors, 'facebook'), optional: true, width: 'medium', autocomplete: 'off', maxlength: 51, spellcheck: false })}
+    ${textInput({ lang, name: 'hours', label: labels.hours!, hint: t(lang, 'admin.settings.hours.hint'), value: s.branding.hours ?? '', error: errorFor(errors, 'hours'), optional: true, maxlength: SETTINGS_LIMITS.hours })}
   </fieldset>
   ${radios({
     lang,
@@ -167,7 +189,16 @@ ${calendarGapWarning(lang, calendarGap, may.holidays)}
         name: f.name,
         timeZone: f.timeZone,
         hostnames: f.hostnames.split(/\r?\n/),
-        branding: { logoText: f.logoText, address: f.address, phone: f.phone, email: f.email },
+        branding: {
+          logoText: f.logoText,
+          address: f.address,
+          phone: f.phone,
+          email: f.email,
+          whatsapp: f.whatsapp,
+          instagram: f.instagram,
+          facebook: f.facebook,
+          hours: f.hours,
+        },
         channelOrder: f.channelOrder.split(',').filter(Boolean) as Channel[],
       };
       try {

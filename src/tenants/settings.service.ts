@@ -2,6 +2,7 @@ import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import type { Db } from '../db/database.js';
+import { z } from 'zod';
 import { isEmail } from '../shared/identifiers.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
 import { canonicalJson } from '../shared/json.js';
@@ -17,7 +18,8 @@ export type OfficeSettings = {
   name: string;
   timeZone: string;
   hostnames: string[];
-  branding: { logoText: string; address: string; phone: string; email: string };
+  /** The contacts after `email` are the public help contacts (footer, error pages); a missing one counts as empty. */
+  branding: { logoText: string; address: string; phone: string; email: string } & { [K in keyof HelpContactsInput]?: string };
   /** The order messages try a recipient's channels in (notifications/): a list of distinct channels. */
   channelOrder: Channel[];
 };
@@ -36,7 +38,7 @@ export type AdminSections = {
   payments: boolean;
 };
 
-export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20 } as const;
+export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20, hours: 120 } as const;
 
 /** RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens; no port, no scheme. */
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -55,6 +57,68 @@ export function canonicalTimeZone(zone: string): string | null {
 }
 
 const PHONE = /^\+?[0-9][0-9 ().-]{4,28}$/;
+
+/**
+ * An Indonesian mobile number as typed (0812-3456-7890, +62 812 3456 7890, 62812…) in the 628… form
+ * wa.me wants, or null when it is not one: 08 then 8 to 11 digits.
+ */
+export function normaliseWhatsApp(typed: string): string | null {
+  const compact = typed.replace(/[\s().-]/g, '');
+  if (!/^\+?[0-9]+$/.test(compact)) return null;
+  const digits = compact.replace(/^\+/, '');
+  const national = digits.startsWith('62') ? digits.slice(2) : digits.startsWith('0') ? digits.slice(1) : null;
+  if (national === null || !/^8[1-9][0-9]{7,10}$/.test(national)) return null;
+  return `62${national}`;
+}
+
+/** A 628… number as Indonesians write it: 0812-3456-7890. */
+export function localWhatsApp(normalised: string): string {
+  const local = `0${normalised.slice(2)}`;
+  return [local.slice(0, 4), local.slice(4, 8), local.slice(8)].filter(Boolean).join('-');
+}
+
+/** Instagram: letters, digits, dots and underscores, at most 30, no dot at either end or twice in a row. */
+const INSTAGRAM = /^(?!\.)(?!.*\.\.)[A-Za-z0-9._]{1,30}(?<!\.)$/;
+/** Facebook page or profile name: letters, digits and dots, 5 to 50. */
+const FACEBOOK = /^[A-Za-z0-9.]{5,50}$/;
+const handle = (s: string) => s.trim().replace(/^@/, '');
+
+/** The help contacts as typed, each optional (empty means not set); the codes name what the citizen-readable message says. */
+const helpContactsSchema = z.object({
+  whatsapp: z
+    .string()
+    .trim()
+    .transform((s, c) => {
+      if (!s) return '';
+      const n = normaliseWhatsApp(s);
+      if (!n) c.addIssue({ code: 'custom', message: 'invalid_whatsapp' });
+      return n ?? '';
+    }),
+  instagram: z
+    .string()
+    .transform(handle)
+    .refine((s) => !s || INSTAGRAM.test(s), { message: 'invalid_instagram' }),
+  facebook: z
+    .string()
+    .transform(handle)
+    .refine((s) => !s || FACEBOOK.test(s), { message: 'invalid_facebook' }),
+  hours: z
+    .string()
+    .transform((s) => s.replace(/\s+/g, ' ').trim())
+    .refine((s) => s.length <= SETTINGS_LIMITS.hours, { message: 'too_long' }),
+});
+export type HelpContactsInput = z.input<typeof helpContactsSchema>;
+
+function checkHelpContacts(b: OfficeSettings['branding'], problems: FieldProblem[]): z.output<typeof helpContactsSchema> {
+  const parsed = helpContactsSchema.safeParse({ whatsapp: b.whatsapp ?? '', instagram: b.instagram ?? '', facebook: b.facebook ?? '', hours: b.hours ?? '' });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0]);
+    const code = issue.message;
+    problems.push({ field, code, message: code, ...(code === 'too_long' ? { params: { max: SETTINGS_LIMITS.hours } } : {}) });
+  }
+  return { whatsapp: '', instagram: '', facebook: '', hours: '' };
+}
 
 /**
  * An office's settings (name, time zone, host names, branding), kept in its tenants row. Only the
@@ -100,7 +164,16 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       name: tenant.name,
       timeZone: tenant.time_zone,
       hostnames: tenantHostnames(tenant),
-      branding: { logoText: branding.logoText ?? '', address: branding.address ?? '', phone: branding.phone ?? '', email: branding.email ?? '' },
+      branding: {
+        logoText: branding.logoText ?? '',
+        address: branding.address ?? '',
+        phone: branding.phone ?? '',
+        email: branding.email ?? '',
+        whatsapp: branding.whatsapp ? localWhatsApp(branding.whatsapp) : '',
+        instagram: branding.instagram ?? '',
+        facebook: branding.facebook ?? '',
+        hours: branding.hours ?? '',
+      },
       channelOrder: (await officeChannelOrder(db, tenant.id)) ?? [...DEFAULT_CHANNEL_ORDER],
     };
   }
@@ -143,6 +216,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       problems.push({ field: 'phone', code: 'invalid_office_phone', message: 'not a phone number' });
     if (b.email && b.email.length <= SETTINGS_LIMITS.email && !isEmail(b.email))
       problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
+    const contacts = checkHelpContacts(s.branding, problems);
     // An empty order (a form without the field) keeps the office's order as it is.
     const channelOrder = [...new Set(s.channelOrder)];
     if (channelOrder.length !== s.channelOrder.length || !channelOrder.every((c) => (CHANNELS as readonly string[]).includes(c)))
@@ -171,6 +245,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       if (b.address) branding.address = b.address;
       if (b.phone) branding.phone = b.phone;
       if (b.email) branding.email = b.email;
+      for (const key of ['whatsapp', 'instagram', 'facebook', 'hours'] as const) if (contacts[key]) branding[key] = contacts[key];
       const next = { name, timeZone: timeZone!, hostnames: JSON.stringify(hostnames), branding: JSON.stringify(branding) };
       changed = [
         ...(next.name !== tenant.name ? ['name'] : []),

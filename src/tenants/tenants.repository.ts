@@ -5,7 +5,9 @@ import { GENESIS_HASH } from '../audit/audit.repository.js';
 import type { Database, Tenant } from '../db/schema.js';
 import { parseJsonColumn } from '../shared/json.js';
 
-export type TenantBranding = { logoText?: string; primaryColour?: string; address?: string; phone?: string; email?: string };
+export type TenantBranding = { logoText?: string; primaryColour?: string; address?: string; phone?: string; email?: string } & OfficeHelpContacts;
+/** The office's public help contacts (settings.service.ts checks them): WhatsApp as 628…, handles without @, opening hours as text. */
+export type OfficeHelpContacts = { whatsapp?: string; instagram?: string; facebook?: string; hours?: string };
 
 const hostnamesSchema = z.array(z.string());
 const brandingSchema = z.object({
@@ -14,6 +16,10 @@ const brandingSchema = z.object({
   address: z.string().optional(),
   phone: z.string().optional(),
   email: z.string().optional(),
+  whatsapp: z.string().optional(),
+  instagram: z.string().optional(),
+  facebook: z.string().optional(),
+  hours: z.string().optional(),
 });
 
 /** A tenants row's host names (a JSON array of lower-case names); a malformed value is a broken row and throws. */

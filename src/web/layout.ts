@@ -1,6 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../access/access.js';
 import { assetUrl } from './assets.js';
+import type { Tenant } from '../db/schema.js';
+import type { Lang } from '../shared/messages.js';
+import { localWhatsApp } from '../tenants/settings.service.js';
+import { tenantBranding } from '../tenants/tenants.repository.js';
 import { SESSION_COOKIE } from './web-context.js';
 import { backLink, csrfField, errorSummary, type FieldError } from './components.js';
 import { html, type SafeHtml } from './html.js';
@@ -15,6 +19,27 @@ export type PageOptions = {
   notice?: SafeHtml | null;
   status?: number;
 };
+
+/**
+ * The office's help contacts (office settings) for the footer of every page, error pages included:
+ * only those set, and nothing at all (no heading) when none is. External links carry rel="noopener".
+ */
+export function officeContacts(lang: Lang, tenant: Pick<Tenant, 'branding'>): SafeHtml | '' {
+  const b = tenantBranding(tenant);
+  const items = [
+    b.whatsapp &&
+      html`<li><a href="https://wa.me/${b.whatsapp.replace(/[^0-9]/g, '')}" rel="noopener">${t(lang, 'footer.whatsapp', { number: localWhatsApp(b.whatsapp) })}</a></li>`,
+    b.instagram &&
+      html`<li><a href="https://www.instagram.com/${encodeURIComponent(b.instagram)}" rel="noopener">${t(lang, 'footer.instagram', { handle: b.instagram })}</a></li>`,
+    b.facebook &&
+      html`<li><a href="https://www.facebook.com/${encodeURIComponent(b.facebook)}" rel="noopener">${t(lang, 'footer.facebook', { handle: b.facebook })}</a></li>`,
+    b.address &&
+      html`<li>${t(lang, 'footer.address')}: ${b.address} (<a href="https://www.openstreetmap.org/search?query=${encodeURIComponent(b.address)}" rel="noopener">${t(lang, 'footer.map')}</a>)</li>`,
+    b.hours && html`<li>${t(lang, 'footer.hours')}: ${b.hours}</li>`,
+  ].filter((item): item is SafeHtml => Boolean(item));
+  if (!items.length) return '';
+  return html`<section aria-labelledby="footer-contacts"><h2 id="footer-contacts">${t(lang, 'footer.contacts')}</h2><ul class="footer__contacts">${items}</ul></section>`;
+}
 
 /** The page shell: skip link, header with office and language switch, navigation, main, footer. */
 export function renderPage(req: FastifyRequest, opts: PageOptions): string {
@@ -68,6 +93,7 @@ ${opts.body}
 </main>
 </div>
 <footer class="footer"><div class="container">
+  ${officeContacts(lang, req.tenant)}
   <p>${t(lang, 'footer.help')}</p>
   <p><a href="${staffHelpdesk ? '/kantor/bantuan' : '/bantuan'}">${t(lang, staffHelpdesk ? 'helpdesk.title' : 'help.ask.link')}</a></p>
   <p><a href="/api/docs">${t(lang, 'footer.api')}</a></p>
