@@ -10,6 +10,7 @@ import { loc, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import type { PermitTypeDefinition } from './catalogue.schema.js';
+import type { PermitTypeVersion } from './catalogue.service.js';
 import { journeySteps } from './journey.js';
 
 const permitTypeParams = z.object({
@@ -56,13 +57,14 @@ export function cataloguePages(app: FastifyInstance, services: Services): void {
 
   page.get('/izin', { access: 'anyone', query: searchQuery }, async ({ req, reply, lang, query }) => {
     const { q } = query;
-    const types = (await services.catalogue.listPermitTypes({ tenantId: req.tenant.id })).filter(
-      (pt) =>
-        !q ||
-        [pt.definition.code, pt.definition.name.id, pt.definition.name.en, pt.definition.description[lang]].some((s) =>
-          s.toLowerCase().includes(q.toLowerCase()),
-        ),
-    );
+    const { results, groups } = await services.catalogue.browsePermitTypes({ tenantId: req.tenant.id, q });
+    const card = (pt: PermitTypeVersion, h: 'h2' | 'h3') => html`<li><${h}><a href="/izin/${pt.definition.code}">${loc(lang, pt.definition.name)}</a></${h}>
+  <p>${loc(lang, pt.definition.description)}</p>
+  <p class="muted">${t(lang, 'catalogue.days', { n: pt.definition.slaWorkingDays })} · ${pt.definition.feeRule.kind === 'free' ? t(lang, 'catalogue.free') : t(lang, 'catalogue.fee')}</p></li>`;
+    const grouped = html`${groups.map(
+      (g) => html`<section aria-labelledby="topic-${g.code}"><h2 id="topic-${g.code}">${loc(lang, g.name)}</h2>
+<ul class="card-list">${g.types.map((pt) => card(pt, 'h3'))}</ul></section>`,
+    )}`;
     return sendPage(req, reply, {
       title: t(lang, 'catalogue.title'),
       body: html`<h1>${t(lang, 'catalogue.title')}</h1>
@@ -71,12 +73,18 @@ export function cataloguePages(app: FastifyInstance, services: Services): void {
   <input class="input" id="q" name="q" type="search" value="${q}" maxlength="100">
   <button class="button" type="submit">${t(lang, 'catalogue.search.button')}</button>
 </form>
-${types.length === 0 ? html`<p>${t(lang, 'catalogue.none', { q })}</p>` : ''}
-<ul class="card-list">${types.map(
-        (pt) => html`<li><h2><a href="/izin/${pt.definition.code}">${loc(lang, pt.definition.name)}</a></h2>
-  <p>${loc(lang, pt.definition.description)}</p>
-  <p class="muted">${t(lang, 'catalogue.days', { n: pt.definition.slaWorkingDays })} · ${pt.definition.feeRule.kind === 'free' ? t(lang, 'catalogue.free') : t(lang, 'catalogue.fee')}</p></li>`,
-      )}</ul>`,
+${
+  results === null
+    ? grouped
+    : results.length === 0
+      ? html`<p>${t(lang, 'catalogue.none', { q })}</p>
+<p>${t(lang, 'catalogue.none.help')} <a href="/bantuan">${t(lang, 'catalogue.none.ask')}</a> · <a href="/janji-temu">${t(lang, 'catalogue.none.visit')}</a></p>
+<p>${t(lang, 'catalogue.none.all')}</p>
+${grouped}`
+      : html`<p>${t(lang, 'catalogue.results', { n: results.length, q })}</p>
+<ul class="card-list">${results.map((pt) => card(pt, 'h2'))}</ul>
+<p><a href="/izin">${t(lang, 'catalogue.results.all')}</a></p>`
+}`,
     });
   });
 

@@ -84,3 +84,16 @@ export async function countPermitTypes(db: Kysely<Database>, tenantId: string): 
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** How many applications of each permit type the office received (submitted) since the given instant, by code. */
+export async function countSubmittedApplicationsByCode(db: Kysely<Database>, tenantId: string, sinceIso: string): Promise<{ code: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('applications')
+    .select((eb) => ['permit_code as code', eb.fn.countAll<number | string>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .where('submitted_at', 'is not', null)
+    .where('submitted_at', '>=', sinceIso)
+    .groupBy('permit_code')
+    .execute();
+  return rows.map((r) => ({ code: r.code, n: Number(r.n) }));
+}

@@ -40,16 +40,12 @@ export function catalogueRoutes(app: FastifyInstance, services: Services): void 
       operationId: 'listPermitTypes',
       tags: ['Catalogue'],
       summary: 'The permit types this office accepts applications for',
-      querystring: z.strictObject({ q: z.string().max(100).optional() }),
+      querystring: z.strictObject({ q: z.string().max(100).optional().describe('Words to search for, in any order: matched with synonyms, best match first') }),
       response: { 200: z.object({ items: z.array(summarySchema) }), ...problemResponses },
     },
     handler: async (request) => {
-      const types = await services.catalogue.listPermitTypes({ tenantId: request.tenant.id });
-      const q = request.query.q?.toLowerCase().trim();
-      const items = types
-        .filter((t) => !q || [t.definition.code, t.definition.name.id, t.definition.name.en].some((s) => s.toLowerCase().includes(q)))
-        .map(toSummary);
-      return { items };
+      const { results, all } = await services.catalogue.browsePermitTypes({ tenantId: request.tenant.id, q: request.query.q ?? '' });
+      return { items: (results ?? all).map(toSummary) };
     },
   });
   r.get('/api/v1/permit-types/:code', {

@@ -9,8 +9,10 @@ import { type Clock, isoNow } from '../shared/time.js';
 import { type WorkflowDefinition, workflowDefinitionSchema } from '../workflow/workflow.schema.js';
 import { claimCatalogueRelease } from '../tenants/tenants.repository.js';
 import type { Catalogue, CatalogueRelease } from './catalogue.loader.js';
+import { createSearch, groupByTopic, loadSearchData, type TopicGroup } from './catalogue-search.js';
 import {
   countPermitTypes,
+  countSubmittedApplicationsByCode,
   findPermitTypeRow,
   findVersionById,
   insertPermitType,
@@ -214,6 +216,25 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
     });
   }
 
-  return { listPermitTypes, getPermitType, getVersion, installCatalogue, adoptRelease, setEnabled };
+  const searchData = loadSearchData();
+  const search = createSearch(searchData);
+
+  /**
+   * The public catalogue for a query: `results` ranked by relevance (null for an empty query), and the
+   * whole list grouped by topic with the most used first (applications submitted in the last 365 days).
+   */
+  async function browsePermitTypes(input: {
+    tenantId: string;
+    q: string;
+  }): Promise<{ results: PermitTypeVersion[] | null; groups: TopicGroup<PermitTypeVersion>[]; all: PermitTypeVersion[] }> {
+    const all = await listPermitTypes({ tenantId: input.tenantId });
+    const since = new Date(deps.clock.now().getTime() - 365 * 24 * 3600 * 1000).toISOString();
+    const usage = new Map((await countSubmittedApplicationsByCode(db, input.tenantId, since)).map((r) => [r.code, r.n]));
+    const q = input.q.trim();
+    const results = q ? search.rank(all, q, (t) => t.definition, usage) : null;
+    return { results, groups: groupByTopic(all, (t) => t.definition.code, searchData, usage), all };
+  }
+
+  return { listPermitTypes, getPermitType, getVersion, installCatalogue, adoptRelease, setEnabled, browsePermitTypes };
 }
 export type CatalogueService = ReturnType<typeof createCatalogueService>;
