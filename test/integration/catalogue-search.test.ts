@@ -91,6 +91,17 @@ describe.each(DIALECTS)('search that understands people (%s)', (dialect) => {
     expect(res.body).toContain('href="/janji-temu"');
   });
 
+  it('understands English words too, on the English page', async () => {
+    const res = await ctx.app.inject({ url: '/izin?q=add+a+floor+to+my+house', headers: { cookie: '__Host-izol-lang=en' } });
+    expect(res.body).toContain('<html lang="en">');
+    expect(links(res.body)[0]).toBe('PBG');
+    expect((await api('shop'))[0]).toBe('NIB');
+    const none = await ctx.app.inject({ url: '/izin?q=xyzzy', headers: { cookie: '__Host-izol-lang=en' } });
+    expect(headings(none.body, 'h2')).toEqual(
+      expect.arrayContaining(['Building and signs', 'Business', 'Health', 'Transport', 'Work and training', 'Events and activities']),
+    );
+  });
+
   it('escapes the query it shows back', async () => {
     const res = await new PageClient(ctx).get(`/izin?q=${encodeURIComponent('<script>x</script>')}`);
     expect(res.body).not.toContain('<script>x</script>');
