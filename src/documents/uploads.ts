@@ -76,6 +76,12 @@ export async function keepUpload(
   if (draftCap !== undefined && (await draftBytes()) >= draftCap) throw draftsFullError(draftCap);
   const staged = await deps.storage.stage({ source: input.source, maxBytes: input.maxBytes });
   try {
+    // The multipart parser stops a file at the office-wide limit and ends its stream quietly, marked
+    // `truncated`: when that limit is also this file's, the stream brought exactly maxBytes, and would
+    // have been kept cut short. Such a file is too large, like one the staging refused.
+    if ((input.source as { truncated?: boolean }).truncated) {
+      throw new AppError('file_too_large', 'upload cut at the multipart limit', { params: { maxMb: Math.round((input.maxBytes / 1048576) * 10) / 10 } });
+    }
     const verdict = await deps.scanner.scan(staged);
     if (!verdict.clean) {
       await db.transaction().execute((trx) =>

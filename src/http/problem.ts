@@ -5,6 +5,7 @@ import { refusedPermission } from '../access/access.js';
 import type { Refusal } from '../audit/refusals.js';
 import { AppError, type ErrorCode, type FieldProblem } from '../shared/errors.js';
 import { ERROR_MESSAGES, FIELD_MESSAGES, fillTemplate, languageFrom, missingText, type Lang } from '../shared/messages.js';
+import { fileTooLargeMessage, releaseUnreadBody } from './multipart.js';
 
 /** RFC 9457 problem details, as every error leaves the API. */
 export const problemSchema = z
@@ -37,6 +38,11 @@ export function sendProblem(
   if (code === 'precondition_failed' && typeof params.missing === 'string') {
     localisedParams.missing = missingText(params.missing, lang, params);
   }
+  // A file too large says its size (as declared) and the limit in MB, and how to make it smaller.
+  const detail =
+    code === 'file_too_large' && typeof params.maxMb === 'number'
+      ? fileTooLargeMessage(request, lang, params.maxMb)
+      : fillTemplate(text.detail, localisedParams);
   return reply
     .code(status)
     .type('application/problem+json')
@@ -45,7 +51,7 @@ export function sendProblem(
       type: `https://izol.dev/problems/${code.replace(/_/g, '-')}`,
       title: text.title,
       status,
-      detail: fillTemplate(text.detail, localisedParams),
+      detail,
       code,
       ...(fields && fields.length ? { errors: fields.map((f) => localiseField(f, lang)) } : {}),
     });
@@ -122,6 +128,13 @@ function refusalOf(err: unknown, request: FastifyRequest): Refusal | null {
 }
 
 export function registerErrorHandling(app: FastifyInstance, uploadLimitMb: number, pageErrors?: PageErrorRenderer, onRefusal?: RefusalHook): void {
+  // Every 413, from the API or a page, may go out before the upload was read to its end: the rest is
+  // drained (or, past twice the upload limit, the connection closed) so the next request on a
+  // kept-alive connection is not stuck behind it (http/multipart.ts, releaseUnreadBody).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode === 413) releaseUnreadBody(request, reply, 2 * uploadLimitMb * 1048576);
+    return payload;
+  });
   app.setErrorHandler(async (err: FastifyError | AppError, request, reply) => {
     const refusal = onRefusal ? refusalOf(err, request) : null;
     // The audit row never changes the answer: a failure to write it is logged, the refusal still goes out.

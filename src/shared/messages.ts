@@ -80,8 +80,16 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     en: { title: 'File refused', detail: 'The virus scanner refused this file. Check your device, then upload a clean file.' },
   },
   file_too_large: {
-    id: { title: 'Berkas terlalu besar', detail: 'Ukuran berkas paling besar {maxMb} MB. Perkecil berkas lalu unggah lagi.' },
-    en: { title: 'File too large', detail: 'The file must be at most {maxMb} MB. Make it smaller and upload it again.' },
+    id: {
+      title: 'Berkas terlalu besar',
+      detail:
+        'Ukuran berkas paling besar {maxMb} MB. Perkecil berkasnya: foto ulang dengan resolusi lebih rendah, atau kecilkan di aplikasi galeri, lalu unggah lagi.',
+    },
+    en: {
+      title: 'File too large',
+      detail:
+        'The file must be at most {maxMb} MB. Make it smaller: take the photo again at a lower resolution, or make it smaller in the gallery app, then upload it again.',
+    },
   },
   permit_type_disabled: {
     id: { title: 'Layanan ditutup', detail: 'Jenis izin ini sedang tidak menerima permohonan.' },
@@ -236,6 +244,9 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     },
   },
 };
+
+/** Said before file_too_large's detail when the upload declared its size (http/multipart.ts, fileTooLargeMessage). */
+export const FILE_SIZE_SENTENCE: Record<Lang, string> = { id: 'Berkas ini {sizeMb} MB.', en: 'This file is {sizeMb} MB.' };
 
 export function fillTemplate(template: string, params: Record<string, string | number> = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));

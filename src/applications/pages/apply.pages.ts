@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../access/actor.js';
 import type { FieldDefinition } from '../../catalogue/catalogue.schema.js';
 import { describeKinds } from '../../documents/file-kinds.js';
+import { fileTooLargeMessage } from '../../http/multipart.js';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import { button, checkbox, csrfField, errorFor, type FieldError, fileUpload, linkButton, summaryList } from '../../web/components.js';
@@ -233,7 +234,10 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         file.file.resume();
-        return uploadPage(req, reply, view, params.req, [{ field: 'file', message: errorMessage(req, err) }], err.status);
+        // Too large: the file's size, the limit and how to make it smaller (the rest of the body is drained, http/problem.ts).
+        const maxMb = err.code === 'file_too_large' ? err.details.params?.maxMb : undefined;
+        const message = typeof maxMb === 'number' ? fileTooLargeMessage(req, req.lang, maxMb) : errorMessage(req, err);
+        return uploadPage(req, reply, view, params.req, [{ field: 'file', message }], err.status);
       }
       // A draft goes on through its documents; a returned file goes back to its page, where the reasons are.
       return reply.redirect(applicantView(view).draft ? `/permohonan/${view.app.id}/dokumen` : `/permohonan/${view.app.id}`, 303);
