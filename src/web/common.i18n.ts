@@ -17,8 +17,8 @@ export const COMMON_MESSAGES = {
   'lang.switch': { id: 'English', en: 'Bahasa Indonesia' },
   'lang.switch.label': { id: 'Ganti bahasa', en: 'Change language' },
   'footer.help': {
-    id: 'Butuh bantuan? Hubungi kami lewat WhatsApp, Instagram atau datang ke loket.',
-    en: 'Need help? Contact us on WhatsApp, Instagram or come to the counter.',
+    id: 'Butuh bantuan? Tanyakan lewat formulir bantuan, hubungi kontak kantor, atau datang ke loket.',
+    en: 'Need help? Ask through the help form, use the office’s contacts, or come to the counter.',
   },
   'footer.api': { id: 'API untuk pengembang', en: 'API for developers' },
   'error.summary': { id: 'Ada masalah', en: 'There is a problem' },
