@@ -35,5 +35,19 @@ export const TRACKING_MESSAGES = {
     id: 'Kepala kantor diberi tahu secara otomatis dalam beberapa menit. Anda tidak perlu melakukan apa pun.',
     en: 'The head of the office is told automatically within a few minutes. You do not need to do anything.',
   },
+  'track.bookmark.title': { id: 'Simpan untuk dilihat lagi', en: 'Save to look again' },
+  'track.bookmark.text': {
+    id: 'Simpan atau tandai tautan ini untuk melihat permohonan ini lagi tanpa mengetik nomor dan kode. Tautan berlaku sampai {date}.',
+    en: 'Save or bookmark this link to see this application again without typing the number and code. The link works until {date}.',
+  },
+  'track.bookmark.link': { id: 'Tautan lacak permohonan ini', en: 'Tracking link for this application' },
+  'track.link.invalid': {
+    id: 'Tautan lacak ini tidak sah: mungkin ada bagian yang berubah saat disalin. Lacak dengan nomor dan kode lacak di bawah.',
+    en: 'This tracking link is not valid: part of it may have changed when it was copied. Track with the number and tracking code below.',
+  },
+  'track.link.expired': {
+    id: 'Tautan lacak ini sudah kedaluwarsa. Lacak dengan nomor dan kode lacak di bawah untuk mendapat tautan baru.',
+    en: 'This tracking link has expired. Track with the number and tracking code below to get a new link.',
+  },
   'track.replace': { id: 'Dokumen yang perlu diganti', en: 'Documents to replace' },
 } as const satisfies Catalogue;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
@@ -34,17 +34,13 @@ export function trackingPages(app: FastifyInstance, services: Services): void {
 </form>`;
   };
 
-  page.get('/lacak', { access: 'anyone' }, ({ req, reply, lang }) => sendPage(req, reply, { title: t(lang, 'track.title'), body: formHtml(req, {}) }));
-
-  page.post('/lacak', { access: 'anyone', form: trackForm, rateLimit: { max: 20, timeWindow: '1 minute' } }, async ({ req, reply, lang, form }) => {
-    if (!form.ok) return sendPage(req, reply, { title: t(lang, 'track.title'), errors: form.errors, body: formHtml(req, form.values, form.errors) });
-    const { number, code } = form.data;
-    try {
-      const r = await services.tracking.trackApplication({ tenantId: req.tenant.id, number, trackingCode: code });
-      return sendPage(req, reply, {
-        title: `${t(lang, 'track.title')}: ${r.number}`,
-        back: '/lacak',
-        body: html`<h1>${r.number}</h1>
+  type Tracked = Awaited<ReturnType<Services['tracking']['trackApplication']>>;
+  const resultPage = (req: FastifyRequest, r: Tracked) => {
+    const lang = req.lang;
+    return {
+      title: `${t(lang, 'track.title')}: ${r.number}`,
+      back: '/lacak',
+      body: html`<h1>${r.number}</h1>
 <p class="lead">${loc(lang, r.permitType.name)}</p>
 ${
   r.late
@@ -62,9 +58,22 @@ ${summaryList([
 ])}
 ${r.documentsToReplace.length ? html`<h2>${t(lang, 'track.replace')}</h2><ul>${r.documentsToReplace.map((d) => html`<li>${loc(lang, d.name)}</li>`)}</ul>` : ''}
 ${parcelsSection(lang, r.parcels, req.tenant.time_zone)}
+<h2>${t(lang, 'track.bookmark.title')}</h2>
+<p>${t(lang, 'track.bookmark.text', { date: formatDate(lang, r.bookmark.expiresAt, req.tenant.time_zone) })}</p>
+<p><a href="${r.bookmark.path}" data-bookmark>${t(lang, 'track.bookmark.link')}</a></p>
 <h2>${t(lang, 'detail.timeline')}</h2>
 <ol class="timeline">${r.timeline.map((e) => html`<li><strong>${loc(lang, e.label)}</strong><br><span class="muted">${formatDateTime(lang, e.at, req.tenant.time_zone)}</span></li>`)}</ol>`,
-      });
+    };
+  };
+
+  page.get('/lacak', { access: 'anyone' }, ({ req, reply, lang }) => sendPage(req, reply, { title: t(lang, 'track.title'), body: formHtml(req, {}) }));
+
+  page.post('/lacak', { access: 'anyone', form: trackForm, rateLimit: { max: 20, timeWindow: '1 minute' } }, async ({ req, reply, lang, form }) => {
+    if (!form.ok) return sendPage(req, reply, { title: t(lang, 'track.title'), errors: form.errors, body: formHtml(req, form.values, form.errors) });
+    const { number, code } = form.data;
+    try {
+      const r = await services.tracking.trackApplication({ tenantId: req.tenant.id, number, trackingCode: code });
+      return sendPage(req, reply, resultPage(req, r));
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
       // Which of the two did not match is said only when that reveals nothing: a number that does not have the office's format.
@@ -74,4 +83,31 @@ ${parcelsSection(lang, r.parcels, req.tenant.time_zone)}
       return sendPage(req, reply, { title: t(lang, 'track.title'), errors, body: formHtml(req, form.data, errors) });
     }
   });
+
+  const linkParams = z.object({ id: z.string().max(200), expires: z.string().max(200), signature: z.string().max(200) });
+  page.get(
+    '/lacak/t/:id/:expires/:signature',
+    { access: 'anyone', params: linkParams, rateLimit: { max: 60, timeWindow: '1 minute' } },
+    async ({ req, reply, lang, params }) => {
+      try {
+        const r = await services.tracking.trackByLink({
+          tenantId: req.tenant.id,
+          applicationId: params.id,
+          expires: params.expires,
+          signature: params.signature,
+        });
+        return sendPage(req, reply, resultPage(req, r));
+      } catch (err) {
+        const reason = err instanceof AppError && err.code === 'not_found' ? err.details.params?.reason : undefined;
+        if (reason !== 'link_invalid' && reason !== 'link_expired') throw err;
+        // A clear refusal (410 for a genuine link past its date, 404 for an altered one) and the form to track again.
+        return sendPage(req, reply, {
+          title: t(lang, 'track.title'),
+          status: reason === 'link_expired' ? 410 : 404,
+          body: html`<div class="banner" role="alert" data-link-refused><p class="banner__text">${t(lang, reason === 'link_expired' ? 'track.link.expired' : 'track.link.invalid')}</p></div>
+${formHtml(req, {})}`,
+        });
+      }
+    },
+  );
 }

@@ -34,6 +34,9 @@ const trackingSchema = z
         }),
       )
       .describe('Courier parcels of the file: received (in) and sent back (out: the permit or returned papers)'),
+    bookmark: z
+      .object({ path: z.string(), expiresAt: z.string() })
+      .describe('A signed page link to follow the file without the code (the file id, expiry and an HMAC; never the code), valid 30 days'),
   })
   .meta({ id: 'Tracking' });
 

@@ -1,12 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import { journeySteps, stateSummary } from '../catalogue/journey.js';
 import type { Db } from '../db/database.js';
-import { findApplicationByNumber, listEvents } from '../applications/applications.repository.js';
+import { findApplication, findApplicationByNumber, listEvents } from '../applications/applications.repository.js';
 import { currentDocuments } from '../documents/documents.repository.js';
 import { listParcelsOfApplication } from '../parcels/parcels.repository.js';
 import { AppError } from '../shared/errors.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
+import type { Application, Tenant } from '../db/schema.js';
 import { stateOf } from '../workflow/workflow.engine.js';
 import type { Clock } from '../shared/time.js';
 import { computeSla } from '../sla/sla.js';
@@ -30,6 +31,9 @@ function sameCode(stored: string, typed: string): boolean {
   const y = Buffer.from(normaliseTrackingCode(typed));
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** How long a bookmark link works. */
+const LINK_DAYS = 30;
 
 /** Digits as people type them: O read as 0, I and L as 1. */
 const digitsOf = (s: string) => s.replace(/O/g, '0').replace(/[IL]/g, '1');
@@ -83,6 +87,35 @@ export function createTrackingService(deps: {
     if (!app?.tracking_code || !sameCode(app.tracking_code, input.trackingCode)) {
       throw new AppError('not_found', 'no application with that number and code');
     }
+    return view(tenant, app, Math.floor(deps.clock.now().getTime() / 1000) + LINK_DAYS * 86_400);
+  }
+
+  /** The signature of a bookmark link: the office, the file and the expiry, keyed with the data key and bound to the file's code. */
+  function linkSignature(tenantId: string, applicationId: string, expires: number, trackingCode: string): string {
+    return createHmac('sha256', deps.dataKey)
+      .update(`tracking-link\0${tenantId}\0${applicationId}\0${expires}\0${normaliseTrackingCode(trackingCode)}`)
+      .digest('base64url');
+  }
+
+  /**
+   * Tracking by a bookmark link (/lacak/t/{id}/{expires}/{signature}) instead of number and code. An
+   * altered link (any part) is `link_invalid`, a genuine one past its expiry `link_expired`; both 404s
+   * for the API, with the reason for the page's message.
+   */
+  async function trackByLink(input: { tenantId: string; applicationId: string; expires: string; signature: string }) {
+    const invalid = () => new AppError('not_found', 'this tracking link is not valid', { params: { reason: 'link_invalid' } });
+    if (!/^\d{1,12}$/.test(input.expires) || !/^[\w-]{1,100}$/.test(input.applicationId) || !/^[\w-]{1,100}$/.test(input.signature)) throw invalid();
+    const expires = Number(input.expires);
+    const [tenant, app] = await Promise.all([findTenantById(deps.db, input.tenantId), findApplication(deps.db, input.tenantId, input.applicationId)]);
+    if (!tenant || !app?.tracking_code || !app.number) throw invalid();
+    const want = Buffer.from(linkSignature(tenant.id, app.id, expires, app.tracking_code));
+    const got = Buffer.from(input.signature);
+    if (want.length !== got.length || !timingSafeEqual(want, got)) throw invalid();
+    if (expires * 1000 <= deps.clock.now().getTime()) throw new AppError('not_found', 'this tracking link has expired', { params: { reason: 'link_expired' } });
+    return view(tenant, app, expires);
+  }
+
+  async function view(tenant: Tenant, app: Application, linkExpires: number) {
     const { definition, workflow } = await deps.catalogue.getVersion(app.permit_type_version_id);
     const [events, docs, parcels, holidays, officeTold] = await Promise.all([
       listEvents(deps.db, app.tenant_id, app.id),
@@ -113,8 +146,13 @@ export function createTrackingService(deps: {
       documentsToReplace: definition.requirements.filter((r) => refused.has(r.code)).map((r) => ({ code: r.code, name: r.name })),
       // Courier parcels (src/parcels/): the company, tracking number and when; never the sender's details.
       parcels: parcels.map((p) => ({ direction: p.direction, company: p.company, trackingNumber: p.tracking_number, at: p.at, contents: p.contents })),
+      /** A link to this page to bookmark: the file's id, the expiry and a signature, never the tracking code. */
+      bookmark: {
+        path: `/lacak/t/${app.id}/${linkExpires}/${linkSignature(tenant.id, app.id, linkExpires, app.tracking_code!)}`,
+        expiresAt: new Date(linkExpires * 1000).toISOString(),
+      },
     };
   }
-  return { trackApplication };
+  return { trackApplication, trackByLink };
 }
 export type TrackingService = ReturnType<typeof createTrackingService>;
