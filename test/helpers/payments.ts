@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import type { PaymentSettingsTable } from '../../src/db/schema.js';
 import { upsertPaymentSettings } from '../../src/payments/payments.repository.js';
 import type { TestContext } from './context.js';
@@ -25,4 +26,21 @@ export async function usePaymentSettings(ctx: TestContext, overrides: Partial<Pa
   };
   await upsertPaymentSettings(ctx.db, row);
   return row;
+}
+
+/**
+ * A `fetch` that sends a bank's POST into the app with `inject`, so a SNAP client's requests (headers,
+ * raw body) reach the routes exactly as over the network, without a listening port.
+ */
+export function injectFetch(app: FastifyInstance): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const res = await app.inject({
+      method: 'POST',
+      url: url.pathname + url.search,
+      headers: init?.headers as Record<string, string>,
+      ...(init?.body === undefined ? {} : { payload: init.body as string }),
+    });
+    return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? '') } });
+  };
 }

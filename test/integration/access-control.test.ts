@@ -25,6 +25,7 @@ import { encryptField } from '../../src/shared/crypto.js';
 import { AppError, ERROR_CODES } from '../../src/shared/errors.js';
 import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { injectFetch } from '../helpers/payments.js';
 import { auth, createTestContext, json, multipartFile, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { staffOtp } from '../helpers/context.js';
 import { issuedPermit, validAnswers } from '../helpers/journeys.js';
@@ -1495,16 +1496,6 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         updated_at: ctx.clock.now().toISOString(),
         updated_by: null,
       });
-      const injectFetch: typeof fetch = async (input, init) => {
-        const u = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-        const res = await ctx.app.inject({
-          method: 'POST',
-          url: u.pathname + u.search,
-          headers: init?.headers as Record<string, string>,
-          ...(init?.body === undefined ? {} : { payload: init.body as string }),
-        });
-        return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? '') } });
-      };
       const bankAt = (headers: Record<string, string> = {}) =>
         createSnapClient({
           baseUrl: 'http://localhost',
@@ -1513,7 +1504,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           privateKey: pair.privateKey,
           partnerId: clientId,
           channelId: '95221',
-          fetch: injectFetch,
+          fetch: injectFetch(ctx.app),
           clock: () => ctx.clock.now(),
           headers,
         });

@@ -16,7 +16,7 @@ import { encryptField } from '../../src/shared/crypto.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { usePaymentSettings } from '../helpers/payments.js';
+import { usePaymentSettings, injectFetch } from '../helpers/payments.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
 
@@ -32,18 +32,6 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
   let bankKey: KeyObject;
   let bank: SnapClient;
 
-  /** fetch over app.inject: the bank's requests reach the app exactly as over the network. */
-  const injectFetch: typeof fetch = async (input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: url.pathname + url.search,
-      headers: init?.headers as Record<string, string>,
-      ...(init?.body === undefined ? {} : { payload: init.body as string }),
-    });
-    return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? '') } });
-  };
-
   const client = (overrides: Partial<Parameters<typeof createSnapClient>[0]> = {}) =>
     createSnapClient({
       baseUrl: 'http://localhost',
@@ -52,7 +40,7 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
       privateKey: bankKey,
       partnerId: CLIENT_ID,
       channelId: '95221',
-      fetch: injectFetch,
+      fetch: injectFetch(ctx.app),
       clock: () => ctx.clock.now(),
       ...overrides,
     });

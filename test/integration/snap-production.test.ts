@@ -16,6 +16,7 @@ import { encryptField } from '../../src/shared/crypto.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { createTestContext, type TestContext, userWithToken } from '../helpers/context.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { injectFetch } from '../helpers/payments.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
 
@@ -29,17 +30,6 @@ describe.each(DIALECTS)('SNAP in production refuses the public demo keys (%s)', 
   let realKey: KeyObject;
   let realPem: string;
 
-  const injectFetch: typeof fetch = async (input, init) => {
-    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    const res = await ctx.app.inject({
-      method: 'POST',
-      url: url.pathname + url.search,
-      headers: init?.headers as Record<string, string>,
-      ...(init?.body === undefined ? {} : { payload: init.body as string }),
-    });
-    return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? '') } });
-  };
-
   /** A bank holding `privateKey` and the office's client secret. */
   const bankWith = (privateKey: string | KeyObject, clientId = DEMO_BANK_CLIENT_ID) =>
     createSnapClient({
@@ -49,7 +39,7 @@ describe.each(DIALECTS)('SNAP in production refuses the public demo keys (%s)', 
       privateKey,
       partnerId: clientId,
       channelId: '95221',
-      fetch: injectFetch,
+      fetch: injectFetch(ctx.app),
       clock: () => ctx.clock.now(),
     });
 
