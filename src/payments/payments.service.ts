@@ -147,7 +147,9 @@ export function createPaymentService(deps: PaymentDeps) {
         const payment = (await findPaymentByProviderId(db, n.tenantId, n.provider, n.providerPaymentId))!;
         return { outcome: 'recorded', payment, bill: { ...bill, state: 'paid', paid_at: n.paidAt } };
       } catch (err) {
-        const lostRace = violatedConstraint(err) !== null || (err instanceof AppError && err.code === 'conflict');
+        // Lost to another delivery: the constraint, the bill or the revision (conflict), or the file moved on
+        // between reading it here and the action reading it (invalid_state). Re-read and decide again.
+        const lostRace = violatedConstraint(err) !== null || (err instanceof AppError && (err.code === 'conflict' || err.code === 'invalid_state'));
         if (!lostRace) throw err;
         if (attempt >= RACE_ATTEMPTS) {
           const after = await findPaymentByProviderId(db, n.tenantId, n.provider, n.providerPaymentId);
