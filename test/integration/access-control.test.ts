@@ -25,6 +25,7 @@ import { encryptField } from '../../src/shared/crypto.js';
 import { AppError, ERROR_CODES } from '../../src/shared/errors.js';
 import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { WORKED_EXAMPLE_FORM } from '../helpers/fees.js';
 import { injectFetch } from '../helpers/payments.js';
 import { auth, createTestContext, json, multipartFile, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { staffOtp } from '../helpers/context.js';
@@ -1445,16 +1446,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
   describe('the fee estimate is public (estimateFee), each office by its host', () => {
     it('answers anyone, signed in or not, the same estimate, and writes nothing', async () => {
       // The guide's worked example (test/integration/fees-estimate.test.ts).
-      const answers = {
-        floorArea: '235',
-        floorCount: '2',
-        buildingFunction: 'umkm',
-        complexity: 'not_simple',
-        permanence: 'permanent',
-        ownership: 'private',
-        buildingWorkType: 'new',
-        lowIncomeHouse: 'no',
-      };
+      const answers = WORKED_EXAMPLE_FORM;
       const url = `/api/v1/fees/estimate?${new URLSearchParams({ permitType: PERMIT, ...answers }).toString()}`;
       await ensureOffice(ctx.services, SECOND_OFFICE);
       const before = await rows('applications');

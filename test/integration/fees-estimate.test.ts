@@ -8,19 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../helpers/databases.js';
+import { WORKED_EXAMPLE_FORM } from '../helpers/fees.js';
 import { createTestContext, json, type TestContext } from '../helpers/context.js';
 import { PageClient } from '../helpers/pages.js';
 
-const WORKED_EXAMPLE = {
-  floorArea: '235',
-  floorCount: '2',
-  buildingFunction: 'umkm',
-  complexity: 'not_simple',
-  permanence: 'permanent',
-  ownership: 'private',
-  buildingWorkType: 'new',
-  lowIncomeHouse: 'no',
-};
+const WORKED_EXAMPLE = WORKED_EXAMPLE_FORM;
 const query = (answers: Record<string, string>) => new URLSearchParams(answers).toString();
 
 type Estimate = {

@@ -37,6 +37,7 @@ import { ERROR_CODES, type ErrorCode } from '../../src/shared/errors.js';
 import { ERROR_MESSAGES, FIELD_MESSAGES } from '../../src/shared/messages.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
+import { WORKED_EXAMPLE_FORM } from '../helpers/fees.js';
 import { auth, createTestContext, json, multipartFile, type TestContext, uniqueNik } from '../helpers/context.js';
 import { staffOtp } from '../helpers/context.js';
 import { issuedPermit, validAnswers } from '../helpers/journeys.js';
@@ -479,19 +480,7 @@ const PAYMENT_SETTINGS = {
 };
 
 /** The fee estimate's worked example (test/integration/fees-estimate.test.ts), with `over` replacing answers. */
-const estimate = (over: Record<string, string>) =>
-  new URLSearchParams({
-    permitType: 'PBG',
-    floorArea: '235',
-    floorCount: '2',
-    buildingFunction: 'umkm',
-    complexity: 'not_simple',
-    permanence: 'permanent',
-    ownership: 'private',
-    buildingWorkType: 'new',
-    lowIncomeHouse: 'no',
-    ...over,
-  }).toString();
+const estimate = (over: Record<string, string>) => new URLSearchParams({ permitType: 'PBG', ...WORKED_EXAMPLE_FORM, ...over }).toString();
 
 const SNAP_PARTNER = '88899';
 /** A bill for the SNAP cases that need a body before the fixtures exist (the unsigned ones: the body is refused before it is read). */
