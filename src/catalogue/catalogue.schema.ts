@@ -14,6 +14,23 @@ export const requirementSchema = z.strictObject({
   code: requirementCode,
   name: localisedTextSchema,
   description: localisedTextSchema.optional(),
+  /** One plain line for a first-time applicant: what the document is, who makes it, where to get it. */
+  explanation: localisedTextSchema.optional(),
+  /**
+   * When the document is itself another permit or letter (KRK/KKPR, a SIP): the permit type in this
+   * catalogue that issues it, or the page where it is obtained, so the guide and the upload page link to it.
+   */
+  obtainedBy: z
+    .strictObject({
+      permitType: z
+        .string()
+        .regex(/^[A-Z][A-Z0-9]{1,11}$/)
+        .optional(),
+      url: z.url({ protocol: /^https$/ }).optional(),
+      label: localisedTextSchema.optional(),
+    })
+    .refine((o) => o.permitType !== undefined || o.url !== undefined, 'name a permitType or a url')
+    .optional(),
   required: z.boolean(),
   acceptedTypes: z.array(fileKindSchema).min(1),
   /** Largest accepted file, in megabytes (the server also has an overall cap). */
@@ -105,6 +122,8 @@ export const permitTypeSchema = z
     validity: validitySchema.nullable(),
     signerRole: roleSchema,
     renewable: z.boolean(),
+    /** Whether foreign residents (KITAS/KITAP holders, no NIK) may apply; the guide says so either way. */
+    foreignResidents: z.boolean().default(false),
     /** The permit certificate; without one, the title is the type's name and nothing else is printed. */
     certificate: certificateSchema.optional(),
     /** Where a figure is uncertain (see DOMAIN.md), say so here so the office checks it. */
