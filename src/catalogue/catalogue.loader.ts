@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { workflowDefinitionSchema, type WorkflowDefinition } from '../workflow/workflow.schema.js';
-import { permitTypeSchema, type PermitTypeDefinition } from './catalogue.schema.js';
+import { obtainedByProblems, permitTypeSchema, type PermitTypeDefinition } from './catalogue.schema.js';
 
 export const DEFAULT_CATALOGUE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seed-data');
 
@@ -79,6 +79,9 @@ export function loadCatalogue(dir: string = DEFAULT_CATALOGUE_DIR): Catalogue {
     if (!workflowCodes.has(t.workflow)) problems.push(`  ${typesFile} [${i}].workflow: workflow "${t.workflow}" is not in workflows.json`);
     if (typeCodes.has(t.code)) problems.push(`  ${typesFile} [${i}].code: permit type "${t.code}" is defined twice`);
     typeCodes.add(t.code);
+  });
+  permitTypes.forEach((t, i) => {
+    for (const p of obtainedByProblems(t, typeCodes)) problems.push(`  ${typesFile} [${i}].${jsonPath(p.path)}: ${p.message}`);
   });
   if (problems.length > 0) throw new CatalogueError(`The permit catalogue is not valid:\n${problems.join('\n')}`);
   return { workflows, permitTypes };

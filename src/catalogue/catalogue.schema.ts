@@ -35,6 +35,12 @@ export const requirementSchema = z.strictObject({
   acceptedTypes: z.array(fileKindSchema).min(1),
   /** Largest accepted file, in megabytes (the server also has an overall cap). */
   maxSizeMb: z.number().positive().max(50),
+  /**
+   * For a requirement that accepts JPEG or PNG: the largest photo received, in megabytes, that the server
+   * reduces (1600 px, JPEG quality 80) to fit maxSizeMb instead of refusing it, for a camera photo sent
+   * without JavaScript. Default max(maxSizeMb, 10); never more than the server's overall cap.
+   */
+  photoMaxSizeMb: z.number().positive().max(100).optional(),
 });
 export type Requirement = z.infer<typeof requirementSchema>;
 
@@ -169,6 +175,18 @@ export function signerProblem(pt: Pick<PermitTypeDefinition, 'signerRole' | 'wor
     : null;
 }
 
+/** Requirements whose `obtainedBy.permitType` names no permit type of the catalogue (a link to nowhere). */
+export function obtainedByProblems(
+  pt: Pick<PermitTypeDefinition, 'requirements'>,
+  typeCodes: ReadonlySet<string>,
+): { path: (string | number)[]; message: string }[] {
+  return pt.requirements.flatMap((r, j) =>
+    r.obtainedBy?.permitType !== undefined && !typeCodes.has(r.obtainedBy.permitType)
+      ? [{ path: ['requirements', j, 'obtainedBy', 'permitType'], message: `permit type "${r.obtainedBy.permitType}" is not in this catalogue` }]
+      : [],
+  );
+}
+
 export const catalogueFileSchema = z
   .strictObject({
     workflows: z.array(workflowDefinitionSchema).min(1),
@@ -183,6 +201,9 @@ export const catalogueFileSchema = z
       else if (signerProblem(pt, wf)) ctx.addIssue({ code: 'custom', path: ['permitTypes', i, 'signerRole'], message: signerProblem(pt, wf)! });
       if (types.has(pt.code)) ctx.addIssue({ code: 'custom', path: ['permitTypes', i, 'code'], message: `permit type "${pt.code}" is defined twice` });
       types.add(pt.code);
+    });
+    cat.permitTypes.forEach((pt, i) => {
+      for (const p of obtainedByProblems(pt, types)) ctx.addIssue({ code: 'custom', path: ['permitTypes', i, ...p.path], message: p.message });
     });
   });
 export type CatalogueFile = z.infer<typeof catalogueFileSchema>;
