@@ -110,6 +110,16 @@ export const certificateSchema = z.strictObject({
 });
 export type CertificateTemplate = z.infer<typeof certificateSchema>;
 
+/**
+ * A note for the office written into public text ("nomor dan tahun harus dicek oleh kantor"): it
+ * belongs in `dataNote`, which public pages never show.
+ */
+const DATA_NOTE_PATTERN = /harus dicek|perlu dicek|belum dicek|\b(to be|must be|should be) (checked|confirmed)\b|\bcheck(ed)? by (the )?office\b|\bTODO\b/i;
+const DATA_NOTE_MESSAGE = 'an internal note for the office ("harus dicek …") belongs in dataNote, which public pages do not show';
+export function isDataNote(text: string): boolean {
+  return DATA_NOTE_PATTERN.test(text);
+}
+
 export const permitTypeSchema = z
   .strictObject({
     code: z.string().regex(/^[A-Z][A-Z0-9]{1,11}$/, 'use 2 to 12 capital letters or digits'),
@@ -160,6 +170,25 @@ export const permitTypeSchema = z
         ctx.addIssue({ code: 'custom', path, message: `field "${n}" holds personal data (${f.type}) and cannot be printed on a permit` });
     }
     for (const p of feeRuleProblems(pt.feeRule, pt.fields)) ctx.addIssue({ code: 'custom', path: ['feeRule', ...p.path], message: p.message });
+    pt.legalBasis.forEach((l, i) => {
+      if (isDataNote(l)) ctx.addIssue({ code: 'custom', path: ['legalBasis', i], message: DATA_NOTE_MESSAGE });
+    });
+    if (pt.feeRule.kind !== 'free')
+      pt.feeRule.waivers.forEach((w, i) => {
+        if (isDataNote(w.legalBasis)) ctx.addIssue({ code: 'custom', path: ['feeRule', 'waivers', i, 'legalBasis'], message: DATA_NOTE_MESSAGE });
+      });
+    for (const [key, text] of [
+      ['name', pt.name],
+      ['description', pt.description],
+      ['audience', pt.audience],
+    ] as const) {
+      for (const lang of ['id', 'en'] as const) if (isDataNote(text[lang])) ctx.addIssue({ code: 'custom', path: [key, lang], message: DATA_NOTE_MESSAGE });
+    }
+    pt.requirements.forEach((r, i) => {
+      for (const key of ['name', 'description', 'explanation'] as const)
+        for (const lang of ['id', 'en'] as const)
+          if (isDataNote(r[key]?.[lang] ?? '')) ctx.addIssue({ code: 'custom', path: ['requirements', i, key, lang], message: DATA_NOTE_MESSAGE });
+    });
     const codes = new Set<string>();
     pt.requirements.forEach((r, i) => {
       if (codes.has(r.code)) ctx.addIssue({ code: 'custom', path: ['requirements', i, 'code'], message: `requirement "${r.code}" is defined twice` });

@@ -100,3 +100,45 @@ describe('requirement explanations (#16 item 2)', () => {
     expect(catalogueFileSchema.safeParse({ workflows: catalogue.workflows, permitTypes: catalogue.permitTypes }).success).toBe(true);
   });
 });
+
+describe('data notes stay out of public text (#16 item 9)', () => {
+  it('no legal basis, waiver basis, name or description carries a note for the office; the PBG notes are in its dataNote', () => {
+    for (const t of catalogue.permitTypes) {
+      const publicText = [
+        ...t.legalBasis,
+        ...(t.feeRule.kind === 'free' ? [] : t.feeRule.waivers.map((w) => w.legalBasis)),
+        t.name.id,
+        t.name.en,
+        t.description.id,
+        t.description.en,
+      ];
+      for (const text of publicText) expect(text, t.code).not.toMatch(/dicek|check/i);
+    }
+    const pbg = catalogue.permitTypes.find((t) => t.code === 'PBG')!;
+    expect(pbg.legalBasis).toContain('Peraturan Daerah Kota Malang tentang Pajak Daerah dan Retribusi Daerah');
+    expect(pbg.dataNote).toContain('The office must check the number and year of "Peraturan Daerah Kota Malang tentang Pajak Daerah dan Retribusi Daerah"');
+  });
+
+  it.each([
+    ['legalBasis', 'Peraturan Daerah Kota Malang tentang Reklame (nomor dan tahun harus dicek oleh kantor)'],
+    ['legalBasis', 'Perwali Malang on licensing (number to be checked by office)'],
+    ['description', 'Izin reklame. TODO: nomor perda'],
+  ])('the loader refuses a %s with a note for the office in it: %s', (key, text) => {
+    const message = loadError(
+      editedCopy((types) => {
+        const reklame = types.find((t) => t.code === 'REKLAME')!;
+        if (key === 'legalBasis') reklame.legalBasis[1] = text;
+        else reklame.description.id = text;
+      }),
+    );
+    expect(message).toMatch(key === 'legalBasis' ? /\[1\]\.legalBasis\[1\]: an internal note for the office/ : /\[1\]\.description\.id: an internal note/);
+    expect(message).toContain('belongs in dataNote');
+  });
+
+  it('the same note in dataNote loads', () => {
+    const dir = editedCopy((types) => {
+      types.find((t) => t.code === 'REKLAME')!.dataNote = 'Nomor dan tahun perda reklame harus dicek oleh kantor.';
+    });
+    expect(loadCatalogue(dir).permitTypes.find((t) => t.code === 'REKLAME')!.dataNote).toContain('harus dicek');
+  });
+});
