@@ -142,3 +142,20 @@ describe('data notes stay out of public text (#16 item 9)', () => {
     expect(loadCatalogue(dir).permitTypes.find((t) => t.code === 'REKLAME')!.dataNote).toContain('harus dicek');
   });
 });
+
+describe('foreign residents (#16 item 5)', () => {
+  it('the building, billboard and event permits accept KITAS/KITAP holders; the job-seeker card, NIB assistance and health licences do not, with the reason in dataNote', () => {
+    const accepts = Object.fromEntries(catalogue.permitTypes.map((t) => [t.code, t.foreignResidents]));
+    expect(accepts).toMatchObject({ PBG: true, REKLAME: true, KERAMAIAN: true, AK1: false, NIB: false, PENELITIAN: false, SIPDOK: false, KLINIK: false });
+    for (const code of ['PBG', 'AK1', 'NIB', 'PENELITIAN', 'SIPDOK'])
+      expect(catalogue.permitTypes.find((t) => t.code === code)!.dataNote, code).toContain('Foreign residents:');
+  });
+
+  it('a type that accepts foreign residents asks for no NIK they could not give', () => {
+    for (const t of catalogue.permitTypes.filter((x) => x.foreignResidents))
+      expect(
+        t.fields.filter((f) => f.type === 'nik' && f.required),
+        t.code,
+      ).toEqual([]);
+  });
+});
