@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/audit.repository.js';
 import { AppError } from '../shared/errors.js';
 import { isoNow } from '../shared/time.js';
 import { findDocument, setDocumentReview } from './documents.repository.js';
+import { photoMaxBytes } from './photos.js';
 import { keepUpload, type UploadDeps } from './uploads.js';
 
 /**
@@ -91,6 +92,8 @@ export function createDocumentService(deps: DocumentDeps) {
       requirementCode: requirement.code,
       accepted: requirement.acceptedTypes,
       maxBytes: Math.min(Math.round(requirement.maxSizeMb * 1024 * 1024), deps.maxUploadBytes),
+      // A camera photo over maxSizeMb, up to this, is reduced and the reduced copy kept (photos.ts).
+      photoMaxBytes: photoMaxBytes(requirement, deps.maxUploadBytes),
       fileName: input.fileName,
       claimedType: input.claimedType,
       source: input.source,
@@ -102,7 +105,16 @@ export function createDocumentService(deps: DocumentDeps) {
         pruneSuperseded: app.submitted_at === null,
         maxAccountDraftBytes: actor.role === 'front_desk' ? limits.maxFrontDeskDraftBytes : limits.maxDraftBytesPerAccount,
       },
-      audit: { action: 'document.uploaded', data: ({ sha256, version }) => ({ applicationId: app.id, requirement: requirement.code, sha256, version }) },
+      audit: {
+        action: 'document.uploaded',
+        data: ({ sha256, version, reducedFrom }) => ({
+          applicationId: app.id,
+          requirement: requirement.code,
+          sha256,
+          version,
+          ...(reducedFrom ? { reducedFrom } : {}),
+        }),
+      },
     });
   }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Actor } from '../access/actor.js';
 import { updateAtRevision } from '../applications/applications.repository.js';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -10,6 +10,7 @@ import { AppError } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { deleteSupersededVersions, draftBytesOf, insertDocumentVersion, storedUse } from './documents.repository.js';
 import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from './file-kinds.js';
+import { isImageKind, looksLikePicture, PHOTO_REDUCTION, pictureSize, reducedFileName, reducePhoto } from './photos.js';
 import type { VirusScanner } from './scanner.js';
 import type { FileStorage } from './storage.js';
 
@@ -38,11 +39,47 @@ function draftsFullError(maxBytes: number): AppError {
   return new AppError('draft_uploads_full', "the account's drafts hold as much as they may", { params: { maxMb: toMb(maxBytes) } });
 }
 
+function tooLargeError(maxBytes: number, why: string): AppError {
+  return new AppError('file_too_large', why, { params: { maxMb: Math.round((maxBytes / 1048576) * 10) / 10 } });
+}
+
+/**
+ * The upload as it arrives, with its bytes kept in `chunks` for the picture checks (bounded by
+ * `rawLimit`, the most the staging takes). A file past `maxBytes` goes on only while it is a JPEG or
+ * PNG (its first bytes say so) that may be reduced: a PDF past the limit is refused there and then,
+ * before the rest is read, as before. A file the multipart parser cuts at the office-wide limit
+ * ('limit', then `truncated`) is refused at that moment too, instead of once the parser has read the
+ * rest of the body to the part's end (http/multipart.ts then closes the connection rather than read on).
+ */
+function collecting(source: Readable, opts: { maxBytes: number; rawLimit: number; chunks: Buffer[] }): Readable {
+  const { maxBytes, rawLimit, chunks } = opts;
+  const cut = () => tooLargeError(maxBytes, 'upload cut at the multipart limit');
+  async function* pass() {
+    let size = 0;
+    let picture: boolean | null = null;
+    for await (const chunk of source) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buf.length;
+      chunks.push(buf);
+      if (picture === null && size >= 8) picture = looksLikePicture(Buffer.concat(chunks).subarray(0, 8));
+      if (size > maxBytes && (!picture || size > rawLimit)) throw tooLargeError(maxBytes, 'upload exceeds the limit');
+      if ((source as { truncated?: boolean }).truncated) throw cut();
+      yield buf;
+    }
+  }
+  const out = Readable.from(pass(), { objectMode: false });
+  source.once('limit', () => out.destroy(cut()));
+  return out;
+}
+
 /**
  * The one way a received file becomes a document, for the applicant's uploads and the technical
  * team's inspection photos alike: streamed to a staged file (size limit enforced while reading) →
  * scanned (an infected file is refused and the attempt audited) → judged by magic bytes against the
- * accepted kinds, the name and the claimed type → kept by content hash → one transaction that bumps
+ * accepted kinds, the name and the claimed type → a picture's header checked for its pixel count; a
+ * camera photo over maxBytes (within photoMaxBytes) reduced (photos.ts), and the reduced copy staged,
+ * scanned and judged by its magic bytes in turn, since it is what is kept (its size within maxBytes,
+ * else too large) → kept by content hash → one transaction that bumps
  * the application's revision (so an upload racing a submission loses cleanly instead of slipping in
  * after it), adds the version and writes the audit row. The staged file is discarded on any failure.
  * The caller has already authorised the upload.
@@ -55,12 +92,21 @@ export async function keepUpload(
     requirementCode: string;
     accepted: readonly FileKind[];
     maxBytes: number;
+    /**
+     * A JPEG or PNG over maxBytes but within this many bytes is reduced (photos.ts) and the reduced copy
+     * kept, when it fits maxBytes; unset: no reduction, every file within maxBytes (inspection photos).
+     */
+    photoMaxBytes?: number | null | undefined;
     fileName: string;
     claimedType?: string | undefined;
     source: Readable;
     /** An officer's own file (an inspection photo) needs no review; an applicant's waits for one. */
     reviewedBy: string | null;
-    audit: { action: string; data: (stored: { sha256: string; version: number }) => Record<string, unknown> };
+    audit: {
+      action: string;
+      /** `reducedFrom`: the upload the stored file was reduced from (a camera photo over the limit). */
+      data: (stored: { sha256: string; version: number; reducedFrom?: { sha256: string; sizeBytes: number } }) => Record<string, unknown>;
+    };
     /** The applicant's documents: what one application may keep, and whether superseded versions go (a draft's). */
     quota?: UploadQuota;
   },
@@ -74,33 +120,51 @@ export async function keepUpload(
   const draftBytes = () => draftBytesOf(db, { tenantId: app.tenant_id, userId: actor.userId, replacing: use });
   // The account's drafts are full already: refused before a byte is read (and again once the size is known).
   if (draftCap !== undefined && (await draftBytes()) >= draftCap) throw draftsFullError(draftCap);
-  const staged = await deps.storage.stage({ source: input.source, maxBytes: input.maxBytes });
+  const { maxBytes } = input;
+  // Pictures are held in memory too (at most rawLimit) for their header check and the reduction.
+  const pictures = accepted.some(isImageKind);
+  const rawLimit = pictures ? Math.max(maxBytes, input.photoMaxBytes ?? 0) : maxBytes;
+  const chunks: Buffer[] = [];
+  const source = pictures ? collecting(input.source, { maxBytes, rawLimit, chunks }) : input.source;
+  let staged = await deps.storage.stage({ source, maxBytes: rawLimit });
+  let fileName = input.fileName;
+  let claimedType = input.claimedType;
+  let reducedFrom: { sha256: string; sizeBytes: number } | undefined;
   try {
     // The multipart parser stops a file at the office-wide limit and ends its stream quietly, marked
     // `truncated`: when that limit is also this file's, the stream brought exactly maxBytes, and would
     // have been kept cut short. Such a file is too large, like one the staging refused.
-    if ((input.source as { truncated?: boolean }).truncated) {
-      throw new AppError('file_too_large', 'upload cut at the multipart limit', { params: { maxMb: Math.round((input.maxBytes / 1048576) * 10) / 10 } });
-    }
-    const verdict = await deps.scanner.scan(staged);
-    if (!verdict.clean) {
-      await db.transaction().execute((trx) =>
-        appendAudit(trx, {
-          tenantId: app.tenant_id,
-          actorId: actor.userId,
-          action: 'document.quarantined',
-          subjectType: 'application',
-          subjectId: app.id,
-          data: { requirement: input.requirementCode, signature: verdict.signature, sha256: staged.sha256 },
-          occurredAt: isoNow(clock),
-        }),
-      );
-      throw new AppError('infected_file', `malware signature ${verdict.signature}`);
-    }
-    const kind = await detectAcceptedKind({ head: staged.head, fileName: input.fileName, claimedType: input.claimedType, accepted });
+    if ((input.source as { truncated?: boolean }).truncated) throw tooLargeError(maxBytes, 'upload cut at the multipart limit');
+    await refuseIfInfected(deps, { actor, app, requirementCode: input.requirementCode, staged });
+    let kind = await detectAcceptedKind({ head: staged.head, fileName, claimedType, accepted });
     if (!kind) throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(accepted) } });
     if (staged.sizeBytes === 0) throw new AppError('unsupported_file', 'empty file', { params: { accepted: describeKinds(accepted) } });
+    const bytes = isImageKind(kind) ? Buffer.concat(chunks) : null;
+    chunks.length = 0;
+    if (bytes && isImageKind(kind)) {
+      // Read from the header, before anything is decoded: a picture with more pixels than any phone takes is refused.
+      const size = await pictureSize(bytes);
+      if (size && size.width * size.height > PHOTO_REDUCTION.maxPixels) {
+        throw new AppError('image_too_large', `picture of ${size.width} x ${size.height} pixels`, {
+          params: { width: size.width, height: size.height, maxMp: PHOTO_REDUCTION.maxPixels / 1_000_000 },
+        });
+      }
+      if (staged.sizeBytes > maxBytes) {
+        // A camera photo over the limit: the reduced copy is what is judged and kept, or it is too large.
+        const reduced = await reducePhoto(bytes, kind, accepted, maxBytes);
+        if (!reduced || reduced.bytes.length > maxBytes) throw tooLargeError(maxBytes, 'photo too large even reduced');
+        reducedFrom = { sha256: staged.sha256, sizeBytes: staged.sizeBytes };
+        await staged.discard();
+        staged = await deps.storage.stage({ source: Readable.from([reduced.bytes]), maxBytes });
+        fileName = reducedFileName(fileName, kind, reduced.kind);
+        claimedType = MEDIA_TYPES[reduced.kind];
+        await refuseIfInfected(deps, { actor, app, requirementCode: input.requirementCode, staged });
+        kind = await detectAcceptedKind({ head: staged.head, fileName, claimedType, accepted });
+        if (!kind) throw new AppError('unsupported_file', 'reduced photo is not an accepted kind', { params: { accepted: describeKinds(accepted) } });
+      }
+    }
     if (quota && !quota.pruneSuperseded && (await storedUse(db, use)).bytes + staged.sizeBytes > quota.maxApplicationBytes) throw quotaError(quota);
+
     if (draftCap !== undefined && (await draftBytes()) + staged.sizeBytes > draftCap) throw draftsFullError(draftCap);
     const now = isoNow(clock);
     // Dated now, also when the same bytes are kept already: the sweep leaves a file used this recently.
@@ -110,7 +174,7 @@ export async function keepUpload(
       tenant_id: app.tenant_id,
       application_id: app.id,
       requirement_code: input.requirementCode,
-      file_name: cleanFileName(input.fileName),
+      file_name: cleanFileName(fileName),
       media_type: MEDIA_TYPES[kind],
       size_bytes: staged.sizeBytes,
       sha256: staged.sha256,
@@ -146,7 +210,7 @@ export async function keepUpload(
         action: input.audit.action,
         subjectType: 'document',
         subjectId: doc.id,
-        data: input.audit.data({ sha256: staged.sha256, version: v }),
+        data: input.audit.data({ sha256: staged.sha256, version: v, ...(reducedFrom ? { reducedFrom } : {}) }),
         occurredAt: now,
       });
       return v;
@@ -156,4 +220,26 @@ export async function keepUpload(
     await staged.discard();
     throw err;
   }
+}
+
+/** The virus scan of a staged file: an infected one is refused and the attempt audited. */
+async function refuseIfInfected(
+  deps: UploadDeps,
+  input: { actor: Actor; app: Application; requirementCode: string; staged: { sha256: string; head: Buffer } },
+): Promise<void> {
+  const { actor, app, staged } = input;
+  const verdict = await deps.scanner.scan(staged);
+  if (verdict.clean) return;
+  await deps.db.transaction().execute((trx) =>
+    appendAudit(trx, {
+      tenantId: app.tenant_id,
+      actorId: actor.userId,
+      action: 'document.quarantined',
+      subjectType: 'application',
+      subjectId: app.id,
+      data: { requirement: input.requirementCode, signature: verdict.signature, sha256: staged.sha256 },
+      occurredAt: isoNow(deps.clock),
+    }),
+  );
+  throw new AppError('infected_file', `malware signature ${verdict.signature}`);
 }

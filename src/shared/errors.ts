@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   request_too_large: 413,
   /** The uploaded file is larger than the requirement allows. */
   file_too_large: 413,
+  /** The uploaded picture has more pixels than the server decodes (a "decompression bomb", or a photo far beyond a phone camera's). */
+  image_too_large: 422,
   /** This permit type is not open for applications. */
   permit_type_disabled: 409,
   /** The application keeps as many document versions (or bytes) as it may. */

@@ -91,6 +91,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
         'The file must be at most {maxMb} MB. Make it smaller: take the photo again at a lower resolution, or make it smaller in the gallery app, then upload it again.',
     },
   },
+  image_too_large: {
+    id: {
+      title: 'Gambar terlalu besar',
+      detail:
+        'Gambar ini {width} × {height} piksel; paling besar {maxMp} megapiksel. Perkecil gambarnya di aplikasi galeri, atau foto ulang dengan resolusi lebih rendah, lalu unggah lagi.',
+    },
+    en: {
+      title: 'Picture too large',
+      detail:
+        'This picture is {width} × {height} pixels; at most {maxMp} megapixels are accepted. Make it smaller in the gallery app, or take the photo again at a lower resolution, then upload it again.',
+    },
+  },
   permit_type_disabled: {
     id: { title: 'Layanan ditutup', detail: 'Jenis izin ini sedang tidak menerima permohonan.' },
     en: { title: 'Service closed', detail: 'This permit type is not taking applications at the moment.' },
