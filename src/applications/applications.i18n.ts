@@ -133,6 +133,8 @@ export const APPLICATIONS_MESSAGES = {
   },
   'upload.client.type': { id: 'Berkas harus berupa {kinds}.', en: 'The file must be {kinds}.' },
   'upload.client.size': { id: 'Ukuran berkas paling besar {mb} MB.', en: 'The file must be at most {mb} MB.' },
+  'upload.client.reducing': { id: 'Memperkecil foto… Jangan tutup halaman ini.', en: 'Making the photo smaller… Don’t close this page.' },
+  'upload.client.sending': { id: 'Mengirim {pct}%… Jangan tutup halaman ini.', en: 'Sending {pct}%… Don’t close this page.' },
   'office.filter.all': { id: 'Semua', en: 'All' },
   'office.filter.search': { id: 'Cari nomor atau nama pemohon', en: 'Search by number or applicant name' },
   'office.filter.type': { id: 'Jenis izin', en: 'Permit type' },

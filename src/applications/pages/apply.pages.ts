@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Actor } from '../../access/actor.js';
 import type { FieldDefinition } from '../../catalogue/catalogue.schema.js';
 import { describeKinds } from '../../documents/file-kinds.js';
+import { photoMaxBytes } from '../../documents/photos.js';
 import { fileTooLargeMessage } from '../../http/multipart.js';
 import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
@@ -189,13 +190,17 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
     const messages = JSON.stringify({
       type: t(lang, 'upload.client.type', { kinds }),
       size: t(lang, 'upload.client.size', { mb: r.maxSizeMb }),
+      reducing: t(lang, 'upload.client.reducing'),
+      sending: t(lang, 'upload.client.sending', { pct: '{pct}' }),
     });
+    // A camera photo over maxBytes, up to this, is reduced (in the browser, or by the server without JavaScript).
+    const photoMax = photoMaxBytes(r, services.config.maxUploadBytes);
     return sendPage(req, reply, {
       title: loc(lang, r.name),
       errors,
       back: `/permohonan/${view.app.id}/dokumen`,
       ...(status ? { status } : {}),
-      body: html`<form method="post" action="/permohonan/${view.app.id}/dokumen/${r.code}" enctype="multipart/form-data" novalidate data-upload data-messages="${messages}">
+      body: html`<form method="post" action="/permohonan/${view.app.id}/dokumen/${r.code}" enctype="multipart/form-data" novalidate data-upload data-messages="${messages}"${photoMax ? html` data-photo-max-bytes="${photoMax}"` : ''}>
   ${csrfField(req)}
   ${fileUpload({ lang, name: 'file', label: loc(lang, r.name), hint: `${r.description ? `${loc(lang, r.description)} ` : ''}${t(lang, 'guide.types', { types: kinds, mb: r.maxSizeMb })}`, error: errorFor(errors, 'file'), isPageHeading: true, accept: acceptList(r.acceptedTypes), maxBytes })}
   ${button(t(lang, 'docs.upload'))}
