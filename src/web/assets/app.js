@@ -102,7 +102,7 @@
       if (!file) return; // the server explains what is missing
       var ext = '.' + (file.name.split('.').pop() || '').toLowerCase();
       // A photo the browser can make smaller may be larger than the limit, up to what the server reduces too.
-      var photo = /^\.(jpe?g|png)$/.test(ext) && window.URL && HTMLCanvasElement.prototype.toBlob && progress;
+      var photo = /^\.(jpe?g|png)$/.test(ext) && window.URL && window.HTMLCanvasElement && HTMLCanvasElement.prototype.toBlob && progress;
       var limit = photo ? Number(form.getAttribute('data-photo-max-bytes')) || max : max;
       if (accept.length && accept.indexOf(ext) === -1) { event.preventDefault(); return fail(messages.type); }
       if (limit && file.size > limit) { event.preventDefault(); return fail(messages.size); }
