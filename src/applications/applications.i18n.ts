@@ -147,7 +147,10 @@ export const APPLICATIONS_MESSAGES = {
   'case.back': { id: 'Kembali ke antrean kerja', en: 'Back to the work queue' },
   'case.draft': { id: 'Draf, belum diajukan', en: 'Draft, not submitted' },
   'case.sla': { id: 'Tenggat layanan', en: 'Service deadline' },
-  'case.sla.days': { id: '{used} dari {allowed} hari kerja terpakai', en: '{used} of {allowed} working days used' },
+  'case.sla.days': {
+    id: '{used} dari {allowed} hari kerja terpakai',
+    en: { by: 'allowed', one: '{used} of {allowed} working day used', other: '{used} of {allowed} working days used' },
+  },
   'case.sla.on_track': { id: 'Sesuai jadwal', en: 'On track' },
   'case.sla.due_soon': { id: 'Segera jatuh tempo', en: 'Due soon' },
   'case.sla.overdue': { id: 'Terlambat', en: 'Overdue' },

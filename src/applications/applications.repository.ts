@@ -128,7 +128,8 @@ function escapeLike(s: string): string {
 /** An office's applications narrowed by the list filters (the applicant's own, state, type, channel, number or name). */
 function filteredApplications(db: Kysely<Database>, tenantId: string, f: ApplicationFilters) {
   let q = db.selectFrom('applications').where('tenant_id', '=', tenantId);
-  if (f.applicantId) q = q.where('applicant_id', '=', f.applicantId);
+  // An applicant's own list leaves out the drafts they deleted: closed without ever being filed (no number).
+  if (f.applicantId) q = q.where('applicant_id', '=', f.applicantId).where((eb) => eb.or([eb('number', 'is not', null), eb('decided_at', 'is', null)]));
   if (f.state) q = q.where('state', '=', f.state);
   if (f.permitCode) q = q.where('permit_code', '=', f.permitCode);
   if (f.channel) q = q.where('channel', '=', f.channel as Application['channel']);

@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database, OutboxRow, Tenant } from '../db/schema.js';
-import { insertDelivery, officeChannelOrder } from '../notifications/deliveries.repository.js';
+import { insertDelivery, officeChannelOrder, officeName } from '../notifications/deliveries.repository.js';
 import { DEFAULT_CHANNEL_ORDER, type Message, renderMessage } from '../notifications/messages.js';
 import { routeFor } from '../notifications/notifications.handlers.js';
 import type { OutboxHandlers } from '../outbox/outbox.worker.js';
@@ -39,7 +39,7 @@ export function createAppointmentHandlers(deps: { address: OfficeAddress; dataKe
     const order = ((await officeChannelOrder(trx, row.tenant_id)) ?? [...DEFAULT_CHANNEL_ORDER]).filter((c) => c !== 'email');
     const route = routeFor({ email: null, phone: to.phone, preferred: null }, order);
     const first = route[0] ?? { channel: 'whatsapp' as const, address: to.phone };
-    const rendered = renderMessage(message, to.language, first.channel);
+    const rendered = renderMessage(message, to.language, first.channel, await officeName(trx, row.tenant_id));
     const now = isoNow(deps.clock);
     await insertDelivery(trx, {
       id: randomUUID(),

@@ -40,7 +40,11 @@ export const APPOINTMENTS_MESSAGES = {
   'apt.code': { id: 'Masukkan kode dari WhatsApp', en: 'Enter the code from WhatsApp' },
   'apt.code.lead': {
     id: 'Kami sudah mengirim kode 6 angka ke {phone}. Kode berlaku {minutes} menit.',
-    en: 'We have sent a 6-digit code to {phone}. It is valid for {minutes} minutes.',
+    en: {
+      by: 'minutes',
+      one: 'We have sent a 6-digit code to {phone}. It is valid for {minutes} minute.',
+      other: 'We have sent a 6-digit code to {phone}. It is valid for {minutes} minutes.',
+    },
   },
   'apt.code.label': { id: 'Kode', en: 'Code' },
   'apt.code.error': { id: 'Masukkan 6 angka dari pesan WhatsApp', en: 'Enter the 6 digits from the WhatsApp message' },

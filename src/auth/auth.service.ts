@@ -17,13 +17,14 @@ import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from
 import {
   beginLoginAttempt,
   countFailuresUpTo,
-  forgetLoginAttempt,
-  markLoginSucceeded,
   findLiveSession,
+  forgetLoginAttempt,
   insertSession,
+  markLoginSucceeded,
   revokeAllSessions,
   revokeOtherSessions,
   revokeSession,
+  revokeUserSession,
   touchSession,
 } from './sessions.repository.js';
 import {
@@ -480,17 +481,24 @@ export function createAuthService(deps: AuthDeps) {
     return { userId: session.user_id, tenantId: session.tenant_id, role: session.role as Actor['role'], name: session.name };
   }
 
-  /** Signing out ends every session of the account, on every device (the foundation issue's rule). */
-  async function logout(actor: Actor): Promise<void> {
+  /**
+   * Signing out. With `sessionToken` (the page's "Keluar"), only that session ends: the person's other
+   * devices stay signed in. Without it (the profile's "sign out on all devices", and the API's logout),
+   * every session of the account ends, on every device.
+   */
+  async function logout(actor: Actor, opts: { sessionToken?: string | undefined } = {}): Promise<void> {
     const now = isoNow(clock);
+    const token = opts.sessionToken;
     await db.transaction().execute(async (trx) => {
-      await revokeAllSessions(trx, actor.userId, now);
+      if (token) await revokeUserSession(trx, { userId: actor.userId, id: sha256Hex(token), now });
+      else await revokeAllSessions(trx, actor.userId, now);
       await appendAudit(trx, {
         tenantId: actor.tenantId,
         actorId: actor.userId,
         action: 'auth.logout',
         subjectType: 'user',
         subjectId: actor.userId,
+        data: { everywhere: !token },
         occurredAt: now,
       });
     });

@@ -51,6 +51,11 @@ export async function revokeSession(db: Kysely<Database>, id: string, now: strin
   await db.updateTable('sessions').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
 }
 
+/** Ends one session of the account (signing out on this device); another account's session id changes nothing. */
+export async function revokeUserSession(db: Kysely<Database>, q: { userId: string; id: string; now: string }): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: q.now }).where('id', '=', q.id).where('user_id', '=', q.userId).where('revoked_at', 'is', null).execute();
+}
+
 export async function revokeAllSessions(db: Kysely<Database>, userId: string, now: string): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }

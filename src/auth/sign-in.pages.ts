@@ -85,11 +85,20 @@ export function signInPages(app: FastifyInstance, services: Services): void {
     }
   });
 
+  // "Keluar" in the navigation: this device only; the profile offers every device (/akun/keluar-semua).
   page.post('/akun/keluar', { access: 'anyone' }, async ({ req, reply, actor }) => {
-    if (actor) await services.auth.logout(actor);
+    const sessionToken = req.cookies[SESSION_COOKIE];
+    if (actor && sessionToken) await services.auth.logout(actor, { sessionToken });
     clearSessionCookie(reply);
     req.actor = null;
     return signInPage(req, reply, {}, [], t(req.lang, 'signedout'));
+  });
+
+  page.post('/akun/keluar-semua', { access: 'signed-in' }, async ({ req, reply, actor }) => {
+    await services.auth.logout(actor);
+    clearSessionCookie(reply);
+    req.actor = null;
+    return signInPage(req, reply, {}, [], t(req.lang, 'signedout.everywhere'));
   });
 
   // ---- Forgotten password ----

@@ -73,7 +73,11 @@ export const CATALOGUE_MESSAGES = {
   'start.title': { id: 'Ajukan {name}', en: 'Apply for {name}' },
   'start.lead': {
     id: 'Anda akan mengisi {fields} pertanyaan dan mengunggah dokumen. Isian tersimpan otomatis; Anda bisa melanjutkan kapan saja dari "Permohonan saya".',
-    en: 'You will answer {fields} questions and upload documents. Your answers are saved as you go; continue any time from "My applications".',
+    en: {
+      by: 'fields',
+      one: 'You will answer {fields} question and upload documents. Your answers are saved as you go; continue any time from "My applications".',
+      other: 'You will answer {fields} questions and upload documents. Your answers are saved as you go; continue any time from "My applications".',
+    },
   },
   'start.need': { id: 'Yang perlu Anda siapkan', en: 'What you will need' },
   'start.button': { id: 'Mulai sekarang', en: 'Start now' },

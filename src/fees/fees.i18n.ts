@@ -114,7 +114,7 @@ export const FEES_MESSAGES = {
   'fees.admin.table.heightIndex': { id: 'Indeks ketinggian per jumlah lantai', en: 'Height index per floor count' },
   'fees.admin.table.fm': { id: 'Faktor kepemilikan (Fm)', en: 'Ownership factor (Fm)' },
   'fees.admin.table.ibg': { id: 'Indeks bangunan gedung (Ibg)', en: 'Building index (Ibg)' },
-  'fees.admin.floors': { id: '{n} lantai', en: '{n} floors' },
+  'fees.admin.floors': { id: '{n} lantai', en: { one: '{n} floor', other: '{n} floors' } },
   'fees.admin.class.index': { id: '{name}: indeks', en: '{name}: index' },
   'fees.admin.class.upToArea': { id: '{name}: sampai luas (m²)', en: '{name}: up to floor area (m²)' },
   'fees.admin.class.upToFloors': { id: '{name}: sampai jumlah lantai', en: '{name}: up to floors' },

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { findApplication } from '../applications/applications.repository.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Database, HelpRequest, OutboxRow } from '../db/schema.js';
-import { insertDelivery, messagePreferences, queueReply, type RouteEntry } from '../notifications/deliveries.repository.js';
+import { insertDelivery, messagePreferences, officeName, queueReply, type RouteEntry } from '../notifications/deliveries.repository.js';
 import { type Language, type Message, renderMessage } from '../notifications/messages.js';
 import type { OutboxHandlers } from '../outbox/outbox.worker.js';
 import { type Clock, isoNow } from '../shared/time.js';
@@ -38,7 +38,7 @@ export function createHelpdeskHandlers(deps: {
     applicationId: string | null,
   ) {
     const language = await languageOf(trx, request);
-    const rendered = renderMessage(message, language, channel);
+    const rendered = renderMessage(message, language, channel, await officeName(trx, row.tenant_id));
     const now = isoNow(deps.clock);
     await insertDelivery(trx, {
       id: randomUUID(),

@@ -1,5 +1,6 @@
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import { fillTemplate, type Lang } from '../shared/messages.js';
+import { t } from '../web/i18n.js';
 
 /**
  * The canned answers an officer can start a reply from, drawn from the permit guide of the permit the
@@ -24,8 +25,8 @@ const CANNED = {
   sla: {
     label: { id: 'Waktu layanan', en: 'Service standard' },
     text: {
-      id: '{permit} diselesaikan paling lama {days} hari kerja sejak berkas lengkap diterima (tidak termasuk waktu berkas dikembalikan kepada Anda untuk perbaikan).',
-      en: '{permit} is decided within {days} working days of a complete file (not counting the time the file is back with you for corrections).',
+      id: '{permit} diselesaikan paling lama {days} sejak berkas lengkap diterima (tidak termasuk waktu berkas dikembalikan kepada Anda untuk perbaikan).',
+      en: '{permit} is decided within {days} of a complete file (not counting the time the file is back with you for corrections).',
     },
   },
 } as const;
@@ -59,7 +60,7 @@ export function cannedAnswers(definition: PermitTypeDefinition, lang: Lang): { k
   const params: Record<CannedKey, Record<string, string | number>> = {
     requirements: { permit, list },
     fee: { permit, fee: FEE[definition.feeRule.kind][lang] },
-    sla: { permit, days: definition.slaWorkingDays },
+    sla: { permit, days: t(lang, 'catalogue.days', { n: definition.slaWorkingDays }) },
   };
   return CANNED_KEYS.map((key) => ({ key, label: CANNED[key].label[lang], text: fillTemplate(CANNED[key].text[lang], params[key]) }));
 }

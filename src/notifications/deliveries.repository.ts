@@ -46,6 +46,12 @@ export async function insertDelivery(trx: Kysely<Database>, row: Insertable<Noti
  * transaction of the outbox row that answers the inbound message (`outboxId`: at most one reply per
  * outbox row). The delivery job sends it like any other message; WhatsApp only, no fallback.
  */
+/** The office's display name (tenants.name), which every message is signed with; empty for an unknown office. */
+export async function officeName(db: Kysely<Database>, tenantId: string): Promise<string> {
+  const row = await db.selectFrom('tenants').select('name').where('id', '=', tenantId).executeTakeFirst();
+  return row?.name ?? '';
+}
+
 export async function queueReply(
   trx: Kysely<Database>,
   input: { tenantId: string; outboxId: number; to: string /* +628… */; text: string; language: 'id' | 'en'; now?: string },
@@ -53,7 +59,7 @@ export async function queueReply(
   // The outbox row's time: the service clock's (tests move it), not this machine's.
   const outbox = await trx.selectFrom('outbox').select('created_at').where('id', '=', input.outboxId).executeTakeFirst();
   const now = input.now ?? outbox?.created_at ?? new Date().toISOString();
-  const rendered = renderMessage({ kind: 'whatsapp_reply', params: { text: input.text } }, input.language, 'whatsapp');
+  const rendered = renderMessage({ kind: 'whatsapp_reply', params: { text: input.text } }, input.language, 'whatsapp', '');
   await insertDelivery(trx, {
     id: randomUUID(),
     tenant_id: input.tenantId,

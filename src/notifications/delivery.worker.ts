@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Job } from '../jobs/jobs.js';
 import { addMinutes, type Clock, isoNow } from '../shared/time.js';
 import type { ChannelAdapters, SendResult } from './channels.js';
-import { applyEarlyStatus, claimDueDeliveries, type Delivery, renewLease, routeOf, updateLeasedDelivery } from './deliveries.repository.js';
+import { applyEarlyStatus, claimDueDeliveries, type Delivery, officeName, renewLease, routeOf, updateLeasedDelivery } from './deliveries.repository.js';
 import { parseMessage, renderMessage } from './messages.js';
 
 /** Attempts on one channel before the message falls back to the next one (or dies). */
@@ -81,7 +81,7 @@ export function createDeliveryWorker(deps: {
     }
     const entry = route[step]!;
     const message = parseMessage(row.kind, row.params);
-    const rendered = renderMessage(message, row.language, entry.channel);
+    const rendered = renderMessage(message, row.language, entry.channel, await officeName(deps.db, row.tenant_id));
     if (step !== row.route_step || entry.channel !== row.channel || entry.address !== row.recipient) {
       // A fallback (or a channel configured since): the row shows what is now being sent, and where.
       const kept = await updateLeasedDelivery(deps.db, {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { escapeHtml } from '../web/html.js';
+import { plural } from '../web/i18n.js';
 import { WHATSAPP_TEMPLATES, whatsappTemplateBody } from './whatsapp-templates.js';
 
 /**
@@ -118,14 +119,27 @@ type Texts = { subject: string; email: string; sms: string };
 
 const pick = (l: Localised, lang: Language) => l[lang];
 
-/** Subject, the plain-text email body and the one-line SMS of each kind, per language. */
-function texts(m: Message, lang: Language): Texts {
+/**
+ * Subject, the plain-text email body and the one-line SMS of each kind, per language, signed with the
+ * office's name (`office`, the tenant's display name: the citizen deals with the office, Izol is
+ * only the software). A count meets its noun through `plural` ("1 day", "14 days").
+ */
+function texts(m: Message, lang: Language, office: string): Texts {
   const id = lang === 'id';
+  const days = (n: number) => (id ? `${n} hari` : plural(lang, n, 'day', 'days'));
   switch (m.kind) {
     case 'account_registered':
       return id
-        ? { subject: 'Selamat datang di Izol', email: `Halo ${m.params.name}, akun Izol Anda sudah dibuat.`, sms: 'Izol: akun Anda sudah dibuat.' }
-        : { subject: 'Welcome to Izol', email: `Hello ${m.params.name}, your Izol account has been created.`, sms: 'Izol: your account has been created.' };
+        ? {
+            subject: `Selamat datang di layanan izin online ${office}`,
+            email: `Halo ${m.params.name}, akun Anda di layanan izin online ${office} sudah dibuat.`,
+            sms: `${office}: akun Anda sudah dibuat.`,
+          }
+        : {
+            subject: `Welcome to the ${office} online permit service`,
+            email: `Hello ${m.params.name}, your account with the ${office} online permit service has been created.`,
+            sms: `${office}: your account has been created.`,
+          };
     case 'contact_code':
     case 'reset_code': {
       const { code, minutes } = m.params;
@@ -135,14 +149,14 @@ function texts(m: Message, lang: Language): Texts {
           : { id: 'mengatur ulang kata sandi', en: 'reset your password' };
       return id
         ? {
-            subject: `Kode Izol: ${code}`,
+            subject: `Kode ${office}: ${code}`,
             email: `Kode untuk ${what.id}: ${code}\nBerlaku ${minutes} menit. Jangan berikan kode ini kepada siapa pun, termasuk petugas.`,
-            sms: `Kode Izol ${code} untuk ${what.id}. Berlaku ${minutes} menit. Jangan berikan kepada siapa pun.`,
+            sms: `Kode ${office} ${code} untuk ${what.id}. Berlaku ${minutes} menit. Jangan berikan kepada siapa pun.`,
           }
         : {
-            subject: `Izol code: ${code}`,
-            email: `Your code to ${what.en}: ${code}\nValid for ${minutes} minutes. Never give this code to anyone, officers included.`,
-            sms: `Izol code ${code} to ${what.en}. Valid ${minutes} min. Never share it.`,
+            subject: `${office} code: ${code}`,
+            email: `Your code to ${what.en}: ${code}\nValid for ${plural(lang, minutes, 'minute', 'minutes')}. Never give this code to anyone, officers included.`,
+            sms: `${office} code ${code} to ${what.en}. Valid ${minutes} min. Never share it.`,
           };
     }
     case 'claim_code': {
@@ -150,13 +164,13 @@ function texts(m: Message, lang: Language): Texts {
       return id
         ? {
             subject: `Permohonan ${p.number}: kode klaim`,
-            email: `Permohonan ${p.permit.id} Anda (${p.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${p.link} dan masukkan nomor permohonan dan kode klaim: ${p.code} (berlaku ${p.days} hari).`,
-            sms: `Izol: permohonan ${p.number}, kode klaim: ${p.code} (${p.days} hari). Klaim di ${p.link}`,
+            email: `Permohonan ${p.permit.id} Anda (${p.number}) sudah kami terima di loket. Untuk mengikutinya online, masuk ke ${p.link} dan masukkan nomor permohonan dan kode klaim: ${p.code} (berlaku ${days(p.days)}).`,
+            sms: `${office}: permohonan ${p.number}, kode klaim: ${p.code} (${days(p.days)}). Klaim di ${p.link}`,
           }
         : {
             subject: `Application ${p.number}: claim code`,
-            email: `We received your ${p.permit.en} application (${p.number}) at the counter. To follow it online, sign in at ${p.link} and enter the application number and claim code: ${p.code} (valid ${p.days} days).`,
-            sms: `Izol: application ${p.number}, claim code: ${p.code} (${p.days} days). Claim at ${p.link}`,
+            email: `We received your ${p.permit.en} application (${p.number}) at the counter. To follow it online, sign in at ${p.link} and enter the application number and claim code: ${p.code} (valid ${days(p.days)}).`,
+            sms: `${office}: application ${p.number}, claim code: ${p.code} (${days(p.days)}). Claim at ${p.link}`,
           };
     }
     case 'application_submitted': {
@@ -165,12 +179,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Permohonan ${p.number} diterima`,
             email: `Permohonan ${p.permit.id} Anda sudah kami terima.\nNomor: ${p.number}\nKode lacak: ${p.trackingCode}\nLacak di ${p.link}`,
-            sms: `Izol: permohonan ${p.number} diterima. Kode lacak ${p.trackingCode}.`,
+            sms: `${office}: permohonan ${p.number} diterima. Kode lacak ${p.trackingCode}.`,
           }
         : {
             subject: `Application ${p.number} received`,
             email: `We have received your ${p.permit.en} application.\nNumber: ${p.number}\nTracking code: ${p.trackingCode}\nTrack it at ${p.link}`,
-            sms: `Izol: application ${p.number} received. Tracking code ${p.trackingCode}.`,
+            sms: `${office}: application ${p.number} received. Tracking code ${p.trackingCode}.`,
           };
     }
     case 'application_transitioned': {
@@ -190,7 +204,7 @@ function texts(m: Message, lang: Language): Texts {
       return {
         subject: `${p.number}: ${pick(p.state, lang)}`,
         email: `${pick(p.nextStep, lang)}${bill.email}\n${p.link}`,
-        sms: `Izol ${p.number}: ${pick(p.state, lang)}.${bill.sms}`,
+        sms: `${office} ${p.number}: ${pick(p.state, lang)}.${bill.sms}`,
       };
     }
     case 'application_returned': {
@@ -199,12 +213,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `${p.number}: dikembalikan untuk perbaikan`,
             email: `Permohonan ${p.number} dikembalikan untuk perbaikan.\n${p.nextStep.id}\nLihat catatan petugas di ${p.link}`,
-            sms: `Izol ${p.number}: dikembalikan untuk perbaikan. Lihat ${p.link}`,
+            sms: `${office} ${p.number}: dikembalikan untuk perbaikan. Lihat ${p.link}`,
           }
         : {
             subject: `${p.number}: returned for correction`,
             email: `Application ${p.number} has been returned for correction.\n${p.nextStep.en}\nRead the officer's note at ${p.link}`,
-            sms: `Izol ${p.number}: returned for correction. See ${p.link}`,
+            sms: `${office} ${p.number}: returned for correction. See ${p.link}`,
           };
     }
     case 'permit_issued': {
@@ -213,12 +227,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Izin terbit: ${p.permitNumber}`,
             email: `Izin untuk permohonan ${p.number} sudah terbit dengan nomor ${p.permitNumber}.\nUnduh di ${p.link}`,
-            sms: `Izol: izin ${p.permitNumber} untuk ${p.number} sudah terbit.`,
+            sms: `${office}: izin ${p.permitNumber} untuk ${p.number} sudah terbit.`,
           }
         : {
             subject: `Permit issued: ${p.permitNumber}`,
             email: `The permit for application ${p.number} has been issued as ${p.permitNumber}.\nDownload it at ${p.link}`,
-            sms: `Izol: permit ${p.permitNumber} for ${p.number} has been issued.`,
+            sms: `${office}: permit ${p.permitNumber} for ${p.number} has been issued.`,
           };
     }
     case 'parcel_received': {
@@ -234,12 +248,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Kiriman ${p.company} ${p.trackingNumber} diterima`,
             email: `Kiriman Anda (${p.company}, resi ${p.trackingNumber}) sudah kami terima pada ${p.receivedOn}.\n${next}`,
-            sms: `Izol: kiriman ${p.company} ${p.trackingNumber} diterima ${p.receivedOn}.${p.number ? ` Permohonan ${p.number}.` : ''}`,
+            sms: `${office}: kiriman ${p.company} ${p.trackingNumber} diterima ${p.receivedOn}.${p.number ? ` Permohonan ${p.number}.` : ''}`,
           }
         : {
             subject: `Parcel ${p.company} ${p.trackingNumber} received`,
             email: `We received your parcel (${p.company}, tracking number ${p.trackingNumber}) on ${p.receivedOn}.\n${next}`,
-            sms: `Izol: parcel ${p.company} ${p.trackingNumber} received ${p.receivedOn}.${p.number ? ` Application ${p.number}.` : ''}`,
+            sms: `${office}: parcel ${p.company} ${p.trackingNumber} received ${p.receivedOn}.${p.number ? ` Application ${p.number}.` : ''}`,
           };
     }
     case 'parcel_sent': {
@@ -249,12 +263,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `${p.number}: dikirim dengan ${p.company}`,
             email: `${what.id} untuk permohonan ${p.number} sudah kami kirim dengan ${p.company}, nomor resi ${p.trackingNumber}.\nLihat di ${p.link}`,
-            sms: `Izol ${p.number}: ${what.id.toLowerCase()} dikirim, ${p.company} resi ${p.trackingNumber}.`,
+            sms: `${office} ${p.number}: ${what.id.toLowerCase()} dikirim, ${p.company} resi ${p.trackingNumber}.`,
           }
         : {
             subject: `${p.number}: sent by ${p.company}`,
             email: `${what.en} for application ${p.number} has been sent by ${p.company}, tracking number ${p.trackingNumber}.\nSee ${p.link}`,
-            sms: `Izol ${p.number}: ${what.en.toLowerCase()} sent, ${p.company} tracking ${p.trackingNumber}.`,
+            sms: `${office} ${p.number}: ${what.en.toLowerCase()} sent, ${p.company} tracking ${p.trackingNumber}.`,
           };
     }
     case 'new_message': {
@@ -263,12 +277,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `${p.number}: pesan dari petugas`,
             email: `Ada pesan baru dari petugas tentang permohonan ${p.number}. Baca di ${p.link}`,
-            sms: `Izol ${p.number}: ada pesan dari petugas.`,
+            sms: `${office} ${p.number}: ada pesan dari petugas.`,
           }
         : {
             subject: `${p.number}: a message from the office`,
             email: `There is a new message from the office about application ${p.number}. Read it at ${p.link}`,
-            sms: `Izol ${p.number}: a message from the office.`,
+            sms: `${office} ${p.number}: a message from the office.`,
           };
     }
     case 'overdue': {
@@ -277,12 +291,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Terlambat: ${p.number}`,
             email: `${p.number} (${p.permit.id}) melewati batas layanan: ${p.used} dari ${p.sla} hari kerja, kini di tahap "${p.state.id}".\n${p.link}`,
-            sms: `Izol: ${p.number} terlambat, ${p.used}/${p.sla} hari kerja.`,
+            sms: `${office}: ${p.number} terlambat, ${p.used}/${p.sla} hari kerja.`,
           }
         : {
             subject: `Overdue: ${p.number}`,
-            email: `${p.number} (${p.permit.en}) is past its service standard: ${p.used} of ${p.sla} working days, now at "${p.state.en}".\n${p.link}`,
-            sms: `Izol: ${p.number} overdue, ${p.used}/${p.sla} working days.`,
+            email: `${p.number} (${p.permit.en}) is past its service standard: ${p.used} of ${plural(lang, p.sla, 'working day', 'working days')}, now at "${p.state.en}".\n${p.link}`,
+            sms: `${office}: ${p.number} overdue, ${p.used}/${plural(lang, p.sla, 'working day', 'working days')}.`,
           };
     }
     case 'permit_revoked': {
@@ -291,12 +305,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Izin ${p.permitNumber} dicabut`,
             email: `${p.title.id} nomor ${p.permitNumber} dicabut oleh kepala dinas.\nAlasan: ${p.reason}\nLihat ${p.link}`,
-            sms: `Izol: izin ${p.permitNumber} dicabut. Lihat ${p.link}`,
+            sms: `${office}: izin ${p.permitNumber} dicabut. Lihat ${p.link}`,
           }
         : {
             subject: `Permit ${p.permitNumber} revoked`,
             email: `${p.title.en} number ${p.permitNumber} has been revoked by the head of office.\nReason: ${p.reason}\nSee ${p.link}`,
-            sms: `Izol: permit ${p.permitNumber} revoked. See ${p.link}`,
+            sms: `${office}: permit ${p.permitNumber} revoked. See ${p.link}`,
           };
     }
     case 'permit_reissued': {
@@ -305,12 +319,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Izin diterbitkan ulang: ${p.permitNumber}`,
             email: `${p.title.id} Anda diterbitkan ulang dengan perbaikan, nomor baru ${p.permitNumber}. Izin lama tidak berlaku lagi. Unduh di ${p.link}`,
-            sms: `Izol: izin diterbitkan ulang, nomor baru ${p.permitNumber}.`,
+            sms: `${office}: izin diterbitkan ulang, nomor baru ${p.permitNumber}.`,
           }
         : {
             subject: `Permit re-issued: ${p.permitNumber}`,
             email: `Your ${p.title.en} has been corrected and re-issued as ${p.permitNumber}. The old permit is no longer valid. Download it at ${p.link}`,
-            sms: `Izol: permit re-issued as ${p.permitNumber}.`,
+            sms: `${office}: permit re-issued as ${p.permitNumber}.`,
           };
     }
     case 'permit_expiring': {
@@ -319,12 +333,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Izin ${p.permitNumber} segera berakhir`,
             email: `${p.title.id} nomor ${p.permitNumber} berlaku sampai ${p.validUntil}. Ajukan perpanjangan di ${p.link}`,
-            sms: `Izol: izin ${p.permitNumber} berlaku s.d. ${p.validUntil}. Perpanjang di ${p.link}`,
+            sms: `${office}: izin ${p.permitNumber} berlaku s.d. ${p.validUntil}. Perpanjang di ${p.link}`,
           }
         : {
             subject: `Permit ${p.permitNumber} expires soon`,
             email: `${p.title.en} number ${p.permitNumber} is valid until ${p.validUntil}. Apply to renew it at ${p.link}`,
-            sms: `Izol: permit ${p.permitNumber} valid until ${p.validUntil}. Renew at ${p.link}`,
+            sms: `${office}: permit ${p.permitNumber} valid until ${p.validUntil}. Renew at ${p.link}`,
           };
     }
     case 'whatsapp_reply':
@@ -340,27 +354,27 @@ function texts(m: Message, lang: Language): Texts {
       return id
         ? {
             subject: `Draf permohonan ${p.permit.id} Anda`,
-            email: `${p.office} sudah menyiapkan draf permohonan ${p.permit.id} untuk Anda. Buka ${p.link}, masuk atau daftar, lalu lengkapi dan ajukan sendiri. Tautan ini berlaku ${p.days} hari dan hanya sekali pakai.`,
-            sms: `Izol: draf permohonan ${p.permit.id} Anda siap. Lanjutkan di ${p.link} (${p.days} hari, sekali pakai).`,
+            email: `${p.office} sudah menyiapkan draf permohonan ${p.permit.id} untuk Anda. Buka ${p.link}, masuk atau daftar, lalu lengkapi dan ajukan sendiri. Tautan ini berlaku ${days(p.days)} dan hanya sekali pakai.`,
+            sms: `${office}: draf permohonan ${p.permit.id} Anda siap. Lanjutkan di ${p.link} (${days(p.days)}, sekali pakai).`,
           }
         : {
             subject: `Your ${p.permit.en} application draft`,
-            email: `${p.office} has prepared a ${p.permit.en} application draft for you. Open ${p.link}, sign in or register, then complete and submit it yourself. The link works for ${p.days} days, once.`,
-            sms: `Izol: your ${p.permit.en} draft is ready. Continue at ${p.link} (${p.days} days, once).`,
+            email: `${p.office} has prepared a ${p.permit.en} application draft for you. Open ${p.link}, sign in or register, then complete and submit it yourself. The link works for ${days(p.days)}, once.`,
+            sms: `${office}: your ${p.permit.en} draft is ready. Continue at ${p.link} (${days(p.days)}, once).`,
           };
     }
     case 'contact_changed': {
       const p = m.params;
       return id
         ? {
-            subject: 'Kontak akun Izol Anda diganti',
-            email: `Halo ${p.name}, email atau nomor WhatsApp untuk masuk ke akun Izol Anda baru saja diganti; alamat ini tidak dipakai lagi.\nBila bukan Anda yang menggantinya, segera hubungi kantor atau datang ke loket dengan KTP Anda: ${p.link}`,
-            sms: `Izol: kontak akun Anda baru saja diganti. Bukan Anda? Hubungi kantor: ${p.link}`,
+            subject: `Kontak akun ${office} Anda diganti`,
+            email: `Halo ${p.name}, email atau nomor WhatsApp untuk masuk ke akun ${office} Anda baru saja diganti; alamat ini tidak dipakai lagi.\nBila bukan Anda yang menggantinya, segera hubungi kantor atau datang ke loket dengan KTP Anda: ${p.link}`,
+            sms: `${office}: kontak akun Anda baru saja diganti. Bukan Anda? Hubungi kantor: ${p.link}`,
           }
         : {
-            subject: 'Your Izol account contact was changed',
-            email: `Hello ${p.name}, the email or WhatsApp number you sign in to Izol with has just been changed; this address is no longer used.\nIf you did not change it, contact the office at once or come to the counter with your KTP: ${p.link}`,
-            sms: `Izol: your account contact was just changed. Not you? Contact the office: ${p.link}`,
+            subject: `Your ${office} account contact was changed`,
+            email: `Hello ${p.name}, the email or WhatsApp number you sign in to ${office} with has just been changed; this address is no longer used.\nIf you did not change it, contact the office at once or come to the counter with your KTP: ${p.link}`,
+            sms: `${office}: your account contact was just changed. Not you? Contact the office: ${p.link}`,
           };
     }
     case 'registration_attempt': {
@@ -368,13 +382,13 @@ function texts(m: Message, lang: Language): Texts {
       return id
         ? {
             subject: 'Pendaftaran dengan NIK Anda',
-            email: `Halo ${p.name}, seseorang baru saja mencoba membuat akun Izol baru dengan NIK Anda. NIK Anda tetap milik akun ini: akun lain itu tidak dapat memakainya kecuali petugas loket memeriksa KTP pemiliknya.\nBila itu Anda, Anda sudah punya akun: masuk di ${p.link} (lupa kata sandi? atur ulang di sana). Bila bukan, Anda tidak perlu berbuat apa-apa.`,
-            sms: `Izol: ada yang mencoba mendaftar dengan NIK Anda; NIK tetap milik akun Anda. Masuk: ${p.link}`,
+            email: `Halo ${p.name}, seseorang baru saja mencoba membuat akun ${office} baru dengan NIK Anda. NIK Anda tetap milik akun ini: akun lain itu tidak dapat memakainya kecuali petugas loket memeriksa KTP pemiliknya.\nBila itu Anda, Anda sudah punya akun: masuk di ${p.link} (lupa kata sandi? atur ulang di sana). Bila bukan, Anda tidak perlu berbuat apa-apa.`,
+            sms: `${office}: ada yang mencoba mendaftar dengan NIK Anda; NIK tetap milik akun Anda. Masuk: ${p.link}`,
           }
         : {
             subject: 'A registration with your NIK',
-            email: `Hello ${p.name}, someone has just tried to create a new Izol account with your NIK. Your NIK stays with this account: the other account cannot use it unless a counter officer checks its owner's KTP.\nIf that was you, you already have an account: sign in at ${p.link} (forgot your password? reset it there). If not, you need not do anything.`,
-            sms: `Izol: someone tried to register with your NIK; it stays with your account. Sign in: ${p.link}`,
+            email: `Hello ${p.name}, someone has just tried to create a new ${office} account with your NIK. Your NIK stays with this account: the other account cannot use it unless a counter officer checks its owner's KTP.\nIf that was you, you already have an account: sign in at ${p.link} (forgot your password? reset it there). If not, you need not do anything.`,
+            sms: `${office}: someone tried to register with your NIK; it stays with your account. Sign in: ${p.link}`,
           };
     }
     case 'appointment_booked': {
@@ -383,12 +397,12 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Janji temu ${p.number}`,
             email: `Janji temu Anda untuk ${p.service.id} sudah dipesan: ${p.when.id}.\nNomor: ${p.number}\nTiket (tunjukkan di kantor): ${p.link}`,
-            sms: `Izol: janji temu ${p.number}, ${p.when.id}. Tiket: ${p.link}`,
+            sms: `${office}: janji temu ${p.number}, ${p.when.id}. Tiket: ${p.link}`,
           }
         : {
             subject: `Appointment ${p.number}`,
             email: `Your appointment for ${p.service.en} is booked: ${p.when.en}.\nNumber: ${p.number}\nBooking pass (show it at the office): ${p.link}`,
-            sms: `Izol: appointment ${p.number}, ${p.when.en}. Pass: ${p.link}`,
+            sms: `${office}: appointment ${p.number}, ${p.when.en}. Pass: ${p.link}`,
           };
     }
     case 'appointment_reminder': {
@@ -397,38 +411,44 @@ function texts(m: Message, lang: Language): Texts {
         ? {
             subject: `Besok: janji temu ${p.number}`,
             email: `Pengingat: janji temu Anda untuk ${p.service.id} besok, ${p.when.id}.\nNomor: ${p.number}\nTidak bisa datang? Batalkan atau pindahkan di ${p.link}`,
-            sms: `Izol: besok janji temu ${p.number}, ${p.when.id}. Ubah: ${p.link}`,
+            sms: `${office}: besok janji temu ${p.number}, ${p.when.id}. Ubah: ${p.link}`,
           }
         : {
             subject: `Tomorrow: appointment ${p.number}`,
             email: `Reminder: your appointment for ${p.service.en} is tomorrow, ${p.when.en}.\nNumber: ${p.number}\nCannot come? Cancel or move it at ${p.link}`,
-            sms: `Izol: appointment ${p.number} tomorrow, ${p.when.en}. Change: ${p.link}`,
+            sms: `${office}: appointment ${p.number} tomorrow, ${p.when.en}. Change: ${p.link}`,
           };
     }
   }
 }
 
-/** Plain text as simple HTML: escaped, one paragraph per line, addresses as links. */
-function simpleHtml(subject: string, text: string, lang: Language): string {
+/** Plain text as simple HTML: escaped, one paragraph per line, addresses as links; the office's name closes it. */
+function simpleHtml(subject: string, text: string, lang: Language, office: string): string {
   const lines = text
     .split('\n')
     .map((line) => `<p>${escapeHtml(line).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)}</p>`)
     .join('\n');
-  return `<!doctype html>\n<html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body style="font-family:sans-serif;line-height:1.5">\n${lines}\n<p style="color:#555">Izol</p>\n</body></html>\n`;
+  return `<!doctype html>\n<html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body style="font-family:sans-serif;line-height:1.5">\n${lines}\n<p style="color:#555">${escapeHtml(office)}</p>\n</body></html>\n`;
 }
 
-/** Renders a message for one channel in one language. */
-export function renderMessage(m: Message, lang: Language, channel: Channel): Rendered {
-  const t = texts(m, lang);
+/**
+ * Renders a message for one channel in one language (the recipient's), signed by the office: `office`
+ * is the tenant's display name (tenants.name, "DPMPTSP Kota Malang"). An email ends with it, an SMS
+ * starts with it, and the WhatsApp templates that name the service carry it as a parameter.
+ */
+export function renderMessage(m: Message, lang: Language, channel: Channel, office: string): Rendered {
+  const t = texts(m, lang, office);
   switch (channel) {
-    case 'email':
-      return { channel, subject: t.subject, text: t.email, html: simpleHtml(t.subject, t.email, lang) };
+    case 'email': {
+      const text = `${t.email}\n\n${office}`;
+      return { channel, subject: t.subject, text, html: simpleHtml(t.subject, t.email, lang, office) };
+    }
     case 'sms':
       return { channel, subject: t.subject, text: t.sms };
     case 'whatsapp': {
       if (m.kind === 'whatsapp_reply') return { channel, subject: t.subject, text: m.params.text };
       const spec = WHATSAPP_TEMPLATES[m.kind];
-      const bodyParameters = spec.parameters(m as never, lang).map(templateParameter);
+      const bodyParameters = spec.parameters(m as never, lang, office).map(templateParameter);
       return {
         channel,
         subject: t.subject,

@@ -17,7 +17,7 @@ import { findParcel } from '../parcels/parcels.repository.js';
 import { findOpenBill } from '../payments/payments.repository.js';
 import { formatDateTime, formatRupiah } from '../web/i18n.js';
 import { stateOf } from '../workflow/workflow.engine.js';
-import { insertDelivery, messagePreferences, officeChannelOrder, type RouteEntry } from './deliveries.repository.js';
+import { insertDelivery, messagePreferences, officeChannelOrder, officeName, type RouteEntry } from './deliveries.repository.js';
 import { type Channel, DEFAULT_CHANNEL_ORDER, type Language, type Message, renderMessage } from './messages.js';
 import { permitTitle, setClaimCode } from './notifications.repository.js';
 
@@ -107,7 +107,7 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
     const order = (await officeChannelOrder(trx, row.tenant_id)) ?? [...DEFAULT_CHANNEL_ORDER];
     const route = onlyRoute ?? routeFor(to, order);
     const first = route[0] ?? { channel: to.email ? 'email' : 'whatsapp', address: to.email ?? to.phone ?? '' };
-    const rendered = renderMessage(message, to.language, first.channel);
+    const rendered = renderMessage(message, to.language, first.channel, await officeName(trx, row.tenant_id));
     const now = isoNow(deps.clock);
     await insertDelivery(trx, {
       id: randomUUID(),

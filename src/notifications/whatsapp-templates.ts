@@ -20,7 +20,8 @@ export type TemplateSpec<K extends MessageKind> = {
   body: Localised;
   /** What each placeholder holds, in order (for the office registering the template). */
   parameterNames: readonly string[];
-  parameters: (m: MessageOf<K>, lang: Language) => string[];
+  /** The body parameters; `office` is the office's display name, for the templates that sign with it. */
+  parameters: (m: MessageOf<K>, lang: Language, office: string) => string[];
 };
 
 type TemplatedKind = Exclude<MessageKind, 'whatsapp_reply'>;
@@ -43,9 +44,12 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     name: 'izol_akun_dibuat',
     category: 'utility',
     languages: LANGS,
-    body: { id: 'Halo {{1}}, akun Izol Anda sudah dibuat.', en: 'Hello {{1}}, your Izol account has been created.' },
-    parameterNames: ['name'],
-    parameters: (m) => [m.params.name],
+    body: {
+      id: 'Halo {{1}}, akun Anda di layanan izin online {{2}} sudah dibuat.',
+      en: 'Hello {{1}}, your account with the {{2}} online permit service has been created.',
+    },
+    parameterNames: ['name', 'office'],
+    parameters: (m, _lang, office) => [m.params.name, office],
   },
   contact_code: { ...CODE_TEMPLATE, parameters: (m) => [m.params.code] },
   reset_code: { ...CODE_TEMPLATE, parameters: (m) => [m.params.code] },
@@ -226,22 +230,22 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     category: 'utility',
     languages: LANGS,
     body: {
-      id: 'Halo {{1}}, email atau nomor WhatsApp untuk masuk ke akun Izol Anda baru saja diganti; nomor ini tidak dipakai lagi. Bila bukan Anda, segera hubungi kantor: {{2}}',
-      en: 'Hello {{1}}, the email or WhatsApp number you sign in to Izol with has just been changed; this number is no longer used. If it was not you, contact the office at once: {{2}}',
+      id: 'Halo {{1}}, email atau nomor WhatsApp untuk masuk ke akun {{3}} Anda baru saja diganti; nomor ini tidak dipakai lagi. Bila bukan Anda, segera hubungi kantor: {{2}}',
+      en: 'Hello {{1}}, the email or WhatsApp number you sign in to {{3}} with has just been changed; this number is no longer used. If it was not you, contact the office at once: {{2}}',
     },
-    parameterNames: ['name', 'office link'],
-    parameters: (m) => [m.params.name, m.params.link],
+    parameterNames: ['name', 'office link', 'office'],
+    parameters: (m, _lang, office) => [m.params.name, m.params.link, office],
   },
   registration_attempt: {
     name: 'izol_pendaftaran_nik',
     category: 'utility',
     languages: LANGS,
     body: {
-      id: 'Halo {{1}}, seseorang mencoba membuat akun Izol baru dengan NIK Anda; NIK Anda tetap milik akun Anda. Bila itu Anda, Anda sudah punya akun: masuk di {{2}}',
-      en: 'Hello {{1}}, someone tried to create a new Izol account with your NIK; your NIK stays with your account. If that was you, you already have an account: sign in at {{2}}',
+      id: 'Halo {{1}}, seseorang mencoba membuat akun {{3}} baru dengan NIK Anda; NIK Anda tetap milik akun Anda. Bila itu Anda, Anda sudah punya akun: masuk di {{2}}',
+      en: 'Hello {{1}}, someone tried to create a new {{3}} account with your NIK; your NIK stays with your account. If that was you, you already have an account: sign in at {{2}}',
     },
-    parameterNames: ['name', 'sign-in link'],
-    parameters: (m) => [m.params.name, m.params.link],
+    parameterNames: ['name', 'sign-in link', 'office'],
+    parameters: (m, _lang, office) => [m.params.name, m.params.link, office],
   },
   appointment_booked: {
     name: 'izol_janji_temu_dipesan',

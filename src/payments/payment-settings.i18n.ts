@@ -139,7 +139,10 @@ export const PAYMENT_SETTINGS_MESSAGES = {
   'demobank.refused.detail': { id: 'Jawaban kantor: {code} {message}', en: 'The office answered: {code} {message}' },
   'demobank.unreachable': {
     id: 'Bank demo tidak dapat menghubungi kantor di {url} setelah {n} percobaan. Coba lagi nanti.',
-    en: 'The demo bank could not reach the office at {url} after {n} attempts. Try again later.',
+    en: {
+      one: 'The demo bank could not reach the office at {url} after {n} attempt. Try again later.',
+      other: 'The demo bank could not reach the office at {url} after {n} attempts. Try again later.',
+    },
   },
   'demobank.bad.va': { id: 'Masukkan nomor virtual account atau nomor pelanggan: angka saja', en: 'Enter the virtual account or customer number: digits only' },
   'demobank.bad.qris': { id: 'Teks QRIS ini tidak dapat dibaca: {reason}', en: 'This QRIS text cannot be read: {reason}' },

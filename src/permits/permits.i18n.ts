@@ -117,9 +117,15 @@ export const PERMITS_MESSAGES = {
     en: 'Issued until: the date must be the same as or after "issued from".',
   },
   'registry.search': { id: 'Cari', en: 'Search' },
-  'registry.count': { id: 'Menampilkan {first}–{last} dari {total} izin.', en: 'Showing {first} to {last} of {total} permits.' },
+  'registry.count': {
+    id: 'Menampilkan {first}–{last} dari {total} izin.',
+    en: { by: 'total', one: 'Showing {first} to {last} of {total} permit.', other: 'Showing {first} to {last} of {total} permits.' },
+  },
   'registry.count.none': { id: 'Tidak ada izin yang cocok dengan pencarian ini.', en: 'No permit matches this search.' },
-  'registry.count.beyond': { id: '{total} izin cocok, tetapi halaman ini kosong.', en: '{total} permits match, but this page is empty.' },
+  'registry.count.beyond': {
+    id: '{total} izin cocok, tetapi halaman ini kosong.',
+    en: { by: 'total', one: '{total} permit matches, but this page is empty.', other: '{total} permits match, but this page is empty.' },
+  },
   'registry.first': { id: 'Ke halaman pertama', en: 'Go to the first page' },
   'registry.caption': { id: 'Izin terbit, terbaru di atas', en: 'Issued permits, newest first' },
   'registry.col.issued': { id: 'Terbit', en: 'Issued' },

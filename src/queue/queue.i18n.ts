@@ -62,7 +62,10 @@ export const QUEUE_MESSAGES = {
   'queue.ticket.next': { id: 'Anda berikutnya', en: 'You are next' },
   'queue.ticket.estimate': { id: 'Perkiraan waktu tunggu', en: 'Expected wait' },
   'queue.ticket.minutes': { id: { one: 'sekitar {n} menit', other: 'sekitar {n} menit' }, en: { one: 'about {n} minute', other: 'about {n} minutes' } },
-  'queue.ticket.promised': { id: 'Saat tiket diambil kami memperkirakan {n} menit.', en: 'When the ticket was taken we expected {n} minutes.' },
+  'queue.ticket.promised': {
+    id: 'Saat tiket diambil kami memperkirakan {n} menit.',
+    en: { one: 'When the ticket was taken we expected {n} minute.', other: 'When the ticket was taken we expected {n} minutes.' },
+  },
   'queue.ticket.error': {
     id: {
       one: 'Perkiraan kami untuk {n} tiket terakhir meleset rata-rata (median) {minutes} menit dari waktu tunggu sebenarnya.',

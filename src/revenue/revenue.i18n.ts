@@ -11,7 +11,7 @@ export const REVENUE_MESSAGES = {
   'revenue.picker.year': { id: 'Tahun', en: 'Year' },
   'revenue.picker.show': { id: 'Tampilkan', en: 'Show' },
   'revenue.summary.total': { id: 'Realisasi', en: 'Revenue' },
-  'revenue.summary.total.value': { id: '{amount} dari {n} pembayaran', en: '{amount} from {n} payments' },
+  'revenue.summary.total.value': { id: '{amount} dari {n} pembayaran', en: { one: '{amount} from {n} payment', other: '{amount} from {n} payments' } },
   'revenue.summary.target': { id: 'Target tahunan', en: 'Annual target' },
   'revenue.summary.noTarget': { id: 'Belum ada target untuk {year}', en: 'No target set for {year}' },
   'revenue.summary.achieved': { id: 'Capaian', en: 'Achieved' },
@@ -19,11 +19,19 @@ export const REVENUE_MESSAGES = {
   'revenue.summary.projection': { id: 'Proyeksi akhir tahun', en: 'Projection to year end' },
   'revenue.projection.pace': {
     id: '{amount} ({percent} dari target) bila laju tetap: realisasi ÷ {elapsed} hari yang sudah berjalan (termasuk hari ini) × {days} hari.',
-    en: '{amount} ({percent} of the target) at the current pace: revenue ÷ {elapsed} days elapsed (today included) × {days} days.',
+    en: {
+      by: 'elapsed',
+      one: '{amount} ({percent} of the target) at the current pace: revenue ÷ {elapsed} day elapsed (today included) × {days} days.',
+      other: '{amount} ({percent} of the target) at the current pace: revenue ÷ {elapsed} days elapsed (today included) × {days} days.',
+    },
   },
   'revenue.projection.pace.noTarget': {
     id: '{amount} bila laju tetap: realisasi ÷ {elapsed} hari yang sudah berjalan (termasuk hari ini) × {days} hari.',
-    en: '{amount} at the current pace: revenue ÷ {elapsed} days elapsed (today included) × {days} days.',
+    en: {
+      by: 'elapsed',
+      one: '{amount} at the current pace: revenue ÷ {elapsed} day elapsed (today included) × {days} days.',
+      other: '{amount} at the current pace: revenue ÷ {elapsed} days elapsed (today included) × {days} days.',
+    },
   },
   'revenue.projection.actual': {
     id: 'Tahun sudah berakhir: proyeksinya adalah realisasi, {amount}.',

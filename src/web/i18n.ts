@@ -22,8 +22,14 @@ import { RECONCILIATION_MESSAGES } from '../payments/reconciliation.i18n.js';
 import { PAYMENT_SETTINGS_MESSAGES } from '../payments/payment-settings.i18n.js';
 import { BILLS_MESSAGES } from '../payments/bills.i18n.js';
 import { REVENUE_MESSAGES } from '../revenue/revenue.i18n.js';
-/** One entry: the same text in both languages; a `{n}` message may give plural forms (Intl.PluralRules). */
-export type Text = string | { one?: string; other: string };
+import { CONSENT_MESSAGES } from '../auth/consent.i18n.js';
+import { MY_APPLICATIONS_MESSAGES } from '../applications/my-applications.i18n.js';
+/**
+ * One entry: the same text in both languages; a message with a count may give plural forms
+ * (Intl.PluralRules), chosen by `params.n`, or by the param `by` names when the noun follows another
+ * count ("{used} of {allowed} working days": `by: 'allowed'`).
+ */
+export type Text = string | { one?: string; other: string; by?: string };
 export type Catalogue = Record<string, Record<Lang, Text>>;
 
 /**
@@ -52,6 +58,8 @@ const M = {
   ...PAYMENT_SETTINGS_MESSAGES,
   ...BILLS_MESSAGES,
   ...REVENUE_MESSAGES,
+  ...CONSENT_MESSAGES,
+  ...MY_APPLICATIONS_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'web/common': COMMON_MESSAGES,
@@ -75,6 +83,8 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'payments/payment-settings': PAYMENT_SETTINGS_MESSAGES,
   'payments/bills': BILLS_MESSAGES,
   'revenue/revenue': REVENUE_MESSAGES,
+  'auth/consent': CONSENT_MESSAGES,
+  'applications/my-applications': MY_APPLICATIONS_MESSAGES,
 };
 
 export type MessageKey = keyof typeof M;
@@ -85,9 +95,17 @@ const PLURALS: Record<Lang, Intl.PluralRules> = { id: new Intl.PluralRules('id-I
 export function t(lang: Lang, key: MessageKey, params?: Record<string, string | number>): string {
   const text: Text = M[key][lang];
   if (typeof text === 'string') return fillTemplate(text, params);
-  const n = Number(params?.n);
+  const n = Number(params?.[text.by ?? 'n']);
   const form = Number.isFinite(n) && PLURALS[lang].select(n) === 'one' ? (text.one ?? text.other) : text.other;
   return fillTemplate(form, params);
+}
+
+/**
+ * A count with its noun, for texts built outside the catalogue (messages): `plural('en', 1, 'working
+ * day', 'working days')` is "1 working day". Indonesian nouns do not change ("1 hari", "3 hari").
+ */
+export function plural(lang: Lang, n: number, one: string, other: string): string {
+  return `${n} ${PLURALS[lang].select(n) === 'one' ? one : other}`;
 }
 
 /** Localised text from catalogue data ({ id, en }). */

@@ -9,6 +9,7 @@ import { sendPage } from './layout.js';
 import { accountPages } from '../auth/account.pages.js';
 import { secondFactorPages } from '../auth/second-factor.pages.js';
 import { signInPages } from '../auth/sign-in.pages.js';
+import { privacyPages } from '../auth/privacy.pages.js';
 import { staffPages } from '../auth/staff.pages.js';
 import { catalogueAdminPages } from '../catalogue/catalogue-admin.pages.js';
 import { holidayPages } from '../sla/holidays.pages.js';
@@ -56,6 +57,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   registryPages(app, services);
   accountPages(app, services);
   signInPages(app, services);
+  privacyPages(app);
   applyPages(app, services);
   myApplicationsPages(app, services);
   secondFactorPages(app, services);

@@ -241,7 +241,7 @@ describe.each(DIALECTS)('claim links (%s)', (dialect) => {
       .selectFrom('notifications')
       .select('body')
       .where('recipient', '=', email)
-      .where('subject', 'like', 'Kode Izol%')
+      .where('kind', '=', 'contact_code')
       .orderBy('outbox_id', 'desc')
       .executeTakeFirstOrThrow();
     const verified = await browser.post('/akun/verifikasi', { code: /(\d{6})/.exec(mail.body)![1]!, kembali: link.path });

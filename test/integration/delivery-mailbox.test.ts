@@ -174,7 +174,7 @@ describe.each(DIALECTS)('messages without channels, preferences and settings (%s
         .executeTakeFirstOrThrow();
       expect(reset).toMatchObject({ channel: 'sms', language: 'en', status: 'sent', recipient: '+6281234561111' });
       const text = sms.to('+6281234561111').find((s) => s.id === reset.provider_message_id)!.text;
-      expect(text).toMatch(/^Izol code \d{6} to reset your password\. Valid 10 min\. Never share it\.$/);
+      expect(text).toMatch(/^DPMPTSP Kota Malang code \d{6} to reset your password\. Valid 10 min\. Never share it\.$/);
     });
 
     it('lets the admin set the office’s channel order on the settings page, audited', async () => {

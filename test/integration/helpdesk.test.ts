@@ -397,7 +397,8 @@ describe.each(DIALECTS)('the help desk (%s)', (dialect) => {
       ['email', 'help_reply'],
       ['email', 'claim_link'],
     ]);
-    expect(sent[0]!.body).toBe('Tentu, kami siapkan drafnya.');
+    // The office's answer, signed with the office's name.
+    expect(sent[0]!.body).toBe(`Tentu, kami siapkan drafnya.\n\n${ctx.tenant.name}`);
     const link = (JSON.parse(sent[1]!.params) as { link: string }).link;
     expect(sent[1]!.body).toContain(link);
     expect(sent[1]!.application_id).toBe(assisted.applicationId);

@@ -16,7 +16,7 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
       .selectFrom('notifications')
       .select('body')
       .where('recipient', '=', userEmail)
-      .where('subject', 'like', 'Kode Izol%')
+      .where('kind', '=', 'contact_code')
       .orderBy('outbox_id', 'desc')
       .executeTakeFirstOrThrow();
     return /(\d{6})/.exec(mail.body)![1]!;

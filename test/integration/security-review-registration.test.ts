@@ -90,7 +90,7 @@ describe.each(DIALECTS)('security review: a NIK registered twice (%s)', (dialect
     await ctx.services.outbox.drain();
     const told = await ctx.db.selectFrom('notifications').selectAll().where('kind', '=', 'registration_attempt').execute();
     expect(told.filter((m) => m.recipient_user_id === holder.userId).map((m) => m.recipient)).toEqual([holder.email]);
-    expect(told.find((m) => m.recipient_user_id === holder.userId)!.body).toContain('mencoba membuat akun Izol baru dengan NIK Anda');
+    expect(told.find((m) => m.recipient_user_id === holder.userId)!.body).toContain('mencoba membuat akun DPMPTSP Kota Malang baru dengan NIK Anda');
     expect(told.filter((m) => m.recipient_user_id === unverified)).toEqual([]);
   });
 

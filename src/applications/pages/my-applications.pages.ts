@@ -22,6 +22,7 @@ import { applicantView, applicationParams, type ApplicationView, deliveriesSecti
 
 const permitParams = applicationParams.extend({ permitId: uuidParam });
 const detailQuery = z.object({ ditarik: z.string().optional(), perpanjangan: z.string().optional() });
+const listQuery = z.object({ dihapus: z.string().optional() });
 
 /** The applicant's own files: the list, each file's page with its permits and receipts, the receipt, withdrawing. */
 export function myApplicationsPages(app: FastifyInstance, services: Services): void {
@@ -29,16 +30,17 @@ export function myApplicationsPages(app: FastifyInstance, services: Services): v
   const officeAddress = { baseUrl: services.config.baseUrl, defaultTenant: services.config.defaultTenant };
   const load = (actor: Actor, id: string) => services.applications.getApplication({ actor, applicationId: id });
 
-  page.get('/permohonan', { access: 'signed-in' }, async ({ req, reply, lang, actor }) => {
+  page.get('/permohonan', { access: 'signed-in', query: listQuery }, async ({ req, reply, lang, actor, query }) => {
     // One summary query for the whole list (no read per file).
     const { items: files } = await services.applications.listApplicationSummaries({ actor, filters: { limit: 100, offset: 0 } });
     const items = files.map(
       (a) => html`<li><h2><a href="/permohonan/${a.id}">${loc(lang, a.permitType.name)}</a></h2>
-  <p>${a.number ?? t(lang, 'mine.draft')} · ${stateTag(lang, a.state)}</p>
+  <p>${a.number ? html`${a.number} · ${stateTag(lang, a.state)}` : html`${stateTag(lang, a.state)} <span class="muted">${t(lang, 'mine.draft.unnumbered')}</span>`}</p>
   <p>${loc(lang, a.state.nextStep)}${a.sla.dueDate ? html`<br><span class="muted">${t(lang, 'mine.expected', { date: expectedBy(lang, a.sla) })}</span>` : ''}</p></li>`,
     );
     return sendPage(req, reply, {
       title: t(lang, 'mine.title'),
+      notice: query.dihapus ? banner(t(lang, 'mine.draft.deleted'), 'success') : null,
       body: html`<h1>${t(lang, 'mine.title')}</h1>
 ${linkButton('/izin', t(lang, 'mine.apply'))}
 <p><a href="/permohonan/klaim">${t(lang, 'mine.claim')}</a></p>
@@ -188,7 +190,13 @@ ${parcelsSection(lang, parcels, req.tenant.time_zone)}
             e.reason ? html`<br>${t(lang, 'detail.reason', { reason: e.reason })}` : ''
           }</li>`,
       )}</ol>
-${offers.withdraw ? html`<p><a href="/permohonan/${app.id}/tarik">${t(lang, 'detail.withdraw')}</a></p>` : ''}`,
+${
+  offers.withdraw
+    ? offers.draft
+      ? html`<p><a href="/permohonan/${app.id}/hapus">${t(lang, 'draft.delete.link')}</a></p>`
+      : html`<p><a href="/permohonan/${app.id}/tarik">${t(lang, 'detail.withdraw')}</a></p>`
+    : ''
+}`,
     });
   }
 
@@ -207,8 +215,14 @@ ${offers.withdraw ? html`<p><a href="/permohonan/${app.id}/tarik">${t(lang, 'det
       body: html`<h1>${t(lang, 'receipt.title')}</h1>
 <p>${req.tenant.name}</p>
 ${summaryList([
-  { key: t(lang, 'done.number'), value: app.number },
-  { key: t(lang, 'done.code'), value: app.tracking_code ?? '' },
+  {
+    key: t(lang, 'done.number'),
+    value: html`<strong data-receipt-number>${app.number}</strong><br><span class="hint">${t(lang, 'receipt.number.for')}</span>`,
+  },
+  {
+    key: t(lang, 'done.code'),
+    value: html`<strong data-receipt-tracking>${app.tracking_code ?? ''}</strong><br><span class="hint">${t(lang, 'receipt.code.for', { url: `${officeBaseUrl(officeAddress, req.tenant)}/lacak` })}</span>`,
+  },
   { key: t(lang, 'guide.what'), value: loc(lang, definition.name) },
   { key: t(lang, 'detail.submitted'), value: formatDateTime(lang, app.submitted_at, req.tenant.time_zone) },
   { key: t(lang, 'detail.expected'), value: expectedBy(lang, sla, slaProvisional) },
@@ -243,7 +257,10 @@ ${signed ? html`<p class="url">${t(lang, 'receipt.signed', { url: `${officeBaseU
 
   // ---- Withdrawing ----
   page.get('/permohonan/:id/tarik', { access: 'signed-in', params: applicationParams }, async ({ req, reply, lang, actor, params }) => {
-    const { app } = await load(actor, params.id);
+    const view = await load(actor, params.id);
+    const { app } = view;
+    // A draft was never filed: it is deleted, not withdrawn.
+    if (applicantView(view).draft) return reply.redirect(`/permohonan/${app.id}/hapus`, 303);
     return sendPage(req, reply, {
       title: t(lang, 'withdraw.title', { number: app.number ?? '' }),
       back: `/permohonan/${app.id}`,
@@ -256,5 +273,33 @@ ${signed ? html`<p class="url">${t(lang, 'receipt.signed', { url: `${officeBaseU
     const { app } = await load(actor, params.id);
     await services.applications.performAction({ actor, applicationId: app.id, action: WITHDRAW_ACTION });
     return reply.redirect(`/permohonan/${app.id}?ditarik=1`, 303);
+  });
+
+  // ---- Deleting a draft ----
+  // A draft that was never submitted has no number and the office never received it. Deleting it is
+  // the workflow's withdraw action from the draft state (audited and on its timeline like any
+  // action), after which the applicant's list leaves it out (a closed file without a number:
+  // applications.repository.ts). Its uploaded documents stay with that closed record.
+  page.get('/permohonan/:id/hapus', { access: 'signed-in', params: applicationParams }, async ({ req, reply, lang, actor, params }) => {
+    const view = await load(actor, params.id);
+    const { app, definition } = view;
+    const offers = applicantView(view);
+    if (!offers.draft || !offers.withdraw) return reply.redirect(`/permohonan/${app.id}`, 303);
+    return sendPage(req, reply, {
+      title: t(lang, 'draft.delete.title'),
+      back: `/permohonan/${app.id}`,
+      body: html`<h1>${t(lang, 'draft.delete.title')}</h1>
+<p>${t(lang, 'draft.delete.lead', { permit: loc(lang, definition.name) })}</p>
+<p>${t(lang, 'draft.delete.files')}</p>
+<form method="post" action="/permohonan/${app.id}/hapus" novalidate>${csrfField(req)}${button(t(lang, 'draft.delete.confirm'), { warning: true })}</form>
+<p><a href="/permohonan/${app.id}">${t(lang, 'draft.delete.cancel')}</a></p>`,
+    });
+  });
+
+  page.post('/permohonan/:id/hapus', { access: 'signed-in', params: applicationParams }, async ({ reply, actor, params }) => {
+    const view = await load(actor, params.id);
+    if (!applicantView(view).draft) return reply.redirect(`/permohonan/${view.app.id}`, 303);
+    await services.applications.performAction({ actor, applicationId: view.app.id, action: WITHDRAW_ACTION });
+    return reply.redirect('/permohonan?dihapus=1', 303);
   });
 }
