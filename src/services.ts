@@ -58,6 +58,7 @@ import { createWhatsAppHandlers } from './whatsapp/whatsapp.handlers.js';
 import { createWhatsAppService } from './whatsapp/whatsapp.service.js';
 import { createHelpdeskHandlers } from './helpdesk/helpdesk.handlers.js';
 import { createHelpdeskService } from './helpdesk/helpdesk.service.js';
+import { createCitizenPathService } from './applications/citizen-path.service.js';
 
 /** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
 export function createServices(input: {
@@ -107,6 +108,8 @@ export function createServices(input: {
   const assignment = createAssignmentService({ db, clock, catalogue });
   const intake = createIntakeService({ catalogue, applications, documents });
   const helpdesk = createHelpdeskService({ db, clock, holidays, catalogue, applications, address });
+  /** The citizen's path (issue 16): the pages that need the fee estimate, the help desk or the booking beside the file. */
+  const citizenPath = createCitizenPathService({ catalogue, fees, applications, helpdesk, appointments });
   const overdue = createOverdueJob({ db, clock, catalogue, holidays });
   const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
   const staff = createStaffService({ db, clock, auth });
@@ -171,6 +174,7 @@ export function createServices(input: {
     inspections,
     intake,
     helpdesk,
+    citizenPath,
     officeApplications,
     documents,
     tracking,

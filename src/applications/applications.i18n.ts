@@ -264,4 +264,61 @@ export const APPLICATIONS_MESSAGES = {
     en: 'File {number} has been submitted. Tracking code: {code}. Give the applicant the receipt.',
   },
   'intake.choose': { id: 'Pilih salah satu.', en: 'Choose one.' },
+  // The citizen's path (issue 16): the cost on check answers and the confirmation, documents she can get.
+  'check.cost': { id: 'Perkiraan biaya', en: 'Estimated cost' },
+  'check.cost.free': { id: 'Gratis: izin ini tidak dikenai biaya.', en: 'Free: this permit costs nothing.' },
+  'check.cost.amount': { id: 'Perkiraan retribusi ± {amount}', en: 'Estimated fee about {amount}' },
+  'check.cost.caveat': {
+    id: 'Ini perkiraan dari jawaban Anda sendiri, bukan tagihan. Tagihan resmi dikirim setelah kajian teknis dan bisa berbeda bila petugas menemukan data yang lain.',
+    en: 'This is an estimate from your own answers, not a bill. The official bill is sent after the technical review and may differ if the officers find other details.',
+  },
+  'check.cost.breakdown': { id: 'Lihat rincian hitungan', en: 'See how it is worked out' },
+  'check.cost.missing': {
+    id: 'Perkiraan belum bisa dihitung. Jawab dulu pertanyaan berikut:',
+    en: 'The estimate cannot be worked out yet. First answer these questions:',
+  },
+  'check.missing.upload': { id: 'Unggah {name}', en: 'Upload {name}' },
+  'check.missing.replace': { id: 'Ganti {name}: petugas meminta berkas yang baru', en: 'Replace {name}: the office asked for a new file' },
+  'done.free': { id: 'Gratis: tidak ada yang perlu Anda bayar untuk izin ini.', en: 'Free: there is nothing to pay for this permit.' },
+  'done.bill.review': {
+    id: 'Tagihan retribusi dikirim setelah kajian teknis.',
+    en: 'A bill for the fee will follow after the technical review.',
+  },
+  'done.bill.check': { id: 'Tagihan retribusi dikirim setelah berkas diperiksa.', en: 'A bill for the fee will follow once the file is checked.' },
+  'done.bill.pay': {
+    id: 'Tagihan itu memuat nomor virtual account dan kode QRIS. Bayar di teller bank, ATM, mobile banking atau internet banking dengan nomor virtual account, atau pindai QRIS dengan aplikasi bank atau dompet digital. Jangan membayar kepada siapa pun di luar tagihan resmi.',
+    en: 'The bill carries a virtual account number and a QRIS code. Pay at a bank teller, ATM, mobile or internet banking with the virtual account number, or scan the QRIS code with a banking or e-wallet app. Never pay anyone outside the official bill.',
+  },
+  'docs.help.link': { id: 'Saya belum punya dokumen ini — bantu saya', en: 'I don’t have this yet — help me' },
+  'docs.others': { id: 'Kembali ke daftar dokumen', en: 'Back to the documents list' },
+  'dochelp.title': { id: 'Belum punya {name}?', en: 'Don’t have {name} yet?' },
+  'dochelp.lead': {
+    id: 'Tidak apa-apa. Anda tetap bisa mengunggah dokumen lain sekarang; permohonan bisa diajukan setelah semua dokumen wajib lengkap.',
+    en: 'That is all right. You can still upload the other documents now; the application can be submitted once every required document is in.',
+  },
+  'dochelp.visit': { id: 'Konsultasi di loket kantor', en: 'A consultation at the office counter' },
+  'dochelp.visit.text': {
+    id: 'Pesan waktu konsultasi untuk {permit}. Di loket, sebutkan bahwa Anda belum punya {name}; petugas menjelaskan cara mendapatkannya.',
+    en: 'Book a consultation time for {permit}. At the counter, say you do not have {name} yet; the officer explains how to get it.',
+  },
+  'dochelp.visit.button': { id: 'Pesan waktu konsultasi', en: 'Book a consultation' },
+  'dochelp.ask': { id: 'Minta bantuan petugas secara online', en: 'Ask an officer for help online' },
+  'dochelp.ask.text': {
+    id: 'Petugas menerima permintaan ini bersama permohonan Anda dan nama dokumennya, lalu menjawab ke kontak akun Anda.',
+    en: 'The officer receives this request with your application and the document’s name, and answers at your account’s contact.',
+  },
+  'dochelp.note': { id: 'Ceritakan keadaan Anda', en: 'Tell us about your situation' },
+  'dochelp.note.hint': {
+    id: 'Misalnya: tanah masih atas nama orang tua, atau belum tahu siapa yang membuat gambar.',
+    en: 'For example: the land is still in your parents’ name, or you do not know who makes the drawings.',
+  },
+  'dochelp.submit': { id: 'Kirim permintaan bantuan', en: 'Send the help request' },
+  'dochelp.done.title': { id: 'Permintaan bantuan terkirim', en: 'Help request sent' },
+  'dochelp.done.ref': { id: 'Nomor rujukan', en: 'Reference' },
+  'dochelp.done.text': {
+    id: 'Petugas menjawab paling lambat {date} ke {handle}. Sebutkan nomor rujukan ini bila Anda menghubungi kantor.',
+    en: 'An officer answers by {date} at {handle}. Quote this reference if you contact the office.',
+  },
+  'dochelp.done.account': { id: 'kontak akun Anda', en: 'your account’s contact' },
+  'dochelp.continue': { id: 'Lanjutkan dokumen lain', en: 'Continue with the other documents' },
 } as const satisfies Catalogue;

@@ -131,4 +131,26 @@ export const CATALOGUE_MESSAGES = {
     id: 'Versi {version} terbit selama Anda mengubah. Salin perubahan Anda, muat ulang halaman, lalu terapkan lagi.',
     en: 'Version {version} was published while you were editing. Copy your changes, reload the page and apply them again.',
   },
+  // The citizen's path (issue 16): the worked cost example, documents she can get, the cost on the start page.
+  'guide.fee.example': {
+    id: 'Contoh: bangunan usaha kecil (UMKM) {floors} lantai seluas {area} m², permanen, tidak sederhana, milik perorangan, dibangun baru: ± {amount}.',
+    en: 'For example: a small-business building (UMKM) of {floors} floors and {area} m², permanent, not simple, privately owned, newly built: about {amount}.',
+  },
+  'guide.fee.example.detail': { id: 'Lihat rincian hitungan contoh ini', en: 'See how this example is worked out' },
+  'guide.fee.example.caveat': {
+    id: 'Perkiraan dengan koefisien kantor tahun {year}. Yang dibayar adalah tagihan resmi setelah kajian teknis.',
+    en: 'An estimate with the office’s {year} coefficients. What you pay is the official bill after the technical review.',
+  },
+  'guide.fee.fixed': {
+    id: '{amount}. Tagihan resmi dengan kode bayar dikirim setelah berkas diperiksa.',
+    en: '{amount}. The official bill, with its payment code, is sent once the file is checked.',
+  },
+  'req.obtain.permit': { id: 'Cara mendapatkannya: {name}', en: 'How to get it: {name}' },
+  'req.obtain.url': { id: 'Cara mendapatkannya ({host})', en: 'How to get it ({host})' },
+  'start.fee': { id: 'Biaya', en: 'Cost' },
+  'start.fee.free': { id: 'Gratis: izin ini tidak dikenai biaya.', en: 'Free: this permit costs nothing.' },
+  'start.fee.paid': {
+    id: 'Dikenai retribusi. Tagihan resmi dikirim setelah berkas diperiksa; sebelum mengajukan, Anda melihat perkiraannya dari jawaban Anda sendiri.',
+    en: 'A fee is payable. The official bill is sent once the file is checked; before you submit, you see an estimate from your own answers.',
+  },
 } as const satisfies Catalogue;

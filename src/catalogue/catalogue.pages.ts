@@ -6,12 +6,13 @@ import type { Services } from '../services.js';
 import { officeBaseUrl } from '../tenants/office-url.js';
 import { linkButton, summaryList } from '../web/components.js';
 import { html, raw } from '../web/html.js';
-import { loc, t } from '../web/i18n.js';
+import { formatRupiah, loc, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import type { PermitTypeDefinition } from './catalogue.schema.js';
 import type { PermitTypeVersion } from './catalogue.service.js';
 import { journeySteps } from './journey.js';
+import { requirementHelp } from './requirement.views.js';
 
 const permitTypeParams = z.object({
   code: z
@@ -89,42 +90,49 @@ ${grouped}`
   });
 
   page.get('/izin/:code', { access: 'anyone', params: permitTypeParams }, async ({ req, reply, lang, params }) => {
-    const pt = await services.catalogue.getPermitType({ tenantId: req.tenant.id, code: params.code });
+    const { permitType: pt, example, fixed, linkedTypes } = await services.citizenPath.guide({ tenantId: req.tenant.id, code: params.code });
     const def = pt.definition;
+    const start = linkButton(`/izin/${def.code}/mulai`, t(lang, 'guide.start'), true);
+    const exampleQuery = example ? new URLSearchParams({ hitung: '1', ...example.answers }).toString() : '';
+    const fee =
+      def.feeRule.kind === 'free'
+        ? html`<span data-fee-free>${t(lang, 'guide.fee.free')}</span>`
+        : fixed
+          ? html`<span data-fee-fixed>${t(lang, 'guide.fee.fixed', { amount: formatRupiah(fixed.amount) })}</span>`
+          : html`${t(lang, def.feeRule.kind === 'pbg_retribution' ? 'guide.fee.pbg' : 'guide.fee.rule')}${
+              example
+                ? html`<br><strong data-fee-example>${t(lang, 'guide.fee.example', {
+                    floors: example.answers.floorCount ?? '',
+                    area: example.answers.floorArea ?? '',
+                    amount: formatRupiah(example.estimate.amount),
+                  })}</strong>
+<br><span class="muted">${t(lang, 'guide.fee.example.caveat', { year: example.estimate.year })}</span> <a href="/izin/${def.code}/perkiraan?${exampleQuery}">${t(lang, 'guide.fee.example.detail')}</a><br>`
+                : ' '
+            }<a href="/izin/${def.code}/perkiraan">${t(lang, 'fees.estimate.link')}</a>`;
     return sendPage(req, reply, {
       title: loc(lang, def.name),
       back: '/izin',
       body: html`<h1>${loc(lang, def.name)}</h1>
 <h2>${t(lang, 'guide.what')}</h2><p>${loc(lang, def.description)}</p>
+${start}
 <h2>${t(lang, 'guide.who')}</h2><p>${loc(lang, def.audience)}</p>
 <h2>${t(lang, 'guide.documents')}</h2><p class="hint">${t(lang, 'guide.documents.hint')}</p>
-<ul>${def.requirements.map(
-        (r) =>
-          html`<li><strong>${loc(lang, r.name)}</strong> (${r.required ? t(lang, 'guide.required') : t(lang, 'guide.optional')})<br><span class="muted">${t(
-            lang,
-            'guide.types',
-            {
-              types: r.acceptedTypes.map((k) => k.toUpperCase()).join(', '),
-              mb: r.maxSizeMb,
-            },
-          )}</span></li>`,
-      )}</ul>
+<ul>${def.requirements.map((r) => {
+        const help = requirementHelp(lang, r, linkedTypes);
+        return html`<li data-requirement="${r.code}"><strong>${loc(lang, r.name)}</strong> (${r.required ? t(lang, 'guide.required') : t(lang, 'guide.optional')})${
+          help ? html`<br>${help}` : ''
+        }<br><span class="muted">${t(lang, 'guide.types', { types: r.acceptedTypes.map((k) => k.toUpperCase()).join(', '), mb: r.maxSizeMb })}</span></li>`;
+      })}</ul>
 <h2>${t(lang, 'guide.steps')}</h2>
 <ol>${journeySteps(pt.workflow).map((s) => html`<li>${loc(lang, s.label)}</li>`)}</ol>
 ${summaryList([
-  {
-    key: t(lang, 'guide.fee'),
-    value:
-      def.feeRule.kind === 'free'
-        ? t(lang, 'guide.fee.free')
-        : html`${t(lang, def.feeRule.kind === 'pbg_retribution' ? 'guide.fee.pbg' : 'guide.fee.rule')} <a href="/izin/${def.code}/perkiraan">${t(lang, 'fees.estimate.link')}</a>`,
-  },
+  { key: t(lang, 'guide.fee'), value: fee },
   { key: t(lang, 'guide.sla'), value: t(lang, 'guide.sla.text', { n: def.slaWorkingDays }) },
   { key: t(lang, 'guide.validity'), value: validityText(lang, def) },
 ])}
 <h2>${t(lang, 'guide.legal')}</h2>
 <ul>${def.legalBasis.map((l) => html`<li>${l}</li>`)}</ul>
-${linkButton(`/izin/${def.code}/mulai`, t(lang, 'guide.start'), true)}
+${start}
 <p><a href="/izin/${def.code}/poster">${t(lang, 'guide.poster')}</a></p>`,
     });
   });

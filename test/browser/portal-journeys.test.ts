@@ -130,7 +130,8 @@ describe('citizen journeys in Chromium at 360 px', () => {
         await page.locator('form[role=search] button').click();
         await page.locator('main a[href="/izin/NIB"]').click();
         await check('guide');
-        await page.locator('main a[href="/izin/NIB/mulai"]').click();
+        // The guide has a start button under "what it is" and another at its end.
+        await page.locator('main a[href="/izin/NIB/mulai"]').first().click();
         await check('start');
         await page.locator('main a[href^="/akun/masuk"]').click();
         await check('sign-in');

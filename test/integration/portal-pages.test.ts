@@ -160,7 +160,9 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     expect(changed.headers.location).toBe(`${appUrl}/periksa`);
     const early = await citizen.post(`${appUrl}/ajukan`, { declaration: 'yes' });
     expect(early.statusCode).toBe(400);
-    expect(early.body).toContain('semua dokumen wajib harus diunggah');
+    // Each missing required document is its own error, linking to its upload page.
+    for (const r of type.definition.requirements.filter((x) => x.required))
+      expect(early.body).toContain(`<a href="${appUrl}/dokumen/${r.code}">Unggah ${r.name.id}</a>`);
   });
 
   it('refuses a renamed file on the upload page with a clear message, then accepts a real PDF', async () => {

@@ -10,11 +10,15 @@ import { AppError } from '../../shared/errors.js';
 import type { Services } from '../../services.js';
 import { button, checkbox, csrfField, errorFor, type FieldError, fileUpload, linkButton, summaryList } from '../../web/components.js';
 import { html } from '../../web/html.js';
-import { loc, t } from '../../web/i18n.js';
+import { formatRupiah, loc, t } from '../../web/i18n.js';
 import { sendPage } from '../../web/layout.js';
 import { pageKit, parseForm } from '../../web/page-route.js';
 import { acceptList, answerInputValue, displayAnswer, errorMessage, fieldErrors, fieldInput, formText, requiredText } from '../../web/views.js';
+import { obtainedByLink, requirementHelp } from '../../catalogue/requirement.views.js';
+import { feeBreakdownRows } from '../../fees/fees.views.js';
+import type { CostOutlook } from '../citizen-path.service.js';
 import { applicantView, applicationParams, type ApplicationView, expectedBy } from './applicant.views.js';
+import { documentHelpPages } from './document-help.pages.js';
 
 const permitTypeParams = z.object({
   code: z
@@ -65,6 +69,12 @@ export function applyPages(app: FastifyInstance, services: Services): void {
 <p>${t(lang, 'start.lead', { fields: def.fields.length })}</p>
 <h2>${t(lang, 'start.need')}</h2>
 <ul>${def.requirements.filter((r) => r.required).map((r) => html`<li>${loc(lang, r.name)}</li>`)}</ul>
+<h2>${t(lang, 'start.fee')}</h2>
+${
+  def.feeRule.kind === 'free'
+    ? html`<p data-fee-free>${t(lang, 'start.fee.free')}</p>`
+    : html`<p>${t(lang, 'start.fee.paid')} <a href="/izin/${def.code}/perkiraan">${t(lang, 'fees.estimate.link')}</a></p>`
+}
 ${
   actor
     ? html`<form method="post" action="/izin/${def.code}/mulai">${csrfField(req)}${button(t(lang, 'start.button'))}</form>`
@@ -165,9 +175,10 @@ ${summaryList(
       : d.review_status === 'refused'
         ? html`<span class="error-message">${t(lang, 'docs.refused', { reason: d.review_reason ?? '' })}</span>`
         : html`${t(lang, 'docs.uploaded')}: ${d.file_name}`;
+    const help = requirementHelp(lang, r);
     return {
       key: loc(lang, r.name),
-      value: status,
+      value: help ? html`${status}<br>${help}` : status,
       change: { href: `/permohonan/${app.id}/dokumen/${r.code}`, label: d ? t(lang, 'docs.replace') : t(lang, 'docs.upload') },
     };
   }),
@@ -187,6 +198,7 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
     const r = requirementOf(view, code);
     const maxBytes = Math.min(r.maxSizeMb * 1048576, services.config.maxUploadBytes);
     const kinds = describeKinds(r.acceptedTypes);
+    const obtained = obtainedByLink(lang, r);
     const messages = JSON.stringify({
       type: t(lang, 'upload.client.type', { kinds }),
       size: t(lang, 'upload.client.size', { mb: r.maxSizeMb }),
@@ -202,9 +214,25 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
       ...(status ? { status } : {}),
       body: html`<form method="post" action="/permohonan/${view.app.id}/dokumen/${r.code}" enctype="multipart/form-data" novalidate data-upload data-messages="${messages}"${photoMax ? html` data-photo-max-bytes="${photoMax}"` : ''}>
   ${csrfField(req)}
-  ${fileUpload({ lang, name: 'file', label: loc(lang, r.name), hint: `${r.description ? `${loc(lang, r.description)} ` : ''}${t(lang, 'guide.types', { types: kinds, mb: r.maxSizeMb })}`, error: errorFor(errors, 'file'), isPageHeading: true, accept: acceptList(r.acceptedTypes), maxBytes })}
+  ${fileUpload({
+    lang,
+    name: 'file',
+    label: loc(lang, r.name),
+    hint:
+      [r.explanation, r.description]
+        .filter((x) => x !== undefined)
+        .map((x) => `${loc(lang, x)} `)
+        .join('') + t(lang, 'guide.types', { types: kinds, mb: r.maxSizeMb }),
+    error: errorFor(errors, 'file'),
+    isPageHeading: true,
+    accept: acceptList(r.acceptedTypes),
+    maxBytes,
+  })}
+  ${obtained ? html`<p>${obtained}</p>` : ''}
   ${button(t(lang, 'docs.upload'))}
-</form>`,
+</form>
+<p><a href="/permohonan/${view.app.id}/dokumen/${r.code}/bantuan" data-document-help>${t(lang, 'docs.help.link')}</a></p>
+<p><a href="/permohonan/${view.app.id}/dokumen">${t(lang, 'docs.others')}</a></p>`,
     });
   };
 
@@ -250,8 +278,29 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
   );
 
   // ---- Check your answers, declaration, submit ----
-  const checkPage = (req: FastifyRequest, reply: FastifyReply, actor: Actor, view: ApplicationView, errors: FieldError[] = []) => {
+  /** What it will cost, from her own answers: free, the estimate with its steps, or what is still to answer. */
+  const costSection = (req: FastifyRequest, view: ApplicationView, cost: CostOutlook) => {
     const lang = req.lang;
+    const body =
+      cost.kind === 'free'
+        ? html`<p data-fee-free>${t(lang, 'check.cost.free')}</p>`
+        : cost.kind === 'estimate'
+          ? html`<p class="lead"><strong data-estimate-amount>${t(lang, 'check.cost.amount', { amount: formatRupiah(cost.estimate.amount) })}</strong></p>
+<p>${t(lang, 'check.cost.caveat')}</p>
+<details class="details" data-cost-breakdown><summary>${t(lang, 'check.cost.breakdown')}</summary>
+${summaryList([...feeBreakdownRows(lang, cost.estimate, view.definition.fields), { key: t(lang, 'fees.estimate.result'), value: html`<strong>${formatRupiah(cost.estimate.amount)}</strong>` }])}
+</details>`
+          : cost.kind === 'incomplete'
+            ? html`<p>${t(lang, 'check.cost.missing')}</p>
+<ul data-cost-missing>${cost.missing.map((f) => html`<li><a href="/permohonan/${view.app.id}/isian/${f.name}?ubah=1">${loc(lang, f.label)}</a></li>`)}</ul>`
+            : html`<p>${t(lang, 'fees.estimate.unavailable', { reason: errorMessage(req, cost.problem) })}</p>`;
+    return html`<section aria-labelledby="cost-title" data-cost="${cost.kind}"><h2 id="cost-title">${t(lang, 'check.cost')}</h2>${body}</section>`;
+  };
+
+  type CheckData = Awaited<ReturnType<Services['citizenPath']['checkAnswers']>>;
+  const checkPage = (req: FastifyRequest, reply: FastifyReply, data: CheckData, errors: FieldError[] = [], declared = false) => {
+    const lang = req.lang;
+    const { view, cost } = data;
     const { app, definition, docs } = view;
     const answers = answersOf(app);
     const byReq = new Map(docs.map((d) => [d.requirement_code, d]));
@@ -271,19 +320,30 @@ ${summaryList(
     change: { href: `/permohonan/${app.id}/dokumen/${r.code}`, label: t(lang, 'change') },
   })),
 )}
+${costSection(req, view, cost)}
 <h2>${t(lang, 'check.declaration')}</h2>
 <form method="post" action="/permohonan/${app.id}/ajukan" novalidate>
   ${csrfField(req)}
-  ${checkbox({ lang, name: 'declaration', label: t(lang, 'check.declare'), error: errorFor(errors, 'declaration') })}
+  ${checkbox({ lang, name: 'declaration', label: t(lang, 'check.declare'), checked: declared, error: errorFor(errors, 'declaration') })}
   ${button(applicantView(view).draft ? t(lang, 'check.submit') : t(lang, 'check.resubmit'))}
 </form>`,
     });
   };
 
+  /** Each required document still missing (or refused), as its own error linking to its upload page. */
+  const missingErrors = (lang: FastifyRequest['lang'], data: CheckData): FieldError[] =>
+    data.missing.map((r) => ({
+      field: `document-${r.code}`,
+      message: t(lang, data.view.docs.some((d) => d.requirement_code === r.code) ? 'check.missing.replace' : 'check.missing.upload', {
+        name: loc(lang, r.name),
+      }),
+      href: `/permohonan/${data.view.app.id}/dokumen/${r.code}`,
+    }));
+
   page.get('/permohonan/:id/periksa', { access: 'signed-in', params: applicationParams }, async ({ req, reply, actor, params }) => {
-    const view = await loadEditable(reply, actor, params.id);
-    if (!view) return reply;
-    return checkPage(req, reply, actor, view);
+    const data = await services.citizenPath.checkAnswers({ actor, applicationId: params.id });
+    if (!applicantView(data.view).edit) return reply.redirect(`/permohonan/${data.view.app.id}`, 303);
+    return checkPage(req, reply, data);
   });
 
   page.post(
@@ -294,25 +354,31 @@ ${summaryList(
       form: (lang) => z.object({ declaration: z.literal('yes', { error: t(lang, 'check.declare.required') }) }),
     },
     async ({ req, reply, actor, params, form }) => {
-      const view = await services.applications.getApplication({ actor, applicationId: params.id });
-      if (!form.ok) return checkPage(req, reply, actor, view, form.errors);
+      const data = await services.citizenPath.checkAnswers({ actor, applicationId: params.id });
+      const { view } = data;
+      const declared = form.values.declaration === 'yes';
+      if (!form.ok) return checkPage(req, reply, data, [...form.errors, ...missingErrors(req.lang, data)], declared);
       const action = applicantView(view).sendAction;
       if (!action) throw new AppError('invalid_state', 'this file cannot be sent to the office from its current state');
       try {
         await services.applications.performAction({ actor, applicationId: view.app.id, action });
       } catch (err) {
         if (!(err instanceof AppError) || (err.code !== 'invalid_answers' && err.code !== 'precondition_failed')) throw err;
+        const missing = missingErrors(req.lang, data);
         const errors: FieldError[] = err.details.fields
           ? answerErrors(req, view, err.details.fields, true)
-          : [{ field: 'documents', message: errorMessage(req, err), href: `/permohonan/${view.app.id}/dokumen` }];
-        return checkPage(req, reply, actor, view, errors);
+          : missing.length
+            ? missing
+            : [{ field: 'documents', message: errorMessage(req, err), href: `/permohonan/${view.app.id}/dokumen` }];
+        return checkPage(req, reply, data, errors, declared);
       }
       return reply.redirect(`/permohonan/${view.app.id}/terkirim`, 303);
     },
   );
 
   page.get('/permohonan/:id/terkirim', { access: 'signed-in', params: applicationParams }, async ({ req, reply, lang, actor, params }) => {
-    const { app, sla } = await services.applications.getApplication({ actor, applicationId: params.id });
+    const { view, billFollows } = await services.citizenPath.confirmation({ actor, applicationId: params.id });
+    const { app, sla, definition } = view;
     if (!app.number || !app.submitted_at) return reply.redirect(`/permohonan/${app.id}`, 303);
     return sendPage(req, reply, {
       title: t(lang, 'done.title'),
@@ -320,8 +386,15 @@ ${summaryList(
   <div class="panel__body">${t(lang, 'done.number')}<strong data-number>${app.number}</strong>${t(lang, 'done.code')}<strong data-tracking-code>${app.tracking_code}</strong></div></div>
 <h2>${t(lang, 'done.next')}</h2>
 <p>${t(lang, 'done.next.text', { date: expectedBy(lang, sla) })}</p>
+${
+  billFollows
+    ? html`<p data-bill-follows>${t(lang, definition.feeRule.kind === 'pbg_retribution' ? 'done.bill.review' : 'done.bill.check')}</p><p>${t(lang, 'done.bill.pay')}</p>`
+    : html`<p data-fee-free>${t(lang, 'done.free')}</p>`
+}
 <p><a href="/permohonan/${app.id}/tanda-terima">${t(lang, 'done.receipt')}</a></p>
 <p><a href="/permohonan">${t(lang, 'done.mine')}</a></p>`,
     });
   });
+
+  documentHelpPages(app, services);
 }
