@@ -156,6 +156,22 @@ export function createApplicationService(deps: ApplicationDeps) {
     }
     const type = await catalogue.getPermitType({ tenantId: actor.tenantId, code: input.permitTypeCode });
     if (!type.enabled) throw new AppError('permit_type_disabled', `permit type ${input.permitTypeCode} is disabled`);
+    // A foreign resident (KITAS/KITAP, no NIK) applies online only for types that accept them (issue 16, item 5).
+    if (
+      !type.definition.foreignResidents &&
+      !can(actor, 'application.intake', office) &&
+      (await findUserById(db, actor.tenantId, actor.userId))?.identity_kind === 'kitas'
+    )
+      throw new AppError('forbidden', `permit type ${input.permitTypeCode} does not accept foreign residents (KITAS/KITAP)`, {
+        params: { reason: 'nik_required' },
+        fields: [
+          {
+            field: 'identityKind',
+            code: 'nik_required',
+            message: 'this permit type needs a NIK; foreign residents (KITAS/KITAP) ask the office at the counter',
+          },
+        ],
+      });
 
     let channel: Channel = 'online';
     let applicantName = actor.name;

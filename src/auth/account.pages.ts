@@ -3,27 +3,16 @@ import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
 import { AppError } from '../shared/errors.js';
 import type { Services } from '../services.js';
-import { banner, button, checkbox, csrfField, errorFor, type FieldError, summaryList, textInput } from '../web/components.js';
+import { banner, button, checkbox, csrfField, errorFor, type FieldError, radios, summaryList, textInput } from '../web/components.js';
 import { html } from '../web/html.js';
 import { formatDate, t } from '../web/i18n.js';
-import { sendPage } from '../web/layout.js';
+import { renderPage, sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import { SESSION_COOKIE, setSessionCookie } from '../web/web-context.js';
 import { errorMessage, fieldErrors, formText, safeReturn } from '../web/views.js';
 import { formCode, formPassword } from './auth.forms.js';
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
-import { consentNotice } from './consent.js';
-import type { Lang } from '../shared/messages.js';
-
-/** The notice agreed to, in words: its title, the day it took effect and the day of the consent, with a link to it. */
-const consentText = (lang: Lang, consent: { at: string; version: string }, zone: string) => {
-  const notice = consentNotice(consent.version, lang);
-  const date = formatDate(lang, consent.at, zone);
-  const text = notice.effectiveOn
-    ? t(lang, 'consent.given', { title: notice.title, effective: formatDate(lang, `${notice.effectiveOn}T12:00:00Z`, zone), date })
-    : t(lang, 'consent.given.undated', { title: notice.title, date });
-  return html`${text}<br><a href="/privasi">${t(lang, 'consent.read')}</a>`;
-};
+import { type RegisterError, registrationErrors, takenError } from './registration.errors.js';
 
 /** The form field a taken email, number or NIK belongs on (the service names it as the person reads it). */
 const TAKEN_FIELD: Record<string, string> = { Email: 'email', WhatsApp: 'phone', NIK: 'nik' };
@@ -32,14 +21,18 @@ const takenField = (err: AppError, fallback: string): string => TAKEN_FIELD[Stri
 const registerForm = () =>
   z.object({
     name: formText(120),
+    identityKind: z.enum(['nik', 'kitas']).catch('nik'),
     nik: formText(20),
+    passportNumber: formText(30),
+    stayPermitNumber: formText(40),
+    nationality: formText(60),
     email: formText(254),
     phone: formText(20),
     consent: formText(5),
     password: formPassword(),
     kembali: formText(300),
   });
-/** Where the citizen was going before registering (a claim link, say): a local path, kept through verification. */
+/** Where the citizen was going before registering (the permit she chose, a claim link): a local path, kept through sign-in, registration and verification. */
 const returnQuery = z.object({ kembali: z.string().max(300).optional().catch(undefined) });
 const withReturn = (path: string, kembali: string | undefined) =>
   kembali && safeReturn(kembali, '') ? `${path}?kembali=${encodeURIComponent(safeReturn(kembali))}` : path;
@@ -53,26 +46,63 @@ export function accountPages(app: FastifyInstance, services: Services): void {
   const page = pageKit(app);
 
   // ---- Register ----
-  const registerPage = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors: FieldError[] = []) => {
+  const registerPage = (req: FastifyRequest, reply: FastifyReply, values: Record<string, string> = {}, errors: RegisterError[] = []) => {
     const lang = req.lang;
-    return sendPage(req, reply, {
+    const back = values.kembali && safeReturn(values.kembali, '') ? safeReturn(values.kembali) : undefined;
+    const err = (name: string) => errorFor(errors, name);
+    // A taken email or number: sign in with it, or reset the password, right under the field.
+    const takenLinks = (field: string) =>
+      errors.some((e) => e.field === field && e.taken)
+        ? html`<p class="hint" id="${field}-taken">${t(lang, 'register.taken.or')} <a href="${withReturn('/akun/masuk', back)}">${t(lang, 'register.taken.signin')}</a> · <a href="/akun/lupa-sandi">${t(lang, 'register.taken.reset')}</a></p>`
+        : '';
+    const opts = {
       title: t(lang, 'register.title'),
       errors,
       body: html`<h1>${t(lang, 'register.title')}</h1>
+<p>${t(lang, 'register.have.account')} <a href="${withReturn('/akun/masuk', back)}">${t(lang, 'signin.title')}</a></p>
 <form method="post" action="/akun/daftar" novalidate>
-  ${csrfField(req)}${values.kembali && safeReturn(values.kembali, '') ? html`<input type="hidden" name="kembali" value="${safeReturn(values.kembali)}">` : ''}
-  ${textInput({ lang, name: 'name', label: t(lang, 'register.name'), value: values.name, error: errorFor(errors, 'name'), autocomplete: 'name', maxlength: 120, spellcheck: false })}
-  ${textInput({ lang, name: 'nik', label: t(lang, 'register.nik'), hint: t(lang, 'register.nik.hint'), value: values.nik, error: errorFor(errors, 'nik'), inputmode: 'numeric', width: 'medium', autocomplete: 'off', maxlength: 20, spellcheck: false })}
-  <p class="hint" id="contact-hint">${t(lang, 'register.contact.hint')}</p>
-  ${textInput({ lang, name: 'email', label: t(lang, 'register.email'), value: values.email, error: errorFor(errors, 'email'), type: 'email', autocomplete: 'email', maxlength: 254, spellcheck: false, optional: true })}
-  ${textInput({ lang, name: 'phone', label: t(lang, 'register.phone'), value: values.phone, error: errorFor(errors, 'phone'), type: 'tel', autocomplete: 'tel', width: 'medium', maxlength: 20, optional: true })}
-  ${textInput({ lang, name: 'password', label: t(lang, 'register.password'), hint: t(lang, 'register.password.hint'), error: errorFor(errors, 'password'), type: 'password', autocomplete: 'new-password', maxlength: MAX_PASSWORD_LENGTH })}
+  ${csrfField(req)}${back ? html`<input type="hidden" name="kembali" value="${back}">` : ''}
+  ${textInput({ lang, name: 'name', label: t(lang, 'register.name'), value: values.name, error: err('name'), autocomplete: 'name', maxlength: 120, spellcheck: false })}
+  ${radios({
+    lang,
+    name: 'identityKind',
+    label: t(lang, 'register.identity'),
+    value: values.identityKind === 'kitas' ? 'kitas' : 'nik',
+    options: [
+      { value: 'nik', label: t(lang, 'register.identity.nik') },
+      { value: 'kitas', label: t(lang, 'register.identity.kitas') },
+    ],
+  })}
+  <fieldset class="fieldset">
+    <legend class="fieldset__legend fieldset__legend--m">${t(lang, 'register.nik.group')}</legend>
+    ${textInput({ lang, name: 'nik', label: t(lang, 'register.nik'), hint: t(lang, 'register.nik.hint'), value: values.nik, error: err('nik'), inputmode: 'numeric', width: 'medium', autocomplete: 'off', maxlength: 20, spellcheck: false })}
+  </fieldset>
+  <fieldset class="fieldset">
+    <legend class="fieldset__legend fieldset__legend--m">${t(lang, 'register.kitas.group')}</legend>
+    <p class="hint">${t(lang, 'register.kitas.hint')}</p>
+    ${textInput({ lang, name: 'passportNumber', label: t(lang, 'register.passport'), value: values.passportNumber, error: err('passportNumber'), width: 'medium', autocomplete: 'off', maxlength: 30, spellcheck: false })}
+    ${textInput({ lang, name: 'stayPermitNumber', label: t(lang, 'register.staypermit'), hint: t(lang, 'register.staypermit.hint'), value: values.stayPermitNumber, error: err('stayPermitNumber'), width: 'medium', autocomplete: 'off', maxlength: 40, spellcheck: false })}
+    ${textInput({ lang, name: 'nationality', label: t(lang, 'register.nationality'), hint: t(lang, 'register.nationality.hint'), value: values.nationality, error: err('nationality'), width: 'medium', autocomplete: 'country-name', maxlength: 60 })}
+  </fieldset>
+  <fieldset class="fieldset" aria-describedby="contact-hint">
+    <legend class="fieldset__legend fieldset__legend--m">${t(lang, 'register.contact')}</legend>
+    <p class="hint" id="contact-hint">${t(lang, 'register.contact.hint')}</p>
+    ${textInput({ lang, name: 'email', label: t(lang, 'register.email'), value: values.email, error: err('email'), type: 'email', autocomplete: 'email', maxlength: 254, spellcheck: false, optional: true })}
+    ${takenLinks('email')}
+    ${textInput({ lang, name: 'phone', label: t(lang, 'register.phone'), value: values.phone, error: err('phone'), type: 'tel', autocomplete: 'tel', width: 'medium', maxlength: 20, optional: true })}
+    ${takenLinks('phone')}
+  </fieldset>
+  ${textInput({ lang, name: 'password', label: t(lang, 'register.password'), hint: t(lang, 'register.password.hint'), value: values.password, keepValue: true, error: err('password'), type: 'password', autocomplete: 'new-password', maxlength: MAX_PASSWORD_LENGTH })}
   <h2>${t(lang, 'register.privacy')}</h2>
   <p>${t(lang, 'register.privacy.text')}</p>
-  ${checkbox({ lang, name: 'consent', label: t(lang, 'register.consent'), checked: values.consent === 'yes', error: errorFor(errors, 'consent') })}
+  ${checkbox({ lang, name: 'consent', label: t(lang, 'register.consent'), checked: values.consent === 'yes', error: err('consent') })}
   ${button(t(lang, 'register.submit'))}
 </form>`,
-    });
+    };
+    // A re-rendered form keeps what was typed, the password too (issue 16: another field's error must
+    // not clear it); a page holding a password is never stored by the browser or a proxy.
+    if (!values.password) return sendPage(req, reply, opts);
+    return reply.code(400).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage(req, opts));
   };
 
   page.get('/akun/daftar', { access: 'anyone', query: returnQuery }, ({ req, reply, query }) =>
@@ -83,11 +113,15 @@ export function accountPages(app: FastifyInstance, services: Services): void {
   page.post('/akun/daftar', { access: 'anyone', form: registerForm, rateLimit: { max: 10, timeWindow: '1 minute' } }, async ({ req, reply, form }) => {
     if (!form.ok) return registerPage(req, reply, form.values, form.errors);
     const { password, kembali, ...values } = form.data;
+    const foreign = values.identityKind === 'kitas';
     try {
       await services.auth.registerApplicant({
         tenantId: req.tenant.id,
         name: values.name,
-        nik: values.nik,
+        identityKind: values.identityKind,
+        ...(foreign
+          ? { passportNumber: values.passportNumber, stayPermitNumber: values.stayPermitNumber, nationality: values.nationality }
+          : { nik: values.nik }),
         email: values.email || undefined,
         phone: values.phone || undefined,
         password,
@@ -95,13 +129,15 @@ export function accountPages(app: FastifyInstance, services: Services): void {
       });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const errors =
+      const errors: RegisterError[] =
         err.code === 'conflict'
           ? [{ field: 'nik', message: t(req.lang, 'nik.changed') }]
           : err.details.fields
-            ? fieldErrors(req, err.details.fields)
-            : [{ field: err.code === 'already_registered' ? takenField(err, 'email') : 'name', message: errorMessage(req, err) }];
-      return registerPage(req, reply, { ...values, kembali }, errors);
+            ? registrationErrors(req.lang, err.details.fields)
+            : err.code === 'already_registered'
+              ? [takenError(req.lang, takenField(err, 'email'))]
+              : [{ field: 'name', message: errorMessage(req, err) }];
+      return registerPage(req, reply, { ...values, password, kembali }, errors);
     }
     const { token } = await services.auth.login({
       tenantId: req.tenant.id,
@@ -198,12 +234,18 @@ export function accountPages(app: FastifyInstance, services: Services): void {
           : null,
       body: html`<h1>${t(lang, 'profile.title')}</h1>
 ${summaryList([
-  { key: t(lang, 'profile.nik'), value: me.nikMasked ?? '–' },
+  ...(me.identityKind === 'kitas'
+    ? [
+        { key: t(lang, 'profile.identity.kitas'), value: t(lang, 'profile.identity.kitas.value', { nationality: me.nationality ?? '' }) },
+        { key: t(lang, 'profile.passport'), value: me.passportMasked ?? '–' },
+        { key: t(lang, 'profile.staypermit'), value: me.stayPermitMasked ?? '–' },
+      ]
+    : [{ key: t(lang, 'profile.nik'), value: me.nikMasked ?? '–' }]),
   ...(me.consent
     ? [
         {
           key: t(lang, 'profile.consent'),
-          value: consentText(lang, me.consent, req.tenant.time_zone),
+          value: t(lang, 'profile.consent.text', { date: formatDate(lang, me.consent.at, req.tenant.time_zone), version: me.consent.version }),
         },
       ]
     : []),
@@ -216,10 +258,7 @@ ${summaryList([
   ${button(t(lang, 'profile.save'))}
 </form>
 <p><a href="/akun/pemberitahuan">${t(lang, 'prefs.link')}</a></p>
-<p><a href="/akun/riwayat">${t(lang, 'contacts.mine.title')}</a></p>
-<h2>${t(lang, 'account.signout.all.title')}</h2>
-<p>${t(lang, 'account.signout.all.lead')}</p>
-<form method="post" action="/akun/keluar-semua" novalidate>${csrfField(req)}${button(t(lang, 'account.signout.all.button'), { secondary: true })}</form>`,
+<p><a href="/akun/riwayat">${t(lang, 'contacts.mine.title')}</a></p>`,
     });
   };
 

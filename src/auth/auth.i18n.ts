@@ -11,10 +11,92 @@ export const AUTH_MESSAGES = {
   },
   'register.email': { id: 'Email', en: 'Email' },
   'register.phone': { id: 'Nomor WhatsApp', en: 'WhatsApp number' },
+  'register.contact': { id: 'Email atau nomor WhatsApp (cukup salah satu)', en: 'Email or WhatsApp number (one is enough)' },
   'register.contact.hint': {
-    id: 'Isi email, nomor WhatsApp, atau keduanya. Kami mengirim kode dan kabar permohonan ke sini.',
-    en: 'Give an email, a WhatsApp number, or both. We send codes and news of your applications there.',
+    id: 'Isi salah satu, atau keduanya. Kami mengirim kode dan kabar permohonan ke sini.',
+    en: 'Fill in one of them, or both. We send codes and news of your applications there.',
   },
+  'register.have.account': { id: 'Sudah punya akun?', en: 'Already have an account?' },
+  'register.identity': { id: 'Identitas Anda', en: 'Your identity' },
+  'register.identity.nik': { id: 'Saya punya KTP / NIK', en: 'I have a KTP / NIK' },
+  'register.identity.kitas': { id: 'Saya warga negara asing dengan KITAS/KITAP', en: 'I am a foreign resident with a KITAS/KITAP' },
+  'register.nik.group': { id: 'Bila Anda punya KTP', en: 'If you have a KTP' },
+  'register.kitas.group': { id: 'Bila Anda warga negara asing dengan KITAS/KITAP', en: 'If you are a foreign resident with a KITAS/KITAP' },
+  'register.kitas.hint': {
+    id: 'Tanpa NIK, isi paspor dan KITAS/KITAP Anda. Kami menyimpannya terenkripsi dan hanya menampilkan tiga karakter terakhir.',
+    en: 'Without a NIK, give your passport and KITAS/KITAP. We store them encrypted and only ever show the last three characters.',
+  },
+  'register.passport': { id: 'Nomor paspor', en: 'Passport number' },
+  'register.staypermit': { id: 'Nomor KITAS atau KITAP', en: 'KITAS or KITAP number' },
+  'register.staypermit.hint': { id: 'Seperti tertulis pada kartu izin tinggal Anda.', en: 'As printed on your stay permit card.' },
+  'register.nationality': { id: 'Kewarganegaraan', en: 'Nationality' },
+  'register.nationality.hint': { id: 'Misalnya Malaysia, Jepang, Belanda.', en: 'For example Malaysia, Japan, the Netherlands.' },
+  'register.taken.or': { id: 'Ini akun Anda?', en: 'Is this your account?' },
+  'register.taken.signin': { id: 'Masuk', en: 'Sign in' },
+  'register.taken.reset': { id: 'Atur ulang kata sandi', en: 'Reset your password' },
+  'register.error.name.required': { id: 'Masukkan nama lengkap Anda', en: 'Enter your full name' },
+  'register.error.nik.required': {
+    id: 'Masukkan NIK Anda (16 angka pada KTP), atau pilih warga negara asing dengan KITAS/KITAP',
+    en: 'Enter your NIK (the 16 digits on your KTP), or choose foreign resident with a KITAS/KITAP',
+  },
+  'register.error.nik.invalid': { id: 'NIK harus 16 angka seperti pada KTP Anda', en: 'The NIK must be the 16 digits on your KTP' },
+  'register.error.nik.region': {
+    id: 'Enam angka pertama NIK (kode wilayah) tidak cocok dengan wilayah mana pun; periksa nomor pada KTP Anda',
+    en: 'The first six digits of the NIK (region code) do not match any region; check the number on your KTP',
+  },
+  'register.error.nik.birth': {
+    id: 'Angka ke-7 sampai ke-12 NIK (tanggal lahir) bukan tanggal yang benar; periksa nomor pada KTP Anda',
+    en: 'Digits 7 to 12 of the NIK (date of birth) are not a real date; check the number on your KTP',
+  },
+  'register.error.passport.required': { id: 'Masukkan nomor paspor Anda', en: 'Enter your passport number' },
+  'register.error.passport.invalid': {
+    id: 'Nomor paspor harus 6 sampai 12 huruf dan angka, seperti pada paspor Anda',
+    en: 'The passport number must be 6 to 12 letters and digits, as in your passport',
+  },
+  'register.error.staypermit.required': { id: 'Masukkan nomor KITAS atau KITAP Anda', en: 'Enter your KITAS or KITAP number' },
+  'register.error.staypermit.invalid': {
+    id: 'Nomor KITAS atau KITAP harus 6 sampai 25 huruf dan angka, seperti pada kartu Anda',
+    en: 'The KITAS or KITAP number must be 6 to 25 letters and digits, as on your card',
+  },
+  'register.error.nationality.required': { id: 'Masukkan kewarganegaraan Anda', en: 'Enter your nationality' },
+  'register.error.nationality.invalid': {
+    id: 'Tulis kewarganegaraan Anda dengan huruf, misalnya Malaysia',
+    en: 'Write your nationality in letters, like Malaysia',
+  },
+  'register.error.contact.required': {
+    id: 'Masukkan email atau nomor WhatsApp (cukup salah satu)',
+    en: 'Enter an email address or a WhatsApp number (one is enough)',
+  },
+  'register.error.email.invalid': { id: 'Masukkan alamat email yang benar, misalnya nama@contoh.id', en: 'Enter a real email address, like name@example.id' },
+  'register.error.phone.invalid': {
+    id: 'Masukkan nomor WhatsApp yang benar, misalnya 0812 3456 7890',
+    en: 'Enter a real WhatsApp number, like 0812 3456 7890',
+  },
+  'register.error.email.taken': {
+    id: 'Email ini sudah terdaftar. Masuk dengan email ini, atau atur ulang kata sandi bila lupa',
+    en: 'This email is already registered. Sign in with it, or reset the password if you have forgotten it',
+  },
+  'register.error.phone.taken': {
+    id: 'Nomor WhatsApp ini sudah terdaftar. Masuk dengan nomor ini, atau atur ulang kata sandi bila lupa',
+    en: 'This WhatsApp number is already registered. Sign in with it, or reset the password if you have forgotten it',
+  },
+  'register.error.password.short': {
+    id: 'Kata sandi terlalu pendek: paling sedikit {min} karakter',
+    en: 'The password is too short: at least {min} characters',
+  },
+  'register.error.password.long': { id: 'Kata sandi terlalu panjang: paling banyak {max} karakter', en: 'The password is too long: at most {max} characters' },
+  'register.error.password.weak': {
+    id: 'Kata sandi terlalu mudah ditebak atau memuat nama, email atau nomor identitas Anda. Gunakan kalimat panjang yang mudah Anda ingat',
+    en: 'The password is too easy to guess or contains your name, email or identity number. Use a long phrase you can remember',
+  },
+  'register.error.consent.required': {
+    id: 'Centang persetujuan pemrosesan data pribadi untuk membuat akun',
+    en: 'Tick the box to agree to your personal data being processed, to create an account',
+  },
+  'profile.identity.kitas': { id: 'Identitas', en: 'Identity' },
+  'profile.identity.kitas.value': { id: 'Warga negara asing (KITAS/KITAP), {nationality}', en: 'Foreign resident (KITAS/KITAP), {nationality}' },
+  'profile.passport': { id: 'Paspor', en: 'Passport' },
+  'profile.staypermit': { id: 'KITAS/KITAP', en: 'KITAS/KITAP' },
   'register.password': { id: 'Kata sandi', en: 'Password' },
   'register.password.hint': {
     id: 'Paling sedikit 8 karakter. Kalimat panjang yang mudah Anda ingat lebih aman daripada kata yang rumit.',
@@ -36,6 +118,18 @@ export const AUTH_MESSAGES = {
   'signin.submit': { id: 'Masuk', en: 'Sign in' },
   'signin.forgot': { id: 'Lupa kata sandi?', en: 'Forgotten your password?' },
   'signin.noaccount': { id: 'Belum punya akun? Buat akun', en: 'No account yet? Create one' },
+  'foreign.not.accepted': {
+    id: 'Jenis izin ini belum dapat diajukan secara daring oleh warga negara asing dengan KITAS/KITAP: permohonannya memerlukan NIK. Tanyakan ke petugas di loket atau lewat kontak bantuan kantor di bawah halaman ini.',
+    en: 'Foreign residents with a KITAS/KITAP cannot apply for this permit type online yet: it needs a NIK. Ask an officer at the counter, or through the office’s help contacts at the foot of this page.',
+  },
+  'foreign.accepted': {
+    id: 'Warga negara asing dengan KITAS/KITAP dapat mengajukan izin ini.',
+    en: 'Foreign residents with a KITAS/KITAP can apply for this permit.',
+  },
+  'foreign.not.accepted.short': {
+    id: 'Izin ini memerlukan NIK; warga negara asing dengan KITAS/KITAP belum dapat mengajukannya secara daring.',
+    en: 'This permit needs a NIK; foreign residents with a KITAS/KITAP cannot apply for it online yet.',
+  },
   'signin.staff': { id: 'Akun petugas masuk lewat halaman kantor belakang.', en: 'Staff accounts sign in through the back office.' },
   'verify.title': { id: 'Masukkan kode', en: 'Enter the code' },
   'verify.lead': {

@@ -14,9 +14,35 @@ const userSchema = z
     email: z.string().nullable(),
     phone: z.string().nullable(),
     nikMasked: z.string().nullable().describe('Only the region and the last two digits'),
+    identityKind: z.enum(['nik', 'kitas']).describe("What the account registered with: a NIK, or a foreign resident's KITAS/KITAP and passport"),
+    passportMasked: z.string().nullable().describe('Foreign residents: only the last three characters of the passport number'),
+    stayPermitMasked: z.string().nullable().describe('Foreign residents: only the last three characters of the KITAS/KITAP number'),
+    nationality: z.string().nullable(),
     office: z.object({ code: z.string(), name: z.string() }),
   })
   .meta({ id: 'User' });
+
+/** A foreign resident (identityKind 'kitas') sends no NIK: the body reads as if it were empty, and the service asks for the passport instead. */
+const registrationBody = z.preprocess(
+  (v) => (v !== null && typeof v === 'object' && (v as Record<string, unknown>).identityKind === 'kitas' && !('nik' in v) ? { ...v, nik: '' } : v),
+  z.strictObject({
+    name: z.string().trim().min(1).max(120),
+    identityKind: z
+      .enum(['nik', 'kitas'])
+      .optional()
+      .describe(
+        "'nik' (default): a KTP holder, who sends the NIK; 'kitas': a foreign resident with a KITAS or KITAP, who sends passportNumber, stayPermitNumber and nationality instead",
+      ),
+    nik: z.string().max(20).describe("The 16-digit NIK; its first six digits must be a real region code (Kemendagri). Not needed when identityKind is 'kitas'"),
+    passportNumber: z.string().max(30).optional().describe("identityKind 'kitas': the passport number"),
+    stayPermitNumber: z.string().max(40).optional().describe("identityKind 'kitas': the KITAS or KITAP number"),
+    nationality: z.string().max(60).optional().describe("identityKind 'kitas': the nationality, in words"),
+    email: z.string().max(254).optional(),
+    phone: z.string().max(20).optional(),
+    password: z.string().max(MAX_PASSWORD_LENGTH),
+    consent: z.boolean().describe('Agreement to the personal-data notice (UU PDP 27/2022)'),
+  }),
+);
 
 export function authRoutes(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -28,14 +54,7 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
       operationId: 'registerApplicant',
       tags: ['Accounts'],
       summary: 'Create a citizen or business account',
-      body: z.strictObject({
-        name: z.string().trim().min(1).max(120),
-        nik: z.string().max(20),
-        email: z.string().max(254).optional(),
-        phone: z.string().max(20).optional(),
-        password: z.string().max(MAX_PASSWORD_LENGTH),
-        consent: z.boolean().describe('Agreement to the personal-data notice (UU PDP 27/2022)'),
-      }),
+      body: registrationBody,
       response: { 201: z.object({ userId: z.string() }), ...problemResponses },
     },
     handler: async (request, reply) => {
@@ -106,6 +125,10 @@ export function authRoutes(app: FastifyInstance, services: Services): void {
         email: me.email,
         phone: me.phone,
         nikMasked: me.nikMasked,
+        identityKind: me.identityKind,
+        passportMasked: me.passportMasked,
+        stayPermitMasked: me.stayPermitMasked,
+        nationality: me.nationality,
         office: { code: request.tenant.code, name: request.tenant.name },
       };
     },

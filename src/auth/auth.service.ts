@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
-import type { User } from '../db/schema.js';
+import type { IdentityKind, User } from '../db/schema.js';
 import { type UniqueConstraint, violatedConstraint } from '../db/unique-violation.js';
 import { appendAudit } from '../audit/audit.repository.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { blindIndex, decryptField, encryptField, newToken, sha256Hex } from '../shared/crypto.js';
 import { AppError, type FieldProblem } from '../shared/errors.js';
-import { isEmail, maskNik, nikProblem, normalisePhone } from '../shared/identifiers.js';
+import { isEmail, maskNik, normalisePhone } from '../shared/identifiers.js';
+import { type ForeignIdentity, foreignIdentity, maskDocumentNumber, nikFieldProblem } from './identity.js';
 import { type Clock, addMinutes, isoNow } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
 import { requireAccess } from '../access/access.js';
@@ -100,6 +101,12 @@ export type Profile = {
   email: string | null;
   phone: string | null;
   nikMasked: string | null;
+  /** What the applicant registered with: a NIK, or (a foreign resident) a KITAS/KITAP and a passport. */
+  identityKind: IdentityKind;
+  /** Foreign residents: the passport and KITAS/KITAP numbers, only their last three characters shown. */
+  passportMasked: string | null;
+  stayPermitMasked: string | null;
+  nationality: string | null;
   /** When and to which version of the personal-data notice the person agreed (applicants). */
   consent: { at: string; version: string } | null;
   /** Each address is verified on its own, by a code sent to it. */
@@ -134,7 +141,13 @@ export function createAuthService(deps: AuthDeps) {
   async function registerApplicant(input: {
     tenantId: string;
     name: string;
-    nik: string;
+    /** A citizen's KTP number; not asked of a foreign resident (identityKind 'kitas'). */
+    nik?: string | undefined;
+    /** 'nik' (the default): a KTP holder; 'kitas': a foreign resident with a KITAS or KITAP and a passport. */
+    identityKind?: IdentityKind | undefined;
+    passportNumber?: string | undefined;
+    stayPermitNumber?: string | undefined;
+    nationality?: string | undefined;
     email?: string | undefined;
     phone?: string | undefined;
     password: string;
@@ -143,15 +156,25 @@ export function createAuthService(deps: AuthDeps) {
     const problems: FieldProblem[] = [];
     const email = input.email?.trim().toLowerCase() || null;
     const phone = input.phone ? normalisePhone(input.phone) : null;
+    const kind: IdentityKind = input.identityKind ?? 'nik';
+    if (!input.name.trim()) problems.push({ field: 'name', code: 'required', message: 'enter your full name' });
+    let nik = '';
+    let foreign: ForeignIdentity | null = null;
+    if (kind === 'nik') {
+      nik = (input.nik ?? '').replace(/\s/g, '');
+      const problem = nik ? nikFieldProblem(nik) : { field: 'nik', code: 'required', message: 'enter your NIK' };
+      if (problem) problems.push(problem);
+    } else {
+      const checked = foreignIdentity(input);
+      problems.push(...checked.problems);
+      foreign = checked.identity;
+    }
     if (input.phone && !phone) problems.push({ field: 'phone', code: 'invalid_phone', message: 'not an Indonesian mobile number' });
     if (email && !isEmail(email)) problems.push({ field: 'email', code: 'invalid_email', message: 'not an email address' });
     if (!email && !input.phone) problems.push({ field: 'email', code: 'required', message: 'give an email address or a WhatsApp number' });
-    const nik = input.nik.replace(/\s/g, '');
-    if (nikProblem(nik)) problems.push({ field: 'nik', code: 'invalid_nik', message: 'not a valid NIK' });
-    if (!input.name.trim()) problems.push({ field: 'name', code: 'required', message: 'required' });
-    if (!input.consent) problems.push({ field: 'consent', code: 'required', message: 'consent to personal-data processing is required' });
-    const pw = passwordProblem(input.password, 'applicant', [input.name, email?.split('@')[0] ?? '', nik]);
+    const pw = passwordProblem(input.password, 'applicant', [input.name, email?.split('@')[0] ?? '', nik, foreign?.passport ?? '']);
     if (pw) problems.push({ field: 'password', code: pw.code, message: 'password not accepted', ...(pw.params ? { params: pw.params } : {}) });
+    if (!input.consent) problems.push({ field: 'consent', code: 'required', message: 'consent to personal-data processing is required' });
     if (problems.length) throw new AppError('invalid_input', 'registration input invalid', { fields: problems });
 
     // The email and number are what one signs in with: a taken one is said (as before). A taken NIK
@@ -160,9 +183,19 @@ export function createAuthService(deps: AuthDeps) {
     if (conflict)
       throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'email' ? 'Email' : 'WhatsApp' } });
 
-    const nikIndex = blindIndex(deps.dataKey, 'nik', nik);
     const passwordHash = await hashPassword(input.password);
-    const create = (holder: User | undefined) => insertApplicant({ ...input, name: input.name.trim(), email, phone, nik, nikIndex, passwordHash, holder });
+    const base = { tenantId: input.tenantId, name: input.name.trim(), email, phone, passwordHash };
+    if (foreign) {
+      try {
+        return await insertApplicant({ ...base, identity: { kind: 'kitas', ...foreign }, holder: undefined });
+      } catch (err) {
+        const lost = violatedConstraint(err);
+        const field = lost ? REGISTRATION_FIELD_OF[lost] : undefined;
+        throw field ? new AppError('already_registered', 'lost a registration race', { params: { field } }) : err;
+      }
+    }
+    const nikIndex = blindIndex(deps.dataKey, 'nik', nik);
+    const create = (holder: User | undefined) => insertApplicant({ ...base, identity: { kind: 'nik', nik, nikIndex }, holder });
     const lostRace = (err: unknown) => {
       // With the same email or number: the unique constraint that lost names the field.
       const lost = violatedConstraint(err);
@@ -198,11 +231,11 @@ export function createAuthService(deps: AuthDeps) {
     name: string;
     email: string | null;
     phone: string | null;
-    nik: string;
-    nikIndex: string;
+    identity: { kind: 'nik'; nik: string; nikIndex: string } | ({ kind: 'kitas' } & ForeignIdentity);
     passwordHash: string;
     holder: User | undefined;
   }): Promise<{ userId: string }> {
+    const id = a.identity;
     const now = isoNow(clock);
     const userId = randomUUID();
     await db.transaction().execute(async (trx) => {
@@ -213,8 +246,12 @@ export function createAuthService(deps: AuthDeps) {
         name: a.name,
         email: a.email,
         phone: a.phone,
-        nik_encrypted: encryptField(deps.dataKey, a.nik),
-        nik_index: a.holder ? null : a.nikIndex,
+        nik_encrypted: id.kind === 'nik' ? encryptField(deps.dataKey, id.nik) : null,
+        nik_index: id.kind === 'nik' && !a.holder ? id.nikIndex : null,
+        identity_kind: id.kind,
+        passport_encrypted: id.kind === 'kitas' ? encryptField(deps.dataKey, id.passport) : null,
+        stay_permit_encrypted: id.kind === 'kitas' ? encryptField(deps.dataKey, id.stayPermit) : null,
+        nationality: id.kind === 'kitas' ? id.nationality : null,
         password_hash: a.passwordHash,
         consent_version: CONSENT_VERSION,
         consent_at: now,
@@ -228,7 +265,7 @@ export function createAuthService(deps: AuthDeps) {
         action: 'user.registered',
         subjectType: 'user',
         subjectId: userId,
-        data: { consentVersion: CONSENT_VERSION, ...(a.holder ? { nikClaimedFrom: a.holder.id } : {}) },
+        data: { consentVersion: CONSENT_VERSION, identityKind: id.kind, ...(a.holder ? { nikClaimedFrom: a.holder.id } : {}) },
         occurredAt: now,
       });
       await enqueue(trx, { tenantId: a.tenantId, message: { topic: 'notify.account_registered', userId }, now });
@@ -264,7 +301,8 @@ export function createAuthService(deps: AuthDeps) {
     const nik = input.nik.replace(/\s/g, '');
     const reason = input.reason.trim();
     const problems: FieldProblem[] = [];
-    if (nikProblem(nik)) problems.push({ field: 'nik', code: 'invalid_nik', message: 'not a valid NIK' });
+    const nikWrong = nikFieldProblem(nik);
+    if (nikWrong) problems.push(nikWrong);
     if (!input.ktpChecked) problems.push({ field: 'ktpChecked', code: 'required', message: 'check the KTP in person first' });
     if (!reason) problems.push({ field: 'reason', code: 'required', message: 'say what was checked' });
     if (problems.length) throw new AppError('invalid_input', 'nik resolution input invalid', { fields: problems });
@@ -537,6 +575,7 @@ export function createAuthService(deps: AuthDeps) {
   async function getProfile(actor: Actor): Promise<Profile> {
     const user = await getUser(actor);
     const nik = user.nik_encrypted ? decryptField(deps.dataKey, user.nik_encrypted) : null;
+    const opened = (sealed: string | null) => (sealed ? maskDocumentNumber(decryptField(deps.dataKey, sealed)) : null);
     const unverified = [user.phone_verified_at ? null : user.phone, user.email_verified_at ? null : user.email].filter((a): a is string => a !== null);
     const live = unverified.length ? await liveVerificationAddress(db, { userId: user.id, now: isoNow(clock) }) : null;
     return {
@@ -546,6 +585,10 @@ export function createAuthService(deps: AuthDeps) {
       email: user.email,
       phone: user.phone,
       nikMasked: nik ? maskNik(nik) : null,
+      identityKind: user.identity_kind,
+      passportMasked: opened(user.passport_encrypted),
+      stayPermitMasked: opened(user.stay_permit_encrypted),
+      nationality: user.nationality,
       consent: user.consent_at ? { at: user.consent_at, version: user.consent_version ?? '' } : null,
       emailVerified: user.email_verified_at !== null,
       phoneVerified: user.phone_verified_at !== null,

@@ -52,7 +52,7 @@ export function signInPages(app: FastifyInstance, services: Services): void {
   ${button(t(lang, 'signin.submit'))}
 </form>
 <p><a href="/akun/lupa-sandi">${t(lang, 'signin.forgot')}</a></p>
-<p><a href="/akun/daftar">${t(lang, 'signin.noaccount')}</a></p>`,
+<p><a href="${values.kembali && safeReturn(values.kembali, '') ? `/akun/daftar?kembali=${encodeURIComponent(safeReturn(values.kembali))}` : '/akun/daftar'}">${t(lang, 'signin.noaccount')}</a></p>`,
     });
   };
 

@@ -56,7 +56,16 @@ export interface UsersTable {
   /** The language ('id' | 'en') and preferred channel ('whatsapp' | 'sms' | 'email') of messages; null: Indonesian, the office's order. */
   message_language: string | null;
   message_channel: string | null;
+  /** What the applicant registered with (migration 0031): 'nik' (a KTP), or 'kitas' (a foreign resident's KITAS/KITAP and passport). */
+  identity_kind: Generated<IdentityKind>;
+  /** Foreign residents: the passport and KITAS/KITAP numbers, encrypted like the NIK; the nationality as typed. */
+  passport_encrypted: string | null;
+  stay_permit_encrypted: string | null;
+  nationality: string | null;
 }
+
+/** How an applicant proved who they are at registration. */
+export type IdentityKind = 'nik' | 'kitas';
 
 export interface SessionsTable {
   /** SHA-256 of the token; the token itself is never stored. */

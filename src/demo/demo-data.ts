@@ -83,11 +83,12 @@ const STREETS = [
   'Jl. Bendungan Sutami',
 ];
 const DISTRICTS = [
-  ['Lowokwaru', '09'],
-  ['Klojen', '07'],
-  ['Blimbing', '08'],
-  ['Sukun', '06'],
-  ['Kedungkandang', '05'],
+  // Kemendagri district codes of Kota Malang (35.73.xx), so the demo NIKs name a real district.
+  ['Lowokwaru', '05'],
+  ['Klojen', '02'],
+  ['Blimbing', '01'],
+  ['Sukun', '04'],
+  ['Kedungkandang', '03'],
 ] as const;
 const COMPANIES = [
   'CV Arjuna Sejahtera',

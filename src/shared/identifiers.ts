@@ -2,6 +2,7 @@
  * Indonesian identifiers (see shared/DOMAIN.md, "Identifiers").
  * Pure functions, no I/O: used by form validation, registration and masking.
  */
+import { nikRegionExists } from './regions.js';
 
 /** Checks the structure of a 16-digit NIK; returns a reason code or null when it looks valid. */
 export function nikProblem(raw: string): 'format' | 'region' | 'birth_date' | 'serial' | null {
@@ -11,6 +12,7 @@ export function nikProblem(raw: string): 'format' | 'region' | 'birth_date' | 's
   const district = Number(raw.slice(4, 6));
   // Province codes run from 11 (Aceh) to 9x (Papua provinces); city and district are never 00.
   if (province < 11 || province > 99 || city === 0 || district === 0) return 'region';
+  if (!nikRegionExists(raw)) return 'region'; // the Kemendagri code list (shared/regions.ts)
   let day = Number(raw.slice(6, 8));
   const month = Number(raw.slice(8, 10));
   // Women's NIKs add 40 to the day of birth.

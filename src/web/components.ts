@@ -63,6 +63,8 @@ export function textInput(
     width?: 'short' | 'medium' | 'full';
     maxlength?: number;
     spellcheck?: boolean;
+    /** A password field re-rendered after another field's error keeps what was typed (registration, issue 16). */
+    keepValue?: boolean;
   },
 ): SafeHtml {
   const id = fieldId(c.name);
@@ -71,7 +73,7 @@ export function textInput(
   ${labelHtml(c, id)}
   ${extra.html}
   <input class="input input--${c.width ?? 'full'}${c.error ? ' input--error' : ''}" id="${id}" name="${c.name}" type="${c.type ?? 'text'}"${
-    c.value !== undefined && c.value !== '' && c.type !== 'password' ? html` value="${String(c.value)}"` : ''
+    c.value !== undefined && c.value !== '' && (c.type !== 'password' || c.keepValue) ? html` value="${String(c.value)}"` : ''
   }${extra.describedBy ? html` aria-describedby="${extra.describedBy}"` : ''}${c.autocomplete ? html` autocomplete="${c.autocomplete}"` : ''}${
     c.inputmode ? html` inputmode="${c.inputmode}"` : ''
   }${c.maxlength ? html` maxlength="${c.maxlength}"` : ''}${c.spellcheck === false ? html` spellcheck="false"` : ''}>

@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from './web-context.js';
 import { backLink, csrfField, errorSummary, type FieldError } from './components.js';
 import { html, type SafeHtml } from './html.js';
 import { t } from './i18n.js';
+import { languageReturnPath } from './language.pages.js';
 
 export type PageOptions = {
   title: string;
@@ -51,7 +52,7 @@ export function renderPage(req: FastifyRequest, opts: PageOptions): string {
   const staffHelpdesk = req.actor !== null && can(req.actor, 'helpdesk.manage', { tenantId: req.tenant.id });
   const office = req.tenant.name;
   const title = `${opts.errors?.length ? `${t(lang, 'error.prefix')} ` : ''}${opts.title} – Izol ${office}`;
-  const returnTo = req.url.split('?')[0] ?? '/';
+  const returnTo = languageReturnPath(req);
   return html`<!doctype html>
 <html lang="${lang}">
 <head>

@@ -94,7 +94,8 @@ export function renderPageError(request: FastifyRequest, reply: FastifyReply, er
   if (err instanceof AppError) {
     if (err.code === 'unauthenticated') return redirectToSignIn(request, reply);
     if (err.code === 'not_found') return page(404, t(lang, 'page.notfound'), t(lang, 'page.notfound.text'));
-    if (err.code === 'forbidden') return page(403, t(lang, 'page.forbidden'), t(lang, 'page.error.text'));
+    if (err.code === 'forbidden')
+      return page(403, t(lang, 'page.forbidden'), t(lang, err.details.params?.reason === 'nik_required' ? 'foreign.not.accepted' : 'page.error.text'));
     return page(err.status, t(lang, 'page.error'), t(lang, 'page.error.text'));
   }
   const status = (err as FastifyError).statusCode ?? 500;

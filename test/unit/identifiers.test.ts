@@ -7,7 +7,7 @@ describe('NIK structure', () => {
     ['3573010101900001', 'male, born 1 Jan 1990'],
     ['3573014506900002', 'female, day 45 = 5 Jun 1990'],
     ['1101013112990001', 'Aceh (province 11), 31 Dec'],
-    ['9471017112990001', 'Papua, female 31 Dec (71 = 31 + 40)'],
+    ['9171017112990001', 'Kota Jayapura, Papua (91.71), female 31 Dec (71 = 31 + 40)'],
     ['3507022902000001', '29 Feb'],
     ['3573014102010009', 'female, day 41 = 1 Feb'],
   ])('accepts %s (%s)', (nik) => {
@@ -26,6 +26,8 @@ describe('NIK structure', () => {
     ['1073014506900002', 'region', 'province 10'],
     ['3500014506900002', 'region', 'city 00'],
     ['3573004506900002', 'region', 'district 00'],
+    ['3599014506900002', 'region', 'no regency 35.99 in Jawa Timur'],
+    ['3573094506900002', 'region', 'Kota Malang has no district 09'],
     ['3573010006900002', 'birth_date', 'day 00'],
     ['3573013206900002', 'birth_date', 'day 32'],
     ['3573013506900002', 'birth_date', 'day 35 (neither a man nor a woman)'],
