@@ -12,7 +12,19 @@ import { SESSION_COOKIE, setSessionCookie } from '../web/web-context.js';
 import { errorMessage, fieldErrors, formText, safeReturn } from '../web/views.js';
 import { formCode, formPassword } from './auth.forms.js';
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
+import { consentNotice } from './consent.js';
+import type { Lang } from '../shared/messages.js';
 import { type RegisterError, registrationErrors, takenError } from './registration.errors.js';
+
+/** The notice agreed to, in words: its title, the day it took effect and the day of the consent, with a link to it. */
+const consentText = (lang: Lang, consent: { at: string; version: string }, zone: string) => {
+  const notice = consentNotice(consent.version, lang);
+  const date = formatDate(lang, consent.at, zone);
+  const text = notice.effectiveOn
+    ? t(lang, 'consent.given', { title: notice.title, effective: formatDate(lang, `${notice.effectiveOn}T12:00:00Z`, zone), date })
+    : t(lang, 'consent.given.undated', { title: notice.title, date });
+  return html`${text}<br><a href="/privasi">${t(lang, 'consent.read')}</a>`;
+};
 
 /** The form field a taken email, number or NIK belongs on (the service names it as the person reads it). */
 const TAKEN_FIELD: Record<string, string> = { Email: 'email', WhatsApp: 'phone', NIK: 'nik' };
@@ -245,7 +257,7 @@ ${summaryList([
     ? [
         {
           key: t(lang, 'profile.consent'),
-          value: t(lang, 'profile.consent.text', { date: formatDate(lang, me.consent.at, req.tenant.time_zone), version: me.consent.version }),
+          value: consentText(lang, me.consent, req.tenant.time_zone),
         },
       ]
     : []),
@@ -258,7 +270,10 @@ ${summaryList([
   ${button(t(lang, 'profile.save'))}
 </form>
 <p><a href="/akun/pemberitahuan">${t(lang, 'prefs.link')}</a></p>
-<p><a href="/akun/riwayat">${t(lang, 'contacts.mine.title')}</a></p>`,
+<p><a href="/akun/riwayat">${t(lang, 'contacts.mine.title')}</a></p>
+<h2>${t(lang, 'account.signout.all.title')}</h2>
+<p>${t(lang, 'account.signout.all.lead')}</p>
+<form method="post" action="/akun/keluar-semua" novalidate>${csrfField(req)}${button(t(lang, 'account.signout.all.button'), { secondary: true })}</form>`,
     });
   };
 
