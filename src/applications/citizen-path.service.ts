@@ -139,6 +139,12 @@ export function createCitizenPathService(deps: {
     return { view, cost, missing: missingDocuments(view.definition, view.docs) };
   }
 
+  /** The documents list and the upload page: the file and the names of the permit types its documents are obtained by. */
+  async function documents(input: { actor: Actor; applicationId: string }) {
+    const view = await applications.getApplication(input);
+    return { view, linkedTypes: await linkedTypeNames(view.app.tenant_id, view.definition.requirements) };
+  }
+
   /** The confirmation (/permohonan/{id}/terkirim): the file and whether a bill will follow. */
   async function confirmation(input: { actor: Actor; applicationId: string }) {
     const view = await applications.getApplication(input);
@@ -188,7 +194,7 @@ export function createCitizenPathService(deps: {
     return { view, requirement, request: created, reference: helpReference(created.id) };
   }
 
-  return { guide, checkAnswers, confirmation, documentHelp, askDocumentHelp };
+  return { guide, checkAnswers, documents, confirmation, documentHelp, askDocumentHelp };
 }
 export type CitizenPathService = ReturnType<typeof createCitizenPathService>;
 

@@ -89,6 +89,23 @@ describe.each(DIALECTS)('documents she can get (%s)', (dialect) => {
     expect(upload.body).toContain(`href="${escaped(obtainedHref(krk))}"`);
     expect(upload.body).toContain(`<a href="/permohonan/${id}/dokumen/krk/bantuan" data-document-help>Saya belum punya dokumen ini — bantu saya</a>`);
 
+    // A document that is itself a permit of this catalogue links to that permit's guide, by its name.
+    const reklame = (await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'REKLAME' })).definition;
+    const pbgName = (await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'PBG' })).definition.name.id;
+    const byPermit = reklame.requirements.find((r) => r.obtainedBy?.permitType === 'PBG')!;
+    const link = `<a href="/izin/PBG" data-obtained-by>Cara mendapatkannya: ${escaped(pbgName)}</a>`;
+    expect((await new PageClient(ctx).get('/izin/REKLAME')).body).toContain(link);
+    const billboard = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/applications',
+      headers: auth(token),
+      payload: { permitTypeCode: 'REKLAME', answers: {} },
+    });
+    expect(billboard.statusCode).toBe(201);
+    const billboardId = billboard.json<{ id: string }>().id;
+    expect((await page.get(`/permohonan/${billboardId}/dokumen/${byPermit.code}`)).body).toContain(link);
+    expect((await page.get(`/permohonan/${billboardId}/dokumen`)).body).toContain(link);
+
     // In English too.
     await page.post('/bahasa', { lang: 'en', kembali: `/permohonan/${id}/dokumen/krk` });
     const english = await page.get(`/permohonan/${id}/dokumen/krk`);

@@ -14,7 +14,7 @@ import { formatRupiah, loc, t } from '../../web/i18n.js';
 import { sendPage } from '../../web/layout.js';
 import { pageKit, parseForm } from '../../web/page-route.js';
 import { acceptList, answerInputValue, displayAnswer, errorMessage, fieldErrors, fieldInput, formText, requiredText } from '../../web/views.js';
-import { obtainedByLink, requirementHelp } from '../../catalogue/requirement.views.js';
+import { type LinkedTypes, obtainedByLink, requirementHelp } from '../../catalogue/requirement.views.js';
 import { feeBreakdownRows } from '../../fees/fees.views.js';
 import type { CostOutlook } from '../citizen-path.service.js';
 import { applicantView, applicationParams, type ApplicationView, expectedBy } from './applicant.views.js';
@@ -159,8 +159,8 @@ ${
 
   // ---- Documents ----
   page.get('/permohonan/:id/dokumen', { access: 'signed-in', params: applicationParams }, async ({ req, reply, lang, actor, params }) => {
-    const view = await loadEditable(reply, actor, params.id);
-    if (!view) return reply;
+    const { view, linkedTypes } = await services.citizenPath.documents({ actor, applicationId: params.id });
+    if (!applicantView(view).edit) return reply.redirect(`/permohonan/${view.app.id}`, 303);
     const { app, definition, docs } = view;
     const byReq = new Map(docs.map((d) => [d.requirement_code, d]));
     return sendPage(req, reply, {
@@ -175,7 +175,7 @@ ${summaryList(
       : d.review_status === 'refused'
         ? html`<span class="error-message">${t(lang, 'docs.refused', { reason: d.review_reason ?? '' })}</span>`
         : html`${t(lang, 'docs.uploaded')}: ${d.file_name}`;
-    const help = requirementHelp(lang, r);
+    const help = requirementHelp(lang, r, linkedTypes);
     return {
       key: loc(lang, r.name),
       value: help ? html`${status}<br>${help}` : status,
@@ -193,12 +193,20 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
     return r;
   };
 
-  const uploadPage = (req: FastifyRequest, reply: FastifyReply, view: ApplicationView, code: string, errors: FieldError[] = [], status?: number) => {
+  const uploadPage = (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    view: ApplicationView,
+    code: string,
+    errors: FieldError[] = [],
+    status?: number,
+    linkedTypes: LinkedTypes = {},
+  ) => {
     const lang = req.lang;
     const r = requirementOf(view, code);
     const maxBytes = Math.min(r.maxSizeMb * 1048576, services.config.maxUploadBytes);
     const kinds = describeKinds(r.acceptedTypes);
-    const obtained = obtainedByLink(lang, r);
+    const obtained = obtainedByLink(lang, r, linkedTypes);
     const messages = JSON.stringify({
       type: t(lang, 'upload.client.type', { kinds }),
       size: t(lang, 'upload.client.size', { mb: r.maxSizeMb }),
@@ -237,9 +245,9 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
   };
 
   page.get('/permohonan/:id/dokumen/:req', { access: 'signed-in', params: requirementParams }, async ({ req, reply, actor, params }) => {
-    const view = await loadEditable(reply, actor, params.id);
-    if (!view) return reply;
-    return uploadPage(req, reply, view, requirementOf(view, params.req).code);
+    const { view, linkedTypes } = await services.citizenPath.documents({ actor, applicationId: params.id });
+    if (!applicantView(view).edit) return reply.redirect(`/permohonan/${view.app.id}`, 303);
+    return uploadPage(req, reply, view, requirementOf(view, params.req).code, [], undefined, linkedTypes);
   });
 
   page.upload(
