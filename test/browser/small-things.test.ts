@@ -33,7 +33,7 @@ describe('smaller things seen, in the browser', () => {
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  async function signedIn(js: boolean): Promise<{ page: Page; close(): Promise<void> }> {
+  async function signedIn(js: boolean): Promise<{ page: Page; close: () => Promise<void> }> {
     const browser = await launch({ javaScriptEnabled: js });
     const page = await browser.context.newPage();
     await page.goto(`${base}/akun/masuk`);
