@@ -14,6 +14,7 @@ import { pageKit } from '../web/page-route.js';
 import { fieldErrors, formText, requiredText } from '../web/views.js';
 import { HELP_STATUSES } from './helpdesk.schemas.js';
 import type { HelpRequestDetail } from './helpdesk.service.js';
+import { helpReference } from '../applications/citizen-path.service.js';
 
 const idParams = z.object({ id: uuidParam });
 const RECORDED_CHANNELS: readonly HelpChannel[] = ['phone', 'instagram', 'facebook', 'email'];
@@ -222,6 +223,7 @@ ${
       notice: opts.notice ? banner(opts.notice, 'success') : null,
       body: html`<h1>${view.subject}</h1>
 ${summaryList([
+  { key: t(lang, 'dochelp.done.ref'), value: html`<span data-help-reference>${helpReference(view.id)}</span>` },
   { key: t(lang, 'helpdesk.col.status'), value: tag(t(lang, `helpdesk.status.${view.status}`), STATUS_COLOURS[view.status]) },
   { key: t(lang, 'helpdesk.channel'), value: t(lang, `helpdesk.channel.${view.channel}`) },
   { key: t(lang, 'helpdesk.handle'), value: view.name ? `${view.name} (${view.handle})` : view.handle },

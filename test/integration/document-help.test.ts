@@ -152,6 +152,7 @@ describe.each(DIALECTS)('documents she can get (%s)', (dialect) => {
     expect(item).toContain(escaped(krk.name.id).slice(0, 30));
     const detail = await desk.get(`/kantor/bantuan/${request.id}`);
     expect(detail.body).toContain(`href="/kantor/berkas/${id}"`);
+    expect(detail.body).toContain(`<span data-help-reference>${reference}</span>`);
     expect(detail.body).toContain('Tanah masih atas nama orang tua saya.');
 
     // Not a stop: she uploads another document and it is on her list.
