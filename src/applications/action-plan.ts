@@ -112,7 +112,11 @@ export function planAction(input: {
   const fromKind = stateKind(workflow, app.state);
   const toKind = stateKind(workflow, to);
   if ((fromKind === 'draft' || fromKind === 'applicant') && toKind === 'office') {
-    const { problems } = validateAnswers(definition.fields, answersOf(app), { complete: true, today: localDate(now, timeZone) });
+    const { problems } = validateAnswers(definition.fields, answersOf(app), {
+      complete: true,
+      today: localDate(now, timeZone),
+      checks: definition.answerChecks,
+    });
     if (problems.length) throw new AppError('invalid_answers', 'answers incomplete', { fields: problems });
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { type AnyActor, can, isSystemActor, type Permission, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
-import { sealAnswers, storedAnswersOf, type StoredAnswers, validateAnswers } from '../catalogue/answers.js';
+import { answersOf, sealAnswers, storedAnswersOf, type StoredAnswers, validateAnswers } from '../catalogue/answers.js';
 import type { PermitTypeDefinition } from '../catalogue/catalogue.schema.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
@@ -203,6 +203,7 @@ export function createApplicationService(deps: ApplicationDeps) {
     const { answers: checked, problems } = validateAnswers(type.definition.fields, input.answers ?? {}, {
       complete: false,
       today: todayIn(clock, await tenantTimeZone(actor.tenantId)),
+      checks: type.definition.answerChecks,
     });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
     // NIK answers are stored sealed; a renewal's masked NIK keeps the one the renewed file holds.
@@ -316,6 +317,8 @@ export function createApplicationService(deps: ApplicationDeps) {
     const { answers: checked, problems } = validateAnswers(definition.fields, input.answers, {
       complete: false,
       today: todayIn(clock, await tenantTimeZone(app.tenant_id)),
+      checks: definition.answerChecks,
+      stored: answersOf(app),
     });
     if (problems.length) throw new AppError('invalid_answers', 'answers invalid', { fields: problems });
     // NIK answers are stored sealed (a masked one sent back keeps the stored NIK); a blank answer clears that field.

@@ -3,7 +3,8 @@ import type { FieldProblem } from '../shared/errors.js';
 import { blindIndex, decryptField, encryptField } from '../shared/crypto.js';
 import { isEmail, isValidKbli, isValidNib, isValidNpwp, maskNik, nikProblem, normaliseNpwp, normalisePhone } from '../shared/identifiers.js';
 import { isCalendarDate } from '../shared/time.js';
-import type { FieldDefinition } from './catalogue.schema.js';
+import type { AnswerCheck, FieldDefinition } from './catalogue.schema.js';
+import { fillTemplate } from '../shared/messages.js';
 import { parseJsonColumn } from '../shared/json.js';
 
 export type AnswerValue = string | number | boolean;
@@ -92,15 +93,37 @@ function asText(raw: unknown): string | null {
   return null;
 }
 
-function asNumber(raw: unknown): number | null {
+/** What a number answer may carry after it, as people type it: "120 m2", "120 m²", "2 lantai". */
+const UNIT_SUFFIX: Record<'area' | 'floors' | 'plain', RegExp> = {
+  area: /\s*(m2|m²|m\^2|meter persegi|square met(er|re)s?|sq\.? ?m|meter|m)\.?$/i,
+  floors: /\s*(lantai|tingkat|floors?|storeys?|stories)\.?$/i,
+  plain: /\s*(m2|m²)$/i,
+};
+
+/**
+ * A number as people type it. The Indonesian decimal comma (85,5) and the dot (85.5) both mean 85.5,
+ * and a unit after it is dropped (UNIT_SUFFIX). A single separator followed by exactly three digits is
+ * ambiguous (1.200 is a thousand two hundred to an Indonesian, 1.2 to an English reader): for a floor
+ * area or a floor count, where 1.2 cannot be meant, a dot there is the Indonesian thousands separator
+ * (1.200 → 1200); otherwise it is refused (the message asks for a plain number) rather than guessed.
+ * Grouped forms are read when nothing else is possible: 1.200,5 and 1,200.5 are 1200.5; 1.200.000 and
+ * 1,200,000 are 1200000 (a capital in rupiah as people write it: 25.000.000).
+ */
+function asNumber(raw: unknown, kind: 'area' | 'floors' | 'plain' = 'plain'): number | null {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
   if (typeof raw !== 'string') return null;
-  // Indonesians write 85,5 for 85.5 but also 1.000 for a thousand: a separator followed by exactly
-  // three digits is ambiguous, so it is refused (the message asks for a plain number) rather than guessed.
-  const trimmed = raw.trim();
-  if (/^-?\d{1,3}[.,]\d{3}$/.test(trimmed)) return null;
-  const s = trimmed.replace(',', '.');
-  return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : null;
+  let s = raw.trim().replace(UNIT_SUFFIX[kind], '');
+  if (kind === 'floors') s = s.replace(/^(lantai|tingkat)\s+/i, '');
+  s = s.trim();
+  const counted = kind !== 'plain';
+  if (/^-?\d+$/.test(s)) return Number(s);
+  if (/^-?\d{1,3}[.,]\d{3}$/.test(s)) return counted && s.includes('.') ? Number(s.replace('.', '')) : null;
+  if (/^-?\d+[.,]\d+$/.test(s)) return Number(s.replace(',', '.'));
+  if (/^\d{1,3}(\.\d{3})+,\d+$/.test(s)) return Number(s.replace(/\./g, '').replace(',', '.'));
+  if (/^\d{1,3}(,\d{3})+\.\d+$/.test(s)) return Number(s.replace(/,/g, ''));
+  if (/^\d{1,3}(\.\d{3}){2,}$/.test(s)) return Number(s.replace(/\./g, ''));
+  if (/^\d{1,3}(,\d{3}){2,}$/.test(s)) return Number(s.replace(/,/g, ''));
+  return null;
 }
 
 function checkField(field: FieldDefinition, raw: unknown, today: string): Checked {
@@ -119,7 +142,7 @@ function checkField(field: FieldDefinition, raw: unknown, today: string): Checke
     case 'number':
     case 'area_m2':
     case 'floor_count': {
-      const n = asNumber(raw);
+      const n = asNumber(raw, field.type === 'area_m2' ? 'area' : field.type === 'floor_count' ? 'floors' : 'plain');
       if (n === null) return problem('not_a_number', 'must be a number');
       const integer = field.type === 'floor_count' || (field.type === 'number' && field.integer);
       if (integer && !Number.isInteger(n)) return problem('not_an_integer', 'must be a whole number');
@@ -191,11 +214,16 @@ function isBlank(raw: unknown): boolean {
  * Checks answers against a permit type's fields. `complete: false` (drafts) checks only what was
  * given; `complete: true` (submission) also requires every required field. Unknown keys are refused.
  * Returns the normalised answers (numbers as numbers, NPWP without dots, phones as +62…), or problems.
+ *
+ * With `checks` (the type's answerChecks), answers that contradict each other are problems too, once
+ * every answer is valid: read over `stored` (the draft's answers so far) with the given ones on top.
+ * A draft's save is refused only for a check touching an answer it gives, and the problem sits on that
+ * answer; on submission (`complete`) it sits on the check's `change`, the answer to change.
  */
 export function validateAnswers(
   fields: readonly FieldDefinition[],
   answers: Record<string, unknown>,
-  options: { complete: boolean; today: string },
+  options: { complete: boolean; today: string; checks?: readonly AnswerCheck[] | undefined; stored?: Answers | undefined },
 ): { answers: Answers; problems: FieldProblem[] } {
   const out: Answers = {};
   const problems: FieldProblem[] = [];
@@ -213,5 +241,45 @@ export function validateAnswers(
     if ('problem' in checked) problems.push({ field: `answers.${field.name}`, ...checked.problem });
     else out[field.name] = checked.value;
   }
+  if (problems.length === 0 && options.checks?.length) {
+    const merged: Answers = { ...(options.stored ?? {}) };
+    for (const [k, v] of Object.entries(answers)) if (isBlank(v)) delete merged[k];
+    Object.assign(merged, out);
+    const given = options.complete ? null : new Set(Object.keys(out));
+    problems.push(...contradictions(options.checks, merged, given));
+  }
   return { answers: out, problems };
+}
+
+/** A number as the applicant reads it in her language: 120,5 in Indonesian, 120.5 in English. */
+const shown = (n: number, lang: 'id' | 'en') => (lang === 'id' ? String(n).replace('.', ',') : String(n));
+
+/**
+ * The answer checks these answers fail. `given` (a draft's save): only checks touching an answer in it
+ * count, reported on that answer (on `change` when it gives both); null (submission): every check,
+ * reported on `change`.
+ */
+export function contradictions(checks: readonly AnswerCheck[], answers: Answers, given: ReadonlySet<string> | null): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const c of checks) {
+    const option = answers[c.when.field];
+    const value = answers[c.field];
+    if (typeof option !== 'string' || !c.when.in.includes(option) || typeof value !== 'number') continue;
+    const limit = c.max !== undefined && value > c.max ? c.max : c.min !== undefined && value < c.min ? c.min : undefined;
+    if (limit === undefined) continue;
+    let at = c.change;
+    if (given) {
+      const touched = [c.field, c.when.field].filter((f) => given.has(f));
+      if (touched.length === 0) continue;
+      if (touched.length === 1) at = touched[0]!;
+    }
+    const text = (lang: 'id' | 'en') => fillTemplate(c.message[lang], { value: shown(value, lang), limit: shown(limit, lang) });
+    out.push({
+      field: `answers.${at}`,
+      code: 'answers_contradict',
+      message: text('en'),
+      params: { value, limit, other: at === c.field ? c.when.field : c.field, text_id: text('id'), text_en: text('en') },
+    });
+  }
+  return out;
 }

@@ -79,6 +79,43 @@ export const fieldSchema = z.discriminatedUnion('type', [
 export type FieldDefinition = z.infer<typeof fieldSchema>;
 export type FieldType = FieldDefinition['type'];
 
+/**
+ * Two answers that cannot both be true (a "small house up to 100 m²" of 120.5 m²): when the select
+ * `when.field` has one of the `when.in` options, the number answer `field` must lie within min/max.
+ * The problem sits on `change`, the answer the applicant should change (one of the two), and its
+ * message names the other; `{value}` and `{limit}` in the message are the number typed and the bound.
+ */
+export const answerCheckSchema = z
+  .strictObject({
+    when: z.strictObject({ field: fieldName, in: z.array(z.string().regex(/^[a-z0-9_]{1,40}$/)).min(1) }),
+    field: fieldName,
+    min: z.number().optional(),
+    max: z.number().optional(),
+    change: fieldName,
+    message: localisedTextSchema,
+  })
+  .refine((c) => c.min !== undefined || c.max !== undefined, 'give min, max or both')
+  .refine((c) => c.min === undefined || c.max === undefined || c.min <= c.max, { path: ['max'], message: 'must not be below min' });
+export type AnswerCheck = z.infer<typeof answerCheckSchema>;
+
+const NUMBER_FIELD_TYPES: readonly FieldType[] = ['number', 'area_m2', 'floor_count'];
+
+/** Why an answer check cannot work on this form (a field it names is missing or of the wrong type), if it cannot. */
+function answerCheckProblems(check: AnswerCheck, byName: ReadonlyMap<string, FieldDefinition>): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const when = byName.get(check.when.field);
+  if (!when || when.type !== 'select') out.push({ path: ['when', 'field'], message: `field "${check.when.field}" is not a select field of this type` });
+  else
+    check.when.in.forEach((v, i) => {
+      if (!when.options.some((o) => o.value === v)) out.push({ path: ['when', 'in', i], message: `"${v}" is not an option of "${when.name}"` });
+    });
+  const target = byName.get(check.field);
+  if (!target || !NUMBER_FIELD_TYPES.includes(target.type)) out.push({ path: ['field'], message: `field "${check.field}" is not a number field of this type` });
+  if (check.change !== check.field && check.change !== check.when.field)
+    out.push({ path: ['change'], message: `"change" must name one of the two answers ("${check.when.field}" or "${check.field}")` });
+  return out;
+}
+
 /** Fee rules are data (free, fixed, per unit, table, the PBG formula, with waivers); src/fees/fee-rule.schema.ts defines them, the fee engine interprets them. */
 export { feeRuleSchema };
 
@@ -142,6 +179,8 @@ export const permitTypeSchema = z
     foreignResidents: z.boolean().default(false),
     /** The permit certificate; without one, the title is the type's name and nothing else is printed. */
     certificate: certificateSchema.optional(),
+    /** Answers that contradict each other, caught on saving and on submitting with a message that says which to change. */
+    answerChecks: z.array(answerCheckSchema).max(30).default([]),
     /** Where a figure is uncertain (see DOMAIN.md), say so here so the office checks it. */
     dataNote: z.string().max(1000).optional(),
   })
@@ -169,6 +208,9 @@ export const permitTypeSchema = z
       else if (PRIVATE_FIELD_TYPES.includes(f.type))
         ctx.addIssue({ code: 'custom', path, message: `field "${n}" holds personal data (${f.type}) and cannot be printed on a permit` });
     }
+    pt.answerChecks.forEach((c, i) => {
+      for (const p of answerCheckProblems(c, byName)) ctx.addIssue({ code: 'custom', path: ['answerChecks', i, ...p.path], message: p.message });
+    });
     for (const p of feeRuleProblems(pt.feeRule, pt.fields)) ctx.addIssue({ code: 'custom', path: ['feeRule', ...p.path], message: p.message });
     pt.legalBasis.forEach((l, i) => {
       if (isDataNote(l)) ctx.addIssue({ code: 'custom', path: ['legalBasis', i], message: DATA_NOTE_MESSAGE });

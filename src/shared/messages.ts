@@ -328,6 +328,8 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   too_small: { id: 'Paling kecil {min}.', en: 'Must be at least {min}.' },
   too_big: { id: 'Paling besar {max}.', en: 'Must be at most {max}.' },
   not_a_number: { id: 'Isi dengan angka, misalnya 120 atau 85,5.', en: 'Enter a number, like 120 or 85.5.' },
+  /** Two answers that contradict each other: the catalogue's message for that check (answerChecks), in both languages. */
+  answers_contradict: { id: '{text_id}', en: '{text_en}' },
   not_an_integer: { id: 'Isi dengan bilangan bulat.', en: 'Enter a whole number.' },
   invalid_date: { id: 'Isi tanggal yang benar, misalnya 2026-03-27.', en: 'Enter a real date, like 2026-03-27.' },
   date_in_past: { id: 'Tanggal tidak boleh sebelum hari ini.', en: 'The date cannot be before today.' },

@@ -57,6 +57,12 @@ export async function validAnswers(ctx: TestContext, code: string): Promise<Reco
         break;
     }
   }
+  // Answers that agree with each other: an option no answer check restricts (not a "small house" of 120 m²).
+  for (const c of type.definition.answerChecks) {
+    const f = type.definition.fields.find((x) => x.name === c.when.field);
+    const restricted = new Set(type.definition.answerChecks.filter((x) => x.when.field === c.when.field).flatMap((x) => x.when.in));
+    if (f?.type === 'select' && restricted.has(String(out[f.name]))) out[f.name] = f.options.find((o) => !restricted.has(o.value))?.value;
+  }
   return out;
 }
 

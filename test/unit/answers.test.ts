@@ -95,7 +95,8 @@ describe('validateAnswers: each field type', () => {
       if (r.problems.length === 0) expect(r.answers.kapasitas).toBe(meant);
       else expect(r.problems[0]!.field).toBe('answers.kapasitas');
     }
-    expect(check(f, '1.000.000')).toMatchObject({ code: 'not_a_number' });
+    // Two or more groups can only be thousands: a capital in rupiah as people write it.
+    expect(check(f, '1.000.000')).toEqual({ value: 1_000_000 });
   });
 
   it('area_m2: decimal comma, at least 1 m² by default', () => {
