@@ -159,4 +159,59 @@ describe.each(DIALECTS)('catalogue releases and admin edits across restarts (%s)
       await database.drop();
     }
   });
+  it('release 3 (issue 16): an office still on release 2 takes the explanations, hints and answer checks at its next start', async () => {
+    expect(seedRelease.release).toBeGreaterThanOrEqual(3);
+    const database = await createTestDatabase(dialect);
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, STORAGE_DIR: `${database.dir}/files`, LOG_LEVEL: 'silent' });
+    const db = createDatabase(config.database);
+    try {
+      await migrateToLatest(db);
+      const services = createServices({ config, db, clock: ctx.clock });
+      const blitar = await insertTenant(db, {
+        code: 'BLT',
+        name: 'DPMPTSP Kota Blitar',
+        timeZone: 'Asia/Jakarta',
+        hostnames: ['izin.blitarkota.go.id'],
+        branding: {},
+        now: ctx.clock.now().toISOString(),
+      });
+      // Release 2 as it was: no explanations, no answer checks, the old question and the office's note in the legal basis.
+      const release2 = catalogueCopy(2, (types) => {
+        for (const t of types as { code: string; requirements: Record<string, unknown>[]; fields: Record<string, unknown>[]; legalBasis: string[] }[]) {
+          for (const r of t.requirements) {
+            delete r.explanation;
+            delete r.obtainedBy;
+          }
+          delete (t as Record<string, unknown>).answerChecks;
+          if (t.code === 'PBG') {
+            t.fields.find((f) => f.name === 'buildingWorkType')!.label = { id: 'Jenis pekerjaan', en: 'Type of work' };
+            t.legalBasis[4] = 'Peraturan Daerah Kota Malang tentang Pajak Daerah dan Retribusi Daerah (nomor dan tahun kantor cek)';
+          }
+        }
+      });
+      await prepareOffices(services, { demo: false, release: loadCatalogueRelease(release2) });
+      const before = await services.catalogue.getPermitType({ tenantId: blitar.id, code: 'PBG' });
+      expect(before.definition.answerChecks).toEqual([]);
+      expect(before.definition.requirements[0]!.explanation).toBeUndefined();
+
+      await prepareOffices(createServices({ config, db, clock: ctx.clock }), { demo: false, release: seedRelease });
+      const after = await services.catalogue.getPermitType({ tenantId: blitar.id, code: 'PBG' });
+      expect(after.version).toBe(before.version + 1);
+      expect(after.definition.answerChecks.map((c) => [c.when.in[0], c.field])).toEqual([
+        ['housing_small', 'floorArea'],
+        ['housing_small', 'floorCount'],
+        ['mixed_small', 'floorArea'],
+        ['mixed_small', 'floorCount'],
+      ]);
+      expect(after.definition.fields.find((f) => f.name === 'buildingWorkType')!.label.id).toBe('Apa yang akan Anda bangun?');
+      expect(after.definition.requirements.every((r) => r.explanation?.id && r.explanation.en)).toBe(true);
+      expect(after.definition.legalBasis.join(' ')).not.toContain('cek');
+      expect((await db.selectFrom('tenants').select('catalogue_release').where('id', '=', blitar.id).executeTakeFirstOrThrow()).catalogue_release).toBe(
+        seedRelease.release,
+      );
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
 });
