@@ -47,7 +47,7 @@ function assetTransferBytes(url: string): Promise<number> {
         let bytes = 0;
         res.on('data', (chunk: Buffer) => (bytes += chunk.length));
         res.on('end', () => {
-          // Each header line is "name: value\\r\\n", after a status line of about 17 bytes.
+          // Each header line is "name: value" and CRLF, after a status line of about 17 bytes.
           const headerBytes = res.rawHeaders.reduce((n, h) => n + h.length + 2, 17);
           resolve(bytes + headerBytes);
         });
@@ -69,7 +69,6 @@ export class Walk {
   readonly weights: PageWeight[] = [];
   private lastDocument: Response | null = null;
   private readonly assetBytes = new Map<string, number>();
-  private shots = 0;
 
   private constructor(
     readonly page: Page,
@@ -85,7 +84,7 @@ export class Walk {
     });
   }
 
-  static async start(opts: { base: string; javaScriptEnabled: boolean; lang: 'id' | 'en'; shotPrefix: string }): Promise<Walk> {
+  static async start(opts: { base: string; javaScriptEnabled: boolean; shotPrefix: string }): Promise<Walk> {
     const browser = await launch({ javaScriptEnabled: opts.javaScriptEnabled });
     const closers = [() => browser.close()];
     let checker: Page | null = null;
@@ -148,7 +147,7 @@ export class Walk {
 
   private async weigh(label: string): Promise<void> {
     const doc = this.lastDocument;
-    expect(doc, `${label}: the page came from the server`).not.toBeNull();
+    expect(doc?.url(), `${label}: the page she sees is the last one the server sent`).toBe(this.page.url());
     const sizes = await doc!.request().sizes();
     const document = sizes.responseBodySize + sizes.responseHeadersSize;
     const body = await doc!.text();
@@ -177,7 +176,6 @@ export class Walk {
     }
     const png = await page.screenshot({ fullPage: true, clip: { x: 0, y: top, width: 360, height } });
     const small = await sharp(png).png({ palette: true, colours: 64, compressionLevel: 9, effort: 10 }).toBuffer();
-    this.shots++;
     fs.writeFileSync(path.join(dir, `${this.shotPrefix}-${name}.png`), small);
   }
 
