@@ -138,6 +138,8 @@ export function accountPages(app: FastifyInstance, services: Services): void {
         phone: values.phone || undefined,
         password,
         consent: values.consent === 'yes',
+        // The page's language: her messages are written in it until she chooses one.
+        language: req.lang,
       });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -41,6 +41,10 @@ const registrationBody = z.preprocess(
     phone: z.string().max(20).optional(),
     password: z.string().max(MAX_PASSWORD_LENGTH),
     consent: z.boolean().describe('Agreement to the personal-data notice (UU PDP 27/2022)'),
+    language: z
+      .enum(['id', 'en'])
+      .optional()
+      .describe("The language of the account's messages (codes, status, receipts) until the person chooses one; default 'id'"),
   }),
 );
 

@@ -152,6 +152,8 @@ export function createAuthService(deps: AuthDeps) {
     phone?: string | undefined;
     password: string;
     consent: boolean;
+    /** The language the person registered in: their messages' language until they choose one (/akun/pemberitahuan). */
+    language?: 'id' | 'en' | undefined;
   }): Promise<{ userId: string }> {
     const problems: FieldProblem[] = [];
     const email = input.email?.trim().toLowerCase() || null;
@@ -184,7 +186,7 @@ export function createAuthService(deps: AuthDeps) {
       throw new AppError('already_registered', `${conflict} already registered`, { params: { field: conflict === 'email' ? 'Email' : 'WhatsApp' } });
 
     const passwordHash = await hashPassword(input.password);
-    const base = { tenantId: input.tenantId, name: input.name.trim(), email, phone, passwordHash };
+    const base = { tenantId: input.tenantId, name: input.name.trim(), email, phone, passwordHash, language: input.language ?? null };
     if (foreign) {
       try {
         return await insertApplicant({ ...base, identity: { kind: 'kitas', ...foreign }, holder: undefined });
@@ -234,6 +236,7 @@ export function createAuthService(deps: AuthDeps) {
     identity: { kind: 'nik'; nik: string; nikIndex: string } | ({ kind: 'kitas' } & ForeignIdentity);
     passwordHash: string;
     holder: User | undefined;
+    language: 'id' | 'en' | null;
   }): Promise<{ userId: string }> {
     const id = a.identity;
     const now = isoNow(clock);
@@ -255,6 +258,8 @@ export function createAuthService(deps: AuthDeps) {
         password_hash: a.passwordHash,
         consent_version: CONSENT_VERSION,
         consent_at: now,
+        // The welcome and the first code (queued below) go out in the language of the registration.
+        message_language: a.language,
         disabled_at: null,
         created_at: now,
         updated_at: now,

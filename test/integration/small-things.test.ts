@@ -167,6 +167,41 @@ describe.each(DIALECTS)('smaller things seen (%s)', (dialect) => {
     expect(other.text).toBe('DPMPTSP Kota Batu BTU-SIPDOK-2026-000001: ada pesan dari petugas.');
   });
 
+  it('writes her messages in the language she registered in, and her preference starts from it', async () => {
+    const sri = new PageClient(ctx);
+    await sri.post('/bahasa', { lang: 'en', kembali: '/akun/daftar' });
+    const email = `sri.english.${dialect}@warung.id`;
+    const res = await sri.post('/akun/daftar', { name: 'Sri English', nik: uniqueNik(), email, password: 'warung malang lantai dua', consent: 'yes' });
+    expect(res.statusCode, res.body).toBe(303);
+    await ctx.services.outbox.drain();
+    const mails = await ctx.db.selectFrom('notifications').selectAll().where('recipient', '=', email).orderBy('outbox_id').execute();
+    expect(mails.map((m) => [m.kind, m.language]).sort()).toEqual([
+      ['account_registered', 'en'],
+      ['contact_code', 'en'],
+    ]);
+    expect(mails.find((m) => m.kind === 'account_registered')!.subject).toBe('Welcome to the DPMPTSP Kota Malang online permit service');
+    expect(mails.find((m) => m.kind === 'contact_code')!.subject).toMatch(/^DPMPTSP Kota Malang code: \d{6}$/);
+    const prefs = await sri.get('/akun/pemberitahuan');
+    expect(prefs.body).toMatch(/name="language" type="radio" value="en" checked/);
+    // Through the API: the language the request names.
+    const api = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: {
+        name: 'Sri API',
+        nik: uniqueNik(),
+        email: `sri.api.${dialect}@warung.id`,
+        password: 'warung malang lantai tiga',
+        consent: true,
+        language: 'en',
+      },
+    });
+    expect(api.statusCode, api.body).toBe(201);
+    await ctx.services.outbox.drain();
+    const apiMail = await ctx.db.selectFrom('notifications').select('language').where('recipient', '=', `sri.api.${dialect}@warung.id`).execute();
+    expect(apiMail.map((m) => m.language)).toEqual(['en', 'en']);
+  });
+
   it('shows a draft once as a draft, and deletes it (it was never submitted) after a confirm page', async () => {
     const sri = await applicant();
     const start = await sri.page.post('/izin/SIPDOK/mulai', {});
