@@ -4,9 +4,11 @@ import type { FieldDefinition } from '../catalogue/catalogue.schema.js';
 import type { PermitTypeVersion } from '../catalogue/catalogue.service.js';
 import type { Application, Tenant } from '../db/schema.js';
 import { setSqliteSynchronous } from '../db/maintenance.js';
+import { AppError } from '../shared/errors.js';
 import type { Services } from '../services.js';
-import type { Clock } from '../shared/time.js';
 import type { Role } from '../workflow/workflow.schema.js';
+import { seedDemoApplicant } from './demo-applicant.js';
+import { DemoClock } from './demo-clock.js';
 import { DEMO_PDF, DEMO_PNG } from './demo-files.js';
 
 /** One demo account per role. Printed at start outside production; never created in production. */
@@ -220,24 +222,6 @@ function weighted<T>(r: Rng, table: [T, number][]): T {
   return table[table.length - 1]![0];
 }
 
-/** A clock the seeder moves forward, so demo files have realistic histories spread over months. */
-/** A clock the seeder moves through the past; it never passes `limit` (now), so nothing is dated in the future. */
-class DemoClock implements Clock {
-  constructor(
-    private t: number,
-    private readonly limit: number,
-  ) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-  set(ms: number) {
-    this.t = Math.min(ms, this.limit);
-  }
-  advance(hours: number) {
-    this.t = Math.min(this.t + hours * 3_600_000, this.limit);
-  }
-}
-
 /**
  * Creates the demo accounts and a few hundred applications through the real services, so every
  * record (numbers, timeline, audit chain, outbox) is what the system itself would have written.
@@ -292,7 +276,9 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
   const current = await s.settings.getSettings({ actor: actors.admin });
   const contacts = { whatsapp: '0812-0000-0000', instagram: 'contoh.izol.demo', facebook: 'contoh.izol.demo', hours: 'Senin–Jumat 08.00–15.00 (contoh)' };
   await s.settings.updateSettings({ actor: actors.admin, settings: { ...current, branding: { ...current.branding, ...contacts } } });
-  const citizens: Actor[] = [actors.applicant];
+  // The other demo citizens file the random few hundred; Siti's own files are the showcase below
+  // (demo-applicant.ts): one in each state her permit's workflow has, not a random handful.
+  const citizens: Actor[] = [];
   for (let i = 0; i < 24; i++) {
     const name = personName(r);
     const { userId } = await s.auth.createUser({
@@ -336,9 +322,17 @@ export async function seedDemoData(base: Services, tenant: Tenant, options: { ap
     reason: 'Data demo: contoh target, bukan angka resmi (target retribusi PBG Kota Malang 2022: Rp 12,5 miliar)',
   });
   await s.outbox.drain();
+  // Siti's own files, one in each state (after the rest, so they are the newest on her list).
+  const showcase = await seedDemoApplicant(base, tenant, actors);
+  for (const [state, n] of Object.entries(showcase.byState)) byState[state] = (byState[state] ?? 0) + n;
   await setSqliteSynchronous(base.db, 'full');
-  // The files made, Siti's first visit at the counter (a draft) included.
-  return { applications: total + 1, accounts: DEMO_ACCOUNTS.length + 24, byState: { ...byState, draft: (byState.draft ?? 0) + 1 } };
+  // The files made, Siti's first visit at the counter (a draft) and her showcase included.
+  return {
+    applications: total + 1 + showcase.created,
+    accounts: DEMO_ACCOUNTS.length + 24,
+    byState: { ...byState, draft: (byState.draft ?? 0) + 1 },
+    ...(showcase.missed.length ? { demoApplicantMissed: showcase.missed } : {}),
+  };
 }
 
 async function carryTo(
@@ -353,24 +347,29 @@ async function carryTo(
   onFiled: (applicationId: string) => void,
 ): Promise<string> {
   const intake = channel === 'online' ? citizen : actors.front_desk;
-  const answers = Object.fromEntries(type.definition.fields.map((f) => [f.name, answerFor(f, r, clock.now())]));
-  const { application } = await s.applications.createApplication({
-    actor: intake,
-    permitTypeCode: type.definition.code,
-    answers,
-    ...(channel === 'online'
-      ? {}
-      : {
-          channel,
-          applicantName: personName(r),
-          channelDetail:
-            channel === 'assisted'
-              ? r.pick(['instagram', 'facebook', 'whatsapp', 'phone'])
-              : channel === 'courier'
-                ? r.pick(['JNE', 'Pos Indonesia', 'J&T'])
-                : undefined,
-        }),
-  });
+  const applicantName = personName(r);
+  const channelDetail =
+    channel === 'assisted'
+      ? r.pick(['instagram', 'facebook', 'whatsapp', 'phone'])
+      : channel === 'courier'
+        ? r.pick(['JNE', 'Pos Indonesia', 'J&T'])
+        : undefined;
+  // Answers drawn one by one may contradict each other (a "small house" of 300 m², the catalogue's answer
+  // checks): such a form is refused before anything is written, and the demo draws the answers again.
+  let application: Application | undefined;
+  for (let attempt = 1; !application; attempt++) {
+    const answers = Object.fromEntries(type.definition.fields.map((f) => [f.name, answerFor(f, r, clock.now())]));
+    try {
+      ({ application } = await s.applications.createApplication({
+        actor: intake,
+        permitTypeCode: type.definition.code,
+        answers,
+        ...(channel === 'online' ? {} : { channel, applicantName, channelDetail }),
+      }));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'invalid_answers' || attempt >= 25) throw err;
+    }
+  }
   const id = application.id;
   onFiled(id);
   for (const req of type.definition.requirements.filter((q) => q.required || r.chance(0.5))) {

@@ -12,7 +12,8 @@ describe.each(DIALECTS)('demo data for a newcomer (%s)', (dialect) => {
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
     summary = await seedDemoData(ctx.services, ctx.tenant);
-  }, 180_000);
+    // Three hundred files and the demo applicant's fourteen through the real services: about three minutes on PostgreSQL on a busy machine.
+  }, 300_000);
   afterAll(async () => ctx?.close());
 
   it('creates one account per role, each accepting the password shown at start; officers must then set up a second factor', async () => {

@@ -437,7 +437,10 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
       expect(all.total).toBeGreaterThan(3);
       expect(all.records.map((r) => r.PermitNum)).toContain(permit.number);
       const byName = json<typeof all>(await ctx.app.inject({ url: `/api/v1/registry?q=${encodeURIComponent('siti rahma')}` }));
-      expect(byName.records.map((r) => r.HolderName)).toEqual(['Siti Rahmawati']);
+      // The corrected permit's holder, and the demo applicant of the same name (her issued building permit, src/demo/demo-applicant.ts).
+      expect(byName.records.length).toBeGreaterThan(0);
+      expect(byName.records.every((r) => r.HolderName === 'Siti Rahmawati')).toBe(true);
+      expect(byName.records.length).toBe(all.records.filter((r) => r.HolderName === 'Siti Rahmawati').length);
       const byNumber = json<typeof all>(await ctx.app.inject({ url: `/api/v1/registry?q=${encodeURIComponent(permit.number)}` }));
       expect(byNumber.records.map((r) => r.PermitNum)).toEqual([permit.number]);
       const revoked = json<typeof all>(await ctx.app.inject({ url: '/api/v1/registry?status=revoked' }));
