@@ -13,15 +13,16 @@ import type { Lang } from '../shared/messages.js';
 import type { ApplicationService } from './applications.service.js';
 
 /**
- * DOMAIN.md's worked example (Kab. Kubu Raya sheet) as the PBG form's answers: a small-business building
- * of 235 m² on 2 floors, not simple, permanent, privately owned, new. The guide shows what the office's
- * own coefficients give for it today (Rp 6,176,270 with the sheet's).
+ * The guide's worked example, the case the issue's first-time applicant has in mind: a 2-floor house of
+ * 120 m², simple, permanent, privately owned, newly built. The guide prices it with the office's own
+ * coefficients in force today (DOMAIN.md's worked example, a 235 m² small-business building, is the fee
+ * engine's reference case in the tests; a house is what most people who read the guide are building).
  */
 export const PBG_WORKED_EXAMPLE: Readonly<Record<string, string>> = {
-  floorArea: '235',
+  floorArea: '120',
   floorCount: '2',
-  buildingFunction: 'umkm',
-  complexity: 'not_simple',
+  buildingFunction: 'housing',
+  complexity: 'simple',
   permanence: 'permanent',
   ownership: 'private',
   buildingWorkType: 'new',

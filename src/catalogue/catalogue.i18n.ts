@@ -133,8 +133,8 @@ export const CATALOGUE_MESSAGES = {
   },
   // The citizen's path (issue 16): the worked cost example, documents she can get, the cost on the start page.
   'guide.fee.example': {
-    id: 'Contoh: bangunan usaha kecil (UMKM) {floors} lantai seluas {area} m², permanen, tidak sederhana, milik perorangan, dibangun baru: ± {amount}.',
-    en: 'For example: a small-business building (UMKM) of {floors} floors and {area} m², permanent, not simple, privately owned, newly built: about {amount}.',
+    id: 'Contoh: rumah tinggal {floors} lantai seluas {area} m² (sederhana, permanen, milik perorangan, dibangun baru): ± {amount}.',
+    en: 'For example: a {floors}-floor house of {area} m² (simple, permanent, privately owned, newly built): about {amount}.',
   },
   'guide.fee.example.detail': { id: 'Lihat rincian hitungan contoh ini', en: 'See how this example is worked out' },
   'guide.fee.example.caveat': {

@@ -2,9 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRupiah } from '../../src/web/i18n.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, type TestContext } from '../helpers/context.js';
-import { WORKED_EXAMPLE_FORM } from '../helpers/fees.js';
 import { readyDraft, validAnswers } from '../helpers/journeys.js';
 import { PageClient } from '../helpers/pages.js';
+
+/** The guide's example, as a first-time applicant reads it: a 2-floor house of 120 m², simple, permanent, private, new. */
+const HOUSE_EXAMPLE = {
+  floorArea: '120',
+  floorCount: '2',
+  buildingFunction: 'housing',
+  complexity: 'simple',
+  permanence: 'permanent',
+  ownership: 'private',
+  buildingWorkType: 'new',
+  lowIncomeHouse: 'no',
+};
 
 const KB50 = 50 * 1024;
 
@@ -39,14 +50,13 @@ describe.each(DIALECTS)('what a permit costs, on the citizen’s pages (%s)', (d
   const shown = (body: string, attr: string) => new RegExp(`<[^>]*${attr}[^>]*>([^<]*)<`).exec(body)?.[1] ?? null;
 
   it('shows the worked example on the PBG guide at the fee engine’s figure, beside the calculator, with a start button under “what it is”', async () => {
-    const figure = (await ctx.services.fees.estimate({ tenantId: ctx.tenant.id, permitTypeCode: 'PBG', answers: { ...WORKED_EXAMPLE_FORM } })).amount;
+    const figure = (await ctx.services.fees.estimate({ tenantId: ctx.tenant.id, permitTypeCode: 'PBG', answers: { ...HOUSE_EXAMPLE } })).amount;
     expect(figure).toBeGreaterThan(0);
     const guide = await new PageClient(ctx).get('/izin/PBG');
     expect(guide.statusCode).toBe(200);
     const example = shown(guide.body, 'data-fee-example');
     expect(example).toContain(`± ${formatRupiah(figure)}`);
-    expect(example).toContain(`${WORKED_EXAMPLE_FORM.floorArea} m²`);
-    expect(example).toContain(`${WORKED_EXAMPLE_FORM.floorCount} lantai`);
+    expect(example).toContain('rumah tinggal 2 lantai seluas 120 m²');
     // The calculator is next to it, and the example's own working opens in it.
     expect(guide.body).toContain('href="/izin/PBG/perkiraan"');
     const detail = /href="(\/izin\/PBG\/perkiraan\?[^"]+)"/.exec(guide.body)![1]!.replace(/&amp;/g, '&');
@@ -136,8 +146,10 @@ describe.each(DIALECTS)('what a permit costs, on the citizen’s pages (%s)', (d
     const english = new PageClient(ctx);
     await english.post('/bahasa', { lang: 'en', kembali: '/izin/PBG' });
     const guide = await english.get('/izin/PBG');
-    const figure = (await ctx.services.fees.estimate({ tenantId: ctx.tenant.id, permitTypeCode: 'PBG', answers: { ...WORKED_EXAMPLE_FORM } })).amount;
-    expect(shown(guide.body, 'data-fee-example')).toContain(`about ${formatRupiah(figure)}`);
+    const figure = (await ctx.services.fees.estimate({ tenantId: ctx.tenant.id, permitTypeCode: 'PBG', answers: { ...HOUSE_EXAMPLE } })).amount;
+    expect(shown(guide.body, 'data-fee-example')).toContain(
+      `a 2-floor house of 120 m² (simple, permanent, privately owned, newly built): about ${formatRupiah(figure)}`,
+    );
     expect(shown((await english.get('/izin/NIB')).body, 'data-fee-free')).toMatch(/^Free/);
   });
 });
