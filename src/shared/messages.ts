@@ -337,6 +337,22 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
   invalid_option: { id: 'Pilih salah satu pilihan yang tersedia.', en: 'Choose one of the options.' },
   invalid_yes_no: { id: 'Pilih ya atau tidak.', en: 'Choose yes or no.' },
   invalid_nik: { id: 'NIK harus 16 angka sesuai KTP.', en: 'The NIK must be the 16 digits on the KTP.' },
+  // Registration and the counter name which part of a NIK is wrong (src/auth/identity.ts nikFieldProblem).
+  nik_region: {
+    id: 'Enam angka pertama NIK (kode wilayah) tidak cocok dengan wilayah mana pun; periksa nomor pada KTP.',
+    en: 'The first six digits of the NIK (region code) do not match any region; check the number on the KTP.',
+  },
+  nik_birth_date: {
+    id: 'Angka ke-7 sampai ke-12 NIK (tanggal lahir) bukan tanggal yang benar; periksa nomor pada KTP.',
+    en: 'Digits 7 to 12 of the NIK (date of birth) are not a real date; check the number on the KTP.',
+  },
+  invalid_passport: { id: 'Nomor paspor harus 6 sampai 12 huruf dan angka.', en: 'The passport number must be 6 to 12 letters and digits.' },
+  invalid_stay_permit: { id: 'Nomor KITAS atau KITAP harus 6 sampai 25 huruf dan angka.', en: 'The KITAS or KITAP number must be 6 to 25 letters and digits.' },
+  invalid_nationality: { id: 'Tulis kewarganegaraan dengan huruf, misalnya Malaysia.', en: 'Write the nationality in letters, like Malaysia.' },
+  nik_required: {
+    id: 'Jenis izin ini memerlukan NIK; warga negara asing dengan KITAS/KITAP mengajukannya di loket kantor.',
+    en: 'This permit type needs a NIK; foreign residents with a KITAS/KITAP apply at the office counter.',
+  },
   invalid_nib: { id: 'NIB harus 13 angka.', en: 'The NIB must be 13 digits.' },
   invalid_npwp: { id: 'NPWP harus 15 angka, atau 16 angka (NIK).', en: 'The NPWP must be 15 digits, or 16 (the NIK).' },
   invalid_kbli: { id: 'Kode KBLI harus 5 angka.', en: 'The KBLI code must be 5 digits.' },
