@@ -314,6 +314,11 @@ describe.each(DIALECTS)('registration path (%s)', (dialect) => {
     });
     const page = new PageClient(ctx);
     expect((await page.post('/akun/daftar', mine, from())).statusCode).toBe(303);
+    // The start page says beforehand whether the type accepts foreign residents.
+    expect((await page.get('/izin/AK1/mulai')).body).toContain(
+      'Izin ini memerlukan NIK; warga negara asing dengan KITAS/KITAP belum dapat mengajukannya secara daring.',
+    );
+    expect((await page.get('/izin/KERAMAIAN/mulai')).body).toContain('Warga negara asing dengan KITAS/KITAP dapat mengajukan izin ini.');
     const refused = await page.post('/izin/AK1/mulai', {});
     expect(refused.statusCode).toBe(403);
     expect(refused.body).toContain('warga negara asing dengan KITAS/KITAP');

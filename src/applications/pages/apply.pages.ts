@@ -67,6 +67,7 @@ export function applyPages(app: FastifyInstance, services: Services): void {
       back: `/izin/${def.code}`,
       body: html`<h1>${t(lang, 'start.title', { name: loc(lang, def.name) })}</h1>
 <p>${t(lang, 'start.lead', { fields: def.fields.length })}</p>
+<p>${t(lang, def.foreignResidents ? 'foreign.accepted' : 'foreign.not.accepted.short')}</p>
 <h2>${t(lang, 'start.need')}</h2>
 <ul>${def.requirements.filter((r) => r.required).map((r) => html`<li>${loc(lang, r.name)}</li>`)}</ul>
 <h2>${t(lang, 'start.fee')}</h2>
