@@ -177,7 +177,12 @@ describe.each(DIALECTS)('catalogue releases and admin edits across restarts (%s)
       });
       // Release 2 as it was: no explanations, no answer checks, the old question and the office's note in the legal basis.
       const release2 = catalogueCopy(2, (types) => {
-        for (const t of types as { code: string; requirements: Record<string, unknown>[]; fields: Record<string, unknown>[]; legalBasis: string[] }[]) {
+        for (const t of types as unknown as {
+          code: string;
+          requirements: Record<string, unknown>[];
+          fields: Record<string, unknown>[];
+          legalBasis: string[];
+        }[]) {
           for (const r of t.requirements) {
             delete r.explanation;
             delete r.obtainedBy;
