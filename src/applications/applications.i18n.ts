@@ -133,6 +133,10 @@ export const APPLICATIONS_MESSAGES = {
   },
   'upload.client.type': { id: 'Berkas harus berupa {kinds}.', en: 'The file must be {kinds}.' },
   'upload.client.size': { id: 'Ukuran berkas paling besar {mb} MB.', en: 'The file must be at most {mb} MB.' },
+  'upload.photo.reduced': {
+    id: 'Foto langsung dari kamera ponsel sampai {mb} MB tetap diterima: foto itu diperkecil otomatis.',
+    en: 'A photo straight from a phone camera, up to {mb} MB, is accepted too: it is made smaller automatically.',
+  },
   'upload.client.reducing': { id: 'Memperkecil foto… Jangan tutup halaman ini.', en: 'Making the photo smaller… Don’t close this page.' },
   'upload.client.sending': { id: 'Mengirim {pct}%… Jangan tutup halaman ini.', en: 'Sending {pct}%… Don’t close this page.' },
   'office.filter.all': { id: 'Semua', en: 'All' },

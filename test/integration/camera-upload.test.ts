@@ -88,6 +88,9 @@ describe.each(DIALECTS)('camera photos uploaded without JavaScript (%s)', (diale
     expect(original.length).toBeGreaterThan(3.5 * MB);
     const browser = await signedIn();
     try {
+      // The upload page says so before she chooses the file, beside the 2 MB limit.
+      const page = await browser.send('GET', `/permohonan/${draftId}/dokumen/ktp`);
+      expect(page.body).toContain('paling besar 2 MB. Foto langsung dari kamera ponsel sampai 10 MB tetap diterima: foto itu diperkecil otomatis.');
       const sent = await browser.upload(`/permohonan/${draftId}/dokumen/ktp`, 'IMG_20261201_0930.jpg', original, 'image/jpeg');
       // As for any accepted file: on to the documents list, which names it.
       expect(sent.status, sent.body.slice(0, 500)).toBe(303);

@@ -231,7 +231,9 @@ ${linkButton(`/permohonan/${app.id}/periksa`, t(lang, 'docs.done'))}`,
       [r.explanation, r.description]
         .filter((x) => x !== undefined)
         .map((x) => `${loc(lang, x)} `)
-        .join('') + t(lang, 'guide.types', { types: kinds, mb: r.maxSizeMb }),
+        .join('') +
+      t(lang, 'guide.types', { types: kinds, mb: r.maxSizeMb }) +
+      (photoMax && photoMax > maxBytes ? `. ${t(lang, 'upload.photo.reduced', { mb: Math.floor(photoMax / 1048576) })}` : ''),
     error: errorFor(errors, 'file'),
     isPageHeading: true,
     accept: acceptList(r.acceptedTypes),
