@@ -59,7 +59,7 @@ type Person = {
   /** By field name: a value typed, an option's value, or a RegExp for the option whose label says it. */
   answers: Record<string, string | RegExp>;
   helpNote: string;
-  says: { whatWillYouBuild: RegExp; estimate: RegExp; bill: RegExp; step: RegExp };
+  says: { whatWillYouBuild: RegExp; estimate: RegExp; bill: RegExp; step: RegExp; dontClose: RegExp; foreignersWelcome: RegExp };
 };
 
 /** The house-shop as both describe it: 60 m² downstairs and 60 m² to add on top ("old floors plus new ones": 120 m²). */
@@ -111,7 +111,14 @@ const SRI: Person = {
     buildingWorkType: /menambah lantai/i,
   },
   helpNote: 'Saya belum pernah mengurus KRK. Rumah saya di Jl. Kawi, mau tambah satu lantai.',
-  says: { whatWillYouBuild: /Apa yang akan Anda bangun/i, estimate: /perkiraan retribusi/i, bill: /tagihan/i, step: /\d+ dari \d+/ },
+  says: {
+    whatWillYouBuild: /Apa yang akan Anda bangun/i,
+    estimate: /perkiraan retribusi/i,
+    bill: /tagihan/i,
+    step: /\d+ dari \d+/,
+    dontClose: /Jangan tutup halaman ini/,
+    foreignersWelcome: /Warga negara asing dengan KITAS\/KITAP dapat mengajukan izin ini/,
+  },
 };
 
 const ANNEKE: Person = {
@@ -143,7 +150,14 @@ const ANNEKE: Person = {
     buildingWorkType: /adding a floor/i,
   },
   helpNote: 'I have never applied for a KRK. My house is on Jl. Ijen and I want to add one floor.',
-  says: { whatWillYouBuild: /What will you build/i, estimate: /estimated fee/i, bill: /bill/i, step: /step \d+ of \d+/i },
+  says: {
+    whatWillYouBuild: /What will you build/i,
+    estimate: /estimated fee/i,
+    bill: /bill/i,
+    step: /step \d+ of \d+/i,
+    dontClose: /Don’t close this page/,
+    foreignersWelcome: /Foreign residents with a KITAS\/KITAP can apply for this permit/,
+  },
 };
 
 /** The whole path for one person, in one browser; every page checked by the walk. */
@@ -173,12 +187,14 @@ async function applyForPbg(served: Served, who: Person): Promise<Walk> {
     // ── PBG's guide: what it is and a worked example of what it costs ───────────────────────────
     await walk.click('main .card-list li a >> nth=0');
     expect(walk.path()).toBe('/izin/PBG');
-    await walk.check('guide', shot('03-guide', 'main [data-fee-example]'));
+    await walk.check('guide', shot('03-guide', 'main .summary-list__row:has([data-fee-example])'));
     expect(await walk.mainText()).toMatch(/Rp\s?\d{1,3}(\.\d{3})+/);
 
     // ── Start: not signed in, she is sent to sign in, and registers from there ─────────────────
     await walk.click('main a[href="/izin/PBG/mulai"]');
     await walk.check('start');
+    // Before she signs in, the start page says a KITAS/KITAP holder may apply for PBG.
+    expect(await walk.mainText()).toMatch(who.says.foreignersWelcome);
     await walk.click('main a[href^="/akun/masuk"]');
     await walk.check('sign-in');
     await walk.click('main a[href^="/akun/daftar"]');
@@ -239,6 +255,8 @@ async function applyForPbg(served: Served, who: Person): Promise<Walk> {
     const [sent] = await Promise.all([
       page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/permohonan/${appId}/dokumen/ktp`)),
       page.waitForURL(`${base}/permohonan/${appId}/dokumen`, { timeout: 30_000 }),
+      // With JavaScript she is told while the photo is made smaller and sent.
+      who.js ? page.locator('.upload-status[role=status]', { hasText: who.says.dontClose }).waitFor() : null,
       page.locator('main form[data-upload] button[type=submit]').click(),
     ]);
     // What went over the wire: the upload's Content-Length as the browser sent it.
