@@ -115,7 +115,7 @@ ${grouped}`
       body: html`<h1>${loc(lang, def.name)}</h1>
 <h2>${t(lang, 'guide.what')}</h2><p>${loc(lang, def.description)}</p>
 ${start}
-<h2>${t(lang, 'guide.who')}</h2><p>${loc(lang, def.audience)}</p>
+<h2>${t(lang, 'guide.who')}</h2><p>${loc(lang, def.audience)}</p><p data-foreign-residents>${t(lang, def.foreignResidents ? 'foreign.accepted' : 'foreign.not.accepted.short')}</p>
 <h2>${t(lang, 'guide.documents')}</h2><p class="hint">${t(lang, 'guide.documents.hint')}</p>
 <ul>${def.requirements.map((r) => {
         const help = requirementHelp(lang, r, linkedTypes);

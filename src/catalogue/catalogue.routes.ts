@@ -58,7 +58,9 @@ export function catalogueRoutes(app: FastifyInstance, services: Services): void 
     },
     handler: async (request) => {
       const t = await services.catalogue.getPermitType({ tenantId: request.tenant.id, code: request.params.code.toUpperCase() });
-      return { code: t.definition.code, version: t.version, enabled: t.enabled, definition: t.definition };
+      // The office's own notes on uncertain figures (dataNote) are for its admins, never for the public.
+      const { dataNote: _officeNote, ...definition } = t.definition;
+      return { code: t.definition.code, version: t.version, enabled: t.enabled, definition };
     },
   });
 }

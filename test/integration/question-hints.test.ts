@@ -156,5 +156,18 @@ describe.each(DIALECTS)('questions she can answer (%s)', (dialect) => {
       expect(guide.body).not.toContain('The office must check');
       expect(guide.body).not.toContain('SHST (unit price) for Kota Malang is uncertain');
     }
+    // Nor does the public API: the permit type's definition comes without it.
+    const api = await ctx.app.inject({ url: '/api/v1/permit-types/PBG' });
+    expect(api.statusCode).toBe(200);
+    expect(api.body).not.toContain('dataNote');
+    expect(api.body).not.toContain('The office must check');
+    // The guide says whether a foreign resident (KITAS/KITAP) can apply: PBG yes, AK1 (it needs a NIK) no.
+    expect(/<p data-foreign-residents>([^<]*)</.exec((await visitor.get('/izin/PBG')).body)?.[1]).toMatch(
+      /can apply for this permit|dapat mengajukan izin ini/,
+    );
+    await visitor.post('/bahasa', { lang: 'en', kembali: '/izin/AK1' });
+    expect(/<p data-foreign-residents>([^<]*)</.exec((await visitor.get('/izin/AK1')).body)?.[1]).toBe(
+      'This permit needs a NIK; foreign residents with a KITAS/KITAP cannot apply for it online yet.',
+    );
   });
 });
