@@ -33,6 +33,17 @@ function loadError(dir: string): string {
 }
 
 describe('requirement explanations (#16 item 2)', () => {
+  it('a permit type open to foreign residents tells them what goes in place of the KTP (KITAS/KITAP and passport)', () => {
+    const open = catalogue.permitTypes.filter((t) => t.foreignResidents);
+    expect(open.length).toBeGreaterThan(0);
+    for (const t of open) {
+      const ktp = t.requirements.find((r) => r.code === 'ktp');
+      if (!ktp) continue;
+      expect(ktp.explanation?.id, t.code).toMatch(/KITAS\/KITAP dan halaman identitas paspor/);
+      expect(ktp.explanation?.en, t.code).toMatch(/KITAS\/KITAP and the passport’s identity page/);
+    }
+  });
+
   it('every requirement of every permit type explains itself in one plain line, in Indonesian and in English', () => {
     for (const t of catalogue.permitTypes) {
       for (const r of t.requirements) {
