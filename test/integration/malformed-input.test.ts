@@ -612,6 +612,23 @@ const CASES: Case[] = [
       reg('a role smuggled in', { role: 'admin' }, 400, { role: 'unknown_field' }),
       reg('a tenant smuggled in', { tenantId: MISSING_ID }, 400, { tenantId: 'unknown_field' }),
       reg('a NUL character in the name', { name: 'Sari\u0000Rahayu' }, 400),
+      reg('a NIK whose region does not exist (35.99)', { nik: '3599014506900002' }, 400, { nik: 'nik_region' }),
+      reg('a NIK whose birth date cannot be (month 13)', { nik: '3573014513900002' }, 400, { nik: 'nik_birth_date' }),
+      reg('an identity kind that is not one', { identityKind: 'visa' }, 400, { identityKind: 'invalid_value' }),
+      reg(
+        'a foreign resident without a passport number',
+        { identityKind: 'kitas', nik: undefined, stayPermitNumber: '2C21JE0123456', nationality: 'Belanda' },
+        400,
+      ),
+      reg(
+        'a 100 000-character passport number',
+        { identityKind: 'kitas', nik: undefined, passportNumber: HUGE, stayPermitNumber: '2C21JE0123456', nationality: 'Belanda' },
+        400,
+        {
+          passportNumber: 'too_long',
+        },
+      ),
+      reg('a message language that is not offered', { language: 'fr' }, 400, { language: 'invalid_value' }),
     ];
   })(),
 
