@@ -79,14 +79,17 @@ try {
   for (const f of type.definition.fields) {
     const value =
       f.type === 'select'
-        ? f.options[0]!.value
-        : f.type === 'area_m2'
-          ? '150'
-          : f.type === 'floor_count'
-            ? '2'
-            : f.type === 'address'
-              ? 'Jl. Ijen No. 5, Kota Malang'
-              : 'Contoh';
+        ? // A house over 100 m²: the first option ("a small house") would contradict the 150 m² below.
+          (f.options.find((o) => o.value === 'housing') ?? f.options[0]!).value
+        : f.type === 'yes_no'
+          ? 'no'
+          : f.type === 'area_m2'
+            ? '150'
+            : f.type === 'floor_count'
+              ? '2'
+              : f.type === 'address'
+                ? 'Jl. Ijen No. 5, Kota Malang'
+                : 'Contoh';
     await citizen.post(`${appUrl}/isian/${f.name}`, { [f.name]: value });
   }
   await measure('/permohonan/:id/isian/:field (select)', await citizen.get(`${appUrl}/isian/${type.definition.fields.find((f) => f.type === 'select')!.name}`));
