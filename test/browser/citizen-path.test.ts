@@ -188,12 +188,15 @@ async function applyForPbg(served: Served, who: Person): Promise<Walk> {
     await walk.click('main .card-list li a >> nth=0');
     expect(walk.path()).toBe('/izin/PBG');
     await walk.check('guide', shot('03-guide', 'main .summary-list__row:has([data-fee-example])'));
-    expect(await walk.mainText()).toMatch(/Rp\s?\d{1,3}(\.\d{3})+/);
+    // Who may apply: a KITAS/KITAP holder may, for PBG.
+    expect(await page.locator('main [data-foreign-residents]').innerText()).toMatch(who.says.foreignersWelcome);
+    // The worked example: a house like hers, in rupiah.
+    expect(await page.locator('main [data-fee-example]').innerText()).toMatch(/Rp\s?\d{1,3}(\.\d{3})+/);
 
     // ── Start: not signed in, she is sent to sign in, and registers from there ─────────────────
     await walk.click('main a[href="/izin/PBG/mulai"]');
     await walk.check('start');
-    // Before she signs in, the start page says a KITAS/KITAP holder may apply for PBG.
+    // Before she signs in, the start page says it again.
     expect(await walk.mainText()).toMatch(who.says.foreignersWelcome);
     await walk.click('main a[href^="/akun/masuk"]');
     await walk.check('sign-in');
