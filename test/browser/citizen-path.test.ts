@@ -203,6 +203,15 @@ async function applyForPbg(served: Served, who: Person): Promise<Walk> {
     await walk.click('main a[href^="/akun/daftar"]');
     expect(walk.path(), 'the register link keeps where she was going').toContain(`kembali=${encodeURIComponent('/izin/PBG/mulai')}`);
     await walk.check('register', shot('04-register'));
+    if (who.lang === 'en') {
+      // She looks at the form in Indonesian once, to see the words her KITAS uses, and comes back: the way back is kept.
+      for (const lang of ['id', 'en']) {
+        await walk.click('form.header__lang button');
+        expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+        expect(walk.path(), 'the language switch keeps where she was going').toContain(`kembali=${encodeURIComponent('/izin/PBG/mulai')}`);
+        await walk.check(`register-${lang}`);
+      }
+    }
     await who.register(page);
     await page.locator('label[for="f-consent"]').click();
     await walk.submit();
