@@ -100,6 +100,9 @@ const UNIT_SUFFIX: Record<'area' | 'floors' | 'plain', RegExp> = {
   plain: /\s*(m2|m²)$/i,
 };
 
+/** The longest text read as a number answer. */
+const MAX_NUMBER_TEXT = 40;
+
 /**
  * A number as people type it. The Indonesian decimal comma (85,5) and the dot (85.5) both mean 85.5,
  * and a unit after it is dropped (UNIT_SUFFIX). A single separator followed by exactly three digits is
@@ -112,7 +115,11 @@ const UNIT_SUFFIX: Record<'area' | 'floors' | 'plain', RegExp> = {
 function asNumber(raw: unknown, kind: 'area' | 'floors' | 'plain' = 'plain'): number | null {
   if (typeof raw === 'number') return Number.isFinite(raw) ? raw : null;
   if (typeof raw !== 'string') return null;
-  let s = raw.trim().replace(UNIT_SUFFIX[kind], '');
+  const typed = raw.trim();
+  // No number is typed this long ("1.234.567,25 meter persegi" is 26): such text is not read, so the unit
+  // patterns (which try every run of spaces) cannot be made to take seconds by an answer of 5000 characters.
+  if (typed.length > MAX_NUMBER_TEXT) return null;
+  let s = typed.replace(UNIT_SUFFIX[kind], '');
   if (kind === 'floors') s = s.replace(/^(lantai|tingkat)\s+/i, '');
   s = s.trim();
   const counted = kind !== 'plain';

@@ -75,6 +75,14 @@ describe('forgiving number answers', () => {
     expect(read(floors, '1,5 lantai')).toBe('not_an_integer');
   });
 
+  it('a number answer as long as the API allows (5000 characters, spaces then a word) is refused at once, not after seconds of pattern matching', () => {
+    const long = `1${' '.repeat(4990)}lagi`;
+    const started = performance.now();
+    const r = validateAnswers([area, floors, width], { luas: long, lantai: long, lebar: long }, { complete: false, today: TODAY });
+    expect(r.problems.map((p) => p.code)).toEqual(['not_a_number', 'not_a_number', 'not_a_number']);
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
   it('a plain number takes "m2" and the decimal comma but still refuses a lone thousands group it cannot tell from a decimal', () => {
     expect(read(width, '2,5')).toBe(2.5);
     expect(read(width, '4 m2')).toBe(4);
