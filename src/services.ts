@@ -59,6 +59,7 @@ import { createWhatsAppService } from './whatsapp/whatsapp.service.js';
 import { createHelpdeskHandlers } from './helpdesk/helpdesk.handlers.js';
 import { createHelpdeskService } from './helpdesk/helpdesk.service.js';
 import { createCitizenPathService } from './applications/citizen-path.service.js';
+import { createScreensService } from './screens/screens.service.js';
 
 /** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
 export function createServices(input: {
@@ -103,6 +104,8 @@ export function createServices(input: {
   const appointments = createAppointmentService({ db, clock, holidays, catalogue, dataKey: config.dataEncryptionKey });
   const queue = createQueueService({ db, clock, holidays, appointments });
   const contacts = createContactService({ db });
+  /** The videotron and kiosk playlist and the public screen /layar (issue 13, item 4). */
+  const screens = createScreensService({ db, clock, catalogue, queue, address });
   const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
   const notes = createNoteService({ db, clock });
   const assignment = createAssignmentService({ db, clock, catalogue });
@@ -180,6 +183,7 @@ export function createServices(input: {
     tracking,
     appointments,
     queue,
+    screens,
     contacts,
     notifications,
     tenants,

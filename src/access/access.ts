@@ -77,6 +77,8 @@ export type Permission =
   | 'revenue.read'
   /** Set the office's annual revenue target. */
   | 'revenue.manage'
+  /** The office's videotron and kiosk playlist (/kantor/admin/layar): add, edit, reorder and remove slides. */
+  | 'screens.manage'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
@@ -246,6 +248,7 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
       return when(actor.role === 'treasurer');
     case 'payments.settings':
     case 'revenue.manage':
+    case 'screens.manage':
       return when(actor.role === 'admin');
     case 'revenue.read':
       return when(actor.role === 'head' || actor.role === 'admin' || actor.role === 'treasurer');

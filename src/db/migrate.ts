@@ -32,6 +32,7 @@ import * as m0028 from './migrations/0028_snap.js';
 import * as m0029 from './migrations/0029_reconciliation.js';
 import * as m0030 from './migrations/0030_revenue_targets.js';
 import * as m0031 from './migrations/0031_foreign_residents.js';
+import * as m0033 from './migrations/0033_screens.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '0029_reconciliation': m0029,
   '0030_revenue_targets': m0030,
   '0031_foreign_residents': m0031,
+  '0033_screens': m0033,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

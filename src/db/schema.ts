@@ -752,6 +752,34 @@ export interface RevenueTargetsTable {
   created_at: string;
 }
 
+/** An office has a videotron playlist (migration 0033): made once, with the default slides. */
+export interface ScreenPlaylistsTable {
+  tenant_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ScreenSlideKind = 'how_to_apply' | 'digital_take_up' | 'now_serving' | 'announcement';
+
+/** One slide of the office's videotron playlist (migration 0033), shown in `position` order. */
+export interface ScreenSlidesTable {
+  id: string;
+  tenant_id: string;
+  position: number;
+  kind: ScreenSlideKind;
+  /** how_to_apply: the permit type's code. */
+  permit_code: string | null;
+  /** announcement: the text in Indonesian and English. */
+  text_id: string | null;
+  text_en: string | null;
+  /** 5–120 seconds. */
+  duration_seconds: number;
+  /** 1: shown; 0: kept in the playlist but skipped. */
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
 /** A bill (SKRD) with its payment code (migration 0027). At most one open bill per application. */
 export interface BillsTable {
   id: string;
@@ -923,6 +951,8 @@ export interface Database {
   retribution_coefficients: RetributionCoefficientsTable;
   application_fee_coefficients: ApplicationFeeCoefficientsTable;
   revenue_targets: RevenueTargetsTable;
+  screen_playlists: ScreenPlaylistsTable;
+  screen_slides: ScreenSlidesTable;
   contacts: ContactsTable;
   help_requests: HelpRequestsTable;
   help_messages: HelpMessagesTable;

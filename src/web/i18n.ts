@@ -24,6 +24,7 @@ import { BILLS_MESSAGES } from '../payments/bills.i18n.js';
 import { REVENUE_MESSAGES } from '../revenue/revenue.i18n.js';
 import { CONSENT_MESSAGES } from '../auth/consent.i18n.js';
 import { MY_APPLICATIONS_MESSAGES } from '../applications/my-applications.i18n.js';
+import { SCREENS_MESSAGES } from '../screens/screens.i18n.js';
 /**
  * One entry: the same text in both languages; a message with a count may give plural forms
  * (Intl.PluralRules), chosen by `params.n`, or by the param `by` names when the noun follows another
@@ -60,6 +61,7 @@ const M = {
   ...REVENUE_MESSAGES,
   ...CONSENT_MESSAGES,
   ...MY_APPLICATIONS_MESSAGES,
+  ...SCREENS_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'web/common': COMMON_MESSAGES,
@@ -85,6 +87,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'revenue/revenue': REVENUE_MESSAGES,
   'auth/consent': CONSENT_MESSAGES,
   'applications/my-applications': MY_APPLICATIONS_MESSAGES,
+  'screens/screens': SCREENS_MESSAGES,
 };
 
 export type MessageKey = keyof typeof M;
