@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { foreignIdentity, maskDocumentNumber, nikFieldProblem } from '../../src/auth/identity.js';
 import { nikProblem } from '../../src/shared/identifiers.js';
-import { DEFAULT_REGIONS_FILE, loadRegions, nikRegencyName, nikRegionExists, regions } from '../../src/shared/regions.js';
+import { DEFAULT_REGIONS_FILE, loadRegions, nikRegencyName, nikRegionExists, regions, RETIRED_REGENCIES } from '../../src/shared/regions.js';
 
 // The Kemendagri code list as shipped in seed-data/regions.json (scripts/import-regions.mjs, from idn-area-data 4.0.1).
 describe('region codes', () => {
@@ -27,7 +27,14 @@ describe('region codes', () => {
     ['1101013112990001', true, 'Aceh'],
     ['9171017112990001', true, 'Kota Jayapura (Papua, 91 since the 2022 split)'],
     ['3599014506900002', false, 'no regency 35.99'],
-    ['3573094506900002', false, 'no district 35.73.09'],
+    ['9101014506900002', true, 'Merauke before the 2022 split (93.01 today): a NIK never changes'],
+    ['9201014506900002', true, 'Sorong before the 2022 split (96.01 today)'],
+    ['6405014506900002', true, 'Malinau before Kalimantan Utara (65.02 today)'],
+    ['9202014506900002', true, 'a Manokwari district that went to a new regency (no 92.02.01 today)'],
+    ['6407014506900002', true, 'a Kutai Barat district now in Mahakam Ulu (no 64.07.01 today)'],
+    ['3573004506900002', false, 'no district 00'],
+    ['9109014506900002', true, 'Mimika before the 2022 split'],
+    ['9129014506900002', false, 'no regency 91.29, then or now'],
     ['1001014506900002', false, 'no province 10'],
     ['9999014506900002', false, 'no province 99'],
   ])('%s exists: %s (%s)', (nik, exists) => {
@@ -37,6 +44,15 @@ describe('region codes', () => {
   it('names the regency a NIK was issued in', () => {
     expect(nikRegencyName('3573054506900417')).toBe('Kota Malang');
     expect(nikRegencyName('3599014506900002')).toBeNull();
+    expect(nikRegencyName('9101014506900002')).toBe('Kabupaten Merauke');
+  });
+
+  it("knows each retired regency code as gone, and the code it became as today's", () => {
+    const r = regions();
+    for (const [old, current] of Object.entries(RETIRED_REGENCIES)) {
+      expect(r.regencies.has(old), old).toBe(false);
+      expect(r.regencies.has(current), current).toBe(true);
+    }
   });
 
   it('refuses a malformed list with the file and the problem', () => {
