@@ -40,6 +40,7 @@ import { createPaymentSettingsService } from './payments/payment-settings.servic
 import { createDemoBankService } from './payments/demo-bank/demo-bank.service.js';
 import { createBillService } from './payments/bills.service.js';
 import { createRevenueService } from './revenue/revenue.service.js';
+import { createDashboardService } from './dashboard/dashboard.service.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { expiryRemindersJob } from './permits/permits.jobs.js';
 import { createPermitService } from './permits/permits.service.js';
@@ -97,6 +98,8 @@ export function createServices(input: {
   const demoBank = createDemoBankService({ db, clock, dataKey: config.dataEncryptionKey, address, production: config.env === 'production' });
   const bills = createBillService({ db, clock, catalogue, signer, fees, address });
   const revenue = createRevenueService({ db, clock, catalogue });
+  /** The head's dashboard (issue 13, item 1). */
+  const dashboard = createDashboardService({ db, clock, catalogue, holidays });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
@@ -171,6 +174,7 @@ export function createServices(input: {
     demoBank,
     bills,
     revenue,
+    dashboard,
     applications,
     notes,
     assignment,

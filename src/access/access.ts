@@ -77,6 +77,8 @@ export type Permission =
   | 'revenue.read'
   /** Set the office's annual revenue target. */
   | 'revenue.manage'
+  /** The head's dashboard (issue 13): digital take-up, the online door's completion, backlog, SLA, overdue (page, CSV, API). */
+  | 'dashboard.read'
   /** The office's videotron and kiosk playlist (/kantor/admin/layar): add, edit, reorder and remove slides. */
   | 'screens.manage'
   // Jobs: only a system actor takes these.
@@ -252,6 +254,8 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
       return when(actor.role === 'admin');
     case 'revenue.read':
       return when(actor.role === 'head' || actor.role === 'admin' || actor.role === 'treasurer');
+    case 'dashboard.read':
+      return when(actor.role === 'head' || actor.role === 'admin');
     case 'system.overdueScan':
     case 'system.expiryReminders':
     case 'system.auditCheckpoint':
