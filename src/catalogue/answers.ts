@@ -157,6 +157,8 @@ function checkField(field: FieldDefinition, raw: unknown, today: string): Checke
       const max = field.max;
       if (min !== undefined && n < min) return problem('too_small', `must be at least ${min}`, { min });
       if (max !== undefined && n > max) return problem('too_big', `must be at most ${max}`, { max });
+      // Past 2^53 a number is not kept as typed (12345678901234567890 would be stored as …567000).
+      if (!Number.isSafeInteger(Math.trunc(n))) return problem('too_big', 'too large to keep exactly', { max: Number.MAX_SAFE_INTEGER });
       return { value: n };
     }
     case 'date': {

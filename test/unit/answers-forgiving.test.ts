@@ -83,6 +83,15 @@ describe('forgiving number answers', () => {
     expect(performance.now() - started).toBeLessThan(50);
   });
 
+  it('a number too long to keep exactly is refused, not stored changed (a capital of 12345678901234567890 is not kept as …567000)', () => {
+    const capital = field('modal', 'number', { integer: true, min: 0 });
+    expect(read(capital, '9007199254740991')).toBe(9_007_199_254_740_991);
+    expect(read(capital, '12345678901234567890')).toBe('too_big');
+    expect(read(capital, '1.000.000.000.000.000.000')).toBe('too_big');
+    const r = validateAnswers([capital], { modal: 1e21 }, { complete: false, today: TODAY });
+    expect(r.problems).toEqual([expect.objectContaining({ field: 'answers.modal', code: 'too_big' })]);
+  });
+
   it('a plain number takes "m2" and the decimal comma but still refuses a lone thousands group it cannot tell from a decimal', () => {
     expect(read(width, '2,5')).toBe(2.5);
     expect(read(width, '4 m2')).toBe(4);
