@@ -17,6 +17,11 @@ export type ActionRequest = {
   paymentReference?: string | undefined;
   idempotencyKey?: string | undefined;
   /**
+   * The revision the caller decided on (e.g. the draft it showed as deletable): a file changed since
+   * (sent from another tab in the same instant) is a 409 conflict, not an action on what it has become.
+   */
+  expectedRevision?: number | undefined;
+  /**
    * The payment the payment action records (src/payments/): a bank's notification (system actor) or the
    * treasurer's bank-counter entry. The payment effect writes it, once per provider payment id, in the
    * action's transaction.

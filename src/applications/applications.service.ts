@@ -354,6 +354,7 @@ export function createApplicationService(deps: ApplicationDeps) {
     const { actor } = input;
     const person = isSystemActor(actor) ? null : actor;
     const app = await loadVisible(actor, input.applicationId);
+    if (input.expectedRevision !== undefined && input.expectedRevision !== app.revision) throw new AppError('conflict', 'the file changed meanwhile');
     if (input.idempotencyKey && person) {
       const done = (await listEvents(db, app.tenant_id, app.id)).find(
         (e) => e.action === input.action && e.actor_id === person.userId && eventData(e.data).idempotencyKey === input.idempotencyKey,

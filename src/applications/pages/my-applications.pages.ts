@@ -299,7 +299,8 @@ ${signed ? html`<p class="url">${t(lang, 'receipt.signed', { url: `${officeBaseU
   page.post('/permohonan/:id/hapus', { access: 'signed-in', params: applicationParams }, async ({ reply, actor, params }) => {
     const view = await load(actor, params.id);
     if (!applicantView(view).draft) return reply.redirect(`/permohonan/${view.app.id}`, 303);
-    await services.applications.performAction({ actor, applicationId: view.app.id, action: WITHDRAW_ACTION });
+    // The draft as read: sent from another tab in the meantime, it is not withdrawn (409).
+    await services.applications.performAction({ actor, applicationId: view.app.id, action: WITHDRAW_ACTION, expectedRevision: view.app.revision });
     return reply.redirect('/permohonan?dihapus=1', 303);
   });
 }
