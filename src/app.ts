@@ -36,6 +36,7 @@ import { paymentSettingsRoutes } from './payments/payment-settings.routes.js';
 import { reconciliationRoutes } from './payments/reconciliation.routes.js';
 import { snapRoutes } from './payments/snap.routes.js';
 import { revenueRoutes } from './revenue/revenue.routes.js';
+import { surveyRoutes } from './survey/survey.routes.js';
 import { dashboardRoutes } from './dashboard/dashboard.routes.js';
 import { screenRoutes } from './screens/screens.routes.js';
 
@@ -188,6 +189,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   paymentSettingsRoutes(app, services);
   reconciliationRoutes(app, services);
   revenueRoutes(app, services);
+  surveyRoutes(app, services);
   dashboardRoutes(app, services);
   screenRoutes(app, services);
   await app.register(whatsappRoutes(services));

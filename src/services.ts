@@ -60,6 +60,8 @@ import { createWhatsAppService } from './whatsapp/whatsapp.service.js';
 import { createHelpdeskHandlers } from './helpdesk/helpdesk.handlers.js';
 import { createHelpdeskService } from './helpdesk/helpdesk.service.js';
 import { createCitizenPathService } from './applications/citizen-path.service.js';
+import { surveyOnPermitIssued } from './survey/survey.effects.js';
+import { createSurveyService } from './survey/survey.service.js';
 import { createScreensService } from './screens/screens.service.js';
 
 /** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
@@ -88,6 +90,8 @@ export function createServices(input: {
   // Money (src/payments/): the bill on the fee assessment, the payment row on the payment action; before the receipt.
   applications.registerEffects(billOnAssessment({ db, signer, fees }), paymentOnRecord({ db }));
   applications.registerEffects(...permitEffects({ signer, issuer }));
+  // The SKM survey's invitation (src/survey/), in the issuing transaction.
+  applications.registerEffects(surveyOnPermitIssued);
   const payments = createPaymentService({ db, clock, catalogue, applications });
   // In production the demo adapter and the public demo bank key are refused (src/payments/demo-bank/demo-keys.ts).
   const snap = createSnapService({ db, clock, payments, dataKey: config.dataEncryptionKey, production: config.env === 'production' });
@@ -111,6 +115,8 @@ export function createServices(input: {
   const screens = createScreensService({ db, clock, catalogue, queue, address });
   const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
   const notes = createNoteService({ db, clock });
+  /** The SKM satisfaction survey (issue 13, item 2): answers by invitation, the report. */
+  const survey = createSurveyService({ db, clock, catalogue });
   const assignment = createAssignmentService({ db, clock, catalogue });
   const intake = createIntakeService({ catalogue, applications, documents });
   const helpdesk = createHelpdeskService({ db, clock, holidays, catalogue, applications, address });
@@ -182,6 +188,7 @@ export function createServices(input: {
     intake,
     helpdesk,
     citizenPath,
+    survey,
     officeApplications,
     documents,
     tracking,

@@ -81,6 +81,8 @@ export type Permission =
   | 'dashboard.read'
   /** The office's videotron and kiosk playlist (/kantor/admin/layar): add, edit, reorder and remove slides. */
   | 'screens.manage'
+  /** The SKM satisfaction survey's report (/kantor/skm, CSV, API): index and grade per service and period. */
+  | 'survey.read'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
@@ -255,6 +257,8 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'revenue.read':
       return when(actor.role === 'head' || actor.role === 'admin' || actor.role === 'treasurer');
     case 'dashboard.read':
+      return when(actor.role === 'head' || actor.role === 'admin');
+    case 'survey.read':
       return when(actor.role === 'head' || actor.role === 'admin');
     case 'system.overdueScan':
     case 'system.expiryReminders':

@@ -32,6 +32,7 @@ import * as m0028 from './migrations/0028_snap.js';
 import * as m0029 from './migrations/0029_reconciliation.js';
 import * as m0030 from './migrations/0030_revenue_targets.js';
 import * as m0031 from './migrations/0031_foreign_residents.js';
+import * as m0032 from './migrations/0032_survey.js';
 import * as m0033 from './migrations/0033_screens.js';
 import * as m0034 from './migrations/0034_dashboard_indexes.js';
 
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '0029_reconciliation': m0029,
   '0030_revenue_targets': m0030,
   '0031_foreign_residents': m0031,
+  '0032_survey': m0032,
   '0033_screens': m0033,
   '0034_dashboard_indexes': m0034,
 };

@@ -940,7 +940,51 @@ export interface ReconciliationLinesTable {
 }
 export type ReconciliationLine = Selectable<ReconciliationLinesTable>;
 
+/** An invitation to the SKM survey (migration 0032): one per occasion, answered once through its token. */
+export interface SurveyInvitationsTable {
+  id: string;
+  tenant_id: string;
+  /** Random, unguessable (32 bytes, base64url): the /survei/{token} link. */
+  token: string;
+  /** 'permit_issued' | 'visit_completed' | 'help_closed'. */
+  occasion: string;
+  /** The application, ticket or help request the occasion was; never copied to the answer. */
+  subject_id: string;
+  /** 'permit' | 'queue' | 'helpdesk'. */
+  service_kind: string;
+  /** The permit type code, the queue service code, or 'HELPDESK'. */
+  service_code: string;
+  created_at: string;
+  /** 1 once answered. */
+  used: number;
+}
+
+/** One anonymous SKM answer (migration 0032): no person, file or invitation column, only service, office and month. */
+export interface SurveyAnswersTable {
+  id: string;
+  tenant_id: string;
+  service_kind: string;
+  service_code: string;
+  /** YYYY-MM in the office's time zone. */
+  period: string;
+  u1_requirements: number;
+  u2_procedure: number;
+  u3_time: number;
+  u4_fee: number;
+  u5_product: number;
+  u6_competence: number;
+  u7_behaviour: number;
+  u8_complaints: number;
+  u9_facilities: number;
+  age_band: string | null;
+  sex: string | null;
+  education: string | null;
+  occupation: string | null;
+}
+
 export interface Database {
+  survey_invitations: SurveyInvitationsTable;
+  survey_answers: SurveyAnswersTable;
   bills: BillsTable;
   payments: PaymentsTable;
   payment_settings: PaymentSettingsTable;

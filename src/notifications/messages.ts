@@ -45,7 +45,11 @@ export const messageSchema = z.discriminatedUnion('kind', [
     }),
   }),
   z.object({ kind: z.literal('application_returned'), params: z.object({ number: z.string(), nextStep: localised, link: z.string() }) }),
-  z.object({ kind: z.literal('permit_issued'), params: z.object({ number: z.string(), permitNumber: z.string(), link: z.string() }) }),
+  z.object({
+    kind: z.literal('permit_issued'),
+    /** survey: the SKM survey's link (src/survey/), when the issuing made an invitation. */
+    params: z.object({ number: z.string(), permitNumber: z.string(), link: z.string(), survey: z.string().optional() }),
+  }),
   z.object({ kind: z.literal('new_message'), params: z.object({ number: z.string(), link: z.string() }) }),
   /** A courier parcel linked to its file (src/parcels/); `number` is empty while the new file is not filed yet. */
   z.object({
@@ -226,12 +230,12 @@ function texts(m: Message, lang: Language, office: string): Texts {
       return id
         ? {
             subject: `Izin terbit: ${p.permitNumber}`,
-            email: `Izin untuk permohonan ${p.number} sudah terbit dengan nomor ${p.permitNumber}.\nUnduh di ${p.link}`,
+            email: `Izin untuk permohonan ${p.number} sudah terbit dengan nomor ${p.permitNumber}.\nUnduh di ${p.link}${p.survey ? `\nBantu kami menjadi lebih baik: isi survei kepuasan (9 pertanyaan, tanpa nama) di ${p.survey}` : ''}`,
             sms: `${office}: izin ${p.permitNumber} untuk ${p.number} sudah terbit.`,
           }
         : {
             subject: `Permit issued: ${p.permitNumber}`,
-            email: `The permit for application ${p.number} has been issued as ${p.permitNumber}.\nDownload it at ${p.link}`,
+            email: `The permit for application ${p.number} has been issued as ${p.permitNumber}.\nDownload it at ${p.link}${p.survey ? `\nHelp us improve: take the satisfaction survey (9 questions, anonymous) at ${p.survey}` : ''}`,
             sms: `${office}: permit ${p.permitNumber} for ${p.number} has been issued.`,
           };
     }

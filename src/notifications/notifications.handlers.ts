@@ -20,6 +20,7 @@ import { stateOf } from '../workflow/workflow.engine.js';
 import { insertDelivery, messagePreferences, officeChannelOrder, officeName, type RouteEntry } from './deliveries.repository.js';
 import { type Channel, DEFAULT_CHANNEL_ORDER, type Language, type Message, renderMessage } from './messages.js';
 import { permitTitle, setClaimCode } from './notifications.repository.js';
+import { findInvitationFor } from '../survey/survey.repository.js';
 
 /** The outbox topics this feature handles; other features (src/whatsapp/ …) bring handlers for theirs, merged in services.ts. */
 export const NOTIFICATION_TOPICS = [
@@ -332,8 +333,10 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       const permit = action?.issuesPermit ? (await listPermitsOfApplication(trx, row.tenant_id, app.id)).find((p) => p.status === 'valid') : undefined;
       // A fee assessed with its bill waits for the applicant's payment, not a correction: the status, with the bill.
       const bill = await billOf(trx, app, action);
+      const invitation = permit ? await findInvitationFor(trx, { tenantId: row.tenant_id, occasion: 'permit_issued', subjectId: app.id }) : undefined;
+      const survey = invitation && invitation.used === 0 ? { survey: `${await base(trx, row)}/survei/${invitation.token}` } : {};
       const message: Message = permit
-        ? { kind: 'permit_issued', params: { number, permitNumber: permit.number, link } }
+        ? { kind: 'permit_issued', params: { number, permitNumber: permit.number, link, ...survey } }
         : state.kind === 'applicant' && !bill.bill
           ? { kind: 'application_returned', params: { number, nextStep: state.nextStep, link } }
           : { kind: 'application_transitioned', params: { number, state: state.label, nextStep: state.nextStep, link, ...bill } };

@@ -22,6 +22,7 @@ import { RECONCILIATION_MESSAGES } from '../payments/reconciliation.i18n.js';
 import { PAYMENT_SETTINGS_MESSAGES } from '../payments/payment-settings.i18n.js';
 import { BILLS_MESSAGES } from '../payments/bills.i18n.js';
 import { REVENUE_MESSAGES } from '../revenue/revenue.i18n.js';
+import { SURVEY_MESSAGES } from '../survey/survey.i18n.js';
 import { DASHBOARD_MESSAGES } from '../dashboard/dashboard.i18n.js';
 import { CONSENT_MESSAGES } from '../auth/consent.i18n.js';
 import { MY_APPLICATIONS_MESSAGES } from '../applications/my-applications.i18n.js';
@@ -60,6 +61,7 @@ const M = {
   ...PAYMENT_SETTINGS_MESSAGES,
   ...BILLS_MESSAGES,
   ...REVENUE_MESSAGES,
+  ...SURVEY_MESSAGES,
   ...DASHBOARD_MESSAGES,
   ...CONSENT_MESSAGES,
   ...MY_APPLICATIONS_MESSAGES,
@@ -87,6 +89,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'payments/payment-settings': PAYMENT_SETTINGS_MESSAGES,
   'payments/bills': BILLS_MESSAGES,
   'revenue/revenue': REVENUE_MESSAGES,
+  'survey/survey': SURVEY_MESSAGES,
   'dashboard/dashboard': DASHBOARD_MESSAGES,
   'auth/consent': CONSENT_MESSAGES,
   'applications/my-applications': MY_APPLICATIONS_MESSAGES,

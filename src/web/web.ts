@@ -40,6 +40,7 @@ import { paymentSettingsPages } from '../payments/payment-settings.pages.js';
 import { demoBankPages } from '../payments/demo-bank/demo-bank.pages.js';
 import { reconciliationPages } from '../payments/reconciliation.pages.js';
 import { revenuePages } from '../revenue/revenue.pages.js';
+import { surveyPages } from '../survey/survey.pages.js';
 import { dashboardPages } from '../dashboard/dashboard.pages.js';
 import { screenPages } from '../screens/screens.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
@@ -82,6 +83,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   demoBankPages(app, services);
   reconciliationPages(app, services);
   revenuePages(app, services);
+  surveyPages(app, services);
   dashboardPages(app, services);
   screenPages(app, services);
   appointmentCitizenPages(app, services);

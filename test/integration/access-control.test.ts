@@ -1658,6 +1658,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         getRevenue: {},
         exportRevenueCsv: {},
         setRevenueTarget: { payload: { amount: 1_000_000_000, reason: 'APBD uji' } },
+        getSkmReport: {},
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
@@ -1696,6 +1697,9 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'snapVaInquiry',
           'snapVaPayment',
           'snapQrisNotify',
+          // The SKM survey: the link's token is the key (src/survey/).
+          'getSurveyInvitation',
+          'answerSurvey',
         ]),
       );
       const before = await snapshot(ctx, id);

@@ -18,6 +18,7 @@ import { sendPage } from '../../web/layout.js';
 import { pageKit } from '../../web/page-route.js';
 import { permitStatusTag, validityText } from '../../permits/permits.views.js';
 import { displayAnswer, errorMessage, stateTag } from '../../web/views.js';
+import { surveyInvite } from '../../survey/survey.views.js';
 import { applicantView, applicationParams, type ApplicationView, deliveriesSection, expectedBy, type PermitView, uuidParam } from './applicant.views.js';
 
 const permitParams = applicationParams.extend({ permitId: uuidParam });
@@ -127,7 +128,7 @@ ${
     const refused = docs.filter((d) => d.review_status === 'refused');
     const lastReturn = [...events].reverse().find((e) => e.to_state === app.state && e.reason);
     const answers = answersOf(app);
-    const [messages, permits, receipts, deliveries, parcels, bills] = await Promise.all([
+    const [messages, permits, receipts, deliveries, parcels, bills, survey] = await Promise.all([
       services.notes.listNotes({ actor, applicationId: app.id }),
       services.permits.permitsForApplication({ actor, applicationId: app.id }),
       services.permits.receiptsForApplication({ actor, applicationId: app.id }),
@@ -136,6 +137,8 @@ ${
       services.parcels.parcelsOfApplication({ tenantId: app.tenant_id, applicationId: app.id }),
       // The bill (SKRD) and how to pay it (src/payments/bills.views.ts).
       services.bills.listForApplication({ actor, applicationId: app.id }),
+      // The SKM survey's link once the permit is issued (src/survey/), for the applicant only.
+      services.survey.invitationOfApplication({ actor, application: app }),
     ]);
     const billQr = await billQrs(lang, bills.bills[0], { verify: false });
     return sendPage(req, reply, {
@@ -158,6 +161,7 @@ ${summaryList([
 ])}
 ${applicantBillSection(req, bills, billQr)}
 ${permitsSection(req, actor, view, permits, receipts)}
+${surveyInvite(lang, survey)}
 ${
   offers.returned
     ? html`<div class="banner" role="status"><h2>${t(lang, 'detail.returned')}</h2>
