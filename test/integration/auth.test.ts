@@ -500,12 +500,15 @@ describe.each(DIALECTS)('log redaction (%s)', (dialect) => {
       expect((await app.inject({ url: '/api/v1/me', headers: auth(`${token.slice(0, -2)}zz`) })).statusCode).toBe(401);
 
       // A handler that logs a body or a user object is redacted by the same settings.
-      logger.info({ body: { nik, password, token, trackingCode: 'ABCD2345' }, user: { nik } }, 'handler log');
+      logger.info(
+        { body: { nik, password, token, trackingCode: 'ABCD2345', passportNumber: 'NX4471029', stayPermitNumber: '2C21JE0123456' }, user: { nik } },
+        'handler log',
+      );
 
       const text = chunks.join('');
       expect(text).toContain('/api/v1/auth/login');
       expect(text).toContain('handler log');
-      for (const secret of [nik, answerNik, password, token, 'ABCD2345']) expect(text).not.toContain(secret);
+      for (const secret of [nik, answerNik, password, token, 'ABCD2345', 'NX4471029', '2C21JE0123456']) expect(text).not.toContain(secret);
       expect(text).not.toContain(token.slice(0, 20));
       expect(text).not.toContain(nik.slice(4, 14));
     } finally {
