@@ -28,22 +28,32 @@ const PATTERNS = [
  * legend is needed), server-side SVG: role="img" with <title> and <desc>; the table beside it has the
  * numbers. `value` is in [0, max]; `text` is what is written at the bar's end.
  */
-export function barChart(input: { id: string; title: string; desc: string; rows: { label: string; value: number; text: string }[]; max?: number }): SafeHtml {
-  const rowH = 34;
-  const W = 600;
-  const labelW = 230;
-  const textW = 150;
+export function barChart(input: {
+  id: string;
+  title: string;
+  desc: string;
+  rows: { label: string; value: number; text: string }[];
+  max?: number;
+  /** One pattern for every bar (a series of one measure); otherwise each row its own (different channels). */
+  uniform?: boolean;
+}): SafeHtml {
+  const pat = (i: number) => (input.uniform ? 0 : i % PATTERNS.length);
+  // Drawn at a phone's width (360) so its text stays readable when shown there.
+  const rowH = 26;
+  const W = 360;
+  const labelW = 150;
+  const textW = 70;
   const H = Math.max(1, input.rows.length) * rowH + 8;
   const max = Math.max(input.max ?? 0, ...input.rows.map((r) => r.value), 1);
   const plot = W - labelW - textW;
-  const defs = [...new Set(input.rows.map((_, i) => i % PATTERNS.length))].map((i) => PATTERNS[i]!).join('');
+  const defs = [...new Set(input.rows.map((_, i) => pat(i)))].map((i) => PATTERNS[i]!).join('');
   return html`<svg class="dashboard-chart" role="img" aria-labelledby="${input.id}-t ${input.id}-d" viewBox="0 0 ${W} ${H}" width="100%" xmlns="http://www.w3.org/2000/svg" data-chart="${input.id}">
 <title id="${input.id}-t">${input.title}</title><desc id="${input.id}-d">${input.desc}</desc>
 <defs>${raw(defs)}</defs>
-<g aria-hidden="true" font-size="16" font-family="sans-serif" fill="#0b0c0c">${input.rows.map((r, i) => {
+<g aria-hidden="true" font-size="13" font-family="sans-serif" fill="#0b0c0c">${input.rows.map((r, i) => {
     const y = 4 + i * rowH;
     const w = (r.value / max) * plot;
-    return html`<text x="${labelW - 8}" y="${y + 22}" text-anchor="end">${r.label.length > 28 ? `${r.label.slice(0, 27)}…` : r.label}</text><rect x="${labelW}" y="${y + 4}" width="${f(Math.max(w, 0))}" height="${rowH - 10}" fill="url(#dp${i % PATTERNS.length})" stroke="#0b0c0c"/><text x="${f(labelW + w + 6)}" y="${y + 22}">${r.text}</text>`;
+    return html`<text x="${labelW - 6}" y="${y + 17}" text-anchor="end">${r.label.length > 22 ? `${r.label.slice(0, 21)}…` : r.label}</text><rect x="${labelW}" y="${y + 4}" width="${f(Math.max(w, 0))}" height="${rowH - 8}" fill="url(#dp${pat(i)})" stroke="#0b0c0c"/><text x="${f(labelW + w + 4)}" y="${y + 17}">${r.text}</text>`;
   })}<line x1="${labelW}" x2="${labelW}" y1="0" y2="${H}" stroke="#0b0c0c"/></g>
 </svg>`;
 }

@@ -116,7 +116,7 @@ function render(lang: Lang, r: DashboardReport): SafeHtml {
   <div class="summary-list__row"><dt class="summary-list__key">${t(lang, 'dashboard.takeUp.previous', { from: r.previous.from, to: r.previous.to })}</dt><dd class="summary-list__value" data-previous>${ratioText(lang, r.takeUp.previous.digital)}</dd></div>
   <div class="summary-list__row"><dt class="summary-list__key">${t(lang, 'dashboard.takeUp.trend')}</dt><dd class="summary-list__value" data-trend>${trend}</dd></div>
 </dl>
-<figure>${barChart({
+<div class="dashboard-figure">${barChart({
     id: 'chart-channels',
     title: t(lang, 'dashboard.chart.channels.title', { from: r.from, to: r.to }),
     desc: t(lang, 'dashboard.chart.channels.desc', {
@@ -126,7 +126,7 @@ function render(lang: Lang, r: DashboardReport): SafeHtml {
     }),
     rows: shareRows(total).map((s, i) => ({ label: channelLabels[i]!, value: permille(s) ?? 0, text: percentOf(lang, s) ?? t(lang, 'dashboard.none') })),
     max: 1000,
-  })}</figure>
+  })}</div>
 ${table(
   'kanal',
   t(lang, 'dashboard.channels.caption'),
@@ -137,7 +137,7 @@ ${table(
   csv('serapan'),
   lang,
 )}
-<figure>${barChart({
+<div class="dashboard-figure">${barChart({
     id: 'chart-series',
     title: t(lang, 'dashboard.chart.takeUp.title', { interval: intervalName, from: r.from, to: r.to }),
     desc: t(lang, 'dashboard.chart.takeUp.desc', { value: percentOf(lang, total.digital) ?? t(lang, 'dashboard.none') }),
@@ -147,7 +147,8 @@ ${table(
       text: percentOf(lang, s.digital) ?? '—',
     })),
     max: 1000,
-  })}</figure>
+    uniform: true,
+  })}</div>
 ${table(
   'serapan',
   t(lang, 'dashboard.series.caption', { interval: intervalName }),
@@ -160,7 +161,11 @@ ${table(
   ],
   r.takeUp.series.map(
     (s) =>
-      html`<tr data-period="${s.start}"><th scope="row">${s.start === s.end ? s.start : `${s.start} – ${s.end}`}</th>${cell(lang, s.digital)}${cell(lang, s.assisted)}${cell(lang, s.walkIn)}${cell(lang, s.courier)}</tr>`,
+      html`<tr data-period="${s.start}"><th scope="row">${s.start === s.end ? s.start : `${s.start} – ${s.end}`}</th>${
+        s.filed === 0
+          ? html`<td colspan="4"><span data-none>${t(lang, 'dashboard.none')}</span></td>`
+          : html`${cell(lang, s.digital)}${cell(lang, s.assisted)}${cell(lang, s.walkIn)}${cell(lang, s.courier)}`
+      }</tr>`,
   ),
   csv('serapan'),
   lang,
@@ -237,12 +242,13 @@ ${table(
   const backlog = html`<h2 id="tunggakan">${t(lang, 'dashboard.backlog.heading')}</h2>
 ${
   r.backlog.states.length
-    ? html`<figure>${barChart({
+    ? html`<div class="dashboard-figure">${barChart({
         id: 'chart-backlog',
         title: t(lang, 'dashboard.chart.backlog.title'),
         desc: t(lang, 'dashboard.chart.backlog.desc', { list: r.backlog.states.map((s) => `${loc(lang, s.label)} ${s.count}`).join('; ') }),
         rows: r.backlog.states.map((s) => ({ label: loc(lang, s.label), value: s.count, text: String(s.count) })),
-      })}</figure>`
+        uniform: true,
+      })}</div>`
     : ''
 }
 ${table(
