@@ -31,6 +31,7 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
   const api = {} as Record<'head' | 'admin' | 'applicant' | 'verifier', string>;
   let headPage: PageClient;
   let creator = '';
+  let batuHead = '';
   const versions = new Map<string, { typeId: string; versionId: string }>();
 
   /**
@@ -252,6 +253,7 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
         submittedAt: '2026-05-06T02:00:00.000Z',
       });
     }
+    batuHead = (await userWithToken(ctx, 'head', { tenantId: batu.id, host: 'batu.izol.test' })).token;
     headPage = await signedIn('head');
   }, 600_000);
   afterAll(async () => ctx?.close());
@@ -278,6 +280,15 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     // The trend: the previous 31 days (31 March – 30 April).
     expect(r.previous).toEqual({ from: '2026-03-31', to: '2026-04-30' });
     expect(r.takeUp.previous.digital).toEqual({ numerator: 2, denominator: 20 });
+  });
+
+  it('each office sees its own files only: Kota Batu’s head sees Batu’s 50 online files, Kota Malang’s none of them', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/dashboard?${MAY}`, headers: auth(batuHead, { host: 'batu.izol.test' }) });
+    expect(res.statusCode, res.body).toBe(200);
+    const batu = res.json<DashboardReport>();
+    expect(batu.takeUp.total.digital).toEqual({ numerator: 50, denominator: 50 });
+    expect(batu.backlog.total).toBe(50);
+    expect((await dashboard(MAY)).takeUp.total.filed).toBe(100);
   });
 
   it('per day, week and month, each bucket pooled on its own and in the office’s time zone', async () => {
