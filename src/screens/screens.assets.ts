@@ -9,24 +9,23 @@ import { createHash } from 'node:crypto';
 const CSS = `
 html,body{margin:0;padding:0;height:100%}
 body.layar{background:#0b0c0c;color:#fff;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;overflow:hidden;line-height:1.25}
-.layar__slide{box-sizing:border-box;height:92vh;padding:4vmin 5vmin;display:grid;gap:4vmin;align-content:center}
-.layar__slide:focus{outline:none}
-.layar h1{font-size:7vmin;margin:0 0 2vmin;color:#ffdd00;line-height:1.1}
-.layar h2{font-size:4.4vmin;margin:2vmin 0 1vmin;color:#fff}
-.layar p,.layar li{font-size:3.6vmin;margin:0 0 1.2vmin}
+.layar__slide{box-sizing:border-box;height:92vh;padding:3vmin 5vmin;display:grid;gap:3vmin;align-content:center;overflow:hidden}
+.layar h1{font-size:5.6vmin;margin:0 0 1.5vmin;color:#ffdd00;line-height:1.1}
+.layar h2{font-size:3.6vmin;margin:1.5vmin 0 .8vmin;color:#fff}
+.layar p,.layar li{font-size:3vmin;margin:0 0 .8vmin}
 .layar ol,.layar ul{margin:0;padding-left:5vmin}
-.layar__kicker{font-size:3.2vmin;text-transform:uppercase;letter-spacing:.08em;color:#fff;margin:0 0 1vmin}
-.layar__steps li{font-weight:700}
-.layar__qr{margin:0;background:#fff;color:#0b0c0c;padding:2.5vmin;text-align:center;align-self:center;justify-self:center}
-.layar__qr svg{display:block;width:42vmin;height:42vmin}
-.layar__qr figcaption{font-size:2.8vmin;font-weight:700;margin-top:1vmin;word-break:break-all}
-.layar__figure{font-size:16vmin;font-weight:800;color:#ffdd00;margin:0;line-height:1}
-.layar__announce{font-size:7vmin;font-weight:800;max-width:60ch}
+.layar .layar__kicker{font-size:2.6vmin;text-transform:uppercase;letter-spacing:.08em;color:#fff;margin:0 0 .8vmin}
+.layar__steps li{font-size:3.3vmin;font-weight:700}
+.layar__qr{margin:0;background:#fff;color:#0b0c0c;padding:2vmin;text-align:center;align-self:center;justify-self:center}
+.layar__qr svg{display:block;width:40vmin;height:40vmin;margin:0 auto}
+.layar__qr figcaption{font-size:2.4vmin;font-weight:700;margin-top:.8vmin;word-break:break-all}
+.layar .layar__figure{font-size:16vmin;font-weight:800;color:#ffdd00;margin:0;line-height:1}
+.layar .layar__announce{font-size:7vmin;font-weight:800;max-width:60ch}
 .layar__serving{border-collapse:collapse;font-size:6vmin}
 .layar__serving th{font-size:3.4vmin;text-align:left;border-bottom:.4vmin solid #fff;padding:1vmin 3vmin}
 .layar__serving td{font-weight:800;padding:1vmin 3vmin;border-bottom:.2vmin solid #6f777b}
 .layar__foot{box-sizing:border-box;height:8vh;display:flex;justify-content:space-between;align-items:center;padding:0 5vmin;border-top:.5vmin solid #ffdd00;font-size:2.6vmin}
-.layar__howto{grid-template-columns:1.5fr 1fr;align-items:center}
+.layar__howto{grid-template-columns:1.7fr 1fr;align-items:center}
 .layar--potret .layar__howto{grid-template-columns:1fr}
 @media (orientation:portrait){body:not(.layar--lanskap) .layar__howto{grid-template-columns:1fr}}
 .layar--potret .layar__qr svg{width:55vmin;height:55vmin}

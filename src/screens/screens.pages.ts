@@ -57,7 +57,7 @@ async function slideBody(lang: Lang, s: SlideView): Promise<SafeHtml> {
 <h1>${t(lang, 'screens.takeup.heading')}</h1>
 ${
   s.total === 0
-    ? html`<p class="layar__figure" data-take-up="none">${t(lang, 'screens.takeup.none')}</p>`
+    ? html`<p class="layar__announce" data-take-up="none">${t(lang, 'screens.takeup.none')}</p>`
     : html`<p class="layar__figure" data-take-up="${s.online}/${s.total}">${Math.round((s.online * 100) / s.total)}%</p>
 <p>${t(lang, 'screens.takeup.figure', { n: s.online, total: s.total })}</p>`
 }
