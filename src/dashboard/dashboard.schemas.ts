@@ -73,7 +73,10 @@ export const dashboardQuerySchema = z.strictObject({
   to: date.optional().describe('Last day, inclusive; default today'),
   permitType: z.string().max(12).optional().describe('A permit type code'),
   channel: z.enum(CHANNELS).optional(),
-  interval: z.enum(INTERVALS).optional().describe('The series’ buckets; default day up to 31 days, week up to 184, else month'),
+  interval: z
+    .enum(INTERVALS)
+    .optional()
+    .describe('The series’ buckets; default day up to 31 days, week up to 184, else month; coarsened when it would give more than 62 rows'),
 });
 
 export const dashboardCsvParams = z.strictObject({ table: z.enum(DASHBOARD_TABLES) });

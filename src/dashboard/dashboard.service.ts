@@ -24,6 +24,8 @@ export type Channel = ApplicationsTable['channel'];
 export const CHANNELS = ['online', 'assisted', 'walk_in', 'courier'] as const satisfies readonly Channel[];
 export const INTERVALS = ['day', 'week', 'month'] as const;
 export type Interval = (typeof INTERVALS)[number];
+/** The most rows a series has: a longer one is shown by a coarser interval (days → weeks → months). */
+export const MAX_BUCKETS = 62;
 type Localised = { id: string; en: string };
 
 /** A figure as a pooled count: numerator ÷ denominator, both exact. A denominator of 0: nothing recorded (never shown as 0%). */
@@ -210,7 +212,9 @@ export function createDashboardService(deps: DashboardDeps) {
     const nameOf = (code: string): Localised => names.get(code) ?? { id: code, en: code };
     const { from, to, permitType, adjusted } = checked(input, today, new Set(names.keys()));
     const length = daysBetween(from, to) + 1;
-    const interval: Interval = input.interval ?? (length <= 31 ? 'day' : length <= 184 ? 'week' : 'month');
+    // At most MAX_BUCKETS rows in a series (the page stays light): a finer interval asked for a long period is coarsened.
+    let interval: Interval = input.interval ?? (length <= 31 ? 'day' : length <= 184 ? 'week' : 'month');
+    while (interval !== 'month' && buckets(from, to, interval).length > MAX_BUCKETS) interval = interval === 'day' ? 'week' : 'month';
     const offset = utcOffsetMinutes(zone, clock.now());
     const scopeOf = (f: string, t: string): DashboardScope => ({
       tenantId: actor.tenantId,
@@ -226,16 +230,28 @@ export function createDashboardService(deps: DashboardDeps) {
     // Digital take-up: counts per day × type × channel, pooled here.
     const filed = await countFiled(db, scope);
     const prevFiled = await countFiled(db, scopeOf(previous.from, previous.to));
+    // Files in and out.
+    const closed = await countClosed(db, scope);
     const sum = (rows: typeof filed, keep: (r: (typeof filed)[number]) => boolean) => {
       const c: Partial<Record<Channel, number>> = {};
       for (const r of rows) if (keep(r)) c[r.channel] = (c[r.channel] ?? 0) + r.n;
       return channelShares(c);
     };
     const periods = buckets(from, to, interval);
+    // Each grouped row goes to its bucket once: the buckets start on the period's first day or a bucket start.
+    const bucketOf = (day: string) => {
+      const b = bucketStart(day, interval);
+      return b < from ? from : b;
+    };
+    const filedIn = new Map<string, Partial<Record<Channel, number>>>();
+    for (const r of filed) {
+      const c = filedIn.get(bucketOf(r.day)) ?? {};
+      c[r.channel] = (c[r.channel] ?? 0) + r.n;
+      filedIn.set(bucketOf(r.day), c);
+    }
+    const closedIn = new Map<string, number>();
+    for (const r of closed) closedIn.set(bucketOf(r.day), (closedIn.get(bucketOf(r.day)) ?? 0) + r.n);
     const codesFiled = [...new Set(filed.map((r) => r.permit_code))].sort();
-
-    // Files in and out.
-    const closed = await countClosed(db, scope);
 
     // The online door.
     const started = await countStartedOnline(db, scope);
@@ -313,7 +329,6 @@ export function createDashboardService(deps: DashboardDeps) {
     const overdue = await countOverdue(db, { tenantId: actor.tenantId, permitCode: permitType, channel: input.channel, today });
     const startedTotal = started.reduce((s, r) => s + r.started, 0);
     const submittedTotal = started.reduce((s, r) => s + r.submitted, 0);
-    const inByBucket = (p: { start: string; end: string }) => filed.filter((r) => r.day >= p.start && r.day <= p.end).reduce((s, r) => s + r.n, 0);
 
     return {
       timeZone: zone,
@@ -328,7 +343,7 @@ export function createDashboardService(deps: DashboardDeps) {
       takeUp: {
         total: sum(filed, () => true),
         previous: sum(prevFiled, () => true),
-        series: periods.map((p) => ({ ...p, ...sum(filed, (r) => r.day >= p.start && r.day <= p.end) })),
+        series: periods.map((p) => ({ ...p, ...channelShares(filedIn.get(p.start) ?? {}) })),
         byPermitType: codesFiled.map((code) => ({ code, name: nameOf(code), ...sum(filed, (r) => r.permit_code === code) })),
       },
       completion: {
@@ -342,7 +357,7 @@ export function createDashboardService(deps: DashboardDeps) {
       flow: {
         in: filed.reduce((s, r) => s + r.n, 0),
         out: closed.reduce((s, r) => s + r.n, 0),
-        series: periods.map((p) => ({ ...p, in: inByBucket(p), out: closed.filter((r) => r.day >= p.start && r.day <= p.end).reduce((s, r) => s + r.n, 0) })),
+        series: periods.map((p) => ({ ...p, in: channelShares(filedIn.get(p.start) ?? {}).filed, out: closedIn.get(p.start) ?? 0 })),
       },
       backlog: {
         total: open.reduce((s, r) => s + r.n, 0),

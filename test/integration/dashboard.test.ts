@@ -308,6 +308,9 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
       ['2026-05-25', '2026-05-31', 0],
     ]);
     expect(weeks.takeUp.series[1]!.digital).toEqual({ numerator: 26, denominator: 26 });
+    // Days over a year would be 365 rows: shown by week (53 rows), then by month beyond 62 weeks.
+    expect((await dashboard('from=2025-06-01&to=2026-05-31&interval=day')).interval).toBe('week');
+    expect((await dashboard('from=2024-06-01&to=2026-05-31&interval=day')).takeUp.series).toHaveLength(24);
     const months = await dashboard('from=2026-04-01&to=2026-05-31&interval=month');
     expect(months.takeUp.series.map((s) => [s.start, s.digital])).toEqual([
       ['2026-04-01', { numerator: 2, denominator: 20 }],
