@@ -60,7 +60,9 @@ export function surveyPages(app: FastifyInstance, services: Services): void {
     { access: 'anyone', params: tokenParams, maxFieldLength: 40, rateLimit: { max: 20, timeWindow: '1 minute' } },
     async ({ req, reply, lang, params, form }) => {
       try {
-        await services.survey.answer({ tenantId: req.tenant.id, token: params.token, answer: form.values });
+        // The anti-forgery field is the page kit's, not part of the answer.
+        const { _csrf: _, ...answer } = form.values;
+        await services.survey.answer({ tenantId: req.tenant.id, token: params.token, answer });
         return reply.redirect(`/survei/${params.token}?terima=kasih`, 303);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;

@@ -34,7 +34,7 @@ export function surveyRoutes(app: FastifyInstance, services: Services): void {
       body: answerBody,
       response: { 200: z.object({ answered: z.literal(true) }), ...problemResponses },
     },
-    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     handler: async (request) => {
       await services.survey.answer({ tenantId: request.tenant.id, token: request.params.token, answer: request.body });
       return { answered: true as const };

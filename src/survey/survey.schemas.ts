@@ -21,7 +21,7 @@ const scoreShape = Object.fromEntries(SKM_ELEMENTS.map((e) => [e, score])) as Re
 
 /** The answer, from the page's form (strings) or the API (numbers). */
 export const answerBody = z
-  .object({
+  .strictObject({
     ...scoreShape,
     ageBand: optionalCode(AGE_BANDS),
     sex: optionalCode(SEXES),
@@ -46,7 +46,7 @@ export const invitationSchema = z
   .meta({ id: 'SurveyInvitation' });
 
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
-export const skmQuery = z.object({
+export const skmQuery = z.strictObject({
   from: period.optional().describe('First month (YYYY-MM), inclusive; default January of this year'),
   to: period.optional().describe('Last month (YYYY-MM), inclusive; default December of this year'),
   service: z

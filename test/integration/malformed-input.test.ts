@@ -137,6 +137,9 @@ const OPERATIONS = [
   'getRevenue',
   'exportRevenueCsv',
   'setRevenueTarget',
+  'getSurveyInvitation',
+  'answerSurvey',
+  'getSkmReport',
   'estimateFee',
   'snapAccessTokenB2b',
   'snapVaInquiry',
@@ -341,6 +344,9 @@ const DEFAULT_WHO: Record<Op, Who> = {
   getRevenue: 'head',
   exportRevenueCsv: 'head',
   setRevenueTarget: 'admin',
+  getSurveyInvitation: 'anonymous',
+  answerSurvey: 'anonymous',
+  getSkmReport: 'head',
   estimateFee: 'anonymous',
   // A bank, not an Izol account: the cases send the SNAP headers themselves.
   snapAccessTokenB2b: 'anonymous',
@@ -351,6 +357,9 @@ const DEFAULT_WHO: Record<Op, Who> = {
 
 const HUGE = 'x'.repeat(100_000);
 const MISSING_ID = '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54';
+/** A survey token of the right form that names no invitation, and an answer that would be accepted. */
+const SURVEY_TOKEN = 't'.repeat(43);
+const SURVEY_ANSWER = { requirements: 4, procedure: 3, time: 3, fee: 4, product: 3, competence: 4, behaviour: 4, complaints: 2, facilities: 3 };
 
 const asJson = (payload: unknown): Pick<Req, 'payload' | 'headers'> => ({ payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
 const rawBody = (payload: string | Buffer, contentType = 'application/json'): Pick<Req, 'payload' | 'headers'> => ({
@@ -2866,6 +2875,63 @@ const CASES: Case[] = [
     send: () => ({ method: 'PUT', url: '/api/v1/revenue/targets/2027', ...asJson({ amount: 1_000_000, reason: 'APBD 2027' }) }),
     status: 403,
   },
+
+  // ── The SKM survey (src/survey/): the link's token is the key; the report is the head's ─────────────────
+  ...(
+    [
+      ['a token that names no invitation', SURVEY_TOKEN, 404],
+      ['a token that is too short', 'abc', 404],
+      ['an SQL fragment as the token', encodeURIComponent("x' OR '1'='1"), 404],
+      ['a path traversal as the token', '..%2F..%2Fetc%2Fpasswd', [400, 404]],
+      ['a NUL byte in the token', '%00', 400],
+      ['a 100 000-character token', HUGE, [400, 414]],
+    ] as const
+  ).flatMap(([name, token, status]): Case[] => [
+    { op: 'getSurveyInvitation', name, send: () => ({ method: 'GET', url: `/api/v1/survey/invitations/${token}` }), status },
+    { op: 'answerSurvey', name, send: () => ({ method: 'POST', url: `/api/v1/survey/invitations/${token}/answer`, ...asJson(SURVEY_ANSWER) }), status },
+  ]),
+  ...jsonBodyCases(
+    'answerSurvey',
+    'POST',
+    () => `/api/v1/survey/invitations/${SURVEY_TOKEN}/answer`,
+    () => ({ ...SURVEY_ANSWER }),
+  ),
+  ...(
+    [
+      ['no score for an element', { ...SURVEY_ANSWER, fee: undefined }, { fee: 'required' }],
+      ['a score of 5', { ...SURVEY_ANSWER, fee: 5 }, { fee: 'too_big' }],
+      ['a score of 0', { ...SURVEY_ANSWER, time: 0 }, { time: 'too_small' }],
+      ['a fractional score', { ...SURVEY_ANSWER, time: 2.5 }, undefined],
+      ['a score that is a word', { ...SURVEY_ANSWER, product: 'baik' }, undefined],
+      ['an age band not offered', { ...SURVEY_ANSWER, ageBand: '100_plus' }, { ageBand: 'invalid_value' }],
+      ['a 100 000-character occupation', { ...SURVEY_ANSWER, occupation: HUGE }, undefined],
+      ['the respondent smuggled in', { ...SURVEY_ANSWER, userId: MISSING_ID }, { userId: 'unknown_field' }],
+    ] as const
+  ).map(([name, body, fields]): Case => ({
+    op: 'answerSurvey',
+    name,
+    send: () => ({ method: 'POST', url: `/api/v1/survey/invitations/${SURVEY_TOKEN}/answer`, ...asJson(body) }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...(
+    [
+      ['a month that is a word', 'from=april', { 'querystring.from': 'invalid_value' }],
+      ['month 13', 'from=2026-13', { 'querystring.from': 'invalid_value' }],
+      ['from after to', 'from=2026-06&to=2026-01', { from: 'too_big' }],
+      ['a service in lower case with SQL', `service=${encodeURIComponent("x' OR '1'='1")}`, undefined],
+      ['an unknown parameter', 'year=2026', { 'querystring.year': 'unknown_field' }],
+      ['a 100 000-character month', `to=${HUGE}`, undefined],
+    ] as const
+  ).map(([name, query, fields]): Case => ({
+    op: 'getSkmReport',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/survey/skm?${query}` }),
+    status: name.startsWith('a 100 000') ? [400, 414] : 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  { op: 'getSkmReport', name: 'by the verifier', who: 'verifier', send: () => ({ method: 'GET', url: '/api/v1/survey/skm' }), status: 403 },
+  { op: 'getSkmReport', name: 'by an applicant', who: 'applicant', send: () => ({ method: 'GET', url: '/api/v1/survey/skm' }), status: 403 },
 
   // ── estimateFee (public: the office by its host) ───────────────────────────────────────────────────────
   ...(
