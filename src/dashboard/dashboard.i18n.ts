@@ -45,6 +45,7 @@ export const DASHBOARD_MESSAGES = {
   'dashboard.col.assisted': { id: 'Dibantu', en: 'With help' },
   'dashboard.col.counter': { id: 'Loket', en: 'Counter' },
   'dashboard.col.courier': { id: 'Kurir', en: 'Courier' },
+  'dashboard.col.previous': { id: 'Digital, periode sebelumnya', en: 'Digital, previous period' },
   'dashboard.series.caption': { id: 'Serapan digital per {interval}', en: 'Digital take-up by {interval}' },
   'dashboard.types.caption': { id: 'Serapan digital per jenis izin', en: 'Digital take-up by permit type' },
   'dashboard.chart.takeUp.title': { id: 'Serapan digital per {interval}, {from} sampai {to}', en: 'Digital take-up by {interval}, {from} to {to}' },

@@ -179,13 +179,14 @@ ${table(
     t(lang, 'dashboard.col.assisted'),
     t(lang, 'dashboard.col.counter'),
     t(lang, 'dashboard.col.courier'),
+    t(lang, 'dashboard.col.previous'),
   ],
   r.takeUp.byPermitType.length
     ? r.takeUp.byPermitType.map(
         (s) =>
-          html`<tr data-type="${s.code}"><th scope="row">${loc(lang, s.name)}</th>${cell(lang, s.digital)}${cell(lang, s.assisted)}${cell(lang, s.walkIn)}${cell(lang, s.courier)}</tr>`,
+          html`<tr data-type="${s.code}"><th scope="row">${loc(lang, s.name)}</th>${cell(lang, s.digital)}${cell(lang, s.assisted)}${cell(lang, s.walkIn)}${cell(lang, s.courier)}${cell(lang, s.previousDigital)}</tr>`,
       )
-    : [html`<tr><td colspan="5">${t(lang, 'dashboard.none')}</td></tr>`],
+    : [html`<tr><td colspan="6">${t(lang, 'dashboard.none')}</td></tr>`],
   csv('jenis-izin'),
   lang,
 )}`;

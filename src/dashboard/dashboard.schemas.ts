@@ -40,7 +40,11 @@ export const dashboardReportSchema = z
       total: shares,
       previous: shares,
       series: z.array(period.extend(shares.shape)),
-      byPermitType: z.array(z.object({ code: z.string(), name: localised }).extend(shares.shape)),
+      byPermitType: z.array(
+        z
+          .object({ code: z.string(), name: localised, previousDigital: ratio.describe('Digital take-up of this type in the previous period') })
+          .extend(shares.shape),
+      ),
     }),
     completion: z.object({
       total: ratio.describe('Online drafts started in the period (created_at) and submitted since ÷ those started'),

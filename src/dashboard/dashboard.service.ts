@@ -51,7 +51,8 @@ export type DashboardReport = {
     total: ChannelShares;
     previous: ChannelShares;
     series: ({ start: string; end: string } & ChannelShares)[];
-    byPermitType: ({ code: string; name: Localised } & ChannelShares)[];
+    /** Each permit type filed in the period, with its digital take-up in the previous period (the trend). */
+    byPermitType: ({ code: string; name: Localised; previousDigital: Ratio } & ChannelShares)[];
   };
   completion: {
     /** Online drafts started in the period that have been submitted ÷ those started. */
@@ -344,7 +345,12 @@ export function createDashboardService(deps: DashboardDeps) {
         total: sum(filed, () => true),
         previous: sum(prevFiled, () => true),
         series: periods.map((p) => ({ ...p, ...channelShares(filedIn.get(p.start) ?? {}) })),
-        byPermitType: codesFiled.map((code) => ({ code, name: nameOf(code), ...sum(filed, (r) => r.permit_code === code) })),
+        byPermitType: codesFiled.map((code) => ({
+          code,
+          name: nameOf(code),
+          ...sum(filed, (r) => r.permit_code === code),
+          previousDigital: sum(prevFiled, (r) => r.permit_code === code).digital,
+        })),
       },
       completion: {
         total: { numerator: submittedTotal, denominator: startedTotal },
@@ -420,8 +426,17 @@ export function dashboardCsv(r: DashboardReport, table: DashboardTable): string 
       rows.push([r.from, r.to, ...shareCells(r.takeUp.total), csvPercent(r.takeUp.total.digital)]);
       break;
     case 'jenis-izin':
-      rows.push(['permit_code', 'permit_type', ...SHARE_COLUMNS, 'digital_percent']);
-      for (const s of r.takeUp.byPermitType) rows.push([text(s.code), text(s.name.id), ...shareCells(s), csvPercent(s.digital)]);
+      rows.push(['permit_code', 'permit_type', ...SHARE_COLUMNS, 'digital_percent', 'previous_filed', 'previous_digital', 'previous_digital_percent']);
+      for (const s of r.takeUp.byPermitType)
+        rows.push([
+          text(s.code),
+          text(s.name.id),
+          ...shareCells(s),
+          csvPercent(s.digital),
+          s.previousDigital.denominator,
+          s.previousDigital.numerator,
+          csvPercent(s.previousDigital),
+        ]);
       break;
     case 'penyelesaian':
       rows.push(['permit_code', 'permit_type', 'started_online', 'submitted', 'submitted_percent']);

@@ -272,6 +272,8 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     expect(byType.PBG!.digital).toEqual({ numerator: 27, denominator: 90 });
     expect(byType.REKLAME!.digital).toEqual({ numerator: 8, denominator: 10 });
     expect(byType.REKLAME!.assisted).toEqual({ numerator: 1, denominator: 10 });
+    expect(byType.PBG!.previousDigital).toEqual({ numerator: 2, denominator: 20 });
+    expect(byType.REKLAME!.previousDigital).toEqual({ numerator: 0, denominator: 0 });
     const pooled = r.takeUp.total.digital.numerator / r.takeUp.total.digital.denominator;
     const meanOfRatios = (27 / 90 + 8 / 10) / 2;
     expect(pooled).toBe(0.35);
@@ -397,10 +399,12 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.headers['content-disposition']).toContain('dasbor-jenis-izin-2026-05-01-2026-05-31.csv');
     const lines = res.body.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('permit_code,permit_type,filed,digital,online,assisted,walk_in,courier,digital_percent');
+    expect(lines[0]).toBe(
+      'permit_code,permit_type,filed,digital,online,assisted,walk_in,courier,digital_percent,previous_filed,previous_digital,previous_digital_percent',
+    );
     expect(lines.slice(1).map((l) => l.replace(/^"PBG","[^"]*"/, 'PBG').replace(/^"REKLAME","[^"]*"/, 'REKLAME'))).toEqual([
-      'PBG,90,27,18,9,54,9,30.0',
-      'REKLAME,10,8,7,1,1,1,80.0',
+      'PBG,90,27,18,9,54,9,30.0,20,2,10.0',
+      'REKLAME,10,8,7,1,1,1,80.0,0,0,',
     ]);
     const sla = await ctx.app.inject({ method: 'GET', url: '/api/v1/dashboard/sla.csv?from=2026-03-01&to=2026-03-31', headers: auth(api.admin) });
     expect(sla.statusCode).toBe(200);
