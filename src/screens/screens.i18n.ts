@@ -61,7 +61,7 @@ export const SCREENS_MESSAGES = {
   'screens.admin.textId': { id: 'Teks pengumuman dalam bahasa Indonesia', en: 'Announcement text in Indonesian' },
   'screens.admin.textEn': { id: 'Teks pengumuman dalam bahasa Inggris', en: 'Announcement text in English' },
   'screens.admin.text.hint': { id: 'Hanya untuk pengumuman; paling banyak 280 karakter', en: 'Announcements only; at most 280 characters' },
-  'screens.admin.enabled': { id: 'Tayangkan slide ini', en: 'Show this slide' },
+  'screens.admin.enabled': { id: 'Tampilkan tayangan ini di layar', en: 'Show this slide on the screen' },
   'screens.admin.saved': { id: 'Daftar tayangan disimpan.', en: 'The playlist was saved.' },
   'screens.kind.how_to_apply': { id: 'Cara mengajukan izin', en: 'How to apply' },
   'screens.kind.digital_take_up': { id: 'Permohonan online bulan ini', en: 'Online applications this month' },

@@ -211,10 +211,12 @@ ${button(submit)}
   <td>${content(lang, s, names)}</td>
   <td class="table__cell--numeric" data-duration>${s.durationSeconds}</td>
   <td>${t(lang, s.enabled ? 'screens.admin.shown.yes' : 'screens.admin.shown.no')}</td>
-  <td><a href="/kantor/admin/layar/${s.id}">${t(lang, 'screens.admin.edit')}<span class="visually-hidden"> ${i + 1}</span></a>
-    ${i > 0 ? html`<form method="post" action="/kantor/admin/layar/${s.id}/naik" class="inline-form">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'screens.admin.up')}<span class="visually-hidden"> ${i + 1}</span></button></form>` : ''}
-    ${i < last ? html`<form method="post" action="/kantor/admin/layar/${s.id}/turun" class="inline-form">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'screens.admin.down')}<span class="visually-hidden"> ${i + 1}</span></button></form>` : ''}
-    <form method="post" action="/kantor/admin/layar/${s.id}/hapus" class="inline-form">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'screens.admin.remove')}<span class="visually-hidden"> ${i + 1}</span></button></form></td>
+  <td><ul class="inline-list">
+    <li><a href="/kantor/admin/layar/${s.id}">${t(lang, 'screens.admin.edit')}<span class="visually-hidden"> ${i + 1}</span></a></li>
+    ${i > 0 ? html`<li><form method="post" action="/kantor/admin/layar/${s.id}/naik" class="inline-form">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'screens.admin.up')}<span class="visually-hidden"> ${i + 1}</span></button></form></li>` : ''}
+    ${i < last ? html`<li><form method="post" action="/kantor/admin/layar/${s.id}/turun" class="inline-form">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'screens.admin.down')}<span class="visually-hidden"> ${i + 1}</span></button></form></li>` : ''}
+    <li><form method="post" action="/kantor/admin/layar/${s.id}/hapus" class="inline-form">${csrfField(req)}<button type="submit" class="link-button">${t(lang, 'screens.admin.remove')}<span class="visually-hidden"> ${i + 1}</span></button></form></li>
+  </ul></td>
 </tr>`,
     );
     const table = p.slides.length

@@ -17,8 +17,9 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { createApp } from '../../src/app.js';
-import { createTestContext, type TestContext } from '../helpers/context.js';
-import { ARTIFACTS, axeViolations, describeViolations, launch } from './browser.js';
+import { totpAt } from '../../src/auth/totp.js';
+import { createTestContext, enrollSecondFactor, type TestContext } from '../helpers/context.js';
+import { ARTIFACTS, axeViolations, describeViolations, launch, signInOfficer } from './browser.js';
 
 // jsqr is CommonJS whose types declare only a default export; under NodeNext that is `.default`.
 const jsQR = jsqr.default;
@@ -31,6 +32,7 @@ describe('the videotron screen in Chromium: unattended through its playlist twic
   let base: string;
   /** The playlist in order: slide id, kind and, for a how-to slide, its permit type. */
   let playlist: { id: string; kind: string; permitCode: string | null }[] = [];
+  const admin = { email: 'admin@browser-layar.izol.id', password: 'admin layar browser 2026', secret: '' };
 
   beforeAll(async () => {
     ctx = await createTestContext('sqlite');
@@ -41,9 +43,10 @@ describe('the videotron screen in Chromium: unattended through its playlist twic
       tenantId: ctx.tenant.id,
       role: 'admin',
       name: 'Admin Layar',
-      email: 'admin@browser-layar.izol.id',
-      password: 'admin layar browser 2026',
+      email: admin.email,
+      password: admin.password,
     });
+    admin.secret = await enrollSecondFactor(ctx, userId);
     const actor: Actor = { userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Layar' };
     // The admin's playlist for the test: the shortest duration allowed (5 s), four slides.
     for (const s of (await ctx.services.screens.playlist({ actor })).slides) await ctx.services.screens.removeSlide({ actor, id: s.id });
@@ -147,6 +150,30 @@ describe('the videotron screen in Chromium: unattended through its playlist twic
       const seen = await watch(page, 'no-script', '?orientasi=potret', { width: 1080, height: 1920, script: false });
       expectPlaylistTwice(seen);
       expect(page.url()).toContain('orientasi=potret');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('gives the admin an accessible playlist page, its error summary included', { timeout: 60_000 }, async () => {
+    const browser = await launch({ javaScriptEnabled: true, width: 1280 });
+    try {
+      const page = await browser.context.newPage();
+      await signInOfficer(page, base, { email: admin.email, password: admin.password, code: totpAt(admin.secret, ctx.clock.now()) });
+      await page.goto(`${base}/kantor/admin/layar`);
+      expect(await page.locator('[data-slide-row]').count()).toBe(playlist.length);
+      let v = await axeViolations(page);
+      expect(v, describeViolations(page.url(), v)).toEqual([]);
+      // A duration of 3 seconds: the error summary links to the field; nothing is added.
+      await page.fill('#f-textId', 'Loket tutup pukul 15.00');
+      await page.fill('#f-textEn', 'The counters close at 3 pm');
+      await page.fill('#f-duration', '3');
+      await Promise.all([page.waitForLoadState('load'), page.locator('main form[data-slide-form] button[type=submit]').click()]);
+      await expect.poll(() => page.locator('.error-summary').textContent()).toContain('Durasi harus bilangan bulat 5 sampai 120 detik');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'layar-admin-error.png'), fullPage: true });
+      v = await axeViolations(page);
+      expect(v, describeViolations(page.url(), v)).toEqual([]);
+      expect(await page.locator('[data-slide-row]').count()).toBe(playlist.length);
     } finally {
       await browser.close();
     }
