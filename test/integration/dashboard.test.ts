@@ -393,6 +393,18 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     expect(bad.body).toContain('Tanggal tidak dapat dibaca');
   });
 
+  it('in English: the same figures with a decimal point and “n of N”, and “not yet recorded”', async () => {
+    const english = await signedIn('admin');
+    await english.post('/bahasa', { lang: 'en', kembali: '/kantor/dasbor' });
+    const res = await english.get('/kantor/dasbor?dari=2026-05-01&sampai=2026-05-31');
+    expect(res.statusCode).toBe(200);
+    const text = res.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('Head’s dashboard');
+    expect(text).toContain('35.0% (35 of 100)');
+    expect(text).toMatch(/Counter\s+55\.0% \(55 of 100\)/);
+    expect(text).toContain('not yet recorded');
+  });
+
   it('each table as CSV with the same figures', async () => {
     const res = await headPage.get('/kantor/dasbor/jenis-izin.csv?dari=2026-05-01&sampai=2026-05-31');
     expect(res.statusCode).toBe(200);
