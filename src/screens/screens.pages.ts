@@ -129,7 +129,7 @@ export function screenPages(app: FastifyInstance, services: Services): void {
       .send(a.body);
   });
 
-  page.get('/layar', { access: 'anyone', query: screenQuery, rateLimit: { max: 240, timeWindow: '1 minute' } }, async ({ req, reply, lang, query }) => {
+  page.get('/layar', { access: 'anyone', query: screenQuery, rateLimit: { max: 600, timeWindow: '1 minute' } }, async ({ req, reply, lang, query }) => {
     const view = await services.screens.show({ tenant: req.tenant, index: query.slide ?? 0, lang });
     const next = nextUrl(view, query.orientasi);
     const body = await slideBody(lang, view.slide);

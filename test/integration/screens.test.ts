@@ -199,6 +199,31 @@ describe.each(DIALECTS)('videotron and kiosk screens (%s)', (dialect) => {
     ctx.clock.set('2026-11-20T03:00:00.000Z');
   });
 
+  it('shows the queue’s now serving from the queue display, and the screen in English when the language is chosen', async () => {
+    const added = await addSlide({ kind: 'now_serving', durationSeconds: 10 });
+    expect(added.statusCode, added.body).toBe(201);
+    const slides = await playlist();
+    const i = slides.findIndex((s) => s.id === added.json<Slide>().id);
+    const serving = await anon(`/layar?slide=${i}`);
+    expect(serving.statusCode).toBe(200);
+    expect(screen(serving.body)).toMatchObject({ kind: 'now_serving', seconds: 10, next: '/layar?slide=0' });
+    expect(serving.body).toContain('Sedang dilayani');
+    expect(serving.body).toContain('Belum ada nomor yang dipanggil.');
+    const english = await ctx.app.inject({ method: 'GET', url: '/layar?slide=0', cookies: { '__Host-izol-lang': 'en' } });
+    expect(english.body).toContain('<html lang="en">');
+    expect(english.body).toContain('How to apply online');
+    expect(english.body).toContain('Scan for the full guide');
+    const takeUp = await ctx.app.inject({
+      method: 'GET',
+      url: `/layar?slide=${slides.findIndex((s) => s.kind === 'digital_take_up')}`,
+      cookies: { '__Host-izol-lang': 'en' },
+    });
+    expect(takeUp.body).toContain(`${ONLINE} of ${FILED} applications were filed online`);
+    expect((await ctx.app.inject({ method: 'DELETE', url: `/api/v1/screens/playlist/slides/${slides[i]!.id}`, headers: auth(api.admin) })).statusCode).toBe(
+      204,
+    );
+  });
+
   it('refuses a bad slide through the API with a 400 naming the field, and changes nothing', async () => {
     const before = await slideRows();
     const bad: [unknown, string][] = [
