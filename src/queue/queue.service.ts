@@ -40,6 +40,7 @@ import {
 } from './queue.repository.js';
 import type { QueueAction } from './queue.schemas.js';
 import { defaultQueueSettings, type QueueSettings, queueSettingsSchema } from './queue.settings.js';
+import { ensureInvitation } from '../survey/survey.repository.js';
 
 /**
  * A service group's ticket prefix, from its place in the office's appointment settings: A, B, … Z, then
@@ -555,6 +556,17 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
         actor_id: person.userId,
         at: now,
       });
+      // A completed visit invites its visitor to the SKM survey (src/survey/): the link is on the ticket page.
+      if (t.to === 'completed') {
+        await ensureInvitation(trx, {
+          tenantId: input.tenant.id,
+          occasion: 'visit_completed',
+          subjectId: ticket.id,
+          serviceKind: 'queue',
+          serviceCode: ticket.service_code,
+          now,
+        });
+      }
     });
     return getTicket(input);
   }

@@ -163,6 +163,16 @@ export function createSurveyService(deps: { db: Db; clock: Clock; catalogue: Cat
     return inv && inv.used === 0 ? { token: inv.token } : null;
   }
 
-  return { getInvitation, answer, getReport, invitationOfApplication };
+  /**
+   * The survey link of a completed queue visit, for the ticket page: the ticket's id (a UUID in the QR code
+   * the visitor holds) is that page's key already, so the link goes where the ticket is shown; null while
+   * the visit is not completed, and once answered.
+   */
+  async function invitationOfTicket(input: { tenantId: string; ticketId: string }): Promise<{ token: string } | null> {
+    const inv = await findInvitationFor(db, { tenantId: input.tenantId, occasion: 'visit_completed', subjectId: input.ticketId });
+    return inv && inv.used === 0 ? { token: inv.token } : null;
+  }
+
+  return { getInvitation, answer, getReport, invitationOfApplication, invitationOfTicket };
 }
 export type SurveyService = ReturnType<typeof createSurveyService>;

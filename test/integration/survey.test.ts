@@ -259,4 +259,53 @@ describe.each(DIALECTS)('the SKM survey (%s)', (dialect) => {
     expect((await applicant.page.get('/kantor/skm.csv')).statusCode).toBe(403);
     expect((await ctx.app.inject({ url: '/api/v1/survey/skm?from=2026-13', headers: auth(tokens.head) })).statusCode).toBe(400);
   });
+
+  it('invites the visitor when a counter visit is completed: the link is on the ticket page, and answered counts as the queue service', async () => {
+    ctx.clock.set('2026-04-17T03:00:00.000Z'); // Friday 10:00 in Malang: the counters are open
+    const admin = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'admin',
+      name: 'Admin',
+      email: 'kios.admin@skm.izol.test',
+      password: 'kios admin kata sandi panjang',
+    });
+    const kiosk = (
+      await ctx.services.queue.enrolKiosk({
+        actor: { userId: admin.userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin' },
+        tenant: ctx.tenant,
+        name: 'Kios lobi',
+      })
+    ).token;
+    const desk = (await userWithToken(ctx, 'front_desk')).token;
+    const freshHead = (await userWithToken(ctx, 'head')).token;
+    const ticket = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/queue/tickets',
+      headers: { 'x-kiosk-token': kiosk },
+      payload: { service: 'KONSULTASI' },
+    });
+    expect(ticket.statusCode, ticket.body).toBe(201);
+    const id = ticket.json<{ id: string }>().id;
+    const visitor = new PageClient(ctx);
+    const act = (action: string) => ctx.app.inject({ method: 'POST', url: `/api/v1/queue/tickets/${id}/events`, headers: auth(desk), payload: { action } });
+    expect(
+      (await ctx.app.inject({ method: 'POST', url: '/api/v1/queue/call-next', headers: auth(desk), payload: { service: 'KONSULTASI', counter: 'Loket 1' } }))
+        .statusCode,
+    ).toBe(200);
+    expect((await act('start')).statusCode).toBe(200);
+    expect((await visitor.get(`/antrian/tiket/${id}`)).body).not.toContain('/survei/');
+    expect((await act('complete')).statusCode).toBe(200);
+    const inv = await ctx.db.selectFrom('survey_invitations').selectAll().where('subject_id', '=', id).executeTakeFirstOrThrow();
+    expect(inv).toMatchObject({ occasion: 'visit_completed', service_kind: 'queue', service_code: 'KONSULTASI', used: 0 });
+    const page = await visitor.get(`/antrian/tiket/${id}`);
+    expect(page.body).toContain(`href="/survei/${inv.token}"`);
+    const survey = await visitor.get(`/survei/${inv.token}`);
+    expect(survey.body).toContain('Layanan loket KONSULTASI');
+    expect((await visitor.post(`/survei/${inv.token}`, form([4, 4, 4, 4, 4, 4, 4, 4, 4]))).statusCode).toBe(303);
+    expect((await visitor.get(`/antrian/tiket/${id}`)).body).not.toContain('/survei/');
+    const report = (await ctx.app.inject({ url: '/api/v1/survey/skm?from=2026-04&to=2026-04&service=KONSULTASI', headers: auth(freshHead) })).json<{
+      services: { kind: string; respondents: number; index: number }[];
+    }>();
+    expect(report.services).toEqual([expect.objectContaining({ kind: 'queue', respondents: 1, index: 100 })]);
+  });
 });

@@ -14,6 +14,7 @@ import { queueAsset } from '../queue.assets.js';
 import { KIOSK_COOKIE } from '../queue.schemas.js';
 import { localTime, type QueueService } from '../queue.service.js';
 import { sendDevicePage } from './queue.device.js';
+import { surveyInvite } from '../../survey/survey.views.js';
 
 type TicketView = Awaited<ReturnType<QueueService['getTicket']>>;
 type DisplayView = Awaited<ReturnType<QueueService['display']>>;
@@ -209,6 +210,8 @@ ${ticketSummary(lang, req.tenant.time_zone, v)}
    */
   page.get('/antrian/tiket/:id', { access: 'anyone', params: ticketParams }, async ({ req, reply, lang, params }) => {
     const v = await services.queue.getTicket({ tenant: req.tenant, id: params.id, lang });
+    // The SKM survey's link once the visit is completed (src/survey/); null before, and once answered.
+    const survey = await services.survey.invitationOfTicket({ tenantId: req.tenant.id, ticketId: v.id });
     const done = v.status === 'completed' || v.status === 'no_show';
     return sendDevicePage(req, reply, {
       title: t(lang, 'queue.ticket.title', { number: v.number }),
@@ -216,6 +219,7 @@ ${ticketSummary(lang, req.tenant.time_zone, v)}
 <p class="q-number">${v.number}</p>
 ${ticketSummary(lang, req.tenant.time_zone, v)}
 ${done ? '' : html`<p class="hint">${t(lang, 'queue.ticket.refresh.hint')}</p>`}
+${surveyInvite(lang, survey)}
 <p><a href="/antrian/tiket/${v.id}">${t(lang, 'queue.ticket.refresh')}</a></p>`,
     });
   });
