@@ -98,6 +98,7 @@ ${can(actor, 'helpdesk.manage', { tenantId: actor.tenantId }) ? html`<p><a href=
 ${can(actor, 'contacts.view', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/warga">${t(lang, 'contacts.office.title')}</a></p>` : ''}
 ${can(actor, 'payments.manage', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/bendahara/pembayaran">${t(lang, 'recon.link.held')}</a></p><p><a href="/kantor/bendahara/rekonsiliasi">${t(lang, 'recon.link.reconciliation')}</a></p>` : ''}
 ${can(actor, 'revenue.read', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/pendapatan">${t(lang, 'revenue.title')}</a></p>` : ''}
+${can(actor, 'dashboard.read', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/dasbor">${t(lang, 'dashboard.link')}</a></p>` : ''}
 ${queue.can.administer ? html`<p><a href="/kantor/admin">${t(lang, 'office.link.admin')}</a></p>` : ''}
 <form method="get" action="/kantor" class="filters">
   ${textInput({ lang, name: 'cari', label: t(lang, 'office.filter.search'), value: query.cari, maxlength: 100, spellcheck: false })}

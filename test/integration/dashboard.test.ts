@@ -433,6 +433,9 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     }
     expect((await ctx.app.inject({ method: 'GET', url: '/api/v1/dashboard' })).statusCode).toBe(401);
     const verifier = await signedIn('verifier');
+    // The back office's front page links to it for the head, not for a verifier.
+    expect((await headPage.get('/kantor')).body).toContain('<a href="/kantor/dasbor">Dasbor kepala dinas</a>');
+    expect((await verifier.get('/kantor')).body).not.toContain('/kantor/dasbor');
     expect((await verifier.get('/kantor/dasbor')).statusCode).toBe(403);
     expect((await verifier.get('/kantor/dasbor/serapan.csv')).statusCode).toBe(403);
   });
