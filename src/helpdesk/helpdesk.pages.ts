@@ -212,6 +212,8 @@ ${
     const errors = opts.errors ?? [];
     const values = opts.values ?? {};
     const types = await services.catalogue.listPermitTypes({ tenantId: actor.tenantId });
+    // The SKM survey's link of a closed request, to send to the citizen in a reply (src/survey/).
+    const survey = await services.survey.invitationOfHelpRequest({ actor, helpRequestId: view.id });
     const base = `/kantor/bantuan/${view.id}`;
     const replyText = values.body ?? view.cannedAnswers.find((c) => c.key === opts.canned)?.text;
     const fr = view.firstResponse;
@@ -237,6 +239,7 @@ ${summaryList([
   ...(view.applicationId
     ? [{ key: t(lang, 'helpdesk.application'), value: html`<a href="/kantor/berkas/${view.applicationId}">${t(lang, 'helpdesk.application')}</a>` }]
     : []),
+  ...(survey ? [{ key: t(lang, 'survey.invite.help'), value: html`<a href="/survei/${survey.token}" data-survey-link>/survei/${survey.token}</a>` }] : []),
 ])}
 <h2>${t(lang, 'helpdesk.thread')}</h2>
 <ol class="timeline">${view.messages.map(

@@ -39,6 +39,7 @@ import {
   useClaimLink,
 } from './helpdesk.repository.js';
 import { cannedAnswers, claimLinkNote } from './helpdesk.texts.js';
+import { ensureInvitation } from '../survey/survey.repository.js';
 
 /** The first-response standard: 3 working days on the office's calendar (as SP4N-LAPOR!). */
 export const FIRST_RESPONSE_WORKING_DAYS = 3;
@@ -518,6 +519,17 @@ export function createHelpdeskService(deps: {
         data: { ...set },
         occurredAt: now,
       });
+      // A closed request invites its citizen to the SKM survey (src/survey/): the link is on the request's page.
+      if (set.status === 'closed' && request.status !== 'closed') {
+        await ensureInvitation(trx, {
+          tenantId: request.tenant_id,
+          occasion: 'help_closed',
+          subjectId: request.id,
+          serviceKind: 'helpdesk',
+          serviceCode: 'HELPDESK',
+          now,
+        });
+      }
     });
     return detail(input.actor, (await findHelpRequest(db, request.tenant_id, request.id))!, input.lang);
   }

@@ -71,6 +71,10 @@ export const SURVEY_MESSAGES = {
     id: 'Jawaban Anda tersimpan tanpa nama dan dihitung dalam Indeks Kepuasan Masyarakat kantor ini.',
     en: 'Your answer is saved without your name and counts in this office’s satisfaction index.',
   },
+  'survey.invite.help': {
+    id: 'Tautan survei kepuasan untuk warga (kirimkan dalam balasan)',
+    en: 'Satisfaction survey link for the citizen (send it in a reply)',
+  },
   'survey.invite.link': { id: 'Isi survei kepuasan (9 pertanyaan, tanpa nama)', en: 'Take the satisfaction survey (9 questions, anonymous)' },
   'survey.report.title': { id: 'Indeks Kepuasan Masyarakat (SKM)', en: 'Public satisfaction index (SKM)' },
   'survey.report.lead': {

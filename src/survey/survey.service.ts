@@ -173,6 +173,13 @@ export function createSurveyService(deps: { db: Db; clock: Clock; catalogue: Cat
     return inv && inv.used === 0 ? { token: inv.token } : null;
   }
 
-  return { getInvitation, answer, getReport, invitationOfApplication, invitationOfTicket };
+  /** The survey link of a closed help request, for the help desk to send in its reply (helpdesk.manage); null while open or once answered. */
+  async function invitationOfHelpRequest(input: { actor: AnyActor; helpRequestId: string }): Promise<{ token: string } | null> {
+    requireAccess({ actor: input.actor, permission: 'helpdesk.manage', resource: { tenantId: input.actor.tenantId } });
+    const inv = await findInvitationFor(db, { tenantId: input.actor.tenantId, occasion: 'help_closed', subjectId: input.helpRequestId });
+    return inv && inv.used === 0 ? { token: inv.token } : null;
+  }
+
+  return { getInvitation, answer, getReport, invitationOfApplication, invitationOfTicket, invitationOfHelpRequest };
 }
 export type SurveyService = ReturnType<typeof createSurveyService>;

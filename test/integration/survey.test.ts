@@ -308,4 +308,23 @@ describe.each(DIALECTS)('the SKM survey (%s)', (dialect) => {
     }>();
     expect(report.services).toEqual([expect.objectContaining({ kind: 'queue', respondents: 1, index: 100 })]);
   });
+
+  it("invites the citizen when a help request is closed: the link is on the help desk's request page, to send in a reply", async () => {
+    const desk = await signedIn('front_desk');
+    const deskToken = (await userWithToken(ctx, 'front_desk')).token;
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/help-requests',
+      payload: { handle: 'warga.skm@contoh.id', name: 'Warga', message: 'Kapan kantor buka?' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<{ id: string }>().id;
+    expect((await desk.get(`/kantor/bantuan/${id}`)).body).not.toContain('data-survey-link');
+    const closed = await ctx.app.inject({ method: 'PATCH', url: `/api/v1/help-requests/${id}`, headers: auth(deskToken), payload: { status: 'closed' } });
+    expect(closed.statusCode, closed.body).toBe(200);
+    const inv = await ctx.db.selectFrom('survey_invitations').selectAll().where('subject_id', '=', id).executeTakeFirstOrThrow();
+    expect(inv).toMatchObject({ occasion: 'help_closed', service_kind: 'helpdesk', service_code: 'HELPDESK', used: 0 });
+    expect((await desk.get(`/kantor/bantuan/${id}`)).body).toContain(`href="/survei/${inv.token}"`);
+    expect((await new PageClient(ctx).get(`/survei/${inv.token}`)).body).toContain('Layanan bantuan (help desk)');
+  });
 });
