@@ -19,8 +19,12 @@ export const SCREENS_MESSAGES = {
   'screens.howto.scan': { id: 'Pindai untuk panduan lengkap', en: 'Scan for the full guide' },
   'screens.takeup.heading': { id: 'Permohonan online bulan ini', en: 'Applications filed online this month' },
   'screens.takeup.figure': {
-    id: '{n} dari {total} permohonan diajukan secara online',
-    en: { by: 'total', one: '{n} of {total} application was filed online', other: '{n} of {total} applications were filed online' },
+    id: '{n} dari {total} permohonan diajukan secara online (termasuk yang dibantu petugas)',
+    en: {
+      by: 'total',
+      one: '{n} of {total} application was filed online (including those filed with help)',
+      other: '{n} of {total} applications were filed online (including those filed with help)',
+    },
   },
   'screens.takeup.none': { id: 'Belum tercatat: belum ada permohonan bulan ini.', en: 'Not yet recorded: no applications this month.' },
   'screens.takeup.invite': { id: 'Anda juga bisa: ajukan dari rumah di {url}', en: 'You can too: apply from home at {url}' },
@@ -30,6 +34,10 @@ export const SCREENS_MESSAGES = {
   'screens.serving.none': { id: 'Belum ada nomor yang dipanggil.', en: 'No number has been called yet.' },
   'screens.announcement.heading': { id: 'Pengumuman', en: 'Announcement' },
   // The admin's playlist page.
+  'screens.admin.hint': {
+    id: 'Tayangan yang bergantian di videotron dan kios: cara mengajukan izin, serapan digital, antrean, pengumuman.',
+    en: 'What the videotron and kiosk screens show in turn: how to apply, digital take-up, the queue, announcements.',
+  },
   'screens.admin.title': { id: 'Layar informasi (videotron dan kios)', en: 'Information screens (videotron and kiosk)' },
   'screens.admin.lead': {
     id: 'Tayangan yang berganti di /layar, berurutan, masing-masing selama durasinya (5 sampai 120 detik). Buka /layar di pemutar signage atau peramban layar penuh; ?orientasi=potret untuk layar tegak.',

@@ -344,7 +344,10 @@ export function createScreensService(deps: ScreensDeps) {
     return reorder({ actor: input.actor, slideIds: ids });
   }
 
-  /** This month's applications filed, by channel, in the office's time zone: online of all filed, pooled. */
+  /**
+   * This month's applications filed, by channel, in the office's time zone: digital (online, with or
+   * without a helper: `assisted` counts as digital, as on the head's dashboard) of all filed, pooled.
+   */
   async function takeUp(tenant: Tenant): Promise<Extract<SlideView, { kind: 'digital_take_up' }>> {
     const today = todayIn(clock, tenant.time_zone);
     const month = today.slice(0, 7);
@@ -352,7 +355,7 @@ export function createScreensService(deps: ScreensDeps) {
     const nextMonth = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
     const rows = await countFiledByChannel(db, tenant.id, zonedMidnight(`${month}-01`, tenant.time_zone), zonedMidnight(nextMonth, tenant.time_zone));
     const byChannel = Object.fromEntries(rows.map((r) => [r.channel, r.n]));
-    return { kind: 'digital_take_up', month, online: byChannel.online ?? 0, total: rows.reduce((n, r) => n + r.n, 0), byChannel };
+    return { kind: 'digital_take_up', month, online: (byChannel.online ?? 0) + (byChannel.assisted ?? 0), total: rows.reduce((n, r) => n + r.n, 0), byChannel };
   }
 
   async function view(tenant: Tenant, row: ScreenSlideRow, lang: Lang): Promise<SlideView | null> {

@@ -114,6 +114,7 @@ ${calendarGapWarning(lang, calendarGap, may.holidays)}
   ${may.settings ? sectionLink('/kantor/admin/antrian', t(lang, 'queue.settings.title'), t(lang, 'queue.settings.hint')) : ''}
   ${may.retribution ? sectionLink('/kantor/admin/retribusi', t(lang, 'fees.admin.title'), t(lang, 'fees.admin.hint')) : ''}
   ${may.payments ? sectionLink('/kantor/admin/pembayaran', t(lang, 'paysettings.title'), t(lang, 'paysettings.hint')) : ''}
+  ${may.screens ? sectionLink('/kantor/admin/layar', t(lang, 'screens.admin.title'), t(lang, 'screens.admin.hint')) : ''}
 </ul>`,
     });
   });

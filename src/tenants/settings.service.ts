@@ -36,6 +36,8 @@ export type AdminSections = {
   retribution: boolean;
   /** The office's payment settings (src/payments/payment-settings.*): the admin. */
   payments: boolean;
+  /** The videotron and kiosk playlist (src/screens/): the admin. */
+  screens: boolean;
 };
 
 export const SETTINGS_LIMITS = { name: 120, logoText: 60, address: 300, phone: 30, email: 254, hostnames: 20, hours: 120 } as const;
@@ -145,6 +147,7 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
       appointments: can(input.actor, 'appointments.manage', office),
       retribution: can(input.actor, 'fees.read', office),
       payments: can(input.actor, 'payments.settings', office),
+      screens: can(input.actor, 'screens.manage', office),
     };
   }
 
