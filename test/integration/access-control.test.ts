@@ -1443,6 +1443,112 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     });
   });
 
+  describe('the dashboard follows dashboard.read (head, admin), within the office', () => {
+    it('answers each role as the policy says, the page’s JSON and every CSV table; another office’s head sees only its own', async () => {
+      const query = 'from=2026-11-01&to=2026-11-30';
+      for (const role of ROLES) {
+        const reads = can(crew[role].actor, 'dashboard.read', { tenantId: ctx.tenant.id });
+        expect(reads, role).toBe(role === 'head' || role === 'admin');
+        const res = await get(crew[role].token, `/api/v1/dashboard?${query}`);
+        expect(res.statusCode, role).toBe(reads ? 200 : 403);
+        if (reads) expect(json<{ from: string; to: string }>(res), role).toMatchObject({ from: '2026-11-01', to: '2026-11-30' });
+        else expectProblem(res, [403]);
+        for (const table of ['serapan', 'tunggakan', 'terlambat']) {
+          const csv = await get(crew[role].token, `/api/v1/dashboard/${table}.csv?${query}`);
+          expect(csv.statusCode, `${role} ${table}`).toBe(reads ? 200 : 403);
+          if (reads) expect(csv.headers['content-type'], role).toMatch(/^text\/csv/);
+          else expectProblem(csv, [403]);
+        }
+      }
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const otherHead = await person(ctx, 'head', office2Id);
+      const theirs = await get(otherHead.token, `/api/v1/dashboard?${query}`, { host: OTHER_HOST });
+      expect(theirs.statusCode).toBe(200);
+      expect(json<{ from: string; filters: unknown }>(theirs)).toMatchObject({ from: '2026-11-01', filters: { permitType: null, channel: null } });
+      for (const res of [
+        await get(crew.head.token, `/api/v1/dashboard?${query}`, { host: OTHER_HOST }),
+        await ctx.app.inject({ method: 'GET', url: `/api/v1/dashboard/serapan.csv?${query}` }),
+      ]) {
+        expect(expectProblem(res, [401]).code).toBe('unauthenticated');
+      }
+    });
+  });
+
+  describe('the videotron playlist follows screens.manage (admin), within the office', () => {
+    const slideCount = async (tenantId: string) =>
+      Number(
+        (
+          await ctx.db
+            .selectFrom('screen_slides')
+            .where('tenant_id', '=', tenantId)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    type Playlist = { slides: { id: string; kind: string; durationSeconds: number }[] };
+
+    it('answers each role as the policy says; a refused add, change, order or removal changes nothing', async () => {
+      const first = await get(crew.admin.token, '/api/v1/screens/playlist');
+      expect(first.statusCode, first.body.slice(0, 200)).toBe(200);
+      const slideId = json<Playlist>(first).slides[0]!.id;
+      for (const role of ROLES) {
+        const manages = can(crew[role].actor, 'screens.manage', { tenantId: ctx.tenant.id });
+        expect(manages, role).toBe(role === 'admin');
+        expect((await get(crew[role].token, '/api/v1/screens/playlist')).statusCode, role).toBe(manages ? 200 : 403);
+        const before = json<Playlist>(await get(crew.admin.token, '/api/v1/screens/playlist')).slides;
+        const headers = auth(crew[role].token);
+        const added = await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/screens/playlist/slides',
+          headers,
+          payload: { kind: 'announcement', text: { id: `Pengumuman ${role}`, en: `Notice ${role}` }, durationSeconds: 10 },
+        });
+        expect(added.statusCode, `${role} ${added.body.slice(0, 200)}`).toBe(manages ? 201 : 403);
+        const changed = await ctx.app.inject({
+          method: 'PUT',
+          url: `/api/v1/screens/playlist/slides/${slideId}`,
+          headers,
+          payload: { kind: 'now_serving', durationSeconds: 30 + ROLES.indexOf(role) },
+        });
+        expect(changed.statusCode, role).toBe(manages ? 200 : 403);
+        const order = json<Playlist>(await get(crew.admin.token, '/api/v1/screens/playlist')).slides.map((s) => s.id);
+        const reordered = await ctx.app.inject({ method: 'PUT', url: '/api/v1/screens/playlist/order', headers, payload: { slideIds: [...order].reverse() } });
+        expect(reordered.statusCode, role).toBe(manages ? 200 : 403);
+        const newId = manages ? json<{ id: string }>(added).id : before[before.length - 1]!.id;
+        const removed = await ctx.app.inject({ method: 'DELETE', url: `/api/v1/screens/playlist/slides/${newId}`, headers });
+        expect(removed.statusCode, role).toBe(manages ? 204 : 403);
+        const after = json<Playlist>(await get(crew.admin.token, '/api/v1/screens/playlist')).slides;
+        if (manages) {
+          expect(after.map((s) => s.id)).toEqual([...order].reverse().filter((id) => id !== newId));
+          expect(after.find((s) => s.id === slideId)).toMatchObject({ kind: 'now_serving', durationSeconds: 30 + ROLES.indexOf(role) });
+        } else {
+          expect(after, role).toEqual(before);
+          for (const res of [added, changed, reordered, removed]) expectProblem(res, [403]);
+        }
+      }
+      const office2Id = (await ensureOffice(ctx.services, SECOND_OFFICE)).id;
+      const otherAdmin = await person(ctx, 'admin', office2Id);
+      const theirs = await get(otherAdmin.token, '/api/v1/screens/playlist', { host: OTHER_HOST });
+      expect(theirs.statusCode).toBe(200);
+      expect(json<Playlist>(theirs).slides.map((s) => s.id)).not.toContain(slideId);
+      const ours = await slideCount(ctx.tenant.id);
+      const refused = await ctx.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/screens/playlist/slides/${slideId}`,
+        headers: auth(otherAdmin.token, { host: OTHER_HOST }),
+      });
+      expect(expectProblem(refused, [404]).code).toBe('not_found');
+      for (const res of [
+        await get(crew.admin.token, '/api/v1/screens/playlist', { host: OTHER_HOST }),
+        await ctx.app.inject({ method: 'POST', url: '/api/v1/screens/playlist/slides', payload: { kind: 'now_serving', durationSeconds: 15 } }),
+        await ctx.app.inject({ method: 'DELETE', url: `/api/v1/screens/playlist/slides/${slideId}` }),
+      ]) {
+        expect(expectProblem(res, [401]).code).toBe('unauthenticated');
+      }
+      expect(await slideCount(ctx.tenant.id)).toBe(ours);
+    });
+  });
+
   describe('the fee estimate is public (estimateFee), each office by its host', () => {
     it('answers anyone, signed in or not, the same estimate, and writes nothing', async () => {
       // The guide's worked example (test/integration/fees-estimate.test.ts).
@@ -1659,6 +1765,13 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         exportRevenueCsv: {},
         setRevenueTarget: { payload: { amount: 1_000_000_000, reason: 'APBD uji' } },
         getSkmReport: {},
+        getDashboard: {},
+        exportDashboardCsv: {},
+        getScreenPlaylist: {},
+        addScreenSlide: { payload: { kind: 'now_serving', durationSeconds: 15 } },
+        updateScreenSlide: { payload: { kind: 'now_serving', durationSeconds: 15 } },
+        removeScreenSlide: {},
+        reorderScreenSlides: { payload: { slideIds: [] } },
       };
       const protectedOps = Object.entries(spec.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
@@ -1737,6 +1850,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           .replace('{requirementCode}', 'ktp')
           .replace('{year}', '2026')
           .replace('{day}', '2026-12-01')
+          .replace('{table}', 'serapan')
           .replace('{lineId}', '6f1c2a4e-9b8d-4c3e-a1f2-0d9e8c7b6a54');
         const extra = validRequest[op.operationId]!;
         for (const [label, headers] of credentials) {

@@ -140,6 +140,13 @@ const OPERATIONS = [
   'getSurveyInvitation',
   'answerSurvey',
   'getSkmReport',
+  'getDashboard',
+  'exportDashboardCsv',
+  'getScreenPlaylist',
+  'addScreenSlide',
+  'updateScreenSlide',
+  'removeScreenSlide',
+  'reorderScreenSlides',
   'estimateFee',
   'snapAccessTokenB2b',
   'snapVaInquiry',
@@ -202,6 +209,8 @@ type Fixtures = {
   permitPdf: Buffer;
   /** A courier parcel logged by the admin and not linked yet: a wrongly accepted link or photo would change it. */
   parcelId: string;
+  /** A slide of the office's videotron playlist (the default playlist, made before the cases run): a wrongly accepted change or removal would change it. */
+  screenSlideId: string;
   /** The office's treasurer: bills, the money desk. */
   treasurer: Person;
   /** The applicant's PBG file waiting for payment, with its open bill (a wrongly accepted re-issue, new code or payment would change it). */
@@ -347,6 +356,13 @@ const DEFAULT_WHO: Record<Op, Who> = {
   getSurveyInvitation: 'anonymous',
   answerSurvey: 'anonymous',
   getSkmReport: 'head',
+  getDashboard: 'head',
+  exportDashboardCsv: 'head',
+  getScreenPlaylist: 'admin',
+  addScreenSlide: 'admin',
+  updateScreenSlide: 'admin',
+  removeScreenSlide: 'admin',
+  reorderScreenSlides: 'admin',
   estimateFee: 'anonymous',
   // A bank, not an Izol account: the cases send the SNAP headers themselves.
   snapAccessTokenB2b: 'anonymous',
@@ -2933,6 +2949,196 @@ const CASES: Case[] = [
   { op: 'getSkmReport', name: 'by the verifier', who: 'verifier', send: () => ({ method: 'GET', url: '/api/v1/survey/skm' }), status: 403 },
   { op: 'getSkmReport', name: 'by an applicant', who: 'applicant', send: () => ({ method: 'GET', url: '/api/v1/survey/skm' }), status: 403 },
 
+  // ── The head's dashboard (src/dashboard/): head and admin; the CSV tables by name ──────────────────────
+  ...(
+    [
+      ['a date that is a word', 'from=kemarin', undefined],
+      ['a date that does not exist (2026-02-30)', 'from=2026-02-30&to=2026-03-10', undefined],
+      ['month 13', 'to=2026-13-01', undefined],
+      ['from after to', 'from=2026-06-01&to=2026-01-01', undefined],
+      ['a period over three years', 'from=2020-01-01&to=2026-06-30', undefined],
+      ['a permit type the office does not have', 'permitType=NOPE', undefined],
+      ['an SQL fragment as permit type', `permitType=${encodeURIComponent("PBG' OR '1'='1")}`, undefined],
+      ['a channel not offered', 'channel=fax', { 'querystring.channel': 'invalid_value' }],
+      ['an interval not offered', 'interval=year', { 'querystring.interval': 'invalid_value' }],
+      ['the channel given twice (an array)', 'channel=online&channel=courier', undefined],
+      ['an unknown parameter', 'year=2026', { 'querystring.year': 'unknown_field' }],
+      ['a 100 000-character date', `from=${HUGE}`, undefined],
+    ] as const
+  ).flatMap(([name, query, fields]): Case[] =>
+    (
+      [
+        ['getDashboard', '/api/v1/dashboard'],
+        ['exportDashboardCsv', '/api/v1/dashboard/serapan.csv'],
+      ] as const
+    ).map(([op, url]) => ({
+      op,
+      name,
+      send: () => ({ method: 'GET', url: `${url}?${query}` }),
+      status: name.startsWith('a 100 000') ? [400, 414] : 400,
+      ...(fields ? { fields: { ...fields } } : {}),
+    })),
+  ),
+  ...(
+    [
+      ['a table that does not exist', 'pendapatan', 400],
+      ['a table name in upper case', 'SERAPAN', 400],
+      ['a path traversal as the table', '..%2F..%2Fetc%2Fpasswd', [400, 404]],
+      ['an SQL fragment as the table', encodeURIComponent("serapan' OR '1'='1"), 400],
+      ['a NUL byte in the table', '%00', 400],
+    ] as const
+  ).map(([name, table, status]): Case => ({
+    op: 'exportDashboardCsv',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/dashboard/${table}.csv` }),
+    status,
+  })),
+  ...(['getDashboard', 'exportDashboardCsv'] as const).flatMap((op): Case[] =>
+    (['verifier', 'treasurer', 'applicant'] as const).map((who) => ({
+      op,
+      name: `by the ${who}`,
+      who,
+      send: () => ({ method: 'GET', url: op === 'getDashboard' ? '/api/v1/dashboard' : '/api/v1/dashboard/serapan.csv' }),
+      status: 403,
+    })),
+  ),
+
+  // ── The videotron playlist (src/screens/): the admin's ──────────────────────────────────────────────────
+  ...(['head', 'verifier', 'technical', 'treasurer', 'applicant'] as const).map((who): Case => ({
+    op: 'getScreenPlaylist',
+    name: `by the ${who}`,
+    who,
+    send: () => ({ method: 'GET', url: '/api/v1/screens/playlist' }),
+    status: 403,
+  })),
+  ...jsonBodyCases(
+    'addScreenSlide',
+    'POST',
+    () => '/api/v1/screens/playlist/slides',
+    () => ({ kind: 'digital_take_up', durationSeconds: 15 }),
+  ),
+  ...jsonBodyCases(
+    'updateScreenSlide',
+    'PUT',
+    (f) => `/api/v1/screens/playlist/slides/${f.screenSlideId}`,
+    () => ({ kind: 'digital_take_up', durationSeconds: 15 }),
+  ),
+  ...(
+    [
+      ['a kind not offered', { kind: 'weather', durationSeconds: 15 }, { kind: 'invalid_value' }],
+      ['no kind', { durationSeconds: 15 }, { kind: 'required' }],
+      ['no duration', { kind: 'digital_take_up' }, { durationSeconds: 'required' }],
+      ['a duration of 4 seconds', { kind: 'digital_take_up', durationSeconds: 4 }, { durationSeconds: 'duration_out_of_range' }],
+      ['a duration of 121 seconds', { kind: 'now_serving', durationSeconds: 121 }, { durationSeconds: 'duration_out_of_range' }],
+      ['a fractional duration', { kind: 'now_serving', durationSeconds: 7.5 }, undefined],
+      ['the duration as a string', { kind: 'now_serving', durationSeconds: '15' }, undefined],
+      ['how to apply without a permit type', { kind: 'how_to_apply', durationSeconds: 15 }, { permitCode: 'unknown_permit_type' }],
+      [
+        'how to apply for a permit type the office does not have',
+        { kind: 'how_to_apply', permitCode: 'NOPE', durationSeconds: 15 },
+        { permitCode: 'unknown_permit_type' },
+      ],
+      ['an SQL fragment as permit type', { kind: 'how_to_apply', permitCode: "P' OR '1'='1", durationSeconds: 15 }, undefined],
+      ['an announcement without text', { kind: 'announcement', durationSeconds: 15 }, { 'text.id': 'text_required', 'text.en': 'text_required' }],
+      ['an announcement with only spaces', { kind: 'announcement', text: { id: '   ', en: ' ' }, durationSeconds: 15 }, { 'text.id': 'text_required' }],
+      ['an announcement without its English', { kind: 'announcement', text: { id: 'Loket tutup pukul 15.00' }, durationSeconds: 15 }, undefined],
+      [
+        'an announcement of 281 characters',
+        { kind: 'announcement', text: { id: 'x'.repeat(281), en: 'Closed' }, durationSeconds: 15 },
+        { 'text.id': 'text_required' },
+      ],
+      ['a 100 000-character announcement', { kind: 'announcement', text: { id: HUGE, en: 'Closed' }, durationSeconds: 15 }, undefined],
+      ['enabled as a string', { kind: 'now_serving', durationSeconds: 15, enabled: 'ya' }, undefined],
+      ['the position smuggled in', { kind: 'now_serving', durationSeconds: 15, position: 0 }, { position: 'unknown_field' }],
+    ] as const
+  ).flatMap(([name, body, fields]): Case[] =>
+    (
+      [
+        ['addScreenSlide', 'POST', () => '/api/v1/screens/playlist/slides'],
+        ['updateScreenSlide', 'PUT', (f: Fixtures) => `/api/v1/screens/playlist/slides/${f.screenSlideId}`],
+      ] as const
+    ).map(([op, method, url]) => ({
+      op,
+      name,
+      send: (f) => ({ method, url: url(f), ...asJson(body) }),
+      status: 400,
+      ...(fields ? { fields: { ...fields } } : {}),
+    })),
+  ),
+  ...(
+    [
+      ['a slide id that is not a UUID', 'abc', 400],
+      ['a slide id that does not exist', MISSING_ID, 404],
+      ['an SQL fragment as the slide id', encodeURIComponent("1' OR '1'='1"), 400],
+      ['a path traversal as the slide id', '..%2F..%2Fetc%2Fpasswd', 400],
+      ['a NUL byte as the slide id', '%00', 400],
+      ['a 100 000-character slide id', HUGE, [400, 414]],
+    ] as const
+  ).flatMap(([name, id, status]): Case[] => [
+    {
+      op: 'updateScreenSlide',
+      name,
+      send: () => ({ method: 'PUT', url: `/api/v1/screens/playlist/slides/${id}`, ...asJson({ kind: 'now_serving', durationSeconds: 15 }) }),
+      status,
+    },
+    { op: 'removeScreenSlide', name, send: () => ({ method: 'DELETE', url: `/api/v1/screens/playlist/slides/${id}` }), status },
+  ]),
+  ...(['head', 'verifier'] as const).flatMap((who): Case[] => [
+    {
+      op: 'addScreenSlide',
+      name: `a valid slide from the ${who}`,
+      who,
+      send: () => ({ method: 'POST', url: '/api/v1/screens/playlist/slides', ...asJson({ kind: 'now_serving', durationSeconds: 15 }) }),
+      status: 403,
+    },
+    {
+      op: 'updateScreenSlide',
+      name: `a valid change from the ${who}`,
+      who,
+      send: (f) => ({ method: 'PUT', url: `/api/v1/screens/playlist/slides/${f.screenSlideId}`, ...asJson({ kind: 'now_serving', durationSeconds: 15 }) }),
+      status: 403,
+    },
+    {
+      op: 'removeScreenSlide',
+      name: `the removal of a slide by the ${who}`,
+      who,
+      send: (f) => ({ method: 'DELETE', url: `/api/v1/screens/playlist/slides/${f.screenSlideId}` }),
+      status: 403,
+    },
+  ]),
+  ...jsonBodyCases(
+    'reorderScreenSlides',
+    'PUT',
+    () => '/api/v1/screens/playlist/order',
+    (f) => ({ slideIds: [f.screenSlideId] }),
+  ),
+  ...(
+    [
+      ['no slide ids', () => ({}), { slideIds: 'required' }],
+      ['an empty order (the playlist has slides)', () => ({ slideIds: [] }), { slideIds: 'not_a_permutation' }],
+      ['one slide only, the others left out', (f: Fixtures) => ({ slideIds: [f.screenSlideId] }), { slideIds: 'not_a_permutation' }],
+      ['a slide id that does not exist', () => ({ slideIds: [MISSING_ID] }), { slideIds: 'not_a_permutation' }],
+      ['the same slide twice', (f: Fixtures) => ({ slideIds: [f.screenSlideId, f.screenSlideId] }), { slideIds: 'not_a_permutation' }],
+      ['slide ids as one string', (f: Fixtures) => ({ slideIds: f.screenSlideId }), undefined],
+      ['a slide id that is a number', () => ({ slideIds: [1] }), undefined],
+      ['51 slide ids', () => ({ slideIds: Array.from({ length: 51 }, () => MISSING_ID) }), undefined],
+      ['a 100 000-character slide id', () => ({ slideIds: [HUGE] }), undefined],
+    ] as const
+  ).map(([name, body, fields]): Case => ({
+    op: 'reorderScreenSlides',
+    name,
+    send: (f) => ({ method: 'PUT', url: '/api/v1/screens/playlist/order', ...asJson(body(f)) }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  {
+    op: 'reorderScreenSlides',
+    name: 'a valid order from the head',
+    who: 'head',
+    send: (f) => ({ method: 'PUT', url: '/api/v1/screens/playlist/order', ...asJson({ slideIds: [f.screenSlideId] }) }),
+    status: 403,
+  },
+
   // ── estimateFee (public: the office by its host) ───────────────────────────────────────────────────────
   ...(
     [
@@ -3080,6 +3286,8 @@ async function persistentState(ctx: TestContext) {
     'reconciliation_lines',
     'revenue_targets',
     'application_fee_coefficients',
+    'screen_playlists',
+    'screen_slides',
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables)
@@ -3135,6 +3343,11 @@ async function persistentState(ctx: TestContext) {
       .execute(),
     days: await ctx.db.selectFrom('reconciliation_days').select(['id', 'state', 'imported_at', 'closed_at']).orderBy('id').execute(),
     lines: await ctx.db.selectFrom('reconciliation_lines').select(['id', 'resolved_at']).orderBy('id').execute(),
+    slides: await ctx.db
+      .selectFrom('screen_slides')
+      .select(['id', 'position', 'kind', 'permit_code', 'text_id', 'text_en', 'duration_seconds', 'enabled', 'updated_at'])
+      .orderBy('id')
+      .execute(),
   };
   const files = fs.existsSync(ctx.storageDir)
     ? (await fs.promises.readdir(ctx.storageDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length
@@ -3427,6 +3640,7 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
       verificationCode: issued.verificationCode,
       permitPdf: pdf.rawPayload,
       parcelId: (await services.parcels.logParcel({ actor: admin.actor, company: 'JNE', trackingNumber: 'JN000777888', senderName: 'Pak Darto' })).id,
+      screenSlideId: (await services.screens.playlist({ actor: admin.actor })).slides[0]!.id,
     };
     // The fixtures took most of the applicant's uploads of this test minute (30 a minute per account,
     // documents.service.ts UPLOAD_LIMITS): the upload cases start in a fresh one.
