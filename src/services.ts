@@ -116,7 +116,7 @@ export function createServices(input: {
   const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
   const notes = createNoteService({ db, clock });
   /** The SKM satisfaction survey (issue 13, item 2): answers by invitation, the report. */
-  const survey = createSurveyService({ db, clock, catalogue });
+  const survey = createSurveyService({ db, clock, catalogue, kiosks: queue });
   const assignment = createAssignmentService({ db, clock, catalogue });
   const intake = createIntakeService({ catalogue, applications, documents });
   const helpdesk = createHelpdeskService({ db, clock, holidays, catalogue, applications, address });

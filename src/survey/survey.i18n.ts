@@ -71,6 +71,11 @@ export const SURVEY_MESSAGES = {
     id: 'Jawaban Anda tersimpan tanpa nama dan dihitung dalam Indeks Kepuasan Masyarakat kantor ini.',
     en: 'Your answer is saved without your name and counts in this office’s satisfaction index.',
   },
+  'survey.kiosk.lead': {
+    id: 'Bantu kami menjadi lebih baik: sembilan pertanyaan tentang pelayanan yang baru Anda terima, tanpa nama.',
+    en: 'Help us improve: nine questions about the service you just received, anonymous.',
+  },
+  'survey.kiosk.start': { id: 'Mulai survei', en: 'Start the survey' },
   'survey.invite.help': {
     id: 'Tautan survei kepuasan untuk warga (kirimkan dalam balasan)',
     en: 'Satisfaction survey link for the citizen (send it in a reply)',

@@ -7,6 +7,8 @@ import { html } from '../web/html.js';
 import { t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
+import { button, csrfField } from '../web/components.js';
+import { KIOSK_COOKIE } from '../queue/queue.schemas.js';
 import { tokenParams } from './survey.schemas.js';
 import type { PeriodKind } from './survey.service.js';
 import { type ReportFilter, reportBody, skmCsv, surveyFieldErrors, surveyForm } from './survey.views.js';
@@ -37,6 +39,22 @@ const periodOf = (q: ReportFilter) => ({
  */
 export function surveyPages(app: FastifyInstance, services: Services): void {
   const page = pageKit(app);
+
+  /** The lobby kiosk (an enrolled kiosk's cookie, src/queue/): a button that starts a fresh survey for whoever is at the screen. */
+  page.get('/survei/kios', { access: 'anyone' }, async ({ req, reply, lang }) => {
+    if (!(await services.survey.isKiosk({ tenant: req.tenant, kioskToken: req.cookies[KIOSK_COOKIE] })))
+      throw new AppError('forbidden', 'not the office kiosk');
+    return sendPage(req, reply, {
+      title: t(lang, 'survey.title'),
+      body: html`<h1>${t(lang, 'survey.title')}</h1><p>${t(lang, 'survey.kiosk.lead')}</p>
+<form method="post" action="/survei/kios" novalidate data-kiosk-start>${csrfField(req)}${button(t(lang, 'survey.kiosk.start'))}</form>`,
+    });
+  });
+
+  page.post('/survei/kios', { access: 'anyone', rateLimit: { max: 30, timeWindow: '1 minute' } }, async ({ req, reply }) => {
+    const { token } = await services.survey.startAtKiosk({ tenant: req.tenant, kioskToken: req.cookies[KIOSK_COOKIE] });
+    return reply.redirect(`/survei/${token}`, 303);
+  });
 
   page.get(
     '/survei/:token',

@@ -18,7 +18,7 @@ export const ELEMENT_COLUMNS = {
 } as const satisfies Record<SkmElement, string>;
 
 export type SurveyInvitation = SurveyInvitationsTable;
-export type Occasion = 'permit_issued' | 'visit_completed' | 'help_closed';
+export type Occasion = 'permit_issued' | 'visit_completed' | 'help_closed' | 'kiosk';
 export type ServiceKind = 'permit' | 'queue' | 'helpdesk';
 
 /**

@@ -1,13 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { type AnyActor, requireAccess } from '../access/access.js';
 import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
-import type { Application } from '../db/schema.js';
+import type { Application, Tenant } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, todayIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
 import { SKM_ELEMENTS, skmFromSums, type SkmAnswer, type SkmResult } from './skm.js';
 import { answerBody, type AnswerInput } from './survey.schemas.js';
-import { findInvitationByToken, findInvitationFor, insertAnswer, markInvitationUsed, type ServiceKind, sumAnswers } from './survey.repository.js';
+import {
+  ensureInvitation,
+  findInvitationByToken,
+  findInvitationFor,
+  insertAnswer,
+  markInvitationUsed,
+  type ServiceKind,
+  sumAnswers,
+} from './survey.repository.js';
 
 type Localised = { id: string; en: string };
 
@@ -41,13 +50,22 @@ export function periodRange(kind: PeriodKind, year: number, part?: number): { fr
 
 const HELPDESK_NAME: Localised = { id: 'Layanan bantuan (help desk)', en: 'Help desk' };
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+/** The service code of answers given at the lobby kiosk, not tied to one visit. */
+const KIOSK_CODE = 'KIOS';
 
 /** The SKM satisfaction survey (issue 13, item 2): the public answer by invitation, and the office's report. */
-export function createSurveyService(deps: { db: Db; clock: Clock; catalogue: CatalogueService }) {
+export function createSurveyService(deps: {
+  db: Db;
+  clock: Clock;
+  catalogue: CatalogueService;
+  /** The office's enrolled kiosks (src/queue/): the lobby kiosk offers the survey to anyone who walks up. */
+  kiosks: { isKiosk(input: { tenant: Tenant; token: string | undefined }): Promise<boolean> };
+}) {
   const { db, clock, catalogue } = deps;
 
   async function serviceName(tenantId: string, kind: ServiceKind, code: string): Promise<Localised> {
     if (kind === 'helpdesk') return HELPDESK_NAME;
+    if (kind === 'queue' && code === KIOSK_CODE) return { id: 'Pelayanan di kantor (kios survei)', en: 'Service at the office (survey kiosk)' };
     if (kind === 'queue') return { id: `Layanan loket ${code}`, en: `Counter service ${code}` };
     try {
       return (await catalogue.getPermitType({ tenantId, code })).definition.name;
@@ -180,6 +198,28 @@ export function createSurveyService(deps: { db: Db; clock: Clock; catalogue: Cat
     return inv && inv.used === 0 ? { token: inv.token } : null;
   }
 
-  return { getInvitation, answer, getReport, invitationOfApplication, invitationOfTicket, invitationOfHelpRequest };
+  /** Whether this device is the office's enrolled kiosk (its cookie): the kiosk's survey start page is for it only. */
+  async function isKiosk(input: { tenant: Tenant; kioskToken: string | undefined }): Promise<boolean> {
+    return deps.kiosks.isKiosk({ tenant: input.tenant, token: input.kioskToken });
+  }
+
+  /**
+   * At the lobby kiosk (/survei/kios): a fresh invitation for the person at the screen, answered like any
+   * other (once, anonymously), counted as the office's in-person service. Only an enrolled kiosk may start one.
+   */
+  async function startAtKiosk(input: { tenant: Tenant; kioskToken: string | undefined }): Promise<{ token: string }> {
+    if (!(await isKiosk(input))) throw new AppError('queue_kiosk_required', 'the survey kiosk is an enrolled kiosk only');
+    const inv = await ensureInvitation(db, {
+      tenantId: input.tenant.id,
+      occasion: 'kiosk',
+      subjectId: randomUUID(),
+      serviceKind: 'queue',
+      serviceCode: KIOSK_CODE,
+      now: new Date(clock.now()).toISOString(),
+    });
+    return { token: inv.token };
+  }
+
+  return { getInvitation, answer, getReport, invitationOfApplication, invitationOfTicket, invitationOfHelpRequest, isKiosk, startAtKiosk };
 }
 export type SurveyService = ReturnType<typeof createSurveyService>;

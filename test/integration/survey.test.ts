@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
+import { KIOSK_COOKIE } from '../../src/queue/queue.schemas.js';
 import { ensureInvitation } from '../../src/survey/survey.repository.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -326,5 +327,42 @@ describe.each(DIALECTS)('the SKM survey (%s)', (dialect) => {
     expect(inv).toMatchObject({ occasion: 'help_closed', service_kind: 'helpdesk', service_code: 'HELPDESK', used: 0 });
     expect((await desk.get(`/kantor/bantuan/${id}`)).body).toContain(`href="/survei/${inv.token}"`);
     expect((await new PageClient(ctx).get(`/survei/${inv.token}`)).body).toContain('Layanan bantuan (help desk)');
+  });
+
+  it('at the lobby kiosk: an enrolled kiosk starts a fresh survey for whoever is at the screen; another device is refused', async () => {
+    const admin = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'admin',
+      name: 'Admin',
+      email: 'kios.survei@skm.izol.test',
+      password: 'kios survei kata sandi panjang',
+    });
+    const kiosk = (
+      await ctx.services.queue.enrolKiosk({
+        actor: { userId: admin.userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin' },
+        tenant: ctx.tenant,
+        name: 'Kios survei',
+      })
+    ).token;
+    expect((await new PageClient(ctx).get('/survei/kios')).statusCode).toBe(403);
+    const stranger = new PageClient(ctx);
+    expect((await stranger.post('/survei/kios', {})).statusCode).toBe(403);
+    const device = new PageClient(ctx);
+    await device.get('/');
+    (Reflect.get(device, 'cookies') as Map<string, string>).set(KIOSK_COOKIE, kiosk);
+    const start = await device.get('/survei/kios');
+    expect(start.statusCode).toBe(200);
+    expect(start.body).toContain('Mulai survei');
+    const before = await ctx.db.selectFrom('survey_invitations').select('id').where('occasion', '=', 'kiosk').execute();
+    const first = await device.post('/survei/kios', {});
+    expect(first.statusCode).toBe(303);
+    const token = String(first.headers.location).replace('/survei/', '');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await device.get(`/survei/${token}`)).body).toContain('Pelayanan di kantor (kios survei)');
+    expect((await device.post(`/survei/${token}`, form(R3))).statusCode).toBe(303);
+    // The next person gets a new invitation.
+    const second = await device.post('/survei/kios', {});
+    expect(second.headers.location).not.toBe(first.headers.location);
+    expect((await ctx.db.selectFrom('survey_invitations').select('id').where('occasion', '=', 'kiosk').execute()).length).toBe(before.length + 2);
   });
 });
