@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
+import { KIOSK_COOKIE } from '../../src/queue/queue.schemas.js';
 import { ensureInvitation } from '../../src/survey/survey.repository.js';
 import { ARTIFACTS, axeViolations, describeViolations, launch, signInOfficer } from '../browser/browser.js';
 import { createTestContext, enrollSecondFactor, type TestContext } from '../helpers/context.js';
@@ -100,6 +101,35 @@ describe('the SKM survey and its report in a browser', () => {
       await page.waitForURL(/periode=bulan/);
       expect(await page.locator('[data-no-answers]').count()).toBe(1);
       await checked(page, 'report-empty');
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it("passes axe on the lobby kiosk's start page", async () => {
+    const admin = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'admin',
+      name: 'Admin',
+      email: 'kios@browser-skm.izol.id',
+      password: PASSWORD,
+    });
+    const kiosk = (
+      await ctx.services.queue.enrolKiosk({
+        actor: { userId: admin.userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin' },
+        tenant: ctx.tenant,
+        name: 'Kios survei',
+      })
+    ).token;
+    const browser = await launch({ javaScriptEnabled: true });
+    try {
+      const page = await browser.context.newPage();
+      page.setDefaultTimeout(15_000);
+      // The enrolled kiosk's cookie, as the device holds it (a __Host- cookie, sent as a header on this plain-HTTP test server).
+      await page.setExtraHTTPHeaders({ cookie: `${KIOSK_COOKIE}=${kiosk}` });
+      await page.goto(`${base}/survei/kios`);
+      expect(await page.locator('h1').textContent()).toBe('Survei Kepuasan Masyarakat');
+      await checked(page, 'kiosk');
     } finally {
       await browser.close();
     }
