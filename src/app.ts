@@ -51,7 +51,17 @@ declare module 'fastify' {
 const MAX_INPUT_DEPTH = 32;
 
 /** Log redaction: no password, token, NIK or tracking code ever reaches the logs (SECURITY.md, UU PDP). */
-export const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.nik', '*.passportNumber', '*.stayPermitNumber', '*.token', '*.trackingCode'];
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.nik',
+  '*.passportNumber',
+  '*.stayPermitNumber',
+  '*.token',
+  '*.trackingCode',
+];
 
 /**
  * The process's logger: redacted as above, and a request is logged by its path only. A query string
