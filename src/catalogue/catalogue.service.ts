@@ -220,6 +220,17 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
   const search = createSearch(searchData);
 
   /**
+   * The office's enabled permit types and how many applications of each it received (submitted) in the
+   * last 365 days, by code: what "most used first" means for the catalogue and the videotron's playlist.
+   */
+  async function permitTypeUsage(input: { tenantId: string }): Promise<{ all: PermitTypeVersion[]; usage: Map<string, number> }> {
+    const all = await listPermitTypes({ tenantId: input.tenantId });
+    const since = new Date(deps.clock.now().getTime() - 365 * 24 * 3600 * 1000).toISOString();
+    const usage = new Map((await countSubmittedApplicationsByCode(db, input.tenantId, since)).map((r) => [r.code, r.n]));
+    return { all, usage };
+  }
+
+  /**
    * The public catalogue for a query: `results` ranked by relevance (null for an empty query), and the
    * whole list grouped by topic with the most used first (applications submitted in the last 365 days).
    */
@@ -227,14 +238,12 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
     tenantId: string;
     q: string;
   }): Promise<{ results: PermitTypeVersion[] | null; groups: TopicGroup<PermitTypeVersion>[]; all: PermitTypeVersion[] }> {
-    const all = await listPermitTypes({ tenantId: input.tenantId });
-    const since = new Date(deps.clock.now().getTime() - 365 * 24 * 3600 * 1000).toISOString();
-    const usage = new Map((await countSubmittedApplicationsByCode(db, input.tenantId, since)).map((r) => [r.code, r.n]));
+    const { all, usage } = await permitTypeUsage({ tenantId: input.tenantId });
     const q = input.q.trim();
     const results = q ? search.rank(all, q, (t) => t.definition, usage) : null;
     return { results, groups: groupByTopic(all, (t) => t.definition.code, searchData, usage), all };
   }
 
-  return { listPermitTypes, getPermitType, getVersion, installCatalogue, adoptRelease, setEnabled, browsePermitTypes };
+  return { listPermitTypes, getPermitType, getVersion, installCatalogue, adoptRelease, setEnabled, permitTypeUsage, browsePermitTypes };
 }
 export type CatalogueService = ReturnType<typeof createCatalogueService>;

@@ -65,16 +65,3 @@ export async function countFiledByChannel(db: Db, tenantId: string, fromIso: str
     .execute();
   return rows.map((r) => ({ channel: r.channel, n: Number(r.n) }));
 }
-
-/** Applications filed since `sinceIso` per permit type: which types the default playlist shows first. */
-export async function countFiledByPermitType(db: Db, tenantId: string, sinceIso: string): Promise<{ code: string; n: number }[]> {
-  const rows = await db
-    .selectFrom('applications')
-    .select((eb) => ['permit_code as code', eb.fn.countAll<number | string>().as('n')])
-    .where('tenant_id', '=', tenantId)
-    .where('submitted_at', 'is not', null)
-    .where('submitted_at', '>=', sinceIso)
-    .groupBy('permit_code')
-    .execute();
-  return rows.map((r) => ({ code: r.code, n: Number(r.n) }));
-}

@@ -8,12 +8,11 @@ import type { ScreenSlideKind, Tenant } from '../db/schema.js';
 import type { QueueService } from '../queue/queue.service.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
-import { type Clock, addDays, isoNow, todayIn } from '../shared/time.js';
+import { type Clock, isoNow, todayIn } from '../shared/time.js';
 import { officeBaseUrl, type OfficeAddress } from '../tenants/office-url.js';
 import {
   claimPlaylist,
   countFiledByChannel,
-  countFiledByPermitType,
   deleteSlide,
   insertSlide,
   listSlides,
@@ -108,7 +107,7 @@ export function zonedMidnight(ymd: string, timeZone: string): string {
 export type ScreensDeps = {
   db: Db;
   clock: Clock;
-  catalogue: Pick<CatalogueService, 'listPermitTypes'>;
+  catalogue: Pick<CatalogueService, 'listPermitTypes' | 'permitTypeUsage'>;
   queue: Pick<QueueService, 'display'>;
   address: OfficeAddress;
 };
@@ -136,9 +135,7 @@ export function createScreensService(deps: ScreensDeps) {
    * order after the used ones), this month's digital take-up, and the announcement.
    */
   async function ensurePlaylist(tenantId: string): Promise<void> {
-    const types = await deps.catalogue.listPermitTypes({ tenantId });
-    const since = zonedMidnight(addDays(todayIn(clock, 'UTC'), -365), 'UTC');
-    const usage = new Map((await countFiledByPermitType(db, tenantId, since)).map((r) => [r.code, r.n]));
+    const { all: types, usage } = await deps.catalogue.permitTypeUsage({ tenantId });
     const order = types.map((t, i) => ({ code: t.definition.code, i, n: usage.get(t.definition.code) ?? 0 }));
     order.sort((a, b) => b.n - a.n || a.i - b.i);
     const used = order.filter((o) => o.n > 0).length;
