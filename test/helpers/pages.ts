@@ -1,5 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
-import type { TestContext } from './context.js';
+import { totpAt } from '../../src/auth/totp.js';
+import type { Role } from '../../src/workflow/workflow.schema.js';
+import { enrollSecondFactor, type TestContext } from './context.js';
 
 /** A cookie jar over app.inject, so page tests behave like one browser. */
 export class PageClient {
@@ -66,4 +68,20 @@ export class PageClient {
     this.remember(res);
     return res;
   }
+}
+
+/**
+ * A new officer of `role` in the test office, signed in to the pages with the password and the second
+ * factor (`/kantor/kode`), as an officer meets the back office: a cookie jar of its own.
+ */
+export async function signedInOfficer(ctx: TestContext, role: Role, domain = 'kantor.izol.test'): Promise<PageClient> {
+  const email = `${role}.${Math.random().toString(36).slice(2, 8)}@${domain}`;
+  const password = `${role} kata sandi yang panjang`;
+  const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name: `Petugas ${role}`, email, password });
+  const secret = await enrollSecondFactor(ctx, userId);
+  const client = new PageClient(ctx);
+  await client.post('/akun/masuk', { login: email, password });
+  const code = await client.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) });
+  if (code.statusCode !== 303) throw new Error(`second factor refused for ${role}: ${code.statusCode}`);
+  return client;
 }

@@ -14,14 +14,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice } from '../../src/bootstrap.js';
-import { totpAt } from '../../src/auth/totp.js';
 import type { DashboardReport } from '../../src/dashboard/dashboard.service.js';
 import type { ApplicationsTable } from '../../src/db/schema.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, enrollSecondFactor, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
+import { auth, createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { validAnswers } from '../helpers/journeys.js';
-import { PageClient } from '../helpers/pages.js';
+import { type PageClient, signedInOfficer } from '../helpers/pages.js';
 
 type Channel = ApplicationsTable['channel'];
 type Step = { to: string; at: string };
@@ -145,16 +144,7 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     await file({ code, channel: 'walk_in', state: final, createdAt: wib(filedOn, 8), submittedAt, decidedAt: timeline[timeline.length - 1]!.at, timeline });
   }
 
-  async function signedIn(role: Role): Promise<PageClient> {
-    const email = `${role}.${Math.random().toString(36).slice(2, 8)}@dasbor.izol.test`;
-    const password = `${role} kata sandi yang panjang`;
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name: `Petugas ${role}`, email, password });
-    const secret = await enrollSecondFactor(ctx, userId);
-    const client = new PageClient(ctx);
-    await client.post('/akun/masuk', { login: email, password });
-    expect((await client.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) })).statusCode).toBe(303);
-    return client;
-  }
+  const signedIn = (role: Role) => signedInOfficer(ctx, role, 'dasbor.izol.test');
 
   const dashboard = async (query: string, token = api.head): Promise<DashboardReport> => {
     const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/dashboard?${query}`, headers: auth(token) });

@@ -6,26 +6,16 @@
  * uses; 2027 is entered ahead from a copy of 2026; the head reads and cannot save; other roles are refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { totpAt } from '../../src/auth/totp.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { createTestContext, enrollSecondFactor, type TestContext } from '../helpers/context.js';
-import { PageClient } from '../helpers/pages.js';
+import { createTestContext, type TestContext } from '../helpers/context.js';
+import { type PageClient, signedInOfficer } from '../helpers/pages.js';
 
 describe.each(DIALECTS)('PBG retribution coefficient pages (%s)', (dialect) => {
   let ctx: TestContext;
   const pages = {} as Record<'admin' | 'head' | 'treasurer', PageClient>;
 
-  async function signedIn(role: Role): Promise<PageClient> {
-    const email = `${role}.${Math.random().toString(36).slice(2, 8)}@retribusi-admin.izol.test`;
-    const password = `${role} kata sandi yang panjang`;
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name: `Petugas ${role}`, email, password });
-    const secret = await enrollSecondFactor(ctx, userId);
-    const client = new PageClient(ctx);
-    await client.post('/akun/masuk', { login: email, password });
-    expect((await client.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) })).statusCode).toBe(303);
-    return client;
-  }
+  const signedIn = (role: Role) => signedInOfficer(ctx, role, 'retribusi-admin.izol.test');
 
   /** The form's current values, as a browser would send them back. */
   function formValues(body: string): Record<string, string> {

@@ -8,16 +8,15 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
-import { totpAt } from '../../src/auth/totp.js';
 import { ensureOffice, KOTA_MALANG } from '../../src/bootstrap.js';
 import { DEMO_BANK_PUBLIC_KEY_PEM } from '../../src/payments/demo-bank/demo-keys.js';
 import { decryptField } from '../../src/shared/crypto.js';
 import { insertTenant } from '../../src/tenants/tenants.repository.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, enrollSecondFactor, type TestContext, userWithToken } from '../helpers/context.js';
+import { auth, createTestContext, type TestContext, userWithToken } from '../helpers/context.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
-import { PageClient } from '../helpers/pages.js';
+import { signedInOfficer } from '../helpers/pages.js';
 import { carryToIssued } from '../helpers/permits.js';
 
 const rsa = (bits: number) =>
@@ -238,16 +237,7 @@ describe.each(DIALECTS)('payment settings (%s)', (dialect) => {
   });
 
   describe('the admin page', () => {
-    async function signedIn(role: Role): Promise<PageClient> {
-      const email = `${role}.${Math.random().toString(36).slice(2, 8)}@pembayaran.izol.test`;
-      const password = `${role} kata sandi yang panjang`;
-      const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name: `Petugas ${role}`, email, password });
-      const secret = await enrollSecondFactor(ctx, userId);
-      const client = new PageClient(ctx);
-      await client.post('/akun/masuk', { login: email, password });
-      expect((await client.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) })).statusCode).toBe(303);
-      return client;
-    }
+    const signedIn = (role: Role) => signedInOfficer(ctx, role, 'pembayaran.izol.test');
 
     const form = (over: Record<string, string> = {}) => ({
       adapter: 'snap',

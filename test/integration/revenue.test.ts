@@ -9,16 +9,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { ensureOffice } from '../../src/bootstrap.js';
-import { totpAt } from '../../src/auth/totp.js';
 import { insertPayment } from '../../src/payments/payments.repository.js';
 import type { PaymentNotification } from '../../src/payments/payments.service.js';
 import type { RevenueReport } from '../../src/revenue/revenue.service.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { usePaymentSettings } from '../helpers/payments.js';
-import { auth, createTestContext, enrollSecondFactor, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
+import { auth, createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { act, readyDraft, validAnswers } from '../helpers/journeys.js';
-import { PageClient } from '../helpers/pages.js';
+import { type PageClient, signedInOfficer } from '../helpers/pages.js';
 import { carryToIssued } from '../helpers/permits.js';
 
 type Bill = { id: string; customer_no: string; amount: number };
@@ -63,16 +62,7 @@ describe.each(DIALECTS)('revenue against the annual target (%s)', (dialect) => {
     return (await ctx.services.payments.receive(n)).outcome;
   }
 
-  async function signedIn(role: Role): Promise<PageClient> {
-    const email = `${role}.${Math.random().toString(36).slice(2, 8)}@pendapatan.izol.test`;
-    const password = `${role} kata sandi yang panjang`;
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name: `Petugas ${role}`, email, password });
-    const secret = await enrollSecondFactor(ctx, userId);
-    const client = new PageClient(ctx);
-    await client.post('/akun/masuk', { login: email, password });
-    expect((await client.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) })).statusCode).toBe(303);
-    return client;
-  }
+  const signedIn = (role: Role) => signedInOfficer(ctx, role, 'pendapatan.izol.test');
 
   const revenue = (token: string, year?: number) =>
     ctx.app.inject({ method: 'GET', url: `/api/v1/revenue${year ? `?year=${year}` : ''}`, headers: auth(token) });

@@ -8,13 +8,12 @@
 import type { Insertable } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice } from '../../src/bootstrap.js';
-import { totpAt } from '../../src/auth/totp.js';
 import type { ApplicationsTable } from '../../src/db/schema.js';
 import type { Slide } from '../../src/screens/screens.service.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
-import { auth, createTestContext, enrollSecondFactor, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
-import { PageClient } from '../helpers/pages.js';
+import { auth, createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
+import { type PageClient, signedInOfficer } from '../helpers/pages.js';
 
 type Playlist = { slides: Slide[] };
 
@@ -36,16 +35,7 @@ describe.each(DIALECTS)('videotron and kiosk screens (%s)', (dialect) => {
   const pages = {} as Record<'admin' | 'verifier', PageClient>;
   let adminId: string;
 
-  async function signedIn(role: Role): Promise<PageClient> {
-    const email = `${role}.${Math.random().toString(36).slice(2, 8)}@layar.izol.test`;
-    const password = `${role} kata sandi yang panjang`;
-    const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role, name: `Petugas ${role}`, email, password });
-    const secret = await enrollSecondFactor(ctx, userId);
-    const client = new PageClient(ctx);
-    await client.post('/akun/masuk', { login: email, password });
-    expect((await client.post('/kantor/kode', { code: totpAt(secret, ctx.clock.now()) })).statusCode).toBe(303);
-    return client;
-  }
+  const signedIn = (role: Role) => signedInOfficer(ctx, role, 'layar.izol.test');
 
   /** A filed application written as the channel's door would leave it; only channel, type and filing time matter here. */
   async function filed(tenantId: string, code: string, channel: ApplicationsTable['channel'], submittedAt: string | null): Promise<void> {
