@@ -154,7 +154,7 @@ ${bills.adapter === null ? html`<p>${t(lang, 'bill.office.noSettings')}</p>` : '
 ${
   bills.bills.length === 0
     ? html`<p>${t(lang, 'bill.office.none')}</p>`
-    : html`<div class="table-wrap"><table class="table" data-bills>
+    : html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t(lang, 'bill.office.caption')}"><table class="table" data-bills>
   <caption class="table__caption">${t(lang, 'bill.office.caption')}</caption>
   <thead><tr><th scope="col">${t(lang, 'bill.number')}</th><th scope="col">${t(lang, 'bill.amount')}</th><th scope="col">${t(lang, 'bill.status')}</th><th scope="col">${t(lang, 'bill.pay.va')}</th><th scope="col">${t(lang, 'bill.expires')}</th></tr></thead>
   <tbody>${bills.bills.map(
@@ -182,7 +182,7 @@ ${
 
 function paymentsTable(lang: Lang, bills: ApplicationBills, zone: string): SafeHtml | string {
   if (bills.payments.length === 0) return '';
-  return html`<div class="table-wrap"><table class="table" data-bill-payments>
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${t(lang, 'bill.payments.caption')}"><table class="table" data-bill-payments>
   <caption class="table__caption">${t(lang, 'bill.payments.caption')}</caption>
   <thead><tr><th scope="col">${t(lang, 'bill.payment.date')}</th><th scope="col">${t(lang, 'bill.amount')}</th><th scope="col">${t(lang, 'bill.payment.provider')}</th><th scope="col">${t(lang, 'bill.payment.reference')}</th><th scope="col">${t(lang, 'bill.number')}</th><th scope="col">${t(lang, 'bill.payment.state')}</th></tr></thead>
   <tbody>${bills.payments.map(

@@ -27,7 +27,7 @@ describe('NIK structure', () => {
     ['3500014506900002', 'region', 'city 00'],
     ['3573004506900002', 'region', 'district 00'],
     ['3599014506900002', 'region', 'no regency 35.99 in Jawa Timur'],
-    ['3573094506900002', 'region', 'Kota Malang has no district 09'],
+    ['3199014506900002', 'region', 'no regency 31.99 in DKI Jakarta'],
     ['3573010006900002', 'birth_date', 'day 00'],
     ['3573013206900002', 'birth_date', 'day 32'],
     ['3573013506900002', 'birth_date', 'day 35 (neither a man nor a woman)'],
