@@ -23,7 +23,7 @@ export type DashboardScope = {
 };
 
 /** The office-local date (YYYY-MM-DD) of an ISO instant column, in SQL. */
-function localDay(db: Db, column: string, offsetMinutes: number): RawBuilder<string> {
+export function localDay(db: Db, column: string, offsetMinutes: number): RawBuilder<string> {
   if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 24 * 60) throw new RangeError(`bad offset ${offsetMinutes}`);
   const ref = sql.ref(column);
   if (dialectOf(db) === 'postgres') {
