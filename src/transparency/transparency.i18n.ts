@@ -3,6 +3,14 @@ import type { Catalogue } from '../web/i18n.js';
 /** Page text for the public transparency page, in Bahasa Indonesia (default) and English; merged into web/i18n.ts. */
 export const TRANSPARENCY_MESSAGES = {
   'transparency.title': { id: 'Transparansi layanan', en: 'Service transparency' },
+  'transparency.home.hint': {
+    id: 'Angka layanan per bulan untuk umum: jalur pengajuan, ketepatan waktu, dan indeks kepuasan masyarakat, juga sebagai data terbuka.',
+    en: 'The service’s monthly figures for everyone: filing channels, completion on time and the satisfaction index, also as open data.',
+  },
+  'transparency.dashboard': {
+    id: 'Angka yang dipublikasikan untuk umum: halaman transparansi layanan',
+    en: 'The figures published for everyone: the service transparency page',
+  },
   'transparency.link': { id: 'Transparansi layanan: angka per bulan', en: 'Service transparency: monthly figures' },
   'transparency.lead': {
     id: 'Angka layanan perizinan {office} per bulan, {from} sampai {to}, menurut tanggal di zona waktu kantor ({zone}). Hanya jumlah: tidak ada nama, NIK, atau nomor permohonan siapa pun.',
@@ -40,7 +48,10 @@ export const TRANSPARENCY_MESSAGES = {
   'transparency.filed.headline': { id: 'Serapan digital dalam periode ini', en: 'Digital take-up in the period' },
   'transparency.filed.caption': { id: 'Permohonan yang diajukan per bulan menurut jalur', en: 'Applications filed per month by channel' },
   'transparency.types.caption': { id: 'Permohonan yang diajukan per jenis izin dalam periode ini', en: 'Applications filed by permit type in the period' },
-  'transparency.typeMonths.caption': { id: 'Permohonan yang diajukan per jenis izin per bulan', en: 'Applications filed by permit type per month' },
+  'transparency.typeMonths.caption': {
+    id: 'Permohonan yang diajukan per jenis izin per bulan (bulan yang ada permohonannya)',
+    en: 'Applications filed by permit type per month (the months with applications)',
+  },
   'transparency.chart.title': { id: 'Serapan digital per bulan, {from} sampai {to}', en: 'Digital take-up per month, {from} to {to}' },
   'transparency.chart.desc': {
     id: 'Diagram batang mendatar: bagian permohonan digital setiap bulan. Keseluruhan {value}. Angkanya ada di tabel di bawah.',

@@ -78,6 +78,8 @@ function render(lang: Lang, r: TransparencyReport, adjusted: boolean): SafeHtml 
     }</tr>`;
   const channelHead = [t(lang, 'transparency.col.filed'), ...CHANNELS.map((c) => t(lang, CHANNEL_KEY[c])), t(lang, 'transparency.col.digital')];
 
+  // The months with filings only: the table above says "belum tercatat" for the others.
+  const filedMonths = r.months.filter((m) => m.filed.filed > 0);
   const filed = html`<h2 id="permohonan">${t(lang, 'transparency.filed.heading')}</h2>
 <p>${t(lang, 'transparency.filed.explain')}</p>
 <p data-headline>${t(lang, 'transparency.filed.headline')}: <strong>${ratioText(lang, r.total.filed.digital)}</strong></p>
@@ -115,13 +117,12 @@ ${
     ? table(
         'jenis-bulan',
         t(lang, 'transparency.typeMonths.caption'),
-        [t(lang, 'transparency.col.type'), ...r.months.map((m) => monthName(lang, m.month)), t(lang, 'transparency.col.total')],
+        [t(lang, 'transparency.col.type'), ...filedMonths.map((m) => monthName(lang, m.month)), t(lang, 'transparency.col.total')],
         r.total.byPermitType.map(
           (s) =>
-            html`<tr data-type="${s.code}"><th scope="row">${loc(lang, s.name)}</th>${r.months.map((m) => {
-              if (m.filed.filed === 0) return num(html`<span aria-hidden="true">–</span><span class="visually-hidden">${t(lang, 'dashboard.none')}</span>`);
-              return num(n.format(m.byPermitType.find((x) => x.code === s.code)?.filed ?? 0));
-            })}${num(n.format(s.filed))}</tr>`,
+            html`<tr data-type="${s.code}"><th scope="row">${loc(lang, s.name)}</th>${filedMonths.map((m) =>
+              num(n.format(m.byPermitType.find((x) => x.code === s.code)?.filed ?? 0)),
+            )}${num(n.format(s.filed))}</tr>`,
         ),
       )
     : ''
