@@ -16,6 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice } from '../../src/bootstrap.js';
 import type { DashboardReport } from '../../src/dashboard/dashboard.service.js';
 import type { ApplicationsTable } from '../../src/db/schema.js';
+import { fillMissingSlaOutcomes } from '../../src/sla/outcomes.js';
+import { listStoredOutcomes } from '../../src/sla/outcomes.repository.js';
+import { computeSla } from '../../src/sla/sla.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
@@ -243,6 +246,8 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
         submittedAt: '2026-05-06T02:00:00.000Z',
       });
     }
+    // The rows were written straight into the tables, like files closed before migration 0035: the start fills their SLA outcomes.
+    await fillMissingSlaOutcomes({ db: ctx.db, catalogue: ctx.services.catalogue, holidays: ctx.services.holidays });
     batuHead = (await userWithToken(ctx, 'head', { tenantId: batu.id, host: 'batu.izol.test' })).token;
     headPage = await signedIn('head');
   }, 600_000);
@@ -357,6 +362,33 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     expect(by.REKLAME).toMatchObject({ slaWorkingDays: 14, compliance: { numerator: 3, denominator: 4 }, medianWorkingDays: 10 }); // 5, 9, 11, 15
     expect(by.PBG).toMatchObject({ slaWorkingDays: 45, compliance: { numerator: 1, denominator: 1 }, medianWorkingDays: 4 });
     expect(r.sla.total).toEqual({ compliance: { numerator: 4, denominator: 5 }, medianWorkingDays: 9 }); // 4, 5, 9, 11, 15
+  });
+
+  it('the SLA outcomes kept on the closed files equal a full recount of every timeline by the SLA clock', async () => {
+    const stored = await listStoredOutcomes(ctx.db, ctx.tenant.id);
+    expect(stored).toHaveLength(5);
+    const holidays = await ctx.services.holidays.forTenant(ctx.tenant.id);
+    for (const f of stored) {
+      const events = await ctx.db
+        .selectFrom('application_events')
+        .select(['from_state', 'to_state', 'created_at'])
+        .where('application_id', '=', f.id)
+        .orderBy('position')
+        .execute();
+      const { definition, workflow } = await ctx.services.catalogue.getVersion(f.permit_type_version_id);
+      const recount = computeSla({
+        events,
+        workflow,
+        slaWorkingDays: definition.slaWorkingDays,
+        now: events.at(-1)!.created_at,
+        timeZone: 'Asia/Jakarta',
+        holidays,
+      });
+      expect([f.sla_used_working_days, f.sla_met]).toEqual([recount.usedWorkingDays, recount.finishedLate ? 0 : 1]);
+    }
+    expect(stored.map((f) => f.sla_used_working_days).sort((a, b) => a! - b!)).toEqual([4, 5, 9, 11, 15]);
+    // Filled once: a second start has nothing left to fill.
+    expect(await fillMissingSlaOutcomes({ db: ctx.db, catalogue: ctx.services.catalogue, holidays: ctx.services.holidays })).toBe(0);
   });
 
   it('the page shows each figure with one decimal and “n of N”, and “belum tercatat” where nothing is recorded', async () => {
