@@ -7,7 +7,7 @@ import { AppError } from '../shared/errors.js';
 import { addDays, type Clock, isCalendarDate, todayIn } from '../shared/time.js';
 import type { HolidayService } from '../sla/holidays.service.js';
 import { countClosedOutcomes } from '../sla/outcomes.repository.js';
-import { findTenantById } from '../tenants/tenants.repository.js';
+import { findTenantById, listTenants } from '../tenants/tenants.repository.js';
 import {
   countClosed,
   countFiled,
@@ -401,13 +401,48 @@ export function createDashboardService(deps: DashboardDeps) {
     };
   }
 
+  /**
+   * The deployment's digital take-up in a month, per office and pooled over all of them (sum over sum:
+   * a big office weighs as many files as it filed, never a mean of the offices' ratios). Each office's
+   * month is its own calendar month in its own time zone. The operator's view (npm run office:list),
+   * not served over HTTP: no office's staff sees another office's figures.
+   */
+  async function getDeploymentTakeUp(input: { month?: string | undefined } = {}): Promise<{
+    month: string;
+    offices: { code: string; name: string; timeZone: string; takeUp: ChannelShares }[];
+    total: ChannelShares;
+  }> {
+    const month = input.month ?? todayIn(clock, 'Asia/Jakarta').slice(0, 7);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badInput('month', 'month is YYYY-MM');
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+    const offices = [];
+    const pooled: Partial<Record<Channel, number>> = {};
+    for (const tenant of await listTenants(db)) {
+      const offset = utcOffsetMinutes(tenant.time_zone, new Date(Date.parse(`${month}-15T00:00:00Z`)));
+      const rows = await countFiled(db, {
+        tenantId: tenant.id,
+        fromIso: midnightUtc(`${month}-01`, offset),
+        toIso: midnightUtc(addDays(last, 1), offset),
+        offsetMinutes: offset,
+      });
+      const counts: Partial<Record<Channel, number>> = {};
+      for (const r of rows) {
+        counts[r.channel] = (counts[r.channel] ?? 0) + r.n;
+        pooled[r.channel] = (pooled[r.channel] ?? 0) + r.n;
+      }
+      offices.push({ code: tenant.code, name: tenant.name, timeZone: tenant.time_zone, takeUp: channelShares(counts) });
+    }
+    return { month, offices: offices.sort((a, b) => a.code.localeCompare(b.code)), total: channelShares(pooled) };
+  }
+
   /** One of the dashboard's tables as CSV (RFC 4180, UTF-8). */
   async function exportCsv(input: DashboardQuery & { table: DashboardTable }): Promise<{ csv: string; from: string; to: string }> {
     const report = await getDashboard(input);
     return { csv: dashboardCsv(report, input.table), from: report.from, to: report.to };
   }
 
-  return { getDashboard, exportCsv };
+  return { getDashboard, exportCsv, getDeploymentTakeUp };
 }
 export type DashboardService = ReturnType<typeof createDashboardService>;
 

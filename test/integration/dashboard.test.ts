@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice } from '../../src/bootstrap.js';
-import type { DashboardReport } from '../../src/dashboard/dashboard.service.js';
+import { type DashboardReport, permille } from '../../src/dashboard/dashboard.service.js';
 import type { ApplicationsTable } from '../../src/db/schema.js';
 import { fillMissingSlaOutcomes } from '../../src/sla/outcomes.js';
 import { listStoredOutcomes } from '../../src/sla/outcomes.repository.js';
@@ -246,6 +246,24 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
         submittedAt: '2026-05-06T02:00:00.000Z',
       });
     }
+    // A third, small office in another time zone (WITA, UTC+8): 4 files in May, one of them online; an
+    // online file at 00:30 on 1 June WITA (23:30 on 31 May WIB) is June's there.
+    const parepare = await ensureOffice(ctx.services, {
+      code: 'PRE',
+      name: 'DPMPTSP Kota Parepare',
+      timeZone: 'Asia/Makassar',
+      hostnames: ['parepare.izol.test'],
+      branding: { logoText: 'Izol Kota Parepare' },
+    });
+    for (const [channel, at] of [
+      ['online', '2026-05-10T02:00:00.000Z'],
+      ['walk_in', '2026-05-11T02:00:00.000Z'],
+      ['walk_in', '2026-05-11T03:00:00.000Z'],
+      ['walk_in', '2026-05-11T04:00:00.000Z'],
+      ['online', '2026-05-31T16:30:00.000Z'],
+    ] as const) {
+      await file({ tenantId: parepare.id, code: 'PBG', channel, state: 'submitted', createdAt: at, submittedAt: at });
+    }
     // The rows were written straight into the tables, like files closed before migration 0035: the start fills their SLA outcomes.
     await fillMissingSlaOutcomes({ db: ctx.db, catalogue: ctx.services.catalogue, holidays: ctx.services.holidays });
     batuHead = (await userWithToken(ctx, 'head', { tenantId: batu.id, host: 'batu.izol.test' })).token;
@@ -286,6 +304,29 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     expect(batu.takeUp.total.digital).toEqual({ numerator: 50, denominator: 50 });
     expect(batu.backlog.total).toBe(50);
     expect((await dashboard(MAY)).takeUp.total.filed).toBe(100);
+  });
+
+  it('across offices of different size (50, 100 and 4 files in May), the deployment’s take-up is pooled: 86 of 154, not the mean of the offices’ ratios', async () => {
+    const may = await ctx.services.dashboard.getDeploymentTakeUp({ month: '2026-05' });
+    expect(may.offices.map((o) => [o.code, o.takeUp.filed, o.takeUp.digital.numerator])).toEqual([
+      ['BTU', 50, 50],
+      ['MLG', 100, 35],
+      ['PRE', 4, 1],
+    ]);
+    expect(may.total).toEqual({
+      filed: 154,
+      digital: { numerator: 86, denominator: 154 },
+      online: { numerator: 76, denominator: 154 },
+      assisted: { numerator: 10, denominator: 154 },
+      walkIn: { numerator: 58, denominator: 154 },
+      courier: { numerator: 10, denominator: 154 },
+    });
+    const meanOfRatios = (50 / 50 + 35 / 100 + 1 / 4) / 3; // 53.3%
+    expect(permille(may.total.digital)).toBe(558);
+    expect(Math.round(meanOfRatios * 1000)).toBe(533);
+    // Parepare's 00:30 on 1 June (WITA) is June's there.
+    expect((await ctx.services.dashboard.getDeploymentTakeUp({ month: '2026-06' })).offices.find((o) => o.code === 'PRE')!.takeUp.online.numerator).toBe(1);
+    await expect(ctx.services.dashboard.getDeploymentTakeUp({ month: '2026-13' })).rejects.toThrow(/YYYY-MM/);
   });
 
   it('per day, week and month, each bucket pooled on its own and in the office’s time zone', async () => {
