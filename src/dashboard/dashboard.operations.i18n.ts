@@ -56,8 +56,8 @@ export const OPERATIONS_MESSAGES = {
   'dashboard.ops.help.median': { id: 'Median waktu jawaban pertama', en: 'Median time to first answer' },
   'dashboard.ops.queue.heading': { id: 'Antrean: pengunjung, waktu tunggu dan layanan', en: 'Queue: visitors, waiting and service times' },
   'dashboard.ops.queue.explain': {
-    id: 'Tiket yang diambil pada hari-hari periode ini, menurut jam pengambilan di zona waktu kantor. Waktu tunggu: dari tiket diambil sampai pertama dipanggil; waktu layanan: dari mulai dilayani sampai selesai.',
-    en: 'Tickets issued on the period’s days, by the hour of issue in the office’s time zone. Waiting: from the ticket’s issue to its first call; service: from the start of service to its completion.',
+    id: 'Tiket yang diambil pada hari-hari periode ini, menurut jam pengambilan di zona waktu kantor. Waktu tunggu: dari tiket diambil sampai pertama dipanggil; waktu layanan: dari mulai dilayani sampai selesai. Di tabel, dalam kurung: jumlah tiket yang dipanggil atau selesai dilayani.',
+    en: 'Tickets issued on the period’s days, by the hour of issue in the office’s time zone. Waiting: from the ticket’s issue to its first call; service: from the start of service to its completion. In the table, in brackets: the tickets called or served to completion.',
   },
   'dashboard.ops.queue.summary': {
     id: '{n} pengunjung; median tunggu {wait} ({waited} dipanggil); median layanan {service} ({served} selesai).',
@@ -71,6 +71,7 @@ export const OPERATIONS_MESSAGES = {
   'dashboard.ops.queue.caption': { id: 'Pengunjung dan waktu antrean per jam', en: 'Visitors and queue times per hour' },
   'dashboard.ops.col.hour': { id: 'Jam', en: 'Hour' },
   'dashboard.ops.col.visitors': { id: 'Pengunjung', en: 'Visitors' },
-  'dashboard.ops.col.wait': { id: 'Median tunggu (dipanggil)', en: 'Median wait (called)' },
-  'dashboard.ops.col.service': { id: 'Median layanan (selesai)', en: 'Median service (completed)' },
+  'dashboard.ops.col.wait': { id: 'Median tunggu', en: 'Median wait' },
+  'dashboard.ops.col.service': { id: 'Median layanan', en: 'Median service' },
+  'dashboard.ops.col.revenueRow': { id: 'Periode atau jenis izin', en: 'Period or permit type' },
 } as const satisfies Catalogue;

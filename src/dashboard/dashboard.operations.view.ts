@@ -26,6 +26,9 @@ function durationPlain(lang: Lang, minutes: number | null): string {
 }
 
 const num = (lang: Lang, n: number) => new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB').format(n);
+/** 83.33 → "83,33" (or "83.33"), always two decimals. */
+const two = (lang: Lang, n: number) =>
+  new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
 const numeric = (v: SafeHtml | string | number) => html`<td class="table__cell--numeric">${v}</td>`;
 
 /** The four sections (revenue, SKM, help desk, queue), each with its counts, a table with its CSV, and a chart where it helps. */
@@ -68,7 +71,7 @@ ${
 ${kit.table(
   'pendapatan',
   t(lang, 'dashboard.ops.revenue.caption'),
-  [t(lang, 'dashboard.col.type'), t(lang, 'dashboard.ops.col.payments'), t(lang, 'dashboard.ops.col.amount')],
+  [t(lang, 'dashboard.ops.col.revenueRow'), t(lang, 'dashboard.ops.col.payments'), t(lang, 'dashboard.ops.col.amount')],
   [
     ...rv.period.byPermitType.map((s) => money(loc(lang, s.name), s.count, s.total, `type:${s.code}`)),
     money(t(lang, 'dashboard.ops.revenue.period', period), rv.period.count, rv.period.total, 'period'),
@@ -81,7 +84,7 @@ ${kit.table(
   const s = o.skm.result;
   const skm = html`<h2 id="skm">${t(lang, 'dashboard.ops.skm.heading')}</h2>
 <p>${t(lang, 'dashboard.ops.skm.explain', { from: o.skm.fromMonth, to: o.skm.toMonth })} ${t(lang, 'dashboard.ops.filters.periodOnly')}</p>
-<p data-skm><strong>${s ? `${s.index.toFixed(2).replace('.', lang === 'id' ? ',' : '.')} — ${s.grade} (${loc(lang, s.label)})` : none}</strong></p>
+<p data-skm><strong>${s ? `${two(lang, s.index)} — ${s.grade} (${loc(lang, s.label)})` : none}</strong></p>
 ${kit.table(
   'skm',
   t(lang, 'dashboard.ops.skm.caption'),
@@ -90,7 +93,7 @@ ${kit.table(
     ? [
         html`<tr data-skm-respondents><th scope="row">${t(lang, 'dashboard.ops.skm.respondents')}</th>${numeric(s.respondents)}</tr>`,
         html`<tr><th scope="row">${t(lang, 'dashboard.ops.skm.scoreSum')}</th>${numeric(s.scoreSum)}</tr>`,
-        html`<tr data-skm-index><th scope="row">${t(lang, 'dashboard.ops.skm.index')}</th>${numeric(s.index.toFixed(2))}</tr>`,
+        html`<tr data-skm-index><th scope="row">${t(lang, 'dashboard.ops.skm.index')}</th>${numeric(two(lang, s.index))}</tr>`,
         html`<tr><th scope="row">${t(lang, 'dashboard.ops.skm.grade')}</th>${numeric(`${s.grade} (${loc(lang, s.label)})`)}</tr>`,
       ]
     : [html`<tr><td colspan="2">${none}</td></tr>`],

@@ -266,6 +266,11 @@ describe.each(DIALECTS)('the head’s dashboard: revenue, SKM, help desk, queue 
       /data-row="period"><th scope="row">Periode ini \(2026-11-01 sampai 2026-11-30\)<\/th><td class="table__cell--numeric">3<\/td><td[^>]*><span data-amount="3250000">Rp 3\.250\.000<\/span>/,
     );
     expect(body).toContain('83,33 — B (Baik)');
+    expect(body).toMatch(/data-skm-respondents><th scope="row">Responden<\/th><td class="table__cell--numeric">3<\/td>/);
+    expect(body).toMatch(/data-skm-index><th scope="row">Indeks \(25–100\)<\/th><td class="table__cell--numeric">83,33<\/td>/);
+    expect(body).toMatch(
+      /<tr data-hour="8"><th scope="row">08\.00–08\.59<\/th><td[^>]*>3<\/td><td[^>]*><span data-minutes="20">20 menit<\/span> \(3\)<\/td><td[^>]*><span data-minutes="15">15 menit<\/span> \(2\)<\/td><\/tr>/,
+    );
     expect(body).toMatch(/data-help-answered>.*75,0% \(3 dari 4\)/);
     expect(body).toMatch(/data-help-within>.*50,0% \(2 dari 4\)/);
     expect(body).toContain('<span data-minutes="240">4 jam 0 menit</span>');
