@@ -106,7 +106,7 @@ export function createServices(input: {
   /** The head's dashboard (issue 13, item 1). */
   const dashboard = createDashboardService({ db, clock, catalogue, holidays });
   /** The public transparency page and its open data (issue 13, item 3). */
-  const transparency = createTransparencyService({ db, clock, catalogue, holidays });
+  const transparency = createTransparencyService({ db, clock, catalogue });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });

@@ -9,6 +9,7 @@ import { loc, type MessageKey, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import { barChart, formatPermille, percentOf } from './dashboard.chart.js';
+import { renderOperations } from './dashboard.operations.view.js';
 import {
   type ChannelShares,
   CHANNELS,
@@ -308,7 +309,8 @@ ${completion}
 ${flow}
 ${backlog}
 ${sla}
-${overdue}`;
+${overdue}
+${renderOperations(lang, r.operations, r, { table, ratioText, csv })}`;
 }
 
 /**

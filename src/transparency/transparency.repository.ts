@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
-import { localDay } from '../dashboard/dashboard.repository.js';
 import type { Db } from '../db/database.js';
 import type { ApplicationsTable } from '../db/schema.js';
+import { localMonthSql } from '../sla/outcomes.repository.js';
 import { ELEMENT_COLUMNS } from '../survey/survey.repository.js';
 import { SKM_ELEMENTS, type SkmElement } from '../survey/skm.js';
 
@@ -10,8 +10,9 @@ type Channel = ApplicationsTable['channel'];
 /**
  * The public transparency page's SQL (issue 13, item 3): counts grouped in the database by the
  * office-local month, so the service adds up a few hundred rows whatever the office's size. The month
- * of an instant is read with the office's fixed UTC offset (localDay of the dashboard: Indonesia's
- * three zones keep one offset all year). Nothing here reads a name, a NIK or a number.
+ * of an instant is read with the office's fixed UTC offset (localMonthSql: Indonesia's three zones keep
+ * one offset all year). The SLA histogram is sla/outcomes.repository.ts countClosedOutcomes (migration
+ * 0035's per-file outcome). Nothing here reads a name, a NIK or a number.
  */
 export type MonthScope = {
   tenantId: string;
@@ -22,16 +23,11 @@ export type MonthScope = {
   offsetMinutes: number;
 };
 
-/** The office-local month (YYYY-MM) of an ISO instant column, in SQL (SQLite and PostgreSQL both have substr). */
-function localMonth(db: Db, column: string, offsetMinutes: number): RawBuilder<string> {
-  return sql<string>`substr(${localDay(db, column, offsetMinutes)}, 1, 7)`;
-}
-
 const count = (): RawBuilder<number> => sql<number>`count(*)`;
 
 /** Files filed (submitted_at) in the months: how many per office-local month, permit type and channel (index tenant_id, submitted_at). */
 export async function countFiledByMonth(db: Db, s: MonthScope): Promise<{ month: string; permit_code: string; channel: Channel; n: number }[]> {
-  const month = localMonth(db, 'submitted_at', s.offsetMinutes);
+  const month = localMonthSql(db, 'submitted_at', s.offsetMinutes);
   const rows = await db
     .selectFrom('applications')
     .select([month.as('month'), 'permit_code', 'channel', count().as('n')])
@@ -41,48 +37,6 @@ export async function countFiledByMonth(db: Db, s: MonthScope): Promise<{ month:
     .groupBy([month, 'permit_code', 'channel'])
     .execute();
   return rows.map((r) => ({ month: String(r.month), permit_code: r.permit_code, channel: r.channel, n: Number(r.n) }));
-}
-
-/**
- * The timelines of the files closed (decided_at, a final state, after being filed) in the months, each
- * with the office-local month it closed in, oldest event first per file: for the SLA clock (computeSla)
- * until the per-file summary columns (migration 0035) replace it. Bounded by the period's closed files.
- */
-export async function listClosedTimelinesByMonth(
-  db: Db,
-  s: MonthScope,
-): Promise<
-  {
-    application_id: string;
-    month: string;
-    permit_code: string;
-    permit_type_version_id: string;
-    from_state: string | null;
-    to_state: string;
-    created_at: string;
-  }[]
-> {
-  const month = localMonth(db, 'a.decided_at', s.offsetMinutes);
-  const rows = await db
-    .selectFrom('application_events as e')
-    .innerJoin('applications as a', (j) => j.onRef('a.id', '=', 'e.application_id').onRef('a.tenant_id', '=', 'e.tenant_id'))
-    .select([
-      'e.application_id as application_id',
-      month.as('month'),
-      'a.permit_code as permit_code',
-      'a.permit_type_version_id as permit_type_version_id',
-      'e.from_state',
-      'e.to_state',
-      'e.created_at',
-    ])
-    .where('a.tenant_id', '=', s.tenantId)
-    .where('a.decided_at', '>=', s.fromIso)
-    .where('a.decided_at', '<', s.toIso)
-    .where('a.submitted_at', 'is not', null)
-    .orderBy('e.application_id')
-    .orderBy('e.position')
-    .execute();
-  return rows.map((r) => ({ ...r, month: String(r.month) }));
 }
 
 /** The first filing of the office (for the year selector), read from the (tenant_id, submitted_at) index. */

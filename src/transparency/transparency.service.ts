@@ -3,11 +3,10 @@ import { type Channel, CHANNELS, type ChannelShares, channelShares, permille, ty
 import type { Db } from '../db/database.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, todayIn } from '../shared/time.js';
-import type { HolidayService } from '../sla/holidays.service.js';
-import { computeSla } from '../sla/sla.js';
+import { countClosedOutcomes } from '../sla/outcomes.repository.js';
 import { SKM_ELEMENTS, type SkmGrade, skmFromSums, type SkmElement } from '../survey/skm.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
-import { countFiledByMonth, firstFiledAt, listClosedTimelinesByMonth, type MonthScope, sumSkmByMonth } from './transparency.repository.js';
+import { countFiledByMonth, firstFiledAt, type MonthScope, sumSkmByMonth } from './transparency.repository.js';
 import type { Dataset, FiledRecord, SkmRecord, SlaRecord } from './transparency.schemas.js';
 
 type Localised = { id: string; en: string };
@@ -37,8 +36,9 @@ export type TransparencyReport = {
 };
 
 /**
- * One SLA histogram row: how many files of a permit type closed in a month used `usedDays` working days
- * and met (1), missed (0) or had no (null) service time. Median and compliance are read from it.
+ * One SLA histogram row (countClosedOutcomes): how many files of a permit type closed in a month used
+ * `used_days` working days and met (1), missed (0) or had no (null) service time. Median and
+ * compliance are read from it.
  */
 export type SlaOutcome = { month: string; permit_code: string; used_days: number | null; met: number | null; n: number };
 
@@ -111,8 +111,7 @@ export function percentOf(r: Ratio): number | null {
 export type TransparencyDeps = {
   db: Db;
   clock: Clock;
-  catalogue: Pick<CatalogueService, 'listPermitTypes' | 'getVersion'>;
-  holidays: Pick<HolidayService, 'forTenant'>;
+  catalogue: Pick<CatalogueService, 'listPermitTypes'>;
 };
 
 export type TransparencyQuery = {
@@ -131,31 +130,9 @@ export type TransparencyQuery = {
 export function createTransparencyService(deps: TransparencyDeps) {
   const { db, clock } = deps;
 
-  /** The SLA histogram of the files closed in the months, from each closed file's timeline (the SLA clock's own rule). */
-  async function slaOutcomes(scope: MonthScope, timeZone: string): Promise<SlaOutcome[]> {
-    const holidays = await deps.holidays.forTenant(scope.tenantId);
-    const rows = await listClosedTimelinesByMonth(db, scope);
-    const files = new Map<
-      string,
-      { month: string; code: string; version: string; events: { from_state: string | null; to_state: string; created_at: string }[] }
-    >();
-    for (const e of rows) {
-      const f = files.get(e.application_id) ?? { month: e.month, code: e.permit_code, version: e.permit_type_version_id, events: [] };
-      f.events.push({ from_state: e.from_state, to_state: e.to_state, created_at: e.created_at });
-      files.set(e.application_id, f);
-    }
-    const hist = new Map<string, SlaOutcome>();
-    for (const f of files.values()) {
-      const v = await deps.catalogue.getVersion(f.version);
-      const last = f.events[f.events.length - 1]!.created_at;
-      const r = computeSla({ events: f.events, workflow: v.workflow, slaWorkingDays: v.definition.slaWorkingDays, now: last, timeZone, holidays });
-      const met = r.finishedLate === null ? null : r.finishedLate ? 0 : 1;
-      const key = `${f.month}|${f.code}|${r.usedWorkingDays}|${met}`;
-      const h = hist.get(key) ?? { month: f.month, permit_code: f.code, used_days: r.usedWorkingDays, met, n: 0 };
-      h.n += 1;
-      hist.set(key, h);
-    }
-    return [...hist.values()];
+  /** The SLA histogram of the files closed in the months: the outcome each kept when it closed (migration 0035), grouped in SQL. */
+  async function slaOutcomes(scope: MonthScope): Promise<SlaOutcome[]> {
+    return (await countClosedOutcomes(db, scope, 'month')).map((r) => ({ ...r, month: r.month ?? '' }));
   }
 
   /** The months shown: a year (up to the current month), or the last 12 up to the current one. */
@@ -192,7 +169,7 @@ export function createTransparencyService(deps: TransparencyDeps) {
     const months = monthsBetween(p.from, p.to);
 
     const filed = await countFiledByMonth(db, p.scope);
-    const outcomes = await slaOutcomes(p.scope, p.zone);
+    const outcomes = await slaOutcomes(p.scope);
     const skm = new Map((await sumSkmByMonth(db, { tenantId: p.tenant.id, fromPeriod: p.from, toPeriod: p.to })).map((r) => [r.month, r]));
 
     const sharesOf = (keep: (r: (typeof filed)[number]) => boolean): ChannelShares => {
@@ -273,7 +250,7 @@ export function createTransparencyService(deps: TransparencyDeps) {
         }));
     }
     if (dataset === 'sla') {
-      const outcomes = await slaOutcomes(p.scope, p.zone);
+      const outcomes = await slaOutcomes(p.scope);
       const out: SlaRecord[] = [];
       for (const month of [...new Set(outcomes.map((o) => o.month))].sort()) {
         const inMonth = outcomes.filter((o) => o.month === month);

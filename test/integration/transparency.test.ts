@@ -14,7 +14,8 @@
  *   June 2026   REKLAME 1 counter at 00:00 on 1 June WIB (31 May in UTC)        → 1,  digital 0/1 = 0,0%
  *   pooled over the period: (5 online + 2 assisted) / 24 = 29,2%; the mean of PBG's 5/14 and REKLAME's 2/10 would be 27,9%.
  *   Not counted: 2 online PBG in June 2025 (before the period; in the year 2025), an online draft never submitted.
- * Closed (REKLAME 14 working days, PBG 45; holidays 18–20, 23, 24 March and 3 April 2026):
+ * Closed (REKLAME 14 working days, PBG 45; holidays 18–20, 23, 24 March and 3 April 2026), each file's
+ * outcome kept on it (migration 0035, filled from its timeline by the SLA clock's rule):
  *   March: REKLAME 9, 11 (with the holidays), 15 (late), 5 (paused with the applicant) working days; PBG 4.
  *          → 4 of 5 on time (80,0%), median 9; REKLAME 3 of 4, median 10; PBG 1 of 1, median 4.
  *   April: REKLAME filed 1 April, issued 10 April: 6 working days (3 April is Good Friday) → 1 of 1, median 6.
@@ -30,6 +31,7 @@ import { randomUUID } from 'node:crypto';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice } from '../../src/bootstrap.js';
+import { fillMissingSlaOutcomes } from '../../src/sla/outcomes.js';
 import type { ApplicationsTable } from '../../src/db/schema.js';
 import type { TransparencyReport } from '../../src/transparency/transparency.service.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -157,6 +159,9 @@ describe.each(DIALECTS)('the public transparency page and open data (%s)', (dial
         inspection_officer_id: null,
         renews_permit_id: null,
         sla_due_on: null,
+        // Filled below as at start (fillMissingSlaOutcomes), by the SLA clock's rule from the timeline.
+        sla_used_working_days: null,
+        sla_met: null,
       })
       .execute();
     let from: string | null = null;
@@ -268,6 +273,9 @@ describe.each(DIALECTS)('the public transparency page and open data (%s)', (dial
     ); // (2, 4 Mar] + (11, 16 Mar] = 2 + 3 = 5
     await closed('PBG', '2026-03-02', [['rejected', '2026-03-06']], 'rejected'); // (2, 6 Mar] = 4
     await closed('REKLAME', '2026-04-01', [['issued', '2026-04-10']], 'issued'); // 2 Apr, 6–10 Apr = 6
+
+    // The outcome each closed file keeps (migration 0035), as the start-up fill writes it for files closed before.
+    expect(await fillMissingSlaOutcomes({ db: ctx.db, catalogue: ctx.services.catalogue, holidays: ctx.services.holidays })).toBe(6);
 
     // Kota Malang, SKM.
     await answer(ctx.tenant.id, '2026-05', 4);
