@@ -6,7 +6,7 @@ import { type Clock, todayIn } from '../shared/time.js';
 import { countClosedOutcomes } from '../sla/outcomes.repository.js';
 import { SKM_ELEMENTS, type SkmGrade, skmFromSums, type SkmElement } from '../survey/skm.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
-import { countFiledByMonth, firstFiledAt, type MonthScope, sumSkmByMonth } from './transparency.repository.js';
+import { countFiledByMonth, firstFiledAt, type MonthlySkmSums, type MonthScope, sumSkmByMonth } from './transparency.repository.js';
 import type { Dataset, FiledRecord, SkmRecord, SlaRecord } from './transparency.schemas.js';
 
 type Localised = { id: string; en: string };
@@ -41,6 +41,16 @@ export type TransparencyReport = {
  * compliance are read from it.
  */
 export type SlaOutcome = { month: string; permit_code: string; used_days: number | null; met: number | null; n: number };
+
+/** How long the grouped counts of one office and period are reused: the figures shown are at most this old. */
+export const CACHE_MS = 5 * 60_000;
+const CACHE_ENTRIES = 500;
+
+type Figures = {
+  filed: Awaited<ReturnType<typeof countFiledByMonth>>;
+  outcomes: SlaOutcome[];
+  skm: MonthlySkmSums[];
+};
 
 /** The first year the year selector offers when the office has filed nothing yet, and the earliest one accepted. */
 const EARLIEST_YEAR = 2000;
@@ -130,9 +140,28 @@ export type TransparencyQuery = {
 export function createTransparencyService(deps: TransparencyDeps) {
   const { db, clock } = deps;
 
-  /** The SLA histogram of the files closed in the months: the outcome each kept when it closed (migration 0035), grouped in SQL. */
-  async function slaOutcomes(scope: MonthScope): Promise<SlaOutcome[]> {
-    return (await countClosedOutcomes(db, scope, 'month')).map((r) => ({ ...r, month: r.month ?? '' }));
+  /**
+   * The period's grouped counts (filings, the SLA histogram, the SKM sums), kept for CACHE_MS per office
+   * and period: the figures are public, the same for every visitor, and a year of a large office is a
+   * scan of its filings; the page, the JSON and the three exports of one visit then cost one read.
+   */
+  const cache = new Map<string, { at: number; figures: Promise<Figures> }>();
+  function figuresOf(scope: MonthScope, from: string, to: string): Promise<Figures> {
+    const key = `${scope.tenantId}|${from}|${to}|${scope.offsetMinutes}`;
+    const now = clock.now().getTime();
+    const hit = cache.get(key);
+    if (hit && now - hit.at < CACHE_MS) return hit.figures;
+    for (const [k, v] of cache) if (now - v.at >= CACHE_MS || cache.size >= CACHE_ENTRIES) cache.delete(k);
+    const figures = (async (): Promise<Figures> => ({
+      filed: await countFiledByMonth(db, scope),
+      // The outcome each closed file kept when it closed (migration 0035), grouped in SQL.
+      outcomes: (await countClosedOutcomes(db, scope, 'month')).map((r) => ({ ...r, month: r.month ?? '' })),
+      skm: await sumSkmByMonth(db, { tenantId: scope.tenantId, fromPeriod: from, toPeriod: to }),
+    }))();
+    cache.set(key, { at: now, figures });
+    // A failed read is not kept.
+    figures.catch(() => cache.delete(key));
+    return figures;
   }
 
   /** The months shown: a year (up to the current month), or the last 12 up to the current one. */
@@ -168,9 +197,8 @@ export function createTransparencyService(deps: TransparencyDeps) {
     const nameOf = (code: string): Localised => defs.get(code)?.name ?? { id: code, en: code };
     const months = monthsBetween(p.from, p.to);
 
-    const filed = await countFiledByMonth(db, p.scope);
-    const outcomes = await slaOutcomes(p.scope);
-    const skm = new Map((await sumSkmByMonth(db, { tenantId: p.tenant.id, fromPeriod: p.from, toPeriod: p.to })).map((r) => [r.month, r]));
+    const { filed, outcomes, skm: sums } = await figuresOf(p.scope, p.from, p.to);
+    const skm = new Map(sums.map((r) => [r.month, r]));
 
     const sharesOf = (keep: (r: (typeof filed)[number]) => boolean): ChannelShares => {
       const c: Partial<Record<Channel, number>> = {};
@@ -235,8 +263,8 @@ export function createTransparencyService(deps: TransparencyDeps) {
     const order = (a: { month: string; permit_code: string }, b: { month: string; permit_code: string }) =>
       a.month.localeCompare(b.month) || a.permit_code.localeCompare(b.permit_code);
     if (dataset === 'filed') {
-      const rows = await countFiledByMonth(db, p.scope);
-      return rows
+      const rows = (await figuresOf(p.scope, p.from, p.to)).filed;
+      return [...rows]
         .filter((r) => r.n > 0)
         .sort((a, b) => order(a, b) || CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel))
         .map((r) => ({
@@ -250,7 +278,7 @@ export function createTransparencyService(deps: TransparencyDeps) {
         }));
     }
     if (dataset === 'sla') {
-      const outcomes = await slaOutcomes(p.scope);
+      const { outcomes } = await figuresOf(p.scope, p.from, p.to);
       const out: SlaRecord[] = [];
       for (const month of [...new Set(outcomes.map((o) => o.month))].sort()) {
         const inMonth = outcomes.filter((o) => o.month === month);
@@ -280,7 +308,7 @@ export function createTransparencyService(deps: TransparencyDeps) {
       }
       return out;
     }
-    const sums = await sumSkmByMonth(db, { tenantId: p.tenant.id, fromPeriod: p.from, toPeriod: p.to });
+    const sums = (await figuresOf(p.scope, p.from, p.to)).skm;
     return sums.flatMap((r): SkmRecord[] => {
       const s = skmFromSums(r);
       if (!s) return [];

@@ -33,7 +33,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice } from '../../src/bootstrap.js';
 import { fillMissingSlaOutcomes } from '../../src/sla/outcomes.js';
 import type { ApplicationsTable } from '../../src/db/schema.js';
-import type { TransparencyReport } from '../../src/transparency/transparency.service.js';
+import { CACHE_MS, type TransparencyReport } from '../../src/transparency/transparency.service.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { PageClient } from '../helpers/pages.js';
@@ -500,5 +500,15 @@ describe.each(DIALECTS)('the public transparency page and open data (%s)', (dial
       expect(text).not.toMatch(/[^\s@",]+@[^\s@",]+\.[a-z]{2,}/i);
       expect(text).not.toMatch(/(\+62|\b0)8\d{7,12}\b/);
     }
+  });
+
+  it('the figures are read once per office and period for five minutes (CACHE_MS), then again', async () => {
+    expect((await report('', BPN_HOST)).total.filed.digital).toEqual({ numerator: 3, denominator: 4 });
+    await filed(1, 'PBG', 'online', '2026-06-02T02:00:00.000Z', balikpapanId);
+    ctx.clock.advanceMinutes(4);
+    expect((await report('', BPN_HOST)).total.filed.digital).toEqual({ numerator: 3, denominator: 4 });
+    ctx.clock.advanceMinutes(1);
+    expect((await report('', BPN_HOST)).total.filed.digital).toEqual({ numerator: 4, denominator: 5 });
+    expect(CACHE_MS).toBe(5 * 60_000);
   });
 });
