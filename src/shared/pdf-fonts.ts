@@ -91,11 +91,9 @@ export function textWidth(font: PDFFont, text: string, size: number): number {
   return (units * size) / 1000;
 }
 
+/** The code points `font` has glyphs for (a font not embedded by embedPdfFonts, e.g. a standard one, is asked). */
 function coverageOf(font: PDFFont): ReadonlySet<number> {
-  const face = faceOf.get(font);
-  if (face) return face.covers;
-  const set = new Set(font.getCharacterSet());
-  return set;
+  return faceOf.get(font)?.covers ?? new Set(font.getCharacterSet());
 }
 
 const graphemes = new Intl.Segmenter('id', { granularity: 'grapheme' });
