@@ -3073,7 +3073,7 @@ const CASES: Case[] = [
   ),
   ...(
     [
-      ['a table that does not exist', 'pendapatan', 400],
+      ['a table that does not exist', 'gaji-pegawai', 400],
       ['a table name in upper case', 'SERAPAN', 400],
       ['a path traversal as the table', '..%2F..%2Fetc%2Fpasswd', [400, 404]],
       ['an SQL fragment as the table', encodeURIComponent("serapan' OR '1'='1"), 400],
