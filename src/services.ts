@@ -49,7 +49,7 @@ import { createParcelService } from './parcels/parcels.service.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Job } from './jobs/jobs.js';
 import type { Clock } from './shared/time.js';
-import { createEd25519Signer } from './signing/signer.js';
+import { createSigner } from './signing/signing.js';
 import { createHolidayService } from './sla/holidays.service.js';
 import { createOverdueJob } from './sla/overdue.job.js';
 import { createSettingsService } from './tenants/settings.service.js';
@@ -80,7 +80,7 @@ export function createServices(input: {
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
   const holidays = createHolidayService({ db, clock });
-  const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock });
+  const signer = createSigner({ config, db, clock });
   const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
   const issuer = createPermitIssuer({ storage, address, dataKey: config.dataEncryptionKey });
   const fees = createFeeService({ db, catalogue, clock, retribution: input.retribution ?? loadRetributionTable() });

@@ -1794,6 +1794,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'exportRegistryCsv',
           'getRegistrySchema',
           'getAuditCheckpoints',
+          'getSigningCertificates',
           'listAppointmentSlots',
           'bookAppointment',
           'getAppointment',

@@ -73,6 +73,7 @@ const OPERATIONS = [
   'scheduleInspection',
   'uploadInspectionPhoto',
   'getSigningKeys',
+  'getSigningCertificates',
   'verifyPermit',
   'verifyPermitPdf',
   'listPermits',
@@ -261,6 +262,8 @@ type Case = {
    * `{ status: 'not_found' }` for a code that fits the syntax but names nothing. Nothing may be written either.
    */
   answer?: Record<string, unknown>;
+  /** The operation answers PEM text (not JSON): a 200 whose body starts with a certificate. */
+  pem?: true;
   /** A SNAP operation: a 4xx SNAP JSON body (responseCode starting with the status, responseMessage), not problem+json. */
   snap?: boolean;
 };
@@ -295,6 +298,7 @@ const DEFAULT_WHO: Record<Op, Who> = {
   scheduleInspection: 'technical',
   uploadInspectionPhoto: 'technical',
   getSigningKeys: 'anonymous',
+  getSigningCertificates: 'anonymous',
   verifyPermit: 'anonymous',
   verifyPermitPdf: 'anonymous',
   listPermits: 'applicant',
@@ -1785,6 +1789,19 @@ const CASES: Case[] = [
     send: () => ({ method: 'GET', url: '/api/v1/transparency/schema.json', headers: { authorization: `Bearer ${HUGE}` } }),
     ignored: { title: 'Izol transparency: applications filed per month, permit type and channel' },
   },
+  // ── getSigningCertificates (PEM, no input: junk is ignored) ──────────────────────────────────────
+  ...((url: string): Case[] => [
+    { op: 'getSigningCertificates', name: 'junk in the query string', send: () => ({ method: 'GET', url: `${url}?x=${HUGE}&__proto__[a]=1` }), pem: true },
+    { op: 'getSigningCertificates', name: 'an invalid JSON body on a GET', send: () => ({ method: 'GET', url, ...rawBody('{"a": ') }), pem: true },
+    {
+      op: 'getSigningCertificates',
+      name: 'a 100 000-character bearer token',
+      send: () => ({ method: 'GET', url, headers: { authorization: `Bearer ${HUGE}` } }),
+      pem: true,
+    },
+    { op: 'getSigningCertificates', name: 'the wrong method', send: () => ({ method: 'DELETE', url }), status: [404, 405] },
+    { op: 'getSigningCertificates', name: 'a POST with invalid JSON', send: () => ({ method: 'POST', url, ...rawBody('{"a": ') }), status: [400, 404, 405] },
+  ])('/.well-known/izol-certificates.pem'),
 
   // ── listAppointmentSlots / bookAppointment / getAppointment / cancelAppointment (public) ──────────
   ...(
@@ -3753,7 +3770,10 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
   it.each(CASES.map((c) => [`${c.op}: ${c.name}`, c] as const))('%s', async (_label, c) => {
     const before = await persistentState(ctx);
     const res = await send(c);
-    if (c.ignored || c.answer) {
+    if (c.pem) {
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      expect(res.body.startsWith('-----BEGIN CERTIFICATE-----')).toBe(true);
+    } else if (c.ignored || c.answer) {
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
       expect(json(res)).toMatchObject(c.ignored ?? c.answer!);
     } else if (c.snap) {
