@@ -1,3 +1,4 @@
+import { fillMissingSlaOutcomes } from './sla/outcomes.js';
 import { type Catalogue, type CatalogueRelease, loadCatalogueRelease } from './catalogue/catalogue.loader.js';
 import type { Db } from './db/database.js';
 import type { Tenant } from './db/schema.js';
@@ -52,7 +53,8 @@ export async function ensureOffice(
  * What a start does for the offices: outside production the demo office is made sure of (`demo`);
  * then every office adopts the seed catalogue's release if it is newer than the one it has (never
  * over an admin's edits), gets its holidays if it has none and a signing key. Returns every office;
- * none at all in production means nobody ran npm run office:create yet.
+ * none at all in production means nobody ran npm run office:create yet. Files closed before the SLA
+ * outcome columns (migration 0035) get theirs.
  */
 export async function prepareOffices(
   services: Services,
@@ -65,6 +67,8 @@ export async function prepareOffices(
     if (office.id !== demo?.id) await services.officeSetup.prepareOffice({ tenantId: office.id, release });
     await services.appointments.seedDefaults(office.id);
   }
+  // Files closed before migration 0035 get their SLA outcome once (later ones are written as they close).
+  await fillMissingSlaOutcomes({ db: services.db, catalogue: services.catalogue, holidays: services.holidays });
   return { offices, demo };
 }
 

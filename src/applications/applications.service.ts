@@ -16,6 +16,7 @@ import { isUniqueViolation } from '../db/unique-violation.js';
 import { isEmail, normalisePhone } from '../shared/identifiers.js';
 import { AppError } from '../shared/errors.js';
 import { isProvisionalDate } from '../sla/holidays.service.js';
+import { slaOutcome } from '../sla/outcomes.js';
 import { computeSla } from '../sla/sla.js';
 import { type Clock, isoNow, todayIn } from '../shared/time.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
@@ -241,6 +242,8 @@ export function createApplicationService(deps: ApplicationDeps) {
       submitted_at: null,
       state_entered_at: now,
       decided_at: null,
+      sla_used_working_days: null,
+      sla_met: null,
       created_at: now,
       updated_at: now,
       revision: 0,
@@ -375,6 +378,19 @@ export function createApplicationService(deps: ApplicationDeps) {
       now,
       timeZone: tenant.time_zone,
     });
+    if (plan.toKind === 'final' && app.submitted_at !== null) {
+      // The file closes: its SLA outcome is kept on it (migration 0035) for the dashboard and the transparency page.
+      const events = [...(await listEvents(db, app.tenant_id, app.id)), { from_state: plan.from, to_state: plan.to, created_at: now }];
+      const outcome = slaOutcome({
+        events,
+        workflow,
+        slaWorkingDays: definition.slaWorkingDays,
+        timeZone: tenant.time_zone,
+        holidays: await deps.holidays.forTenant(app.tenant_id),
+      });
+      plan.set.sla_used_working_days = outcome.usedWorkingDays;
+      plan.set.sla_met = outcome.met;
+    }
     const runs: EffectRun[] = [];
     for (const effect of effects) {
       const run = await effect.prepare(plan);

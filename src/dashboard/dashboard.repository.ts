@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { dialectOf } from '../db/dialect.js';
 import type { ApplicationsTable } from '../db/schema.js';
+import { localDaySql } from '../sla/outcomes.repository.js';
 
 type Channel = ApplicationsTable['channel'];
 
@@ -22,15 +22,7 @@ export type DashboardScope = {
   channel?: Channel | undefined;
 };
 
-/** The office-local date (YYYY-MM-DD) of an ISO instant column, in SQL. */
-function localDay(db: Db, column: string, offsetMinutes: number): RawBuilder<string> {
-  if (!Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > 24 * 60) throw new RangeError(`bad offset ${offsetMinutes}`);
-  const ref = sql.ref(column);
-  if (dialectOf(db) === 'postgres') {
-    return sql<string>`to_char((cast(${ref} as timestamptz) at time zone 'UTC') + make_interval(mins => ${sql.lit(offsetMinutes)}), 'YYYY-MM-DD')`;
-  }
-  return sql<string>`date(${ref}, ${sql.lit(`${offsetMinutes >= 0 ? '+' : ''}${offsetMinutes} minutes`)})`;
-}
+const localDay = localDaySql;
 
 const count = (): RawBuilder<number> => sql<number>`count(*)`;
 
@@ -151,33 +143,4 @@ export async function countOverdue(db: Db, s: OpenScope & { today: string }): Pr
   if (s.channel) q = q.where('channel', '=', s.channel);
   const rows = await q.groupBy('permit_code').execute();
   return rows.map((r) => ({ permit_code: r.permit_code, n: Number(r.n) }));
-}
-
-/**
- * The timelines of the files closed in the period after being filed (for the SLA clock: whether each
- * was closed within its service time, and the working days it took), oldest event first per file.
- * Bounded by the period's closed files; the summary tables of the benchmark step replace it at scale.
- */
-export async function listClosedTimelines(
-  db: Db,
-  s: DashboardScope,
-): Promise<{ application_id: string; permit_code: string; permit_type_version_id: string; from_state: string | null; to_state: string; created_at: string }[]> {
-  let q = db
-    .selectFrom('application_events as e')
-    .innerJoin('applications as a', (j) => j.onRef('a.id', '=', 'e.application_id').onRef('a.tenant_id', '=', 'e.tenant_id'))
-    .select([
-      'e.application_id as application_id',
-      'a.permit_code as permit_code',
-      'a.permit_type_version_id as permit_type_version_id',
-      'e.from_state',
-      'e.to_state',
-      'e.created_at',
-    ])
-    .where('a.tenant_id', '=', s.tenantId)
-    .where('a.decided_at', '>=', s.fromIso)
-    .where('a.decided_at', '<', s.toIso)
-    .where('a.submitted_at', 'is not', null);
-  if (s.permitCode) q = q.where('a.permit_code', '=', s.permitCode);
-  if (s.channel) q = q.where('a.channel', '=', s.channel);
-  return q.orderBy('e.application_id').orderBy('e.position').execute();
 }

@@ -6,8 +6,8 @@ import type { ApplicationsTable } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
 import { addDays, type Clock, isCalendarDate, todayIn } from '../shared/time.js';
 import type { HolidayService } from '../sla/holidays.service.js';
-import { computeSla } from '../sla/sla.js';
-import { findTenantById } from '../tenants/tenants.repository.js';
+import { countClosedOutcomes } from '../sla/outcomes.repository.js';
+import { findTenantById, listTenants } from '../tenants/tenants.repository.js';
 import {
   countClosed,
   countFiled,
@@ -15,7 +15,6 @@ import {
   countOverdue,
   countStartedOnline,
   type DashboardScope,
-  listClosedTimelines,
   listUnsubmittedDraftDocuments,
   listUnsubmittedOnlineDrafts,
 } from './dashboard.repository.js';
@@ -130,6 +129,23 @@ export function median(values: readonly number[]): number | null {
   const v = [...values].sort((a, b) => a - b);
   const mid = Math.floor(v.length / 2);
   return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+/** The median of whole numbers given as value → how many times (a histogram), as median() would give for the list; null for none. */
+export function medianOfCounts(counts: ReadonlyMap<number, number>): number | null {
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const sorted = [...counts.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
+  /** The value at 0-based position k of the sorted list. */
+  const at = (k: number): number => {
+    let seen = 0;
+    for (const [v, n] of sorted) {
+      seen += n;
+      if (k < seen) return v;
+    }
+    throw new Error('unreachable');
+  };
+  return total % 2 ? at((total - 1) / 2) : (at(total / 2 - 1) + at(total / 2)) / 2;
 }
 
 /** Pooled channel shares from counts per channel (sum over sum: every filing weighs the same). */
@@ -305,27 +321,19 @@ export function createDashboardService(deps: DashboardDeps) {
       states.set(r.state, entry);
     }
 
-    // SLA compliance and working days, from each closed file's timeline (the SLA clock's own rule).
-    const holidays = await deps.holidays.forTenant(actor.tenantId);
-    const timelines = await listClosedTimelines(db, scope);
-    const byFile = new Map<string, { code: string; version: string; events: { from_state: string | null; to_state: string; created_at: string }[] }>();
-    for (const e of timelines) {
-      const f = byFile.get(e.application_id) ?? { code: e.permit_code, version: e.permit_type_version_id, events: [] };
-      f.events.push({ from_state: e.from_state, to_state: e.to_state, created_at: e.created_at });
-      byFile.set(e.application_id, f);
+    // SLA compliance and working days: each closed file's outcome by the SLA clock, kept on it when it closed (migration 0035).
+    const outcomes = await countClosedOutcomes(db, scope, 'permit');
+    const slaOf = new Map(types.map((pt) => [pt.definition.code, pt.definition.slaWorkingDays]));
+    const slaBy = new Map<string, { days: Map<number, number>; onTime: number; closed: number; sla: number | null }>();
+    for (const o of outcomes) {
+      const e = slaBy.get(o.permit_code) ?? { days: new Map<number, number>(), onTime: 0, closed: 0, sla: slaOf.get(o.permit_code) ?? null };
+      e.closed += o.n;
+      if (o.met === 1) e.onTime += o.n;
+      if (o.used_days !== null) e.days.set(o.used_days, (e.days.get(o.used_days) ?? 0) + o.n);
+      slaBy.set(o.permit_code, e);
     }
-    const slaBy = new Map<string, { days: number[]; onTime: number; closed: number; sla: number }>();
-    for (const f of byFile.values()) {
-      const v = await deps.catalogue.getVersion(f.version);
-      const last = f.events[f.events.length - 1]!.created_at;
-      const r = computeSla({ events: f.events, workflow: v.workflow, slaWorkingDays: v.definition.slaWorkingDays, now: last, timeZone: zone, holidays });
-      const e = slaBy.get(f.code) ?? { days: [], onTime: 0, closed: 0, sla: v.definition.slaWorkingDays };
-      e.closed += 1;
-      if (r.finishedLate === false) e.onTime += 1;
-      e.days.push(r.usedWorkingDays);
-      slaBy.set(f.code, e);
-    }
-    const allDays = [...slaBy.values()].flatMap((e) => e.days);
+    const allDays = new Map<number, number>();
+    for (const e of slaBy.values()) for (const [d, n] of e.days) allDays.set(d, (allDays.get(d) ?? 0) + n);
 
     const overdue = await countOverdue(db, { tenantId: actor.tenantId, permitCode: permitType, channel: input.channel, today });
     const startedTotal = started.reduce((s, r) => s + r.started, 0);
@@ -372,7 +380,7 @@ export function createDashboardService(deps: DashboardDeps) {
       sla: {
         total: {
           compliance: { numerator: [...slaBy.values()].reduce((s, e) => s + e.onTime, 0), denominator: [...slaBy.values()].reduce((s, e) => s + e.closed, 0) },
-          medianWorkingDays: median(allDays),
+          medianWorkingDays: medianOfCounts(allDays),
         },
         byPermitType: [...slaBy.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
@@ -381,7 +389,7 @@ export function createDashboardService(deps: DashboardDeps) {
             name: nameOf(code),
             slaWorkingDays: e.sla,
             compliance: { numerator: e.onTime, denominator: e.closed },
-            medianWorkingDays: median(e.days),
+            medianWorkingDays: medianOfCounts(e.days),
           })),
       },
       overdue: {
@@ -393,13 +401,48 @@ export function createDashboardService(deps: DashboardDeps) {
     };
   }
 
+  /**
+   * The deployment's digital take-up in a month, per office and pooled over all of them (sum over sum:
+   * a big office weighs as many files as it filed, never a mean of the offices' ratios). Each office's
+   * month is its own calendar month in its own time zone. The operator's view (npm run office:list),
+   * not served over HTTP: no office's staff sees another office's figures.
+   */
+  async function getDeploymentTakeUp(input: { month?: string | undefined } = {}): Promise<{
+    month: string;
+    offices: { code: string; name: string; timeZone: string; takeUp: ChannelShares }[];
+    total: ChannelShares;
+  }> {
+    const month = input.month ?? todayIn(clock, 'Asia/Jakarta').slice(0, 7);
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badInput('month', 'month is YYYY-MM');
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+    const offices = [];
+    const pooled: Partial<Record<Channel, number>> = {};
+    for (const tenant of await listTenants(db)) {
+      const offset = utcOffsetMinutes(tenant.time_zone, new Date(Date.parse(`${month}-15T00:00:00Z`)));
+      const rows = await countFiled(db, {
+        tenantId: tenant.id,
+        fromIso: midnightUtc(`${month}-01`, offset),
+        toIso: midnightUtc(addDays(last, 1), offset),
+        offsetMinutes: offset,
+      });
+      const counts: Partial<Record<Channel, number>> = {};
+      for (const r of rows) {
+        counts[r.channel] = (counts[r.channel] ?? 0) + r.n;
+        pooled[r.channel] = (pooled[r.channel] ?? 0) + r.n;
+      }
+      offices.push({ code: tenant.code, name: tenant.name, timeZone: tenant.time_zone, takeUp: channelShares(counts) });
+    }
+    return { month, offices: offices.sort((a, b) => a.code.localeCompare(b.code)), total: channelShares(pooled) };
+  }
+
   /** One of the dashboard's tables as CSV (RFC 4180, UTF-8). */
   async function exportCsv(input: DashboardQuery & { table: DashboardTable }): Promise<{ csv: string; from: string; to: string }> {
     const report = await getDashboard(input);
     return { csv: dashboardCsv(report, input.table), from: report.from, to: report.to };
   }
 
-  return { getDashboard, exportCsv };
+  return { getDashboard, exportCsv, getDeploymentTakeUp };
 }
 export type DashboardService = ReturnType<typeof createDashboardService>;
 

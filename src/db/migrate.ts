@@ -35,6 +35,7 @@ import * as m0031 from './migrations/0031_foreign_residents.js';
 import * as m0032 from './migrations/0032_survey.js';
 import * as m0033 from './migrations/0033_screens.js';
 import * as m0034 from './migrations/0034_dashboard_indexes.js';
+import * as m0035 from './migrations/0035_sla_outcomes.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -73,6 +74,7 @@ const migrations: Record<string, Migration> = {
   '0032_survey': m0032,
   '0033_screens': m0033,
   '0034_dashboard_indexes': m0034,
+  '0035_sla_outcomes': m0035,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -144,6 +144,10 @@ export interface ApplicationsTable {
   submitted_at: string | null;
   state_entered_at: string;
   decided_at: string | null;
+  /** Migration 0035: the working days the office used by the SLA clock, written when the file closed (null: open, never filed, or not yet filled). */
+  sla_used_working_days: number | null;
+  /** Migration 0035: 1 closed within the permit type's service time, 0 late, null no service time (or not closed). */
+  sla_met: number | null;
   created_at: string;
   updated_at: string;
   /** Incremented on every change: optimistic concurrency for edits. */

@@ -14,8 +14,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice } from '../../src/bootstrap.js';
-import type { DashboardReport } from '../../src/dashboard/dashboard.service.js';
+import { type DashboardReport, permille } from '../../src/dashboard/dashboard.service.js';
 import type { ApplicationsTable } from '../../src/db/schema.js';
+import { fillMissingSlaOutcomes } from '../../src/sla/outcomes.js';
+import { listStoredOutcomes } from '../../src/sla/outcomes.repository.js';
+import { computeSla } from '../../src/sla/sla.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
@@ -243,6 +246,26 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
         submittedAt: '2026-05-06T02:00:00.000Z',
       });
     }
+    // A third, small office in another time zone (WITA, UTC+8): 4 files in May, one of them online; an
+    // online file at 00:30 on 1 June WITA (23:30 on 31 May WIB) is June's there.
+    const parepare = await ensureOffice(ctx.services, {
+      code: 'PRE',
+      name: 'DPMPTSP Kota Parepare',
+      timeZone: 'Asia/Makassar',
+      hostnames: ['parepare.izol.test'],
+      branding: { logoText: 'Izol Kota Parepare' },
+    });
+    for (const [channel, at] of [
+      ['online', '2026-05-10T02:00:00.000Z'],
+      ['walk_in', '2026-05-11T02:00:00.000Z'],
+      ['walk_in', '2026-05-11T03:00:00.000Z'],
+      ['walk_in', '2026-05-11T04:00:00.000Z'],
+      ['online', '2026-05-31T16:30:00.000Z'],
+    ] as const) {
+      await file({ tenantId: parepare.id, code: 'PBG', channel, state: 'submitted', createdAt: at, submittedAt: at });
+    }
+    // The rows were written straight into the tables, like files closed before migration 0035: the start fills their SLA outcomes.
+    await fillMissingSlaOutcomes({ db: ctx.db, catalogue: ctx.services.catalogue, holidays: ctx.services.holidays });
     batuHead = (await userWithToken(ctx, 'head', { tenantId: batu.id, host: 'batu.izol.test' })).token;
     headPage = await signedIn('head');
   }, 600_000);
@@ -281,6 +304,29 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     expect(batu.takeUp.total.digital).toEqual({ numerator: 50, denominator: 50 });
     expect(batu.backlog.total).toBe(50);
     expect((await dashboard(MAY)).takeUp.total.filed).toBe(100);
+  });
+
+  it('across offices of different size (50, 100 and 4 files in May), the deployment’s take-up is pooled: 86 of 154, not the mean of the offices’ ratios', async () => {
+    const may = await ctx.services.dashboard.getDeploymentTakeUp({ month: '2026-05' });
+    expect(may.offices.map((o) => [o.code, o.takeUp.filed, o.takeUp.digital.numerator])).toEqual([
+      ['BTU', 50, 50],
+      ['MLG', 100, 35],
+      ['PRE', 4, 1],
+    ]);
+    expect(may.total).toEqual({
+      filed: 154,
+      digital: { numerator: 86, denominator: 154 },
+      online: { numerator: 76, denominator: 154 },
+      assisted: { numerator: 10, denominator: 154 },
+      walkIn: { numerator: 58, denominator: 154 },
+      courier: { numerator: 10, denominator: 154 },
+    });
+    const meanOfRatios = (50 / 50 + 35 / 100 + 1 / 4) / 3; // 53.3%
+    expect(permille(may.total.digital)).toBe(558);
+    expect(Math.round(meanOfRatios * 1000)).toBe(533);
+    // Parepare's 00:30 on 1 June (WITA) is June's there.
+    expect((await ctx.services.dashboard.getDeploymentTakeUp({ month: '2026-06' })).offices.find((o) => o.code === 'PRE')!.takeUp.online.numerator).toBe(1);
+    await expect(ctx.services.dashboard.getDeploymentTakeUp({ month: '2026-13' })).rejects.toThrow(/YYYY-MM/);
   });
 
   it('per day, week and month, each bucket pooled on its own and in the office’s time zone', async () => {
@@ -357,6 +403,33 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     expect(by.REKLAME).toMatchObject({ slaWorkingDays: 14, compliance: { numerator: 3, denominator: 4 }, medianWorkingDays: 10 }); // 5, 9, 11, 15
     expect(by.PBG).toMatchObject({ slaWorkingDays: 45, compliance: { numerator: 1, denominator: 1 }, medianWorkingDays: 4 });
     expect(r.sla.total).toEqual({ compliance: { numerator: 4, denominator: 5 }, medianWorkingDays: 9 }); // 4, 5, 9, 11, 15
+  });
+
+  it('the SLA outcomes kept on the closed files equal a full recount of every timeline by the SLA clock', async () => {
+    const stored = await listStoredOutcomes(ctx.db, ctx.tenant.id);
+    expect(stored).toHaveLength(5);
+    const holidays = await ctx.services.holidays.forTenant(ctx.tenant.id);
+    for (const f of stored) {
+      const events = await ctx.db
+        .selectFrom('application_events')
+        .select(['from_state', 'to_state', 'created_at'])
+        .where('application_id', '=', f.id)
+        .orderBy('position')
+        .execute();
+      const { definition, workflow } = await ctx.services.catalogue.getVersion(f.permit_type_version_id);
+      const recount = computeSla({
+        events,
+        workflow,
+        slaWorkingDays: definition.slaWorkingDays,
+        now: events.at(-1)!.created_at,
+        timeZone: 'Asia/Jakarta',
+        holidays,
+      });
+      expect([f.sla_used_working_days, f.sla_met]).toEqual([recount.usedWorkingDays, recount.finishedLate ? 0 : 1]);
+    }
+    expect(stored.map((f) => f.sla_used_working_days).sort((a, b) => a! - b!)).toEqual([4, 5, 9, 11, 15]);
+    // Filled once: a second start has nothing left to fill.
+    expect(await fillMissingSlaOutcomes({ db: ctx.db, catalogue: ctx.services.catalogue, holidays: ctx.services.holidays })).toBe(0);
   });
 
   it('the page shows each figure with one decimal and “n of N”, and “belum tercatat” where nothing is recorded', async () => {

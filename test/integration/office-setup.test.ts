@@ -184,6 +184,10 @@ describe.each(DIALECTS)('setting up a real office (%s)', (dialect) => {
       expect(list.stdout).toMatch(
         new RegExp(`SMG\\s+DPMPTSP Kota Semarang\\s+izin\\.semarang\\.go\\.id\\s+Asia/Jakarta\\s+1\\s+release ${release.release}\\b`),
       );
+      // This month's digital take-up beside it, and pooled over every office: nothing filed yet.
+      expect(list.stdout).toMatch(/DIGITAL \d{4}-\d{2}/);
+      expect(list.stdout).toMatch(/SMG .*none filed\n/);
+      expect(list.stdout).toMatch(/all offices pooled \(sum over sum\): none filed\n/);
       // Production creates no demo office.
       expect(list.stdout).not.toContain('MLG');
     } finally {

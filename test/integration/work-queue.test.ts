@@ -141,6 +141,8 @@ describe.each(DIALECTS)('the work queue (%s)', (dialect) => {
         submitted_at: filedAt,
         state_entered_at: last.created_at,
         decided_at: shape === 'closed' ? last.created_at : null,
+        sla_used_working_days: null,
+        sla_met: null,
         created_at: timeline[0]!.created_at,
         updated_at: last.created_at,
         revision: timeline.length - 1,

@@ -51,6 +51,8 @@ function application(over: Partial<Application> = {}): Application {
     submitted_at: NOW,
     state_entered_at: NOW,
     decided_at: null,
+    sla_used_working_days: null,
+    sla_met: null,
     created_at: NOW,
     updated_at: NOW,
     revision: 3,

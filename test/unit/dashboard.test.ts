@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatPermille, percentOf } from '../../src/dashboard/dashboard.chart.js';
-import { buckets, channelShares, median, permille, utcOffsetMinutes } from '../../src/dashboard/dashboard.service.js';
+import { buckets, channelShares, median, medianOfCounts, permille, utcOffsetMinutes } from '../../src/dashboard/dashboard.service.js';
 
 describe('the dashboard’s arithmetic', () => {
   it('pools channel shares as sum over sum: two offices of 90 and 10 files give 35%, not the mean of their ratios (55%)', () => {
@@ -36,6 +36,27 @@ describe('the dashboard’s arithmetic', () => {
     expect(median([15, 5, 11, 9])).toBe(10);
     expect(median([4, 5, 9, 11, 15])).toBe(9);
     expect(median([])).toBeNull();
+  });
+
+  it('the median read from a histogram (working days → files) is the median of the list it stands for', () => {
+    expect(
+      medianOfCounts(
+        new Map([
+          [0, 2],
+          [7, 1],
+          [17, 1],
+        ]),
+      ),
+    ).toBe(3.5);
+    expect(medianOfCounts(new Map([[9, 0]]))).toBeNull();
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let round = 0; round < 200; round++) {
+      const list = Array.from({ length: 1 + (next() % 40) }, () => next() % 30);
+      const counts = new Map<number, number>();
+      for (const v of list) counts.set(v, (counts.get(v) ?? 0) + 1);
+      expect(medianOfCounts(counts)).toBe(median(list));
+    }
   });
 
   it('cuts a period into days, Monday weeks and months, each clipped to the period', () => {
