@@ -39,6 +39,8 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database, Tenant } from '../src/db/schema.js';
 import { createServices, type Services } from '../src/services.js';
 import { addDays, type Clock, localDate, todayIn } from '../src/shared/time.js';
+import { countClosedOutcomes, listFilesMissingOutcome } from '../src/sla/outcomes.repository.js';
+import { slaOutcome } from '../src/sla/outcomes.js';
 import { computeSla, slaDueOn } from '../src/sla/sla.js';
 import type { TestContext } from '../test/helpers/context.js';
 import { createTestDatabase, type TestDialect } from '../test/helpers/databases.js';
@@ -287,6 +289,8 @@ const APP_COLUMNS = [
   'updated_at',
   'revision',
   'sla_due_on',
+  'sla_used_working_days',
+  'sla_met',
 ] as const;
 const EVENT_COLUMNS = [
   'id',
@@ -466,6 +470,8 @@ function generate(o: Office, i: number, batch: Batch, checks: { sample: number; 
     const entered = cumAt(c, localDay(c, last.at));
     dueOn = ymd(left > 0 ? c.working[entered + left - 1]! : c.working[entered - (left === 0 ? 1 : 2)]!);
   }
+  // The SLA outcome kept on a file filed and closed (migration 0035, src/sla/outcomes.ts slaOutcome).
+  const outcome = submittedAt && final ? { usedWorkingDays: used, met: used > pt.sla ? 0 : 1 } : null;
   if (i % checks.sample === 0) {
     // Check the fast clock against the app's own on a sample (it reads the same rows).
     const timeline = events.map((e, k) => ({ from_state: e.from, to_state: e.to, created_at: iso[k]! }));
@@ -475,6 +481,11 @@ function generate(o: Office, i: number, batch: Batch, checks: { sample: number; 
     if (real !== dueOn || sla.usedWorkingDays !== used)
       throw new Error(`bench SLA clock differs from sla.ts on file ${i}: ${dueOn}/${used} vs ${real}/${sla.usedWorkingDays}`);
     if (submittedAt && localDate(submittedAt, o.tenant.time_zone).slice(0, 4) !== number!.split('-')[2]) throw new Error('number year');
+    if (outcome) {
+      const kept = slaOutcome(ref);
+      if (kept.usedWorkingDays !== outcome.usedWorkingDays || kept.met !== outcome.met)
+        throw new Error(`bench SLA outcome differs from outcomes.ts on file ${i}`);
+    }
     checks.checked++;
   }
 
@@ -508,6 +519,8 @@ function generate(o: Office, i: number, batch: Batch, checks: { sample: number; 
     iso[kept - 1]!,
     kept - 1,
     dueOn,
+    outcome?.usedWorkingDays ?? null,
+    outcome?.met ?? null,
   ]);
   for (const [k, e] of events.entries())
     batch.events.push([randomUUID(), o.tenant.id, id, k, e.action, e.from, e.to, e.actor, e.role, e.reason, e.data, iso[k]!]);
@@ -555,7 +568,9 @@ async function postgresWriter(url: string): Promise<Writer> {
       );
     }
   };
-  const appTypes = APP_COLUMNS.map((c) => (c === 'fee_amount' ? 'bigint' : c === 'revision' ? 'integer' : 'text'));
+  const appTypes = APP_COLUMNS.map((c) =>
+    c === 'fee_amount' ? 'bigint' : c === 'revision' || (c.startsWith('sla_') && c !== 'sla_due_on') ? 'integer' : 'text',
+  );
   const eventTypes = EVENT_COLUMNS.map((c) => (c === 'position' ? 'integer' : 'text'));
   const docTypes = DOC_COLUMNS.map((c) => (c === 'version' || c === 'size_bytes' ? 'integer' : 'text'));
   return {
@@ -743,6 +758,8 @@ async function bench(dialect: TestDialect): Promise<void> {
         `(offices, catalogue and users ${(setupMs / 1000).toFixed(1)} s; ${dialect === 'postgres' ? 'vacuum analyze' : 'analyze'} ${(analyzeMs / 1000).toFixed(1)} s; ` +
         `SLA clock checked against sla.ts on ${loaded.checked} files)`,
     );
+    // Every closed file has its outcome: a start's fillMissingSlaOutcomes would find nothing to recount.
+    if ((await listFilesMissingOutcome(db, 1)).length) throw new Error('a filed and closed file without its SLA outcome');
     const bigApps = await count('applications', tenantId);
     const open = await db
       .selectFrom('applications')
@@ -773,10 +790,12 @@ async function bench(dialect: TestDialect): Promise<void> {
       timings.push(await time('countStartedOnline', p.label, () => repo.countStartedOnline(db, s)));
       timings.push(await time('listUnsubmittedOnlineDrafts', p.label, () => repo.listUnsubmittedOnlineDrafts(db, s)));
       timings.push(await time('listUnsubmittedDraftDocuments', p.label, () => repo.listUnsubmittedDraftDocuments(db, s)));
-      timings.push(await time('listClosedTimelines', p.label, () => repo.listClosedTimelines(db, s)));
+      timings.push(await time('countClosedOutcomes (permit)', p.label, () => countClosedOutcomes(db, s, 'permit')));
+      timings.push(await time('countClosedOutcomes (month)', p.label, () => countClosedOutcomes(db, s, 'month')));
     }
     timings.push(await time('countOpenByState', 'now', () => repo.countOpenByState(db, { tenantId })));
     timings.push(await time('countOverdue', 'now', () => repo.countOverdue(db, { tenantId, today })));
+    timings.push(await time('getDeploymentTakeUp (service)', 'this month', () => services.dashboard.getDeploymentTakeUp({ month: today.slice(0, 7) })));
     timings.push(...(await timeTransparency(services, big)));
 
     console.log(`\n${dialect}, office ${big.tenant.code}, today ${today} (median of 3 after a warm-up; budget ${BUDGET_MS} ms)`);
