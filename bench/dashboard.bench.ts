@@ -27,7 +27,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
-import { Kysely, sql, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, type LogEvent, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Actor } from '../src/access/actor.js';
 import { ensureOffice, KOTA_MALANG, type OfficeSeed } from '../src/bootstrap.js';
@@ -50,6 +50,8 @@ const N = Number(process.env.BENCH_APPLICATIONS ?? 1_000_000);
 const NOW = process.env.BENCH_NOW ?? '2026-11-27T04:00:00.000Z';
 const SLOW_MS = Number(process.env.BENCH_SLOW_MS ?? 15_000);
 const BUDGET_MS = 1000;
+/** A statement at least this slow has its plan printed (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL). */
+const EXPLAIN_MS = Number(process.env.BENCH_EXPLAIN_MS ?? BUDGET_MS);
 /** BENCH_SERVICE=skip: time the repository functions only (a quick look at the SQL). */
 const SERVICE = process.env.BENCH_SERVICE !== 'skip';
 const DIALECTS: TestDialect[] = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((s) => {
@@ -678,14 +680,20 @@ async function load(offices: Office[], writer: Writer, db: Db): Promise<{ ms: nu
 }
 
 // ---------------------------------------------------------------------------------------------
-type Timing = { what: string; period: string; ms: number; rows: number; runs: number };
+type Timing = { what: string; period: string; ms: number; rows: number; runs: number; fn: () => Promise<unknown> };
+
+/** The statements Kysely ran while `captured` is set (Kysely's log hook): to split a service call's time and explain a slow one. */
+let captured: { sql: string; parameters: readonly unknown[]; ms: number }[] | null = null;
+const log = (e: LogEvent) => {
+  if (captured && e.level === 'query') captured.push({ sql: e.query.sql, parameters: e.query.parameters, ms: e.queryDurationMillis });
+};
 
 async function time(what: string, period: string, fn: () => Promise<unknown>): Promise<Timing> {
   const size = (r: unknown) => (Array.isArray(r) ? r.length : 1);
   let t0 = performance.now();
   const first = await fn();
   const warm = performance.now() - t0;
-  if (warm > SLOW_MS) return { what, period, ms: warm, rows: size(first), runs: 1 };
+  if (warm > SLOW_MS) return { what, period, ms: warm, rows: size(first), runs: 1, fn };
   const samples: number[] = [];
   let rows = 0;
   for (let k = 0; k < 3; k++) {
@@ -694,7 +702,7 @@ async function time(what: string, period: string, fn: () => Promise<unknown>): P
     samples.push(performance.now() - t0);
   }
   samples.sort((a, b) => a - b);
-  return { what, period, ms: samples[1]!, rows, runs: 3 };
+  return { what, period, ms: samples[1]!, rows, runs: 3, fn };
 }
 
 /** The period's UTC bounds as the service sets them (dashboard.service.ts scopeOf). */
@@ -726,9 +734,9 @@ async function bench(dialect: TestDialect): Promise<void> {
     raw.pragma('synchronous = FULL');
     raw.pragma('foreign_keys = ON');
     raw.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }), log });
   } else {
-    db = createDatabase(config.database);
+    db = createDatabase(config.database, { log });
   }
   try {
     await migrateToLatest(db);
@@ -804,6 +812,30 @@ async function bench(dialect: TestDialect): Promise<void> {
       console.log(
         `${r.what.padEnd(32)} ${r.period.padEnd(14)} ${r.ms.toFixed(1).padStart(10)} ${String(r.rows).padStart(9)}  ${r.ms < BUDGET_MS ? 'PASS' : 'OVER'}${r.runs === 1 ? ' (1 run)' : ''}`,
       );
+    }
+    // Where a service call's time goes (its statements' time against the whole), and the plan of any statement over budget.
+    for (const r of timings) {
+      if (!r.what.includes('(service)') && r.ms < EXPLAIN_MS) continue;
+      captured = [];
+      const t2 = performance.now();
+      await r.fn();
+      const whole = performance.now() - t2;
+      const runs = captured;
+      captured = null;
+      const sqlMs = runs.reduce((s, q) => s + q.ms, 0);
+      const slowest = [...runs].sort((a, b) => b.ms - a.ms)[0];
+      console.log(
+        `${r.what} ${r.period}: ${whole.toFixed(0)} ms, of which ${runs.length} statements ${sqlMs.toFixed(0)} ms (slowest ${slowest?.ms.toFixed(0) ?? '-'} ms)`,
+      );
+      if (slowest && slowest.ms >= EXPLAIN_MS) {
+        const explain = dialect === 'postgres' ? 'explain (analyze, buffers)' : 'explain query plan';
+        const plan = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(`${explain} ${slowest.sql}`, [...slowest.parameters]));
+        console.log(`  ${slowest.sql}\n  ${JSON.stringify(slowest.parameters)}`);
+        for (const row of plan.rows) {
+          const line = row['QUERY PLAN'] ?? row.detail;
+          console.log(`    ${typeof line === 'string' ? line : JSON.stringify(row)}`);
+        }
+      }
     }
     console.log('transparency page: not timed (src/transparency/ not on main yet; hook timeTransparency in bench/dashboard.bench.ts)');
     const usage = process.resourceUsage();
