@@ -36,7 +36,6 @@ import * as m0032 from './migrations/0032_survey.js';
 import * as m0033 from './migrations/0033_screens.js';
 import * as m0034 from './migrations/0034_dashboard_indexes.js';
 import * as m0035 from './migrations/0035_sla_outcomes.js';
-import * as m0036 from './migrations/0036_dashboard_covering_indexes.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -76,7 +75,6 @@ const migrations: Record<string, Migration> = {
   '0033_screens': m0033,
   '0034_dashboard_indexes': m0034,
   '0035_sla_outcomes': m0035,
-  '0036_dashboard_covering_indexes': m0036,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
