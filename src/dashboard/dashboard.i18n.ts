@@ -1,4 +1,5 @@
 import type { Catalogue } from '../web/i18n.js';
+import { OPERATIONS_MESSAGES } from './dashboard.operations.i18n.js';
 
 /** Page text for the head's dashboard, in Bahasa Indonesia (default) and English; merged into web/i18n.ts. */
 export const DASHBOARD_MESSAGES = {
@@ -109,4 +110,5 @@ export const DASHBOARD_MESSAGES = {
   'dashboard.csv': { id: 'Unduh tabel ini (CSV)', en: 'Download this table (CSV)' },
   'dashboard.all': { id: 'Semua', en: 'All' },
   'dashboard.link': { id: 'Dasbor kepala dinas', en: 'Head’s dashboard' },
+  ...OPERATIONS_MESSAGES,
 } as const satisfies Catalogue;

@@ -9,6 +9,7 @@ import { loc, type MessageKey, t } from '../web/i18n.js';
 import { sendPage } from '../web/layout.js';
 import { pageKit } from '../web/page-route.js';
 import { barChart, formatPermille, percentOf } from './dashboard.chart.js';
+import { renderOperations } from './dashboard.operations.view.js';
 import {
   type ChannelShares,
   CHANNELS,
@@ -301,13 +302,15 @@ ${table(
 
   return html`<h1>${t(lang, 'dashboard.title')}</h1>
 <p>${t(lang, 'dashboard.lead', { from: r.from, to: r.to, zone: r.timeZone })}</p>
+<p><a href="/transparansi">${t(lang, 'transparency.dashboard')}</a></p>
 ${filters}
 ${takeUp}
 ${completion}
 ${flow}
 ${backlog}
 ${sla}
-${overdue}`;
+${overdue}
+${renderOperations(lang, r.operations, r, { table, ratioText, csv })}`;
 }
 
 /**

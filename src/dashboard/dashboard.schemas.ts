@@ -25,6 +25,68 @@ const dropStep = z.union([
   z.object({ kind: z.literal('check') }),
 ]);
 
+const minutes = z.number().min(0).nullable();
+const hourFigure = z.object({
+  visitors: count.describe('Tickets issued'),
+  waited: count.describe('Tickets called: waiting runs from issue to the first call'),
+  medianWaitMinutes: minutes.describe('null: none called'),
+  served: count.describe('Tickets served to completion: from the first start to the completion'),
+  medianServiceMinutes: minutes.describe('null: none completed'),
+});
+const operationsSchema = z
+  .object({
+    revenue: z.object({
+      period: z
+        .object({
+          total: count.describe('Whole rupiah'),
+          count,
+          byPermitType: z.array(z.object({ code: z.string().describe("'-': a payment without a file"), name: localised, total: count, count })),
+        })
+        .describe('Recorded payments paid (office-local date) in the period; the permit type filter applies, the channel filter does not'),
+      yearToDate: z
+        .object({ year: z.number().int(), from: date, to: date, total: count, count })
+        .describe('1 January of the period’s end’s year to the period’s end, the whole office (no filter)'),
+      target: z
+        .object({ amount: count, achieved: ratio.describe('Year to date ÷ target (whole rupiah)') })
+        .nullable()
+        .describe('The year’s target (latest version); null: no target set (never 0%)'),
+    }),
+    skm: z
+      .object({
+        fromMonth: z.string(),
+        toMonth: z.string(),
+        result: z
+          .object({
+            respondents: count,
+            scoreSum: count,
+            weightedIndex: z.number(),
+            index: z.number().describe('25 × scoreSum ÷ (9 × respondents), two decimals'),
+            grade: z.enum(['A', 'B', 'C', 'D']),
+            label: localised,
+          })
+          .nullable()
+          .describe('null: no answers in those months'),
+      })
+      .describe('The SKM index (Permenpan RB 14/2017) over the months the period touches (answers record only their month), every service'),
+    helpdesk: z
+      .object({
+        received: count,
+        answered: ratio.describe('Answered ÷ received'),
+        withinDue: ratio.describe('First answered by the end of its due date ÷ received'),
+        medianFirstResponseMinutes: minutes.describe('Request to first answer, over the answered ones; null: none answered'),
+      })
+      .describe('Help requests received (created_at) in the period'),
+    queue: z
+      .object({
+        visitors: count,
+        byHour: z.array(hourFigure.extend({ hour: z.number().int().min(0).max(23).describe('Office-local hour of issue') })),
+        total: hourFigure,
+      })
+      .describe('Queue tickets issued on the period’s days, by the hour of issue'),
+  })
+  .describe('The office’s other services for the period: revenue against target, SKM, help desk, queue')
+  .meta({ id: 'DashboardOperations' });
+
 export const dashboardReportSchema = z
   .object({
     timeZone: z.string(),
@@ -69,6 +131,7 @@ export const dashboardReportSchema = z
       ),
     }),
     overdue: z.object({ total: count, byPermitType: z.array(z.object({ code: z.string(), name: localised, count })) }),
+    operations: operationsSchema,
   })
   .meta({ id: 'DashboardReport' });
 

@@ -18,6 +18,7 @@ import {
   listUnsubmittedDraftDocuments,
   listUnsubmittedOnlineDrafts,
 } from './dashboard.repository.js';
+import { dashboardOperations, isOperationsTable, OPERATIONS_TABLES, type OperationsReport, operationsCsv } from './dashboard.operations.js';
 
 export type Channel = ApplicationsTable['channel'];
 export const CHANNELS = ['online', 'assisted', 'walk_in', 'courier'] as const satisfies readonly Channel[];
@@ -68,6 +69,8 @@ export type DashboardReport = {
     byPermitType: { code: string; name: Localised; slaWorkingDays: number | null; compliance: Ratio; medianWorkingDays: number | null }[];
   };
   overdue: { total: number; byPermitType: { code: string; name: Localised; count: number }[] };
+  /** Revenue against target, the SKM index, the help desk's first answers, the queue (dashboard.operations.ts). */
+  operations: OperationsReport;
 };
 
 export type DashboardQuery = {
@@ -398,6 +401,7 @@ export function createDashboardService(deps: DashboardDeps) {
           .sort((a, b) => a.permit_code.localeCompare(b.permit_code))
           .map((r) => ({ code: r.permit_code, name: nameOf(r.permit_code), count: r.n })),
       },
+      operations: await dashboardOperations(db, { tenantId: actor.tenantId, timeZone: zone, offsetMinutes: offset, from, to, permitType, nameOf }),
     };
   }
 
@@ -447,7 +451,17 @@ export function createDashboardService(deps: DashboardDeps) {
 export type DashboardService = ReturnType<typeof createDashboardService>;
 
 /** The tables the page shows, each also as CSV at /kantor/dasbor/{table}.csv. */
-export const DASHBOARD_TABLES = ['serapan', 'jenis-izin', 'penyelesaian', 'berhenti', 'masuk-keluar', 'tunggakan', 'sla', 'terlambat'] as const;
+export const DASHBOARD_TABLES = [
+  'serapan',
+  'jenis-izin',
+  'penyelesaian',
+  'berhenti',
+  'masuk-keluar',
+  'tunggakan',
+  'sla',
+  'terlambat',
+  ...OPERATIONS_TABLES,
+] as const;
 export type DashboardTable = (typeof DASHBOARD_TABLES)[number];
 
 const SHARE_COLUMNS = ['filed', 'digital', 'online', 'assisted', 'walk_in', 'courier'];
@@ -460,6 +474,7 @@ function csvPercent(r: Ratio): string {
 }
 
 export function dashboardCsv(r: DashboardReport, table: DashboardTable): string {
+  if (isOperationsTable(table)) return operationsCsv(r.operations, r, table);
   const text = (v: string) => `"${(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"`;
   const rows: (string | number)[][] = [];
   switch (table) {

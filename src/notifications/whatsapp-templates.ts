@@ -118,11 +118,12 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     category: 'utility',
     languages: LANGS,
     body: {
-      id: 'Izin untuk permohonan {{1}} sudah terbit dengan nomor {{2}}. Unduh di {{3}}',
-      en: 'The permit for application {{1}} has been issued as {{2}}. Download it at {{3}}',
+      id: 'Izin untuk permohonan {{1}} sudah terbit dengan nomor {{2}}. Unduh di {{3}} — bantu kami menjadi lebih baik: isi survei kepuasan (9 pertanyaan, tanpa nama) di {{4}}',
+      en: 'The permit for application {{1}} has been issued as {{2}}. Download it at {{3}} — help us improve: take the satisfaction survey (9 questions, anonymous) at {{4}}',
     },
-    parameterNames: ['application number', 'permit number', 'application link'],
-    parameters: (m) => [m.params.number, m.params.permitNumber, m.params.link],
+    parameterNames: ['application number', 'permit number', 'application link', 'survey link (the application link once the survey is answered)'],
+    // A template's parameters are all required: without an open survey link the file page stands in.
+    parameters: (m) => [m.params.number, m.params.permitNumber, m.params.link, m.params.survey ?? m.params.link],
   },
   new_message: {
     name: 'izol_pesan_petugas',

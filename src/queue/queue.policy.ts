@@ -88,3 +88,24 @@ export function estimateWaits<C extends Candidate>(
 }
 
 export { minutesBetween };
+
+/** One ticket's moments, read from its events: issue, the first call, the first start, the completion. */
+export type VisitTimes = { service: string; issue?: string; call?: string; start?: string; complete?: string; noShow: boolean };
+
+/**
+ * Each ticket's moments from its events (any order): waiting runs from issue to the first call, service
+ * from the first start to the completion (the day's report and the head's dashboard read them alike).
+ */
+export function visitTimes(events: readonly { ticket_id: string; action: string; at: string; service_code: string }[]): Map<string, VisitTimes> {
+  const tickets = new Map<string, VisitTimes>();
+  for (const e of events) {
+    const t = tickets.get(e.ticket_id) ?? { service: e.service_code, noShow: false };
+    if (e.action === 'issue') t.issue = e.at;
+    if (e.action === 'call' && (!t.call || e.at < t.call)) t.call = e.at;
+    if (e.action === 'start' && (!t.start || e.at < t.start)) t.start = e.at;
+    if (e.action === 'complete') t.complete = e.at;
+    if (e.action === 'no_show') t.noShow = true;
+    tickets.set(e.ticket_id, t);
+  }
+  return tickets;
+}

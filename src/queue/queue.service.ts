@@ -13,7 +13,7 @@ import { newToken, sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
 import { addMinutes, type Clock, isoNow, localDate } from '../shared/time.js';
-import { callOrder, type Candidate, chooseNext, estimateWait, estimateWaits, median, minutesBetween } from './queue.policy.js';
+import { callOrder, type Candidate, chooseNext, estimateWait, estimateWaits, median, minutesBetween, visitTimes } from './queue.policy.js';
 import {
   countCall,
   eventsOfDay,
@@ -645,16 +645,7 @@ export function createQueueService(deps: { db: Db; clock: Clock; holidays: Holid
     requireAccess({ actor: input.actor, permission: 'queue.serve', resource: { tenantId: input.tenant.id } });
     const settings = await settingsOf(input.tenant.id);
     const events = await eventsOfDay(db, { tenantId: input.tenant.id, day: input.day });
-    const tickets = new Map<string, { service: string; issue?: string; call?: string; start?: string; complete?: string; noShow: boolean }>();
-    for (const e of events) {
-      const t = tickets.get(e.ticket_id) ?? { service: e.service_code, noShow: false };
-      if (e.action === 'issue') t.issue = e.at;
-      if (e.action === 'call' && (!t.call || e.at < t.call)) t.call = e.at;
-      if (e.action === 'start' && (!t.start || e.at < t.start)) t.start = e.at;
-      if (e.action === 'complete') t.complete = e.at;
-      if (e.action === 'no_show') t.noShow = true;
-      tickets.set(e.ticket_id, t);
-    }
+    const tickets = visitTimes(events);
     const summary = (xs: number[]) =>
       xs.length ? { median: Math.round(median(xs)! * 10) / 10, mean: Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 } : null;
     const rows = settings.appointments.services.map((s) => {

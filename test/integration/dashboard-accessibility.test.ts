@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
 import { ARTIFACTS, axeViolations, describeViolations, launch, signInOfficer } from '../browser/browser.js';
 import { createTestContext, enrollSecondFactor, type TestContext, userWithToken } from '../helpers/context.js';
+import { SKM_ELEMENTS } from '../../src/survey/skm.js';
 import { act, readyDraft } from '../helpers/journeys.js';
 
 /**
  * The head's dashboard (/kantor/dasbor) in Debian's Chromium at a phone's width (the page has no script):
  * axe-core (WCAG 2.2 AA) finds nothing on the page with its SVG charts and tables (files filed through
- * the real API, a draft left unsubmitted), nor on a period with nothing recorded; nothing is wider
+ * the real API, a draft left unsubmitted; a revenue target, a queue visit, an answered help request and an
+ * SKM answer through their services), nor on a period with nothing recorded; nothing is wider
  * than the screen; the filters are a plain GET form; the page is under 50 KB. The HTML is the same on
  * both databases (dashboard.test.ts reads its figures on each), so this runs on SQLite.
  */
@@ -29,6 +31,40 @@ describe('the head’s dashboard in a browser', () => {
       expect((await act(ctx, applicant.token, id, 'submit')).statusCode).toBe(200);
     }
     await readyDraft(ctx, applicant.token, 'REKLAME');
+    // The other services' sections with figures and charts: a target, a queue visit, a help request answered, an SKM answer.
+    const staff = async (role: 'admin' | 'front_desk') => {
+      const { userId } = await ctx.services.auth.createUser({
+        tenantId: ctx.tenant.id,
+        role,
+        name: `Petugas ${role}`,
+        email: `${role}@browser-dasbor.izol.id`,
+        password: `${role} kata sandi uji dasbor`,
+      });
+      return { userId, tenantId: ctx.tenant.id, role, name: `Petugas ${role}` } as const;
+    };
+    const admin = await staff('admin');
+    const desk = await staff('front_desk');
+    await ctx.services.revenue.setTarget({ actor: admin, year: 2026, amount: 50_000_000, reason: 'Target retribusi 2026' });
+    const ticket = await ctx.services.queue.issueTicket({ tenant: ctx.tenant, actor: desk, service: 'KONSULTASI', lang: 'id' });
+    await ctx.services.queue.callNext({ actor: desk, tenant: ctx.tenant, service: 'KONSULTASI', counter: 'Loket 1', lang: 'id' });
+    for (const action of ['start', 'complete'] as const)
+      await ctx.services.queue.updateTicket({ actor: desk, tenant: ctx.tenant, id: ticket.id, action, lang: 'id' });
+    const help = await ctx.services.helpdesk.createHelpRequest({
+      tenant: ctx.tenant,
+      actor: desk,
+      channel: 'phone',
+      handle: '0812 3456 7890',
+      message: 'Tanya izin',
+    });
+    await ctx.services.helpdesk.replyToHelpRequest({ actor: desk, id: help.id, body: 'Silakan lihat halaman izin.', lang: 'id' });
+    const kiosk = (await ctx.services.queue.enrolKiosk({ actor: admin, tenant: ctx.tenant, name: 'Kios lobi' })).token;
+    const survey = await ctx.services.survey.startAtKiosk({ tenant: ctx.tenant, kioskToken: kiosk });
+    const answered = await ctx.app.inject({
+      method: 'POST',
+      url: `/api/v1/survey/invitations/${survey.token}/answer`,
+      payload: Object.fromEntries(SKM_ELEMENTS.map((e) => [e, 4])),
+    });
+    expect(answered.statusCode, answered.body).toBeLessThan(300);
     const email = 'kepala@browser-dasbor.izol.id';
     const { userId } = await ctx.services.auth.createUser({ tenantId: ctx.tenant.id, role: 'head', name: 'Kepala Dinas', email, password: PASSWORD });
     head = { email, secret: await enrollSecondFactor(ctx, userId) };
@@ -54,7 +90,9 @@ describe('the head’s dashboard in a browser', () => {
       const res = await page.goto(`${base}/kantor/dasbor`);
       expect((await res!.body()).byteLength).toBeLessThan(50 * 1024);
       expect(await page.locator('[data-headline]').textContent()).toContain('100,0% (3 dari 3)');
-      expect(await page.locator('svg[role="img"]').count()).toBe(3);
+      // Channels, the series and the backlog; revenue against the target and the queue's visitors per hour.
+      expect(await page.locator('svg[role="img"]').count()).toBe(5);
+      expect(await page.locator('[data-skm]').textContent()).toBe('100,00 — A (Sangat Baik)');
       expect(await page.locator('#chart-channels-t').textContent()).toBe('Bagian setiap jalur, 2026-05-01 sampai 2026-05-20');
       expect(await page.locator('[data-completion]').textContent()).toContain('75,0% (3 dari 4)');
       await checked(page, 'month');

@@ -1,0 +1,77 @@
+import type { Catalogue } from '../web/i18n.js';
+
+/** Page text for the dashboard's other services (dashboard.operations.ts), merged into DASHBOARD_MESSAGES. */
+export const OPERATIONS_MESSAGES = {
+  'dashboard.ops.filters.typeOnly': {
+    id: 'Filter jalur tidak berlaku di sini; filter jenis izin berlaku untuk retribusi periode ini saja.',
+    en: 'The channel filter does not apply here; the permit type filter applies to the period’s retribution only.',
+  },
+  'dashboard.ops.filters.periodOnly': {
+    id: 'Hanya periode yang berlaku di sini; filter jenis izin dan jalur tidak berlaku.',
+    en: 'Only the period applies here; the permit type and channel filters do not.',
+  },
+  'dashboard.ops.minutes': { id: '{m} menit', en: '{m} min' },
+  'dashboard.ops.hoursMinutes': { id: '{h} jam {m} menit', en: '{h} h {m} min' },
+  'dashboard.ops.revenue.heading': { id: 'Pendapatan retribusi dan target', en: 'Retribution revenue and target' },
+  'dashboard.ops.revenue.explain': {
+    id: 'Pembayaran yang tercatat (bukan yang ditahan), menurut tanggal bayar di zona waktu kantor. Capaian target dihitung dari 1 Januari {year} sampai {to} untuk seluruh kantor, karena targetnya target kantor.',
+    en: 'Recorded payments (not held ones), by the date paid in the office’s time zone. The target is compared with 1 January {year} to {to} for the whole office, as the target is the office’s.',
+  },
+  'dashboard.ops.revenue.caption': { id: 'Retribusi diterima', en: 'Retribution received' },
+  'dashboard.ops.revenue.period': { id: 'Periode ini ({from} sampai {to})', en: 'This period ({from} to {to})' },
+  'dashboard.ops.revenue.ytd': { id: 'Tahun berjalan, seluruh kantor ({from} sampai {to})', en: 'Year to date, whole office ({from} to {to})' },
+  'dashboard.ops.revenue.target': { id: 'Target {year}', en: 'Target {year}' },
+  'dashboard.ops.revenue.achieved': { id: 'Capaian target', en: 'Target achieved' },
+  'dashboard.ops.revenue.noTarget': { id: 'target belum ditetapkan', en: 'no target set' },
+  'dashboard.ops.revenue.achievedValue': { id: '{percent} ({amount} dari {target})', en: '{percent} ({amount} of {target})' },
+  'dashboard.ops.revenue.chart.title': { id: 'Pendapatan {year} sampai {to} dibanding target', en: 'Revenue {year} to {to} against the target' },
+  'dashboard.ops.revenue.chart.desc': {
+    id: 'Diagram batang mendatar: target {target}; diterima {amount} ({percent}). Angkanya ada di tabel.',
+    en: 'Horizontal bar chart: target {target}; received {amount} ({percent}). The numbers are in the table.',
+  },
+  'dashboard.ops.revenue.chart.received': { id: 'Diterima', en: 'Received' },
+  'dashboard.ops.col.payments': { id: 'Pembayaran', en: 'Payments' },
+  'dashboard.ops.col.amount': { id: 'Jumlah (Rp)', en: 'Amount (IDR)' },
+  'dashboard.ops.skm.heading': { id: 'Indeks Kepuasan Masyarakat (SKM)', en: 'Community satisfaction index (SKM)' },
+  'dashboard.ops.skm.explain': {
+    id: 'Jawaban survei hanya mencatat bulannya: dihitung jawaban bulan {from} sampai {to}, semua layanan. Indeks = 25 × jumlah nilai ÷ (9 unsur × responden).',
+    en: 'Survey answers record only their month: the answers of {from} to {to}, every service. Index = 25 × sum of scores ÷ (9 elements × respondents).',
+  },
+  'dashboard.ops.skm.caption': { id: 'Indeks kepuasan masyarakat', en: 'Community satisfaction index' },
+  'dashboard.ops.skm.respondents': { id: 'Responden', en: 'Respondents' },
+  'dashboard.ops.skm.scoreSum': { id: 'Jumlah nilai (9 unsur)', en: 'Sum of scores (9 elements)' },
+  'dashboard.ops.skm.index': { id: 'Indeks (25–100)', en: 'Index (25–100)' },
+  'dashboard.ops.skm.grade': { id: 'Mutu pelayanan', en: 'Service grade' },
+  'dashboard.ops.col.figure': { id: 'Angka', en: 'Figure' },
+  'dashboard.ops.col.value': { id: 'Nilai', en: 'Value' },
+  'dashboard.ops.help.heading': { id: 'Layanan bantuan: jawaban pertama', en: 'Help desk: first answers' },
+  'dashboard.ops.help.explain': {
+    id: 'Permintaan bantuan yang masuk dalam periode ini: berapa yang sudah dijawab, berapa yang dijawab sebelum batas waktunya berakhir (hari kerja kantor), dan median waktu sampai jawaban pertama.',
+    en: 'Help requests received in the period: how many have been answered, how many were answered by the end of their due date (the office’s working days), and the median time to the first answer.',
+  },
+  'dashboard.ops.help.caption': { id: 'Jawaban pertama layanan bantuan', en: 'Help desk first answers' },
+  'dashboard.ops.help.received': { id: 'Permintaan masuk', en: 'Requests received' },
+  'dashboard.ops.help.answered': { id: 'Sudah dijawab', en: 'Answered' },
+  'dashboard.ops.help.withinDue': { id: 'Dijawab tepat waktu', en: 'Answered on time' },
+  'dashboard.ops.help.median': { id: 'Median waktu jawaban pertama', en: 'Median time to first answer' },
+  'dashboard.ops.queue.heading': { id: 'Antrean: pengunjung, waktu tunggu dan layanan', en: 'Queue: visitors, waiting and service times' },
+  'dashboard.ops.queue.explain': {
+    id: 'Tiket yang diambil pada hari-hari periode ini, menurut jam pengambilan di zona waktu kantor. Waktu tunggu: dari tiket diambil sampai pertama dipanggil; waktu layanan: dari mulai dilayani sampai selesai. Di tabel, dalam kurung: jumlah tiket yang dipanggil atau selesai dilayani.',
+    en: 'Tickets issued on the period’s days, by the hour of issue in the office’s time zone. Waiting: from the ticket’s issue to its first call; service: from the start of service to its completion. In the table, in brackets: the tickets called or served to completion.',
+  },
+  'dashboard.ops.queue.summary': {
+    id: '{n} pengunjung; median tunggu {wait} ({waited} dipanggil); median layanan {service} ({served} selesai).',
+    en: '{n} visitors; median wait {wait} ({waited} called); median service {service} ({served} completed).',
+  },
+  'dashboard.ops.queue.chart.title': { id: 'Pengunjung per jam, {from} sampai {to}', en: 'Visitors per hour, {from} to {to}' },
+  'dashboard.ops.queue.chart.desc': {
+    id: 'Diagram batang mendatar: tiket per jam pengambilan; {list}. Angkanya ada di tabel di bawah.',
+    en: 'Horizontal bar chart: tickets per hour of issue; {list}. The numbers are in the table below.',
+  },
+  'dashboard.ops.queue.caption': { id: 'Pengunjung dan waktu antrean per jam', en: 'Visitors and queue times per hour' },
+  'dashboard.ops.col.hour': { id: 'Jam', en: 'Hour' },
+  'dashboard.ops.col.visitors': { id: 'Pengunjung', en: 'Visitors' },
+  'dashboard.ops.col.wait': { id: 'Median tunggu', en: 'Median wait' },
+  'dashboard.ops.col.service': { id: 'Median layanan', en: 'Median service' },
+  'dashboard.ops.col.revenueRow': { id: 'Periode atau jenis izin', en: 'Period or permit type' },
+} as const satisfies Catalogue;
