@@ -12,6 +12,7 @@ const UNIQUE_CONSTRAINTS = {
   payments_provider_payment: { table: 'payments', columns: ['tenant_id', 'provider', 'provider_payment_id'] },
   bills_one_open: { table: 'bills', columns: ['application_id'] },
   parcels_tracking_unique: { table: 'parcels', columns: ['tenant_id', 'direction', 'company_key', 'tracking_number'] },
+  permit_status_statements_permit: { table: 'permit_status_statements', columns: ['permit_id'] },
 } as const;
 export type UniqueConstraint = keyof typeof UNIQUE_CONSTRAINTS;
 
