@@ -139,11 +139,11 @@ ${p.conditions.length ? html`<h3>${t(lang, 'permit.conditions')}</h3><ol>${p.con
       const heading = t(lang, 'verification.result.not_authentic');
       return page(
         heading,
-        verdict(
+        html`${verdict(
           'not_authentic',
           heading,
           html`<p data-problem="status">${t(lang, 'verification.result.not_authentic.status')}</p>${statementLines(req, v.statements)}`,
-        ),
+        )}${from.code && CODE.test(from.code) ? signatureHelp(lang, from.code) : ''}`,
       );
     }
     if (v.kind === null) {
