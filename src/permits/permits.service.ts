@@ -54,6 +54,7 @@ import {
   recordStatusStatement,
   RENEWAL_REASON,
   REVOCATION_LIST_VALIDITY_MS,
+  revocationHash,
   type RevocationList,
   type SignedStatement,
   signAndStore,
@@ -582,9 +583,13 @@ export function createPermitService(deps: {
 
   async function toRecords(tenant: Tenant, rows: PermitRecord[], today: string): Promise<RegistryRecord[]> {
     const types = new Map((await deps.catalogue.listPermitTypes({ tenantId: tenant.id, includeDisabled: true })).map((t) => [t.definition.code, t.definition]));
+    // The status each permit has by the signed statements (the revocation list, built from them and cached).
+    const signedStatus = new Map((await revocationList({ tenantId: tenant.id })).list.entries.map((e) => [e.h, e.s]));
     const records: RegistryRecord[] = [];
     for (const p of rows) {
-      // Only what verifies is published: a row edited in the database is left out.
+      // Only what verifies is published: a row edited in the database (its document, or a status the
+      // signed statements do not give it) is left out.
+      if (p.status !== (signedStatus.get(revocationHash(tenant.code, p.number)) ?? 'valid')) continue;
       const doc = await trustedPermit(p);
       if (!doc) continue;
       const definition = types.get(p.permit_code);

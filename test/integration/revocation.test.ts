@@ -78,6 +78,10 @@ describe.each(DIALECTS)('status statements and the revocation list (%s)', (diale
   it('a revocation leaves a signed statement, linked to its audit event, that verifies with the published key', async () => {
     expect(await statementRows(revoked.permitId)).toEqual([]);
     expect((await verify(revoked.verificationCode)).statements).toEqual([]);
+    const listed = json<{ records: { PermitNum: string; StatusCurrent: string }[] }>(
+      await ctx.app.inject({ url: `/api/v1/registry?q=${encodeURIComponent(revoked.number)}` }),
+    );
+    expect(listed.records).toEqual([expect.objectContaining({ PermitNum: revoked.number, StatusCurrent: 'valid' })]);
     const reason = 'Reklame dipasang di luar titik yang diizinkan.';
     const res = await ctx.app.inject({ method: 'POST', url: `/api/v1/permits/${revoked.permitId}/revoke`, headers: auth(tokens.head), payload: { reason } });
     expect(res.statusCode, res.body).toBe(200);
@@ -104,6 +108,10 @@ describe.each(DIALECTS)('status statements and the revocation list (%s)', (diale
     const v = await verify(revoked.verificationCode);
     expect(v.status).toBe('revoked');
     expect(v.permit!.revocationReason).toBe(reason);
+    const relisted = json<{ records: { PermitNum: string; StatusCurrent: string }[] }>(
+      await ctx.app.inject({ url: `/api/v1/registry?q=${encodeURIComponent(revoked.number)}` }),
+    );
+    expect(relisted.records).toEqual([expect.objectContaining({ PermitNum: revoked.number, StatusCurrent: 'revoked' })]);
     expect(v.statements).toHaveLength(1);
     const published = v.statements![0]!;
     expect(published.document).toBe(row!.document);
@@ -180,6 +188,12 @@ describe.each(DIALECTS)('status statements and the revocation list (%s)', (diale
 
     // The revocation list is built from the signed statements: the edited row changes nothing there.
     expect((await list()).entries.map((e) => e.h)).toContain(hashOf('MLG', revoked.number));
+    // Nor does the public registry publish the edited row as valid: it leaves it out.
+    const registry = json<{ records: { PermitNum: string }[] }>(await ctx.app.inject({ url: `/api/v1/registry?q=${encodeURIComponent(revoked.number)}` }));
+    expect(registry.records.map((r) => r.PermitNum)).not.toContain(revoked.number);
+    const exported = json<{ PermitNum: string; StatusCurrent: string }[]>(await ctx.app.inject({ url: '/api/v1/registry/export.json' }));
+    expect(exported.map((r) => r.PermitNum)).not.toContain(revoked.number);
+    expect(exported.length).toBeGreaterThan(0);
 
     // Statements are append-only: neither edited nor removed.
     await expect(ctx.db.updateTable('permit_status_statements').set({ status: 'renewed' }).where('permit_id', '=', revoked.permitId).execute()).rejects.toThrow(
