@@ -15,6 +15,7 @@ import { enqueue } from '../outbox/outbox.repository.js';
 import { sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
 import { addDays, type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
+import { checkSeal, type SealClaims } from '../signing/seal.js';
 import type { Signer } from '../signing/signer.js';
 import { findTenantById, listTenants } from '../tenants/tenants.repository.js';
 import { addressOf, normaliseVerificationCode, type PermitDocument, type ReceiptDocument } from './permit.document.js';
@@ -67,6 +68,20 @@ export type Verification =
 export type SignedDocument = { document: string; signature: { alg: 'Ed25519'; keyId: string; signature: string } };
 
 export type { RegistryFilters };
+
+/**
+ * What a sealed QR code says (docs/verification.md): `seal` is the offline verdict (the signature
+ * against the office's current and retired keys, and the sealed expiry); `online` what the office's
+ * records say now about the permit the seal names (revoked, replaced …), or `not_found`.
+ */
+export type SealVerification =
+  | { seal: 'not_authentic'; reason: string }
+  | {
+      seal: 'valid' | 'expired';
+      keyId: string;
+      claims: SealClaims;
+      online: { status: PublicPermitStatus | 'not_found'; revokedAt: string | null; revocationReason: string | null };
+    };
 
 /** A stored permit's status today: "expired" is read from the dates, never stored. */
 export function permitStatus(p: Pick<Permit, 'status' | 'valid_until'>, today: string): PublicPermitStatus {
@@ -173,6 +188,23 @@ export function createPermitService(deps: {
     return describePermit(permit);
   }
 
+  /**
+   * Checks a sealed text (what the QR code holds) for this office. The seal alone decides authenticity;
+   * the office's records then add what a seal cannot know: whether the permit was revoked or replaced.
+   */
+  async function verifySeal(input: { tenantId: string; sealedText: string }): Promise<SealVerification> {
+    const tenant = await tenantOf(input.tenantId);
+    const check = await checkSeal(deps.signer, tenant, input.sealedText, Math.floor(clock.now().getTime() / 1000));
+    if (check.status === 'not_authentic') return { seal: 'not_authentic', reason: check.reason };
+    const row = await findPermitByCode(db, tenant.id, check.claims.permit.v);
+    const trusted = row && row.number === check.claims.permit.n ? await trustedPermit(row) : null;
+    const online =
+      row && trusted
+        ? { status: permitStatus(row, todayIn(clock, tenant.time_zone)), revokedAt: row.revoked_at, revocationReason: row.revocation_reason }
+        : { status: 'not_found' as const, revokedAt: null, revocationReason: null };
+    return { seal: check.status, keyId: check.kid, claims: check.claims, online };
+  }
+
   async function statusToday(permit: Permit): Promise<PublicPermitStatus> {
     return permitStatus(permit, todayIn(clock, (await tenantOf(permit.tenant_id)).time_zone));
   }
@@ -231,6 +263,8 @@ export function createPermitService(deps: {
       supersedesId: permit.supersedes_id,
       supersededById: permit.superseded_by_id,
       pdfSha256: permit.pdf_sha256,
+      /** What the QR code carries (docs/verification.md); null for a permit issued before seals. */
+      sealedText: permit.sealed_text,
       can: permitCan(actor, app, status, isRenewable),
     };
   }
@@ -554,6 +588,7 @@ export function createPermitService(deps: {
   return {
     verify,
     verifyPdf,
+    verifySeal,
     getPermit,
     permitsForApplication,
     receiptsForApplication,

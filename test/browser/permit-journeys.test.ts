@@ -148,7 +148,9 @@ describe('a seeded permit, signed, scanned, verified and revoked in Chromium at 
         // 2. Signing through the case page's form issues the permit; the permit section offers its PDF.
         await submit(desk, 'form:has(input[name="action"][value="sign"])');
         const permit = await ctx.db.selectFrom('permits').selectAll().where('application_id', '=', id).executeTakeFirstOrThrow();
-        const qrAddress = `${base}/v/${permit.verification_code}`;
+        // The QR code holds the sealed address (docs/verification.md): upper case, "/" "%" and space percent-encoded.
+        const sealedPath = permit.sealed_text!.replace(/%/g, '%25').replace(/ /g, '%20').replace(/\//g, '%2F');
+        const qrAddress = `${new URL(base).origin.toUpperCase()}/V/${sealedPath}`;
         expect(await desk.locator('#case-permits').isVisible()).toBe(true);
         const card = desk.locator(`#permit-${permit.id}`);
         expect(await card.locator('h3').innerText()).toContain(permit.number);
