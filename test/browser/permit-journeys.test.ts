@@ -210,7 +210,7 @@ describe('a seeded permit, signed, scanned, verified and revoked in Chromium at 
         const printed = `${permit.verification_code.slice(0, 5)}-${permit.verification_code.slice(5)}`.toLowerCase();
         await phone.fill('#f-kode', ` ${printed} `);
         await submit(phone, 'form[action="/verifikasi"]');
-        expect(phone.url()).toBe(qrAddress);
+        expect(phone.url()).toBe(`${base}/v/${permit.verification_code}`);
         expect((await verdict(phone)).status).toBe('valid');
 
         // 5. The head revokes it on the case page: a reason is required, and then the QR code says revoked.
@@ -248,7 +248,7 @@ describe('a seeded permit, signed, scanned, verified and revoked in Chromium at 
         expect(await rows.first().innerText()).toContain('Dicabut');
         expect(await phone.locator('body').innerText()).not.toMatch(NIK_LIKE);
         await check(phone, 'registry-found');
-        await Promise.all([phone.waitForURL(qrAddress), rows.first().locator('th a').click()]);
+        await Promise.all([phone.waitForURL(`${base}/v/${permit.verification_code}`), rows.first().locator('th a').click()]);
         expect((await verdict(phone)).status).toBe('revoked');
 
         // A date that is not one (only an edited address can send it) comes back with an error summary.
