@@ -25,6 +25,7 @@ import { languagePages } from './language.pages.js';
 import { CsrfError, redirectToSignIn, requirePageKit } from './page-route.js';
 import { registryPages } from '../permits/registry.pages.js';
 import { verifyPages } from '../permits/verify.pages.js';
+import { sealPages } from '../permits/seal.pages.js';
 import { parcelPages } from '../parcels/parcels.pages.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
 import { workQueuePages } from '../applications/work-queue.pages.js';
@@ -58,6 +59,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   trackingPages(app, services);
   mailboxPages(app, services);
   verifyPages(app, services);
+  sealPages(app, services);
   registryPages(app, services);
   accountPages(app, services);
   signInPages(app, services);
