@@ -29,7 +29,8 @@ try {
     } else {
       const before = (await signer.publicKeys(tenant.id)).some((k) => k.retiredAt === null);
       const keyId = await signer.ensureKey(tenant.id);
-      console.log(`${tenant.code.padEnd(6)} ${keyId}${before ? '' : ' (new)'}`);
+      const certificate = await signer.pdf.ensureCertificate(tenant.id);
+      console.log(`${tenant.code.padEnd(6)} ${keyId}${before ? '' : ' (new)'}, PDF certificate ${certificate}`);
     }
   }
 } catch (err) {

@@ -262,10 +262,9 @@ export function withPdfSigning<S extends ManagedSigner>(base: S, pdf: PdfSigner)
   return {
     ...base,
     pdf,
-    async ensureKey(tenantId: string) {
-      await pdf.ensureCertificate(tenantId);
-      return base.ensureKey(tenantId);
-    },
+    // The PDF-signing certificate is made when the office first signs a PDF (prepare, before the issuing
+    // transaction), or by npm run keys: two RSA keys cost ~0.6 s, too much for every office start.
+    ensureKey: (tenantId: string) => base.ensureKey(tenantId),
     async prepare(tenantId: string) {
       const [prepared, pdfSigner] = await Promise.all([base.prepare(tenantId), pdf.prepare(tenantId)]);
       return { ...prepared, pdf: pdfSigner };

@@ -234,8 +234,10 @@ describe.each(DIALECTS)('signing keys and signed audit checkpoints (%s)', (diale
     const listed = await runScript('scripts/keys.ts', ctx.databaseUrl);
     expect(listed.stderr).toBe('');
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`^BTU\\s+${before.btu}$`, 'm'));
-    expect(listed.stdout).toMatch(new RegExp(`^MLG\\s+${before.mlg}$`, 'm'));
+    // The Ed25519 key each office has, and its PDF-signing certificate (made here if no PDF was signed yet).
+    expect(listed.stdout).toMatch(new RegExp(`^BTU\\s+${before.btu}, PDF certificate [0-9a-f]+$`, 'm'));
+    expect(listed.stdout).toMatch(new RegExp(`^MLG\\s+${before.mlg}, PDF certificate [0-9a-f]+$`, 'm'));
+    expect((await ctx.services.signer.pdf.certificates(btu)).length).toBe(1);
 
     const rotated = await runScript('scripts/keys.ts', ctx.databaseUrl, ['--rotate']);
     expect(rotated.code).toBe(0);
