@@ -27,6 +27,7 @@ import { DASHBOARD_MESSAGES } from '../dashboard/dashboard.i18n.js';
 import { CONSENT_MESSAGES } from '../auth/consent.i18n.js';
 import { MY_APPLICATIONS_MESSAGES } from '../applications/my-applications.i18n.js';
 import { SCREENS_MESSAGES } from '../screens/screens.i18n.js';
+import { OFFLINE_VERIFIER_MESSAGES } from '../permits/offline-verifier.i18n.js';
 /**
  * One entry: the same text in both languages; a message with a count may give plural forms
  * (Intl.PluralRules), chosen by `params.n`, or by the param `by` names when the noun follows another
@@ -66,6 +67,7 @@ const M = {
   ...CONSENT_MESSAGES,
   ...MY_APPLICATIONS_MESSAGES,
   ...SCREENS_MESSAGES,
+  ...OFFLINE_VERIFIER_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'web/common': COMMON_MESSAGES,
@@ -94,6 +96,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'auth/consent': CONSENT_MESSAGES,
   'applications/my-applications': MY_APPLICATIONS_MESSAGES,
   'screens/screens': SCREENS_MESSAGES,
+  'permits/offline-verifier': OFFLINE_VERIFIER_MESSAGES,
 };
 
 export type MessageKey = keyof typeof M;
