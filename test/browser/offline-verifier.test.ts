@@ -121,8 +121,8 @@ describe('the offline verifier, in the browser', () => {
       expect(expired.status).toBe('expired');
       expect(expired.text).toContain('masa berlakunya habis');
 
-      // The QR code's address form, upper case with %20 for spaces, reads the same.
-      const address = `HTTPS://MALANG.IZOL.ID/V/${seals.valid.replace(/%/g, '%25').replace(/ /g, '%20')}`;
+      // The QR code's address form (upper case; space, % and / percent-encoded) reads the same.
+      const address = `HTTPS://MALANG.IZOL.ID/V/${seals.valid.replace(/[ %/]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}`;
       expect((await check(page, address)).status).toBe('valid');
 
       const violations = await axeViolations(page);
@@ -130,6 +130,46 @@ describe('the offline verifier, in the browser', () => {
       ctx.app.server.off('request', count);
       // Only the browser's own check for a newer worker script tried the network (it does so on every visit, and fails offline).
       expect(served.filter((url) => url !== '/verifikasi/luring/sw.js')).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 90_000);
+
+  it('refreshes the list when online, warns when it is past its next update, and ignores a list whose signature fails', async () => {
+    const browser = await launch({ javaScriptEnabled: true });
+    try {
+      const issued = new Date(Date.now() - 30 * HOUR * 1000);
+      const stale = await officeRevocationList(ctx, {
+        issuedAt: issued.toISOString(),
+        nextUpdate: new Date(issued.getTime() + 24 * HOUR * 1000).toISOString(),
+        entries: list.entries,
+      });
+      await browser.context.route('**/.well-known/izol-revocations.json', (route) => route.fulfill({ json: stale }));
+      const page = await browser.context.newPage();
+      await page.goto(`${base}/verifikasi/luring`);
+      await expect.poll(() => page.locator('#luring-ready').getAttribute('data-offline-ready'), { timeout: 20_000 }).toBe('true');
+      await expect.poll(() => page.locator('[data-list-stale]').count()).toBe(1);
+      expect(await page.locator('[data-list-age]').innerText()).toBe('Daftar pencabutan diperbarui 30 jam lalu.');
+      expect(await page.locator('[data-list-stale]').innerText()).toContain('sudah melewati jadwal pembaruannya');
+      expect((await check(page, seals.revoked)).status).toBe('revoked');
+
+      // A list whose entries were changed after signing (the revoked permit taken out) counts as no list.
+      await browser.context.unroute('**/.well-known/izol-revocations.json');
+      await browser.context.route('**/.well-known/izol-revocations.json', (route) => route.fulfill({ json: { ...list, entries: [] } }));
+      await page.reload();
+      await expect.poll(() => page.locator('[data-list-missing]').count()).toBe(1);
+      const unchecked = await check(page, seals.revoked);
+      expect(unchecked.status).toBe('unchecked');
+      expect(unchecked.text).toContain('status pencabutan tidak dapat diperiksa');
+
+      // Online again with the office's current list: the page takes it (the network first) and the warning goes.
+      await browser.context.unroute('**/.well-known/izol-revocations.json');
+      await browser.context.route('**/.well-known/izol-revocations.json', (route) => route.fulfill({ json: list }));
+      await page.reload();
+      await expect.poll(() => page.locator('[data-list-age]').count()).toBe(1);
+      expect(await page.locator('[data-list-stale]').count()).toBe(0);
+      expect(await page.locator('[data-list-age]').innerText()).toBe('Daftar pencabutan diperbarui 3 jam lalu.');
+      expect((await check(page, seals.revoked)).status).toBe('revoked');
     } finally {
       await browser.close();
     }

@@ -73,27 +73,45 @@ self.addEventListener('activate', function (event) {
   );
 });
 
-/** The network's answer (kept for later), or what the device kept, marked as such; an error if neither. */
+/** How long to wait for the network before answering from the device (a weak signal can take minutes to fail). */
+var PATIENCE_MS = 5000;
+
+/**
+ * The network's answer (kept for later), or what the device kept, marked as such: when the network
+ * fails, answers with an error, or is slower than PATIENCE_MS (the network's answer is still kept
+ * when it comes). An error only if there is neither.
+ */
 function networkFirst(request, key) {
   return caches.open(CACHE).then(function (cache) {
-    return fetch(request).then(
-      function (res) {
-        if (res.ok) {
-          return store(cache, key, res).then(function () {
-            return res;
-          });
-        }
-        // A server that answers with an error (a proxy's 502, say) is no better than no network.
-        return cache.match(key, { ignoreVary: true }).then(function (hit) {
-          return hit ? withHeader(hit, 'x-izol-from-cache', '1') : res;
+    function fromDevice() {
+      return cache.match(key, { ignoreVary: true }).then(function (hit) {
+        return hit ? withHeader(hit, 'x-izol-from-cache', '1') : null;
+      });
+    }
+    var network = fetch(request).then(function (res) {
+      if (res.ok) {
+        return store(cache, key, res).then(function () {
+          return res;
         });
-      },
-      function () {
-        return cache.match(key, { ignoreVary: true }).then(function (hit) {
-          return hit ? withHeader(hit, 'x-izol-from-cache', '1') : Response.error();
-        });
-      },
-    );
+      }
+      // A server that answers with an error (a proxy's 502, say) is no better than no network.
+      return fromDevice().then(function (hit) {
+        return hit || res;
+      });
+    });
+    var failed = network.catch(function () {
+      return fromDevice().then(function (hit) {
+        return hit || Response.error();
+      });
+    });
+    var slow = new Promise(function (resolve) {
+      setTimeout(resolve, PATIENCE_MS);
+    })
+      .then(fromDevice)
+      .then(function (hit) {
+        return hit || failed;
+      });
+    return Promise.race([failed, slow]);
   });
 }
 
