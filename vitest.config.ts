@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default'],
+    // @ldclabs/cose-ts (the sealed-QR tests' independent COSE implementation) ships ESM with
+    // extension-less relative imports that Node cannot resolve; Vite's resolver can, so it is inlined.
+    server: { deps: { inline: ['@ldclabs/cose-ts'] } },
   },
 });
