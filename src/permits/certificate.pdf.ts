@@ -1,5 +1,6 @@
-import { PageSizes, PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb, type RGB, StandardFonts } from 'pdf-lib';
+import { PageSizes, PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb, type RGB } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { characters, embedPdfFonts, printable, textWidth as fontTextWidth } from '../shared/pdf-fonts.js';
 import { localDate } from '../shared/time.js';
 import { dateText } from './permit.document.js';
 
@@ -20,56 +21,6 @@ export type CertificateData = {
   keyId: string; // signing key id, printed small ("Ditandatangani secara elektronik, kunci ...")
   supersedes: string | null; // number of the permit this one replaces (re-issue), printed if present
 };
-
-// The 27 characters WinAnsi (cp1252) has in 0x80-0x9F; with printable ASCII and Latin-1 that is all it has.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const REPLACEMENTS: Record<string, string> = {
-  '‘': "'",
-  '’': "'",
-  '‚': "'",
-  '‛': "'",
-  '′': "'",
-  '“': '"',
-  '”': '"',
-  '„': '"',
-  '‟': '"',
-  '″': '"',
-  '‐': '-',
-  '‒': '-',
-  '–': '-',
-  '—': '-',
-  '―': '-',
-  '−': '-',
-  '⁄': '/',
-  ı: 'i',
-  ł: 'l',
-  Ł: 'L',
-  đ: 'd',
-  Đ: 'D',
-  ø: 'o',
-  Ø: 'O',
-};
-
-const INVISIBLE = /[\p{M}\p{Cf}]/u;
-const SPACE = /\s/u;
-
-function isWinAnsi(ch: string): boolean {
-  const c = ch.codePointAt(0) ?? 0;
-  return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRA.has(ch);
-}
-
-/** Makes text safe for the standard WinAnsi Helvetica font: strips diacritics (NFKD), maps smart quotes/dashes, replaces anything else unencodable with '?'. Keeps '•' (bullet is in WinAnsi). */
-export function winAnsiSafe(text: string): string {
-  let out = '';
-  for (const ch of text.normalize('NFKD')) {
-    // Combining marks are the stripped diacritics (and emoji variation selectors); format characters
-    // (zero-width joiners and spaces, soft hyphens) are invisible, so dropping them loses nothing.
-    if (INVISIBLE.test(ch)) continue;
-    const mapped = REPLACEMENTS[ch] ?? (SPACE.test(ch) ? ' ' : ch);
-    out += isWinAnsi(mapped) ? mapped : '?';
-  }
-  return out;
-}
 
 /** "2026-11-28" -> "28 November 2026" (permit.document.ts writes dates by hand, not with ICU data). */
 const tanggal = (ymd: string): string => dateText(ymd).id;
@@ -96,22 +47,17 @@ type Cursor = { doc: PDFDocument; fonts: Fonts; page: PDFPage; y: number };
 
 const leading = (size: number) => size * 1.35;
 
-/**
- * The width pdf-lib will actually draw: widthOfTextAtSize subtracts kerning pairs, but drawText does not
- * kern, so measuring the whole string would under-measure (an underline stopping short of the text).
- */
+/** The width drawText will draw, from the embedded font's own advance widths (see shared/pdf-fonts.ts). */
 function textWidth(font: PDFFont, text: string, size: number): number {
-  let width = 0;
-  for (const ch of text) width += font.widthOfTextAtSize(ch, size);
-  return width;
+  return fontTextWidth(font, text, size);
 }
 
-/** Word wrap by measured width; a word wider than the column (a URL, a long code) is cut where it must be. */
+/** Word wrap by measured width; a word wider than the column (a URL, a long code) is cut where it must be, never inside a letter. */
 function wrap(raw: string, font: PDFFont, size: number, maxWidth: number): string[] {
   const fits = (s: string) => textWidth(font, s, size) <= maxWidth;
   const lines: string[] = [];
   let line = '';
-  for (const word of winAnsiSafe(raw).split(' ').filter(Boolean)) {
+  for (const word of printable(raw, font).split(' ').filter(Boolean)) {
     const candidate = line ? `${line} ${word}` : word;
     if (fits(candidate)) {
       line = candidate;
@@ -120,10 +66,11 @@ function wrap(raw: string, font: PDFFont, size: number, maxWidth: number): strin
     if (line) lines.push(line);
     line = word;
     while (!fits(line)) {
-      let cut = line.length - 1;
-      while (cut > 1 && !fits(line.slice(0, cut))) cut--;
-      lines.push(line.slice(0, cut));
-      line = line.slice(cut);
+      const chars = characters(line);
+      let cut = chars.length - 1;
+      while (cut > 1 && !fits(chars.slice(0, cut).join(''))) cut--;
+      lines.push(chars.slice(0, cut).join(''));
+      line = chars.slice(cut).join('');
     }
   }
   if (line || !lines.length) lines.push(line);
@@ -282,18 +229,15 @@ function footers(doc: PDFDocument, fonts: Fonts, d: CertificateData): void {
 }
 
 /**
- * The printable permit. Standard fonts only (nothing to embed or ship), and every input string passes
- * through winAnsiSafe inside `wrap`, because pdf-lib throws on a character Helvetica cannot encode.
+ * The printable permit, in subsets of DejaVu Sans (see shared/pdf-fonts.ts), so names and addresses print
+ * as entered; every input string passes through `printable` inside `wrap`, which replaces what the font
+ * cannot draw (emoji, CJK) with a visible placeholder instead of failing.
  * Deterministic: the same data gives the same bytes (pdf-lib writes no random /ID, dates come from issuedAt),
  * so a re-render can be compared with what was signed.
  */
 export async function renderCertificatePdf(data: CertificateData): Promise<Buffer> {
   const doc = await PDFDocument.create({ updateMetadata: false });
-  const fonts: Fonts = {
-    regular: await doc.embedFont(StandardFonts.Helvetica),
-    bold: await doc.embedFont(StandardFonts.HelveticaBold),
-    mono: await doc.embedFont(StandardFonts.CourierBold),
-  };
+  const fonts: Fonts = await embedPdfFonts(doc);
   const qr = await doc.embedPng(await QRCode.toBuffer(data.verification.url, { errorCorrectionLevel: 'M', margin: 2, scale: 8 }));
 
   const c: Cursor = { doc, fonts, page: doc.addPage(PageSizes.A4), y: TOP };

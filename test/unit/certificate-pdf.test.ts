@@ -5,8 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
+import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { type CertificateData, renderCertificatePdf, winAnsiSafe } from '../../src/permits/certificate.pdf.js';
+import { type CertificateData, renderCertificatePdf } from '../../src/permits/certificate.pdf.js';
+import { embedPdfFonts, MISSING_GLYPH, printable, textWidth } from '../../src/shared/pdf-fonts.js';
 import { maskNik } from '../../src/shared/identifiers.js';
 
 // Rendering is checked with poppler (pdfinfo, pdftoppm, pdftotext): what a citizen's viewer sees, not
@@ -111,14 +113,16 @@ describe('renderCertificatePdf', () => {
     const file = await renderToFile(data);
     const text = flat(run('pdftotext', ['-enc', 'UTF-8', file, '-']));
     expect(text).toContain('SIPDOK/00012/MLG/2026');
-    expect(text).toContain('Siti Nurhaliza Agustina');
+    expect(text).toContain('Siti Nurhaliza Ăgustina');
     expect(text).toContain('3573••••••••••02');
     expect(text).toContain('K7Q2M-9XD3F');
     expect(text).toContain('Pemegang izin wajib memasang papan nama praktik');
     expect(text).toContain('Berlaku sejak 28 November 2026 sampai dengan 27 November 2031');
     expect(text).toContain('Ditetapkan pada 28 November 2026'); // the Jakarta date, not the UTC one
     expect(text).toContain('Menggantikan izin nomor SIPDOK/00003/MLG/2025');
-    expect(text).toContain('Klinik Pratama "Sehat Sentosa" ?');
+    expect(text).toContain(`Klinik Pratama “Sehat Sentosa” ${MISSING_GLYPH}`); // the 🏥 has no glyph: a visible placeholder
+    expect(text).toContain('Jl. Soekarno–Hatta No. 9');
+    expect(text).not.toContain('?');
     expect(text).toContain(`kunci ${data.keyId}`);
     expect(text).not.toContain(NIK);
     expect(run('pdfinfo', [file])).not.toContain(NIK);
@@ -159,24 +163,92 @@ describe('renderCertificatePdf', () => {
   });
 });
 
-describe('winAnsiSafe', () => {
+describe('names and addresses print as entered', () => {
+  const person: CertificateData = {
+    ...data,
+    office: { ...data.office, name: 'Dinas Penanaman Modal dan PTSP Kabupaten Pidië Jaya' },
+    holder: { name: 'Ñoño Łukasz Đặng Şükrü Ṣọla', nikMasked: maskNik(NIK) },
+    subject: [
+      { label: 'Nama usaha', value: 'Klinik Pratama “Sehat Sentosa” — Ñoño' },
+      { label: 'Alamat usaha', value: 'Jl. Ṭaman Siswa № 12–14, Gg. D’Kost, Kec. Kuta Alam' },
+    ],
+    signer: { name: 'Drs. Ğazali Øvergård, M.Si.', position: data.signer.position },
+  };
+
+  it('reads back, with poppler, the exact name, business name and address: no "?"', async () => {
+    const file = await renderToFile(person);
+    const text = run('pdftotext', ['-layout', file, '-']);
+    expect(text).toContain('Ñoño Łukasz Đặng Şükrü Ṣọla');
+    expect(text).toContain('Klinik Pratama “Sehat Sentosa” — Ñoño');
+    expect(text).toContain('Jl. Ṭaman Siswa № 12–14, Gg. D’Kost, Kec. Kuta Alam');
+    expect(text).toContain('Drs. Ğazali Øvergård, M.Si.'); // bold
+    expect(text).toContain('Pidië Jaya');
+    expect(text).not.toContain('?');
+    expect(run('pdfinfo', [file])).toMatch(/^Pages:\s+1$/m);
+  });
+
+  it('embeds subsets of DejaVu, so the file stays small', async () => {
+    const pdf = await renderCertificatePdf(person);
+    const file = path.join(tmpDir(), 'certificate.pdf');
+    fs.writeFileSync(file, pdf);
+    const fonts = run('pdffonts', [file]);
+    expect(fonts).toMatch(/^IZOLSR\+DejaVuSans\s+CID TrueType\s+Identity-H\s+yes yes yes/m);
+    expect(fonts).toMatch(/^IZOLSB\+DejaVuSans-Bold\s.*yes yes yes/m);
+    expect(fonts).toMatch(/^IZOLMB\+DejaVuSansMono-Bold\s.*yes yes yes/m);
+    expect(pdf.length).toBeLessThan(150_000); // whole DejaVu Sans alone is 757 KB
+  });
+
+  it('prints a placeholder for what the font lacks (emoji, CJK) and keeps everything around it', async () => {
+    const file = await renderToFile({
+      ...person,
+      holder: { name: 'Toko 漢字 Jaya 👩‍⚕️ 🇮🇩 Ñ', nikMasked: null },
+      subject: [{ label: 'Nama usaha 🏪', value: 'Warung “Bu Tin” 🍜👍🏽 — 24 jam' }],
+    });
+    const text = run('pdftotext', ['-layout', file, '-']);
+    const X = MISSING_GLYPH;
+    expect(text).toContain(`Toko ${X}${X} Jaya ${X} ${X} Ñ`); // one placeholder per character seen, a flag included
+    expect(text).toContain(`Nama usaha ${X}`);
+    expect(text).toContain(`Warung “Bu Tin” ${X}${X} — 24 jam`);
+    expect(text).toContain('K7Q2M-9XD3F');
+  });
+});
+
+describe('printable', async () => {
+  const fonts = await embedPdfFonts(await PDFDocument.create());
+  const X = MISSING_GLYPH;
+
   it.each([
-    ['Siti Nurhaliza Ăgustina', 'Siti Nurhaliza Agustina'],
-    ['Ir. Ṣaleh Đoàn Müller', 'Ir. Saleh Doan Muller'],
-    ['“Sehat” ‘Sentosa’ – 08.00—12.00', '"Sehat" \'Sentosa\' - 08.00-12.00'],
+    ['Siti Nurhaliza Ăgustina', 'Siti Nurhaliza Ăgustina'],
+    ['Siti A\u0306gustina', 'Siti Ăgustina'], // typed with a combining breve: NFC
+    ['Ir. Ṣaleh Đoàn Müller, Łódź, İzmir, Şişli, Nguyễn', 'Ir. Ṣaleh Đoàn Müller, Łódź, İzmir, Şişli, Nguyễn'],
+    ['“Sehat” ‘Sentosa’ – 08.00—12.00 № 5 € ½ … ™', '“Sehat” ‘Sentosa’ – 08.00—12.00 № 5 € ½ … ™'],
     ['3573••••••••••02', '3573••••••••••02'],
-    ['Rp 1.000 € ½ … ™', 'Rp 1.000 € 1/2 ... TM'],
     ['a\tb\nc\u00a0d', 'a b c d'],
     ['soft\u00adhyphen zero\u200bwidth', 'softhyphen zerowidth'],
-    ['诊所 Klinik', '?? Klinik'],
-    ['👍🏽 ok ❤️', '?? ok ?'],
+    ['诊所 Klinik', `${X}${X} Klinik`],
+    ['👍🏽 ok ❤️', `${X} ok ❤`], // the heart has a text glyph; the emoji selector is dropped
+    ['👩‍⚕️ 🇮🇩', `${X} ${X}`],
     ['', ''],
   ])('%j -> %j', (input, expected) => {
-    expect(winAnsiSafe(input)).toBe(expected);
+    expect(printable(input, fonts.regular)).toBe(expected);
+  });
+
+  it('falls back to what the font has: a compatibility form, then the letter without its mark', () => {
+    expect(printable('ǅemal', fonts.mono)).toBe('Džemal'); // the mono font has no ǅ digraph
+    expect(printable('K7Q2M-9XD3F', fonts.mono)).toBe('K7Q2M-9XD3F');
   });
 
   it('is idempotent', () => {
-    const once = winAnsiSafe('Ăgustina “½” 😀 ß æ');
-    expect(winAnsiSafe(once)).toBe(once);
+    const once = printable('Ăgustina “½” 😀 ß æ ǅ', fonts.regular);
+    expect(printable(once, fonts.regular)).toBe(once);
+  });
+
+  it('measures with the embedded font (what pdf-lib itself computes for it), not Helvetica', () => {
+    const text = 'Klinik Pratama “Sehat Sentosa” — Ñoño Łukasz Đặng Şükrü Ṣọla, office fi';
+    for (const font of [fonts.regular, fonts.bold, fonts.mono]) {
+      expect(textWidth(font, text, 10)).toBeCloseTo(font.widthOfTextAtSize(text, 10), 6);
+    }
+    expect(textWidth(fonts.mono, 'iiii', 10)).toBeCloseTo(textWidth(fonts.mono, 'MMMM', 10), 6); // monospaced
+    expect(textWidth(fonts.regular, 'iiii', 10)).toBeLessThan(textWidth(fonts.regular, 'MMMM', 10));
   });
 });
