@@ -426,7 +426,7 @@
   }
 
   var result = document.getElementById('luring-result');
-  var STATUS_CLASS = { valid: 'valid', unchecked: 'valid', expired: 'expired', revoked: 'revoked', superseded: 'superseded', not_authentic: 'not-authentic' };
+  var STATUS_CLASS = { valid: 'valid', unchecked: 'expired', expired: 'expired', revoked: 'revoked', superseded: 'superseded', not_authentic: 'not-authentic' };
 
   function show(r) {
     result.textContent = '';
@@ -438,7 +438,7 @@
     var box = document.createElement('div');
     box.className = 'verdict verdict--' + STATUS_CLASS[r.kind];
     box.setAttribute('data-verification-status', r.kind);
-    var h = document.createElement('h2');
+    var h = document.createElement('h3');
     h.className = 'verdict__title';
     h.textContent = say('luring.js.' + r.kind);
     box.appendChild(h);
