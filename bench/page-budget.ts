@@ -119,6 +119,8 @@ try {
   await measure('/verifikasi?kode= (error)', await visitor.get('/verifikasi?kode=xx'));
   await measure('/registri', await visitor.get('/registri'));
   await measure('/registri (error)', await visitor.get('/registri?from=2026-02-30'));
+  await measure('/transparansi', await visitor.get('/transparansi'));
+  await measure('/transparansi?tahun=2025 (nothing recorded)', await visitor.get('/transparansi?tahun=2025'));
   await measure('/permohonan', await citizen.get('/permohonan'));
   await measure('/permohonan/:id', await citizen.get(appUrl));
   await measure('/permohonan/:id/tarik', await citizen.get(`${appUrl}/tarik`));

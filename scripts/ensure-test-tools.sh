@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The tests need two programs from Debian: Chromium (browser journeys, no browser download) and
-# poppler-utils (pdftoppm renders issued permit PDFs so the tests can read their QR codes).
+# poppler-utils (pdftoppm renders issued permit PDFs so the tests can read their QR codes; pdfsig checks
+# their PAdES signatures) and libnss3-tools (certutil: an NSS database trusting the deployment's root).
 # Installs whichever is missing.
 set -euo pipefail
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v certutil >/dev/null || missing+=(libnss3-tools)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   echo "Missing test tools: ${missing[*]}. Install these Debian packages (or set CHROMIUM_PATH for Chromium)." >&2

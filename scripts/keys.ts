@@ -5,7 +5,7 @@
 import { configOrExit } from './cli.js';
 import { createDatabase, type Db } from '../src/db/database.js';
 import { systemClock } from '../src/shared/time.js';
-import { createEd25519Signer } from '../src/signing/signer.js';
+import { createSigner } from '../src/signing/signing.js';
 import { listTenants } from '../src/tenants/tenants.repository.js';
 
 const argv = process.argv.slice(2);
@@ -21,7 +21,7 @@ let db: Db | undefined;
 let status = 0;
 try {
   db = createDatabase(config.database);
-  const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock: systemClock });
+  const signer = createSigner({ config, db, clock: systemClock });
   for (const tenant of await listTenants(db)) {
     if (rotate) {
       const { retired, keyId } = await signer.rotate(tenant.id);

@@ -38,6 +38,7 @@ import { snapRoutes } from './payments/snap.routes.js';
 import { revenueRoutes } from './revenue/revenue.routes.js';
 import { surveyRoutes } from './survey/survey.routes.js';
 import { dashboardRoutes } from './dashboard/dashboard.routes.js';
+import { transparencyRoutes } from './transparency/transparency.routes.js';
 import { screenRoutes } from './screens/screens.routes.js';
 
 export type RouteEntry = { method: string; url: string; config: { page?: { csrf: 'form' | 'multipart' | 'none' } } };
@@ -201,6 +202,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   revenueRoutes(app, services);
   surveyRoutes(app, services);
   dashboardRoutes(app, services);
+  transparencyRoutes(app, services);
   screenRoutes(app, services);
   await app.register(whatsappRoutes(services));
   await app.register(snapRoutes(services));

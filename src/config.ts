@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { RemotePdfSignerConfig } from './signing/pdf-signer.js';
 
 /**
  * The one place that reads the environment. A wrong or missing setting stops start-up with a
@@ -53,6 +54,19 @@ const envSchema = z
       .string()
       .regex(/^[A-Za-z0-9 ]{1,11}$/, 'must be at most 11 letters or digits (the sender name shown on the phone)')
       .default('IZOL'),
+    // PDF signatures (docs/signing.md): built in (the office's key under the deployment's root) or a certified provider.
+    PDF_SIGNER: z.enum(['builtin', 'remote']).default('builtin'),
+    PDF_SIGNER_URL: z.url({ message: "must be the provider's base address, e.g. https://esign.bsre.example/" }).optional(),
+    PDF_SIGNER_CLIENT_ID: z.string().min(1).optional(),
+    PDF_SIGNER_CLIENT_SECRET: z.string().min(8).optional(),
+    PDF_SIGNER_NIK: z
+      .string()
+      .regex(/^\d{16}$/, "must be the certified official's 16-digit NIK")
+      .optional(),
+    PDF_SIGNER_PASSPHRASE: z.string().min(1).optional(),
+    PDF_SIGNER_NAME: z.string().min(2).max(200).optional(),
+    PDF_SIGNER_PROVIDER: z.string().min(2).max(60).default('BSrE'),
+    PDF_SIGNER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   })
   .superRefine((env, ctx) => {
     // Demo accounts, the development mailbox and the development keys are public knowledge: outside
@@ -76,6 +90,18 @@ const envSchema = z
         for (const key of group.filter((k) => env[k] === undefined)) {
           ctx.addIssue({ code: 'custom', path: [key], message: `is required together with ${given.join(', ')}` });
         }
+      }
+    }
+    if (env.PDF_SIGNER === 'remote') {
+      for (const key of [
+        'PDF_SIGNER_URL',
+        'PDF_SIGNER_CLIENT_ID',
+        'PDF_SIGNER_CLIENT_SECRET',
+        'PDF_SIGNER_NIK',
+        'PDF_SIGNER_PASSPHRASE',
+        'PDF_SIGNER_NAME',
+      ] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when PDF_SIGNER=remote' });
       }
     }
     if (env.NODE_ENV === 'production') {
@@ -106,6 +132,8 @@ export type Config = {
     whatsapp: { apiUrl: string; phoneNumberId: string; token: string; appSecret: string; verifyToken: string } | null;
     sms: { apiUrl: string; token: string; senderId: string } | null;
   };
+  /** Who signs the certificate PDFs: the built-in signer, or a certified provider's sign API (docs/signing.md). */
+  pdfSigner: { kind: 'builtin' } | ({ kind: 'remote' } & RemotePdfSignerConfig);
 };
 
 export class ConfigError extends Error {
@@ -153,5 +181,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           : null,
       sms: e.SMS_API_URL && e.SMS_API_TOKEN ? { apiUrl: e.SMS_API_URL, token: e.SMS_API_TOKEN, senderId: e.SMS_SENDER_ID } : null,
     },
+    pdfSigner:
+      e.PDF_SIGNER === 'remote' &&
+      e.PDF_SIGNER_URL &&
+      e.PDF_SIGNER_CLIENT_ID &&
+      e.PDF_SIGNER_CLIENT_SECRET &&
+      e.PDF_SIGNER_NIK &&
+      e.PDF_SIGNER_PASSPHRASE &&
+      e.PDF_SIGNER_NAME
+        ? {
+            kind: 'remote',
+            url: e.PDF_SIGNER_URL,
+            clientId: e.PDF_SIGNER_CLIENT_ID,
+            clientSecret: e.PDF_SIGNER_CLIENT_SECRET,
+            nik: e.PDF_SIGNER_NIK,
+            passphrase: e.PDF_SIGNER_PASSPHRASE,
+            signerName: e.PDF_SIGNER_NAME,
+            provider: e.PDF_SIGNER_PROVIDER,
+            timeoutMs: e.PDF_SIGNER_TIMEOUT_MS,
+          }
+        : { kind: 'builtin' },
   };
 }

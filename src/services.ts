@@ -41,6 +41,7 @@ import { createDemoBankService } from './payments/demo-bank/demo-bank.service.js
 import { createBillService } from './payments/bills.service.js';
 import { createRevenueService } from './revenue/revenue.service.js';
 import { createDashboardService } from './dashboard/dashboard.service.js';
+import { createTransparencyService } from './transparency/transparency.service.js';
 import { createPermitIssuer } from './permits/permits.issuer.js';
 import { expiryRemindersJob } from './permits/permits.jobs.js';
 import { createPermitService } from './permits/permits.service.js';
@@ -48,7 +49,7 @@ import { createParcelService } from './parcels/parcels.service.js';
 import { createOutboxWorker } from './outbox/outbox.worker.js';
 import type { Job } from './jobs/jobs.js';
 import type { Clock } from './shared/time.js';
-import { createEd25519Signer } from './signing/signer.js';
+import { createSigner } from './signing/signing.js';
 import { createHolidayService } from './sla/holidays.service.js';
 import { createOverdueJob } from './sla/overdue.job.js';
 import { createSettingsService } from './tenants/settings.service.js';
@@ -79,7 +80,7 @@ export function createServices(input: {
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
   const holidays = createHolidayService({ db, clock });
-  const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock });
+  const signer = createSigner({ config, db, clock });
   const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
   const issuer = createPermitIssuer({ storage, address, dataKey: config.dataEncryptionKey });
   const fees = createFeeService({ db, catalogue, clock, retribution: input.retribution ?? loadRetributionTable() });
@@ -104,6 +105,8 @@ export function createServices(input: {
   const revenue = createRevenueService({ db, clock, catalogue });
   /** The head's dashboard (issue 13, item 1). */
   const dashboard = createDashboardService({ db, clock, catalogue, holidays });
+  /** The public transparency page and its open data (issue 13, item 3). */
+  const transparency = createTransparencyService({ db, clock, catalogue });
   const scanner = input.scanner ?? createSignatureScanner();
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
@@ -181,6 +184,7 @@ export function createServices(input: {
     bills,
     revenue,
     dashboard,
+    transparency,
     applications,
     notes,
     assignment,

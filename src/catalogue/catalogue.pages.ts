@@ -52,6 +52,7 @@ export function cataloguePages(app: FastifyInstance, services: Services): void {
   <li><h2><a href="/permohonan">${t(lang, 'home.mine')}</a></h2><p>${t(lang, 'home.mine.hint')}</p></li>
   <li><h2><a href="/verifikasi">${t(lang, 'home.verify')}</a></h2><p>${t(lang, 'home.verify.hint')}</p></li>
   <li><h2><a href="/registri">${t(lang, 'home.registry')}</a></h2><p>${t(lang, 'home.registry.hint')}</p></li>
+  <li><h2><a href="/transparansi">${t(lang, 'transparency.title')}</a></h2><p>${t(lang, 'transparency.home.hint')}</p></li>
 </ul>`,
     }),
   );

@@ -302,6 +302,7 @@ ${table(
 
   return html`<h1>${t(lang, 'dashboard.title')}</h1>
 <p>${t(lang, 'dashboard.lead', { from: r.from, to: r.to, zone: r.timeZone })}</p>
+<p><a href="/transparansi">${t(lang, 'transparency.dashboard')}</a></p>
 ${filters}
 ${takeUp}
 ${completion}

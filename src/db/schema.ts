@@ -342,6 +342,34 @@ export interface SigningKeysTable {
   retired_at: string | null;
 }
 
+/** Migration 0038: the deployment's root CA for PDF signatures (one row, purpose 'pdf-root'). */
+export interface PdfSigningRootsTable {
+  /** sha256 of the certificate's DER, 32 hex. */
+  id: string;
+  purpose: 'pdf-root';
+  subject: string;
+  certificate_pem: string;
+  /** PKCS#8 PEM sealed with encryptField (dataEncryptionKey). */
+  private_key_encrypted: string;
+  created_at: string;
+}
+
+/** Migration 0038: each office's PDF-signing certificates (RSA-2048, issued by the root), newest current. */
+export interface PdfSigningCertificatesTable {
+  /** sha256 of the certificate's DER, 32 hex. */
+  id: string;
+  tenant_id: string;
+  root_id: string;
+  subject: string;
+  /** Hex, as in the certificate. */
+  serial: string;
+  certificate_pem: string;
+  private_key_encrypted: string;
+  created_at: string;
+  not_after: string;
+  retired_at: string | null;
+}
+
 export interface AuditCheckpointsTable {
   id: string;
   tenant_id: string;
@@ -1021,6 +1049,8 @@ export interface Database {
   permits: PermitsTable;
   receipts: ReceiptsTable;
   signing_keys: SigningKeysTable;
+  pdf_signing_roots: PdfSigningRootsTable;
+  pdf_signing_certificates: PdfSigningCertificatesTable;
   audit_checkpoints: AuditCheckpointsTable;
   application_notes: ApplicationNotesTable;
   sla_alerts: SlaAlertsTable;

@@ -11,6 +11,7 @@ const UNIQUE_CONSTRAINTS = {
   applications_open_renewal: { table: 'applications', columns: ['renews_permit_id'] },
   payments_provider_payment: { table: 'payments', columns: ['tenant_id', 'provider', 'provider_payment_id'] },
   bills_one_open: { table: 'bills', columns: ['application_id'] },
+  pdf_signing_roots_purpose: { table: 'pdf_signing_roots', columns: ['purpose'] },
   parcels_tracking_unique: { table: 'parcels', columns: ['tenant_id', 'direction', 'company_key', 'tracking_number'] },
 } as const;
 export type UniqueConstraint = keyof typeof UNIQUE_CONSTRAINTS;

@@ -2,6 +2,7 @@ import { PageSizes, PDFDocument, type PDFFont, type PDFImage, type PDFPage, rgb,
 import QRCode from 'qrcode';
 import { characters, embedPdfFonts, printable, textWidth as fontTextWidth } from '../shared/pdf-fonts.js';
 import { localDate } from '../shared/time.js';
+import { addSignaturePlaceholder } from '../signing/pades.js';
 import { dateText } from './permit.document.js';
 
 export type CertificateData = {
@@ -20,7 +21,12 @@ export type CertificateData = {
   verification: { url: string; code: string }; // QR encodes url; code is printed for people who type (e.g. "K7Q2M-9XD3F")
   keyId: string; // signing key id, printed small ("Ditandatangani secara elektronik, kunci ...")
   supersedes: string | null; // number of the permit this one replaces (re-issue), printed if present
+  /** The PAdES signature's visible block and the signature field under it (src/signing/pades.ts); absent: no PDF signature. */
+  pdfSignature?: PdfSignatureBlock | null;
 };
+
+/** What the visible signature block says: the certificate's name, and whether a certified provider vouches for it. */
+export type PdfSignatureBlock = { signerName: string; certified: boolean; provider: string | null };
 
 /** "2026-11-28" -> "28 November 2026" (permit.document.ts writes dates by hand, not with ICU data). */
 const tanggal = (ymd: string): string => dateText(ymd).id;
@@ -182,12 +188,35 @@ function drawPieces(page: PDFPage, fonts: Fonts, pieces: Piece[], top: number): 
   return pieces.reduce((y, p) => block(page, fonts, p.text, y - p.gap, p.style), top);
 }
 
+const ZONES: Record<string, string> = { 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT' };
+
+/** "20 November 2026 10.00 WIB": the signing time as the office reads it. */
+function timeIn(iso: string, timeZone: string): string {
+  const hm = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+  return `${dateIn(iso, timeZone)} ${hm.replace(':', '.')} ${ZONES[timeZone] ?? timeZone}`;
+}
+
+/** The visible PAdES block under the signer's name: signer, office, time, and whether the identity is verified. */
+function signaturePieces(d: CertificateData, sig: PdfSignatureBlock, x: number): Piece[] {
+  const style: Style = { x, width: COLUMN, size: 6.5, color: GREY };
+  return [
+    `Ditandatangani secara digital oleh / Digitally signed by: ${sig.signerName}`,
+    `Kantor / Office: ${d.office.name}`,
+    `Waktu / Time: ${timeIn(d.issuedAt, d.timeZone)}`,
+    sig.certified
+      ? `Identitas terverifikasi oleh ${sig.provider ?? 'PSrE'} / Identity verified`
+      : 'Identitas belum diverifikasi (sertifikat Izol) / Identity not verified',
+  ].map((text, i) => ({ text, style, gap: i === 0 ? 14 : 0 }));
+}
+
+type SignatureArea = { page: PDFPage; rect: [number, number, number, number] };
+
 /**
  * QR and verification code bottom left, signature bottom right, the scan note under both: measured
  * first, so a long signer name or URL pushes the block up (or onto a page of its own) rather than
  * into the footer.
  */
-function closing(c: Cursor, d: CertificateData, qr: PDFImage): void {
+function closing(c: Cursor, d: CertificateData, qr: PDFImage): SignatureArea | null {
   const { fonts } = c;
   const x = PAGE_W - MARGIN - COLUMN;
   const left: Piece[] = [
@@ -204,7 +233,8 @@ function closing(c: Cursor, d: CertificateData, qr: PDFImage): void {
     { text: `Pindai kode QR atau buka ${hostOf(d.verification.url)}/verifikasi dan ketik kode ini untuk memeriksa keaslian.`, style: { size: 7.5 }, gap: 14 },
     { text: 'Scan or type this code to check it is genuine.', style: { size: 7.5, color: GREY }, gap: 0 },
   ];
-  const columns = Math.max(piecesHeight(fonts, left), piecesHeight(fonts, right));
+  const signature = d.pdfSignature ? signaturePieces(d, d.pdfSignature, x) : [];
+  const columns = Math.max(piecesHeight(fonts, left), piecesHeight(fonts, right) + piecesHeight(fonts, signature));
   const top = BODY_BOTTOM + 6 + columns + piecesHeight(fonts, note);
   newPageIfShort(c, 16, top);
 
@@ -215,6 +245,11 @@ function closing(c: Cursor, d: CertificateData, qr: PDFImage): void {
   const lastNameLine = wrap(d.signer.name, fonts.bold, 11, COLUMN).at(-1) ?? '';
   page.drawLine({ start: { x, y: nameBottom + 2 }, end: { x: x + textWidth(fonts.bold, lastNameLine, 11), y: nameBottom + 2 }, thickness: 0.6 });
   drawPieces(page, fonts, note, top - columns);
+  if (!signature.length) return null;
+  const blockTop = nameBottom - 10;
+  const blockBottom = drawPieces(page, fonts, signature, nameBottom) - 2;
+  page.drawRectangle({ x: x - 4, y: blockBottom, width: COLUMN + 8, height: blockTop - blockBottom, borderColor: GREY, borderWidth: 0.5 });
+  return { page, rect: [x - 4, blockBottom, x + COLUMN + 4, blockTop] };
 }
 
 function footers(doc: PDFDocument, fonts: Fonts, d: CertificateData): void {
@@ -243,7 +278,7 @@ export async function renderCertificatePdf(data: CertificateData): Promise<Buffe
   const c: Cursor = { doc, fonts, page: doc.addPage(PageSizes.A4), y: TOP };
   header(c, data);
   body(c, data);
-  closing(c, data, qr);
+  const signatureArea = closing(c, data, qr);
   footers(doc, fonts, data);
 
   const issued = new Date(data.issuedAt);
@@ -255,5 +290,16 @@ export async function renderCertificatePdf(data: CertificateData): Promise<Buffe
   doc.setLanguage('id-ID');
   doc.setCreationDate(issued);
   doc.setModificationDate(issued);
+  if (signatureArea && data.pdfSignature) {
+    // The signature field over the visible block; src/signing/pades.ts signPdf fills its /Contents.
+    addSignaturePlaceholder(doc, {
+      ...signatureArea,
+      name: data.pdfSignature.signerName,
+      reason: `Penerbitan izin ${data.number}`,
+      location: data.office.name,
+      contactInfo: data.verification.url,
+      signingTime: issued,
+    });
+  }
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }

@@ -14,6 +14,7 @@ import { canonicalJson } from '../shared/json.js';
 import { addDays, localDate } from '../shared/time.js';
 import type { PreparedSigner } from '../signing/signer.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
+import { signPdf } from '../signing/pades.js';
 import { renderCertificatePdf } from './certificate.pdf.js';
 import {
   findPermitById,
@@ -147,7 +148,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       validUntil: lastDay,
     };
     const url = verificationUrl(deps.address, tenant, verificationCode);
-    const pdf = await renderCertificatePdf({
+    const rendered = await renderCertificatePdf({
       office: { code: tenant.code, name: tenant.name, address: officeAddressOf(tenant) },
       title: template.title,
       number,
@@ -162,7 +163,10 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       verification: { url, code: formatVerificationCode(verificationCode) },
       keyId: signing.keyId,
       supersedes: supersedes?.number ?? null,
+      pdfSignature: signing.pdf ? { signerName: signing.pdf.signerName, certified: signing.pdf.certified, provider: signing.pdf.provider } : null,
     });
+    // The PAdES signature over the whole file; the stored, served and hashed PDF is the signed one.
+    const pdf = signing.pdf ? await signPdf(rendered, signing.pdf.signature, new Date(now)) : rendered;
     const pdfSha256 = sha256Hex(pdf);
     const staged = await deps.storage.stage({ source: Readable.from([pdf]), maxBytes: pdf.length });
     await staged.commit(tenant.id);

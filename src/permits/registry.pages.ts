@@ -177,7 +177,8 @@ ${pagination}
   <li><a href="/api/v1/registry/export.json${exportQuery}" download>${t(lang, 'registry.download.json')}</a></li>
   <li><a href="/api/v1/registry/schema.json">${t(lang, 'registry.schema')}</a></li>
 </ul>
-<p><a href="/verifikasi">${t(lang, 'verification.title')}</a></p>`,
+<p><a href="/verifikasi">${t(lang, 'verification.title')}</a></p>
+<p><a href="/transparansi">${t(lang, 'transparency.link')}</a></p>`,
     });
   });
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { decryptField, encryptField, sha256Hex } from '../shared/crypto.js';
 import { type Clock, isoNow } from '../shared/time.js';
+import type { PreparedPdfSigner } from './pdf-signer.js';
 import { findCurrentKey, findKeyById, insertKey as insertKeyRow, listPublicKeys, retireActiveKeys, type SigningKeyRow } from './signing.repository.js';
 
 export type SignatureAlg = 'Ed25519';
@@ -20,6 +21,8 @@ export type PublicKeyInfo = { keyId: string; alg: SignatureAlg; publicKeyPem: st
 export interface PreparedSigner {
   keyId: string;
   sign(data: Buffer): Promise<Signature>;
+  /** The office's PDF signer (PAdES, src/signing/pdf-signer.ts), when the deployment signs PDFs. */
+  pdf?: PreparedPdfSigner;
 }
 
 export interface Signer {

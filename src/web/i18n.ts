@@ -27,6 +27,7 @@ import { DASHBOARD_MESSAGES } from '../dashboard/dashboard.i18n.js';
 import { CONSENT_MESSAGES } from '../auth/consent.i18n.js';
 import { MY_APPLICATIONS_MESSAGES } from '../applications/my-applications.i18n.js';
 import { SCREENS_MESSAGES } from '../screens/screens.i18n.js';
+import { TRANSPARENCY_MESSAGES } from '../transparency/transparency.i18n.js';
 import { OFFLINE_VERIFIER_MESSAGES } from '../permits/offline-verifier.i18n.js';
 /**
  * One entry: the same text in both languages; a message with a count may give plural forms
@@ -67,6 +68,7 @@ const M = {
   ...CONSENT_MESSAGES,
   ...MY_APPLICATIONS_MESSAGES,
   ...SCREENS_MESSAGES,
+  ...TRANSPARENCY_MESSAGES,
   ...OFFLINE_VERIFIER_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
@@ -96,6 +98,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'auth/consent': CONSENT_MESSAGES,
   'applications/my-applications': MY_APPLICATIONS_MESSAGES,
   'screens/screens': SCREENS_MESSAGES,
+  'transparency/transparency': TRANSPARENCY_MESSAGES,
   'permits/offline-verifier': OFFLINE_VERIFIER_MESSAGES,
 };
 

@@ -43,6 +43,7 @@ import { reconciliationPages } from '../payments/reconciliation.pages.js';
 import { revenuePages } from '../revenue/revenue.pages.js';
 import { surveyPages } from '../survey/survey.pages.js';
 import { dashboardPages } from '../dashboard/dashboard.pages.js';
+import { transparencyPages } from '../transparency/transparency.pages.js';
 import { screenPages } from '../screens/screens.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
 
@@ -87,6 +88,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   revenuePages(app, services);
   surveyPages(app, services);
   dashboardPages(app, services);
+  transparencyPages(app, services);
   screenPages(app, services);
   appointmentCitizenPages(app, services);
   appointmentOfficePages(app, services);

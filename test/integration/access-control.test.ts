@@ -1794,6 +1794,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'exportRegistryCsv',
           'getRegistrySchema',
           'getAuditCheckpoints',
+          'getSigningCertificates',
           'listAppointmentSlots',
           'bookAppointment',
           'getAppointment',
@@ -1813,6 +1814,11 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           // The SKM survey: the link's token is the key (src/survey/).
           'getSurveyInvitation',
           'answerSurvey',
+          // The transparency figures and their open data: counts only, for anyone (src/transparency/).
+          'getTransparency',
+          'exportTransparencyJson',
+          'exportTransparencyCsv',
+          'getTransparencySchema',
         ]),
       );
       const before = await snapshot(ctx, id);

@@ -73,6 +73,7 @@ const OPERATIONS = [
   'scheduleInspection',
   'uploadInspectionPhoto',
   'getSigningKeys',
+  'getSigningCertificates',
   'verifyPermit',
   'verifyPermitPdf',
   'listPermits',
@@ -87,6 +88,10 @@ const OPERATIONS = [
   'exportRegistryCsv',
   'getRegistrySchema',
   'getAuditCheckpoints',
+  'getTransparency',
+  'exportTransparencyJson',
+  'exportTransparencyCsv',
+  'getTransparencySchema',
   'listApplicationMessages',
   'listFailedMessages',
   'resendMessage',
@@ -166,6 +171,9 @@ const RATE_LIMIT: Partial<Record<Op, number>> = {
   searchRegistry: 60,
   exportRegistryJson: 10,
   exportRegistryCsv: 10,
+  getTransparency: 60,
+  exportTransparencyJson: 10,
+  exportTransparencyCsv: 10,
   bookAppointment: 10,
   getAppointment: 30,
   cancelAppointment: 30,
@@ -254,6 +262,8 @@ type Case = {
    * `{ status: 'not_found' }` for a code that fits the syntax but names nothing. Nothing may be written either.
    */
   answer?: Record<string, unknown>;
+  /** The operation answers PEM text (not JSON): a 200 whose body starts with a certificate. */
+  pem?: true;
   /** A SNAP operation: a 4xx SNAP JSON body (responseCode starting with the status, responseMessage), not problem+json. */
   snap?: boolean;
 };
@@ -288,6 +298,7 @@ const DEFAULT_WHO: Record<Op, Who> = {
   scheduleInspection: 'technical',
   uploadInspectionPhoto: 'technical',
   getSigningKeys: 'anonymous',
+  getSigningCertificates: 'anonymous',
   verifyPermit: 'anonymous',
   verifyPermitPdf: 'anonymous',
   listPermits: 'applicant',
@@ -302,6 +313,10 @@ const DEFAULT_WHO: Record<Op, Who> = {
   exportRegistryCsv: 'anonymous',
   getRegistrySchema: 'anonymous',
   getAuditCheckpoints: 'anonymous',
+  getTransparency: 'anonymous',
+  exportTransparencyJson: 'anonymous',
+  exportTransparencyCsv: 'anonymous',
+  getTransparencySchema: 'anonymous',
   listApplicationMessages: 'applicant',
   listFailedMessages: 'admin',
   resendMessage: 'admin',
@@ -487,6 +502,11 @@ const REGISTRY_URL = {
   searchRegistry: '/api/v1/registry',
   exportRegistryJson: '/api/v1/registry/export.json',
   exportRegistryCsv: '/api/v1/registry/export.csv',
+} as const;
+const TRANSPARENCY_URL = {
+  getTransparency: '/api/v1/transparency',
+  exportTransparencyJson: '/api/v1/transparency/export.json',
+  exportTransparencyCsv: '/api/v1/transparency/export.csv',
 } as const;
 
 /** A booking the appointment cases would otherwise make: Monday 23 November 2026, 08:00 in Malang. */
@@ -1693,6 +1713,95 @@ const CASES: Case[] = [
       { op, name: 'a POST with invalid JSON', send: () => ({ method: 'POST', url, ...rawBody('{"a": ') }), status: [400, 404, 405] },
     ];
   }),
+
+  // ── getTransparency / exportTransparencyJson / exportTransparencyCsv / getTransparencySchema (public) ──
+  ...(
+    [
+      ['a year that is a word', 'year=tahun', undefined],
+      ['a year of five digits', 'year=20261', undefined],
+      ['a fractional year', 'year=2026.5', undefined],
+      ['a negative year', 'year=-2026', undefined],
+      ['a year in the future', 'year=2099', undefined],
+      ['a year before any office', 'year=1999', undefined],
+      ['an SQL fragment as year', `year=${encodeURIComponent("2026' OR '1'='1")}`, undefined],
+      ['the year given twice (an array)', 'year=2025&year=2026', undefined],
+      ['a __proto__ parameter', '__proto__[year]=2026', undefined],
+      ['an unknown parameter', 'nik=3573014506900002', { 'querystring.nik': 'unknown_field' }],
+    ] as const
+  ).flatMap(([name, query, fields]): Case[] =>
+    (['getTransparency', 'exportTransparencyJson', 'exportTransparencyCsv'] as const).map((op) => ({
+      op,
+      name,
+      send: () => ({ method: 'GET', url: `${TRANSPARENCY_URL[op]}?${query}` }),
+      status: 400,
+      ...(fields ? { fields: { ...fields } } : {}),
+    })),
+  ),
+  ...(['getTransparency', 'exportTransparencyJson', 'exportTransparencyCsv'] as const).map((op): Case => ({
+    op,
+    name: 'a 100 000-character year',
+    send: () => ({ method: 'GET', url: `${TRANSPARENCY_URL[op]}?year=${HUGE}` }),
+    status: [400, 414],
+  })),
+  // The page's JSON has no datasets: the exports and the schema do.
+  {
+    op: 'getTransparency',
+    name: 'a dataset (only the exports take one)',
+    send: () => ({ method: 'GET', url: '/api/v1/transparency?dataset=filed' }),
+    status: 400,
+    fields: { 'querystring.dataset': 'unknown_field' },
+  },
+  ...(
+    [
+      ['a dataset that does not exist', 'dataset=registry'],
+      ['a dataset in capitals', 'dataset=FILED'],
+      ['a path traversal as dataset', `dataset=${encodeURIComponent('../../etc/passwd')}`],
+      ['an SQL fragment as dataset', `dataset=${encodeURIComponent("filed' OR '1'='1")}`],
+      ['the dataset given twice (an array)', 'dataset=filed&dataset=sla'],
+      ['a NUL byte as dataset', 'dataset=%00'],
+    ] as const
+  ).flatMap(([name, query]): Case[] =>
+    (
+      [
+        ['exportTransparencyJson', TRANSPARENCY_URL.exportTransparencyJson],
+        ['exportTransparencyCsv', TRANSPARENCY_URL.exportTransparencyCsv],
+        ['getTransparencySchema', '/api/v1/transparency/schema.json'],
+      ] as const
+    ).map(([op, url]) => ({ op, name, send: () => ({ method: 'GET', url: `${url}?${query}` }), status: 400 })),
+  ),
+  {
+    op: 'getTransparencySchema',
+    name: 'a year (the schema takes none)',
+    send: () => ({ method: 'GET', url: '/api/v1/transparency/schema.json?year=2026' }),
+    status: 400,
+    fields: { 'querystring.year': 'unknown_field' },
+  },
+  { op: 'getTransparencySchema', name: 'the wrong method', send: () => ({ method: 'DELETE', url: '/api/v1/transparency/schema.json' }), status: [404, 405] },
+  {
+    op: 'getTransparencySchema',
+    name: 'a POST with invalid JSON',
+    send: () => ({ method: 'POST', url: '/api/v1/transparency/schema.json', ...rawBody('{"a": ') }),
+    status: [400, 404, 405],
+  },
+  {
+    op: 'getTransparencySchema',
+    name: 'a 100 000-character bearer token (public: ignored)',
+    send: () => ({ method: 'GET', url: '/api/v1/transparency/schema.json', headers: { authorization: `Bearer ${HUGE}` } }),
+    ignored: { title: 'Izol transparency: applications filed per month, permit type and channel' },
+  },
+  // ── getSigningCertificates (PEM, no input: junk is ignored) ──────────────────────────────────────
+  ...((url: string): Case[] => [
+    { op: 'getSigningCertificates', name: 'junk in the query string', send: () => ({ method: 'GET', url: `${url}?x=${HUGE}&__proto__[a]=1` }), pem: true },
+    { op: 'getSigningCertificates', name: 'an invalid JSON body on a GET', send: () => ({ method: 'GET', url, ...rawBody('{"a": ') }), pem: true },
+    {
+      op: 'getSigningCertificates',
+      name: 'a 100 000-character bearer token',
+      send: () => ({ method: 'GET', url, headers: { authorization: `Bearer ${HUGE}` } }),
+      pem: true,
+    },
+    { op: 'getSigningCertificates', name: 'the wrong method', send: () => ({ method: 'DELETE', url }), status: [404, 405] },
+    { op: 'getSigningCertificates', name: 'a POST with invalid JSON', send: () => ({ method: 'POST', url, ...rawBody('{"a": ') }), status: [400, 404, 405] },
+  ])('/.well-known/izol-certificates.pem'),
 
   // ── listAppointmentSlots / bookAppointment / getAppointment / cancelAppointment (public) ──────────
   ...(
@@ -2981,7 +3090,7 @@ const CASES: Case[] = [
   ),
   ...(
     [
-      ['a table that does not exist', 'pendapatan', 400],
+      ['a table that does not exist', 'gaji-pegawai', 400],
       ['a table name in upper case', 'SERAPAN', 400],
       ['a path traversal as the table', '..%2F..%2Fetc%2Fpasswd', [400, 404]],
       ['an SQL fragment as the table', encodeURIComponent("serapan' OR '1'='1"), 400],
@@ -3661,7 +3770,10 @@ describe.each(DIALECTS)('malformed input on every operation (%s)', (dialect) => 
   it.each(CASES.map((c) => [`${c.op}: ${c.name}`, c] as const))('%s', async (_label, c) => {
     const before = await persistentState(ctx);
     const res = await send(c);
-    if (c.ignored || c.answer) {
+    if (c.pem) {
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      expect(res.body.startsWith('-----BEGIN CERTIFICATE-----')).toBe(true);
+    } else if (c.ignored || c.answer) {
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
       expect(json(res)).toMatchObject(c.ignored ?? c.answer!);
     } else if (c.snap) {

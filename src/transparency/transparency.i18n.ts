@@ -1,0 +1,88 @@
+import type { Catalogue } from '../web/i18n.js';
+
+/** Page text for the public transparency page, in Bahasa Indonesia (default) and English; merged into web/i18n.ts. */
+export const TRANSPARENCY_MESSAGES = {
+  'transparency.title': { id: 'Transparansi layanan', en: 'Service transparency' },
+  'transparency.home.hint': {
+    id: 'Angka layanan per bulan untuk umum: jalur pengajuan, ketepatan waktu, dan indeks kepuasan masyarakat, juga sebagai data terbuka.',
+    en: 'The service’s monthly figures for everyone: filing channels, completion on time and the satisfaction index, also as open data.',
+  },
+  'transparency.dashboard': {
+    id: 'Angka yang dipublikasikan untuk umum: halaman transparansi layanan',
+    en: 'The figures published for everyone: the service transparency page',
+  },
+  'transparency.link': { id: 'Transparansi layanan: angka per bulan', en: 'Service transparency: monthly figures' },
+  'transparency.lead': {
+    id: 'Angka layanan perizinan {office} per bulan, {from} sampai {to}, menurut tanggal di zona waktu kantor ({zone}). Hanya jumlah: tidak ada nama, NIK, atau nomor permohonan siapa pun.',
+    en: 'The permit service figures of {office} per month, {from} to {to}, by date in the office’s time zone ({zone}). Counts only: no one’s name, NIK or application number.',
+  },
+  'transparency.pooled': {
+    id: 'Setiap persentase adalah jumlah dibagi jumlah (digabung), bukan rata-rata persentase, dan ditampilkan dengan pembilang dan penyebutnya. “Belum tercatat” berarti tidak ada data untuk bulan itu.',
+    en: 'Every percentage is a count over a count (pooled), never an average of percentages, and is shown with its numerator and denominator. “Not yet recorded” means there is nothing for that month.',
+  },
+  'transparency.year': { id: 'Periode', en: 'Period' },
+  'transparency.year.last12': { id: '12 bulan terakhir', en: 'Last 12 months' },
+  'transparency.year.option': { id: 'Tahun {year}', en: 'Year {year}' },
+  'transparency.show': { id: 'Tampilkan', en: 'Show' },
+  'transparency.year.bad': {
+    id: 'Tahun itu tidak dapat ditampilkan; ditampilkan 12 bulan terakhir.',
+    en: 'That year cannot be shown; the last 12 months are shown.',
+  },
+  'transparency.col.month': { id: 'Bulan', en: 'Month' },
+  'transparency.col.type': { id: 'Jenis izin', en: 'Permit type' },
+  'transparency.col.filed': { id: 'Diajukan', en: 'Filed' },
+  'transparency.col.digital': { id: 'Digital', en: 'Digital' },
+  'transparency.col.total': { id: 'Jumlah', en: 'Total' },
+  'transparency.col.closed': { id: 'Selesai', en: 'Closed' },
+  'transparency.col.compliance': { id: 'Tepat waktu', en: 'On time' },
+  'transparency.col.median': { id: 'Median hari kerja', en: 'Median working days' },
+  'transparency.col.sla': { id: 'Waktu layanan (hari kerja)', en: 'Service time (working days)' },
+  'transparency.col.respondents': { id: 'Responden', en: 'Respondents' },
+  'transparency.col.index': { id: 'Indeks (25–100)', en: 'Index (25–100)' },
+  'transparency.col.grade': { id: 'Mutu pelayanan', en: 'Service grade' },
+  'transparency.filed.heading': { id: 'Permohonan yang diajukan', en: 'Applications filed' },
+  'transparency.filed.explain': {
+    id: 'Permohonan dihitung pada bulan diajukan. Digital adalah permohonan daring, termasuk yang diajukan daring dengan bantuan petugas, dibagi semua permohonan yang diajukan.',
+    en: 'Applications are counted in the month they were filed. Digital is the applications filed online, including those filed online with an officer’s help, over all applications filed.',
+  },
+  'transparency.filed.headline': { id: 'Serapan digital dalam periode ini', en: 'Digital take-up in the period' },
+  'transparency.filed.caption': { id: 'Permohonan yang diajukan per bulan menurut jalur', en: 'Applications filed per month by channel' },
+  'transparency.types.caption': { id: 'Permohonan yang diajukan per jenis izin dalam periode ini', en: 'Applications filed by permit type in the period' },
+  'transparency.typeMonths.caption': {
+    id: 'Permohonan yang diajukan per jenis izin per bulan (bulan yang ada permohonannya)',
+    en: 'Applications filed by permit type per month (the months with applications)',
+  },
+  'transparency.chart.title': { id: 'Serapan digital per bulan, {from} sampai {to}', en: 'Digital take-up per month, {from} to {to}' },
+  'transparency.chart.desc': {
+    id: 'Diagram batang mendatar: bagian permohonan digital setiap bulan. Keseluruhan {value}. Angkanya ada di tabel di bawah.',
+    en: 'Horizontal bar chart: the share of digital applications each month. Overall {value}. The numbers are in the table below.',
+  },
+  'transparency.sla.heading': { id: 'Ketepatan waktu penyelesaian', en: 'Completion on time' },
+  'transparency.sla.explain': {
+    id: 'Berkas dihitung pada bulan selesai, yaitu ketika mencapai keputusan akhir (misalnya izin terbit atau ditolak). Tepat waktu adalah berkas yang selesai dalam waktu layanan jenis izinnya dibagi berkas yang selesai. Hari kerja adalah Senin sampai Jumat kecuali hari libur nasional dan cuti bersama; hari ketika berkas dikembalikan kepada pemohon tidak dihitung.',
+    en: 'Files are counted in the month they were closed, that is reached a final decision (a permit issued or refused, for example). On time is the files closed within their permit type’s service time over the files closed. Working days are Monday to Friday except national holidays and cuti bersama; days while the file was back with the applicant are not counted.',
+  },
+  'transparency.sla.caption': { id: 'Ketepatan waktu per bulan', en: 'Completion on time per month' },
+  'transparency.slaTypes.caption': { id: 'Ketepatan waktu per jenis izin dalam periode ini', en: 'Completion on time by permit type in the period' },
+  'transparency.skm.heading': { id: 'Indeks Kepuasan Masyarakat (SKM)', en: 'Community Satisfaction Index (SKM)' },
+  'transparency.skm.explain': {
+    id: 'Dari survei kepuasan setelah layanan (Permenpan RB 14/2017): sembilan unsur dinilai 1–4; rata-rata setiap unsur diberi bobot yang sama dan dikalikan 25, menjadi indeks 25–100. Mutu: A Sangat Baik (88,31–100), B Baik (76,61–88,30), C Kurang Baik (65,00–76,60), D Tidak Baik (25,00–64,99).',
+    en: 'From the satisfaction survey after each service (Permenpan RB 14/2017): nine elements scored 1–4; each element’s mean weighs the same, times 25, gives an index from 25 to 100. Grades: A Very good (88.31–100), B Good (76.61–88.30), C Fair (65.00–76.60), D Poor (25.00–64.99).',
+  },
+  'transparency.skm.headline': { id: 'Indeks dalam periode ini', en: 'Index in the period' },
+  'transparency.skm.value': { id: '{index} – mutu {grade} ({label}), {n} responden', en: '{index} – grade {grade} ({label}), {n} respondents' },
+  'transparency.skm.caption': { id: 'Indeks Kepuasan Masyarakat per bulan', en: 'Community Satisfaction Index per month' },
+  'transparency.skm.grade': { id: '{grade} ({label})', en: '{grade} ({label})' },
+  'transparency.open.heading': { id: 'Data terbuka', en: 'Open data' },
+  'transparency.open.text': {
+    id: 'Angka yang sama untuk periode ini, bebas diunduh. Setiap berkas memiliki satu bentuk baris yang dijelaskan skemanya (JSON Schema).',
+    en: 'The same figures for this period, free to download. Each file has one row shape, described by its schema (JSON Schema).',
+  },
+  'transparency.open.filed': { id: 'Permohonan per bulan, jenis izin dan jalur', en: 'Applications per month, permit type and channel' },
+  'transparency.open.sla': { id: 'Ketepatan waktu per bulan dan jenis izin', en: 'Completion on time per month and permit type' },
+  'transparency.open.skm': { id: 'SKM per bulan', en: 'SKM per month' },
+  'transparency.open.csv': { id: 'CSV', en: 'CSV' },
+  'transparency.open.json': { id: 'JSON', en: 'JSON' },
+  'transparency.open.schema': { id: 'skema', en: 'schema' },
+  'transparency.registry': { id: 'Registri izin yang terbit', en: 'Register of issued permits' },
+} as const satisfies Catalogue;
