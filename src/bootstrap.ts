@@ -69,6 +69,8 @@ export async function prepareOffices(
   }
   // Files closed before migration 0035 get their SLA outcome once (later ones are written as they close).
   await fillMissingSlaOutcomes({ db: services.db, catalogue: services.catalogue, holidays: services.holidays });
+  // Permits revoked or replaced before migration 0037 get their signed status statement once.
+  await services.permits.signMissingStatements();
   return { offices, demo };
 }
 

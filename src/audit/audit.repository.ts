@@ -50,8 +50,9 @@ export function auditEventHash(
 /**
  * Appends an event to the tenant's hash chain. Call it inside the transaction that makes the change:
  * the UPDATE on audit_heads locks the tenant's chain head, so concurrent transactions append in turn.
+ * Returns the new event's id (a signed status statement names the event it was recorded as).
  */
-export async function appendAudit(trx: Kysely<Database>, input: AuditInput): Promise<void> {
+export async function appendAudit(trx: Kysely<Database>, input: AuditInput): Promise<string> {
   const head = await trx
     .updateTable('audit_heads')
     .set((eb) => ({ seq: eb('seq', '+', 1) }))
@@ -75,6 +76,7 @@ export async function appendAudit(trx: Kysely<Database>, input: AuditInput): Pro
     .values({ ...row, prev_hash: head.head_hash, hash })
     .execute();
   await trx.updateTable('audit_heads').set({ head_hash: hash }).where('tenant_id', '=', input.tenantId).execute();
+  return row.id;
 }
 
 // ---- Reading the chain back (audit.verify.ts, audit.checkpoints.ts) ----

@@ -423,6 +423,23 @@ export interface PermitsTable {
   reminder_sent_at: string | null;
 }
 
+/** Migration 0037: a signed status statement (src/permits/status.statements.ts); append-only (triggers). */
+export interface PermitStatusStatementsTable {
+  id: string;
+  tenant_id: string;
+  permit_id: string;
+  status: 'revoked' | 'superseded' | 'renewed';
+  /** When the permit stopped being valid (ISO), as signed. */
+  at: string;
+  /** The audit event the change was recorded as (audit_events.id), as signed. */
+  audit_event_id: string;
+  /** canonicalJson of the statement: what is signed. */
+  document: string;
+  key_id: string;
+  /** base64url Ed25519 signature over `document`. */
+  signature: string;
+}
+
 export interface ReceiptsTable {
   id: string;
   tenant_id: string;
@@ -1047,6 +1064,7 @@ export interface Database {
   whatsapp_inbound: WhatsAppInboundTable;
   setup_links: SetupLinksTable;
   permits: PermitsTable;
+  permit_status_statements: PermitStatusStatementsTable;
   receipts: ReceiptsTable;
   signing_keys: SigningKeysTable;
   pdf_signing_roots: PdfSigningRootsTable;
@@ -1082,4 +1100,5 @@ export type Document = Selectable<DocumentsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type Permit = Selectable<PermitsTable>;
 export type Receipt = Selectable<ReceiptsTable>;
+export type PermitStatusStatement = Selectable<PermitStatusStatementsTable>;
 export type WhatsAppInbound = Selectable<WhatsAppInboundTable>;

@@ -13,6 +13,7 @@ const UNIQUE_CONSTRAINTS = {
   bills_one_open: { table: 'bills', columns: ['application_id'] },
   pdf_signing_roots_purpose: { table: 'pdf_signing_roots', columns: ['purpose'] },
   parcels_tracking_unique: { table: 'parcels', columns: ['tenant_id', 'direction', 'company_key', 'tracking_number'] },
+  permit_status_statements_permit: { table: 'permit_status_statements', columns: ['permit_id'] },
 } as const;
 export type UniqueConstraint = keyof typeof UNIQUE_CONSTRAINTS;
 

@@ -80,6 +80,22 @@ export const PERMITS_MESSAGES = {
     id: 'Catatan dengan kode ini bukan data asli dari kantor ini: tanda tangan elektroniknya tidak cocok. Jangan mengandalkan dokumen ini dan hubungi kantor.',
     en: 'The record with this code is not authentic: its electronic signature does not match. Do not rely on this document, and contact the office.',
   },
+  'verification.result.not_authentic.status': {
+    id: 'Dokumen izin ini bertanda tangan asli, tetapi status yang tersimpan tidak sama dengan pernyataan status yang ditandatangani kantor: catatannya telah diubah. Jangan anggap izin ini berlaku, dan hubungi kantor.',
+    en: 'The permit document is genuinely signed, but its stored status does not match the status statements the office signed: the record has been changed. Do not treat this permit as in force, and contact the office.',
+  },
+  'verification.statement.revoked': {
+    id: 'Kantor menandatangani pencabutan izin ini pada {date}.',
+    en: 'The office signed this permit’s revocation on {date}.',
+  },
+  'verification.statement.superseded': {
+    id: 'Kantor menandatangani penggantian izin ini pada {date} (pengganti: {number}).',
+    en: 'The office signed this permit’s replacement on {date} (replaced by {number}).',
+  },
+  'verification.statement.renewed': {
+    id: 'Kantor menandatangani perpanjangan izin ini pada {date} (pengganti: {number}).',
+    en: 'The office signed this permit’s renewal on {date} (replaced by {number}).',
+  },
   'verification.receipt.title': { id: 'Tanda terima ini asli', en: 'This receipt is genuine' },
   'verification.receipt.filing': { id: 'Tanda terima pengajuan berkas yang asli dari {office}.', en: 'A genuine receipt of filing from {office}.' },
   'verification.receipt.payment': { id: 'Bukti pembayaran retribusi yang asli dari {office}.', en: 'A genuine receipt of payment from {office}.' },
@@ -98,6 +114,10 @@ export const PERMITS_MESSAGES = {
   },
   'verification.signature.document': { id: 'Dokumen bertanda tangan (JSON)', en: 'The signed document (JSON)' },
   'verification.signature.keys': { id: 'Kunci publik kantor (JSON)', en: 'The office’s public keys (JSON)' },
+  'verification.signature.revocations': {
+    id: 'Daftar pencabutan bertanda tangan (JSON; pernyataan status izin ada di dokumen bertanda tangan)',
+    en: 'The signed revocation list (JSON; a permit’s status statements are in its signed document)',
+  },
   'verification.again': { id: 'Periksa dokumen lain', en: 'Check another document' },
   'registry.title': { id: 'Daftar izin terbit', en: 'Register of issued permits' },
   'registry.lead': {

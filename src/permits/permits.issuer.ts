@@ -27,6 +27,7 @@ import {
 } from './permits.repository.js';
 import { businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil } from './permit.document.js';
 import { answersOf } from '../catalogue/answers.js';
+import { recordStatusStatement, RENEWAL_REASON } from './status.statements.js';
 
 export type { OfficeAddress };
 export type PermitIssuerDeps = { storage: FileStorage; address: OfficeAddress; dataKey: Buffer };
@@ -234,6 +235,20 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       data: { number, applicationId: app.id, keyId: signature.keyId, pdfSha256, ...(supersedes ? { supersedes: supersedes.number } : {}) },
       occurredAt: now,
     });
+    // The renewed permit's signed status statement (a correction's is made by the service, with the head's reason).
+    if (input.replaces?.kind === 'renewal' && supersedes) {
+      await recordStatusStatement(trx, {
+        signing,
+        tenant,
+        permit: supersedes,
+        status: 'renewed',
+        reason: RENEWAL_REASON,
+        replacedBy: number,
+        at: now,
+        actorId: input.signerId,
+        audit: { action: 'permit.renewed', data: { number: supersedes.number, newNumber: number } },
+      });
+    }
     return permit;
   }
 

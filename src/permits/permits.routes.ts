@@ -25,6 +25,38 @@ const signedSchema = z
   })
   .meta({ id: 'SignedDocument' });
 
+const signedStatementSchema = z
+  .object({
+    document: z
+      .string()
+      .describe(
+        'The exact signed status statement (canonical JSON: type izol.status/1, office, permit, status, reason, replacedBy, at, auditEventId, keyId); check `signature` over its UTF-8 bytes',
+      ),
+    signature: signatureSchema,
+  })
+  .meta({ id: 'SignedStatusStatement' });
+
+const revocationListSchema = z
+  .object({
+    type: z.literal('izol.revocations/1'),
+    office: z.string(),
+    issuedAt: z.string(),
+    nextUpdate: z.string().describe('issuedAt + 24 h at the latest; fetch again then, or sooner'),
+    keyId: z.string(),
+    hash: z.literal('sha256'),
+    entries: z
+      .array(
+        z.object({
+          h: z.string().describe('Lowercase hex SHA-256 of the UTF-8 of "<office code>:<permit number>"'),
+          at: z.string().describe('When the permit stopped being valid'),
+          s: z.enum(['revoked', 'superseded']),
+        }),
+      )
+      .describe('Sorted by h'),
+    signature: z.string().describe('base64url Ed25519 over the canonical JSON of this object without "signature"'),
+  })
+  .meta({ id: 'RevocationList' });
+
 const publicPermitSchema = z
   .object({
     office: z.object({ code: z.string(), name: z.string() }),
@@ -69,6 +101,14 @@ const verificationSchema = z
     receipt: receiptDocumentSchema.optional(),
     bill: publicBillSchema.optional().describe('A bill (SKRD): status open, expired, paid or voided'),
     signed: signedSchema.optional(),
+    problem: z
+      .literal('status')
+      .optional()
+      .describe('not_authentic because the stored status and the signed status statements disagree (the record was changed)'),
+    statements: z
+      .array(signedStatementSchema)
+      .optional()
+      .describe("A permit's signed status statements (a revocation, correction or renewal); none while it is valid"),
   })
   .meta({ id: 'Verification', description: 'Never contains a NIK, phone number or email address' });
 
@@ -348,6 +388,24 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     handler: async (_request, reply) => {
       void reply.header('content-type', 'application/schema+json');
       return registryJsonSchema();
+    },
+  });
+
+  r.get('/.well-known/izol-revocations.json', {
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    schema: {
+      operationId: 'getRevocationList',
+      tags: ['Trust'],
+      summary:
+        "Public: the office's signed revocation list (hashed numbers of every permit a signed statement revoked or superseded), for verifiers that work offline (docs/verification.md)",
+      response: { 200: revocationListSchema, 304: z.null().describe('Not modified (If-None-Match)'), ...problemResponses },
+    },
+    handler: async (request, reply) => {
+      const { list, etag } = await permits.revocationList({ tenantId: request.tenant.id });
+      void reply.header('etag', etag).header('cache-control', 'public, max-age=300');
+      const seen = request.headers['if-none-match'];
+      if (typeof seen === 'string' && seen.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send(null);
+      return list;
     },
   });
 

@@ -39,6 +39,30 @@ import {
 import type { PublicPermitStatus, RegistryFilters, RegistryRecord } from './registry.schema.js';
 import { type BillVerification, verifyBillCode } from '../payments/bills.service.js';
 import { answersOf, sealAnswers, storedAnswersOf, type StoredAnswers } from '../catalogue/answers.js';
+import { canonicalJson, parseJsonColumn } from '../shared/json.js';
+import {
+  findAuditEvent,
+  listPermitsWithoutStatement,
+  listStatementsOfOffice,
+  listStatementsOfPermit,
+  listStatusAuditEvents,
+  statementsFingerprint,
+} from './statements.repository.js';
+import {
+  effectOf,
+  readStatement,
+  recordStatusStatement,
+  RENEWAL_REASON,
+  REVOCATION_LIST_VALIDITY_MS,
+  revocationHash,
+  type RevocationList,
+  type SignedStatement,
+  signAndStore,
+  signedStatementOf,
+  STATUS_AUDIT_ACTIONS,
+  type StatusStatement,
+  unsignedRevocationList,
+} from './status.statements.js';
 
 /** Holders of renewable permits hear about the end of the term this many days before its last day … */
 export const EXPIRY_REMINDER_DAYS = 30;
@@ -54,11 +78,15 @@ export type PublicPermit = Omit<PermitDocument, 'v' | 'kind' | 'id' | 'pdf'> & {
 
 /**
  * What a verification answers. `not_authentic`: the record exists but its signature does not hold
- * (or an uploaded PDF matches no permit), so nothing it says can be trusted.
+ * (or an uploaded PDF matches no permit), so nothing it says can be trusted. `problem: 'status'`:
+ * the permit's document verifies, but its stored status and its signed status statements disagree
+ * (a revoked permit edited back to valid, a statement removed or forged): the record was tampered
+ * with, and `statements` holds what the office did sign about it.
  */
 export type Verification =
   | { status: 'not_found' | 'not_authentic'; kind: null }
-  | { status: PublicPermitStatus; kind: 'permit'; permit: PublicPermit; signed: SignedDocument }
+  | { status: 'not_authentic'; kind: null; problem: 'status'; statements: SignedStatement[] }
+  | { status: PublicPermitStatus; kind: 'permit'; permit: PublicPermit; signed: SignedDocument; statements: SignedStatement[] }
   | { status: 'valid'; kind: 'receipt'; receipt: ReceiptDocument; signed: SignedDocument }
   /** A bill (SKRD, src/payments/bills.service.ts): open, expired, paid or voided. */
   | Exclude<BillVerification, { kind: null }>;
@@ -116,12 +144,48 @@ export function createPermitService(deps: {
     return agrees ? doc : null;
   }
 
+  /**
+   * The permit's signed status: its statements, each of which must verify with the office's keys
+   * (current or retired), name this permit of this office and the audit event about it that it says;
+   * null when one does not (a forged or edited statement: nothing about the status can be trusted).
+   */
+  async function signedStatus(
+    p: PermitRecord,
+    officeCode: string,
+  ): Promise<{ statement: StatusStatement | null; statements: SignedStatement[]; statusEvents: { id: string; action: string }[] } | null> {
+    const [rows, statusEvents] = await Promise.all([
+      listStatementsOfPermit(db, p.tenant_id, p.id),
+      listStatusAuditEvents(db, p.tenant_id, p.id, STATUS_AUDIT_ACTIONS),
+    ]);
+    const statements: StatusStatement[] = [];
+    for (const row of rows) {
+      const s = readStatement(row);
+      if (!s || s.office !== officeCode || s.permit !== p.number || !statusEvents.some((e) => e.id === s.auditEventId)) return null;
+      const sig = { alg: 'Ed25519' as const, keyId: row.key_id, signature: row.signature };
+      if (!(await deps.signer.verify(p.tenant_id, Buffer.from(row.document, 'utf8'), sig))) return null;
+      statements.push(s);
+    }
+    return { statement: statements[0] ?? null, statements: rows.map(signedStatementOf), statusEvents };
+  }
+
+  /**
+   * The verdict (docs/verification.md): a permit is valid only if its signed document verifies, no signed
+   * statement takes it out of "valid", and the stored status agrees with the statements. A disagreement
+   * either way (a revoked row set back to valid, a status no statement signs, a status change in the
+   * audit chain whose statement is gone) is "not authentic", never valid.
+   */
   async function describePermit(p: PermitRecord): Promise<Verification> {
     const doc = await trustedPermit(p);
     if (!doc) return { status: 'not_authentic', kind: null };
     const tenant = await tenantOf(p.tenant_id);
+    const signedState = await signedStatus(p, tenant.code);
+    if (!signedState) return { status: 'not_authentic', kind: null, problem: 'status', statements: [] };
+    const { statement, statements, statusEvents } = signedState;
+    const signed = statement ? effectOf(statement.status) : 'valid';
+    const agrees = p.status === signed && (statement !== null || statusEvents.length === 0);
+    if (!agrees) return { status: 'not_authentic', kind: null, problem: 'status', statements };
     const status = permitStatus(p, todayIn(clock, tenant.time_zone));
-    const next = p.superseded_by_id ? await findPermitReference(db, p.superseded_by_id) : undefined;
+    const next = statement?.replacedBy && p.superseded_by_id ? await findPermitReference(db, p.superseded_by_id) : undefined;
     const { v: _v, kind: _k, id: _id, pdf: _pdf, ...shown } = doc;
     return {
       status,
@@ -129,12 +193,47 @@ export function createPermitService(deps: {
       permit: {
         ...shown,
         status,
-        revokedAt: p.revoked_at,
-        revocationReason: p.revocation_reason,
-        supersededBy: next ? { number: next.number, verificationCode: next.verification_code } : null,
+        // What the signed statement says, not the row's columns.
+        revokedAt: statement?.status === 'revoked' ? statement.at : null,
+        revocationReason: statement?.status === 'revoked' ? statement.reason : null,
+        supersededBy: next && next.number === statement?.replacedBy ? { number: next.number, verificationCode: next.verification_code } : null,
       },
       signed: { document: p.document, signature: { alg: 'Ed25519', keyId: p.key_id, signature: p.signature } },
+      statements,
     };
+  }
+
+  /** The office's revocation lists as last built: rebuilt when a statement is added, or halfway to nextUpdate. */
+  const revocationLists = new Map<string, { fingerprint: string; builtAt: number; list: RevocationList; etag: string }>();
+
+  /**
+   * The office's signed revocation list (/.well-known/izol-revocations.json): every permit a verified
+   * status statement takes out of "valid", by the hash of its number, sorted by that hash, signed with
+   * the office's current key. Built from the statements, never from permits.status.
+   */
+  async function revocationList(input: { tenantId: string }): Promise<{ list: RevocationList; etag: string }> {
+    const tenant = await tenantOf(input.tenantId);
+    const fingerprint = await statementsFingerprint(db, tenant.id);
+    const nowMs = clock.now().getTime();
+    const cached = revocationLists.get(tenant.id);
+    if (cached && cached.fingerprint === fingerprint && nowMs - cached.builtAt < REVOCATION_LIST_VALIDITY_MS / 2 && nowMs >= cached.builtAt) return cached;
+    const rows = await listStatementsOfOffice(db, tenant.id);
+    const listed: { permitNumber: string; statement: StatusStatement }[] = [];
+    for (const row of rows) {
+      const statement = readStatement(row);
+      // Only what verifies is listed: a row slipped into the table without the office key is left out.
+      if (!statement || statement.office !== tenant.code || statement.permit !== row.number) continue;
+      const sig = { alg: 'Ed25519' as const, keyId: row.key_id, signature: row.signature };
+      if (!(await deps.signer.verify(tenant.id, Buffer.from(row.document, 'utf8'), sig))) continue;
+      listed.push({ permitNumber: row.number, statement });
+    }
+    const signing = await deps.signer.prepare(tenant.id);
+    const unsigned = unsignedRevocationList({ office: tenant.code, issuedAt: isoNow(clock), keyId: signing.keyId, statements: listed });
+    const signature = await signing.sign(Buffer.from(canonicalJson(unsigned), 'utf8'));
+    const list: RevocationList = { ...unsigned, signature: signature.signature };
+    const built = { fingerprint, builtAt: nowMs, list, etag: `"${sha256Hex(canonicalJson(list)).slice(0, 32)}"` };
+    revocationLists.set(tenant.id, built);
+    return built;
   }
 
   async function describeReceipt(r: ReceiptRecord): Promise<Verification> {
@@ -299,18 +398,21 @@ export function createPermitService(deps: {
     const reason = requireReason(input.reason);
     const status = await statusToday(permit);
     if (status !== 'valid') throw new AppError('invalid_state', `the permit is already ${status}`);
+    const [signing, tenant] = await Promise.all([deps.signer.prepare(permit.tenant_id), tenantOf(permit.tenant_id)]);
     const now = isoNow(clock);
     await db.transaction().execute(async (trx) => {
       if (!(await revokePermitIfValid(trx, { permitId: permit.id, at: now, by: input.actor.userId, reason })))
         throw new AppError('conflict', 'changed meanwhile');
-      await appendAudit(trx, {
-        tenantId: permit.tenant_id,
+      await recordStatusStatement(trx, {
+        signing,
+        tenant,
+        permit,
+        status: 'revoked',
+        reason,
+        replacedBy: null,
+        at: now,
         actorId: input.actor.userId,
-        action: 'permit.revoked',
-        subjectType: 'permit',
-        subjectId: permit.id,
-        data: { number: permit.number, reason },
-        occurredAt: now,
+        audit: { action: 'permit.revoked', data: { number: permit.number, reason } },
       });
       await enqueue(trx, { tenantId: permit.tenant_id, now, message: { topic: 'notify.permit_revoked', permitId: permit.id } });
     });
@@ -385,20 +487,25 @@ export function createPermitService(deps: {
         now,
         replaces: { kind: 'correction', permit },
       });
-      await appendAudit(trx, {
-        tenantId: tenant.id,
+      await recordStatusStatement(trx, {
+        signing,
+        tenant,
+        permit,
+        status: 'superseded',
+        reason,
+        replacedBy: next.number,
+        at: now,
         actorId: input.actor.userId,
-        action: 'permit.reissued',
-        subjectType: 'permit',
-        subjectId: permit.id,
-        data: {
-          number: permit.number,
-          newNumber: next.number,
-          reason,
-          fields: Object.keys(corrected),
-          holderNameChanged: Boolean(holderName && holderName !== app.applicant_name),
+        audit: {
+          action: 'permit.reissued',
+          data: {
+            number: permit.number,
+            newNumber: next.number,
+            reason,
+            fields: Object.keys(corrected),
+            holderNameChanged: Boolean(holderName && holderName !== app.applicant_name),
+          },
         },
-        occurredAt: now,
       });
       await enqueue(trx, { tenantId: tenant.id, now, message: { topic: 'notify.permit_reissued', permitId: next.id } });
       return next;
@@ -476,9 +583,13 @@ export function createPermitService(deps: {
 
   async function toRecords(tenant: Tenant, rows: PermitRecord[], today: string): Promise<RegistryRecord[]> {
     const types = new Map((await deps.catalogue.listPermitTypes({ tenantId: tenant.id, includeDisabled: true })).map((t) => [t.definition.code, t.definition]));
+    // The status each permit has by the signed statements (the revocation list, built from them and cached).
+    const signedStatus = new Map((await revocationList({ tenantId: tenant.id })).list.entries.map((e) => [e.h, e.s]));
     const records: RegistryRecord[] = [];
     for (const p of rows) {
-      // Only what verifies is published: a row edited in the database is left out.
+      // Only what verifies is published: a row edited in the database (its document, or a status the
+      // signed statements do not give it) is left out.
+      if (p.status !== (signedStatus.get(revocationHash(tenant.code, p.number)) ?? 'valid')) continue;
       const doc = await trustedPermit(p);
       if (!doc) continue;
       const definition = types.get(p.permit_code);
@@ -551,9 +662,83 @@ export function createPermitService(deps: {
     return { reminded };
   }
 
+  /**
+   * Permits revoked or replaced before migration 0037 get their signed statement once, at start
+   * (bootstrap.ts), linked to the audit event that recorded the change: a revocation without one is
+   * left unsigned (it then verifies as not authentic, and someone must look at it). A renewal of those
+   * days was recorded only on the new permit, so its 'permit.renewed' event is written now.
+   */
+  async function signMissingStatements(): Promise<{ signed: number; unsigned: string[] }> {
+    let signed = 0;
+    const unsigned: string[] = [];
+    for (const p of await listPermitsWithoutStatement(db)) {
+      const tenant = await tenantOf(p.tenant_id);
+      const signing = await deps.signer.prepare(tenant.id);
+      const next = p.superseded_by_id ? await findPermitReference(db, p.superseded_by_id) : undefined;
+      const reasonOf = (data: string | undefined) => {
+        const parsed = data ? (parseJsonColumn(data) as { reason?: unknown } | undefined) : undefined;
+        return typeof parsed?.reason === 'string' ? parsed.reason : '';
+      };
+      const attempt = db.transaction().execute(async (trx) => {
+        if (p.status === 'revoked' && p.revoked_at) {
+          const event = await findAuditEvent(trx, tenant.id, p.id, ['permit.revoked']);
+          if (!event) return false;
+          await signAndStore(trx, signing, {
+            tenant,
+            permit: p,
+            status: 'revoked',
+            reason: p.revocation_reason ?? reasonOf(event.data),
+            replacedBy: null,
+            at: p.revoked_at,
+            auditEventId: event.id,
+          });
+          return true;
+        }
+        if (p.status === 'superseded' && p.superseded_at && next) {
+          const event = await findAuditEvent(trx, tenant.id, p.id, ['permit.reissued']);
+          if (event) {
+            await signAndStore(trx, signing, {
+              tenant,
+              permit: p,
+              status: 'superseded',
+              reason: reasonOf(event.data),
+              replacedBy: next.number,
+              at: p.superseded_at,
+              auditEventId: event.id,
+            });
+            return true;
+          }
+          await recordStatusStatement(trx, {
+            signing,
+            tenant,
+            permit: p,
+            status: 'renewed',
+            reason: RENEWAL_REASON,
+            replacedBy: next.number,
+            at: p.superseded_at,
+            actorId: null,
+            audit: { action: 'permit.renewed', data: { number: p.number, newNumber: next.number, recordedAfterwards: true } },
+          });
+          return true;
+        }
+        return false;
+      });
+      // Two instances starting at once: the unique index lets one statement in; the other has nothing to do.
+      const done = await attempt.catch((err: unknown) => {
+        if (isUniqueViolation(err, 'permit_status_statements_permit')) return true;
+        throw err;
+      });
+      if (done) signed++;
+      else unsigned.push(p.number);
+    }
+    return { signed, unsigned };
+  }
+
   return {
     verify,
     verifyPdf,
+    revocationList,
+    signMissingStatements,
     getPermit,
     permitsForApplication,
     receiptsForApplication,

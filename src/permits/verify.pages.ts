@@ -14,6 +14,7 @@ import type { PublicPermit, Verification } from './permits.service.js';
 import { validityText } from './permits.views.js';
 import { billVerification } from '../payments/bills.views.js';
 import type { PublicPermitStatus } from './registry.schema.js';
+import { type SignedStatement, statementSummary } from './status.statements.js';
 
 const CODE = /^[0-9A-Z]{10}$/;
 const MAX_MB = Math.round(MAX_CHECKED_PDF_BYTES / 1048576);
@@ -105,7 +106,20 @@ ${p.conditions.length ? html`<h3>${t(lang, 'permit.conditions')}</h3><ol>${p.con
 <ul>
   <li><a href="/api/v1/verify/${code}">${t(lang, 'verification.signature.document')}</a></li>
   <li><a href="/.well-known/izol-signing-keys.json">${t(lang, 'verification.signature.keys')}</a></li>
+  <li><a href="/.well-known/izol-revocations.json">${t(lang, 'verification.signature.revocations')}</a></li>
 </ul>`;
+  }
+
+  /** What the office signed about a permit's status, one line a statement. */
+  function statementLines(req: FastifyRequest, statements: SignedStatement[]): SafeHtml {
+    const lang = req.lang;
+    const lines = statements.flatMap((signed) => {
+      const s = statementSummary(signed);
+      if (!s) return [];
+      const date = formatDateTime(lang, s.at, req.tenant.time_zone);
+      return [html`<p data-status-statement="${s.status}">${t(lang, `verification.statement.${s.status}`, { date, number: s.replacedBy ?? '–' })}</p>`];
+    });
+    return html`${lines}`;
   }
 
   function resultPage(req: FastifyRequest, reply: FastifyReply, v: Verification, from: { code?: string; pdf?: boolean }): FastifyReply {
@@ -119,6 +133,17 @@ ${p.conditions.length ? html`<h3>${t(lang, 'permit.conditions')}</h3><ol>${p.con
         heading,
         verdict('not_found', heading, html`<p>${t(lang, 'verification.result.not_found.text', { code: (from.code ?? '').slice(0, 40) })}</p>`),
         404,
+      );
+    }
+    if (v.kind === null && 'problem' in v) {
+      const heading = t(lang, 'verification.result.not_authentic');
+      return page(
+        heading,
+        html`${verdict(
+          'not_authentic',
+          heading,
+          html`<p data-problem="status">${t(lang, 'verification.result.not_authentic.status')}</p>${statementLines(req, v.statements)}`,
+        )}${from.code && CODE.test(from.code) ? signatureHelp(lang, from.code) : ''}`,
       );
     }
     if (v.kind === null) {

@@ -9,7 +9,7 @@
  *   holder renews, and one office's verification page and registry know nothing of another office's permits;
  * - every protected operation answers 401 problem+json to anyone not signed in.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -582,6 +582,24 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
       const exported = await ctx.app.inject({ method: 'GET', url: '/api/v1/registry/export.csv', headers: { host: OTHER_HOST } });
       expect(exported.statusCode).toBe(200);
       expect(exported.body).not.toContain(bPermit.verificationCode);
+    });
+
+    it('publishes each office’s revocation list at its own address only: office 2’s lists none of office 1’s revocations', async () => {
+      const revoked = await ctx.db.selectFrom('permits').select('number').where('tenant_id', '=', ctx.tenant.id).where('status', '=', 'revoked').execute();
+      expect(revoked.length).toBeGreaterThan(0);
+      const hashes = revoked.map((p) => createHash('sha256').update(`MLG:${p.number}`, 'utf8').digest('hex'));
+      type List = { office: string; entries: { h: string }[] };
+      const at1 = json<List>(await ctx.app.inject({ method: 'GET', url: '/.well-known/izol-revocations.json' }));
+      expect(at1.office).toBe('MLG');
+      expect(at1.entries.map((e) => e.h)).toEqual(expect.arrayContaining(hashes));
+      const at2res = await ctx.app.inject({ method: 'GET', url: '/.well-known/izol-revocations.json', headers: { host: OTHER_HOST } });
+      expect(at2res.statusCode).toBe(200);
+      const at2 = json<List>(at2res);
+      expect(at2.office).toBe(SECOND_OFFICE.code);
+      for (const h of hashes) expect(at2.entries.map((e) => e.h)).not.toContain(h);
+      // A bearer token (even office 1's head's) changes nothing: the list is public and the same for all.
+      const withToken = json<List>(await ctx.app.inject({ method: 'GET', url: '/.well-known/izol-revocations.json', headers: auth(crew.head.token) }));
+      expect(withToken.entries).toEqual(at1.entries);
     });
   });
 
@@ -1795,6 +1813,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
           'getRegistrySchema',
           'getAuditCheckpoints',
           'getSigningCertificates',
+          'getRevocationList',
           'listAppointmentSlots',
           'bookAppointment',
           'getAppointment',

@@ -92,6 +92,7 @@ const OPERATIONS = [
   'exportTransparencyJson',
   'exportTransparencyCsv',
   'getTransparencySchema',
+  'getRevocationList',
   'listApplicationMessages',
   'listFailedMessages',
   'resendMessage',
@@ -168,6 +169,7 @@ const RATE_LIMIT: Partial<Record<Op, number>> = {
   claimApplication: 10,
   verifyPermit: 60,
   verifyPermitPdf: 20,
+  getRevocationList: 60,
   searchRegistry: 60,
   exportRegistryJson: 10,
   exportRegistryCsv: 10,
@@ -317,6 +319,7 @@ const DEFAULT_WHO: Record<Op, Who> = {
   exportTransparencyJson: 'anonymous',
   exportTransparencyCsv: 'anonymous',
   getTransparencySchema: 'anonymous',
+  getRevocationList: 'anonymous',
   listApplicationMessages: 'applicant',
   listFailedMessages: 'admin',
   resendMessage: 'admin',
@@ -1697,13 +1700,14 @@ const CASES: Case[] = [
 
   // ── getHealth / getReadiness / getSigningKeys / getRegistrySchema / getAuditCheckpoints ────────────
   // (no input: what they do not read is ignored, and they never fail on it)
-  ...(['getHealth', 'getReadiness', 'getSigningKeys', 'getRegistrySchema', 'getAuditCheckpoints'] as const).flatMap((op): Case[] => {
+  ...(['getHealth', 'getReadiness', 'getSigningKeys', 'getRegistrySchema', 'getAuditCheckpoints', 'getRevocationList'] as const).flatMap((op): Case[] => {
     const [url, ignored] = {
       getHealth: ['/health', { status: 'ok' }],
       getReadiness: ['/ready', { status: 'ready' }],
       getSigningKeys: ['/.well-known/izol-signing-keys.json', { office: 'MLG' }],
       getRegistrySchema: ['/api/v1/registry/schema.json', { title: 'Izol permit registry record' }],
       getAuditCheckpoints: ['/.well-known/izol-audit-checkpoints.json', { office: 'MLG' }],
+      getRevocationList: ['/.well-known/izol-revocations.json', { type: 'izol.revocations/1', office: 'MLG' }],
     }[op] as [string, Record<string, unknown>];
     return [
       { op, name: 'junk in the query string', send: () => ({ method: 'GET', url: `${url}?x=${HUGE}&__proto__[a]=1` }), ignored },
