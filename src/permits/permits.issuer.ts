@@ -12,6 +12,7 @@ import { AppError } from '../shared/errors.js';
 import { maskNik } from '../shared/identifiers.js';
 import { canonicalJson } from '../shared/json.js';
 import { addDays, localDate } from '../shared/time.js';
+import { clip, endOfDaySeconds, MAX_HOLDER, MAX_SUMMARY, sealText, sealUrl } from '../signing/seal.js';
 import type { PreparedSigner } from '../signing/signer.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { signPdf } from '../signing/pades.js';
@@ -25,7 +26,16 @@ import {
   officeAddressOf,
   supersedePermitIfValid,
 } from './permits.repository.js';
-import { businessNameOf, certificateOf, formatVerificationCode, type PermitDocument, type ReceiptDocument, subjectOf, validUntil } from './permit.document.js';
+import {
+  addressOf,
+  businessNameOf,
+  certificateOf,
+  formatVerificationCode,
+  type PermitDocument,
+  type ReceiptDocument,
+  subjectOf,
+  validUntil,
+} from './permit.document.js';
 import { answersOf } from '../catalogue/answers.js';
 import { recordStatusStatement, RENEWAL_REASON } from './status.statements.js';
 
@@ -149,6 +159,20 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       validUntil: lastDay,
     };
     const url = verificationUrl(deps.address, tenant, verificationCode);
+    // The sealed QR code (docs/verification.md): the essentials, signed, for a check without network.
+    const businessName = businessNameOf(definition, answers);
+    const sealed = await sealText(signing, {
+      iss: tenant.code,
+      iat: Math.floor(Date.parse(now) / 1000),
+      exp: base.validUntil === null ? null : endOfDaySeconds(base.validUntil, tenant.time_zone),
+      permit: {
+        n: number,
+        t: app.permit_code,
+        h: clip(base.holderName, MAX_HOLDER),
+        s: clip(businessName ?? addressOf(definition, base) ?? base.subject[0]?.value.id ?? '', MAX_SUMMARY),
+        v: verificationCode,
+      },
+    });
     const rendered = await renderCertificatePdf({
       office: { code: tenant.code, name: tenant.name, address: officeAddressOf(tenant) },
       title: template.title,
@@ -161,7 +185,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       issuedAt: now,
       timeZone: tenant.time_zone,
       signer,
-      verification: { url, code: formatVerificationCode(verificationCode) },
+      verification: { url, code: formatVerificationCode(verificationCode), qr: sealUrl(officeBaseUrl(deps.address, tenant), sealed) },
       keyId: signing.keyId,
       supersedes: supersedes?.number ?? null,
       pdfSignature: signing.pdf ? { signerName: signing.pdf.signerName, certified: signing.pdf.certified, provider: signing.pdf.provider } : null,
@@ -182,7 +206,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       applicationNumber: app.number,
       permitType: { code: app.permit_code, title: template.title },
       holder: { name: base.holderName },
-      businessName: businessNameOf(definition, answers),
+      businessName,
       subject: base.subject,
       conditions: base.conditions,
       validFrom,
@@ -224,6 +248,7 @@ export function createPermitIssuer(deps: PermitIssuerDeps) {
       superseded_at: null,
       superseded_by_id: null,
       reminder_sent_at: null,
+      sealed_text: sealed,
     };
     await insertPermit(trx, permit);
     await appendAudit(trx, {

@@ -130,6 +130,10 @@ export const permitSchema = z
     supersedesId: z.string().nullable(),
     supersededById: z.string().nullable(),
     pdfSha256: z.string(),
+    sealedText: z
+      .string()
+      .nullable()
+      .describe('What the QR code carries: "IZ1:" + base45 of a COSE_Sign1 signed by the office (docs/verification.md); null for permits issued before seals'),
   })
   .meta({ id: 'Permit' });
 

@@ -15,6 +15,7 @@ import { enqueue } from '../outbox/outbox.repository.js';
 import { sha256Hex } from '../shared/crypto.js';
 import { AppError } from '../shared/errors.js';
 import { addDays, type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
+import { checkSeal, type SealClaims } from '../signing/seal.js';
 import type { Signer } from '../signing/signer.js';
 import { findTenantById, listTenants } from '../tenants/tenants.repository.js';
 import { addressOf, normaliseVerificationCode, type PermitDocument, type ReceiptDocument } from './permit.document.js';
@@ -95,6 +96,21 @@ export type Verification =
 export type SignedDocument = { document: string; signature: { alg: 'Ed25519'; keyId: string; signature: string } };
 
 export type { RegistryFilters };
+
+/**
+ * What a sealed QR code says (docs/verification.md): `seal` is the offline verdict (the signature
+ * against the office's current and retired keys, and the sealed expiry); `online` what the office's
+ * records say now about the permit the seal names (revoked, replaced …), or `not_found`.
+ */
+export type SealVerification =
+  | { seal: 'not_authentic'; reason: string }
+  | {
+      seal: 'valid' | 'expired';
+      keyId: string;
+      claims: SealClaims;
+      /** not_authentic: the office's record of this permit was changed (its status disagrees with the signed statements). */
+      online: { status: PublicPermitStatus | 'not_found' | 'not_authentic'; revokedAt: string | null; revocationReason: string | null };
+    };
 
 /** A stored permit's status today: "expired" is read from the dates, never stored. */
 export function permitStatus(p: Pick<Permit, 'status' | 'valid_until'>, today: string): PublicPermitStatus {
@@ -272,6 +288,24 @@ export function createPermitService(deps: {
     return describePermit(permit);
   }
 
+  /**
+   * Checks a sealed text (what the QR code holds) for this office. The seal alone decides authenticity;
+   * the office's records then add what a seal cannot know: whether the permit was revoked or replaced.
+   */
+  async function verifySeal(input: { tenantId: string; sealedText: string }): Promise<SealVerification> {
+    const tenant = await tenantOf(input.tenantId);
+    const check = await checkSeal(deps.signer, tenant, input.sealedText, Math.floor(clock.now().getTime() / 1000));
+    if (check.status === 'not_authentic') return { seal: 'not_authentic', reason: check.reason };
+    const row = await findPermitByCode(db, tenant.id, check.claims.permit.v);
+    // The office's records by the same verdict as /v/{code}: signed status statements, never the row alone.
+    const v = row && row.number === check.claims.permit.n ? await describePermit(row) : null;
+    const online: Extract<SealVerification, { seal: 'valid' | 'expired' }>['online'] =
+      v?.kind === 'permit'
+        ? { status: v.status, revokedAt: v.permit.revokedAt, revocationReason: v.permit.revocationReason }
+        : { status: v?.status === 'not_authentic' && row ? 'not_authentic' : 'not_found', revokedAt: null, revocationReason: null };
+    return { seal: check.status, keyId: check.kid, claims: check.claims, online };
+  }
+
   async function statusToday(permit: Permit): Promise<PublicPermitStatus> {
     return permitStatus(permit, todayIn(clock, (await tenantOf(permit.tenant_id)).time_zone));
   }
@@ -330,6 +364,8 @@ export function createPermitService(deps: {
       supersedesId: permit.supersedes_id,
       supersededById: permit.superseded_by_id,
       pdfSha256: permit.pdf_sha256,
+      /** What the QR code carries (docs/verification.md); null for a permit issued before seals. */
+      sealedText: permit.sealed_text,
       can: permitCan(actor, app, status, isRenewable),
     };
   }
@@ -739,6 +775,7 @@ export function createPermitService(deps: {
     verifyPdf,
     revocationList,
     signMissingStatements,
+    verifySeal,
     getPermit,
     permitsForApplication,
     receiptsForApplication,

@@ -14,6 +14,7 @@ import type { PublicPermit, Verification } from './permits.service.js';
 import { validityText } from './permits.views.js';
 import { billVerification } from '../payments/bills.views.js';
 import type { PublicPermitStatus } from './registry.schema.js';
+import { isSealedPath, sealPage } from './seal.pages.js';
 import { type SignedStatement, statementSummary } from './status.statements.js';
 
 const CODE = /^[0-9A-Z]{10}$/;
@@ -233,6 +234,7 @@ ${signatureHelp(lang, p.verificationCode)}`,
   });
 
   page.get('/v/:code', { access: 'anyone', params: codeParams, rateLimit: { max: 60, timeWindow: '1 minute' } }, async ({ req, reply, params }) => {
+    if (isSealedPath(params.code)) return sealPage(req, reply, services); // a short sealed text lands here, not on /v/*
     const typed = params.code.slice(0, 60);
     const code = normaliseVerificationCode(typed);
     // A typed address (lower case, with the dash) goes to the one the QR code prints.

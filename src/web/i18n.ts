@@ -9,6 +9,7 @@ import { TRACKING_MESSAGES } from '../tracking/tracking.i18n.js';
 import { NOTIFICATIONS_MESSAGES } from '../notifications/notifications.i18n.js';
 import { FEES_MESSAGES } from '../fees/fees.i18n.js';
 import { PERMITS_MESSAGES } from '../permits/permits.i18n.js';
+import { SEAL_MESSAGES } from '../permits/seal.i18n.js';
 import { SETTINGS_MESSAGES } from '../tenants/settings.i18n.js';
 import { STAFF_MESSAGES } from '../auth/staff.i18n.js';
 import { HOLIDAYS_MESSAGES } from '../sla/holidays.i18n.js';
@@ -50,6 +51,7 @@ const M = {
   ...NOTIFICATIONS_MESSAGES,
   ...FEES_MESSAGES,
   ...PERMITS_MESSAGES,
+  ...SEAL_MESSAGES,
   ...SETTINGS_MESSAGES,
   ...STAFF_MESSAGES,
   ...HOLIDAYS_MESSAGES,
@@ -80,6 +82,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'notifications/notifications': NOTIFICATIONS_MESSAGES,
   'fees/fees': FEES_MESSAGES,
   'permits/permits': PERMITS_MESSAGES,
+  'permits/seal': SEAL_MESSAGES,
   'tenants/settings': SETTINGS_MESSAGES,
   'auth/staff': STAFF_MESSAGES,
   'sla/holidays': HOLIDAYS_MESSAGES,

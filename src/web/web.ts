@@ -25,6 +25,7 @@ import { languagePages } from './language.pages.js';
 import { CsrfError, redirectToSignIn, requirePageKit } from './page-route.js';
 import { registryPages } from '../permits/registry.pages.js';
 import { verifyPages } from '../permits/verify.pages.js';
+import { sealPages } from '../permits/seal.pages.js';
 import { offlineVerifierPages } from '../permits/offline-verifier.pages.js';
 import { parcelPages } from '../parcels/parcels.pages.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
@@ -59,6 +60,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   trackingPages(app, services);
   mailboxPages(app, services);
   verifyPages(app, services);
+  sealPages(app, services);
   offlineVerifierPages(app);
   registryPages(app, services);
   accountPages(app, services);

@@ -148,7 +148,9 @@ describe('a seeded permit, signed, scanned, verified and revoked in Chromium at 
         // 2. Signing through the case page's form issues the permit; the permit section offers its PDF.
         await submit(desk, 'form:has(input[name="action"][value="sign"])');
         const permit = await ctx.db.selectFrom('permits').selectAll().where('application_id', '=', id).executeTakeFirstOrThrow();
-        const qrAddress = `${base}/v/${permit.verification_code}`;
+        // The QR code holds the sealed address (docs/verification.md): upper case, "/" "%" and space percent-encoded.
+        const sealedPath = permit.sealed_text!.replace(/%/g, '%25').replace(/ /g, '%20').replace(/\//g, '%2F');
+        const qrAddress = `${new URL(base).origin.toUpperCase()}/V/${sealedPath}`;
         expect(await desk.locator('#case-permits').isVisible()).toBe(true);
         const card = desk.locator(`#permit-${permit.id}`);
         expect(await card.locator('h3').innerText()).toContain(permit.number);
@@ -208,7 +210,7 @@ describe('a seeded permit, signed, scanned, verified and revoked in Chromium at 
         const printed = `${permit.verification_code.slice(0, 5)}-${permit.verification_code.slice(5)}`.toLowerCase();
         await phone.fill('#f-kode', ` ${printed} `);
         await submit(phone, 'form[action="/verifikasi"]');
-        expect(phone.url()).toBe(qrAddress);
+        expect(phone.url()).toBe(`${base}/v/${permit.verification_code}`);
         expect((await verdict(phone)).status).toBe('valid');
 
         // 5. The head revokes it on the case page: a reason is required, and then the QR code says revoked.
@@ -246,7 +248,7 @@ describe('a seeded permit, signed, scanned, verified and revoked in Chromium at 
         expect(await rows.first().innerText()).toContain('Dicabut');
         expect(await phone.locator('body').innerText()).not.toMatch(NIK_LIKE);
         await check(phone, 'registry-found');
-        await Promise.all([phone.waitForURL(qrAddress), rows.first().locator('th a').click()]);
+        await Promise.all([phone.waitForURL(`${base}/v/${permit.verification_code}`), rows.first().locator('th a').click()]);
         expect((await verdict(phone)).status).toBe('revoked');
 
         // A date that is not one (only an edited address can send it) comes back with an error summary.

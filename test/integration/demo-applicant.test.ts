@@ -107,8 +107,11 @@ describe.each(DIALECTS)('the demo applicant sees the whole life of an applicatio
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The QR code holds the sealed address (docs/verification.md), which opens the same verdict.
     const qr = readQrFromPdf(pdf.rawPayload);
-    expect(qr).toMatch(new RegExp(`/v/${permit!.verificationCode}$`));
+    expect(qr).toMatch(/^HTTPS?:\/\/[^/]+\/V\/IZ1:/);
+    const sealed = await browser().get(new URL(qr!).pathname);
+    expect(sealed.body).toContain('data-verification-status="valid"');
     const verified = await browser().get(`/v/${permit!.verificationCode}`);
     expect(verified.statusCode).toBe(200);
     expect(verified.body).toContain('data-verification-status="valid"');

@@ -31,7 +31,10 @@ type PermitView = {
   validUntil: string | null;
   supersedesId: string | null;
   supersededById: string | null;
+  sealedText: string | null;
 };
+/** The sealed text as the QR address writes it: space, % and / percent-encoded. */
+const sealedPath = (sealed: string) => sealed.replace(/%/g, '%25').replace(/ /g, '%20').replace(/\//g, '%2F');
 type Verification = {
   status: string;
   kind: string | null;
@@ -128,9 +131,13 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     pdf = res.rawPayload;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdfInfo(pdf).Pages).toBe('1');
+    // The QR code holds the sealed address (docs/verification.md); the printed address stays /v/{code}.
     const qr = readQrFromPdf(pdf);
-    expect(qr).toBe(`${ctx.services.config.baseUrl}/v/${permit.verificationCode}`);
-    expect(qr).toBe(permit.verificationUrl);
+    expect(qr).toBe(`${new URL(ctx.services.config.baseUrl).origin.toUpperCase()}/V/${sealedPath(permit.sealedText!)}`);
+    expect(permit.verificationUrl).toBe(`${ctx.services.config.baseUrl}/v/${permit.verificationCode}`);
+    const sealedPage = await ctx.app.inject({ url: new URL(qr!).pathname });
+    expect(sealedPage.body).toContain('data-verification-status="valid"');
+    expect(sealedPage.body).toContain(permit.number);
     const v = await verify(permit.verificationCode);
     expect(v.status).toBe('valid');
     expect(v.kind).toBe('permit');
@@ -221,8 +228,9 @@ describe.each(DIALECTS)('issuance and trust (%s)', (dialect) => {
     });
     expect(revoked.statusCode, revoked.body).toBe(200);
     expect(json<PermitView>(revoked).status).toBe('revoked');
-    const v = await verify(readQrFromPdf(pdf)!.split('/v/')[1]!);
+    const v = await verify(permit.verificationCode);
     expect(v.status).toBe('revoked');
+    expect((await ctx.app.inject({ url: new URL(readQrFromPdf(pdf)!).pathname })).body).toContain('data-verification-status="revoked"');
     expect(v.permit!.revocationReason).toBe('Kegiatan tidak sesuai dengan izin yang diberikan.');
     expect(json<Verification>(await checkPdf(pdf)).status).toBe('revoked');
     const again = await ctx.app.inject({
