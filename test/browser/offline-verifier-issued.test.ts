@@ -4,14 +4,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, createTestContext, type TestContext, userWithToken } from '../helpers/context.js';
 import { type IssuingStaff, issuedPermit } from '../helpers/journeys.js';
-import { officeSeal } from '../helpers/seal-fixture.js';
 import { launch } from './browser.js';
 
 const DAY = 24 * 3600 * 1000;
 
 /**
  * Issue 14, the second Done-when with real permits, and the offline half of the third: permits issued
- * by the app (sealed by the test helper until the issuer seals them), one revoked through the API
+ * and sealed by the app, one revoked through the API
  * before the online visit, so the app's own signed revocation list holds it; offline, the pasted seals
  * read valid, revoked (from the kept list), not genuine when changed, and expired for one issued more
  * than a year ago. Then a second permit is revoked and its row set back to 'valid' in the database: once
@@ -26,20 +25,14 @@ describe('the offline verifier with permits the app issued and revoked', () => {
   const sealed = { valid: '', revoked: '', expired: '', later: '' };
   let laterId = '';
 
-  /**
-   * The permit's seal. Until the issuer seals permits (branch `seal`, then `sealedText` in the permit
-   * JSON), the test helper seals the issued permit's own number and verification code with the
-   * office's key, exactly per the format; its validity is the billboard permit's year from `issued`.
-   */
-  const sealOf = async (permit: { number: string; verificationCode: string }, issued: number) =>
-    (
-      await officeSeal(ctx, {
-        office: ctx.tenant.code,
-        iat: Math.floor(issued / 1000),
-        exp: Math.floor((issued + 365 * DAY) / 1000),
-        permit: { n: permit.number, t: 'REKLAME', h: 'Test applicant', s: 'Reklame', v: permit.verificationCode },
-      })
-    ).text;
+  /** The seal the issuer made: what the permit's QR code carries (`sealedText` in the permit JSON). */
+  const sealOf = async (permit: { permitId: string }) => {
+    const res = await ctx.app.inject({ url: `/api/v1/permits/${permit.permitId}`, headers: auth(applicant) });
+    expect(res.statusCode).toBe(200);
+    const text = res.json<{ sealedText: string | null }>().sealedText;
+    expect(text).toMatch(/^IZ1:/);
+    return text!;
+  };
   const revoke = async (permitId: string) => {
     const res = await ctx.app.inject({
       method: 'POST',
@@ -63,16 +56,16 @@ describe('the offline verifier with permits the app issued and revoked', () => {
     // A one-year billboard permit issued 400 days ago has expired by now (the browser's clock is the real one).
     ctx.clock.set(new Date(Date.now() - 400 * DAY).toISOString());
     await people();
-    sealed.expired = await sealOf(await issuedPermit(ctx, applicant, staff, 'REKLAME'), ctx.clock.now().getTime());
+    sealed.expired = await sealOf(await issuedPermit(ctx, applicant, staff, 'REKLAME'));
     ctx.clock.set(new Date().toISOString());
     await people();
-    sealed.valid = await sealOf(await issuedPermit(ctx, applicant, staff, 'REKLAME'), Date.now());
+    sealed.valid = await sealOf(await issuedPermit(ctx, applicant, staff, 'REKLAME'));
     const revoked = await issuedPermit(ctx, applicant, staff, 'REKLAME');
-    sealed.revoked = await sealOf(revoked, Date.now());
+    sealed.revoked = await sealOf(revoked);
     await revoke(revoked.permitId);
     const later = await issuedPermit(ctx, applicant, staff, 'REKLAME');
     laterId = later.permitId;
-    sealed.later = await sealOf(later, Date.now());
+    sealed.later = await sealOf(later);
   }, 240_000);
   afterAll(async () => ctx?.close());
 
