@@ -25,7 +25,10 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: { ...globals.node },
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', 'src/web/assets/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', 'scripts/*.mjs', 'src/web/assets/*.js', 'src/permits/offline-verifier/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
@@ -58,6 +61,12 @@ export default tseslint.config(
     files: ['src/web/assets/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+  },
+  {
+    // The offline verifier's page script and its service worker (issue 14), classic scripts too.
+    files: ['src/permits/offline-verifier/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { ...globals.browser, ...globals.serviceworker }, sourceType: 'script' },
   },
   {
     files: ['**/*.mjs', 'scripts/**/*.mjs'],

@@ -29,6 +29,7 @@ import { CONSENT_MESSAGES } from '../auth/consent.i18n.js';
 import { MY_APPLICATIONS_MESSAGES } from '../applications/my-applications.i18n.js';
 import { SCREENS_MESSAGES } from '../screens/screens.i18n.js';
 import { TRANSPARENCY_MESSAGES } from '../transparency/transparency.i18n.js';
+import { OFFLINE_VERIFIER_MESSAGES } from '../permits/offline-verifier.i18n.js';
 /**
  * One entry: the same text in both languages; a message with a count may give plural forms
  * (Intl.PluralRules), chosen by `params.n`, or by the param `by` names when the noun follows another
@@ -70,6 +71,7 @@ const M = {
   ...MY_APPLICATIONS_MESSAGES,
   ...SCREENS_MESSAGES,
   ...TRANSPARENCY_MESSAGES,
+  ...OFFLINE_VERIFIER_MESSAGES,
 } as const satisfies Catalogue;
 export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'web/common': COMMON_MESSAGES,
@@ -100,6 +102,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'applications/my-applications': MY_APPLICATIONS_MESSAGES,
   'screens/screens': SCREENS_MESSAGES,
   'transparency/transparency': TRANSPARENCY_MESSAGES,
+  'permits/offline-verifier': OFFLINE_VERIFIER_MESSAGES,
 };
 
 export type MessageKey = keyof typeof M;

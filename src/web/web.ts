@@ -26,6 +26,7 @@ import { CsrfError, redirectToSignIn, requirePageKit } from './page-route.js';
 import { registryPages } from '../permits/registry.pages.js';
 import { verifyPages } from '../permits/verify.pages.js';
 import { sealPages } from '../permits/seal.pages.js';
+import { offlineVerifierPages } from '../permits/offline-verifier.pages.js';
 import { parcelPages } from '../parcels/parcels.pages.js';
 import { officeApplicationPages } from '../applications/pages/office-application.pages.js';
 import { workQueuePages } from '../applications/work-queue.pages.js';
@@ -60,6 +61,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   mailboxPages(app, services);
   verifyPages(app, services);
   sealPages(app, services);
+  offlineVerifierPages(app);
   registryPages(app, services);
   accountPages(app, services);
   signInPages(app, services);
