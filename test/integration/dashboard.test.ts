@@ -18,10 +18,10 @@ import { type DashboardReport, permille } from '../../src/dashboard/dashboard.se
 import type { ApplicationsTable } from '../../src/db/schema.js';
 import { fillMissingSlaOutcomes } from '../../src/sla/outcomes.js';
 import { listStoredOutcomes } from '../../src/sla/outcomes.repository.js';
-import { computeSla } from '../../src/sla/sla.js';
 import type { Role } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
+import { insertFixtureFile, outcomesWithRecount } from '../helpers/fixture-files.js';
 import { validAnswers } from '../helpers/journeys.js';
 import { type PageClient, signedInOfficer } from '../helpers/pages.js';
 
@@ -52,71 +52,9 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
     answers?: Record<string, unknown>;
     timeline?: Step[];
   }): Promise<string> {
-    const id = randomUUID();
     const tenantId = f.tenantId ?? ctx.tenant.id;
-    const v = tenantId === ctx.tenant.id ? versions.get(f.code)! : await versionOf(tenantId, f.code);
-    await ctx.db
-      .insertInto('applications')
-      .values({
-        id,
-        tenant_id: tenantId,
-        permit_type_id: v.typeId,
-        permit_type_version_id: v.versionId,
-        permit_code: f.code,
-        number: null,
-        tracking_code: null,
-        state: f.state,
-        channel: f.channel,
-        channel_detail: null,
-        applicant_id: null,
-        applicant_name: 'Pemohon Uji',
-        applicant_contact: null,
-        claim_code_hash: null,
-        claim_expires_at: null,
-        created_by: creator,
-        intake_officer_id: null,
-        answers: JSON.stringify(f.answers ?? {}),
-        fee_amount: null,
-        payment_reference: null,
-        fee_paid_at: null,
-        inspection_result: null,
-        inspection_recorded_at: null,
-        idempotency_key: null,
-        submitted_at: f.submittedAt ?? null,
-        state_entered_at: f.decidedAt ?? f.submittedAt ?? f.createdAt,
-        decided_at: f.decidedAt ?? null,
-        created_at: f.createdAt,
-        updated_at: f.decidedAt ?? f.submittedAt ?? f.createdAt,
-        revision: 1 + (f.timeline?.length ?? 0),
-        assigned_to: null,
-        inspection_scheduled_for: null,
-        inspection_officer_id: null,
-        renews_permit_id: null,
-        sla_due_on: f.slaDueOn ?? null,
-      })
-      .execute();
-    let from: string | null = null;
-    for (const [i, step] of [{ to: 'draft', at: f.createdAt }, ...(f.timeline ?? [])].entries()) {
-      await ctx.db
-        .insertInto('application_events')
-        .values({
-          id: randomUUID(),
-          tenant_id: tenantId,
-          application_id: id,
-          position: i + 1,
-          action: i === 0 ? 'create' : 'fixture',
-          from_state: from,
-          to_state: step.to,
-          actor_id: null,
-          actor_role: null,
-          reason: null,
-          data: '{}',
-          created_at: step.at,
-        })
-        .execute();
-      from = step.to;
-    }
-    return id;
+    const version = tenantId === ctx.tenant.id ? versions.get(f.code)! : await versionOf(tenantId, f.code);
+    return insertFixtureFile(ctx, { ...f, tenantId, version, createdBy: creator });
   }
 
   async function versionOf(tenantId: string, code: string) {
@@ -406,27 +344,10 @@ describe.each(DIALECTS)('the head’s dashboard (%s)', (dialect) => {
   });
 
   it('the SLA outcomes kept on the closed files equal a full recount of every timeline by the SLA clock', async () => {
+    const outcomes = await outcomesWithRecount(ctx, ctx.tenant.id);
+    expect(outcomes).toHaveLength(5);
+    for (const f of outcomes) expect(f.stored).toEqual(f.recount);
     const stored = await listStoredOutcomes(ctx.db, ctx.tenant.id);
-    expect(stored).toHaveLength(5);
-    const holidays = await ctx.services.holidays.forTenant(ctx.tenant.id);
-    for (const f of stored) {
-      const events = await ctx.db
-        .selectFrom('application_events')
-        .select(['from_state', 'to_state', 'created_at'])
-        .where('application_id', '=', f.id)
-        .orderBy('position')
-        .execute();
-      const { definition, workflow } = await ctx.services.catalogue.getVersion(f.permit_type_version_id);
-      const recount = computeSla({
-        events,
-        workflow,
-        slaWorkingDays: definition.slaWorkingDays,
-        now: events.at(-1)!.created_at,
-        timeZone: 'Asia/Jakarta',
-        holidays,
-      });
-      expect([f.sla_used_working_days, f.sla_met]).toEqual([recount.usedWorkingDays, recount.finishedLate ? 0 : 1]);
-    }
     expect(stored.map((f) => f.sla_used_working_days).sort((a, b) => a! - b!)).toEqual([4, 5, 9, 11, 15]);
     // Filled once: a second start has nothing left to fill.
     expect(await fillMissingSlaOutcomes({ db: ctx.db, catalogue: ctx.services.catalogue, holidays: ctx.services.holidays })).toBe(0);

@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardReport } from '../../src/dashboard/dashboard.service.js';
 import { fillMissingSlaOutcomes } from '../../src/sla/outcomes.js';
 import { listStoredOutcomes } from '../../src/sla/outcomes.repository.js';
-import { computeSla } from '../../src/sla/sla.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { auth, createTestContext, type TestContext, userWithToken } from '../helpers/context.js';
+import { outcomesWithRecount } from '../helpers/fixture-files.js';
 import { act, issuedPermit, readyDraft } from '../helpers/journeys.js';
 
 describe.each(DIALECTS)('SLA outcomes kept on closed files (%s)', (dialect) => {
@@ -74,31 +74,8 @@ describe.each(DIALECTS)('SLA outcomes kept on closed files (%s)', (dialect) => {
   });
 
   it('equal a full recount of every timeline, and a start refills them the same after they are cleared', async () => {
-    const holidays = await ctx.services.holidays.forTenant(ctx.tenant.id);
-    const recount = async () => {
-      const out: Record<string, [number, number]> = {};
-      for (const f of await listStoredOutcomes(ctx.db, ctx.tenant.id)) {
-        const events = await ctx.db
-          .selectFrom('application_events')
-          .select(['from_state', 'to_state', 'created_at'])
-          .where('application_id', '=', f.id)
-          .orderBy('position')
-          .execute();
-        const { definition, workflow } = await ctx.services.catalogue.getVersion(f.permit_type_version_id);
-        const r = computeSla({
-          events,
-          workflow,
-          slaWorkingDays: definition.slaWorkingDays,
-          now: events.at(-1)!.created_at,
-          timeZone: ctx.tenant.time_zone,
-          holidays,
-        });
-        out[f.id] = [r.usedWorkingDays, r.finishedLate ? 0 : 1];
-      }
-      return out;
-    };
-    const storedNow = Object.fromEntries((await listStoredOutcomes(ctx.db, ctx.tenant.id)).map((f) => [f.id, [f.sla_used_working_days, f.sla_met]]));
-    expect(storedNow).toEqual(await recount());
+    const storedNow = Object.fromEntries((await outcomesWithRecount(ctx, ctx.tenant.id)).map((f) => [f.id, f.stored]));
+    for (const f of await outcomesWithRecount(ctx, ctx.tenant.id)) expect(f.stored).toEqual(f.recount);
     await ctx.db.updateTable('applications').set({ sla_used_working_days: null, sla_met: null }).where('tenant_id', '=', ctx.tenant.id).execute();
     expect(await fillMissingSlaOutcomes({ db: ctx.db, catalogue: ctx.services.catalogue, holidays: ctx.services.holidays, batch: 3 })).toBe(4);
     const refilled = Object.fromEntries((await listStoredOutcomes(ctx.db, ctx.tenant.id)).map((f) => [f.id, [f.sla_used_working_days, f.sla_met]]));

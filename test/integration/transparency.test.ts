@@ -34,6 +34,7 @@ import { ensureOffice } from '../../src/bootstrap.js';
 import { fillMissingSlaOutcomes } from '../../src/sla/outcomes.js';
 import type { ApplicationsTable } from '../../src/db/schema.js';
 import { CACHE_MS, type TransparencyReport } from '../../src/transparency/transparency.service.js';
+import { insertFixtureFile } from '../helpers/fixture-files.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestContext, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { PageClient } from '../helpers/pages.js';
@@ -118,73 +119,18 @@ describe.each(DIALECTS)('the public transparency page and open data (%s)', (dial
     decidedAt?: string | null;
     timeline?: Step[];
   }): Promise<void> {
-    const id = randomUUID();
     const tenantId = f.tenantId ?? ctx.tenant.id;
-    const v = await versionOf(tenantId, f.code);
-    await ctx.db
-      .insertInto('applications')
-      .values({
-        id,
-        tenant_id: tenantId,
-        permit_type_id: v.typeId,
-        permit_type_version_id: v.versionId,
-        permit_code: f.code,
-        number: f.submittedAt ? `${SECRET.number}${++seq}/MLG/2026` : null,
-        tracking_code: f.submittedAt ? `${SECRET.tracking}${seq}` : null,
-        state: f.state,
-        channel: f.channel,
-        channel_detail: null,
-        applicant_id: null,
-        applicant_name: SECRET.name,
-        applicant_contact: SECRET.phone,
-        claim_code_hash: null,
-        claim_expires_at: null,
-        created_by: creator,
-        intake_officer_id: null,
-        answers: JSON.stringify({ nik: SECRET.nik, email: SECRET.email, name: SECRET.name }),
-        fee_amount: null,
-        payment_reference: null,
-        fee_paid_at: null,
-        inspection_result: null,
-        inspection_recorded_at: null,
-        idempotency_key: null,
-        submitted_at: f.submittedAt ?? null,
-        state_entered_at: f.decidedAt ?? f.submittedAt ?? f.createdAt,
-        decided_at: f.decidedAt ?? null,
-        created_at: f.createdAt,
-        updated_at: f.decidedAt ?? f.submittedAt ?? f.createdAt,
-        revision: 1 + (f.timeline?.length ?? 0),
-        assigned_to: null,
-        inspection_scheduled_for: null,
-        inspection_officer_id: null,
-        renews_permit_id: null,
-        sla_due_on: null,
-        // Filled below as at start (fillMissingSlaOutcomes), by the SLA clock's rule from the timeline.
-        sla_used_working_days: null,
-        sla_met: null,
-      })
-      .execute();
-    let from: string | null = null;
-    for (const [i, step] of [{ to: 'draft', at: f.createdAt }, ...(f.timeline ?? [])].entries()) {
-      await ctx.db
-        .insertInto('application_events')
-        .values({
-          id: randomUUID(),
-          tenant_id: tenantId,
-          application_id: id,
-          position: i + 1,
-          action: i === 0 ? 'create' : 'fixture',
-          from_state: from,
-          to_state: step.to,
-          actor_id: null,
-          actor_role: null,
-          reason: null,
-          data: '{}',
-          created_at: step.at,
-        })
-        .execute();
-      from = step.to;
-    }
+    if (f.submittedAt) seq += 1;
+    await insertFixtureFile(ctx, {
+      ...f,
+      tenantId,
+      version: await versionOf(tenantId, f.code),
+      createdBy: creator,
+      number: f.submittedAt ? `${SECRET.number}${seq}/MLG/2026` : null,
+      trackingCode: f.submittedAt ? `${SECRET.tracking}${seq}` : null,
+      applicant: { name: SECRET.name, contact: SECRET.phone },
+      answers: { nik: SECRET.nik, email: SECRET.email, name: SECRET.name },
+    });
   }
 
   /** n filed files, one a minute from `at` (ISO, UTC). */
