@@ -36,6 +36,7 @@ import * as m0032 from './migrations/0032_survey.js';
 import * as m0033 from './migrations/0033_screens.js';
 import * as m0034 from './migrations/0034_dashboard_indexes.js';
 import * as m0035 from './migrations/0035_sla_outcomes.js';
+import * as m0036 from './migrations/0036_dashboard_covering_indexes.js';
 import * as m0037 from './migrations/0037_permit_status_statements.js';
 import * as m0038 from './migrations/0038_pdf_signing.js';
 
@@ -77,6 +78,7 @@ const migrations: Record<string, Migration> = {
   '0033_screens': m0033,
   '0034_dashboard_indexes': m0034,
   '0035_sla_outcomes': m0035,
+  '0036_dashboard_covering_indexes': m0036,
   '0037_permit_status_statements': m0037,
   '0038_pdf_signing': m0038,
 };
