@@ -85,9 +85,12 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
-/** Brings the schema up to date; throws if a migration fails (the failed one is rolled back). */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * Brings the schema up to date; throws if a migration fails (the failed one is rolled back).
+ * allowUnorderedMigrations: also run a pending migration numbered before one already run (the bench's BENCH_REUSE).
+ */
+export async function migrateToLatest(db: Db, options: { allowUnorderedMigrations?: boolean } = {}): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: options.allowUnorderedMigrations ?? false });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
