@@ -26,7 +26,7 @@ export async function up(db: Db): Promise<void> {
   await db.schema.dropIndex('applications_tenant_decided').execute();
   const statements = [
     sql`create index applications_dash_filed on applications (tenant_id, submitted_at, permit_code, channel) where submitted_at is not null`,
-    sql`create index applications_dash_closed on applications (tenant_id, decided_at, permit_code, channel, sla_used_working_days, sla_met) where decided_at is not null and submitted_at is not null`,
+    sql`create index applications_dash_closed on applications (tenant_id, decided_at, permit_code, channel, sla_used_working_days, sla_met, submitted_at) where decided_at is not null and submitted_at is not null`,
     sql`create index applications_dash_online on applications (tenant_id, created_at, permit_code, submitted_at) where channel = 'online'`,
     sql`create index applications_dash_drafts on applications (tenant_id, created_at, id) where channel = 'online' and submitted_at is null and decided_at is null`,
     sql`create index applications_undecided on applications (tenant_id, submitted_at, permit_code, permit_type_version_id, state, sla_due_on, channel) where decided_at is null`,
