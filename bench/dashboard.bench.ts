@@ -29,6 +29,9 @@
  * bench/README.md has the details.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SQLite from 'better-sqlite3';
 import { CompiledQuery, Kysely, type LogEvent, sql, SqliteDialect } from 'kysely';
@@ -49,7 +52,7 @@ import { computeSla, slaDueOn } from '../src/sla/sla.js';
 import { countFiledByMonth, firstFiledAt } from '../src/transparency/transparency.repository.js';
 import { createTransparencyService } from '../src/transparency/transparency.service.js';
 import type { TestContext } from '../test/helpers/context.js';
-import { createTestDatabase, type TestDialect } from '../test/helpers/databases.js';
+import { createTestDatabase, TEST_POSTGRES_URL, type TestDialect } from '../test/helpers/databases.js';
 import { validAnswers } from '../test/helpers/journeys.js';
 
 const N = Number(process.env.BENCH_APPLICATIONS ?? 1_000_000);
@@ -62,6 +65,13 @@ const MIGRATE_TO = process.env.BENCH_MIGRATE_TO;
 const EXPLAIN_MS = Number(process.env.BENCH_EXPLAIN_MS ?? BUDGET_MS);
 /** BENCH_SERVICE=skip: time the repository functions only (a quick look at the SQL). */
 const SERVICE = process.env.BENCH_SERVICE !== 'skip';
+/** BENCH_KEEP=1: leave the loaded database in place (its SQLite file / PostgreSQL database name is printed) for BENCH_REUSE. */
+const KEEP = process.env.BENCH_KEEP === '1';
+/**
+ * BENCH_REUSE=<SQLite file or PostgreSQL database name> (one dialect per run): skip the load, run the pending
+ * migrations on a database kept by BENCH_KEEP=1, then time. The database is left in place.
+ */
+const REUSE = process.env.BENCH_REUSE;
 const DIALECTS: TestDialect[] = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((s) => {
   const d = s.trim();
   if (d !== 'sqlite' && d !== 'postgres') throw new Error(`BENCH_DIALECTS=${process.env.BENCH_DIALECTS}: use sqlite, postgres or both`);
@@ -738,7 +748,7 @@ function scopeOf(tenantId: string, from: string, to: string, offset: number): re
  * cache is per service) and as a second visitor sees it (the app's service, cache warm), and its
  * repository's filed-per-month count. The data set has no SKM survey answers.
  */
-async function timeTransparency(db: Db, services: Services, office: Office, clock: Clock): Promise<Timing[]> {
+async function timeTransparency(db: Db, services: Services, office: Pick<Office, 'tenant'>, clock: Clock): Promise<Timing[]> {
   const tenantId = office.tenant.id;
   const fresh = () => createTransparencyService({ db, clock, catalogue: services.catalogue });
   const lastYear = Number(todayIn(clock, office.tenant.time_zone).slice(0, 4)) - 1;
@@ -758,7 +768,7 @@ async function timeTransparency(db: Db, services: Services, office: Office, cloc
 
 async function bench(dialect: TestDialect): Promise<void> {
   const t0 = performance.now();
-  const database = await createTestDatabase(dialect);
+  const database = REUSE ? reusedDatabase(dialect, REUSE) : await createTestDatabase(dialect);
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, STORAGE_DIR: `${database.dir}/files`, LOG_LEVEL: 'silent' });
   let raw: SQLite.Database | null = null;
   let db: Db;
@@ -776,43 +786,34 @@ async function bench(dialect: TestDialect): Promise<void> {
   }
   try {
     if (MIGRATE_TO) await migrateTo(db, MIGRATE_TO);
-    else await migrateToLatest(db);
+    else await migrateToLatest(db, { allowUnorderedMigrations: Boolean(REUSE) });
     const clock: Clock = { now: () => new Date(END_MS) };
     const services = createServices({ config, db, clock });
-    const offices = await prepareOffices(services, db);
-    const setupMs = performance.now() - t0;
-    console.log(`  setup done: rss ${mb(process.memoryUsage().rss)}, maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
-    const writer = dialect === 'sqlite' ? sqliteWriter(raw!) : await postgresWriter(database.url);
-    // The secondary indexes of the loaded tables are dropped for the load and made again after it (the
-    // usual bulk-load practice: a sort per index instead of 7 million random B-tree inserts); the
-    // primary keys and unique constraints stay. The definitions are the migrations' own, read back.
-    const indexes = await secondaryIndexes(db, dialect);
-    for (const ix of indexes) await sql`drop index ${sql.id(ix.name)}`.execute(db);
-    const loaded = await load(offices, writer, db);
-    const tIndex = performance.now();
-    for (const ix of indexes) await sql.raw(ix.definition).execute(db);
-    const indexMs = performance.now() - tIndex;
-    const t1 = performance.now();
-    if (dialect === 'postgres') await sql`vacuum analyze`.execute(db);
-    else await sql`analyze`.execute(db);
-    const analyzeMs = performance.now() - t1;
-    console.log(`  load done: rss ${mb(process.memoryUsage().rss)}, maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
-
+    if (!REUSE) await loadAll(dialect, db, services, raw, database.url, t0);
+    else {
+      // The new migrations' indexes get their statistics, as the load's own ANALYZE gives every index.
+      const t1 = performance.now();
+      if (dialect === 'postgres') await sql`analyze applications`.execute(db);
+      else await sql`analyze`.execute(db);
+      console.log(
+        `${dialect}: reusing ${REUSE}, migrated and analyzed in ${((performance.now() - t0) / 1000).toFixed(1)} s (analyze ${((performance.now() - t1) / 1000).toFixed(1)} s)`,
+      );
+    }
+    const bigTenant = await db.selectFrom('tenants').selectAll().where('code', '=', OFFICES[0]!.code).executeTakeFirstOrThrow();
+    const headUser = await db
+      .selectFrom('users')
+      .select('id')
+      .where('tenant_id', '=', bigTenant.id)
+      .where('role', '=', 'head')
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    const big = { tenant: bigTenant, officers: { head: [headUser.id] } };
     const count = async (table: 'applications' | 'application_events' | 'documents' | 'users', tenantId?: string) => {
       let q = db.selectFrom(table).select(sql<number>`count(*)`.as('n'));
       if (tenantId) q = q.where('tenant_id', '=', tenantId);
       return Number((await q.executeTakeFirstOrThrow()).n);
     };
-    const big = offices[0]!;
     const tenantId = big.tenant.id;
-    console.log(
-      `\n${dialect}: loaded ${(await count('applications')).toLocaleString('en')} applications, ${(await count('application_events')).toLocaleString('en')} events, ` +
-        `${(await count('documents')).toLocaleString('en')} documents, ${(await count('users')).toLocaleString('en')} users in ${(loaded.ms / 1000).toFixed(1)} s ` +
-        `(offices, catalogue and users ${(setupMs / 1000).toFixed(1)} s; ${indexes.length} secondary indexes made again after the load ${(indexMs / 1000).toFixed(1)} s; ${dialect === 'postgres' ? 'vacuum analyze' : 'analyze'} ${(analyzeMs / 1000).toFixed(1)} s; ` +
-        `SLA clock checked against sla.ts on ${loaded.checked} files)`,
-    );
-    // Every closed file has its outcome: a start's fillMissingSlaOutcomes would find nothing to recount.
-    if ((await listFilesMissingOutcome(db, 1)).length) throw new Error('a filed and closed file without its SLA outcome');
     const bigApps = await count('applications', tenantId);
     const open = await db
       .selectFrom('applications')
@@ -824,7 +825,7 @@ async function bench(dialect: TestDialect): Promise<void> {
         `${(await count('application_events', tenantId)).toLocaleString('en')} events`,
     );
 
-    const head: Actor = { userId: big.officers.head![0]!, tenantId, role: 'head', name: 'Kepala' };
+    const head: Actor = { userId: big.officers.head[0]!, tenantId, role: 'head', name: 'Kepala' };
     const today = todayIn(clock, big.tenant.time_zone);
     const offset = utcOffsetMinutes(big.tenant.time_zone, clock.now());
     const periods = [
@@ -896,8 +897,56 @@ async function bench(dialect: TestDialect): Promise<void> {
     );
   } finally {
     await db.destroy();
-    await database.drop();
+    if (KEEP || REUSE)
+      console.log(
+        `${dialect}: database kept: BENCH_REUSE=${dialect === 'sqlite' ? database.url.slice('sqlite:'.length) : new URL(database.url).pathname.slice(1)}`,
+      );
+    else await database.drop();
   }
+}
+
+/** Makes the offices and loads the data set into a freshly migrated database (skipped with BENCH_REUSE). */
+async function loadAll(dialect: TestDialect, db: Db, services: Services, raw: SQLite.Database | null, url: string, t0: number): Promise<void> {
+  const offices = await prepareOffices(services, db);
+  const setupMs = performance.now() - t0;
+  console.log(`  setup done: rss ${mb(process.memoryUsage().rss)}, maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
+  const writer = dialect === 'sqlite' ? sqliteWriter(raw!) : await postgresWriter(url);
+  // The secondary indexes of the loaded tables are dropped for the load and made again after it (the
+  // usual bulk-load practice: a sort per index instead of 7 million random B-tree inserts); the
+  // primary keys and unique constraints stay. The definitions are the migrations' own, read back.
+  const indexes = await secondaryIndexes(db, dialect);
+  for (const ix of indexes) await sql`drop index ${sql.id(ix.name)}`.execute(db);
+  const loaded = await load(offices, writer, db);
+  const tIndex = performance.now();
+  for (const ix of indexes) await sql.raw(ix.definition).execute(db);
+  const indexMs = performance.now() - tIndex;
+  const t1 = performance.now();
+  if (dialect === 'postgres') await sql`vacuum analyze`.execute(db);
+  else await sql`analyze`.execute(db);
+  const analyzeMs = performance.now() - t1;
+  console.log(`  load done: rss ${mb(process.memoryUsage().rss)}, maxRSS ${mb(process.resourceUsage().maxRSS * 1024)}`);
+
+  const count = async (table: 'applications' | 'application_events' | 'documents' | 'users', tenantId?: string) => {
+    let q = db.selectFrom(table).select(sql<number>`count(*)`.as('n'));
+    if (tenantId) q = q.where('tenant_id', '=', tenantId);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  };
+  console.log(
+    `\n${dialect}: loaded ${(await count('applications')).toLocaleString('en')} applications, ${(await count('application_events')).toLocaleString('en')} events, ` +
+      `${(await count('documents')).toLocaleString('en')} documents, ${(await count('users')).toLocaleString('en')} users in ${(loaded.ms / 1000).toFixed(1)} s ` +
+      `(offices, catalogue and users ${(setupMs / 1000).toFixed(1)} s; ${indexes.length} secondary indexes made again after the load ${(indexMs / 1000).toFixed(1)} s; ${dialect === 'postgres' ? 'vacuum analyze' : 'analyze'} ${(analyzeMs / 1000).toFixed(1)} s; ` +
+      `SLA clock checked against sla.ts on ${loaded.checked} files)`,
+  );
+  // Every closed file has its outcome: a start's fillMissingSlaOutcomes would find nothing to recount.
+  if ((await listFilesMissingOutcome(db, 1)).length) throw new Error('a filed and closed file without its SLA outcome');
+}
+
+/** A database kept by BENCH_KEEP=1: its SQLite file or PostgreSQL database name. */
+function reusedDatabase(dialect: TestDialect, name: string): { url: string; dir: string; drop(): Promise<void> } {
+  if (dialect === 'sqlite') return { url: `sqlite:${name}`, dir: path.dirname(name), drop: () => Promise.resolve() };
+  const url = new URL(TEST_POSTGRES_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), dir: fs.mkdtempSync(path.join(os.tmpdir(), 'izol-bench-')), drop: () => Promise.resolve() };
 }
 
 const started = performance.now();

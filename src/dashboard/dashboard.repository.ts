@@ -26,6 +26,12 @@ const localDay = localDaySql;
 
 const count = (): RawBuilder<number> => sql<number>`count(*)`;
 
+/**
+ * `channel = 'online'` written as a literal, not a parameter: SQLite uses migration 0036's partial index of
+ * online starts only if the statement holds its very term (PostgreSQL then proves it too).
+ */
+const ONLINE = sql.lit<Channel>('online');
+
 /** Files filed (submitted_at) in the period: how many per office-local day, permit type and channel. */
 export async function countFiled(db: Db, s: DashboardScope): Promise<{ day: string; permit_code: string; channel: Channel; n: number }[]> {
   const day = localDay(db, 'submitted_at', s.offsetMinutes);
@@ -63,7 +69,7 @@ export async function countStartedOnline(db: Db, s: DashboardScope): Promise<{ p
     .selectFrom('applications')
     .select(['permit_code', count().as('started'), sql<number>`count(submitted_at)`.as('submitted')])
     .where('tenant_id', '=', s.tenantId)
-    .where('channel', '=', 'online')
+    .where('channel', '=', ONLINE)
     .where('created_at', '>=', s.fromIso)
     .where('created_at', '<', s.toIso);
   if (s.permitCode) q = q.where('permit_code', '=', s.permitCode);
@@ -84,7 +90,7 @@ export async function listUnsubmittedOnlineDrafts(
     .selectFrom('applications')
     .select(['id', 'permit_code', 'permit_type_version_id', 'answers'])
     .where('tenant_id', '=', s.tenantId)
-    .where('channel', '=', 'online')
+    .where('channel', '=', ONLINE)
     .where('created_at', '>=', s.fromIso)
     .where('created_at', '<', s.toIso)
     .where('submitted_at', 'is', null)
@@ -101,7 +107,7 @@ export async function listUnsubmittedDraftDocuments(db: Db, s: DashboardScope): 
     .select(['d.application_id as application_id', 'd.requirement_code as requirement_code'])
     .distinct()
     .where('a.tenant_id', '=', s.tenantId)
-    .where('a.channel', '=', 'online')
+    .where('a.channel', '=', ONLINE)
     .where('a.created_at', '>=', s.fromIso)
     .where('a.created_at', '<', s.toIso)
     .where('a.submitted_at', 'is', null)

@@ -247,11 +247,22 @@ export function createDashboardService(deps: DashboardDeps) {
     const scope = scopeOf(from, to);
     const previous = { from: addDays(from, -length), to: addDays(from, -1) };
 
-    // Digital take-up: counts per day × type × channel, pooled here.
-    const filed = await countFiled(db, scope);
-    const prevFiled = await countFiled(db, scopeOf(previous.from, previous.to));
-    // Files in and out.
-    const closed = await countClosed(db, scope);
+    // The statements are independent: all asked at once (PostgreSQL runs them on the pool's connections
+    // side by side; SQLite one after the other, as before). Each result is read where it is used.
+    const openScope = { tenantId: actor.tenantId, permitCode: permitType, channel: input.channel };
+    const [filed, prevFiled, closed, started, drafts, docs, open, outcomes, overdue] = await Promise.all([
+      // Digital take-up: counts per day × type × channel, pooled here.
+      countFiled(db, scope),
+      countFiled(db, scopeOf(previous.from, previous.to)),
+      // Files in and out.
+      countClosed(db, scope),
+      countStartedOnline(db, scope),
+      listUnsubmittedOnlineDrafts(db, scope),
+      listUnsubmittedDraftDocuments(db, scope),
+      countOpenByState(db, openScope),
+      countClosedOutcomes(db, scope, 'permit'),
+      countOverdue(db, { ...openScope, today }),
+    ]);
     const sum = (rows: typeof filed, keep: (r: (typeof filed)[number]) => boolean) => {
       const c: Partial<Record<Channel, number>> = {};
       for (const r of rows) if (keep(r)) c[r.channel] = (c[r.channel] ?? 0) + r.n;
@@ -274,9 +285,6 @@ export function createDashboardService(deps: DashboardDeps) {
     const codesFiled = [...new Set(filed.map((r) => r.permit_code))].sort();
 
     // The online door.
-    const started = await countStartedOnline(db, scope);
-    const drafts = await listUnsubmittedOnlineDrafts(db, scope);
-    const docs = await listUnsubmittedDraftDocuments(db, scope);
     const docsOf = new Map<string, Set<string>>();
     for (const d of docs) docsOf.set(d.application_id, (docsOf.get(d.application_id) ?? new Set()).add(d.requirement_code));
     const dropOff = new Map<string, { permitCode: string; permitName: Localised; step: DropOffStep; drafts: number; order: number }>();
@@ -307,7 +315,6 @@ export function createDashboardService(deps: DashboardDeps) {
     }
 
     // Backlog per state, labelled from the workflow data of each file's version.
-    const open = await countOpenByState(db, { tenantId: actor.tenantId, permitCode: permitType, channel: input.channel });
     const states = new Map<string, { code: string; label: Localised; kind: string; count: number; order: number }>();
     for (const r of open) {
       const wf = (await deps.catalogue.getVersion(r.permit_type_version_id)).workflow;
@@ -325,7 +332,6 @@ export function createDashboardService(deps: DashboardDeps) {
     }
 
     // SLA compliance and working days: each closed file's outcome by the SLA clock, kept on it when it closed (migration 0035).
-    const outcomes = await countClosedOutcomes(db, scope, 'permit');
     const slaOf = new Map(types.map((pt) => [pt.definition.code, pt.definition.slaWorkingDays]));
     const slaBy = new Map<string, { days: Map<number, number>; onTime: number; closed: number; sla: number | null }>();
     for (const o of outcomes) {
@@ -338,7 +344,6 @@ export function createDashboardService(deps: DashboardDeps) {
     const allDays = new Map<number, number>();
     for (const e of slaBy.values()) for (const [d, n] of e.days) allDays.set(d, (allDays.get(d) ?? 0) + n);
 
-    const overdue = await countOverdue(db, { tenantId: actor.tenantId, permitCode: permitType, channel: input.channel, today });
     const startedTotal = started.reduce((s, r) => s + r.started, 0);
     const submittedTotal = started.reduce((s, r) => s + r.submitted, 0);
 
