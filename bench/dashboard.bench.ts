@@ -786,7 +786,7 @@ async function bench(dialect: TestDialect): Promise<void> {
   }
   try {
     if (MIGRATE_TO) await migrateTo(db, MIGRATE_TO);
-    else await migrateToLatest(db, { allowUnorderedMigrations: Boolean(REUSE) });
+    else await migrateToLatest(db);
     const clock: Clock = { now: () => new Date(END_MS) };
     const services = createServices({ config, db, clock });
     if (!REUSE) await loadAll(dialect, db, services, raw, database.url, t0);

@@ -27,7 +27,7 @@ const localDay = localDaySql;
 const count = (): RawBuilder<number> => sql<number>`count(*)`;
 
 /**
- * `channel = 'online'` written as a literal, not a parameter: SQLite uses migration 0036's partial index of
+ * `channel = 'online'` written as a literal, not a parameter: SQLite uses migration 0040's partial index of
  * online starts only if the statement holds its very term (PostgreSQL then proves it too).
  */
 const ONLINE = sql.lit<Channel>('online');

@@ -36,10 +36,10 @@ import * as m0032 from './migrations/0032_survey.js';
 import * as m0033 from './migrations/0033_screens.js';
 import * as m0034 from './migrations/0034_dashboard_indexes.js';
 import * as m0035 from './migrations/0035_sla_outcomes.js';
-import * as m0036 from './migrations/0036_dashboard_covering_indexes.js';
 import * as m0037 from './migrations/0037_permit_status_statements.js';
 import * as m0038 from './migrations/0038_pdf_signing.js';
 import * as m0039 from './migrations/0039_permit_seals.js';
+import * as m0040 from './migrations/0040_dashboard_covering_indexes.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -79,20 +79,20 @@ const migrations: Record<string, Migration> = {
   '0033_screens': m0033,
   '0034_dashboard_indexes': m0034,
   '0035_sla_outcomes': m0035,
-  '0036_dashboard_covering_indexes': m0036,
+  // 0036 was never used (the number went to a branch that did not land).
   '0037_permit_status_statements': m0037,
   '0038_pdf_signing': m0038,
   '0039_permit_seals': m0039,
+  '0040_dashboard_covering_indexes': m0040,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
 
 /**
  * Brings the schema up to date; throws if a migration fails (the failed one is rolled back).
- * allowUnorderedMigrations: also run a pending migration numbered before one already run (the bench's BENCH_REUSE).
  */
-export async function migrateToLatest(db: Db, options: { allowUnorderedMigrations?: boolean } = {}): Promise<string[]> {
-  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: options.allowUnorderedMigrations ?? false });
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
