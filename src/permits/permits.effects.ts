@@ -31,7 +31,7 @@ export function permitEffects(deps: { signer: Signer; issuer: PermitIssuer }): A
     name: 'permit.issue',
     async prepare(plan) {
       if (!plan.action.issuesPermit) return null;
-      const signing = await signer.prepare(plan.app.tenant_id);
+      const signing = await signer.prepare(plan.app.tenant_id, { pdf: true });
       return async ({ trx, tenant, current, data }) => {
         const app = await current();
         const renewed = app.renews_permit_id ? await findPermitById(trx, app.renews_permit_id) : undefined;

@@ -489,7 +489,7 @@ export function createPermitService(deps: {
         fields: [{ field: 'holderName', code: 'required', message: 'the holder name is required (at most 200 characters)' }],
       });
     }
-    const signing = await deps.signer.prepare(permit.tenant_id);
+    const signing = await deps.signer.prepare(permit.tenant_id, { pdf: true });
     const now = isoNow(clock);
     const issued = await db.transaction().execute(async (trx) => {
       const merged: StoredAnswers = { ...stored, ...sealed.answers };

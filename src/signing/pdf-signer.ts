@@ -136,8 +136,17 @@ export function createBuiltinPdfSigner(deps: { db: Kysely<Database>; dataKey: Bu
     return row;
   }
 
+  // One certificate made at a time per office in this process: concurrent first issuings share it.
+  const making = new Map<string, Promise<PdfCertificateRow>>();
   async function current(tenantId: string): Promise<PdfCertificateRow> {
-    return (await findCurrentCertificate(db, tenantId)) ?? (await issueFor(db, tenantId));
+    const found = await findCurrentCertificate(db, tenantId);
+    if (found) return found;
+    let pending = making.get(tenantId);
+    if (!pending) {
+      pending = (async () => (await findCurrentCertificate(db, tenantId)) ?? (await issueFor(db, tenantId)))().finally(() => making.delete(tenantId));
+      making.set(tenantId, pending);
+    }
+    return pending;
   }
 
   return {
@@ -265,7 +274,10 @@ export function withPdfSigning<S extends ManagedSigner>(base: S, pdf: PdfSigner)
     // The PDF-signing certificate is made when the office first signs a PDF (prepare, before the issuing
     // transaction), or by npm run keys: two RSA keys cost ~0.6 s, too much for every office start.
     ensureKey: (tenantId: string) => base.ensureKey(tenantId),
-    async prepare(tenantId: string) {
+    // Receipts, statements and lists sign JSON only: the PDF signer (a certificate read, or made the first
+    // time) is prepared only for what renders a permit PDF.
+    async prepare(tenantId: string, options?: { pdf?: boolean }) {
+      if (!options?.pdf) return base.prepare(tenantId);
       const [prepared, pdfSigner] = await Promise.all([base.prepare(tenantId), pdf.prepare(tenantId)]);
       return { ...prepared, pdf: pdfSigner };
     },

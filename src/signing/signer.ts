@@ -33,7 +33,8 @@ export interface Signer {
    * Looks the office's key up once, before a transaction, so that signing inside the transaction
    * needs no second database connection (SQLite has one) and holds no lock while a key is fetched.
    */
-  prepare(tenantId: string): Promise<PreparedSigner>;
+  /** `pdf`: also the office's PDF signer (PreparedSigner.pdf), only for what renders a permit PDF (issuing, re-issuing). */
+  prepare(tenantId: string, options?: { pdf?: boolean }): Promise<PreparedSigner>;
   /** True only if `sig` is a valid signature over `data` by one of the office's keys (current or retired). */
   verify(tenantId: string, data: Buffer, sig: Signature): Promise<boolean>;
   /** Every key of the office, newest first, for publication. Never the private half. */
