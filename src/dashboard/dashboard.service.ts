@@ -4,7 +4,9 @@ import type { CatalogueService } from '../catalogue/catalogue.service.js';
 import type { Db } from '../db/database.js';
 import type { ApplicationsTable } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
-import { addDays, type Clock, isCalendarDate, todayIn } from '../shared/time.js';
+import { addDays, type Clock, isCalendarDate, todayIn, utcOffsetMinutes } from '../shared/time.js';
+
+export { utcOffsetMinutes };
 import type { HolidayService } from '../sla/holidays.service.js';
 import { countClosedOutcomes } from '../sla/outcomes.repository.js';
 import { findTenantById, listTenants } from '../tenants/tenants.repository.js';
@@ -83,15 +85,6 @@ export type DashboardQuery = {
   /** The page's GET form: a bad filter falls back to its default (report.adjusted) instead of a 400. */
   lenient?: boolean;
 };
-
-/** The UTC offset of a time zone, in minutes, at an instant ("GMT+07:00" → 420). */
-export function utcOffsetMinutes(timeZone: string, at: Date): number {
-  const name =
-    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /^GMT([+-])(\d{2}):(\d{2})$/.exec(name);
-  if (!m) return 0;
-  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-}
 
 /** The UTC instant of an office-local midnight. */
 function midnightUtc(date: string, offsetMinutes: number): string {

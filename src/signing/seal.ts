@@ -1,6 +1,7 @@
 import { base45Decode, base45Encode } from './base45.js';
 import { CborError, CborTag, type CborKey, type CborValue, decodeCbor, encodeCbor } from './cbor.js';
 import type { PreparedSigner, Signer } from './signer.js';
+import { utcOffsetMinutes } from '../shared/time.js';
 
 /**
  * The sealed QR code (issue 14, docs/verification.md): the permit's essential data signed by the office,
@@ -53,20 +54,7 @@ export function clip(text: string, max: number): string {
 }
 
 /** The offset of `timeZone` from UTC at an instant, in milliseconds (Asia/Jakarta: +7 h). */
-function zoneOffset(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - ms;
-}
+const zoneOffset = (ms: number, timeZone: string): number => utcOffsetMinutes(timeZone, new Date(ms)) * 60_000;
 
 /** 23:59:59 office time on the day `ymd`, in seconds since 1970 (the seal's exp). */
 export function endOfDaySeconds(ymd: string, timeZone: string): number {
