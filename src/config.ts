@@ -19,8 +19,23 @@ const envSchema = z
       .regex(/^(sqlite:|postgres:\/\/|postgresql:\/\/)/, 'must start with sqlite: (e.g. sqlite:./data/izol.db) or postgres://')
       .default('sqlite:./data/izol.db'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-    STORAGE_DRIVER: z.enum(['local']).default('local'),
+    STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
     STORAGE_DIR: z.string().min(1).default('./data/files'),
+    // Object storage (STORAGE_DRIVER=s3): any S3-compatible service (AWS S3, MinIO, Ceph, a cloud's own).
+    S3_ENDPOINT: z.url({ message: 'must be the address of the S3-compatible service, e.g. https://s3.ap-southeast-3.amazonaws.com' }).optional(),
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name: 3 to 63 lower-case letters, digits, dots or hyphens')
+      .optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).default('0'),
+    // Several instances: rate-limit counters shared through Redis (memory otherwise).
+    RATE_LIMIT_REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/[^\s]+$/, 'must be redis://host:6379 (or rediss:// for TLS)')
+      .optional(),
     DATA_ENCRYPTION_KEY: z
       .string()
       .regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters (try: openssl rand -hex 32)')
@@ -92,6 +107,9 @@ const envSchema = z
         }
       }
     }
+    if (env.STORAGE_DRIVER === 's3' && env.S3_BUCKET === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
+    }
     if (env.PDF_SIGNER === 'remote') {
       for (const key of [
         'PDF_SIGNER_URL',
@@ -117,7 +135,19 @@ export type Config = {
   host: string;
   baseUrl: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
-  storage: { driver: 'local'; dir: string };
+  storage:
+    | { driver: 'local'; dir: string }
+    | {
+        driver: 's3';
+        endpoint: string | undefined;
+        bucket: string;
+        region: string;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+        forcePathStyle: boolean;
+      };
+  /** Where rate-limit counters live: a Redis shared by every instance, or null for this process's memory. */
+  rateLimitRedisUrl: string | null;
   dataEncryptionKey: Buffer;
   defaultTenant: string;
   seedDemo: boolean;
@@ -159,7 +189,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     baseUrl: (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     database,
-    storage: { driver: e.STORAGE_DRIVER, dir: path.resolve(e.STORAGE_DIR) },
+    storage:
+      e.STORAGE_DRIVER === 's3'
+        ? {
+            driver: 's3',
+            endpoint: e.S3_ENDPOINT,
+            bucket: e.S3_BUCKET ?? '',
+            region: e.S3_REGION,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE === '1' || e.S3_FORCE_PATH_STYLE === 'true',
+          }
+        : { driver: 'local', dir: path.resolve(e.STORAGE_DIR) },
+    rateLimitRedisUrl: e.RATE_LIMIT_REDIS_URL ?? null,
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY ? Buffer.from(e.DATA_ENCRYPTION_KEY, 'hex') : Buffer.alloc(32, 7),
     defaultTenant: e.DEFAULT_TENANT,
     seedDemo: e.NODE_ENV !== 'production' && e.SEED_DEMO === 'auto',

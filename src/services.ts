@@ -21,7 +21,8 @@ import type { Db } from './db/database.js';
 import { createDocumentService } from './documents/documents.service.js';
 import { createFileSweepJob } from './documents/file-sweep.job.js';
 import { createSignatureScanner, type VirusScanner } from './documents/scanner.js';
-import { createLocalStorage, type FileStorage } from './documents/storage.js';
+import type { FileStorage } from './documents/storage.js';
+import { createFileStorage } from './documents/storage-driver.js';
 import { createFeeService } from './fees/fees.service.js';
 import { createHealthService } from './http/health.service.js';
 import { createInspectionService } from './inspections/inspections.service.js';
@@ -76,7 +77,7 @@ export function createServices(input: {
   retribution?: RetributionTable;
 }) {
   const { config, db, clock } = input;
-  const storage = input.storage ?? createLocalStorage(config.storage.dir);
+  const storage = input.storage ?? createFileStorage(config.storage);
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
   const holidays = createHolidayService({ db, clock });
