@@ -14,7 +14,7 @@ import { normalisePhone } from '../shared/identifiers.js';
 import type { Lang } from '../shared/messages.js';
 import { enqueue } from '../outbox/outbox.repository.js';
 import { listTenants } from '../tenants/tenants.repository.js';
-import { addDays, addMinutes, type Clock, isoNow, localDate, todayIn } from '../shared/time.js';
+import { addDays, addMinutes, type Clock, isoNow, localDate, todayIn, zonedInstant } from '../shared/time.js';
 import { formatTime } from './appointments.format.js';
 import { APPOINTMENT_CODE_POLICY, appointmentCodeHash } from './appointments.handlers.js';
 import {
@@ -43,29 +43,6 @@ export type Slot = { start: string; end: string; capacity: number; free: number 
 
 /** The office-local time from which the day-before reminders go out. */
 export const REMINDERS_FROM = '07:00';
-
-/** Minutes the time zone is ahead of UTC at an instant (Asia/Jakarta: 420). */
-function offsetMinutes(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(instant));
-  const n = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return (Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute')) - Math.floor(instant / 60_000) * 60_000) / 60_000;
-}
-
-/** The UTC instant (ISO) of a wall-clock time on a date in a time zone. */
-export function zonedInstant(ymd: string, hhmm: string, timeZone: string): string {
-  const naive = Date.parse(`${ymd}T${hhmm}:00.000Z`);
-  let t = naive - offsetMinutes(naive, timeZone) * 60_000;
-  t = naive - offsetMinutes(t, timeZone) * 60_000;
-  return new Date(t).toISOString();
-}
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 const fromMinutes = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;

@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../access/actor.js';
-import { zonedInstant } from '../appointments/appointments.service.js';
 import { contentDisposition } from '../http/content-disposition.js';
 import { uuidParam } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
-import { isCalendarDate, isoNow, localDate } from '../shared/time.js';
+import { isCalendarDate, isoNow, localDate, zonedInstant } from '../shared/time.js';
 import {
   banner,
   button,

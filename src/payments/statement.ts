@@ -1,5 +1,4 @@
-import { zonedInstant } from '../appointments/appointments.service.js';
-import { isCalendarDate, localDate } from '../shared/time.js';
+import { isCalendarDate, localDate, zonedInstant } from '../shared/time.js';
 import { parseSnapAmount } from './virtual-account.js';
 
 /**

@@ -8,7 +8,7 @@ import type { ScreenSlideKind, Tenant } from '../db/schema.js';
 import type { QueueService } from '../queue/queue.service.js';
 import { AppError } from '../shared/errors.js';
 import type { Lang } from '../shared/messages.js';
-import { type Clock, isoNow, todayIn } from '../shared/time.js';
+import { type Clock, isoNow, todayIn, zonedInstant } from '../shared/time.js';
 import { officeBaseUrl, type OfficeAddress } from '../tenants/office-url.js';
 import {
   claimPlaylist,
@@ -81,28 +81,6 @@ export type ScreenView = {
   durationSeconds: number;
   slide: SlideView;
 };
-
-/** The first instant (UTC ISO) of a calendar date in a time zone. */
-export function zonedMidnight(ymd: string, timeZone: string): string {
-  const guess = Date.parse(`${ymd}T00:00:00Z`);
-  const offsetAt = (ms: number) => {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    }).formatToParts(new Date(ms));
-    const p = (t: string) => Number(parts.find((x) => x.type === t)!.value);
-    return Date.UTC(p('year'), p('month') - 1, p('day'), p('hour'), p('minute'), p('second')) - ms;
-  };
-  let t = guess - offsetAt(guess);
-  t = guess - offsetAt(t);
-  return new Date(t).toISOString();
-}
 
 export type ScreensDeps = {
   db: Db;
@@ -350,7 +328,12 @@ export function createScreensService(deps: ScreensDeps) {
     const month = today.slice(0, 7);
     const [y, m] = month.split('-').map(Number) as [number, number];
     const nextMonth = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-    const rows = await countFiledByChannel(db, tenant.id, zonedMidnight(`${month}-01`, tenant.time_zone), zonedMidnight(nextMonth, tenant.time_zone));
+    const rows = await countFiledByChannel(
+      db,
+      tenant.id,
+      zonedInstant(`${month}-01`, '00:00', tenant.time_zone),
+      zonedInstant(nextMonth, '00:00', tenant.time_zone),
+    );
     const byChannel = Object.fromEntries(rows.map((r) => [r.channel, r.n]));
     return { kind: 'digital_take_up', month, online: (byChannel.online ?? 0) + (byChannel.assisted ?? 0), total: rows.reduce((n, r) => n + r.n, 0), byChannel };
   }

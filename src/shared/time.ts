@@ -57,3 +57,11 @@ export function utcOffsetMinutes(timeZone: string, at: Date): number {
   if (!m) return 0;
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
 }
+
+/** The UTC instant (ISO) of a wall-clock time on a calendar date in a time zone (a DST gap resolves forward). */
+export function zonedInstant(ymd: string, hhmm: string, timeZone: string): string {
+  const naive = Date.parse(`${ymd}T${hhmm}:00.000Z`);
+  let t = naive - utcOffsetMinutes(timeZone, new Date(naive)) * 60_000;
+  t = naive - utcOffsetMinutes(timeZone, new Date(t)) * 60_000;
+  return new Date(t).toISOString();
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appointmentSettingsSchema, DEFAULT_APPOINTMENT_SETTINGS } from '../../src/appointments/appointments.schemas.js';
-import { slotStarts, zonedInstant } from '../../src/appointments/appointments.service.js';
+import { slotStarts } from '../../src/appointments/appointments.service.js';
+import { zonedInstant } from '../../src/shared/time.js';
 
 describe('appointment slots', () => {
   it('turns an office wall-clock time into the right instant in each Indonesian time zone', () => {
