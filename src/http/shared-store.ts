@@ -110,7 +110,11 @@ export function createSharedStore(input: { url: string | null; prefix: string })
       'rate-limit store (Redis) unreachable: limits are not counted until it is back (fail open)',
     );
   };
-  const useLogger = (l: StoreLogger) => void (logger = l);
+  const useLogger = (l: StoreLogger) => {
+    logger = l;
+    // The new logger hears of an outage already under way.
+    lastWarning = 0;
+  };
   if (!input.url) {
     return {
       redis: null,
