@@ -296,9 +296,9 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
     const [A, B] = [a!, b!];
     const instances = [A, B];
 
-    // A slot with room: its free places, from instance B's list.
+    // A slot with room on the next working day but one (clear of today's booking cut-off), from instance B's list.
     const days = await slotsByDay(B.base);
-    const [firstDay] = [...days.keys()];
+    const firstDay = [...days.keys()][1];
     const slot = days.get(firstDay!)!.find((s) => s.free > 0)!;
     const places = slot.free;
     const bookings = places * 2 + 3;
