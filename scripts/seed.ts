@@ -37,6 +37,7 @@ try {
   const checkpoints = await checkpointAllTenants(db, services.signer, systemClock.now().toISOString());
   for (const c of checkpoints) if (c.error) throw new Error(c.error);
   console.log(`Signed audit checkpoints: ${checkpoints.filter((c) => c.created).length}`);
+  await services.shared.close();
 } finally {
   await db.destroy();
 }

@@ -125,7 +125,14 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   registerSecurityHeaders(app, { https: config.baseUrl.startsWith('https://') });
   // Pages, CSS, JS and JSON go out compressed for slow mobile networks; uploads and PDFs are left alone.
   await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip'], customTypes: /^(text\/|application\/(json|problem\+json|javascript))/ });
-  await app.register(rateLimit, { global: false });
+  // Per-route limits. With several instances they are counted in the shared Redis (RATE_LIMIT_REDIS_URL),
+  // else in this process's memory; a Redis outage lets requests through with a logged warning (shared-store.ts).
+  const { shared } = services;
+  if (options.logger) shared.useLogger(options.logger);
+  await app.register(rateLimit, {
+    global: false,
+    ...(shared.redis ? { redis: shared.redis, nameSpace: shared.rateLimitNameSpace, skipOnError: true } : {}),
+  });
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12 } });
 
   await app.register(swagger, {

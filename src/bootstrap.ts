@@ -1,4 +1,5 @@
 import { fillMissingSlaOutcomes } from './sla/outcomes.js';
+import { bumpGeneration, CACHE_SCOPES } from './cache/cache-generations.js';
 import { type Catalogue, type CatalogueRelease, loadCatalogueRelease } from './catalogue/catalogue.loader.js';
 import type { Db } from './db/database.js';
 import type { Tenant } from './db/schema.js';
@@ -41,6 +42,8 @@ export async function ensureOffice(
       tenant = await findTenantByCode(services.db, office.code);
       if (!tenant) throw new Error(`could not create office ${office.code}`);
     }
+    // Another instance already serving learns of the office within a second, not a minute.
+    await bumpGeneration(services.db, CACHE_SCOPES.tenants, isoNow(services.clock));
     services.tenants.invalidate();
   }
   const release = 'release' in catalogue ? catalogue : { release: 0, catalogue };

@@ -36,6 +36,11 @@ const envSchema = z
       .string()
       .regex(/^rediss?:\/\/[^\s]+$/, 'must be redis://host:6379 (or rediss:// for TLS)')
       .optional(),
+    // Every key Izol writes to that Redis starts with this (several deployments may share one Redis).
+    RATE_LIMIT_REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1 to 64 letters, digits or : _ . - (e.g. izol:malang:)')
+      .default('izol:'),
     DATA_ENCRYPTION_KEY: z
       .string()
       .regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters (try: openssl rand -hex 32)')
@@ -148,6 +153,8 @@ export type Config = {
       };
   /** Where rate-limit counters live: a Redis shared by every instance, or null for this process's memory. */
   rateLimitRedisUrl: string | null;
+  /** The prefix of every key in that Redis (RATE_LIMIT_REDIS_PREFIX). */
+  rateLimitRedisPrefix: string;
   dataEncryptionKey: Buffer;
   defaultTenant: string;
   seedDemo: boolean;
@@ -202,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : { driver: 'local', dir: path.resolve(e.STORAGE_DIR) },
     rateLimitRedisUrl: e.RATE_LIMIT_REDIS_URL ?? null,
+    rateLimitRedisPrefix: e.RATE_LIMIT_REDIS_PREFIX,
     dataEncryptionKey: e.DATA_ENCRYPTION_KEY ? Buffer.from(e.DATA_ENCRYPTION_KEY, 'hex') : Buffer.alloc(32, 7),
     defaultTenant: e.DEFAULT_TENANT,
     seedDemo: e.NODE_ENV !== 'production' && e.SEED_DEMO === 'auto',

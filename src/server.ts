@@ -25,6 +25,9 @@ async function main(): Promise<void> {
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
   const services = createServices({ config, db, clock: systemClock });
+  services.shared.useLogger(logger);
+  // With RATE_LIMIT_REDIS_URL, wait (briefly) for Redis so the first requests are counted; start anyway if it is down.
+  await services.shared.ready(2000);
   // The demo office only outside production; a real office comes from npm run office:create.
   const { offices, demo: tenant } = await prepareOffices(services, { demo: config.env !== 'production' });
   if (offices.length === 0) {
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     await app.close();
     await jobs.stop();
+    await services.shared.close();
     await db.destroy();
     process.exit(0);
   };

@@ -9,6 +9,8 @@ import { createContactService } from './contacts/contacts.service.js';
 import { auditCheckpointsJob } from './audit/audit.jobs.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createRefusalLog } from './audit/refusals.js';
+import { createCacheGenerations } from './cache/cache-generations.js';
+import { createSharedStore } from './http/shared-store.js';
 import { createAssignmentService } from './applications/assignment.service.js';
 import { createIntakeService } from './applications/intake.service.js';
 import { createNoteService } from './applications/notes.service.js';
@@ -78,9 +80,13 @@ export function createServices(input: {
 }) {
   const { config, db, clock } = input;
   const storage = input.storage ?? createFileStorage(config.storage);
+  /** Counters shared by every instance (Redis when RATE_LIMIT_REDIS_URL is set, else this process's memory). */
+  const shared = createSharedStore({ url: config.rateLimitRedisUrl, prefix: config.rateLimitRedisPrefix });
+  /** What this instance knows of the shared caches' generations (the 'cache-generations' job refreshes it every second). */
+  const cacheGenerations = createCacheGenerations({ db });
   const catalogue = createCatalogueService({ db, clock });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
-  const holidays = createHolidayService({ db, clock });
+  const holidays = createHolidayService({ db, clock, generations: cacheGenerations });
   const signer = createSigner({ config, db, clock });
   const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
   const issuer = createPermitIssuer({ storage, address, dataKey: config.dataEncryptionKey });
@@ -109,7 +115,7 @@ export function createServices(input: {
   /** The public transparency page and its open data (issue 13, item 3). */
   const transparency = createTransparencyService({ db, clock, catalogue });
   const scanner = input.scanner ?? createSignatureScanner();
-  const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
+  const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes, uploadCounter: shared.counter });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue, clock, holidays, dataKey: config.dataEncryptionKey });
   const appointments = createAppointmentService({ db, clock, holidays, catalogue, dataKey: config.dataEncryptionKey });
@@ -127,7 +133,7 @@ export function createServices(input: {
   /** The citizen's path (issue 16): the pages that need the fee estimate, the help desk or the booking beside the file. */
   const citizenPath = createCitizenPathService({ catalogue, fees, applications, helpdesk, appointments });
   const overdue = createOverdueJob({ db, clock, catalogue, holidays });
-  const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant });
+  const tenants = createTenantResolver({ db, defaultTenant: config.defaultTenant, generations: cacheGenerations });
   const staff = createStaffService({ db, clock, auth });
   const catalogueAdmin = createCatalogueAdminService({ catalogue });
   const settings = createSettingsService({ db, clock, tenants });
@@ -159,6 +165,7 @@ export function createServices(input: {
   });
   /** The jobs loop's work (server.ts): every instance runs each of them; each is safe beside another instance's run. */
   const jobs: readonly Job[] = [
+    cacheGenerations.job,
     outbox.job,
     deliveries.job,
     overdue,
@@ -169,6 +176,8 @@ export function createServices(input: {
   ];
   return {
     jobs,
+    shared,
+    cacheGenerations,
     config,
     db,
     clock,

@@ -924,6 +924,13 @@ export interface PaymentSettingsTable {
 }
 export type PaymentSettings = Selectable<PaymentSettingsTable>;
 
+/** A cache several instances keep in memory, and how often it changed (migration 0041; src/cache/cache-generations.ts). */
+export interface CacheGenerationsTable {
+  scope: string;
+  generation: number;
+  changed_at: string;
+}
+
 /** A B2B access token Izol gave a bank over SNAP (migration 0028): only its SHA-256 is kept. */
 export interface SnapAccessTokensTable {
   token_hash: string;
@@ -1034,6 +1041,7 @@ export interface SurveyAnswersTable {
 }
 
 export interface Database {
+  cache_generations: CacheGenerationsTable;
   survey_invitations: SurveyInvitationsTable;
   survey_answers: SurveyAnswersTable;
   bills: BillsTable;

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { memoryWindowCounter, type WindowCounter } from '../http/shared-store.js';
 import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { findApplication, updateAtRevision } from '../applications/applications.repository.js';
@@ -36,27 +37,26 @@ export const UPLOAD_LIMITS = {
 } as const;
 export type UploadLimits = { -readonly [K in keyof typeof UPLOAD_LIMITS]: number };
 
-export type DocumentDeps = UploadDeps & { catalogue: CatalogueService; maxUploadBytes: number; limits?: Partial<UploadLimits> };
+export type DocumentDeps = UploadDeps & {
+  catalogue: CatalogueService;
+  maxUploadBytes: number;
+  limits?: Partial<UploadLimits>;
+  /** Where the uploads a minute are counted: shared by every instance (services.ts), this process's memory by default. */
+  uploadCounter?: WindowCounter;
+};
 
 export function createDocumentService(deps: DocumentDeps) {
   const { db, clock, storage, catalogue } = deps;
   const limits: UploadLimits = { ...UPLOAD_LIMITS, ...deps.limits };
-  /** When each account's uploads of the last minute began. */
-  const recentUploads = new Map<string, number[]>();
+  const counter = deps.uploadCounter ?? memoryWindowCounter();
 
   /** Takes one of the account's uploads of this minute, or refuses with 429 before the file is read. */
-  function takeUploadSlot(actor: Actor): void {
+  async function takeUploadSlot(actor: Actor): Promise<void> {
     const perMinute = actor.role === 'front_desk' ? limits.frontDeskUploadsPerMinute : limits.uploadsPerAccountPerMinute;
-    const now = clock.now().getTime();
-    const recent = (recentUploads.get(actor.userId) ?? []).filter((t) => t > now - 60_000);
-    if (recent.length >= perMinute) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000));
-      throw new AppError('too_many_attempts', 'too many uploads this minute', { params: { minutes: 1 }, retryAfterSeconds });
+    const taken = await counter.take({ key: `uploads:${actor.userId}`, limit: perMinute, windowMs: 60_000, now: clock.now().getTime() });
+    if (!taken.allowed) {
+      throw new AppError('too_many_attempts', 'too many uploads this minute', { params: { minutes: 1 }, retryAfterSeconds: taken.retryAfterSeconds });
     }
-    recent.push(now);
-    recentUploads.set(actor.userId, recent);
-    // Accounts idle for a minute are forgotten once the table grows.
-    if (recentUploads.size > 10_000) for (const [k, v] of recentUploads) if (v.every((t) => t <= now - 60_000)) recentUploads.delete(k);
   }
 
   /** The application with what the access policy judges it on; not found when it is not in the actor's office. */
@@ -85,7 +85,7 @@ export function createDocumentService(deps: DocumentDeps) {
     requireAccess({ actor, permission: 'application.edit', resource });
     const requirement = definition.requirements.find((r) => r.code === input.requirementCode);
     if (!requirement) throw new AppError('not_found', `no requirement ${input.requirementCode}`);
-    takeUploadSlot(actor);
+    await takeUploadSlot(actor);
     return keepUpload(deps, {
       actor,
       app,

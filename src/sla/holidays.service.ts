@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { HolidaysTable } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { bumpGeneration, CACHE_SCOPES, type CacheGenerations } from '../cache/cache-generations.js';
 import { can, requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { AppError } from '../shared/errors.js';
@@ -20,8 +21,10 @@ function requireManager(actor: Actor): void {
 
 /**
  * Each office's holiday calendar lives in the database (seeded from seed-data/holidays.json) so its
- * admin can amend it when a decree changes. Reads are cached per office for a minute and dropped on
- * every change this instance makes.
+ * admin can amend it when a decree changes. Reads are cached per office, dropped on every change this
+ * instance makes, and refilled once a change made on another instance is seen (its generation, bumped in
+ * the change's transaction, polled about once a second: src/cache/cache-generations.ts); a cached copy is
+ * trusted for a minute at most whatever the generations say.
  */
 
 /** From this month (November) the office is told when next year's holidays are not entered yet. */
@@ -32,11 +35,11 @@ export function isProvisionalDate(date: string | null, yearsWithHolidays: Readon
   return date !== null && !yearsWithHolidays.has(Number(date.slice(0, 4)));
 }
 
-/** How long an instance trusts its cached copy of an office's holidays. */
+/** How long an instance trusts its cached copy of an office's holidays when no change is seen (a backstop). */
 const CACHE_MS = 60_000;
 
-export function createHolidayService(deps: { db: Db; clock: Clock }) {
-  const cache = new Map<string, { at: number; days: Promise<ReadonlySet<string>> }>();
+export function createHolidayService(deps: { db: Db; clock: Clock; generations: Pick<CacheGenerations, 'current'> }) {
+  const cache = new Map<string, { at: number; generation: number; days: Promise<ReadonlySet<string>> }>();
   /** Told after a change commits (services.ts: the open files' stored due dates are worked out again). */
   const listeners: ((input: { actor: Actor }) => Promise<unknown>)[] = [];
   function onChange(listener: (input: { actor: Actor }) => Promise<unknown>): void {
@@ -50,9 +53,10 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
   async function forTenant(tenantId: string): Promise<ReadonlySet<string>> {
     const now = deps.clock.now().getTime();
     let entry = cache.get(tenantId);
-    // Another instance may have changed the calendar: a cached copy is trusted for a minute at most.
-    if (!entry || now - entry.at > CACHE_MS) {
-      entry = { at: now, days: listHolidayDates(deps.db, tenantId).then((dates) => new Set(dates)) };
+    const generation = deps.generations.current(CACHE_SCOPES.holidays);
+    // Another instance changed a calendar since this copy was read (or it is old): read it again.
+    if (!entry || entry.generation !== generation || now - entry.at > CACHE_MS) {
+      entry = { at: now, generation, days: listHolidayDates(deps.db, tenantId).then((dates) => new Set(dates)) };
       cache.set(tenantId, entry);
     }
     return entry.days;
@@ -125,6 +129,7 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
           created_by: null,
         });
       }
+      await bumpGeneration(trx, CACHE_SCOPES.holidays, now);
     });
     cache.delete(tenantId);
     return entries.length;
@@ -158,6 +163,7 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
         data: { kind: input.kind, name: input.name, decree: input.decree },
         occurredAt: now,
       });
+      await bumpGeneration(trx, CACHE_SCOPES.holidays, now);
     });
     await changed(input.actor);
   }
@@ -178,6 +184,7 @@ export function createHolidayService(deps: { db: Db; clock: Clock }) {
         data: { decree: input.decree },
         occurredAt: now,
       });
+      await bumpGeneration(trx, CACHE_SCOPES.holidays, now);
     });
     await changed(input.actor);
   }

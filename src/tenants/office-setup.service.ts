@@ -1,4 +1,5 @@
 import type { FeeService } from '../fees/fees.service.js';
+import { bumpGeneration, CACHE_SCOPES } from '../cache/cache-generations.js';
 import type { PaymentSettingsService } from '../payments/payment-settings.service.js';
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit.repository.js';
@@ -197,6 +198,7 @@ export function createOfficeSetupService(deps: {
           data: { code: office.code, name: office.name, hostnames: [office.host], timeZone: office.timeZone, by: 'operator' },
           occurredAt: now,
         });
+        await bumpGeneration(trx, CACHE_SCOPES.tenants, now);
         await appendAudit(trx, {
           tenantId: tenant.id,
           actorId: null,

@@ -10,6 +10,7 @@ import { type Clock, isoNow } from '../shared/time.js';
 import { officeChannelOrder, setOfficeChannelOrder } from '../notifications/deliveries.repository.js';
 import { CHANNELS, type Channel, DEFAULT_CHANNEL_ORDER } from '../notifications/messages.js';
 import { otherOfficesHostnames, updateTenantSettings } from './settings.repository.js';
+import { bumpGeneration, CACHE_SCOPES } from '../cache/cache-generations.js';
 import { findTenantById, type TenantBranding, tenantBranding, tenantHostnames } from './tenants.repository.js';
 import type { TenantResolver } from './tenants.service.js';
 
@@ -271,6 +272,8 @@ export function createSettingsService(deps: { db: Db; clock: Clock; tenants: Ten
         data: { changed, name, timeZone: next.timeZone, hostnames, branding, channelOrder },
         occurredAt: now,
       });
+      // Every instance's host-name cache follows within about a second (src/cache/cache-generations.ts).
+      await bumpGeneration(trx, CACHE_SCOPES.tenants, now);
     });
     if (changed.length) deps.tenants.invalidate();
     // The office's days are counted in its time zone: the open files' due dates follow a new one.

@@ -1,3 +1,4 @@
+import { CACHE_SCOPES, type CacheGenerations } from '../cache/cache-generations.js';
 import type { Db } from '../db/database.js';
 import type { Tenant } from '../db/schema.js';
 import { findTenantByCode, listTenants, tenantHostnames } from './tenants.repository.js';
@@ -5,13 +6,22 @@ import { findTenantByCode, listTenants, tenantHostnames } from './tenants.reposi
 /**
  * Which office a request is for. A deployment serves many offices; each is chosen by the host name
  * the citizen typed (izin.malangkota.go.id), falling back to the configured default office.
- * Tenants change rarely, so they are cached and refreshed every minute.
+ * Tenants change rarely, so they are cached: dropped by a change this instance makes, read again once a
+ * change on another instance is seen (the 'tenants' generation, polled about once a second:
+ * src/cache/cache-generations.ts), and after a minute at most in any case.
  */
-export function createTenantResolver(deps: { db: Db; defaultTenant: string }) {
-  let cache: { at: number; tenants: { tenant: Tenant; hosts: string[] }[] } | undefined;
-  async function all(): Promise<{ tenant: Tenant; hosts: string[] }[]> {
-    if (!cache || Date.now() - cache.at > 60_000) {
-      cache = { at: Date.now(), tenants: (await listTenants(deps.db)).map((tenant) => ({ tenant, hosts: tenantHostnames(tenant) })) };
+export function createTenantResolver(deps: { db: Db; defaultTenant: string; generations: Pick<CacheGenerations, 'current'> }) {
+  let cache: { at: number; generation: number; tenants: Promise<{ tenant: Tenant; hosts: string[] }[]> } | undefined;
+  function all(): Promise<{ tenant: Tenant; hosts: string[] }[]> {
+    const generation = deps.generations.current(CACHE_SCOPES.tenants);
+    if (!cache || cache.generation !== generation || Date.now() - cache.at > 60_000) {
+      const tenants = listTenants(deps.db).then((rows) => rows.map((tenant) => ({ tenant, hosts: tenantHostnames(tenant) })));
+      const entry = { at: Date.now(), generation, tenants };
+      // A failed read is not kept: the next request tries again.
+      tenants.catch(() => {
+        if (cache === entry) cache = undefined;
+      });
+      cache = entry;
     }
     return cache.tenants;
   }

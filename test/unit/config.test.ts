@@ -109,6 +109,15 @@ describe('loadConfig', () => {
     expect(err.message).toContain('64 hexadecimal');
   });
 
+  it('counts rate limits in memory unless RATE_LIMIT_REDIS_URL names a Redis, under RATE_LIMIT_REDIS_PREFIX', () => {
+    expect(loadConfig({})).toMatchObject({ rateLimitRedisUrl: null, rateLimitRedisPrefix: 'izol:' });
+    expect(loadConfig({ RATE_LIMIT_REDIS_URL: 'redis://10.0.0.5:6379', RATE_LIMIT_REDIS_PREFIX: 'izol:malang:' })).toMatchObject({
+      rateLimitRedisUrl: 'redis://10.0.0.5:6379',
+      rateLimitRedisPrefix: 'izol:malang:',
+    });
+    expect(configError({ RATE_LIMIT_REDIS_PREFIX: 'izol malang' }).message).toMatch(/^\s*RATE_LIMIT_REDIS_PREFIX: must be 1 to 64 letters/m);
+  });
+
   it('lists every bad setting at once', () => {
     const err = configError({ PORT: 'x', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     for (const v of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) expect(err.message).toMatch(new RegExp(`^\\s*${v}: `, 'm'));
