@@ -49,7 +49,7 @@ const duration = (s: number | null) => {
 };
 const progressLine = (p: MoveProgress) =>
   `${p.table.padEnd(28)} rows ${`${p.rowsDone}/${p.rowsTotal}`.padStart(15)}` +
-  (p.filesTotal ? `  files ${p.filesChecked}/${p.filesTotal} (${p.filesCopied} copied)` : '') +
+  (p.filesTotal ? `  files ${p.filesCopied}/${p.filesTotal} copied` : '') +
   `  ${Math.round(p.rowsPerSecond)} rows/s  time left ${duration(p.secondsLeft)}`;
 
 const sqlite = new SQLite(sourceFile, { readonly: true, fileMustExist: true });

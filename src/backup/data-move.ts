@@ -52,11 +52,12 @@ export type MoveProgress = {
   table: string;
   rowsDone: number;
   rowsTotal: number;
+  /** Files copied so far (a file the target had already is not counted: after a crash, or shared bytes). */
   filesCopied: number;
-  filesChecked: number;
+  /** The distinct files the table's rows point at. */
   filesTotal: number;
   rowsPerSecond: number;
-  /** Seconds until every table is moved at this run's rate; null until something was moved. */
+  /** Seconds until every table is moved at this run's rate; null in the first two seconds (shown as …). */
   secondsLeft: number | null;
 };
 
@@ -225,7 +226,6 @@ export async function moveData(options: MoveOptions): Promise<{ finished: boolea
     if (!existing) await startTable(target, t.name, new Date().toISOString());
     const rowsTotal = totals.get(t.name)!;
     const filesTotal = t.file ? await countFiles(source, t.file) : 0;
-    let filesChecked = 0;
     for (;;) {
       if (options.maxBatches !== undefined && batches >= options.maxBatches) return { finished: false, batches, tables };
       const step = await target.transaction().execute(async (trx) => {
@@ -250,7 +250,6 @@ export async function moveData(options: MoveOptions): Promise<{ finished: boolea
               copied++;
             }
           }
-          filesChecked += seen.size;
         }
         await insertRows(trx, t, rows);
         const last = rows.at(-1)!;
@@ -276,10 +275,10 @@ export async function moveData(options: MoveOptions): Promise<{ finished: boolea
           rowsDone: step.rowsDone,
           rowsTotal,
           filesCopied: step.filesCopied,
-          filesChecked,
           filesTotal,
           rowsPerSecond: rate,
-          secondsLeft: movedThisRun > 0 ? Math.max(0, rowsLeft) / rate : null,
+          // The first seconds (the first batches, small tables) say little about the rate.
+          secondsLeft: movedThisRun > 0 && now - started >= 2000 ? Math.max(0, rowsLeft) / rate : null,
         });
       }
       if (step.done) break;
