@@ -119,6 +119,15 @@ function describeDatabase(file: string): { tables: Record<string, number>; lastM
   }
 }
 
+function sqliteVersion(): string {
+  const db = new SQLite(':memory:');
+  try {
+    return (db.prepare('select sqlite_version() as v').get() as { v: string }).v;
+  } finally {
+    db.close();
+  }
+}
+
 function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -188,7 +197,7 @@ export async function createBackup(options: { dbFile: string; filesDir: string |
       tool: {
         izol: izolVersion(),
         node: process.version,
-        sqlite: (new SQLite(':memory:').prepare('select sqlite_version() as v').get() as { v: string }).v,
+        sqlite: sqliteVersion(),
         archive: 'ustar + gzip (src/backup/tar.ts)',
       },
       database: { dialect: 'sqlite', lastMigration: described.lastMigration, migrations: described.migrations, tables: described.tables },
