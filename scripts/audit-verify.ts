@@ -7,12 +7,9 @@
 //   npm run audit:verify                  every office
 //   npm run audit:verify -- --tenant MLG  one office, by code
 import fs from 'node:fs';
-import { type CheckpointVerification, verifyAuditCheckpoints } from '../src/audit/audit.checkpoints.js';
-import { verifyAuditChain, type AuditChainVerification } from '../src/audit/audit.verify.js';
+import { auditReport } from '../src/audit/audit.report.js';
 import { configOrExit } from './cli.js';
 import { createDatabase, type Db } from '../src/db/database.js';
-import { systemClock } from '../src/shared/time.js';
-import { createEd25519Signer } from '../src/signing/signer.js';
 import { findTenantByCode } from '../src/tenants/tenants.repository.js';
 
 const USAGE = 'usage: npm run audit:verify [-- --tenant CODE]';
@@ -22,22 +19,6 @@ function parseArgs(argv: string[]): { tenantCode?: string } | null {
   if (argv.length === 2 && argv[0] === '--tenant' && /^[A-Z]{2,8}$/.test(argv[1]!)) return { tenantCode: argv[1]! };
   const eq = argv.length === 1 ? /^--tenant=([A-Z]{2,8})$/.exec(argv[0]!) : null;
   return eq ? { tenantCode: eq[1]! } : null;
-}
-
-function line(r: AuditChainVerification): string {
-  const who = (r.tenantCode ?? `(tenant ${r.tenantId} not in tenants)`).padEnd(6);
-  const events = `${r.events} event${r.events === 1 ? '' : 's'}`.padEnd(14);
-  if (r.ok) return `${who} ${events} OK`;
-  const bad = r.firstBad!;
-  return `${who} ${events} BROKEN first bad event: seq ${bad.seq}, id ${bad.id ?? '(missing)'}, reason ${bad.reason}: ${bad.detail}`;
-}
-
-function checkpointLine(r: CheckpointVerification): string {
-  const who = (r.tenantCode ?? `(tenant ${r.tenantId} not in tenants)`).padEnd(6);
-  const count = `${r.verified} checkpoint${r.verified === 1 ? '' : 's'} verified`;
-  if (r.ok) return `${who} ${count} OK`;
-  const bad = r.firstBad!;
-  return `${who} ${count}, BROKEN checkpoint ${bad.checkpointId} (seq ${bad.seq}, signed ${bad.createdAt}), reason ${bad.reason}: ${bad.detail}`;
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -63,20 +44,9 @@ try {
     if (!tenant) throw new Error(`no office with code ${args.tenantCode}`);
     tenantId = tenant.id;
   }
-  const results = await verifyAuditChain(db, { tenantId });
-  for (const r of results) console.log(line(r));
-  const broken = results.filter((r) => !r.ok).length;
-  console.log(broken === 0 ? `All ${results.length} audit chains are intact.` : `${broken} of ${results.length} audit chains are broken.`);
-  const signer = createEd25519Signer({ db, dataKey: config.dataEncryptionKey, clock: systemClock });
-  const checkpoints = await verifyAuditCheckpoints(db, signer, { tenantId });
-  for (const r of checkpoints) console.log(checkpointLine(r));
-  const badCheckpoints = checkpoints.filter((r) => !r.ok).length;
-  console.log(
-    badCheckpoints === 0
-      ? `All checkpoints of ${checkpoints.length} offices verify.`
-      : `${badCheckpoints} of ${checkpoints.length} offices have a bad checkpoint.`,
-  );
-  status = broken === 0 && badCheckpoints === 0 ? 0 : 1;
+  const report = await auditReport(db, config.dataEncryptionKey, { tenantId });
+  for (const l of report.lines) console.log(l);
+  status = report.ok ? 0 : 1;
 } catch (err) {
   console.error(`audit:verify could not check the audit chains: ${err instanceof Error ? err.message : String(err)}`);
   status = 2;
