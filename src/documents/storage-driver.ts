@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { createS3Storage } from './s3-storage.js';
 import { createLocalStorage, type FileStorage } from './storage.js';
 
 /** The file storage the configuration names: local disk (the embedded default) or an S3-compatible bucket. */
@@ -7,6 +8,6 @@ export function createFileStorage(config: Config['storage']): FileStorage {
     case 'local':
       return createLocalStorage(config.dir);
     case 's3':
-      throw new Error('STORAGE_DRIVER=s3: the S3 driver is not built yet');
+      return createS3Storage(config);
   }
 }
