@@ -98,7 +98,7 @@ export function createS3Storage(config: S3StorageConfig, client: S3Client = crea
       },
     );
   const markUsed = (namespace: string, sha256: string, at: Date) =>
-    client.send(new PutObjectCommand({ Bucket, Key: usedKey(namespace, sha256), Body: '', Metadata: { 'used-at': at.toISOString() } }));
+    client.send(new PutObjectCommand({ Bucket, Key: usedKey(namespace, sha256), Body: '', ContentLength: 0, Metadata: { 'used-at': at.toISOString() } }));
   const usedSince = async (namespace: string, sha256: string, since: Date): Promise<boolean> => {
     const usedAt = (await head(usedKey(namespace, sha256)))?.Metadata?.['used-at'];
     return usedAt !== undefined && Date.parse(usedAt) >= since.getTime();

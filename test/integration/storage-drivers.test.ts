@@ -278,3 +278,15 @@ describe('S3 removeIfIdle against an upload of the same bytes committing in the 
     await expectStays(plain, bytes);
   });
 });
+
+describe('S3 readiness', () => {
+  it('answers ready while its bucket answers, and not for a bucket that is not there', async () => {
+    const s3 = await startS3();
+    try {
+      expect(await createS3Storage(s3.config).ready()).toBe(true);
+      expect(await createS3Storage({ ...s3.config, bucket: 'izol-no-such-bucket' }).ready()).toBe(false);
+    } finally {
+      await s3.stop();
+    }
+  });
+});
