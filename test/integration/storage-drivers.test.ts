@@ -279,6 +279,49 @@ describe('S3 removeIfIdle against an upload of the same bytes committing in the 
   });
 });
 
+describe('S3 upload memory', () => {
+  it('a 40 MB upload is held at most about one multipart part at a time, not whole', async () => {
+    const s3 = await startS3();
+    const client = createS3Client(s3.config);
+    let read = 0;
+    let sent = 0;
+    let mostHeld = 0;
+    // Counts what the server has acknowledged, part by part.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const out = await next(args);
+        if (context.commandName === 'UploadPartCommand') sent += (args.input as { Body: Buffer }).Body.length;
+        return out;
+      },
+      { step: 'initialize', name: 'countSentParts' },
+    );
+    const size = 40 * 1024 * 1024;
+    const hash = createHash('sha256');
+    const source = Readable.from(
+      (function* () {
+        for (let i = 0; i < size; i += 64 * 1024) {
+          const piece = randomBytes(64 * 1024);
+          hash.update(piece);
+          read += piece.length;
+          mostHeld = Math.max(mostHeld, read - sent);
+          yield piece;
+        }
+      })(),
+    );
+    try {
+      const staged = await createS3Storage(s3.config, client).stage({ source, maxBytes: size });
+      await staged.commit(NS);
+      expect(staged.sha256).toBe(hash.digest('hex'));
+      expect(sent).toBe(size);
+      // One 5 MB part, the piece being read and the stream's small read-ahead: far from 40 MB.
+      expect(mostHeld).toBeLessThanOrEqual(2 * 5 * 1024 * 1024);
+    } finally {
+      client.destroy();
+      await s3.stop();
+    }
+  });
+});
+
 describe('S3 readiness', () => {
   it('answers ready while its bucket answers, and not for a bucket that is not there', async () => {
     const s3 = await startS3();
