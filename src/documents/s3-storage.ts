@@ -78,7 +78,7 @@ function missingFile(key: string): NodeJS.ErrnoException {
  * downloads stream (bounded memory, multipart above PART_BYTES), hashed while they are sent. Relies on
  * strong read-after-write consistency (AWS S3 since December 2020, MinIO), which removeIfIdle needs.
  */
-export function createS3Storage(config: S3StorageConfig, client: S3Client = createS3Client(config)): FileStorage & { ready(): Promise<boolean> } {
+export function createS3Storage(config: S3StorageConfig, client: S3Client = createS3Client(config)): FileStorage {
   const Bucket = config.bucket;
   const finalKey = (namespace: string, sha256: string) => {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('not a sha256');
@@ -218,7 +218,7 @@ export function createS3Storage(config: S3StorageConfig, client: S3Client = crea
       return 'removed';
     },
 
-    /** The bucket answers with these credentials (for readiness checks). */
+    /** HeadBucket: the bucket exists and these credentials may list it (which 404s on missing keys need too). */
     async ready() {
       return client.send(new HeadBucketCommand({ Bucket })).then(
         () => true,

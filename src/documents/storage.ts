@@ -37,6 +37,8 @@ export interface FileStorage {
    * is put back) or finds it gone and keeps its own copy, so a file about to be referenced stays.
    */
   removeIfIdle(namespace: string, sha256: string, idleSince: Date): Promise<'removed' | 'kept' | 'missing'>;
+  /** The store answers (local: the folder can be written; S3: the bucket answers these credentials). Checked at start-up. */
+  ready(): Promise<boolean>;
 }
 
 /** How many leading bytes a StagedFile keeps as `head` (file-type detection reads up to 4100). */
@@ -155,6 +157,15 @@ export function createLocalStorage(root: string): FileStorage {
         () => true,
         () => false,
       );
+    },
+    async ready() {
+      return fs.promises
+        .mkdir(tmpDir, { recursive: true })
+        .then(() => fs.promises.access(root, fs.constants.W_OK))
+        .then(
+          () => true,
+          () => false,
+        );
     },
   };
 }

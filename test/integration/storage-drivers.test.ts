@@ -12,8 +12,10 @@ import { Readable } from 'node:stream';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client, createS3Storage } from '../../src/documents/s3-storage.js';
+import { storageUnavailableMessage } from '../../src/documents/storage-driver.js';
 import { createLocalStorage, type FileStorage } from '../../src/documents/storage.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
+import { runScript } from '../helpers/scripts.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const NS = '0b6f3a52-4f0e-4c1b-9a3e-1f2a3b4c5d6e';
@@ -322,14 +324,41 @@ describe('S3 upload memory', () => {
   });
 });
 
-describe('S3 readiness', () => {
-  it('answers ready while its bucket answers, and not for a bucket that is not there', async () => {
+describe('readiness, checked at start-up (src/server.ts exits 78 with the message)', () => {
+  it('S3: ready while its bucket answers; a bucket that is not there is named, with what to check', async () => {
     const s3 = await startS3();
     try {
       expect(await createS3Storage(s3.config).ready()).toBe(true);
-      expect(await createS3Storage({ ...s3.config, bucket: 'izol-no-such-bucket' }).ready()).toBe(false);
+      const missing = { ...s3.config, bucket: 'izol-no-such-bucket' };
+      expect(await createS3Storage(missing).ready()).toBe(false);
+      expect(storageUnavailableMessage(missing)).toContain(
+        `Izol cannot start: the bucket S3_BUCKET=izol-no-such-bucket does not answer at ${s3.env.S3_ENDPOINT}`,
+      );
     } finally {
       await s3.stop();
+    }
+  });
+
+  it('a process making the S3 store prints no AWS SDK NodeVersionSupportWarning (Node 20)', async () => {
+    const s3 = await startS3();
+    try {
+      const run = await runScript('test/helpers/s3-storage-probe.ts', 'sqlite::memory:', [], s3.env);
+      expect(run.stdout.trim()).toBe('storage ready: true');
+      expect(run.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK for JavaScript/);
+      expect(run.code).toBe(0);
+    } finally {
+      await s3.stop();
+    }
+  });
+
+  it('local disk: ready when the folder can be made and written, not under a file', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'izol-storage-'));
+    try {
+      expect(await createLocalStorage(path.join(root, 'files')).ready()).toBe(true);
+      fs.writeFileSync(path.join(root, 'plain-file'), 'x');
+      expect(await createLocalStorage(path.join(root, 'plain-file', 'files')).ready()).toBe(false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
     }
   });
 });
