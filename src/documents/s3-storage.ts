@@ -143,6 +143,8 @@ export function createS3Storage(config: S3StorageConfig, client: S3Client = crea
       try {
         await upload.done();
       } catch (err) {
+        // The bucket failed (or the limit was crossed): the rest of the upload is not read.
+        if (!source.destroyed) source.destroy();
         await remove(stagingKey).catch(() => undefined);
         throw refused ?? err;
       }

@@ -339,6 +339,18 @@ describe('readiness, checked at start-up (src/server.ts exits 78 with the messag
     }
   });
 
+  it('S3: an upload into a bucket that is not there fails, and the rest of the upload is not read', async () => {
+    const s3 = await startS3();
+    try {
+      const source = chunked(randomBytes(8 * 1024 * 1024));
+      const storage = createS3Storage({ ...s3.config, bucket: 'izol-no-such-bucket' });
+      await expect(storage.stage({ source, maxBytes: 10 * 1024 * 1024 })).rejects.toMatchObject({ name: 'NoSuchBucket' });
+      expect(source.destroyed).toBe(true);
+    } finally {
+      await s3.stop();
+    }
+  });
+
   it('a process making the S3 store prints no AWS SDK NodeVersionSupportWarning (Node 20)', async () => {
     const s3 = await startS3();
     try {
