@@ -2,6 +2,7 @@ import { createApp, createLogger } from './app.js';
 import { countApplications, prepareOffices } from './bootstrap.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDatabase } from './db/database.js';
+import { createFileStorage, storageUnavailableMessage } from './documents/storage-driver.js';
 import { migrateToLatest } from './db/migrate.js';
 import { DEMO_ACCOUNTS, seedDemoData } from './demo/demo-data.js';
 import { createJobRunner } from './jobs/jobs.js';
@@ -20,11 +21,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  // The file store first: a bucket that is not there (or a folder that cannot be written) is a setting to fix.
+  const storage = createFileStorage(config.storage);
+  if (!(await storage.ready())) {
+    console.error(storageUnavailableMessage(config.storage));
+    process.exit(78); // EX_CONFIG
+  }
   const db = createDatabase(config.database);
   const applied = await migrateToLatest(db);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
 
-  const services = createServices({ config, db, clock: systemClock });
+  const services = createServices({ config, db, clock: systemClock, storage });
   services.shared.useLogger(logger);
   // With RATE_LIMIT_REDIS_URL, wait (briefly) for Redis so the first requests are counted; start anyway if it is down.
   await services.shared.ready(2000);

@@ -22,7 +22,7 @@ export interface StagedFile {
 /**
  * Where uploaded files live. Content-addressed: a file is stored once per namespace (tenant) under
  * its SHA-256, never under a name a user chose (ASVS v5.0.0-5.3.2). The local-disk implementation
- * below is the embedded default; an S3-compatible one implements the same four methods.
+ * below is the embedded default; s3-storage.ts keeps the same layout in an S3-compatible bucket.
  */
 export interface FileStorage {
   stage(input: { source: Readable; maxBytes: number }): Promise<StagedFile>;
@@ -37,11 +37,20 @@ export interface FileStorage {
    * is put back) or finds it gone and keeps its own copy, so a file about to be referenced stays.
    */
   removeIfIdle(namespace: string, sha256: string, idleSince: Date): Promise<'removed' | 'kept' | 'missing'>;
+  /** The store answers (local: the folder can be written; S3: the bucket answers these credentials). Checked at start-up. */
+  ready(): Promise<boolean>;
 }
 
-const HEAD_BYTES = 4100;
+/** How many leading bytes a StagedFile keeps as `head` (file-type detection reads up to 4100). */
+export const HEAD_BYTES = 4100;
 
-function safeSegment(s: string): string {
+/** The refusal every driver gives when a file grows past its limit while it is received. */
+export function fileTooLarge(maxBytes: number): AppError {
+  return new AppError('file_too_large', 'upload exceeds the limit', { params: { maxMb: Math.round((maxBytes / 1048576) * 10) / 10 } });
+}
+
+/** A namespace (tenant id) as one storage path segment: nothing a path or key could be steered with. */
+export function safeSegment(s: string): string {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(s)) throw new Error(`unsafe storage path segment ${JSON.stringify(s)}`);
   return s;
 }
@@ -68,7 +77,7 @@ export function createLocalStorage(root: string): FileStorage {
           size += buf.length;
           if (size > maxBytes) {
             source.destroy();
-            throw new AppError('file_too_large', 'upload exceeds the limit', { params: { maxMb: Math.round((maxBytes / 1048576) * 10) / 10 } });
+            throw fileTooLarge(maxBytes);
           }
           if (headLength < HEAD_BYTES) {
             headParts.push(buf.subarray(0, HEAD_BYTES - headLength));
@@ -148,6 +157,15 @@ export function createLocalStorage(root: string): FileStorage {
         () => true,
         () => false,
       );
+    },
+    async ready() {
+      return fs.promises
+        .mkdir(tmpDir, { recursive: true })
+        .then(() => fs.promises.access(root, fs.constants.W_OK))
+        .then(
+          () => true,
+          () => false,
+        );
     },
   };
 }
