@@ -12,7 +12,7 @@ import { deleteSupersededVersions, draftBytesOf, insertDocumentVersion, storedUs
 import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from './file-kinds.js';
 import { isImageKind, looksLikePicture, PHOTO_REDUCTION, pictureSize, reducedFileName, reducePhoto } from './photos.js';
 import type { VirusScanner } from './scanner.js';
-import type { FileStorage } from './storage.js';
+import type { FileStorage, StagedFile } from './storage.js';
 
 export type UploadDeps = { db: Db; clock: Clock; storage: FileStorage; scanner: VirusScanner };
 
@@ -223,10 +223,7 @@ export async function keepUpload(
 }
 
 /** The virus scan of a staged file: an infected one is refused and the attempt audited. */
-async function refuseIfInfected(
-  deps: UploadDeps,
-  input: { actor: Actor; app: Application; requirementCode: string; staged: { sha256: string; head: Buffer } },
-): Promise<void> {
+async function refuseIfInfected(deps: UploadDeps, input: { actor: Actor; app: Application; requirementCode: string; staged: StagedFile }): Promise<void> {
   const { actor, app, staged } = input;
   const verdict = await deps.scanner.scan(staged);
   if (verdict.clean) return;
