@@ -9,7 +9,7 @@ import type { Application, Document } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { deleteSupersededVersions, draftBytesOf, insertDocumentVersion, storedUse } from './documents.repository.js';
-import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from './file-kinds.js';
+import { cleanFileName, describeKinds, detectAcceptedKind, findPolyglot, MEDIA_TYPES } from './file-kinds.js';
 import { isImageKind, looksLikePicture, PHOTO_REDUCTION, pictureSize, reducedFileName, reducePhoto } from './photos.js';
 import type { VirusScanner } from './scanner.js';
 import type { FileStorage, StagedFile } from './storage.js';
@@ -139,6 +139,8 @@ export async function keepUpload(
     let kind = await detectAcceptedKind({ head: staged.head, fileName, claimedType, accepted });
     if (!kind) throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(accepted) } });
     if (staged.sizeBytes === 0) throw new AppError('unsupported_file', 'empty file', { params: { accepted: describeKinds(accepted) } });
+    const polyglot = await findPolyglot(staged.open());
+    if (polyglot) throw new AppError('unsupported_file', `polyglot: ${polyglot}`, { params: { accepted: describeKinds(accepted) } });
     const bytes = isImageKind(kind) ? Buffer.concat(chunks) : null;
     chunks.length = 0;
     if (bytes && isImageKind(kind)) {
