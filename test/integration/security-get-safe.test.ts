@@ -68,13 +68,15 @@ describe.each(DIALECTS)('security: no GET changes state (%s)', (dialect) => {
   };
 
   const sweep = async (routes: { url: string }[]) => {
-    for (const route of routes) {
+    const visit = async (route: { url: string }) => {
       const url = fill(route.url);
       for (const v of visitors) {
         const headers = url.startsWith('/api/') ? (v.bearer ? auth(v.bearer) : {}) : v.cookie ? { cookie: v.cookie() } : {};
         await ctx.app.inject({ method: 'GET', url, headers });
       }
-    }
+    };
+    // Eight routes at a time: only the tables at the end are compared.
+    for (let i = 0; i < routes.length; i += 8) await Promise.all(routes.slice(i, i + 8).map(visit));
   };
   const changedTables = (a: Map<string, string>, b: Map<string, string>) => [...b].filter(([t, h]) => a.get(t) !== h).map(([t]) => t);
 
