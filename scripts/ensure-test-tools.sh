@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The tests need two programs from Debian: Chromium (browser journeys, no browser download) and
 # poppler-utils (pdftoppm renders issued permit PDFs so the tests can read their QR codes; pdfsig checks
-# their PAdES signatures) and libnss3-tools (certutil: an NSS database trusting the deployment's root).
+# their PAdES signatures) and libnss3-tools (certutil: an NSS database trusting the deployment's root),
+# and clamav-daemon (the ClamAV adapter's tests start their own clamd with a local EICAR signature; no
+# signature download is needed, so freshclam is never run).
 # Installs whichever is missing.
 set -euo pipefail
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
@@ -9,9 +11,10 @@ missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 command -v certutil >/dev/null || missing+=(libnss3-tools)
+[ -x "${CLAMD_PATH:-/usr/sbin/clamd}" ] || missing+=(clamav-daemon)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
-  echo "Missing test tools: ${missing[*]}. Install these Debian packages (or set CHROMIUM_PATH for Chromium)." >&2
+  echo "Missing test tools: ${missing[*]}. Install these Debian packages (or set CHROMIUM_PATH for Chromium, CLAMD_PATH for clamd)." >&2
   exit 1
 fi
 echo "Installing Debian packages for the tests: ${missing[*]}…"

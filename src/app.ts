@@ -159,7 +159,10 @@ export async function createApp(services: Services, options: { logger?: FastifyB
       header
         .replace(/\s*upgrade-insecure-requests;/, '')
         .replace(' validator.swagger.io', '')
-        .replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
+        .replace("frame-ancestors 'self'", "frame-ancestors 'none'")
+        // No <base> on the docs page either (v5.0.0-3.4.3): the plugin's policy has no base-uri.
+        .replace(/\s*base-uri [^;]*;?/, '')
+        .replace(/;?\s*$/, "; base-uri 'none';"),
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 

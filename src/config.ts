@@ -87,6 +87,12 @@ const envSchema = z
     PDF_SIGNER_NAME: z.string().min(2).max(200).optional(),
     PDF_SIGNER_PROVIDER: z.string().min(2).max(60).default('BSrE'),
     PDF_SIGNER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+    // The virus scanner every upload passes (src/documents/scanner.ts): the built-in signature list, or ClamAV's clamd.
+    VIRUS_SCANNER: z.enum(['builtin', 'clamd']).default('builtin'),
+    CLAMD_SOCKET: z.string().min(1).optional(),
+    CLAMD_HOST: z.string().min(1).optional(),
+    CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
+    CLAMD_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   })
   .superRefine((env, ctx) => {
     // Demo accounts, the development mailbox and the development keys are public knowledge: outside
@@ -114,6 +120,13 @@ const envSchema = z
     }
     if (env.STORAGE_DRIVER === 's3' && env.S3_BUCKET === undefined) {
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
+    }
+    if (env.VIRUS_SCANNER === 'clamd' && !env.CLAMD_SOCKET && !env.CLAMD_HOST) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLAMD_SOCKET'],
+        message: "is required when VIRUS_SCANNER=clamd: clamd's LocalSocket (e.g. /run/clamav/clamd.ctl), or set CLAMD_HOST and CLAMD_PORT for its TCPSocket",
+      });
     }
     if (env.PDF_SIGNER === 'remote') {
       for (const key of [
@@ -169,6 +182,8 @@ export type Config = {
     whatsapp: { apiUrl: string; phoneNumberId: string; token: string; appSecret: string; verifyToken: string } | null;
     sms: { apiUrl: string; token: string; senderId: string } | null;
   };
+  /** The virus scanner every upload passes: the built-in signature list, or ClamAV's clamd (INSTREAM). */
+  virusScanner: { kind: 'builtin' } | { kind: 'clamd'; address: { socket: string } | { host: string; port: number }; timeoutMs: number };
   /** Who signs the certificate PDFs: the built-in signer, or a certified provider's sign API (docs/signing.md). */
   pdfSigner: { kind: 'builtin' } | ({ kind: 'remote' } & RemotePdfSignerConfig);
 };
@@ -217,6 +232,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     outboxPollMs: e.OUTBOX_POLL_MS,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    virusScanner:
+      e.VIRUS_SCANNER === 'clamd'
+        ? {
+            kind: 'clamd',
+            address: e.CLAMD_SOCKET ? { socket: e.CLAMD_SOCKET } : { host: e.CLAMD_HOST ?? '127.0.0.1', port: e.CLAMD_PORT },
+            timeoutMs: e.CLAMD_TIMEOUT_MS,
+          }
+        : { kind: 'builtin' },
     channels: {
       email: e.SMTP_URL && e.MAIL_FROM ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : null,
       whatsapp:

@@ -22,6 +22,7 @@ import { createCatalogueService } from './catalogue/catalogue.service.js';
 import type { Db } from './db/database.js';
 import { createDocumentService } from './documents/documents.service.js';
 import { createFileSweepJob } from './documents/file-sweep.job.js';
+import { createClamdScanner } from './documents/clamd-scanner.js';
 import { createSignatureScanner, type VirusScanner } from './documents/scanner.js';
 import type { FileStorage } from './documents/storage.js';
 import { createFileStorage } from './documents/storage-driver.js';
@@ -114,7 +115,11 @@ export function createServices(input: {
   const dashboard = createDashboardService({ db, clock, catalogue, holidays });
   /** The public transparency page and its open data (issue 13, item 3). */
   const transparency = createTransparencyService({ db, clock, catalogue });
-  const scanner = input.scanner ?? createSignatureScanner();
+  const scanner =
+    input.scanner ??
+    (config.virusScanner.kind === 'clamd'
+      ? createClamdScanner({ address: config.virusScanner.address, timeoutMs: config.virusScanner.timeoutMs })
+      : createSignatureScanner());
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes, uploadCounter: shared.counter });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue, clock, holidays, dataKey: config.dataEncryptionKey });

@@ -165,6 +165,16 @@ export function createS3Storage(config: S3StorageConfig, client: S3Client = crea
         async discard() {
           await remove(stagingKey);
         },
+        open() {
+          // The staged object, streamed from the bucket (the scanner and the polyglot check read it whole).
+          return Readable.from(
+            (async function* () {
+              const res = await client.send(new GetObjectCommand({ Bucket, Key: stagingKey }));
+              if (!(res.Body instanceof Readable)) throw new Error('S3 GetObject body is not a Node stream');
+              for await (const chunk of res.Body) yield chunk as Buffer;
+            })(),
+          );
+        },
       };
     },
 

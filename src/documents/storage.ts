@@ -17,6 +17,8 @@ export interface StagedFile {
    */
   commit(namespace: string, at?: Date): Promise<void>;
   discard(): Promise<void>;
+  /** The staged bytes from the start, for a scanner that reads the whole file (clamd INSTREAM). */
+  open(): Readable;
 }
 
 /**
@@ -119,6 +121,9 @@ export function createLocalStorage(root: string): FileStorage {
         },
         async discard() {
           await fs.promises.rm(tmp, { force: true });
+        },
+        open() {
+          return fs.createReadStream(tmp);
         },
       };
     },

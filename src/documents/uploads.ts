@@ -9,10 +9,10 @@ import type { Application, Document } from '../db/schema.js';
 import { AppError } from '../shared/errors.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import { deleteSupersededVersions, draftBytesOf, insertDocumentVersion, storedUse } from './documents.repository.js';
-import { cleanFileName, describeKinds, detectAcceptedKind, MEDIA_TYPES } from './file-kinds.js';
+import { cleanFileName, describeKinds, detectAcceptedKind, findPolyglot, MEDIA_TYPES } from './file-kinds.js';
 import { isImageKind, looksLikePicture, PHOTO_REDUCTION, pictureSize, reducedFileName, reducePhoto } from './photos.js';
 import type { VirusScanner } from './scanner.js';
-import type { FileStorage } from './storage.js';
+import type { FileStorage, StagedFile } from './storage.js';
 
 export type UploadDeps = { db: Db; clock: Clock; storage: FileStorage; scanner: VirusScanner };
 
@@ -139,6 +139,8 @@ export async function keepUpload(
     let kind = await detectAcceptedKind({ head: staged.head, fileName, claimedType, accepted });
     if (!kind) throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(accepted) } });
     if (staged.sizeBytes === 0) throw new AppError('unsupported_file', 'empty file', { params: { accepted: describeKinds(accepted) } });
+    const polyglot = await findPolyglot(staged.open());
+    if (polyglot) throw new AppError('unsupported_file', `polyglot: ${polyglot}`, { params: { accepted: describeKinds(accepted) } });
     const bytes = isImageKind(kind) ? Buffer.concat(chunks) : null;
     chunks.length = 0;
     if (bytes && isImageKind(kind)) {
@@ -223,10 +225,7 @@ export async function keepUpload(
 }
 
 /** The virus scan of a staged file: an infected one is refused and the attempt audited. */
-async function refuseIfInfected(
-  deps: UploadDeps,
-  input: { actor: Actor; app: Application; requirementCode: string; staged: { sha256: string; head: Buffer } },
-): Promise<void> {
+async function refuseIfInfected(deps: UploadDeps, input: { actor: Actor; app: Application; requirementCode: string; staged: StagedFile }): Promise<void> {
   const { actor, app, staged } = input;
   const verdict = await deps.scanner.scan(staged);
   if (verdict.clean) return;

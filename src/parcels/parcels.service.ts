@@ -11,7 +11,7 @@ import { recordContact } from '../contacts/contacts.repository.js';
 import type { Db } from '../db/database.js';
 import type { Parcel, ParcelContents, ParcelDirection, ParcelsTable, Tenant } from '../db/schema.js';
 import { violatedConstraint } from '../db/unique-violation.js';
-import { cleanFileName, detectAcceptedKind, describeKinds, MEDIA_TYPES } from '../documents/file-kinds.js';
+import { cleanFileName, detectAcceptedKind, describeKinds, findPolyglot, MEDIA_TYPES } from '../documents/file-kinds.js';
 import type { VirusScanner } from '../documents/scanner.js';
 import type { FileStorage } from '../documents/storage.js';
 import { enqueue } from '../outbox/outbox.repository.js';
@@ -465,7 +465,7 @@ export function createParcelService(deps: ParcelDeps) {
         throw new AppError('infected_file', `malware signature ${verdict.signature}`);
       }
       const kind = await detectAcceptedKind({ head: staged.head, fileName: input.fileName, claimedType: input.claimedType, accepted: PHOTO_KINDS });
-      if (!kind || staged.sizeBytes === 0) {
+      if (!kind || staged.sizeBytes === 0 || (await findPolyglot(staged.open()))) {
         throw new AppError('unsupported_file', 'content does not match an accepted kind', { params: { accepted: describeKinds(PHOTO_KINDS) } });
       }
       const now = isoNow(clock);

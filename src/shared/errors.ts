@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   unsupported_file: 415,
   /** The virus scanner found malware (or the EICAR test file): the file is refused and the attempt audited. */
   infected_file: 422,
+  /** The virus scanner cannot be reached or gave no verdict: the upload is refused (never kept unscanned); try again later. */
+  scanner_unavailable: 503,
   /** The request body is larger than the server accepts. */
   request_too_large: 413,
   /** The uploaded file is larger than the requirement allows. */

@@ -79,6 +79,16 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Berkas ditolak', detail: 'Pemindai virus menolak berkas ini. Periksa perangkat Anda, lalu unggah berkas yang bersih.' },
     en: { title: 'File refused', detail: 'The virus scanner refused this file. Check your device, then upload a clean file.' },
   },
+  scanner_unavailable: {
+    id: {
+      title: 'Pemindai virus sedang tidak tersedia',
+      detail: 'Berkas belum dapat diperiksa oleh pemindai virus, jadi belum disimpan. Coba unggah lagi beberapa menit lagi.',
+    },
+    en: {
+      title: 'Virus scanner unavailable',
+      detail: 'The file could not be checked by the virus scanner, so it was not kept. Try uploading it again in a few minutes.',
+    },
+  },
   file_too_large: {
     id: {
       title: 'Berkas terlalu besar',

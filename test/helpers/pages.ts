@@ -20,6 +20,10 @@ export class PageClient {
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     return { ...(this.host ? { host: this.host } : {}), cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '), ...extra };
   }
+  /** The Cookie header this browser sends (for a request made by hand). */
+  cookieHeader(): string {
+    return this.headers().cookie!;
+  }
   get csrf(): string {
     return this.cookies.get('__Host-izol-csrf') ?? '';
   }

@@ -16,7 +16,7 @@ import { PageClient } from '../helpers/pages.js';
  * must answer 403 and leave every table as it was.
  */
 describe('the start-up check', () => {
-  it('refuses a page form route registered without the page kit, and lets API and kit routes through', async () => {
+  it('v5.0.0-3.5.1: refuses a page form route registered without the page kit, and lets API and kit routes through', async () => {
     const app = Fastify();
     requirePageKit(app, isPageRequest);
     app.post('/api/v1/things', () => ({}));
@@ -91,13 +91,13 @@ describe.each(DIALECTS)('every page form refuses a post without its anti-forgery
 
   const fill = (url: string) => url.replace(/:([A-Za-z]+)/g, (_m, name: string) => ids[name] ?? 'x');
 
-  it('registers its page forms through the page kit', () => {
+  it('v5.0.0-3.5.1: registers its page forms through the page kit', () => {
     const routes = formRoutes();
     expect(routes.length).toBeGreaterThan(40);
     expect(routes.filter((r) => !r.config.page || r.config.page.csrf === 'none').map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 
-  it('answers 403 to every visitor posting any page form with no token or a wrong one, and changes nothing', async () => {
+  it('v5.0.0-3.5.1 v5.0.0-3.5.3: answers 403 to every visitor posting any page form with no token or a wrong one, and changes nothing', async () => {
     const before = await digest();
     const refused: string[] = [];
     for (const route of formRoutes()) {

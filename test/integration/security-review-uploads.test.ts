@@ -50,7 +50,7 @@ describe.each(DIALECTS)('security review: upload rate, quota and pruning (%s)', 
       .execute();
   const stored = (sha256: string) => ctx.services.storage.exists(ctx.tenant.id, sha256);
 
-  it('takes 30 uploads a minute from one account, first versions and replacements alike, and answers the rest 429 with Retry-After, before storing anything', async () => {
+  it('v5.0.0-2.4.1: takes 30 uploads a minute from one account, first versions and replacements alike, and answers the rest 429 with Retry-After, before storing anything', async () => {
     ctx.clock.advanceMinutes(5);
     const id = await readyDraft(ctx, applicant.token);
     ctx.clock.advanceMinutes(2);
@@ -71,7 +71,7 @@ describe.each(DIALECTS)('security review: upload rate, quota and pruning (%s)', 
     expect((await put(applicant.token, id, 'ktp')).statusCode).toBe(201);
   });
 
-  it("prunes a draft's superseded version: the row goes at once, its file with the sweep, an audit row keeps its hash; a file another row needs stays", async () => {
+  it("v5.0.0-5.2.1: prunes a draft's superseded version: the row goes at once, its file with the sweep, an audit row keeps its hash; a file another row needs stays", async () => {
     ctx.clock.advanceMinutes(2);
     const id = await readyDraft(ctx, applicant.token);
     expect((await put(applicant.token, id, 'npwpd')).statusCode).toBe(201);
@@ -111,7 +111,7 @@ describe.each(DIALECTS)('security review: upload rate, quota and pruning (%s)', 
     expect(JSON.parse(audit[0]!.data)).toMatchObject({ applicationId: id, requirement: 'npwpd', version: 2, sha256: first!.sha256 });
   });
 
-  it('keeps every version once the file was filed, up to 10 per document (then 409, nothing stored)', async () => {
+  it('v5.0.0-5.2.1: keeps every version once the file was filed, up to 10 per document (then 409, nothing stored)', async () => {
     ctx.clock.advanceMinutes(2);
     const id = await readyDraft(ctx, applicant.token);
     expect((await act(ctx, applicant.token, id, 'submit')).statusCode).toBe(200);
@@ -132,7 +132,7 @@ describe.each(DIALECTS)('security review: upload rate, quota and pruning (%s)', 
     expect(await versions(id, 'ktp')).toHaveLength(10);
   });
 
-  it('refuses an upload past the bytes one application may keep, storing nothing', async () => {
+  it('v5.0.0-5.2.1: refuses an upload past the bytes one application may keep, storing nothing', async () => {
     ctx.clock.advanceMinutes(2);
     const id = await readyDraft(ctx, applicant.token);
     const use = await ctx.db
@@ -216,7 +216,7 @@ describe.each(DIALECTS)('security review, second pass: uploads per account, the 
   const requirementsOf = async (code: string) =>
     (await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code })).definition.requirements.map((r) => r.code);
 
-  it('counts first uploads too: a script filling many drafts gets 429 after 30 uploads a minute, before anything is stored', async () => {
+  it('v5.0.0-2.4.1: counts first uploads too: a script filling many drafts gets 429 after 30 uploads a minute, before anything is stored', async () => {
     ctx.clock.advanceMinutes(5);
     const script = await userWithToken(ctx, 'applicant');
     const codes = await requirementsOf('REKLAME');
@@ -232,7 +232,7 @@ describe.each(DIALECTS)('security review, second pass: uploads per account, the 
     expect((await put(other.token, await emptyDraft(other.token), 'ktp')).statusCode).toBe(201);
   });
 
-  it("caps what one account's drafts hold: past it 409 draft_uploads_full, in words a citizen understands; a filed application does not count", async () => {
+  it("v5.0.0-5.2.1: caps what one account's drafts hold: past it 409 draft_uploads_full, in words a citizen understands; a filed application does not count", async () => {
     ctx.clock.advanceMinutes(2);
     const citizen = await userWithToken(ctx, 'applicant');
     const actor = await actorOf(citizen.token);
@@ -272,7 +272,7 @@ describe.each(DIALECTS)('security review, second pass: uploads per account, the 
     await expect(upload(second, 'npwpd', pdf())).resolves.toMatchObject({ requirement_code: 'npwpd' });
   });
 
-  it('lets the front desk upload scans for many citizens at 120 a minute (its own, higher ceiling), then 429', async () => {
+  it('v5.0.0-2.4.1: lets the front desk upload scans for many citizens at 120 a minute (its own, higher ceiling), then 429', async () => {
     ctx.clock.advanceMinutes(2);
     const desk = await userWithToken(ctx, 'front_desk');
     const actor = await actorOf(desk.token);
@@ -302,7 +302,7 @@ describe.each(DIALECTS)('security review, second pass: uploads per account, the 
     expect(results[120]).toBe('too_many_attempts');
   });
 
-  it("never deletes a pruned version's file that an identical upload to another application staged meanwhile (the race, made deterministic)", async () => {
+  it("v5.0.0-5.2.1: never deletes a pruned version's file that an identical upload to another application staged meanwhile (the race, made deterministic)", async () => {
     ctx.clock.advanceMinutes(2);
     const citizen = await userWithToken(ctx, 'applicant');
     const appA = await emptyDraft(citizen.token);
@@ -353,7 +353,7 @@ describe.each(DIALECTS)('security review, second pass: uploads per account, the 
     expect(download.rawPayload.equals(same)).toBe(true);
   });
 
-  it('keeps a long-pruned file that an identical upload found kept and is about to point a row at, even when the sweep runs just then', async () => {
+  it('v5.0.0-5.2.1: keeps a long-pruned file that an identical upload found kept and is about to point a row at, even when the sweep runs just then', async () => {
     ctx.clock.advanceMinutes(2);
     const citizen = await userWithToken(ctx, 'applicant');
     const appC = await emptyDraft(citizen.token);
@@ -401,7 +401,7 @@ describe.each(DIALECTS)('security review, second pass: uploads per account, the 
     expect(download.rawPayload.equals(same)).toBe(true);
   });
 
-  it('sweeps the file of a pruned version once no row has needed it for 15 minutes, and keeps files rows still need', async () => {
+  it('v5.0.0-5.2.1: sweeps the file of a pruned version once no row has needed it for 15 minutes, and keeps files rows still need', async () => {
     ctx.clock.advanceMinutes(2);
     const citizen = await userWithToken(ctx, 'applicant');
     const id = await emptyDraft(citizen.token);
@@ -430,7 +430,7 @@ describe.each(DIALECTS)('security review, second pass: uploads per account, the 
     await expect(sweep()).resolves.toMatchObject({ removed: 0 });
   });
 
-  it("leaves the inspectors' photos out of the application's quota: a photo does not block the applicant's correction", async () => {
+  it("v5.0.0-5.2.1: leaves the inspectors' photos out of the application's quota: a photo does not block the applicant's correction", async () => {
     ctx.clock.advanceMinutes(2);
     const [citizen, verifier, technical] = [await userWithToken(ctx, 'applicant'), await userWithToken(ctx, 'verifier'), await userWithToken(ctx, 'technical')];
     const id = await readyDraft(ctx, citizen.token, 'PBG');

@@ -129,6 +129,16 @@ describe.each([
     expect(await leftovers()).toEqual([]);
   });
 
+  it('reads a staged file back whole before it is kept (what the virus scanner reads), twice', async () => {
+    const bytes = randomBytes(7_000_000);
+    const staged = await d.storage.stage({ source: chunked(bytes, 100_000), maxBytes: 8_000_000 });
+    expect((await readAll(staged.open())).bytes.equals(bytes)).toBe(true);
+    expect((await readAll(staged.open())).bytes.equals(bytes)).toBe(true);
+    expect(await d.storage.exists(NS, staged.sha256)).toBe(false);
+    await staged.discard();
+    expect(await leftovers()).toEqual([]);
+  });
+
   it('discards a staged file without keeping anything', async () => {
     const before = await kept();
     const staged = await d.storage.stage({ source: chunked(randomBytes(2000)), maxBytes: 5000 });

@@ -20,6 +20,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,7 @@ import { OneConnectionBrowser } from '../helpers/http-browser.js';
 import { act, readyDraft } from '../helpers/journeys.js';
 import { usePaymentSettings } from '../helpers/payments.js';
 import { carryToIssued } from '../helpers/permits.js';
+import { startS3, type TestS3 } from '../helpers/s3.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CODE = 'NIB'; // one required document: cheap drafts
@@ -207,12 +209,14 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
   let admin: { email: string; password: string; secret: string };
   let bill: { id: string; customer_no: string; amount: number; applicationId: string };
   let bankKey: ReturnType<typeof generateKeyPairSync>['privateKey'];
+  let s3: TestS3 | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase('postgres');
     smtp = await startFakeSmtp();
-    /** The one file store both instances (and this setup) write: one place to swap in S3 (test/helpers/s3.ts). */
-    const sharedStorageEnv: Record<string, string> = { STORAGE_DIR: path.join(database.dir, 'files') };
+    /** The one file store both instances (and this setup) write: one S3-compatible bucket (test/helpers/s3.ts). */
+    s3 = await startS3();
+    const sharedStorageEnv: Record<string, string> = s3.env;
     const common = { DATABASE_URL: database.url, ...sharedStorageEnv, ...smtp.env };
     const instanceEnv = {
       ...common,
@@ -233,7 +237,7 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
     ctx = {
       dialect: 'postgres',
       databaseUrl: database.url,
-      storageDir: sharedStorageEnv.STORAGE_DIR!,
+      storageDir: path.join(database.dir, 'files'),
       db,
       services,
       app,
@@ -290,6 +294,27 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
     await ctx?.close();
     await smtp?.close();
     await database?.drop();
+    await s3?.stop();
+  });
+
+  it('serves a file kept through one instance from the other, out of the shared bucket', async () => {
+    const draft = drafts[0]!;
+    const view = await call(b!.base, 'GET', `/api/v1/applications/${draft.id}`, { token: draft.token });
+    expect(view.status).toBe(200);
+    const documentId = (view.json.requirements as { document: { id: string } | null }[]).find((r) => r.document)!.document!.id;
+    const bytes = await Promise.all(
+      [a!, b!].map(async (server) => {
+        const res = await fetch(`${server.base}/api/v1/applications/${draft.id}/documents/${documentId}`, {
+          headers: { authorization: `Bearer ${draft.token}`, 'x-forwarded-for': nextAddress() },
+        });
+        expect(res.status).toBe(200);
+        return Buffer.from(await res.arrayBuffer());
+      }),
+    );
+    expect(bytes[0]!.length).toBeGreaterThan(0);
+    expect(bytes[0]!.equals(bytes[1]!)).toBe(true);
+    // Nothing went to a local folder: the bucket is the only store.
+    expect(fs.existsSync(path.join(database.dir, 'files'))).toBe(false);
   });
 
   it('numbers, books, records a payment and sends each message once across both instances', { timeout: 60_000 }, async () => {

@@ -58,7 +58,7 @@ describe.each(DIALECTS)('upload limits over a kept-alive connection (%s)', (dial
     return browser;
   };
 
-  it('answers a 2.6 MB file that cannot be reduced for the 2 MB KTP with the upload page, its size, the limit and how to make it smaller, and the next page on the same connection comes at once', async () => {
+  it('v5.0.0-5.2.1: answers a 2.6 MB file that cannot be reduced for the 2 MB KTP with the upload page, its size, the limit and how to make it smaller, and the next page on the same connection comes at once', async () => {
     const browser = await signedIn();
     try {
       const tooBig = await browser.upload(`/permohonan/${draftId}/dokumen/ktp`, 'IMG_20261201_0930.jpg', cameraJpeg(Math.round(2.6 * MB)), 'image/jpeg');
@@ -80,7 +80,7 @@ describe.each(DIALECTS)('upload limits over a kept-alive connection (%s)', (dial
     }
   });
 
-  it('says the same in English, and over the office-wide limit too, and the connection stays usable', async () => {
+  it('v5.0.0-5.2.1: says the same in English, and over the office-wide limit too, and the connection stays usable', async () => {
     const browser = await signedIn();
     try {
       browser.setCookie('__Host-izol-lang', 'en');
@@ -100,7 +100,7 @@ describe.each(DIALECTS)('upload limits over a kept-alive connection (%s)', (dial
     }
   });
 
-  it('answers the API upload 413 with the sizes, and the next API call on the same connection answers at once', async () => {
+  it('v5.0.0-5.2.1: answers the API upload 413 with the sizes, and the next API call on the same connection answers at once', async () => {
     const browser = new OneConnectionBrowser(port);
     try {
       const boundary = '----izolapi1';
@@ -126,7 +126,7 @@ describe.each(DIALECTS)('upload limits over a kept-alive connection (%s)', (dial
     }
   });
 
-  it('closes the connection instead of reading on when the upload is far too large, and the next request goes on a new one at once', async () => {
+  it('v5.0.0-5.2.1: closes the connection instead of reading on when the upload is far too large, and the next request goes on a new one at once', async () => {
     const browser = await signedIn();
     try {
       // 7 MB for the 2 MB KTP: more than twice the office-wide 3 MB, not worth reading to the end.
@@ -148,7 +148,7 @@ describe.each(DIALECTS)('upload limits over a kept-alive connection (%s)', (dial
     }
   });
 
-  it('answers the same through app.inject (as the other suites call the app), for an upload and for a JSON body over the body limit', async () => {
+  it('v5.0.0-5.2.1: answers the same through app.inject (as the other suites call the app), for an upload and for a JSON body over the body limit', async () => {
     const file = multipartFile('ktp.jpg', cameraJpeg(Math.round(2.5 * MB)), 'image/jpeg');
     const upload = await ctx.app.inject({
       method: 'PUT',

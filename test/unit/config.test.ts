@@ -17,6 +17,22 @@ function configError(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
+  it('v5.0.0-5.4.3: picks the virus scanner: built-in by default, clamd over its socket or its TCP port, and says what to set when clamd has no address', () => {
+    expect(loadConfig({}).virusScanner).toEqual({ kind: 'builtin' });
+    expect(loadConfig({ VIRUS_SCANNER: 'clamd', CLAMD_SOCKET: '/run/clamav/clamd.ctl' }).virusScanner).toEqual({
+      kind: 'clamd',
+      address: { socket: '/run/clamav/clamd.ctl' },
+      timeoutMs: 30_000,
+    });
+    expect(loadConfig({ VIRUS_SCANNER: 'clamd', CLAMD_HOST: 'clamav.internal', CLAMD_TIMEOUT_MS: '5000' }).virusScanner).toEqual({
+      kind: 'clamd',
+      address: { host: 'clamav.internal', port: 3310 },
+      timeoutMs: 5000,
+    });
+    expect(configError({ VIRUS_SCANNER: 'clamd' }).message).toMatch(/CLAMD_SOCKET: is required when VIRUS_SCANNER=clamd/);
+    expect(configError({ VIRUS_SCANNER: 'clamav' }).message).toMatch(/VIRUS_SCANNER/);
+  });
+
   it('has working defaults for a development start: SQLite and files under ./data', () => {
     const c = loadConfig({});
     expect(c.env).toBe('development');
