@@ -50,7 +50,7 @@ describe.each(DIALECTS)('security review: upload rate, quota and pruning (%s)', 
       .execute();
   const stored = (sha256: string) => ctx.services.storage.exists(ctx.tenant.id, sha256);
 
-  it('takes 30 uploads a minute from one account, first versions and replacements alike, and answers the rest 429 with Retry-After, before storing anything', async () => {
+  it('takes 30 uploads a minute from one account, first versions and replacements alike, and answers the rest 429 with Retry-After, before storing anything (v5.0.0-2.4.1)', async () => {
     ctx.clock.advanceMinutes(5);
     const id = await readyDraft(ctx, applicant.token);
     ctx.clock.advanceMinutes(2);
