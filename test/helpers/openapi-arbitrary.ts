@@ -470,8 +470,17 @@ const WRONG_CONTENT_TYPES: readonly string[] = [
 const jsonBodyArb = (schema: JsonSchema, opts: ArbitraryOptions): fc.Arbitrary<Pick<FuzzRequest, 'payload' | 'bodyKind'> & { contentType?: string }> =>
   fc.oneof(
     {
-      weight: 12,
+      weight: 8,
       arbitrary: valueArb(schema, undefined, opts).map((v) => ({ payload: JSON.stringify(v) ?? 'null', contentType: 'application/json', bodyKind: 'json' })),
+    },
+    // A body of the right shape throughout, so that the handler behind the schema is reached.
+    {
+      weight: 6,
+      arbitrary: valueArb(schema, undefined, { ...opts, strict: true }).map((v) => ({
+        payload: JSON.stringify(v) ?? 'null',
+        contentType: 'application/json',
+        bodyKind: 'json of the right shape',
+      })),
     },
     { weight: 2, arbitrary: fc.constantFrom(...MALFORMED_JSON).map((p) => ({ payload: p, contentType: 'application/json', bodyKind: 'malformed json' })) },
     {
@@ -545,6 +554,10 @@ const multipartBodyArb = (files: MultipartFiles): fc.Arbitrary<Pick<FuzzRequest,
   );
 };
 
+/** A value one time in five, otherwise undefined (an unknown query parameter stops most requests at the schema). */
+const sometimes = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+
 /**
  * One request for the operation: its path parameters, query, headers and body drawn as above. Path
  * segments are percent-encoded (mostly: a plain ASCII value sometimes goes raw, `..` included).
@@ -564,11 +577,8 @@ export function requestArb(op: Operation, opts: ArbitraryOptions & { files: Mult
   const query = fc
     .tuple(
       fc.tuple(...op.query.map(queryParam)),
-      fc.option(fc.tuple(fc.constantFrom(...EXTRA_KEYS, 'page', 'q'), hostileString), { freq: 4, nil: undefined }),
-      fc.option(fc.constantFrom('%zz', '&&&', '=', 'a=%E0%A4%A', 'a[b]=1&a[c]=2', 'a=1&a=2&a=3', '__proto__[x]=1', `q=${'A'.repeat(20_000)}`), {
-        freq: 6,
-        nil: undefined,
-      }),
+      sometimes(fc.tuple(fc.constantFrom(...EXTRA_KEYS, 'page', 'q'), hostileString)),
+      sometimes(fc.constantFrom('%zz', '&&&', '=', 'a=%E0%A4%A', 'a[b]=1&a[c]=2', 'a=1&a=2&a=3', '__proto__[x]=1', `q=${'A'.repeat(20_000)}`)),
     )
     .map(([values, extra, raw]) => {
       const sp = new URLSearchParams();
