@@ -23,6 +23,28 @@ export async function readFilePart(request: FastifyRequest, opts: { maxBytes: nu
   return part;
 }
 
+/**
+ * Runs an upload that reads the part's stream, and answers a body that breaks part-way (cut off before
+ * its closing boundary, say: the stream errors while the upload reads it) with the 400 of a malformed
+ * body instead of a 500. The service's own refusals (AppError) go out as they are.
+ */
+export async function uploadingPart<T>(part: MultipartFile, what: string, upload: () => Promise<T>): Promise<T> {
+  let broken = false;
+  part.file.on('error', () => {
+    broken = true;
+  });
+  try {
+    return await upload();
+  } catch (err) {
+    if (!(err instanceof AppError) && (broken || part.file.errored === err)) {
+      throw new AppError('invalid_input', 'malformed multipart', {
+        fields: [{ field: 'file', code: 'required', message: `send ${what} as multipart/form-data in a field named "file"` }],
+      });
+    }
+    throw err;
+  }
+}
+
 const MB = 1048576;
 
 /**

@@ -5,7 +5,7 @@ import { applicationParams, applicationSchema, documentSchema, toApplicationView
 import { problemResponses, uuidParam } from '../http/common.schemas.js';
 import { requireActor } from '../http/context.js';
 import type { Services } from '../services.js';
-import { readFilePart } from '../http/multipart.js';
+import { readFilePart, uploadingPart } from '../http/multipart.js';
 
 const bearer = [{ bearer: [] }];
 
@@ -51,13 +51,15 @@ export function inspectionRoutes(app: FastifyInstance, services: Services): void
     handler: async (request, reply) => {
       const actor = requireActor(request, 'inspection.record');
       const part = await readFilePart(request, { maxBytes: services.config.maxUploadBytes, what: 'the photo' });
-      const doc = await services.inspections.uploadInspectionPhoto({
-        actor,
-        applicationId: request.params.id,
-        fileName: part.filename,
-        claimedType: part.mimetype,
-        source: part.file,
-      });
+      const doc = await uploadingPart(part, 'the photo', () =>
+        services.inspections.uploadInspectionPhoto({
+          actor,
+          applicationId: request.params.id,
+          fileName: part.filename,
+          claimedType: part.mimetype,
+          source: part.file,
+        }),
+      );
       return reply.code(201).send(toDocumentView(doc));
     },
   });

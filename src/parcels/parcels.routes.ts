@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { problemResponses } from '../http/common.schemas.js';
 import { requireActor } from '../http/context.js';
-import { readFilePart } from '../http/multipart.js';
+import { readFilePart, uploadingPart } from '../http/multipart.js';
 import type { Services } from '../services.js';
 import {
   linkParcelBody,
@@ -138,13 +138,9 @@ export function parcelRoutes(app: FastifyInstance, services: Services): void {
       const actor = requireActor(request, 'parcels.manage');
       const part = await readFilePart(request, { maxBytes: services.config.maxUploadBytes, what: 'the photo' });
       try {
-        const parcel = await services.parcels.addPhoto({
-          actor,
-          id: request.params.id,
-          fileName: part.filename,
-          claimedType: part.mimetype,
-          source: part.file,
-        });
+        const parcel = await uploadingPart(part, 'the photo', () =>
+          services.parcels.addPhoto({ actor, id: request.params.id, fileName: part.filename, claimedType: part.mimetype, source: part.file }),
+        );
         return reply.code(201).send(parcel);
       } catch (err) {
         part.file.resume();

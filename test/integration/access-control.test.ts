@@ -603,7 +603,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
     });
   });
 
-  describe('the role × action × state matrix follows the workflow (ASVS v5.0.0-8.2.1, 2.3.1)', () => {
+  describe('the role × action × state matrix follows the workflow, through the API alone (ASVS v5.0.0-8.2.1, 2.3.1, 8.3.1)', () => {
     /** What the API must answer when `role` asks for `code` on an online application in `state`. */
     function expected(state: string, role: Role, code: string): 200 | 403 | 409 {
       const action = workflow.actions.find((a) => a.code === code && a.from.includes(state));

@@ -213,7 +213,7 @@ describe.each(DIALECTS)('an application from registration to issued permit (%s)'
     expect(json<AppView>(b).id).toBe(json<AppView>(a).id);
   });
 
-  it('answers a retried submission with the same Idempotency-Key with the first receipt, not a 409', async () => {
+  it('answers a retried submission with the same Idempotency-Key with the first receipt, not a 409 (REL-2)', async () => {
     const id = await readyDraft(ctx, citizen, 'NIB');
     const headers = auth(citizen, { 'idempotency-key': `submit-${id}` });
     const first = await ctx.app.inject({ method: 'POST', url: `/api/v1/applications/${id}/submit`, headers });

@@ -16,7 +16,7 @@ type Problem = { status: number; code: string; errors?: { field: string; code: s
 // The test clock starts at 2026-11-20T03:00Z: Friday 10:00 in Malang (WIB, UTC+7). A slot start in WIB, on Monday 23 November unless another day is given:
 const at = (hhmm: string, day = 23) => `2026-11-${day}T${String(Number(hhmm.slice(0, 2)) - 7).padStart(2, '0')}:${hhmm.slice(3)}:00.000Z`;
 
-describe.each(DIALECTS)('appointments at the same moment (%s)', (dialect) => {
+describe.each(DIALECTS)('appointments at the same moment (%s): v5.0.0-2.3.4, REL-3', (dialect) => {
   let ctx: TestContext;
   let desk: string;
   let addresses = 0;

@@ -16,7 +16,7 @@ const runCli = (databaseUrl: string, args: string[] = []) => runScript('scripts/
 
 type EventRow = AuditEventsTable;
 
-describe.each(DIALECTS)('audit chain verification (%s)', (dialect) => {
+describe.each(DIALECTS)('audit chain verification (%s): v5.0.0-16.4.2', (dialect) => {
   let ctx: TestContext;
   let mlg: string;
   let btu: string;

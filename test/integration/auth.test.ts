@@ -219,7 +219,7 @@ describe.each(DIALECTS)('signing in (%s)', (dialect) => {
     expect(await auditCount(ctx, 'auth.login_failed')).toBeGreaterThanOrEqual(2);
   });
 
-  it('issues 256-bit base64url tokens and stores only their SHA-256', async () => {
+  it('issues 256-bit base64url tokens and stores only their SHA-256 (v5.0.0-7.2.3)', async () => {
     const { token } = await ctx.services.auth.login({
       tenantId: ctx.tenant.id,
       login: account.email,
@@ -245,7 +245,7 @@ describe.each(DIALECTS)('signing in (%s)', (dialect) => {
     expect(dump).not.toContain(other.token);
   });
 
-  it('rotates: signing in while presenting an old token revokes that token', async () => {
+  it('rotates: signing in while presenting an old token revokes that token (v5.0.0-7.2.4)', async () => {
     const first = json<{ token: string }>(await login(ctx, account.email, account.password)).token;
     const second = await login(ctx, account.email, account.password, auth(first));
     expect(second.statusCode).toBe(200);
@@ -270,7 +270,7 @@ describe.each(DIALECTS)('signing in (%s)', (dialect) => {
     expect(await resetMessages()).toBe(2);
   });
 
-  it('logout ends every session of the account', async () => {
+  it('logout ends every session of the account (v5.0.0-7.4.1)', async () => {
     const a = (
       await ctx.services.auth.login({ tenantId: ctx.tenant.id, login: account.email, password: account.password, clientIp: '198.51.100.2', kind: 'bearer' })
     ).token;
@@ -291,7 +291,7 @@ describe.each(DIALECTS)('signing in (%s)', (dialect) => {
   });
 });
 
-describe.each(DIALECTS)('sign-in throttling (%s)', (dialect) => {
+describe.each(DIALECTS)('sign-in throttling (%s): v5.0.0-2.4.1, 6.3.1', (dialect) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext(dialect);
@@ -374,7 +374,7 @@ describe.each(DIALECTS)('session lifetime (%s)', (dialect) => {
 
   const signIn = async (email: string, password: string) => json<{ token: string; expiresAt: string }>(await login(ctx, email, password));
 
-  it('an officer an admin disables loses their session at once', async () => {
+  it('an officer an admin disables loses their session at once (v5.0.0-7.4.2)', async () => {
     const officer = await userWithToken(ctx, 'verifier');
     expect(await me(ctx, officer.token)).toBe(200);
     await ctx.services.auth.disableUser({ actor: admin, userId: officer.userId });
@@ -419,7 +419,7 @@ describe.each(DIALECTS)('session lifetime (%s)', (dialect) => {
     expect(await me(ctx, officer.token)).toBe(200);
   });
 
-  it('ends a bearer session after 120 idle minutes, and activity keeps it alive', async () => {
+  it('ends a bearer session after 120 idle minutes, and activity keeps it alive (v5.0.0-7.3.1)', async () => {
     const acct = await applicant(ctx);
     const idle = (await signIn(acct.email, acct.password)).token;
     const busy = (await signIn(acct.email, acct.password)).token;
@@ -432,7 +432,7 @@ describe.each(DIALECTS)('session lifetime (%s)', (dialect) => {
     expect(await me(ctx, busy)).toBe(401);
   });
 
-  it('ends a bearer session 24 hours after sign-in however active it is', async () => {
+  it('ends a bearer session 24 hours after sign-in however active it is (v5.0.0-7.3.2)', async () => {
     const acct = await applicant(ctx);
     const { token, expiresAt } = await signIn(acct.email, acct.password);
     const start = ctx.clock.now().getTime();
@@ -454,7 +454,7 @@ describe.each(DIALECTS)('log redaction (%s)', (dialect) => {
   });
   afterAll(async () => ctx?.close());
 
-  it('keeps NIK, password and token out of the logs of a register, sign-in and application', async () => {
+  it('keeps NIK, password and token out of the logs of a register, sign-in and application (v5.0.0-16.2.5, LAW-3)', async () => {
     const chunks: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer | string, _enc, done) {

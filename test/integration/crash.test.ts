@@ -113,7 +113,7 @@ async function uploadKtp(base: string, token: string, id: string): Promise<numbe
   return res.status;
 }
 
-describe.each(DIALECTS)('SIGKILL during submissions (%s)', (dialect) => {
+describe.each(DIALECTS)('SIGKILL during submissions (%s): REL-1', (dialect) => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let env: Record<string, string>;
   let tenant: Tenant;

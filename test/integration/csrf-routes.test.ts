@@ -26,7 +26,7 @@ describe('the start-up check', () => {
   });
 });
 
-describe.each(DIALECTS)('every page form refuses a post without its anti-forgery token (%s)', (dialect) => {
+describe.each(DIALECTS)('every page form refuses a post without its anti-forgery token (%s): v5.0.0-3.5.1', (dialect) => {
   let ctx: TestContext;
   const visitors = new Map<string, PageClient>();
   const ids: Record<string, string> = {};

@@ -82,7 +82,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
 
   const tmpFiles = () => filesUnder(path.join(ctx.storageDir, 'tmp'));
 
-  it('accepts a real PDF and stores it under its SHA-256, not under the user’s file name', async () => {
+  it('accepts a real PDF and stores it under its SHA-256, not under the user’s file name (v5.0.0-5.3.2, FILES-3)', async () => {
     const content = pdf();
     const res = await upload(draftId, 'ktp', 'KTP Wulan.pdf', content, 'application/pdf');
     expect(res.statusCode).toBe(201);
@@ -133,7 +133,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     ['an HTML page named .pdf', 'scan.pdf', HTML, 'application/pdf'],
     ['an SVG with a script named .png', 'scan.png', SVG, 'image/png'],
     ['an empty file', 'kosong.pdf', Buffer.alloc(0), 'application/pdf'],
-  ])('refuses %s with 415 unsupported_file and keeps nothing', async (_what, name, content, type) => {
+  ])('refuses %s with 415 unsupported_file and keeps nothing (v5.0.0-5.2.2, FILES-1, FILES-2)', async (_what, name, content, type) => {
     const before = await documentRows(draftId, 'npwpd');
     const res = await upload(draftId, 'npwpd', name, content, type);
     expect(res.statusCode).toBe(415);
@@ -149,7 +149,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
   it.each([
     ['named .pdf', 'eicar.pdf', 'application/pdf'],
     ['as text', 'eicar.txt', 'text/plain'],
-  ])('quarantines the EICAR test file %s: 422 infected_file, nothing kept, the attempt audited', async (_what, name, type) => {
+  ])('quarantines the EICAR test file %s: 422 infected_file, nothing kept, the attempt audited (v5.0.0-5.4.3, FILES-6)', async (_what, name, type) => {
     const content = Buffer.from(EICAR);
     const before = await documentRows(draftId, 'npwpd');
     const res = await upload(draftId, 'npwpd', name, content, type);
@@ -168,7 +168,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(audit.some((a) => a.data.includes('EICAR-Test-File') && a.data.includes(sha256(content)))).toBe(true);
   });
 
-  it('refuses a file larger than the requirement allows with 413, storing nothing', async () => {
+  it('refuses a file larger than the requirement allows with 413, storing nothing (v5.0.0-5.2.1)', async () => {
     const type = await ctx.services.catalogue.getPermitType({ tenantId: ctx.tenant.id, code: 'REKLAME' });
     const limitMb = type.definition.requirements.find((r) => r.code === 'plot_owner_consent')!.maxSizeMb;
     const big = Buffer.concat([DEMO_PDF, Buffer.alloc((limitMb + 1) * 1024 * 1024, 0x20)]);
@@ -243,7 +243,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(await ctx.services.storage.exists(ctx.tenant.id, sha256(v2))).toBe(true);
   });
 
-  it('downloads the exact bytes as an attachment with an RFC 6266 file name, nosniff and no-store', async () => {
+  it('downloads the exact bytes as an attachment with an RFC 6266 file name, nosniff and no-store (v5.0.0-5.4.1, FILES-5)', async () => {
     const name = 'Surat Keterangan – Ibu Siti.pdf';
     const content = pdf();
     const up = await upload(draftId, 'company_deed', name, content, 'application/pdf');
@@ -281,7 +281,7 @@ describe.each(DIALECTS)('document uploads and downloads (%s)', (dialect) => {
     expect(decodeURIComponent(star!)).toBe(name);
   });
 
-  it('writes a document.viewed audit row when staff download a document', async () => {
+  it('writes a document.viewed audit row when staff download a document (LAW-4)', async () => {
     const doc = json<AppView>(await ctx.app.inject({ url: `/api/v1/applications/${draftId}`, headers: auth(citizen) })).requirements.find(
       (r) => r.code === 'ktp',
     )!.document!;

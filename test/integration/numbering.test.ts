@@ -41,7 +41,7 @@ async function inBatches<T>(items: readonly T[], width: number, fn: (item: T) =>
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(fn));
 }
 
-describe.each(DIALECTS)('application numbering under concurrency (%s)', (dialect) => {
+describe.each(DIALECTS)('application numbering under concurrency (%s): REL-3', (dialect) => {
   let ctx: TestContext;
   let applicants: Actor[];
   let answers: Record<string, unknown>;

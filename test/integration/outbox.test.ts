@@ -36,7 +36,7 @@ function wrapHandlers(base: OutboxHandlers, around: (rowId: number, run: () => P
   ) as unknown as OutboxHandlers;
 }
 
-describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
+describe.each(DIALECTS)('transactional outbox (%s): REL-4', (dialect) => {
   let ctx: TestContext;
   let applicants: Actor[];
   let desk: Actor;
@@ -272,7 +272,7 @@ describe.each(DIALECTS)('transactional outbox (%s)', (dialect) => {
     expect(calls).toBe(3);
   });
 
-  it('writes no outbox row when the business transaction does not commit', { timeout: 60_000 }, async () => {
+  it('writes no outbox row when the business transaction does not commit (v5.0.0-2.3.3)', { timeout: 60_000 }, async () => {
     const citizen = await userWithToken(ctx, 'applicant');
     const actor: Actor = { userId: citizen.userId, tenantId: ctx.tenant.id, role: 'applicant', name: 'rollback' };
     const before = await lastValue();

@@ -99,7 +99,7 @@ describe.each(DIALECTS)('PAdES signature on certificate PDFs (%s)', (dialect) =>
     expect(pdfInfo(pdf).Pages).toBe('1');
   });
 
-  it('one byte changed inside the signed range makes the signature invalid', () => {
+  it('one byte changed inside the signed range makes the signature invalid (LAW-7)', () => {
     const [, holeStart, holeEnd] = byteRange(pdf);
     // A byte of the page content (inside the first signed range), and a letter of the signature's reason (the second).
     const reason = pdf.indexOf('(Penerbitan izin', holeEnd);
@@ -254,7 +254,7 @@ function certifiedProvider() {
   };
 }
 
-describe.each(DIALECTS)('PDF signatures by a certified provider (remote adapter, %s)', (dialect) => {
+describe.each(DIALECTS)('PDF signatures by a certified provider (remote adapter, %s): LAW-8', (dialect) => {
   let ctx: TestContext;
   let staff: Staff;
   const provider = certifiedProvider();

@@ -65,7 +65,7 @@ describe.each(DIALECTS)('citizen portal pages (%s)', (dialect) => {
     expect(await userCount()).toBe(before);
   });
 
-  it('registers, signs the citizen in with a secure cookie, and verifies the contact with a code from the mailbox', async () => {
+  it('registers, signs the citizen in with a secure cookie, and verifies the contact with a code from the mailbox (v5.0.0-3.3.1, 3.3.3, 3.3.4)', async () => {
     const res = await citizen.post('/akun/daftar', {
       name: 'Rina Putri',
       nik: uniqueNik(),

@@ -16,7 +16,7 @@ describe('TOTP (RFC 6238)', () => {
   });
 });
 
-describe.each(DIALECTS)('officers’ second factor (%s)', (dialect) => {
+describe.each(DIALECTS)('officers’ second factor (%s): v5.0.0-6.3.2, LAW-9', (dialect) => {
   let ctx: TestContext;
   const password = 'verifikator kantor rahasia';
   let officer: PageClient;
@@ -70,7 +70,7 @@ describe.each(DIALECTS)('officers’ second factor (%s)', (dialect) => {
     expect(audit).toHaveLength(1);
   });
 
-  it('asks for the code at the next sign-in, and a code works only once', async () => {
+  it('asks for the code at the next sign-in, and a code works only once (v5.0.0-6.5.1)', async () => {
     const again = new PageClient(ctx);
     const res = await again.post('/akun/masuk', { login: 'dewi@kantor.izol.id', password });
     expect(res.headers.location).toBe('/kantor/kode');

@@ -9,7 +9,7 @@ import { createTestContext, type TestContext, uniqueNik } from '../helpers/conte
  * and address; the account's own ceiling against distributed guessing spares the addresses it signed
  * in from before.
  */
-describe.each(DIALECTS)('security review: no lock-out by an attacker (%s)', (dialect) => {
+describe.each(DIALECTS)('security review: no lock-out by an attacker (%s): v5.0.0-6.3.1, 6.1.1', (dialect) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext(dialect);

@@ -17,7 +17,7 @@ import { PageClient } from '../helpers/pages.js';
 const NIK = '3573014506900002'; // what the journeys helper answers for a NIK field
 const MASKED = '3573••••••••••02';
 
-describe.each(DIALECTS)('security review: NIK form answers encrypted and masked (%s)', (dialect) => {
+describe.each(DIALECTS)('security review: NIK form answers encrypted and masked (%s): LAW-2', (dialect) => {
   let ctx: TestContext;
   let applicant: { token: string; userId: string; email: string };
   let id: string;

@@ -14,7 +14,7 @@ import { PageClient } from '../helpers/pages.js';
 // Well known from every leaked-password ranking, none of them in the old 35-entry list.
 const WELL_KNOWN = ['baseball', 'Football', 'SUNSHINE', 'princess', 'trustno1', 'StarWars', 'whatever', 'liverpool', 'jennifer', 'michelle'];
 
-describe('security review: the common-password list', () => {
+describe('security review: the common-password list (v5.0.0-6.2.4)', () => {
   it('knows at least the top 3,000 passwords of 8 or more characters', () => {
     const count = (passwords as Record<string, unknown>).COMMON_PASSWORD_COUNT;
     expect(count).toBeGreaterThanOrEqual(3000);
@@ -24,7 +24,7 @@ describe('security review: the common-password list', () => {
     expect(passwords.passwordProblem(pw, 'applicant')).toEqual({ code: 'weak_password' });
   });
 
-  it('refuses a common 12-character password for staff', () => {
+  it('refuses a common 12-character password for staff (LAW-9)', () => {
     for (const pw of ['1qaz2wsx3edc', 'QWERTY123456', 'q1w2e3r4t5y6']) expect(passwords.passwordProblem(pw, 'verifier'), pw).toEqual({ code: 'weak_password' });
   });
 

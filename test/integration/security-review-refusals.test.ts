@@ -10,7 +10,7 @@ import { PageClient } from '../helpers/pages.js';
  * else's file) leaves an audit row with who, from where, which route and the verdict, and a probe
  * cannot flood the log: one row per actor (or address) and route a minute, the rest counted.
  */
-describe.each(DIALECTS)('security review: refused access is audited (%s)', (dialect) => {
+describe.each(DIALECTS)('security review: refused access is audited (%s): v5.0.0-16.3.2, 16.3.3', (dialect) => {
   let ctx: TestContext;
   let owner: { token: string; userId: string };
   let other: { token: string; userId: string };

@@ -335,7 +335,7 @@ describe.each(DIALECTS)('SNAP endpoints, the office as biller (%s)', (dialect) =
     expect(await snapshot(file)).toEqual(before);
   });
 
-  it('records a QRIS payment notification by the bill number, once per reference', async () => {
+  it('records a QRIS payment notification by the bill number, once per reference (REL-2)', async () => {
     const file = await fileWithBill();
     const note = { originalReferenceNo: 'QR-REF-1', billNumber: file.bill.number, amount: file.bill.amount, payerName: 'Budi' };
     const res = await bank.qrisNotify(note);

@@ -21,7 +21,7 @@ const cameraJpeg = (bytes: number) => {
 };
 const MB = 1048576;
 
-describe.each(DIALECTS)('upload limits over a kept-alive connection (%s)', (dialect) => {
+describe.each(DIALECTS)('upload limits over a kept-alive connection (%s): v5.0.0-5.2.1, FILES-4', (dialect) => {
   let ctx: TestContext;
   let port: number;
   let token: string;

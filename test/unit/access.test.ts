@@ -31,7 +31,7 @@ function verdict(actor: Actor, permission: Permission, resource: AccessResource)
   }
 }
 
-describe('the access policy, role by role', () => {
+describe('the access policy, role by role (v5.0.0-8.1.1, 8.1.2)', () => {
   it('keeps office-level work to the roles the access table names', () => {
     expect(answers('office.enter', office)).toEqual(only(...STAFF));
     for (const p of ['staff.manage', 'catalogue.manage', 'holidays.manage', 'settings.manage', 'messages.manage'] as const)
