@@ -317,7 +317,7 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
     expect(fs.existsSync(path.join(database.dir, 'files'))).toBe(false);
   });
 
-  it('numbers, books, records a payment and sends each message once across both instances', { timeout: 60_000 }, async () => {
+  it('numbers, books, records a payment and sends each message once across both instances (REL-2, REL-3, REL-4, v5.0.0-2.3.4)', { timeout: 60_000 }, async () => {
     const [A, B] = [a!, b!];
     const instances = [A, B];
 
@@ -445,7 +445,7 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
     }
   });
 
-  it('counts a rate limit across both instances', async () => {
+  it('counts a rate limit across both instances (v5.0.0-2.4.1)', async () => {
     const [A, B] = [a!, b!];
     // The open-data export allows 10 requests a minute per address: 10 split across A and B, then both refuse.
     const address = nextAddress();
