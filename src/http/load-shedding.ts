@@ -8,7 +8,13 @@ import { AppError } from '../shared/errors.js';
  * working instance out (or restart it), turning a slow minute into an outage. /health keeps saying
  * "ok" (the process lives, which is what it promises); an operator sees the shedding in the log.
  */
-const EXEMPT = new Set(['/health', '/ready']);
+const PROBES = new Set(['/health', '/ready']);
+/**
+ * A bank's SNAP calls are not shed either: a payment notification reports money already moved (refusing
+ * it only delays the citizen's file until the bank's retry), SNAP has no 503 answer of its own shape, and
+ * those routes have their own per-address limit (payments/snap.routes.ts).
+ */
+const exempt = (path: string): boolean => PROBES.has(path) || path.startsWith('/snap/');
 /** How often the event-loop delay (a mean over the interval) and memory are sampled: the reaction time. */
 const SAMPLE_MS = 250;
 /** One warning per overload episode, not one per refused request. */
@@ -56,7 +62,7 @@ export async function registerLoadShedding(app: FastifyInstance, config: Pick<Co
       retryAfter: retryAfterSeconds,
       // A rejected promise goes to next(err): the app's error handler sets Retry-After and sends the problem.
       pressureHandler: async (request, _reply, type, value) => {
-        if (EXEMPT.has(pathOf(request))) return;
+        if (exempt(pathOf(request))) return;
         throw busy(request, type, value);
       },
     });
@@ -64,7 +70,7 @@ export async function registerLoadShedding(app: FastifyInstance, config: Pick<Co
   if (maxInFlight > 0) {
     let inFlight = 0;
     app.addHook('onRequest', (request, reply, done) => {
-      if (EXEMPT.has(pathOf(request)) || request.headers['content-type']?.startsWith('multipart/')) return done();
+      if (exempt(pathOf(request)) || request.headers['content-type']?.startsWith('multipart/')) return done();
       if (inFlight >= maxInFlight) return done(busy(request, 'inFlight', inFlight));
       inFlight++;
       // The place is free once the answer is written ('finish'), or the client is gone ('close' without it).
