@@ -63,6 +63,10 @@ export async function registerLoadShedding(app: FastifyInstance, config: Pick<Co
       // A rejected promise goes to next(err): the app's error handler sets Retry-After and sends the problem.
       pressureHandler: async (request, _reply, type, value) => {
         if (exempt(pathOf(request))) return;
+        // No delay recorded in the window (under-pressure says Infinity): the loop was busy before the
+        // first timer of the window could fire, e.g. start-up just before listening. Not a measurement:
+        // the next sample has the real delay.
+        if (type === 'eventLoopDelay' && typeof value === 'number' && !Number.isFinite(value)) return;
         throw busy(request, type, value);
       },
     });
