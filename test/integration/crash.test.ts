@@ -57,7 +57,8 @@ describe.each(DIALECTS)('SIGKILL during submissions (%s)', (dialect) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
-    env = { DATABASE_URL: database.url, STORAGE_DIR: path.join(database.dir, 'files') };
+    // No load shedding (overload.test.ts covers it): on a busy machine it would refuse some of the set-up's drafts.
+    env = { DATABASE_URL: database.url, STORAGE_DIR: path.join(database.dir, 'files'), SHED_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_IN_FLIGHT: '0' };
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
     const setupDb = createDatabase(config.database);
     try {
