@@ -20,6 +20,7 @@ import { inspectionRoutes } from './inspections/inspections.routes.js';
 import { registerErrorHandling, sendProblem } from './http/problem.js';
 import { AppError } from './shared/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerLoadShedding } from './http/load-shedding.js';
 import type { Services } from './services.js';
 import { permitRoutes } from './permits/permits.routes.js';
 import { parcelRoutes } from './parcels/parcels.routes.js';
@@ -123,6 +124,8 @@ export async function createApp(services: Services, options: { logger?: FastifyB
 
   registerErrorHandling(app, Math.round(config.maxUploadBytes / 1048576), renderPageError, (refusal) => services.refusals.record(refusal));
   registerSecurityHeaders(app, { https: config.baseUrl.startsWith('https://') });
+  // Before any other onRequest hook: an overloaded instance answers 503 + Retry-After at once (SHED_*).
+  await registerLoadShedding(app, config);
   // Pages, CSS, JS and JSON go out compressed for slow mobile networks; uploads and PDFs are left alone.
   await app.register(compress, { threshold: 1024, encodings: ['br', 'gzip'], customTypes: /^(text\/|application\/(json|problem\+json|javascript))/ });
   // Per-route limits. With several instances they are counted in the shared Redis (RATE_LIMIT_REDIS_URL),

@@ -54,6 +54,12 @@ const envSchema = z
     MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(25),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
+    // Load shedding (src/http/load-shedding.ts): past these, new requests get 503 + Retry-After; 0 turns a check off.
+    SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(200),
+    SHED_HEAP_USED_MB: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    SHED_RSS_MB: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    SHED_MAX_IN_FLIGHT: z.coerce.number().int().min(0).max(100_000).default(64),
+    SHED_RETRY_AFTER_S: z.coerce.number().int().min(1).max(3600).default(5),
     ALLOW_DEMO_ON_NETWORK: z.enum(['0', '1']).default('0'),
     SMTP_URL: z
       .string()
@@ -176,6 +182,12 @@ export type Config = {
   outboxPollMs: number;
   /** How many reverse proxies in front of the app may set X-Forwarded-For (0: trust none). */
   trustProxyHops: number;
+  /**
+   * Load shedding: a new request is answered 503 with Retry-After while the event loop's mean delay
+   * (or the heap, or the resident memory) is past its limit, or as many requests (uploads aside) are
+   * already being worked on as maxInFlight allows; 0 turns that check off.
+   */
+  shedding: { eventLoopDelayMs: number; heapUsedBytes: number; rssBytes: number; maxInFlight: number; retryAfterSeconds: number };
   /** The delivery channels this deployment can use; null when not configured (development: the built-in mailbox). */
   channels: {
     email: { smtpUrl: string; from: string } | null;
@@ -240,6 +252,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             timeoutMs: e.CLAMD_TIMEOUT_MS,
           }
         : { kind: 'builtin' },
+    shedding: {
+      eventLoopDelayMs: e.SHED_EVENT_LOOP_DELAY_MS,
+      heapUsedBytes: e.SHED_HEAP_USED_MB * 1048576,
+      rssBytes: e.SHED_RSS_MB * 1048576,
+      maxInFlight: e.SHED_MAX_IN_FLIGHT,
+      retryAfterSeconds: e.SHED_RETRY_AFTER_S,
+    },
     channels: {
       email: e.SMTP_URL && e.MAIL_FROM ? { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM } : null,
       whatsapp:

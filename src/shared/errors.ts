@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   second_factor_setup_required: 403,
   /** Too many attempts; try again later. */
   too_many_attempts: 429,
+  /** The server is too busy right now (load shedding, src/http/load-shedding.ts): nothing was done; try again after Retry-After. */
+  service_busy: 503,
   /** The uploaded file's content is not one of the accepted kinds, or does not match its name. */
   unsupported_file: 415,
   /** The virus scanner found malware (or the EICAR test file): the file is refused and the attempt audited. */

@@ -67,6 +67,16 @@ export const ERROR_MESSAGES: Record<ErrorCode, Record<Lang, { title: string; det
     id: { title: 'Terlalu banyak percobaan', detail: 'Terlalu banyak percobaan. Tunggu {minutes} menit lalu coba lagi.' },
     en: { title: 'Too many attempts', detail: 'Too many attempts. Wait {minutes} minutes and try again.' },
   },
+  service_busy: {
+    id: {
+      title: 'Layanan sedang sibuk',
+      detail: 'Layanan sedang sangat sibuk. Permintaan Anda belum diproses dan tidak ada yang berubah. Silakan coba lagi dalam {seconds} detik.',
+    },
+    en: {
+      title: 'The service is busy',
+      detail: 'The service is very busy right now. Your request was not processed and nothing was changed. Please try again in {seconds} seconds.',
+    },
+  },
   unsupported_file: {
     id: { title: 'Jenis berkas tidak diterima', detail: 'Berkas harus berupa {accepted}, dan isinya harus sesuai dengan nama berkasnya.' },
     en: { title: 'File type not accepted', detail: 'The file must be {accepted}, and its content must match its name.' },

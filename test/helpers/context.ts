@@ -54,7 +54,16 @@ export async function createTestContext(
   options: { log?: KyselyConfig['log'] } = {},
 ): Promise<TestContext> {
   const database = await createTestDatabase(dialect);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, STORAGE_DIR: `${database.dir}/files`, LOG_LEVEL: 'silent', ...env });
+  // No load shedding in-process: the test itself is what keeps this event loop busy (test/integration/overload.test.ts runs a real server).
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    STORAGE_DIR: `${database.dir}/files`,
+    LOG_LEVEL: 'silent',
+    SHED_EVENT_LOOP_DELAY_MS: '0',
+    SHED_MAX_IN_FLIGHT: '0',
+    ...env,
+  });
   const db = createDatabase(config.database, options);
   await migrateToLatest(db);
   const clock = new TestClock();

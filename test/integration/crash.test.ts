@@ -1,8 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureOffice, KOTA_MALANG } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config.js';
@@ -15,6 +11,7 @@ import { systemClock } from '../../src/shared/time.js';
 import { createTestDatabase, DIALECTS } from '../helpers/databases.js';
 import type { TestContext } from '../helpers/context.js';
 import { validAnswers } from '../helpers/journeys.js';
+import { type ServerProcess as Server, startServer, stopServer } from '../helpers/server-process.js';
 
 /**
  * SECURITY.md, Reliability: "Every acknowledged write survives kill -9". The real server runs as a
@@ -23,77 +20,12 @@ import { validAnswers } from '../helpers/journeys.js';
  * with the number the client was given, and the numbering must have neither duplicates nor gaps.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CODE = 'NIB'; // one required document: cheap drafts
 const DRAFTS = 300;
 const KILL_AFTER_ACKS = 10;
 /** 30 drafts each: one account may upload 30 files a minute (documents.service.ts UPLOAD_LIMITS); 10 sign-ins a minute from one address. */
 const ACCOUNTS = 10;
 const NUMBER_PATTERN = new RegExp(`^MLG-${CODE}-\\d{4}-(\\d{6})$`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-type Server = { child: ChildProcess; base: string; output: () => string; exited: Promise<unknown> };
-
-/** Starts `node --import tsx src/server.ts` directly (no wrapper process, so SIGKILL hits the server itself). */
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    // A clean environment: the test runner's own variables (BASE_URL among them) must not leak in.
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      TMPDIR: process.env.TMPDIR ?? '/tmp',
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BASE_URL: `http://127.0.0.1:${port}`,
-      SEED_DEMO: 'never',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      OUTBOX_POLL_MS: '100',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = once(child, 'exit');
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited during start-up (${child.exitCode ?? child.signalCode}):\n${out}`);
-    try {
-      const res = await fetch(`${base}/ready`);
-      if (res.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`server did not become ready within 60 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, base, output: () => out, exited };
-}
-
-async function stopServer(server: Server | undefined, signal: NodeJS.Signals): Promise<void> {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill(signal);
-  await server.exited;
-}
 
 async function call(base: string, method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${base}${url}`, {
@@ -125,7 +57,8 @@ describe.each(DIALECTS)('SIGKILL during submissions (%s): REL-1', (dialect) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
-    env = { DATABASE_URL: database.url, STORAGE_DIR: path.join(database.dir, 'files') };
+    // No load shedding (overload.test.ts covers it): on a busy machine it would refuse some of the set-up's drafts.
+    env = { DATABASE_URL: database.url, STORAGE_DIR: path.join(database.dir, 'files'), SHED_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_IN_FLIGHT: '0' };
     const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
     const setupDb = createDatabase(config.database);
     try {
