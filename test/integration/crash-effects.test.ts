@@ -28,7 +28,7 @@ describe.each(DIALECTS)('SIGKILL during submissions, payments and sends (%s)', (
     await smtp?.close();
   });
 
-  it('keeps every acknowledged write exactly once and sends every message, twice only under its own Message-ID', { timeout: 120_000 }, async () => {
+  it('keeps every acknowledged write exactly once and sends every message, twice only under its own Message-ID (REL-1, REL-2, REL-4)', { timeout: 120_000 }, async () => {
     result = await runCrashEffects({ ctx, smtp, env: { DATABASE_URL: ctx.databaseUrl, STORAGE_DIR: ctx.storageDir }, drafts: 40, bills: 4 });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.counts.submissionsAcknowledged).toBeGreaterThan(0);

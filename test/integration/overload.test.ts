@@ -94,7 +94,7 @@ describe.each(DIALECTS)('overload: load shedding (%s)', (dialect) => {
     await database?.drop();
   });
 
-  it('refuses new requests at once while full, keeps the probes answered and completes what it took', { timeout: 30_000 }, async () => {
+  it('refuses new requests at once while full, keeps the probes answered and completes what it took (REL-5)', { timeout: 30_000 }, async () => {
     const base = server!.base;
     expect((await get(base, PAGE)).status).toBe(200);
 
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('overload: load shedding (%s)', (dialect) => {
     expect((await get(base, PAGE)).status).toBe(200);
   });
 
-  it('under real load answers 2xx or 503 with Retry-After, never times out, answers /health, and recovers', { timeout: 30_000 }, async () => {
+  it('under real load answers 2xx or 503 with Retry-After, never times out, answers /health, and recovers (REL-5)', { timeout: 30_000 }, async () => {
     const base = server!.base;
     const result = await runLoadInChild({
       base,
@@ -202,7 +202,7 @@ describe.each(DIALECTS)('overload: a blocked event loop (%s)', (dialect) => {
   }, 60_000);
   afterAll(async () => ctx?.close());
 
-  it('refuses new requests while the loop lags behind, answers /health, and admits again once it catches up', { timeout: 30_000 }, async () => {
+  it('refuses new requests while the loop lags behind, answers /health, and admits again once it catches up (REL-5)', { timeout: 30_000 }, async () => {
     const page = () => ctx.app.inject({ url: PAGE, headers: { ...HEADERS, host: 'localhost' } });
     // Keep the loop busy: 80 ms of work in every 100 ms, as heavy requests would.
     const blocker = setInterval(() => {
