@@ -226,8 +226,9 @@ async function upload(api: Api, id: string, bytes: Buffer): Promise<void> {
 }
 
 /** `count` whole applications over HTTP (create, answer, upload, submit), `CONNECTIONS` at a time. */
-async function flows(count: number, work: (i: number) => Promise<void>): Promise<{ rps: number; p50: number; p99: number }> {
+async function flows(count: number, work: (i: number) => Promise<void>): Promise<{ rps: number; p50: number; p99: number; non2xx: number }> {
   const latencies: number[] = [];
+  let failures = 0;
   let next = 0;
   const start = performance.now();
   await Promise.all(
@@ -235,12 +236,18 @@ async function flows(count: number, work: (i: number) => Promise<void>): Promise
       while (next < count) {
         const i = next++;
         const t = performance.now();
-        await work(i);
-        latencies.push(performance.now() - t);
+        try {
+          await work(i);
+          latencies.push(performance.now() - t);
+        } catch (err) {
+          failures++;
+          if (failures <= 3)
+            process.stderr.write(`  failed: ${err instanceof Error ? `${err.message} ${(err as { cause?: Error }).cause?.message ?? ''}` : String(err)}\n`);
+        }
       }
     }),
   );
-  return { rps: count / ((performance.now() - start) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { rps: latencies.length / ((performance.now() - start) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx: failures };
 }
 
 /** Services and an in-process app on the server's database, to make accounts and sign them in. */
