@@ -357,7 +357,9 @@ async function httpCases(
     }
     get('dashboard (API, head)', null, '/api/v1/dashboard', { authorization: `Bearer ${headToken}`, 'accept-encoding': 'br, gzip' });
 
-    const definition = ((await (await fetch(`${base}/api/v1/permit-types/NIB`)).json()) as { definition: unknown }).definition;
+    // After wrk the server may close a kept-alive socket as it is reused: ask again once.
+    const fetchAgain = (url: string) => fetch(url).catch(() => fetch(url, { headers: { connection: 'close' } }));
+    const definition = ((await (await fetchAgain(`${base}/api/v1/permit-types/NIB`)).json()) as { definition: unknown }).definition;
     const answers = await validAnswers(
       { services: { catalogue: { getPermitType: () => ({ definition }) } }, tenant: { id: '' } } as unknown as TestContext,
       'NIB',
