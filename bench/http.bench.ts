@@ -443,12 +443,14 @@ async function serviceSubmissions(dialect: TestDialect, offices: number): Promis
     }
     const answers = await validAnswers(ctx, 'NIB');
     const actors: Actor[] = [];
-    for (const t of tenants) {
+    // One applicant per 25 drafts (an account may upload 30 files a minute), spread over the offices.
+    for (let k = 0; k < Math.max(offices, Math.ceil(SUBMISSIONS / 25)); k++) {
+      const t = tenants[k % tenants.length]!;
       const { userId } = await ctx.services.auth.createUser({
         tenantId: t.id,
         role: 'applicant',
         name: 'Bench',
-        email: `bench@${t.code.toLowerCase()}.bench.test`,
+        email: `bench.${k}@${t.code.toLowerCase()}.bench.test`,
         password: 'bench password long enough',
       });
       actors.push({ userId, tenantId: t.id, role: 'applicant', name: 'Bench' });
