@@ -42,6 +42,36 @@ export async function listPermitTypeRows(db: Kysely<Database>, tenantId: string,
   return q.execute();
 }
 
+/** A permit type's current version by id only: the service reads the (immutable) definition once per version. */
+export type PermitTypeHead = Pick<PermitTypeRow, 'permitTypeId' | 'code' | 'enabled' | 'versionId' | 'version'>;
+
+function currentHeads(db: Kysely<Database>, tenantId: string) {
+  return db
+    .selectFrom('permit_types')
+    .innerJoin('permit_type_versions', (j) =>
+      j.onRef('permit_type_versions.permit_type_id', '=', 'permit_types.id').onRef('permit_type_versions.version', '=', 'permit_types.current_version'),
+    )
+    .select([
+      'permit_types.id as permitTypeId',
+      'permit_types.code',
+      'permit_types.enabled',
+      'permit_type_versions.id as versionId',
+      'permit_type_versions.version',
+    ])
+    .where('permit_types.tenant_id', '=', tenantId);
+}
+
+/** The office's permit types (enabled only, unless asked), by code, without their definitions. */
+export async function listPermitTypeHeads(db: Kysely<Database>, tenantId: string, opts: { includeDisabled: boolean }): Promise<PermitTypeHead[]> {
+  let q = currentHeads(db, tenantId).orderBy('permit_types.code');
+  if (!opts.includeDisabled) q = q.where('permit_types.enabled', '=', 1);
+  return q.execute();
+}
+
+export async function findPermitTypeHead(db: Kysely<Database>, tenantId: string, code: string): Promise<PermitTypeHead | undefined> {
+  return currentHeads(db, tenantId).where('permit_types.code', '=', code).executeTakeFirst();
+}
+
 /** One permit type of the office at its current version, enabled or not. */
 export async function findPermitTypeRow(db: Kysely<Database>, tenantId: string, code: string): Promise<PermitTypeRow | undefined> {
   return withCurrentVersion(db, tenantId).where('permit_types.code', '=', code).executeTakeFirst();

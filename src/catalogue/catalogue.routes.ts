@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { localisedSchema, problemResponses } from '../http/common.schemas.js';
@@ -34,6 +35,7 @@ const toSummary = (t: PermitTypeVersion): z.infer<typeof summarySchema> => ({
 });
 
 export function catalogueRoutes(app: FastifyInstance, services: Services): void {
+  const wholeLists = new Map<string, { versions: string; etag: string; body: string }>();
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/v1/permit-types', {
     schema: {
@@ -41,11 +43,31 @@ export function catalogueRoutes(app: FastifyInstance, services: Services): void 
       tags: ['Catalogue'],
       summary: 'The permit types this office accepts applications for',
       querystring: z.strictObject({ q: z.string().max(100).optional().describe('Words to search for, in any order: matched with synonyms, best match first') }),
-      response: { 200: z.object({ items: z.array(summarySchema) }), ...problemResponses },
+      response: {
+        200: z.object({ items: z.array(summarySchema) }),
+        304: z.null().describe('Not modified: the ETag sent in If-None-Match is current'),
+        ...problemResponses,
+      },
     },
-    handler: async (request) => {
-      const { results, all } = await services.catalogue.browsePermitTypes({ tenantId: request.tenant.id, q: request.query.q ?? '' });
-      return { items: (results ?? all).map(toSummary) };
+    handler: async (request, reply) => {
+      const q = request.query.q?.trim() ?? '';
+      if (q) {
+        const { results } = await services.catalogue.browsePermitTypes({ tenantId: request.tenant.id, q });
+        return { items: (results ?? []).map(toSummary) };
+      }
+      // The whole list is the office's current versions, which never change once published: its JSON
+      // is kept per office under the versions' ids (the ETag), and a client that has it gets a 304.
+      const all = await services.catalogue.listPermitTypes({ tenantId: request.tenant.id });
+      const versions = all.map((t) => t.versionId).join(',');
+      let kept = wholeLists.get(request.tenant.id);
+      if (kept?.versions !== versions) {
+        kept = { versions, etag: `"${createHash('sha256').update(versions).digest('hex').slice(0, 32)}"`, body: JSON.stringify({ items: all.map(toSummary) }) };
+        wholeLists.set(request.tenant.id, kept);
+      }
+      void reply.header('etag', kept.etag).header('cache-control', 'no-cache');
+      if (request.headers['if-none-match'] === kept.etag) return reply.code(304).send(null);
+      // Already JSON: sent as it is (a string skips the response serialiser).
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(kept.body);
     },
   });
   r.get('/api/v1/permit-types/:code', {

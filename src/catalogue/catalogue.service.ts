@@ -13,11 +13,14 @@ import { createSearch, groupByTopic, loadSearchData, type TopicGroup } from './c
 import {
   countPermitTypes,
   countSubmittedApplicationsByCode,
+  findPermitTypeHead,
   findPermitTypeRow,
   findVersionById,
   insertPermitType,
   insertPermitTypeVersion,
+  listPermitTypeHeads,
   listPermitTypeRows,
+  type PermitTypeHead,
   type PermitTypeRow,
   setCurrentVersion,
   setPermitTypeEnabled,
@@ -33,6 +36,9 @@ export type PermitTypeVersion = {
   definition: PermitTypeDefinition;
   workflow: WorkflowDefinition;
 };
+
+/** How long an office's "most used first" counts are kept (catalogue order, videotron playlist). */
+export const USAGE_TTL_MS = 5 * 60 * 1000;
 
 export function createCatalogueService(deps: { db: Db; clock: Clock }) {
   const { db } = deps;
@@ -55,14 +61,28 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
     ...parseVersion(r.versionId, r.version, r.definition, r.workflow),
   });
 
+  /**
+   * A head (which version is current) with its parsed version. Only the heads are read on every call:
+   * the definitions and workflows (the big JSON texts) are read once per version, as they never change,
+   * so a new version published by any instance is seen on the next call.
+   */
+  async function withVersion(h: PermitTypeHead): Promise<PermitTypeVersion> {
+    return { permitTypeId: h.permitTypeId, versionId: h.versionId, enabled: h.enabled === 1, ...(await getVersion(h.versionId)) };
+  }
+
   async function listPermitTypes(input: { tenantId: string; includeDisabled?: boolean }): Promise<PermitTypeVersion[]> {
-    return (await listPermitTypeRows(db, input.tenantId, { includeDisabled: input.includeDisabled ?? false })).map(toVersion);
+    const heads = await listPermitTypeHeads(db, input.tenantId, { includeDisabled: input.includeDisabled ?? false });
+    if (heads.some((h) => !versionCache.has(h.versionId))) {
+      // First sight of some version (a start, a publication): one query for all of them.
+      return (await listPermitTypeRows(db, input.tenantId, { includeDisabled: input.includeDisabled ?? false })).map(toVersion);
+    }
+    return Promise.all(heads.map(withVersion));
   }
 
   async function getPermitType(input: { tenantId: string; code: string }): Promise<PermitTypeVersion> {
-    const row = await findPermitTypeRow(db, input.tenantId, input.code);
-    if (!row) throw new AppError('not_found', `no permit type ${input.code}`);
-    return toVersion(row);
+    const head = await findPermitTypeHead(db, input.tenantId, input.code);
+    if (!head) throw new AppError('not_found', `no permit type ${input.code}`);
+    return withVersion(head);
   }
 
   /**
@@ -225,9 +245,24 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
    */
   async function permitTypeUsage(input: { tenantId: string }): Promise<{ all: PermitTypeVersion[]; usage: Map<string, number> }> {
     const all = await listPermitTypes({ tenantId: input.tenantId });
-    const since = new Date(deps.clock.now().getTime() - 365 * 24 * 3600 * 1000).toISOString();
-    const usage = new Map((await countSubmittedApplicationsByCode(db, input.tenantId, since)).map((r) => [r.code, r.n]));
-    return { all, usage };
+    return { all, usage: await usageOf(input.tenantId) };
+  }
+
+  /**
+   * The counts behind "most used first" are a year's applications counted by type: a scan of the
+   * office's applications, too dear for every catalogue view (the catalogue page is the busiest public
+   * page). The order they give changes slowly, so each office's counts are kept for USAGE_TTL_MS.
+   */
+  const usageCache = new Map<string, { at: number; usage: Promise<Map<string, number>> }>();
+  function usageOf(tenantId: string): Promise<Map<string, number>> {
+    const now = deps.clock.now().getTime();
+    const hit = usageCache.get(tenantId);
+    if (hit && now - hit.at < USAGE_TTL_MS && now >= hit.at) return hit.usage;
+    const since = new Date(now - 365 * 24 * 3600 * 1000).toISOString();
+    const usage = countSubmittedApplicationsByCode(db, tenantId, since).then((rows) => new Map(rows.map((r) => [r.code, r.n])));
+    usageCache.set(tenantId, { at: now, usage });
+    usage.catch(() => usageCache.delete(tenantId));
+    return usage;
   }
 
   /**

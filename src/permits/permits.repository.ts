@@ -185,6 +185,21 @@ export async function searchRegistryPermits(
 }
 
 /** The whole (filtered) registry for the open-data export, newest first, at most `limit` rows. */
+/**
+ * What changes when the office issues a permit: how many it has and the latest issue day (permits are
+ * never deleted). With the status statements' fingerprint (a revocation, correction or renewal adds
+ * one), it tells any instance whether its copy of the registry export is still the current one.
+ * Read from the permits_registry index alone.
+ */
+export async function permitsFingerprint(db: Kysely<Database>, tenantId: string): Promise<string> {
+  const row = await db
+    .selectFrom('permits')
+    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('issued_on').as('last')])
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirst();
+  return `${Number(row?.n ?? 0)}:${String(row?.last ?? '')}`;
+}
+
 export async function listRegistryPermits(
   db: Kysely<Database>,
   input: { tenantId: string; filters: RegistryFilters; today: string; limit: number },

@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,7 +10,8 @@ import { AppError } from '../shared/errors.js';
 import { readFilePart } from '../http/multipart.js';
 import type { Services } from '../services.js';
 import { publicBillSchema } from '../payments/bills.schemas.js';
-import { REGISTRY_COLUMNS, registryJsonSchema, registryRecordSchema, registryStatusSchema, toCsv } from './registry.schema.js';
+import { REGISTRY_COLUMNS, registryJsonSchema, registryRecordSchema, registryStatusSchema } from './registry.schema.js';
+import type { RegistryExport } from './permits.service.js';
 
 const bearer = [{ bearer: [] }];
 /** The largest PDF the public check accepts; an issued permit is far smaller. */
@@ -347,39 +349,49 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
     },
   });
 
-  // Exports read the whole registry: a few a minute per address is plenty for open-data users.
+  // Exports read the whole registry: a few a minute per address is plenty for open-data users. The
+  // bytes are kept gzip-compressed until the next issuance or revocation (permits.registryExport), sent
+  // as they are to a client that takes gzip and unzipped as a stream for one that does not; an
+  // If-None-Match with the current ETag is a 304.
+  const sendExport = (request: FastifyRequest, reply: FastifyReply, file: RegistryExport, format: 'json' | 'csv') => {
+    void reply
+      .type(format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8')
+      .header('content-disposition', contentDisposition('attachment', `registri-izin.${format}`))
+      .header('etag', file.etag)
+      .header('cache-control', 'no-cache')
+      .header('vary', 'accept-encoding');
+    if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
+    const bytes = format === 'json' ? file.json : file.csv;
+    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(bytes);
+    return reply.send(Readable.from([bytes]).pipe(createGunzip()));
+  };
+
   r.get('/api/v1/registry/export.json', {
     config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    compress: false,
     schema: {
       operationId: 'exportRegistryJson',
       tags: ['Registry'],
       summary: 'Public open data: the registry as a JSON array of RegistryRecord (schema at /api/v1/registry/schema.json)',
       querystring: registryQuerySchema,
-      response: { 200: z.array(registryRecordSchema), ...problemResponses },
+      response: { 200: z.array(registryRecordSchema), 304: z.null().describe('Not modified: the ETag sent in If-None-Match is current'), ...problemResponses },
     },
-    handler: async (request, reply) => {
-      void reply.header('content-disposition', contentDisposition('attachment', 'registri-izin.json'));
-      return permits.exportRegistry({ tenantId: request.tenant.id, filters: request.query });
-    },
+    handler: async (request, reply) =>
+      sendExport(request, reply, await permits.registryExport({ tenantId: request.tenant.id, filters: request.query }), 'json'),
   });
 
   r.get('/api/v1/registry/export.csv', {
     config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    compress: false,
     schema: {
       operationId: 'exportRegistryCsv',
       tags: ['Registry'],
       summary: `Public open data: the registry as CSV (RFC 4180, UTF-8), columns ${REGISTRY_COLUMNS.join(', ')}`,
       querystring: registryQuerySchema,
       produces: ['text/csv'],
-      response: { 200: z.string(), ...problemResponses },
+      response: { 200: z.string(), 304: z.null().describe('Not modified: the ETag sent in If-None-Match is current'), ...problemResponses },
     },
-    handler: async (request, reply) => {
-      const records = await permits.exportRegistry({ tenantId: request.tenant.id, filters: request.query });
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', contentDisposition('attachment', 'registri-izin.csv'))
-        .send(toCsv(records));
-    },
+    handler: async (request, reply) => sendExport(request, reply, await permits.registryExport({ tenantId: request.tenant.id, filters: request.query }), 'csv'),
   });
 
   r.get('/api/v1/registry/schema.json', {

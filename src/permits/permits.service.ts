@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { type AnyActor, can, requireAccess, systemActor } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { validateAnswers } from '../catalogue/answers.js';
@@ -32,12 +34,13 @@ import {
   listReceiptsOfApplication,
   listRegistryPermits,
   markReminderSent,
+  permitsFingerprint,
   type PermitRecord,
   type ReceiptRecord,
   revokePermitIfValid,
   searchRegistryPermits,
 } from './permits.repository.js';
-import type { PublicPermitStatus, RegistryFilters, RegistryRecord } from './registry.schema.js';
+import { type PublicPermitStatus, type RegistryFilters, type RegistryRecord, toCsv } from './registry.schema.js';
 import { type BillVerification, verifyBillCode } from '../payments/bills.service.js';
 import { answersOf, sealAnswers, storedAnswersOf, type StoredAnswers } from '../catalogue/answers.js';
 import { canonicalJson, parseJsonColumn } from '../shared/json.js';
@@ -118,6 +121,12 @@ export function permitStatus(p: Pick<Permit, 'status' | 'valid_until'>, today: s
   return p.valid_until !== null && p.valid_until < today ? 'expired' : 'valid';
 }
 
+/** The export, gzip-compressed (about a tenth of its size): what the routes send, or unzip as they stream it. */
+export type RegistryExport = { etag: string; json: Buffer; csv: Buffer; count: number };
+/** Copies of the export kept per process (offices × filter combinations asked for). */
+const MAX_REGISTRY_EXPORTS = 32;
+const gzipAsync = promisify(gzip);
+
 export function createPermitService(deps: {
   db: Db;
   clock: Clock;
@@ -131,6 +140,8 @@ export function createPermitService(deps: {
   dataKey: Buffer;
 }) {
   const { db, clock } = deps;
+  /** The registry export's kept copies by office and filters (registryExport). */
+  const registryExports = new Map<string, { version: string; built: Promise<RegistryExport> }>();
 
   async function tenantOf(tenantId: string): Promise<Tenant> {
     const tenant = await findTenantById(db, tenantId);
@@ -657,6 +668,42 @@ export function createPermitService(deps: {
   }
 
   /**
+   * The open-data export as gzip bytes with an ETag, built once per office, filters and version and
+   * kept until the office issues or revokes (or the office's day turns, as "expired" depends on it).
+   * Building it checks every row's signature (toRecords); a visitor who gets a kept copy costs two
+   * index reads (the fingerprints) and the bytes: no signature is checked for them. The version is
+   * read from the database on every request, so an issuance on another instance is seen at once.
+   * Concurrent requests for a copy being built wait for that one build.
+   */
+  async function registryExport(input: { tenantId: string; filters: RegistryFilters }): Promise<RegistryExport> {
+    const tenant = await tenantOf(input.tenantId);
+    const today = todayIn(clock, tenant.time_zone);
+    const [permitsPrint, statementsPrint, types] = await Promise.all([
+      permitsFingerprint(db, tenant.id),
+      statementsFingerprint(db, tenant.id),
+      deps.catalogue.listPermitTypes({ tenantId: tenant.id, includeDisabled: true }),
+    ]);
+    const key = canonicalJson({ tenant: tenant.id, filters: input.filters });
+    const version = `${today}|${permitsPrint}|${statementsPrint}|${types.map((t) => t.versionId).join(',')}`;
+    const kept = registryExports.get(key);
+    if (kept && kept.version === version) return kept.built;
+    const built = (async (): Promise<RegistryExport> => {
+      const records = await exportRegistry(input);
+      const etag = `"${sha256Hex(`${key}|${version}`).slice(0, 32)}"`;
+      const [json, csv] = await Promise.all([gzipAsync(JSON.stringify(records)), gzipAsync(toCsv(records))]);
+      return { etag, json, csv, count: records.length };
+    })();
+    registryExports.delete(key);
+    registryExports.set(key, { version, built });
+    // A bounded number of copies per process: the oldest filtered one goes first.
+    while (registryExports.size > MAX_REGISTRY_EXPORTS) registryExports.delete(registryExports.keys().next().value!);
+    built.catch(() => {
+      if (registryExports.get(key)?.built === built) registryExports.delete(key);
+    });
+    return built;
+  }
+
+  /**
    * Reminds holders of one office's permits whose last day is within EXPIRY_REMINDER_DAYS, once per
    * permit, as that office's system actor (the hourly job). The guarded update and the outbox row
    * commit together, so two instances never remind twice.
@@ -785,6 +832,7 @@ export function createPermitService(deps: {
     renew,
     searchRegistry,
     exportRegistry,
+    registryExport,
     remindExpiringIn,
     remindExpiring,
   };
