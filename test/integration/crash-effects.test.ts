@@ -28,15 +28,19 @@ describe.each(DIALECTS)('SIGKILL during submissions, payments and sends (%s)', (
     await smtp?.close();
   });
 
-  it('keeps every acknowledged write exactly once and sends every message, twice only under its own Message-ID (REL-1, REL-2, REL-4)', { timeout: 120_000 }, async () => {
-    result = await runCrashEffects({ ctx, smtp, env: { DATABASE_URL: ctx.databaseUrl, STORAGE_DIR: ctx.storageDir }, drafts: 40, bills: 4 });
-    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(result.counts.submissionsAcknowledged).toBeGreaterThan(0);
-    expect(result.counts.paymentsAcknowledged).toBeGreaterThan(0);
-    // The killed server had claimed deliveries (a batch per run, 5-minute leases); the held message and any
-    // other send in flight at the kill arrived twice (same Message-ID, checked above), the rest once, after the lease.
-    expect(result.counts.deliveredTwice).toBeGreaterThanOrEqual(1);
-    expect(result.counts.deliveredTwice).toBeLessThanOrEqual(result.counts.claimedAtKill);
-    expect(result.counts.messageIds).toBe(result.counts.mails - result.counts.deliveredTwice);
-  });
+  it(
+    'keeps every acknowledged write exactly once and sends every message, twice only under its own Message-ID (REL-1, REL-2, REL-4)',
+    { timeout: 120_000 },
+    async () => {
+      result = await runCrashEffects({ ctx, smtp, env: { DATABASE_URL: ctx.databaseUrl, STORAGE_DIR: ctx.storageDir }, drafts: 40, bills: 4 });
+      expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+      expect(result.counts.submissionsAcknowledged).toBeGreaterThan(0);
+      expect(result.counts.paymentsAcknowledged).toBeGreaterThan(0);
+      // The killed server had claimed deliveries (a batch per run, 5-minute leases); the held message and any
+      // other send in flight at the kill arrived twice (same Message-ID, checked above), the rest once, after the lease.
+      expect(result.counts.deliveredTwice).toBeGreaterThanOrEqual(1);
+      expect(result.counts.deliveredTwice).toBeLessThanOrEqual(result.counts.claimedAtKill);
+      expect(result.counts.messageIds).toBe(result.counts.mails - result.counts.deliveredTwice);
+    },
+  );
 });

@@ -317,83 +317,87 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
     expect(fs.existsSync(path.join(database.dir, 'files'))).toBe(false);
   });
 
-  it('numbers, books, records a payment and sends each message once across both instances (REL-2, REL-3, REL-4, v5.0.0-2.3.4)', { timeout: 60_000 }, async () => {
-    const [A, B] = [a!, b!];
-    const instances = [A, B];
+  it(
+    'numbers, books, records a payment and sends each message once across both instances (REL-2, REL-3, REL-4, v5.0.0-2.3.4)',
+    { timeout: 60_000 },
+    async () => {
+      const [A, B] = [a!, b!];
+      const instances = [A, B];
 
-    // A slot with room on the next working day but one (clear of today's booking cut-off), from instance B's list.
-    const days = await slotsByDay(B.base);
-    const firstDay = [...days.keys()][1];
-    const slot = days.get(firstDay!)!.find((s) => s.free > 0)!;
-    const places = slot.free;
-    const bookings = places * 2 + 3;
+      // A slot with room on the next working day but one (clear of today's booking cut-off), from instance B's list.
+      const days = await slotsByDay(B.base);
+      const firstDay = [...days.keys()][1];
+      const slot = days.get(firstDay!)!.find((s) => s.free > 0)!;
+      const places = slot.free;
+      const bookings = places * 2 + 3;
 
-    const bank = (server: Server): SnapClient =>
-      createSnapClient({
-        baseUrl: server.base,
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        privateKey: bankKey,
-        partnerId: CLIENT_ID,
-        channelId: '95221',
-      });
-    const banks = [bank(A), bank(B)];
-    const inquiry = await banks[0]!.inquiry({ partnerServiceId: PARTNER_SERVICE_ID, customerNo: bill.customer_no, inquiryRequestId: 'INQ-TWO-1' });
-    expect(inquiry.body.responseCode).toBe('2002400');
-    const payment = { partnerServiceId: PARTNER_SERVICE_ID, customerNo: bill.customer_no, paymentRequestId: 'INQ-TWO-1', paidAmount: bill.amount };
+      const bank = (server: Server): SnapClient =>
+        createSnapClient({
+          baseUrl: server.base,
+          clientId: CLIENT_ID,
+          clientSecret: CLIENT_SECRET,
+          privateKey: bankKey,
+          partnerId: CLIENT_ID,
+          channelId: '95221',
+        });
+      const banks = [bank(A), bank(B)];
+      const inquiry = await banks[0]!.inquiry({ partnerServiceId: PARTNER_SERVICE_ID, customerNo: bill.customer_no, inquiryRequestId: 'INQ-TWO-1' });
+      expect(inquiry.body.responseCode).toBe('2002400');
+      const payment = { partnerServiceId: PARTNER_SERVICE_ID, customerNo: bill.customer_no, paymentRequestId: 'INQ-TWO-1', paidAmount: bill.amount };
 
-    // Everything at once, every kind of request split across A and B.
-    const [submitted, booked, paid] = await Promise.all([
-      Promise.all(drafts.map((d, i) => call(instances[i % 2]!.base, 'POST', `/api/v1/applications/${d.id}/submit`, { token: d.token }))),
-      Promise.all(
-        Array.from({ length: bookings }, (_, i) =>
-          call(instances[i % 2]!.base, 'POST', '/api/v1/appointments', {
-            token: desk,
-            body: { service: 'PENGAJUAN', start: slot.start, name: 'Rina Wulandari', whatsapp: `0813 5555 ${1000 + i}` },
-          }),
+      // Everything at once, every kind of request split across A and B.
+      const [submitted, booked, paid] = await Promise.all([
+        Promise.all(drafts.map((d, i) => call(instances[i % 2]!.base, 'POST', `/api/v1/applications/${d.id}/submit`, { token: d.token }))),
+        Promise.all(
+          Array.from({ length: bookings }, (_, i) =>
+            call(instances[i % 2]!.base, 'POST', '/api/v1/appointments', {
+              token: desk,
+              body: { service: 'PENGAJUAN', start: slot.start, name: 'Rina Wulandari', whatsapp: `0813 5555 ${1000 + i}` },
+            }),
+          ),
         ),
-      ),
-      // The bank delivers the same payment to both instances, twice each (a retry after a timeout).
-      Promise.all([...banks, ...banks].map((x) => x.payment(payment))),
-    ]);
+        // The bank delivers the same payment to both instances, twice each (a retry after a timeout).
+        Promise.all([...banks, ...banks].map((x) => x.payment(payment))),
+      ]);
 
-    // Submissions: every one filed, numbers 1..n with no duplicate and no gap.
-    expect(submitted.map((s) => s.status)).toEqual(drafts.map(() => 200));
-    const suffixes = submitted.map((s) => Number(NUMBER_PATTERN.exec(String(s.json.number))?.[1])).sort((x, y) => x - y);
-    expect(suffixes).toEqual(drafts.map((_, i) => i + 1));
+      // Submissions: every one filed, numbers 1..n with no duplicate and no gap.
+      expect(submitted.map((s) => s.status)).toEqual(drafts.map(() => 200));
+      const suffixes = submitted.map((s) => Number(NUMBER_PATTERN.exec(String(s.json.number))?.[1])).sort((x, y) => x - y);
+      expect(suffixes).toEqual(drafts.map((_, i) => i + 1));
 
-    // Bookings: exactly the free places were taken, the others were told the slot is full.
-    expect(booked.filter((r) => r.status === 201)).toHaveLength(places);
-    expect(booked.filter((r) => r.status !== 201).map((r) => [r.status, r.json.code])).toEqual(
-      Array.from({ length: bookings - places }, () => [409, 'slot_full']),
-    );
-    const after = (await slotsByDay(A.base)).get(firstDay!)!.find((s) => s.start === slot.start);
-    expect(after?.free ?? 0).toBe(0);
-    const counter = await ctx.db.selectFrom('appointment_slots').select('booked').where('starts_at', '=', slot.start).executeTakeFirstOrThrow();
-    expect(Number(counter.booked)).toBe(places);
+      // Bookings: exactly the free places were taken, the others were told the slot is full.
+      expect(booked.filter((r) => r.status === 201)).toHaveLength(places);
+      expect(booked.filter((r) => r.status !== 201).map((r) => [r.status, r.json.code])).toEqual(
+        Array.from({ length: bookings - places }, () => [409, 'slot_full']),
+      );
+      const after = (await slotsByDay(A.base)).get(firstDay!)!.find((s) => s.start === slot.start);
+      expect(after?.free ?? 0).toBe(0);
+      const counter = await ctx.db.selectFrom('appointment_slots').select('booked').where('starts_at', '=', slot.start).executeTakeFirstOrThrow();
+      expect(Number(counter.booked)).toBe(places);
 
-    // The payment: every delivery answered as a success (the bank stops retrying), one payment recorded, the bill paid.
-    expect(paid.map((p) => [p.status, p.body.responseCode])).toEqual(paid.map(() => [200, '2002500']));
-    const payments = await ctx.db.selectFrom('payments').select(['state']).where('bill_id', '=', bill.id).execute();
-    expect(payments).toHaveLength(1);
-    expect((await ctx.db.selectFrom('bills').select('state').where('id', '=', bill.id).executeTakeFirstOrThrow()).state).toBe('paid');
+      // The payment: every delivery answered as a success (the bank stops retrying), one payment recorded, the bill paid.
+      expect(paid.map((p) => [p.status, p.body.responseCode])).toEqual(paid.map(() => [200, '2002500']));
+      const payments = await ctx.db.selectFrom('payments').select(['state']).where('bill_id', '=', bill.id).execute();
+      expect(payments).toHaveLength(1);
+      expect((await ctx.db.selectFrom('bills').select('state').where('id', '=', bill.id).executeTakeFirstOrThrow()).state).toBe('paid');
 
-    // Outbox: every message of the run handled once, every e-mail delivered once to the SMTP server.
-    const settled = await within(20_000, async () => {
-      const open = await ctx.db.selectFrom('outbox').select('id').where('done_at', 'is', null).execute();
-      const pending = await ctx.db.selectFrom('notifications').select('id').where('channel', '=', 'email').where('status', '=', 'pending').execute();
-      return open.length === 0 && pending.length === 0;
-    });
-    expect(settled, 'the outbox and the deliveries drained').not.toBeNull();
-    const emails = await ctx.db.selectFrom('notifications').select(['outbox_id', 'status', 'provider_message_id']).where('channel', '=', 'email').execute();
-    const sent = emails.filter((e) => e.status === 'sent');
-    // At least one receipt of filing per submission went out by e-mail (the applicants have only an address).
-    expect(sent.length).toBeGreaterThanOrEqual(DRAFTS);
-    expect(new Set(emails.map((e) => e.outbox_id)).size).toBe(emails.length);
-    for (const e of sent) expect(smtp.mails.filter((m) => m.messageId === e.provider_message_id)).toHaveLength(1);
-    expect(smtp.mails).toHaveLength(sent.length);
-    expect(new Set(smtp.mails.map((m) => m.messageId)).size).toBe(smtp.mails.length);
-  });
+      // Outbox: every message of the run handled once, every e-mail delivered once to the SMTP server.
+      const settled = await within(20_000, async () => {
+        const open = await ctx.db.selectFrom('outbox').select('id').where('done_at', 'is', null).execute();
+        const pending = await ctx.db.selectFrom('notifications').select('id').where('channel', '=', 'email').where('status', '=', 'pending').execute();
+        return open.length === 0 && pending.length === 0;
+      });
+      expect(settled, 'the outbox and the deliveries drained').not.toBeNull();
+      const emails = await ctx.db.selectFrom('notifications').select(['outbox_id', 'status', 'provider_message_id']).where('channel', '=', 'email').execute();
+      const sent = emails.filter((e) => e.status === 'sent');
+      // At least one receipt of filing per submission went out by e-mail (the applicants have only an address).
+      expect(sent.length).toBeGreaterThanOrEqual(DRAFTS);
+      expect(new Set(emails.map((e) => e.outbox_id)).size).toBe(emails.length);
+      for (const e of sent) expect(smtp.mails.filter((m) => m.messageId === e.provider_message_id)).toHaveLength(1);
+      expect(smtp.mails).toHaveLength(sent.length);
+      expect(new Set(smtp.mails.map((m) => m.messageId)).size).toBe(smtp.mails.length);
+    },
+  );
 
   it('shows a holiday, an office setting and a catalogue change made on A on B within seconds', { timeout: 60_000 }, async () => {
     const [A, B] = [a!, b!];
