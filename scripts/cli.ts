@@ -12,9 +12,9 @@ export function configOrExit(): Config {
 }
 
 /**
- * Exit codes of the data scripts (backup, restore, migrate-data): 0 done, 1 refused or failed,
- * 2 bad arguments or settings. Kept here rather than imported from office-cli.ts, which loads every
- * service (2 s of start-up these scripts do not need).
+ * Exit codes of every script (office-cli.ts re-exports them): 0 done, 1 refused or failed, 2 bad
+ * arguments or settings. Kept here, not in office-cli.ts, which loads every service (2 s of start-up the
+ * data scripts do not need).
  */
 export const DATA_EXIT = { refused: 1, usage: 2 } as const;
 

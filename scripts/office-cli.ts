@@ -1,7 +1,6 @@
 // What the office scripts (office-create, office-list, office-setup-link) share: argument parsing
 // that names the mistake and exits 2, and the services over a migrated database.
-import { parseArgs } from 'node:util';
-import { configOrExit } from './cli.js';
+import { configOrExit, DATA_EXIT, namedOptions } from './cli.js';
 import { createDatabase, type Db } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createServices, type Services } from '../src/services.js';
@@ -9,23 +8,10 @@ import { AppError } from '../src/shared/errors.js';
 import { systemClock } from '../src/shared/time.js';
 
 /** Exit codes: 0 done, 1 refused or failed (nothing changed unless said), 2 bad arguments or settings. */
-export const EXIT = { refused: 1, usage: 2 } as const;
+export const EXIT = DATA_EXIT;
 
 /** The named options (`--code SBY`); an unknown option, a missing value or a stray word exits 2 with the usage. */
-export function options<K extends string>(usage: string, names: readonly K[], argv = process.argv.slice(2)): Partial<Record<K, string>> {
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])),
-      strict: true,
-      allowPositionals: false,
-    });
-    return values as Partial<Record<K, string>>;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\nusage: ${usage}`);
-    process.exit(EXIT.usage);
-  }
-}
+export const options = namedOptions;
 
 /** Runs `work` with the services over the configured database, migrated first; maps a refusal to exit 1. */
 export async function withServices(name: string, work: (services: Services) => Promise<void>): Promise<never> {

@@ -17,13 +17,9 @@
  * deployment for a single instance (ARCHITECTURE, the SQLite decision); two processes writing one SQLite
  * file is not a configuration Izol supports, so there is nothing to prove there.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/access/actor.js';
 import { createApp } from '../../src/app.js';
@@ -44,8 +40,8 @@ import { act, readyDraft } from '../helpers/journeys.js';
 import { usePaymentSettings } from '../helpers/payments.js';
 import { carryToIssued } from '../helpers/permits.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
+import { type ServerProcess, startServer, stopServer } from '../helpers/server-process.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CODE = 'NIB'; // one required document: cheap drafts
 const DRAFTS = 40;
 const APPLICANTS = 4;
@@ -64,67 +60,7 @@ class LiveClock extends TestClock {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-type Server = { child: ChildProcess; port: number; base: string; output: () => string; exited: Promise<unknown> };
-
-/** `node --import tsx src/server.ts` with a clean environment (as crash.test.ts). */
-async function startServer(name: string, env: Record<string, string>): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      TMPDIR: process.env.TMPDIR ?? '/tmp',
-      ...env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BASE_URL: `http://127.0.0.1:${port}`,
-      SEED_DEMO: 'never',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      OUTBOX_POLL_MS: '100',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = once(child, 'exit');
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`instance ${name} exited during start-up:\n${out}`);
-    try {
-      if ((await fetch(`${base}/ready`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`instance ${name} did not become ready within 60 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, port, base, output: () => out, exited };
-}
-
-async function stopServer(server: Server | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill('SIGTERM');
-  await server.exited;
-}
+type Server = ServerProcess;
 
 let addresses = 0;
 /** A client address of its own (the X-Forwarded-For a load balancer adds), so no two clients share a rate limit. */
@@ -174,7 +110,7 @@ async function officePages(
   password: string,
   secret: string,
 ): Promise<OneConnectionBrowser & { post(url: string, fields: Record<string, string>): Promise<number> }> {
-  const browser = new OneConnectionBrowser(server.port);
+  const browser = new OneConnectionBrowser(Number(new URL(server.base).port));
   const address = nextAddress();
   const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: server.base, 'x-forwarded-for': address };
   const post = async (url: string, fields: Record<string, string>) =>
@@ -286,11 +222,11 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
     const row = await db.selectFrom('bills').selectAll().where('application_id', '=', fileId).where('state', '=', 'open').executeTakeFirstOrThrow();
     bill = { id: row.id, customer_no: row.customer_no, amount: Number(row.amount), applicationId: fileId };
 
-    [a, b] = await Promise.all([startServer('A', instanceEnv), startServer('B', instanceEnv)]);
+    [a, b] = await Promise.all([startServer(instanceEnv), startServer(instanceEnv)]);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([stopServer(a), stopServer(b)]);
+    await Promise.all([stopServer(a, 'SIGTERM'), stopServer(b, 'SIGTERM')]);
     await ctx?.close();
     await smtp?.close();
     await database?.drop();
