@@ -16,23 +16,31 @@ export type PermitTypeRow = {
   publishedBy: string | null;
 };
 
-function withCurrentVersion(db: Kysely<Database>, tenantId: string) {
+/** The office's permit types joined to their current versions. */
+function currentVersions(db: Kysely<Database>, tenantId: string) {
   return db
     .selectFrom('permit_types')
     .innerJoin('permit_type_versions', (j) =>
       j.onRef('permit_type_versions.permit_type_id', '=', 'permit_types.id').onRef('permit_type_versions.version', '=', 'permit_types.current_version'),
     )
-    .select([
-      'permit_types.id as permitTypeId',
-      'permit_types.code',
-      'permit_types.enabled',
-      'permit_type_versions.id as versionId',
-      'permit_type_versions.version',
-      'permit_type_versions.definition',
-      'permit_type_versions.workflow',
-      'permit_type_versions.published_by as publishedBy',
-    ])
     .where('permit_types.tenant_id', '=', tenantId);
+}
+
+const HEAD_COLUMNS = [
+  'permit_types.id as permitTypeId',
+  'permit_types.code',
+  'permit_types.enabled',
+  'permit_type_versions.id as versionId',
+  'permit_type_versions.version',
+] as const;
+
+function withCurrentVersion(db: Kysely<Database>, tenantId: string) {
+  return currentVersions(db, tenantId).select([
+    ...HEAD_COLUMNS,
+    'permit_type_versions.definition',
+    'permit_type_versions.workflow',
+    'permit_type_versions.published_by as publishedBy',
+  ]);
 }
 
 /** The office's permit types by code, each at its current version; disabled ones only when asked. */
@@ -46,19 +54,7 @@ export async function listPermitTypeRows(db: Kysely<Database>, tenantId: string,
 export type PermitTypeHead = Pick<PermitTypeRow, 'permitTypeId' | 'code' | 'enabled' | 'versionId' | 'version'>;
 
 function currentHeads(db: Kysely<Database>, tenantId: string) {
-  return db
-    .selectFrom('permit_types')
-    .innerJoin('permit_type_versions', (j) =>
-      j.onRef('permit_type_versions.permit_type_id', '=', 'permit_types.id').onRef('permit_type_versions.version', '=', 'permit_types.current_version'),
-    )
-    .select([
-      'permit_types.id as permitTypeId',
-      'permit_types.code',
-      'permit_types.enabled',
-      'permit_type_versions.id as versionId',
-      'permit_type_versions.version',
-    ])
-    .where('permit_types.tenant_id', '=', tenantId);
+  return currentVersions(db, tenantId).select(HEAD_COLUMNS);
 }
 
 /** The office's permit types (enabled only, unless asked), by code, without their definitions. */
