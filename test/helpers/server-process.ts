@@ -24,7 +24,9 @@ export type ServerProcess = { child: ChildProcess; base: string; output: () => s
  * Starts the real server, `node --import tsx src/server.ts`, directly (no npm or tsx wrapper process,
  * so a SIGKILL hits the server itself), on a free port, and waits until /ready answers 200. The
  * environment is clean: the caller's variables (vitest's BASE_URL among them) do not leak in; `env`
- * wins over the defaults below (no demo data, test mode, warnings only, a 100 ms outbox poll).
+ * wins over the defaults below (no demo data, test mode, warnings only, a 100 ms outbox poll, no load
+ * shedding: on a test machine busy with other suites the event loop lags past the 200 ms default, and a
+ * test of something else would get 503s; the overload test sets its own limits).
  */
 export async function startServer(env: Record<string, string>, options: { readyWithinMs?: number } = {}): Promise<ServerProcess> {
   const port = await freePort();
@@ -38,6 +40,8 @@ export async function startServer(env: Record<string, string>, options: { readyW
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       OUTBOX_POLL_MS: '100',
+      SHED_EVENT_LOOP_DELAY_MS: '0',
+      SHED_MAX_IN_FLIGHT: '0',
       ...env,
       PORT: String(port),
       HOST: '127.0.0.1',
