@@ -37,4 +37,14 @@ describe.each(DIALECTS)('the request log (%s)', (dialect) => {
     expect(log).not.toContain('abcdefghijklmnopqrstuvwxyz0123');
     expect(log).not.toContain('sesi-rahasia');
   });
+
+  it('writes one line per request, with its path, status and time taken', async () => {
+    lines.length = 0;
+    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    const entries = lines.map((line) => JSON.parse(line) as { msg: string; req?: { url: string }; res?: { statusCode: number }; responseTime?: number });
+    const requests = entries.filter((e) => e.req?.url === '/health');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ msg: 'request completed', res: { statusCode: 200 } });
+    expect(requests[0]!.responseTime).toBeGreaterThanOrEqual(0);
+  });
 });
