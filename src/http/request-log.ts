@@ -7,6 +7,9 @@ import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
  * a serialisation, a redaction pass and a write, and at info (the default, production too) that was
  * about a sixth of the CPU of a cheap request (issue 15, bench/http.bench.ts). A request that never
  * completes still shows in the log through whatever went wrong with it (errors, load shedding).
+ * A plain route's answer (the probes, static assets: http/context.ts) is logged at debug when it went
+ * well: a load balancer asks /health every few seconds and a page brings its stylesheet along, and at
+ * info those lines were about a third of what such a request costs; a failure is logged as any other.
  */
 export class RequestLog extends LogController {
   override incomingRequest(): void {}
@@ -15,6 +18,7 @@ export class RequestLog extends LogController {
     if (this.isLogDisabled(request)) return;
     const line = { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else if (request.routeOptions.config.plain && reply.statusCode < 400) reply.log.debug(line, 'request completed');
     else reply.log.info(line, 'request completed');
   }
 }
