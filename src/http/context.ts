@@ -10,24 +10,35 @@ declare module 'fastify' {
     tenant: Tenant;
     actor: Actor | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * A route whose answer is the same for everyone at every host (`/health`, `/ready`, the static
+     * assets): it runs without an office, a session or an anti-forgery cookie (`request.tenant` is not
+     * set), so it costs no lookup (issue 15). Security headers and load shedding still apply.
+     */
+    plain?: boolean;
+  }
 }
 
 /** Every request learns its office (tenant) and, from a bearer token, who is acting. */
 export function registerRequestContext(app: FastifyInstance, services: Services): void {
   app.decorateRequest('tenant', null as unknown as Tenant);
   app.decorateRequest('actor', null);
-  app.addHook('onRequest', async (request) => {
+  const resolve = async (request: FastifyRequest): Promise<void> => {
     const tenant = await services.tenants.forHost(request.headers.host);
+    // A load balancer's probe by IP address needs no office (the probes are plain routes); anything
+    // else at a host no office answers to (and DEFAULT_TENANT naming none) is a clear 404, not a crash.
     if (!tenant) {
-      // A load balancer's probe by IP address needs no office; anything else at a host no office
-      // answers to (and DEFAULT_TENANT naming none) is a clear 404, not a crash.
-      if (request.url === '/health' || request.url === '/ready') return;
       throw new AppError('not_found', 'no office answers to this host name: check the office host names, or DEFAULT_TENANT');
     }
     request.tenant = tenant;
     const header = request.headers.authorization;
     const match = header ? /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header) : null;
     request.actor = match?.[1] ? await services.auth.authenticate({ tenantId: tenant.id, token: match[1], kind: 'bearer' }) : null;
+  };
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.routeOptions.config.plain) return done();
+    resolve(request).then(() => done(), done);
   });
 }
 

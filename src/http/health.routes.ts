@@ -5,11 +5,15 @@ import type { Services } from '../services.js';
 
 export function healthRoutes(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // Plain routes (http/context.ts), never compressed: a probe must stay cheap.
+  const plain = { config: { plain: true }, compress: false, decompress: false } as const;
   r.get('/health', {
+    ...plain,
     schema: { operationId: 'getHealth', tags: ['Operations'], summary: 'The process is alive', response: { 200: z.object({ status: z.literal('ok') }) } },
     handler: () => ({ status: 'ok' as const }),
   });
   r.get('/ready', {
+    ...plain,
     schema: {
       operationId: 'getReadiness',
       tags: ['Operations'],

@@ -131,9 +131,9 @@ export function registerErrorHandling(app: FastifyInstance, uploadLimitMb: numbe
   // Every 413, from the API or a page, may go out before the upload was read to its end: the rest is
   // drained (or, past twice the upload limit, the connection closed) so the next request on a
   // kept-alive connection is not stuck behind it (http/multipart.ts, releaseUnreadBody).
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode === 413) releaseUnreadBody(request, reply, 2 * uploadLimitMb * 1048576);
-    return payload;
+    done(null, payload);
   });
   app.setErrorHandler(async (err: FastifyError | AppError, request, reply) => {
     const refusal = onRefusal ? refusalOf(err, request) : null;

@@ -16,20 +16,24 @@ const carriesCredentials = (request: FastifyRequest) =>
  * (v5.0.0-14.3.2): the API's answers, pages, redirects and errors alike.
  */
 export function registerSecurityHeaders(app: FastifyInstance, opts: { https: boolean }): void {
-  const baseline = (request: FastifyRequest): [string, string][] => [
+  // Built once: two header lists (pages and API, the API docs page), not a new array per request and hook.
+  const common: [string, string][] = [
     ['x-content-type-options', 'nosniff'],
     ['referrer-policy', 'no-referrer'],
     ['x-frame-options', 'DENY'],
     ['cross-origin-opener-policy', 'same-origin'],
     ['permissions-policy', 'camera=(), microphone=(), geolocation=()'],
     ...(opts.https ? [['strict-transport-security', 'max-age=31536000; includeSubDomains'] as [string, string]] : []),
-    ...(request.url.startsWith('/api/docs') ? [] : [['content-security-policy', PAGE_CSP] as [string, string]]),
   ];
-  app.addHook('onRequest', async (request, reply) => {
+  const withCsp: [string, string][] = [...common, ['content-security-policy', PAGE_CSP]];
+  const baseline = (request: FastifyRequest): [string, string][] => (request.url.startsWith('/api/docs') ? common : withCsp);
+  app.addHook('onRequest', (request, reply, done) => {
     for (const [name, value] of baseline(request)) reply.raw.setHeader(name, value);
+    done();
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     for (const [name, value] of baseline(request)) reply.header(name, value);
     if ((request.url.startsWith('/api/') || carriesCredentials(request)) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    done(null, payload);
   });
 }

@@ -47,19 +47,24 @@ export function assetUrl(name: string): string {
 }
 
 export function assetRoutes(app: FastifyInstance): void {
-  // compress: false, the bytes are compressed already; a revalidation with the ETag is a 304.
-  app.get<{ Params: { hash: string; name: string } }>('/assets/:hash/:name', { schema: { hide: true }, compress: false }, async (request, reply) => {
-    const a = assets.get(request.params.name);
-    if (!a) return reply.code(404).type('text/plain').send('Not found');
-    const fresh = a.hash === request.params.hash;
-    void reply
-      .type(a.type)
-      .header('cache-control', fresh ? 'public, max-age=31536000, immutable' : 'no-cache')
-      .header('etag', a.etag)
-      .header('vary', 'accept-encoding');
-    if (request.headers['if-none-match'] === a.etag) return reply.code(304).send();
-    const encoding = encodingFor(request.headers['accept-encoding']);
-    if (encoding) void reply.header('content-encoding', encoding);
-    return reply.send(encoding === 'br' ? a.br : encoding === 'gzip' ? a.gzip : a.body);
-  });
+  // compress: false, the bytes are compressed already; a revalidation with the ETag is a 304. The same
+  // file for every office and visitor: a plain route (http/context.ts), no office, session or cookie.
+  app.get<{ Params: { hash: string; name: string } }>(
+    '/assets/:hash/:name',
+    { schema: { hide: true }, config: { plain: true }, compress: false, decompress: false },
+    async (request, reply) => {
+      const a = assets.get(request.params.name);
+      if (!a) return reply.code(404).type('text/plain').send('Not found');
+      const fresh = a.hash === request.params.hash;
+      void reply
+        .type(a.type)
+        .header('cache-control', fresh ? 'public, max-age=31536000, immutable' : 'no-cache')
+        .header('etag', a.etag)
+        .header('vary', 'accept-encoding');
+      if (request.headers['if-none-match'] === a.etag) return reply.code(304).send();
+      const encoding = encodingFor(request.headers['accept-encoding']);
+      if (encoding) void reply.header('content-encoding', encoding);
+      return reply.send(encoding === 'br' ? a.br : encoding === 'gzip' ? a.gzip : a.body);
+    },
+  );
 }

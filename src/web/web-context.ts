@@ -39,7 +39,7 @@ export async function registerWebContext(app: FastifyInstance, services: Service
   app.decorateRequest('lang', 'id');
   app.decorateRequest('csrfToken', '');
   app.addHook('onRequest', async (request, reply) => {
-    if (!isPageRequest(request.url)) return;
+    if (!isPageRequest(request.url) || request.routeOptions.config.plain) return;
     request.lang = request.cookies[LANG_COOKIE] === 'en' ? 'en' : 'id';
     let csrf = request.cookies[CSRF_COOKIE];
     if (!csrf || !/^[A-Za-z0-9_-]{43}$/.test(csrf)) {

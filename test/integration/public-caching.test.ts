@@ -55,4 +55,16 @@ describe.each(DIALECTS)('public responses kept and revalidated (%s)', (dialect) 
     expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect((await ctx.app.inject({ url, headers: { 'if-none-match': plain.headers.etag as string } })).statusCode).toBe(304);
   });
+
+  it('the stylesheet and the health probe set no cookie, so a shared cache may keep the stylesheet, and keep the security headers', async () => {
+    for (const url of [assetUrl('app.css'), '/health']) {
+      const res = await ctx.app.inject({ url, headers: { 'accept-encoding': 'br, gzip' } });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['set-cookie'], url).toBeUndefined();
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['content-security-policy'], url).toContain("frame-ancestors 'none'");
+    }
+    // A page on a first visit still gets its anti-forgery cookie.
+    expect(String((await ctx.app.inject({ url: '/izin' })).headers['set-cookie'])).toContain('__Host-izol-csrf=');
+  });
 });

@@ -37,4 +37,16 @@ describe.each(DIALECTS)('the request log (%s)', (dialect) => {
     expect(log).not.toContain('abcdefghijklmnopqrstuvwxyz0123');
     expect(log).not.toContain('sesi-rahasia');
   });
+
+  it('writes one line per request, with its path, status and time taken; a probe that answers is not logged at info', async () => {
+    lines.length = 0;
+    expect((await app.inject({ method: 'GET', url: '/izin' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    const entries = lines.map((line) => JSON.parse(line) as { msg: string; req?: { url: string }; res?: { statusCode: number }; responseTime?: number });
+    const page = entries.filter((e) => e.req?.url === '/izin');
+    expect(page).toHaveLength(1);
+    expect(page[0]).toMatchObject({ msg: 'request completed', res: { statusCode: 200 } });
+    expect(page[0]!.responseTime).toBeGreaterThanOrEqual(0);
+    expect(entries.filter((e) => e.req?.url === '/health')).toEqual([]);
+  });
 });
