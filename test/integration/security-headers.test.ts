@@ -22,7 +22,7 @@ const STREAM = '/antrian/layar/peristiwa';
  * Public answers that are the same for everyone, signed in or not, kept with an ETag and revalidated
  * (`no-cache`): they carry no personal data, so a signed-in caller's copy needs no `no-store`.
  */
-const PUBLIC_CACHEABLE = /^(\/verifikasi\/luring\/sw\.js$|\/\.well-known\/izol-|\/assets\/|\/api\/v1\/permit-types$|\/registry\/export\.(json|csv)$)/;
+const PUBLIC_CACHEABLE = /^(\/verifikasi\/luring\/sw\.js$|\/\.well-known\/izol-|\/assets\/|\/api\/v1\/permit-types$|\/api\/v1\/registry\/export\.(json|csv)$)/;
 
 function headerProblems(what: string, res: LightMyRequestResponse, signedIn: boolean): Problem[] {
   const h = res.headers;
