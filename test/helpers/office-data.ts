@@ -87,7 +87,7 @@ export async function serviceOver(
   ctx: TestContext,
   env: Record<string, string>,
 ): Promise<{ app: FastifyInstance; services: Services; db: Db; close(): Promise<void> }> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SHED_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_IN_FLIGHT: '0', ...env });
   const db = createDatabase(config.database);
   const services = createServices({ config, db, clock: ctx.clock });
   const app = await createApp(services);

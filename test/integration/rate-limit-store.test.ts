@@ -27,7 +27,15 @@ describe.each(DIALECTS)('rate-limit store (%s)', (dialect) => {
 
   /** Another instance on the test's database, with `env` on top of the test configuration. */
   async function instance(env: Record<string, string>, logs?: string[]): Promise<{ app: FastifyInstance; services: Services }> {
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: ctx.databaseUrl, STORAGE_DIR: ctx.storageDir, ...env });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      SHED_EVENT_LOOP_DELAY_MS: '0',
+      SHED_MAX_IN_FLIGHT: '0',
+      DATABASE_URL: ctx.databaseUrl,
+      STORAGE_DIR: ctx.storageDir,
+      ...env,
+    });
     const services = createServices({ config, db: ctx.db, clock: ctx.clock });
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {

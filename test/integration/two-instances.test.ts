@@ -162,7 +162,7 @@ describe('two instances on one PostgreSQL database (postgres)', () => {
     };
 
     // The office, its accounts, drafts and a bill, prepared by a third instance of the services (in this process).
-    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...common });
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SHED_EVENT_LOOP_DELAY_MS: '0', SHED_MAX_IN_FLIGHT: '0', ...common });
     const db = createDatabase(config.database);
     await migrateToLatest(db);
     const clock = new LiveClock();
