@@ -63,7 +63,9 @@ describe('the sealed QR verification page in a browser', () => {
       await page.goto(`${base}${sealedPaths.revoked}`);
       expect(await status()).toBe('revoked');
       await checked(page, 'revoked');
-      const tampered = sealedPaths.valid.replace(/(.{40})(.)/, (_, head: string, ch: string) => head + (ch === '0' ? '1' : '0'));
+      // One base45 character changed, never one inside a %20/%25/%2F escape (a %00 would be refused as input, not a seal).
+      const at = [...sealedPaths.valid].findIndex((ch, i) => i >= 40 && /[0-9A-Z]/.test(ch) && !sealedPaths.valid.slice(i - 2, i).includes('%'));
+      const tampered = sealedPaths.valid.slice(0, at) + (sealedPaths.valid[at] === '0' ? '1' : '0') + sealedPaths.valid.slice(at + 1);
       await page.goto(`${base}${tampered}`);
       expect(await status()).toBe('not_authentic');
       await checked(page, 'not-authentic');
