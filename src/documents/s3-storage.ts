@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Config } from '../config.js';
-import { fileTooLarge, HEAD_BYTES, safeSegment, type FileStorage } from './storage.js';
+import { meter, safeSegment, type FileStorage } from './storage.js';
 
 export type S3StorageConfig = Extract<Config['storage'], { driver: 's3' }>;
 
@@ -109,33 +109,12 @@ export function createS3Storage(config: S3StorageConfig, client: S3Client = crea
   return {
     async stage({ source, maxBytes }) {
       const stagingKey = `tmp/${randomUUID()}`;
-      const hash = createHash('sha256');
-      const headParts: Buffer[] = [];
-      let headLength = 0;
-      let size = 0;
-      let refused: Error | undefined;
-      async function* metered(): AsyncGenerator<Buffer> {
-        for await (const chunk of source) {
-          const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-          size += buf.length;
-          if (size > maxBytes) {
-            refused = fileTooLarge(maxBytes);
-            source.destroy();
-            throw refused;
-          }
-          if (headLength < HEAD_BYTES) {
-            headParts.push(buf.subarray(0, HEAD_BYTES - headLength));
-            headLength += Math.min(buf.length, HEAD_BYTES - headLength);
-          }
-          hash.update(buf);
-          yield buf;
-        }
-      }
+      const metered = meter(source, maxBytes);
       // A failed or refused upload leaves nothing: below one part nothing was sent yet; a multipart
       // upload is aborted by lib-storage (leavePartsOnError: false), and the delete covers the rest.
       const upload = new Upload({
         client,
-        params: { Bucket, Key: stagingKey, Body: Readable.from(metered()), ContentType: 'application/octet-stream' },
+        params: { Bucket, Key: stagingKey, Body: Readable.from(metered.chunks), ContentType: 'application/octet-stream' },
         partSize: PART_BYTES,
         queueSize: PART_QUEUE,
         leavePartsOnError: false,
@@ -146,13 +125,12 @@ export function createS3Storage(config: S3StorageConfig, client: S3Client = crea
         // The bucket failed (or the limit was crossed): the rest of the upload is not read.
         if (!source.destroyed) source.destroy();
         await remove(stagingKey).catch(() => undefined);
-        throw refused ?? err;
+        throw metered.refused ?? err;
       }
-      const sha256 = hash.digest('hex');
+      const { sha256, ...staged } = metered.digest();
       return {
         sha256,
-        sizeBytes: size,
-        head: Buffer.concat(headParts),
+        ...staged,
         async commit(namespace, at = new Date()) {
           const key = finalKey(namespace, sha256);
           // Dated before the existence check: a sweep judging this file after it deleted it sees the date

@@ -52,6 +52,43 @@ export function fileTooLarge(maxBytes: number): AppError {
 }
 
 /** A namespace (tenant id) as one storage path segment: nothing a path or key could be steered with. */
+/**
+ * An upload as it streams: its chunks (hashed and counted on the way; past `maxBytes` the source is
+ * destroyed and 'file_too_large' thrown, also kept as `refused`), then its digest, size and first bytes.
+ * Both drivers stage through it.
+ */
+export function meter(source: Readable, maxBytes: number) {
+  const hash = createHash('sha256');
+  const headParts: Buffer[] = [];
+  let headLength = 0;
+  let size = 0;
+  let refused: AppError | undefined;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buf.length;
+      if (size > maxBytes) {
+        refused = fileTooLarge(maxBytes);
+        source.destroy();
+        throw refused;
+      }
+      if (headLength < HEAD_BYTES) {
+        headParts.push(buf.subarray(0, HEAD_BYTES - headLength));
+        headLength += Math.min(buf.length, HEAD_BYTES - headLength);
+      }
+      hash.update(buf);
+      yield buf;
+    }
+  }
+  return {
+    chunks: chunks(),
+    get refused() {
+      return refused;
+    },
+    digest: () => ({ sha256: hash.digest('hex'), sizeBytes: size, head: Buffer.concat(headParts) }),
+  };
+}
+
 export function safeSegment(s: string): string {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(s)) throw new Error(`unsafe storage path segment ${JSON.stringify(s)}`);
   return s;
@@ -68,26 +105,10 @@ export function createLocalStorage(root: string): FileStorage {
     async stage({ source, maxBytes }) {
       await fs.promises.mkdir(tmpDir, { recursive: true });
       const tmp = path.join(tmpDir, randomUUID());
-      const hash = createHash('sha256');
-      const headParts: Buffer[] = [];
-      let headLength = 0;
-      let size = 0;
+      const upload = meter(source, maxBytes);
       const handle = await fs.promises.open(tmp, 'wx', 0o600);
       try {
-        for await (const chunk of source) {
-          const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-          size += buf.length;
-          if (size > maxBytes) {
-            source.destroy();
-            throw fileTooLarge(maxBytes);
-          }
-          if (headLength < HEAD_BYTES) {
-            headParts.push(buf.subarray(0, HEAD_BYTES - headLength));
-            headLength += Math.min(buf.length, HEAD_BYTES - headLength);
-          }
-          hash.update(buf);
-          await handle.write(buf);
-        }
+        for await (const buf of upload.chunks) await handle.write(buf);
         // Flush to disk before the database row that points at the file can commit.
         await handle.sync();
       } catch (err) {
@@ -96,11 +117,11 @@ export function createLocalStorage(root: string): FileStorage {
         throw err;
       }
       await handle.close();
-      const sha256 = hash.digest('hex');
+      const { sha256, sizeBytes, head } = upload.digest();
       return {
         sha256,
-        sizeBytes: size,
-        head: Buffer.concat(headParts),
+        sizeBytes,
+        head,
         async commit(namespace, at = new Date()) {
           const dest = finalPath(namespace, sha256);
           await fs.promises.mkdir(path.dirname(dest), { recursive: true });

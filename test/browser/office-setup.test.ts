@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpAt } from '../../src/auth/totp.js';
 import { createTestDatabase } from '../helpers/databases.js';
+import { freePort } from '../helpers/server-process.js';
 import { ARTIFACTS, axeViolations, describeViolations, launch } from './browser.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,18 +19,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * The office's host is `localhost`: Chromium treats http://localhost as a secure context, so the
  * production cookies (`__Host-`, Secure) work over plain HTTP in the test.
  */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 /** Runs an npm script with only the given environment (the test runner's own variables must not leak in). */
 function npm(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
