@@ -68,6 +68,8 @@ import { createCitizenPathService } from './applications/citizen-path.service.js
 import { surveyOnPermitIssued } from './survey/survey.effects.js';
 import { createSurveyService } from './survey/survey.service.js';
 import { createScreensService } from './screens/screens.service.js';
+import { loadProcessingRecord } from './privacy/processing-record.js';
+import type { ProcessingRecord } from './privacy/processing-record.schema.js';
 
 /** The composition root: every service wired by hand, in dependency order (STYLE.md §10). */
 export function createServices(input: {
@@ -78,6 +80,8 @@ export function createServices(input: {
   scanner?: VirusScanner;
   /** The PBG retribution coefficients; by default seed-data/retribution.json, validated now (a bad file stops the start). */
   retribution?: RetributionTable;
+  /** The record of processing (UU PDP); by default docs/privacy/processing-record.json, validated now (a bad file stops the start). */
+  processingRecord?: ProcessingRecord;
 }) {
   const { config, db, clock } = input;
   const storage = input.storage ?? createFileStorage(config.storage);
@@ -180,6 +184,8 @@ export function createServices(input: {
     appointmentRemindersJob(appointments),
   ];
   return {
+    /** The record of processing activities (src/privacy/): the privacy notice page and the breach report read it. */
+    processingRecord: input.processingRecord ?? loadProcessingRecord(),
     jobs,
     shared,
     cacheGenerations,

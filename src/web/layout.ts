@@ -98,6 +98,7 @@ ${opts.body}
   <p>${t(lang, 'footer.help')}</p>
   <p><a href="${staffHelpdesk ? '/kantor/bantuan' : '/bantuan'}">${t(lang, staffHelpdesk ? 'helpdesk.title' : 'help.ask.link')}</a></p>
   <p><a href="/transparansi">${t(lang, 'transparency.title')}</a></p>
+  <p><a href="/privasi">${t(lang, 'register.privacy')}</a></p>
   <p><a href="/api/docs">${t(lang, 'footer.api')}</a></p>
 </div></footer>
 </body>

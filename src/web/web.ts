@@ -65,7 +65,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   registryPages(app, services);
   accountPages(app, services);
   signInPages(app, services);
-  privacyPages(app);
+  privacyPages(app, services);
   applyPages(app, services);
   myApplicationsPages(app, services);
   secondFactorPages(app, services);
