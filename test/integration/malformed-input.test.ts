@@ -2144,12 +2144,12 @@ const CASES: Case[] = [
   ),
   ...(
     [
-      ['no subject', { currentValue: 'Jl. Lama', requestedValue: 'Jl. Baru' }, { subject: 'invalid_value' }],
+      ['no subject', { currentValue: 'Jl. Lama', requestedValue: 'Jl. Baru' }, { subject: 'required' }],
       ['an unknown subject', { subject: 'salary', currentValue: 'Jl. Lama', requestedValue: 'Jl. Baru' }, { subject: 'invalid_value' }],
       ['an empty current value', { subject: 'address', currentValue: ' ', requestedValue: 'Jl. Baru' }, { currentValue: 'required' }],
       ['a full NIK in the text', { subject: 'identity', currentValue: 'NIK 3573014506900002', requestedValue: 'Jl. Baru' }, { currentValue: 'nik_not_here' }],
       ['a 100 000-character text', { subject: 'address', currentValue: HUGE, requestedValue: 'Jl. Baru' }, { currentValue: 'too_long' }],
-      ['a number as text', { subject: 'address', currentValue: 12, requestedValue: 'Jl. Baru' }, { currentValue: 'invalid_type' }],
+      ['a number as text', { subject: 'address', currentValue: 12, requestedValue: 'Jl. Baru' }, { currentValue: 'invalid_value' }],
       [
         'an application that is not yours',
         { subject: 'application', applicationNumber: 'MLG-PBG-2026-999999', currentValue: 'a', requestedValue: 'b' },
@@ -2181,8 +2181,8 @@ const CASES: Case[] = [
     [
       ['the wrong password', (f: Fixtures) => ({ currentPassword: `${f.leaver.password}x`, confirm: true }), { currentPassword: 'wrong_password' }],
       ['not confirmed', (f: Fixtures) => ({ currentPassword: f.leaver.password, confirm: false }), { confirm: 'erasure_confirm' }],
-      ['confirm as a string', (f: Fixtures) => ({ currentPassword: f.leaver.password, confirm: 'yes' }), { confirm: 'invalid_type' }],
-      ['no password', () => ({ confirm: true }), { currentPassword: 'invalid_type' }],
+      ['confirm as a string', (f: Fixtures) => ({ currentPassword: f.leaver.password, confirm: 'yes' }), { confirm: 'invalid_value' }],
+      ['no password', () => ({ confirm: true }), { currentPassword: 'required' }],
       ['a 100 000-character password', () => ({ currentPassword: HUGE, confirm: true }), { currentPassword: 'too_long' }],
     ] as const
   ).map(([name, body, fields]): Case => ({
