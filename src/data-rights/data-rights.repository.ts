@@ -203,6 +203,17 @@ export async function ticketsOfAppointments(
     .execute();
 }
 
+/** The person's contacts with the office that name their account (the channel history's rows). */
+export async function contactsOfUser(db: Db, tenantId: string, userId: string): Promise<{ kind: string; channel: string; label: string; at: string }[]> {
+  return db
+    .selectFrom('contacts')
+    .select(['kind', 'channel', 'label', 'at'])
+    .where('tenant_id', '=', tenantId)
+    .where('user_id', '=', userId)
+    .orderBy('at')
+    .execute();
+}
+
 /** The person's help requests and, for each, what they wrote and the office's replies (never its internal notes). */
 export async function helpRequestsOfUser(db: Db, tenantId: string, userId: string): Promise<{ request: HelpRequest; messages: HelpMessage[] }[]> {
   const requests = await db

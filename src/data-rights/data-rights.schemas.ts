@@ -213,6 +213,9 @@ export const personalDataSchema = z
         messages: z.array(z.object({ from: z.enum(['you', 'office']), body: z.string(), at: z.string() })),
       }),
     ),
+    contacts: z
+      .array(z.object({ kind: z.string(), channel: z.string(), label: z.string(), at: z.string() }))
+      .describe('Your contacts with the office recorded under your account (the channel history)'),
     officerAccess: z
       .array(
         z.object({

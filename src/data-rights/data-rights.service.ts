@@ -19,6 +19,7 @@ import {
   appointmentsOfUser,
   billsOfApplications,
   closeCorrection,
+  contactsOfUser,
   deleteAccountTraces,
   deleteDrafts,
   documentsOfApplications,
@@ -194,7 +195,7 @@ export function createDataRightsService(deps: { db: Db; clock: Clock; dataKey: B
     const open = (sealed: string | null) => (sealed ? decryptField(deps.dataKey, sealed) : null);
     const apps = await applicationsOfUser(db, tenantId, user.id);
     const ids = apps.map((a) => a.id);
-    const [documents, events, messages, bills, payments, permits, appointments, help, requests, tenant] = await Promise.all([
+    const [documents, events, messages, bills, payments, permits, appointments, help, requests, tenant, contacts] = await Promise.all([
       documentsOfApplications(db, tenantId, ids),
       eventsOfApplications(db, tenantId, ids),
       messagesToApplicant(db, tenantId, ids),
@@ -205,6 +206,7 @@ export function createDataRightsService(deps: { db: Db; clock: Clock; dataKey: B
       helpRequestsOfUser(db, tenantId, user.id),
       listRequestsOfUser(db, tenantId, user.id),
       findTenantById(db, tenantId),
+      contactsOfUser(db, tenantId, user.id),
     ]);
     const tickets = await ticketsOfAppointments(
       db,
@@ -337,6 +339,7 @@ export function createDataRightsService(deps: { db: Db; clock: Clock; dataKey: B
         createdAt: request.created_at,
         messages: thread.map((m) => ({ from: m.kind === 'inbound' ? ('you' as const) : ('office' as const), body: m.body, at: m.at })),
       })),
+      contacts: contacts.map((c) => ({ kind: c.kind, channel: c.channel, label: c.label, at: c.at })),
       officerAccess: accessLog.map((e) => {
         const data = JSON.parse(e.data) as { applicationId?: unknown };
         const isDocument = e.action === 'document.viewed';

@@ -20,6 +20,7 @@ type Export = {
   applications: { id: string; number: string | null; answers: Record<string, unknown>; documents: { id: string; download: string; sha256: string }[] }[];
   permits: { id: string; number: string; download: string }[];
   officerAccess: { what: string; officerRole: string | null; applicationNumber: string | null }[];
+  contacts: { kind: string; channel: string }[];
   dataRequests: { reference: string }[];
 };
 type DataRequest = {
@@ -140,6 +141,8 @@ describe.each(DIALECTS)('personal data rights (%s)', (dialect) => {
       expect(data.officerAccess).toEqual(
         expect.arrayContaining([expect.objectContaining({ what: 'document', officerRole: 'verifier', applicationNumber: filed.number })]),
       );
+      // The channel history under the account: each online application is a contact.
+      expect(data.contacts).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'application', channel: 'online' })]));
       // No officer-only fields: no officer's account id appears anywhere.
       const officerIds = await ctx.db.selectFrom('users').select('id').where('role', '!=', 'applicant').execute();
       for (const o of officerIds) expect(res.body).not.toContain(o.id);
