@@ -10,6 +10,7 @@ import { applicationRoutes } from './applications/applications.routes.js';
 import { appointmentRoutes } from './appointments/appointments.routes.js';
 import { queueRoutes } from './queue/queue.routes.js';
 import { contactRoutes } from './contacts/contacts.routes.js';
+import { dataRightsRoutes } from './data-rights/data-rights.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { setupLinkPages } from './auth/setup-link.pages.js';
 import { catalogueRoutes } from './catalogue/catalogue.routes.js';
@@ -208,6 +209,7 @@ export async function createApp(services: Services, options: { logger?: FastifyB
   appointmentRoutes(app, services);
   queueRoutes(app, services);
   contactRoutes(app, services);
+  dataRightsRoutes(app, services);
   signingRoutes(app, services);
   permitRoutes(app, services);
   parcelRoutes(app, services);

@@ -6,6 +6,7 @@ import { appointmentRemindersJob } from './appointments/appointments.jobs.js';
 import { createAppointmentService } from './appointments/appointments.service.js';
 import { createQueueService } from './queue/queue.service.js';
 import { createContactService } from './contacts/contacts.service.js';
+import { createDataRightsService } from './data-rights/data-rights.service.js';
 import { auditCheckpointsJob } from './audit/audit.jobs.js';
 import { createAuditService } from './audit/audit.service.js';
 import { createRefusalLog } from './audit/refusals.js';
@@ -130,6 +131,8 @@ export function createServices(input: {
   const appointments = createAppointmentService({ db, clock, holidays, catalogue, dataKey: config.dataEncryptionKey });
   const queue = createQueueService({ db, clock, holidays, appointments });
   const contacts = createContactService({ db });
+  /** The data subject's rights (UU PDP, LAW-5): access, correction, erasure. */
+  const dataRights = createDataRightsService({ db, clock, dataKey: config.dataEncryptionKey, auth });
   /** The videotron and kiosk playlist and the public screen /layar (issue 13, item 4). */
   const screens = createScreensService({ db, clock, catalogue, queue, address });
   const notifications = createNotificationService({ db, clock, developmentMailbox: config.env !== 'production' });
@@ -221,6 +224,7 @@ export function createServices(input: {
     queue,
     screens,
     contacts,
+    dataRights,
     notifications,
     tenants,
     staff,

@@ -83,6 +83,14 @@ export type Permission =
   | 'screens.manage'
   /** The SKM satisfaction survey's report (/kantor/skm, CSV, API): index and grade per service and period. */
   | 'survey.read'
+  /**
+   * A data subject's own rights (UU PDP 27/2022, LAW-5; src/data-rights/): download everything the office
+   * holds about them, ask for a correction, have their account erased. Applicants only: an officer's
+   * account is the office's to manage (staff.manage).
+   */
+  | 'personalData.own'
+  /** The office's answer to correction requests: the list of open ones, resolved as corrected or refused (front desk, admin). */
+  | 'dataRequests.manage'
   // Jobs: only a system actor takes these.
   | 'system.overdueScan'
   | 'system.expiryReminders'
@@ -205,6 +213,7 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'application.intake':
       return when(actor.role === 'front_desk');
     case 'application.claim':
+    case 'personalData.own':
       return when(actor.role === 'applicant');
     case 'application.list':
     case 'contacts.viewOwn':
@@ -236,6 +245,7 @@ function judge(actor: Actor, permission: Permission, resource: AccessResource): 
     case 'contacts.view':
       return when(actor.role === 'front_desk' || actor.role === 'verifier' || actor.role === 'head' || actor.role === 'admin');
     case 'account.resolveNik':
+    case 'dataRequests.manage':
     case 'queue.serve':
     case 'helpdesk.manage':
     case 'parcels.manage':

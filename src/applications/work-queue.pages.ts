@@ -96,6 +96,7 @@ ${can(actor, 'appointment.bookFor', { tenantId: actor.tenantId }) ? html`<p><a h
 ${can(actor, 'queue.serve', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/antrian">${t(lang, 'queue.desk.title')}</a></p>` : ''}
 ${can(actor, 'helpdesk.manage', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/bantuan">${t(lang, 'helpdesk.title')}</a></p>` : ''}
 ${can(actor, 'contacts.view', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/warga">${t(lang, 'contacts.office.title')}</a></p>` : ''}
+${can(actor, 'dataRequests.manage', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/data-pribadi">${t(lang, 'pdp.office.title')}</a></p>` : ''}
 ${can(actor, 'payments.manage', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/bendahara/pembayaran">${t(lang, 'recon.link.held')}</a></p><p><a href="/kantor/bendahara/rekonsiliasi">${t(lang, 'recon.link.reconciliation')}</a></p>` : ''}
 ${can(actor, 'revenue.read', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/pendapatan">${t(lang, 'revenue.title')}</a></p>` : ''}
 ${can(actor, 'dashboard.read', { tenantId: actor.tenantId }) ? html`<p><a href="/kantor/dasbor">${t(lang, 'dashboard.link')}</a></p>` : ''}

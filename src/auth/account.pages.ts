@@ -273,6 +273,7 @@ ${summaryList([
 </form>
 <p><a href="/akun/pemberitahuan">${t(lang, 'prefs.link')}</a></p>
 <p><a href="/akun/riwayat">${t(lang, 'contacts.mine.title')}</a></p>
+${me.role === 'applicant' ? html`<p><a href="/akun/data-pribadi" data-personal-data>${t(lang, 'pdp.link')}</a></p>` : ''}
 <h2>${t(lang, 'account.signout.all.title')}</h2>
 <p>${t(lang, 'account.signout.all.lead')}</p>
 <form method="post" action="/akun/keluar-semua" novalidate>${csrfField(req)}${button(t(lang, 'account.signout.all.button'), { secondary: true })}</form>`,

@@ -912,6 +912,8 @@ export function createAuthService(deps: AuthDeps) {
     requestPasswordReset,
     resetPassword,
     updateProfile,
+    /** The person's password asked again before a sensitive step elsewhere (erasure, src/data-rights/): throttled like sign-in. */
+    confirmPassword: checkCurrentPassword,
   };
 }
 export type AuthService = ReturnType<typeof createAuthService>;

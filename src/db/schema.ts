@@ -1040,7 +1040,40 @@ export interface SurveyAnswersTable {
   occupation: string | null;
 }
 
+/** The kinds of a data subject's request (migration 0042, src/data-rights/). */
+export type DataRequestKind = 'correction' | 'erasure';
+/** open → corrected | refused (a correction); an erasure is done when it is recorded: completed. */
+export type DataRequestStatus = 'open' | 'corrected' | 'refused' | 'completed';
+
+/** A data subject's correction or erasure request (UU PDP 27/2022; migration 0042). */
+export interface DataRequestsTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  /** What the citizen quotes: KOR-XXXXXX (correction) or HPS-XXXXXX (erasure), unique per office. */
+  reference: string;
+  kind: DataRequestKind;
+  status: DataRequestStatus;
+  /** A correction: which data is wrong (name, email, phone, identity, address, application, other). */
+  subject: string | null;
+  /** A correction about one application: that application. */
+  application_id: string | null;
+  current_value: string | null;
+  requested_value: string | null;
+  details: string | null;
+  /** The office's answer (corrected or refused, with the reason the citizen reads). */
+  resolution: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  /** An erasure: JSON of what was erased and what was kept, with the reasons (data-rights.service.ts ErasureOutcome). */
+  outcome: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export type DataRequest = Selectable<DataRequestsTable>;
+
 export interface Database {
+  data_requests: DataRequestsTable;
   cache_generations: CacheGenerationsTable;
   survey_invitations: SurveyInvitationsTable;
   survey_answers: SurveyAnswersTable;

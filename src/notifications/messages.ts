@@ -87,6 +87,10 @@ export const messageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('contact_changed'), params: z.object({ name: z.string(), link: z.string() }) }),
   /** To an account's holder: someone tried to register a new account with their NIK (the security review). */
   z.object({ kind: z.literal('registration_attempt'), params: z.object({ name: z.string(), link: z.string() }) }),
+  z.object({
+    kind: z.literal('data_request_resolved'),
+    params: z.object({ name: z.string(), reference: z.string(), outcome: z.enum(['corrected', 'refused']), link: z.string() }),
+  }),
   /** The booking pass of an appointment (src/appointments/): number, service, time in the office's zone, the pass link with the code. */
   z.object({
     kind: z.literal('appointment_booked'),
@@ -393,6 +397,21 @@ function texts(m: Message, lang: Language, office: string): Texts {
             subject: 'A registration with your NIK',
             email: `Hello ${p.name}, someone has just tried to create a new ${office} account with your NIK. Your NIK stays with this account: the other account cannot use it unless a counter officer checks its owner's KTP.\nIf that was you, you already have an account: sign in at ${p.link} (forgot your password? reset it there). If not, you need not do anything.`,
             sms: `${office}: someone tried to register with your NIK; it stays with your account. Sign in: ${p.link}`,
+          };
+    }
+    case 'data_request_resolved': {
+      const p = m.params;
+      const corrected = p.outcome === 'corrected';
+      return id
+        ? {
+            subject: `Permintaan pembetulan data ${p.reference}`,
+            email: `Halo ${p.name}, ${office} sudah menjawab permintaan pembetulan data pribadi Anda ${p.reference}: ${corrected ? 'data sudah dibetulkan' : 'permintaan tidak dapat dipenuhi'}. Baca jawabannya di ${p.link}`,
+            sms: `${office}: permintaan ${p.reference} ${corrected ? 'sudah dibetulkan' : 'tidak dapat dipenuhi'}. Lihat: ${p.link}`,
+          }
+        : {
+            subject: `Your data correction request ${p.reference}`,
+            email: `Hello ${p.name}, ${office} has answered your personal data correction request ${p.reference}: ${corrected ? 'the data has been corrected' : 'the request could not be met'}. Read the answer at ${p.link}`,
+            sms: `${office}: request ${p.reference} ${corrected ? 'corrected' : 'could not be met'}. See: ${p.link}`,
           };
     }
     case 'appointment_booked': {

@@ -13,6 +13,7 @@ import { readableCode } from '../shared/crypto.js';
 import { type Clock, isoNow, localDate } from '../shared/time.js';
 import { type OfficeAddress, officeBaseUrl } from '../tenants/office-url.js';
 import { findTenantById } from '../tenants/tenants.repository.js';
+import { findRequest } from '../data-rights/data-rights.repository.js';
 import { findParcel } from '../parcels/parcels.repository.js';
 import { findOpenBill } from '../payments/payments.repository.js';
 import { formatDateTime, formatRupiah } from '../web/i18n.js';
@@ -36,6 +37,7 @@ export const NOTIFICATION_TOPICS = [
   'notify.one_time_code',
   'notify.contact_changed',
   'notify.registration_attempt',
+  'notify.data_request_resolved',
   'notify.parcel_received',
   'notify.parcel_sent',
 ] as const satisfies readonly OutboxTopic[];
@@ -188,6 +190,21 @@ export function createNotificationHandlers(deps: { catalogue: CatalogueService; 
       if (!to.email && !to.phone) return;
       const link = `${await base(trx, row)}/akun/masuk`;
       await compose(trx, row, to, { kind: 'registration_attempt', params: { name: user.name, link } }, null);
+    },
+    // The office answered a correction request (src/data-rights/): the requester, unless the account was erased since.
+    'notify.data_request_resolved': async (trx, m, row) => {
+      const request = await findRequest(trx, row.tenant_id, m.requestId);
+      if (!request || (request.status !== 'corrected' && request.status !== 'refused')) return;
+      const user = await findUser(trx, row, request.user_id);
+      if (!user || user.disabled_at) return;
+      const link = `${await base(trx, row)}/akun/data-pribadi/permintaan/${request.id}`;
+      await compose(
+        trx,
+        row,
+        await ofUser(trx, user),
+        { kind: 'data_request_resolved', params: { name: user.name, reference: request.reference, outcome: request.status, link } },
+        null,
+      );
     },
     'notify.permit_revoked': async (trx, m, row) => {
       const { permit, app, to, title } = await permitParties(trx, row, m.permitId);

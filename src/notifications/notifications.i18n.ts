@@ -25,6 +25,7 @@ export const NOTIFICATIONS_MESSAGES = {
   'messages.kind.whatsapp_reply': { id: 'Balasan WhatsApp', en: 'WhatsApp reply' },
   'messages.kind.contact_changed': { id: 'Kontak akun diganti', en: 'Account contact changed' },
   'messages.kind.registration_attempt': { id: 'Pendaftaran dengan NIK Anda', en: 'Registration with your NIK' },
+  'messages.kind.data_request_resolved': { id: 'Jawaban permintaan pembetulan data', en: 'Answer to a data correction request' },
   'messages.kind.legacy': { id: 'Pesan', en: 'Message' },
 
   'messages.channel.email': { id: 'Email', en: 'Email' },

@@ -248,6 +248,17 @@ export const WHATSAPP_TEMPLATES: { [K in TemplatedKind]: TemplateSpec<K> } = {
     parameterNames: ['name', 'sign-in link', 'office'],
     parameters: (m, _lang, office) => [m.params.name, m.params.link, office],
   },
+  data_request_resolved: {
+    name: 'izol_pembetulan_data',
+    category: 'utility',
+    languages: LANGS,
+    body: {
+      id: 'Halo {{1}}, {{4}} sudah menjawab permintaan pembetulan data Anda {{2}}. Baca jawabannya di {{3}}',
+      en: 'Hello {{1}}, {{4}} has answered your data correction request {{2}}. Read the answer at {{3}}',
+    },
+    parameterNames: ['name', 'reference', 'request link', 'office'],
+    parameters: (m, _lang, office) => [m.params.name, m.params.reference, m.params.link, office],
+  },
   appointment_booked: {
     name: 'izol_janji_temu_dipesan',
     category: 'utility',

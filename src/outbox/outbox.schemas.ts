@@ -55,6 +55,8 @@ export const outboxMessageSchema = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('notify.contact_changed'), userId: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
   /** Someone registered with the NIK of an existing account: its holder is told (the security review). */
   z.object({ topic: z.literal('notify.registration_attempt'), userId: z.string() }),
+  /** The office answered a data subject's correction request (src/data-rights/). */
+  z.object({ topic: z.literal('notify.data_request_resolved'), requestId: z.string() }),
   /** The help desk's reply to a help request, sent on the request's channel (src/helpdesk/). */
   z.object({ topic: z.literal('helpdesk.reply'), messageId: z.string() }),
   /** A claim link for an assisted draft: the handler makes the token, keeps its SHA-256 and sends the link (src/helpdesk/). */

@@ -344,6 +344,21 @@ export const FIELD_MESSAGES: Record<string, Record<Lang, string>> = {
     en: 'Give the reason for a different amount than the fee rules give.',
   },
   too_long: { id: 'Terlalu panjang: paling banyak {max} karakter.', en: 'Too long: at most {max} characters.' },
+  /** A correction request's text (src/data-rights/): a NIK is never typed there (it would be kept in plain text). */
+  nik_not_here: {
+    id: 'Jangan tulis NIK lengkap di sini. Untuk membetulkan NIK, datanglah ke loket dengan KTP Anda.',
+    en: 'Do not type a full NIK here. To correct a NIK, come to the counter with your KTP.',
+  },
+  /** A correction about an application number that is not one of the person's filed applications. */
+  not_your_application: {
+    id: 'Tidak ada permohonan Anda dengan nomor ini. Salin nomornya dari halaman Permohonan saya.',
+    en: 'You have no application with this number. Copy the number from the My applications page.',
+  },
+  /** Erasure: the box that says the person understood. */
+  erasure_confirm: {
+    id: 'Centang kotak ini untuk menyatakan Anda mengerti bahwa akun ditutup dan tidak bisa dibuka lagi.',
+    en: 'Tick this box to say you understand that the account is closed and cannot be opened again.',
+  },
   too_short: { id: 'Terlalu pendek: paling sedikit {min} karakter.', en: 'Too short: at least {min} characters.' },
   too_small: { id: 'Paling kecil {min}.', en: 'Must be at least {min}.' },
   too_big: { id: 'Paling besar {max}.', en: 'Must be at most {max}.' },

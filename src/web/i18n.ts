@@ -15,6 +15,7 @@ import { STAFF_MESSAGES } from '../auth/staff.i18n.js';
 import { HOLIDAYS_MESSAGES } from '../sla/holidays.i18n.js';
 import { SETUP_LINK_MESSAGES } from '../auth/setup-link.i18n.js';
 import { CONTACTS_MESSAGES } from '../contacts/contacts.i18n.js';
+import { DATA_RIGHTS_MESSAGES } from '../data-rights/data-rights.i18n.js';
 import { HELPDESK_MESSAGES } from '../helpdesk/helpdesk.i18n.js';
 import { PARCELS_MESSAGES } from '../parcels/parcels.i18n.js';
 import { APPOINTMENTS_MESSAGES } from '../appointments/appointments.i18n.js';
@@ -57,6 +58,7 @@ const M = {
   ...HOLIDAYS_MESSAGES,
   ...SETUP_LINK_MESSAGES,
   ...CONTACTS_MESSAGES,
+  ...DATA_RIGHTS_MESSAGES,
   ...HELPDESK_MESSAGES,
   ...PARCELS_MESSAGES,
   ...APPOINTMENTS_MESSAGES,
@@ -88,6 +90,7 @@ export const CATALOGUES: Readonly<Record<string, Catalogue>> = {
   'sla/holidays': HOLIDAYS_MESSAGES,
   'auth/setup-link': SETUP_LINK_MESSAGES,
   'contacts/contacts': CONTACTS_MESSAGES,
+  'data-rights/data-rights': DATA_RIGHTS_MESSAGES,
   'helpdesk/helpdesk': HELPDESK_MESSAGES,
   'parcels/parcels': PARCELS_MESSAGES,
   'appointments/appointments': APPOINTMENTS_MESSAGES,

@@ -14,6 +14,7 @@ import { staffPages } from '../auth/staff.pages.js';
 import { catalogueAdminPages } from '../catalogue/catalogue-admin.pages.js';
 import { holidayPages } from '../sla/holidays.pages.js';
 import { contactPages } from '../contacts/contacts.pages.js';
+import { dataRightsPages } from '../data-rights/data-rights.pages.js';
 import { settingsPages } from '../tenants/settings.pages.js';
 import { applyPages } from '../applications/pages/apply.pages.js';
 import { claimPages } from '../applications/pages/claim.pages.js';
@@ -80,6 +81,7 @@ export async function registerWeb(app: FastifyInstance, services: Services): Pro
   catalogueAdminPages(app, services);
   holidayPages(app, services);
   contactPages(app, services);
+  dataRightsPages(app, services);
   queuePublicPages(app, services);
   queueOfficePages(app, services);
   feePages(app, services);

@@ -109,6 +109,14 @@ const OPERATIONS = [
   'getQueueDisplay',
   'getChannelHistory',
   'getMyChannelHistory',
+  'getMyPersonalData',
+  'listMyDataRequests',
+  'getMyDataRequest',
+  'createCorrectionRequest',
+  'eraseMyAccount',
+  'listDataRequests',
+  'getDataRequest',
+  'resolveDataRequest',
   'logParcel',
   'listParcels',
   'getParcel',
@@ -184,6 +192,8 @@ const RATE_LIMIT: Partial<Record<Op, number>> = {
   issueQueueTicket: 60,
   createHelpRequest: 10,
   claimApplicationByLink: 10,
+  createCorrectionRequest: 10,
+  eraseMyAccount: 5,
 };
 
 type Person = { token: string; userId: string; email: string; password: string; actor: Actor };
@@ -223,6 +233,8 @@ type Fixtures = {
   screenSlideId: string;
   /** The office's treasurer: bills, the money desk. */
   treasurer: Person;
+  /** A correction request the applicant filed (src/data-rights/), still open: a wrongly accepted answer would close it. */
+  dataRequestId: string;
   /** The applicant's PBG file waiting for payment, with its open bill (a wrongly accepted re-issue, new code or payment would change it). */
   billAppId: string;
   bill: SnapBill;
@@ -337,6 +349,15 @@ const DEFAULT_WHO: Record<Op, Who> = {
   getQueueDisplay: 'anonymous',
   getChannelHistory: 'verifier',
   getMyChannelHistory: 'applicant',
+  getMyPersonalData: 'applicant',
+  listMyDataRequests: 'applicant',
+  getMyDataRequest: 'applicant',
+  createCorrectionRequest: 'applicant',
+  // The account a wrongly accepted erasure would close is the one kept for such mistakes.
+  eraseMyAccount: 'leaver',
+  listDataRequests: 'admin',
+  getDataRequest: 'admin',
+  resolveDataRequest: 'admin',
   logParcel: 'admin',
   listParcels: 'admin',
   getParcel: 'admin',
@@ -2074,6 +2095,177 @@ const CASES: Case[] = [
     status: 400,
     ...(fields ? { fields: { ...fields } } : {}),
   })),
+  // ── The data subject's rights (LAW-5): the applicant's own, and the office's answers ───────────────
+  ...(
+    [
+      ['someone else’s account', `userId=${MISSING_ID}`, { 'querystring.userId': 'unknown_field' }],
+      ['another office', 'tenantId=other', { 'querystring.tenantId': 'unknown_field' }],
+      ['a format that does not exist', 'format=csv', { 'querystring.format': 'unknown_field' }],
+      ['a 100 000-character parameter', `q=${HUGE}`, undefined],
+    ] as const
+  ).flatMap(([name, query, fields]): Case[] =>
+    (['getMyPersonalData', 'listMyDataRequests'] as const).map((op) => ({
+      op,
+      name,
+      send: () => ({ method: 'GET', url: `/api/v1/me/${op === 'getMyPersonalData' ? 'personal-data' : 'data-requests'}?${query}` }),
+      status: query.startsWith('q=') ? [400, 414] : 400,
+      ...(fields ? { fields: { ...fields } } : {}),
+    })),
+  ),
+  ...(['getMyPersonalData', 'listMyDataRequests'] as const).flatMap((op): Case[] => [
+    {
+      op,
+      name: 'an officer asking for an applicant’s own data',
+      who: 'verifier',
+      send: () => ({ method: 'GET', url: `/api/v1/me/${op === 'getMyPersonalData' ? 'personal-data' : 'data-requests'}` }),
+      status: 403,
+    },
+    {
+      op,
+      name: 'no session',
+      who: 'anonymous',
+      send: () => ({ method: 'GET', url: `/api/v1/me/${op === 'getMyPersonalData' ? 'personal-data' : 'data-requests'}` }),
+      status: 401,
+    },
+  ]),
+  ...idCases('getMyDataRequest', 'GET', (id) => `/api/v1/me/data-requests/${id}`),
+  {
+    op: 'getMyDataRequest',
+    name: 'another applicant’s request',
+    who: 'leaver',
+    send: (f) => ({ method: 'GET', url: `/api/v1/me/data-requests/${f.dataRequestId}` }),
+    status: 404,
+  },
+  ...jsonBodyCases(
+    'createCorrectionRequest',
+    'POST',
+    () => '/api/v1/me/data-requests/corrections',
+    () => ({ subject: 'address', currentValue: 'Jl. Lama', requestedValue: 'Jl. Baru' }),
+  ),
+  ...(
+    [
+      ['no subject', { currentValue: 'Jl. Lama', requestedValue: 'Jl. Baru' }, { subject: 'required' }],
+      ['an unknown subject', { subject: 'salary', currentValue: 'Jl. Lama', requestedValue: 'Jl. Baru' }, { subject: 'invalid_value' }],
+      ['an empty current value', { subject: 'address', currentValue: ' ', requestedValue: 'Jl. Baru' }, { currentValue: 'required' }],
+      ['a full NIK in the text', { subject: 'identity', currentValue: 'NIK 3573014506900002', requestedValue: 'Jl. Baru' }, { currentValue: 'nik_not_here' }],
+      ['a 100 000-character text', { subject: 'address', currentValue: HUGE, requestedValue: 'Jl. Baru' }, { currentValue: 'too_long' }],
+      ['a number as text', { subject: 'address', currentValue: 12, requestedValue: 'Jl. Baru' }, { currentValue: 'invalid_value' }],
+      [
+        'an application that is not yours',
+        { subject: 'application', applicationNumber: 'MLG-PBG-2026-999999', currentValue: 'a', requestedValue: 'b' },
+        { applicationNumber: 'not_your_application' },
+      ],
+      ['an officer-only field', { subject: 'address', currentValue: 'Jl. Lama', requestedValue: 'Jl. Baru', status: 'corrected' }, { status: 'unknown_field' }],
+    ] as const
+  ).map(([name, body, fields]): Case => ({
+    op: 'createCorrectionRequest',
+    name,
+    send: () => ({ method: 'POST', url: '/api/v1/me/data-requests/corrections', ...asJson(body) }),
+    status: 400,
+    fields: { ...fields },
+  })),
+  {
+    op: 'createCorrectionRequest',
+    name: 'an officer filing one',
+    who: 'verifier',
+    send: () => ({ method: 'POST', url: '/api/v1/me/data-requests/corrections', ...asJson({ subject: 'name', currentValue: 'a', requestedValue: 'b' }) }),
+    status: 403,
+  },
+  ...jsonBodyCases(
+    'eraseMyAccount',
+    'POST',
+    () => '/api/v1/me/erasure',
+    (f) => ({ currentPassword: f.leaver.password, confirm: true }),
+  ),
+  ...(
+    [
+      ['the wrong password', (f: Fixtures) => ({ currentPassword: `${f.leaver.password}x`, confirm: true }), { currentPassword: 'wrong_password' }],
+      ['not confirmed', (f: Fixtures) => ({ currentPassword: f.leaver.password, confirm: false }), { confirm: 'erasure_confirm' }],
+      ['confirm as a string', (f: Fixtures) => ({ currentPassword: f.leaver.password, confirm: 'yes' }), { confirm: 'invalid_value' }],
+      ['no password', () => ({ confirm: true }), { currentPassword: 'required' }],
+      ['a 100 000-character password', () => ({ currentPassword: HUGE, confirm: true }), { currentPassword: 'too_long' }],
+    ] as const
+  ).map(([name, body, fields]): Case => ({
+    op: 'eraseMyAccount',
+    name,
+    send: (f) => ({ method: 'POST', url: '/api/v1/me/erasure', ...asJson(body(f)) }),
+    status: 400,
+    fields: { ...fields },
+  })),
+  {
+    op: 'eraseMyAccount',
+    name: 'an officer erasing themself here',
+    who: 'admin',
+    send: (f) => ({ method: 'POST', url: '/api/v1/me/erasure', ...asJson({ currentPassword: f.admin.password, confirm: true }) }),
+    status: 403,
+  },
+  ...(
+    [
+      ['a status that does not exist', 'status=pending', { 'querystring.status': 'invalid_value' }],
+      ['the status twice', 'status=open&status=closed', undefined],
+      ['an unknown parameter', `userId=${MISSING_ID}`, { 'querystring.userId': 'unknown_field' }],
+      ['an SQL fragment as status', `status=${encodeURIComponent("open' OR '1'='1")}`, { 'querystring.status': 'invalid_value' }],
+    ] as const
+  ).map(([name, query, fields]): Case => ({
+    op: 'listDataRequests',
+    name,
+    send: () => ({ method: 'GET', url: `/api/v1/data-requests?${query}` }),
+    status: 400,
+    ...(fields ? { fields: { ...fields } } : {}),
+  })),
+  ...(['applicant', 'verifier', 'technical'] as const).map((who): Case => ({
+    op: 'listDataRequests',
+    name: `the ${who}, outside the policy`,
+    who,
+    send: () => ({ method: 'GET', url: '/api/v1/data-requests' }),
+    status: 403,
+  })),
+  ...idCases('getDataRequest', 'GET', (id) => `/api/v1/data-requests/${id}`),
+  {
+    op: 'getDataRequest',
+    name: 'an applicant reading the office’s copy',
+    who: 'applicant',
+    send: (f) => ({ method: 'GET', url: `/api/v1/data-requests/${f.dataRequestId}` }),
+    status: 403,
+  },
+  ...idCases(
+    'resolveDataRequest',
+    'POST',
+    (id) => `/api/v1/data-requests/${id}/resolve`,
+    () => asJson({ outcome: 'refused', resolution: 'Data sudah benar' }),
+  ),
+  ...jsonBodyCases(
+    'resolveDataRequest',
+    'POST',
+    (f) => `/api/v1/data-requests/${f.dataRequestId}/resolve`,
+    () => ({ outcome: 'refused', resolution: 'Data sudah benar' }),
+  ),
+  ...(
+    [
+      ['an outcome that is not one', { outcome: 'maybe', resolution: 'Data sudah benar' }, { outcome: 'invalid_value' }],
+      ['no answer', { outcome: 'refused', resolution: '  ' }, { resolution: 'required' }],
+      ['an answer too short to read', { outcome: 'refused', resolution: 'ok' }, { resolution: 'too_short' }],
+      ['a 100 000-character answer', { outcome: 'corrected', resolution: HUGE }, { resolution: 'too_long' }],
+      ['a full NIK in the answer', { outcome: 'corrected', resolution: 'NIK dibetulkan jadi 3573014506900002' }, { resolution: 'nik_not_here' }],
+    ] as const
+  ).map(([name, body, fields]): Case => ({
+    op: 'resolveDataRequest',
+    name,
+    send: (f) => ({ method: 'POST', url: `/api/v1/data-requests/${f.dataRequestId}/resolve`, ...asJson(body) }),
+    status: 400,
+    fields: { ...fields },
+  })),
+  {
+    op: 'resolveDataRequest',
+    name: 'the verifier, outside the policy',
+    who: 'verifier',
+    send: (f) => ({
+      method: 'POST',
+      url: `/api/v1/data-requests/${f.dataRequestId}/resolve`,
+      ...asJson({ outcome: 'refused', resolution: 'Data sudah benar' }),
+    }),
+    status: 403,
+  },
   // ── Courier parcels (front desk and admin): logParcel, listParcels, getParcel, linkParcel, uploadParcelPhoto, recordParcelShipment, getParcelReport ──
   ...jsonBodyCases(
     'logParcel',
@@ -3401,6 +3593,7 @@ async function persistentState(ctx: TestContext) {
     'application_fee_coefficients',
     'screen_playlists',
     'screen_slides',
+    'data_requests',
   ] as const;
   const counts: Record<string, number> = {};
   for (const t of tables)
@@ -3754,6 +3947,8 @@ describe.each(DIALECTS)('malformed input on every operation (%s): v5.0.0-2.2.1/2
       permitPdf: pdf.rawPayload,
       parcelId: (await services.parcels.logParcel({ actor: admin.actor, company: 'JNE', trackingNumber: 'JN000777888', senderName: 'Pak Darto' })).id,
       screenSlideId: (await services.screens.playlist({ actor: admin.actor })).slides[0]!.id,
+      dataRequestId: (await services.dataRights.fileCorrection({ actor: applicant.actor, subject: 'name', currentValue: 'Uji', requestedValue: 'Uji Baru' }))
+        .id,
     };
     // The fixtures took most of the applicant's uploads of this test minute (30 a minute per account,
     // documents.service.ts UPLOAD_LIMITS): the upload cases start in a fresh one.
