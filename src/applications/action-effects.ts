@@ -30,8 +30,9 @@ export type EffectRun = (ctx: EffectContext) => Promise<void> | void;
  * the permit, queue a message. A feature registers one (services.ts) instead of editing performAction.
  *
  * `prepare` is called for every action before the transaction opens and answers null when the effect
- * has nothing to do inside it; it may add columns to `plan.set`, which the state change's UPDATE writes. Whatever must be read from the root handle is read there (a signing key, holidays):
- * SQLite has one connection, so a query outside the transaction while it is open would wait forever.
+ * has nothing to do inside it; it may add columns to `plan.set`, which the state change's UPDATE
+ * writes. Whatever must be read from the root handle is read there (a signing key, holidays): SQLite
+ * has one connection, so a query outside the transaction while it is open would wait forever.
  * The returned run is then called inside the transaction, in registration order, and every run
  * commits or rolls back with the state change.
  */
