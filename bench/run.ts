@@ -1,12 +1,13 @@
 /**
- * `npm run bench`: every bench in order, or those BENCH_ONLY names (comma-separated: http, budget,
- * numbering, issuance, dashboard). The HTTP bench comes first; the 1,000,000-file dashboard bench,
+ * `npm run bench`: every bench in order, or those BENCH_ONLY names (comma-separated: http, profile,
+ * budget, numbering, issuance, dashboard). The HTTP bench comes first; the 1,000,000-file dashboard bench,
  * the longest, last.
  */
 import { spawnSync } from 'node:child_process';
 
 const PARTS: { name: string; file: string }[] = [
   { name: 'http', file: 'bench/http.bench.ts' },
+  { name: 'profile', file: 'bench/submissions-profile.ts' },
   { name: 'budget', file: 'bench/page-budget.ts' },
   { name: 'numbering', file: 'bench/numbering.bench.ts' },
   { name: 'issuance', file: 'bench/issuance.bench.ts' },

@@ -151,11 +151,6 @@ export async function setFilingNumber(trx: Kysely<Database>, id: string, v: { nu
   await trx.updateTable('applications').set({ number: v.number, tracking_code: v.trackingCode, submitted_at: v.submittedAt }).where('id', '=', id).execute();
 }
 
-/** The due date a transition worked out (sla.ts slaDueOn), inside its transaction. */
-export async function setSlaDueOn(trx: Kysely<Database>, id: string, dueOn: string | null): Promise<void> {
-  await trx.updateTable('applications').set({ sla_due_on: dueOn }).where('id', '=', id).execute();
-}
-
 /**
  * A recomputed due date, only if the file did not change since it was read (a transition meanwhile
  * set its own). A derived column: the revision is checked, not bumped, so nobody's edit is refused.

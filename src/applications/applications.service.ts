@@ -115,8 +115,10 @@ export function factsFor(definition: PermitTypeDefinition, app: Application, doc
 
 export function createApplicationService(deps: ApplicationDeps) {
   const { db, clock, catalogue } = deps;
-  // The application's own effects; features add theirs with registerEffects (services.ts).
-  const effects: ActionEffect[] = [numberOnFirstFiling, slaDueDate(deps), notifyApplicant];
+  // The application's own effects; features add theirs with registerEffects (services.ts). The number
+  // comes last of these: its counter's row lock serialises an office's filings until commit, so the
+  // work that does not need the number is done before it is taken (bench/README.md, "the lock").
+  const effects: ActionEffect[] = [slaDueDate(deps), notifyApplicant, numberOnFirstFiling];
   const lists = createApplicationLists(deps);
 
   /** Loads an application the actor may see, or throws not_found (never revealing that it exists). */
@@ -430,7 +432,7 @@ export function createApplicationService(deps: ApplicationDeps) {
 
   /**
    * Adds what a workflow action does besides changing the state (see ActionEffect). Effects run in
-   * the order registered, after the application's own (number, due date, messages).
+   * the order registered, after the application's own (due date, messages, number).
    */
   function registerEffects(...more: ActionEffect[]): void {
     effects.push(...more);
