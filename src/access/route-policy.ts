@@ -31,7 +31,7 @@ import { AppError } from '../shared/errors.js';
  * - `citizenOr(p)`: anonymous visitors and applicants; of the staff, those with `p`.
  * - `BANK`: the office's bank over SNAP, with its own credentials; no Izol session is one.
  * - `DEVICE`: a kiosk the admin enrolled (its device cookie, src/queue/), whoever stands at it; no
- *   person's session opens it.
+ *   person's session opens it. `deviceOr(p)`: such a kiosk, or a person with `p`.
  */
 export type RouteRule =
   | { who: 'anyone' }
@@ -43,7 +43,8 @@ export type RouteRule =
   | { who: 'owner' }
   | { who: 'citizen-or'; permission: Permission }
   | { who: 'bank' }
-  | { who: 'device' };
+  | { who: 'device' }
+  | { who: 'device-or'; permission: Permission };
 
 export const ANYONE: RouteRule = { who: 'anyone' };
 export const SIGNED_IN: RouteRule = { who: 'signed-in' };
@@ -51,6 +52,7 @@ export const OWNER: RouteRule = { who: 'owner' };
 export const WORKFLOW: RouteRule = { who: 'workflow' };
 export const BANK: RouteRule = { who: 'bank' };
 export const DEVICE: RouteRule = { who: 'device' };
+export const deviceOr = (permission: Permission): RouteRule => ({ who: 'device-or', permission });
 export const anyOf = (...permissions: Permission[]): RouteRule => ({ who: 'office-any', permissions });
 export const office = (...permissions: Permission[]): RouteRule => ({ who: 'office', permissions: permissions.length ? permissions : ['office.enter'] });
 export const file = (permission: Permission, ...officePermissions: Permission[]): RouteRule => ({ who: 'file', permission, office: officePermissions });
@@ -95,7 +97,7 @@ export const API_POLICY: Record<string, RouteRule> = {
   getAppointment: ANYONE,
   rescheduleAppointment: ANYONE,
   cancelAppointment: ANYONE,
-  issueQueueTicket: ANYONE,
+  issueQueueTicket: deviceOr('queue.serve'),
   getQueueTicket: ANYONE,
   callNextTicket: office('queue.serve'),
   updateQueueTicket: office('queue.serve'),
@@ -441,6 +443,8 @@ export function allows(rule: RouteRule, actor: Actor | null, resource: AccessRes
       return ok('office.enter', officeOnly) && rule.permissions.some((p) => ok(p, officeOnly));
     case 'citizen-or':
       return actor.role === 'applicant' || ok(rule.permission, officeOnly);
+    case 'device-or':
+      return ok(rule.permission, officeOnly);
     case 'workflow':
       return 'application' in resource && ok('application.read', resource);
     case 'owner':
