@@ -1,3 +1,4 @@
+import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { AppointmentService } from '../appointments/appointments.service.js';
 import { answersOf, type Answers } from '../catalogue/answers.js';
@@ -177,7 +178,13 @@ export function createCitizenPathService(deps: {
    */
   async function askDocumentHelp(input: { actor: Actor; tenant: Tenant; applicationId: string; requirementCode: string; note: string; lang: Lang }) {
     const { view, requirement } = await documentHelp(input);
-    if (!view.can.edit) throw new AppError('invalid_state', 'the file is no longer open to changes; ask on its page or at /bantuan');
+    // Only the applicant's side asks for help with a document of its own file (403 for anyone else
+    // who sees the file), and only while the file is open to changes (409: ask on its page or at /bantuan).
+    requireAccess({
+      actor: input.actor,
+      permission: 'application.edit',
+      resource: { application: view.app, workflow: view.workflow, definition: view.definition },
+    });
     const doc = requirement.name[input.lang];
     const permit = view.definition.name[input.lang];
     const first =

@@ -118,7 +118,7 @@ export function pageKit(app: FastifyInstance) {
   function route(
     method: 'GET' | 'POST',
     url: string,
-    page: { csrf: 'form' | 'multipart' | 'none' },
+    page: PageConfig,
     rateLimit: RouteOpts<PageAccess, undefined, undefined>['rateLimit'],
     handler: RouteOptions['handler'],
     preHandler?: RouteOptions['preHandler'],
@@ -148,7 +148,7 @@ export function pageKit(app: FastifyInstance) {
       route(
         'GET',
         url,
-        { csrf: 'none' },
+        { csrf: 'none', ...gate(opts) },
         opts.rateLimit,
         async (req, reply) => {
           const params = parsePart<P>(opts.params as P, req.params, 'not_found');
@@ -174,7 +174,7 @@ export function pageKit(app: FastifyInstance) {
       route(
         'POST',
         url,
-        { csrf: 'form' },
+        { csrf: 'form', ...gate(opts) },
         opts.rateLimit,
         async (req, reply) => {
           const params = parsePart<P>(opts.params as P, req.params, 'not_found');
@@ -202,7 +202,7 @@ export function pageKit(app: FastifyInstance) {
         ctx: PageContext<A, Out<P>, Record<string, never>> & { file: MultipartFile | null; fields: Record<string, string> },
       ) => Promise<FastifyReply> | FastifyReply,
     ): void {
-      route('POST', url, { csrf: 'multipart' }, opts.rateLimit, async (req, reply) => {
+      route('POST', url, { csrf: 'multipart', ...gate(opts) }, opts.rateLimit, async (req, reply) => {
         const part = req.isMultipart() ? await req.file({ limits: { fileSize: opts.maxBytes, files: 1 } }) : undefined;
         const fields: Record<string, string> = {};
         for (const [name, f] of Object.entries(part?.fields ?? {})) {
@@ -228,10 +228,24 @@ export function pageKit(app: FastifyInstance) {
 }
 export type PageKit = ReturnType<typeof pageKit>;
 
+/**
+ * What the page kit records on every page route: how its anti-forgery token is checked, and the gate
+ * `guard` applies before the handler (its `access` and office-level `permission`). The route-walking
+ * tests read it: csrf-routes.test.ts the token, access-matrix.test.ts the gate against the written
+ * policy (src/access/route-policy.ts).
+ */
+export type PageConfig = { csrf: 'form' | 'multipart' | 'none'; access?: PageAccess; permission?: Permission | undefined };
+
+/** The gate of a route's options, as recorded in its config. */
+const gate = (opts: { access: PageAccess; permission?: Permission | undefined }): Pick<PageConfig, 'access' | 'permission'> => ({
+  access: opts.access,
+  ...(opts.permission ? { permission: opts.permission } : {}),
+});
+
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Set by the page kit on every page route: how its anti-forgery token is checked. */
-    page?: { csrf: 'form' | 'multipart' | 'none' };
+    /** Set by the page kit on every page route: how its anti-forgery token is checked and its gate. */
+    page?: PageConfig;
   }
 }
 
