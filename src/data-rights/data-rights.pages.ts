@@ -118,7 +118,7 @@ export function dataRightsPages(app: FastifyInstance, services: Services): void 
 
   // ---- The applicant ----
 
-  page.get('/akun/data-pribadi', { access: 'signed-in' }, async ({ req, reply, lang, actor }) => {
+  page.get('/akun/data-pribadi', { access: 'signed-in', permission: 'personalData.own' }, async ({ req, reply, lang, actor }) => {
     const [me, requests] = await Promise.all([services.auth.getProfile(actor), services.dataRights.listMyRequests({ actor })]);
     const title = t(lang, 'pdp.title');
     return sendPage(req, reply, {
@@ -148,7 +148,7 @@ ${requestsTable(lang, req.tenant.time_zone, requests, (r) => `/akun/data-pribadi
     });
   });
 
-  page.get('/akun/data-pribadi/unduh', { access: 'signed-in' }, async ({ reply, actor }) => {
+  page.get('/akun/data-pribadi/unduh', { access: 'signed-in', permission: 'personalData.own' }, async ({ reply, actor }) => {
     const data = await services.dataRights.exportPersonalData({ actor });
     return reply
       .type('application/json; charset=utf-8')
@@ -184,11 +184,11 @@ ${requestsTable(lang, req.tenant.time_zone, requests, (r) => `/akun/data-pribadi
     });
   };
 
-  page.get('/akun/data-pribadi/pembetulan', { access: 'signed-in' }, ({ req, reply }) => correctionPage(req, reply));
+  page.get('/akun/data-pribadi/pembetulan', { access: 'signed-in', permission: 'personalData.own' }, ({ req, reply }) => correctionPage(req, reply));
 
   page.post(
     '/akun/data-pribadi/pembetulan',
-    { access: 'signed-in', form: correctionForm, rateLimit: { max: 10, timeWindow: '1 minute' } },
+    { access: 'signed-in', permission: 'personalData.own', form: correctionForm, rateLimit: { max: 10, timeWindow: '1 minute' } },
     async ({ req, reply, actor, form }) => {
       if (!form.ok) return correctionPage(req, reply, form.values, form.errors);
       let filed: DataRequestView;
@@ -204,7 +204,7 @@ ${requestsTable(lang, req.tenant.time_zone, requests, (r) => `/akun/data-pribadi
 
   page.get(
     '/akun/data-pribadi/permintaan/:id',
-    { access: 'signed-in', params: idParams, query: z.object({ baru: z.string().max(2).optional().catch(undefined) }) },
+    { access: 'signed-in', permission: 'personalData.own', params: idParams, query: z.object({ baru: z.string().max(2).optional().catch(undefined) }) },
     async ({ req, reply, lang, actor, params, query }) => {
       const r = await services.dataRights.getMyRequest({ actor, requestId: params.id });
       const title = `${kindLabel(lang, r)} ${r.reference}`;
@@ -251,11 +251,11 @@ ${r.outcome ? outcomeHtml(lang, r.outcome) : ''}`,
     });
   };
 
-  page.get('/akun/data-pribadi/hapus', { access: 'signed-in' }, ({ req, reply }) => erasurePage(req, reply));
+  page.get('/akun/data-pribadi/hapus', { access: 'signed-in', permission: 'personalData.own' }, ({ req, reply }) => erasurePage(req, reply));
 
   page.post(
     '/akun/data-pribadi/hapus',
-    { access: 'signed-in', form: erasureForm, rateLimit: { max: 5, timeWindow: '1 minute' } },
+    { access: 'signed-in', permission: 'personalData.own', form: erasureForm, rateLimit: { max: 5, timeWindow: '1 minute' } },
     async ({ req, reply, lang, actor, form }) => {
       if (!form.ok) return erasurePage(req, reply, form.values, form.errors);
       let done: DataRequestView;

@@ -101,6 +101,10 @@ const API_BODIES: Record<string, Pick<InjectOptions, 'payload' | 'headers'>> = {
   claimApplicationByLink: { payload: { token: NO_SUCH_TOKEN } },
   saveRetributionCoefficients: { payload: { coefficients: loadRetributionTable().offices.MLG!['2026']!, reason: 'Keputusan baru' } },
   reissueApplicationBill: { payload: { reason: 'Kode bayar hilang' } },
+  createCorrectionRequest: { payload: { subject: 'address', currentValue: 'Jl. Lama 1', requestedValue: 'Jl. Baru 2' } },
+  // A wrong password: an allowed applicant is refused the erasure (4xx), so the matrix erases nobody.
+  eraseMyAccount: { payload: { currentPassword: 'bukan kata sandinya', confirm: true } },
+  resolveDataRequest: { payload: { outcome: 'refused', resolution: 'Data yang tercatat sudah sesuai dokumen' } },
   savePaymentSettings: {
     payload: {
       adapter: 'demo',
