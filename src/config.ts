@@ -52,6 +52,8 @@ const envSchema = z
     SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(25),
+    // Gzip copies of whole registry exports kept per office (docs/registry.md); 0 keeps none, every export is then streamed from the database.
+    REGISTRY_EXPORT_CACHE_MB: z.coerce.number().min(0).max(1024).default(16),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
     // Load shedding (src/http/load-shedding.ts): past these, new requests get 503 + Retry-After; 0 turns a check off.
@@ -180,6 +182,8 @@ export type Config = {
   logLevel: string;
   maxUploadBytes: number;
   outboxPollMs: number;
+  /** The compressed bytes of registry export copies one office may have kept in this process. */
+  registryExportCacheBytes: number;
   /** How many reverse proxies in front of the app may set X-Forwarded-For (0: trust none). */
   trustProxyHops: number;
   /**
@@ -243,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    registryExportCacheBytes: Math.round(e.REGISTRY_EXPORT_CACHE_MB * 1048576),
     trustProxyHops: e.TRUST_PROXY_HOPS,
     virusScanner:
       e.VIRUS_SCANNER === 'clamd'

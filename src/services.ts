@@ -146,7 +146,18 @@ export function createServices(input: {
   const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address, fees, paymentSettings });
   const parcels = createParcelService({ db, clock, catalogue, intake, holidays, storage, scanner, maxUploadBytes: config.maxUploadBytes });
   const health = createHealthService({ db });
-  const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address, dataKey: config.dataEncryptionKey });
+  const permits = createPermitService({
+    db,
+    clock,
+    catalogue,
+    applications,
+    storage,
+    signer,
+    issuer,
+    address,
+    dataKey: config.dataEncryptionKey,
+    registryCopyBytes: config.registryExportCacheBytes,
+  });
   const officeApplications = createOfficeApplicationService({ db, applications, notes, permits, fees });
   const audit = createAuditService({ db, signer });
   const outbox = createOutboxWorker({
