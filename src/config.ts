@@ -96,7 +96,8 @@ const envSchema = z
     PDF_SIGNER_PROVIDER: z.string().min(2).max(60).default('BSrE'),
     PDF_SIGNER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
     // The virus scanner every upload passes (src/documents/scanner.ts): the built-in signature list, or ClamAV's clamd.
-    VIRUS_SCANNER: z.enum(['builtin', 'clamd']).default('builtin'),
+    // Unset: builtin outside production; in production it must be chosen (docs/virus-scanning.md).
+    VIRUS_SCANNER: z.enum(['builtin', 'clamd']).optional(),
     CLAMD_SOCKET: z.string().min(1).optional(),
     CLAMD_HOST: z.string().min(1).optional(),
     CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
@@ -149,6 +150,16 @@ const envSchema = z
       }
     }
     if (env.NODE_ENV === 'production') {
+      // The built-in list knows the EICAR test file and a few hashes: it is no virus scanner, and a
+      // production start must not fall back to it unnoticed.
+      if (env.VIRUS_SCANNER === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VIRUS_SCANNER'],
+          message:
+            'must be set when NODE_ENV=production: clamd (ClamAV, with CLAMD_SOCKET or CLAMD_HOST; see docs/virus-scanning.md), or builtin to accept uploads checked only against the built-in list (the EICAR test file and a few known hashes), which is not a virus scanner',
+        });
+      }
       for (const key of ['DATA_ENCRYPTION_KEY', 'BASE_URL'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
       }
