@@ -52,6 +52,8 @@ const envSchema = z
     SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MAX_UPLOAD_MB: z.coerce.number().positive().max(100).default(25),
+    // Gzip copies of whole registry exports kept per office (docs/registry.md); 0 keeps none, every export is then streamed from the database.
+    REGISTRY_EXPORT_CACHE_MB: z.coerce.number().min(0).max(1024).default(16),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
     // Load shedding (src/http/load-shedding.ts): past these, new requests get 503 + Retry-After; 0 turns a check off.
@@ -94,7 +96,8 @@ const envSchema = z
     PDF_SIGNER_PROVIDER: z.string().min(2).max(60).default('BSrE'),
     PDF_SIGNER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
     // The virus scanner every upload passes (src/documents/scanner.ts): the built-in signature list, or ClamAV's clamd.
-    VIRUS_SCANNER: z.enum(['builtin', 'clamd']).default('builtin'),
+    // Unset: builtin outside production; in production it must be chosen (docs/virus-scanning.md).
+    VIRUS_SCANNER: z.enum(['builtin', 'clamd']).optional(),
     CLAMD_SOCKET: z.string().min(1).optional(),
     CLAMD_HOST: z.string().min(1).optional(),
     CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
@@ -147,6 +150,16 @@ const envSchema = z
       }
     }
     if (env.NODE_ENV === 'production') {
+      // The built-in list knows the EICAR test file and a few hashes: it is no virus scanner, and a
+      // production start must not fall back to it unnoticed.
+      if (env.VIRUS_SCANNER === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['VIRUS_SCANNER'],
+          message:
+            'must be set when NODE_ENV=production: clamd (ClamAV, with CLAMD_SOCKET or CLAMD_HOST; see docs/virus-scanning.md), or builtin to accept uploads checked only against the built-in list (the EICAR test file and a few known hashes), which is not a virus scanner',
+        });
+      }
       for (const key of ['DATA_ENCRYPTION_KEY', 'BASE_URL'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
       }
@@ -180,6 +193,8 @@ export type Config = {
   logLevel: string;
   maxUploadBytes: number;
   outboxPollMs: number;
+  /** The compressed bytes of registry export copies one office may have kept in this process. */
+  registryExportCacheBytes: number;
   /** How many reverse proxies in front of the app may set X-Forwarded-For (0: trust none). */
   trustProxyHops: number;
   /**
@@ -243,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
     outboxPollMs: e.OUTBOX_POLL_MS,
+    registryExportCacheBytes: Math.round(e.REGISTRY_EXPORT_CACHE_MB * 1048576),
     trustProxyHops: e.TRUST_PROXY_HOPS,
     virusScanner:
       e.VIRUS_SCANNER === 'clamd'

@@ -21,6 +21,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (config.env === 'production' && config.virusScanner.kind === 'builtin') {
+    // Only reached with VIRUS_SCANNER=builtin set on purpose (config.ts refuses it unset in production).
+    logger.warn(
+      'VIRUS_SCANNER=builtin in production: uploads are checked only against the built-in list (the EICAR test file and a few hashes), not by a virus scanner; set VIRUS_SCANNER=clamd (docs/virus-scanning.md)',
+    );
+  }
   // The file store first: a bucket that is not there (or a folder that cannot be written) is a setting to fix.
   const storage = createFileStorage(config.storage);
   if (!(await storage.ready())) {

@@ -125,6 +125,12 @@ export function createServices(input: {
     (config.virusScanner.kind === 'clamd'
       ? createClamdScanner({ address: config.virusScanner.address, timeoutMs: config.virusScanner.timeoutMs })
       : createSignatureScanner());
+  // The readiness probe checks the bucket and clamd only where they are services of their own.
+  const health = createHealthService({
+    db,
+    storage: config.storage.driver === 's3' ? storage : null,
+    scanner: config.virusScanner.kind === 'clamd' ? scanner : null,
+  });
   const documents = createDocumentService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes, uploadCounter: shared.counter });
   const inspections = createInspectionService({ db, clock, storage, scanner, catalogue, maxUploadBytes: config.maxUploadBytes });
   const tracking = createTrackingService({ db, catalogue, clock, holidays, dataKey: config.dataEncryptionKey });
@@ -152,8 +158,18 @@ export function createServices(input: {
   settings.onTimeZoneChange(({ actor }) => applications.recomputeDueDates({ actor }));
   const officeSetup = createOfficeSetupService({ db, clock, catalogue, holidays, signer, tenants, address, fees, paymentSettings });
   const parcels = createParcelService({ db, clock, catalogue, intake, holidays, storage, scanner, maxUploadBytes: config.maxUploadBytes });
-  const health = createHealthService({ db });
-  const permits = createPermitService({ db, clock, catalogue, applications, storage, signer, issuer, address, dataKey: config.dataEncryptionKey });
+  const permits = createPermitService({
+    db,
+    clock,
+    catalogue,
+    applications,
+    storage,
+    signer,
+    issuer,
+    address,
+    dataKey: config.dataEncryptionKey,
+    registryCopyBytes: config.registryExportCacheBytes,
+  });
   const officeApplications = createOfficeApplicationService({ db, applications, notes, permits, fees });
   const audit = createAuditService({ db, signer });
   const outbox = createOutboxWorker({

@@ -42,6 +42,7 @@ import * as m0039 from './migrations/0039_permit_seals.js';
 import * as m0040 from './migrations/0040_dashboard_covering_indexes.js';
 import * as m0041 from './migrations/0041_cache_generations.js';
 import * as m0042 from './migrations/0042_data_requests.js';
+import * as m0044 from './migrations/0044_one_current_signing_key.js';
 
 /** Migrations are listed here in order, so bundlers and tsx need no directory scanning. */
 const migrations: Record<string, Migration> = {
@@ -88,6 +89,7 @@ const migrations: Record<string, Migration> = {
   '0040_dashboard_covering_indexes': m0040,
   '0041_cache_generations': m0041,
   '0042_data_requests': m0042,
+  '0044_one_current_signing_key': m0044,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

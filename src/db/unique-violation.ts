@@ -12,6 +12,8 @@ const UNIQUE_CONSTRAINTS = {
   payments_provider_payment: { table: 'payments', columns: ['tenant_id', 'provider', 'provider_payment_id'] },
   bills_one_open: { table: 'bills', columns: ['application_id'] },
   pdf_signing_roots_purpose: { table: 'pdf_signing_roots', columns: ['purpose'] },
+  signing_keys_current: { table: 'signing_keys', columns: ['tenant_id'] },
+  pdf_signing_certificates_current: { table: 'pdf_signing_certificates', columns: ['tenant_id'] },
   parcels_tracking_unique: { table: 'parcels', columns: ['tenant_id', 'direction', 'company_key', 'tracking_number'] },
   permit_status_statements_permit: { table: 'permit_status_statements', columns: ['permit_id'] },
 } as const;

@@ -35,7 +35,37 @@ export function createClamdScanner(options: { address: ClamdAddress; timeoutMs?:
       if (answer === 'stream: OK') return { clean: true };
       throw unavailable(`no verdict: ${JSON.stringify(answer.slice(0, 200))}`);
     },
+    /** clamd's PING: ready when it answers PONG within `timeoutMs` (the readiness probe's short wait). */
+    async ready(timeout) {
+      return (await ping(options.address, timeout).catch(() => '')) === 'PONG';
+    },
   };
+}
+
+/** Sends `zPING` and resolves with clamd's reply line (without its NUL). */
+async function ping(address: ClamdAddress, timeoutMs: number): Promise<string> {
+  const sock = 'socket' in address ? net.createConnection({ path: address.socket }) : net.createConnection({ host: address.host, port: address.port });
+  const timer = setTimeout(() => sock.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  try {
+    const reply = new Promise<string>((resolve, reject) => {
+      let got = Buffer.alloc(0);
+      sock.on('data', (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        const end = got.indexOf(0);
+        if (end >= 0) resolve(got.subarray(0, end).toString('utf8'));
+        else if (got.length > 64) reject(new Error('reply too long'));
+      });
+      sock.on('error', reject);
+      sock.on('close', () => reject(new Error('closed without an answer')));
+    });
+    reply.catch(() => undefined); // a refused connection rejects both; the connect below reports it
+    await once(sock, 'connect');
+    sock.write('zPING\0');
+    return await reply;
+  } finally {
+    clearTimeout(timer);
+    sock.destroy();
+  }
 }
 
 /** Sends the file with INSTREAM and resolves with clamd's reply line (without its NUL). */

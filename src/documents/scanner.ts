@@ -15,6 +15,8 @@ export interface VirusScanner {
     /** The whole staged file from its start, for a scanner that reads every byte. */
     open(): Readable;
   }): Promise<{ clean: true } | { clean: false; signature: string }>;
+  /** Whether the scanner answers now, for the readiness probe; absent for one that runs in this process. */
+  ready?(timeoutMs: number): Promise<boolean>;
 }
 
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';

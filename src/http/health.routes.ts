@@ -17,12 +17,19 @@ export function healthRoutes(app: FastifyInstance, services: Services): void {
     schema: {
       operationId: 'getReadiness',
       tags: ['Operations'],
-      summary: 'The database answers: ready for traffic',
-      response: { 200: z.object({ status: z.literal('ready') }), 503: z.object({ status: z.literal('unavailable') }) },
+      summary: 'The database answers, and the object storage and clamd when configured: ready for traffic',
+      response: {
+        200: z.object({ status: z.literal('ready') }),
+        503: z.object({
+          status: z.literal('unavailable'),
+          down: z.array(z.enum(['database', 'storage', 'virusScanner'])).describe('What did not answer in time'),
+        }),
+      },
     },
     handler: async (_request, reply) => {
-      if (await services.health.ready()) return { status: 'ready' as const };
-      return reply.code(503).send({ status: 'unavailable' as const });
+      const { ready, down } = await services.health.ready();
+      if (ready) return { status: 'ready' as const };
+      return reply.code(503).send({ status: 'unavailable' as const, down });
     },
   });
 }

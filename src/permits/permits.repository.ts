@@ -184,7 +184,6 @@ export async function searchRegistryPermits(
   return { total: Number(total), rows: rows.map(toPermitRecord) };
 }
 
-/** The whole (filtered) registry for the open-data export, newest first, at most `limit` rows. */
 /**
  * What changes when the office issues a permit: how many it has and the latest issue day (permits are
  * never deleted). With the status statements' fingerprint (a revocation, correction or renewal adds
@@ -200,15 +199,38 @@ export async function permitsFingerprint(db: Kysely<Database>, tenantId: string)
   return `${Number(row?.n ?? 0)}:${String(row?.last ?? '')}`;
 }
 
-export async function listRegistryPermits(
+/** Where a batch of the export ends: the last row's place in the export's order (listRegistryBatch). */
+export type RegistryCursor = { issuedOn: string; issuedAt: string; number: string };
+
+/**
+ * One batch of the (filtered) registry for the open-data export, newest first, after `after` (keyset
+ * pagination: each batch is a range read, never an OFFSET, so the last batch costs what the first
+ * does). The order (issue day, issue time, number) is the search's order (issue time, number), led by
+ * the issue day so that the permits_registry index (tenant_id, issued_on) serves the range.
+ */
+export async function listRegistryBatch(
   db: Kysely<Database>,
-  input: { tenantId: string; filters: RegistryFilters; today: string; limit: number },
+  input: { tenantId: string; filters: RegistryFilters; today: string; after: RegistryCursor | null; limit: number },
 ): Promise<PermitRecord[]> {
-  const rows = await registryQuery(db, input.tenantId, input.filters, input.today)
-    .orderBy('permits.issued_at', 'desc')
-    .orderBy('permits.number', 'desc')
-    .limit(input.limit)
-    .execute();
+  let q = registryQuery(db, input.tenantId, input.filters, input.today);
+  const after = input.after;
+  if (after) {
+    q = q
+      .where('permits.issued_on', '<=', after.issuedOn)
+      .where((eb) =>
+        eb.or([
+          eb('permits.issued_on', '<', after.issuedOn),
+          eb.and([
+            eb('permits.issued_on', '=', after.issuedOn),
+            eb.or([
+              eb('permits.issued_at', '<', after.issuedAt),
+              eb.and([eb('permits.issued_at', '=', after.issuedAt), eb('permits.number', '<', after.number)]),
+            ]),
+          ]),
+        ]),
+      );
+  }
+  const rows = await q.orderBy('permits.issued_on', 'desc').orderBy('permits.issued_at', 'desc').orderBy('permits.number', 'desc').limit(input.limit).execute();
   return rows.map(toPermitRecord);
 }
 

@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip, createGzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,7 +11,9 @@ import { readFilePart } from '../http/multipart.js';
 import type { Services } from '../services.js';
 import { publicBillSchema } from '../payments/bills.schemas.js';
 import { REGISTRY_COLUMNS, registryJsonSchema, registryRecordSchema, registryStatusSchema } from './registry.schema.js';
-import type { RegistryExport } from './permits.service.js';
+import type { RegistryFilters, RegistryFormat } from './permits.service.js';
+
+const noop = () => {};
 
 const bearer = [{ bearer: [] }];
 /** The largest PDF the public check accepts; an issued permit is far smaller. */
@@ -350,10 +352,11 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
   });
 
   // Exports read the whole registry: a few a minute per address is plenty for open-data users. The
-  // bytes are kept gzip-compressed until the next issuance or revocation (permits.registryExport), sent
-  // as they are to a client that takes gzip and unzipped as a stream for one that does not; an
-  // If-None-Match with the current ETag is a 304.
-  const sendExport = (request: FastifyRequest, reply: FastifyReply, file: RegistryExport, format: 'json' | 'csv') => {
+  // export is written row by row from the database, or from a kept gzip copy (permits.registryExport);
+  // gzip to a client that takes it, plain otherwise. An If-None-Match with the current ETag is a 304,
+  // before anything is read.
+  const sendExport = async (request: FastifyRequest, reply: FastifyReply, filters: RegistryFilters, format: RegistryFormat) => {
+    const file = await permits.registryExport({ tenantId: request.tenant.id, filters, format });
     void reply
       .type(format === 'json' ? 'application/json; charset=utf-8' : 'text/csv; charset=utf-8')
       .header('content-disposition', contentDisposition('attachment', `registri-izin.${format}`))
@@ -361,9 +364,10 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       .header('cache-control', 'no-cache')
       .header('vary', 'accept-encoding');
     if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
-    const bytes = format === 'json' ? file.json : file.csv;
-    if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(bytes);
-    return reply.send(Readable.from([bytes]).pipe(createGunzip()));
+    const gzipped = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+    if (gzipped) void reply.header('content-encoding', 'gzip');
+    if (file.kept) return reply.send(gzipped ? file.kept : pipeline(Readable.from([file.kept]), createGunzip(), noop));
+    return reply.send(gzipped ? pipeline(file.open(), createGzip(), noop) : file.open());
   };
 
   r.get('/api/v1/registry/export.json', {
@@ -376,8 +380,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       querystring: registryQuerySchema,
       response: { 200: z.array(registryRecordSchema), 304: z.null().describe('Not modified: the ETag sent in If-None-Match is current'), ...problemResponses },
     },
-    handler: async (request, reply) =>
-      sendExport(request, reply, await permits.registryExport({ tenantId: request.tenant.id, filters: request.query }), 'json'),
+    handler: async (request, reply) => sendExport(request, reply, request.query, 'json'),
   });
 
   r.get('/api/v1/registry/export.csv', {
@@ -391,7 +394,7 @@ export function permitRoutes(app: FastifyInstance, services: Services): void {
       produces: ['text/csv'],
       response: { 200: z.string(), 304: z.null().describe('Not modified: the ETag sent in If-None-Match is current'), ...problemResponses },
     },
-    handler: async (request, reply) => sendExport(request, reply, await permits.registryExport({ tenantId: request.tenant.id, filters: request.query }), 'csv'),
+    handler: async (request, reply) => sendExport(request, reply, request.query, 'csv'),
   });
 
   r.get('/api/v1/registry/schema.json', {

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { Readable } from 'node:stream';
 import { type AnyActor, can, requireAccess, systemActor } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { validateAnswers } from '../catalogue/answers.js';
@@ -32,15 +30,17 @@ import {
   listPermitsEndingBetween,
   listPermitsOfApplication,
   listReceiptsOfApplication,
-  listRegistryPermits,
+  listRegistryBatch,
   markReminderSent,
   permitsFingerprint,
   type PermitRecord,
   type ReceiptRecord,
+  type RegistryCursor,
   revokePermitIfValid,
   searchRegistryPermits,
 } from './permits.repository.js';
-import { type PublicPermitStatus, type RegistryFilters, type RegistryRecord, toCsv } from './registry.schema.js';
+import { CSV_HEADER, csvLine, type PublicPermitStatus, type RegistryFilters, type RegistryRecord } from './registry.schema.js';
+import { ExportCopies, keepingCopy, VerifiedDocuments } from './registry-export.js';
 import { type BillVerification, verifyBillCode } from '../payments/bills.service.js';
 import { answersOf, sealAnswers, storedAnswersOf, type StoredAnswers } from '../catalogue/answers.js';
 import { canonicalJson, parseJsonColumn } from '../shared/json.js';
@@ -121,11 +121,14 @@ export function permitStatus(p: Pick<Permit, 'status' | 'valid_until'>, today: s
   return p.valid_until !== null && p.valid_until < today ? 'expired' : 'valid';
 }
 
-/** The export, gzip-compressed (about a tenth of its size): what the routes send, or unzip as they stream it. */
-export type RegistryExport = { etag: string; json: Buffer; csv: Buffer; count: number };
-/** Copies of the export kept per process (offices × filter combinations asked for). */
-const MAX_REGISTRY_EXPORTS = 32;
-const gzipAsync = promisify(gzip);
+export type RegistryFormat = 'json' | 'csv';
+/**
+ * One export as the routes send it: its ETag; a kept gzip copy of the whole export, if this process
+ * has one for the current version; else `open()`, the plain text as a stream read from the database.
+ */
+export type RegistryExport = { etag: string; kept: Buffer | null; open(): Readable };
+/** Rows read per database round trip while exporting: what the export holds in memory at a time. */
+export const REGISTRY_EXPORT_BATCH = 200;
 
 export function createPermitService(deps: {
   db: Db;
@@ -138,10 +141,13 @@ export function createPermitService(deps: {
   address: OfficeAddress;
   /** Seals NIK answers a correction types in (ARCHITECTURE decision 10). */
   dataKey: Buffer;
+  /** The compressed bytes of registry export copies kept per office (REGISTRY_EXPORT_CACHE_MB). */
+  registryCopyBytes: number;
 }) {
   const { db, clock } = deps;
-  /** The registry export's kept copies by office and filters (registryExport). */
-  const registryExports = new Map<string, { version: string; built: Promise<RegistryExport> }>();
+  /** The registry export's kept copies and the permit documents already verified (registry-export.ts). */
+  const exportCopies = new ExportCopies(deps.registryCopyBytes);
+  const verifiedDocuments = new VerifiedDocuments();
 
   async function tenantOf(tenantId: string): Promise<Tenant> {
     const tenant = await findTenantById(db, tenantId);
@@ -156,6 +162,11 @@ export function createPermitService(deps: {
   /** The signed document, if the row's signature holds and the row agrees with what was signed. */
   async function trustedPermit(p: PermitRecord): Promise<PermitDocument | null> {
     if (!(await authentic(p))) return null;
+    return agreedDocument(p);
+  }
+
+  /** The row's document if the row's own columns say what it says (the signature is checked apart). */
+  function agreedDocument(p: PermitRecord): PermitDocument | null {
     const doc = p.doc;
     if (!doc) return null;
     // The row's own columns (used to search, filter and judge expiry) must say what was signed.
@@ -628,19 +639,36 @@ export function createPermitService(deps: {
     };
   }
 
-  async function toRecords(tenant: Tenant, rows: PermitRecord[], today: string): Promise<RegistryRecord[]> {
+  /**
+   * What turns the office's permit rows into registry records today: only what verifies is published,
+   * so a row edited in the database (its document, or a status the signed statements do not give it)
+   * is left out. A document's signature is checked once per process (VerifiedDocuments); the row's
+   * columns are compared with it every time, which costs no signature check.
+   */
+  async function publisher(tenant: Tenant, today: string): Promise<(p: PermitRecord) => Promise<RegistryRecord | null>> {
     const types = new Map((await deps.catalogue.listPermitTypes({ tenantId: tenant.id, includeDisabled: true })).map((t) => [t.definition.code, t.definition]));
     // The status each permit has by the signed statements (the revocation list, built from them and cached).
     const signedStatus = new Map((await revocationList({ tenantId: tenant.id })).list.entries.map((e) => [e.h, e.s]));
+    return async (p) => {
+      if (p.status !== (signedStatus.get(revocationHash(tenant.code, p.number)) ?? 'valid')) return null;
+      const digest = VerifiedDocuments.digest(p);
+      if (!verifiedDocuments.has(tenant.id, digest)) {
+        if (!(await authentic(p))) return null;
+        verifiedDocuments.add(tenant.id, digest);
+      }
+      const doc = agreedDocument(p);
+      if (!doc) return null;
+      const definition = types.get(p.permit_code);
+      return toRecord(p, doc, tenant, today, definition?.name.id ?? p.permit_code, definition ? addressOf(definition, doc) : null);
+    };
+  }
+
+  async function toRecords(tenant: Tenant, rows: PermitRecord[], today: string): Promise<RegistryRecord[]> {
+    const publish = await publisher(tenant, today);
     const records: RegistryRecord[] = [];
     for (const p of rows) {
-      // Only what verifies is published: a row edited in the database (its document, or a status the
-      // signed statements do not give it) is left out.
-      if (p.status !== (signedStatus.get(revocationHash(tenant.code, p.number)) ?? 'valid')) continue;
-      const doc = await trustedPermit(p);
-      if (!doc) continue;
-      const definition = types.get(p.permit_code);
-      records.push(toRecord(p, doc, tenant, today, definition?.name.id ?? p.permit_code, definition ? addressOf(definition, doc) : null));
+      const record = await publish(p);
+      if (record) records.push(record);
     }
     return records;
   }
@@ -659,23 +687,17 @@ export function createPermitService(deps: {
     return { total, page: input.page, pageSize: input.pageSize, records: await toRecords(tenant, rows, today) };
   }
 
-  /** The whole (filtered) registry for the open-data export. */
-  async function exportRegistry(input: { tenantId: string; filters: RegistryFilters }): Promise<RegistryRecord[]> {
-    const tenant = await tenantOf(input.tenantId);
-    const today = todayIn(clock, tenant.time_zone);
-    const rows = await listRegistryPermits(db, { tenantId: tenant.id, filters: input.filters, today, limit: 50_000 });
-    return toRecords(tenant, rows, today);
-  }
-
   /**
-   * The open-data export as gzip bytes with an ETag, built once per office, filters and version and
-   * kept until the office issues or revokes (or the office's day turns, as "expired" depends on it).
-   * Building it checks every row's signature (toRecords); a visitor who gets a kept copy costs two
-   * index reads (the fingerprints) and the bytes: no signature is checked for them. The version is
+   * The open-data export, written row by row (docs/registry.md): the ETag names the office's registry
+   * version, the filters and the format, and is known before a row is read, so a client that has the
+   * current one gets a 304 for two index reads. `kept` is a gzip copy of the whole export when this
+   * process has one for this version (ExportCopies: a few per office, within a byte cap); otherwise
+   * `open()` reads the permits in keyset batches as the client takes them (Readable.from pulls the
+   * next batch only when the response has room), so memory holds a batch, never the registry. A row's
+   * signature is checked only the first time its document is seen (VerifiedDocuments). The version is
    * read from the database on every request, so an issuance on another instance is seen at once.
-   * Concurrent requests for a copy being built wait for that one build.
    */
-  async function registryExport(input: { tenantId: string; filters: RegistryFilters }): Promise<RegistryExport> {
+  async function registryExport(input: { tenantId: string; filters: RegistryFilters; format: RegistryFormat }): Promise<RegistryExport> {
     const tenant = await tenantOf(input.tenantId);
     const today = todayIn(clock, tenant.time_zone);
     const [permitsPrint, statementsPrint, types] = await Promise.all([
@@ -683,24 +705,41 @@ export function createPermitService(deps: {
       statementsFingerprint(db, tenant.id),
       deps.catalogue.listPermitTypes({ tenantId: tenant.id, includeDisabled: true }),
     ]);
-    const key = canonicalJson({ tenant: tenant.id, filters: input.filters });
+    const key = canonicalJson({ format: input.format, filters: input.filters });
     const version = `${today}|${permitsPrint}|${statementsPrint}|${types.map((t) => t.versionId).join(',')}`;
-    const kept = registryExports.get(key);
-    if (kept && kept.version === version) return kept.built;
-    const built = (async (): Promise<RegistryExport> => {
-      const records = await exportRegistry(input);
-      const etag = `"${sha256Hex(`${key}|${version}`).slice(0, 32)}"`;
-      const [json, csv] = await Promise.all([gzipAsync(JSON.stringify(records)), gzipAsync(toCsv(records))]);
-      return { etag, json, csv, count: records.length };
-    })();
-    registryExports.delete(key);
-    registryExports.set(key, { version, built });
-    // A bounded number of copies per process: the oldest filtered one goes first.
-    while (registryExports.size > MAX_REGISTRY_EXPORTS) registryExports.delete(registryExports.keys().next().value!);
-    built.catch(() => {
-      if (registryExports.get(key)?.built === built) registryExports.delete(key);
-    });
-    return built;
+    const etag = `"${sha256Hex(`${tenant.id}|${key}|${version}`).slice(0, 32)}"`;
+    const kept = exportCopies.get(tenant.id, version, key);
+    const open = () =>
+      Readable.from(
+        keepingCopy(registryChunks(tenant, input.filters, today, input.format), exportCopies.maxBytesPerOffice, (gzip) =>
+          exportCopies.put(tenant.id, version, key, { etag, gzip }),
+        ),
+        { objectMode: false },
+      );
+    return { etag, kept: kept?.gzip ?? null, open };
+  }
+
+  /** The export's text, a batch of rows at a time: a JSON array (as JSON.stringify writes it) or RFC 4180 CSV. */
+  async function* registryChunks(tenant: Tenant, filters: RegistryFilters, today: string, format: RegistryFormat): AsyncGenerator<Buffer> {
+    const publish = await publisher(tenant, today);
+    yield Buffer.from(format === 'json' ? '[' : CSV_HEADER);
+    let after: RegistryCursor | null = null;
+    let first = true;
+    for (;;) {
+      const rows = await listRegistryBatch(db, { tenantId: tenant.id, filters, today, after, limit: REGISTRY_EXPORT_BATCH });
+      let text = '';
+      for (const p of rows) {
+        const record = await publish(p);
+        if (!record) continue;
+        text += format === 'json' ? `${first ? '' : ','}${JSON.stringify(record)}` : csvLine(record);
+        first = false;
+      }
+      if (text) yield Buffer.from(text);
+      const last = rows.at(-1);
+      if (!last || rows.length < REGISTRY_EXPORT_BATCH) break;
+      after = { issuedOn: last.issued_on, issuedAt: last.issued_at, number: last.number };
+    }
+    if (format === 'json') yield Buffer.from(']');
   }
 
   /**
@@ -831,7 +870,6 @@ export function createPermitService(deps: {
     reissue,
     renew,
     searchRegistry,
-    exportRegistry,
     registryExport,
     remindExpiringIn,
     remindExpiring,

@@ -66,9 +66,16 @@ export type RegistryFilters = {
  * apostrophe, as OWASP advises against CSV injection; the JSON export carries the value unchanged.
  */
 export function toCsv(records: readonly RegistryRecord[]): string {
+  return `${CSV_HEADER}${records.map(csvLine).join('')}`;
+}
+
+/** The CSV's first line (the column names), with its CRLF. */
+export const CSV_HEADER = `${REGISTRY_COLUMNS.join(',')}\r\n`;
+
+/** One record as one CSV line with its CRLF (toCsv's rules), so the export can be written row by row. */
+export function csvLine(record: RegistryRecord): string {
   const cell = (v: string | null) => (v === null ? '' : `"${(/^[=+\-@\t\r]/.test(v) ? `'${v}` : v).replace(/"/g, '""')}"`);
-  const lines = [REGISTRY_COLUMNS.join(','), ...records.map((r) => REGISTRY_COLUMNS.map((c) => cell(r[c])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
+  return `${REGISTRY_COLUMNS.map((c) => cell(record[c])).join(',')}\r\n`;
 }
 
 /** The record schema as one self-contained JSON Schema (2020-12) document, as published. */

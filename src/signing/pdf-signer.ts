@@ -143,7 +143,19 @@ export function createBuiltinPdfSigner(deps: { db: Kysely<Database>; dataKey: Bu
     if (found) return found;
     let pending = making.get(tenantId);
     if (!pending) {
-      pending = (async () => (await findCurrentCertificate(db, tenantId)) ?? (await issueFor(db, tenantId)))().finally(() => making.delete(tenantId));
+      pending = (async () => {
+        const made = await findCurrentCertificate(db, tenantId);
+        if (made) return made;
+        try {
+          return await issueFor(db, tenantId);
+        } catch (err) {
+          // Another instance made the office's first certificate at the same moment: the unique index on
+          // current certificates (migration 0044) let one in, and this instance signs with that one.
+          const theirs = violatedConstraint(err) === 'pdf_signing_certificates_current' ? await findCurrentCertificate(db, tenantId) : undefined;
+          if (!theirs) throw err;
+          return theirs;
+        }
+      })().finally(() => making.delete(tenantId));
       making.set(tenantId, pending);
     }
     return pending;

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import { decryptField, encryptField, sha256Hex } from '../shared/crypto.js';
 import { type Clock, isoNow } from '../shared/time.js';
 import type { PreparedPdfSigner } from './pdf-signer.js';
@@ -99,7 +100,15 @@ export function createEd25519Signer(deps: { db: Kysely<Database>; dataKey: Buffe
   async function ensureKey(tenantId: string): Promise<string> {
     const row = await currentRow(tenantId);
     if (row) return row.id;
-    return insertKey(db, tenantId);
+    try {
+      return await insertKey(db, tenantId);
+    } catch (err) {
+      // Another instance made the office's first key at the same moment: the unique index on current
+      // keys (migration 0044) let one in, and this instance signs with that one.
+      const theirs = isUniqueViolation(err, 'signing_keys_current') ? await currentRow(tenantId) : undefined;
+      if (!theirs) throw err;
+      return theirs.id;
+    }
   }
 
   async function currentKey(tenantId: string): Promise<KeyRow> {

@@ -62,6 +62,7 @@ describe('a real office set up from the command line, its first admin in Chromiu
       HOME: process.env.HOME ?? '',
       TMPDIR: process.env.TMPDIR ?? '/tmp',
       NODE_ENV: 'production',
+      VIRUS_SCANNER: 'builtin',
       DATABASE_URL: database.url,
       DATA_ENCRYPTION_KEY: 'a3'.repeat(32),
       BASE_URL: base,

@@ -92,7 +92,12 @@ describe.each(DIALECTS)('messages without channels, preferences and settings (%s
   describe('in production, no channel configured', () => {
     let ctx: TestContext;
     beforeAll(async () => {
-      ctx = await createTestContext(dialect, { NODE_ENV: 'production', BASE_URL: 'https://izin.malangkota.go.id', DATA_ENCRYPTION_KEY: 'ab'.repeat(32) });
+      ctx = await createTestContext(dialect, {
+        NODE_ENV: 'production',
+        VIRUS_SCANNER: 'builtin',
+        BASE_URL: 'https://izin.malangkota.go.id',
+        DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
+      });
     });
     afterAll(async () => ctx?.close());
 

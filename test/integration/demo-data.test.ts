@@ -76,6 +76,7 @@ describe('production configuration', () => {
   it('never creates demo accounts', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
+      VIRUS_SCANNER: 'builtin',
       BASE_URL: 'https://izin.example.go.id',
       DATA_ENCRYPTION_KEY: 'a'.repeat(64),
     });

@@ -33,6 +33,7 @@ async function refusal(p: Promise<unknown>): Promise<AppError> {
 
 const PRODUCTION_ENV = (database: { url: string; dir: string }) => ({
   NODE_ENV: 'production',
+  VIRUS_SCANNER: 'builtin',
   DATABASE_URL: database.url,
   DATA_ENCRYPTION_KEY: 'b4'.repeat(32),
   BASE_URL: 'https://izin.example.go.id',

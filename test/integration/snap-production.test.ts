@@ -92,7 +92,12 @@ describe.each(DIALECTS)('SNAP in production refuses the public demo keys (%s)', 
   }
 
   beforeAll(async () => {
-    ctx = await createTestContext(dialect, { NODE_ENV: 'production', BASE_URL: 'http://localhost', DATA_ENCRYPTION_KEY: 'cd'.repeat(32) });
+    ctx = await createTestContext(dialect, {
+      NODE_ENV: 'production',
+      VIRUS_SCANNER: 'builtin',
+      BASE_URL: 'http://localhost',
+      DATA_ENCRYPTION_KEY: 'cd'.repeat(32),
+    });
     applicant = await userWithToken(ctx, 'applicant');
     for (const role of ['verifier', 'technical', 'treasurer', 'head'] as const) {
       const { token, userId } = await userWithToken(ctx, role);

@@ -34,6 +34,7 @@ describe.each(DIALECTS)('npm run seed in production (%s)', (dialect) => {
     try {
       const res = await runScript('scripts/seed.ts', ctx.databaseUrl, [], {
         NODE_ENV: 'production',
+        VIRUS_SCANNER: 'builtin',
         DATA_ENCRYPTION_KEY: 'c5'.repeat(32),
         BASE_URL: 'https://izin.example.go.id',
         STORAGE_DIR: ctx.storageDir,

@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     expect(configError({ VIRUS_SCANNER: 'clamav' }).message).toMatch(/VIRUS_SCANNER/);
   });
 
+  it('v5.0.0-5.4.3: in production the virus scanner is chosen, never the built-in list by default', () => {
+    const production = { NODE_ENV: 'production', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' };
+    expect(configError(production).message).toMatch(/^\s*VIRUS_SCANNER: must be set when NODE_ENV=production: clamd .*, or builtin /m);
+    expect(loadConfig({ ...production, VIRUS_SCANNER: 'clamd', CLAMD_SOCKET: '/run/clamav/clamd.ctl' }).virusScanner.kind).toBe('clamd');
+    // Chosen on purpose (server.ts then logs a warning at every start).
+    expect(loadConfig({ ...production, VIRUS_SCANNER: 'builtin' }).virusScanner).toEqual({ kind: 'builtin' });
+    // Outside production the default stays the built-in list.
+    expect(loadConfig({ NODE_ENV: 'test' }).virusScanner).toEqual({ kind: 'builtin' });
+  });
+
   it('has working defaults for a development start: SQLite and files under ./data', () => {
     const c = loadConfig({});
     expect(c.env).toBe('development');
@@ -94,7 +104,13 @@ describe('loadConfig', () => {
     const err = configError({ HOST: '0.0.0.0' });
     expect(err.message).toMatch(/^\s*HOST: .*ALLOW_DEMO_ON_NETWORK=1/m);
     expect(loadConfig({ HOST: '0.0.0.0', ALLOW_DEMO_ON_NETWORK: '1' }).host).toBe('0.0.0.0');
-    const production = { NODE_ENV: 'production', HOST: '0.0.0.0', BASE_URL: 'https://izin.malangkota.go.id', DATA_ENCRYPTION_KEY: 'ab'.repeat(32) };
+    const production = {
+      NODE_ENV: 'production',
+      VIRUS_SCANNER: 'builtin',
+      HOST: '0.0.0.0',
+      BASE_URL: 'https://izin.malangkota.go.id',
+      DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
+    };
     expect(loadConfig(production).host).toBe('0.0.0.0');
   });
 
@@ -150,18 +166,20 @@ describe('loadConfig', () => {
   });
 
   it('reads no SESSION_SECRET: sessions are random tokens stored as hashes, so production starts without one', () => {
-    const c = loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' });
+    const c = loadConfig({ NODE_ENV: 'production', VIRUS_SCANNER: 'builtin', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' });
     expect(c.env).toBe('production');
     expect(Object.keys(c)).not.toContain('sessionSecret');
     // A deployment that still sets it is not refused.
-    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' }).env).toBe(
-      'production',
-    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', VIRUS_SCANNER: 'builtin', SESSION_SECRET: 'x', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' })
+        .env,
+    ).toBe('production');
   });
 
   it('in production never seeds demo data and uses the given secrets', () => {
     const c = loadConfig({
       NODE_ENV: 'production',
+      VIRUS_SCANNER: 'builtin',
       DATA_ENCRYPTION_KEY: KEY,
       BASE_URL: 'https://izin.malangkota.go.id',
       SEED_DEMO: 'auto',
@@ -173,7 +191,7 @@ describe('loadConfig', () => {
 
   it('production secrets differ from the development defaults', () => {
     const dev = loadConfig({});
-    const prod = loadConfig({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' });
+    const prod = loadConfig({ NODE_ENV: 'production', VIRUS_SCANNER: 'builtin', DATA_ENCRYPTION_KEY: KEY, BASE_URL: 'https://izin.malangkota.go.id' });
     expect(prod.dataEncryptionKey.equals(dev.dataEncryptionKey)).toBe(false);
   });
 });
