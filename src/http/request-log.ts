@@ -47,7 +47,7 @@ const unredactedLoggers = new WeakMap<FastifyBaseLogger, FastifyBaseLogger>();
 function unredacted(logger: FastifyBaseLogger): FastifyBaseLogger {
   let out = unredactedLoggers.get(logger);
   if (!out) {
-    out = logger.child({}, { redact: [] } as ChildLoggerOptions);
+    out = logger.child({}, { redact: [] });
     unredactedLoggers.set(logger, out);
   }
   return out;
@@ -74,9 +74,9 @@ export class LazyRequestLogger {
     return this.real;
   }
   private at(level: Level): LogFn {
-    return ((...args: Parameters<LogFn>) => {
+    return (...args: Parameters<LogFn>) => {
       if (this.real || enabled(this.parent, level)) this.materialise()[level](...args);
-    }) as LogFn;
+    };
   }
   get level(): string {
     return this.real?.level ?? this.options.level ?? this.parent.level;
@@ -101,5 +101,5 @@ export class LazyRequestLogger {
 
 /** Fastify's `childLoggerFactory`: the lazy request logger above. */
 export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
-  return new LazyRequestLogger(logger, bindings, options) as unknown as FastifyBaseLogger;
+  return new LazyRequestLogger(logger, bindings, options);
 }

@@ -11,7 +11,7 @@ export const PAGE_CACHE_MAX_AGE_MS = 60_000;
 /** Pages kept per instance (every office, language and address together; a search query is an address). */
 export const PAGE_CACHE_MAX_ENTRIES = 500;
 
-type Entry = { key: string; stamp: string; tenant: Tenant; at: number; etag: string; body: Buffer; br: Buffer; gzip: Buffer };
+type Entry = { key: string; stamp: string; tenant: Tenant; at: number; type: string; etag: string; body: Buffer; br: Buffer; gzip: Buffer };
 /** What a page request that may be kept carries from the page kit to `sendPage`. */
 export type PageCacheSlot = { key: string; stamp: string; tenant: Tenant };
 
@@ -33,8 +33,10 @@ declare module 'fastify' {
 export function anonymous(req: FastifyRequest): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   if (req.actor || req.headers.authorization) return false;
-  return req.cookies[SESSION_COOKIE] === undefined;
+  // The header itself, not the parsed cookies: the same answer on API routes and pages.
+  return !SESSION_IN_HEADER.test(req.headers.cookie ?? '');
 }
+const SESSION_IN_HEADER = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=`);
 
 /**
  * The anonymous page cache (issue 15): public pages that are the same for every visitor who is not
@@ -63,11 +65,13 @@ export function createPageCache(deps: { generations: Pick<CacheGenerations, 'sta
     return { slot: { key, stamp, tenant: req.tenant } };
   }
 
-  function store(slot: PageCacheSlot, html: string): Entry {
-    const body = Buffer.from(html, 'utf8');
+  /** Keeps a rendered answer (a page, or the JSON of a public list) under its slot, compressed once. */
+  function store(slot: PageCacheSlot, text: string, type = 'text/html; charset=utf-8'): Entry {
+    const body = Buffer.from(text, 'utf8');
     const entry: Entry = {
       ...slot,
       at: Date.now(),
+      type,
       etag: createHash('sha256').update(body).digest('base64url').slice(0, 27),
       body,
       br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
@@ -91,7 +95,7 @@ export function createPageCache(deps: { generations: Pick<CacheGenerations, 'sta
     void reply.header('cache-control', 'no-cache').header('vary', 'accept-encoding, cookie').header('etag', etag);
     const match = req.headers['if-none-match'];
     if (match && match.split(',').some((m) => m.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
-    void reply.code(200).type('text/html; charset=utf-8');
+    void reply.code(200).type(entry.type);
     if (encoding) void reply.header('content-encoding', encoding);
     return reply.send(encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : entry.body);
   }

@@ -110,23 +110,29 @@ describe.each(DIALECTS)('anonymous page cache (%s)', (dialect) => {
     expect(listed((await ctx.app.inject({ url: '/izin' })).body)).toBe(true);
     expect(listed((await otherApp.inject({ url: '/izin' })).body)).toBe(true);
     const keptEtag = (await otherApp.inject({ url: '/izin' })).headers.etag as string;
+    expect((await otherApp.inject({ url: '/api/v1/permit-types' })).body).toContain('"code":"NIB"');
 
     await ctx.services.catalogue.setEnabled({ tenantId: ctx.tenant.id, code: 'NIB', enabled: false, actorId: null });
     try {
       expect(listed((await ctx.app.inject({ url: '/izin' })).body)).toBe(false);
-      // The other instance keeps its page until it sees the new generation…
+      // The other instance keeps its page (and list) until it sees the new generation…
       expect(listed((await otherApp.inject({ url: '/izin' })).body)).toBe(true);
+      expect((await otherApp.inject({ url: '/api/v1/permit-types' })).body).toContain('"code":"NIB"');
       await other.cacheGenerations.poll();
       // …then renders again: a new page, a new ETag, so a browser holding the old one gets the new one.
       const after = await otherApp.inject({ url: '/izin', headers: { 'if-none-match': keptEtag } });
       expect(after.statusCode).toBe(200);
       expect(after.headers.etag).not.toBe(keptEtag);
       expect(listed(after.body)).toBe(false);
+      // The permit-type list API is kept the same way.
+      const codes = (res: LightMyRequestResponse) => (JSON.parse(res.body) as { items: { code: string }[] }).items.map((i) => i.code);
+      expect(codes(await otherApp.inject({ url: '/api/v1/permit-types' }))).not.toContain('NIB');
     } finally {
       await ctx.services.catalogue.setEnabled({ tenantId: ctx.tenant.id, code: 'NIB', enabled: true, actorId: null });
     }
     await other.cacheGenerations.poll();
     expect(listed((await otherApp.inject({ url: '/izin' })).body)).toBe(true);
+    expect((await otherApp.inject({ url: '/api/v1/permit-types' })).body).toContain('"code":"NIB"');
   });
 
   it('never serves a kept page to someone signed in, and never keeps hers (v5.0.0-14.3.2)', async () => {
