@@ -10,6 +10,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { loadRetributionTable } from '../../src/fees/retribution.loader.js';
 import { createServices, type Services } from '../../src/services.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
@@ -133,6 +134,32 @@ describe.each(DIALECTS)('anonymous page cache (%s)', (dialect) => {
     await other.cacheGenerations.poll();
     expect(listed((await otherApp.inject({ url: '/izin' })).body)).toBe(true);
     expect((await otherApp.inject({ url: '/api/v1/permit-types' })).body).toContain('"code":"NIB"');
+  });
+
+  it('shows new retribution coefficients in a kept guide’s worked example, on another instance after its next poll', async () => {
+    const example = (body: string) => /data-fee-example[^>]*>([^<]*)</.exec(body)?.[1] ?? null;
+    await other.cacheGenerations.poll();
+    const before = example((await otherApp.inject({ url: '/izin/PBG' })).body);
+    expect(before).toContain('Rp');
+    const { userId } = await ctx.services.auth.createUser({
+      tenantId: ctx.tenant.id,
+      role: 'admin',
+      name: 'Admin Tarif',
+      email: `admin.${Math.random().toString(36).slice(2, 8)}@cache.izol.test`,
+      password: 'admin kata sandi panjang',
+    });
+    const year = ctx.clock.now().getUTCFullYear();
+    const seeded = loadRetributionTable().offices.MLG![String(year)]!;
+    await ctx.services.fees.saveCoefficients({
+      actor: { userId, tenantId: ctx.tenant.id, role: 'admin', name: 'Admin Tarif' },
+      year,
+      coefficients: { ...seeded, shst: seeded.shst * 2 },
+      reason: 'SHST baru',
+    });
+    expect(example((await ctx.app.inject({ url: '/izin/PBG' })).body)).not.toBe(before);
+    expect(example((await otherApp.inject({ url: '/izin/PBG' })).body)).toBe(before);
+    await other.cacheGenerations.poll();
+    expect(example((await otherApp.inject({ url: '/izin/PBG' })).body)).not.toBe(before);
   });
 
   it('never serves a kept page to someone signed in, and never keeps hers (v5.0.0-14.3.2)', async () => {
