@@ -22,7 +22,7 @@ import { registerErrorHandling, sendProblem } from './http/problem.js';
 import { AppError } from './shared/errors.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerLoadShedding } from './http/load-shedding.js';
-import { RequestLog } from './http/request-log.js';
+import { lazyChildLogger, RequestLog } from './http/request-log.js';
 import type { Services } from './services.js';
 import { permitRoutes } from './permits/permits.routes.js';
 import { parcelRoutes } from './parcels/parcels.routes.js';
@@ -107,7 +107,7 @@ function redactQuery(url: string): string {
 export async function createApp(services: Services, options: { logger?: FastifyBaseLogger } = {}): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.logger ? { loggerInstance: options.logger, childLoggerFactory: lazyChildLogger } : { logger: false }),
     // One log line per request instead of Fastify's two (http/request-log.ts).
     logController: new RequestLog(),
     // Trust X-Forwarded-For only from the configured number of proxy hops (ASVS v5.0.0-4.1.3).

@@ -90,13 +90,13 @@ export function createServices(input: {
   const shared = createSharedStore({ url: config.rateLimitRedisUrl, prefix: config.rateLimitRedisPrefix });
   /** What this instance knows of the shared caches' generations (the 'cache-generations' job refreshes it every second). */
   const cacheGenerations = createCacheGenerations({ db });
-  const catalogue = createCatalogueService({ db, clock });
+  const catalogue = createCatalogueService({ db, clock, generations: cacheGenerations });
   const auth = createAuthService({ db, clock, dataKey: config.dataEncryptionKey });
   const holidays = createHolidayService({ db, clock, generations: cacheGenerations });
   const signer = createSigner({ config, db, clock });
   const address = { baseUrl: config.baseUrl, defaultTenant: config.defaultTenant };
   const issuer = createPermitIssuer({ storage, address, dataKey: config.dataEncryptionKey });
-  const fees = createFeeService({ db, catalogue, clock, retribution: input.retribution ?? loadRetributionTable() });
+  const fees = createFeeService({ db, catalogue, clock, generations: cacheGenerations, retribution: input.retribution ?? loadRetributionTable() });
   const applications = createApplicationService({ db, clock, catalogue, holidays, dataKey: config.dataEncryptionKey });
   applications.registerEffects(recordComputedFee(fees));
   // A holiday added or removed moves the due dates of the open files whose clock runs over it.

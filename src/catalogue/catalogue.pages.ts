@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { CACHE_SCOPES } from '../cache/cache-generations.js';
 import type { Lang } from '../shared/messages.js';
 import type { Services } from '../services.js';
 import { officeBaseUrl } from '../tenants/office-url.js';
@@ -27,6 +28,9 @@ const searchQuery = z.object({
     .transform((s) => s.trim().slice(0, 100)),
 });
 
+/** The catalogue pages are kept for anonymous visitors until the catalogue (or the office) changes: web/page-cache.ts. */
+const PUBLIC_CATALOGUE = [CACHE_SCOPES.catalogue] as const;
+
 function validityText(lang: Lang, def: PermitTypeDefinition): string {
   if (!def.validity) return t(lang, 'guide.validity.none');
   const parts: string[] = [];
@@ -40,7 +44,7 @@ export function cataloguePages(app: FastifyInstance, services: Services): void {
   const page = pageKit(app);
   const officeAddress = { baseUrl: services.config.baseUrl, defaultTenant: services.config.defaultTenant };
 
-  page.get('/', { access: 'anyone' }, ({ req, reply, lang }) =>
+  page.get('/', { access: 'anyone', cache: [] }, ({ req, reply, lang }) =>
     sendPage(req, reply, {
       title: t(lang, 'home.title'),
       body: html`<h1>${t(lang, 'home.title')}</h1>
@@ -57,7 +61,7 @@ export function cataloguePages(app: FastifyInstance, services: Services): void {
     }),
   );
 
-  page.get('/izin', { access: 'anyone', query: searchQuery }, async ({ req, reply, lang, query }) => {
+  page.get('/izin', { access: 'anyone', query: searchQuery, cache: PUBLIC_CATALOGUE }, async ({ req, reply, lang, query }) => {
     const { q } = query;
     const { results, groups } = await services.catalogue.browsePermitTypes({ tenantId: req.tenant.id, q });
     const card = (pt: PermitTypeVersion, h: 'h2' | 'h3') => html`<li><${h}><a href="/izin/${pt.definition.code}">${loc(lang, pt.definition.name)}</a></${h}>
@@ -90,7 +94,7 @@ ${grouped}`
     });
   });
 
-  page.get('/izin/:code', { access: 'anyone', params: permitTypeParams }, async ({ req, reply, lang, params }) => {
+  page.get('/izin/:code', { access: 'anyone', params: permitTypeParams, cache: PUBLIC_CATALOGUE }, async ({ req, reply, lang, params }) => {
     const { permitType: pt, example, fixed, linkedTypes } = await services.citizenPath.guide({ tenantId: req.tenant.id, code: params.code });
     const def = pt.definition;
     const start = linkButton(`/izin/${def.code}/mulai`, t(lang, 'guide.start'), true);
@@ -138,7 +142,7 @@ ${start}
     });
   });
 
-  page.get('/izin/:code/poster', { access: 'anyone', params: permitTypeParams }, async ({ req, reply, lang, params }) => {
+  page.get('/izin/:code/poster', { access: 'anyone', params: permitTypeParams, cache: PUBLIC_CATALOGUE }, async ({ req, reply, lang, params }) => {
     const pt = await services.catalogue.getPermitType({ tenantId: req.tenant.id, code: params.code });
     const url = `${officeBaseUrl(officeAddress, req.tenant)}/izin/${pt.definition.code}`;
     const svg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });

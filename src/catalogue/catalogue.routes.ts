@@ -1,9 +1,12 @@
-import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { localisedSchema, problemResponses } from '../http/common.schemas.js';
 import type { Services } from '../services.js';
+import { CACHE_SCOPES } from '../cache/cache-generations.js';
+import { anonymous } from '../web/page-cache.js';
+
+const PUBLIC_CATALOGUE = [CACHE_SCOPES.catalogue] as const;
 import { FEE_RULE_KINDS } from '../fees/fee-rule.schema.js';
 import { permitTypeSchema } from './catalogue.schema.js';
 import type { PermitTypeVersion } from './catalogue.service.js';
@@ -35,7 +38,6 @@ const toSummary = (t: PermitTypeVersion): z.infer<typeof summarySchema> => ({
 });
 
 export function catalogueRoutes(app: FastifyInstance, services: Services): void {
-  const wholeLists = new Map<string, { versions: string; etag: string; body: string }>();
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/v1/permit-types', {
     schema: {
@@ -55,19 +57,16 @@ export function catalogueRoutes(app: FastifyInstance, services: Services): void 
         const { results } = await services.catalogue.browsePermitTypes({ tenantId: request.tenant.id, q });
         return { items: (results ?? []).map(toSummary) };
       }
-      // The whole list is the office's current versions, which never change once published: its JSON
-      // is kept per office under the versions' ids (the ETag), and a client that has it gets a 304.
-      const all = await services.catalogue.listPermitTypes({ tenantId: request.tenant.id });
-      const versions = all.map((t) => t.versionId).join(',');
-      let kept = wholeLists.get(request.tenant.id);
-      if (kept?.versions !== versions) {
-        kept = { versions, etag: `"${createHash('sha256').update(versions).digest('hex').slice(0, 32)}"`, body: JSON.stringify({ items: all.map(toSummary) }) };
-        wholeLists.set(request.tenant.id, kept);
+      // The whole list is the same for every anonymous caller: kept with the public pages (web/page-cache.ts)
+      // under the catalogue's generation, compressed once, with an ETag (a 304 for a client that has it).
+      if (anonymous(request)) {
+        const kept = app.pageCache.lookup(request, PUBLIC_CATALOGUE);
+        if ('hit' in kept) return app.pageCache.send(request, reply, kept.hit);
+        const all = await services.catalogue.listPermitTypes({ tenantId: request.tenant.id });
+        const entry = app.pageCache.store(kept.slot, JSON.stringify({ items: all.map(toSummary) }), 'application/json; charset=utf-8');
+        return app.pageCache.send(request, reply, entry);
       }
-      void reply.header('etag', kept.etag).header('cache-control', 'no-cache');
-      if (request.headers['if-none-match'] === kept.etag) return reply.code(304).send(null);
-      // Already JSON: sent as it is (a string skips the response serialiser).
-      return (reply as FastifyReply).type('application/json; charset=utf-8').send(kept.body);
+      return { items: (await services.catalogue.listPermitTypes({ tenantId: request.tenant.id })).map(toSummary) };
     },
   });
   r.get('/api/v1/permit-types/:code', {

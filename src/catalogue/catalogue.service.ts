@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { appendAudit } from '../audit/audit.repository.js';
+import { bumpGeneration, CACHE_SCOPES, type CacheGenerations } from '../cache/cache-generations.js';
 import { AppError } from '../shared/errors.js';
 import { canonicalJson } from '../shared/json.js';
 import { type Clock, isoNow } from '../shared/time.js';
@@ -40,8 +41,15 @@ export type PermitTypeVersion = {
 /** How long an office's "most used first" counts are kept (catalogue order, videotron playlist). */
 export const USAGE_TTL_MS = 5 * 60 * 1000;
 
-export function createCatalogueService(deps: { db: Db; clock: Clock }) {
+export function createCatalogueService(deps: { db: Db; clock: Clock; generations?: Pick<CacheGenerations, 'changedHere'> }) {
   const { db } = deps;
+  /**
+   * A change to what the public catalogue pages show: the 'catalogue' generation moves in the change's
+   * own transaction (other instances drop their kept pages at their next poll), and this instance's
+   * once it commits (web/page-cache.ts).
+   */
+  const markChanged = (trx: Kysely<Database>, now: string) => bumpGeneration(trx, CACHE_SCOPES.catalogue, now);
+  const changedHere = () => deps.generations?.changedHere(CACHE_SCOPES.catalogue);
   // Versions never change once published, so parsed versions are cached for the life of the process.
   const versionCache = new Map<string, { version: number; definition: PermitTypeDefinition; workflow: WorkflowDefinition }>();
 
@@ -170,7 +178,12 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
    */
   async function installCatalogue(input: { tenantId: string; catalogue: Catalogue; actorId: string | null }): Promise<{ created: number; versioned: number }> {
     const now = isoNow(deps.clock);
-    const { created, versioned } = await db.transaction().execute((trx) => publishTypes(trx, { ...input, now }));
+    const { created, versioned } = await db.transaction().execute(async (trx) => {
+      const out = await publishTypes(trx, { ...input, now });
+      await markChanged(trx, now);
+      return out;
+    });
+    changedHere();
     return { created, versioned };
   }
 
@@ -189,7 +202,7 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
   }): Promise<{ adopted: boolean; created: number; versioned: number; kept: { code: string; version: number }[] }> {
     const now = isoNow(deps.clock);
     const { release, catalogue } = input.release;
-    return db.transaction().execute(async (trx) => {
+    const outcome = await db.transaction().execute(async (trx) => {
       const none = (await countPermitTypes(trx, input.tenantId)) === 0;
       // First statement of the transaction: the row lock makes a second instance starting now wait, then find the release adopted.
       if (!(await claimCatalogueRelease(trx, { tenantId: input.tenantId, release, force: none }))) {
@@ -216,8 +229,11 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
         data: { release, created: result.created, versioned: result.versioned, kept: result.kept.map((k) => k.code) },
         occurredAt: now,
       });
+      await markChanged(trx, now);
       return { adopted: true, ...result };
     });
+    if (outcome.adopted) changedHere();
+    return outcome;
   }
 
   async function setEnabled(input: { tenantId: string; code: string; enabled: boolean; actorId: string | null }): Promise<void> {
@@ -233,7 +249,9 @@ export function createCatalogueService(deps: { db: Db; clock: Clock }) {
         data: { code: input.code },
         occurredAt: now,
       });
+      await markChanged(trx, now);
     });
+    changedHere();
   }
 
   const searchData = loadSearchData();

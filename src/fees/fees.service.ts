@@ -1,3 +1,4 @@
+import { bumpGeneration, CACHE_SCOPES, type CacheGenerations } from '../cache/cache-generations.js';
 import { requireAccess } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import { findApplication } from '../applications/applications.repository.js';
@@ -84,7 +85,14 @@ function toVersion(row: CoefficientRow & { created_by_name?: string | null }): C
 /** The answers column as the formula reads it (validated when it was written; parsed, not trusted, here). */
 
 /** `retribution`: the seed file, copied into an office's database rows when it has none (seedIfEmpty). */
-export type FeeDeps = { db: Db; catalogue: CatalogueService; retribution: RetributionTable; clock: Clock };
+export type FeeDeps = {
+  db: Db;
+  catalogue: CatalogueService;
+  retribution: RetributionTable;
+  clock: Clock;
+  /** The guide pages show a worked example from the coefficients: a saved version moves the 'catalogue' generation. */
+  generations?: Pick<CacheGenerations, 'changedHere'>;
+};
 
 /**
  * The fee engine behind the treasurer's `assess_fee`: the permit type's fee rule (data) applied to the
@@ -334,7 +342,9 @@ export function createFeeService(deps: FeeDeps) {
           data: { year: input.year, version, reason, shst: parsed.data.shst, ilo: parsed.data.ilo, previousVersion: latest ? Number(latest.version) : null },
           occurredAt: now,
         });
+        await bumpGeneration(trx, CACHE_SCOPES.catalogue, now);
       });
+      deps.generations?.changedHere(CACHE_SCOPES.catalogue);
     } catch (err) {
       if (violatedConstraint(err) === null) throw err;
       throw new AppError('conflict', `the ${input.year} coefficients were saved by someone else at the same moment; reload and try again`);

@@ -77,14 +77,9 @@ export async function registerLoadShedding(app: FastifyInstance, config: Pick<Co
       if (exempt(pathOf(request)) || request.headers['content-type']?.startsWith('multipart/')) return done();
       if (inFlight >= maxInFlight) return done(busy(request, 'inFlight', inFlight));
       inFlight++;
-      // The place is free once the answer is written ('finish'), or the client is gone ('close' without it).
-      let counted = true;
-      const release = () => {
-        if (counted) inFlight--;
-        counted = false;
-      };
-      reply.raw.once('finish', release);
-      reply.raw.once('close', release);
+      // The place is free once the answer is written or the client is gone: a response emits 'close' in
+      // both cases (after 'finish', or instead of it), so one listener is enough.
+      reply.raw.once('close', () => inFlight--);
       done();
     });
   }

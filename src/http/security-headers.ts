@@ -32,7 +32,8 @@ export function registerSecurityHeaders(app: FastifyInstance, opts: { https: boo
     done();
   });
   app.addHook('onSend', (request, reply, payload, done) => {
-    for (const [name, value] of baseline(request)) reply.header(name, value);
+    // A plain route (probes, assets: http/context.ts) changes none of them: the raw response has them already.
+    if (!request.routeOptions.config.plain) for (const [name, value] of baseline(request)) reply.header(name, value);
     if ((request.url.startsWith('/api/') || carriesCredentials(request)) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     done(null, payload);
   });

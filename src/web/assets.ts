@@ -24,7 +24,7 @@ const assets = new Map(
 );
 
 /** The encoding to send: brotli, then gzip, when the client accepts it (a q=0 refuses one). */
-function encodingFor(accept: string | undefined): 'br' | 'gzip' | null {
+export function encodingFor(accept: string | undefined): 'br' | 'gzip' | null {
   const offered = new Map(
     (accept ?? '')
       .toLowerCase()

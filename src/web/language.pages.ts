@@ -20,9 +20,24 @@ export function languageReturnPath(req: FastifyRequest): string {
   return kembali && safeReturn(kembali, '') ? `${path}?kembali=${encodeURIComponent(kembali)}` : path;
 }
 
-/** The header's language switch (a form, so it works without JavaScript): remembered, then back to the page. */
+const languageQuery = z.object({ lang: z.enum(['id', 'en']).catch('id'), kembali: z.string().max(300).catch('') });
+
+/**
+ * The header's language switch: a GET form (a button, so it works without JavaScript and needs no
+ * anti-forgery token), remembered in a cookie, then back to the page. A GET that sets a cookie is
+ * allowed here because the language is a display preference kept in the visitor's own browser: it
+ * changes no row, no account and nothing anyone else sees (ASVS v5.0.0-3.5.3 is about state changes;
+ * a link elsewhere that switches a visitor's language does no harm, and `kembali` is a same-site path
+ * only). Without a per-visitor token in the header, a page with no form of its own is the same for
+ * every anonymous visitor, so it can be kept (web/page-cache.ts). The earlier POST form still works
+ * for a page open in a browser since before (anti-forgery checked, as every page form).
+ */
 export function languagePages(app: FastifyInstance): void {
   const page = pageKit(app);
+  page.get('/bahasa', { access: 'anyone', query: languageQuery }, ({ reply, query }) => {
+    setLangCookie(reply, query.lang);
+    return reply.header('cache-control', 'no-store').redirect(safeReturn(query.kembali, '/'), 303);
+  });
   page.post('/bahasa', { access: 'anyone', form: languageForm }, ({ reply, form }) => {
     const { lang, kembali } = form.ok ? form.data : { lang: 'id' as const, kembali: '' };
     setLangCookie(reply, lang);

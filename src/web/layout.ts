@@ -67,8 +67,8 @@ export function renderPage(req: FastifyRequest, opts: PageOptions): string {
 <header class="header">
   <div class="container header__inner">
     <a href="/" class="header__brand"><span class="header__logo">Izol</span> <span class="header__office">${office}</span></a>
-    <form method="post" action="/bahasa" class="header__lang">
-      ${csrfField(req)}<input type="hidden" name="kembali" value="${returnTo}"><input type="hidden" name="lang" value="${lang === 'id' ? 'en' : 'id'}">
+    <form method="get" action="/bahasa" class="header__lang">
+      <input type="hidden" name="kembali" value="${returnTo}"><input type="hidden" name="lang" value="${lang === 'id' ? 'en' : 'id'}">
       <button type="submit" class="link-button"><span class="visually-hidden">${t(lang, 'lang.switch.label')}: </span><span lang="${lang === 'id' ? 'en' : 'id'}">${t(lang, 'lang.switch')}</span></button>
     </form>
   </div>
@@ -110,9 +110,16 @@ ${opts.body}
  * session, including one still waiting for the second factor (the set-up page shows the TOTP secret).
  */
 export function sendPage(req: FastifyRequest, reply: FastifyReply, opts: PageOptions): FastifyReply {
+  const status = opts.status ?? (opts.errors?.length ? 400 : 200);
+  const page = renderPage(req, opts);
+  // A page the kit may keep (web/page-cache.ts): kept only if it holds nothing of this visitor's.
+  const slot = req.pageCacheSlot;
+  if (slot && status === 200 && !req.csrfUsed && !req.actor && !req.cookies[SESSION_COOKIE]) {
+    return req.server.pageCache.send(req, reply, req.server.pageCache.store(slot, page));
+  }
   return reply
-    .code(opts.status ?? (opts.errors?.length ? 400 : 200))
+    .code(status)
     .type('text/html; charset=utf-8')
     .header('cache-control', req.actor || req.cookies[SESSION_COOKIE] ? 'no-store' : 'no-cache')
-    .send(renderPage(req, opts));
+    .send(page);
 }

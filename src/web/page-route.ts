@@ -6,6 +6,8 @@ import type { Actor } from '../access/actor.js';
 import type { Lang } from '../shared/messages.js';
 import { AppError } from '../shared/errors.js';
 import type { FieldError } from './components.js';
+import type { CacheScope } from '../cache/cache-generations.js';
+import { anonymous } from './page-cache.js';
 import { csrfOk } from './web-context.js';
 
 /**
@@ -46,6 +48,12 @@ type RouteOpts<A extends PageAccess, P extends Shape | undefined, Q extends Shap
   permission?: Permission;
   /** The route's own onSend hook, run after the app-wide ones (a document shown inline sets its stricter CSP there). */
   onSend?: RouteOptions['onSend'];
+  /**
+   * A public page the same for every anonymous visitor: kept in the anonymous page cache
+   * (web/page-cache.ts) under the generations of these scopes (and the office row). Only GET pages
+   * with `access: 'anyone'`; a render that reads the anti-forgery token is never kept.
+   */
+  cache?: readonly CacheScope[];
 };
 
 export type PageContext<A extends PageAccess, P, Q> = { req: FastifyRequest; reply: FastifyReply; lang: Lang; actor: ActorFor<A>; params: P; query: Q };
@@ -151,6 +159,11 @@ export function pageKit(app: FastifyInstance) {
         { csrf: 'none', ...gate(opts) },
         opts.rateLimit,
         async (req, reply) => {
+          if (opts.cache && opts.access === 'anyone' && !opts.permission && anonymous(req)) {
+            const kept = app.pageCache.lookup(req, opts.cache);
+            if ('hit' in kept) return app.pageCache.send(req, reply, kept.hit);
+            req.pageCacheSlot = kept.slot;
+          }
           const params = parsePart<P>(opts.params as P, req.params, 'not_found');
           const g = guard(req, reply, opts);
           if (!g) return reply;

@@ -14,9 +14,20 @@ const COOKIE_BASE = { path: '/', secure: true, httpOnly: true, sameSite: 'lax' }
 declare module 'fastify' {
   interface FastifyRequest {
     lang: Lang;
-    csrfToken: string;
+    /**
+     * This visitor's anti-forgery token, made (and its cookie set) when a page first reads it, i.e.
+     * when it renders a form that needs it (`csrfField`). A page that never reads it sets no cookie and
+     * holds nothing of the visitor's, so it may be kept for everyone (web/page-cache.ts).
+     */
+    readonly csrfToken: string;
+    /** True once something in this request read `csrfToken`: the answer holds the visitor's token. */
+    csrfUsed: boolean;
+    /** The page request's reply, for the lazily set anti-forgery cookie. */
+    pageReply: FastifyReply | null;
   }
 }
+
+const validCsrf = (value: string | undefined): value is string => value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value);
 
 export function isPageRequest(url: string): boolean {
   return (
@@ -31,22 +42,33 @@ export function isPageRequest(url: string): boolean {
 
 /**
  * Pages sign people in with a session cookie; the API only with bearer tokens. Every page knows its
- * language (a remembered choice, Indonesian by default) and its anti-forgery token (double submit:
- * a random cookie echoed in every form, ASVS v5.0.0-3.5.1).
+ * language (a remembered choice, Indonesian by default) and, when it has a form, its anti-forgery
+ * token (double submit: a random cookie echoed in every form, ASVS v5.0.0-3.5.1), made on first use.
  */
 export async function registerWebContext(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(cookie);
   app.decorateRequest('lang', 'id');
-  app.decorateRequest('csrfToken', '');
+  app.decorateRequest('csrfUsed', false);
+  app.decorateRequest('pageReply', null);
+  const issued = new WeakMap<FastifyRequest, string>();
+  app.decorateRequest('csrfToken', {
+    getter(this: FastifyRequest): string {
+      this.csrfUsed = true;
+      const cookieValue = this.cookies?.[CSRF_COOKIE];
+      if (validCsrf(cookieValue)) return cookieValue;
+      let token = issued.get(this);
+      if (!token) {
+        token = newToken();
+        issued.set(this, token);
+        this.pageReply?.setCookie(CSRF_COOKIE, token, COOKIE_BASE);
+      }
+      return token;
+    },
+  });
   app.addHook('onRequest', async (request, reply) => {
     if (!isPageRequest(request.url) || request.routeOptions.config.plain) return;
     request.lang = request.cookies[LANG_COOKIE] === 'en' ? 'en' : 'id';
-    let csrf = request.cookies[CSRF_COOKIE];
-    if (!csrf || !/^[A-Za-z0-9_-]{43}$/.test(csrf)) {
-      csrf = newToken();
-      reply.setCookie(CSRF_COOKIE, csrf, COOKIE_BASE);
-    }
-    request.csrfToken = csrf;
+    request.pageReply = reply;
     const token = request.cookies[SESSION_COOKIE];
     if (!request.actor && token) {
       request.actor = await services.auth.authenticate({ tenantId: request.tenant.id, token, kind: 'cookie' });
@@ -78,6 +100,8 @@ export function csrfOk(request: FastifyRequest, submitted: unknown): boolean {
       return false;
     }
   }
-  if (typeof submitted !== 'string' || submitted.length !== request.csrfToken.length || !request.cookies[CSRF_COOKIE]) return false;
-  return timingSafeEqual(Buffer.from(submitted), Buffer.from(request.csrfToken));
+  // The cookie as the browser sent it: a post without one fails (reading `csrfToken` would make a new one).
+  const expected = request.cookies[CSRF_COOKIE];
+  if (!validCsrf(expected) || typeof submitted !== 'string' || submitted.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(submitted), Buffer.from(expected));
 }

@@ -48,11 +48,14 @@ import { dashboardPages } from '../dashboard/dashboard.pages.js';
 import { transparencyPages } from '../transparency/transparency.pages.js';
 import { screenPages } from '../screens/screens.pages.js';
 import { isPageRequest, registerWebContext } from './web-context.js';
+import { createPageCache } from './page-cache.js';
 
 /** The citizen portal: server-rendered pages that work without JavaScript. */
 export async function registerWeb(app: FastifyInstance, services: Services): Promise<void> {
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await registerWebContext(app, services);
+  app.decorate('pageCache', createPageCache({ generations: services.cacheGenerations }));
+  app.decorateRequest('pageCacheSlot', null);
   // From here on a page form route registered without the kit stops the start (no route may skip anti-forgery).
   requirePageKit(app, isPageRequest);
   assetRoutes(app);

@@ -34,7 +34,8 @@ export class PageClient {
   }
   /** Posts a urlencoded form; `_csrf` is added unless given. */
   async post(url: string, form: Record<string, string>, opts: { csrf?: boolean; remoteAddress?: string } = {}): Promise<LightMyRequestResponse> {
-    if (!this.csrf) await this.get('/');
+    // A page with a form sets the anti-forgery cookie (pages without one set none: web-context.ts).
+    if (!this.csrf) await this.get('/akun/masuk');
     const body = new URLSearchParams({ ...(opts.csrf === false ? {} : { _csrf: this.csrf }), ...form }).toString();
     const res = await this.ctx.app.inject({
       method: 'POST',
@@ -54,7 +55,7 @@ export class PageClient {
     contentType: string,
     opts: { csrf?: boolean; remoteAddress?: string } = {},
   ): Promise<LightMyRequestResponse> {
-    if (!this.csrf) await this.get('/');
+    if (!this.csrf) await this.get('/akun/masuk');
     const boundary = `----izolpage${Math.random().toString(16).slice(2)}`;
     const payload = Buffer.concat([
       Buffer.from(opts.csrf === false ? '' : `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${this.csrf}\r\n`),

@@ -115,7 +115,8 @@ async function officePages(
   const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: server.base, 'x-forwarded-for': address };
   const post = async (url: string, fields: Record<string, string>) =>
     (await browser.send('POST', url, { headers, body: form({ _csrf: browser.csrf, ...fields }) })).status;
-  await browser.send('GET', '/', { headers: { 'x-forwarded-for': address } });
+  // The sign-in page (a form) sets the anti-forgery cookie; a page without a form sets none.
+  await browser.send('GET', '/akun/masuk', { headers: { 'x-forwarded-for': address } });
   expect(await post('/akun/masuk', { login: email, password })).toBe(303);
   expect(await post('/kantor/kode', { code: totpAt(secret, new Date()) })).toBe(303);
   return Object.assign(browser, { post });
