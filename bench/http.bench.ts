@@ -48,6 +48,12 @@ type Result = {
   p50_ms: number;
   p99_ms: number;
   ratio: number | null;
+  /** REL-6 (SECURITY.md): the SLO shape, 90% under 400 ms and 99% under 850 ms, and availability as non-5xx over all responses. */
+  p90_ms?: number;
+  responses?: number;
+  status5xx?: number;
+  availability?: number;
+  slo?: boolean;
   non2xx?: number;
   target?: string;
   note?: string;
@@ -78,21 +84,59 @@ function toMs(s: string): number {
   return m[2] === 'us' ? v / 1000 : m[2] === 'ms' ? v : m[2] === 's' ? v * 1000 : v * 60_000;
 }
 
-/** One wrk run: requests/s, p50 and p99 (ms), responses that were not 2xx/3xx. */
-function wrkOnce(url: string, headers: Record<string, string>, script?: string): { rps: number; p50: number; p99: number; non2xx: number } {
+/**
+ * Lua appended to every wrk run: each thread counts its responses and those of 5xx, and `done` prints the
+ * sums, so REL-6's availability (non-5xx over all responses) is measured, not inferred from "non-2xx".
+ */
+const STATUS_LUA = `
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) responses = 0; status5xx = 0 end
+function response(status, headers, body)
+  responses = responses + 1
+  if status >= 500 then status5xx = status5xx + 1 end
+end
+function done(summary, latency, requests)
+  local total, failed = 0, 0
+  for _, t in ipairs(threads) do total = total + t:get("responses"); failed = failed + t:get("status5xx") end
+  io.write(string.format("IZOL-STATUS responses=%d status5xx=%d\\n", total, failed))
+end
+`;
+
+type WrkRun = { rps: number; p50: number; p90: number; p99: number; non2xx: number; responses: number; status5xx: number };
+
+/** One wrk run: requests/s, p50, p90 and p99 (ms), responses that were not 2xx/3xx, responses and 5xx counted. */
+function wrkOnce(url: string, headers: Record<string, string>, script?: string): WrkRun {
   const args = ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}`, '--latency'];
   for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
-  if (script) args.push('-s', script);
+  const counted = path.join(os.tmpdir(), `izol-bench-status-${process.pid}-${path.basename(script ?? 'plain')}`);
+  fs.writeFileSync(counted, (script ? fs.readFileSync(script, 'utf8') : '') + STATUS_LUA);
+  args.push('-s', counted);
   args.push(url);
   const out = spawnSync('wrk', args, { encoding: 'utf8' }).stdout;
+  fs.rmSync(counted, { force: true });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
   const p50 = toMs(/^\s+50%\s+(\S+)/m.exec(out)?.[1] ?? '');
+  const p90 = toMs(/^\s+90%\s+(\S+)/m.exec(out)?.[1] ?? '');
   const p99 = toMs(/^\s+99%\s+(\S+)/m.exec(out)?.[1] ?? '');
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  return { rps, p50, p99, non2xx };
+  const status = /IZOL-STATUS responses=(\d+) status5xx=(\d+)/.exec(out);
+  return { rps, p50, p90, p99, non2xx, responses: Number(status?.[1] ?? 0), status5xx: Number(status?.[2] ?? 0) };
 }
 
-function wrkMedian(url: string, headers: Record<string, string>, script?: string) {
+/** REL-6's SLO shape for one case: 90% under 400 ms, 99% under 850 ms; availability = non-5xx / all. */
+function sloOf(r: { p90: number; p99: number; responses: number; status5xx: number }) {
+  const availability = r.responses ? (r.responses - r.status5xx) / r.responses : Number.NaN;
+  return {
+    p90_ms: round(r.p90, 2),
+    responses: r.responses,
+    status5xx: r.status5xx,
+    availability: round(availability, 5),
+    slo: r.p90 <= 400 && r.p99 <= 850,
+  };
+}
+
+function wrkMedian(url: string, headers: Record<string, string>, script?: string): WrkRun {
   const runs = Array.from({ length: RUNS }, () => wrkOnce(url, headers, script));
   const mid = [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
   return { ...mid, rps: median(runs.map((r) => r.rps)) };
@@ -226,7 +270,7 @@ async function upload(api: Api, id: string, bytes: Buffer): Promise<void> {
 }
 
 /** `count` whole applications over HTTP (create, answer, upload, submit), `CONNECTIONS` at a time. */
-async function flows(count: number, work: (i: number) => Promise<void>): Promise<{ rps: number; p50: number; p99: number; non2xx: number }> {
+async function flows(count: number, work: (i: number) => Promise<void>): Promise<WrkRun> {
   const latencies: number[] = [];
   let failures = 0;
   let next = 0;
@@ -247,7 +291,16 @@ async function flows(count: number, work: (i: number) => Promise<void>): Promise
       }
     }),
   );
-  return { rps: latencies.length / ((performance.now() - start) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx: failures };
+  return {
+    rps: latencies.length / ((performance.now() - start) / 1000),
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    non2xx: failures,
+    // A failed flow counts against availability as a server error would: the bench cannot tell them apart.
+    responses: latencies.length + failures,
+    status5xx: failures,
+  };
 }
 
 /** Services and an in-process app on the server's database, to make accounts and sign them in. */
@@ -306,7 +359,7 @@ async function httpCases(
     process.stderr.write(`[${dialect}] waiting for the start-up jobs to finish…\n`);
     process.stderr.write(`[${dialect}] quiet after ${Math.round((await waitQuiet(server.pid!)) / 1000)} s\n`);
     const afterStart = rssMb(server.pid!).now;
-    const add = (name: string, target: number | null, r: { rps: number; p50: number; p99: number; non2xx?: number }, note?: string) => {
+    const add = (name: string, target: number | null, r: WrkRun, note?: string) => {
       const ratio = bareRps ? r.rps / bareRps : null;
       results.push({
         name,
@@ -315,6 +368,7 @@ async function httpCases(
         p50_ms: round(r.p50, 2),
         p99_ms: round(r.p99, 2),
         ratio: ratio === null ? null : round(ratio, 3),
+        ...sloOf(r),
         ...(r.non2xx ? { non2xx: r.non2xx } : {}),
         ...(target !== null ? { target: `≥ ${target * 100}% of bare` } : {}),
         ...(note ? { note } : {}),
@@ -491,6 +545,7 @@ async function serviceSubmissions(dialect: TestDialect, offices: number): Promis
       p50_ms: round(percentile(latencies, 50), 1),
       p99_ms: round(percentile(latencies, 99), 1),
       ratio: null,
+      ...sloOf({ p90: percentile(latencies, 90), p99: percentile(latencies, 99), responses: latencies.length, status5xx: 0 }),
       target: dialect === 'sqlite' ? '≥ 20% of durable commits/s' : offices > 1 ? '≥ 1000/s' : '≥ 300/s',
       note: 'latency from firing all at once: p99 is the time to drain the burst',
     };
@@ -514,7 +569,15 @@ async function main(): Promise<void> {
     await waitFor(`http://127.0.0.1:${BARE_PORT}/`, bare, 20_000);
     const r = wrkMedian(`http://127.0.0.1:${BARE_PORT}/`, {});
     bareRps = r.rps;
-    results.push({ name: 'bare Fastify JSON route', database: 'any', rps: round(r.rps, 0), p50_ms: round(r.p50, 2), p99_ms: round(r.p99, 2), ratio: 1 });
+    results.push({
+      name: 'bare Fastify JSON route',
+      database: 'any',
+      rps: round(r.rps, 0),
+      p50_ms: round(r.p50, 2),
+      p99_ms: round(r.p99, 2),
+      ratio: 1,
+      ...sloOf(r),
+    });
     process.stderr.write(`bare Fastify: ${round(r.rps, 0)}/s\n`);
   } finally {
     await stop(bare);
@@ -536,12 +599,22 @@ async function main(): Promise<void> {
     db: r.database,
     'req/s': r.rps,
     'p50 ms': r.p50_ms,
+    'p90 ms': r.p90_ms ?? '',
     'p99 ms': r.p99_ms,
     'of bare': r.ratio === null ? '' : `${round(r.ratio * 100, 1)}%`,
     target: r.target ?? '',
     'non-2xx': r.non2xx ?? '',
+    '5xx': r.status5xx ?? '',
+    'SLO (REL-6)': r.slo === undefined ? '' : r.slo ? 'met' : 'missed',
   }));
   console.table(rows);
+  const measured = results.filter((r) => r.slo !== undefined && r.name !== 'bare Fastify JSON route');
+  const responses = measured.reduce((n, r) => n + (r.responses ?? 0), 0);
+  const failed = measured.reduce((n, r) => n + (r.status5xx ?? 0), 0);
+  console.log(
+    `REL-6 SLO shape (90% under 400 ms, 99% under 850 ms): ${measured.filter((r) => r.slo).length} of ${measured.length} cases within; ` +
+      `availability (non-5xx over all responses): ${responses ? round(((responses - failed) / responses) * 100, 3) : 'n/a'}% of ${responses} responses (${failed} 5xx)`,
+  );
   console.log(`SQLite durable commits/s on this disk: ${commitsPerSecond} (20% = ${round(commitsPerSecond * 0.2, 0)}/s)`);
   for (const [d, mb] of Object.entries(rss)) {
     console.log(

@@ -18,6 +18,11 @@ export type Requirement = {
   howTested: string;
   /** The item's test is being written (by whom, where): the coverage check lets it pass meanwhile. */
   pending?: string;
+  /**
+   * A speed or SLO target: proved by `npm run bench`, which prints it, not by a timed test (speed targets
+   * go in the benchmark). The note says what the bench prints.
+   */
+  benchmark?: string;
 };
 
 /** A describe/it/test title that names at least one id. */
@@ -101,9 +106,9 @@ export function statusOf(ref: TitleRef, results: VitestResults | null, root = RO
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-/** The item's verdict: NO TEST, pending, or the worst status of its tests. */
+/** The item's verdict: NO TEST, pending, measured by the benchmark, or the worst status of its tests. */
 function verdict(req: Requirement, statuses: Status[]): string {
-  if (!statuses.length) return req.pending ? 'pending' : 'NO TEST';
+  if (!statuses.length) return req.benchmark ? 'benchmark (`npm run bench`)' : req.pending ? 'pending' : 'NO TEST';
   for (const s of ['failed', 'not run', 'skipped'] as const) if (statuses.includes(s)) return s;
   return 'passed';
 }
@@ -125,7 +130,8 @@ export function renderTable(reqs: Requirement[], refs: TitleRef[], results: Vite
     'SECURITY.md, checked in as `docs/security-requirements.json`; a test belongs to an item when its `describe`/`it`',
     'title names one of the item’s ids (`v5.0.0-x.y.z` for ASVS 5.0.0, `FILES-n`, `REL-n`, `LAW-n` for the other',
     'sections). The status is the worst of the item’s tests in the last `npm test` (test-artifacts/vitest-results.json);',
-    '*NO TEST* means no title names the item, *pending* that its test is being written (see the item’s note).',
+    '*NO TEST* means no title names the item, *pending* that its test is being written (see the item’s note),',
+    '*benchmark* that it is a speed or SLO target `npm run bench` measures and prints (not a timed test).',
     'test/unit/security-table.test.ts fails when this file is out of date with the test titles or an item has no test.',
     '',
     `${STATUS_MARK} Statuses: ${results?.startTime ? `from the test run of ${new Date(results.startTime).toISOString()}` : 'no test results (run `npm test`, then `npm run security:table`)'}.`,
@@ -150,7 +156,9 @@ export function renderTable(reqs: Requirement[], refs: TitleRef[], results: Vite
     for (const req of reqs.filter((r) => r.section === section)) {
       const mine = refs.filter((r) => r.ids.some((id) => req.ids.includes(id)));
       const statuses = mine.map((r) => statusOf(r, results, root));
-      const tests = mine.map((r) => `\`${r.file}\` › ${cell(r.title)}`).join('<br>') || (req.pending ? `pending: ${cell(req.pending)}` : '');
+      const tests =
+        mine.map((r) => `\`${r.file}\` › ${cell(r.title)}`).join('<br>') ||
+        (req.benchmark ? `\`npm run bench\`: ${cell(req.benchmark)}` : req.pending ? `pending: ${cell(req.pending)}` : '');
       const ids = (req.asvs ?? req.ids.join(', ')).replace(/\*/g, '');
       lines.push(`| ${req.item} | ${cell(ids)} | ${cell(req.requirement)} | ${cell(req.howTested)} | ${tests} | ${verdict(req, statuses)} |`);
     }
@@ -185,9 +193,9 @@ export function withoutStatuses(markdown: string): string {
     .join('\n');
 }
 
-/** Items with neither a test nor a pending note. */
+/** Items with neither a test, nor a benchmark that measures them, nor a pending note. */
 export function uncovered(reqs: Requirement[], refs: TitleRef[]): Requirement[] {
-  return reqs.filter((req) => !req.pending && !refs.some((r) => r.ids.some((id) => req.ids.includes(id))));
+  return reqs.filter((req) => !req.pending && !req.benchmark && !refs.some((r) => r.ids.some((id) => req.ids.includes(id))));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

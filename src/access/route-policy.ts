@@ -199,6 +199,7 @@ export const ROUTE_POLICY: Record<string, RouteRule> = {
   'GET /antrian/aset/:hash/:name': ANYONE,
   'GET /layar/aset/:hash/:name': ANYONE,
   // The pages (their gate is what the page kit records; `file` and `OWNER` lines add the data-level rule).
+  'GET /bahasa': ANYONE,
   'POST /bahasa': ANYONE,
   'GET /': ANYONE,
   'GET /izin': ANYONE,
