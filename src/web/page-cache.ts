@@ -8,7 +8,7 @@ import { SESSION_COOKIE } from './web-context.js';
 
 /** How long a kept page is trusted whatever the generations say: the catalogue's "most used first" order and the year of the guide's example move with time. */
 export const PAGE_CACHE_MAX_AGE_MS = 60_000;
-/** Pages kept per instance (every office, language and address together; a search query is an address). */
+/** Pages kept per instance (every office, language and address together). */
 export const PAGE_CACHE_MAX_ENTRIES = 500;
 
 type Entry = { key: string; stamp: string; tenant: Tenant; at: number; type: string; etag: string; body: Buffer; br: Buffer; gzip: Buffer };
@@ -27,11 +27,15 @@ declare module 'fastify' {
 
 /**
  * Whether this request's answer may come from, or go into, the anonymous page cache: a GET (or HEAD)
- * with no session cookie and no bearer token. Someone signed in (or half signed in, waiting for the
- * second factor) always gets a page rendered for them, sent `no-store`, and never kept.
+ * of an address without a query string, with no session cookie and no bearer token. Someone signed in
+ * (or half signed in, waiting for the second factor) always gets a page rendered for them, sent
+ * `no-store`, and never kept. An address with a query (a search, or anything a caller makes up) is
+ * rendered per request as before: otherwise every made-up `?x=…` would cost a render and two
+ * compressions at the highest level, and push a real page out of the cache.
  */
 export function anonymous(req: FastifyRequest): boolean {
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (req.url.includes('?')) return false;
   if (req.actor || req.headers.authorization) return false;
   // The header itself, not the parsed cookies: the same answer on API routes and pages.
   return !SESSION_IN_HEADER.test(req.headers.cookie ?? '');
