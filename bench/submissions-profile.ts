@@ -10,14 +10,10 @@
  * Nothing fails on a figure; the machine's other work shows in the throughput, less in the counts.
  */
 import { performance } from 'node:perf_hooks';
-import { Readable } from 'node:stream';
 import pg from 'pg';
-import type { Actor } from '../src/access/actor.js';
-import { ensureOffice, KOTA_MALANG } from '../src/bootstrap.js';
-import { DEMO_PDF } from '../src/demo/demo-files.js';
 import { createTestContext } from '../test/helpers/context.js';
 import { DIALECTS, type TestDialect } from '../test/helpers/databases.js';
-import { validAnswers } from '../test/helpers/journeys.js';
+import { prepareSubmissionDrafts } from './submission-drafts.js';
 
 const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 500);
 const OFFICES = (process.env.BENCH_PROFILE_OFFICES ?? '1,10').split(',').map(Number);
@@ -81,49 +77,7 @@ function sampleWaits(databaseUrl: string): { client: pg.Client; stop(): Promise<
 async function profile(dialect: TestDialect, offices: number): Promise<void> {
   const ctx = await createTestContext(dialect);
   try {
-    const tenants = [ctx.tenant];
-    for (let i = 1; i < offices; i++) {
-      tenants.push(
-        await ensureOffice(ctx.services, {
-          ...KOTA_MALANG,
-          code: `B${String(i).padStart(2, '0')}`,
-          name: `Bench office ${i}`,
-          hostnames: [`b${i}.bench.test`],
-        }),
-      );
-    }
-    const answers = await validAnswers(ctx, 'NIB');
-    const actors: Actor[] = [];
-    // One applicant per 25 drafts (an account may upload 30 files a minute), spread over the offices.
-    for (let k = 0; k < Math.max(offices, Math.ceil(SUBMISSIONS / 25)); k++) {
-      const t = tenants[k % tenants.length]!;
-      const { userId } = await ctx.services.auth.createUser({
-        tenantId: t.id,
-        role: 'applicant',
-        name: 'Bench',
-        email: `bench.${k}@${t.code.toLowerCase()}.bench.test`,
-        password: 'bench password long enough',
-      });
-      actors.push({ userId, tenantId: t.id, role: 'applicant', name: 'Bench' });
-    }
-    const drafts: { id: string; actor: Actor }[] = [];
-    for (let i = 0; i < SUBMISSIONS; i += 25) {
-      await Promise.all(
-        Array.from({ length: Math.min(25, SUBMISSIONS - i) }, async (_, j) => {
-          const actor = actors[(i + j) % actors.length]!;
-          const { application } = await ctx.services.applications.createApplication({ actor, permitTypeCode: 'NIB', answers });
-          await ctx.services.documents.uploadDocument({
-            actor,
-            applicationId: application.id,
-            requirementCode: 'ktp',
-            fileName: 'ktp.pdf',
-            claimedType: 'application/pdf',
-            source: Readable.from([DEMO_PDF]),
-          });
-          drafts.push({ id: application.id, actor });
-        }),
-      );
-    }
+    const drafts = await prepareSubmissionDrafts(ctx, offices, SUBMISSIONS);
 
     const sampler = dialect === 'postgres' ? sampleWaits(ctx.databaseUrl) : null;
     const latencies: number[] = [];
