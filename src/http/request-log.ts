@@ -30,9 +30,9 @@ export class RequestLog extends LogController {
     }
     const level: Level = request.routeOptions.config.plain && reply.statusCode < 400 ? 'debug' : 'info';
     const log = reply.log;
-    if (log instanceof LazyRequestLogger) {
+    if (log instanceof LazyRequestLogger && !log.hasOwnLevel) {
       if (enabled(log.parent, level)) unredacted(log.parent)[level]({ reqId: request.id, ...line }, 'request completed');
-    } else log[level](line, 'request completed');
+    } else if (log instanceof LazyRequestLogger ? log.isLevelEnabled(level) : enabled(log, level)) log[level](line, 'request completed');
   }
 }
 
@@ -54,6 +54,8 @@ function unredacted(logger: FastifyBaseLogger): FastifyBaseLogger {
 }
 
 type LogFn = FastifyBaseLogger['info'];
+/** pino's level numbers: a level is on when it is at or above the logger's. */
+const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Number.POSITIVE_INFINITY };
 
 /**
  * A request's logger (`request.log`), made only when something is logged at a level that is on:
@@ -73,9 +75,22 @@ export class LazyRequestLogger {
     this.real ??= this.parent.child(this.bindings, this.options);
     return this.real;
   }
+  /**
+   * A route's own `logLevel` (a capability link's page logs at warn, so its path, which holds the
+   * token, is never written at info): the child it stands for would have that level.
+   */
+  get hasOwnLevel(): boolean {
+    return this.options.level !== undefined;
+  }
+  private enabledAt(level: string): boolean {
+    if (this.real) return enabled(this.real, level);
+    const own = this.options.level;
+    if (own !== undefined) return (LEVEL_VALUES[level] ?? 0) >= (LEVEL_VALUES[own] ?? 0);
+    return enabled(this.parent, level);
+  }
   private at(level: Level): LogFn {
     return (...args: Parameters<LogFn>) => {
-      if (this.real || enabled(this.parent, level)) this.materialise()[level](...args);
+      if (this.enabledAt(level)) this.materialise()[level](...args);
     };
   }
   get level(): string {
@@ -85,7 +100,7 @@ export class LazyRequestLogger {
     this.materialise().level = value;
   }
   isLevelEnabled(level: string): boolean {
-    return enabled(this.real ?? this.parent, level);
+    return this.enabledAt(level);
   }
   fatal = this.at('fatal');
   error = this.at('error');
