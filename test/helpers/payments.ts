@@ -44,3 +44,15 @@ export function injectFetch(app: FastifyInstance): typeof fetch {
     return new Response(res.body, { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? '') } });
   };
 }
+
+/** A payment settings save the demo bank accepts, as an admin of the office would send it (the access tests). */
+export const DEMO_PAYMENT_SETTINGS = {
+  adapter: 'demo',
+  partnerServiceId: '88899',
+  billExpiryDays: 7,
+  legalBasis: 'Perda tentang Retribusi PBG',
+  qrisMerchant: null,
+  snapClientId: null,
+  snapBankPublicKey: null,
+  snapSignatureEncoding: 'base64',
+} as const;

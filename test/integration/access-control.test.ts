@@ -26,7 +26,7 @@ import { AppError, ERROR_CODES } from '../../src/shared/errors.js';
 import { ROLES, type Role, type WorkflowAction, type WorkflowDefinition } from '../../src/workflow/workflow.schema.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { WORKED_EXAMPLE_FORM } from '../helpers/fees.js';
-import { injectFetch } from '../helpers/payments.js';
+import { DEMO_PAYMENT_SETTINGS, injectFetch } from '../helpers/payments.js';
 import { auth, createTestContext, json, multipartFile, SECOND_OFFICE, type TestContext, userWithToken } from '../helpers/context.js';
 import { staffOtp } from '../helpers/context.js';
 import { issuedPermit, validAnswers } from '../helpers/journeys.js';
@@ -1767,16 +1767,7 @@ describe.each(DIALECTS)('access control (%s)', (dialect) => {
         requestNewBillCode: {},
         getPaymentSettings: {},
         savePaymentSettings: {
-          payload: {
-            adapter: 'demo',
-            partnerServiceId: '88899',
-            billExpiryDays: 7,
-            legalBasis: 'Perda tentang Retribusi PBG',
-            qrisMerchant: null,
-            snapClientId: null,
-            snapBankPublicKey: null,
-            snapSignatureEncoding: 'base64',
-          },
+          payload: DEMO_PAYMENT_SETTINGS,
         },
         listHeldPayments: {},
         getHeldPayment: {},

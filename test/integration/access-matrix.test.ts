@@ -20,6 +20,7 @@ import { DIALECTS } from '../helpers/databases.js';
 import { createTestContext, multipartFile, SECOND_OFFICE, type TestContext } from '../helpers/context.js';
 import { validAnswers } from '../helpers/journeys.js';
 import { carryToIssued } from '../helpers/permits.js';
+import { DEMO_PAYMENT_SETTINGS } from '../helpers/payments.js';
 
 /**
  * The generated access matrix (ASVS v5.0.0-8.2.1, 8.2.2, 8.1.1): every route Fastify registered and
@@ -106,16 +107,7 @@ const API_BODIES: Record<string, Pick<InjectOptions, 'payload' | 'headers'>> = {
   eraseMyAccount: { payload: { currentPassword: 'bukan kata sandinya', confirm: true } },
   resolveDataRequest: { payload: { outcome: 'refused', resolution: 'Data yang tercatat sudah sesuai dokumen' } },
   savePaymentSettings: {
-    payload: {
-      adapter: 'demo',
-      partnerServiceId: '88899',
-      billExpiryDays: 7,
-      legalBasis: 'Perda tentang Retribusi PBG',
-      qrisMerchant: null,
-      snapClientId: null,
-      snapBankPublicKey: null,
-      snapSignatureEncoding: 'base64',
-    },
+    payload: DEMO_PAYMENT_SETTINGS,
   },
   acceptHeldPayment: { payload: { note: 'Catatan uji' } },
   closeHeldPayment: { payload: { note: 'Catatan uji' } },
